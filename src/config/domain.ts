@@ -1,0 +1,58 @@
+/**
+ * The product's numbers, in one home. DOMAIN.md names them; everything that
+ * decides a threshold, cadence or limit imports it from here.
+ */
+export const domain = {
+  lookup: {
+    /** Longest `/card` text we search for, in characters. */
+    maxQueryLength: 64,
+    /** How many matches a lookup lists before asking for a narrower query. */
+    maxListed: 10,
+    /** A query with at least this many digits (and nothing else) is a phone number. */
+    minPhoneDigits: 5,
+  },
+  card: {
+    numberPrefix: 'KH',
+    numberDigits: 4,
+    lastVisitsShown: 3,
+    openPromisesShown: 5,
+    missingFieldsShown: 3,
+  },
+  history: {
+    changesShown: 15,
+    visitsShown: 10,
+  },
+  followUp: {
+    snoozeDays: { day: 1, week: 7 },
+    /** A claimed nudge not confirmed within this time is taken again by another instance. */
+    claimTimeoutMs: 5 * 60_000,
+    maxAttempts: 5,
+    /** Retry delay after attempt n (1-based) when Slack refuses without a Retry-After. */
+    retryBaseMs: 5 * 60_000,
+  },
+  visit: {
+    maxPromises: 3,
+  },
+  /**
+   * How much each field counts toward "资料完整度". Fields a salesperson needs
+   * before a visit (DOMAIN §3) weigh more; unlisted fields do not count.
+   */
+  completenessWeights: {
+    phone: 3,
+    company: 2,
+    region: 2,
+    address: 2,
+    preferences: 3,
+    creditRating: 2,
+    creditLimitFen: 2,
+    paymentTerms: 1,
+    title: 1,
+    birthday: 1,
+    family: 1,
+    interests: 1,
+    personality: 1,
+    tradeActivity: 1,
+    competitors: 1,
+    style: 1,
+  },
+} as const;

@@ -1,0 +1,80 @@
+/** The card's editable fields (DOMAIN §2), grouped as the modal shows them. */
+
+export const CUSTOMER_STATUSES = ['current', 'inactive', 'potential', 'doubtful'] as const;
+export const RELATIONSHIP_STAGES = ['acquainted', 'meeting', 'trust', 'alliance'] as const;
+export const COMMUNICATION_STYLES = ['analytical', 'driver', 'expressive', 'amiable'] as const;
+export const LOYALTY_ATTITUDES = ['loyal', 'switcher', 'nonLoyal'] as const;
+export const CREDIT_RATINGS = ['high', 'medium', 'low'] as const;
+
+export type FieldKind = 'text' | 'multiline' | 'date' | 'select' | 'money' | 'user' | 'checkbox';
+
+export interface FieldSpec {
+  key: string;
+  kind: FieldKind;
+  maxLength?: number;
+  required?: boolean;
+  options?: readonly string[];
+}
+
+const text = (key: string, maxLength: number, required = false): FieldSpec => ({ key, kind: 'text', maxLength, required });
+const multiline = (key: string, maxLength: number): FieldSpec => ({ key, kind: 'multiline', maxLength });
+const select = (key: string, options: readonly string[]): FieldSpec => ({ key, kind: 'select', options });
+
+export const CARD_FIELD_GROUPS = [
+  {
+    group: 'basic',
+    fields: [
+      text('name', 100, true),
+      text('company', 100),
+      text('title', 50),
+      text('phone', 30),
+      text('address', 200),
+      text('region', 50),
+      { key: 'birthday', kind: 'date' },
+      text('education', 50),
+      multiline('family', 500),
+      multiline('interests', 500),
+      text('personality', 200),
+      multiline('background', 1000),
+      multiline('achievements', 500),
+      multiline('travel', 500),
+      text('culture', 200),
+    ],
+  },
+  { group: 'preferences', fields: [multiline('preferences', 1000)] },
+  {
+    group: 'characteristics',
+    fields: [multiline('customs', 500), multiline('potential', 500), multiline('marketPolicy', 500)],
+  },
+  {
+    group: 'trade',
+    fields: [
+      multiline('tradeActivity', 1000),
+      multiline('problems', 1000),
+      multiline('futurePotential', 500),
+      multiline('financialStatus', 500),
+      select('creditRating', CREDIT_RATINGS),
+      { key: 'creditLimitFen', kind: 'money' },
+      text('paymentTerms', 200),
+      text('paymentMethod', 100),
+    ],
+  },
+  { group: 'competition', fields: [multiline('competitors', 1000)] },
+  {
+    group: 'relationship',
+    fields: [
+      select('status', CUSTOMER_STATUSES),
+      select('stage', RELATIONSHIP_STAGES),
+      select('style', COMMUNICATION_STYLES),
+      select('loyalty', LOYALTY_ATTITUDES),
+      { key: 'ownerId', kind: 'user' },
+      text('referrer', 100),
+      { key: 'ambassador', kind: 'checkbox' },
+    ],
+  },
+] as const satisfies readonly { group: string; fields: readonly FieldSpec[] }[];
+
+export type CardFieldGroup = (typeof CARD_FIELD_GROUPS)[number]['group'];
+export type CardFieldKey = (typeof CARD_FIELD_GROUPS)[number]['fields'][number]['key'];
+
+export const CARD_FIELDS: readonly FieldSpec[] = CARD_FIELD_GROUPS.flatMap((g) => g.fields);

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { isCalendarDate } from '../time.js';
+import { parseYuanToFen } from '../domain/money.js';
+
+/**
+ * Building blocks for form schemas. Messages are keys of `messages.validation`,
+ * so the handler can show them in the user's language.
+ */
+export type ValidationKey =
+  | 'required'
+  | 'tooLong'
+  | 'invalidChoice'
+  | 'invalidPhone'
+  | 'invalidMoney'
+  | 'invalidDate'
+  | 'dateInFuture'
+  | 'dateInPast'
+  | 'invalidCount'
+  | 'planNeedsDate'
+  | 'promiseNeedsDate'
+  | 'promiseNeedsText';
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+export const optionalText = (max: number) =>
+  z.preprocess(blankToUndefined, z.string().trim().max(max, 'tooLong').optional());
+
+export const requiredText = (max: number) =>
+  z.preprocess(blankToUndefined, z.string({ error: 'required' }).trim().min(1, 'required').max(max, 'tooLong'));
+
+export const optionalChoice = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.preprocess(blankToUndefined, z.enum(values, { error: 'invalidChoice' }).optional());
+
+export const optionalDate = z.preprocess(
+  blankToUndefined,
+  z.string().refine(isCalendarDate, 'invalidDate').optional(),
+);
+
+export const optionalPhone = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .trim()
+    .max(30, 'tooLong')
+    .regex(/^\+?[\d\s\-()]{5,}$/, 'invalidPhone')
+    .optional(),
+);
+
+export const optionalMoneyFen = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .transform((v, ctx) => {
+      const fen = parseYuanToFen(v);
+      if (fen === undefined) ctx.addIssue({ code: 'custom', message: 'invalidMoney' });
+      return fen ?? 0;
+    })
+    .optional(),
+);
+
+export const optionalCount = z.preprocess(
+  blankToUndefined,
+  z.coerce.number({ error: 'invalidCount' }).int('invalidCount').min(0, 'invalidCount').max(1e9, 'invalidCount').optional(),
+);

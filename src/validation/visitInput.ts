@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { domain } from '../config/domain.js';
+import type { CalendarDate } from '../time.js';
+import { optionalChoice, optionalCount, optionalDate, optionalText } from './fields.js';
+
+export const VISIT_KINDS = ['visit', 'phone', 'meeting', 'message'] as const;
+export const ATTITUDES = ['positive', 'neutral', 'negative'] as const;
+export const VISIT_WELCOME = ['yes', 'no', 'unknown'] as const;
+
+const PROMISE_SLOTS = Array.from({ length: domain.visit.maxPromises }, (_, i) => i + 1);
+
+const promiseFields = Object.fromEntries(
+  PROMISE_SLOTS.flatMap((n) => [
+    [`promise${n}`, optionalText(300)],
+    [`promise${n}Due`, optionalDate],
+  ]),
+) as Record<string, typeof optionalText extends (n: number) => infer S ? S : never>;
+
+/** The visit modal's schema; `today` is the team's local date, which bounds the dates. */
+export function visitInputSchema(today: CalendarDate) {
+  return z
+    .object({
+      date: optionalDate.pipe(z.string({ error: 'required' }).max(10).refine((d) => d <= today, 'dateInFuture')),
+      kind: optionalChoice(VISIT_KINDS).pipe(z.enum(VISIT_KINDS, { error: 'required' })),
+      notes: optionalText(3000),
+      needs: optionalText(1000),
+      attitude: optionalChoice(ATTITUDES),
+      visitWelcome: optionalChoice(VISIT_WELCOME),
+      lastPurchaseDate: optionalDate.refine((d) => d === undefined || d <= today, 'dateInFuture'),
+      purchaseQuantity: optionalCount,
+      purchaseKinds: optionalText(200),
+      stockOnHand: optionalCount,
+      nextFollowUpDate: optionalDate.refine((d) => d === undefined || d >= today, 'dateInPast'),
+      nextFollowUpPlan: optionalText(500),
+      ...promiseFields,
+    })
+    .superRefine((v, ctx) => {
+      if (v.nextFollowUpPlan && !v.nextFollowUpDate) {
+        ctx.addIssue({ code: 'custom', path: ['nextFollowUpDate'], message: 'planNeedsDate' });
+      }
+      for (const n of PROMISE_SLOTS) {
+        const text = v[`promise${n}` as keyof typeof v];
+        const due = v[`promise${n}Due` as keyof typeof v];
+        if (text && !due) ctx.addIssue({ code: 'custom', path: [`promise${n}Due`], message: 'promiseNeedsDate' });
+        if (due && !text) ctx.addIssue({ code: 'custom', path: [`promise${n}`], message: 'promiseNeedsText' });
+      }
+    });
+}
+
+export type VisitFormInput = z.infer<ReturnType<typeof visitInputSchema>>;
+
+export interface PromiseInput {
+  text: string;
+  dueDate: CalendarDate;
+}
+
+/** The filled promise rows of a visit form. */
+export function promisesOf(input: VisitFormInput): PromiseInput[] {
+  const form = input as Record<string, unknown>;
+  return PROMISE_SLOTS.flatMap((n) => {
+    const text = form[`promise${n}`];
+    const dueDate = form[`promise${n}Due`];
+    return typeof text === 'string' && typeof dueDate === 'string' ? [{ text, dueDate }] : [];
+  });
+}
+
+export { PROMISE_SLOTS };
