@@ -1,0 +1,38 @@
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import type { FieldChange } from '../domain/diff.js';
+
+export const HISTORY_ACTIONS = ['created', 'updated', 'visit', 'followUpSnoozed'] as const;
+export type HistoryAction = (typeof HISTORY_ACTIONS)[number];
+
+export interface HistoryRecord {
+  _id: Types.ObjectId;
+  teamId: string;
+  customerId: Types.ObjectId;
+  action: HistoryAction;
+  userId: string;
+  at: Date;
+  changes: FieldChange[];
+  visitId?: Types.ObjectId;
+}
+
+const historySchema = new Schema<HistoryRecord>(
+  {
+    teamId: { type: String, required: true },
+    customerId: { type: Schema.Types.ObjectId, required: true },
+    action: { type: String, enum: HISTORY_ACTIONS, required: true },
+    userId: { type: String, required: true },
+    at: { type: Date, required: true },
+    changes: [{ _id: false, field: String, from: Schema.Types.Mixed, to: Schema.Types.Mixed }],
+    visitId: Schema.Types.ObjectId,
+  },
+  { collection: 'history', versionKey: false, strict: 'throw' },
+);
+
+// The History button: a card's latest entries first.
+historySchema.index({ teamId: 1, customerId: 1, at: -1 });
+
+export type HistoryModel = Model<HistoryRecord>;
+
+export function historyModel(connection: Connection): HistoryModel {
+  return connection.model<HistoryRecord>('History', historySchema);
+}

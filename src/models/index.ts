@@ -1,0 +1,28 @@
+import type { Connection } from 'mongoose';
+import { counterModel } from './counter.js';
+import { customerModel } from './customer.js';
+import { followUpModel } from './followUp.js';
+import { historyModel } from './history.js';
+import { promiseModel } from './promise.js';
+import { teamModel } from './team.js';
+import { visitModel } from './visit.js';
+
+/** Models bound to one connection, so two app instances in one process stay independent. */
+export function createModels(connection: Connection) {
+  return {
+    customers: customerModel(connection),
+    visits: visitModel(connection),
+    promises: promiseModel(connection),
+    followUps: followUpModel(connection),
+    history: historyModel(connection),
+    counters: counterModel(connection),
+    teams: teamModel(connection),
+  };
+}
+
+export type Models = ReturnType<typeof createModels>;
+
+/** Builds every index the queries rely on; run at boot, before taking traffic. */
+export async function ensureIndexes(models: Models): Promise<void> {
+  for (const model of Object.values(models)) await model.createIndexes();
+}

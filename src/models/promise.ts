@@ -1,0 +1,37 @@
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
+
+export const PROMISE_STATUSES = ['open', 'kept'] as const;
+
+export interface PromiseRecord {
+  _id: Types.ObjectId;
+  teamId: string;
+  customerId: Types.ObjectId;
+  visitId: Types.ObjectId;
+  text: string;
+  dueDate: string;
+  status: (typeof PROMISE_STATUSES)[number];
+  createdBy: string;
+  createdAt: Date;
+}
+
+const promiseSchema = new Schema<PromiseRecord>(
+  {
+    teamId: { type: String, required: true },
+    customerId: { type: Schema.Types.ObjectId, required: true },
+    visitId: { type: Schema.Types.ObjectId, required: true },
+    text: { type: String, required: true },
+    dueDate: { type: String, required: true },
+    status: { type: String, enum: PROMISE_STATUSES, required: true },
+    createdBy: { type: String, required: true },
+  },
+  { collection: 'promises', timestamps: { createdAt: true, updatedAt: false }, versionKey: false, strict: 'throw' },
+);
+
+// The card's open promises, soonest due first.
+promiseSchema.index({ teamId: 1, customerId: 1, status: 1, dueDate: 1 });
+
+export type PromiseModel = Model<PromiseRecord>;
+
+export function promiseModel(connection: Connection): PromiseModel {
+  return connection.model<PromiseRecord>('Promise', promiseSchema);
+}

@@ -1,0 +1,51 @@
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
+
+export interface VisitRecord {
+  _id: Types.ObjectId;
+  teamId: string;
+  customerId: Types.ObjectId;
+  date: string;
+  kind: string;
+  notes?: string;
+  needs?: string;
+  attitude?: string;
+  visitWelcome?: string;
+  lastPurchaseDate?: string;
+  purchaseQuantity?: number;
+  purchaseKinds?: string;
+  stockOnHand?: number;
+  nextFollowUpDate?: string;
+  nextFollowUpPlan?: string;
+  createdBy: string;
+  createdAt: Date;
+}
+
+const visitSchema = new Schema<VisitRecord>(
+  {
+    teamId: { type: String, required: true },
+    customerId: { type: Schema.Types.ObjectId, required: true },
+    date: { type: String, required: true },
+    kind: { type: String, required: true },
+    notes: String,
+    needs: String,
+    attitude: String,
+    visitWelcome: String,
+    lastPurchaseDate: String,
+    purchaseQuantity: Number,
+    purchaseKinds: String,
+    stockOnHand: Number,
+    nextFollowUpDate: String,
+    nextFollowUpPlan: String,
+    createdBy: { type: String, required: true },
+  },
+  { collection: 'visits', timestamps: { createdAt: true, updatedAt: false }, versionKey: false, strict: 'throw' },
+);
+
+// The card's "last visits" and the history view, newest first.
+visitSchema.index({ teamId: 1, customerId: 1, date: -1, createdAt: -1 });
+
+export type VisitModel = Model<VisitRecord>;
+
+export function visitModel(connection: Connection): VisitModel {
+  return connection.model<VisitRecord>('Visit', visitSchema);
+}
