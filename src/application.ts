@@ -1,0 +1,97 @@
+import type { Logger } from '@slack/bolt';
+import type { Agenda } from 'agenda';
+import mongoose, { type Connection } from 'mongoose';
+import { systemClock, type Clock } from './clock.js';
+import type { Env } from './config/env.js';
+import { createFollowUpScan, type ScanReport } from './jobs/followUpScan.js';
+import { startScheduler } from './jobs/scheduler.js';
+import { createLogger } from './logger.js';
+import { createModels, ensureIndexes } from './models/index.js';
+import { createCustomerService } from './services/customers.js';
+import { createFollowUpService } from './services/followUps.js';
+import { createHistoryService } from './services/history.js';
+import { createTeamSettings } from './services/teamSettings.js';
+import { createVisitService } from './services/visits.js';
+import { createSlackApp } from './slack/app.js';
+import { createMessagePoster } from './slack/messagePoster.js';
+
+export interface ApplicationOptions {
+  env: Readonly<Env>;
+  mongoUri: string;
+  /** Database name; defaults to the one in the URI. */
+  dbName?: string;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export interface Application {
+  /** Starts taking Slack traffic; in HTTP mode resolves with the bound port. */
+  start(listen?: { port: number; host?: string }): Promise<{ port?: number }>;
+  /** Stops taking work, lets in-flight requests and jobs finish, then closes MongoDB. */
+  stop(): Promise<void>;
+  /** One follow-up scan, as the scheduled job runs it. */
+  scanFollowUps(): Promise<ScanReport>;
+  scheduler: Agenda;
+  connection: Connection;
+}
+
+const PING_TIMEOUT_MS = 1000;
+
+async function connect(uri: string, dbName: string | undefined): Promise<Connection> {
+  return mongoose
+    .createConnection(uri, { ...(dbName ? { dbName } : {}), autoIndex: false, serverSelectionTimeoutMS: 5000 })
+    .asPromise();
+}
+
+function pinger(connection: Connection): () => Promise<boolean> {
+  return async () => {
+    const timeout = new Promise<boolean>((resolve) => setTimeout(resolve, PING_TIMEOUT_MS, false).unref());
+    const ping = connection.db!.command({ ping: 1 }).then(() => true, () => false);
+    return Promise.race([ping, timeout]);
+  };
+}
+
+function buildServices(connection: Connection, env: Readonly<Env>, now: () => Date) {
+  const models = createModels(connection);
+  const settings = createTeamSettings(
+    models,
+    { locale: env.DEFAULT_LOCALE, timezone: env.DEFAULT_TIMEZONE, nudgeHour: env.DEFAULT_NUDGE_HOUR, nudgeChannel: env.NUDGE_CHANNEL_ID },
+    now,
+  );
+  const history = createHistoryService(models);
+  const customers = createCustomerService({ models, now, settings, history });
+  const followUps = createFollowUpService({ models, now, settings, history });
+  const visits = createVisitService({ models, now, customers, followUps, history });
+  return { models, settings, history, customers, followUps, visits };
+}
+
+/** Boots in a fixed order: MongoDB → indexes → services → jobs → Slack. */
+export async function createApplication({ env, mongoUri, dbName, clock = systemClock, logger = createLogger(env.LOG_LEVEL) }: ApplicationOptions): Promise<Application> {
+  const connection = await connect(mongoUri, dbName);
+  const services = buildServices(connection, env, () => clock.now());
+  await ensureIndexes(services.models);
+  const poster = createMessagePoster(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, logger);
+  const scanFollowUps = createFollowUpScan({ ...services, poster, logger });
+  const scheduler = await startScheduler({ db: connection.db!, scanInterval: env.FOLLOWUP_SCAN_INTERVAL, scanFollowUps, logger });
+  const app = createSlackApp({ env, logger, isHealthy: pinger(connection), deps: { ...services, now: () => clock.now(), logger } });
+
+  return {
+    scheduler,
+    connection,
+    scanFollowUps,
+    async start(listen = { port: env.PORT }) {
+      if (env.SLACK_APP_TOKEN) {
+        await app.start();
+        return {};
+      }
+      const server = await app.start(listen);
+      const address = server.address();
+      return { port: typeof address === 'object' && address ? address.port : undefined };
+    },
+    async stop() {
+      await app.stop().catch((error: Error) => logger.warn(`stopping Slack app: ${error.message}`));
+      await scheduler.drain();
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { createApplication } from './application.js';
+import { ConfigError } from './config/env.js';
+import { loadEnv } from './config/loadEnv.js';
+import { EmbeddedMongoError, startEmbeddedMongo, type EmbeddedMongo } from './db/embedded.js';
+import { createLogger } from './logger.js';
+
+/** Start-up problems a user can fix get one clear message and exit code 1, no stack trace. */
+function exitWith(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  let env;
+  try {
+    env = loadEnv();
+  } catch (error) {
+    if (error instanceof ConfigError) exitWith(`${error.message}\nSee .env.example for every setting.`);
+    throw error;
+  }
+  const logger = createLogger(env.LOG_LEVEL);
+  let embedded: EmbeddedMongo | undefined;
+  if (!env.MONGODB_URI) {
+    try {
+      embedded = await startEmbeddedMongo(env.EMBEDDED_MONGO_DIR, logger);
+    } catch (error) {
+      if (error instanceof EmbeddedMongoError) exitWith(error.message);
+      throw error;
+    }
+  }
+  const application = await createApplication({ env, mongoUri: env.MONGODB_URI ?? embedded!.uri, logger });
+  const { port } = await application.start();
+  logger.info(env.SLACK_APP_TOKEN ? 'customer cards running in Socket Mode' : `customer cards listening on port ${port} (/slack/events)`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: finishing in-flight work, then stopping`);
+    await application.stop();
+    await embedded?.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: Error) => exitWith(`customer cards could not start: ${error.message}`));

@@ -1,0 +1,32 @@
+import type { Logger } from '@slack/bolt';
+import { messagesFor, type Messages } from '../i18n/index.js';
+import type { CustomerService } from '../services/customers.js';
+import type { FollowUpService } from '../services/followUps.js';
+import type { HistoryService } from '../services/history.js';
+import type { TeamSettings, TeamSettingsService } from '../services/teamSettings.js';
+import type { VisitService } from '../services/visits.js';
+
+/** What listeners may use: services and the clock, never models. */
+export interface ListenerDeps {
+  customers: CustomerService;
+  visits: VisitService;
+  followUps: FollowUpService;
+  history: HistoryService;
+  settings: TeamSettingsService;
+  now: () => Date;
+  logger: Logger;
+}
+
+export interface TeamScope {
+  teamId: string;
+  settings: TeamSettings;
+  t: Messages;
+}
+
+/** Every listener works inside the workspace the request came from. */
+export async function teamScope(deps: ListenerDeps, context: { teamId?: string; enterpriseId?: string }): Promise<TeamScope> {
+  const teamId = context.teamId ?? context.enterpriseId;
+  if (!teamId) throw new Error('request carries no team id');
+  const settings = await deps.settings.settingsFor(teamId);
+  return { teamId, settings, t: messagesFor(settings.locale) };
+}

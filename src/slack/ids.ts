@@ -1,0 +1,22 @@
+/** Every command, action, callback and block id the app sends or listens for. */
+export const COMMAND = '/card';
+
+export const ACTION = {
+  openCard: 'card_open',
+  newCard: 'card_new',
+  editCard: 'card_edit',
+  logVisit: 'visit_open',
+  history: 'history_open',
+  nudgeLogVisit: 'nudge_visit',
+  snoozeDay: 'nudge_snooze_day',
+  snoozeWeek: 'nudge_snooze_week',
+} as const;
+
+export const CALLBACK = {
+  cardModal: 'card_modal',
+  visitModal: 'visit_modal',
+  historyModal: 'history_modal',
+} as const;
+
+/** Input blocks use the field's key as block id and this as action id. */
+export const INPUT_ACTION = 'value';

@@ -1,0 +1,37 @@
+import type { App } from '@slack/bolt';
+import { parseLookup, type LookupRequest } from '../../../domain/lookup.js';
+import type { Messages } from '../../../i18n/index.js';
+import { renderCard } from '../../../views/card.js';
+import { renderHelp, renderMatches, renderNotFound, renderNotice, type NewCardPrefill } from '../../../views/lookup.js';
+import type { SlackMessage } from '../../../views/message.js';
+import { teamScope, type ListenerDeps } from '../../deps.js';
+import { COMMAND } from '../../ids.js';
+
+function prefillFor(request: LookupRequest & { text: string }): NewCardPrefill {
+  return request.kind === 'phone' ? { phone: request.text } : { name: request.text };
+}
+
+async function lookupReply(deps: ListenerDeps, teamId: string, t: Messages, text: string): Promise<SlackMessage> {
+  const request = parseLookup(text);
+  if (request.kind === 'help') return renderHelp(t);
+  if (request.kind === 'tooLong') return renderNotice(t.lookup.tooLong(request.max));
+  const { matches, more } = await deps.customers.findCustomers(teamId, request);
+  const [only] = matches;
+  if (!only) return renderNotFound(t, request.text, prefillFor(request));
+  if (matches.length === 1) return renderCard(t, await deps.customers.loadCard(only));
+  return renderMatches(t, request.text, matches, more);
+}
+
+/** `/card <name | phone | card number | help>` */
+export function register(app: App, deps: ListenerDeps): void {
+  app.command(COMMAND, async ({ command, ack, respond, context }) => {
+    await ack();
+    const { teamId, t } = await teamScope(deps, context);
+    try {
+      await respond({ response_type: 'ephemeral', ...(await lookupReply(deps, teamId, t, command.text)) });
+    } catch (error) {
+      await respond({ response_type: 'ephemeral', ...renderNotice(t.errors.generic) });
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,40 @@
+import { webApi } from '@slack/bolt';
+import type { DeliveryOutcome } from '../services/followUps.js';
+import type { SlackMessage } from '../views/message.js';
+
+export interface MessagePoster {
+  post(channel: string, message: SlackMessage): Promise<DeliveryOutcome>;
+}
+
+function outcomeOf(error: unknown): DeliveryOutcome {
+  const e = error as { code?: string; retryAfter?: number; data?: { error?: string }; message?: string };
+  if (e.code === webApi.ErrorCode.RateLimitedError) {
+    return { ok: false, error: 'ratelimited', retryAfterMs: (e.retryAfter ?? 60) * 1000 };
+  }
+  if (e.code === webApi.ErrorCode.PlatformError) return { ok: false, error: e.data?.error ?? 'platform_error' };
+  return { ok: false, error: e.message ?? String(error) };
+}
+
+/**
+ * Posts scheduled messages. Slack's refusals come back as outcomes instead of
+ * being retried in-process: the follow-up records them and a later scan, on
+ * whichever instance, retries at the time Slack asked for.
+ */
+export function createMessagePoster(token: string, slackApiUrl: string | undefined, logger: webApi.WebClientOptions['logger']): MessagePoster {
+  const client = new webApi.WebClient(token, {
+    ...(slackApiUrl ? { slackApiUrl } : {}),
+    logger,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+  });
+  return {
+    async post(channel, message) {
+      try {
+        const result = await client.chat.postMessage({ channel, ...message });
+        return { ok: true, channel: result.channel ?? channel, ts: result.ts ?? '' };
+      } catch (error) {
+        return outcomeOf(error);
+      }
+    },
+  };
+}

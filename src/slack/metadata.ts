@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import type { CardModalMetadata } from '../views/cardModal.js';
+import type { VisitModalMetadata } from '../views/visitModal.js';
+
+const objectId = z.string().regex(/^[0-9a-f]{24}$/);
+
+const CardModalMetadataSchema = z.object({
+  customerId: objectId.optional(),
+  version: z.number().int().positive().optional(),
+  responseUrl: z.url().optional(),
+});
+
+const VisitModalMetadataSchema = z.object({
+  customerId: objectId,
+  responseUrl: z.url().optional(),
+  followUpId: objectId.optional(),
+  nudge: z.object({ channel: z.string(), ts: z.string() }).optional(),
+});
+
+const NewCardPrefillSchema = z.object({ name: z.string().optional(), phone: z.string().optional() });
+
+function parseJson<T>(schema: z.ZodType<T>, raw: string | undefined): T | null {
+  try {
+    const result = schema.safeParse(JSON.parse(raw ?? ''));
+    return result.success ? result.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export const parseCardModalMetadata = (raw?: string): CardModalMetadata | null => parseJson(CardModalMetadataSchema, raw);
+export const parseVisitModalMetadata = (raw?: string): VisitModalMetadata | null => parseJson(VisitModalMetadataSchema, raw);
+export const parseNewCardPrefill = (raw?: string) => parseJson(NewCardPrefillSchema, raw) ?? {};

@@ -1,0 +1,66 @@
+import type { types } from '@slack/bolt';
+import { CARD_FIELD_GROUPS, type FieldSpec } from '../domain/cardFields.js';
+import { fenToYuanInput } from '../domain/money.js';
+import type { Messages } from '../i18n/index.js';
+import { CALLBACK } from '../slack/ids.js';
+import { checkboxInput, dateInput, header, selectInput, textInput, userInput } from './inputs.js';
+import { LIMITS } from './limits.js';
+import { mrkdwn, plain } from './text.js';
+
+export interface CardModalMetadata {
+  customerId?: string;
+  /** The card version the edit started from: saving fails if it moved on. */
+  version?: number;
+  /** Where to show the saved card: the message the modal was opened from. */
+  responseUrl?: string;
+}
+
+export interface CardModalInput {
+  number?: string;
+  values: object;
+  metadata: CardModalMetadata;
+}
+
+function fieldInput(t: Messages, spec: FieldSpec, value: unknown): types.InputBlock {
+  const base = { key: spec.key, label: t.fields[spec.key as keyof Messages['fields']], optional: !spec.required };
+  const text = typeof value === 'string' ? value : undefined;
+  switch (spec.kind) {
+    case 'text':
+    case 'multiline': {
+      const hint = spec.key === 'phone' ? t.modal.phoneHint : undefined;
+      return textInput({ ...base, hint, maxLength: spec.maxLength ?? 3000, multiline: spec.kind === 'multiline', value: text });
+    }
+    case 'date':
+      return dateInput({ ...base, value: text });
+    case 'select':
+      return selectInput({ ...base, options: t.options[spec.key as 'status'], value: text });
+    case 'money': {
+      const yuan = typeof value === 'number' ? fenToYuanInput(value) : undefined;
+      return textInput({ ...base, hint: t.modal.moneyHint, maxLength: 20, value: yuan });
+    }
+    case 'user':
+      return userInput({ ...base, value: text });
+    case 'checkbox':
+      return checkboxInput({ ...base, optionText: t.options.ambassador.yes, checked: value === true });
+  }
+}
+
+/** The create / edit modal with every card field, grouped as DOMAIN §2 groups them. */
+export function renderCardModal(t: Messages, { number, values, metadata }: CardModalInput): types.ModalView {
+  const blocks: types.KnownBlock[] = number
+    ? [{ type: 'context', elements: [mrkdwn(`${t.fields.number}: \`${number}\``, LIMITS.contextText)] }]
+    : [];
+  for (const { group, fields } of CARD_FIELD_GROUPS) {
+    blocks.push(header(t.groups[group]));
+    for (const spec of fields) blocks.push(fieldInput(t, spec, (values as Record<string, unknown>)[spec.key]));
+  }
+  return {
+    type: 'modal',
+    callback_id: CALLBACK.cardModal,
+    title: plain(metadata.customerId ? t.modal.editCard : t.modal.newCard, LIMITS.modalTitle),
+    submit: plain(t.modal.save, LIMITS.modalTitle),
+    close: plain(t.modal.cancel, LIMITS.modalTitle),
+    private_metadata: JSON.stringify(metadata),
+    blocks,
+  };
+}

@@ -1,0 +1,27 @@
+import { formatFen } from '../domain/money.js';
+import type { Messages } from '../i18n/index.js';
+import { escapeMrkdwn, mention, truncate } from './text.js';
+
+type OptionGroup = keyof Messages['options'];
+
+function isOptionGroup(t: Messages, field: string): field is OptionGroup {
+  return field in t.options;
+}
+
+/** A stored field value as a person reads it, ready for mrkdwn. */
+export function displayValue(t: Messages, field: string, value: unknown, maxLength = 200): string {
+  if (value === undefined || value === null || value === '') return t.history.blank;
+  if (field === 'creditLimitFen' && typeof value === 'number') return formatFen(value);
+  if (field === 'ownerId' && typeof value === 'string') return mention(value, t.card.noOwner);
+  if (typeof value === 'boolean') return value ? '✓' : '✗';
+  if (isOptionGroup(t, field)) {
+    const labels = t.options[field] as Record<string, string>;
+    return labels[String(value)] ?? escapeMrkdwn(String(value));
+  }
+  return escapeMrkdwn(truncate(String(value), maxLength));
+}
+
+export function optionLabel(t: Messages, group: OptionGroup, value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  return (t.options[group] as Record<string, string>)[value];
+}

@@ -1,0 +1,58 @@
+import type { types } from '@slack/bolt';
+import type { Messages } from '../i18n/index.js';
+import type { CustomerRecord } from '../models/customer.js';
+import type { HistoryRecord } from '../models/history.js';
+import type { VisitRecord } from '../models/visit.js';
+import type { CardHistory } from '../services/history.js';
+import { CALLBACK } from '../slack/ids.js';
+import { formatInstant } from '../time.js';
+import { displayValue, optionLabel } from './fieldValues.js';
+import { header } from './inputs.js';
+import { LIMITS } from './limits.js';
+import { escapeMrkdwn, mention, plain, section, truncate } from './text.js';
+
+function fieldLabel(t: Messages, field: string): string {
+  return (t.fields as Record<string, string>)[field] ?? (t.visit as unknown as Record<string, string>)[field] ?? field;
+}
+
+function entryText(t: Messages, entry: HistoryRecord, timezone: string): string {
+  const who = mention(entry.userId, '');
+  const at = formatInstant(entry.at, timezone);
+  const headline = t.history[entry.action](who, at);
+  const changes = entry.changes.map((c) =>
+    t.history.change(fieldLabel(t, c.field), displayValue(t, c.field, c.from, 80), displayValue(t, c.field, c.to, 80)),
+  );
+  return [headline, ...changes].join('\n');
+}
+
+function visitText(t: Messages, v: VisitRecord): string {
+  const head = `*${t.visit.line(v.date, optionLabel(t, 'visitKind', v.kind) ?? v.kind, mention(v.createdBy, ''))}*`;
+  const lines = (['notes', 'needs', 'purchaseKinds', 'nextFollowUpPlan'] as const)
+    .filter((k) => v[k])
+    .map((k) => `${t.visit[k]}：${escapeMrkdwn(truncate(String(v[k]), 500))}`);
+  return [head, ...lines].join('\n');
+}
+
+/** Latest changes and visits of a card, newest first. */
+export function renderHistoryModal(
+  t: Messages,
+  customer: Pick<CustomerRecord, 'name' | 'number'>,
+  { entries, visits }: CardHistory,
+  timezone: string,
+): types.ModalView {
+  const changeBlocks = entries.map((e) => section(entryText(t, e, timezone), LIMITS.sectionText));
+  const visitBlocks = visits.map((v) => section(visitText(t, v), LIMITS.sectionText));
+  return {
+    type: 'modal',
+    callback_id: CALLBACK.historyModal,
+    title: plain(t.modal.history, LIMITS.modalTitle),
+    close: plain(t.modal.close, LIMITS.modalTitle),
+    blocks: [
+      section(`*${escapeMrkdwn(customer.name)}*  \`${customer.number}\``, LIMITS.sectionText),
+      header(t.history.changesHeader),
+      ...(changeBlocks.length > 0 ? changeBlocks : [section(t.history.empty, LIMITS.sectionText)]),
+      header(t.history.visitsHeader),
+      ...(visitBlocks.length > 0 ? visitBlocks : [section(t.card.noVisits, LIMITS.sectionText)]),
+    ],
+  };
+}

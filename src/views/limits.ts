@@ -1,0 +1,16 @@
+/** Block Kit's documented limits that our views must stay inside. */
+export const LIMITS = {
+  messageBlocks: 50,
+  modalBlocks: 100,
+  modalTitle: 24,
+  sectionText: 3000,
+  fieldText: 2000,
+  headerText: 150,
+  buttonText: 75,
+  buttonValue: 2000,
+  optionText: 75,
+  contextText: 2000,
+  placeholder: 150,
+  privateMetadata: 3000,
+  fallbackText: 4000,
+} as const;

@@ -1,0 +1,45 @@
+import type { types } from '@slack/bolt';
+import type { Messages } from '../i18n/index.js';
+import type { CustomerRecord } from '../models/customer.js';
+import type { FollowUpRecord } from '../models/followUp.js';
+import { ACTION } from '../slack/ids.js';
+import { LIMITS } from './limits.js';
+import { message, type SlackMessage } from './message.js';
+import { escapeMrkdwn, mention, mrkdwn, plain, section } from './text.js';
+
+type NudgeFollowUp = Pick<FollowUpRecord, '_id' | 'ownerId' | 'plan'>;
+type NudgeCustomer = Pick<CustomerRecord, 'name' | 'number'>;
+
+function nudgeBody(t: Messages, customer: NudgeCustomer, followUp: NudgeFollowUp): types.KnownBlock {
+  const owner = mention(followUp.ownerId, t.card.noOwner);
+  const plan = followUp.plan ? t.nudge.plan(escapeMrkdwn(followUp.plan)) : t.nudge.noPlan;
+  return section(`*${t.nudge.title}*\n${t.nudge.body(escapeMrkdwn(customer.name), customer.number, owner)}\n${plan}`, LIMITS.sectionText);
+}
+
+/** The follow-up reminder posted into the team's channel on the due day. */
+export function renderNudge(t: Messages, customer: NudgeCustomer, followUp: NudgeFollowUp): SlackMessage {
+  const id = followUp._id.toString();
+  const button = (action_id: string, label: string, style?: 'primary') => ({
+    type: 'button' as const,
+    action_id,
+    text: plain(label, LIMITS.buttonText),
+    value: id,
+    ...(style ? { style } : {}),
+  });
+  return message(t.nudge.text(customer.name, mention(followUp.ownerId, t.card.noOwner)), [
+    nudgeBody(t, customer, followUp),
+    {
+      type: 'actions',
+      elements: [
+        button(ACTION.nudgeLogVisit, t.nudge.logVisit, 'primary'),
+        button(ACTION.snoozeDay, t.nudge.snoozeDay),
+        button(ACTION.snoozeWeek, t.nudge.snoozeWeek),
+      ],
+    },
+  ]);
+}
+
+/** The same reminder once answered: its buttons replaced by what was done. */
+export function renderClosedNudge(t: Messages, customer: NudgeCustomer, followUp: NudgeFollowUp, note: string): SlackMessage {
+  return message(note, [nudgeBody(t, customer, followUp), { type: 'context', elements: [mrkdwn(note, LIMITS.contextText)] }]);
+}

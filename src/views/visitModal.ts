@@ -1,0 +1,61 @@
+import type { types } from '@slack/bolt';
+import type { Messages } from '../i18n/index.js';
+import type { CustomerRecord } from '../models/customer.js';
+import { CALLBACK } from '../slack/ids.js';
+import type { CalendarDate } from '../time.js';
+import { PROMISE_SLOTS } from '../validation/visitInput.js';
+import { dateInput, header, numberInput, radioInput, selectInput, textInput } from './inputs.js';
+import { LIMITS } from './limits.js';
+import { escapeMrkdwn, mrkdwn, plain } from './text.js';
+
+export interface VisitModalMetadata {
+  customerId: string;
+  responseUrl?: string;
+  /** Set when the visit answers a follow-up nudge, so the nudge can be closed. */
+  followUpId?: string;
+  nudge?: { channel: string; ts: string };
+}
+
+function promiseInputs(t: Messages): types.KnownBlock[] {
+  return PROMISE_SLOTS.flatMap((n) => [
+    textInput({ key: `promise${n}`, label: t.visit.promise(n), maxLength: 300 }),
+    dateInput({ key: `promise${n}Due`, label: t.visit.promiseDue(n) }),
+  ]);
+}
+
+/** 拜访记录: the visit or call, the stock check, the next follow-up and promises made. */
+export function renderVisitModal(
+  t: Messages,
+  customer: Pick<CustomerRecord, 'name' | 'number'>,
+  today: CalendarDate,
+  metadata: VisitModalMetadata,
+): types.ModalView {
+  const v = t.visit;
+  return {
+    type: 'modal',
+    callback_id: CALLBACK.visitModal,
+    title: plain(t.modal.visit, LIMITS.modalTitle),
+    submit: plain(t.modal.save, LIMITS.modalTitle),
+    close: plain(t.modal.cancel, LIMITS.modalTitle),
+    private_metadata: JSON.stringify(metadata),
+    blocks: [
+      { type: 'context', elements: [mrkdwn(v.customer(escapeMrkdwn(customer.name), customer.number), LIMITS.contextText)] },
+      dateInput({ key: 'date', label: v.date, optional: false, value: today }),
+      selectInput({ key: 'kind', label: v.kind, optional: false, options: t.options.visitKind, value: 'visit' }),
+      textInput({ key: 'notes', label: v.notes, maxLength: 3000, multiline: true }),
+      textInput({ key: 'needs', label: v.needs, maxLength: 1000, multiline: true }),
+      radioInput({ key: 'attitude', label: v.attitude, options: t.options.attitude }),
+      radioInput({ key: 'visitWelcome', label: v.visitWelcome, options: t.options.visitWelcome }),
+      header(v.stockHeader),
+      dateInput({ key: 'lastPurchaseDate', label: v.lastPurchaseDate }),
+      numberInput({ key: 'purchaseQuantity', label: v.purchaseQuantity }),
+      textInput({ key: 'purchaseKinds', label: v.purchaseKinds, maxLength: 200 }),
+      numberInput({ key: 'stockOnHand', label: v.stockOnHand }),
+      header(v.followUpHeader),
+      dateInput({ key: 'nextFollowUpDate', label: v.nextFollowUpDate }),
+      textInput({ key: 'nextFollowUpPlan', label: v.nextFollowUpPlan, maxLength: 500 }),
+      header(v.promisesHeader),
+      ...promiseInputs(t),
+    ],
+  };
+}
