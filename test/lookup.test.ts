@@ -1,0 +1,146 @@
+import { ACTION } from '../src/slack/ids.js';
+import { createCard } from './support/flows.js';
+import { findButton, Harness, TEAM_A, TEAM_B, visibleText } from './support/harness.js';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await Harness.start();
+  await createCard(h, TEAM_A, { name: '张三', company: '华东贸易', phone: '138 0013 8000' });
+  await createCard(h, TEAM_A, { name: '张三', company: '西南百货', region: '成都' });
+  await createCard(h, TEAM_A, { name: '张三丰', company: '武当山庄' });
+  await createCard(h, TEAM_A, { name: 'Li Lei', phone: '+86 139-0000-1111' });
+});
+
+afterAll(async () => {
+  await h.stop();
+});
+
+afterEach(() => {
+  expect(h.fake.invalidPayloads).toEqual([]);
+});
+
+describe('/card help', () => {
+  it.each(['', 'help', '帮助', '  HELP  '])('shows usage for %p', async (text) => {
+    const reply = await h.command(text);
+    expect(reply.args.response_type).toBe('ephemeral');
+    expect(visibleText(reply.args.blocks)).toContain('/card 张三');
+    expect(visibleText(reply.args.blocks)).toContain('KH-2026-0001');
+  });
+});
+
+describe('/card lookup', () => {
+  it('shows the one card that matches a name exactly', async () => {
+    const reply = await h.command('张三丰');
+    const text = visibleText(reply.args.blocks);
+    expect(text).toContain('张三丰');
+    expect(text).toContain('KH-2026-0003');
+    expect(text).toContain('武当山庄');
+    expect(text).toMatch(/资料完整度 \d+%/);
+    for (const action of [ACTION.editCard, ACTION.logVisit, ACTION.history]) findButton(reply.args.blocks, action);
+  });
+
+  it('lists cards with the same name and opens the one picked', async () => {
+    const reply = await h.command('张三');
+    const text = visibleText(reply.args.blocks);
+    expect(text).toContain('「张三」有 2 张客户卡');
+    expect(text).toContain('华东贸易');
+    expect(text).toContain('西南百货');
+    expect(text).not.toContain('张三丰');
+
+    const rows = (reply.args.blocks as Record<string, any>[]).filter((b) => b.accessory?.action_id === ACTION.openCard);
+    const westRow = rows.find((b) => b.text.text.includes('西南百货'))!;
+    const click = await h.clickButton(TEAM_A, { ...westRow.accessory, block_id: westRow.block_id }, { responseUrl: reply.responseUrl });
+    expect(click.status).toBe(200);
+    const shown = await h.fake.waitFor('response_url', (c) => c.responseUrl === reply.responseUrl && c.args.replace_original === true);
+    expect(visibleText(shown.args.blocks)).toContain('成都');
+  });
+
+  it('falls back to names that start with the text', async () => {
+    const reply = await h.command('张');
+    const text = visibleText(reply.args.blocks);
+    expect(text).toContain('有 3 张客户卡');
+    expect(text).toContain('张三丰');
+  });
+
+  it('finds by phone whatever the separators', async () => {
+    expect(visibleText((await h.command('13800138000')).args.blocks)).toContain('华东贸易');
+    expect(visibleText((await h.command('+86 139 0000 1111')).args.blocks)).toContain('Li Lei');
+  });
+
+  it('finds by card number, in any case', async () => {
+    const reply = await h.command('kh-2026-0002');
+    expect(visibleText(reply.args.blocks)).toContain('西南百货');
+  });
+
+  it('matches names case-insensitively', async () => {
+    expect(visibleText((await h.command('li lei')).args.blocks)).toContain('KH-2026-0004');
+  });
+
+  it('trims full-width and ordinary spaces around the text', async () => {
+    const reply = await h.command('\u3000 张三丰\u3000\u3000');
+    expect(visibleText(reply.args.blocks)).toContain('KH-2026-0003');
+  });
+
+  it('offers to create the card when nothing matches, with the name filled in', async () => {
+    const reply = await h.command('王五');
+    expect(visibleText(reply.args.blocks)).toContain('没有找到「王五」的客户卡');
+    const button = findButton(reply.args.blocks, ACTION.newCard);
+    const { view } = await h.openModal(TEAM_A, button, { responseUrl: reply.responseUrl });
+    const nameBlock = view.blocks.find((b: Record<string, any>) => b.block_id === 'name');
+    expect(nameBlock.element.initial_value).toBe('王五');
+    expect(view.title.text).toBe('新建客户卡');
+  });
+
+  it('prefills the phone, not the name, when an unknown phone number was looked up', async () => {
+    const reply = await h.command('021-5555 0000');
+    const { view } = await h.openModal(TEAM_A, findButton(reply.args.blocks, ACTION.newCard));
+    expect(view.blocks.find((b: Record<string, any>) => b.block_id === 'phone').element.initial_value).toBe('021-5555 0000');
+    expect(view.blocks.find((b: Record<string, any>) => b.block_id === 'name').element.initial_value).toBeUndefined();
+  });
+});
+
+describe('/card with hostile or odd input', () => {
+  it.each([['.*'], ['张.*'], ['^张'], ['{"$gt":""}'], ['$where'], ['😀']])('treats %p as plain text and finds nothing', async (text) => {
+    const reply = await h.command(text);
+    expect(visibleText(reply.args.blocks)).toContain(`没有找到「${text}」的客户卡`);
+    expect(await h.db.collection('customers').countDocuments()).toBe(4);
+  });
+
+  it('refuses over-long text with a clear message and no database work', async () => {
+    const reply = await h.command('张'.repeat(500));
+    const text = visibleText(reply.args.blocks);
+    expect(text).toContain('查找内容太长了：最多 64 个字符');
+    expect(JSON.stringify(reply.args.blocks)).not.toContain(ACTION.newCard);
+  });
+
+  it('escapes mrkdwn in echoed text so it cannot ping a channel', async () => {
+    const reply = await h.command('<!channel> hi');
+    expect(JSON.stringify(reply.args.blocks)).toContain('&lt;!channel&gt; hi');
+  });
+});
+
+describe('workspace isolation', () => {
+  it("never shows another workspace's card", async () => {
+    const reply = await h.command('张三', TEAM_B);
+    expect(visibleText(reply.args.blocks)).toContain('没有找到「张三」的客户卡');
+    expect(visibleText((await h.command('KH-2026-0001', TEAM_B)).args.blocks)).toContain('没有找到');
+  });
+
+  it("refuses to open another workspace's card by id", async () => {
+    const own = await h.command('张三丰');
+    const edit = findButton(own.args.blocks, ACTION.editCard);
+    const opensBefore = h.fake.accepted('views.open').length;
+    const click = await h.clickButton(TEAM_B, edit);
+    const reply = await h.fake.waitForResponse(click.responseUrl);
+    expect(visibleText(reply.args.blocks)).toContain('这张客户卡不存在或不属于本工作区');
+    expect(h.fake.accepted('views.open')).toHaveLength(opensBefore);
+  });
+
+  it('numbers cards per workspace', async () => {
+    const other = await createCard(h, TEAM_B, { name: '张三' });
+    expect(other.number).toBe('KH-2026-0001');
+    expect(visibleText((await h.command('张三', TEAM_B)).args.blocks)).toContain('KH-2026-0001');
+    expect(visibleText((await h.command('张三', TEAM_A)).args.blocks)).toContain('有 2 张客户卡');
+  });
+});

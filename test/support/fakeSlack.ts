@@ -1,0 +1,170 @@
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { validateMessage, validateModal } from './blockKit.js';
+
+export interface RecordedCall {
+  method: string;
+  args: Record<string, any>;
+  /** Set when the fake refused the call, as Slack would have. */
+  error?: string;
+  /** For response_url posts: which response_url was used. */
+  responseUrl?: string;
+}
+
+type Failure = { status: 429; retryAfter: number } | { error: string };
+
+const MESSAGE_METHODS = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'response_url']);
+const VIEW_METHODS = new Set(['views.open', 'views.update', 'views.push']);
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk) => (data += chunk));
+    req.on('end', () => resolve(data));
+    req.on('error', reject);
+  });
+}
+
+/** Web API clients send form fields whose nested values are JSON strings. */
+function parseArgs(req: IncomingMessage, body: string): Record<string, any> {
+  if ((req.headers['content-type'] ?? '').includes('application/json')) return body ? JSON.parse(body) : {};
+  const args: Record<string, any> = {};
+  for (const [key, value] of new URLSearchParams(body)) {
+    args[key] = /^[[{]/.test(value) ? JSON.parse(value) : value;
+  }
+  return args;
+}
+
+/**
+ * A stand-in for Slack's Web API and response_urls on 127.0.0.1. It records
+ * every call, answers in Slack's shapes, and refuses what Slack would refuse:
+ * views and messages outside Block Kit's limits, unknown channels, and
+ * whatever a test tells it to fail.
+ */
+export class FakeSlack {
+  readonly calls: RecordedCall[] = [];
+  private readonly events = new EventEmitter();
+  private readonly failures = new Map<string, Failure[]>();
+  private readonly unknownChannels = new Set<string>();
+  private server?: Server;
+  private messageSeq = 0;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  responseUrl(id: string): string {
+    return `${this.url}/response/${id}`;
+  }
+
+  /** The next `times` calls of `method` fail as given. */
+  failNext(method: string, failure: Failure, times = 1): void {
+    this.failures.set(method, [...(this.failures.get(method) ?? []), ...Array<Failure>(times).fill(failure)]);
+  }
+
+  /** Posting to this channel answers channel_not_found until it is created. */
+  loseChannel(channel: string): void {
+    this.unknownChannels.add(channel);
+  }
+
+  restoreChannel(channel: string): void {
+    this.unknownChannels.delete(channel);
+  }
+
+  /** Calls accepted (not refused) for `method`. */
+  accepted(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method && !c.error);
+  }
+
+  /** Calls refused because the payload broke Block Kit's limits: any is a bug in the app. */
+  get invalidPayloads(): RecordedCall[] {
+    return this.calls.filter((c) => c.error === 'invalid_blocks' || c.error === 'invalid_arguments');
+  }
+
+  /** What the app showed through one response_url, once it arrives. */
+  waitForResponse(responseUrl: string): Promise<RecordedCall> {
+    return this.waitFor('response_url', (c) => c.responseUrl === responseUrl);
+  }
+
+  /** Resolves with the first accepted call matching, waiting for it to arrive if needed. */
+  waitFor(method: string, match: (call: RecordedCall) => boolean = () => true, timeoutMs = 5000): Promise<RecordedCall> {
+    const found = this.accepted(method).find(match);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.events.off('call', listener);
+        reject(new Error(`no ${method} call arrived within ${timeoutMs} ms; calls: ${this.calls.map((c) => c.method).join(', ')}`));
+      }, timeoutMs);
+      const listener = (call: RecordedCall) => {
+        if (call.method === method && !call.error && match(call)) {
+          clearTimeout(timer);
+          this.events.off('call', listener);
+          resolve(call);
+        }
+      };
+      this.events.on('call', listener);
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const path = req.url ?? '';
+    const method = path.startsWith('/response/') ? 'response_url' : path.replace(/^\/api\//, '').split('?')[0]!;
+    const args = parseArgs(req, body);
+    const responseUrl = method === 'response_url' ? `${this.url}${path}` : undefined;
+    const failure = this.failures.get(method)?.shift();
+    if (failure && 'status' in failure) {
+      this.record({ method, args, error: 'ratelimited' });
+      res.writeHead(429, { 'retry-after': String(failure.retryAfter), 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+    }
+    const result = failure ? { ok: false, error: failure.error } : this.answer(method, args);
+    this.record({ method, args, responseUrl, ...(result.ok ? {} : { error: String(result.error) }) });
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(result));
+  }
+
+  private record(call: RecordedCall): void {
+    this.calls.push(call);
+    this.events.emit('call', call);
+  }
+
+  private answer(method: string, args: Record<string, any>): Record<string, unknown> {
+    const problems = MESSAGE_METHODS.has(method)
+      ? validateMessage(args)
+      : VIEW_METHODS.has(method)
+        ? validateModal(args.view ?? {})
+        : [];
+    if (problems.length > 0) return { ok: false, error: 'invalid_blocks', errors: problems };
+    if (method === 'response_url') return { ok: true };
+    if (method === 'auth.test') {
+      return { ok: true, url: 'https://example.slack.com/', team: 'Example', user: 'cards', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' };
+    }
+    if (VIEW_METHODS.has(method)) {
+      if (method === 'views.open' && !args.trigger_id) return { ok: false, error: 'invalid_arguments' };
+      return { ok: true, view: { id: `V${++this.messageSeq}`, ...args.view } };
+    }
+    if (method.startsWith('chat.')) return this.chat(method, args);
+    return { ok: false, error: 'unknown_method' };
+  }
+
+  private chat(method: string, args: Record<string, any>): Record<string, unknown> {
+    if (!args.channel) return { ok: false, error: 'channel_not_found' };
+    if (this.unknownChannels.has(args.channel)) return { ok: false, error: 'channel_not_found' };
+    const ts = method === 'chat.update' ? args.ts : `1700000000.${String(++this.messageSeq).padStart(6, '0')}`;
+    return { ok: true, channel: args.channel, ts, message: { text: args.text, blocks: args.blocks } };
+  }
+}

@@ -1,0 +1,200 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from 'mongodb';
+import { createApplication, type Application } from '../../src/application.js';
+import { parseEnv } from '../../src/config/env.js';
+import { FakeClock } from './fakeClock.js';
+import { FakeSlack, type RecordedCall } from './fakeSlack.js';
+import { payloadBody, postToSlackEndpoint, signatureHeaders, SIGNING_SECRET, slashCommandBody, type Actor, type SlackResponse } from './slackRequests.js';
+
+export const TEAM_A: Actor = { teamId: 'T1', userId: 'U1SELLER' };
+export const TEAM_A_COLLEAGUE: Actor = { teamId: 'T1', userId: 'U2COLLEAGUE' };
+export const TEAM_B: Actor = { teamId: 'T2', userId: 'U9OTHER' };
+export const NUDGE_CHANNEL = 'CNUDGES';
+
+export interface Instance {
+  app: Application;
+  url: string;
+}
+
+export interface HarnessOptions {
+  instances?: number;
+  /** Wall-clock start for the app's clock, ISO with offset. */
+  now?: string;
+  env?: Record<string, string>;
+}
+
+type StateValue = Record<string, unknown>;
+
+/** The state Slack sends for an input element holding `value`. */
+function stateFor(elementType: string, value: unknown): StateValue {
+  switch (elementType) {
+    case 'static_select':
+    case 'radio_buttons':
+      return { type: elementType, selected_option: value == null ? null : { value } };
+    case 'datepicker':
+      return { type: elementType, selected_date: value ?? null };
+    case 'users_select':
+      return { type: elementType, selected_user: value ?? null };
+    case 'checkboxes':
+      return { type: elementType, selected_options: value ? [{ value: 'yes' }] : [] };
+    default:
+      return { type: elementType, value: value == null ? null : String(value) };
+  }
+}
+
+function initialValue(element: Record<string, any>): unknown {
+  return (
+    element.initial_value ?? element.initial_option?.value ?? element.initial_date ?? element.initial_user ??
+    (element.initial_options?.length ? true : undefined)
+  );
+}
+
+/**
+ * Boots real app instances (Bolt over HTTP, Agenda, MongoDB) against a fake
+ * Slack, in a database of their own, and drives them as Slack would.
+ */
+export class Harness {
+  private responseSeq = 0;
+
+  private constructor(
+    readonly fake: FakeSlack,
+    readonly clock: FakeClock,
+    readonly instances: Instance[],
+    readonly dbName: string,
+  ) {}
+
+  static async start(options: HarnessOptions = {}): Promise<Harness> {
+    const fake = new FakeSlack();
+    await fake.start();
+    const clock = new FakeClock(options.now ?? '2026-11-23T10:00:00+08:00');
+    const dbName = `cards_test_${randomBytes(6).toString('hex')}`;
+    const env = parseEnv({
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: fake.apiUrl,
+      NUDGE_CHANNEL_ID: NUDGE_CHANNEL,
+      FOLLOWUP_SCAN_INTERVAL: '1 hour',
+      LOG_LEVEL: 'error',
+      ...options.env,
+    });
+    const instances: Instance[] = [];
+    for (let i = 0; i < (options.instances ?? 1); i++) {
+      const app = await createApplication({ env, mongoUri: process.env.MONGODB_URI!, dbName, clock });
+      const { port } = await app.start({ port: 0, host: '127.0.0.1' });
+      instances.push({ app, url: `http://127.0.0.1:${port}` });
+    }
+    return new Harness(fake, clock, instances, dbName);
+  }
+
+  get db(): Db {
+    return this.instances[0]!.app.connection.db as unknown as Db;
+  }
+
+  async stop(): Promise<void> {
+    await this.db.dropDatabase();
+    for (const { app } of this.instances) await app.stop();
+    await this.fake.stop();
+  }
+
+  nextResponseUrl(): string {
+    return this.fake.responseUrl(`r${++this.responseSeq}`);
+  }
+
+  async post(body: string, instance = 0): Promise<SlackResponse> {
+    return postToSlackEndpoint(this.instances[instance]!.url, body, signatureHeaders(body));
+  }
+
+  /** Types `/card <text>` and returns what the app showed through the response_url. */
+  async command(text: string, actor: Actor = TEAM_A, instance = 0): Promise<RecordedCall & { responseUrl: string }> {
+    const responseUrl = this.nextResponseUrl();
+    const res = await this.post(slashCommandBody(actor, text, responseUrl), instance);
+    if (res.status !== 200) throw new Error(`slash command answered HTTP ${res.status}: ${res.body}`);
+    return { ...(await this.fake.waitForResponse(responseUrl)), responseUrl };
+  }
+
+  /** Clicks a button on a message the app showed. */
+  async clickButton(
+    actor: Actor,
+    button: { action_id: string; value?: string; block_id?: string },
+    where: { responseUrl?: string; channel?: string; messageTs?: string } = {},
+  ): Promise<SlackResponse & { triggerId: string; responseUrl: string }> {
+    const triggerId = `trigger-${++this.responseSeq}`;
+    const responseUrl = where.responseUrl ?? this.nextResponseUrl();
+    const payload = {
+      type: 'block_actions',
+      team: { id: actor.teamId, domain: 'example' },
+      user: { id: actor.userId, team_id: actor.teamId, username: 'seller' },
+      api_app_id: 'A1',
+      trigger_id: triggerId,
+      response_url: responseUrl,
+      container: { type: 'message', channel_id: where.channel ?? 'CSALES', message_ts: where.messageTs ?? '1700000000.000001', is_ephemeral: !where.messageTs },
+      channel: { id: where.channel ?? 'CSALES', name: 'sales' },
+      actions: [{ type: 'button', block_id: button.block_id ?? 'b', action_id: button.action_id, value: button.value, action_ts: '1700000000.1' }],
+    };
+    return { ...(await this.post(payloadBody(payload))), triggerId, responseUrl };
+  }
+
+  /** Clicks a button that opens a modal; returns the modal as Slack received it. */
+  async openModal(
+    actor: Actor,
+    button: { action_id: string; value?: string; block_id?: string },
+    where: { responseUrl?: string; channel?: string; messageTs?: string } = {},
+  ): Promise<{ view: Record<string, any>; responseUrl: string }> {
+    const click = await this.clickButton(actor, button, where);
+    if (click.status !== 200) throw new Error(`button answered HTTP ${click.status}`);
+    const opened = await this.fake.waitFor('views.open', (c) => c.args.trigger_id === click.triggerId);
+    return { view: opened.args.view, responseUrl: click.responseUrl };
+  }
+
+  /** Submits a modal the app opened, with `changes` typed over its initial values (null clears). */
+  async submitView(actor: Actor, view: Record<string, any>, changes: Record<string, unknown> = {}): Promise<SlackResponse> {
+    const values: Record<string, Record<string, StateValue>> = {};
+    for (const block of view.blocks as Record<string, any>[]) {
+      if (block.type !== 'input') continue;
+      const value = block.block_id in changes ? changes[block.block_id] : initialValue(block.element);
+      values[block.block_id] = { [block.element.action_id]: stateFor(block.element.type, value) };
+    }
+    const payload = {
+      type: 'view_submission',
+      team: { id: actor.teamId, domain: 'example' },
+      user: { id: actor.userId, team_id: actor.teamId },
+      api_app_id: 'A1',
+      trigger_id: `trigger-${++this.responseSeq}`,
+      view: {
+        id: view.id ?? 'V1',
+        team_id: actor.teamId,
+        type: 'modal',
+        callback_id: view.callback_id,
+        private_metadata: view.private_metadata ?? '',
+        state: { values },
+        hash: 'hash',
+      },
+    };
+    return this.post(payloadBody(payload));
+  }
+}
+
+/** The button with `action_id` in a message or view's blocks. */
+export function findButton(blocks: Record<string, any>[], actionId: string): { action_id: string; value?: string; block_id?: string } {
+  for (const block of blocks) {
+    const elements = block.elements ?? (block.accessory ? [block.accessory] : []);
+    const button = elements.find((e: Record<string, any>) => e.action_id === actionId);
+    if (button) return { ...button, block_id: block.block_id };
+  }
+  throw new Error(`no button ${actionId} in ${JSON.stringify(blocks).slice(0, 500)}`);
+}
+
+/** All text a person would read in some blocks, for asserting on content. */
+export function visibleText(blocks: Record<string, any>[]): string {
+  const parts: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node && typeof node === 'object') {
+      const obj = node as Record<string, unknown>;
+      if (typeof obj.text === 'string') parts.push(obj.text);
+      Object.values(obj).forEach(walk);
+    }
+  };
+  walk(blocks);
+  return parts.join('\n');
+}
