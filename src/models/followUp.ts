@@ -20,7 +20,10 @@ export interface FollowUpRecord {
   status: FollowUpStatus;
   /** When a scan may (re)try to post it; for a claimed nudge, when the claim expires. */
   nextAttemptAt: Date;
+  /** Delivery attempts since it was last (re)scheduled. */
   attempts: number;
+  /** Claims ever taken on it; numbers the claim documents, never reset. */
+  claims: number;
   lastError?: string;
   channel?: string;
   messageTs?: string;
@@ -42,6 +45,7 @@ const followUpSchema = new Schema<FollowUpRecord>(
     status: { type: String, enum: FOLLOW_UP_STATUSES, required: true },
     nextAttemptAt: { type: Date, required: true },
     attempts: { type: Number, default: 0 },
+    claims: { type: Number, default: 0 },
     lastError: String,
     channel: String,
     messageTs: String,

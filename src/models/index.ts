@@ -3,6 +3,7 @@ import { counterModel } from './counter.js';
 import { customerModel } from './customer.js';
 import { followUpModel } from './followUp.js';
 import { historyModel } from './history.js';
+import { nudgeClaimModel } from './nudgeClaim.js';
 import { promiseModel } from './promise.js';
 import { teamModel } from './team.js';
 import { visitModel } from './visit.js';
@@ -14,6 +15,7 @@ export function createModels(connection: Connection) {
     visits: visitModel(connection),
     promises: promiseModel(connection),
     followUps: followUpModel(connection),
+    nudgeClaims: nudgeClaimModel(connection),
     history: historyModel(connection),
     counters: counterModel(connection),
     teams: teamModel(connection),

@@ -1,5 +1,6 @@
 import { isValidObjectId, Types } from 'mongoose';
 import { domain } from '../config/domain.js';
+import { isDuplicateKey } from '../db/errors.js';
 import type { FollowUpRecord } from '../models/followUp.js';
 import type { Models } from '../models/index.js';
 import { addDays, instantAt, todayIn, type CalendarDate } from '../time.js';
@@ -66,22 +67,40 @@ export function createFollowUpService({ models, now, settings, history }: Deps) 
     return created.toObject();
   }
 
+  /** Inserts the claim document for the candidate's next attempt; false if another instance did first. */
+  async function takeClaim(candidate: FollowUpRecord, at: Date): Promise<boolean> {
+    try {
+      const claimId = `${candidate._id.toString()}:${candidate.claims + 1}`;
+      await models.nudgeClaims.create({ _id: claimId, teamId: candidate.teamId, followUpId: candidate._id, claimedAt: at });
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
   /**
-   * Atomically takes one due nudge of the team. Two instances scanning at once
-   * never take the same one; a claim left by a crashed instance expires.
+   * Takes one due nudge of the team for this instance. Two instances scanning
+   * at once never take the same attempt; a claim left by a crashed instance
+   * expires after claimTimeoutMs and the nudge is taken again.
    */
   async function claimDueFollowUp(teamId: string): Promise<FollowUpRecord | null> {
     const at = now();
-    return models.followUps
-      .findOneAndUpdate(
-        { teamId, status: { $in: ['pending', 'sending'] }, nextAttemptAt: { $lte: at } },
-        {
-          $set: { status: 'sending', nextAttemptAt: new Date(at.getTime() + domain.followUp.claimTimeoutMs) },
-          $inc: { attempts: 1 },
-        },
-        { sort: { nextAttemptAt: 1 }, returnDocument: 'after' },
-      )
-      .lean();
+    const lostToOthers: Types.ObjectId[] = [];
+    for (;;) {
+      const candidate = await models.followUps
+        .findOne({ teamId, status: { $in: ['pending', 'sending'] }, nextAttemptAt: { $lte: at }, _id: { $nin: lostToOthers } })
+        .sort({ nextAttemptAt: 1 })
+        .lean();
+      if (!candidate) return null;
+      if (!(await takeClaim(candidate, at))) {
+        lostToOthers.push(candidate._id);
+        continue;
+      }
+      const claimed = { status: 'sending' as const, nextAttemptAt: new Date(at.getTime() + domain.followUp.claimTimeoutMs) };
+      await models.followUps.updateOne({ _id: candidate._id, teamId }, { $set: claimed, $inc: { attempts: 1, claims: 1 } });
+      return { ...candidate, ...claimed, attempts: candidate.attempts + 1, claims: candidate.claims + 1 };
+    }
   }
 
   /** Records Slack's answer to a claimed nudge: sent, to be retried, or given up. */
