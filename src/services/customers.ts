@@ -1,5 +1,6 @@
 import { isValidObjectId, Types } from 'mongoose';
 import { domain } from '../config/domain.js';
+import { isDuplicateKey } from '../db/errors.js';
 import { CARD_FIELDS } from '../domain/cardFields.js';
 import { formatCardNumber } from '../domain/cardNumber.js';
 import { diffFields, type FieldChange } from '../domain/diff.js';
@@ -36,6 +37,7 @@ export type SaveResult =
   | { status: 'notFound' };
 
 const FIELD_KEYS = CARD_FIELDS.map((f) => f.key);
+const MAX_NUMBERING_ATTEMPTS = 5;
 
 interface Deps {
   models: Models;
@@ -113,21 +115,36 @@ export function createCustomerService({ models, now, settings, history }: Deps) 
     return { number: formatCardNumber(year, counter!.seq), year };
   }
 
+  /**
+   * Inserts under the next card number. The unique (team, number) index is the
+   * guarantee; a number already taken (a counter update lost on a server
+   * without atomic findAndModify) just moves on to the next one.
+   */
+  async function insertNumbered(teamId: string, fields: CardInput, userId: string, at: Date): Promise<CustomerRecord> {
+    for (let attempt = 1; ; attempt++) {
+      const { number, year } = await nextCardNumber(teamId, at);
+      try {
+        const created = await models.customers.create({
+          ...fields,
+          ...searchKeys(fields),
+          teamId,
+          number,
+          year,
+          version: 1,
+          createdBy: userId,
+          updatedBy: userId,
+        });
+        return created.toObject();
+      } catch (error) {
+        if (!isDuplicateKey(error) || attempt >= MAX_NUMBERING_ATTEMPTS) throw error;
+      }
+    }
+  }
+
   async function createCustomer(teamId: string, userId: string, input: CardInput): Promise<CustomerRecord> {
     const at = now();
-    const { number, year } = await nextCardNumber(teamId, at);
     const fields = { ...input, ownerId: input.ownerId ?? userId };
-    const created = await models.customers.create({
-      ...fields,
-      ...searchKeys(fields),
-      teamId,
-      number,
-      year,
-      version: 1,
-      createdBy: userId,
-      updatedBy: userId,
-    });
-    const customer = created.toObject();
+    const customer = await insertNumbered(teamId, fields, userId, at);
     await history.recordHistory({
       teamId,
       customerId: customer._id,
