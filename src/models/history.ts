@@ -29,7 +29,7 @@ const historySchema = new Schema<HistoryRecord>(
 );
 
 // The History button: a card's latest entries first.
-historySchema.index({ teamId: 1, customerId: 1, at: -1 });
+historySchema.index({ teamId: 1, customerId: 1, at: -1, _id: -1 });
 
 export type HistoryModel = Model<HistoryRecord>;
 

@@ -27,7 +27,7 @@ export function createHistoryService(models: Models) {
 
   async function cardHistory(teamId: string, customerId: Types.ObjectId): Promise<CardHistory> {
     const [entries, visits] = await Promise.all([
-      models.history.find({ teamId, customerId }).sort({ at: -1 }).limit(domain.history.changesShown).lean(),
+      models.history.find({ teamId, customerId }).sort({ at: -1, _id: -1 }).limit(domain.history.changesShown).lean(),
       models.visits
         .find({ teamId, customerId })
         .sort({ date: -1, createdAt: -1 })
