@@ -9,4 +9,7 @@ export default {
   globalSetup: '<rootDir>/test/support/globalSetup.ts',
   globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
   testTimeout: 30000,
+  // Agenda arms a watchdog timer (lockLifetime / 2) for every job run that its
+  // stop() cannot clear; without this, a worker that ran a job lingers minutes.
+  forceExit: true,
 };

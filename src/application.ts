@@ -1,5 +1,4 @@
 import type { Logger } from '@slack/bolt';
-import type { Agenda } from 'agenda';
 import mongoose, { type Connection } from 'mongoose';
 import { systemClock, type Clock } from './clock.js';
 import type { Env } from './config/env.js';
@@ -31,7 +30,6 @@ export interface Application {
   stop(): Promise<void>;
   /** One follow-up scan, as the scheduled job runs it. */
   scanFollowUps(): Promise<ScanReport>;
-  scheduler: Agenda;
   connection: Connection;
 }
 
@@ -72,11 +70,10 @@ export async function createApplication({ env, mongoUri, dbName, clock = systemC
   await ensureIndexes(services.models);
   const poster = createMessagePoster(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, logger);
   const scanFollowUps = createFollowUpScan({ ...services, poster, logger });
-  const scheduler = await startScheduler({ db: connection.db!, scanInterval: env.FOLLOWUP_SCAN_INTERVAL, scanFollowUps, logger });
+  const scheduler = await startScheduler({ db: connection.db!, scanSeconds: env.FOLLOWUP_SCAN_SECONDS, scanFollowUps, logger });
   const app = createSlackApp({ env, logger, isHealthy: pinger(connection), deps: { ...services, now: () => clock.now(), logger } });
 
   return {
-    scheduler,
     connection,
     scanFollowUps,
     async start(listen = { port: env.PORT }) {
@@ -90,7 +87,7 @@ export async function createApplication({ env, mongoUri, dbName, clock = systemC
     },
     async stop() {
       await app.stop().catch((error: Error) => logger.warn(`stopping Slack app: ${error.message}`));
-      await scheduler.drain();
+      await scheduler.stop();
       await connection.close();
     },
   };

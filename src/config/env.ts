@@ -31,7 +31,7 @@ const EnvSchema = z
     NUDGE_CHANNEL_ID: optionalText.pipe(
       z.string().regex(/^[CGD][A-Z0-9]+$/, 'must be a channel ID such as C0123456789').optional(),
     ),
-    FOLLOWUP_SCAN_INTERVAL: z.string().trim().min(1).default('1 minute'),
+    FOLLOWUP_SCAN_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   })
   .superRefine((env, ctx) => {
