@@ -50,9 +50,11 @@ describe('/card lookup', () => {
 
     const rows = (reply.args.blocks as Record<string, any>[]).filter((b) => b.accessory?.action_id === ACTION.openCard);
     const westRow = rows.find((b) => b.text.text.includes('西南百货'))!;
+    const before = h.fake.mark();
     const click = await h.clickButton(TEAM_A, { ...westRow.accessory, block_id: westRow.block_id }, { responseUrl: reply.responseUrl });
     expect(click.status).toBe(200);
-    const shown = await h.fake.waitFor('response_url', (c) => c.responseUrl === reply.responseUrl && c.args.replace_original === true);
+    const shown = await h.fake.waitForResponse(reply.responseUrl, before);
+    expect(shown.args.replace_original).toBe(true);
     expect(visibleText(shown.args.blocks)).toContain('成都');
   });
 

@@ -59,7 +59,9 @@ export class FakeSlack {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    this.server?.closeAllConnections();
+    await closed;
   }
 
   get apiUrl(): string {
@@ -94,14 +96,19 @@ export class FakeSlack {
     return this.calls.filter((c) => c.error === 'invalid_blocks' || c.error === 'invalid_arguments');
   }
 
-  /** What the app showed through one response_url, once it arrives. */
-  waitForResponse(responseUrl: string): Promise<RecordedCall> {
-    return this.waitFor('response_url', (c) => c.responseUrl === responseUrl);
+  /** A point in the call log: `waitFor(..., after)` ignores calls made before it. */
+  mark(): number {
+    return this.calls.length;
+  }
+
+  /** What the app showed through one response_url (after `after`), once it arrives. */
+  waitForResponse(responseUrl: string, after = 0): Promise<RecordedCall> {
+    return this.waitFor('response_url', (c) => c.responseUrl === responseUrl, after);
   }
 
   /** Resolves with the first accepted call matching, waiting for it to arrive if needed. */
-  waitFor(method: string, match: (call: RecordedCall) => boolean = () => true, timeoutMs = 5000): Promise<RecordedCall> {
-    const found = this.accepted(method).find(match);
+  waitFor(method: string, match: (call: RecordedCall) => boolean = () => true, after = 0, timeoutMs = 5000): Promise<RecordedCall> {
+    const found = this.calls.slice(after).find((c) => c.method === method && !c.error && match(c));
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

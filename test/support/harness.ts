@@ -73,7 +73,7 @@ export class Harness {
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: fake.apiUrl,
       NUDGE_CHANNEL_ID: NUDGE_CHANNEL,
-      FOLLOWUP_SCAN_INTERVAL: '1 hour',
+      FOLLOWUP_SCAN_SECONDS: '3600',
       LOG_LEVEL: 'error',
       ...options.env,
     });

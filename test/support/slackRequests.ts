@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { request } from 'node:http';
 
 export const SIGNING_SECRET = 'test-signing-secret';
 
@@ -19,13 +20,21 @@ export async function postToSlackEndpoint(
   body: string,
   headers: Record<string, string> = signatureHeaders(body),
 ): Promise<SlackResponse> {
-  const res = await fetch(`${baseUrl}/slack/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body,
+  // One connection per request, as Slack's deliveries arrive; nothing lingers after a test.
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${baseUrl}/slack/events`,
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, json: () => JSON.parse(text) }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
   });
-  const text = await res.text();
-  return { status: res.status, body: text, json: () => JSON.parse(text) };
 }
 
 export interface Actor {
