@@ -8,8 +8,7 @@ const optionalText = z
   .optional();
 
 /** Every setting the app reads from the environment; nothing else touches `process.env`. */
-const EnvSchema = z
-  .object({
+const EnvSchema = z.object({
     SLACK_BOT_TOKEN: z.string().trim().startsWith('xoxb-', 'must be a bot token starting with xoxb-'),
     SLACK_SIGNING_SECRET: optionalText,
     SLACK_APP_TOKEN: optionalText.pipe(
@@ -33,16 +32,7 @@ const EnvSchema = z
     ),
     FOLLOWUP_SCAN_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  })
-  .superRefine((env, ctx) => {
-    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_SIGNING_SECRET'],
-        message: 'is required in HTTP mode (when SLACK_APP_TOKEN is not set)',
-      });
-    }
-  });
+});
 
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -56,14 +46,24 @@ export class ConfigError extends Error {
 /** Parses an environment map; throws a ConfigError naming every problem at once. */
 export function parseEnv(source: Record<string, string | undefined>): Readonly<Env> {
   const result = EnvSchema.safeParse(source);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => {
-        const key = issue.path.join('.') || 'environment';
-        const missing = issue.code === 'invalid_type' && issue.input === undefined;
-        return `${key}: ${missing ? 'is required' : issue.message}`;
-      }),
-    );
-  }
+  const problems = [
+    ...(result.success ? [] : result.error.issues.map(describeIssue)),
+    ...modeProblems(source),
+  ];
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(result.data);
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const key = issue.path.join('.') || 'environment';
+  const missing = issue.code === 'invalid_type' && issue.input === undefined;
+  return `${key}: ${missing ? 'is required' : issue.message}`;
+}
+
+/** Checked on the raw input so it is reported alongside every other problem. */
+function modeProblems(source: Record<string, string | undefined>): string[] {
+  const isSet = (key: string) => (source[key] ?? '').trim() !== '';
+  return isSet('SLACK_APP_TOKEN') || isSet('SLACK_SIGNING_SECRET')
+    ? []
+    : ['SLACK_SIGNING_SECRET: is required in HTTP mode (when SLACK_APP_TOKEN is not set)'];
 }
