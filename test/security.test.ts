@@ -1,0 +1,62 @@
+import { Harness, TEAM_A } from './support/harness.js';
+import { payloadBody, postToSlackEndpoint, signatureHeaders, slashCommandBody } from './support/slackRequests.js';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await Harness.start();
+});
+
+afterAll(async () => {
+  await h.stop();
+});
+
+const newCardSubmission = () =>
+  payloadBody({
+    type: 'view_submission',
+    team: { id: 'T1' },
+    user: { id: 'U1SELLER', team_id: 'T1' },
+    api_app_id: 'A1',
+    view: { id: 'V1', callback_id: 'card_modal', private_metadata: '{}', state: { values: { name: { value: { type: 'plain_text_input', value: '伪造' } } } } },
+  });
+
+describe('request verification', () => {
+  it.each([
+    ['a wrong signature', (body: string) => signatureHeaders(body, 'not-the-secret')],
+    ['a stale timestamp', (body: string) => signatureHeaders(body, undefined, Math.floor(Date.now() / 1000) - 10 * 60)],
+    ['no signature', () => ({})],
+  ])('answers 401 to %s and writes nothing', async (_, headers) => {
+    const body = newCardSubmission();
+    const res = await postToSlackEndpoint(h.instances[0]!.url, body, headers(body) as Record<string, string>);
+    expect(res.status).toBe(401);
+    expect(await h.db.collection('customers').countDocuments()).toBe(0);
+    expect(h.fake.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
+  });
+
+  it('still accepts a correctly signed request', async () => {
+    const body = slashCommandBody(TEAM_A, 'help', h.nextResponseUrl());
+    expect((await postToSlackEndpoint(h.instances[0]!.url, body)).status).toBe(200);
+  });
+
+  it('signed body tampered after signing is refused', async () => {
+    const body = slashCommandBody(TEAM_A, 'help', h.nextResponseUrl());
+    const headers = signatureHeaders(body);
+    const res = await postToSlackEndpoint(h.instances[0]!.url, body.replace('help', 'KH-2026-0001'), headers);
+    expect(res.status).toBe(401);
+  });
+});
+
+describe('GET /healthz', () => {
+  it('answers 200 while MongoDB is reachable and 503 once it is not', async () => {
+    const spare = await Harness.start();
+    const url = `${spare.instances[0]!.url}/healthz`;
+    expect((await fetch(url)).status).toBe(200);
+    await spare.db.dropDatabase();
+    await spare.instances[0]!.app.connection.close();
+    const res = await fetch(url);
+    expect(res.status).toBe(503);
+    expect(await res.text()).toBe('database unreachable');
+    for (const { app } of spare.instances) await app.stop();
+    await spare.fake.stop();
+  });
+});

@@ -1,0 +1,110 @@
+import { Types } from 'mongoose';
+import { messagesFor } from '../src/i18n/index.js';
+import type { CustomerRecord } from '../src/models/customer.js';
+import type { HistoryRecord } from '../src/models/history.js';
+import type { VisitRecord } from '../src/models/visit.js';
+import { renderCard } from '../src/views/card.js';
+import { renderCardModal } from '../src/views/cardModal.js';
+import { renderHistoryModal } from '../src/views/historyModal.js';
+import { renderMatches } from '../src/views/lookup.js';
+import { renderVisitModal } from '../src/views/visitModal.js';
+import { validateMessage, validateModal } from './support/blockKit.js';
+
+/** Views are pure: these check them at the edges of Block Kit's limits, without Slack or a database. */
+const long = (n: number) => '长'.repeat(n);
+
+const customer = {
+  _id: new Types.ObjectId(),
+  teamId: 'T1',
+  number: 'KH-2026-0001',
+  year: 2026,
+  name: long(100),
+  nameKey: long(100),
+  company: long(100),
+  title: long(50),
+  phone: '138 0013 8000',
+  address: long(200),
+  region: long(50),
+  preferences: long(1000),
+  creditRating: 'high',
+  creditLimitFen: 99_999_999_999_99,
+  paymentTerms: long(200),
+  paymentMethod: long(100),
+  ambassador: true,
+  ownerId: 'U1',
+  version: 3,
+  createdBy: 'U1',
+  updatedBy: 'U1',
+  createdAt: new Date(),
+  updatedAt: new Date(),
+} as unknown as CustomerRecord;
+
+const visit = (i: number): VisitRecord =>
+  ({
+    _id: new Types.ObjectId(),
+    teamId: 'T1',
+    customerId: customer._id,
+    date: `2026-11-${String(10 + i).padStart(2, '0')}`,
+    kind: 'visit',
+    notes: long(3000),
+    needs: long(1000),
+    purchaseKinds: long(200),
+    nextFollowUpPlan: long(500),
+    createdBy: 'U1',
+    createdAt: new Date(),
+  }) as VisitRecord;
+
+describe.each(['zh', 'en'] as const)('views in %s stay within Block Kit limits', (locale) => {
+  const t = messagesFor(locale);
+
+  it('a card with every field at its longest', () => {
+    const card = renderCard(t, {
+      customer,
+      lastVisits: [visit(1), visit(2), visit(3)],
+      openPromises: Array.from({ length: 5 }, (_, i) => ({ text: long(300), dueDate: `2026-12-0${i + 1}` }) as never),
+      nextFollowUp: { dueDate: '2026-12-01', plan: long(500), status: 'failed', lastError: 'channel_not_found' } as never,
+    });
+    expect(validateMessage(card)).toEqual([]);
+    expect(card.text.length).toBeLessThanOrEqual(4000);
+  });
+
+  it('the edit modal filled to every maximum', () => {
+    const view = renderCardModal(t, { number: customer.number, values: customer, metadata: { customerId: customer._id.toString(), version: 3, responseUrl: `https://hooks.slack.com/${'x'.repeat(200)}` } });
+    expect(validateModal(view)).toEqual([]);
+  });
+
+  it('the visit modal', () => {
+    expect(validateModal(renderVisitModal(t, customer, '2026-11-23', { customerId: customer._id.toString() }))).toEqual([]);
+  });
+
+  it('a history of long changes and visits', () => {
+    const entries: HistoryRecord[] = Array.from({ length: 15 }, () => ({
+      _id: new Types.ObjectId(),
+      teamId: 'T1',
+      customerId: customer._id,
+      action: 'updated',
+      userId: 'U1',
+      at: new Date(),
+      changes: ['background', 'family', 'preferences', 'tradeActivity', 'problems', 'competitors'].map((field) => ({ field, from: long(1000), to: long(1000) })),
+    }));
+    const view = renderHistoryModal(t, customer, { entries, visits: Array.from({ length: 10 }, (_, i) => visit(i)) }, 'Asia/Shanghai');
+    expect(validateModal(view)).toEqual([]);
+  });
+
+  it('a full list of same-name matches', () => {
+    const matches = Array.from({ length: 10 }, () => ({ ...customer, _id: new Types.ObjectId() }));
+    expect(validateMessage(renderMatches(t, long(64), matches, true))).toEqual([]);
+  });
+});
+
+it('the validator itself refuses what Slack refuses', () => {
+  expect(validateModal({ type: 'modal', title: { type: 'plain_text', text: 'x'.repeat(25) }, blocks: [] })).toEqual([
+    'title: text longer than 24 (25)',
+  ]);
+  expect(validateMessage({ text: 'x', blocks: Array.from({ length: 51 }, () => ({ type: 'divider' })) })).toEqual([
+    '51 blocks; a message holds at most 50',
+  ]);
+  expect(validateMessage({ text: 'x', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } }] })).toEqual([
+    'blocks[0].text: text longer than 3000 (3001)',
+  ]);
+});
