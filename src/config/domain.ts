@@ -27,6 +27,8 @@ export const domain = {
     /** A claimed nudge not confirmed within this time is taken again by another instance. */
     claimTimeoutMs: 5 * 60_000,
     maxAttempts: 5,
+    /** Due nudges read per query by a scan. */
+    scanBatch: 100,
     /** Retry delay after attempt n (1-based) when Slack refuses without a Retry-After. */
     retryBaseMs: 5 * 60_000,
   },

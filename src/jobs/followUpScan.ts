@@ -39,6 +39,12 @@ async function deliver(deps: ScanDeps, settings: TeamSettings, followUp: FollowU
   return status;
 }
 
+function count(report: ScanReport, status: FollowUpRecord['status']): void {
+  if (status === 'sent') report.sent += 1;
+  else if (status === 'failed') report.failed += 1;
+  else report.retrying += 1;
+}
+
 /**
  * Posts every due follow-up nudge, team by team. Each nudge is claimed
  * atomically first, so scans running on several instances at once never
@@ -49,11 +55,15 @@ export function createFollowUpScan(deps: ScanDeps) {
     const report: ScanReport = { sent: 0, retrying: 0, failed: 0 };
     for (const teamId of await deps.settings.teamIds()) {
       const settings = await deps.settings.settingsFor(teamId);
-      for (let f = await deps.followUps.claimDueFollowUp(teamId); f; f = await deps.followUps.claimDueFollowUp(teamId)) {
-        const status = await deliver(deps, settings, f);
-        if (status === 'sent') report.sent += 1;
-        else if (status === 'failed') report.failed += 1;
-        else report.retrying += 1;
+      // A batch in which every nudge went to other instances ends this team's turn: they have the rest.
+      for (let claimedAny = true; claimedAny; ) {
+        claimedAny = false;
+        for (const candidate of await deps.followUps.findDueFollowUps(teamId)) {
+          const followUp = await deps.followUps.claimFollowUp(candidate);
+          if (!followUp) continue;
+          claimedAny = true;
+          count(report, await deliver(deps, settings, followUp));
+        }
       }
     }
     return report;

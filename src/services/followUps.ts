@@ -79,28 +79,29 @@ export function createFollowUpService({ models, now, settings, history }: Deps) 
     }
   }
 
+  /** The team's nudges due now, oldest first: candidates, not yet claimed. */
+  async function findDueFollowUps(teamId: string): Promise<FollowUpRecord[]> {
+    return models.followUps
+      .find({ teamId, status: { $in: ['pending', 'sending'] }, nextAttemptAt: { $lte: now() } })
+      .sort({ nextAttemptAt: 1 })
+      .limit(domain.followUp.scanBatch)
+      .lean();
+  }
+
   /**
-   * Takes one due nudge of the team for this instance. Two instances scanning
-   * at once never take the same attempt; a claim left by a crashed instance
-   * expires after claimTimeoutMs and the nudge is taken again.
+   * Takes a due nudge for this instance, or null if another instance took this
+   * attempt or it stopped being due (superseded, done, snoozed) since it was read.
+   * A claim left by a crashed instance expires after claimTimeoutMs.
    */
-  async function claimDueFollowUp(teamId: string): Promise<FollowUpRecord | null> {
+  async function claimFollowUp(candidate: FollowUpRecord): Promise<FollowUpRecord | null> {
     const at = now();
-    const lostToOthers: Types.ObjectId[] = [];
-    for (;;) {
-      const candidate = await models.followUps
-        .findOne({ teamId, status: { $in: ['pending', 'sending'] }, nextAttemptAt: { $lte: at }, _id: { $nin: lostToOthers } })
-        .sort({ nextAttemptAt: 1 })
-        .lean();
-      if (!candidate) return null;
-      if (!(await takeClaim(candidate, at))) {
-        lostToOthers.push(candidate._id);
-        continue;
-      }
-      const claimed = { status: 'sending' as const, nextAttemptAt: new Date(at.getTime() + domain.followUp.claimTimeoutMs) };
-      await models.followUps.updateOne({ _id: candidate._id, teamId }, { $set: claimed, $inc: { attempts: 1, claims: 1 } });
-      return { ...candidate, ...claimed, attempts: candidate.attempts + 1, claims: candidate.claims + 1 };
-    }
+    if (!(await takeClaim(candidate, at))) return null;
+    const claimed = { status: 'sending' as const, nextAttemptAt: new Date(at.getTime() + domain.followUp.claimTimeoutMs) };
+    const { modifiedCount } = await models.followUps.updateOne(
+      { _id: candidate._id, teamId: candidate.teamId, status: { $in: ['pending', 'sending'] }, nextAttemptAt: { $lte: at } },
+      { $set: claimed, $inc: { attempts: 1, claims: 1 } },
+    );
+    return modifiedCount === 1 ? { ...candidate, ...claimed, attempts: candidate.attempts + 1, claims: candidate.claims + 1 } : null;
   }
 
   /** Records Slack's answer to a claimed nudge: sent, to be retried, or given up. */
@@ -171,7 +172,7 @@ export function createFollowUpService({ models, now, settings, history }: Deps) 
     return _id ? models.followUps.findOne({ _id, teamId }).lean() : null;
   }
 
-  return { scheduleFollowUp, claimDueFollowUp, recordDelivery, snoozeFollowUp, completeFollowUp, getFollowUp };
+  return { scheduleFollowUp, findDueFollowUps, claimFollowUp, recordDelivery, snoozeFollowUp, completeFollowUp, getFollowUp };
 }
 
 export type FollowUpService = ReturnType<typeof createFollowUpService>;
