@@ -9,12 +9,13 @@ export const VISIT_WELCOME = ['yes', 'no', 'unknown'] as const;
 
 const PROMISE_SLOTS = Array.from({ length: domain.visit.maxPromises }, (_, i) => i + 1);
 
-const promiseFields = Object.fromEntries(
+/** promise1 / promise1Due … one pair per slot, as the modal's block ids name them. */
+const promiseFields: Record<string, z.ZodType<string | undefined>> = Object.fromEntries(
   PROMISE_SLOTS.flatMap((n) => [
     [`promise${n}`, optionalText(300)],
     [`promise${n}Due`, optionalDate],
   ]),
-) as Record<string, typeof optionalText extends (n: number) => infer S ? S : never>;
+);
 
 /** The visit modal's schema; `today` is the team's local date, which bounds the dates. */
 export function visitInputSchema(today: CalendarDate) {
