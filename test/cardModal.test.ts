@@ -83,6 +83,12 @@ describe('creating a card', () => {
     expect(await customers().countDocuments()).toBe(before);
   });
 
+  it('refuses a phone number without enough digits', async () => {
+    const { view } = await h.openModal(TEAM_A, { action_id: ACTION.newCard, value: '{"name":"x"}' });
+    const res = await h.submitView(TEAM_A, view, { phone: '(--) 12' });
+    expect(res.json().errors).toEqual({ phone: '电话号码只能包含数字、空格、+、- 和括号，至少 5 位。' });
+  });
+
   it('refuses an option that is not on the list', async () => {
     const { view } = await h.openModal(TEAM_A, { action_id: ACTION.newCard, value: '{"name":"x"}' });
     const res = await h.submitView(TEAM_A, view, { creditRating: 'infinite' });

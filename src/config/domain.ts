@@ -34,6 +34,8 @@ export const domain = {
   },
   visit: {
     maxPromises: 3,
+    /** Longest text per visit field, for the modal and the schema alike. */
+    maxLength: { notes: 3000, needs: 1000, purchaseKinds: 200, nextFollowUpPlan: 500, promise: 300 },
   },
   /**
    * How much each field counts toward "资料完整度". Fields a salesperson needs

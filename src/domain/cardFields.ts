@@ -78,3 +78,10 @@ export type CardFieldGroup = (typeof CARD_FIELD_GROUPS)[number]['group'];
 export type CardFieldKey = (typeof CARD_FIELD_GROUPS)[number]['fields'][number]['key'];
 
 export const CARD_FIELDS: readonly FieldSpec[] = CARD_FIELD_GROUPS.flatMap((g) => g.fields);
+
+/** The longest text a card field takes: the modal's max_length and the schema's limit alike. */
+export function maxLengthOf(key: CardFieldKey): number {
+  const spec = CARD_FIELDS.find((f) => f.key === key);
+  if (!spec?.maxLength) throw new Error(`card field ${key} has no length limit`);
+  return spec.maxLength;
+}

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { isCalendarDate } from '../time.js';
+import { domain } from '../config/domain.js';
+import { phoneKey } from '../domain/lookup.js';
 import { parseYuanToFen } from '../domain/money.js';
 
 /**
@@ -36,15 +38,18 @@ export const optionalDate = z.preprocess(
   z.string().refine(isCalendarDate, 'invalidDate').optional(),
 );
 
-export const optionalPhone = z.preprocess(
-  blankToUndefined,
-  z
-    .string()
-    .trim()
-    .max(30, 'tooLong')
-    .regex(/^\+?[\d\s\-()]{5,}$/, 'invalidPhone')
-    .optional(),
-);
+/** Digits with the usual separators, and enough digits to be a number someone can dial. */
+export const optionalPhone = (max: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .max(max, 'tooLong')
+      .regex(/^\+?[\d\s\-()]+$/, 'invalidPhone')
+      .refine((v) => phoneKey(v).length >= domain.lookup.minPhoneDigits, 'invalidPhone')
+      .optional(),
+  );
 
 export const optionalMoneyFen = z.preprocess(
   blankToUndefined,

@@ -7,12 +7,13 @@ export const VISIT_KINDS = ['visit', 'phone', 'meeting', 'message'] as const;
 export const ATTITUDES = ['positive', 'neutral', 'negative'] as const;
 export const VISIT_WELCOME = ['yes', 'no', 'unknown'] as const;
 
+const MAX = domain.visit.maxLength;
 const PROMISE_SLOTS = Array.from({ length: domain.visit.maxPromises }, (_, i) => i + 1);
 
 /** promise1 / promise1Due … one pair per slot, as the modal's block ids name them. */
 const promiseFields: Record<string, z.ZodType<string | undefined>> = Object.fromEntries(
   PROMISE_SLOTS.flatMap((n) => [
-    [`promise${n}`, optionalText(300)],
+    [`promise${n}`, optionalText(MAX.promise)],
     [`promise${n}Due`, optionalDate],
   ]),
 );
@@ -23,16 +24,16 @@ export function visitInputSchema(today: CalendarDate) {
     .object({
       date: optionalDate.pipe(z.string({ error: 'required' }).max(10).refine((d) => d <= today, 'dateInFuture')),
       kind: optionalChoice(VISIT_KINDS).pipe(z.enum(VISIT_KINDS, { error: 'required' })),
-      notes: optionalText(3000),
-      needs: optionalText(1000),
+      notes: optionalText(MAX.notes),
+      needs: optionalText(MAX.needs),
       attitude: optionalChoice(ATTITUDES),
       visitWelcome: optionalChoice(VISIT_WELCOME),
       lastPurchaseDate: optionalDate.refine((d) => d === undefined || d <= today, 'dateInFuture'),
       purchaseQuantity: optionalCount,
-      purchaseKinds: optionalText(200),
+      purchaseKinds: optionalText(MAX.purchaseKinds),
       stockOnHand: optionalCount,
       nextFollowUpDate: optionalDate.refine((d) => d === undefined || d >= today, 'dateInPast'),
-      nextFollowUpPlan: optionalText(500),
+      nextFollowUpPlan: optionalText(MAX.nextFollowUpPlan),
       ...promiseFields,
     })
     .superRefine((v, ctx) => {

@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import { domain } from '../config/domain.js';
 import type { Messages } from '../i18n/index.js';
 import type { CustomerRecord } from '../models/customer.js';
 import { CALLBACK } from '../slack/ids.js';
@@ -7,6 +8,8 @@ import { PROMISE_SLOTS } from '../validation/visitInput.js';
 import { dateInput, header, numberInput, radioInput, selectInput, textInput } from './inputs.js';
 import { LIMITS } from './limits.js';
 import { escapeMrkdwn, mrkdwn, plain } from './text.js';
+
+const MAX = domain.visit.maxLength;
 
 export interface VisitModalMetadata {
   customerId: string;
@@ -18,7 +21,7 @@ export interface VisitModalMetadata {
 
 function promiseInputs(t: Messages): types.KnownBlock[] {
   return PROMISE_SLOTS.flatMap((n) => [
-    textInput({ key: `promise${n}`, label: t.visit.promise(n), maxLength: 300 }),
+    textInput({ key: `promise${n}`, label: t.visit.promise(n), maxLength: MAX.promise }),
     dateInput({ key: `promise${n}Due`, label: t.visit.promiseDue(n) }),
   ]);
 }
@@ -42,18 +45,18 @@ export function renderVisitModal(
       { type: 'context', elements: [mrkdwn(v.customer(escapeMrkdwn(customer.name), customer.number), LIMITS.contextText)] },
       dateInput({ key: 'date', label: v.date, optional: false, value: today }),
       selectInput({ key: 'kind', label: v.kind, optional: false, options: t.options.visitKind, value: 'visit' }),
-      textInput({ key: 'notes', label: v.notes, maxLength: 3000, multiline: true }),
-      textInput({ key: 'needs', label: v.needs, maxLength: 1000, multiline: true }),
+      textInput({ key: 'notes', label: v.notes, maxLength: MAX.notes, multiline: true }),
+      textInput({ key: 'needs', label: v.needs, maxLength: MAX.needs, multiline: true }),
       radioInput({ key: 'attitude', label: v.attitude, options: t.options.attitude }),
       radioInput({ key: 'visitWelcome', label: v.visitWelcome, options: t.options.visitWelcome }),
       header(v.stockHeader),
       dateInput({ key: 'lastPurchaseDate', label: v.lastPurchaseDate }),
       numberInput({ key: 'purchaseQuantity', label: v.purchaseQuantity }),
-      textInput({ key: 'purchaseKinds', label: v.purchaseKinds, maxLength: 200 }),
+      textInput({ key: 'purchaseKinds', label: v.purchaseKinds, maxLength: MAX.purchaseKinds }),
       numberInput({ key: 'stockOnHand', label: v.stockOnHand }),
       header(v.followUpHeader),
       dateInput({ key: 'nextFollowUpDate', label: v.nextFollowUpDate }),
-      textInput({ key: 'nextFollowUpPlan', label: v.nextFollowUpPlan, maxLength: 500 }),
+      textInput({ key: 'nextFollowUpPlan', label: v.nextFollowUpPlan, maxLength: MAX.nextFollowUpPlan }),
       header(v.promisesHeader),
       ...promiseInputs(t),
     ],
