@@ -9,7 +9,7 @@ import type { VisitRecord } from '../models/visit.js';
 import type { CardData } from '../services/customers.js';
 import { ACTION } from '../slack/ids.js';
 import { optionLabel } from './fieldValues.js';
-import { LIMITS } from './limits.js';
+import { LIMITS, PREVIEW } from './limits.js';
 import { message, type SlackMessage } from './message.js';
 import { escapeMrkdwn, mention, mrkdwn, plain, section, truncate } from './text.js';
 
@@ -52,7 +52,7 @@ function creditBlock(t: Messages, c: CustomerRecord): types.KnownBlock[] {
 
 function visitLine(t: Messages, v: VisitRecord): string {
   const head = t.visit.line(v.date, optionLabel(t, 'visitKind', v.kind) ?? v.kind, mention(v.createdBy, ''));
-  const body = [v.notes, v.needs].filter(Boolean).map((s) => escapeMrkdwn(truncate(String(s), 200)));
+  const body = [v.notes, v.needs].filter(Boolean).map((s) => escapeMrkdwn(truncate(String(s), PREVIEW.cardVisitText)));
   return [`• ${head}`, ...body.map((b) => `   ${b}`)].join('\n');
 }
 

@@ -1,5 +1,6 @@
 import { formatFen } from '../domain/money.js';
 import type { Messages } from '../i18n/index.js';
+import { PREVIEW } from './limits.js';
 import { escapeMrkdwn, mention, truncate } from './text.js';
 
 type OptionGroup = keyof Messages['options'];
@@ -9,7 +10,7 @@ function isOptionGroup(t: Messages, field: string): field is OptionGroup {
 }
 
 /** A stored field value as a person reads it, ready for mrkdwn. */
-export function displayValue(t: Messages, field: string, value: unknown, maxLength = 200): string {
+export function displayValue(t: Messages, field: string, value: unknown, maxLength: number = PREVIEW.fieldValue): string {
   if (value === undefined || value === null || value === '') return t.history.blank;
   if (field === 'creditLimitFen' && typeof value === 'number') return formatFen(value);
   if (field === 'ownerId' && typeof value === 'string') return mention(value, t.card.noOwner);

@@ -8,7 +8,7 @@ import { CALLBACK } from '../slack/ids.js';
 import { formatInstant } from '../time.js';
 import { displayValue, optionLabel } from './fieldValues.js';
 import { header } from './inputs.js';
-import { LIMITS } from './limits.js';
+import { LIMITS, PREVIEW } from './limits.js';
 import { escapeMrkdwn, mention, plain, section, truncate } from './text.js';
 
 function fieldLabel(t: Messages, field: string): string {
@@ -20,7 +20,7 @@ function entryText(t: Messages, entry: HistoryRecord, timezone: string): string 
   const at = formatInstant(entry.at, timezone);
   const headline = t.history[entry.action](who, at);
   const changes = entry.changes.map((c) =>
-    t.history.change(fieldLabel(t, c.field), displayValue(t, c.field, c.from, 80), displayValue(t, c.field, c.to, 80)),
+    t.history.change(fieldLabel(t, c.field), displayValue(t, c.field, c.from, PREVIEW.historyChange), displayValue(t, c.field, c.to, PREVIEW.historyChange)),
   );
   return [headline, ...changes].join('\n');
 }
@@ -29,7 +29,7 @@ function visitText(t: Messages, v: VisitRecord): string {
   const head = `*${t.visit.line(v.date, optionLabel(t, 'visitKind', v.kind) ?? v.kind, mention(v.createdBy, ''))}*`;
   const lines = (['notes', 'needs', 'purchaseKinds', 'nextFollowUpPlan'] as const)
     .filter((k) => v[k])
-    .map((k) => `${t.visit[k]}：${escapeMrkdwn(truncate(String(v[k]), 500))}`);
+    .map((k) => `${t.visit[k]}：${escapeMrkdwn(truncate(String(v[k]), PREVIEW.historyVisitText))}`);
   return [head, ...lines].join('\n');
 }
 

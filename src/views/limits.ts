@@ -14,3 +14,11 @@ export const LIMITS = {
   privateMetadata: 3000,
   fallbackText: 4000,
 } as const;
+
+/** How much of a long text a view quotes, so a few long entries cannot crowd out the rest. */
+export const PREVIEW = {
+  cardVisitText: 200,
+  fieldValue: 200,
+  historyChange: 80,
+  historyVisitText: 500,
+} as const;
