@@ -28,3 +28,21 @@ it('runs the follow-up scan as one repeating Agenda job shared by the instances'
   );
   expect(h.fake.accepted('chat.postMessage')).toHaveLength(1);
 });
+
+it('releases the scan job when instances shut down, so others can run it at once', async () => {
+  const { MongoClient } = await import('mongodb');
+  const spare = await Harness.start({ instances: 2, env: { FOLLOWUP_SCAN_SECONDS: '1' } });
+  await eventually(async () => expect(await spare.db.collection('agendaJobs').countDocuments({ lastFinishedAt: { $exists: true } })).toBe(1));
+  for (const { app } of spare.instances) await app.stop();
+  await spare.fake.stop();
+
+  const client = await MongoClient.connect(process.env.MONGODB_URI!);
+  try {
+    const db = client.db(spare.dbName);
+    const [job] = await db.collection('agendaJobs').find({ name: FOLLOW_UP_SCAN_JOB }).toArray();
+    expect(job?.lockedAt ?? null).toBeNull();
+    await db.dropDatabase();
+  } finally {
+    await client.close();
+  }
+});

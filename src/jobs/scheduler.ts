@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Logger } from '@slack/bolt';
 import { Agenda } from 'agenda';
@@ -17,8 +19,25 @@ export interface Scheduler {
 }
 
 const MAX_POLL_SECONDS = 30;
+const JOBS_COLLECTION = 'agendaJobs';
 /** A scan takes seconds; if its instance dies mid-scan, another may take the job after this long. */
 const SCAN_LOCK_LIFETIME_MS = 2 * 60_000;
+
+/**
+ * Counts job runs from start to Agenda's 'complete', which fires after Agenda
+ * has saved the run (and released its lock), so shutdown can wait for that.
+ */
+function trackRuns(agenda: Agenda) {
+  let active = 0;
+  agenda.on('start', () => void (active += 1));
+  agenda.on('complete', () => {
+    active -= 1;
+    if (active === 0) agenda.emit('idle');
+  });
+  return {
+    finished: () => (active === 0 ? Promise.resolve() : new Promise<void>((resolve) => agenda.once('idle', () => resolve()))),
+  };
+}
 
 /**
  * Agenda on the app's own MongoDB connection. The scan is one repeating job:
@@ -28,26 +47,25 @@ const SCAN_LOCK_LIFETIME_MS = 2 * 60_000;
 export async function startScheduler({ db, scanSeconds, scanFollowUps, logger }: SchedulerOptions): Promise<Scheduler> {
   // Agenda arms a timer for each job due within one poll; a short poll keeps those timers short-lived.
   const pollMs = Math.min(scanSeconds, MAX_POLL_SECONDS) * 1000;
-  const agenda = new Agenda({ backend: new MongoBackend({ mongo: db }), processEvery: pollMs });
-  const running = new Set<Promise<unknown>>();
+  const name = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const agenda = new Agenda({ name, backend: new MongoBackend({ mongo: db, collection: JOBS_COLLECTION }), processEvery: pollMs });
+  const runs = trackRuns(agenda);
   agenda.on('error', (error) => logger.error(`scheduler: ${error.message}`));
   agenda.on(`fail:${FOLLOW_UP_SCAN_JOB}`, (error) => logger.error(`follow-up scan failed: ${error}`));
-  agenda.define(
-    FOLLOW_UP_SCAN_JOB,
-    async () => {
-      const scan = scanFollowUps();
-      running.add(scan);
-      await scan.finally(() => running.delete(scan));
-    },
-    { concurrency: 1, lockLimit: 1, lockLifetime: SCAN_LOCK_LIFETIME_MS },
-  );
+  agenda.define(FOLLOW_UP_SCAN_JOB, async () => void (await scanFollowUps()), {
+    concurrency: 1,
+    lockLimit: 1,
+    lockLifetime: SCAN_LOCK_LIFETIME_MS,
+  });
   await agenda.start();
   await agenda.every(`${scanSeconds} seconds`, FOLLOW_UP_SCAN_JOB);
   return {
     async stop() {
       // Agenda's drain() would keep queued jobs locked for their whole lock lifetime; stop() frees them.
       await agenda.stop();
-      await Promise.allSettled([...running]);
+      await runs.finished();
+      // A poll already in flight when stop() ran can still lock a job after it; free what is ours.
+      await db.collection(JOBS_COLLECTION).updateMany({ lastModifiedBy: name, lockedAt: { $ne: null } }, { $unset: { lockedAt: '' } });
     },
   };
 }
