@@ -86,9 +86,12 @@ export async function createApplication({ env, mongoUri, dbName, clock = systemC
       return { port: typeof address === 'object' && address ? address.port : undefined };
     },
     async stop() {
-      await app.stop().catch((error: Error) => logger.warn(`stopping Slack app: ${error.message}`));
-      await scheduler.stop();
-      await connection.close();
+      // Each step runs even if an earlier one failed (e.g. MongoDB already gone).
+      const step = (label: string, work: () => Promise<unknown>) =>
+        work().catch((error: Error) => logger.warn(`shutdown: ${label}: ${error.message}`));
+      await step('stopping Slack app', () => app.stop());
+      await step('stopping scheduler', () => scheduler.stop());
+      await step('closing MongoDB', () => connection.close());
     },
   };
 }
