@@ -8,6 +8,8 @@ import { Schema, type Connection, type Model, type Types } from 'mongoose';
 export const FOLLOW_UP_STATUSES = ['pending', 'sending', 'sent', 'failed', 'superseded', 'done'] as const;
 export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
 export const OPEN_FOLLOW_UP_STATUSES: readonly FollowUpStatus[] = ['pending', 'sending', 'sent', 'failed'];
+/** Open and not being posted right now: a user may snooze, answer or replace it. */
+export const ANSWERABLE_FOLLOW_UP_STATUSES: readonly FollowUpStatus[] = ['pending', 'sent', 'failed'];
 
 export interface FollowUpRecord {
   _id: Types.ObjectId;

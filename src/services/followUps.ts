@@ -1,7 +1,7 @@
 import { isValidObjectId, Types } from 'mongoose';
 import { domain } from '../config/domain.js';
 import { isDuplicateKey } from '../db/errors.js';
-import type { FollowUpRecord } from '../models/followUp.js';
+import { ANSWERABLE_FOLLOW_UP_STATUSES, type FollowUpRecord } from '../models/followUp.js';
 import type { Models } from '../models/index.js';
 import { addDays, instantAt, todayIn, type CalendarDate } from '../time.js';
 import type { HistoryService } from './history.js';
@@ -55,7 +55,7 @@ export function createFollowUpService({ models, now, settings, history }: Deps) 
   async function scheduleFollowUp(input: NewFollowUp): Promise<FollowUpRecord> {
     const { teamId, customerId } = input;
     await models.followUps.updateMany(
-      { teamId, customerId, status: { $in: ['pending', 'sent', 'failed'] } },
+      { teamId, customerId, status: { $in: ANSWERABLE_FOLLOW_UP_STATUSES } },
       { $set: { status: 'superseded', closedBy: input.createdBy } },
     );
     const created = await models.followUps.create({
@@ -131,7 +131,7 @@ export function createFollowUpService({ models, now, settings, history }: Deps) 
     if (!current) return { status: 'notFound' };
     const updated = await models.followUps
       .findOneAndUpdate(
-        { _id: current._id, teamId, status: { $in: ['pending', 'sent', 'failed'] } },
+        { _id: current._id, teamId, status: { $in: ANSWERABLE_FOLLOW_UP_STATUSES } },
         { $set: { ...(await update(current)), closedBy: userId } },
         { returnDocument: 'after' },
       )

@@ -9,7 +9,8 @@ export interface MessagePoster {
 function outcomeOf(error: unknown): DeliveryOutcome {
   const e = error as { code?: string; retryAfter?: number; data?: { error?: string }; message?: string };
   if (e.code === webApi.ErrorCode.RateLimitedError) {
-    return { ok: false, error: 'ratelimited', retryAfterMs: (e.retryAfter ?? 60) * 1000 };
+    // Without a Retry-After, the follow-up's own back-off decides.
+    return e.retryAfter === undefined ? { ok: false, error: 'ratelimited' } : { ok: false, error: 'ratelimited', retryAfterMs: e.retryAfter * 1000 };
   }
   if (e.code === webApi.ErrorCode.PlatformError) return { ok: false, error: e.data?.error ?? 'platform_error' };
   return { ok: false, error: e.message ?? String(error) };

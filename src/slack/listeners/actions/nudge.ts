@@ -35,8 +35,9 @@ export function register(app: App, deps: ListenerDeps): void {
         return void (await respond({ replace_original: false, ...renderNotice(note) }));
       }
       const customer = await deps.customers.findCustomer(teamId, result.followUp.customerId.toString());
+      if (!customer) return void (await respond({ replace_original: false, ...renderNotice(t.card.gone) }));
       const note = t.nudge.snoozed(`<@${body.user.id}>`, result.followUp.dueDate);
-      await respond({ replace_original: true, ...renderClosedNudge(t, customer ?? { name: '', number: '' }, result.followUp, note) });
+      await respond({ replace_original: true, ...renderClosedNudge(t, customer, result.followUp, note) });
     }) satisfies Parameters<typeof app.action<ButtonBody>>[1];
 
   app.action<ButtonBody>(ACTION.snoozeDay, snooze('day'));
