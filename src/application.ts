@@ -4,6 +4,8 @@ import { systemClock, type Clock } from './clock.js';
 import type { Env } from './config/env.js';
 import { createFollowUpScan, type ScanReport } from './jobs/followUpScan.js';
 import { startScheduler } from './jobs/scheduler.js';
+import { migrate } from './db/migrations.js';
+import { createGuardedWrites } from './db/writeIfUnchanged.js';
 import { createLogger } from './logger.js';
 import { createModels, ensureIndexes } from './models/index.js';
 import { createCustomerService } from './services/customers.js';
@@ -34,10 +36,22 @@ export interface Application {
 }
 
 const PING_TIMEOUT_MS = 1000;
+/**
+ * How long an operation waits for a reachable server. Short, so that with the
+ * database gone a command still answers "temporarily unavailable" inside
+ * Slack's 3 seconds; the driver keeps reconnecting in the background.
+ */
+const SERVER_SELECTION_TIMEOUT_MS = 1500;
 
 async function connect(uri: string, dbName: string | undefined): Promise<Connection> {
   return mongoose
-    .createConnection(uri, { ...(dbName ? { dbName } : {}), autoIndex: false, serverSelectionTimeoutMS: 5000 })
+    .createConnection(uri, {
+      ...(dbName ? { dbName } : {}),
+      autoIndex: false,
+      // Fail fast instead of queueing operations while disconnected: the user gets an answer, the scan retries later.
+      bufferCommands: false,
+      serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
+    })
     .asPromise();
 }
 
@@ -57,21 +71,23 @@ function buildServices(connection: Connection, env: Readonly<Env>, now: () => Da
     now,
   );
   const history = createHistoryService(models);
-  const customers = createCustomerService({ models, now, settings, history });
-  const followUps = createFollowUpService({ models, now, settings, history });
-  const visits = createVisitService({ models, now, customers, followUps, history });
-  return { models, settings, history, customers, followUps, visits };
+  const writes = createGuardedWrites(models, now);
+  const customers = createCustomerService({ models, now, settings, history, writes });
+  const followUps = createFollowUpService({ models, now, settings, writes });
+  const visits = createVisitService({ models, now, customers, followUps, history, writes });
+  return { models, settings, history, writes, customers, followUps, visits };
 }
 
-/** Boots in a fixed order: MongoDB → indexes → services → jobs → Slack. */
+/** Boots in a fixed order: MongoDB → indexes → migrations → services → jobs → Slack. */
 export async function createApplication({ env, mongoUri, dbName, clock = systemClock, logger = createLogger(env.LOG_LEVEL) }: ApplicationOptions): Promise<Application> {
   const connection = await connect(mongoUri, dbName);
   const services = buildServices(connection, env, () => clock.now());
   await ensureIndexes(services.models);
+  await migrate(services.models);
   const poster = createMessagePoster(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, logger);
   const scanFollowUps = createFollowUpScan({ ...services, poster, logger });
   const scheduler = await startScheduler({ db: connection.db!, scanSeconds: env.FOLLOWUP_SCAN_SECONDS, scanFollowUps, logger });
-  const app = createSlackApp({ env, logger, isHealthy: pinger(connection), deps: { ...services, now: () => clock.now(), logger } });
+  const app = createSlackApp({ env, logger, isHealthy: pinger(connection), deps: { ...services, now: () => clock.now(), logger, defaultLocale: env.DEFAULT_LOCALE } });
 
   return {
     connection,

@@ -97,6 +97,9 @@ describe('creating a card', () => {
 });
 
 describe('editing a card', () => {
+  // Edits come later than the creation, as they do in life; history is ordered by time.
+  beforeAll(() => h.clock.advanceMs(60_000));
+
   it('opens with the current values and records who changed what', async () => {
     const { view, responseUrl } = await openEdit();
     expect(view.title.text).toBe('编辑客户卡');

@@ -32,6 +32,18 @@ export const domain = {
     /** Retry delay after attempt n (1-based) when Slack refuses without a Retry-After. */
     retryBaseMs: 5 * 60_000,
   },
+  writes: {
+    /** A change claimed this long ago and still not applied lost its writer: anyone may finish it. */
+    intentLeaseMs: 30_000,
+    /** Read-decide-write rounds before a change that must land gives up. */
+    maxRetries: 20,
+    /** Unfinished changes a scan finishes per team and run. */
+    recoveryBatch: 100,
+  },
+  numbering: {
+    /** Card numbers tried past the counter before giving up; each miss means another card took it. */
+    maxProbes: 1000,
+  },
   visit: {
     maxPromises: 3,
     /** Longest text per visit field, for the modal and the schema alike. */

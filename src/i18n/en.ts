@@ -176,5 +176,7 @@ export const en: Messages = {
   },
   errors: {
     generic: 'Something went wrong and nothing was saved. Please try again; if it keeps failing, tell your admin.',
+    unavailable: 'The customer card database is temporarily unavailable and nothing was saved. Please try again in a minute or two.',
+    malformed: 'This request was not in the expected form and was not processed. Close it, reopen and try again.',
   },
 };

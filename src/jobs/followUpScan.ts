@@ -1,8 +1,9 @@
 import type { Logger } from '@slack/bolt';
+import type { GuardedWrites } from '../db/writeIfUnchanged.js';
 import { messagesFor } from '../i18n/index.js';
 import type { FollowUpRecord } from '../models/followUp.js';
 import type { CustomerService } from '../services/customers.js';
-import type { FollowUpService } from '../services/followUps.js';
+import { postedVersion, type FollowUpService } from '../services/followUps.js';
 import type { TeamSettings, TeamSettingsService } from '../services/teamSettings.js';
 import type { MessagePoster } from '../slack/messagePoster.js';
 import { renderNudge } from '../views/nudge.js';
@@ -10,6 +11,7 @@ import { renderNudge } from '../views/nudge.js';
 export const FOLLOW_UP_SCAN_JOB = 'followups.scan';
 
 export interface ScanDeps {
+  writes: GuardedWrites;
   settings: TeamSettingsService;
   customers: CustomerService;
   followUps: FollowUpService;
@@ -23,15 +25,17 @@ export interface ScanReport {
   failed: number;
 }
 
-async function deliver(deps: ScanDeps, settings: TeamSettings, followUp: FollowUpRecord): Promise<FollowUpRecord['status']> {
+async function deliver(deps: ScanDeps, settings: TeamSettings, followUp: FollowUpRecord): Promise<FollowUpRecord['status'] | null> {
   const customer = await deps.customers.findCustomer(followUp.teamId, followUp.customerId.toString());
   const t = messagesFor(settings.locale);
   const channel = settings.nudgeChannel ?? followUp.ownerId;
   const outcome = customer
-    ? await deps.poster.post(channel, renderNudge(t, customer, followUp))
+    ? await deps.poster.post(channel, renderNudge(t, customer, { ...followUp, version: postedVersion(followUp) }))
     : ({ ok: false, error: 'customer_missing' } as const);
   const status = await deps.followUps.recordDelivery(followUp, outcome);
-  if (!outcome.ok) {
+  if (status === null) {
+    deps.logger.warn(`follow-up ${followUp._id} (team ${followUp.teamId}) changed while it was being posted; the change stands`);
+  } else if (!outcome.ok) {
     deps.logger.warn(
       `follow-up ${followUp._id} (team ${followUp.teamId}) not posted to ${channel}: ${outcome.error}; attempt ${followUp.attempts}, now ${status}`,
     );
@@ -39,7 +43,8 @@ async function deliver(deps: ScanDeps, settings: TeamSettings, followUp: FollowU
   return status;
 }
 
-function count(report: ScanReport, status: FollowUpRecord['status']): void {
+function count(report: ScanReport, status: FollowUpRecord['status'] | null): void {
+  if (status === null) return;
   if (status === 'sent') report.sent += 1;
   else if (status === 'failed') report.failed += 1;
   else report.retrying += 1;
@@ -55,6 +60,7 @@ export function createFollowUpScan(deps: ScanDeps) {
     const report: ScanReport = { sent: 0, retrying: 0, failed: 0 };
     for (const teamId of await deps.settings.teamIds()) {
       const settings = await deps.settings.settingsFor(teamId);
+      await deps.writes.recoverStaleIntents(teamId);
       // A batch in which every nudge went to other instances ends this team's turn: they have the rest.
       for (let claimedAny = true; claimedAny; ) {
         claimedAny = false;

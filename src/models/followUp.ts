@@ -20,6 +20,8 @@ export interface FollowUpRecord {
   dueDate: string;
   plan?: string;
   status: FollowUpStatus;
+  /** Bumped by every change, each claimed through writeIfUnchanged. */
+  version: number;
   /** When a scan may (re)try to post it; for a claimed nudge, when the claim expires. */
   nextAttemptAt: Date;
   /** Delivery attempts since it was last (re)scheduled. */
@@ -45,6 +47,7 @@ const followUpSchema = new Schema<FollowUpRecord>(
     dueDate: { type: String, required: true },
     plan: String,
     status: { type: String, enum: FOLLOW_UP_STATUSES, required: true },
+    version: { type: Number, required: true },
     nextAttemptAt: { type: Date, required: true },
     attempts: { type: Number, default: 0 },
     claims: { type: Number, default: 0 },

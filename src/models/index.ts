@@ -3,10 +3,10 @@ import { counterModel } from './counter.js';
 import { customerModel } from './customer.js';
 import { followUpModel } from './followUp.js';
 import { historyModel } from './history.js';
-import { nudgeClaimModel } from './nudgeClaim.js';
 import { promiseModel } from './promise.js';
 import { teamModel } from './team.js';
 import { visitModel } from './visit.js';
+import { writeIntentModel } from './writeIntent.js';
 
 /** Models bound to one connection, so two app instances in one process stay independent. */
 export function createModels(connection: Connection) {
@@ -15,10 +15,10 @@ export function createModels(connection: Connection) {
     visits: visitModel(connection),
     promises: promiseModel(connection),
     followUps: followUpModel(connection),
-    nudgeClaims: nudgeClaimModel(connection),
     history: historyModel(connection),
     counters: counterModel(connection),
     teams: teamModel(connection),
+    writeIntents: writeIntentModel(connection),
   };
 }
 

@@ -1,6 +1,8 @@
 import { isValidObjectId, Types } from 'mongoose';
 import { domain } from '../config/domain.js';
 import { isDuplicateKey } from '../db/errors.js';
+import { idFor, newIdFor } from '../db/requestIds.js';
+import type { GuardedWrites } from '../db/writeIfUnchanged.js';
 import { CARD_FIELDS } from '../domain/cardFields.js';
 import { formatCardNumber } from '../domain/cardNumber.js';
 import { diffFields, type FieldChange } from '../domain/diff.js';
@@ -13,7 +15,7 @@ import type { PromiseRecord } from '../models/promise.js';
 import type { VisitRecord } from '../models/visit.js';
 import { yearIn } from '../time.js';
 import type { CardInput } from '../validation/cardInput.js';
-import type { HistoryService } from './history.js';
+import { historyDoc, type HistoryService } from './history.js';
 import type { TeamSettingsService } from './teamSettings.js';
 
 export type SearchRequest = Exclude<LookupRequest, { kind: 'help' } | { kind: 'tooLong' }>;
@@ -37,13 +39,13 @@ export type SaveResult =
   | { status: 'notFound' };
 
 const FIELD_KEYS = CARD_FIELDS.map((f) => f.key);
-const MAX_NUMBERING_ATTEMPTS = 5;
 
 interface Deps {
   models: Models;
   now: () => Date;
   settings: TeamSettingsService;
   history: HistoryService;
+  writes: GuardedWrites;
 }
 
 /** Fields derived from the input that lookups match on. */
@@ -55,7 +57,7 @@ function toObjectId(id: string): Types.ObjectId | null {
   return isValidObjectId(id) ? new Types.ObjectId(id) : null;
 }
 
-export function createCustomerService({ models, now, settings, history }: Deps) {
+export function createCustomerService({ models, now, settings, history, writes }: Deps) {
   const limit = domain.lookup.maxListed + 1;
 
   async function findCustomers(teamId: string, request: SearchRequest): Promise<SearchResult> {
@@ -106,91 +108,107 @@ export function createCustomerService({ models, now, settings, history }: Deps) 
     return customer ? loadCard(customer) : null;
   }
 
-  async function nextCardNumber(teamId: string, at: Date): Promise<{ number: string; year: number }> {
-    const { timezone } = await settings.settingsFor(teamId);
-    const year = yearIn(at, timezone);
-    const counter = await models.counters
-      .findOneAndUpdate({ _id: `${teamId}:${year}` }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
-      .lean();
-    return { number: formatCardNumber(year, counter!.seq), year };
+  const counterId = (teamId: string, year: number) => `${teamId}:${year}`;
+
+  /** Raises the team's counter to `seq`; a hint where to start probing, never the guarantee. */
+  async function advanceCounter(teamId: string, year: number, seq: number): Promise<void> {
+    const advance = () => models.counters.updateOne({ _id: counterId(teamId, year) }, { $max: { seq } }, { upsert: true });
+    try {
+      await advance();
+    } catch (error) {
+      // Two first cards of a year upsert the counter together: the loser's retry updates the winner's.
+      if (!isDuplicateKey(error)) throw error;
+      await advance();
+    }
   }
 
   /**
-   * Inserts under the next card number. The unique (team, number) index is the
-   * guarantee; a number already taken (a counter update lost on a server
-   * without atomic findAndModify) just moves on to the next one.
+   * Inserts the card under the first free number after the counter. The
+   * unique (team, number) index is the guarantee, atomic on every server; a
+   * number already taken moves on to the next one. The card's `_id` comes
+   * from the request, so a replayed request finds its card instead of
+   * creating a second one.
    */
-  async function insertNumbered(teamId: string, fields: CardInput, userId: string, at: Date): Promise<CustomerRecord> {
-    for (let attempt = 1; ; attempt++) {
-      const { number, year } = await nextCardNumber(teamId, at);
+  async function insertNumbered(teamId: string, _id: Types.ObjectId, fields: CardInput, userId: string, at: Date) {
+    const { timezone } = await settings.settingsFor(teamId);
+    const year = yearIn(at, timezone);
+    let seq = (await models.counters.findById(counterId(teamId, year)).lean())?.seq ?? 0;
+    for (let probe = 0; probe < domain.numbering.maxProbes; probe++) {
+      seq += 1;
       try {
         const created = await models.customers.create({
-          ...fields,
-          ...searchKeys(fields),
-          teamId,
-          number,
-          year,
-          version: 1,
-          createdBy: userId,
-          updatedBy: userId,
+          ...fields, ...searchKeys(fields), _id, teamId, number: formatCardNumber(year, seq), year, version: 1, createdBy: userId, updatedBy: userId, createdAt: at, updatedAt: at,
         });
-        return created.toObject();
+        await advanceCounter(teamId, year, seq);
+        return { customer: created.toObject() as CustomerRecord, replayed: false };
       } catch (error) {
-        if (!isDuplicateKey(error) || attempt >= MAX_NUMBERING_ATTEMPTS) throw error;
+        if (!isDuplicateKey(error)) throw error;
+        const existing = await models.customers.findOne({ _id, teamId }).lean();
+        if (existing) return { customer: existing, replayed: true };
       }
     }
+    throw new Error(`no free card number for team ${teamId} after ${domain.numbering.maxProbes} tries`);
   }
 
-  async function createCustomer(teamId: string, userId: string, input: CardInput): Promise<CustomerRecord> {
+  async function createCustomer(teamId: string, userId: string, input: CardInput, requestKey?: string): Promise<CustomerRecord> {
     const at = now();
     const fields = { ...input, ownerId: input.ownerId ?? userId };
-    const customer = await insertNumbered(teamId, fields, userId, at);
-    await history.recordHistory({
-      teamId,
-      customerId: customer._id,
-      action: 'created',
-      userId,
-      at,
-      changes: diffFields({}, fields, FIELD_KEYS),
-    });
+    const _id = newIdFor(requestKey, 'card');
+    const { customer } = await insertNumbered(teamId, _id, fields, userId, at);
+    // Written on a replay too, in case the first delivery stopped between the two inserts.
+    await history.recordHistory(
+      { teamId, customerId: customer._id, action: 'created', userId: customer.createdBy, at: customer.createdAt, changes: diffFields({}, fields, FIELD_KEYS) },
+      idFor(`${customer._id.toString()}:created`),
+    );
     return customer;
   }
 
-  function updateOperation(changes: FieldChange[], input: CardInput, userId: string) {
-    const $set: Record<string, unknown> = { ...searchKeys(input), updatedBy: userId };
-    const $unset: Record<string, ''> = {};
+  function updateFields(changes: FieldChange[], input: CardInput, userId: string) {
+    const set: Record<string, unknown> = { ...searchKeys(input), updatedBy: userId };
+    const unset: string[] = [];
     for (const { field, to } of changes) {
-      if (to === undefined) $unset[field] = '';
-      else $set[field] = to;
+      if (to === undefined) unset.push(field);
+      else set[field] = to;
     }
-    if ($set.phoneKey === undefined) {
-      delete $set.phoneKey;
-      $unset.phoneKey = '';
+    if (set.phoneKey === undefined) {
+      delete set.phoneKey;
+      unset.push('phoneKey');
     }
-    return { $set, $unset, $inc: { version: 1 } };
+    return { set, unset };
   }
 
-  /** Saves an edit only if nobody saved another since `expectedVersion` was read. */
+  const SAVE_RESULTS = { written: 'saved', replayed: 'saved', conflict: 'conflict', notFound: 'notFound' } as const;
+
+  /** Saves an edit only if nobody saved another since `expectedVersion` was read; the history entry lands with it. */
   async function updateCustomer(
     teamId: string,
     userId: string,
     customerId: string,
     expectedVersion: number,
     input: CardInput,
+    requestKey?: string,
   ): Promise<SaveResult> {
     const current = await findCustomer(teamId, customerId);
     if (!current) return { status: 'notFound' };
-    if (current.version !== expectedVersion) return { status: 'conflict' };
+    if (current.version !== expectedVersion) {
+      const outcome = await writes.staleOutcome(models.customers, current._id, expectedVersion, requestKey);
+      return outcome === 'replayed' ? { status: 'saved', customer: current } : { status: 'conflict' };
+    }
     const changes = diffFields(current, input, FIELD_KEYS);
     if (changes.length === 0) return { status: 'saved', customer: current };
-    const updated = await models.customers
-      .findOneAndUpdate({ _id: current._id, teamId, version: expectedVersion }, updateOperation(changes, input, userId), {
-        returnDocument: 'after',
-      })
-      .lean();
-    if (!updated) return { status: 'conflict' };
-    await history.recordHistory({ teamId, customerId: current._id, action: 'updated', userId, at: now(), changes });
-    return { status: 'saved', customer: updated };
+    const entry = { teamId, customerId: current._id, action: 'updated' as const, userId, at: now(), changes };
+    const outcome = await writes.writeIfUnchanged({
+      teamId,
+      model: models.customers,
+      id: current._id,
+      version: expectedVersion,
+      ...updateFields(changes, input, userId),
+      records: [{ model: models.history, doc: historyDoc(entry) }],
+      requestKey,
+    });
+    const status = SAVE_RESULTS[outcome];
+    if (status !== 'saved') return { status };
+    return { status, customer: (await findCustomer(teamId, customerId)) ?? current };
   }
 
   return { findCustomers, findCustomer, loadCard, getCard, createCustomer, updateCustomer };

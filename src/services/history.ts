@@ -1,5 +1,6 @@
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { domain } from '../config/domain.js';
+import { isDuplicateKey } from '../db/errors.js';
 import type { FieldChange } from '../domain/diff.js';
 import type { HistoryAction, HistoryRecord } from '../models/history.js';
 import type { Models } from '../models/index.js';
@@ -20,9 +21,20 @@ export interface CardHistory {
   visits: VisitRecord[];
 }
 
+/** The stored form of an entry; a fixed `_id` lets the same entry be written twice without doubling. */
+export function historyDoc(entry: HistoryEntry, _id: Types.ObjectId = new Types.ObjectId()) {
+  // An emptied field has no `to`; kept out rather than stored as null when the doc travels inside an intent.
+  const changes = (entry.changes ?? []).map((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)));
+  return { _id, ...entry, changes };
+}
+
 export function createHistoryService(models: Models) {
-  async function recordHistory(entry: HistoryEntry): Promise<void> {
-    await models.history.create({ changes: [], ...entry });
+  async function recordHistory(entry: HistoryEntry, _id?: Types.ObjectId): Promise<void> {
+    try {
+      await models.history.create(historyDoc(entry, _id));
+    } catch (error) {
+      if (!(_id && isDuplicateKey(error))) throw error;
+    }
   }
 
   async function cardHistory(teamId: string, customerId: Types.ObjectId): Promise<CardHistory> {

@@ -1,5 +1,7 @@
 import type { Locale } from '../i18n/index.js';
+import { isDuplicateKey } from '../db/errors.js';
 import type { Models } from '../models/index.js';
+import type { TeamRecord } from '../models/team.js';
 
 export interface TeamSettings {
   teamId: string;
@@ -22,12 +24,20 @@ const CACHE_MS = 60_000;
 export function createTeamSettings(models: Models, defaults: TeamDefaults, now: () => Date) {
   const cache = new Map<string, { settings: TeamSettings; expires: number }>();
 
+  /** A workspace's first requests may arrive together: whichever insert loses just reads the winner's. */
+  async function register(teamId: string): Promise<TeamRecord | null> {
+    try {
+      return (await models.teams.create({ _id: teamId, createdAt: now() })).toObject();
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      return models.teams.findById(teamId).lean();
+    }
+  }
+
   async function settingsFor(teamId: string): Promise<TeamSettings> {
     const cached = cache.get(teamId);
     if (cached && cached.expires > performance.now()) return cached.settings;
-    const team = await models.teams
-      .findOneAndUpdate({ _id: teamId }, { $setOnInsert: { createdAt: now() } }, { upsert: true, returnDocument: 'after' })
-      .lean();
+    const team = (await models.teams.findById(teamId).lean()) ?? (await register(teamId));
     const settings: TeamSettings = {
       teamId,
       locale: team?.locale ?? defaults.locale,

@@ -1,4 +1,6 @@
 import type { Types } from 'mongoose';
+import { idFor, newIdFor } from '../db/requestIds.js';
+import type { GuardedWrites } from '../db/writeIfUnchanged.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
 import type { VisitRecord } from '../models/visit.js';
@@ -13,11 +15,19 @@ interface Deps {
   customers: CustomerService;
   followUps: FollowUpService;
   history: HistoryService;
+  writes: GuardedWrites;
 }
 
 export interface LoggedVisit {
   customer: CustomerRecord;
   visit: VisitRecord;
+}
+
+export interface LogVisitOptions {
+  /** The nudge this visit answers. */
+  followUpId?: string;
+  /** The submission that logged it: the same submission again logs nothing new. */
+  requestKey?: string;
 }
 
 function visitFields(input: VisitFormInput) {
@@ -29,17 +39,22 @@ function visitFields(input: VisitFormInput) {
   };
 }
 
-export function createVisitService({ models, now, customers, followUps, history }: Deps) {
+/**
+ * Every step of logging a visit is keyed by the visit's id, so a delivery
+ * processed twice, or one finished after a crash, has the effect of one.
+ */
+export function createVisitService({ models, now, customers, followUps, history, writes }: Deps) {
   async function recordPromises(visit: VisitRecord, input: VisitFormInput, userId: string): Promise<void> {
-    const rows = promisesOf(input).map((p) => ({
+    const rows = promisesOf(input).map((p, i) => ({
       ...p,
+      _id: idFor(`${visit._id.toString()}:promise:${i}`),
       teamId: visit.teamId,
       customerId: visit.customerId,
       visitId: visit._id,
       status: 'open',
       createdBy: userId,
     }));
-    if (rows.length > 0) await models.promises.insertMany(rows);
+    for (const row of rows) await writes.insertOnce(models.promises, row);
   }
 
   async function scheduleNext(customer: CustomerRecord, visit: VisitRecord, userId: string): Promise<void> {
@@ -55,26 +70,37 @@ export function createVisitService({ models, now, customers, followUps, history 
     });
   }
 
-  /**
-   * Stores a visit or call, its promises and next follow-up, and moves the
-   * card's last contact forward (never backward, for visits logged late).
-   */
+  /** Moves the card's last contact forward, never backward (visits are logged late too). */
+  async function touchLastContact(customer: CustomerRecord, date: string): Promise<void> {
+    await writes.updateUntilWritten<CustomerRecord>(models.customers, customer.teamId, customer._id, (c) =>
+      c.lastContactDate && c.lastContactDate >= date ? null : { set: { lastContactDate: date } },
+    );
+  }
+
+  async function insertVisit(_id: Types.ObjectId, customer: CustomerRecord, input: VisitFormInput, userId: string): Promise<VisitRecord> {
+    await writes.insertOnce(models.visits, { ...visitFields(input), _id, teamId: customer.teamId, customerId: customer._id, createdBy: userId });
+    return (await models.visits.findOne({ _id, teamId: customer.teamId }).lean())!;
+  }
+
+  /** Stores a visit or call, its promises and next follow-up, and moves the card's last contact forward. */
   async function logVisit(
     teamId: string,
     userId: string,
     customerId: string,
     input: VisitFormInput,
-    answeringFollowUpId?: string,
+    { followUpId, requestKey }: LogVisitOptions = {},
   ): Promise<LoggedVisit | null> {
     const customer = await customers.findCustomer(teamId, customerId);
     if (!customer) return null;
-    const created = await models.visits.create({ ...visitFields(input), teamId, customerId: customer._id, createdBy: userId });
-    const visit = created.toObject();
+    const visit = await insertVisit(newIdFor(requestKey, 'visit'), customer, input, userId);
     await recordPromises(visit, input, userId);
-    if (answeringFollowUpId) await followUps.completeFollowUp(teamId, answeringFollowUpId, userId);
+    if (followUpId) await followUps.completeFollowUp(teamId, followUpId, userId);
     await scheduleNext(customer, visit, userId);
-    await models.customers.updateOne({ _id: customer._id, teamId }, { $max: { lastContactDate: visit.date } });
-    await history.recordHistory({ teamId, customerId: customer._id, action: 'visit', userId, at: now(), visitId: visit._id as Types.ObjectId });
+    await touchLastContact(customer, visit.date);
+    await history.recordHistory(
+      { teamId, customerId: customer._id, action: 'visit', userId, at: now(), visitId: visit._id },
+      idFor(`${visit._id.toString()}:history`),
+    );
     return { customer, visit };
   }
 

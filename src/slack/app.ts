@@ -1,6 +1,8 @@
-import { App, LogLevel, type CustomRoute, type Logger } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type CustomRoute, type Logger } from '@slack/bolt';
 import type { Env } from '../config/env.js';
 import type { ListenerDeps } from './deps.js';
+import { refuseFutureRequests } from './freshRequests.js';
+import { describeRequest } from './listen.js';
 import { registerListeners } from './listeners/index.js';
 
 export interface SlackAppOptions {
@@ -20,28 +22,36 @@ const healthRoute = (isHealthy: () => Promise<boolean>): CustomRoute => ({
   },
 });
 
+/** HTTP mode: Bolt's receiver, which verifies every request's signature, behind our check of its timestamp. */
+function httpReceiver(env: Readonly<Env>, logger: Logger, routes: CustomRoute[]): HTTPReceiver {
+  const receiver = new HTTPReceiver({ signingSecret: env.SLACK_SIGNING_SECRET!, logger, customRoutes: routes });
+  receiver.requestListener = refuseFutureRequests(receiver.requestListener, (m) => logger.warn(m));
+  return receiver;
+}
+
 /**
  * The Bolt app: Socket Mode when an app token is configured, otherwise HTTP
- * on /slack/events. Bolt verifies every HTTP request's signature.
+ * on /slack/events.
  */
 export function createSlackApp({ env, deps, logger, isHealthy }: SlackAppOptions): App {
   const socketMode = Boolean(env.SLACK_APP_TOKEN);
+  const routes = [healthRoute(isHealthy)];
   const app = new App({
     token: env.SLACK_BOT_TOKEN,
-    signingSecret: env.SLACK_SIGNING_SECRET,
-    appToken: env.SLACK_APP_TOKEN,
-    socketMode,
     logger,
     logLevel: env.LOG_LEVEL as LogLevel,
-    customRoutes: [healthRoute(isHealthy)],
-    ...(socketMode ? { installerOptions: { port: env.PORT } } : {}),
+    ...(socketMode
+      ? { socketMode, appToken: env.SLACK_APP_TOKEN, customRoutes: routes, installerOptions: { port: env.PORT } }
+      : { receiver: httpReceiver(env, logger, routes) }),
     clientOptions: {
       ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
       // A modal's trigger_id lives 3 seconds: a quick second try helps, a long retry loop does not.
       retryConfig: { retries: 1, minTimeout: 100, maxTimeout: 500 },
     },
+    extendedErrorHandler: true,
   });
   registerListeners(app, deps);
-  app.error(async (error) => logger.error(`listener failed: ${error.code ?? ''} ${error.message}`));
+  // Listeners catch their own failures; this logs what fails around them (never the context: it holds the token).
+  app.error(async ({ error, body }: { error: Error & { code?: string }; body: unknown }) => logger.error(`${describeRequest(body)}: ${error.code ?? ''} ${error.message}`));
   return app;
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '@slack/bolt';
-import { messagesFor, type Messages } from '../i18n/index.js';
+import { messagesFor, type Locale, type Messages } from '../i18n/index.js';
 import type { CustomerService } from '../services/customers.js';
 import type { FollowUpService } from '../services/followUps.js';
 import type { HistoryService } from '../services/history.js';
@@ -15,6 +15,8 @@ export interface ListenerDeps {
   settings: TeamSettingsService;
   now: () => Date;
   logger: Logger;
+  /** The language of answers given before the team's own settings could be read. */
+  defaultLocale: Locale;
 }
 
 export interface TeamScope {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { NudgeRef } from '../services/followUps.js';
 import type { CardModalMetadata } from '../views/cardModal.js';
 import type { VisitModalMetadata } from '../views/visitModal.js';
 
@@ -31,3 +32,12 @@ function parseJson<T>(schema: z.ZodType<T>, raw: string | undefined): T | null {
 export const parseCardModalMetadata = (raw?: string): CardModalMetadata | null => parseJson(CardModalMetadataSchema, raw);
 export const parseVisitModalMetadata = (raw?: string): VisitModalMetadata | null => parseJson(VisitModalMetadataSchema, raw);
 export const parseNewCardPrefill = (raw?: string) => parseJson(NewCardPrefillSchema, raw) ?? {};
+
+const NUDGE_REF = /^([0-9a-f]{24})(?::(\d{1,9}))?$/;
+
+/** A nudge button's value: `<followUpId>:<version>` (older messages carry the id alone). */
+export function parseNudgeRef(raw?: string): NudgeRef | null {
+  const match = NUDGE_REF.exec(raw ?? '');
+  if (!match) return null;
+  return match[2] === undefined ? { id: match[1]! } : { id: match[1]!, version: Number(match[2]) };
+}

@@ -1,38 +1,38 @@
 import { INPUT_ACTION } from './ids.js';
 
-interface StateValue {
-  type: string;
-  value?: string | null;
-  selected_option?: { value: string } | null;
-  selected_date?: string | null;
-  selected_user?: string | null;
-  selected_options?: { value: string }[];
-}
-
 type FormValue = string | boolean | undefined;
+type Loose = Record<string, unknown>;
 
-function readValue(v: StateValue): FormValue {
+const isObject = (v: unknown): v is Loose => typeof v === 'object' && v !== null && !Array.isArray(v);
+const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+function readValue(v: Loose): FormValue {
   switch (v.type) {
     case 'static_select':
     case 'radio_buttons':
-      return v.selected_option?.value ?? undefined;
+      return isObject(v.selected_option) ? text(v.selected_option.value) : undefined;
     case 'datepicker':
-      return v.selected_date ?? undefined;
+      return text(v.selected_date);
     case 'users_select':
-      return v.selected_user ?? undefined;
+      return text(v.selected_user);
     case 'checkboxes':
-      return (v.selected_options ?? []).length > 0;
+      return Array.isArray(v.selected_options) && v.selected_options.length > 0;
     default:
-      return v.value ?? undefined;
+      return text(v.value);
   }
 }
 
-/** A submitted modal's inputs as `{ blockId: value }`, ready for a zod schema. */
-export function readViewState(values: Record<string, Record<string, StateValue>>): Record<string, FormValue> {
+/**
+ * A submitted modal's inputs as `{ blockId: value }`, ready for a zod schema.
+ * The payload is signed but its shape is not guaranteed: anything that is not
+ * the usual object reads as an empty field, which the schema then refuses.
+ */
+export function readViewState(state: unknown): Record<string, FormValue> {
+  const values = isObject(state) && isObject(state.values) ? state.values : {};
   return Object.fromEntries(
     Object.entries(values).flatMap(([blockId, actions]) => {
-      const action = actions[INPUT_ACTION];
-      return action ? [[blockId, readValue(action)]] : [];
+      const action = isObject(actions) ? actions[INPUT_ACTION] : undefined;
+      return isObject(action) ? [[blockId, readValue(action)]] : [];
     }),
   );
 }

@@ -7,7 +7,7 @@ import { LIMITS } from './limits.js';
 import { message, type SlackMessage } from './message.js';
 import { escapeMrkdwn, mention, mrkdwn, plain, section } from './text.js';
 
-type NudgeFollowUp = Pick<FollowUpRecord, '_id' | 'ownerId' | 'plan'>;
+type NudgeFollowUp = Pick<FollowUpRecord, '_id' | 'ownerId' | 'plan' | 'version'>;
 type NudgeCustomer = Pick<CustomerRecord, 'name' | 'number'>;
 
 function nudgeBody(t: Messages, customer: NudgeCustomer, followUp: NudgeFollowUp): types.KnownBlock {
@@ -18,7 +18,8 @@ function nudgeBody(t: Messages, customer: NudgeCustomer, followUp: NudgeFollowUp
 
 /** The follow-up reminder posted into the team's channel on the due day. */
 export function renderNudge(t: Messages, customer: NudgeCustomer, followUp: NudgeFollowUp): SlackMessage {
-  const id = followUp._id.toString();
+  // The version lets a second press (or a press after someone else answered) change nothing.
+  const id = `${followUp._id.toString()}:${followUp.version}`;
   const button = (action_id: string, label: string, style?: 'primary') => ({
     type: 'button' as const,
     action_id,

@@ -5,67 +5,70 @@ import { renderCardModal } from '../../../views/cardModal.js';
 import { renderHistoryModal } from '../../../views/historyModal.js';
 import { renderNotice } from '../../../views/lookup.js';
 import { renderVisitModal } from '../../../views/visitModal.js';
-import { teamScope, type ListenerDeps } from '../../deps.js';
+import type { ListenerDeps, TeamScope } from '../../deps.js';
 import { ACTION } from '../../ids.js';
+import { afterAck } from '../../listen.js';
 import { parseNewCardPrefill } from '../../metadata.js';
 
 type ButtonBody = BlockAction<ButtonAction>;
 type ButtonArgs = SlackActionMiddlewareArgs<ButtonBody> & AllMiddlewareArgs;
 
 /** The card a button names, in the clicking user's workspace; tells the user when there is none. */
-async function cardOfButton(deps: ListenerDeps, { action, respond, context }: ButtonArgs) {
-  const scope = await teamScope(deps, context);
-  const customer = await deps.customers.findCustomer(scope.teamId, action.value ?? '');
-  if (!customer) await respond({ replace_original: false, ...renderNotice(scope.t.card.gone) });
-  return customer ? { ...scope, customer } : null;
+async function cardOfButton(deps: ListenerDeps, { action, respond }: ButtonArgs, { teamId, t }: TeamScope) {
+  const customer = await deps.customers.findCustomer(teamId, action.value ?? '');
+  if (!customer) await respond({ replace_original: false, ...renderNotice(t.card.gone) });
+  return customer;
 }
 
 /** The buttons on a card and on lookup results. */
 export function register(app: App, deps: ListenerDeps): void {
-  app.action<ButtonBody>(ACTION.openCard, async ({ ack, action, respond, context }) => {
-    await ack();
-    const { teamId, t } = await teamScope(deps, context);
-    const card = await deps.customers.getCard(teamId, action.value ?? '');
-    await respond({ replace_original: true, ...(card ? renderCard(t, card) : renderNotice(t.card.gone)) });
-  });
+  app.action<ButtonBody>(
+    ACTION.openCard,
+    afterAck(deps, async ({ action, respond }, { teamId, t }) => {
+      const card = await deps.customers.getCard(teamId, action.value ?? '');
+      await respond({ replace_original: true, ...(card ? renderCard(t, card) : renderNotice(t.card.gone)) });
+    }),
+  );
 
-  app.action<ButtonBody>(ACTION.newCard, async ({ ack, body, action, client, context }) => {
-    await ack();
-    const { t } = await teamScope(deps, context);
-    const prefill = parseNewCardPrefill(action.value);
-    const view = renderCardModal(t, { values: prefill, metadata: { responseUrl: body.response_url } });
-    await client.views.open({ trigger_id: body.trigger_id, view });
-  });
+  app.action<ButtonBody>(
+    ACTION.newCard,
+    afterAck(deps, async ({ body, action, client }, { t }) => {
+      const prefill = parseNewCardPrefill(action.value);
+      const view = renderCardModal(t, { values: prefill, metadata: { responseUrl: body.response_url } });
+      await client.views.open({ trigger_id: body.trigger_id, view });
+    }),
+  );
 
-  app.action<ButtonBody>(ACTION.editCard, async (args) => {
-    const { ack, body, client } = args;
-    await ack();
-    const found = await cardOfButton(deps, args);
-    if (!found) return;
-    const { t, customer } = found;
-    const metadata = { customerId: customer._id.toString(), version: customer.version, responseUrl: body.response_url };
-    const view = renderCardModal(t, { number: customer.number, values: customer, metadata });
-    await client.views.open({ trigger_id: body.trigger_id, view });
-  });
+  app.action<ButtonBody>(
+    ACTION.editCard,
+    afterAck(deps, async (args, scope) => {
+      const customer = await cardOfButton(deps, args, scope);
+      if (!customer) return;
+      const metadata = { customerId: customer._id.toString(), version: customer.version, responseUrl: args.body.response_url };
+      const view = renderCardModal(scope.t, { number: customer.number, values: customer, metadata });
+      await args.client.views.open({ trigger_id: args.body.trigger_id, view });
+    }),
+  );
 
-  app.action<ButtonBody>(ACTION.logVisit, async (args) => {
-    const { ack, body, client } = args;
-    await ack();
-    const found = await cardOfButton(deps, args);
-    if (!found) return;
-    const { t, settings, customer } = found;
-    const metadata = { customerId: customer._id.toString(), responseUrl: body.response_url };
-    const view = renderVisitModal(t, customer, todayIn(deps.now(), settings.timezone), metadata);
-    await client.views.open({ trigger_id: body.trigger_id, view });
-  });
+  app.action<ButtonBody>(
+    ACTION.logVisit,
+    afterAck(deps, async (args, scope) => {
+      const customer = await cardOfButton(deps, args, scope);
+      if (!customer) return;
+      const metadata = { customerId: customer._id.toString(), responseUrl: args.body.response_url };
+      const view = renderVisitModal(scope.t, customer, todayIn(deps.now(), scope.settings.timezone), metadata);
+      await args.client.views.open({ trigger_id: args.body.trigger_id, view });
+    }),
+  );
 
-  app.action<ButtonBody>(ACTION.history, async (args) => {
-    const { ack, body, client } = args;
-    await ack();
-    const found = await cardOfButton(deps, args);
-    if (!found) return;
-    const { teamId, t, settings, customer } = found;
-    const history = await deps.history.cardHistory(teamId, customer._id);
-    await client.views.open({ trigger_id: body.trigger_id, view: renderHistoryModal(t, customer, history, settings.timezone) });
-  });
+  app.action<ButtonBody>(
+    ACTION.history,
+    afterAck(deps, async (args, scope) => {
+      const customer = await cardOfButton(deps, args, scope);
+      if (!customer) return;
+      const history = await deps.history.cardHistory(scope.teamId, customer._id);
+      const view = renderHistoryModal(scope.t, customer, history, scope.settings.timezone);
+      await args.client.views.open({ trigger_id: args.body.trigger_id, view });
+    }),
+  );
 }

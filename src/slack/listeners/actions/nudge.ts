@@ -1,35 +1,38 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { SnoozeLength } from '../../../services/followUps.js';
 import { todayIn } from '../../../time.js';
 import { renderNotice } from '../../../views/lookup.js';
 import { renderClosedNudge } from '../../../views/nudge.js';
 import { renderVisitModal } from '../../../views/visitModal.js';
-import { teamScope, type ListenerDeps } from '../../deps.js';
+import type { ListenerDeps, TeamScope } from '../../deps.js';
 import { ACTION } from '../../ids.js';
+import { afterAck } from '../../listen.js';
+import { parseNudgeRef } from '../../metadata.js';
 
 type ButtonBody = BlockAction<ButtonAction>;
+type ButtonArgs = SlackActionMiddlewareArgs<ButtonBody> & AllMiddlewareArgs;
 
 /** The buttons on a follow-up nudge: log the visit, or snooze it. */
 export function register(app: App, deps: ListenerDeps): void {
-  app.action<ButtonBody>(ACTION.nudgeLogVisit, async ({ ack, body, action, client, respond, context }) => {
-    await ack();
-    const { teamId, t, settings } = await teamScope(deps, context);
-    const followUp = await deps.followUps.getFollowUp(teamId, action.value ?? '');
-    const customer = followUp && (await deps.customers.findCustomer(teamId, followUp.customerId.toString()));
-    if (!followUp || !customer) return void (await respond({ replace_original: false, ...renderNotice(t.card.gone) }));
-    const nudge = body.container.channel_id && body.container.message_ts
-      ? { channel: body.container.channel_id as string, ts: body.container.message_ts as string }
-      : undefined;
-    const metadata = { customerId: customer._id.toString(), followUpId: followUp._id.toString(), nudge };
-    const view = renderVisitModal(t, customer, todayIn(deps.now(), settings.timezone), metadata);
-    await client.views.open({ trigger_id: body.trigger_id, view });
-  });
+  app.action<ButtonBody>(
+    ACTION.nudgeLogVisit,
+    afterAck(deps, async ({ body, action, client, respond }, { teamId, t, settings }) => {
+      const ref = parseNudgeRef(action.value);
+      const followUp = ref && (await deps.followUps.getFollowUp(teamId, ref.id));
+      const customer = followUp && (await deps.customers.findCustomer(teamId, followUp.customerId.toString()));
+      if (!followUp || !customer) return void (await respond({ replace_original: false, ...renderNotice(t.card.gone) }));
+      const { channel_id: channel, message_ts: ts } = body.container as { channel_id?: string; message_ts?: string };
+      const nudge = channel && ts ? { channel, ts } : undefined;
+      const metadata = { customerId: customer._id.toString(), followUpId: followUp._id.toString(), nudge };
+      const view = renderVisitModal(t, customer, todayIn(deps.now(), settings.timezone), metadata);
+      await client.views.open({ trigger_id: body.trigger_id, view });
+    }),
+  );
 
   const snooze = (length: SnoozeLength) =>
-    (async ({ ack, body, action, respond, context }) => {
-      await ack();
-      const { teamId, t } = await teamScope(deps, context);
-      const result = await deps.followUps.snoozeFollowUp(teamId, action.value ?? '', body.user.id, length);
+    afterAck(deps, async ({ body, action, respond }: ButtonArgs, { teamId, t }: TeamScope) => {
+      const ref = parseNudgeRef(action.value);
+      const result = ref ? await deps.followUps.snoozeFollowUp(teamId, ref, body.user.id, length) : ({ status: 'notFound' } as const);
       if (result.status !== 'ok') {
         const note = result.status === 'closed' ? t.nudge.closed : t.card.gone;
         return void (await respond({ replace_original: false, ...renderNotice(note) }));
@@ -38,7 +41,7 @@ export function register(app: App, deps: ListenerDeps): void {
       if (!customer) return void (await respond({ replace_original: false, ...renderNotice(t.card.gone) }));
       const note = t.nudge.snoozed(`<@${body.user.id}>`, result.followUp.dueDate);
       await respond({ replace_original: true, ...renderClosedNudge(t, customer, result.followUp, note) });
-    }) satisfies Parameters<typeof app.action<ButtonBody>>[1];
+    });
 
   app.action<ButtonBody>(ACTION.snoozeDay, snooze('day'));
   app.action<ButtonBody>(ACTION.snoozeWeek, snooze('week'));

@@ -4,8 +4,9 @@ import type { Messages } from '../../../i18n/index.js';
 import { renderCard } from '../../../views/card.js';
 import { renderHelp, renderMatches, renderNotFound, renderNotice, type NewCardPrefill } from '../../../views/lookup.js';
 import type { SlackMessage } from '../../../views/message.js';
-import { teamScope, type ListenerDeps } from '../../deps.js';
+import type { ListenerDeps } from '../../deps.js';
 import { COMMAND } from '../../ids.js';
+import { afterAck, type CommandArgs } from '../../listen.js';
 
 function prefillFor(request: LookupRequest & { text: string }): NewCardPrefill {
   return request.kind === 'phone' ? { phone: request.text } : { name: request.text };
@@ -24,14 +25,10 @@ async function lookupReply(deps: ListenerDeps, teamId: string, t: Messages, text
 
 /** `/card <name | phone | card number | help>` */
 export function register(app: App, deps: ListenerDeps): void {
-  app.command(COMMAND, async ({ command, ack, respond, context }) => {
-    await ack();
-    const { teamId, t } = await teamScope(deps, context);
-    try {
-      await respond({ response_type: 'ephemeral', ...(await lookupReply(deps, teamId, t, command.text)) });
-    } catch (error) {
-      await respond({ response_type: 'ephemeral', ...renderNotice(t.errors.generic) });
-      throw error;
-    }
-  });
+  app.command(
+    COMMAND,
+    afterAck<CommandArgs>(deps, async ({ command, respond }, { teamId, t }) => {
+      await respond({ response_type: 'ephemeral', ...(await lookupReply(deps, teamId, t, String(command.text ?? ''))) });
+    }),
+  );
 }

@@ -1,16 +1,18 @@
-import type { App, Logger } from '@slack/bolt';
+import type { App, Logger, ViewSubmitAction } from '@slack/bolt';
 import type { webApi } from '@slack/bolt';
 import type { Messages } from '../../../i18n/index.js';
 import type { LoggedVisit } from '../../../services/visits.js';
 import { todayIn } from '../../../time.js';
+import { visitInputSchema } from '../../../validation/visitInput.js';
 import { renderCard } from '../../../views/card.js';
 import { renderClosedNudge } from '../../../views/nudge.js';
 import type { VisitModalMetadata } from '../../../views/visitModal.js';
-import { visitInputSchema } from '../../../validation/visitInput.js';
-import { teamScope, type ListenerDeps } from '../../deps.js';
+import type { ListenerDeps } from '../../deps.js';
 import { modalErrors } from '../../fieldErrors.js';
 import { CALLBACK } from '../../ids.js';
+import { inlineErrors, onSubmission, type ViewArgs } from '../../listen.js';
 import { parseVisitModalMetadata } from '../../metadata.js';
+import { submissionKey } from '../../requestKey.js';
 import { replaceViaResponseUrl } from '../../responseUrl.js';
 import { readViewState } from '../../viewState.js';
 
@@ -38,21 +40,17 @@ async function showResult({ deps, t, logged, metadata, userId, client, logger }:
 
 /** 拜访记录 submissions: validate against the team's today, store, then show the result. */
 export function register(app: App, deps: ListenerDeps): void {
-  app.view(CALLBACK.visitModal, async ({ ack, body, view, context, client, logger }) => {
-    const { teamId, t, settings } = await teamScope(deps, context);
-    const metadata = parseVisitModalMetadata(view.private_metadata);
-    const parsed = visitInputSchema(todayIn(deps.now(), settings.timezone)).safeParse(readViewState(view.state.values));
-    if (!metadata) return void (await ack({ response_action: 'errors', errors: { date: t.errors.generic } }));
-    if (!parsed.success) return void (await ack({ response_action: 'errors', errors: modalErrors(t, parsed.error) }));
-    let logged: LoggedVisit | null;
-    try {
-      logged = await deps.visits.logVisit(teamId, body.user.id, metadata.customerId, parsed.data, metadata.followUpId);
-    } catch (error) {
-      await ack({ response_action: 'errors', errors: { date: t.errors.generic } });
-      throw error;
-    }
-    if (!logged) return void (await ack({ response_action: 'errors', errors: { date: t.card.gone } }));
-    await ack();
-    await showResult({ deps, t, logged, metadata, userId: body.user.id, client, logger });
-  });
+  app.view<ViewSubmitAction>(
+    CALLBACK.visitModal,
+    onSubmission<ViewArgs>(deps, 'date', async ({ body, view, client, logger }, { teamId, t, settings }) => {
+      const metadata = parseVisitModalMetadata(view.private_metadata);
+      if (!metadata) return inlineErrors({ date: t.errors.malformed });
+      const parsed = visitInputSchema(todayIn(deps.now(), settings.timezone)).safeParse(readViewState(view.state));
+      if (!parsed.success) return inlineErrors(modalErrors(t, parsed.error));
+      const options = { followUpId: metadata.followUpId, requestKey: submissionKey(teamId, view) };
+      const logged = await deps.visits.logVisit(teamId, body.user.id, metadata.customerId, parsed.data, options);
+      if (!logged) return inlineErrors({ date: t.card.gone });
+      return { after: () => showResult({ deps, t, logged, metadata, userId: body.user.id, client, logger }) };
+    }),
+  );
 }

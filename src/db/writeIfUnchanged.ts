@@ -1,0 +1,165 @@
+import type { Model, Types } from 'mongoose';
+import { domain } from '../config/domain.js';
+import type { Models } from '../models/index.js';
+import type { WriteIntentRecord, WriteIntentState } from '../models/writeIntent.js';
+import { isDuplicateKey } from './errors.js';
+
+/** A record that can be written only from the version the writer saw. */
+export interface GuardedChange {
+  teamId: string;
+  model: Model<any>;
+  id: Types.ObjectId;
+  /** The version the writer read. */
+  version: number;
+  set?: Record<string, unknown>;
+  unset?: string[];
+  /** Documents that must exist exactly when the change happened (history entries), each with its own _id. */
+  records?: { model: Model<any>; doc: Record<string, unknown> & { _id: Types.ObjectId } }[];
+  /** Who asked: the same request arriving again is a replay, not a conflict. */
+  requestKey?: string;
+}
+
+/** written: this call changed it; replayed: the same request already did; conflict: someone else did. */
+export type WriteOutcome = 'written' | 'replayed' | 'conflict' | 'notFound';
+
+const intentId = (collection: string, id: Types.ObjectId, version: number) => `${collection}:${id.toString()}:${version}`;
+
+/**
+ * The one way to write "only if it is still as I saw it", atomic on MongoDB
+ * and on FerretDB alike. FerretDB 1 runs update and findAndModify as a read
+ * followed by a separate write, so a version filter alone lets two writers
+ * through; an insert's `_id` uniqueness is atomic everywhere. So every step
+ * from version v to v+1 is first claimed by inserting its intent, whose
+ * `_id` names that step: exactly one writer who saw v gets it. The intent
+ * carries the whole change, so when its writer dies half-way the next writer
+ * to bump into it, or the scan, finishes it: nothing stays blocked.
+ */
+export function createGuardedWrites(models: Models, now: () => Date) {
+  const byCollection = new Map<string, Model<any>>(Object.values(models).map((m) => [m.collection.collectionName, m as Model<any>]));
+
+  function modelOf(collection: string): Model<any> {
+    const model = byCollection.get(collection);
+    if (!model) throw new Error(`no model for collection ${collection}`);
+    return model;
+  }
+
+  async function insertOnce(model: Model<any>, doc: Record<string, unknown>): Promise<void> {
+    try {
+      await model.create(doc);
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+  }
+
+  async function settle(intent: WriteIntentRecord, state: WriteIntentState): Promise<void> {
+    await models.writeIntents.updateOne(
+      { _id: intent._id, teamId: intent.teamId, state: 'pending' },
+      { $set: { state, settledAt: now() }, $unset: { set: '', unset: '', records: '' } },
+    );
+  }
+
+  /**
+   * Applies an intent; safe to run again or by another instance (every step is
+   * idempotent). `fresh`: its writer just claimed it, so a record already past
+   * the old version was moved by someone else, never by this intent.
+   */
+  async function applyIntent(intent: WriteIntentRecord, fresh = false): Promise<WriteOutcome> {
+    const target = modelOf(intent.targetCollection);
+    const filter = { _id: intent.targetId, teamId: intent.teamId };
+    const unset = Object.fromEntries((intent.unset ?? []).map((field) => [field, '']));
+    // `version` is set, not incremented, so applying twice lands on the same document.
+    const update = { $set: { ...intent.set, version: intent.version }, ...(intent.unset?.length ? { $unset: unset } : {}) };
+    const { matchedCount } = await target.updateOne({ ...filter, version: intent.version - 1 }, update);
+    if (matchedCount === 0) {
+      const current = await target.findOne(filter, { version: 1 }).lean<{ version: number }>();
+      if (!current || fresh || current.version < intent.version) {
+        await settle(intent, 'void');
+        return current ? 'conflict' : 'notFound';
+      }
+    }
+    for (const record of intent.records ?? []) await insertOnce(modelOf(record.into), record.doc);
+    await settle(intent, 'applied');
+    return 'written';
+  }
+
+  const isStale = (intent: WriteIntentRecord) => now().getTime() - intent.createdAt.getTime() > domain.writes.intentLeaseMs;
+
+  /** What an intent already taken for the step means for the writer who wanted it. */
+  async function collision(id: string, requestKey: string | undefined): Promise<WriteOutcome> {
+    const theirs = await models.writeIntents.findOne({ _id: id }).lean();
+    if (!theirs) return 'conflict';
+    if (requestKey && theirs.requestKey === requestKey) return theirs.state === 'void' ? 'conflict' : 'replayed';
+    if (theirs.state === 'pending' && isStale(theirs)) await applyIntent(theirs);
+    return 'conflict';
+  }
+
+  async function writeIfUnchanged(change: GuardedChange): Promise<WriteOutcome> {
+    const collection = change.model.collection.collectionName;
+    const intent: WriteIntentRecord = {
+      _id: intentId(collection, change.id, change.version + 1),
+      teamId: change.teamId,
+      targetCollection: collection,
+      targetId: change.id,
+      version: change.version + 1,
+      state: 'pending',
+      ...(change.requestKey ? { requestKey: change.requestKey } : {}),
+      set: change.set ?? {},
+      unset: change.unset ?? [],
+      records: (change.records ?? []).map((r) => ({ into: r.model.collection.collectionName, doc: r.doc })),
+      createdAt: now(),
+    };
+    try {
+      await models.writeIntents.create(intent);
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      return collision(intent._id, change.requestKey);
+    }
+    return applyIntent(intent, true);
+  }
+
+  /**
+   * For a writer whose copy is already older than the record: was the next
+   * step taken by this same request (a replay) or by someone else?
+   */
+  async function staleOutcome(model: Model<any>, id: Types.ObjectId, version: number, requestKey?: string): Promise<WriteOutcome> {
+    return collision(intentId(model.collection.collectionName, id, version + 1), requestKey);
+  }
+
+  /**
+   * Reads, decides and writes until the write lands on the version it read:
+   * for changes that must happen whatever else changed meanwhile (closing a
+   * follow-up). `decide` returns null when nothing (more) needs doing.
+   */
+  async function updateUntilWritten<T extends { _id: Types.ObjectId; version: number }>(
+    model: Model<any>,
+    teamId: string,
+    id: Types.ObjectId,
+    decide: (current: T) => Pick<GuardedChange, 'set' | 'unset' | 'records'> | null,
+  ): Promise<T | null> {
+    for (let attempt = 0; attempt < domain.writes.maxRetries; attempt++) {
+      const current = await model.findOne({ _id: id, teamId }).lean<T>();
+      const change = current && decide(current);
+      if (!current || !change) return null;
+      const outcome = await writeIfUnchanged({ teamId, model, id, version: current.version, ...change });
+      if (outcome === 'written') return { ...current, ...change.set, version: current.version + 1 };
+      if (outcome === 'notFound') return null;
+    }
+    throw new Error(`${model.collection.collectionName} ${id.toString()} kept changing; gave up after ${domain.writes.maxRetries} attempts`);
+  }
+
+  /** Finishes the team's changes whose writers died before completing them. */
+  async function recoverStaleIntents(teamId: string): Promise<number> {
+    const cutoff = new Date(now().getTime() - domain.writes.intentLeaseMs);
+    const stale = await models.writeIntents
+      .find({ teamId, state: 'pending', createdAt: { $lt: cutoff } })
+      .sort({ createdAt: 1 })
+      .limit(domain.writes.recoveryBatch)
+      .lean();
+    for (const intent of stale) await applyIntent(intent);
+    return stale.length;
+  }
+
+  return { writeIfUnchanged, staleOutcome, updateUntilWritten, recoverStaleIntents, insertOnce };
+}
+
+export type GuardedWrites = ReturnType<typeof createGuardedWrites>;

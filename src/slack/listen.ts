@@ -1,0 +1,104 @@
+import type {
+  AllMiddlewareArgs,
+  Logger,
+  RespondFn,
+  SlackCommandMiddlewareArgs,
+  SlackViewMiddlewareArgs,
+  ViewResponseAction,
+  ViewSubmitAction,
+} from '@slack/bolt';
+import { isDatabaseUnavailable } from '../db/errors.js';
+import { messagesFor, type Messages } from '../i18n/index.js';
+import { renderNotice } from '../views/lookup.js';
+import { teamScope, type ListenerDeps, type TeamScope } from './deps.js';
+
+export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+export type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+/** What a failure tells the user: wait for the database, or a plain "went wrong". */
+export function failureNotice(t: Messages, error: unknown): string {
+  return isDatabaseUnavailable(error) ? t.errors.unavailable : t.errors.generic;
+}
+
+/** Who and what a failed request was about, for the log; never tokens or user text. */
+export function describeRequest(body: unknown): string {
+  const b = (body ?? {}) as Record<string, any>;
+  const team = b.team?.id ?? b.team_id ?? b.team ?? '?';
+  const user = b.user?.id ?? b.user_id ?? '?';
+  const what = b.command ?? b.view?.callback_id ?? b.actions?.[0]?.action_id ?? b.event?.type ?? b.type ?? '?';
+  return `team ${String(team)} user ${String(user)} ${String(what)}`;
+}
+
+function logFailure(logger: Logger, body: unknown, error: unknown): void {
+  const e = error as Error;
+  logger.error(`${describeRequest(body)} failed: ${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`);
+}
+
+interface AckedArgs extends AllMiddlewareArgs {
+  ack: () => Promise<void>;
+  respond: RespondFn;
+  body: unknown;
+}
+
+/**
+ * Commands and buttons: acknowledge first (Slack allows 3 s), then work. No
+ * failure escapes: it is logged with its context and the user is told, in
+ * words that say whether trying again later will help.
+ */
+export function afterAck<A extends AckedArgs>(deps: ListenerDeps, work: (args: A, scope: TeamScope) => Promise<void>) {
+  return async (args: A): Promise<void> => {
+    await args.ack();
+    let t = messagesFor(deps.defaultLocale);
+    try {
+      const scope = await teamScope(deps, args.context);
+      t = scope.t;
+      await work(args, scope);
+    } catch (error) {
+      logFailure(deps.logger, args.body, error);
+      await args
+        .respond({ response_type: 'ephemeral', replace_original: false, ...renderNotice(failureNotice(t, error)) })
+        .catch((e: Error) => deps.logger.warn(`could not tell the user: ${e.message}`));
+    }
+  };
+}
+
+interface SubmissionArgs extends AllMiddlewareArgs {
+  ack: (response?: ViewResponseAction) => Promise<void>;
+  body: unknown;
+}
+
+/** A submission's answer to Slack, and what to do once the modal has closed. */
+export interface SubmissionResult {
+  response?: ViewResponseAction;
+  after?: () => Promise<void>;
+}
+
+/**
+ * Modal submissions: the answer (close, or inline errors) must go back within
+ * 3 s and may depend on the save, so the work decides it. Whatever fails
+ * before the answer is answered inline on `errorBlock`; whatever fails after
+ * is logged.
+ */
+export function onSubmission<A extends SubmissionArgs>(
+  deps: ListenerDeps,
+  errorBlock: string,
+  work: (args: A, scope: TeamScope) => Promise<SubmissionResult>,
+) {
+  return async (args: A): Promise<void> => {
+    let t = messagesFor(deps.defaultLocale);
+    let result: SubmissionResult;
+    try {
+      const scope = await teamScope(deps, args.context);
+      t = scope.t;
+      result = await work(args, scope);
+    } catch (error) {
+      logFailure(deps.logger, args.body, error);
+      return args.ack({ response_action: 'errors', errors: { [errorBlock]: failureNotice(t, error) } });
+    }
+    await args.ack(result.response);
+    await result.after?.().catch((error: unknown) => logFailure(deps.logger, args.body, error));
+  };
+}
+
+/** Inline errors on a modal's fields. */
+export const inlineErrors = (errors: Record<string, string>): SubmissionResult => ({ response: { response_action: 'errors', errors } });
