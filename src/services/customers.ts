@@ -2,6 +2,7 @@ import { isValidObjectId, Types } from 'mongoose';
 import { domain } from '../config/domain.js';
 import { isDuplicateKey } from '../db/errors.js';
 import { idFor, newIdFor } from '../db/requestIds.js';
+import { createSequenceCandidates } from '../db/sequenceCandidates.js';
 import type { GuardedWrites } from '../db/writeIfUnchanged.js';
 import { CARD_FIELDS } from '../domain/cardFields.js';
 import { formatCardNumber } from '../domain/cardNumber.js';
@@ -122,6 +123,8 @@ export function createCustomerService({ models, now, settings, history, writes }
     }
   }
 
+  const nextCandidate = createSequenceCandidates();
+
   /**
    * Inserts the card under the first free number after the counter. The
    * unique (team, number) index is the guarantee, atomic on every server; a
@@ -132,9 +135,9 @@ export function createCustomerService({ models, now, settings, history, writes }
   async function insertNumbered(teamId: string, _id: Types.ObjectId, fields: CardInput, userId: string, at: Date) {
     const { timezone } = await settings.settingsFor(teamId);
     const year = yearIn(at, timezone);
-    let seq = (await models.counters.findById(counterId(teamId, year)).lean())?.seq ?? 0;
     for (let probe = 0; probe < domain.numbering.maxProbes; probe++) {
-      seq += 1;
+      const taken = (await models.counters.findById(counterId(teamId, year)).lean())?.seq ?? 0;
+      const seq = nextCandidate(counterId(teamId, year), taken + 1);
       try {
         const created = await models.customers.create({
           ...fields, ...searchKeys(fields), _id, teamId, number: formatCardNumber(year, seq), year, version: 1, createdBy: userId, updatedBy: userId, createdAt: at, updatedAt: at,

@@ -1,0 +1,88 @@
+import { ACTION } from '../src/slack/ids.js';
+import { createCard } from './support/flows.js';
+import { findButton, Harness, TEAM_A } from './support/harness.js';
+import { slashCommandBody, type Actor } from './support/slackRequests.js';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await Harness.start();
+});
+
+afterAll(async () => {
+  await h.stop();
+});
+
+afterEach(() => {
+  expect(h.fake.invalidPayloads).toEqual([]);
+});
+
+const WRITERS = 50;
+const ROUNDS = 10;
+const seller = (i: number): Actor => ({ teamId: 'T1', userId: `U${String(i).padStart(3, '0')}WRITER` });
+
+describe('50 people saving the same version of one card', () => {
+  beforeAll(async () => {
+    await createCard(h, TEAM_A, { name: '并发测试' });
+  });
+
+  async function openEditors(): Promise<Record<string, any>[]> {
+    const card = await h.command('并发测试');
+    const edit = findButton(card.args.blocks, ACTION.editCard);
+    return Promise.all(Array.from({ length: WRITERS }, async (_, i) => (await h.openModal(seller(i), edit)).view));
+  }
+
+  it.each(Array.from({ length: ROUNDS }, (_, round) => round + 1))('round %i: exactly one saves, 49 are told, card and history agree', async (round) => {
+    const customers = h.db.collection('customers');
+    const before = (await customers.findOne({ number: 'KH-2026-0001' }))!;
+    const views = await openEditors();
+
+    const answers = await Promise.all(views.map((view, i) => h.submitView(seller(i), view, { preferences: `第${round}轮-${i}` })));
+
+    const saved = answers.flatMap((a, i) => (a.status === 200 && a.body === '' ? [i] : []));
+    const refused = answers.filter((a) => a.status === 200 && a.body !== '' && a.json().errors?.name?.includes('别人已经修改了这张卡'));
+    expect(saved).toHaveLength(1);
+    expect(refused).toHaveLength(WRITERS - 1);
+    const after = (await customers.findOne({ _id: before._id }))!;
+    expect(after.version).toBe(before.version + 1);
+    expect(after.preferences).toBe(`第${round}轮-${saved[0]}`);
+    const edits = await h.db.collection('history').find({ customerId: before._id, action: 'updated' }).toArray();
+    const thisRound = edits.filter((e) => e.changes.some((c: { to?: string }) => c.to?.startsWith(`第${round}轮-`)));
+    expect(thisRound).toHaveLength(1);
+    expect(thisRound[0]).toMatchObject({ userId: seller(saved[0]!).userId });
+    expect(edits).toHaveLength(round);
+  });
+
+  it('left no change half-done', async () => {
+    expect(await h.db.collection('writeintents').countDocuments({ state: 'pending' })).toBe(0);
+    expect(await h.db.collection('writeintents').countDocuments({ state: 'applied' })).toBe(ROUNDS);
+  });
+});
+
+describe('50 cards created at once in one workspace', () => {
+  it('saves all 50 with 50 distinct numbers', async () => {
+    const opened = await Promise.all(
+      Array.from({ length: WRITERS }, (_, i) => h.openModal(seller(i), { action_id: ACTION.newCard, value: JSON.stringify({ name: `同时新建${i}` }) })),
+    );
+    const answers = await Promise.all(opened.map(({ view }, i) => h.submitView(seller(i), view)));
+    expect(answers.map((a) => `${a.status} ${a.body}`)).toEqual(Array(WRITERS).fill('200 '));
+
+    const cards = await h.db.collection('customers').find({ teamId: 'T1', name: /^同时新建/ }).toArray();
+    expect(cards).toHaveLength(WRITERS);
+    expect(new Set(cards.map((c) => c.number)).size).toBe(WRITERS);
+    const shown = await Promise.all(opened.map(({ responseUrl }) => h.fake.waitForResponse(responseUrl)));
+    expect(shown.every((s) => JSON.stringify(s.args.blocks).includes('KH-2026-'))).toBe(true);
+  });
+});
+
+describe("a new workspace's first requests arriving together", () => {
+  it.each([1, 2, 3, 4, 5])('all succeed (attempt %i)', async (attempt) => {
+    const team = `TNEW${attempt}`;
+    const urls = Array.from({ length: 8 }, () => h.nextResponseUrl());
+    const answers = await Promise.all(urls.map((url, i) => h.post(slashCommandBody({ teamId: team, userId: `U${i}FIRST` }, '新客户', url))));
+    expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
+    const shown = await Promise.all(urls.map((url) => h.fake.waitForResponse(url)));
+    expect(shown.every((s) => JSON.stringify(s.args.blocks).includes(ACTION.newCard))).toBe(true);
+    expect(await h.db.collection('teams').countDocuments({ _id: team as never })).toBe(1);
+  });
+});
