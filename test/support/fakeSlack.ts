@@ -48,6 +48,7 @@ export class FakeSlack {
   private readonly events = new EventEmitter();
   private readonly failures = new Map<string, Failure[]>();
   private readonly unknownChannels = new Set<string>();
+  private readonly holds = new Map<string, { after: number; resolve: (call: RecordedCall) => void }>();
   private server?: Server;
   private messageSeq = 0;
   url = '';
@@ -75,6 +76,15 @@ export class FakeSlack {
   /** The next `times` calls of `method` fail as given. */
   failNext(method: string, failure: Failure, times = 1): void {
     this.failures.set(method, [...(this.failures.get(method) ?? []), ...Array<Failure>(times).fill(failure)]);
+  }
+
+  /**
+   * The call of `method` that follows `after` more of them is never
+   * answered, as when the caller dies mid-request; resolves once it has
+   * arrived. It is recorded as not accepted.
+   */
+  holdNext(method: string, after = 0): Promise<RecordedCall> {
+    return new Promise((resolve) => this.holds.set(method, { after, resolve }));
   }
 
   /** Posting to this channel answers channel_not_found until it is created. */
@@ -132,6 +142,13 @@ export class FakeSlack {
     const method = path.startsWith('/response/') ? 'response_url' : path.replace(/^\/api\//, '').split('?')[0]!;
     const args = parseArgs(req, body);
     const responseUrl = method === 'response_url' ? `${this.url}${path}` : undefined;
+    const hold = this.holds.get(method);
+    if (hold && hold.after-- === 0) {
+      this.holds.delete(method);
+      const call = { method, args, error: 'held (never answered)' };
+      this.record(call);
+      return hold.resolve(call);
+    }
     const failure = this.failures.get(method)?.shift();
     if (failure && 'status' in failure) {
       this.record({ method, args, error: 'ratelimited' });

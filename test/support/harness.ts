@@ -21,6 +21,8 @@ export interface HarnessOptions {
   /** Wall-clock start for the app's clock, ISO with offset. */
   now?: string;
   env?: Record<string, string>;
+  /** The database server; defaults to the suite's (MONGODB_URI). */
+  mongoUri?: string;
 }
 
 type StateValue = Record<string, unknown>;
@@ -79,7 +81,7 @@ export class Harness {
     });
     const instances: Instance[] = [];
     for (let i = 0; i < (options.instances ?? 1); i++) {
-      const app = await createApplication({ env, mongoUri: process.env.MONGODB_URI!, dbName, clock });
+      const app = await createApplication({ env, mongoUri: options.mongoUri ?? process.env.MONGODB_URI!, dbName, clock });
       const { port } = await app.start({ port: 0, host: '127.0.0.1' });
       instances.push({ app, url: `http://127.0.0.1:${port}` });
     }
