@@ -86,3 +86,23 @@ describe("a new workspace's first requests arriving together", () => {
     expect(await h.db.collection('teams').countDocuments({ _id: team as never })).toBe(1);
   });
 });
+
+describe('finished changes are forgotten after a week', () => {
+  it('and an editor still holding the old version is refused all the same', async () => {
+    await createCard(h, TEAM_A, { name: '旧版本客户' });
+    const card = await h.command('旧版本客户');
+    const edit = findButton(card.args.blocks, ACTION.editCard);
+    const [first, late] = await Promise.all([h.openModal(seller(1), edit), h.openModal(seller(2), edit)]);
+    expect((await h.submitView(seller(1), first.view, { preferences: '先保存的' })).body).toBe('');
+    const stored = (await h.db.collection('customers').findOne({ name: '旧版本客户' }))!;
+    expect(await h.db.collection('writeintents').countDocuments({ targetId: stored._id })).toBe(1);
+
+    h.clock.advanceMs(8 * 24 * 60 * 60_000);
+    await h.instances[0]!.app.scanFollowUps();
+    expect(await h.db.collection('writeintents').countDocuments({ targetId: stored._id })).toBe(0);
+
+    const res = await h.submitView(seller(2), late.view, { preferences: '一周后才保存的' });
+    expect(res.json().errors.name).toContain('别人已经修改了这张卡');
+    expect((await h.db.collection('customers').findOne({ _id: stored._id }))!.preferences).toBe('先保存的');
+  });
+});

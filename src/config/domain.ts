@@ -39,6 +39,12 @@ export const domain = {
     maxRetries: 20,
     /** Unfinished changes a scan finishes per team and run. */
     recoveryBatch: 100,
+    /**
+     * Finished changes are kept this long, to tell a replayed request from a
+     * new one, then removed (FerretDB 1 has no TTL indexes). Removing one is
+     * safe: a writer still holding that old version is refused all the same.
+     */
+    settledRetentionMs: 7 * 24 * 60 * 60_000,
   },
   numbering: {
     /** Card numbers tried past the counter before giving up; each miss means another card took it. */

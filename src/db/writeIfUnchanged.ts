@@ -147,7 +147,13 @@ export function createGuardedWrites(models: Models, now: () => Date) {
     throw new Error(`${model.collection.collectionName} ${id.toString()} kept changing; gave up after ${domain.writes.maxRetries} attempts`);
   }
 
-  /** Finishes the team's changes whose writers died before completing them. */
+  /** Finishes the team's changes whose writers died before completing them, and forgets old finished ones. */
+  async function tidyIntents(teamId: string): Promise<number> {
+    const expired = new Date(now().getTime() - domain.writes.settledRetentionMs);
+    await models.writeIntents.deleteMany({ teamId, state: { $in: ['applied', 'void'] }, createdAt: { $lt: expired } });
+    return recoverStaleIntents(teamId);
+  }
+
   async function recoverStaleIntents(teamId: string): Promise<number> {
     const cutoff = new Date(now().getTime() - domain.writes.intentLeaseMs);
     const stale = await models.writeIntents
@@ -159,7 +165,7 @@ export function createGuardedWrites(models: Models, now: () => Date) {
     return stale.length;
   }
 
-  return { writeIfUnchanged, staleOutcome, updateUntilWritten, recoverStaleIntents, insertOnce };
+  return { writeIfUnchanged, staleOutcome, updateUntilWritten, tidyIntents, insertOnce };
 }
 
 export type GuardedWrites = ReturnType<typeof createGuardedWrites>;

@@ -60,7 +60,7 @@ export function createFollowUpScan(deps: ScanDeps) {
     const report: ScanReport = { sent: 0, retrying: 0, failed: 0 };
     for (const teamId of await deps.settings.teamIds()) {
       const settings = await deps.settings.settingsFor(teamId);
-      await deps.writes.recoverStaleIntents(teamId);
+      await deps.writes.tidyIntents(teamId);
       // A batch in which every nudge went to other instances ends this team's turn: they have the rest.
       for (let claimedAny = true; claimedAny; ) {
         claimedAny = false;
