@@ -1,4 +1,5 @@
-import { Harness, TEAM_A } from './support/harness.js';
+import { ACTION } from '../src/slack/ids.js';
+import { Harness, TEAM_A, visibleText } from './support/harness.js';
 import { payloadBody, postToSlackEndpoint, signatureHeaders, slashCommandBody } from './support/slackRequests.js';
 
 let h: Harness;
@@ -58,5 +59,17 @@ describe('GET /healthz', () => {
     expect(await res.text()).toBe('database unreachable');
     for (const { app } of spare.instances) await app.stop();
     await spare.fake.stop();
+  });
+});
+
+describe('a request that fails after its acknowledgement', () => {
+  it('is logged with who and what, never a token, and the user is told', async () => {
+    h.fake.failNext('views.open', { error: 'internal_error' });
+    const click = await h.clickButton(TEAM_A, { action_id: ACTION.newCard, value: '{}' });
+    const notice = await h.fake.waitForResponse(click.responseUrl);
+    expect(visibleText(notice.args.blocks)).toContain('出错了');
+    expect(notice.args.replace_original).toBe(false);
+    expect(h.logs.join('\n')).toContain('team T1 user U1SELLER card_new failed');
+    expect(h.logs.join('\n')).not.toMatch(/xox[bpa]-/);
   });
 });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { LogLevel, type Logger } from '@slack/bolt';
 import type { Db } from 'mongodb';
 import { createApplication, type Application } from '../../src/application.js';
 import { parseEnv } from '../../src/config/env.js';
@@ -51,6 +52,24 @@ function initialValue(element: Record<string, any>): unknown {
   );
 }
 
+/** A logger keeping warnings and errors for assertions, quiet unless TEST_LOGS=1. */
+function recordingLogger(lines: string[]): Logger {
+  const keep = (level: string) => (...parts: unknown[]) => {
+    const line = `${level} ${parts.map(String).join(' ')}`;
+    lines.push(line);
+    if (process.env.TEST_LOGS) console.error(line);
+  };
+  return {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: keep('WARN'),
+    error: keep('ERROR'),
+    setLevel: () => undefined,
+    getLevel: () => LogLevel.WARN,
+    setName: () => undefined,
+  };
+}
+
 /**
  * Boots real app instances (Bolt over HTTP, Agenda, MongoDB) against a fake
  * Slack, in a database of their own, and drives them as Slack would.
@@ -59,6 +78,8 @@ export class Harness {
   private responseSeq = 0;
 
   private constructor(
+    /** What the app logged at warn and above, one line per entry; printed only with TEST_LOGS=1. */
+    readonly logs: string[],
     readonly fake: FakeSlack,
     readonly clock: FakeClock,
     readonly instances: Instance[],
@@ -79,13 +100,15 @@ export class Harness {
       LOG_LEVEL: 'error',
       ...options.env,
     });
+    const logs: string[] = [];
     const instances: Instance[] = [];
     for (let i = 0; i < (options.instances ?? 1); i++) {
-      const app = await createApplication({ env, mongoUri: options.mongoUri ?? process.env.MONGODB_URI!, dbName, clock });
+      const logger = recordingLogger(logs);
+      const app = await createApplication({ env, mongoUri: options.mongoUri ?? process.env.MONGODB_URI!, dbName, clock, logger });
       const { port } = await app.start({ port: 0, host: '127.0.0.1' });
       instances.push({ app, url: `http://127.0.0.1:${port}` });
     }
-    return new Harness(fake, clock, instances, dbName);
+    return new Harness(logs, fake, clock, instances, dbName);
   }
 
   get db(): Db {
