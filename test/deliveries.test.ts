@@ -92,7 +92,9 @@ describe('the same delivery processed twice has one effect', () => {
 
     const followUp = await h.db.collection('followups').findOne({ plan: '双击测试' });
     expect(followUp).toMatchObject({ status: 'pending', dueDate: '2026-11-26' });
-    expect(await history().countDocuments({ customerId: followUp!.customerId, action: 'followUpSnoozed' })).toBe(1);
+    const snoozes = await history().find({ customerId: followUp!.customerId, action: 'followUpSnoozed' }).toArray();
+    expect(snoozes).toHaveLength(1);
+    expect(snoozes[0]!.changes).toEqual([{ field: 'nextFollowUpDate', from: '2026-11-25', to: '2026-11-26' }]);
     const texts = answers.map((a) => visibleText(a.args.blocks));
     expect(texts.filter((t) => t.includes('已将提醒推迟到 2026-11-26'))).toHaveLength(1);
     expect(texts.filter((t) => t.includes('这条提醒已经处理过了'))).toHaveLength(1);
