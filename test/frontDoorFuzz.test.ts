@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { ACTION, CALLBACK } from '../src/slack/ids.js';
 import { createCard } from './support/flows.js';
 import { Harness, TEAM_A } from './support/harness.js';
-import { payloadBody, slashCommandBody, type Actor } from './support/slackRequests.js';
+import { payloadBody, postToSlackEndpoint, signatureHeaders, slashCommandBody, type Actor } from './support/slackRequests.js';
 
 /**
  * Random command texts, submissions and button presses from one workspace,
@@ -134,6 +134,40 @@ describe('fuzzing the front door', () => {
         expect(res.json().response_action).toBe('errors');
       }),
       { numRuns: 20 },
+    );
+  });
+
+  it.each([
+    ['a payload that is not JSON', 'payload=%7Bbad'],
+    ['a null payload', 'payload=null'],
+    ['an array payload', 'payload=%5B%5D'],
+    ['a payload without a type', 'payload=%7B%7D'],
+    ['an unknown type', `payload=${encodeURIComponent('{"type":"nonsense","user":{"id":"U1"}}')}`],
+    ['a submission without its view', `payload=${encodeURIComponent('{"type":"view_submission","user":{"id":"U1"}}')}`],
+    ['a submission without its user', `payload=${encodeURIComponent('{"type":"view_submission","view":{"callback_id":"card_modal"}}')}`],
+    ['button presses without actions', `payload=${encodeURIComponent('{"type":"block_actions","user":{"id":"U1"},"actions":[]}')}`],
+    ['a command without its team', 'command=%2Fcard&user_id=U1&response_url=x'],
+    ['another command', 'command=%2Fother&team_id=T1&user_id=U1&response_url=x'],
+    ['an empty body', ''],
+  ])('answers %s with 400 at once, and unsigned with 401', async (_, body) => {
+    const started = performance.now();
+    expect((await h.post(body)).status).toBe(400);
+    expect(performance.now() - started).toBeLessThan(500);
+    expect((await postToSlackEndpoint(h.instances[0]!.url, body, signatureHeaders(body, 'not-the-secret'))).status).toBe(401);
+  });
+
+  it('answers random signed bodies with 200 or 400, never a 5xx or a time-out', async () => {
+    const payload = fc.record({ type: fc.constantFrom('view_submission', 'block_actions', 'shortcut', 'event_callback', 'block_suggestion'), user: anything, view: anything, actions: anything, team: anything, event: anything }, { requiredKeys: ['type'] });
+    const body = fc.oneof(text, anything.map((v) => `payload=${encodeURIComponent(JSON.stringify(v) ?? '')}`), payload.map((p) => payloadBody(p)));
+    await fc.assert(
+      fc.asyncProperty(body, async (raw) => {
+        const started = performance.now();
+        const res = await h.post(raw);
+        statuses.push(res.status);
+        expect([200, 400]).toContain(res.status);
+        expect(performance.now() - started).toBeLessThan(2500);
+      }),
+      { numRuns: RUNS },
     );
   });
 

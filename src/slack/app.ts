@@ -1,7 +1,7 @@
 import { App, HTTPReceiver, LogLevel, type CustomRoute, type Logger } from '@slack/bolt';
 import type { Env } from '../config/env.js';
 import type { ListenerDeps } from './deps.js';
-import { refuseFutureRequests } from './freshRequests.js';
+import { guardFrontDoor } from './frontDoor.js';
 import { describeRequest } from './listen.js';
 import { registerListeners } from './listeners/index.js';
 
@@ -22,10 +22,10 @@ const healthRoute = (isHealthy: () => Promise<boolean>): CustomRoute => ({
   },
 });
 
-/** HTTP mode: Bolt's receiver, which verifies every request's signature, behind our check of its timestamp. */
+/** HTTP mode: Bolt's receiver, which verifies every request's signature, behind our checks of its timestamp and shape. */
 function httpReceiver(env: Readonly<Env>, logger: Logger, routes: CustomRoute[]): HTTPReceiver {
   const receiver = new HTTPReceiver({ signingSecret: env.SLACK_SIGNING_SECRET!, logger, customRoutes: routes });
-  receiver.requestListener = refuseFutureRequests(receiver.requestListener, (m) => logger.warn(m));
+  receiver.requestListener = guardFrontDoor(receiver.requestListener, env.SLACK_SIGNING_SECRET!, (m) => logger.warn(m));
   return receiver;
 }
 
