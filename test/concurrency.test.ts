@@ -1,3 +1,5 @@
+import { ObjectId } from 'mongodb';
+import { domain } from '../src/config/domain.js';
 import { ACTION } from '../src/slack/ids.js';
 import { createCard } from './support/flows.js';
 import { findButton, Harness, TEAM_A } from './support/harness.js';
@@ -104,5 +106,33 @@ describe('finished changes are forgotten after a week', () => {
     const res = await h.submitView(seller(2), late.view, { preferences: '一周后才保存的' });
     expect(res.json().errors.name).toContain('别人已经修改了这张卡');
     expect((await h.db.collection('customers').findOne({ _id: stored._id }))!.preferences).toBe('先保存的');
+  });
+});
+
+describe('a writer that died between claiming a change and making it', () => {
+  it('blocks the card only until its lease runs out; then its change is finished and the next save lands', async () => {
+    await createCard(h, TEAM_A, { name: '半途客户' });
+    const card = (await h.db.collection('customers').findOne({ name: '半途客户' }))!;
+    const historyId = new ObjectId();
+    await h.db.collection('writeintents').insertOne({
+      _id: `customers:${card._id.toHexString()}:${card.version + 1}` as never,
+      teamId: 'T1', targetCollection: 'customers', targetId: card._id, version: card.version + 1, state: 'pending',
+      set: { preferences: '死前写的' }, unset: [],
+      records: [{ into: 'history', doc: { _id: historyId, teamId: 'T1', customerId: card._id, action: 'updated', userId: 'UDEAD', at: h.clock.now(), changes: [{ field: 'preferences', to: '死前写的' }] } }],
+      createdAt: h.clock.now(),
+    });
+    const openEditor = async (actor: Actor) => (await h.openModal(actor, findButton((await h.command('半途客户')).args.blocks, ACTION.editCard))).view;
+
+    const blocked = await h.submitView(seller(1), await openEditor(seller(1)), { preferences: '租约内保存' });
+    expect(blocked.json().errors.name).toContain('别人已经修改了这张卡');
+
+    h.clock.advanceMs(domain.writes.intentLeaseMs + 1000);
+    const rolledForward = await h.submitView(seller(2), await openEditor(seller(2)), { preferences: '租约后保存' });
+    expect(rolledForward.json().errors.name).toContain('别人已经修改了这张卡');
+    expect(await h.db.collection('customers').findOne({ _id: card._id })).toMatchObject({ preferences: '死前写的', version: card.version + 1 });
+    expect(await h.db.collection('history').findOne({ _id: historyId })).toMatchObject({ userId: 'UDEAD' });
+
+    expect((await h.submitView(seller(3), await openEditor(seller(3)), { preferences: '重新打开后保存' })).body).toBe('');
+    expect(await h.db.collection('customers').findOne({ _id: card._id })).toMatchObject({ preferences: '重新打开后保存', version: card.version + 2 });
   });
 });
