@@ -145,6 +145,12 @@ describe('finding .env', () => {
     });
   });
 
+  it("keeps the embedded database in the project's folder unless told an absolute path", () => {
+    const environment = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
+    expect(loadEnv({ projectDir: tmp, environment }).EMBEDDED_MONGO_DIR).toBe(join(tmp, '.data', 'mongo'));
+    expect(loadEnv({ projectDir: tmp, environment: { ...environment, EMBEDDED_MONGO_DIR: '/srv/cards' } }).EMBEDDED_MONGO_DIR).toBe('/srv/cards');
+  });
+
   it('says where it looked when a problem remains', () => {
     const missing = () => loadEnv({ projectDir: tmp, environment: {} });
     expect(missing).toThrow(ConfigError);

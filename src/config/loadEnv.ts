@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEnv as parseDotEnv } from 'node:util';
 import { ConfigError, parseEnv, type Env } from './env.js';
@@ -23,7 +23,10 @@ export interface LoadEnvOptions {
   environment?: Record<string, string | undefined>;
 }
 
-/** Reads the project's `.env` when present (real environment variables win), then validates. */
+/**
+ * Reads the project's `.env` when present (real environment variables win), then validates.
+ * A relative EMBEDDED_MONGO_DIR is the project's too, so the cards are there wherever the app starts.
+ */
 export function loadEnv({
   projectDir = findProjectDir(dirname(fileURLToPath(import.meta.url))),
   environment = process.env,
@@ -32,7 +35,8 @@ export function loadEnv({
   const found = existsSync(envFile);
   const fromFile = found ? parseDotEnv(readFileSync(envFile, 'utf8')) : {};
   try {
-    return parseEnv({ ...fromFile, ...environment });
+    const env = parseEnv({ ...fromFile, ...environment });
+    return Object.freeze({ ...env, EMBEDDED_MONGO_DIR: resolve(projectDir, env.EMBEDDED_MONGO_DIR) });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     throw new ConfigError(error.problems, found ? `read from ${envFile} and the environment` : `no ${envFile}; read from the environment only`);
