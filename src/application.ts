@@ -15,6 +15,7 @@ import { createTeamSettings } from './services/teamSettings.js';
 import { createVisitService } from './services/visits.js';
 import { createSlackApp } from './slack/app.js';
 import { createMessagePoster } from './slack/messagePoster.js';
+import { verifySlackTokens } from './slack/verifyTokens.js';
 
 export interface ApplicationOptions {
   env: Readonly<Env>;
@@ -78,8 +79,12 @@ function buildServices(connection: Connection, env: Readonly<Env>, now: () => Da
   return { models, settings, history, writes, customers, followUps, visits };
 }
 
-/** Boots in a fixed order: MongoDB → indexes → migrations → services → jobs → Slack. */
+/**
+ * Boots in a fixed order: Slack tokens → MongoDB → indexes → migrations → services → jobs → Slack app.
+ * The tokens come first so that a refused one stops start-up before anything needs closing.
+ */
 export async function createApplication({ env, mongoUri, dbName, clock = systemClock, logger = createLogger(env.LOG_LEVEL) }: ApplicationOptions): Promise<Application> {
+  const bot = await verifySlackTokens(env);
   const connection = await connect(mongoUri, dbName);
   const services = buildServices(connection, env, () => clock.now());
   await ensureIndexes(services.models);
@@ -87,7 +92,7 @@ export async function createApplication({ env, mongoUri, dbName, clock = systemC
   const poster = createMessagePoster(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, logger);
   const scanFollowUps = createFollowUpScan({ ...services, poster, logger });
   const scheduler = await startScheduler({ db: connection.db!, scanSeconds: env.FOLLOWUP_SCAN_SECONDS, scanFollowUps, logger });
-  const app = createSlackApp({ env, logger, isHealthy: pinger(connection), deps: { ...services, now: () => clock.now(), logger, defaultLocale: env.DEFAULT_LOCALE } });
+  const app = createSlackApp({ env, bot, logger, isHealthy: pinger(connection), deps: { ...services, now: () => clock.now(), logger, defaultLocale: env.DEFAULT_LOCALE } });
 
   return {
     connection,

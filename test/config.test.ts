@@ -1,8 +1,16 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseEnv as parseDotEnv } from 'node:util';
 import { ConfigError, parseEnv } from '../src/config/env.js';
+import { findProjectDir, loadEnv } from '../src/config/loadEnv.js';
+
+const projectDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const valid = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret' };
 
-function problems(env: Record<string, string>): string[] {
+function problems(env: Record<string, string | undefined>): string[] {
   try {
     parseEnv(env);
   } catch (error) {
@@ -38,9 +46,9 @@ describe('configuration', () => {
       'SLACK_BOT_TOKEN: must be a bot token starting with xoxb-',
       expect.stringMatching(/^PORT: /),
       'MONGODB_URI: must start with mongodb:// or mongodb+srv://',
-      'DEFAULT_TIMEZONE: must be an IANA time zone such as Asia/Shanghai',
+      'DEFAULT_TIMEZONE: must be an IANA time zone such as Asia/Shanghai, got "Mars/Olympus"',
       expect.stringMatching(/^DEFAULT_NUDGE_HOUR: /),
-      'NUDGE_CHANNEL_ID: must be a channel ID such as C0123456789',
+      'NUDGE_CHANNEL_ID: must be a channel ID such as C0123456789, got "#sales"',
       'SLACK_SIGNING_SECRET: is required in HTTP mode (when SLACK_APP_TOKEN is not set)',
     ]);
   });
@@ -56,5 +64,98 @@ describe('configuration', () => {
   it('never echoes a secret value in its messages', () => {
     const message = new ConfigError(problems({ SLACK_BOT_TOKEN: 'xoxp-user-token-secret', SLACK_SIGNING_SECRET: 's' })).message;
     expect(message).not.toContain('xoxp-user-token-secret');
+  });
+
+  it.each(['', '   '])('takes an empty value (%j) for every variable as its default', (blank) => {
+    const defaults = parseEnv(valid);
+    const keys = Object.keys(defaults).filter((k) => !(k in valid));
+    const blanks = Object.fromEntries(keys.map((k) => [k, blank]));
+    expect(keys).toEqual(expect.arrayContaining(['PORT', 'DEFAULT_NUDGE_HOUR', 'DEFAULT_TIMEZONE', 'EMBEDDED_MONGO_DIR', 'LOG_LEVEL']));
+    expect(parseEnv({ ...valid, ...blanks })).toEqual(defaults);
+    expect(parseEnv({ ...valid, SLACK_APP_TOKEN: blank, SLACK_API_URL: blank, MONGODB_URI: blank, NUDGE_CHANNEL_ID: blank })).toEqual(defaults);
+  });
+
+  it('treats an empty required value as missing', () => {
+    expect(problems({ SLACK_BOT_TOKEN: ' ', SLACK_SIGNING_SECRET: '' })).toEqual([
+      'SLACK_BOT_TOKEN: is required',
+      'SLACK_SIGNING_SECRET: is required in HTTP mode (when SLACK_APP_TOKEN is not set)',
+    ]);
+  });
+
+  it.each([
+    ['PORT', 'abc', 'PORT: must be a whole number from 0 to 65535, got "abc"'],
+    ['PORT', '65536', 'PORT: must be a whole number from 0 to 65535, got "65536"'],
+    ['PORT', '80.5', 'PORT: must be a whole number from 0 to 65535, got "80.5"'],
+    ['DEFAULT_NUDGE_HOUR', '9am', 'DEFAULT_NUDGE_HOUR: must be a whole number from 0 to 23, got "9am"'],
+    ['DEFAULT_NUDGE_HOUR', '-1', 'DEFAULT_NUDGE_HOUR: must be a whole number from 0 to 23, got "-1"'],
+    ['FOLLOWUP_SCAN_SECONDS', '0', 'FOLLOWUP_SCAN_SECONDS: must be a whole number from 1 to 86400, got "0"'],
+    ['FOLLOWUP_SCAN_SECONDS', '1e3', 'FOLLOWUP_SCAN_SECONDS: must be a whole number from 1 to 86400, got "1e3"'],
+    ['LOG_LEVEL', 'verbose', 'LOG_LEVEL: must be debug, info, warn or error, got "verbose"'],
+    ['DEFAULT_LOCALE', 'fr', 'DEFAULT_LOCALE: must be zh or en, got "fr"'],
+    ['SLACK_API_URL', 'slack', 'SLACK_API_URL: must be a URL such as https://slack.com/api/, got "slack"'],
+  ])('reports a malformed %s (%j) as malformed, quoting it', (key, value, message) => {
+    expect(problems({ ...valid, [key]: value })).toEqual([message]);
+  });
+
+  it('reads surrounding spaces as no part of a value', () => {
+    expect(parseEnv({ ...valid, PORT: ' 8080 ', LOG_LEVEL: ' debug' })).toMatchObject({ PORT: 8080, LOG_LEVEL: 'debug' });
+  });
+
+  it('refuses the placeholders .env.example ships with, saying what to paste', () => {
+    const example = parseDotEnv(readFileSync(join(projectDir, '.env.example'), 'utf8'));
+    expect(problems(example)).toEqual([
+      'SLACK_BOT_TOKEN: is still the placeholder from .env.example; paste the Bot User OAuth Token (OAuth & Permissions → Install to Workspace)',
+      expect.stringMatching(/^SLACK_APP_TOKEN: is still the placeholder from \.env\.example; paste an app-level token/),
+    ]);
+  });
+
+  it('refuses the bot token placeholder in HTTP mode too', () => {
+    expect(problems({ SLACK_BOT_TOKEN: 'xoxb-your-bot-token', SLACK_SIGNING_SECRET: 's' })).toEqual([
+      expect.stringMatching(/^SLACK_BOT_TOKEN: is still the placeholder from \.env\.example; /),
+    ]);
+  });
+});
+
+describe('finding .env', () => {
+  let tmp: string;
+
+  beforeEach(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'cards-project-'));
+  });
+
+  afterEach(() => {
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('takes the project folder from where the code is, not from the working directory', () => {
+    expect(findProjectDir(join(projectDir, 'src', 'config'))).toBe(projectDir);
+    expect(findProjectDir(join(projectDir, 'dist', 'src', 'config'))).toBe(projectDir);
+    mkdirSync(join(tmp, 'dist', 'src', 'config'), { recursive: true });
+    writeFileSync(join(tmp, 'package.json'), '{}');
+    expect(findProjectDir(join(tmp, 'dist', 'src', 'config'))).toBe(tmp);
+  });
+
+  it("reads the project's .env, with real environment variables winning", () => {
+    writeFileSync(join(tmp, '.env'), 'SLACK_BOT_TOKEN=xoxb-from-file\nSLACK_SIGNING_SECRET=file-secret\nPORT=4000\nLOG_LEVEL=warn\n');
+    expect(process.cwd()).not.toBe(tmp);
+    expect(loadEnv({ projectDir: tmp, environment: { LOG_LEVEL: 'debug' } })).toMatchObject({
+      SLACK_BOT_TOKEN: 'xoxb-from-file',
+      PORT: 4000,
+      LOG_LEVEL: 'debug',
+    });
+  });
+
+  it("keeps the embedded database in the project's folder unless told an absolute path", () => {
+    const environment = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
+    expect(loadEnv({ projectDir: tmp, environment }).EMBEDDED_MONGO_DIR).toBe(join(tmp, '.data', 'mongo'));
+    expect(loadEnv({ projectDir: tmp, environment: { ...environment, EMBEDDED_MONGO_DIR: '/srv/cards' } }).EMBEDDED_MONGO_DIR).toBe('/srv/cards');
+  });
+
+  it('says where it looked when a problem remains', () => {
+    const missing = () => loadEnv({ projectDir: tmp, environment: {} });
+    expect(missing).toThrow(ConfigError);
+    expect(missing).toThrow(`no ${join(tmp, '.env')}; read from the environment only`);
+    writeFileSync(join(tmp, '.env'), 'PORT=abc\n');
+    expect(() => loadEnv({ projectDir: tmp, environment: {} })).toThrow(`read from ${join(tmp, '.env')} and the environment`);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * The product's numbers, in one home. DOMAIN.md names them; everything that
- * decides a threshold, cadence or limit imports it from here.
+ * The product's numbers, in one home; docs/fields.md explains them to users.
+ * Everything that decides a threshold, cadence or limit imports it from here.
  */
 export const domain = {
   lookup: {
@@ -57,7 +57,7 @@ export const domain = {
   },
   /**
    * How much each field counts toward "资料完整度". Fields a salesperson needs
-   * before a visit (DOMAIN §3) weigh more; unlisted fields do not count.
+   * before a visit (preferences, phone, credit…) weigh more; unlisted fields do not count.
    */
   completenessWeights: {
     phone: 3,

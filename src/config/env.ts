@@ -1,69 +1,103 @@
 import { z } from 'zod';
 import { isValidTimezone } from '../time.js';
 
-const optionalText = z
-  .string()
-  .trim()
-  .transform((v) => (v === '' ? undefined : v))
-  .optional();
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .refine((v) => /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max, `must be a whole number from ${min} to ${max}`)
+    .transform(Number);
 
-/** Every setting the app reads from the environment; nothing else touches `process.env`. */
+/**
+ * Every setting the app reads from the environment; nothing else touches `process.env`.
+ * Values arrive trimmed, with empty ones removed, so an empty value means the default.
+ */
 const EnvSchema = z.object({
-    SLACK_BOT_TOKEN: z.string().trim().startsWith('xoxb-', 'must be a bot token starting with xoxb-'),
-    SLACK_SIGNING_SECRET: optionalText,
-    SLACK_APP_TOKEN: optionalText.pipe(
-      z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional(),
-    ),
-    SLACK_API_URL: optionalText.pipe(z.url('must be a URL such as https://slack.com/api/').optional()),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    MONGODB_URI: optionalText.pipe(
-      z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
-    ),
-    EMBEDDED_MONGO_DIR: z.string().trim().min(1).default('.data/mongo'),
-    DEFAULT_TIMEZONE: z
-      .string()
-      .trim()
-      .default('Asia/Shanghai')
-      .refine(isValidTimezone, 'must be an IANA time zone such as Asia/Shanghai'),
-    DEFAULT_NUDGE_HOUR: z.coerce.number().int().min(0).max(23).default(9),
-    DEFAULT_LOCALE: z.enum(['zh', 'en']).default('zh'),
-    NUDGE_CHANNEL_ID: optionalText.pipe(
-      z.string().regex(/^[CGD][A-Z0-9]+$/, 'must be a channel ID such as C0123456789').optional(),
-    ),
-    FOLLOWUP_SCAN_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
-    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-'),
+  SLACK_SIGNING_SECRET: z.string().optional(),
+  SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional(),
+  SLACK_API_URL: z.url('must be a URL such as https://slack.com/api/').optional(),
+  PORT: wholeNumber(0, 65535).default(3000),
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
+  EMBEDDED_MONGO_DIR: z.string().default('.data/mongo'),
+  DEFAULT_TIMEZONE: z.string().refine(isValidTimezone, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
+  DEFAULT_NUDGE_HOUR: wholeNumber(0, 23).default(9),
+  DEFAULT_LOCALE: z.enum(['zh', 'en'], 'must be zh or en').default('zh'),
+  NUDGE_CHANNEL_ID: z.string().regex(/^[CGD][A-Z0-9]+$/, 'must be a channel ID such as C0123456789').optional(),
+  FOLLOWUP_SCAN_SECONDS: wholeNumber(1, 86400).default(60),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], 'must be debug, info, warn or error').default('info'),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
+type Key = keyof Env;
+
+const KEYS = Object.keys(EnvSchema.shape) as Key[];
+
+/** Never repeated in a message: tokens, the signing secret, and a URI that may carry a password. */
+const SECRET = new Set<Key>(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'MONGODB_URI']);
+
+/** The values .env.example ships with, and where the real value is found. */
+const PLACEHOLDERS: Partial<Record<Key, { value: string; instead: string }>> = {
+  SLACK_BOT_TOKEN: {
+    value: 'xoxb-your-bot-token',
+    instead: 'paste the Bot User OAuth Token (OAuth & Permissions → Install to Workspace)',
+  },
+  SLACK_APP_TOKEN: {
+    value: 'xapp-your-app-token',
+    instead: 'paste an app-level token with connections:write (Basic Information → App-Level Tokens), or leave it empty for HTTP mode',
+  },
+};
 
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  constructor(
+    readonly problems: string[],
+    /** Where the values were read from, when that helps to find the one to fix. */
+    source?: string,
+  ) {
+    super(`Invalid configuration${source ? ` (${source})` : ''}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
 }
 
+/** Trimmed values of the keys the schema knows; empty ones are left out so that they take their default. */
+function present(source: Record<string, string | undefined>): Partial<Record<Key, string>> {
+  const values: Partial<Record<Key, string>> = {};
+  for (const key of KEYS) {
+    const value = source[key]?.trim();
+    if (value) values[key] = value;
+  }
+  return values;
+}
+
 /** Parses an environment map; throws a ConfigError naming every problem at once. */
 export function parseEnv(source: Record<string, string | undefined>): Readonly<Env> {
-  const result = EnvSchema.safeParse(source);
+  const values = present(source);
+  const result = EnvSchema.safeParse(values);
   const problems = [
-    ...(result.success ? [] : result.error.issues.map(describeIssue)),
-    ...modeProblems(source),
+    ...(result.success ? [] : result.error.issues.map((issue) => describeIssue(issue, values))),
+    ...placeholderProblems(values),
+    ...modeProblems(values),
   ];
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(result.data);
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const key = issue.path.join('.') || 'environment';
-  const missing = issue.code === 'invalid_type' && issue.input === undefined;
-  return `${key}: ${missing ? 'is required' : issue.message}`;
+function describeIssue(issue: z.core.$ZodIssue, values: Partial<Record<Key, string>>): string {
+  const key = issue.path[0] as Key | undefined;
+  if (key === undefined) return `environment: ${issue.message}`;
+  const value = values[key];
+  if (value === undefined) return `${key}: is required`;
+  return SECRET.has(key) ? `${key}: ${issue.message}` : `${key}: ${issue.message}, got ${JSON.stringify(value)}`;
+}
+
+function placeholderProblems(values: Partial<Record<Key, string>>): string[] {
+  return Object.entries(PLACEHOLDERS)
+    .filter(([key, placeholder]) => values[key as Key] === placeholder.value)
+    .map(([key, placeholder]) => `${key}: is still the placeholder from .env.example; ${placeholder.instead}`);
 }
 
 /** Checked on the raw input so it is reported alongside every other problem. */
-function modeProblems(source: Record<string, string | undefined>): string[] {
-  const isSet = (key: string) => (source[key] ?? '').trim() !== '';
-  return isSet('SLACK_APP_TOKEN') || isSet('SLACK_SIGNING_SECRET')
+function modeProblems(values: Partial<Record<Key, string>>): string[] {
+  return values.SLACK_APP_TOKEN || values.SLACK_SIGNING_SECRET
     ? []
     : ['SLACK_SIGNING_SECRET: is required in HTTP mode (when SLACK_APP_TOKEN is not set)'];
 }

@@ -1,4 +1,4 @@
-/** The card's editable fields (DOMAIN §2), grouped as the modal shows them. */
+/** The card's editable fields, grouped as the modal shows them; docs/fields.md says what each means. */
 
 export const CUSTOMER_STATUSES = ['current', 'inactive', 'potential', 'doubtful'] as const;
 export const RELATIONSHIP_STAGES = ['acquainted', 'meeting', 'trust', 'alliance'] as const;

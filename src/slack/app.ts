@@ -4,9 +4,12 @@ import type { ListenerDeps } from './deps.js';
 import { guardFrontDoor } from './frontDoor.js';
 import { describeRequest } from './listen.js';
 import { registerListeners } from './listeners/index.js';
+import type { BotIdentity } from './verifyTokens.js';
 
 export interface SlackAppOptions {
   env: Readonly<Env>;
+  /** From our own check of the bot token at start-up (see verifyTokens.ts). */
+  bot: BotIdentity;
   deps: ListenerDeps;
   logger: Logger;
   isHealthy: () => Promise<boolean>;
@@ -33,11 +36,15 @@ function httpReceiver(env: Readonly<Env>, logger: Logger, routes: CustomRoute[])
  * The Bolt app: Socket Mode when an app token is configured, otherwise HTTP
  * on /slack/events.
  */
-export function createSlackApp({ env, deps, logger, isHealthy }: SlackAppOptions): App {
+export function createSlackApp({ env, bot, deps, logger, isHealthy }: SlackAppOptions): App {
   const socketMode = Boolean(env.SLACK_APP_TOKEN);
   const routes = [healthRoute(isHealthy)];
   const app = new App({
     token: env.SLACK_BOT_TOKEN,
+    // Bolt's own auth.test would run unawaited and crash the process on a refused token; ours already ran.
+    tokenVerificationEnabled: false,
+    botId: bot.botId,
+    botUserId: bot.botUserId,
     logger,
     logLevel: env.LOG_LEVEL as LogLevel,
     ...(socketMode

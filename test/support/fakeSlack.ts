@@ -177,6 +177,8 @@ export class FakeSlack {
     if (method === 'auth.test') {
       return { ok: true, url: 'https://example.slack.com/', team: 'Example', user: 'cards', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' };
     }
+    // Socket Mode's first call; nothing listens at the URL, so only a token check can use this answer.
+    if (method === 'apps.connections.open') return { ok: true, url: `${this.url.replace('http', 'ws')}/socket` };
     if (VIEW_METHODS.has(method)) {
       if (method === 'views.open' && !args.trigger_id) return { ok: false, error: 'invalid_arguments' };
       return { ok: true, view: { id: `V${++this.messageSeq}`, ...args.view } };
