@@ -45,7 +45,7 @@ function fieldInput(t: Messages, spec: FieldSpec, value: unknown): types.InputBl
   }
 }
 
-/** The create / edit modal with every card field, grouped as DOMAIN §2 groups them. */
+/** The create / edit modal with every card field, grouped as docs/fields.md lists them. */
 export function renderCardModal(t: Messages, { number, values, metadata }: CardModalInput): types.ModalView {
   const blocks: types.KnownBlock[] = number
     ? [{ type: 'context', elements: [mrkdwn(`${t.fields.number}: \`${number}\``, LIMITS.contextText)] }]
