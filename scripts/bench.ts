@@ -2,23 +2,37 @@
  * `npm run bench`: seeds N cards (BENCH_CARDS, default 100,000) into the
  * configured MongoDB, then measures `/card` through the HTTP front door,
  * signed as Slack signs it: the ack, and the card reaching a local stand-in
- * for Slack's response_url. Then times follow-up scans. Not part of `npm test`.
+ * for Slack's response_url. The same lookups are then timed through the
+ * app's service and as raw driver queries, to show what each layer adds;
+ * then follow-up scans, and a card edit through the app's guarded write
+ * against a raw version-filtered updateOne. Not part of `npm test`.
  *
  *   MONGODB_URI=mongodb://127.0.0.1:27017/ npm run bench
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import mongoose from 'mongoose';
+import mongoose, { type Types } from 'mongoose';
 import { createApplication } from '../src/application.js';
+import { domain } from '../src/config/domain.js';
 import { parseEnv } from '../src/config/env.js';
-import { nameKey, phoneKey } from '../src/domain/lookup.js';
+import { CARD_FIELDS } from '../src/domain/cardFields.js';
+import { nameKey, parseLookup, phoneKey, prefixUpperBound } from '../src/domain/lookup.js';
+import type { CustomerRecord } from '../src/models/customer.js';
+import { OPEN_FOLLOW_UP_STATUSES } from '../src/models/followUp.js';
+import type { SearchRequest } from '../src/services/customers.js';
+import { historyDoc } from '../src/services/history.js';
 import { instantAt } from '../src/time.js';
+import type { CardInput } from '../src/validation/cardInput.js';
+import { cardServices, type CardServices } from './appServices.js';
 
 const CARDS = Number(process.env.BENCH_CARDS ?? 100_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const PENDING_FOLLOW_UPS = Number(process.env.BENCH_FOLLOW_UPS ?? 10_000);
 const DUE_NUDGES = Number(process.env.BENCH_DUE ?? 200);
+const EDITS = Number(process.env.BENCH_EDITS ?? 200);
+/** Leading samples of each series left out: connection pools and query plans warming up. */
+const WARMUP = 20;
 const MONGODB_URI = process.env.MONGODB_URI;
 const DB_NAME = process.env.BENCH_DB ?? 'customer_cards_bench';
 const TEAM = 'TBENCH';
@@ -116,6 +130,19 @@ function postSigned(port: number, body: string): Promise<number> {
   });
 }
 
+const KINDS = ['name', 'phone', 'number', 'prefix', 'miss'] as const;
+
+/** The query kind of sample j of a series (samples start after the warm-up). */
+const kindOf = (j: number) => (j + WARMUP) % KINDS.length;
+
+function byKind(label: string, samples: number[]): string {
+  const cells = KINDS.map((kind, k) => {
+    const s = samples.filter((_, j) => kindOf(j) === k).sort((a, b) => a - b);
+    return `${kind} ${percentile(s, 50).toFixed(1)}`;
+  });
+  return `${label.padEnd(26)} p50 by kind: ${cells.join('   ')} ms`;
+}
+
 function queryFor(i: number): string {
   const k = Math.floor(Math.random() * CARDS);
   switch (i % 5) {
@@ -127,13 +154,13 @@ function queryFor(i: number): string {
   }
 }
 
-async function measureLookups(port: number, slack: Awaited<ReturnType<typeof startSlackStandIn>>) {
+async function measureLookups(port: number, slack: Awaited<ReturnType<typeof startSlackStandIn>>, texts: string[]) {
   const acks: number[] = [];
   const cards: number[] = [];
-  for (let i = 0; i < REQUESTS + 20; i++) {
+  for (let i = 0; i < texts.length; i++) {
     const id = randomBytes(6).toString('hex');
     const body = new URLSearchParams({
-      team_id: TEAM, user_id: 'UBENCH', command: '/card', text: queryFor(i), channel_id: 'CBENCH', api_app_id: 'A1',
+      team_id: TEAM, user_id: 'UBENCH', command: '/card', text: texts[i]!, channel_id: 'CBENCH', api_app_id: 'A1',
       response_url: `${slack.url}/response/${id}`, trigger_id: `t${i}`,
     }).toString();
     const arrived = slack.expect(id);
@@ -142,13 +169,124 @@ async function measureLookups(port: number, slack: Awaited<ReturnType<typeof sta
     const acked = performance.now();
     const shown = await arrived;
     if (status !== 200) throw new Error(`/card answered ${status}`);
-    if (i >= 20) {
+    if (i >= WARMUP) {
       acks.push(acked - t0);
       cards.push(shown - t0);
     }
   }
   console.log(summary('/card ack', acks));
   console.log(summary('/card card delivered', cards));
+  console.log(byKind('/card card delivered', cards));
+}
+
+function searchRequest(text: string): SearchRequest {
+  const request = parseLookup(text);
+  if (request.kind === 'help' || request.kind === 'tooLong') throw new Error(`bench query ${text} is not a search`);
+  return request;
+}
+
+/** Times `run` on each request, leaving out the warm-up. */
+async function timeEach<T>(items: T[], run: (item: T, i: number) => Promise<unknown>): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const t0 = performance.now();
+    await run(items[i]!, i);
+    if (i >= WARMUP) samples.push(performance.now() - t0);
+  }
+  return samples;
+}
+
+/** The queries `findCustomers` sends, straight through the driver: no mongoose, no Bolt, no rendering. */
+function rawFind(db: mongoose.mongo.Db, request: SearchRequest) {
+  const customers = db.collection('customers');
+  const limit = domain.lookup.maxListed + 1;
+  const byName = (filter: object) => customers.find({ teamId: TEAM, ...filter }).sort({ nameKey: 1, number: 1 }).limit(limit).toArray();
+  if (request.kind === 'number') return customers.find({ teamId: TEAM, number: request.number }).limit(1).toArray();
+  if (request.kind === 'phone') return byName({ phoneKey: request.phoneKey });
+  return byName({ nameKey: request.nameKey }).then((exact) =>
+    exact.length > 0 ? exact : byName({ nameKey: { $gte: request.nameKey, $lt: prefixUpperBound(request.nameKey) } }),
+  );
+}
+
+/** `loadCard`'s three reads, through the driver. */
+function rawCardReads(db: mongoose.mongo.Db, customerId: unknown) {
+  const filter = { teamId: TEAM, customerId };
+  return Promise.all([
+    db.collection('visits').find(filter).sort({ date: -1, createdAt: -1 }).limit(domain.card.lastVisitsShown).toArray(),
+    db.collection('promises').find({ ...filter, status: 'open' }).sort({ dueDate: 1 }).limit(domain.card.openPromisesShown).toArray(),
+    db.collection('followups').findOne({ ...filter, status: { $in: [...OPEN_FOLLOW_UP_STATUSES] } }, { sort: { dueDate: 1 } }),
+  ]);
+}
+
+/** The same lookups as the front door's, one layer down at a time. */
+async function measureQueryLayers(db: mongoose.mongo.Db, { customers }: CardServices, texts: string[]) {
+  const requests = texts.map(searchRequest);
+  const service = await timeEach(requests, async (request) => {
+    const { matches } = await customers.findCustomers(TEAM, request);
+    if (matches.length === 1) await customers.loadCard(matches[0]!);
+  });
+  const raw = await timeEach(requests, (request) => rawFind(db, request));
+  const rawWithCard = await timeEach(requests, async (request) => {
+    const matches = await rawFind(db, request);
+    if (matches.length === 1) await rawCardReads(db, matches[0]!._id);
+  });
+  console.log(summary('service find + loadCard', service));
+  console.log(byKind('service find + loadCard', service));
+  console.log(summary('raw driver find', raw));
+  console.log(byKind('raw driver find', raw));
+  console.log(summary('raw driver find + card', rawWithCard));
+  console.log(byKind('raw driver find + card', rawWithCard));
+}
+
+/** The card's own fields as the edit modal would submit them, with `preferences` changed. */
+function editedInput(card: CustomerRecord, preferences: string): CardInput {
+  const fields = Object.fromEntries(CARD_FIELDS.map((f) => [f.key, (card as unknown as Record<string, unknown>)[f.key]]));
+  return { ...fields, preferences } as CardInput;
+}
+
+/**
+ * One edit of a seeded card (all at version 1), four ways: a raw
+ * version-filtered updateOne; that plus a raw history insert (what a single
+ * MongoDB would need); the app's guarded write (intent claim, update,
+ * history, settle); and the app's whole save (read, diff, guarded write, re-read).
+ */
+async function measureEdits(db: mongoose.mongo.Db, { models, writes, customers }: CardServices) {
+  const n = EDITS + WARMUP;
+  const ids = (await db.collection('customers').find({ teamId: TEAM, version: 1 }, { projection: { _id: 1 } }).limit(4 * n).toArray())
+    .map((c) => c._id as unknown as Types.ObjectId);
+  if (ids.length < 4 * n) throw new Error(`edits need ${4 * n} cards, have ${ids.length}`);
+  const [rawIds, rawHistoryIds, guardedIds, serviceIds] = [0, 1, 2, 3].map((k) => ids.slice(k * n, (k + 1) * n)) as [Types.ObjectId[], Types.ObjectId[], Types.ObjectId[], Types.ObjectId[]];
+  const history = (customerId: Types.ObjectId, i: number) =>
+    historyDoc({ teamId: TEAM, customerId, action: 'updated', userId: 'UBENCH', at: clock.now(), changes: [{ field: 'preferences', from: undefined, to: `edit-${i}` }] });
+  const rawUpdate = async (_id: Types.ObjectId, i: number) => {
+    const { matchedCount } = await db.collection('customers').updateOne(
+      { _id, teamId: TEAM, version: 1 },
+      { $set: { preferences: `edit-${i}`, updatedBy: 'UBENCH', updatedAt: clock.now() }, $inc: { version: 1 } },
+    );
+    if (matchedCount !== 1) throw new Error(`raw edit of ${_id.toString()} matched ${matchedCount}`);
+  };
+  const raw = await timeEach(rawIds, rawUpdate);
+  const rawWithHistory = await timeEach(rawHistoryIds, async (_id, i) => {
+    await rawUpdate(_id, i);
+    await db.collection('history').insertOne(history(_id, i));
+  });
+  const guarded = await timeEach(guardedIds, async (id, i) => {
+    const outcome = await writes.writeIfUnchanged({
+      teamId: TEAM, model: models.customers, id, version: 1,
+      set: { preferences: `edit-${i}`, updatedBy: 'UBENCH' }, records: [{ model: models.history, doc: history(id, i) }],
+    });
+    if (outcome !== 'written') throw new Error(`guarded edit of ${id.toString()}: ${outcome}`);
+  });
+  const cards = await models.customers.find({ _id: { $in: serviceIds }, teamId: TEAM }).lean();
+  const service = await timeEach(cards, async (card, i) => {
+    const saved = await customers.updateCustomer(TEAM, 'UBENCH', card._id.toString(), 1, editedInput(card, `edit-${i}`));
+    if (saved.status !== 'saved') throw new Error(`service edit of ${card._id.toString()}: ${saved.status}`);
+  });
+  console.log(`${EDITS} card edits (one field, from version 1):`);
+  console.log(summary('edit raw updateOne', raw));
+  console.log(summary('edit raw update + history', rawWithHistory));
+  console.log(summary('edit writeIfUnchanged', guarded));
+  console.log(summary('edit updateCustomer', service));
 }
 
 async function measureScans(scan: () => Promise<{ sent: number }>, slack: Awaited<ReturnType<typeof startSlackStandIn>>) {
@@ -180,8 +318,13 @@ async function main(): Promise<void> {
   console.log(`app booted (indexes built) in ${((performance.now() - booted) / 1000).toFixed(1)} s`);
   const { port } = await app.start({ port: 0, host: '127.0.0.1' });
   console.log(`${REQUESTS} lookups (names, phones, card numbers, prefixes, misses) against ${CARDS} cards:`);
-  await measureLookups(port!, slack);
+  const texts = Array.from({ length: REQUESTS + WARMUP }, (_, i) => queryFor(i));
+  await measureLookups(port!, slack, texts);
+  const db = app.connection.db as unknown as mongoose.mongo.Db;
+  const services = cardServices(app.connection, env, clock.now);
+  await measureQueryLayers(db, services, texts);
   await measureScans(app.scanFollowUps, slack);
+  await measureEdits(db, services);
   await app.stop();
   await slack.close();
   process.exit(0);
