@@ -13,7 +13,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import mongoose, { type Types } from 'mongoose';
-import { createApplication } from '../src/application.js';
+import { buildServices, createApplication } from '../src/application.js';
 import { domain } from '../src/config/domain.js';
 import { parseEnv } from '../src/config/env.js';
 import { CARD_FIELDS } from '../src/domain/cardFields.js';
@@ -24,7 +24,7 @@ import type { SearchRequest } from '../src/services/customers.js';
 import { historyDoc } from '../src/services/history.js';
 import { instantAt } from '../src/time.js';
 import type { CardInput } from '../src/validation/cardInput.js';
-import { cardServices, type CardServices } from './appServices.js';
+type Services = ReturnType<typeof buildServices>;
 
 const CARDS = Number(process.env.BENCH_CARDS ?? 100_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
@@ -219,7 +219,7 @@ function rawCardReads(db: mongoose.mongo.Db, customerId: unknown) {
 }
 
 /** The same lookups as the front door's, one layer down at a time. */
-async function measureQueryLayers(db: mongoose.mongo.Db, { customers }: CardServices, texts: string[]) {
+async function measureQueryLayers(db: mongoose.mongo.Db, { customers }: Services, texts: string[]) {
   const requests = texts.map(searchRequest);
   const service = await timeEach(requests, async (request) => {
     const { matches } = await customers.findCustomers(TEAM, request);
@@ -250,7 +250,7 @@ function editedInput(card: CustomerRecord, preferences: string): CardInput {
  * MongoDB would need); the app's guarded write (intent claim, update,
  * history, settle); and the app's whole save (read, diff, guarded write, re-read).
  */
-async function measureEdits(db: mongoose.mongo.Db, { models, writes, customers }: CardServices) {
+async function measureEdits(db: mongoose.mongo.Db, { models, writes, customers }: Services) {
   const n = EDITS + WARMUP;
   const ids = (await db.collection('customers').find({ teamId: TEAM, version: 1 }, { projection: { _id: 1 } }).limit(4 * n).toArray())
     .map((c) => c._id as unknown as Types.ObjectId);
@@ -321,7 +321,7 @@ async function main(): Promise<void> {
   const texts = Array.from({ length: REQUESTS + WARMUP }, (_, i) => queryFor(i));
   await measureLookups(port!, slack, texts);
   const db = app.connection.db as unknown as mongoose.mongo.Db;
-  const services = cardServices(app.connection, env, clock.now);
+  const services = buildServices(app.connection, env, clock.now);
   await measureQueryLayers(db, services, texts);
   await measureScans(app.scanFollowUps, slack);
   await measureEdits(db, services);

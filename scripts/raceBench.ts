@@ -7,13 +7,15 @@
  *     created, under distinct numbers.
  * Exits non-zero when any round breaks a rule. Not part of `npm test`.
  *
- *   npm run build && MONGODB_URI=mongodb://127.0.0.1:27017/ node dist/scripts/raceBench.js
+ *   MONGODB_URI=mongodb://127.0.0.1:27017/ npm run race
  */
 import mongoose, { type Types } from 'mongoose';
+import { buildServices } from '../src/application.js';
 import { parseEnv } from '../src/config/env.js';
 import { ensureIndexes } from '../src/models/index.js';
 import { historyDoc } from '../src/services/history.js';
-import { cardServices, type CardServices } from './appServices.js';
+
+type Services = ReturnType<typeof buildServices>;
 
 const MONGODB_URI = process.env.MONGODB_URI;
 const ROUNDS = Number(process.env.RACE_ROUNDS ?? 10);
@@ -41,7 +43,7 @@ interface CreateRace {
 
 const settle = <T>(work: Promise<T>) => work.catch((error: Error) => new Error(error.message));
 
-function updateFrom(services: CardServices, id: Types.ObjectId, version: number, i: number) {
+function updateFrom(services: Services, id: Types.ObjectId, version: number, i: number) {
   const { models } = services;
   const entry = { teamId: TEAM, customerId: id, action: 'updated' as const, userId: `UWRITER${i}`, at: now(), changes: [{ field: 'preferences', from: undefined, to: `writer-${i}` }] };
   return {
@@ -51,7 +53,7 @@ function updateFrom(services: CardServices, id: Types.ObjectId, version: number,
   };
 }
 
-async function raceSaves(services: CardServices, round: number): Promise<SaveRace> {
+async function raceSaves(services: Services, round: number): Promise<SaveRace> {
   const { models, writes, customers } = services;
   const card = await customers.createCustomer(TEAM, 'UOWNER', { name: `竞速${round}`, ambassador: false });
   const t0 = performance.now();
@@ -72,7 +74,7 @@ async function raceSaves(services: CardServices, round: number): Promise<SaveRac
   };
 }
 
-async function raceCreates({ models, customers }: CardServices, round: number): Promise<CreateRace> {
+async function raceCreates({ models, customers }: Services, round: number): Promise<CreateRace> {
   const team = `TNEW${round}`;
   const t0 = performance.now();
   const results = await Promise.all(
@@ -104,7 +106,7 @@ async function main(): Promise<void> {
   const connection = await mongoose.createConnection(MONGODB_URI, { dbName: DB_NAME, autoIndex: false }).asPromise();
   let broken = 0;
   try {
-    const services = cardServices(connection, env, now);
+    const services = buildServices(connection, env, now);
     await ensureIndexes(services.models);
     console.log(`${await serverName(connection)} at ${MONGODB_URI}, db ${DB_NAME}: ${ROUNDS} rounds, ${WRITERS} at once`);
     console.log('round | saves: written conflict failed card history     ms | creates: created distinct stored failed     ms');

@@ -64,7 +64,8 @@ function pinger(connection: Connection): () => Promise<boolean> {
   };
 }
 
-function buildServices(connection: Connection, env: Readonly<Env>, now: () => Date) {
+/** The services over a connection, wired once: for the app and for the benches that drive them directly. */
+export function buildServices(connection: Connection, env: Readonly<Env>, now: () => Date) {
   const models = createModels(connection);
   const settings = createTeamSettings(
     models,

@@ -1,6 +1,6 @@
 import { isValidObjectId, Types } from 'mongoose';
 import { domain } from '../config/domain.js';
-import { isDuplicateKey } from '../db/errors.js';
+import { isDuplicateKey, isTransientWriteError } from '../db/errors.js';
 import { idFor, newIdFor } from '../db/requestIds.js';
 import { createSequenceCandidates } from '../db/sequenceCandidates.js';
 import type { GuardedWrites } from '../db/writeIfUnchanged.js';
@@ -145,7 +145,7 @@ export function createCustomerService({ models, now, settings, history, writes }
         await advanceCounter(teamId, year, seq);
         return { customer: created.toObject() as CustomerRecord, replayed: false };
       } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
+        if (!isDuplicateKey(error) && !isTransientWriteError(error)) throw error;
         const existing = await models.customers.findOne({ _id, teamId }).lean();
         if (existing) return { customer: existing, replayed: true };
       }

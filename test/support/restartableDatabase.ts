@@ -46,6 +46,7 @@ async function ferretdb(bin: string): Promise<RestartableDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'cards-outage-'));
   let child: ChildProcess | undefined;
   const start = async () => {
+    if (child && child.exitCode === null) return;
     child = spawn(bin, [
       '--handler=sqlite', `--sqlite-url=file:${dir}/`, `--listen-addr=127.0.0.1:${port}`, `--state-dir=${dir}`,
       '--debug-addr=-', '--telemetry=disable', '--log-level=error',
