@@ -2,6 +2,8 @@ import { createApplication } from './application.js';
 import { ConfigError } from './config/env.js';
 import { loadEnv } from './config/loadEnv.js';
 import { EmbeddedMongoError, startEmbeddedMongo, type EmbeddedMongo } from './db/embedded.js';
+import { isDatabaseUnavailable } from './db/errors.js';
+import { databaseUnreachableMessage } from './db/startupMessages.js';
 import { createLogger } from './logger.js';
 
 /** Start-up problems a user can fix get one clear message and exit code 1, no stack trace. */
@@ -28,7 +30,10 @@ async function main(): Promise<void> {
       throw error;
     }
   }
-  const application = await createApplication({ env, mongoUri: env.MONGODB_URI ?? embedded!.uri, logger });
+  const application = await createApplication({ env, mongoUri: env.MONGODB_URI ?? embedded!.uri, logger }).catch((error: unknown) => {
+    if (env.MONGODB_URI && isDatabaseUnavailable(error)) exitWith(databaseUnreachableMessage(env.MONGODB_URI, (error as Error).message));
+    throw error;
+  });
   const { port } = await application.start();
   logger.info(env.SLACK_APP_TOKEN ? 'customer cards running in Socket Mode' : `customer cards listening on port ${port} (/slack/events)`);
 

@@ -1,0 +1,50 @@
+// Imports nothing: test/support/globalSetup.ts loads it outside Jest's module system.
+
+/**
+ * The hosts of a MongoDB connection string, safe to print: no user, password,
+ * database or options. Cuts at the last `@` anywhere, so even a password with
+ * an unescaped `/` or `?` never shows.
+ */
+export function mongoHosts(uri: string): string {
+  const afterScheme = uri.replace(/^mongodb(\+srv)?:\/\//, '');
+  const afterCredentials = afterScheme.slice(afterScheme.lastIndexOf('@') + 1);
+  return afterCredentials.split(/[/?]/, 1)[0] || '(no host)';
+}
+
+/** A library's message on one line: some put details after a line break. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function withoutCredentials(text: string, uri: string): string {
+  const afterScheme = uri.replace(/^mongodb(\+srv)?:\/\//, '');
+  const at = afterScheme.lastIndexOf('@');
+  if (at < 0) return text;
+  const userinfo = afterScheme.slice(0, at);
+  const password = userinfo.slice(userinfo.indexOf(':') + 1);
+  const secrets = [userinfo, password, safeDecode(password)].filter((s) => s.length > 0);
+  return secrets.reduce((t, secret) => t.split(secret).join('***'), text);
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** One line for whoever starts the app or the tests: which server, why, and what to do. */
+export function databaseUnreachableMessage(uri: string, reason?: string): string {
+  const why = reason ? ` (${withoutCredentials(oneLine(reason), uri)})` : '';
+  return (
+    `Cannot reach MongoDB at ${mongoHosts(uri)} from MONGODB_URI${why}. ` +
+    'Start that server, set MONGODB_URI to one that runs, leave MONGODB_URI empty for an embedded MongoDB, ' +
+    'or run `source scripts/ferretdb.sh` first.'
+  );
+}
+
+/** One line for a server that answered but refused, e.g. a wrong password. */
+export function databaseRefusedMessage(uri: string, reason: string): string {
+  return `MongoDB at ${mongoHosts(uri)} from MONGODB_URI refused the connection (${withoutCredentials(oneLine(reason), uri)}). Check the user, password and options in MONGODB_URI.`;
+}
