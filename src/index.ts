@@ -30,7 +30,8 @@ async function main(): Promise<void> {
       throw error;
     }
   }
-  const application = await createApplication({ env, mongoUri: env.MONGODB_URI ?? embedded!.uri, logger }).catch((error: unknown) => {
+  const application = await createApplication({ env, mongoUri: env.MONGODB_URI ?? embedded!.uri, logger }).catch(async (error: unknown) => {
+    await embedded?.stop().catch(() => undefined);
     if (env.MONGODB_URI && isDatabaseUnavailable(error)) exitWith(databaseUnreachableMessage(env.MONGODB_URI, (error as Error).message));
     throw error;
   });
