@@ -5,6 +5,7 @@ import { createApplication } from '../src/application.js';
 import { parseEnv } from '../src/config/env.js';
 import { isDatabaseUnavailable } from '../src/db/errors.js';
 import { databaseRefusedMessage, databaseUnreachableMessage, mongoHosts } from '../src/db/startupMessages.js';
+import { FakeSlack } from './support/fakeSlack.js';
 import { configuredMongoUri } from './support/mongoUri.js';
 
 describe('what start-up says about MONGODB_URI', () => {
@@ -33,12 +34,15 @@ describe('what start-up says about MONGODB_URI', () => {
   });
 
   it('gets an error it recognises as "unreachable" when the server is not there', async () => {
-    const env = parseEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', LOG_LEVEL: 'error' });
+    const slack = new FakeSlack();
+    await slack.start();
+    const env = parseEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: slack.apiUrl, LOG_LEVEL: 'error' });
     const started = Date.now();
     const error = await createApplication({ env, mongoUri: 'mongodb://127.0.0.1:1/cards' }).then(
       () => undefined,
       (e: unknown) => e,
     );
+    await slack.stop();
     expect(isDatabaseUnavailable(error)).toBe(true);
     expect(Date.now() - started).toBeLessThan(5000);
   });
