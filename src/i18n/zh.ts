@@ -1,4 +1,9 @@
-/** Every string a Chinese-speaking user sees. `en.ts` must provide the same keys. */
+import { md, type Mrkdwn } from '../views/text.js';
+
+/**
+ * Every string a Chinese-speaking user sees. `en.ts` must provide the same keys.
+ * Functions whose text Slack parses as mrkdwn take only escaped values (Mrkdwn).
+ */
 export const zh = {
   help: {
     title: '客户卡 · 使用说明',
@@ -12,15 +17,15 @@ export const zh = {
     ].join('\n'),
   },
   lookup: {
-    tooLong: (max: number) => `查找内容太长了：最多 ${max} 个字符。请输入姓名、电话或卡号。`,
-    notFound: (text: string) => `没有找到「${text}」的客户卡。`,
+    tooLong: (max: number) => md`查找内容太长了：最多 ${max} 个字符。请输入姓名、电话或卡号。`,
+    notFound: (text: Mrkdwn) => md`没有找到「${text}」的客户卡。`,
     newCard: '新建客户卡',
-    several: (count: number, text: string) => `「${text}」有 ${count} 张客户卡，请选择：`,
-    more: (max: number) => `只显示前 ${max} 个结果，请输入更完整的姓名、电话或卡号。`,
+    several: (count: number, text: Mrkdwn) => md`「${text}」有 ${count} 张客户卡，请选择：`,
+    more: (max: number) => md`只显示前 ${max} 个结果，请输入更完整的姓名、电话或卡号。`,
     open: '查看',
   },
   card: {
-    fallback: (name: string, number: string) => `客户卡：${name}（${number}）`,
+    fallback: (name: Mrkdwn, number: Mrkdwn) => md`客户卡：${name}（${number}）`,
     owner: '负责人',
     noOwner: '未指定',
     contact: '联系资料',
@@ -31,17 +36,16 @@ export const zh = {
     noVisits: '还没有拜访记录。',
     nextFollowUp: '下次跟进',
     noFollowUp: '未安排。',
-    followUpFailed: (error: string) => `⚠️ 提醒发送失败（${error}），将自动重试。`,
-    followUpGaveUp: (error: string) => `⚠️ 提醒多次发送失败（${error}），请检查提醒频道。`,
+    followUpFailed: (error: Mrkdwn) => md`⚠️ 提醒发送失败（${error}），将自动重试。`,
+    followUpGaveUp: (error: Mrkdwn) => md`⚠️ 提醒多次发送失败（${error}），请检查提醒频道。`,
     openPromises: '未兑现的承诺',
     noPromises: '没有。',
     lastContact: '最近联系',
-    completeness: (percent: number) => `资料完整度 ${percent}%`,
-    missing: (fields: string) => `待补充：${fields}`,
+    completeness: (percent: number) => md`资料完整度 ${percent}%`,
+    missing: (fields: Mrkdwn) => md`待补充：${fields}`,
     edit: '编辑',
     logVisit: '记录拜访',
     history: '历史',
-    saved: (name: string) => `已保存「${name}」的客户卡。`,
     gone: '这张客户卡不存在或不属于本工作区。',
   },
   modal: {
@@ -131,9 +135,8 @@ export const zh = {
     promisesHeader: '对客户的承诺',
     promise: (n: number) => `承诺 ${n}`,
     promiseDue: (n: number) => `承诺 ${n} 兑现日期`,
-    customer: (name: string, number: string) => `客户：*${name}*（${number}）`,
-    saved: (name: string) => `已记录对「${name}」的拜访。`,
-    line: (date: string, kind: string, who: string) => `${date} · ${kind} · ${who}`,
+    customer: (name: Mrkdwn, number: Mrkdwn) => md`客户：*${name}*（${number}）`,
+    line: (date: Mrkdwn, kind: Mrkdwn, who: Mrkdwn) => md`${date} · ${kind} · ${who}`,
   },
   validation: {
     required: '必填。',
@@ -150,25 +153,25 @@ export const zh = {
     promiseNeedsText: '请填写承诺内容。',
   },
   nudge: {
-    text: (name: string, owner: string) => `跟进提醒：今天该联系 ${name} 了（负责人 ${owner}）`,
+    text: (name: Mrkdwn, owner: Mrkdwn) => md`跟进提醒：今天该联系 ${name} 了（负责人 ${owner}）`,
     title: '⏰ 跟进提醒',
-    body: (name: string, number: string, owner: string) => `今天该跟进 *${name}*（${number}）了，负责人 ${owner}。`,
-    plan: (plan: string) => `计划：${plan}`,
+    body: (name: Mrkdwn, number: Mrkdwn, owner: Mrkdwn) => md`今天该跟进 *${name}*（${number}）了，负责人 ${owner}。`,
+    plan: (plan: Mrkdwn) => md`计划：${plan}`,
     noPlan: '计划：（未填写）',
     logVisit: '记录拜访',
     snoozeDay: '推迟 1 天',
     snoozeWeek: '推迟 1 周',
-    snoozed: (user: string, date: string) => `${user} 已将提醒推迟到 ${date}。`,
-    done: (user: string) => `✅ ${user} 已记录拜访。`,
+    snoozed: (user: Mrkdwn, date: Mrkdwn) => md`${user} 已将提醒推迟到 ${date}。`,
+    done: (user: Mrkdwn) => md`✅ ${user} 已记录拜访。`,
     closed: '这条提醒已经处理过了。',
   },
   history: {
     empty: '还没有历史记录。',
-    created: (who: string, at: string) => `*${at}* ${who} 创建了卡片`,
-    updated: (who: string, at: string) => `*${at}* ${who} 修改了资料`,
-    visit: (who: string, at: string) => `*${at}* ${who} 记录了拜访`,
-    followUpSnoozed: (who: string, at: string) => `*${at}* ${who} 推迟了跟进提醒`,
-    change: (field: string, from: string, to: string) => `• ${field}：${from} → ${to}`,
+    created: (who: Mrkdwn, at: Mrkdwn) => md`*${at}* ${who} 创建了卡片`,
+    updated: (who: Mrkdwn, at: Mrkdwn) => md`*${at}* ${who} 修改了资料`,
+    visit: (who: Mrkdwn, at: Mrkdwn) => md`*${at}* ${who} 记录了拜访`,
+    followUpSnoozed: (who: Mrkdwn, at: Mrkdwn) => md`*${at}* ${who} 推迟了跟进提醒`,
+    change: (field: Mrkdwn, from: Mrkdwn, to: Mrkdwn) => md`• ${field}：${from} → ${to}`,
     blank: '（空）',
     changesHeader: '资料变更',
     visitsHeader: '拜访与电话',

@@ -11,22 +11,21 @@ import { ACTION } from '../slack/ids.js';
 import { optionLabel } from './fieldValues.js';
 import { LIMITS, PREVIEW } from './limits.js';
 import { message, type SlackMessage } from './message.js';
-import { escapeMrkdwn, mention, mrkdwn, plain, section, truncate } from './text.js';
+import { escapeMrkdwn, joinMrkdwn, md, mention, mrkdwn, plain, section, truncate, type Mrkdwn } from './text.js';
 
 function labelled(label: string, value: string | undefined): types.MrkdwnElement[] {
-  return value ? [mrkdwn(`*${label}*\n${escapeMrkdwn(value)}`, LIMITS.fieldText)] : [];
+  return value ? [mrkdwn(md`*${escapeMrkdwn(label)}*\n${escapeMrkdwn(value)}`, LIMITS.fieldText)] : [];
 }
 
-function summaryLine(t: Messages, c: CustomerRecord): string {
-  return [
-    `\`${c.number}\``,
-    `${t.card.owner} ${mention(c.ownerId, t.card.noOwner)}`,
-    optionLabel(t, 'status', c.status),
-    optionLabel(t, 'stage', c.stage),
-    c.ambassador ? `⭐ ${t.fields.ambassador}` : undefined,
-  ]
-    .filter(Boolean)
-    .join(' · ');
+function summaryLine(t: Messages, c: CustomerRecord): Mrkdwn {
+  const parts = [
+    md`\`${escapeMrkdwn(c.number)}\``,
+    md`${escapeMrkdwn(t.card.owner)} ${mention(c.ownerId, t.card.noOwner)}`,
+    ...[optionLabel(t, 'status', c.status), optionLabel(t, 'stage', c.stage), c.ambassador ? `⭐ ${t.fields.ambassador}` : undefined]
+      .filter((p): p is string => Boolean(p))
+      .map(escapeMrkdwn),
+  ];
+  return joinMrkdwn(parts, ' · ');
 }
 
 function contactBlock(t: Messages, c: CustomerRecord): types.KnownBlock[] {
@@ -50,47 +49,48 @@ function creditBlock(t: Messages, c: CustomerRecord): types.KnownBlock[] {
   return fields.length > 0 ? [{ type: 'section', fields }] : [];
 }
 
-function visitLine(t: Messages, v: VisitRecord): string {
-  const head = t.visit.line(v.date, optionLabel(t, 'visitKind', v.kind) ?? v.kind, mention(v.createdBy, ''));
+function visitLine(t: Messages, v: VisitRecord): Mrkdwn {
+  const head = t.visit.line(escapeMrkdwn(v.date), escapeMrkdwn(optionLabel(t, 'visitKind', v.kind) ?? v.kind), mention(v.createdBy, ''));
   const body = [v.notes, v.needs].filter(Boolean).map((s) => escapeMrkdwn(truncate(String(s), PREVIEW.cardVisitText)));
-  return [`• ${head}`, ...body.map((b) => `   ${b}`)].join('\n');
+  return joinMrkdwn([md`• ${head}`, ...body.map((b) => md`   ${b}`)], '\n');
 }
 
-function followUpText(t: Messages, f: FollowUpRecord | null): string {
-  if (!f) return t.card.noFollowUp;
-  const plan = f.plan ? ` · ${escapeMrkdwn(f.plan)}` : '';
+function followUpText(t: Messages, f: FollowUpRecord | null): Mrkdwn {
+  if (!f) return escapeMrkdwn(t.card.noFollowUp);
+  const plan = f.plan ? md` · ${escapeMrkdwn(f.plan)}` : md``;
   const warning =
     f.status === 'failed'
-      ? `\n${t.card.followUpGaveUp(escapeMrkdwn(f.lastError ?? ''))}`
+      ? md`\n${t.card.followUpGaveUp(escapeMrkdwn(f.lastError ?? ''))}`
       : f.lastError && f.status === 'pending'
-        ? `\n${t.card.followUpFailed(escapeMrkdwn(f.lastError))}`
-        : '';
-  return `${f.dueDate}${plan}${warning}`;
+        ? md`\n${t.card.followUpFailed(escapeMrkdwn(f.lastError))}`
+        : md``;
+  return md`${escapeMrkdwn(f.dueDate)}${plan}${warning}`;
 }
 
-function completenessLine(t: Messages, c: CustomerRecord): string {
+function completenessLine(t: Messages, c: CustomerRecord): Mrkdwn {
   const { percent, missing } = completeness(c as unknown as Record<string, unknown>);
   const top = missing.slice(0, domain.card.missingFieldsShown).map((key) => t.fields[key as keyof Messages['fields']] ?? key);
-  return top.length > 0 ? `${t.card.completeness(percent)} · ${t.card.missing(top.join('、'))}` : t.card.completeness(percent);
+  return top.length > 0 ? md`${t.card.completeness(percent)} · ${t.card.missing(escapeMrkdwn(top.join('、')))}` : t.card.completeness(percent);
 }
 
 export function renderCard(t: Messages, { customer: c, lastVisits, openPromises, nextFollowUp }: CardData): SlackMessage {
   const id = c._id.toString();
-  const visits = lastVisits.length > 0 ? lastVisits.map((v) => visitLine(t, v)).join('\n') : t.card.noVisits;
+  const visits = lastVisits.length > 0 ? joinMrkdwn(lastVisits.map((v) => visitLine(t, v)), '\n') : escapeMrkdwn(t.card.noVisits);
   const promises =
     openPromises.length > 0
-      ? openPromises.map((p) => `• ${p.dueDate} ${escapeMrkdwn(p.text)}`).join('\n')
-      : t.card.noPromises;
+      ? joinMrkdwn(openPromises.map((p) => md`• ${escapeMrkdwn(p.dueDate)} ${escapeMrkdwn(p.text)}`), '\n')
+      : escapeMrkdwn(t.card.noPromises);
+  const titled = (title: string, body: Mrkdwn) => section(md`*${escapeMrkdwn(title)}*\n${body}`, LIMITS.sectionText);
   const blocks: types.KnownBlock[] = [
     { type: 'header', text: plain(c.name, LIMITS.headerText) },
     { type: 'context', elements: [mrkdwn(summaryLine(t, c), LIMITS.contextText)] },
     ...contactBlock(t, c),
-    ...(c.preferences ? [section(`*${t.card.preferences}*\n${escapeMrkdwn(c.preferences)}`, LIMITS.sectionText)] : []),
+    ...(c.preferences ? [titled(t.card.preferences, escapeMrkdwn(c.preferences))] : []),
     ...creditBlock(t, c),
     { type: 'divider' },
-    section(`*${t.card.lastVisits}*\n${visits}`, LIMITS.sectionText),
-    section(`*${t.card.nextFollowUp}*\n${followUpText(t, nextFollowUp)}`, LIMITS.sectionText),
-    section(`*${t.card.openPromises}*\n${promises}`, LIMITS.sectionText),
+    titled(t.card.lastVisits, visits),
+    titled(t.card.nextFollowUp, followUpText(t, nextFollowUp)),
+    titled(t.card.openPromises, promises),
     { type: 'context', elements: [mrkdwn(completenessLine(t, c), LIMITS.contextText)] },
     {
       type: 'actions',
@@ -101,5 +101,5 @@ export function renderCard(t: Messages, { customer: c, lastVisits, openPromises,
       ],
     },
   ];
-  return message(t.card.fallback(c.name, c.number), blocks);
+  return message(t.card.fallback(escapeMrkdwn(c.name), escapeMrkdwn(c.number)), blocks);
 }

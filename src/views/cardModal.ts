@@ -5,7 +5,7 @@ import type { Messages } from '../i18n/index.js';
 import { CALLBACK } from '../slack/ids.js';
 import { checkboxInput, dateInput, header, selectInput, textInput, userInput } from './inputs.js';
 import { LIMITS } from './limits.js';
-import { mrkdwn, plain } from './text.js';
+import { escapeMrkdwn, md, mrkdwn, plain } from './text.js';
 
 export interface CardModalMetadata {
   customerId?: string;
@@ -48,7 +48,7 @@ function fieldInput(t: Messages, spec: FieldSpec, value: unknown): types.InputBl
 /** The create / edit modal with every card field, grouped as docs/fields.md lists them. */
 export function renderCardModal(t: Messages, { number, values, metadata }: CardModalInput): types.ModalView {
   const blocks: types.KnownBlock[] = number
-    ? [{ type: 'context', elements: [mrkdwn(`${t.fields.number}: \`${number}\``, LIMITS.contextText)] }]
+    ? [{ type: 'context', elements: [mrkdwn(md`${escapeMrkdwn(t.fields.number)}: \`${escapeMrkdwn(number)}\``, LIMITS.contextText)] }]
     : [];
   for (const { group, fields } of CARD_FIELD_GROUPS) {
     blocks.push(header(t.groups[group]));

@@ -1,7 +1,7 @@
 import { formatFen } from '../domain/money.js';
 import type { Messages } from '../i18n/index.js';
 import { PREVIEW } from './limits.js';
-import { escapeMrkdwn, mention, truncate } from './text.js';
+import { escapeMrkdwn, mention, truncate, type Mrkdwn } from './text.js';
 
 type OptionGroup = keyof Messages['options'];
 
@@ -10,14 +10,14 @@ function isOptionGroup(t: Messages, field: string): field is OptionGroup {
 }
 
 /** A stored field value as a person reads it, ready for mrkdwn. */
-export function displayValue(t: Messages, field: string, value: unknown, maxLength: number = PREVIEW.fieldValue): string {
-  if (value === undefined || value === null || value === '') return t.history.blank;
-  if (field === 'creditLimitFen' && typeof value === 'number') return formatFen(value);
+export function displayValue(t: Messages, field: string, value: unknown, maxLength: number = PREVIEW.fieldValue): Mrkdwn {
+  if (value === undefined || value === null || value === '') return escapeMrkdwn(t.history.blank);
+  if (field === 'creditLimitFen' && typeof value === 'number') return escapeMrkdwn(formatFen(value));
   if (field === 'ownerId' && typeof value === 'string') return mention(value, t.card.noOwner);
-  if (typeof value === 'boolean') return value ? '✓' : '✗';
+  if (typeof value === 'boolean') return escapeMrkdwn(value ? '✓' : '✗');
   if (isOptionGroup(t, field)) {
     const labels = t.options[field] as Record<string, string>;
-    return labels[String(value)] ?? escapeMrkdwn(String(value));
+    return escapeMrkdwn(labels[String(value)] ?? String(value));
   }
   return escapeMrkdwn(truncate(String(value), maxLength));
 }

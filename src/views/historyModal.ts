@@ -9,28 +9,32 @@ import { formatInstant } from '../time.js';
 import { displayValue, optionLabel } from './fieldValues.js';
 import { header } from './inputs.js';
 import { LIMITS, PREVIEW } from './limits.js';
-import { escapeMrkdwn, mention, plain, section, truncate } from './text.js';
+import { escapeMrkdwn, joinMrkdwn, md, mention, plain, section, truncate, type Mrkdwn } from './text.js';
 
 function fieldLabel(t: Messages, field: string): string {
   return (t.fields as Record<string, string>)[field] ?? (t.visit as unknown as Record<string, string>)[field] ?? field;
 }
 
-function entryText(t: Messages, entry: HistoryRecord, timezone: string): string {
+function entryText(t: Messages, entry: HistoryRecord, timezone: string): Mrkdwn {
   const who = mention(entry.userId, '');
-  const at = formatInstant(entry.at, timezone);
+  const at = escapeMrkdwn(formatInstant(entry.at, timezone));
   const headline = t.history[entry.action](who, at);
   const changes = entry.changes.map((c) =>
-    t.history.change(fieldLabel(t, c.field), displayValue(t, c.field, c.from, PREVIEW.historyChange), displayValue(t, c.field, c.to, PREVIEW.historyChange)),
+    t.history.change(
+      escapeMrkdwn(fieldLabel(t, c.field)),
+      displayValue(t, c.field, c.from, PREVIEW.historyChange),
+      displayValue(t, c.field, c.to, PREVIEW.historyChange),
+    ),
   );
-  return [headline, ...changes].join('\n');
+  return joinMrkdwn([headline, ...changes], '\n');
 }
 
-function visitText(t: Messages, v: VisitRecord): string {
-  const head = `*${t.visit.line(v.date, optionLabel(t, 'visitKind', v.kind) ?? v.kind, mention(v.createdBy, ''))}*`;
+function visitText(t: Messages, v: VisitRecord): Mrkdwn {
+  const head = md`*${t.visit.line(escapeMrkdwn(v.date), escapeMrkdwn(optionLabel(t, 'visitKind', v.kind) ?? v.kind), mention(v.createdBy, ''))}*`;
   const lines = (['notes', 'needs', 'purchaseKinds', 'nextFollowUpPlan'] as const)
     .filter((k) => v[k])
-    .map((k) => `${t.visit[k]}：${escapeMrkdwn(truncate(String(v[k]), PREVIEW.historyVisitText))}`);
-  return [head, ...lines].join('\n');
+    .map((k) => md`${escapeMrkdwn(t.visit[k])}：${escapeMrkdwn(truncate(String(v[k]), PREVIEW.historyVisitText))}`);
+  return joinMrkdwn([head, ...lines], '\n');
 }
 
 /** Latest changes and visits of a card, newest first. */
@@ -48,11 +52,11 @@ export function renderHistoryModal(
     title: plain(t.modal.history, LIMITS.modalTitle),
     close: plain(t.modal.close, LIMITS.modalTitle),
     blocks: [
-      section(`*${escapeMrkdwn(customer.name)}*  \`${customer.number}\``, LIMITS.sectionText),
+      section(md`*${escapeMrkdwn(customer.name)}*  \`${escapeMrkdwn(customer.number)}\``, LIMITS.sectionText),
       header(t.history.changesHeader),
-      ...(changeBlocks.length > 0 ? changeBlocks : [section(t.history.empty, LIMITS.sectionText)]),
+      ...(changeBlocks.length > 0 ? changeBlocks : [section(escapeMrkdwn(t.history.empty), LIMITS.sectionText)]),
       header(t.history.visitsHeader),
-      ...(visitBlocks.length > 0 ? visitBlocks : [section(t.card.noVisits, LIMITS.sectionText)]),
+      ...(visitBlocks.length > 0 ? visitBlocks : [section(escapeMrkdwn(t.card.noVisits), LIMITS.sectionText)]),
     ],
   };
 }

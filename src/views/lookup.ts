@@ -4,17 +4,19 @@ import type { CustomerRecord } from '../models/customer.js';
 import { ACTION } from '../slack/ids.js';
 import { LIMITS } from './limits.js';
 import { message, type SlackMessage } from './message.js';
-import { escapeMrkdwn, mrkdwn, plain, section } from './text.js';
+import { escapeMrkdwn, joinMrkdwn, md, mrkdwn, plain, section, type Mrkdwn } from './text.js';
 
 export function renderHelp(t: Messages): SlackMessage {
-  return message(t.help.title, [
+  return message(escapeMrkdwn(t.help.title), [
     { type: 'header', text: plain(t.help.title, LIMITS.headerText) },
-    section(t.help.body, LIMITS.sectionText),
+    section(escapeMrkdwn(t.help.body), LIMITS.sectionText),
   ]);
 }
 
+/** A one-line answer in plain words (escaped here). */
 export function renderNotice(text: string): SlackMessage {
-  return message(text, [section(escapeMrkdwn(text), LIMITS.sectionText)]);
+  const safe = escapeMrkdwn(text);
+  return message(safe, [section(safe, LIMITS.sectionText)]);
 }
 
 /** What the New card button carries: the looked-up text becomes the name, or the phone if it is one. */
@@ -24,9 +26,9 @@ export interface NewCardPrefill {
 }
 
 export function renderNotFound(t: Messages, text: string, prefill: NewCardPrefill): SlackMessage {
-  const notice = t.lookup.notFound(text);
+  const notice = t.lookup.notFound(escapeMrkdwn(text));
   return message(notice, [
-    section(escapeMrkdwn(notice), LIMITS.sectionText),
+    section(notice, LIMITS.sectionText),
     {
       type: 'actions',
       elements: [
@@ -42,13 +44,13 @@ export function renderNotFound(t: Messages, text: string, prefill: NewCardPrefil
   ]);
 }
 
-function matchLine(customer: CustomerRecord): string {
+function matchLine(customer: CustomerRecord): Mrkdwn {
   const details = [customer.company, customer.region].filter(Boolean).map((d) => escapeMrkdwn(String(d)));
-  return [`*${escapeMrkdwn(customer.name)}*  \`${customer.number}\``, ...details].join(' · ');
+  return joinMrkdwn([md`*${escapeMrkdwn(customer.name)}*  \`${escapeMrkdwn(customer.number)}\``, ...details], ' · ');
 }
 
 export function renderMatches(t: Messages, text: string, matches: CustomerRecord[], more: boolean): SlackMessage {
-  const intro = t.lookup.several(matches.length, text);
+  const intro = t.lookup.several(matches.length, escapeMrkdwn(text));
   const rows: types.KnownBlock[] = matches.map((customer) => ({
     type: 'section',
     block_id: `match_${customer._id.toString()}`,
@@ -63,5 +65,5 @@ export function renderMatches(t: Messages, text: string, matches: CustomerRecord
   const footer: types.KnownBlock[] = more
     ? [{ type: 'context', elements: [mrkdwn(t.lookup.more(matches.length), LIMITS.contextText)] }]
     : [];
-  return message(intro, [section(escapeMrkdwn(intro), LIMITS.sectionText), ...rows, ...footer]);
+  return message(intro, [section(intro, LIMITS.sectionText), ...rows, ...footer]);
 }

@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import { LIMITS } from './limits.js';
-import { truncate } from './text.js';
+import { truncateMrkdwn, type Mrkdwn } from './text.js';
 
 /** A message as sent to chat.postMessage or a response_url: blocks plus the notification text. */
 export interface SlackMessage {
@@ -8,6 +8,7 @@ export interface SlackMessage {
   blocks: types.KnownBlock[];
 }
 
-export function message(text: string, blocks: types.KnownBlock[]): SlackMessage {
-  return { text: truncate(text, LIMITS.fallbackText), blocks };
+/** `text` is the notification and fallback, which Slack parses as mrkdwn too: it must be escaped like the blocks. */
+export function message(text: Mrkdwn, blocks: types.KnownBlock[]): SlackMessage {
+  return { text: truncateMrkdwn(text, LIMITS.fallbackText), blocks };
 }

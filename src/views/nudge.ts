@@ -5,15 +5,16 @@ import type { FollowUpRecord } from '../models/followUp.js';
 import { ACTION } from '../slack/ids.js';
 import { LIMITS } from './limits.js';
 import { message, type SlackMessage } from './message.js';
-import { escapeMrkdwn, mention, mrkdwn, plain, section } from './text.js';
+import { escapeMrkdwn, md, mention, mrkdwn, plain, section, type Mrkdwn } from './text.js';
 
 type NudgeFollowUp = Pick<FollowUpRecord, '_id' | 'ownerId' | 'plan' | 'version'>;
 type NudgeCustomer = Pick<CustomerRecord, 'name' | 'number'>;
 
 function nudgeBody(t: Messages, customer: NudgeCustomer, followUp: NudgeFollowUp): types.KnownBlock {
   const owner = mention(followUp.ownerId, t.card.noOwner);
-  const plan = followUp.plan ? t.nudge.plan(escapeMrkdwn(followUp.plan)) : t.nudge.noPlan;
-  return section(`*${t.nudge.title}*\n${t.nudge.body(escapeMrkdwn(customer.name), customer.number, owner)}\n${plan}`, LIMITS.sectionText);
+  const plan = followUp.plan ? t.nudge.plan(escapeMrkdwn(followUp.plan)) : escapeMrkdwn(t.nudge.noPlan);
+  const body = t.nudge.body(escapeMrkdwn(customer.name), escapeMrkdwn(customer.number), owner);
+  return section(md`*${escapeMrkdwn(t.nudge.title)}*\n${body}\n${plan}`, LIMITS.sectionText);
 }
 
 /** The follow-up reminder posted into the team's channel on the due day. */
@@ -27,7 +28,7 @@ export function renderNudge(t: Messages, customer: NudgeCustomer, followUp: Nudg
     value: id,
     ...(style ? { style } : {}),
   });
-  return message(t.nudge.text(customer.name, mention(followUp.ownerId, t.card.noOwner)), [
+  return message(t.nudge.text(escapeMrkdwn(customer.name), mention(followUp.ownerId, t.card.noOwner)), [
     nudgeBody(t, customer, followUp),
     {
       type: 'actions',
@@ -41,6 +42,6 @@ export function renderNudge(t: Messages, customer: NudgeCustomer, followUp: Nudg
 }
 
 /** The same reminder once answered: its buttons replaced by what was done. */
-export function renderClosedNudge(t: Messages, customer: NudgeCustomer, followUp: NudgeFollowUp, note: string): SlackMessage {
+export function renderClosedNudge(t: Messages, customer: NudgeCustomer, followUp: NudgeFollowUp, note: Mrkdwn): SlackMessage {
   return message(note, [nudgeBody(t, customer, followUp), { type: 'context', elements: [mrkdwn(note, LIMITS.contextText)] }]);
 }

@@ -1,8 +1,28 @@
 import type { types } from '@slack/bolt';
 
-/** Escapes user text for mrkdwn so it can never form a link, mention or @channel. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+declare const safe: unique symbol;
+
+/**
+ * Text that may go where Slack parses mrkdwn (section and context text, a
+ * message's notification `text`): user text escaped, mentions built by the
+ * app from user ids. The block builders take only this, so user text cannot
+ * reach Slack unescaped without a type error.
+ */
+export type Mrkdwn = string & { readonly [safe]: true };
+
+/** Escapes text for mrkdwn (`&`, `<`, `>`) so it can never form a link, a mention or an @channel. */
+export function escapeMrkdwn(text: string): Mrkdwn {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') as Mrkdwn;
+}
+
+/** App-written mrkdwn around values that are already safe; a plain string value does not type-check. */
+export function md(strings: TemplateStringsArray, ...values: (Mrkdwn | number)[]): Mrkdwn {
+  return strings.reduce((out, part, i) => out + part + (i < values.length ? String(values[i]) : ''), '') as Mrkdwn;
+}
+
+/** Joins safe pieces. */
+export function joinMrkdwn(parts: Mrkdwn[], separator: string): Mrkdwn {
+  return parts.join(escapeMrkdwn(separator)) as Mrkdwn;
 }
 
 /** Shortens to at most `max` characters (code points, so emoji are never cut in half). */
@@ -11,20 +31,26 @@ export function truncate(text: string, max: number): string {
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
 
+/** Shortens mrkdwn without cutting an escape (`&amp;`) in half. */
+export function truncateMrkdwn(text: Mrkdwn, max: number): Mrkdwn {
+  const cut = truncate(text, max);
+  return (cut === text ? cut : cut.replace(/&[a-z]{0,3}…$/, '…')) as Mrkdwn;
+}
+
 export function plain(text: string, max: number): types.PlainTextElement {
   return { type: 'plain_text', text: truncate(text, max), emoji: true };
 }
 
-export function mrkdwn(text: string, max: number): types.MrkdwnElement {
-  return { type: 'mrkdwn', text: truncate(text, max) };
+export function mrkdwn(text: Mrkdwn, max: number): types.MrkdwnElement {
+  return { type: 'mrkdwn', text: truncateMrkdwn(text, max) };
 }
 
 /** A Slack user mention; anything that is not a user id is shown as escaped text. */
-export function mention(userId: string | undefined, fallback: string): string {
-  if (!userId) return fallback;
-  return /^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId);
+export function mention(userId: string | undefined, fallback: string): Mrkdwn {
+  if (!userId) return escapeMrkdwn(fallback);
+  return /^[UW][A-Z0-9]+$/.test(userId) ? (`<@${userId}>` as Mrkdwn) : escapeMrkdwn(userId);
 }
 
-export function section(text: string, max: number): types.SectionBlock {
+export function section(text: Mrkdwn, max: number): types.SectionBlock {
   return { type: 'section', text: mrkdwn(text, max) };
 }

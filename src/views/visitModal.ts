@@ -42,7 +42,7 @@ export function renderVisitModal(
     close: plain(t.modal.cancel, LIMITS.modalTitle),
     private_metadata: JSON.stringify(metadata),
     blocks: [
-      { type: 'context', elements: [mrkdwn(v.customer(escapeMrkdwn(customer.name), customer.number), LIMITS.contextText)] },
+      { type: 'context', elements: [mrkdwn(v.customer(escapeMrkdwn(customer.name), escapeMrkdwn(customer.number)), LIMITS.contextText)] },
       dateInput({ key: 'date', label: v.date, optional: false, value: today }),
       selectInput({ key: 'kind', label: v.kind, optional: false, options: t.options.visitKind, value: 'visit' }),
       textInput({ key: 'notes', label: v.notes, maxLength: MAX.notes, multiline: true }),

@@ -3,6 +3,7 @@ import type { SnoozeLength } from '../../../services/followUps.js';
 import { todayIn } from '../../../time.js';
 import { renderNotice } from '../../../views/lookup.js';
 import { renderClosedNudge } from '../../../views/nudge.js';
+import { escapeMrkdwn, mention } from '../../../views/text.js';
 import { renderVisitModal } from '../../../views/visitModal.js';
 import type { ListenerDeps, TeamScope } from '../../deps.js';
 import { ACTION } from '../../ids.js';
@@ -39,7 +40,7 @@ export function register(app: App, deps: ListenerDeps): void {
       }
       const customer = await deps.customers.findCustomer(teamId, result.followUp.customerId.toString());
       if (!customer) return void (await respond({ replace_original: false, ...renderNotice(t.card.gone) }));
-      const note = t.nudge.snoozed(`<@${body.user.id}>`, result.followUp.dueDate);
+      const note = t.nudge.snoozed(mention(body.user.id, ''), escapeMrkdwn(result.followUp.dueDate));
       await respond({ replace_original: true, ...renderClosedNudge(t, customer, result.followUp, note) });
     });
 

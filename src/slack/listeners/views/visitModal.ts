@@ -6,6 +6,7 @@ import { todayIn } from '../../../time.js';
 import { visitInputSchema } from '../../../validation/visitInput.js';
 import { renderCard } from '../../../views/card.js';
 import { renderClosedNudge } from '../../../views/nudge.js';
+import { mention } from '../../../views/text.js';
 import type { VisitModalMetadata } from '../../../views/visitModal.js';
 import type { ListenerDeps } from '../../deps.js';
 import { modalErrors } from '../../fieldErrors.js';
@@ -33,7 +34,7 @@ async function showResult({ deps, t, logged, metadata, userId, client, logger }:
   }
   const followUp = metadata.followUpId && (await deps.followUps.getFollowUp(logged.customer.teamId, metadata.followUpId));
   if (metadata.nudge && followUp) {
-    const closed = renderClosedNudge(t, logged.customer, followUp, t.nudge.done(`<@${userId}>`));
+    const closed = renderClosedNudge(t, logged.customer, followUp, t.nudge.done(mention(userId, '')));
     await client.chat.update({ channel: metadata.nudge.channel, ts: metadata.nudge.ts, ...closed });
   }
 }

@@ -1,0 +1,152 @@
+import fc from 'fast-check';
+import { Types } from 'mongoose';
+import { CARD_FIELDS } from '../src/domain/cardFields.js';
+import { messagesFor } from '../src/i18n/index.js';
+import type { CustomerRecord } from '../src/models/customer.js';
+import type { FollowUpRecord } from '../src/models/followUp.js';
+import type { HistoryRecord } from '../src/models/history.js';
+import type { PromiseRecord } from '../src/models/promise.js';
+import type { VisitRecord } from '../src/models/visit.js';
+import { ACTION } from '../src/slack/ids.js';
+import { renderCard } from '../src/views/card.js';
+import { renderCardModal } from '../src/views/cardModal.js';
+import { renderHistoryModal } from '../src/views/historyModal.js';
+import { renderMatches, renderNotFound, renderNotice } from '../src/views/lookup.js';
+import { renderClosedNudge, renderNudge } from '../src/views/nudge.js';
+import { escapeMrkdwn, mention } from '../src/views/text.js';
+import { renderVisitModal } from '../src/views/visitModal.js';
+import { cardWithFollowUp } from './support/visits.js';
+import { Harness, NUDGE_CHANNEL, TEAM_A } from './support/harness.js';
+
+/** The only control sequences the app itself writes: mentions of the user ids it was given. */
+const APP_MENTIONS = new Set(['<@U1OWNER>', '<@U2EDITOR>']);
+
+/** Every text Slack parses as mrkdwn in a message or view: mrkdwn objects, and a message's `text`. */
+function mrkdwnTexts(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((n) => mrkdwnTexts(n, out));
+  else if (node && typeof node === 'object') {
+    const obj = node as Record<string, unknown>;
+    if (obj.type === 'mrkdwn' && typeof obj.text === 'string') out.push(obj.text);
+    Object.values(obj).forEach((v) => mrkdwnTexts(v, out));
+  }
+  return out;
+}
+
+function plainTexts(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((n) => plainTexts(n, out));
+  else if (node && typeof node === 'object') {
+    const obj = node as Record<string, unknown>;
+    if (obj.type === 'plain_text' && typeof obj.text === 'string') out.push(obj.text);
+    Object.values(obj).forEach((v) => plainTexts(v, out));
+  }
+  return out;
+}
+
+/** What is left of `<…>` sequences once the app's own mentions are taken out: must be nothing. */
+function strayControls(text: string): string[] {
+  return [...text.matchAll(/<[^>]*>?/g)].map((m) => m[0]).filter((m) => !APP_MENTIONS.has(m));
+}
+
+const hostile = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 40 }),
+  fc.constantFrom('<!channel>', '<!here>', '<!everyone>', '<@U0HACKER>', '<#C0GENERAL>', '<https://evil.example|点我>', '&lt;!channel&gt;', 'a & b', '>引用', '<'),
+  fc.tuple(fc.string({ maxLength: 10 }), fc.constantFrom('<!channel>', '<@U0HACKER|x>', '<!subteam^S1>'), fc.string({ maxLength: 10 })).map((p) => p.join('')),
+);
+
+const id = () => new Types.ObjectId();
+
+function customerWith(text: string): CustomerRecord {
+  const fields = Object.fromEntries(
+    CARD_FIELDS.filter((f) => f.kind === 'text' || f.kind === 'multiline').map((f) => [f.key, `${f.key}:${text}`.slice(0, f.maxLength ?? 100)]),
+  );
+  return {
+    ...fields,
+    _id: id(), teamId: 'T1', number: 'KH-2026-0001', year: 2026, name: `名${text}`, nameKey: 'x', ownerId: 'U1OWNER', version: 1,
+    createdBy: 'U1OWNER', updatedBy: 'U2EDITOR', createdAt: new Date(), updatedAt: new Date(), lastContactDate: '2026-11-20',
+  } as unknown as CustomerRecord;
+}
+
+function cardDataWith(text: string) {
+  const customer = customerWith(text);
+  const visit = { _id: id(), teamId: 'T1', customerId: customer._id, date: '2026-11-20', kind: 'visit', notes: text, needs: text, purchaseKinds: text, nextFollowUpPlan: text, createdBy: 'U2EDITOR', createdAt: new Date() } as unknown as VisitRecord;
+  const promise = { _id: id(), teamId: 'T1', customerId: customer._id, text, dueDate: '2026-11-30', status: 'open' } as unknown as PromiseRecord;
+  const followUp = { _id: id(), teamId: 'T1', customerId: customer._id, ownerId: 'U1OWNER', dueDate: '2026-11-25', plan: text, status: 'pending', lastError: text, version: 2 } as unknown as FollowUpRecord;
+  const entry = { _id: id(), teamId: 'T1', customerId: customer._id, action: 'updated', userId: 'U2EDITOR', at: new Date(), changes: [{ field: 'preferences', from: text, to: `${text}!` }, { field: 'name', to: text }] } as unknown as HistoryRecord;
+  return { customer, visit, promise, followUp, entry };
+}
+
+describe.each(['zh', 'en'] as const)('no user text becomes a mention, a link or an @channel (%s)', (locale) => {
+  const t = messagesFor(locale);
+
+  it('in any view builder, for arbitrary text in every field', () => {
+    fc.assert(
+      fc.property(hostile, (text) => {
+        const { customer, visit, promise, followUp, entry } = cardDataWith(text);
+        const outputs: unknown[] = [
+          renderCard(t, { customer, lastVisits: [visit], openPromises: [promise], nextFollowUp: followUp }),
+          renderCard(t, { customer, lastVisits: [], openPromises: [], nextFollowUp: { ...followUp, status: 'failed' } as FollowUpRecord }),
+          renderMatches(t, text, [customer, customerWith(text)], true),
+          renderNotFound(t, text, { name: text }),
+          renderNotice(text),
+          renderHistoryModal(t, customer, { entries: [entry], visits: [visit] }, 'Asia/Shanghai'),
+          renderNudge(t, customer, followUp),
+          renderClosedNudge(t, customer, followUp, t.nudge.snoozed(mention('U2EDITOR', ''), escapeMrkdwn(text))),
+          renderVisitModal(t, customer, '2026-11-23', { customerId: customer._id.toString() }),
+          renderCardModal(t, { number: customer.number, values: customer, metadata: { customerId: customer._id.toString(), version: 1 } }),
+        ];
+        for (const output of outputs) {
+          const texts = mrkdwnTexts(output);
+          const fallback = (output as { text?: unknown }).text;
+          if (typeof fallback === 'string') texts.push(fallback);
+          for (const s of texts) expect(strayControls(s)).toEqual([]);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('while plain text shows what was typed, unescaped', () => {
+    fc.assert(
+      fc.property(hostile.filter((s) => s.trim().length > 0 && [...s].length < 40), (text) => {
+        const { customer } = cardDataWith(text);
+        const card = renderCard(t, { customer, lastVisits: [], openPromises: [], nextFollowUp: null });
+        expect(plainTexts(card.blocks)).toContain(customer.name);
+      }),
+    );
+  });
+});
+
+describe('through the front door', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await Harness.start();
+  });
+
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('a customer named "<!channel> 客户" never pings the channel from a nudge', async () => {
+    await cardWithFollowUp(h, '<!channel> 客户', '2026-11-25', '带<!here>样品');
+    h.clock.set('2026-11-25T09:00:00+08:00');
+    await h.instances[0]!.app.scanFollowUps();
+    const [nudge] = h.fake.accepted('chat.postMessage');
+    expect(nudge!.args.channel).toBe(NUDGE_CHANNEL);
+    const everything = [nudge!.args.text as string, ...mrkdwnTexts(nudge!.args.blocks)];
+    expect(nudge!.args.text).toContain('&lt;!channel&gt; 客户');
+    for (const text of everything) {
+      expect(text).not.toContain('<!channel>');
+      expect(text).not.toContain('<!here>');
+    }
+  });
+
+  it('/card <!here> answers without echoing a mention', async () => {
+    const reply = await h.command('<!here>', TEAM_A);
+    const everything = [reply.args.text as string, ...mrkdwnTexts(reply.args.blocks)];
+    expect(everything.join('\n')).toContain('&lt;!here&gt;');
+    for (const text of everything) expect(text).not.toContain('<!here>');
+    const button = (reply.args.blocks as Record<string, any>[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id === ACTION.newCard);
+    expect(JSON.parse(button.value)).toEqual({ name: '<!here>' });
+  });
+});
