@@ -1,3 +1,8 @@
+import fc from 'fast-check';
+import { ObjectId } from 'mongodb';
+import { migrate } from '../src/db/migrations.js';
+import { nameKey, parseLookup, phoneKey, SEARCH_KEYS_VERSION } from '../src/domain/lookup.js';
+import { createModels } from '../src/models/index.js';
 import { ACTION } from '../src/slack/ids.js';
 import { createCard } from './support/flows.js';
 import { findButton, Harness, TEAM_A, TEAM_B, visibleText } from './support/harness.js';
@@ -144,5 +149,104 @@ describe('workspace isolation', () => {
     expect(other.number).toBe('KH-2026-0001');
     expect(visibleText((await h.command('张三', TEAM_B)).args.blocks)).toContain('KH-2026-0001');
     expect(visibleText((await h.command('张三', TEAM_A)).args.blocks)).toContain('有 2 张客户卡');
+  });
+});
+
+// Runs after the blocks above, which count the four cards made in beforeAll.
+describe('/card forgives how people type', () => {
+  beforeAll(async () => {
+    await createCard(h, TEAM_A, { name: '周八', company: '八方物流', phone: '138 0000 6666' });
+    await createCard(h, TEAM_A, { name: '张 三', company: '东北商行' });
+    await createCard(h, TEAM_A, { name: '吴九', company: '京城饭庄', phone: '010-8888 6666' });
+    await createCard(h, TEAM_A, { name: '郑十', company: '短号商店', phone: '8688886666' });
+  });
+
+  it.each(['138.0000.6666', '138/0000/6666', '(138) 0000-6666', '+86 138 0000 6666', '0086-13800006666', '8613800006666', '+86.138.0000.6666'])(
+    'finds the mobile 138 0000 6666 by %p',
+    async (text) => {
+      expect(visibleText((await h.command(text)).args.blocks)).toContain('八方物流');
+    },
+  );
+
+  it('finds a card saved with +86 by the bare mobile number', async () => {
+    expect(visibleText((await h.command('13900001111')).args.blocks)).toContain('KH-2026-0004');
+  });
+
+  it('keeps a landline and a short number after 86 as dialled', async () => {
+    expect(visibleText((await h.command('010.8888.6666')).args.blocks)).toContain('京城饭庄');
+    expect(visibleText((await h.command('86-8888-6666')).args.blocks)).toContain('短号商店');
+    expect(visibleText((await h.command('8888 6666')).args.blocks)).toContain('没有找到「8888 6666」的客户卡');
+    expect(phoneKey('+86 10 8888 6666')).toBe('861088886666');
+  });
+
+  it.each(['张 三', '张三', '张\u3000三', ' 张  三 '])('ignores spaces inside the name %p, both typed and saved', async (text) => {
+    const shown = visibleText((await h.command(text)).args.blocks);
+    expect(shown).toContain('有 3 张客户卡');
+    for (const company of ['华东贸易', '西南百货', '东北商行']) expect(shown).toContain(company);
+    expect(shown).not.toContain('武当山庄');
+  });
+
+  it.each(['kh-2026-1', 'KH 2026 1', 'kh2026-0001', 'Kh-2026-00001'])('finds KH-2026-0001 by %p', async (text) => {
+    expect(visibleText((await h.command(text)).args.blocks)).toContain('华东贸易');
+  });
+
+  it('does not read a year glued to its sequence as a card number', async () => {
+    expect(parseLookup('kh20261').kind).toBe('name');
+  });
+});
+
+describe('lookup keys', () => {
+  const separator = fc.constantFrom(' ', '.', '-', '/', '(', ')', '');
+  const mobile = fc.tuple(fc.constant('1'), fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 10, maxLength: 10 })).map(([first, rest]) => first + rest.join(''));
+
+  it('gives every way of writing one mobile the same phone key', () => {
+    fc.assert(
+      fc.property(mobile, fc.constantFrom('', '+86', '0086', '86', '+86 ', '0086-'), fc.array(separator, { minLength: 12, maxLength: 12 }), (digits, prefix, seps) => {
+        const written = prefix + [...digits].map((d, i) => seps[i] + d).join('') + seps[11];
+        expect(phoneKey(written)).toBe(digits);
+        const request = parseLookup(written);
+        if (request.kind === 'phone') expect(request.phoneKey).toBe(digits);
+      }),
+    );
+  });
+
+  it('makes a name key that is its own key', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.string({ unit: fc.constantFrom('A', 'e', ' ', '\u3000', '\u0301', '\u00a8', 'İ', 'ﬀ') })), (name) => {
+        const key = nameKey(name);
+        expect(nameKey(key)).toBe(key);
+        expect(key).not.toMatch(/\s/);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('parses any text without throwing', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 80 }), fc.string({ unit: 'binary', maxLength: 80 }), fc.string({ unit: fc.constantFrom('k', 'H', '-', ' ', '2', '0', '6', '1', '+', '.', '/') })), (text) => {
+        expect(() => parseLookup(text)).not.toThrow();
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('re-keying cards saved by earlier releases', () => {
+  it('re-keys old cards at boot so the new lookups find them, leaving their version alone', async () => {
+    const customers = h.db.collection('customers');
+    const template = await customers.findOne({ teamId: TEAM_A.teamId, number: 'KH-2026-0003' });
+    const { searchKeysVersion: _dropped, ...shape } = template!;
+    const noVersion = { ...shape, _id: new ObjectId(), number: 'KH-2026-0900', name: '李 四', nameKey: '李 四', phone: '+86 137 0000 5555', phoneKey: '8613700005555', version: 3 };
+    const versionOne = { ...shape, _id: new ObjectId(), number: 'KH-2026-0901', name: '钱 七', nameKey: '钱 七', searchKeysVersion: 1 };
+    await customers.insertMany([noVersion, versionOne]);
+    expect(visibleText((await h.command('李四')).args.blocks)).toContain('没有找到「李四」的客户卡');
+
+    await migrate(createModels(h.instances[0]!.app.connection));
+
+    expect(visibleText((await h.command('李四')).args.blocks)).toContain('KH-2026-0900');
+    expect(visibleText((await h.command('13700005555')).args.blocks)).toContain('KH-2026-0900');
+    expect(visibleText((await h.command('钱七')).args.blocks)).toContain('KH-2026-0901');
+    expect(await customers.findOne({ _id: noVersion._id })).toMatchObject({ nameKey: '李四', phoneKey: '13700005555', searchKeysVersion: SEARCH_KEYS_VERSION, version: 3 });
+    expect(await customers.countDocuments({ searchKeysVersion: { $ne: SEARCH_KEYS_VERSION } })).toBe(0);
   });
 });

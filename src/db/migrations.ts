@@ -1,4 +1,8 @@
+import type { Types } from 'mongoose';
+import { SEARCH_KEYS_VERSION, searchKeys } from '../domain/lookup.js';
 import type { Models } from '../models/index.js';
+
+const REKEY_BATCH = 500;
 
 /**
  * Brings documents written by earlier releases up to the current shape. Each
@@ -8,4 +12,25 @@ import type { Models } from '../models/index.js';
 export async function migrate(models: Models): Promise<void> {
   // Follow-ups became versioned records (every change goes through writeIfUnchanged).
   await models.followUps.updateMany({ version: { $exists: false } }, { $set: { version: 1 } });
+  await rekeyCards(models);
+}
+
+/** Recomputes the lookup keys of cards keyed by older rules, in `_id` order so every card is visited once. */
+async function rekeyCards(models: Models): Promise<void> {
+  const outdated = { searchKeysVersion: { $not: { $gte: SEARCH_KEYS_VERSION } } };
+  let after: Types.ObjectId | undefined;
+  for (;;) {
+    const batch = await models.customers
+      .find(after ? { ...outdated, _id: { $gt: after } } : outdated, { _id: 1, teamId: 1, version: 1, name: 1, phone: 1 })
+      .sort({ _id: 1 })
+      .limit(REKEY_BATCH)
+      .lean();
+    for (const { _id, teamId, version, name, phone } of batch) {
+      const { phoneKey, ...keys } = searchKeys({ name, phone });
+      // Only the version we read: an edit since then wrote current keys itself, so a miss needs no retry.
+      await models.customers.updateOne({ _id, teamId, version }, { $set: { ...keys, ...(phoneKey ? { phoneKey } : {}) } });
+    }
+    if (batch.length < REKEY_BATCH) return;
+    after = batch.at(-1)!._id;
+  }
 }

@@ -1,4 +1,5 @@
 import { domain } from '../config/domain.js';
+import { formatCardNumber } from './cardNumber.js';
 
 /** What a `/card` text asks for, decided before any database work. */
 export type LookupRequest =
@@ -8,21 +9,48 @@ export type LookupRequest =
   | { kind: 'phone'; phoneKey: string; text: string }
   | { kind: 'name'; nameKey: string; text: string };
 
-const HELP_WORDS = new Set(['', 'help', '帮助', '?', '？']);
-const CARD_NUMBER = /^([a-z]+)-(\d{4})-(\d+)$/i;
+/** Raise whenever nameKey or phoneKey change meaning: boot re-keys every card below it. */
+export const SEARCH_KEYS_VERSION = 2;
 
-/** Canonical form of a name for matching: full-width folded, case-insensitive, single spaces. */
-export function nameKey(name: string): string {
-  return name.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+const HELP_WORDS = new Set(['', 'help', '帮助', '?', '？']);
+/** `KH-2026-0001`, `kh 2026 1`, `kh2026-1`: the year must be set apart from the sequence to be told from it. */
+const CARD_NUMBER = new RegExp(`^${domain.card.numberPrefix}[-\\s]?(\\d{4})[-\\s](\\d{1,9})$`, 'i');
+/** A Chinese mobile (11 digits from 1) behind the country code, written `+86`, `0086` or a bare `86`. */
+const CHINA_MOBILE = /^(?:00)?86(1\d{10})$/;
+const PHONE_TEXT = /^\+?[\d\s\-()./]+$/;
+
+function foldName(text: string): string {
+  return text.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
 }
 
-/** Digits only, so `138 0013-8000` and `13800138000` match. */
+/**
+ * Canonical form of a name for matching: full-width folded, case-insensitive,
+ * without any spaces (`张 三` is `张三`). Folded until stable, because removing a
+ * space can let NFKC compose what the space kept apart.
+ */
+export function nameKey(name: string): string {
+  let key = foldName(name);
+  for (let next = foldName(key); next !== key; next = foldName(key)) key = next;
+  return key;
+}
+
+/** Digits only, without China's country code in front of a mobile, so `+86 138.0013/8000` and `13800138000` match. */
 export function phoneKey(phone: string): string {
-  return phone.normalize('NFKC').replace(/\D/g, '');
+  const digits = phone.normalize('NFKC').replace(/\D/g, '');
+  return CHINA_MOBILE.exec(digits)?.[1] ?? digits;
+}
+
+/** The fields a card is looked up by, stamped with the rules that made them. */
+export function searchKeys(card: { name: string; phone?: string }) {
+  return {
+    nameKey: nameKey(card.name),
+    phoneKey: card.phone ? phoneKey(card.phone) : undefined,
+    searchKeysVersion: SEARCH_KEYS_VERSION,
+  };
 }
 
 function isPhoneLike(text: string): boolean {
-  return /^\+?[\d\s\-()]+$/.test(text) && phoneKey(text).length >= domain.lookup.minPhoneDigits;
+  return PHONE_TEXT.test(text) && phoneKey(text).length >= domain.lookup.minPhoneDigits;
 }
 
 export function parseLookup(raw: string): LookupRequest {
@@ -32,7 +60,7 @@ export function parseLookup(raw: string): LookupRequest {
     return { kind: 'tooLong', max: domain.lookup.maxQueryLength };
   }
   const number = CARD_NUMBER.exec(text);
-  if (number) return { kind: 'number', number: text.toUpperCase(), text };
+  if (number) return { kind: 'number', number: formatCardNumber(Number(number[1]), Number(number[2])), text };
   if (isPhoneLike(text)) return { kind: 'phone', phoneKey: phoneKey(text), text };
   return { kind: 'name', nameKey: nameKey(text), text };
 }

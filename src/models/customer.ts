@@ -9,6 +9,8 @@ export interface CustomerRecord extends CardInput {
   year: number;
   nameKey: string;
   phoneKey?: string;
+  /** SEARCH_KEYS_VERSION the keys were made with; missing on cards from before it existed. */
+  searchKeysVersion?: number;
   /** Bumped on every edit; an edit must name the version it started from. */
   version: number;
   createdBy: string;
@@ -39,6 +41,7 @@ const customerSchema = new Schema<CustomerRecord>(
     name: { type: String, required: true },
     nameKey: { type: String, required: true },
     phoneKey: String,
+    searchKeysVersion: Number,
     version: { type: Number, required: true },
     createdBy: { type: String, required: true },
     updatedBy: { type: String, required: true },
@@ -51,6 +54,8 @@ const customerSchema = new Schema<CustomerRecord>(
 customerSchema.index({ teamId: 1, number: 1 }, { unique: true });
 customerSchema.index({ teamId: 1, nameKey: 1, number: 1 });
 customerSchema.index({ teamId: 1, phoneKey: 1 });
+// The boot-time re-keying asks for outdated keys across teams; indexed, a boot with nothing to do reads nothing.
+customerSchema.index({ searchKeysVersion: 1 });
 
 export type CustomerModel = Model<CustomerRecord>;
 

@@ -7,7 +7,7 @@ import type { GuardedWrites } from '../db/writeIfUnchanged.js';
 import { CARD_FIELDS } from '../domain/cardFields.js';
 import { formatCardNumber } from '../domain/cardNumber.js';
 import { diffFields, type FieldChange } from '../domain/diff.js';
-import { nameKey, phoneKey, prefixUpperBound, type LookupRequest } from '../domain/lookup.js';
+import { prefixUpperBound, searchKeys, type LookupRequest } from '../domain/lookup.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { FollowUpRecord } from '../models/followUp.js';
 import { OPEN_FOLLOW_UP_STATUSES } from '../models/followUp.js';
@@ -47,11 +47,6 @@ interface Deps {
   settings: TeamSettingsService;
   history: HistoryService;
   writes: GuardedWrites;
-}
-
-/** Fields derived from the input that lookups match on. */
-function searchKeys(input: CardInput) {
-  return { nameKey: nameKey(input.name), phoneKey: input.phone ? phoneKey(input.phone) : undefined };
 }
 
 function toObjectId(id: string): Types.ObjectId | null {
