@@ -75,7 +75,7 @@ describe('creating a card', () => {
       response_action: 'errors',
       errors: {
         name: '必填。',
-        phone: '电话号码只能包含数字、空格、+、- 和括号，至少 5 位。',
+        phone: '电话号码只能包含数字、空格、+、-、.、/ 和括号，至少 5 位。',
         creditLimitFen: '请输入金额（元），例如 50000 或 1234.50。',
         company: '太长了：最多 100 个字符。',
       },
@@ -86,7 +86,7 @@ describe('creating a card', () => {
   it('refuses a phone number without enough digits', async () => {
     const { view } = await h.openModal(TEAM_A, { action_id: ACTION.newCard, value: '{"name":"x"}' });
     const res = await h.submitView(TEAM_A, view, { phone: '(--) 12' });
-    expect(res.json().errors).toEqual({ phone: '电话号码只能包含数字、空格、+、- 和括号，至少 5 位。' });
+    expect(res.json().errors).toEqual({ phone: '电话号码只能包含数字、空格、+、-、.、/ 和括号，至少 5 位。' });
   });
 
   it('refuses an option that is not on the list', async () => {

@@ -168,6 +168,11 @@ describe('/card forgives how people type', () => {
     },
   );
 
+  it('saves a phone typed with dots as people write it, and finds it by any form', async () => {
+    await createCard(h, TEAM_A, { name: '钱十一', phone: '139.2222.3333' });
+    expect(visibleText((await h.command('+86 139 2222 3333')).args.blocks)).toContain('钱十一');
+  });
+
   it('finds a card saved with +86 by the bare mobile number', async () => {
     expect(visibleText((await h.command('13900001111')).args.blocks)).toContain('KH-2026-0004');
   });

@@ -17,7 +17,8 @@ const HELP_WORDS = new Set(['', 'help', '帮助', '?', '？']);
 const CARD_NUMBER = new RegExp(`^${domain.card.numberPrefix}[-\\s]?(\\d{4})[-\\s](\\d{1,9})$`, 'i');
 /** A Chinese mobile (11 digits from 1) behind the country code, written `+86`, `0086` or a bare `86`. */
 const CHINA_MOBILE = /^(?:00)?86(1\d{10})$/;
-const PHONE_TEXT = /^\+?[\d\s\-()./]+$/;
+/** What a phone number may look like as typed: digits and the separators people use. */
+export const PHONE_TEXT = /^\+?[\d\s\-()./]+$/;
 
 function foldName(text: string): string {
   return text.normalize('NFKC').toLowerCase().replace(/\s+/g, '');

@@ -139,7 +139,7 @@ export const en: Messages = {
     required: 'Required.',
     tooLong: (max) => `Too long: at most ${max} characters.`,
     invalidChoice: 'Pick one of the options.',
-    invalidPhone: 'Use digits, spaces, +, - and brackets only, at least 5 digits.',
+    invalidPhone: 'Use digits, spaces, +, -, ., / and brackets only, at least 5 digits.',
     invalidMoney: 'Enter an amount in yuan, e.g. 50000 or 1234.50.',
     invalidDate: 'Not a valid date.',
     dateInFuture: 'The date cannot be after today.',

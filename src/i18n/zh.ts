@@ -142,7 +142,7 @@ export const zh = {
     required: '必填。',
     tooLong: (max: number) => `太长了：最多 ${max} 个字符。`,
     invalidChoice: '请从列表中选择。',
-    invalidPhone: '电话号码只能包含数字、空格、+、- 和括号，至少 5 位。',
+    invalidPhone: '电话号码只能包含数字、空格、+、-、.、/ 和括号，至少 5 位。',
     invalidMoney: '请输入金额（元），例如 50000 或 1234.50。',
     invalidDate: '日期无效。',
     dateInFuture: '日期不能晚于今天。',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isCalendarDate } from '../time.js';
 import { domain } from '../config/domain.js';
-import { phoneKey } from '../domain/lookup.js';
+import { PHONE_TEXT, phoneKey } from '../domain/lookup.js';
 import { parseYuanToFen } from '../domain/money.js';
 
 /**
@@ -46,7 +46,7 @@ export const optionalPhone = (max: number) =>
       .string()
       .trim()
       .max(max, 'tooLong')
-      .regex(/^\+?[\d\s\-()]+$/, 'invalidPhone')
+      .regex(PHONE_TEXT, 'invalidPhone')
       .refine((v) => phoneKey(v).length >= domain.lookup.minPhoneDigits, 'invalidPhone')
       .optional(),
   );
