@@ -21,26 +21,20 @@ import { Harness, NUDGE_CHANNEL, TEAM_A } from './support/harness.js';
 /** The only control sequences the app itself writes: mentions of the user ids it was given. */
 const APP_MENTIONS = new Set(['<@U1OWNER>', '<@U2EDITOR>']);
 
-/** Every text Slack parses as mrkdwn in a message or view: mrkdwn objects, and a message's `text`. */
-function mrkdwnTexts(node: unknown, out: string[] = []): string[] {
-  if (Array.isArray(node)) node.forEach((n) => mrkdwnTexts(n, out));
+/** Every `text` of the given element type (`mrkdwn` or `plain_text`) anywhere in a message or view. */
+function textsOfType(type: string, node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((n) => textsOfType(type, n, out));
   else if (node && typeof node === 'object') {
     const obj = node as Record<string, unknown>;
-    if (obj.type === 'mrkdwn' && typeof obj.text === 'string') out.push(obj.text);
-    Object.values(obj).forEach((v) => mrkdwnTexts(v, out));
+    if (obj.type === type && typeof obj.text === 'string') out.push(obj.text);
+    Object.values(obj).forEach((v) => textsOfType(type, v, out));
   }
   return out;
 }
 
-function plainTexts(node: unknown, out: string[] = []): string[] {
-  if (Array.isArray(node)) node.forEach((n) => plainTexts(n, out));
-  else if (node && typeof node === 'object') {
-    const obj = node as Record<string, unknown>;
-    if (obj.type === 'plain_text' && typeof obj.text === 'string') out.push(obj.text);
-    Object.values(obj).forEach((v) => plainTexts(v, out));
-  }
-  return out;
-}
+/** Every text Slack parses as mrkdwn: mrkdwn objects (a message's `text` is added by the caller). */
+const mrkdwnTexts = (node: unknown) => textsOfType('mrkdwn', node);
+const plainTexts = (node: unknown) => textsOfType('plain_text', node);
 
 /** What is left of `<…>` sequences once the app's own mentions are taken out: must be nothing. */
 function strayControls(text: string): string[] {
