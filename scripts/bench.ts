@@ -19,7 +19,7 @@ import { parseEnv } from '../src/config/env.js';
 import { CARD_FIELDS } from '../src/domain/cardFields.js';
 import { nameKey, parseLookup, phoneKey, prefixUpperBound } from '../src/domain/lookup.js';
 import type { CustomerRecord } from '../src/models/customer.js';
-import { OPEN_FOLLOW_UP_STATUSES } from '../src/models/followUp.js';
+import { OPEN_NUDGE_STATUSES } from '../src/models/nudge.js';
 import type { SearchRequest } from '../src/services/customers.js';
 import { historyDoc } from '../src/services/history.js';
 import { instantAt } from '../src/time.js';
@@ -80,11 +80,11 @@ async function seed(db: mongoose.mongo.Db): Promise<void> {
   const followUps = customers.map((c, i) => {
     const dueDate = i < DUE_NUDGES ? '2026-11-25' : '2026-12-20';
     return {
-      teamId: TEAM, customerId: c._id, ownerId: 'UOWNER', dueDate, plan: '回访', status: 'pending', attempts: 0, claims: 0,
+      teamId: TEAM, kind: 'followUp', customerId: c._id, ownerId: 'UOWNER', dueDate, plan: '回访', status: 'pending', version: 1, attempts: 0, claims: 0,
       nextAttemptAt: instantAt(dueDate, 9, 'Asia/Shanghai'), createdBy: 'UOWNER', createdAt: now, updatedAt: now,
     };
   });
-  if (followUps.length > 0) await db.collection('followups').insertMany(followUps, { ordered: false });
+  if (followUps.length > 0) await db.collection('nudges').insertMany(followUps, { ordered: false });
   await db.collection('teams').insertOne({ _id: TEAM as never, createdAt: now });
   console.log(`seeded ${CARDS} cards and ${followUps.length} follow-ups in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
@@ -214,7 +214,7 @@ function rawCardReads(db: mongoose.mongo.Db, customerId: unknown) {
   return Promise.all([
     db.collection('visits').find(filter).sort({ date: -1, createdAt: -1 }).limit(domain.card.lastVisitsShown).toArray(),
     db.collection('promises').find({ ...filter, status: 'open' }).sort({ dueDate: 1 }).limit(domain.card.openPromisesShown).toArray(),
-    db.collection('followups').findOne({ ...filter, status: { $in: [...OPEN_FOLLOW_UP_STATUSES] } }, { sort: { dueDate: 1 } }),
+    db.collection('nudges').findOne({ ...filter, kind: 'followUp', status: { $in: [...OPEN_NUDGE_STATUSES] } }, { sort: { dueDate: 1 } }),
   ]);
 }
 
@@ -323,7 +323,7 @@ async function main(): Promise<void> {
   const db = app.connection.db as unknown as mongoose.mongo.Db;
   const services = buildServices(app.connection, env, clock.now);
   await measureQueryLayers(db, services, texts);
-  await measureScans(app.scanFollowUps, slack);
+  await measureScans(app.scanNudges, slack);
   await measureEdits(db, services);
   await app.stop();
   await slack.close();

@@ -2,14 +2,16 @@ import type { Logger } from '@slack/bolt';
 import mongoose, { type Connection } from 'mongoose';
 import { systemClock, type Clock } from './clock.js';
 import type { Env } from './config/env.js';
-import { createFollowUpScan, type ScanReport } from './jobs/followUpScan.js';
+import { createNudgeScan, type ScanReport } from './jobs/nudgeScan.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { migrate } from './db/migrations.js';
 import { createGuardedWrites } from './db/writeIfUnchanged.js';
 import { createLogger } from './logger.js';
 import { createModels, ensureIndexes } from './models/index.js';
+import { nudgeKinds } from './nudgeKinds/index.js';
 import { createCustomerService } from './services/customers.js';
 import { createFollowUpService } from './services/followUps.js';
+import { createNudgeService } from './services/nudges.js';
 import { createHistoryService } from './services/history.js';
 import { createTeamSettings } from './services/teamSettings.js';
 import { createVisitService } from './services/visits.js';
@@ -31,8 +33,8 @@ export interface Application {
   start(listen?: { port: number; host?: string }): Promise<{ port?: number }>;
   /** Stops taking work, lets in-flight requests and jobs finish, then closes MongoDB. */
   stop(): Promise<void>;
-  /** One follow-up scan, as the scheduled job runs it. */
-  scanFollowUps(): Promise<ScanReport>;
+  /** One nudge scan, as the scheduled job runs it. */
+  scanNudges(): Promise<ScanReport>;
   connection: Connection;
 }
 
@@ -74,10 +76,11 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   );
   const history = createHistoryService(models);
   const writes = createGuardedWrites(models, now);
-  const customers = createCustomerService({ models, now, settings, history, writes });
-  const followUps = createFollowUpService({ models, now, settings, writes });
+  const nudges = createNudgeService({ models, now, settings, writes });
+  const followUps = createFollowUpService({ nudges });
+  const customers = createCustomerService({ models, now, settings, history, writes, followUps });
   const visits = createVisitService({ models, now, customers, followUps, history, writes });
-  return { models, settings, history, writes, customers, followUps, visits };
+  return { models, settings, history, writes, customers, nudges, followUps, visits };
 }
 
 /**
@@ -91,13 +94,13 @@ export async function createApplication({ env, mongoUri, dbName, clock = systemC
   await ensureIndexes(services.models);
   await migrate(services.models);
   const poster = createMessagePoster(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, logger);
-  const scanFollowUps = createFollowUpScan({ ...services, poster, logger });
-  const scheduler = await startScheduler({ db: connection.db!, scanSeconds: env.FOLLOWUP_SCAN_SECONDS, scanFollowUps, logger });
+  const scanNudges = createNudgeScan({ ...services, kinds: nudgeKinds, poster, logger });
+  const scheduler = await startScheduler({ db: connection.db!, scanSeconds: env.FOLLOWUP_SCAN_SECONDS, scanNudges, logger });
   const app = createSlackApp({ env, bot, logger, isHealthy: pinger(connection), deps: { ...services, now: () => clock.now(), logger, defaultLocale: env.DEFAULT_LOCALE } });
 
   return {
     connection,
-    scanFollowUps,
+    scanNudges,
     async start(listen = { port: env.PORT }) {
       if (env.SLACK_APP_TOKEN) {
         await app.start();

@@ -100,7 +100,7 @@ describe('finished changes are forgotten after a week', () => {
     expect(await h.db.collection('writeintents').countDocuments({ targetId: stored._id })).toBe(1);
 
     h.clock.advanceMs(8 * 24 * 60 * 60_000);
-    await h.instances[0]!.app.scanFollowUps();
+    await h.instances[0]!.app.scanNudges();
     expect(await h.db.collection('writeintents').countDocuments({ targetId: stored._id })).toBe(0);
 
     const res = await h.submitView(seller(2), late.view, { preferences: '一周后才保存的' });

@@ -43,7 +43,7 @@ describe('the database going away under a running app', () => {
     expect(save.json()).toEqual({ response_action: 'errors', errors: { name: expect.stringContaining(UNAVAILABLE) } });
 
     h.clock.set('2026-11-25T09:00:00+08:00');
-    await expect(h.instances[0]!.app.scanFollowUps()).rejects.toThrow();
+    await expect(h.instances[0]!.app.scanNudges()).rejects.toThrow();
     expect(nudgesFor('断线客户')).toHaveLength(0);
 
     await database.start();
@@ -52,9 +52,9 @@ describe('the database going away under a running app', () => {
     expect((await h.submitView(TEAM_A, view)).body).toBe('');
     expect(await h.db.collection('customers').countDocuments({ name: '断线中新建' })).toBe(1);
 
-    const report = await h.instances[0]!.app.scanFollowUps();
+    const report = await h.instances[0]!.app.scanNudges();
     expect(report.sent).toBe(1);
-    await h.instances[0]!.app.scanFollowUps();
+    await h.instances[0]!.app.scanNudges();
     expect(nudgesFor('断线客户')).toHaveLength(1);
   }, 60_000);
 });

@@ -74,7 +74,7 @@ describe('the same delivery processed twice has one effect', () => {
 
     const customerId = (await customers().findOne({ name: '重放客户' }))!._id;
     expect(await h.db.collection('visits').countDocuments({ customerId })).toBe(1);
-    expect(await h.db.collection('followups').countDocuments({ customerId, status: 'pending' })).toBe(1);
+    expect(await h.db.collection('nudges').countDocuments({ customerId, status: 'pending' })).toBe(1);
     expect(await history().countDocuments({ customerId, action: 'visit' })).toBe(1);
     expect(await h.db.collection('promises').countDocuments({ customerId })).toBe(1);
   });
@@ -82,7 +82,7 @@ describe('the same delivery processed twice has one effect', () => {
   it('a snooze button pressed twice at once moves the follow-up by one day, once', async () => {
     await cardWithFollowUp(h, '双击客户', '2026-11-25', '双击测试');
     h.clock.set('2026-11-25T09:00:00+08:00');
-    await h.instances[0]!.app.scanFollowUps();
+    await h.instances[0]!.app.scanNudges();
     const nudge = h.fake.accepted('chat.postMessage').find((c) => visibleText(c.args.blocks).includes('双击客户'))!;
     const where = { channel: NUDGE_CHANNEL, messageTs: '1700000000.000009' };
     const button = findButton(nudge.args.blocks, ACTION.snoozeDay);
@@ -90,7 +90,7 @@ describe('the same delivery processed twice has one effect', () => {
     const clicks = await Promise.all([h.clickButton(TEAM_A, button, where), h.clickButton(TEAM_A_COLLEAGUE, button, where)]);
     const answers = await Promise.all(clicks.map((c) => h.fake.waitForResponse(c.responseUrl)));
 
-    const followUp = await h.db.collection('followups').findOne({ plan: '双击测试' });
+    const followUp = await h.db.collection('nudges').findOne({ plan: '双击测试' });
     expect(followUp).toMatchObject({ status: 'pending', dueDate: '2026-11-26' });
     const snoozes = await history().find({ customerId: followUp!.customerId, action: 'followUpSnoozed' }).toArray();
     expect(snoozes).toHaveLength(1);

@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import { CARD_FIELDS } from '../src/domain/cardFields.js';
 import { messagesFor } from '../src/i18n/index.js';
 import type { CustomerRecord } from '../src/models/customer.js';
-import type { FollowUpRecord } from '../src/models/followUp.js';
+import type { NudgeRecord } from '../src/models/nudge.js';
 import type { HistoryRecord } from '../src/models/history.js';
 import type { PromiseRecord } from '../src/models/promise.js';
 import type { VisitRecord } from '../src/models/visit.js';
@@ -64,7 +64,7 @@ function cardDataWith(text: string) {
   const customer = customerWith(text);
   const visit = { _id: id(), teamId: 'T1', customerId: customer._id, date: '2026-11-20', kind: 'visit', notes: text, needs: text, purchaseKinds: text, nextFollowUpPlan: text, createdBy: 'U2EDITOR', createdAt: new Date() } as unknown as VisitRecord;
   const promise = { _id: id(), teamId: 'T1', customerId: customer._id, text, dueDate: '2026-11-30', status: 'open' } as unknown as PromiseRecord;
-  const followUp = { _id: id(), teamId: 'T1', customerId: customer._id, ownerId: 'U1OWNER', dueDate: '2026-11-25', plan: text, status: 'pending', lastError: text, version: 2 } as unknown as FollowUpRecord;
+  const followUp = { _id: id(), teamId: 'T1', customerId: customer._id, ownerId: 'U1OWNER', dueDate: '2026-11-25', plan: text, status: 'pending', lastError: text, version: 2 } as unknown as NudgeRecord;
   const entry = { _id: id(), teamId: 'T1', customerId: customer._id, action: 'updated', userId: 'U2EDITOR', at: new Date(), changes: [{ field: 'preferences', from: text, to: `${text}!` }, { field: 'name', to: text }] } as unknown as HistoryRecord;
   return { customer, visit, promise, followUp, entry };
 }
@@ -78,7 +78,7 @@ describe.each(['zh', 'en'] as const)('no user text becomes a mention, a link or 
         const { customer, visit, promise, followUp, entry } = cardDataWith(text);
         const outputs: unknown[] = [
           renderCard(t, { customer, lastVisits: [visit], openPromises: [promise], nextFollowUp: followUp }),
-          renderCard(t, { customer, lastVisits: [], openPromises: [], nextFollowUp: { ...followUp, status: 'failed' } as FollowUpRecord }),
+          renderCard(t, { customer, lastVisits: [], openPromises: [], nextFollowUp: { ...followUp, status: 'failed' } as NudgeRecord }),
           renderMatches(t, text, [customer, customerWith(text)], true),
           renderNotFound(t, text, { name: text }),
           renderNotice(text),
@@ -124,7 +124,7 @@ describe('through the front door', () => {
   it('a customer named "<!channel> 客户" never pings the channel from a nudge', async () => {
     await cardWithFollowUp(h, '<!channel> 客户', '2026-11-25', '带<!here>样品');
     h.clock.set('2026-11-25T09:00:00+08:00');
-    await h.instances[0]!.app.scanFollowUps();
+    await h.instances[0]!.app.scanNudges();
     const [nudge] = h.fake.accepted('chat.postMessage');
     expect(nudge!.args.channel).toBe(NUDGE_CHANNEL);
     const everything = [nudge!.args.text as string, ...mrkdwnTexts(nudge!.args.blocks)];

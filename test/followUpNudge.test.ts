@@ -1,4 +1,8 @@
+import { ObjectId } from 'mongodb';
+import { migrate } from '../src/db/migrations.js';
+import { createModels } from '../src/models/index.js';
 import { ACTION } from '../src/slack/ids.js';
+import { createCard } from './support/flows.js';
 import * as visitHelpers from './support/visits.js';
 import { findButton, Harness, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
 
@@ -16,12 +20,12 @@ afterEach(() => {
   expect(h.fake.invalidPayloads).toEqual([]);
 });
 
-const followUps = () => h.db.collection('followups');
+const followUps = () => h.db.collection('nudges');
 const posts = () => h.fake.calls.filter((c) => c.method === 'chat.postMessage');
 
 /** Both instances scan at the same moment, as their schedulers might. */
 async function scanOnBothInstances() {
-  return Promise.all(h.instances.map((i) => i.app.scanFollowUps()));
+  return Promise.all(h.instances.map((i) => i.app.scanNudges()));
 }
 
 const cardWithFollowUp = (name: string, dueDate: string, plan: string) => visitHelpers.cardWithFollowUp(h, name, dueDate, plan);
@@ -133,5 +137,30 @@ describe('follow-up nudges', () => {
     expect(h.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.error === 'channel_not_found')).toHaveLength(5);
     expect(visibleText((await h.command('吴十')).args.blocks)).toContain('提醒多次发送失败（channel_not_found）');
     h.fake.restoreChannel(NUDGE_CHANNEL);
+  });
+});
+
+describe('follow-ups saved by an earlier release, in their own outbox', () => {
+  it('move into the nudge pipeline at boot and are posted from there, once', async () => {
+    const created = await createCard(h, TEAM_A, { name: '旧版客户' });
+    const customerId = new ObjectId(created.id);
+    const old = {
+      _id: new ObjectId(), teamId: 'T1', customerId, visitId: new ObjectId(), ownerId: 'U1SELLER', dueDate: '2026-12-02', plan: '旧版计划',
+      status: 'pending', nextAttemptAt: new Date('2026-12-02T01:00:00Z'), attempts: 0, claims: 0, createdBy: 'U1SELLER', createdAt: new Date(), updatedAt: new Date(),
+    };
+    await h.db.collection('followups').insertOne(old);
+
+    await Promise.all(h.instances.map((i) => migrate(createModels(i.app.connection))));
+
+    expect(await h.db.listCollections({ name: 'followups' }).toArray()).toEqual([]);
+    const moved = await followUps().findOne({ _id: old._id });
+    expect(moved).toMatchObject({ kind: 'followUp', sourceId: old.visitId, version: 1, plan: '旧版计划', status: 'pending' });
+    expect(moved).not.toHaveProperty('visitId');
+    expect(visibleText((await h.command('旧版客户')).args.blocks)).toContain('2026-12-02');
+
+    h.clock.set('2026-12-02T09:00:00+08:00');
+    await scanOnBothInstances();
+    await scanOnBothInstances();
+    expect(h.fake.accepted('chat.postMessage').filter((c) => visibleText(c.args.blocks).includes('旧版计划'))).toHaveLength(1);
   });
 });

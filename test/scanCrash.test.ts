@@ -41,15 +41,15 @@ describe('an instance killed (SIGKILL) in the middle of a nudge scan', () => {
 
     // The survivor posts what the dead instance never reached, but leaves the nudge it died posting alone...
     h.clock.set(DUE_AT);
-    await h.instances[0]!.app.scanFollowUps();
+    await h.instances[0]!.app.scanNudges();
     expect(acceptedFor(heldName)).toHaveLength(0);
     // ...until that claim has expired: then it is posted, once.
-    h.clock.advanceMs(domain.followUp.claimTimeoutMs + 1000);
-    await h.instances[0]!.app.scanFollowUps();
-    expect(await h.instances[0]!.app.scanFollowUps()).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    h.clock.advanceMs(domain.nudges.claimTimeoutMs + 1000);
+    await h.instances[0]!.app.scanNudges();
+    expect(await h.instances[0]!.app.scanNudges()).toEqual({ sent: 0, retrying: 0, failed: 0 });
 
     for (const name of NAMES) expect(acceptedFor(name)).toHaveLength(1);
-    expect(await h.db.collection('followups').countDocuments({ status: 'sent' })).toBe(3);
+    expect(await h.db.collection('nudges').countDocuments({ status: 'sent' })).toBe(3);
     expect(await h.db.collection('writeintents').countDocuments({ state: 'pending' })).toBe(0);
   }, 60_000);
 });

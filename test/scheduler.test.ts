@@ -1,4 +1,4 @@
-import { FOLLOW_UP_SCAN_JOB } from '../src/jobs/followUpScan.js';
+import { NUDGE_SCAN_JOB } from '../src/jobs/nudgeScan.js';
 import { eventually } from './support/eventually.js';
 import { Harness, NUDGE_CHANNEL, visibleText } from './support/harness.js';
 import { cardWithFollowUp } from './support/visits.js';
@@ -15,7 +15,7 @@ afterAll(async () => {
 });
 
 it('runs the follow-up scan as one repeating Agenda job shared by the instances', async () => {
-  const jobs = await h.db.collection('agendaJobs').find({ name: FOLLOW_UP_SCAN_JOB }).toArray();
+  const jobs = await h.db.collection('agendaJobs').find({ name: NUDGE_SCAN_JOB }).toArray();
   expect(jobs).toHaveLength(1);
   expect(jobs[0]).toMatchObject({ repeatInterval: '1 seconds', type: 'single' });
 
@@ -24,7 +24,7 @@ it('runs the follow-up scan as one repeating Agenda job shared by the instances'
   const posted = await h.fake.waitFor('chat.postMessage', (c) => visibleText(c.args.blocks).includes('郑十一'));
   expect(posted.args.channel).toBe(NUDGE_CHANNEL);
   await eventually(async () =>
-    expect(await h.db.collection('followups').findOne({ plan: '年终拜访' })).toMatchObject({ status: 'sent' }),
+    expect(await h.db.collection('nudges').findOne({ plan: '年终拜访' })).toMatchObject({ status: 'sent' }),
   );
   expect(h.fake.accepted('chat.postMessage')).toHaveLength(1);
 });
@@ -39,7 +39,7 @@ it('releases the scan job when instances shut down, so others can run it at once
   const client = await MongoClient.connect(process.env.MONGODB_URI!);
   try {
     const db = client.db(spare.dbName);
-    const [job] = await db.collection('agendaJobs').find({ name: FOLLOW_UP_SCAN_JOB }).toArray();
+    const [job] = await db.collection('agendaJobs').find({ name: NUDGE_SCAN_JOB }).toArray();
     expect(job?.lockedAt ?? null).toBeNull();
     await db.dropDatabase();
   } finally {

@@ -22,7 +22,8 @@ export const domain = {
     changesShown: 15,
     visitsShown: 10,
   },
-  followUp: {
+  /** The one nudge pipeline, for every kind of reminder. */
+  nudges: {
     snoozeDays: { day: 1, week: 7 },
     /** A claimed nudge not confirmed within this time is taken again by another instance. */
     claimTimeoutMs: 5 * 60_000,

@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import { SEARCH_KEYS_VERSION, searchKeys } from '../domain/lookup.js';
 import type { Models } from '../models/index.js';
+import { insertOnce } from './writeIfUnchanged.js';
 
 const REKEY_BATCH = 500;
 
@@ -10,9 +11,32 @@ const REKEY_BATCH = 500;
  * boot, from several instances at once, is harmless.
  */
 export async function migrate(models: Models): Promise<void> {
-  // Follow-ups became versioned records (every change goes through writeIfUnchanged).
-  await models.followUps.updateMany({ version: { $exists: false } }, { $set: { version: 1 } });
+  await moveFollowUpsIntoNudges(models);
   await rekeyCards(models);
+}
+
+const RETIRED_FOLLOW_UPS = 'followups';
+
+/**
+ * Follow-ups had an outbox of their own; they are now the `followUp` kind of
+ * the one nudge pipeline. Copied by `_id` (a copy already made is skipped),
+ * then the old collection is dropped. Its documents predating versioned
+ * writes get version 1.
+ */
+async function moveFollowUpsIntoNudges(models: Models): Promise<void> {
+  const db = models.nudges.db.db!;
+  const retiredExists = () => db.listCollections({ name: RETIRED_FOLLOW_UPS }).hasNext();
+  if (!(await retiredExists())) return;
+  try {
+    for await (const { visitId, ...old } of db.collection(RETIRED_FOLLOW_UPS).find()) {
+      await insertOnce(models.nudges, { version: 1, ...old, kind: 'followUp', ...(visitId ? { sourceId: visitId } : {}) });
+    }
+  } catch (error) {
+    // Another instance booting at the same time finished the move and dropped the collection under this cursor.
+    if (await retiredExists()) throw error;
+    return;
+  }
+  await db.dropCollection(RETIRED_FOLLOW_UPS).catch(() => undefined);
 }
 
 /** Recomputes the lookup keys of cards keyed by older rules, in `_id` order so every card is visited once. */

@@ -22,6 +22,15 @@ export interface GuardedChange {
 /** written: this call changed it; replayed: the same request already did; conflict: someone else did. */
 export type WriteOutcome = 'written' | 'replayed' | 'conflict' | 'notFound';
 
+/** Inserts a document whose `_id` names what it is; one already there (a replay, a retry) is left as it is. */
+export async function insertOnce(model: Model<any>, doc: Record<string, unknown>): Promise<void> {
+  try {
+    await model.create(doc);
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+  }
+}
+
 const intentId = (collection: string, id: Types.ObjectId, version: number) => `${collection}:${id.toString()}:${version}`;
 
 /**
@@ -41,14 +50,6 @@ export function createGuardedWrites(models: Models, now: () => Date) {
     const model = byCollection.get(collection);
     if (!model) throw new Error(`no model for collection ${collection}`);
     return model;
-  }
-
-  async function insertOnce(model: Model<any>, doc: Record<string, unknown>): Promise<void> {
-    try {
-      await model.create(doc);
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-    }
   }
 
   async function settle(intent: WriteIntentRecord, state: WriteIntentState): Promise<void> {

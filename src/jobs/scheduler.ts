@@ -4,12 +4,12 @@ import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Logger } from '@slack/bolt';
 import { Agenda } from 'agenda';
 import type { Db } from 'mongodb';
-import { FOLLOW_UP_SCAN_JOB } from './followUpScan.js';
+import { NUDGE_SCAN_JOB } from './nudgeScan.js';
 
 export interface SchedulerOptions {
   db: Db;
   scanSeconds: number;
-  scanFollowUps: () => Promise<unknown>;
+  scanNudges: () => Promise<unknown>;
   logger: Logger;
 }
 
@@ -22,6 +22,7 @@ const MAX_POLL_SECONDS = 30;
 const JOBS_COLLECTION = 'agendaJobs';
 /** A scan takes seconds; if its instance dies mid-scan, another may take the job after this long. */
 const SCAN_LOCK_LIFETIME_MS = 2 * 60_000;
+const RETIRED_SCAN_JOB = 'followups.scan';
 
 /**
  * Counts job runs from start to Agenda's 'complete', which fires after Agenda
@@ -44,21 +45,23 @@ function trackRuns(agenda: Agenda) {
  * Agenda's lock lets one instance run it at a time, and the claims inside it
  * keep a nudge single even if two scans overlap.
  */
-export async function startScheduler({ db, scanSeconds, scanFollowUps, logger }: SchedulerOptions): Promise<Scheduler> {
+export async function startScheduler({ db, scanSeconds, scanNudges, logger }: SchedulerOptions): Promise<Scheduler> {
   // Agenda arms a timer for each job due within one poll; a short poll keeps those timers short-lived.
   const pollMs = Math.min(scanSeconds, MAX_POLL_SECONDS) * 1000;
   const name = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const agenda = new Agenda({ name, backend: new MongoBackend({ mongo: db, collection: JOBS_COLLECTION }), processEvery: pollMs });
   const runs = trackRuns(agenda);
   agenda.on('error', (error) => logger.error(`scheduler: ${error.message}`));
-  agenda.on(`fail:${FOLLOW_UP_SCAN_JOB}`, (error) => logger.error(`follow-up scan failed: ${error}`));
-  agenda.define(FOLLOW_UP_SCAN_JOB, async () => void (await scanFollowUps()), {
+  agenda.on(`fail:${NUDGE_SCAN_JOB}`, (error) => logger.error(`nudge scan failed: ${error}`));
+  agenda.define(NUDGE_SCAN_JOB, async () => void (await scanNudges()), {
     concurrency: 1,
     lockLimit: 1,
     lockLifetime: SCAN_LOCK_LIFETIME_MS,
   });
   await agenda.start();
-  await agenda.every(`${scanSeconds} seconds`, FOLLOW_UP_SCAN_JOB);
+  // The follow-up scan of earlier releases is now the nudge scan.
+  await agenda.cancel({ name: RETIRED_SCAN_JOB });
+  await agenda.every(`${scanSeconds} seconds`, NUDGE_SCAN_JOB);
   return {
     async stop() {
       // Agenda's drain() would keep queued jobs locked for their whole lock lifetime; stop() frees them.

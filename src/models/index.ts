@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { counterModel } from './counter.js';
 import { customerModel } from './customer.js';
-import { followUpModel } from './followUp.js';
+import { nudgeModel } from './nudge.js';
 import { historyModel } from './history.js';
 import { promiseModel } from './promise.js';
 import { teamModel } from './team.js';
@@ -14,7 +14,7 @@ export function createModels(connection: Connection) {
     customers: customerModel(connection),
     visits: visitModel(connection),
     promises: promiseModel(connection),
-    followUps: followUpModel(connection),
+    nudges: nudgeModel(connection),
     history: historyModel(connection),
     counters: counterModel(connection),
     teams: teamModel(connection),

@@ -9,13 +9,13 @@ import { formatCardNumber } from '../domain/cardNumber.js';
 import { diffFields, type FieldChange } from '../domain/diff.js';
 import { prefixUpperBound, searchKeys, type LookupRequest } from '../domain/lookup.js';
 import type { CustomerRecord } from '../models/customer.js';
-import type { FollowUpRecord } from '../models/followUp.js';
-import { OPEN_FOLLOW_UP_STATUSES } from '../models/followUp.js';
+import type { NudgeRecord } from '../models/nudge.js';
 import type { Models } from '../models/index.js';
 import type { PromiseRecord } from '../models/promise.js';
 import type { VisitRecord } from '../models/visit.js';
 import { yearIn } from '../time.js';
 import type { CardInput } from '../validation/cardInput.js';
+import type { FollowUpService } from './followUps.js';
 import { historyDoc, type HistoryService } from './history.js';
 import type { TeamSettingsService } from './teamSettings.js';
 
@@ -31,7 +31,7 @@ export interface CardData {
   customer: CustomerRecord;
   lastVisits: VisitRecord[];
   openPromises: PromiseRecord[];
-  nextFollowUp: FollowUpRecord | null;
+  nextFollowUp: NudgeRecord | null;
 }
 
 export type SaveResult =
@@ -47,13 +47,14 @@ interface Deps {
   settings: TeamSettingsService;
   history: HistoryService;
   writes: GuardedWrites;
+  followUps: FollowUpService;
 }
 
 function toObjectId(id: string): Types.ObjectId | null {
   return isValidObjectId(id) ? new Types.ObjectId(id) : null;
 }
 
-export function createCustomerService({ models, now, settings, history, writes }: Deps) {
+export function createCustomerService({ models, now, settings, history, writes, followUps }: Deps) {
   const limit = domain.lookup.maxListed + 1;
 
   async function findCustomers(teamId: string, request: SearchRequest): Promise<SearchResult> {
@@ -86,10 +87,7 @@ export function createCustomerService({ models, now, settings, history, writes }
         .sort({ dueDate: 1 })
         .limit(domain.card.openPromisesShown)
         .lean(),
-      models.followUps
-        .findOne({ teamId, customerId, status: { $in: OPEN_FOLLOW_UP_STATUSES } })
-        .sort({ dueDate: 1 })
-        .lean(),
+      followUps.nextFollowUp(teamId, customerId),
     ]);
     return { customer, lastVisits, openPromises, nextFollowUp };
   }

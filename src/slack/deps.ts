@@ -1,8 +1,8 @@
 import type { Logger } from '@slack/bolt';
 import { messagesFor, type Locale, type Messages } from '../i18n/index.js';
 import type { CustomerService } from '../services/customers.js';
-import type { FollowUpService } from '../services/followUps.js';
 import type { HistoryService } from '../services/history.js';
+import type { NudgeService } from '../services/nudges.js';
 import type { TeamSettings, TeamSettingsService } from '../services/teamSettings.js';
 import type { VisitService } from '../services/visits.js';
 
@@ -10,7 +10,7 @@ import type { VisitService } from '../services/visits.js';
 export interface ListenerDeps {
   customers: CustomerService;
   visits: VisitService;
-  followUps: FollowUpService;
+  nudges: NudgeService;
   history: HistoryService;
   settings: TeamSettingsService;
   now: () => Date;

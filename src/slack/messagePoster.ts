@@ -1,5 +1,5 @@
 import { webApi } from '@slack/bolt';
-import type { DeliveryOutcome } from '../services/followUps.js';
+import type { DeliveryOutcome } from '../services/nudges.js';
 import type { SlackMessage } from '../views/message.js';
 
 export interface MessagePoster {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { NudgeRef } from '../services/followUps.js';
+import type { NudgeRef } from '../services/nudges.js';
 import type { CardModalMetadata } from '../views/cardModal.js';
 import type { VisitModalMetadata } from '../views/visitModal.js';
 

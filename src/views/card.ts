@@ -4,7 +4,7 @@ import { completeness } from '../domain/completeness.js';
 import { formatFen } from '../domain/money.js';
 import type { Messages } from '../i18n/index.js';
 import type { CustomerRecord } from '../models/customer.js';
-import type { FollowUpRecord } from '../models/followUp.js';
+import type { NudgeRecord } from '../models/nudge.js';
 import type { VisitRecord } from '../models/visit.js';
 import type { CardData } from '../services/customers.js';
 import { ACTION } from '../slack/ids.js';
@@ -55,7 +55,7 @@ function visitLine(t: Messages, v: VisitRecord): Mrkdwn {
   return joinMrkdwn([md`• ${head}`, ...body.map((b) => md`   ${b}`)], '\n');
 }
 
-function followUpText(t: Messages, f: FollowUpRecord | null): Mrkdwn {
+function followUpText(t: Messages, f: NudgeRecord | null): Mrkdwn {
   if (!f) return escapeMrkdwn(t.card.noFollowUp);
   const plan = f.plan ? md` · ${escapeMrkdwn(f.plan)}` : md``;
   const warning =

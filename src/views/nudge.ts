@@ -1,13 +1,13 @@
 import type { types } from '@slack/bolt';
 import type { Messages } from '../i18n/index.js';
 import type { CustomerRecord } from '../models/customer.js';
-import type { FollowUpRecord } from '../models/followUp.js';
+import type { NudgeRecord } from '../models/nudge.js';
 import { ACTION } from '../slack/ids.js';
 import { LIMITS } from './limits.js';
 import { message, type SlackMessage } from './message.js';
 import { escapeMrkdwn, md, mention, mrkdwn, plain, section, type Mrkdwn } from './text.js';
 
-type NudgeFollowUp = Pick<FollowUpRecord, '_id' | 'ownerId' | 'plan' | 'version'>;
+type NudgeFollowUp = Pick<NudgeRecord, '_id' | 'ownerId' | 'plan' | 'version'>;
 type NudgeCustomer = Pick<CustomerRecord, 'name' | 'number'>;
 
 function nudgeBody(t: Messages, customer: NudgeCustomer, followUp: NudgeFollowUp): types.KnownBlock {

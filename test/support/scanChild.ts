@@ -17,6 +17,6 @@ const env = parseEnv({
   LOG_LEVEL: 'error',
 });
 const app = await createApplication({ env, mongoUri: process.env.MONGODB_URI!, dbName: process.env.DB_NAME, clock: new FakeClock(process.env.NOW!) });
-const report = await app.scanFollowUps();
+const report = await app.scanNudges();
 console.log(JSON.stringify(report));
 await app.stop();

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import type { SnoozeLength } from '../../../services/followUps.js';
+import type { SnoozeLength } from '../../../services/nudges.js';
 import { todayIn } from '../../../time.js';
 import { renderNotice } from '../../../views/lookup.js';
 import { renderClosedNudge } from '../../../views/nudge.js';
@@ -19,7 +19,7 @@ export function register(app: App, deps: ListenerDeps): void {
     ACTION.nudgeLogVisit,
     afterAck(deps, async ({ body, action, client, respond }, { teamId, t, settings }) => {
       const ref = parseNudgeRef(action.value);
-      const followUp = ref && (await deps.followUps.getFollowUp(teamId, ref.id));
+      const followUp = ref && (await deps.nudges.get(teamId, ref.id));
       const customer = followUp && (await deps.customers.findCustomer(teamId, followUp.customerId.toString()));
       if (!followUp || !customer) return void (await respond({ replace_original: false, ...renderNotice(t.card.gone) }));
       const { channel_id: channel, message_ts: ts } = body.container as { channel_id?: string; message_ts?: string };
@@ -33,15 +33,15 @@ export function register(app: App, deps: ListenerDeps): void {
   const snooze = (length: SnoozeLength) =>
     afterAck(deps, async ({ body, action, respond }: ButtonArgs, { teamId, t }: TeamScope) => {
       const ref = parseNudgeRef(action.value);
-      const result = ref ? await deps.followUps.snoozeFollowUp(teamId, ref, body.user.id, length) : ({ status: 'notFound' } as const);
+      const result = ref ? await deps.nudges.snooze(teamId, ref, body.user.id, length) : ({ status: 'notFound' } as const);
       if (result.status !== 'ok') {
         const note = result.status === 'closed' ? t.nudge.closed : t.card.gone;
         return void (await respond({ replace_original: false, ...renderNotice(note) }));
       }
-      const customer = await deps.customers.findCustomer(teamId, result.followUp.customerId.toString());
+      const customer = await deps.customers.findCustomer(teamId, result.nudge.customerId.toString());
       if (!customer) return void (await respond({ replace_original: false, ...renderNotice(t.card.gone) }));
-      const note = t.nudge.snoozed(mention(body.user.id, ''), escapeMrkdwn(result.followUp.dueDate));
-      await respond({ replace_original: true, ...renderClosedNudge(t, customer, result.followUp, note) });
+      const note = t.nudge.snoozed(mention(body.user.id, ''), escapeMrkdwn(result.nudge.dueDate));
+      await respond({ replace_original: true, ...renderClosedNudge(t, customer, result.nudge, note) });
     });
 
   app.action<ButtonBody>(ACTION.snoozeDay, snooze('day'));

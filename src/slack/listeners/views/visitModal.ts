@@ -32,7 +32,7 @@ async function showResult({ deps, t, logged, metadata, userId, client, logger }:
   if (metadata.responseUrl) {
     await replaceViaResponseUrl(metadata.responseUrl, renderCard(t, await deps.customers.loadCard(logged.customer)), logger);
   }
-  const followUp = metadata.followUpId && (await deps.followUps.getFollowUp(logged.customer.teamId, metadata.followUpId));
+  const followUp = metadata.followUpId && (await deps.nudges.get(logged.customer.teamId, metadata.followUpId));
   if (metadata.nudge && followUp) {
     const closed = renderClosedNudge(t, logged.customer, followUp, t.nudge.done(mention(userId, '')));
     await client.chat.update({ channel: metadata.nudge.channel, ts: metadata.nudge.ts, ...closed });

@@ -1,0 +1,82 @@
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
+
+/** Every kind of reminder the one nudge pipeline posts; each has its rules and view in src/nudgeKinds/. */
+export const NUDGE_KINDS = ['followUp'] as const;
+export type NudgeKind = (typeof NUDGE_KINDS)[number];
+
+/**
+ * pending → sending (claimed by one instance) → sent, or back to pending with a
+ * later nextAttemptAt when Slack refuses, or failed after the last attempt.
+ * superseded / done close it without a nudge; cancelled, when its cause no
+ * longer holds as it is about to be posted.
+ */
+export const NUDGE_STATUSES = ['pending', 'sending', 'sent', 'failed', 'superseded', 'done', 'cancelled'] as const;
+export type NudgeStatus = (typeof NUDGE_STATUSES)[number];
+export const OPEN_NUDGE_STATUSES: readonly NudgeStatus[] = ['pending', 'sending', 'sent', 'failed'];
+/** Open and not being posted right now: a user may snooze, answer or replace it. */
+export const ANSWERABLE_NUDGE_STATUSES: readonly NudgeStatus[] = ['pending', 'sent', 'failed'];
+
+/** One due reminder in the outbox: when and to whom it goes, and how its delivery went. */
+export interface NudgeRecord {
+  _id: Types.ObjectId;
+  teamId: string;
+  kind: NudgeKind;
+  customerId: Types.ObjectId;
+  /** The record that caused it (the visit of a follow-up). */
+  sourceId?: Types.ObjectId;
+  ownerId: string;
+  dueDate: string;
+  /** What to do, as the person who scheduled it wrote it (a follow-up's plan). */
+  plan?: string;
+  status: NudgeStatus;
+  /** Bumped by every change, each claimed through writeIfUnchanged. */
+  version: number;
+  /** When a scan may (re)try to post it; for a claimed nudge, when the claim expires. */
+  nextAttemptAt: Date;
+  /** Delivery attempts since it was last (re)scheduled. */
+  attempts: number;
+  /** Claims ever taken on it, never reset. */
+  claims: number;
+  lastError?: string;
+  channel?: string;
+  messageTs?: string;
+  sentAt?: Date;
+  closedBy?: string;
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const nudgeSchema = new Schema<NudgeRecord>(
+  {
+    teamId: { type: String, required: true },
+    kind: { type: String, enum: NUDGE_KINDS, required: true },
+    customerId: { type: Schema.Types.ObjectId, required: true },
+    sourceId: Schema.Types.ObjectId,
+    ownerId: { type: String, required: true },
+    dueDate: { type: String, required: true },
+    plan: String,
+    status: { type: String, enum: NUDGE_STATUSES, required: true },
+    version: { type: Number, required: true },
+    nextAttemptAt: { type: Date, required: true },
+    attempts: { type: Number, default: 0 },
+    claims: { type: Number, default: 0 },
+    lastError: String,
+    channel: String,
+    messageTs: String,
+    sentAt: Date,
+    closedBy: String,
+    createdBy: { type: String, required: true },
+  },
+  { collection: 'nudges', timestamps: true, versionKey: false, strict: 'throw' },
+);
+
+// The scan: due nudges of a team, whatever their kind. The card: a customer's open nudges of a kind.
+nudgeSchema.index({ teamId: 1, status: 1, nextAttemptAt: 1 });
+nudgeSchema.index({ teamId: 1, customerId: 1, kind: 1, status: 1 });
+
+export type NudgeModel = Model<NudgeRecord>;
+
+export function nudgeModel(connection: Connection): NudgeModel {
+  return connection.model<NudgeRecord>('Nudge', nudgeSchema);
+}
