@@ -78,4 +78,25 @@ export const domain = {
     competitors: 1,
     style: 1,
   },
+  money: {
+    /** Largest sale, payment or return amount accepted: ¥100,000,000.00. */
+    maxFen: 100_000_000_00,
+    /** Days from a sale to its payment due date when the card sets no terms. */
+    defaultPaymentTermsDays: 30,
+  },
+  /** The collection matrix: how long and how large an overdue receivable is decides how we chase it. */
+  collection: {
+    /** Overdue this many days or more is "long". */
+    longAfterDays: 30,
+    /** Overdue this much or more is "large": ¥10,000.00. */
+    largeFromFen: 10_000_00,
+    /** Days between overdue nudges for the same receivable. */
+    repeatEveryDays: 7,
+    /** Highest reminder-letter level; each letter is firmer than the one before. */
+    maxLetterLevel: 3,
+  },
+  checkIn: {
+    /** Days after a sale when the salesperson checks in with the customer. */
+    afterDays: 7,
+  },
 } as const;

@@ -1,0 +1,42 @@
+/** The collection matrix: which overdue receivables to chase, how, and when. */
+
+import dayjs from 'dayjs';
+import { domain } from '../config/domain.js';
+import { addDays, type CalendarDate } from '../time.js';
+
+export type CollectionQuadrant = 'shortSmall' | 'shortLarge' | 'longSmall' | 'longLarge';
+
+/** Whole calendar days past the due date: 0 on it, negative before it. */
+export function daysOverdue(dueDate: CalendarDate, today: CalendarDate): number {
+  // dayjs's day diff offsets the two dates' UTC offsets, so a DST change in between costs no day.
+  return dayjs(today).diff(dayjs(dueDate), 'day');
+}
+
+export function collectionQuadrant(daysOverdue: number, overdueFen: number): CollectionQuadrant {
+  // Thresholds are inclusive: exactly longAfterDays overdue is long, exactly largeFromFen is large.
+  const long = daysOverdue >= domain.collection.longAfterDays;
+  const large = overdueFen >= domain.collection.largeFromFen;
+  if (long) return large ? 'longLarge' : 'longSmall';
+  return large ? 'shortLarge' : 'shortSmall';
+}
+
+/**
+ * The first nudge goes out the day a receivable becomes overdue (the day after
+ * its due date), then every repeatEveryDays. A nudge whose day has passed
+ * unsent (the bot was down) goes out today rather than never.
+ */
+export function nextOverdueNudgeDate(dueDate: CalendarDate, lastNudgedOn: CalendarDate | undefined, today: CalendarDate): CalendarDate {
+  const firstOverdueDay = addDays(dueDate, 1);
+  const scheduled = lastNudgedOn === undefined ? firstOverdueDay : later(firstOverdueDay, addDays(lastNudgedOn, domain.collection.repeatEveryDays));
+  return later(scheduled, today);
+}
+
+/** Each reminder letter is one level firmer than the last, up to maxLetterLevel. */
+export function nextLetterLevel(current: number | undefined): number {
+  return Math.min((current ?? 0) + 1, domain.collection.maxLetterLevel);
+}
+
+/** `YYYY-MM-DD` strings order as their dates do. */
+function later(a: CalendarDate, b: CalendarDate): CalendarDate {
+  return a >= b ? a : b;
+}
