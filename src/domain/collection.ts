@@ -1,15 +1,18 @@
 /** The collection matrix: which overdue receivables to chase, how, and when. */
 
 import dayjs from 'dayjs';
+import utc from 'dayjs/plugin/utc.js';
 import { domain } from '../config/domain.js';
 import { addDays, type CalendarDate } from '../time.js';
+
+dayjs.extend(utc);
 
 export type CollectionQuadrant = 'shortSmall' | 'shortLarge' | 'longSmall' | 'longLarge';
 
 /** Whole calendar days past the due date: 0 on it, negative before it. */
 export function daysOverdue(dueDate: CalendarDate, today: CalendarDate): number {
-  // dayjs's day diff offsets the two dates' UTC offsets, so a DST change in between costs no day.
-  return dayjs(today).diff(dayjs(dueDate), 'day');
+  // Counted in UTC: where daylight saving starts at midnight, a local midnight can be missing and cost a day.
+  return dayjs.utc(today).diff(dayjs.utc(dueDate), 'day');
 }
 
 export function collectionQuadrant(daysOverdue: number, overdueFen: number): CollectionQuadrant {
