@@ -208,7 +208,7 @@ function rawFind(db: mongoose.mongo.Db, request: SearchRequest) {
   );
 }
 
-/** `loadCard`'s three reads, through the driver. */
+/** `loadCard`'s reads of visits, promises and the next follow-up, through the driver (the account adds three more). */
 function rawCardReads(db: mongoose.mongo.Db, customerId: unknown) {
   const filter = { teamId: TEAM, customerId };
   return Promise.all([
@@ -219,11 +219,11 @@ function rawCardReads(db: mongoose.mongo.Db, customerId: unknown) {
 }
 
 /** The same lookups as the front door's, one layer down at a time. */
-async function measureQueryLayers(db: mongoose.mongo.Db, { customers }: Services, texts: string[]) {
+async function measureQueryLayers(db: mongoose.mongo.Db, { customers, cards }: Services, texts: string[]) {
   const requests = texts.map(searchRequest);
   const service = await timeEach(requests, async (request) => {
     const { matches } = await customers.findCustomers(TEAM, request);
-    if (matches.length === 1) await customers.loadCard(matches[0]!);
+    if (matches.length === 1) await cards.loadCard(matches[0]!);
   });
   const raw = await timeEach(requests, (request) => rawFind(db, request));
   const rawWithCard = await timeEach(requests, async (request) => {

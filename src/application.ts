@@ -9,10 +9,12 @@ import { createGuardedWrites } from './db/writeIfUnchanged.js';
 import { createLogger } from './logger.js';
 import { createModels, ensureIndexes } from './models/index.js';
 import { nudgeKinds } from './nudgeKinds/index.js';
+import { createCardService } from './services/cards.js';
 import { createCustomerService } from './services/customers.js';
 import { createFollowUpService } from './services/followUps.js';
 import { createNudgeService } from './services/nudges.js';
 import { createHistoryService } from './services/history.js';
+import { createMoneyService } from './services/money.js';
 import { createTeamSettings } from './services/teamSettings.js';
 import { createVisitService } from './services/visits.js';
 import { createSlackApp } from './slack/app.js';
@@ -78,9 +80,11 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   const writes = createGuardedWrites(models, now);
   const nudges = createNudgeService({ models, now, settings, writes });
   const followUps = createFollowUpService({ nudges });
-  const customers = createCustomerService({ models, now, settings, history, writes, followUps });
+  const customers = createCustomerService({ models, now, settings, history, writes });
+  const money = createMoneyService({ models, now, customers, writes });
+  const cards = createCardService({ models, now, settings, customers, followUps, money });
   const visits = createVisitService({ models, now, customers, followUps, history, writes });
-  return { models, settings, history, writes, customers, nudges, followUps, visits };
+  return { models, settings, history, writes, customers, money, cards, nudges, followUps, visits };
 }
 
 /**

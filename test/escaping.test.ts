@@ -66,7 +66,11 @@ function cardDataWith(text: string) {
   const promise = { _id: id(), teamId: 'T1', customerId: customer._id, text, dueDate: '2026-11-30', status: 'open' } as unknown as PromiseRecord;
   const followUp = { _id: id(), teamId: 'T1', customerId: customer._id, ownerId: 'U1OWNER', dueDate: '2026-11-25', plan: text, status: 'pending', lastError: text, version: 2 } as unknown as NudgeRecord;
   const entry = { _id: id(), teamId: 'T1', customerId: customer._id, action: 'updated', userId: 'U2EDITOR', at: new Date(), changes: [{ field: 'preferences', from: text, to: `${text}!` }, { field: 'name', to: text }] } as unknown as HistoryRecord;
-  return { customer, visit, promise, followUp, entry };
+  const money = {
+    outstandingFen: 1_000_00, overdueFen: 500_00, oldestOverdueDays: 3, yearSalesFen: 2_000_00, yearProfitFen: 300_00,
+    lastSale: { product: text, quantity: 2, date: '2026-11-01' }, creditLimitFen: 5_000_00, headroomFen: 4_000_00, receivables: [],
+  };
+  return { customer, visit, promise, followUp, entry, money };
 }
 
 describe.each(['zh', 'en'] as const)('no user text becomes a mention, a link or an @channel (%s)', (locale) => {
@@ -75,10 +79,10 @@ describe.each(['zh', 'en'] as const)('no user text becomes a mention, a link or 
   it('in any view builder, for arbitrary text in every field', () => {
     fc.assert(
       fc.property(hostile, (text) => {
-        const { customer, visit, promise, followUp, entry } = cardDataWith(text);
+        const { customer, visit, promise, followUp, entry, money } = cardDataWith(text);
         const outputs: unknown[] = [
-          renderCard(t, { customer, lastVisits: [visit], openPromises: [promise], nextFollowUp: followUp }),
-          renderCard(t, { customer, lastVisits: [], openPromises: [], nextFollowUp: { ...followUp, status: 'failed' } as NudgeRecord }),
+          renderCard(t, { customer, lastVisits: [visit], openPromises: [promise], nextFollowUp: followUp, money }),
+          renderCard(t, { customer, lastVisits: [], openPromises: [], nextFollowUp: { ...followUp, status: 'failed' } as NudgeRecord, money }),
           renderMatches(t, text, [customer, customerWith(text)], true),
           renderNotFound(t, text, { name: text }),
           renderNotice(text),
@@ -102,8 +106,8 @@ describe.each(['zh', 'en'] as const)('no user text becomes a mention, a link or 
   it('while plain text shows what was typed, unescaped', () => {
     fc.assert(
       fc.property(hostile.filter((s) => s.trim().length > 0 && [...s].length < 40), (text) => {
-        const { customer } = cardDataWith(text);
-        const card = renderCard(t, { customer, lastVisits: [], openPromises: [], nextFollowUp: null });
+        const { customer, money } = cardDataWith(text);
+        const card = renderCard(t, { customer, lastVisits: [], openPromises: [], nextFollowUp: null, money });
         expect(plainTexts(card.blocks)).toContain(customer.name);
       }),
     );

@@ -83,6 +83,11 @@ export const domain = {
     maxFen: 100_000_000_00,
     /** Days from a sale to its payment due date when the card sets no terms. */
     defaultPaymentTermsDays: 30,
+    /** The card's purchase and profit totals cover this many days back. */
+    summaryDays: 365,
+    /** Sales and payments a ledger remembers having applied, to apply a replayed one once. */
+    appliedKept: 100,
+    maxLength: { product: 100, model: 100, style: 100 },
   },
   /** The collection matrix: how long and how large an overdue receivable is decides how we chase it. */
   collection: {

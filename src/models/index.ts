@@ -2,8 +2,11 @@ import type { Connection } from 'mongoose';
 import { counterModel } from './counter.js';
 import { customerModel } from './customer.js';
 import { nudgeModel } from './nudge.js';
+import { paymentModel } from './payment.js';
 import { historyModel } from './history.js';
+import { ledgerModel } from './ledger.js';
 import { promiseModel } from './promise.js';
+import { saleModel } from './sale.js';
 import { teamModel } from './team.js';
 import { visitModel } from './visit.js';
 import { writeIntentModel } from './writeIntent.js';
@@ -15,6 +18,9 @@ export function createModels(connection: Connection) {
     visits: visitModel(connection),
     promises: promiseModel(connection),
     nudges: nudgeModel(connection),
+    ledgers: ledgerModel(connection),
+    sales: saleModel(connection),
+    payments: paymentModel(connection),
     history: historyModel(connection),
     counters: counterModel(connection),
     teams: teamModel(connection),

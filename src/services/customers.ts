@@ -9,13 +9,9 @@ import { formatCardNumber } from '../domain/cardNumber.js';
 import { diffFields, type FieldChange } from '../domain/diff.js';
 import { prefixUpperBound, searchKeys, type LookupRequest } from '../domain/lookup.js';
 import type { CustomerRecord } from '../models/customer.js';
-import type { NudgeRecord } from '../models/nudge.js';
 import type { Models } from '../models/index.js';
-import type { PromiseRecord } from '../models/promise.js';
-import type { VisitRecord } from '../models/visit.js';
 import { yearIn } from '../time.js';
 import type { CardInput } from '../validation/cardInput.js';
-import type { FollowUpService } from './followUps.js';
 import { historyDoc, type HistoryService } from './history.js';
 import type { TeamSettingsService } from './teamSettings.js';
 
@@ -25,13 +21,6 @@ export interface SearchResult {
   matches: CustomerRecord[];
   /** More cards matched than are listed. */
   more: boolean;
-}
-
-export interface CardData {
-  customer: CustomerRecord;
-  lastVisits: VisitRecord[];
-  openPromises: PromiseRecord[];
-  nextFollowUp: NudgeRecord | null;
 }
 
 export type SaveResult =
@@ -47,14 +36,13 @@ interface Deps {
   settings: TeamSettingsService;
   history: HistoryService;
   writes: GuardedWrites;
-  followUps: FollowUpService;
 }
 
 function toObjectId(id: string): Types.ObjectId | null {
   return isValidObjectId(id) ? new Types.ObjectId(id) : null;
 }
 
-export function createCustomerService({ models, now, settings, history, writes, followUps }: Deps) {
+export function createCustomerService({ models, now, settings, history, writes }: Deps) {
   const limit = domain.lookup.maxListed + 1;
 
   async function findCustomers(teamId: string, request: SearchRequest): Promise<SearchResult> {
@@ -74,32 +62,9 @@ export function createCustomerService({ models, now, settings, history, writes, 
     return { matches: matches.slice(0, domain.lookup.maxListed), more: matches.length > domain.lookup.maxListed };
   }
 
-  async function loadCard(customer: CustomerRecord): Promise<CardData> {
-    const { teamId, _id: customerId } = customer;
-    const [lastVisits, openPromises, nextFollowUp] = await Promise.all([
-      models.visits
-        .find({ teamId, customerId })
-        .sort({ date: -1, createdAt: -1 })
-        .limit(domain.card.lastVisitsShown)
-        .lean(),
-      models.promises
-        .find({ teamId, customerId, status: 'open' })
-        .sort({ dueDate: 1 })
-        .limit(domain.card.openPromisesShown)
-        .lean(),
-      followUps.nextFollowUp(teamId, customerId),
-    ]);
-    return { customer, lastVisits, openPromises, nextFollowUp };
-  }
-
   async function findCustomer(teamId: string, customerId: string): Promise<CustomerRecord | null> {
     const _id = toObjectId(customerId);
     return _id ? models.customers.findOne({ _id, teamId }).lean() : null;
-  }
-
-  async function getCard(teamId: string, customerId: string): Promise<CardData | null> {
-    const customer = await findCustomer(teamId, customerId);
-    return customer ? loadCard(customer) : null;
   }
 
   const counterId = (teamId: string, year: number) => `${teamId}:${year}`;
@@ -207,7 +172,7 @@ export function createCustomerService({ models, now, settings, history, writes, 
     return { status, customer: (await findCustomer(teamId, customerId)) ?? current };
   }
 
-  return { findCustomers, findCustomer, loadCard, getCard, createCustomer, updateCustomer };
+  return { findCustomers, findCustomer, createCustomer, updateCustomer };
 }
 
 export type CustomerService = ReturnType<typeof createCustomerService>;

@@ -1,7 +1,9 @@
 import type { Logger } from '@slack/bolt';
 import { messagesFor, type Locale, type Messages } from '../i18n/index.js';
+import type { CardService } from '../services/cards.js';
 import type { CustomerService } from '../services/customers.js';
 import type { HistoryService } from '../services/history.js';
+import type { MoneyService } from '../services/money.js';
 import type { NudgeService } from '../services/nudges.js';
 import type { TeamSettings, TeamSettingsService } from '../services/teamSettings.js';
 import type { VisitService } from '../services/visits.js';
@@ -9,6 +11,8 @@ import type { VisitService } from '../services/visits.js';
 /** What listeners may use: services and the clock, never models. */
 export interface ListenerDeps {
   customers: CustomerService;
+  cards: CardService;
+  money: MoneyService;
   visits: VisitService;
   nudges: NudgeService;
   history: HistoryService;

@@ -10,12 +10,16 @@ export const ACTION = {
   nudgeLogVisit: 'nudge_visit',
   snoozeDay: 'nudge_snooze_day',
   snoozeWeek: 'nudge_snooze_week',
+  recordSale: 'sale_open',
+  recordPayment: 'payment_open',
 } as const;
 
 export const CALLBACK = {
   cardModal: 'card_modal',
   visitModal: 'visit_modal',
   historyModal: 'history_modal',
+  saleModal: 'sale_modal',
+  paymentModal: 'payment_modal',
 } as const;
 
 /** Input blocks use the field's key as block id and this as action id. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { NudgeRef } from '../services/nudges.js';
 import type { CardModalMetadata } from '../views/cardModal.js';
+import type { MoneyModalMetadata } from '../views/moneyModals.js';
 import type { VisitModalMetadata } from '../views/visitModal.js';
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/);
@@ -18,6 +19,8 @@ const VisitModalMetadataSchema = z.object({
   nudge: z.object({ channel: z.string(), ts: z.string() }).optional(),
 });
 
+const MoneyModalMetadataSchema = z.object({ customerId: objectId, responseUrl: z.url().optional() });
+
 const NewCardPrefillSchema = z.object({ name: z.string().optional(), phone: z.string().optional() });
 
 function parseJson<T>(schema: z.ZodType<T>, raw: string | undefined): T | null {
@@ -31,6 +34,7 @@ function parseJson<T>(schema: z.ZodType<T>, raw: string | undefined): T | null {
 
 export const parseCardModalMetadata = (raw?: string): CardModalMetadata | null => parseJson(CardModalMetadataSchema, raw);
 export const parseVisitModalMetadata = (raw?: string): VisitModalMetadata | null => parseJson(VisitModalMetadataSchema, raw);
+export const parseMoneyModalMetadata = (raw?: string): MoneyModalMetadata | null => parseJson(MoneyModalMetadataSchema, raw);
 export const parseNewCardPrefill = (raw?: string) => parseJson(NewCardPrefillSchema, raw) ?? {};
 
 const NUDGE_REF = /^([0-9a-f]{24})(?::(\d{1,9}))?$/;

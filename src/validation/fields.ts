@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isCalendarDate } from '../time.js';
 import { domain } from '../config/domain.js';
 import { PHONE_TEXT, phoneKey } from '../domain/lookup.js';
-import { parseYuanToFen } from '../domain/money.js';
+import { parseAmount, parseYuanToFen, type AmountRefusal } from '../domain/money.js';
 
 /**
  * Building blocks for form schemas. Messages are keys of `messages.validation`,
@@ -20,7 +20,13 @@ export type ValidationKey =
   | 'invalidCount'
   | 'planNeedsDate'
   | 'promiseNeedsDate'
-  | 'promiseNeedsText';
+  | 'promiseNeedsText'
+  | 'amountFormat'
+  | 'amountTooManyDecimals'
+  | 'amountNotPositive'
+  | 'amountTooLarge'
+  | 'invalidQuantity'
+  | 'dueBeforeSale';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
@@ -67,3 +73,27 @@ export const optionalCount = z.preprocess(
   blankToUndefined,
   z.coerce.number({ error: 'invalidCount' }).int('invalidCount').min(0, 'invalidCount').max(1e9, 'invalidCount').optional(),
 );
+
+const AMOUNT_ERRORS: Record<AmountRefusal, ValidationKey> = {
+  format: 'amountFormat',
+  tooManyDecimals: 'amountTooManyDecimals',
+  notPositive: 'amountNotPositive',
+  tooLarge: 'amountTooLarge',
+};
+
+/** An amount typed the way people write it (`12,800.50`, `¥12800`, `1.28万`), as integer fen. */
+const amountFen = z.string().transform((v, ctx) => {
+  const parsed = parseAmount(v);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: AMOUNT_ERRORS[parsed.reason] });
+  return parsed.ok ? parsed.fen : 0;
+});
+
+export const requiredAmountFen = z.preprocess(blankToUndefined, z.string({ error: 'required' }).pipe(amountFen));
+export const optionalAmountFen = z.preprocess(blankToUndefined, amountFen.optional());
+
+export const requiredQuantity = z.preprocess(
+  blankToUndefined,
+  z.coerce.number({ error: 'required' }).int('invalidQuantity').min(1, 'invalidQuantity').max(1e9, 'invalidQuantity'),
+);
+
+export const checked = z.preprocess((v) => v === true, z.boolean());

@@ -6,7 +6,8 @@ import type { Messages } from '../i18n/index.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { NudgeRecord } from '../models/nudge.js';
 import type { VisitRecord } from '../models/visit.js';
-import type { CardData } from '../services/customers.js';
+import type { CardData } from '../services/cards.js';
+import type { MoneySummary } from '../services/money.js';
 import { ACTION } from '../slack/ids.js';
 import { optionLabel } from './fieldValues.js';
 import { LIMITS, PREVIEW } from './limits.js';
@@ -39,14 +40,33 @@ function contactBlock(t: Messages, c: CustomerRecord): types.KnownBlock[] {
   return fields.length > 0 ? [{ type: 'section', fields }] : [];
 }
 
-function creditBlock(t: Messages, c: CustomerRecord): types.KnownBlock[] {
+function creditBlock(t: Messages, c: CustomerRecord, money: MoneySummary): types.KnownBlock[] {
+  const rating = optionLabel(t, 'creditRating', c.creditRating);
   const fields = [
-    ...labelled(t.fields.creditRating, optionLabel(t, 'creditRating', c.creditRating)),
+    ...labelled(t.fields.creditRating, c.creditRating === 'low' ? `${rating} ${t.money.lowCredit}` : rating),
     ...labelled(t.card.creditLimit, c.creditLimitFen === undefined ? undefined : formatFen(c.creditLimitFen)),
     ...labelled(t.fields.paymentTerms, c.paymentTerms),
     ...labelled(t.fields.paymentMethod, c.paymentMethod),
   ];
+  if (money.creditLimitFen !== undefined && money.headroomFen !== undefined) {
+    fields.push(mrkdwn(t.money.headroom(escapeMrkdwn(formatFen(money.creditLimitFen)), escapeMrkdwn(formatFen(money.headroomFen))), LIMITS.fieldText));
+  }
   return fields.length > 0 ? [{ type: 'section', fields }] : [];
+}
+
+/** 往来账: what the customer owes, how late, what they bought this year and last. */
+function moneyBlock(t: Messages, m: MoneySummary): types.KnownBlock[] {
+  if (m.outstandingFen === 0 && !m.lastSale) return [];
+  const overdue =
+    m.overdueFen > 0 ? t.money.overdue(escapeMrkdwn(formatFen(m.overdueFen)), m.oldestOverdueDays ?? 0) : escapeMrkdwn(t.money.noOverdue);
+  const year = `${formatFen(m.yearSalesFen)} · ${t.money.yearProfit} ${formatFen(m.yearProfitFen)}`;
+  const fields = [
+    ...labelled(t.money.outstanding, formatFen(m.outstandingFen)),
+    mrkdwn(overdue, LIMITS.fieldText),
+    ...labelled(t.money.yearSales, year),
+    ...(m.lastSale ? [mrkdwn(t.money.lastSale(escapeMrkdwn(m.lastSale.product), m.lastSale.quantity, escapeMrkdwn(m.lastSale.date)), LIMITS.fieldText)] : []),
+  ];
+  return [{ type: 'section', text: mrkdwn(md`*${escapeMrkdwn(t.money.section)}*`, LIMITS.sectionText), fields }];
 }
 
 function visitLine(t: Messages, v: VisitRecord): Mrkdwn {
@@ -73,7 +93,7 @@ function completenessLine(t: Messages, c: CustomerRecord): Mrkdwn {
   return top.length > 0 ? md`${t.card.completeness(percent)} · ${t.card.missing(escapeMrkdwn(top.join('、')))}` : t.card.completeness(percent);
 }
 
-export function renderCard(t: Messages, { customer: c, lastVisits, openPromises, nextFollowUp }: CardData): SlackMessage {
+export function renderCard(t: Messages, { customer: c, lastVisits, openPromises, nextFollowUp, money }: CardData): SlackMessage {
   const id = c._id.toString();
   const visits = lastVisits.length > 0 ? joinMrkdwn(lastVisits.map((v) => visitLine(t, v)), '\n') : escapeMrkdwn(t.card.noVisits);
   const promises =
@@ -86,7 +106,8 @@ export function renderCard(t: Messages, { customer: c, lastVisits, openPromises,
     { type: 'context', elements: [mrkdwn(summaryLine(t, c), LIMITS.contextText)] },
     ...contactBlock(t, c),
     ...(c.preferences ? [titled(t.card.preferences, escapeMrkdwn(c.preferences))] : []),
-    ...creditBlock(t, c),
+    ...creditBlock(t, c, money),
+    ...moneyBlock(t, money),
     { type: 'divider' },
     titled(t.card.lastVisits, visits),
     titled(t.card.nextFollowUp, followUpText(t, nextFollowUp)),
@@ -97,6 +118,10 @@ export function renderCard(t: Messages, { customer: c, lastVisits, openPromises,
       elements: [
         { type: 'button', action_id: ACTION.editCard, text: plain(t.card.edit, LIMITS.buttonText), value: id },
         { type: 'button', action_id: ACTION.logVisit, style: 'primary', text: plain(t.card.logVisit, LIMITS.buttonText), value: id },
+        { type: 'button', action_id: ACTION.recordSale, text: plain(t.money.recordSale, LIMITS.buttonText), value: id },
+        ...(money.outstandingFen > 0
+          ? [{ type: 'button' as const, action_id: ACTION.recordPayment, text: plain(t.money.recordPayment, LIMITS.buttonText), value: id }]
+          : []),
         { type: 'button', action_id: ACTION.history, text: plain(t.card.history, LIMITS.buttonText), value: id },
       ],
     },

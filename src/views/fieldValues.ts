@@ -12,7 +12,7 @@ function isOptionGroup(t: Messages, field: string): field is OptionGroup {
 /** A stored field value as a person reads it, ready for mrkdwn. */
 export function displayValue(t: Messages, field: string, value: unknown, maxLength: number = PREVIEW.fieldValue): Mrkdwn {
   if (value === undefined || value === null || value === '') return escapeMrkdwn(t.history.blank);
-  if (field === 'creditLimitFen' && typeof value === 'number') return escapeMrkdwn(formatFen(value));
+  if (field.endsWith('Fen') && typeof value === 'number') return escapeMrkdwn(formatFen(value));
   if (field === 'ownerId' && typeof value === 'string') return mention(value, t.card.noOwner);
   if (typeof value === 'boolean') return escapeMrkdwn(value ? '✓' : '✗');
   if (isOptionGroup(t, field)) {

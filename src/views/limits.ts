@@ -9,6 +9,7 @@ export const LIMITS = {
   buttonText: 75,
   buttonValue: 2000,
   optionText: 75,
+  selectOptions: 100,
   contextText: 2000,
   placeholder: 150,
   privateMetadata: 3000,

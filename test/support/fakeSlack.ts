@@ -181,7 +181,9 @@ export class FakeSlack {
     if (method === 'apps.connections.open') return { ok: true, url: `${this.url.replace('http', 'ws')}/socket` };
     if (VIEW_METHODS.has(method)) {
       if (method === 'views.open' && !args.trigger_id) return { ok: false, error: 'invalid_arguments' };
-      return { ok: true, view: { id: `V${++this.messageSeq}`, ...args.view } };
+      // Each opened view gets its own id, as in Slack; recorded on the call so a test submits it as that view.
+      if (method === 'views.open' && args.view) args.view.id = `V${++this.messageSeq}`;
+      return { ok: true, view: { id: args.view?.id ?? `V${++this.messageSeq}`, ...args.view } };
     }
     if (method.startsWith('chat.')) return this.chat(method, args);
     return { ok: false, error: 'unknown_method' };

@@ -25,7 +25,7 @@ export function register(app: App, deps: ListenerDeps): void {
   app.action<ButtonBody>(
     ACTION.openCard,
     afterAck(deps, async ({ action, respond }, { teamId, t }) => {
-      const card = await deps.customers.getCard(teamId, action.value ?? '');
+      const card = await deps.cards.getCard(teamId, action.value ?? '');
       await respond({ replace_original: true, ...(card ? renderCard(t, card) : renderNotice(t.card.gone)) });
     }),
   );

@@ -19,7 +19,7 @@ async function lookupReply(deps: ListenerDeps, teamId: string, t: Messages, text
   const { matches, more } = await deps.customers.findCustomers(teamId, request);
   const [only] = matches;
   if (!only) return renderNotFound(t, request.text, prefillFor(request));
-  if (matches.length === 1) return renderCard(t, await deps.customers.loadCard(only));
+  if (matches.length === 1) return renderCard(t, await deps.cards.loadCard(only));
   return renderMatches(t, request.text, matches, more);
 }
 

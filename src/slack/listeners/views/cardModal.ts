@@ -44,7 +44,7 @@ export function register(app: App, deps: ListenerDeps): void {
       if (!outcome.ok) return inlineErrors({ name: outcome.error });
       const { responseUrl } = meta;
       if (!responseUrl) return {};
-      return { after: async () => replaceViaResponseUrl(responseUrl, renderCard(t, await deps.customers.loadCard(outcome.customer)), logger) };
+      return { after: async () => replaceViaResponseUrl(responseUrl, renderCard(t, await deps.cards.loadCard(outcome.customer)), logger) };
     }),
   );
 }

@@ -30,7 +30,7 @@ interface AfterSave {
 /** Shows the result where the modal came from: the refreshed card, or the answered nudge. */
 async function showResult({ deps, t, logged, metadata, userId, client, logger }: AfterSave): Promise<void> {
   if (metadata.responseUrl) {
-    await replaceViaResponseUrl(metadata.responseUrl, renderCard(t, await deps.customers.loadCard(logged.customer)), logger);
+    await replaceViaResponseUrl(metadata.responseUrl, renderCard(t, await deps.cards.loadCard(logged.customer)), logger);
   }
   const followUp = metadata.followUpId && (await deps.nudges.get(logged.customer.teamId, metadata.followUpId));
   if (metadata.nudge && followUp) {

@@ -1,0 +1,184 @@
+import type { Types } from 'mongoose';
+import { domain } from '../config/domain.js';
+import { newIdFor } from '../db/requestIds.js';
+import type { GuardedWrites } from '../db/writeIfUnchanged.js';
+import { daysOverdue } from '../domain/collection.js';
+import { formatFen } from '../domain/money.js';
+import { paymentTermsDays } from '../domain/paymentTerms.js';
+import { allocatePayment, creditCheck, defaultDueDate } from '../domain/settlement.js';
+import type { CustomerRecord } from '../models/customer.js';
+import type { Models } from '../models/index.js';
+import type { LedgerRecord, OpenReceivable } from '../models/ledger.js';
+import type { SaleRecord } from '../models/sale.js';
+import { addDays, type CalendarDate } from '../time.js';
+import type { PaymentFormInput, SaleFormInput } from '../validation/moneyInput.js';
+import type { CustomerService } from './customers.js';
+import { historyDoc } from './history.js';
+
+interface Deps {
+  models: Models;
+  now: () => Date;
+  customers: CustomerService;
+  writes: GuardedWrites;
+}
+
+export interface CreditWarning {
+  outstandingFen: number;
+  afterFen: number;
+  limitFen: number;
+}
+
+export type SaleResult =
+  | { status: 'ok'; customer: CustomerRecord; sale: SaleRecord }
+  | { status: 'creditExceeded'; warning: CreditWarning }
+  | { status: 'notFound' };
+
+export type PaymentResult =
+  | { status: 'ok'; customer: CustomerRecord }
+  | { status: 'overpayment'; outstandingFen: number }
+  | { status: 'unknownReceivable' }
+  | { status: 'notFound' };
+
+export interface MoneySummary {
+  outstandingFen: number;
+  overdueFen: number;
+  oldestOverdueDays?: number;
+  yearSalesFen: number;
+  yearProfitFen: number;
+  lastSale?: Pick<SaleRecord, 'product' | 'quantity' | 'date'>;
+  creditLimitFen?: number;
+  headroomFen?: number;
+  receivables: OpenReceivable[];
+}
+
+const outstandingOf = (r: OpenReceivable) => r.amountFen - r.settledFen;
+
+/** A delivery of the same sale or payment twice, even at once, finds it already on the ledger. */
+const isApplied = (ledger: LedgerRecord, id: Types.ObjectId) => ledger.applied.some((a) => a.equals(id));
+const withApplied = (ledger: LedgerRecord, id: Types.ObjectId) => [...ledger.applied, id].slice(-domain.money.appliedKept);
+
+/**
+ * Sales and payments. Each is one versioned step of the customer's ledger
+ * through writeIfUnchanged, carrying its sale or payment record and the
+ * history entry, so a payment never settles more than is owed even when two
+ * arrive at once, and a replayed submission records nothing twice.
+ */
+export function createMoneyService({ models, now, customers, writes }: Deps) {
+  /** A customer's ledger is opened by their first sale or payment. */
+  async function openLedger(teamId: string, customerId: Types.ObjectId): Promise<void> {
+    await writes.insertOnce(models.ledgers, { _id: customerId, teamId, version: 1, receivables: [], outstandingFen: 0, applied: [], createdAt: now() });
+  }
+
+  async function recordSale(
+    teamId: string,
+    userId: string,
+    customerId: string,
+    input: SaleFormInput,
+    { requestKey, overrideCredit = false }: { requestKey?: string; overrideCredit?: boolean } = {},
+  ): Promise<SaleResult> {
+    const customer = await customers.findCustomer(teamId, customerId);
+    if (!customer) return { status: 'notFound' };
+    const saleId = newIdFor(requestKey, 'sale');
+    const existing = await models.sales.findOne({ _id: saleId, teamId }).lean();
+    if (existing) return { status: 'ok', customer, sale: existing };
+    await openLedger(teamId, customer._id);
+    const unpaidFen = input.paidInFull ? 0 : input.amountFen;
+    const dueDate = input.dueDate ?? defaultDueDate(input.date, paymentTermsDays(customer.paymentTerms));
+    const sale: SaleRecord = {
+      _id: saleId, teamId, customerId: customer._id, date: input.date, product: input.product, model: input.model, style: input.style,
+      quantity: input.quantity, amountFen: input.amountFen, profitFen: input.profitFen, paidInFull: input.paidInFull,
+      ...(unpaidFen > 0 ? { dueDate } : {}), createdBy: userId, createdAt: now(),
+    };
+    let warning: CreditWarning | undefined;
+    const written = await writes.updateUntilWritten<LedgerRecord>(models.ledgers, teamId, customer._id, (ledger) => {
+      if (isApplied(ledger, saleId)) return null;
+      const check = creditCheck({ outstandingFen: ledger.outstandingFen, saleUnpaidFen: unpaidFen, creditLimitFen: customer.creditLimitFen });
+      if (check.exceeds && !overrideCredit) {
+        warning = { outstandingFen: check.outstandingFen, afterFen: check.afterFen, limitFen: check.limitFen! };
+        return null;
+      }
+      const record = { ...sale, ...(check.exceeds ? { creditOverriddenBy: userId } : {}) };
+      const receivable = { _id: saleId, saleId, dueDate, amountFen: unpaidFen, settledFen: 0 };
+      const changes = [
+        { field: 'sale', from: undefined, to: `${input.product} ×${input.quantity} ${formatFen(input.amountFen)}` },
+        ...(unpaidFen > 0 ? [{ field: 'outstandingFen', from: ledger.outstandingFen, to: ledger.outstandingFen + unpaidFen }] : []),
+      ];
+      const entry = { teamId, customerId: customer._id, action: 'sale' as const, userId, at: now(), changes };
+      return {
+        set: {
+          receivables: unpaidFen > 0 ? [...ledger.receivables, receivable] : ledger.receivables,
+          outstandingFen: ledger.outstandingFen + unpaidFen,
+          applied: withApplied(ledger, saleId),
+        },
+        records: [{ model: models.sales, doc: stripUndefined(record) }, { model: models.history, doc: historyDoc(entry) }],
+      };
+    });
+    if (warning) return { status: 'creditExceeded', warning };
+    if (!written && !(await models.sales.exists({ _id: saleId, teamId }))) return { status: 'notFound' };
+    return { status: 'ok', customer, sale: (await models.sales.findOne({ _id: saleId, teamId }).lean())! };
+  }
+
+  async function recordPayment(teamId: string, userId: string, customerId: string, input: PaymentFormInput, requestKey?: string): Promise<PaymentResult> {
+    const customer = await customers.findCustomer(teamId, customerId);
+    if (!customer) return { status: 'notFound' };
+    const paymentId = newIdFor(requestKey, 'payment');
+    if (await models.payments.exists({ _id: paymentId, teamId })) return { status: 'ok', customer };
+    await openLedger(teamId, customer._id);
+    let refusal: PaymentResult | undefined;
+    await writes.updateUntilWritten<LedgerRecord>(models.ledgers, teamId, customer._id, (ledger) => {
+      if (isApplied(ledger, paymentId)) return null;
+      const open = ledger.receivables.map((r) => ({ id: r._id.toString(), dueDate: r.dueDate, outstandingFen: outstandingOf(r) }));
+      const allocation = allocatePayment(open, input.amountFen, input.receivableId);
+      if (!allocation.ok) {
+        refusal = allocation.reason === 'overpayment' ? { status: 'overpayment', outstandingFen: allocation.outstandingFen } : { status: 'unknownReceivable' };
+        return null;
+      }
+      const paid = new Map(allocation.allocations.map((a) => [a.id, a.fen]));
+      const receivables = ledger.receivables
+        .map((r) => ({ ...r, settledFen: r.settledFen + (paid.get(r._id.toString()) ?? 0) }))
+        .filter((r) => outstandingOf(r) > 0);
+      const payment = {
+        _id: paymentId, teamId, customerId: customer._id, date: input.date, amountFen: input.amountFen, createdBy: userId, createdAt: now(),
+        allocations: ledger.receivables.filter((r) => paid.has(r._id.toString())).map((r) => ({ receivableId: r._id, fen: paid.get(r._id.toString())! })),
+      };
+      const entry = { teamId, customerId: customer._id, action: 'payment' as const, userId, at: now(), changes: [{ field: 'outstandingFen', from: ledger.outstandingFen, to: ledger.outstandingFen - input.amountFen }] };
+      return {
+        set: { receivables, outstandingFen: ledger.outstandingFen - input.amountFen, applied: withApplied(ledger, paymentId) },
+        records: [{ model: models.payments, doc: payment }, { model: models.history, doc: historyDoc(entry) }],
+      };
+    });
+    return refusal ?? { status: 'ok', customer };
+  }
+
+  async function moneySummary(customer: CustomerRecord, today: CalendarDate): Promise<MoneySummary> {
+    const { teamId, _id: customerId } = customer;
+    const yearAgo = addDays(today, -domain.money.summaryDays);
+    const [ledger, yearSales, lastSale] = await Promise.all([
+      models.ledgers.findOne({ _id: customerId, teamId }).lean(),
+      models.sales.find({ teamId, customerId, date: { $gt: yearAgo } }, { amountFen: 1, profitFen: 1 }).lean(),
+      models.sales.findOne({ teamId, customerId }, { product: 1, quantity: 1, date: 1 }).sort({ date: -1, createdAt: -1 }).lean(),
+    ]);
+    const receivables = ledger?.receivables ?? [];
+    const overdue = receivables.filter((r) => daysOverdue(r.dueDate, today) > 0);
+    const outstandingFen = ledger?.outstandingFen ?? 0;
+    return {
+      outstandingFen,
+      overdueFen: overdue.reduce((sum, r) => sum + outstandingOf(r), 0),
+      oldestOverdueDays: overdue.length > 0 ? Math.max(...overdue.map((r) => daysOverdue(r.dueDate, today))) : undefined,
+      yearSalesFen: yearSales.reduce((sum, s) => sum + s.amountFen, 0),
+      yearProfitFen: yearSales.reduce((sum, s) => sum + (s.profitFen ?? 0), 0),
+      lastSale: lastSale ?? undefined,
+      creditLimitFen: customer.creditLimitFen,
+      headroomFen: customer.creditLimitFen === undefined ? undefined : customer.creditLimitFen - outstandingFen,
+      receivables: [...receivables].sort((a, b) => a.dueDate.localeCompare(b.dueDate)),
+    };
+  }
+
+  return { recordSale, recordPayment, moneySummary };
+}
+
+function stripUndefined<T extends object>(doc: T): T {
+  return Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== undefined)) as T;
+}
+
+export type MoneyService = ReturnType<typeof createMoneyService>;

@@ -1,0 +1,35 @@
+import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { todayIn } from '../../../time.js';
+import { renderNotice } from '../../../views/lookup.js';
+import { renderPaymentModal, renderSaleModal } from '../../../views/moneyModals.js';
+import type { ListenerDeps } from '../../deps.js';
+import { ACTION } from '../../ids.js';
+import { afterAck } from '../../listen.js';
+
+type ButtonBody = BlockAction<ButtonAction>;
+type ButtonArgs = SlackActionMiddlewareArgs<ButtonBody> & AllMiddlewareArgs;
+
+/** The card's Record sale and Record payment buttons: open the modal for the card pressed. */
+export function register(app: App, deps: ListenerDeps): void {
+  app.action<ButtonBody>(
+    ACTION.recordSale,
+    afterAck(deps, async ({ body, action, client, respond }: ButtonArgs, { teamId, t, settings }) => {
+      const customer = await deps.customers.findCustomer(teamId, action.value ?? '');
+      if (!customer) return void (await respond({ replace_original: false, ...renderNotice(t.card.gone) }));
+      const metadata = { customerId: customer._id.toString(), responseUrl: body.response_url };
+      await client.views.open({ trigger_id: body.trigger_id, view: renderSaleModal(t, customer, todayIn(deps.now(), settings.timezone), metadata) });
+    }),
+  );
+
+  app.action<ButtonBody>(
+    ACTION.recordPayment,
+    afterAck(deps, async ({ body, action, client, respond }: ButtonArgs, { teamId, t, settings }) => {
+      const card = await deps.cards.getCard(teamId, action.value ?? '');
+      if (!card) return void (await respond({ replace_original: false, ...renderNotice(t.card.gone) }));
+      if (card.money.receivables.length === 0) return void (await respond({ replace_original: false, ...renderNotice(t.money.noReceivable) }));
+      const metadata = { customerId: card.customer._id.toString(), responseUrl: body.response_url };
+      const today = todayIn(deps.now(), settings.timezone);
+      await client.views.open({ trigger_id: body.trigger_id, view: renderPaymentModal(t, card.customer, card.money.receivables, today, metadata) });
+    }),
+  );
+}

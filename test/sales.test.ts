@@ -1,0 +1,166 @@
+import { ACTION } from '../src/slack/ids.js';
+import { createCard } from './support/flows.js';
+import { findButton, Harness, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
+import type { Actor } from './support/slackRequests.js';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await Harness.start({ now: '2026-11-23T10:00:00+08:00' });
+});
+
+afterAll(async () => {
+  await h.stop();
+});
+
+afterEach(() => {
+  expect(h.fake.invalidPayloads).toEqual([]);
+});
+
+const sales = () => h.db.collection('sales');
+const ledgers = () => h.db.collection('ledgers');
+
+async function cardOf(name: string, actor: Actor = TEAM_A) {
+  return h.command(name, actor);
+}
+
+async function openSale(name: string, actor: Actor = TEAM_A) {
+  const card = await cardOf(name, actor);
+  return h.openModal(actor, findButton(card.args.blocks, ACTION.recordSale), { responseUrl: card.responseUrl });
+}
+
+async function openPayment(name: string, actor: Actor = TEAM_A) {
+  const card = await cardOf(name, actor);
+  return h.openModal(actor, findButton(card.args.blocks, ACTION.recordPayment), { responseUrl: card.responseUrl });
+}
+
+describe('recording a sale', () => {
+  beforeAll(async () => {
+    await createCard(h, TEAM_A, { name: '钱老板', paymentTerms: '月结45天' });
+  });
+
+  it('stores amounts typed as people write them in fen, and a receivable for the unpaid part', async () => {
+    const { view, responseUrl } = await openSale('钱老板');
+    expect(view.blocks.find((b: Record<string, any>) => b.block_id === 'date').element.initial_date).toBe('2026-11-23');
+    const before = h.fake.mark();
+    const res = await h.submitView(TEAM_A, view, { product: '空调', model: 'KF-35', quantity: 2, amountFen: '1.28万', profitFen: '¥1,500.50' });
+    expect(res.body).toBe('');
+
+    const sale = await sales().findOne({ product: '空调' });
+    expect(sale).toMatchObject({ amountFen: 1_280_000, profitFen: 150_050, quantity: 2, dueDate: '2027-01-07', paidInFull: false, createdBy: 'U1SELLER' });
+    expect(await ledgers().findOne({ _id: sale!.customerId })).toMatchObject({ outstandingFen: 1_280_000 });
+    const shown = visibleText((await h.fake.waitForResponse(responseUrl, before)).args.blocks);
+    expect(shown).toContain('¥12,800.00');
+    expect(shown).toContain('最近一次：空调 ×2（2026-11-23）');
+    expect(await h.db.collection('history').findOne({ customerId: sale!.customerId, action: 'sale' })).toMatchObject({ userId: 'U1SELLER' });
+  });
+
+  it.each([
+    ['12.345', '金额最多两位小数（到分）。'],
+    ['0', '金额必须大于 0。'],
+    ['1,2345', '请输入金额（元），例如 12800、12,800.50、¥12800 或 1.28万。'],
+    ['200000000', '金额不能超过 ¥100,000,000。'],
+  ])('refuses the amount %p with a clear message and stores nothing', async (amount, message) => {
+    const { view } = await openSale('钱老板');
+    const res = await h.submitView(TEAM_A, view, { product: '冰箱', quantity: 1, amountFen: amount });
+    expect(res.json()).toEqual({ response_action: 'errors', errors: { amountFen: message } });
+    expect(await sales().countDocuments({ product: '冰箱' })).toBe(0);
+  });
+
+  it('records a sale paid in full without a receivable', async () => {
+    const { view } = await openSale('钱老板');
+    expect((await h.submitView(TEAM_A, view, { product: '风扇', quantity: 1, amountFen: '300', paidInFull: true })).body).toBe('');
+    const sale = await sales().findOne({ product: '风扇' });
+    expect(sale).toMatchObject({ paidInFull: true });
+    expect(sale).not.toHaveProperty('dueDate');
+    expect(await ledgers().findOne({ _id: sale!.customerId })).toMatchObject({ outstandingFen: 1_280_000 });
+  });
+
+  it('the same submission delivered twice at once records one sale', async () => {
+    const { view } = await openSale('钱老板');
+    const answers = await Promise.all([
+      h.submitView(TEAM_A, view, { product: '电视', quantity: 1, amountFen: '5000' }),
+      h.submitView(TEAM_A, view, { product: '电视', quantity: 1, amountFen: '5000' }),
+    ]);
+    expect(answers.map((a) => a.body)).toEqual(['', '']);
+    expect(await sales().countDocuments({ product: '电视' })).toBe(1);
+    const sale = await sales().findOne({ product: '电视' });
+    expect(await ledgers().findOne({ _id: sale!.customerId })).toMatchObject({ outstandingFen: 1_780_000 });
+  });
+});
+
+describe('the credit check before the deal', () => {
+  beforeAll(async () => {
+    await createCard(h, TEAM_A, { name: '孙掌柜', creditLimitFen: '10000', creditRating: 'low' });
+  });
+
+  it('warns with outstanding now, after the sale and the limit, and saves only when told to', async () => {
+    const first = await openSale('孙掌柜');
+    expect((await h.submitView(TEAM_A, first.view, { product: '货架', quantity: 1, amountFen: '6000' })).body).toBe('');
+
+    const second = await openSale('孙掌柜', TEAM_A_COLLEAGUE);
+    const refused = await h.submitView(TEAM_A_COLLEAGUE, second.view, { product: '柜台', quantity: 1, amountFen: '5000' });
+    expect(refused.json().errors.amountFen).toBe('超出信用额度：现在欠款 ¥6,000.00，这笔交易后 ¥11,000.00，额度 ¥10,000.00。如确需成交，请勾选“仍然保存”。');
+    expect(await sales().countDocuments({ product: '柜台' })).toBe(0);
+
+    const saved = await h.submitView(TEAM_A_COLLEAGUE, second.view, { product: '柜台', quantity: 1, amountFen: '5000', overrideCredit: true });
+    expect(saved.body).toBe('');
+    expect(await sales().findOne({ product: '柜台' })).toMatchObject({ creditOverriddenBy: 'U2COLLEAGUE' });
+    const card = visibleText((await cardOf('孙掌柜')).args.blocks);
+    expect(card).toContain('信用等级低');
+    expect(card).toContain('信用额度 ¥10,000.00，剩余 ¥-1,000.00');
+  });
+});
+
+describe('recording a payment', () => {
+  beforeAll(async () => {
+    await createCard(h, TEAM_A, { name: '周会计' });
+    for (const [product, amount, due] of [['旧单', '1000', '2026-11-01'], ['新单', '2000', '2026-12-31']] as const) {
+      const { view } = await openSale('周会计');
+      h.clock.set('2026-10-01T10:00:00+08:00');
+      await h.submitView(TEAM_A, view, { product, quantity: 1, amountFen: amount, date: '2026-10-01', dueDate: due });
+      h.clock.set('2026-11-23T10:00:00+08:00');
+    }
+  });
+
+  it('shows what is overdue and settles the oldest due first', async () => {
+    expect(visibleText((await cardOf('周会计')).args.blocks)).toContain('逾期 ¥1,000.00（最久 22 天）');
+    const { view } = await openPayment('周会计');
+    expect((await h.submitView(TEAM_A, view, { amountFen: '1,500' })).body).toBe('');
+
+    const customerId = (await sales().findOne({ product: '旧单' }))!.customerId;
+    const ledger = await ledgers().findOne({ _id: customerId });
+    expect(ledger).toMatchObject({ outstandingFen: 150_000 });
+    expect(ledger!.receivables).toHaveLength(1);
+    expect(ledger!.receivables[0]).toMatchObject({ dueDate: '2026-12-31', amountFen: 200_000, settledFen: 50_000 });
+    const payment = await h.db.collection('payments').findOne({ customerId });
+    expect(payment).toMatchObject({ amountFen: 150_000, date: '2026-11-23' });
+    expect(payment!.allocations.map((a: { fen: number }) => a.fen)).toEqual([100_000, 50_000]);
+    expect(visibleText((await cardOf('周会计')).args.blocks)).toContain('没有逾期');
+  });
+
+  it('refuses an over-payment and a payment dated in the future, storing nothing', async () => {
+    const { view } = await openPayment('周会计');
+    expect((await h.submitView(TEAM_A, view, { amountFen: '1500.01' })).json().errors).toEqual({ amountFen: '收款金额超过未收款 ¥1,500.00，没有保存。' });
+    expect((await h.submitView(TEAM_A, view, { amountFen: '100', date: '2026-11-24' })).json().errors).toEqual({ date: '日期不能晚于今天。' });
+    expect(await h.db.collection('payments').countDocuments()).toBe(1);
+  });
+
+  it('ten people recording the whole balance at once settle it once', async () => {
+    const views = await Promise.all(Array.from({ length: 10 }, async () => (await openPayment('周会计')).view));
+    const answers = await Promise.all(views.map((view) => h.submitView(TEAM_A, view, { amountFen: '1500' })));
+    expect(answers.filter((a) => a.body === '')).toHaveLength(1);
+    expect(answers.filter((a) => a.body !== '' && a.json().errors.amountFen.includes('超过未收款'))).toHaveLength(9);
+    const customerId = (await sales().findOne({ product: '旧单' }))!.customerId;
+    expect(await ledgers().findOne({ _id: customerId })).toMatchObject({ outstandingFen: 0, receivables: [] });
+    const paid = await h.db.collection('payments').find({ customerId }).toArray();
+    expect(paid.reduce((sum, p) => sum + p.amountFen, 0)).toBe(300_000);
+  });
+
+  it("another workspace cannot record money on this workspace's card", async () => {
+    const { view } = await openSale('周会计');
+    const res = await h.submitView(TEAM_B, view, { product: '越权', quantity: 1, amountFen: '100' });
+    expect(res.json().errors.amountFen).toContain('不存在或不属于本工作区');
+    expect(await sales().countDocuments({ product: '越权' })).toBe(0);
+  });
+});
