@@ -164,3 +164,32 @@ describe('recording a payment', () => {
     expect(await sales().countDocuments({ product: '越权' })).toBe(0);
   });
 });
+
+describe('the post-sale check-in', () => {
+  it('nudges the owner a week after the sale, once, and can be snoozed', async () => {
+    await createCard(h, TEAM_A, { name: '吴店长' });
+    h.clock.set('2026-11-23T10:00:00+08:00');
+    const { view } = await openSale('吴店长');
+    await Promise.all([1, 2].map(() => h.submitView(TEAM_A, view, { product: '净水器', quantity: 1, amountFen: '2999', paidInFull: true })));
+    expect(await h.db.collection('nudges').countDocuments({ kind: 'checkIn', plan: '净水器' })).toBe(1);
+
+    h.clock.set('2026-11-30T08:59:00+08:00');
+    await h.instances[0]!.app.scanNudges();
+    const checkIns = () => h.fake.accepted('chat.postMessage').filter((c) => visibleText(c.args.blocks).includes('净水器'));
+    expect(checkIns()).toHaveLength(0);
+
+    h.clock.set('2026-11-30T09:00:00+08:00');
+    await h.instances[0]!.app.scanNudges();
+    await h.instances[0]!.app.scanNudges();
+    expect(checkIns()).toHaveLength(1);
+    const [posted] = checkIns();
+    expect(posted!.args.channel).toBe('U1SELLER');
+    expect(posted!.args.text).toContain('售后回访');
+    expect(visibleText(posted!.args.blocks)).toContain('一周前卖给 *吴店长*');
+
+    const click = await h.clickButton(TEAM_A, findButton(posted!.args.blocks, ACTION.snoozeWeek), { channel: 'U1SELLER', messageTs: '1700000000.000099' });
+    expect(visibleText((await h.fake.waitForResponse(click.responseUrl)).args.blocks)).toContain('已将提醒推迟到 2026-12-07');
+    const snoozed = await h.db.collection('history').findOne({ action: 'checkInSnoozed' });
+    expect(snoozed!.changes).toEqual([{ field: 'checkInDate', from: '2026-11-30', to: '2026-12-07' }]);
+  });
+});

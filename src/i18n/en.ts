@@ -66,6 +66,7 @@ export const en: Messages = {
     relationship: 'Relationship',
   },
   fields: {
+    checkInDate: 'Check-in date',
     name: 'Name',
     company: 'Company',
     title: 'Title',
@@ -170,6 +171,12 @@ export const en: Messages = {
     done: (user) => md`✅ ${user} logged the visit.`,
     closed: 'This reminder has already been handled.',
   },
+  checkIn: {
+    text: (name, owner) => md`After-sale check-in: ask ${name} how the product is working (owner ${owner})`,
+    title: '🛍️ After-sale check-in',
+    body: (name, number, owner, product) =>
+      md`A week ago *${name}* (${number}) bought ${product}: ask how it is working, and confirm the payment plan. Owner ${owner}.`,
+  },
   money: {
     recordSale: 'Record sale',
     recordPayment: 'Record payment',
@@ -215,6 +222,7 @@ export const en: Messages = {
     updated: (who, at) => md`*${at}* ${who} edited the card`,
     visit: (who, at) => md`*${at}* ${who} logged a visit`,
     followUpSnoozed: (who, at) => md`*${at}* ${who} snoozed the follow-up`,
+    checkInSnoozed: (who, at) => md`*${at}* ${who} snoozed the check-in`,
     sale: (who, at) => md`*${at}* ${who} recorded a sale`,
     payment: (who, at) => md`*${at}* ${who} recorded a payment`,
     change: (field, from, to) => md`• ${field}: ${from} → ${to}`,

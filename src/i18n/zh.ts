@@ -69,6 +69,7 @@ export const zh = {
     relationship: '客户关系',
   },
   fields: {
+    checkInDate: '回访日期',
     name: '姓名 / 名称',
     company: '公司',
     title: '职务',
@@ -173,6 +174,12 @@ export const zh = {
     done: (user: Mrkdwn) => md`✅ ${user} 已记录拜访。`,
     closed: '这条提醒已经处理过了。',
   },
+  checkIn: {
+    text: (name: Mrkdwn, owner: Mrkdwn) => md`售后回访：问问 ${name} 产品用得怎么样（负责人 ${owner}）`,
+    title: '🛍️ 售后回访',
+    body: (name: Mrkdwn, number: Mrkdwn, owner: Mrkdwn, product: Mrkdwn) =>
+      md`一周前卖给 *${name}*（${number}）的 ${product}，今天问问用得怎么样，顺便确认回款安排。负责人 ${owner}。`,
+  },
   money: {
     recordSale: '记录交易',
     recordPayment: '记录收款',
@@ -218,6 +225,7 @@ export const zh = {
     updated: (who: Mrkdwn, at: Mrkdwn) => md`*${at}* ${who} 修改了资料`,
     visit: (who: Mrkdwn, at: Mrkdwn) => md`*${at}* ${who} 记录了拜访`,
     followUpSnoozed: (who: Mrkdwn, at: Mrkdwn) => md`*${at}* ${who} 推迟了跟进提醒`,
+    checkInSnoozed: (who: Mrkdwn, at: Mrkdwn) => md`*${at}* ${who} 推迟了售后回访`,
     sale: (who: Mrkdwn, at: Mrkdwn) => md`*${at}* ${who} 记录了交易`,
     payment: (who: Mrkdwn, at: Mrkdwn) => md`*${at}* ${who} 记录了收款`,
     change: (field: Mrkdwn, from: Mrkdwn, to: Mrkdwn) => md`• ${field}：${from} → ${to}`,

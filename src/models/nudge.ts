@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 
 /** Every kind of reminder the one nudge pipeline posts; each has its rules and view in src/nudgeKinds/. */
-export const NUDGE_KINDS = ['followUp'] as const;
+export const NUDGE_KINDS = ['followUp', 'checkIn'] as const;
 export type NudgeKind = (typeof NUDGE_KINDS)[number];
 
 /**
@@ -22,11 +22,11 @@ export interface NudgeRecord {
   teamId: string;
   kind: NudgeKind;
   customerId: Types.ObjectId;
-  /** The record that caused it (the visit of a follow-up). */
+  /** The record that caused it (the visit of a follow-up, the sale of a check-in). */
   sourceId?: Types.ObjectId;
   ownerId: string;
   dueDate: string;
-  /** What to do, as the person who scheduled it wrote it (a follow-up's plan). */
+  /** What it is about, in the words it was scheduled with (a follow-up's plan, a check-in's product). */
   plan?: string;
   status: NudgeStatus;
   /** Bumped by every change, each claimed through writeIfUnchanged. */

@@ -1,11 +1,11 @@
 import type { Types } from 'mongoose';
 import { domain } from '../config/domain.js';
-import { newIdFor } from '../db/requestIds.js';
+import { idFor, newIdFor } from '../db/requestIds.js';
 import type { GuardedWrites } from '../db/writeIfUnchanged.js';
 import { daysOverdue } from '../domain/collection.js';
 import { formatFen } from '../domain/money.js';
 import { paymentTermsDays } from '../domain/paymentTerms.js';
-import { allocatePayment, creditCheck, defaultDueDate } from '../domain/settlement.js';
+import { allocatePayment, checkInDate, creditCheck, defaultDueDate } from '../domain/settlement.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
 import type { LedgerRecord, OpenReceivable } from '../models/ledger.js';
@@ -14,11 +14,13 @@ import { addDays, type CalendarDate } from '../time.js';
 import type { PaymentFormInput, SaleFormInput } from '../validation/moneyInput.js';
 import type { CustomerService } from './customers.js';
 import { historyDoc } from './history.js';
+import type { NudgeService } from './nudges.js';
 
 interface Deps {
   models: Models;
   now: () => Date;
   customers: CustomerService;
+  nudges: NudgeService;
   writes: GuardedWrites;
 }
 
@@ -63,7 +65,7 @@ const withApplied = (ledger: LedgerRecord, id: Types.ObjectId) => [...ledger.app
  * history entry, so a payment never settles more than is owed even when two
  * arrive at once, and a replayed submission records nothing twice.
  */
-export function createMoneyService({ models, now, customers, writes }: Deps) {
+export function createMoneyService({ models, now, customers, nudges, writes }: Deps) {
   /** A customer's ledger is opened by their first sale or payment. */
   async function openLedger(teamId: string, customerId: Types.ObjectId): Promise<void> {
     await writes.insertOnce(models.ledgers, { _id: customerId, teamId, version: 1, receivables: [], outstandingFen: 0, applied: [], createdAt: now() });
@@ -84,20 +86,26 @@ export function createMoneyService({ models, now, customers, writes }: Deps) {
     await openLedger(teamId, customer._id);
     const unpaidFen = input.paidInFull ? 0 : input.amountFen;
     const dueDate = input.dueDate ?? defaultDueDate(input.date, paymentTermsDays(customer.paymentTerms));
-    const sale: SaleRecord = {
+    const sale = {
       _id: saleId, teamId, customerId: customer._id, date: input.date, product: input.product, model: input.model, style: input.style,
       quantity: input.quantity, amountFen: input.amountFen, profitFen: input.profitFen, paidInFull: input.paidInFull,
       ...(unpaidFen > 0 ? { dueDate } : {}), createdBy: userId, createdAt: now(),
-    };
+    } satisfies SaleRecord;
     let warning: CreditWarning | undefined;
+    let record: typeof sale & { creditOverriddenBy?: string } = sale;
+    let replayed = false;
     const written = await writes.updateUntilWritten<LedgerRecord>(models.ledgers, teamId, customer._id, (ledger) => {
-      if (isApplied(ledger, saleId)) return null;
+      // The same delivery, arriving at once, got there first: its records are being written with its step.
+      if (isApplied(ledger, saleId)) {
+        replayed = true;
+        return null;
+      }
       const check = creditCheck({ outstandingFen: ledger.outstandingFen, saleUnpaidFen: unpaidFen, creditLimitFen: customer.creditLimitFen });
       if (check.exceeds && !overrideCredit) {
         warning = { outstandingFen: check.outstandingFen, afterFen: check.afterFen, limitFen: check.limitFen! };
         return null;
       }
-      const record = { ...sale, ...(check.exceeds ? { creditOverriddenBy: userId } : {}) };
+      record = { ...sale, ...(check.exceeds ? { creditOverriddenBy: userId } : {}) };
       const receivable = { _id: saleId, saleId, dueDate, amountFen: unpaidFen, settledFen: 0 };
       const changes = [
         { field: 'sale', from: undefined, to: `${input.product} ×${input.quantity} ${formatFen(input.amountFen)}` },
@@ -114,8 +122,24 @@ export function createMoneyService({ models, now, customers, writes }: Deps) {
       };
     });
     if (warning) return { status: 'creditExceeded', warning };
-    if (!written && !(await models.sales.exists({ _id: saleId, teamId }))) return { status: 'notFound' };
-    return { status: 'ok', customer, sale: (await models.sales.findOne({ _id: saleId, teamId }).lean())! };
+    if (!written && !replayed) return { status: 'notFound' };
+    await scheduleCheckIn(customer, record);
+    return { status: 'ok', customer, sale: record };
+  }
+
+  /** 售后回访: a week after the sale, the owner asks how it is working (once per sale, replays included). */
+  async function scheduleCheckIn(customer: CustomerRecord, sale: SaleRecord): Promise<void> {
+    await nudges.schedule({
+      _id: idFor(`${sale._id.toString()}:checkIn`),
+      teamId: sale.teamId,
+      kind: 'checkIn',
+      customerId: customer._id,
+      sourceId: sale._id,
+      ownerId: customer.ownerId ?? sale.createdBy,
+      dueDate: checkInDate(sale.date),
+      plan: sale.product,
+      createdBy: sale.createdBy,
+    });
   }
 
   async function recordPayment(teamId: string, userId: string, customerId: string, input: PaymentFormInput, requestKey?: string): Promise<PaymentResult> {

@@ -46,6 +46,7 @@ export interface NudgeRef {
 /** How a snooze of each kind reads in the card's history. */
 const SNOOZE_HISTORY: Record<NudgeKind, { action: HistoryAction; field: string }> = {
   followUp: { action: 'followUpSnoozed', field: 'nextFollowUpDate' },
+  checkIn: { action: 'checkInSnoozed', field: 'checkInDate' },
 };
 
 function toObjectId(id: string): Types.ObjectId | null {

@@ -7,20 +7,29 @@ import { LIMITS } from './limits.js';
 import { message, type SlackMessage } from './message.js';
 import { escapeMrkdwn, md, mention, mrkdwn, plain, section, type Mrkdwn } from './text.js';
 
-type NudgeFollowUp = Pick<NudgeRecord, '_id' | 'ownerId' | 'plan' | 'version'>;
+type NudgeShown = Pick<NudgeRecord, '_id' | 'kind' | 'ownerId' | 'plan' | 'dueDate' | 'version'>;
 type NudgeCustomer = Pick<CustomerRecord, 'name' | 'number'>;
 
-function nudgeBody(t: Messages, customer: NudgeCustomer, followUp: NudgeFollowUp): types.KnownBlock {
-  const owner = mention(followUp.ownerId, t.card.noOwner);
-  const plan = followUp.plan ? t.nudge.plan(escapeMrkdwn(followUp.plan)) : escapeMrkdwn(t.nudge.noPlan);
-  const body = t.nudge.body(escapeMrkdwn(customer.name), escapeMrkdwn(customer.number), owner);
-  return section(md`*${escapeMrkdwn(t.nudge.title)}*\n${body}\n${plan}`, LIMITS.sectionText);
+/** What each kind says: the notification text and the message body. */
+function copyOf(t: Messages, customer: NudgeCustomer, nudge: NudgeShown): { text: Mrkdwn; body: Mrkdwn } {
+  const name = escapeMrkdwn(customer.name);
+  const number = escapeMrkdwn(customer.number);
+  const owner = mention(nudge.ownerId, t.card.noOwner);
+  if (nudge.kind === 'checkIn') {
+    const product = escapeMrkdwn(nudge.plan ?? '');
+    return {
+      text: t.checkIn.text(name, owner),
+      body: md`*${escapeMrkdwn(t.checkIn.title)}*\n${t.checkIn.body(name, number, owner, product)}`,
+    };
+  }
+  const plan = nudge.plan ? t.nudge.plan(escapeMrkdwn(nudge.plan)) : escapeMrkdwn(t.nudge.noPlan);
+  return { text: t.nudge.text(name, owner), body: md`*${escapeMrkdwn(t.nudge.title)}*\n${t.nudge.body(name, number, owner)}\n${plan}` };
 }
 
-/** The follow-up reminder posted into the team's channel on the due day. */
-export function renderNudge(t: Messages, customer: NudgeCustomer, followUp: NudgeFollowUp): SlackMessage {
+/** A reminder as posted on its due day, with the buttons that answer it. */
+export function renderNudge(t: Messages, customer: NudgeCustomer, nudge: NudgeShown): SlackMessage {
   // The version lets a second press (or a press after someone else answered) change nothing.
-  const id = `${followUp._id.toString()}:${followUp.version}`;
+  const id = `${nudge._id.toString()}:${nudge.version}`;
   const button = (action_id: string, label: string, style?: 'primary') => ({
     type: 'button' as const,
     action_id,
@@ -28,8 +37,9 @@ export function renderNudge(t: Messages, customer: NudgeCustomer, followUp: Nudg
     value: id,
     ...(style ? { style } : {}),
   });
-  return message(t.nudge.text(escapeMrkdwn(customer.name), mention(followUp.ownerId, t.card.noOwner)), [
-    nudgeBody(t, customer, followUp),
+  const { text, body } = copyOf(t, customer, nudge);
+  return message(text, [
+    section(body, LIMITS.sectionText),
     {
       type: 'actions',
       elements: [
@@ -42,6 +52,7 @@ export function renderNudge(t: Messages, customer: NudgeCustomer, followUp: Nudg
 }
 
 /** The same reminder once answered: its buttons replaced by what was done. */
-export function renderClosedNudge(t: Messages, customer: NudgeCustomer, followUp: NudgeFollowUp, note: Mrkdwn): SlackMessage {
-  return message(note, [nudgeBody(t, customer, followUp), { type: 'context', elements: [mrkdwn(note, LIMITS.contextText)] }]);
+export function renderClosedNudge(t: Messages, customer: NudgeCustomer, nudge: NudgeShown, note: Mrkdwn): SlackMessage {
+  const { body } = copyOf(t, customer, nudge);
+  return message(note, [section(body, LIMITS.sectionText), { type: 'context', elements: [mrkdwn(note, LIMITS.contextText)] }]);
 }
