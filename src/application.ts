@@ -8,7 +8,7 @@ import { migrate } from './db/migrations.js';
 import { createGuardedWrites } from './db/writeIfUnchanged.js';
 import { createLogger } from './logger.js';
 import { createModels, ensureIndexes } from './models/index.js';
-import { nudgeKinds } from './nudgeKinds/index.js';
+import { createNudgeKinds } from './nudgeKinds/index.js';
 import { createCardService } from './services/cards.js';
 import { createCustomerService } from './services/customers.js';
 import { createFollowUpService } from './services/followUps.js';
@@ -73,7 +73,10 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   const models = createModels(connection);
   const settings = createTeamSettings(
     models,
-    { locale: env.DEFAULT_LOCALE, timezone: env.DEFAULT_TIMEZONE, nudgeHour: env.DEFAULT_NUDGE_HOUR, nudgeChannel: env.NUDGE_CHANNEL_ID },
+    {
+      locale: env.DEFAULT_LOCALE, timezone: env.DEFAULT_TIMEZONE, nudgeHour: env.DEFAULT_NUDGE_HOUR, nudgeChannel: env.NUDGE_CHANNEL_ID,
+      financeUserId: env.FINANCE_USER_ID, managerUserId: env.MANAGER_USER_ID,
+    },
     now,
   );
   const history = createHistoryService(models);
@@ -98,7 +101,7 @@ export async function createApplication({ env, mongoUri, dbName, clock = systemC
   await ensureIndexes(services.models);
   await migrate(services.models);
   const poster = createMessagePoster(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, logger);
-  const scanNudges = createNudgeScan({ ...services, kinds: nudgeKinds, poster, logger });
+  const scanNudges = createNudgeScan({ ...services, kinds: createNudgeKinds(services), now: () => clock.now(), poster, logger });
   const scheduler = await startScheduler({ db: connection.db!, scanSeconds: env.FOLLOWUP_SCAN_SECONDS, scanNudges, logger });
   const app = createSlackApp({ env, bot, logger, isHealthy: pinger(connection), deps: { ...services, now: () => clock.now(), logger, defaultLocale: env.DEFAULT_LOCALE } });
 

@@ -23,6 +23,8 @@ const EnvSchema = z.object({
   DEFAULT_NUDGE_HOUR: wholeNumber(0, 23).default(9),
   DEFAULT_LOCALE: z.enum(['zh', 'en'], 'must be zh or en').default('zh'),
   NUDGE_CHANNEL_ID: z.string().regex(/^[CGD][A-Z0-9]+$/, 'must be a channel ID such as C0123456789').optional(),
+  FINANCE_USER_ID: z.string().regex(/^[UW][A-Z0-9]+$/, 'must be a Slack user ID such as U0123456789').optional(),
+  MANAGER_USER_ID: z.string().regex(/^[UW][A-Z0-9]+$/, 'must be a Slack user ID such as U0123456789').optional(),
   FOLLOWUP_SCAN_SECONDS: wholeNumber(1, 86400).default(60),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], 'must be debug, info, warn or error').default('info'),
 });

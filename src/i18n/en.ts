@@ -67,6 +67,7 @@ export const en: Messages = {
   },
   fields: {
     checkInDate: 'Check-in date',
+    overdueReminderDate: 'Payment reminder date',
     name: 'Name',
     company: 'Company',
     title: 'Title',
@@ -177,6 +178,25 @@ export const en: Messages = {
     body: (name, number, owner, product) =>
       md`A week ago *${name}* (${number}) bought ${product}: ask how it is working, and confirm the payment plan. Owner ${owner}.`,
   },
+  overdue: {
+    title: '💰 Overdue payment',
+    text: (name, amount, days, who) => md`${amount} from ${name} is ${days} days overdue; ${who}, please follow up`,
+    facts: (number, amount, days, due) => md`Card ${number} · ${amount} open · ${days} days overdue · due ${due}`,
+    todo: {
+      shortSmall: () => 'Finance: send the normal payment reminder.',
+      shortLarge: () => 'Owner: a large amount; visit the customer in person to collect.',
+      longSmall: (level) => `Finance: send reminder letter level ${level}.`,
+      longLarge: () => 'Owner and manager: long overdue and large; agree special handling with the company.',
+    },
+    done: {
+      shortSmall: () => 'Reminder sent',
+      shortLarge: () => 'Visited',
+      longSmall: (level) => `Letter level ${level} sent`,
+      longLarge: () => 'Special handling agreed',
+    },
+    answered: (user, what) => md`✅ ${user}: ${what}`,
+    handled: 'Handled',
+  },
   money: {
     recordSale: 'Record sale',
     recordPayment: 'Record payment',
@@ -223,6 +243,7 @@ export const en: Messages = {
     visit: (who, at) => md`*${at}* ${who} logged a visit`,
     followUpSnoozed: (who, at) => md`*${at}* ${who} snoozed the follow-up`,
     checkInSnoozed: (who, at) => md`*${at}* ${who} snoozed the check-in`,
+    overdueSnoozed: (who, at) => md`*${at}* ${who} snoozed the payment reminder`,
     sale: (who, at) => md`*${at}* ${who} recorded a sale`,
     payment: (who, at) => md`*${at}* ${who} recorded a payment`,
     change: (field, from, to) => md`• ${field}: ${from} → ${to}`,

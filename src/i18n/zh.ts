@@ -70,6 +70,7 @@ export const zh = {
   },
   fields: {
     checkInDate: '回访日期',
+    overdueReminderDate: '催款提醒日期',
     name: '姓名 / 名称',
     company: '公司',
     title: '职务',
@@ -180,6 +181,25 @@ export const zh = {
     body: (name: Mrkdwn, number: Mrkdwn, owner: Mrkdwn, product: Mrkdwn) =>
       md`一周前卖给 *${name}*（${number}）的 ${product}，今天问问用得怎么样，顺便确认回款安排。负责人 ${owner}。`,
   },
+  overdue: {
+    title: '💰 逾期催款',
+    text: (name: Mrkdwn, amount: Mrkdwn, days: number, who: Mrkdwn) => md`${name} 的 ${amount} 已逾期 ${days} 天，请 ${who} 跟进`,
+    facts: (number: Mrkdwn, amount: Mrkdwn, days: number, due: Mrkdwn) => md`卡号 ${number} · 未收 ${amount} · 逾期 ${days} 天 · 到期日 ${due}`,
+    todo: {
+      shortSmall: () => '财务：按常规发送催款提醒。',
+      shortLarge: () => '负责人：金额较大，请亲自上门拜访收款。',
+      longSmall: (level: number) => `财务：发出第 ${level} 级催款函。`,
+      longLarge: () => '负责人与经理：逾期久、金额大，请与公司商定特别处理办法。',
+    },
+    done: {
+      shortSmall: () => '已发送催款提醒',
+      shortLarge: () => '已拜访',
+      longSmall: (level: number) => `已发出第 ${level} 级催款函`,
+      longLarge: () => '已商定特别处理',
+    },
+    answered: (user: Mrkdwn, what: Mrkdwn) => md`✅ ${user}：${what}`,
+    handled: '已处理',
+  },
   money: {
     recordSale: '记录交易',
     recordPayment: '记录收款',
@@ -226,6 +246,7 @@ export const zh = {
     visit: (who: Mrkdwn, at: Mrkdwn) => md`*${at}* ${who} 记录了拜访`,
     followUpSnoozed: (who: Mrkdwn, at: Mrkdwn) => md`*${at}* ${who} 推迟了跟进提醒`,
     checkInSnoozed: (who: Mrkdwn, at: Mrkdwn) => md`*${at}* ${who} 推迟了售后回访`,
+    overdueSnoozed: (who: Mrkdwn, at: Mrkdwn) => md`*${at}* ${who} 推迟了催款提醒`,
     sale: (who: Mrkdwn, at: Mrkdwn) => md`*${at}* ${who} 记录了交易`,
     payment: (who: Mrkdwn, at: Mrkdwn) => md`*${at}* ${who} 记录了收款`,
     change: (field: Mrkdwn, from: Mrkdwn, to: Mrkdwn) => md`• ${field}：${from} → ${to}`,

@@ -2,11 +2,12 @@ import type { Logger } from '@slack/bolt';
 import type { GuardedWrites } from '../db/writeIfUnchanged.js';
 import { messagesFor } from '../i18n/index.js';
 import type { NudgeRecord } from '../models/nudge.js';
-import type { NudgeKindSpec } from '../nudgeKinds/kind.js';
+import type { NudgeKinds } from '../nudgeKinds/index.js';
 import type { CustomerService } from '../services/customers.js';
 import { postedVersion, type DeliveryOutcome, type NudgeService } from '../services/nudges.js';
 import type { TeamSettings, TeamSettingsService } from '../services/teamSettings.js';
 import type { MessagePoster } from '../slack/messagePoster.js';
+import { todayIn } from '../time.js';
 
 export const NUDGE_SCAN_JOB = 'nudges.scan';
 
@@ -15,7 +16,8 @@ export interface ScanDeps {
   settings: TeamSettingsService;
   customers: CustomerService;
   nudges: NudgeService;
-  kinds: Record<NudgeRecord['kind'], NudgeKindSpec>;
+  kinds: NudgeKinds;
+  now: () => Date;
   poster: MessagePoster;
   logger: Logger;
 }
@@ -30,13 +32,16 @@ type Delivered = NudgeRecord['status'] | 'cancelled' | null;
 
 async function deliver(deps: ScanDeps, settings: TeamSettings, nudge: NudgeRecord): Promise<Delivered> {
   const kind = deps.kinds[nudge.kind];
-  if (!(await kind.stillHolds(nudge))) return (await deps.nudges.cancel(nudge)) ? 'cancelled' : null;
+  const scope = { settings, today: todayIn(deps.now(), settings.timezone) };
+  const context = await kind.load(nudge, scope);
+  if (context === null) return (await deps.nudges.cancel(nudge)) ? 'cancelled' : null;
   const customer = await deps.customers.findCustomer(nudge.teamId, nudge.customerId.toString());
-  const destination = kind.destination(nudge, settings);
+  const destination = kind.destination(nudge, scope, context);
   const outcome: DeliveryOutcome = customer
-    ? await deps.poster.post(destination, kind.render(messagesFor(settings.locale), customer, { ...nudge, version: postedVersion(nudge) }))
+    ? await deps.poster.post(destination, kind.render(messagesFor(settings.locale), customer, { ...nudge, version: postedVersion(nudge) }, context))
     : { ok: false, error: 'customer_missing' };
   const status = await deps.nudges.recordDelivery(nudge, outcome);
+  if (status === 'sent') await kind.afterPosted?.(nudge, scope, context);
   const what = `${nudge.kind} nudge ${nudge._id.toString()} (team ${nudge.teamId})`;
   if (status === null) deps.logger.warn(`${what} changed while it was being posted; the change stands`);
   else if (!outcome.ok) deps.logger.warn(`${what} not posted to ${destination}: ${outcome.error}; attempt ${nudge.attempts}, now ${status}`);

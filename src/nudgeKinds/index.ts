@@ -1,7 +1,14 @@
+import type { Models } from '../models/index.js';
 import type { NudgeKind } from '../models/nudge.js';
+import type { NudgeService } from '../services/nudges.js';
 import { checkInKind } from './checkIn.js';
 import { followUpKind } from './followUp.js';
 import type { NudgeKindSpec } from './kind.js';
+import { createOverdueKind } from './overdue.js';
+
+export type NudgeKinds = Record<NudgeKind, NudgeKindSpec<any>>;
 
 /** Every kind the pipeline knows; a new kind adds its file here, never a scheduler of its own. */
-export const nudgeKinds: Record<NudgeKind, NudgeKindSpec> = { followUp: followUpKind, checkIn: checkInKind };
+export function createNudgeKinds(deps: { models: Models; nudges: NudgeService }): NudgeKinds {
+  return { followUp: followUpKind, checkIn: checkInKind, overdue: createOverdueKind(deps) };
+}

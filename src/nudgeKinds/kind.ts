@@ -2,16 +2,27 @@ import type { Messages } from '../i18n/index.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { NudgeRecord } from '../models/nudge.js';
 import type { TeamSettings } from '../services/teamSettings.js';
+import type { CalendarDate } from '../time.js';
 import type { SlackMessage } from '../views/message.js';
 
+/** When and for whom a nudge is being posted. */
+export interface PostingScope {
+  settings: TeamSettings;
+  today: CalendarDate;
+}
+
 /**
- * What a kind of reminder adds to the one nudge pipeline: where it goes,
- * whether its cause still holds when it is about to be posted, and how it
- * reads. Scheduling, claiming, retrying and answering are the pipeline's.
+ * What a kind of reminder adds to the one nudge pipeline: what it needs to
+ * know as it is about to be posted (and whether its cause still holds),
+ * where it goes, how it reads, and what follows it. Scheduling, claiming,
+ * retrying and answering are the pipeline's.
  */
-export interface NudgeKindSpec {
-  destination(nudge: NudgeRecord, settings: TeamSettings): string;
-  stillHolds(nudge: NudgeRecord): Promise<boolean>;
+export interface NudgeKindSpec<Context = unknown> {
+  /** Null when its cause no longer holds (an invoice paid meanwhile): the nudge is cancelled, not posted. */
+  load(nudge: NudgeRecord, scope: PostingScope): Promise<Context | null>;
+  destination(nudge: NudgeRecord, scope: PostingScope, context: Context): string;
   /** `nudge.version` is the version its buttons answer (the one it has once recorded as sent). */
-  render(t: Messages, customer: CustomerRecord, nudge: NudgeRecord): SlackMessage;
+  render(t: Messages, customer: CustomerRecord, nudge: NudgeRecord, context: Context): SlackMessage;
+  /** Once posted: schedules what follows it, if anything. */
+  afterPosted?(nudge: NudgeRecord, scope: PostingScope, context: Context): Promise<void>;
 }

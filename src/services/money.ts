@@ -124,7 +124,22 @@ export function createMoneyService({ models, now, customers, nudges, writes }: D
     if (warning) return { status: 'creditExceeded', warning };
     if (!written && !replayed) return { status: 'notFound' };
     await scheduleCheckIn(customer, record);
+    if (unpaidFen > 0) await scheduleCollection(customer, record, dueDate);
     return { status: 'ok', customer, sale: record };
+  }
+
+  /** 回收账款: the day the unpaid part becomes overdue (at once if it already is); repeats are the kind's. */
+  async function scheduleCollection(customer: CustomerRecord, sale: SaleRecord, dueDate: CalendarDate): Promise<void> {
+    await nudges.schedule({
+      _id: idFor(`${sale._id.toString()}:overdue:first`),
+      teamId: sale.teamId,
+      kind: 'overdue',
+      customerId: customer._id,
+      sourceId: sale._id,
+      ownerId: customer.ownerId ?? sale.createdBy,
+      dueDate: addDays(dueDate, 1),
+      createdBy: sale.createdBy,
+    });
   }
 
   /** 售后回访: a week after the sale, the owner asks how it is working (once per sale, replays included). */

@@ -47,6 +47,7 @@ export interface NudgeRef {
 const SNOOZE_HISTORY: Record<NudgeKind, { action: HistoryAction; field: string }> = {
   followUp: { action: 'followUpSnoozed', field: 'nextFollowUpDate' },
   checkIn: { action: 'checkInSnoozed', field: 'checkInDate' },
+  overdue: { action: 'overdueSnoozed', field: 'overdueReminderDate' },
 };
 
 function toObjectId(id: string): Types.ObjectId | null {

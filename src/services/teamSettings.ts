@@ -8,8 +8,12 @@ export interface TeamSettings {
   locale: Locale;
   timezone: string;
   nudgeHour: number;
-  /** Where follow-up nudges go; without one they go to the owner's DM with the app. */
+  /** Where nudges go; without one they go to the DM of the person they are for. */
   nudgeChannel?: string;
+  /** Who sends payment reminders and letters (财务); without one, the card's owner. */
+  financeUserId?: string;
+  /** Who agrees special handling of large, long-overdue debts; without one, the card's owner. */
+  managerUserId?: string;
 }
 
 export type TeamDefaults = Omit<TeamSettings, 'teamId'>;
@@ -44,6 +48,8 @@ export function createTeamSettings(models: Models, defaults: TeamDefaults, now: 
       timezone: team?.timezone ?? defaults.timezone,
       nudgeHour: team?.nudgeHour ?? defaults.nudgeHour,
       nudgeChannel: team?.nudgeChannel ?? defaults.nudgeChannel,
+      financeUserId: defaults.financeUserId,
+      managerUserId: defaults.managerUserId,
     };
     cache.set(teamId, { settings, expires: performance.now() + CACHE_MS });
     return settings;

@@ -10,6 +10,7 @@ export const ACTION = {
   nudgeLogVisit: 'nudge_visit',
   snoozeDay: 'nudge_snooze_day',
   snoozeWeek: 'nudge_snooze_week',
+  nudgeDone: 'nudge_done',
   recordSale: 'sale_open',
   recordPayment: 'payment_open',
 } as const;

@@ -51,6 +51,11 @@ export function renderNudge(t: Messages, customer: NudgeCustomer, nudge: NudgeSh
   ]);
 }
 
+/** A reminder answered by a button: what was done, by whom, in place of the message and its buttons. */
+export function renderAnsweredNudge(note: Mrkdwn): SlackMessage {
+  return message(note, [section(note, LIMITS.sectionText)]);
+}
+
 /** The same reminder once answered: its buttons replaced by what was done. */
 export function renderClosedNudge(t: Messages, customer: NudgeCustomer, nudge: NudgeShown, note: Mrkdwn): SlackMessage {
   const { body } = copyOf(t, customer, nudge);

@@ -140,7 +140,7 @@ export class Harness {
   /** Clicks a button on a message the app showed. */
   async clickButton(
     actor: Actor,
-    button: { action_id: string; value?: string; block_id?: string },
+    button: { action_id: string; value?: string; block_id?: string; text?: unknown },
     where: { responseUrl?: string; channel?: string; messageTs?: string } = {},
   ): Promise<SlackResponse & { triggerId: string; responseUrl: string }> {
     const triggerId = `trigger-${++this.responseSeq}`;
@@ -154,7 +154,7 @@ export class Harness {
       response_url: responseUrl,
       container: { type: 'message', channel_id: where.channel ?? 'CSALES', message_ts: where.messageTs ?? '1700000000.000001', is_ephemeral: !where.messageTs },
       channel: { id: where.channel ?? 'CSALES', name: 'sales' },
-      actions: [{ type: 'button', block_id: button.block_id ?? 'b', action_id: button.action_id, value: button.value, action_ts: '1700000000.1' }],
+      actions: [{ type: 'button', block_id: button.block_id ?? 'b', action_id: button.action_id, text: button.text, value: button.value, action_ts: '1700000000.1' }],
     };
     return { ...(await this.post(payloadBody(payload))), triggerId, responseUrl };
   }

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMidd
 import type { SnoozeLength } from '../../../services/nudges.js';
 import { todayIn } from '../../../time.js';
 import { renderNotice } from '../../../views/lookup.js';
-import { renderClosedNudge } from '../../../views/nudge.js';
+import { renderAnsweredNudge, renderClosedNudge } from '../../../views/nudge.js';
 import { escapeMrkdwn, mention } from '../../../views/text.js';
 import { renderVisitModal } from '../../../views/visitModal.js';
 import type { ListenerDeps, TeamScope } from '../../deps.js';
@@ -43,6 +43,20 @@ export function register(app: App, deps: ListenerDeps): void {
       const note = t.nudge.snoozed(mention(body.user.id, ''), escapeMrkdwn(result.nudge.dueDate));
       await respond({ replace_original: true, ...renderClosedNudge(t, customer, result.nudge, note) });
     });
+
+  app.action<ButtonBody>(
+    ACTION.nudgeDone,
+    afterAck(deps, async ({ body, action, respond }: ButtonArgs, { teamId, t }: TeamScope) => {
+      const ref = parseNudgeRef(action.value);
+      const result = ref ? await deps.nudges.answer(teamId, ref.id, body.user.id) : ({ status: 'notFound' } as const);
+      if (result.status !== 'ok') {
+        return void (await respond({ replace_original: false, ...renderNotice(result.status === 'closed' ? t.nudge.closed : t.card.gone) }));
+      }
+      // The button's own label says what was done (Slack sends it with the press).
+      const note = t.overdue.answered(mention(body.user.id, ''), escapeMrkdwn(action.text?.text ?? t.overdue.handled));
+      await respond({ replace_original: true, ...renderAnsweredNudge(note) });
+    }),
+  );
 
   app.action<ButtonBody>(ACTION.snoozeDay, snooze('day'));
   app.action<ButtonBody>(ACTION.snoozeWeek, snooze('week'));

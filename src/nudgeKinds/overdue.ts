@@ -1,0 +1,60 @@
+import { domain } from '../config/domain.js';
+import { idFor } from '../db/requestIds.js';
+import { collectionQuadrant, daysOverdue, type CollectionQuadrant } from '../domain/collection.js';
+import type { Models } from '../models/index.js';
+import type { NudgeRecord } from '../models/nudge.js';
+import type { NudgeService } from '../services/nudges.js';
+import type { TeamSettings } from '../services/teamSettings.js';
+import { addDays } from '../time.js';
+import { renderOverdueNudge, type OverdueFacts } from '../views/overdueNudge.js';
+import type { NudgeKindSpec } from './kind.js';
+
+/** Reminder letters get firmer every repeat while a small debt stays long overdue: 1, 2, 3. */
+function letterLevel(days: number): number {
+  const { longAfterDays, repeatEveryDays, maxLetterLevel } = domain.collection;
+  return Math.min(1 + Math.floor((days - longAfterDays) / repeatEveryDays), maxLetterLevel);
+}
+
+/** Who acts on each quadrant: finance on small debts, the owner on large ones, with the manager when long. */
+function recipients(quadrant: CollectionQuadrant, nudge: NudgeRecord, settings: TeamSettings): string[] {
+  const finance = settings.financeUserId ?? nudge.ownerId;
+  if (quadrant === 'shortSmall' || quadrant === 'longSmall') return [finance];
+  if (quadrant === 'shortLarge') return [nudge.ownerId];
+  return [...new Set([nudge.ownerId, settings.managerUserId ?? nudge.ownerId])];
+}
+
+/**
+ * 回收账款: the day a receivable becomes overdue, then every repeatEveryDays
+ * while it stays unpaid, shaped by the collection matrix as it is posted (so
+ * one that crosses into another quadrant gets that quadrant's nudge). A paid
+ * one is cancelled instead of posted.
+ */
+export function createOverdueKind({ models, nudges }: { models: Models; nudges: NudgeService }): NudgeKindSpec<OverdueFacts> {
+  return {
+    async load(nudge, { settings, today }) {
+      const ledger = await models.ledgers.findOne({ _id: nudge.customerId, teamId: nudge.teamId }).lean();
+      const receivable = ledger?.receivables.find((r) => nudge.sourceId && r._id.equals(nudge.sourceId));
+      const outstandingFen = receivable ? receivable.amountFen - receivable.settledFen : 0;
+      if (!receivable || outstandingFen <= 0) return null;
+      const days = daysOverdue(receivable.dueDate, today);
+      if (days <= 0) return null;
+      const quadrant = collectionQuadrant(days, outstandingFen);
+      return { dueDate: receivable.dueDate, outstandingFen, days, quadrant, letterLevel: letterLevel(days), recipients: recipients(quadrant, nudge, settings) };
+    },
+    destination: (_nudge, { settings }, facts) => settings.nudgeChannel ?? facts.recipients[0]!,
+    render: (t, customer, nudge, facts) => renderOverdueNudge(t, customer, nudge, facts),
+    async afterPosted(nudge, { today }) {
+      const dueDate = addDays(today, domain.collection.repeatEveryDays);
+      await nudges.schedule({
+        _id: idFor(`${nudge.sourceId!.toString()}:overdue:${dueDate}`),
+        teamId: nudge.teamId,
+        kind: 'overdue',
+        customerId: nudge.customerId,
+        sourceId: nudge.sourceId,
+        ownerId: nudge.ownerId,
+        dueDate,
+        createdBy: nudge.createdBy,
+      });
+    },
+  };
+}

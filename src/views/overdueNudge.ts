@@ -1,0 +1,43 @@
+import type { types } from '@slack/bolt';
+import type { CollectionQuadrant } from '../domain/collection.js';
+import { formatFen } from '../domain/money.js';
+import type { Messages } from '../i18n/index.js';
+import type { CustomerRecord } from '../models/customer.js';
+import type { NudgeRecord } from '../models/nudge.js';
+import { ACTION } from '../slack/ids.js';
+import { LIMITS } from './limits.js';
+import { message, type SlackMessage } from './message.js';
+import { escapeMrkdwn, joinMrkdwn, md, mention, plain, section } from './text.js';
+
+/** What an overdue nudge states, read from the ledger as it is posted. */
+export interface OverdueFacts {
+  dueDate: string;
+  outstandingFen: number;
+  days: number;
+  quadrant: CollectionQuadrant;
+  letterLevel: number;
+  /** Who acts on it: finance, the owner, or the owner and the manager. */
+  recipients: string[];
+}
+
+/** 回收账款: customer, amount, days and due date, what to do in this quadrant, and the buttons that answer it. */
+export function renderOverdueNudge(t: Messages, customer: Pick<CustomerRecord, '_id' | 'name' | 'number'>, nudge: Pick<NudgeRecord, '_id' | 'version'>, facts: OverdueFacts): SlackMessage {
+  const o = t.overdue;
+  const who = joinMrkdwn(facts.recipients.map((id) => mention(id, '')), ' ');
+  const amount = escapeMrkdwn(formatFen(facts.outstandingFen));
+  const headline = o.text(escapeMrkdwn(customer.name), amount, facts.days, who);
+  const todo = o.todo[facts.quadrant](facts.letterLevel);
+  const factsLine = o.facts(escapeMrkdwn(customer.number), amount, facts.days, escapeMrkdwn(facts.dueDate));
+  const ref = `${nudge._id.toString()}:${nudge.version}`;
+  const button = (action_id: string, label: string, value: string, style?: 'primary'): types.Button => ({
+    type: 'button', action_id, text: plain(label, LIMITS.buttonText), value, ...(style ? { style } : {}),
+  });
+  const answer =
+    facts.quadrant === 'shortLarge'
+      ? button(ACTION.nudgeLogVisit, t.nudge.logVisit, ref, 'primary')
+      : button(ACTION.nudgeDone, o.done[facts.quadrant](facts.letterLevel), ref, 'primary');
+  return message(headline, [
+    section(md`*${escapeMrkdwn(o.title)}*\n${headline}\n${factsLine}\n${escapeMrkdwn(todo)}`, LIMITS.sectionText),
+    { type: 'actions', elements: [answer, button(ACTION.recordPayment, t.money.recordPayment, customer._id.toString())] },
+  ]);
+}

@@ -1,0 +1,105 @@
+import { ACTION } from '../src/slack/ids.js';
+import { createCard } from './support/flows.js';
+import { findButton, Harness, NUDGE_CHANNEL, TEAM_A, visibleText } from './support/harness.js';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await Harness.start({ instances: 2, now: '2026-11-23T10:00:00+08:00', env: { FINANCE_USER_ID: 'UFINANCE', MANAGER_USER_ID: 'UMANAGER' } });
+});
+
+afterAll(async () => {
+  await h.stop();
+});
+
+afterEach(() => {
+  expect(h.fake.invalidPayloads).toEqual([]);
+});
+
+/** A card with one sale whose unpaid `amount` was due on `dueDate`, recorded today. */
+async function cardOwing(name: string, amount: string, dueDate: string, date = '2026-10-01') {
+  await createCard(h, TEAM_A, { name });
+  const card = await h.command(name);
+  const { view } = await h.openModal(TEAM_A, findButton(card.args.blocks, ACTION.recordSale));
+  const res = await h.submitView(TEAM_A, view, { product: '货款', quantity: 1, amountFen: amount, date, dueDate });
+  if (res.body !== '') throw new Error(`sale refused: ${res.body}`);
+}
+
+const scan = () => Promise.all(h.instances.map((i) => i.app.scanNudges()));
+const collectionNudges = (name: string) =>
+  h.fake.accepted('chat.postMessage').filter((c) => c.args.text.includes(name) && visibleText(c.args.blocks).includes('逾期催款'));
+
+describe('overdue-payment nudges by the collection matrix', () => {
+  beforeAll(async () => {
+    await cardOwing('小额客户', '500', '2026-11-25', '2026-11-20');
+    await cardOwing('整万客户', '10000', '2026-10-24');
+    await cardOwing('差一分客户', '9999.99', '2026-10-25');
+    await cardOwing('付清客户', '2000', '2026-11-24', '2026-11-20');
+    await cardOwing('跨象限客户', '800', '2026-10-30');
+  });
+
+  it('nudges receivables that were already overdue when recorded at the next scan, by their quadrant', async () => {
+    await scan();
+    const [boundary] = collectionNudges('整万客户');
+    expect(boundary!.args.channel).toBe(NUDGE_CHANNEL);
+    const text = visibleText(boundary!.args.blocks);
+    expect(text).toContain('未收 ¥10,000.00 · 逾期 30 天 · 到期日 2026-10-24');
+    expect(text).toContain('请与公司商定特别处理办法');
+    expect(boundary!.args.text).toContain('<@U1SELLER> <@UMANAGER>');
+    findButton(boundary!.args.blocks, ACTION.recordPayment);
+
+    const [justUnder] = collectionNudges('差一分客户');
+    expect(visibleText(justUnder!.args.blocks)).toContain('逾期 29 天');
+    expect(visibleText(justUnder!.args.blocks)).toContain('财务：按常规发送催款提醒。');
+    expect(justUnder!.args.text).toContain('<@UFINANCE>');
+
+    expect(collectionNudges('小额客户')).toHaveLength(0);
+    await scan();
+    expect(collectionNudges('整万客户')).toHaveLength(1);
+  });
+
+  it('nudges the day a receivable becomes overdue, once across instances, and not one paid meanwhile', async () => {
+    const card = await h.command('付清客户');
+    const { view } = await h.openModal(TEAM_A, findButton(card.args.blocks, ACTION.recordPayment));
+    expect((await h.submitView(TEAM_A, view, { amountFen: '2000' })).body).toBe('');
+
+    h.clock.set('2026-11-26T08:59:00+08:00');
+    await scan();
+    expect(collectionNudges('小额客户')).toHaveLength(0);
+    h.clock.set('2026-11-26T09:00:00+08:00');
+    await scan();
+    await scan();
+    const small = collectionNudges('小额客户');
+    expect(small).toHaveLength(1);
+    expect(visibleText(small[0]!.args.blocks)).toContain('逾期 1 天');
+    expect(collectionNudges('付清客户')).toHaveLength(0);
+    expect(await h.db.collection('nudges').findOne({ kind: 'overdue', status: 'cancelled' })).not.toBeNull();
+  });
+
+  it('repeats every 7 days while unpaid, in the quadrant it has moved into', async () => {
+    h.clock.set('2026-11-30T09:00:00+08:00');
+    await scan();
+    const crossed = collectionNudges('跨象限客户');
+    expect(crossed).toHaveLength(2);
+    expect(visibleText(crossed[0]!.args.blocks)).toContain('逾期 24 天');
+    expect(visibleText(crossed[1]!.args.blocks)).toContain('逾期 31 天');
+    expect(visibleText(crossed[1]!.args.blocks)).toContain('财务：发出第 1 级催款函。');
+    expect(collectionNudges('整万客户')).toHaveLength(2);
+
+    h.clock.set('2026-12-03T09:00:00+08:00');
+    await scan();
+    expect(collectionNudges('小额客户')).toHaveLength(2);
+  });
+
+  it('is answered by its button, which replaces the message with who did what', async () => {
+    const [, second] = collectionNudges('小额客户');
+    const where = { channel: NUDGE_CHANNEL, messageTs: '1700000000.000123' };
+    const click = await h.clickButton(TEAM_A, findButton(second!.args.blocks, ACTION.nudgeDone), where);
+    const replaced = await h.fake.waitForResponse(click.responseUrl);
+    expect(replaced.args.replace_original).toBe(true);
+    expect(visibleText(replaced.args.blocks)).toContain('✅ <@U1SELLER>：已发送催款提醒');
+
+    const again = await h.clickButton(TEAM_A, findButton(second!.args.blocks, ACTION.nudgeDone), where);
+    expect(visibleText((await h.fake.waitForResponse(again.responseUrl)).args.blocks)).toContain('这条提醒已经处理过了');
+  });
+});
