@@ -181,7 +181,7 @@ async function measureLookups(port: number, slack: Awaited<ReturnType<typeof sta
 
 function searchRequest(text: string): SearchRequest {
   const request = parseLookup(text);
-  if (request.kind === 'help' || request.kind === 'tooLong') throw new Error(`bench query ${text} is not a search`);
+  if (request.kind === 'help' || request.kind === 'tooLong' || request.kind === 'overdue') throw new Error(`bench query ${text} is not a search`);
   return request;
 }
 

@@ -84,7 +84,7 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   const nudges = createNudgeService({ models, now, settings, writes });
   const followUps = createFollowUpService({ nudges });
   const customers = createCustomerService({ models, now, settings, history, writes });
-  const money = createMoneyService({ models, now, customers, nudges, writes });
+  const money = createMoneyService({ models, now, customers, nudges, settings, writes });
   const cards = createCardService({ models, now, settings, customers, followUps, money });
   const visits = createVisitService({ models, now, customers, followUps, history, writes });
   return { models, settings, history, writes, customers, money, cards, nudges, followUps, visits };

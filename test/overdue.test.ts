@@ -91,6 +91,19 @@ describe('overdue-payment nudges by the collection matrix', () => {
     expect(collectionNudges('小额客户')).toHaveLength(2);
   });
 
+  it('/card overdue lists the overdue receivables oldest due first, with amount, days and quadrant', async () => {
+    const reply = await h.command('逾期');
+    const text = visibleText(reply.args.blocks);
+    const order = ['整万客户', '差一分客户', '跨象限客户', '小额客户'].map((name) => text.indexOf(name));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(text).toContain('未收 ¥10,000.00 · 逾期 40 天 · 到期日 2026-10-24 · 长期大额');
+    expect(text).toContain('未收 ¥500.00 · 逾期 8 天 · 到期日 2026-11-25 · 短期小额');
+    expect(text).not.toContain('付清客户');
+    findButton(reply.args.blocks, ACTION.openCard);
+    expect(visibleText((await h.command('overdue', { teamId: 'T9', userId: 'U9' })).args.blocks)).toContain('没有逾期的应收款');
+  });
+
   it('is answered by its button, which replaces the message with who did what', async () => {
     const [, second] = collectionNudges('小额客户');
     const where = { channel: NUDGE_CHANNEL, messageTs: '1700000000.000123' };

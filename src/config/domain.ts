@@ -87,6 +87,8 @@ export const domain = {
     summaryDays: 365,
     /** Sales and payments a ledger remembers having applied, to apply a replayed one once. */
     appliedKept: 100,
+    /** Receivables `/card overdue` lists, oldest due first. */
+    overdueListed: 20,
     maxLength: { product: 100, model: 100, style: 100 },
   },
   /** The collection matrix: how long and how large an overdue receivable is decides how we chase it. */

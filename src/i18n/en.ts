@@ -196,6 +196,10 @@ export const en: Messages = {
     },
     answered: (user, what) => md`✅ ${user}: ${what}`,
     handled: 'Handled',
+    none: 'No overdue receivables.',
+    listTitle: (count) => md`*Overdue receivables* (${count}, oldest due first)`,
+    row: (amount, days, due, quadrant) => md`${amount} open · ${days} days overdue · due ${due} · ${quadrant}`,
+    quadrant: { shortSmall: 'short, small', shortLarge: 'short, large', longSmall: 'long, small', longLarge: 'long, large' },
   },
   money: {
     recordSale: 'Record sale',

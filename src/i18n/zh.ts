@@ -199,6 +199,10 @@ export const zh = {
     },
     answered: (user: Mrkdwn, what: Mrkdwn) => md`✅ ${user}：${what}`,
     handled: '已处理',
+    none: '没有逾期的应收款。',
+    listTitle: (count: number) => md`*逾期应收款*（${count} 笔，按到期日从早到晚）`,
+    row: (amount: Mrkdwn, days: number, due: Mrkdwn, quadrant: Mrkdwn) => md`未收 ${amount} · 逾期 ${days} 天 · 到期日 ${due} · ${quadrant}`,
+    quadrant: { shortSmall: '短期小额', shortLarge: '短期大额', longSmall: '长期小额', longLarge: '长期大额' },
   },
   money: {
     recordSale: '记录交易',

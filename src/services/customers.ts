@@ -15,7 +15,7 @@ import type { CardInput } from '../validation/cardInput.js';
 import { historyDoc, type HistoryService } from './history.js';
 import type { TeamSettingsService } from './teamSettings.js';
 
-export type SearchRequest = Exclude<LookupRequest, { kind: 'help' } | { kind: 'tooLong' }>;
+export type SearchRequest = Exclude<LookupRequest, { kind: 'help' } | { kind: 'tooLong' } | { kind: 'overdue' }>;
 
 export interface SearchResult {
   matches: CustomerRecord[];

@@ -2,7 +2,7 @@ import type { Types } from 'mongoose';
 import { domain } from '../config/domain.js';
 import { idFor, newIdFor } from '../db/requestIds.js';
 import type { GuardedWrites } from '../db/writeIfUnchanged.js';
-import { daysOverdue } from '../domain/collection.js';
+import { collectionQuadrant, daysOverdue, type CollectionQuadrant } from '../domain/collection.js';
 import { formatFen } from '../domain/money.js';
 import { paymentTermsDays } from '../domain/paymentTerms.js';
 import { allocatePayment, checkInDate, creditCheck, defaultDueDate } from '../domain/settlement.js';
@@ -10,17 +10,19 @@ import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
 import type { LedgerRecord, OpenReceivable } from '../models/ledger.js';
 import type { SaleRecord } from '../models/sale.js';
-import { addDays, type CalendarDate } from '../time.js';
+import { addDays, todayIn, type CalendarDate } from '../time.js';
 import type { PaymentFormInput, SaleFormInput } from '../validation/moneyInput.js';
 import type { CustomerService } from './customers.js';
 import { historyDoc } from './history.js';
 import type { NudgeService } from './nudges.js';
+import type { TeamSettingsService } from './teamSettings.js';
 
 interface Deps {
   models: Models;
   now: () => Date;
   customers: CustomerService;
   nudges: NudgeService;
+  settings: TeamSettingsService;
   writes: GuardedWrites;
 }
 
@@ -40,6 +42,14 @@ export type PaymentResult =
   | { status: 'overpayment'; outstandingFen: number }
   | { status: 'unknownReceivable' }
   | { status: 'notFound' };
+
+export interface OverdueItem {
+  customer: Pick<CustomerRecord, '_id' | 'name' | 'number'>;
+  dueDate: CalendarDate;
+  outstandingFen: number;
+  days: number;
+  quadrant: CollectionQuadrant;
+}
 
 export interface MoneySummary {
   outstandingFen: number;
@@ -65,7 +75,7 @@ const withApplied = (ledger: LedgerRecord, id: Types.ObjectId) => [...ledger.app
  * history entry, so a payment never settles more than is owed even when two
  * arrive at once, and a replayed submission records nothing twice.
  */
-export function createMoneyService({ models, now, customers, nudges, writes }: Deps) {
+export function createMoneyService({ models, now, customers, nudges, settings, writes }: Deps) {
   /** A customer's ledger is opened by their first sale or payment. */
   async function openLedger(teamId: string, customerId: Types.ObjectId): Promise<void> {
     await writes.insertOnce(models.ledgers, { _id: customerId, teamId, version: 1, receivables: [], outstandingFen: 0, applied: [], createdAt: now() });
@@ -213,7 +223,27 @@ export function createMoneyService({ models, now, customers, nudges, writes }: D
     };
   }
 
-  return { recordSale, recordPayment, moneySummary };
+  /** The team's overdue receivables in collection order (oldest due first), with their customers. */
+  async function overdueList(teamId: string): Promise<OverdueItem[]> {
+    const { timezone } = await settings.settingsFor(teamId);
+    const today = todayIn(now(), timezone);
+    const ledgers = await models.ledgers.find({ teamId, 'receivables.dueDate': { $lt: today } }, { receivables: 1 }).lean();
+    const due = ledgers
+      .flatMap((l) => l.receivables.filter((r) => r.dueDate < today).map((r) => ({ customerId: l._id, receivable: r })))
+      .sort((a, b) => a.receivable.dueDate.localeCompare(b.receivable.dueDate))
+      .slice(0, domain.money.overdueListed);
+    const names = await models.customers.find({ teamId, _id: { $in: due.map((d) => d.customerId) } }, { name: 1, number: 1 }).lean();
+    const byId = new Map(names.map((c) => [c._id.toString(), c]));
+    return due.flatMap(({ customerId, receivable }) => {
+      const customer = byId.get(customerId.toString());
+      if (!customer) return [];
+      const outstandingFen = outstandingOf(receivable);
+      const days = daysOverdue(receivable.dueDate, today);
+      return [{ customer, dueDate: receivable.dueDate, outstandingFen, days, quadrant: collectionQuadrant(days, outstandingFen) }];
+    });
+  }
+
+  return { recordSale, recordPayment, moneySummary, overdueList };
 }
 
 function stripUndefined<T extends object>(doc: T): T {

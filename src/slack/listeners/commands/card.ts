@@ -4,6 +4,7 @@ import type { Messages } from '../../../i18n/index.js';
 import { renderCard } from '../../../views/card.js';
 import { renderHelp, renderMatches, renderNotFound, renderNotice, type NewCardPrefill } from '../../../views/lookup.js';
 import type { SlackMessage } from '../../../views/message.js';
+import { renderOverdueList } from '../../../views/overdueList.js';
 import type { ListenerDeps } from '../../deps.js';
 import { COMMAND } from '../../ids.js';
 import { afterAck, type CommandArgs } from '../../listen.js';
@@ -16,6 +17,7 @@ async function lookupReply(deps: ListenerDeps, teamId: string, t: Messages, text
   const request = parseLookup(text);
   if (request.kind === 'help') return renderHelp(t);
   if (request.kind === 'tooLong') return renderNotice(t.lookup.tooLong(request.max));
+  if (request.kind === 'overdue') return renderOverdueList(t, await deps.money.overdueList(teamId));
   const { matches, more } = await deps.customers.findCustomers(teamId, request);
   const [only] = matches;
   if (!only) return renderNotFound(t, request.text, prefillFor(request));
@@ -23,7 +25,7 @@ async function lookupReply(deps: ListenerDeps, teamId: string, t: Messages, text
   return renderMatches(t, request.text, matches, more);
 }
 
-/** `/card <name | phone | card number | help>` */
+/** `/card <name | phone | card number | overdue | help>` */
 export function register(app: App, deps: ListenerDeps): void {
   app.command(
     COMMAND,
