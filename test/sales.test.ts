@@ -157,6 +157,16 @@ describe('recording a payment', () => {
     expect(paid.reduce((sum, p) => sum + p.amountFen, 0)).toBe(300_000);
   });
 
+  it('the Money button lists sales, open receivables and payments, newest first, with who recorded them', async () => {
+    const card = await cardOf('周会计');
+    const { view } = await h.openModal(TEAM_A, findButton(card.args.blocks, ACTION.money));
+    const text = visibleText(view.blocks);
+    expect(text.indexOf('2026-10-01 新单 ×1 · ¥2,000.00 · <@U1SELLER>')).toBeGreaterThan(-1);
+    expect(text.indexOf('2026-11-23 收款 ¥1,500.00 · <@U1SELLER>')).toBeGreaterThan(-1);
+    expect(view.blocks.find((b: Record<string, any>) => b.type === 'header' && b.text.text === '未结清的应收款')).toBeDefined();
+    expect(text).toContain('没有。');
+  });
+
   it("another workspace cannot record money on this workspace's card", async () => {
     const { view } = await openSale('周会计');
     const res = await h.submitView(TEAM_B, view, { product: '越权', quantity: 1, amountFen: '100' });

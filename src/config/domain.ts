@@ -89,6 +89,8 @@ export const domain = {
     appliedKept: 100,
     /** Receivables `/card overdue` lists, oldest due first. */
     overdueListed: 20,
+    /** Sales and payments the Money view lists, newest first. */
+    entriesShown: 15,
     maxLength: { product: 100, model: 100, style: 100 },
   },
   /** The collection matrix: how long and how large an overdue receivable is decides how we chase it. */

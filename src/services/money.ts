@@ -9,6 +9,7 @@ import { allocatePayment, checkInDate, creditCheck, defaultDueDate } from '../do
 import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
 import type { LedgerRecord, OpenReceivable } from '../models/ledger.js';
+import type { PaymentRecord } from '../models/payment.js';
 import type { SaleRecord } from '../models/sale.js';
 import { addDays, todayIn, type CalendarDate } from '../time.js';
 import type { PaymentFormInput, SaleFormInput } from '../validation/moneyInput.js';
@@ -42,6 +43,12 @@ export type PaymentResult =
   | { status: 'overpayment'; outstandingFen: number }
   | { status: 'unknownReceivable' }
   | { status: 'notFound' };
+
+export interface Account {
+  sales: SaleRecord[];
+  payments: PaymentRecord[];
+  receivables: OpenReceivable[];
+}
 
 export interface OverdueItem {
   customer: Pick<CustomerRecord, '_id' | 'name' | 'number'>;
@@ -243,7 +250,18 @@ export function createMoneyService({ models, now, customers, nudges, settings, w
     });
   }
 
-  return { recordSale, recordPayment, moneySummary, overdueList };
+  /** The Money view: a customer's sales and payments, newest first, and the receivables still open. */
+  async function account(customer: CustomerRecord): Promise<Account> {
+    const { teamId, _id: customerId } = customer;
+    const [sales, payments, ledger] = await Promise.all([
+      models.sales.find({ teamId, customerId }).sort({ date: -1, createdAt: -1 }).limit(domain.money.entriesShown).lean(),
+      models.payments.find({ teamId, customerId }).sort({ date: -1, createdAt: -1 }).limit(domain.money.entriesShown).lean(),
+      models.ledgers.findOne({ _id: customerId, teamId }).lean(),
+    ]);
+    return { sales, payments, receivables: [...(ledger?.receivables ?? [])].sort((a, b) => a.dueDate.localeCompare(b.dueDate)) };
+  }
+
+  return { recordSale, recordPayment, moneySummary, overdueList, account };
 }
 
 function stripUndefined<T extends object>(doc: T): T {

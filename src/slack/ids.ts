@@ -13,6 +13,7 @@ export const ACTION = {
   nudgeDone: 'nudge_done',
   recordSale: 'sale_open',
   recordPayment: 'payment_open',
+  money: 'money_open',
 } as const;
 
 export const CALLBACK = {
@@ -21,6 +22,7 @@ export const CALLBACK = {
   historyModal: 'history_modal',
   saleModal: 'sale_modal',
   paymentModal: 'payment_modal',
+  moneyModal: 'money_modal',
 } as const;
 
 /** Input blocks use the field's key as block id and this as action id. */

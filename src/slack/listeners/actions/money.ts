@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { todayIn } from '../../../time.js';
 import { renderNotice } from '../../../views/lookup.js';
+import { renderMoneyModal } from '../../../views/moneyModal.js';
 import { renderPaymentModal, renderSaleModal } from '../../../views/moneyModals.js';
 import type { ListenerDeps } from '../../deps.js';
 import { ACTION } from '../../ids.js';
@@ -9,7 +10,7 @@ import { afterAck } from '../../listen.js';
 type ButtonBody = BlockAction<ButtonAction>;
 type ButtonArgs = SlackActionMiddlewareArgs<ButtonBody> & AllMiddlewareArgs;
 
-/** The card's Record sale and Record payment buttons: open the modal for the card pressed. */
+/** The card's Record sale, Record payment and Money buttons: open the modal for the card pressed. */
 export function register(app: App, deps: ListenerDeps): void {
   app.action<ButtonBody>(
     ACTION.recordSale,
@@ -18,6 +19,15 @@ export function register(app: App, deps: ListenerDeps): void {
       if (!customer) return void (await respond({ replace_original: false, ...renderNotice(t.card.gone) }));
       const metadata = { customerId: customer._id.toString(), responseUrl: body.response_url };
       await client.views.open({ trigger_id: body.trigger_id, view: renderSaleModal(t, customer, todayIn(deps.now(), settings.timezone), metadata) });
+    }),
+  );
+
+  app.action<ButtonBody>(
+    ACTION.money,
+    afterAck(deps, async ({ body, action, client, respond }: ButtonArgs, { teamId, t }) => {
+      const customer = await deps.customers.findCustomer(teamId, action.value ?? '');
+      if (!customer) return void (await respond({ replace_original: false, ...renderNotice(t.card.gone) }));
+      await client.views.open({ trigger_id: body.trigger_id, view: renderMoneyModal(t, customer, await deps.money.account(customer)) });
     }),
   );
 
