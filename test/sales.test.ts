@@ -89,6 +89,33 @@ describe('recording a sale', () => {
   });
 });
 
+describe('returns and discounts', () => {
+  it('reduce what is owed on the sale, never beyond the sale, and show on it', async () => {
+    const card = await cardOf('钱老板');
+    const { view } = await h.openModal(TEAM_A, findButton(card.args.blocks, ACTION.recordAdjustment), { responseUrl: card.responseUrl });
+    const aircon = (await sales().findOne({ product: '空调' }))!;
+    const before = (await ledgers().findOne({ _id: aircon.customerId }))!.outstandingFen;
+
+    const saved = await h.submitView(TEAM_A, view, { saleId: aircon._id.toHexString(), kind: 'return', amountFen: '800', reason: '坏了一台', responsibleId: 'U2COLLEAGUE' });
+    expect(saved.body).toBe('');
+    expect((await ledgers().findOne({ _id: aircon.customerId }))!.outstandingFen).toBe(before - 80_000);
+    expect(await h.db.collection('adjustments').findOne({ saleId: aircon._id })).toMatchObject({ kind: 'return', amountFen: 80_000, owedReducedFen: 80_000, responsibleId: 'U2COLLEAGUE' });
+
+    const again = (await h.openModal(TEAM_A, findButton((await cardOf('钱老板')).args.blocks, ACTION.recordAdjustment))).view;
+    const refused = await h.submitView(TEAM_A, again, { saleId: aircon._id.toHexString(), kind: 'discount', amountFen: '12,000.01', reason: '再打折' });
+    expect(refused.json().errors).toEqual({ amountFen: '超过这笔交易还可退赔/折价的 ¥12,000.00，没有保存。' });
+
+    const fan = (await sales().findOne({ product: '风扇' }))!;
+    expect((await h.submitView(TEAM_A, again, { saleId: fan._id.toHexString(), kind: 'discount', amountFen: '100', reason: '老客户优惠' })).body).toBe('');
+    expect(await h.db.collection('adjustments').findOne({ saleId: fan._id })).toMatchObject({ owedReducedFen: 0 });
+
+    const account = await h.openModal(TEAM_A, findButton((await cardOf('钱老板')).args.blocks, ACTION.money));
+    const text = visibleText(account.view.blocks);
+    expect(text).toContain('↳ 退货/退赔 ¥800.00：坏了一台 · <@U2COLLEAGUE>');
+    expect(text).toContain('↳ 折价 ¥100.00：老客户优惠 · <@U1SELLER>');
+  });
+});
+
 describe('the credit check before the deal', () => {
   beforeAll(async () => {
     await createCard(h, TEAM_A, { name: '孙掌柜', creditLimitFen: '10000', creditRating: 'low' });

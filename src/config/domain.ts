@@ -91,7 +91,7 @@ export const domain = {
     overdueListed: 20,
     /** Sales and payments the Money view lists, newest first. */
     entriesShown: 15,
-    maxLength: { product: 100, model: 100, style: 100 },
+    maxLength: { product: 100, model: 100, style: 100, reason: 300 },
   },
   /** The collection matrix: how long and how large an overdue receivable is decides how we chase it. */
   collection: {

@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { adjustmentModel } from './adjustment.js';
 import { counterModel } from './counter.js';
 import { customerModel } from './customer.js';
 import { nudgeModel } from './nudge.js';
@@ -21,6 +22,7 @@ export function createModels(connection: Connection) {
     ledgers: ledgerModel(connection),
     sales: saleModel(connection),
     payments: paymentModel(connection),
+    adjustments: adjustmentModel(connection),
     history: historyModel(connection),
     counters: counterModel(connection),
     teams: teamModel(connection),

@@ -23,6 +23,8 @@ export interface LedgerRecord {
   version: number;
   receivables: OpenReceivable[];
   outstandingFen: number;
+  /** Returns and discounts so far per sale, so they never add up to more than the sale. */
+  adjusted: { saleId: Types.ObjectId; fen: number }[];
   /** The latest sales and payments applied, so the same one delivered twice is applied once. */
   applied: Types.ObjectId[];
   createdAt: Date;
@@ -47,6 +49,7 @@ const ledgerSchema = new Schema<LedgerRecord>(
     receivables: { type: [receivableSchema], default: [] },
     outstandingFen: { type: Number, required: true },
     applied: { type: [Schema.Types.ObjectId], default: [] },
+    adjusted: { type: [{ _id: false, saleId: { type: Schema.Types.ObjectId, required: true }, fen: { type: Number, required: true } }], default: [] },
     createdAt: { type: Date, required: true },
   },
   { collection: 'ledgers', versionKey: false, strict: 'throw' },

@@ -1,18 +1,20 @@
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { domain } from '../config/domain.js';
 import { idFor, newIdFor } from '../db/requestIds.js';
 import type { GuardedWrites } from '../db/writeIfUnchanged.js';
 import { collectionQuadrant, daysOverdue, type CollectionQuadrant } from '../domain/collection.js';
+import type { FieldChange } from '../domain/diff.js';
 import { formatFen } from '../domain/money.js';
 import { paymentTermsDays } from '../domain/paymentTerms.js';
 import { allocatePayment, checkInDate, creditCheck, defaultDueDate } from '../domain/settlement.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
 import type { LedgerRecord, OpenReceivable } from '../models/ledger.js';
+import type { AdjustmentRecord } from '../models/adjustment.js';
 import type { PaymentRecord } from '../models/payment.js';
 import type { SaleRecord } from '../models/sale.js';
 import { addDays, todayIn, type CalendarDate } from '../time.js';
-import type { PaymentFormInput, SaleFormInput } from '../validation/moneyInput.js';
+import type { AdjustmentFormInput, PaymentFormInput, SaleFormInput } from '../validation/moneyInput.js';
 import type { CustomerService } from './customers.js';
 import { historyDoc } from './history.js';
 import type { NudgeService } from './nudges.js';
@@ -38,6 +40,11 @@ export type SaleResult =
   | { status: 'creditExceeded'; warning: CreditWarning }
   | { status: 'notFound' };
 
+export type AdjustmentResult =
+  | { status: 'ok'; customer: CustomerRecord }
+  | { status: 'exceedsSale'; remainingFen: number }
+  | { status: 'notFound' };
+
 export type PaymentResult =
   | { status: 'ok'; customer: CustomerRecord }
   | { status: 'overpayment'; outstandingFen: number }
@@ -46,6 +53,7 @@ export type PaymentResult =
 
 export interface Account {
   sales: SaleRecord[];
+  adjustments: AdjustmentRecord[];
   payments: PaymentRecord[];
   receivables: OpenReceivable[];
 }
@@ -70,6 +78,7 @@ export interface MoneySummary {
   receivables: OpenReceivable[];
 }
 
+const DAY_MS = 24 * 60 * 60_000;
 const outstandingOf = (r: OpenReceivable) => r.amountFen - r.settledFen;
 
 /** A delivery of the same sale or payment twice, even at once, finds it already on the ledger. */
@@ -209,20 +218,23 @@ export function createMoneyService({ models, now, customers, nudges, settings, w
   async function moneySummary(customer: CustomerRecord, today: CalendarDate): Promise<MoneySummary> {
     const { teamId, _id: customerId } = customer;
     const yearAgo = addDays(today, -domain.money.summaryDays);
-    const [ledger, yearSales, lastSale] = await Promise.all([
+    const [ledger, yearSales, yearAdjustments, lastSale] = await Promise.all([
       models.ledgers.findOne({ _id: customerId, teamId }).lean(),
       models.sales.find({ teamId, customerId, date: { $gt: yearAgo } }, { amountFen: 1, profitFen: 1 }).lean(),
+      models.adjustments.find({ teamId, customerId, createdAt: { $gt: new Date(now().getTime() - domain.money.summaryDays * DAY_MS) } }, { amountFen: 1 }).lean(),
       models.sales.findOne({ teamId, customerId }, { product: 1, quantity: 1, date: 1 }).sort({ date: -1, createdAt: -1 }).lean(),
     ]);
     const receivables = ledger?.receivables ?? [];
     const overdue = receivables.filter((r) => daysOverdue(r.dueDate, today) > 0);
     const outstandingFen = ledger?.outstandingFen ?? 0;
+    const returned = yearAdjustments.reduce((sum, a) => sum + a.amountFen, 0);
     return {
       outstandingFen,
       overdueFen: overdue.reduce((sum, r) => sum + outstandingOf(r), 0),
       oldestOverdueDays: overdue.length > 0 ? Math.max(...overdue.map((r) => daysOverdue(r.dueDate, today))) : undefined,
-      yearSalesFen: yearSales.reduce((sum, s) => sum + s.amountFen, 0),
-      yearProfitFen: yearSales.reduce((sum, s) => sum + (s.profitFen ?? 0), 0),
+      // Returns and discounts take back both what was bought and what it earned.
+      yearSalesFen: yearSales.reduce((sum, s) => sum + s.amountFen, 0) - returned,
+      yearProfitFen: yearSales.reduce((sum, s) => sum + (s.profitFen ?? 0), 0) - returned,
       lastSale: lastSale ?? undefined,
       creditLimitFen: customer.creditLimitFen,
       headroomFen: customer.creditLimitFen === undefined ? undefined : customer.creditLimitFen - outstandingFen,
@@ -253,15 +265,57 @@ export function createMoneyService({ models, now, customers, nudges, settings, w
   /** The Money view: a customer's sales and payments, newest first, and the receivables still open. */
   async function account(customer: CustomerRecord): Promise<Account> {
     const { teamId, _id: customerId } = customer;
-    const [sales, payments, ledger] = await Promise.all([
+    const [sales, adjustments, payments, ledger] = await Promise.all([
       models.sales.find({ teamId, customerId }).sort({ date: -1, createdAt: -1 }).limit(domain.money.entriesShown).lean(),
+      models.adjustments.find({ teamId, customerId }).sort({ createdAt: -1 }).limit(domain.money.entriesShown).lean(),
       models.payments.find({ teamId, customerId }).sort({ date: -1, createdAt: -1 }).limit(domain.money.entriesShown).lean(),
       models.ledgers.findOne({ _id: customerId, teamId }).lean(),
     ]);
-    return { sales, payments, receivables: [...(ledger?.receivables ?? [])].sort((a, b) => a.dueDate.localeCompare(b.dueDate)) };
+    return { sales, adjustments, payments, receivables: [...(ledger?.receivables ?? [])].sort((a, b) => a.dueDate.localeCompare(b.dueDate)) };
   }
 
-  return { recordSale, recordPayment, moneySummary, overdueList, account };
+  /**
+   * 退赔、折价 against a sale: reduces what is still owed on it (the rest is
+   * owed back to the customer), never beyond the sale's amount in total.
+   */
+  async function recordAdjustment(teamId: string, userId: string, customerId: string, input: AdjustmentFormInput, requestKey?: string): Promise<AdjustmentResult> {
+    const customer = await customers.findCustomer(teamId, customerId);
+    const sale = customer && (await models.sales.findOne({ _id: new Types.ObjectId(input.saleId), teamId, customerId: customer._id }).lean());
+    if (!customer || !sale) return { status: 'notFound' };
+    const adjustmentId = newIdFor(requestKey, 'adjustment');
+    await openLedger(teamId, customer._id);
+    let refusal: AdjustmentResult | undefined;
+    await writes.updateUntilWritten<LedgerRecord>(models.ledgers, teamId, customer._id, (ledger) => {
+      if (isApplied(ledger, adjustmentId)) return null;
+      const before = ledger.adjusted.find((a) => a.saleId.equals(sale._id))?.fen ?? 0;
+      if (before + input.amountFen > sale.amountFen) {
+        refusal = { status: 'exceedsSale', remainingFen: sale.amountFen - before };
+        return null;
+      }
+      const open = ledger.receivables.find((r) => r.saleId.equals(sale._id));
+      const owedReducedFen = open ? Math.min(input.amountFen, outstandingOf(open)) : 0;
+      const receivables = ledger.receivables
+        .map((r) => (r === open ? { ...r, amountFen: r.amountFen - owedReducedFen } : r))
+        .filter((r) => outstandingOf(r) > 0);
+      const adjusted = [...ledger.adjusted.filter((a) => !a.saleId.equals(sale._id)), { saleId: sale._id, fen: before + input.amountFen }];
+      const adjustment = stripUndefined({
+        _id: adjustmentId, teamId, customerId: customer._id, saleId: sale._id, kind: input.kind, amountFen: input.amountFen, owedReducedFen,
+        reason: input.reason, responsibleId: input.responsibleId, createdBy: userId, createdAt: now(),
+      });
+      const changes: FieldChange[] = [
+        { field: input.kind, from: undefined, to: `${sale.product} ${formatFen(input.amountFen)}` },
+        ...(owedReducedFen > 0 ? [{ field: 'outstandingFen', from: ledger.outstandingFen, to: ledger.outstandingFen - owedReducedFen }] : []),
+      ];
+      const entry = { teamId, customerId: customer._id, action: 'adjustment' as const, userId, at: now(), changes };
+      return {
+        set: { receivables, adjusted, outstandingFen: ledger.outstandingFen - owedReducedFen, applied: withApplied(ledger, adjustmentId) },
+        records: [{ model: models.adjustments, doc: adjustment }, { model: models.history, doc: historyDoc(entry) }],
+      };
+    });
+    return refusal ?? { status: 'ok', customer };
+  }
+
+  return { recordSale, recordPayment, recordAdjustment, moneySummary, overdueList, account };
 }
 
 function stripUndefined<T extends object>(doc: T): T {

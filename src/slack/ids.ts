@@ -14,6 +14,7 @@ export const ACTION = {
   recordSale: 'sale_open',
   recordPayment: 'payment_open',
   money: 'money_open',
+  recordAdjustment: 'adjustment_open',
 } as const;
 
 export const CALLBACK = {
@@ -23,6 +24,7 @@ export const CALLBACK = {
   saleModal: 'sale_modal',
   paymentModal: 'payment_modal',
   moneyModal: 'money_modal',
+  adjustmentModal: 'adjustment_modal',
 } as const;
 
 /** Input blocks use the field's key as block id and this as action id. */

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { domain } from '../config/domain.js';
 import type { CalendarDate } from '../time.js';
-import { checked, optionalAmountFen, optionalDate, optionalText, requiredAmountFen, requiredQuantity, requiredText } from './fields.js';
+import { ADJUSTMENT_KINDS } from '../models/adjustment.js';
+import { checked, optionalAmountFen, optionalChoice, optionalDate, optionalText, requiredAmountFen, requiredQuantity, requiredText } from './fields.js';
 
 const MAX = domain.money.maxLength;
 
@@ -39,3 +40,14 @@ export function paymentInputSchema(today: CalendarDate) {
 }
 
 export type PaymentFormInput = z.infer<ReturnType<typeof paymentInputSchema>>;
+
+/** 退赔、折价: against which sale, how much, why, and who was responsible. */
+export const AdjustmentInputSchema = z.object({
+  saleId: z.preprocess((v) => (v === '' ? undefined : v), z.string({ error: 'required' }).regex(/^[0-9a-f]{24}$/, 'invalidChoice')),
+  kind: optionalChoice(ADJUSTMENT_KINDS).pipe(z.enum(ADJUSTMENT_KINDS, { error: 'required' })),
+  amountFen: requiredAmountFen,
+  reason: requiredText(MAX.reason),
+  responsibleId: optionalText(30),
+});
+
+export type AdjustmentFormInput = z.infer<typeof AdjustmentInputSchema>;

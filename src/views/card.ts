@@ -123,7 +123,10 @@ export function renderCard(t: Messages, { customer: c, lastVisits, openPromises,
           ? [{ type: 'button' as const, action_id: ACTION.recordPayment, text: plain(t.money.recordPayment, LIMITS.buttonText), value: id }]
           : []),
         ...(money.lastSale || money.outstandingFen > 0
-          ? [{ type: 'button' as const, action_id: ACTION.money, text: plain(t.money.moneyButton, LIMITS.buttonText), value: id }]
+          ? [
+              { type: 'button' as const, action_id: ACTION.recordAdjustment, text: plain(t.money.recordAdjustment, LIMITS.buttonText), value: id },
+              { type: 'button' as const, action_id: ACTION.money, text: plain(t.money.moneyButton, LIMITS.buttonText), value: id },
+            ]
           : []),
         { type: 'button', action_id: ACTION.history, text: plain(t.card.history, LIMITS.buttonText), value: id },
       ],

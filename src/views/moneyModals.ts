@@ -4,9 +4,10 @@ import { formatFen } from '../domain/money.js';
 import type { Messages } from '../i18n/index.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { OpenReceivable } from '../models/ledger.js';
+import type { SaleRecord } from '../models/sale.js';
 import { CALLBACK } from '../slack/ids.js';
 import type { CalendarDate } from '../time.js';
-import { checkboxInput, dateInput, numberInput, selectInput, textInput } from './inputs.js';
+import { checkboxInput, dateInput, numberInput, radioInput, selectInput, textInput, userInput } from './inputs.js';
 import { LIMITS } from './limits.js';
 import { escapeMrkdwn, mrkdwn, plain } from './text.js';
 
@@ -69,5 +70,18 @@ export function renderPaymentModal(
     textInput({ key: 'amountFen', label: m.payAmount, optional: false, maxLength: AMOUNT_LENGTH, hint: m.amountHint }),
     dateInput({ key: 'date', label: m.payDate, optional: false, value: today }),
     selectInput({ key: 'receivableId', label: m.receivable, options: choices, value: 'oldest' }),
+  ]);
+}
+
+/** 退赔、折价: a correcting entry against one of the customer's recent sales. */
+export function renderAdjustmentModal(t: Messages, customer: Pick<CustomerRecord, 'name' | 'number'>, sales: SaleRecord[], metadata: MoneyModalMetadata): types.ModalView {
+  const m = t.money;
+  const choices = Object.fromEntries(sales.slice(0, LIMITS.selectOptions).map((s) => [s._id.toString(), m.saleOption(s.date, s.product, formatFen(s.amountFen))]));
+  return modal(t, CALLBACK.adjustmentModal, m.adjustmentTitle, customer, metadata, [
+    selectInput({ key: 'saleId', label: m.sale, optional: false, options: choices, value: sales[0]?._id.toString() }),
+    radioInput({ key: 'kind', label: m.adjustmentKind, optional: false, options: m.adjustmentKinds, value: 'return' }),
+    textInput({ key: 'amountFen', label: m.adjustmentAmount, optional: false, maxLength: AMOUNT_LENGTH, hint: m.amountHint }),
+    textInput({ key: 'reason', label: m.reason, optional: false, maxLength: MAX.reason, multiline: true }),
+    userInput({ key: 'responsibleId', label: m.responsible }),
   ]);
 }

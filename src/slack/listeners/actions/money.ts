@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMidd
 import { todayIn } from '../../../time.js';
 import { renderNotice } from '../../../views/lookup.js';
 import { renderMoneyModal } from '../../../views/moneyModal.js';
-import { renderPaymentModal, renderSaleModal } from '../../../views/moneyModals.js';
+import { renderAdjustmentModal, renderPaymentModal, renderSaleModal } from '../../../views/moneyModals.js';
 import type { ListenerDeps } from '../../deps.js';
 import { ACTION } from '../../ids.js';
 import { afterAck } from '../../listen.js';
@@ -10,7 +10,7 @@ import { afterAck } from '../../listen.js';
 type ButtonBody = BlockAction<ButtonAction>;
 type ButtonArgs = SlackActionMiddlewareArgs<ButtonBody> & AllMiddlewareArgs;
 
-/** The card's Record sale, Record payment and Money buttons: open the modal for the card pressed. */
+/** The card's money buttons (sale, payment, return/discount, account): open the modal for the card pressed. */
 export function register(app: App, deps: ListenerDeps): void {
   app.action<ButtonBody>(
     ACTION.recordSale,
@@ -19,6 +19,17 @@ export function register(app: App, deps: ListenerDeps): void {
       if (!customer) return void (await respond({ replace_original: false, ...renderNotice(t.card.gone) }));
       const metadata = { customerId: customer._id.toString(), responseUrl: body.response_url };
       await client.views.open({ trigger_id: body.trigger_id, view: renderSaleModal(t, customer, todayIn(deps.now(), settings.timezone), metadata) });
+    }),
+  );
+
+  app.action<ButtonBody>(
+    ACTION.recordAdjustment,
+    afterAck(deps, async ({ body, action, client, respond }: ButtonArgs, { teamId, t }) => {
+      const customer = await deps.customers.findCustomer(teamId, action.value ?? '');
+      if (!customer) return void (await respond({ replace_original: false, ...renderNotice(t.card.gone) }));
+      const { sales } = await deps.money.account(customer);
+      const metadata = { customerId: customer._id.toString(), responseUrl: body.response_url };
+      await client.views.open({ trigger_id: body.trigger_id, view: renderAdjustmentModal(t, customer, sales, metadata) });
     }),
   );
 

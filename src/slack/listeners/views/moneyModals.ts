@@ -3,7 +3,7 @@ import { formatFen } from '../../../domain/money.js';
 import type { Messages } from '../../../i18n/index.js';
 import type { CustomerRecord } from '../../../models/customer.js';
 import { todayIn } from '../../../time.js';
-import { paymentInputSchema, saleInputSchema } from '../../../validation/moneyInput.js';
+import { AdjustmentInputSchema, paymentInputSchema, saleInputSchema } from '../../../validation/moneyInput.js';
 import { renderCard } from '../../../views/card.js';
 import type { ListenerDeps } from '../../deps.js';
 import { modalErrors } from '../../fieldErrors.js';
@@ -20,7 +20,7 @@ function showCard(deps: ListenerDeps, t: Messages, customer: CustomerRecord, res
   return { after: async () => replaceViaResponseUrl(responseUrl, renderCard(t, await deps.cards.loadCard(customer)), logger) };
 }
 
-/** 交易记录 and 收款 submissions: validate, record on the customer's ledger, show the card. */
+/** 交易记录, 收款 and 退赔/折价 submissions: validate, record on the customer's ledger, show the card. */
 export function register(app: App, deps: ListenerDeps): void {
   app.view<ViewSubmitAction>(
     CALLBACK.saleModal,
@@ -37,6 +37,21 @@ export function register(app: App, deps: ListenerDeps): void {
         const { outstandingFen, afterFen, limitFen } = result.warning;
         return inlineErrors({ amountFen: t.money.creditExceeded(formatFen(outstandingFen), formatFen(afterFen), formatFen(limitFen)) });
       }
+      return showCard(deps, t, result.customer, meta.responseUrl, args);
+    }),
+  );
+
+  app.view<ViewSubmitAction>(
+    CALLBACK.adjustmentModal,
+    onSubmission<ViewArgs>(deps, 'amountFen', async (args, { teamId, t }) => {
+      const { body, view } = args;
+      const meta = parseMoneyModalMetadata(view.private_metadata);
+      if (!meta) return inlineErrors({ amountFen: t.errors.malformed });
+      const parsed = AdjustmentInputSchema.safeParse(readViewState(view.state));
+      if (!parsed.success) return inlineErrors(modalErrors(t, parsed.error));
+      const result = await deps.money.recordAdjustment(teamId, body.user.id, meta.customerId, parsed.data, submissionKey(teamId, view));
+      if (result.status === 'notFound') return inlineErrors({ amountFen: t.card.gone });
+      if (result.status === 'exceedsSale') return inlineErrors({ amountFen: t.money.exceedsSale(formatFen(result.remainingFen)) });
       return showCard(deps, t, result.customer, meta.responseUrl, args);
     }),
   );
