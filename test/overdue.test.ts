@@ -115,4 +115,22 @@ describe('overdue-payment nudges by the collection matrix', () => {
     const again = await h.clickButton(TEAM_A, findButton(second!.args.blocks, ACTION.nudgeDone), where);
     expect(visibleText((await h.fake.waitForResponse(again.responseUrl)).args.blocks)).toContain('这条提醒已经处理过了');
   });
+
+  it('does not post a nudge whose invoice was paid after it was claimed, while Slack was refusing it', async () => {
+    await cardOwing('重试客户', '3000', '2026-12-04', '2026-12-03');
+    h.fake.failNext('chat.postMessage', { error: 'internal_error' }, 2);
+    h.clock.set('2026-12-05T09:00:00+08:00');
+    await scan();
+    const claimed = await h.db.collection('nudges').findOne({ kind: 'overdue', status: 'pending', lastError: 'internal_error' });
+    expect(claimed).toMatchObject({ attempts: 1 });
+
+    const card = await h.command('重试客户');
+    const { view } = await h.openModal(TEAM_A, findButton(card.args.blocks, ACTION.recordPayment));
+    expect((await h.submitView(TEAM_A, view, { amountFen: '3000' })).body).toBe('');
+
+    h.clock.set('2026-12-05T10:00:00+08:00');
+    await scan();
+    expect(collectionNudges('重试客户')).toHaveLength(0);
+    expect(await h.db.collection('nudges').findOne({ _id: claimed!._id })).toMatchObject({ status: 'cancelled' });
+  });
 });
