@@ -111,6 +111,8 @@ describe('overdue-payment nudges by the collection matrix', () => {
     const replaced = await h.fake.waitForResponse(click.responseUrl);
     expect(replaced.args.replace_original).toBe(true);
     expect(visibleText(replaced.args.blocks)).toContain('✅ <@U1SELLER>：已发送催款提醒');
+    const recorded = await h.db.collection('history').findOne({ action: 'nudgeAnswered' });
+    expect(recorded).toMatchObject({ userId: 'U1SELLER', changes: [{ field: 'overdue', to: '已发送催款提醒' }] });
 
     const again = await h.clickButton(TEAM_A, findButton(second!.args.blocks, ACTION.nudgeDone), where);
     expect(visibleText((await h.fake.waitForResponse(again.responseUrl)).args.blocks)).toContain('这条提醒已经处理过了');

@@ -67,6 +67,9 @@ export const en: Messages = {
   },
   fields: {
     checkInDate: 'Check-in date',
+    overdue: 'Overdue payment',
+    followUp: 'Follow-up',
+    checkIn: 'Check-in',
     return: 'Return',
     discount: 'Discount',
     overdueReminderDate: 'Payment reminder date',
@@ -274,6 +277,7 @@ export const en: Messages = {
     sale: (who, at) => md`*${at}* ${who} recorded a sale`,
     payment: (who, at) => md`*${at}* ${who} recorded a payment`,
     adjustment: (who, at) => md`*${at}* ${who} recorded a return or discount`,
+    nudgeAnswered: (who, at) => md`*${at}* ${who} answered a reminder`,
     change: (field, from, to) => md`• ${field}: ${from} → ${to}`,
     blank: '(blank)',
     changesHeader: 'Changes',

@@ -70,6 +70,9 @@ export const zh = {
   },
   fields: {
     checkInDate: '回访日期',
+    overdue: '逾期催款',
+    followUp: '跟进',
+    checkIn: '售后回访',
     return: '退货/退赔',
     discount: '折价',
     overdueReminderDate: '催款提醒日期',
@@ -277,6 +280,7 @@ export const zh = {
     sale: (who: Mrkdwn, at: Mrkdwn) => md`*${at}* ${who} 记录了交易`,
     payment: (who: Mrkdwn, at: Mrkdwn) => md`*${at}* ${who} 记录了收款`,
     adjustment: (who: Mrkdwn, at: Mrkdwn) => md`*${at}* ${who} 记录了退赔/折价`,
+    nudgeAnswered: (who: Mrkdwn, at: Mrkdwn) => md`*${at}* ${who} 处理了提醒`,
     change: (field: Mrkdwn, from: Mrkdwn, to: Mrkdwn) => md`• ${field}：${from} → ${to}`,
     blank: '（空）',
     changesHeader: '资料变更',

@@ -199,13 +199,19 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
     return outcome === 'written' ? { status: 'ok', nudge: { ...current, ...set, version: current.version + 1 } } : { status: 'closed' };
   }
 
-  /** Marks a nudge done by what a user did (a visit logged from it), whatever else happened to it meanwhile. */
-  async function answer(teamId: string, nudgeId: string, userId: string): Promise<CloseResult> {
+  /**
+   * Marks a nudge done by what a user did (a visit logged from it, a reminder
+   * sent), whatever else happened to it meanwhile; `did`, when given, goes
+   * into the card's history with it.
+   */
+  async function answer(teamId: string, nudgeId: string, userId: string, did?: string): Promise<CloseResult> {
     const _id = toObjectId(nudgeId);
     if (!_id) return { status: 'notFound' };
-    const done = await writes.updateUntilWritten<NudgeRecord>(models.nudges, teamId, _id, (n) =>
-      isAnswerable(n) ? { set: { status: 'done', closedBy: userId } } : null,
-    );
+    const done = await writes.updateUntilWritten<NudgeRecord>(models.nudges, teamId, _id, (n) => {
+      if (!isAnswerable(n)) return null;
+      const entry = { teamId, customerId: n.customerId, action: 'nudgeAnswered' as const, userId, at: now(), changes: [{ field: n.kind, from: undefined, to: did }] };
+      return { set: { status: 'done', closedBy: userId }, records: did ? [{ model: models.history, doc: historyDoc(entry) }] : [] };
+    });
     return done ? { status: 'ok', nudge: done } : { status: 'closed' };
   }
 

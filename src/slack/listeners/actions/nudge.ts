@@ -48,12 +48,13 @@ export function register(app: App, deps: ListenerDeps): void {
     ACTION.nudgeDone,
     afterAck(deps, async ({ body, action, respond }: ButtonArgs, { teamId, t }: TeamScope) => {
       const ref = parseNudgeRef(action.value);
-      const result = ref ? await deps.nudges.answer(teamId, ref.id, body.user.id) : ({ status: 'notFound' } as const);
+      // The button's own label says what was done (Slack sends it with the press).
+      const did = action.text?.text ?? t.overdue.handled;
+      const result = ref ? await deps.nudges.answer(teamId, ref.id, body.user.id, did) : ({ status: 'notFound' } as const);
       if (result.status !== 'ok') {
         return void (await respond({ replace_original: false, ...renderNotice(result.status === 'closed' ? t.nudge.closed : t.card.gone) }));
       }
-      // The button's own label says what was done (Slack sends it with the press).
-      const note = t.overdue.answered(mention(body.user.id, ''), escapeMrkdwn(action.text?.text ?? t.overdue.handled));
+      const note = t.overdue.answered(mention(body.user.id, ''), escapeMrkdwn(did));
       await respond({ replace_original: true, ...renderAnsweredNudge(note) });
     }),
   );
