@@ -118,6 +118,18 @@ describe('overdue-payment nudges by the collection matrix', () => {
     expect(visibleText((await h.fake.waitForResponse(again.responseUrl)).args.blocks)).toContain('这条提醒已经处理过了');
   });
 
+  it('a large, long-overdue debt is answered with the plan agreed, recorded on the card', async () => {
+    const [, latest] = collectionNudges('整万客户');
+    const where = { channel: NUDGE_CHANNEL, messageTs: '1700000000.000321' };
+    const { view } = await h.openModal(TEAM_A, findButton(latest!.args.blocks, ACTION.specialHandling), where);
+    expect(view.title.text).toBe('特别处理办法');
+    expect((await h.submitView(TEAM_A, view, { plan: '分三期付清，经理同意' })).body).toBe('');
+    const updated = await h.fake.waitFor('chat.update', (c) => c.args.ts === where.messageTs);
+    expect(updated.args.channel).toBe(NUDGE_CHANNEL);
+    expect(visibleText(updated.args.blocks)).toContain('✅ <@U1SELLER>：特别处理：分三期付清，经理同意');
+    expect(await h.db.collection('history').findOne({ action: 'nudgeAnswered', 'changes.to': '特别处理：分三期付清，经理同意' })).not.toBeNull();
+  });
+
   it('does not post a nudge whose invoice was paid after it was claimed, while Slack was refusing it', async () => {
     await cardOwing('重试客户', '3000', '2026-12-04', '2026-12-03');
     h.fake.failNext('chat.postMessage', { error: 'internal_error' }, 2);

@@ -11,6 +11,7 @@ export const ACTION = {
   snoozeDay: 'nudge_snooze_day',
   snoozeWeek: 'nudge_snooze_week',
   nudgeDone: 'nudge_done',
+  specialHandling: 'nudge_special_handling',
   recordSale: 'sale_open',
   recordPayment: 'payment_open',
   money: 'money_open',
@@ -25,6 +26,7 @@ export const CALLBACK = {
   paymentModal: 'payment_modal',
   moneyModal: 'money_modal',
   adjustmentModal: 'adjustment_modal',
+  specialHandlingModal: 'special_handling_modal',
 } as const;
 
 /** Input blocks use the field's key as block id and this as action id. */

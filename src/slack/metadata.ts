@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { NudgeRef } from '../services/nudges.js';
 import type { CardModalMetadata } from '../views/cardModal.js';
 import type { MoneyModalMetadata } from '../views/moneyModals.js';
+import type { SpecialHandlingMetadata } from '../views/overdueNudge.js';
 import type { VisitModalMetadata } from '../views/visitModal.js';
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/);
@@ -35,6 +36,8 @@ function parseJson<T>(schema: z.ZodType<T>, raw: string | undefined): T | null {
 export const parseCardModalMetadata = (raw?: string): CardModalMetadata | null => parseJson(CardModalMetadataSchema, raw);
 export const parseVisitModalMetadata = (raw?: string): VisitModalMetadata | null => parseJson(VisitModalMetadataSchema, raw);
 export const parseMoneyModalMetadata = (raw?: string): MoneyModalMetadata | null => parseJson(MoneyModalMetadataSchema, raw);
+const SpecialHandlingMetadataSchema = z.object({ nudgeRef: z.string(), channel: z.string().optional(), ts: z.string().optional() });
+export const parseSpecialHandlingMetadata = (raw?: string): SpecialHandlingMetadata | null => parseJson(SpecialHandlingMetadataSchema, raw);
 export const parseNewCardPrefill = (raw?: string) => parseJson(NewCardPrefillSchema, raw) ?? {};
 
 const NUDGE_REF = /^([0-9a-f]{24})(?::(\d{1,9}))?$/;

@@ -1,10 +1,12 @@
 import type { types } from '@slack/bolt';
+import { domain } from '../config/domain.js';
 import type { CollectionQuadrant } from '../domain/collection.js';
 import { formatFen } from '../domain/money.js';
 import type { Messages } from '../i18n/index.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { NudgeRecord } from '../models/nudge.js';
-import { ACTION } from '../slack/ids.js';
+import { ACTION, CALLBACK } from '../slack/ids.js';
+import { textInput } from './inputs.js';
 import { LIMITS } from './limits.js';
 import { message, type SlackMessage } from './message.js';
 import { escapeMrkdwn, joinMrkdwn, md, mention, plain, section } from './text.js';
@@ -35,9 +37,31 @@ export function renderOverdueNudge(t: Messages, customer: Pick<CustomerRecord, '
   const answer =
     facts.quadrant === 'shortLarge'
       ? button(ACTION.nudgeLogVisit, t.nudge.logVisit, ref, 'primary')
-      : button(ACTION.nudgeDone, o.done[facts.quadrant](facts.letterLevel), ref, 'primary');
+      : facts.quadrant === 'longLarge'
+        ? button(ACTION.specialHandling, o.done.longLarge(), ref, 'primary')
+        : button(ACTION.nudgeDone, o.done[facts.quadrant](facts.letterLevel), ref, 'primary');
   return message(headline, [
     section(md`*${escapeMrkdwn(o.title)}*\n${headline}\n${factsLine}\n${escapeMrkdwn(todo)}`, LIMITS.sectionText),
     { type: 'actions', elements: [answer, button(ACTION.recordPayment, t.money.recordPayment, customer._id.toString())] },
   ]);
+}
+
+/** Where the special-handling modal came from: the nudge it answers and its message. */
+export interface SpecialHandlingMetadata {
+  nudgeRef: string;
+  channel?: string;
+  ts?: string;
+}
+
+/** 特别处理: the plan the owner and the manager agreed for a large, long-overdue debt. */
+export function renderSpecialHandlingModal(t: Messages, metadata: SpecialHandlingMetadata): types.ModalView {
+  return {
+    type: 'modal',
+    callback_id: CALLBACK.specialHandlingModal,
+    title: plain(t.overdue.specialTitle, LIMITS.modalTitle),
+    submit: plain(t.modal.save, LIMITS.modalTitle),
+    close: plain(t.modal.cancel, LIMITS.modalTitle),
+    private_metadata: JSON.stringify(metadata),
+    blocks: [textInput({ key: 'plan', label: t.overdue.specialPlan, optional: false, maxLength: domain.money.maxLength.reason, multiline: true })],
+  };
 }

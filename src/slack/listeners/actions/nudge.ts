@@ -3,6 +3,7 @@ import type { SnoozeLength } from '../../../services/nudges.js';
 import { todayIn } from '../../../time.js';
 import { renderNotice } from '../../../views/lookup.js';
 import { renderAnsweredNudge, renderClosedNudge } from '../../../views/nudge.js';
+import { renderSpecialHandlingModal } from '../../../views/overdueNudge.js';
 import { escapeMrkdwn, mention } from '../../../views/text.js';
 import { renderVisitModal } from '../../../views/visitModal.js';
 import type { ListenerDeps, TeamScope } from '../../deps.js';
@@ -56,6 +57,15 @@ export function register(app: App, deps: ListenerDeps): void {
       }
       const note = t.overdue.answered(mention(body.user.id, ''), escapeMrkdwn(did));
       await respond({ replace_original: true, ...renderAnsweredNudge(note) });
+    }),
+  );
+
+  app.action<ButtonBody>(
+    ACTION.specialHandling,
+    afterAck(deps, async ({ body, action, client }: ButtonArgs, { t }: TeamScope) => {
+      const { channel_id: channel, message_ts: ts } = body.container as { channel_id?: string; message_ts?: string };
+      const view = renderSpecialHandlingModal(t, { nudgeRef: action.value ?? '', channel, ts });
+      await client.views.open({ trigger_id: body.trigger_id, view });
     }),
   );
 
