@@ -4,8 +4,10 @@
  * signed as Slack signs it: the ack, and the card reaching a local stand-in
  * for Slack's response_url. The same lookups are then timed through the
  * app's service and as raw driver queries, to show what each layer adds;
- * then follow-up scans, and a card edit through the app's guarded write
- * against a raw version-filtered updateOne. Not part of `npm test`.
+ * then nudge scans (nothing due, follow-ups due, overdue receivables due: the
+ * scan should cost O(nudges due), not O(cards), so compare the nothing-due
+ * figure across BENCH_CARDS), and a card edit through the app's guarded
+ * write against a raw version-filtered updateOne. Not part of `npm test`.
  *
  *   MONGODB_URI=mongodb://127.0.0.1:27017/ npm run bench
  */
@@ -22,7 +24,7 @@ import type { CustomerRecord } from '../src/models/customer.js';
 import { OPEN_NUDGE_STATUSES } from '../src/models/nudge.js';
 import type { SearchRequest } from '../src/services/customers.js';
 import { historyDoc } from '../src/services/history.js';
-import { instantAt } from '../src/time.js';
+import { addDays, instantAt } from '../src/time.js';
 import type { CardInput } from '../src/validation/cardInput.js';
 type Services = ReturnType<typeof buildServices>;
 
@@ -30,6 +32,11 @@ const CARDS = Number(process.env.BENCH_CARDS ?? 100_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const PENDING_FOLLOW_UPS = Number(process.env.BENCH_FOLLOW_UPS ?? 10_000);
 const DUE_NUDGES = Number(process.env.BENCH_DUE ?? 200);
+/** Cards (the first N) with one open receivable on their ledger, and a pending overdue nudge for it. */
+const RECEIVABLES = Number(process.env.BENCH_RECEIVABLES ?? 10_000);
+const DUE_OVERDUE = Number(process.env.BENCH_DUE_OVERDUE ?? 100);
+/** Nothing-due scans timed; each is short, so one is noise. */
+const IDLE_SCANS = 20;
 const EDITS = Number(process.env.BENCH_EDITS ?? 200);
 /** Leading samples of each series left out: connection pools and query plans warming up. */
 const WARMUP = 20;
@@ -41,6 +48,13 @@ const SURNAMES = [...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林�
 const GIVEN = [...'伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬鹏辉建国志文斌宇浩凯'];
 
 let clockNow = new Date('2026-11-23T10:00:00+08:00');
+/**
+ * The scans' clock: nothing due yet; the due follow-ups' day; then the due
+ * overdue nudges' day, a day later so each kind's scan is timed on its own.
+ */
+const SCAN_TIMES = { idle: '2026-11-24T10:00:00+08:00', followUps: '2026-11-25T09:00:00+08:00', overdue: '2026-11-26T09:00:00+08:00' };
+/** Receivables falling due the day before their overdue nudge: due ones on the overdue scan's day, the rest later. */
+const RECEIVABLE_DUE = { due: '2026-11-25', later: '2026-12-19' };
 const clock = { now: () => new Date(clockNow) };
 
 function nameFor(i: number): string {
@@ -85,8 +99,47 @@ async function seed(db: mongoose.mongo.Db): Promise<void> {
     };
   });
   if (followUps.length > 0) await db.collection('nudges').insertMany(followUps, { ordered: false });
+  const receivables = await seedReceivables(db, now);
   await db.collection('teams').insertOne({ _id: TEAM as never, createdAt: now });
-  console.log(`seeded ${CARDS} cards and ${followUps.length} follow-ups in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`seeded ${CARDS} cards, ${followUps.length} follow-ups, ${receivables} open receivables (sale, ledger, overdue nudge) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/**
+ * One credit sale on each of the first RECEIVABLES cards, as recordSale
+ * leaves it: the sale, a ledger with its receivable open (the receivable's id
+ * is the sale's), and the pending overdue nudge for the day after it is due.
+ */
+async function seedReceivables(db: mongoose.mongo.Db, now: Date): Promise<number> {
+  const customers = await db.collection('customers').find({}, { projection: { _id: 1, ownerId: 1 } }).limit(RECEIVABLES).toArray();
+  for (let from = 0; from < customers.length; from += 5000) {
+    const sales = [];
+    const ledgers = [];
+    const overdue = [];
+    for (let i = from; i < Math.min(customers.length, from + 5000); i++) {
+      const c = customers[i]!;
+      const saleId = new mongoose.Types.ObjectId();
+      const dueDate = i < DUE_OVERDUE ? RECEIVABLE_DUE.due : RECEIVABLE_DUE.later;
+      // Small and large debts both, so the posted nudges take both sides of the collection matrix.
+      const amountFen = (i % 2 === 0 ? 3_000_00 : 15_000_00) + (i % 100) * 100;
+      sales.push({
+        _id: saleId, teamId: TEAM, customerId: c._id, date: addDays(dueDate, -domain.money.defaultPaymentTermsDays), product: '钢材', quantity: 1, amountFen,
+        dueDate, paidInFull: false, createdBy: 'UOWNER', createdAt: now,
+      });
+      ledgers.push({
+        _id: c._id, teamId: TEAM, version: 1, receivables: [{ _id: saleId, saleId, dueDate, amountFen, settledFen: 0 }], outstandingFen: amountFen,
+        applied: [saleId], createdAt: now,
+      });
+      const nudgeDate = addDays(dueDate, 1);
+      overdue.push({
+        teamId: TEAM, kind: 'overdue', customerId: c._id, sourceId: saleId, ownerId: c.ownerId, dueDate: nudgeDate, status: 'pending', version: 1,
+        attempts: 0, claims: 0, nextAttemptAt: instantAt(nudgeDate, 9, 'Asia/Shanghai'), createdBy: 'UOWNER', createdAt: now, updatedAt: now,
+      });
+    }
+    await db.collection('sales').insertMany(sales, { ordered: false });
+    await db.collection('ledgers').insertMany(ledgers, { ordered: false });
+    await db.collection('nudges').insertMany(overdue, { ordered: false });
+  }
+  return customers.length;
 }
 
 /** A stand-in for Slack: records when each response_url post and chat.postMessage arrives. */
@@ -289,17 +342,30 @@ async function measureEdits(db: mongoose.mongo.Db, { models, writes, customers }
   console.log(summary('edit updateCustomer', service));
 }
 
-async function measureScans(scan: () => Promise<{ sent: number }>, slack: Awaited<ReturnType<typeof startSlackStandIn>>) {
-  clockNow = new Date('2026-11-24T10:00:00+08:00');
-  let t0 = performance.now();
-  await scan();
-  console.log(`follow-up scan, nothing due (${PENDING_FOLLOW_UPS} pending):  ${(performance.now() - t0).toFixed(1)} ms`);
-  clockNow = new Date('2026-11-25T09:00:00+08:00');
+type Scan = () => Promise<{ sent: number }>;
+
+/** One scan at `at` that posts what is due: its total time and per nudge posted. */
+async function timeDueScan(label: string, at: string, scan: Scan, slack: Awaited<ReturnType<typeof startSlackStandIn>>): Promise<void> {
+  clockNow = new Date(at);
   const postsBefore = slack.posts();
-  t0 = performance.now();
+  const t0 = performance.now();
   const report = await scan();
   const ms = performance.now() - t0;
-  console.log(`follow-up scan, ${report.sent} due (posted ${slack.posts() - postsBefore}): ${ms.toFixed(1)} ms (${(ms / Math.max(1, report.sent)).toFixed(2)} ms per nudge)`);
+  console.log(`${label}, ${report.sent} due (posted ${slack.posts() - postsBefore}): ${ms.toFixed(1)} ms (${(ms / Math.max(1, report.sent)).toFixed(2)} ms per nudge)`);
+}
+
+async function measureScans(db: mongoose.mongo.Db, scan: Scan, slack: Awaited<ReturnType<typeof startSlackStandIn>>) {
+  clockNow = new Date(SCAN_TIMES.idle);
+  const pending = (kind: string) => db.collection('nudges').countDocuments({ teamId: TEAM, kind, status: 'pending' });
+  const [followUps, overdue] = await Promise.all([pending('followUp'), pending('overdue')]);
+  const idle = await timeEach(Array.from({ length: IDLE_SCANS + WARMUP }), async () => {
+    const { sent } = await scan();
+    if (sent !== 0) throw new Error(`the nothing-due scan posted ${sent}`);
+  });
+  console.log(summary('nudge scan, nothing due', idle));
+  console.log(`  (${IDLE_SCANS} scans over ${CARDS} cards, ${followUps} pending follow-ups, ${overdue} pending overdue; compare across BENCH_CARDS)`);
+  await timeDueScan('follow-up scan', SCAN_TIMES.followUps, scan, slack);
+  await timeDueScan('overdue scan', SCAN_TIMES.overdue, scan, slack);
 }
 
 async function main(): Promise<void> {
@@ -323,7 +389,7 @@ async function main(): Promise<void> {
   const db = app.connection.db as unknown as mongoose.mongo.Db;
   const services = buildServices(app.connection, env, clock.now);
   await measureQueryLayers(db, services, texts);
-  await measureScans(app.scanNudges, slack);
+  await measureScans(db, app.scanNudges, slack);
   await measureEdits(db, services);
   await app.stop();
   await slack.close();
