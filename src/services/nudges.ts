@@ -16,17 +16,7 @@ interface Deps {
 }
 
 /** A reminder to schedule: its id comes from its cause, so scheduling it twice schedules it once. */
-export interface NewNudge {
-  _id: Types.ObjectId;
-  teamId: string;
-  kind: NudgeKind;
-  customerId: Types.ObjectId;
-  sourceId?: Types.ObjectId;
-  ownerId: string;
-  dueDate: CalendarDate;
-  plan?: string;
-  createdBy: string;
-}
+export type NewNudge = Pick<NudgeRecord, '_id' | 'teamId' | 'kind' | 'customerId' | 'sourceId' | 'ownerId' | 'dueDate' | 'plan' | 'createdBy'>;
 
 export type SnoozeLength = keyof typeof domain.nudges.snoozeDays;
 
