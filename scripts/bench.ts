@@ -19,7 +19,7 @@ import { buildServices, createApplication } from '../src/application.js';
 import { domain } from '../src/config/domain.js';
 import { parseEnv } from '../src/config/env.js';
 import { CARD_FIELDS } from '../src/domain/cardFields.js';
-import { nameKey, parseLookup, phoneKey, prefixUpperBound } from '../src/domain/lookup.js';
+import { parseLookup, prefixUpperBound, searchKeys } from '../src/domain/lookup.js';
 import type { CustomerRecord } from '../src/models/customer.js';
 import { OPEN_NUDGE_STATUSES } from '../src/models/nudge.js';
 import type { SearchRequest } from '../src/services/customers.js';
@@ -83,7 +83,7 @@ async function seed(db: mongoose.mongo.Db): Promise<void> {
     for (let i = from; i < Math.min(CARDS, from + 5000); i++) {
       const name = nameFor(i);
       docs.push({
-        teamId: TEAM, number: numberFor(i), year: 2026, name, nameKey: nameKey(name), phone: phoneFor(i), phoneKey: phoneKey(phoneFor(i)),
+        teamId: TEAM, number: numberFor(i), year: 2026, name, phone: phoneFor(i), ...searchKeys({ name, phone: phoneFor(i) }),
         company: `公司${i % 5000}`, region: `地区${i % 50}`, ownerId: 'UOWNER', ambassador: false, version: 1,
         createdBy: 'UOWNER', updatedBy: 'UOWNER', createdAt: now, updatedAt: now,
       });
