@@ -1,11 +1,13 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
+import type { z } from 'zod';
 import { formatFen } from '../../../domain/money.js';
 import type { Messages } from '../../../i18n/index.js';
 import type { CustomerRecord } from '../../../models/customer.js';
-import { todayIn } from '../../../time.js';
+import { todayIn, type CalendarDate } from '../../../time.js';
 import { AdjustmentInputSchema, paymentInputSchema, saleInputSchema } from '../../../validation/moneyInput.js';
 import { renderCard } from '../../../views/card.js';
-import type { ListenerDeps } from '../../deps.js';
+import type { MoneyModalMetadata } from '../../../views/moneyModals.js';
+import type { ListenerDeps, TeamScope } from '../../deps.js';
 import { modalErrors } from '../../fieldErrors.js';
 import { CALLBACK } from '../../ids.js';
 import { inlineErrors, onSubmission, type SubmissionResult, type ViewArgs } from '../../listen.js';
@@ -20,18 +22,40 @@ function showCard(deps: ListenerDeps, t: Messages, customer: CustomerRecord, res
   return { after: async () => replaceViaResponseUrl(responseUrl, renderCard(t, await deps.cards.loadCard(customer)), logger) };
 }
 
+interface MoneySubmission<T> {
+  meta: MoneyModalMetadata;
+  input: T;
+  requestKey: string;
+}
+
+/**
+ * The part every money modal shares: which card it is for, the form checked
+ * against the team's today, and the submission's replay key. `save` records
+ * it and answers with the card or an inline refusal.
+ */
+function onMoneySubmission<T>(
+  deps: ListenerDeps,
+  schemaFor: (today: CalendarDate) => z.ZodType<T>,
+  save: (args: ViewArgs, scope: TeamScope, submission: MoneySubmission<T>) => Promise<SubmissionResult>,
+) {
+  return onSubmission<ViewArgs>(deps, 'amountFen', async (args, scope) => {
+    const { view } = args;
+    const { teamId, t, settings } = scope;
+    const meta = parseMoneyModalMetadata(view.private_metadata);
+    if (!meta) return inlineErrors({ amountFen: t.errors.malformed });
+    const parsed = schemaFor(todayIn(deps.now(), settings.timezone)).safeParse(readViewState(view.state));
+    if (!parsed.success) return inlineErrors(modalErrors(t, parsed.error));
+    return save(args, scope, { meta, input: parsed.data, requestKey: submissionKey(teamId, view) });
+  });
+}
+
 /** 交易记录, 收款 and 退赔/折价 submissions: validate, record on the customer's ledger, show the card. */
 export function register(app: App, deps: ListenerDeps): void {
   app.view<ViewSubmitAction>(
     CALLBACK.saleModal,
-    onSubmission<ViewArgs>(deps, 'amountFen', async (args, { teamId, t, settings }) => {
-      const { body, view } = args;
-      const meta = parseMoneyModalMetadata(view.private_metadata);
-      if (!meta) return inlineErrors({ amountFen: t.errors.malformed });
-      const parsed = saleInputSchema(todayIn(deps.now(), settings.timezone)).safeParse(readViewState(view.state));
-      if (!parsed.success) return inlineErrors(modalErrors(t, parsed.error));
-      const options = { requestKey: submissionKey(teamId, view), overrideCredit: parsed.data.overrideCredit };
-      const result = await deps.money.recordSale(teamId, body.user.id, meta.customerId, parsed.data, options);
+    onMoneySubmission(deps, saleInputSchema, async (args, { teamId, t }, { meta, input, requestKey }) => {
+      const options = { requestKey, overrideCredit: input.overrideCredit };
+      const result = await deps.money.recordSale(teamId, args.body.user.id, meta.customerId, input, options);
       if (result.status === 'notFound') return inlineErrors({ amountFen: t.card.gone });
       if (result.status === 'creditExceeded') {
         const { outstandingFen, afterFen, limitFen } = result.warning;
@@ -43,13 +67,8 @@ export function register(app: App, deps: ListenerDeps): void {
 
   app.view<ViewSubmitAction>(
     CALLBACK.adjustmentModal,
-    onSubmission<ViewArgs>(deps, 'amountFen', async (args, { teamId, t }) => {
-      const { body, view } = args;
-      const meta = parseMoneyModalMetadata(view.private_metadata);
-      if (!meta) return inlineErrors({ amountFen: t.errors.malformed });
-      const parsed = AdjustmentInputSchema.safeParse(readViewState(view.state));
-      if (!parsed.success) return inlineErrors(modalErrors(t, parsed.error));
-      const result = await deps.money.recordAdjustment(teamId, body.user.id, meta.customerId, parsed.data, submissionKey(teamId, view));
+    onMoneySubmission(deps, () => AdjustmentInputSchema, async (args, { teamId, t }, { meta, input, requestKey }) => {
+      const result = await deps.money.recordAdjustment(teamId, args.body.user.id, meta.customerId, input, requestKey);
       if (result.status === 'notFound') return inlineErrors({ amountFen: t.card.gone });
       if (result.status === 'exceedsSale') return inlineErrors({ amountFen: t.money.exceedsSale(formatFen(result.remainingFen)) });
       return showCard(deps, t, result.customer, meta.responseUrl, args);
@@ -58,13 +77,8 @@ export function register(app: App, deps: ListenerDeps): void {
 
   app.view<ViewSubmitAction>(
     CALLBACK.paymentModal,
-    onSubmission<ViewArgs>(deps, 'amountFen', async (args, { teamId, t, settings }) => {
-      const { body, view } = args;
-      const meta = parseMoneyModalMetadata(view.private_metadata);
-      if (!meta) return inlineErrors({ amountFen: t.errors.malformed });
-      const parsed = paymentInputSchema(todayIn(deps.now(), settings.timezone)).safeParse(readViewState(view.state));
-      if (!parsed.success) return inlineErrors(modalErrors(t, parsed.error));
-      const result = await deps.money.recordPayment(teamId, body.user.id, meta.customerId, parsed.data, submissionKey(teamId, view));
+    onMoneySubmission(deps, paymentInputSchema, async (args, { teamId, t }, { meta, input, requestKey }) => {
+      const result = await deps.money.recordPayment(teamId, args.body.user.id, meta.customerId, input, requestKey);
       if (result.status === 'notFound') return inlineErrors({ amountFen: t.card.gone });
       if (result.status === 'overpayment') return inlineErrors({ amountFen: t.money.overpayment(formatFen(result.outstandingFen)) });
       if (result.status === 'unknownReceivable') return inlineErrors({ receivableId: t.money.unknownReceivable });
