@@ -16,6 +16,15 @@ export const ACTION = {
   recordPayment: 'payment_open',
   money: 'money_open',
   recordAdjustment: 'adjustment_open',
+  /** The type-ahead that picks a card (a referrer): an external_select served by the options handler. */
+  cardPicker: 'card_pick',
+  recordReferral: 'referral_open',
+  thankReferrer: 'referral_thank',
+  referralNoDeal: 'referral_no_deal',
+  markAmbassador: 'ambassador_mark',
+  dismissAmbassadorSuggestion: 'ambassador_suggestion_dismiss',
+  promiseKept: 'promise_kept',
+  promiseReschedule: 'promise_reschedule',
 } as const;
 
 export const CALLBACK = {
@@ -27,6 +36,10 @@ export const CALLBACK = {
   moneyModal: 'money_modal',
   adjustmentModal: 'adjustment_modal',
   specialHandlingModal: 'special_handling_modal',
+  referralModal: 'referral_modal',
+  thanksModal: 'thanks_modal',
+  noDealModal: 'no_deal_modal',
+  promiseRescheduleModal: 'promise_reschedule_modal',
 } as const;
 
 /** Input blocks use the field's key as block id and this as action id. */
