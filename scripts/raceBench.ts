@@ -55,7 +55,9 @@ function updateFrom(services: Services, id: Types.ObjectId, version: number, i: 
 
 async function raceSaves(services: Services, round: number): Promise<SaveRace> {
   const { models, writes, customers } = services;
-  const card = await customers.createCustomer(TEAM, 'UOWNER', { name: `竞速${round}`, ambassador: false });
+  const created = await customers.createCustomer(TEAM, 'UOWNER', { name: `竞速${round}`, ambassador: false });
+  if (created.status !== 'created') throw new Error(`card not created: ${created.status}`);
+  const card = created.customer;
   const t0 = performance.now();
   const outcomes = await Promise.all(Array.from({ length: WRITERS }, (_, i) => settle(writes.writeIfUnchanged(updateFrom(services, card._id, card.version, i)))));
   const ms = performance.now() - t0;
@@ -81,7 +83,7 @@ async function raceCreates({ models, customers }: Services, round: number): Prom
     Array.from({ length: WRITERS }, (_, i) => settle(customers.createCustomer(team, `U${i}`, { name: `新客${round}-${i}`, ambassador: false }))),
   );
   const ms = performance.now() - t0;
-  const cards = results.flatMap((r) => (r instanceof Error ? [] : [r]));
+  const cards = results.flatMap((r) => (r instanceof Error || r.status !== 'created' ? [] : [r.customer]));
   return {
     created: cards.length,
     distinct: new Set(cards.map((c) => c.number)).size,

@@ -13,6 +13,7 @@ import { createCardService } from './services/cards.js';
 import { createCustomerService } from './services/customers.js';
 import { createFollowUpService } from './services/followUps.js';
 import { createNudgeService } from './services/nudges.js';
+import { createReferralService } from './services/referrals.js';
 import { createHistoryService } from './services/history.js';
 import { createMoneyService } from './services/money.js';
 import { createTeamSettings } from './services/teamSettings.js';
@@ -83,11 +84,12 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   const writes = createGuardedWrites(models, now);
   const nudges = createNudgeService({ models, now, settings, writes });
   const followUps = createFollowUpService({ nudges });
-  const customers = createCustomerService({ models, now, settings, history, writes });
-  const money = createMoneyService({ models, now, customers, nudges, settings, writes });
-  const cards = createCardService({ models, now, settings, customers, followUps, money });
-  const visits = createVisitService({ models, now, customers, followUps, history, writes });
-  return { models, settings, history, writes, customers, money, cards, nudges, followUps, visits };
+  const referrals = createReferralService({ models, now, settings, nudges, writes });
+  const customers = createCustomerService({ models, now, settings, history, writes, referrals });
+  const money = createMoneyService({ models, now, customers, nudges, settings, writes, referrals });
+  const cards = createCardService({ models, now, settings, customers, followUps, money, referrals });
+  const visits = createVisitService({ models, now, customers, followUps, history, writes, referrals });
+  return { models, settings, history, writes, customers, money, cards, nudges, followUps, visits, referrals };
 }
 
 /**

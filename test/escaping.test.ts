@@ -15,6 +15,11 @@ import { renderMatches, renderNotFound, renderNotice } from '../src/views/lookup
 import { renderClosedNudge, renderNudge } from '../src/views/nudge.js';
 import { escapeMrkdwn, mention } from '../src/views/text.js';
 import { renderVisitModal } from '../src/views/visitModal.js';
+import type { ReferralRecord } from '../src/models/referral.js';
+import type { CardReferrals } from '../src/services/referrals.js';
+import { renderReferralList } from '../src/views/referralList.js';
+import { renderNoDealModal, renderReferralModal, renderThanksModal } from '../src/views/referralModals.js';
+import { renderReferralNudge, renderThanked, renderThanksNudge } from '../src/views/referralNudge.js';
 import { cardWithFollowUp } from './support/visits.js';
 import { Harness, NUDGE_CHANNEL, TEAM_A } from './support/harness.js';
 
@@ -70,7 +75,17 @@ function cardDataWith(text: string) {
     outstandingFen: 1_000_00, overdueFen: 500_00, oldestOverdueDays: 3, yearSalesFen: 2_000_00, yearProfitFen: 300_00,
     lastSale: { product: text, quantity: 2, date: '2026-11-01' }, creditLimitFen: 5_000_00, headroomFen: 4_000_00, receivables: [],
   };
-  return { customer, visit, promise, followUp, entry, money };
+  const referrer = { ...customerWith(text), _id: id(), number: 'KH-2026-0002', name: `荐${text}` };
+  const referral = {
+    _id: id(), teamId: 'T1', referrerId: referrer._id, referredId: customer._id, date: '2026-11-20', needs: text, notes: text, recordedBy: 'U2EDITOR',
+    status: 'noDeal', noDealReason: text, awaitingThanks: true, thanks: { by: 'U2EDITOR', at: new Date(), how: 'gift', note: text }, version: 2,
+  } as unknown as ReferralRecord;
+  const facts = { referral, referrer, referred: customer };
+  const referrals: CardReferrals = {
+    referredBy: { referral: { ...referral, status: 'open' }, referrer },
+    asReferrer: { count: 3, deals: 2, valueFen: 1_000_00, awaiting: [{ referral, referred: customer }], moreAwaiting: 2, suggestAmbassador: true },
+  };
+  return { customer, visit, promise, followUp, entry, money, referrals, facts };
 }
 
 describe.each(['zh', 'en'] as const)('no user text becomes a mention, a link or an @channel (%s)', (locale) => {
@@ -79,10 +94,19 @@ describe.each(['zh', 'en'] as const)('no user text becomes a mention, a link or 
   it('in any view builder, for arbitrary text in every field', () => {
     fc.assert(
       fc.property(hostile, (text) => {
-        const { customer, visit, promise, followUp, entry, money } = cardDataWith(text);
+        const { customer, visit, promise, followUp, entry, money, referrals, facts } = cardDataWith(text);
+        const legacy = { ...customer, referrer: text };
         const outputs: unknown[] = [
-          renderCard(t, { customer, lastVisits: [visit], openPromises: [promise], nextFollowUp: followUp, money }),
-          renderCard(t, { customer, lastVisits: [], openPromises: [], nextFollowUp: { ...followUp, status: 'failed' } as NudgeRecord, money }),
+          renderCard(t, { customer, lastVisits: [visit], openPromises: [promise], nextFollowUp: followUp, money, referrals }),
+          renderCard(t, { customer: legacy, lastVisits: [], openPromises: [], nextFollowUp: { ...followUp, status: 'failed' } as NudgeRecord, money, referrals: { ...referrals, referredBy: null } }),
+          renderReferralNudge(t, facts, { ...followUp, round: 2 }),
+          renderThanksNudge(t, facts, followUp),
+          renderThanked(t, facts, 'U1OWNER'),
+          renderReferralList(t, { open: [facts], awaiting: [facts], more: true }),
+          renderReferralModal(t, customer, { referrerId: customer._id.toString() }),
+          renderThanksModal(t, facts, { referralId: facts.referral._id.toString() }),
+          renderNoDealModal(t, facts, { referralId: facts.referral._id.toString() }),
+          renderCardModal(t, { values: legacy, metadata: {}, referrer: facts.referrer }),
           renderMatches(t, text, [customer, customerWith(text)], true),
           renderNotFound(t, text, { name: text }),
           renderNotice(text),
@@ -106,8 +130,8 @@ describe.each(['zh', 'en'] as const)('no user text becomes a mention, a link or 
   it('while plain text shows what was typed, unescaped', () => {
     fc.assert(
       fc.property(hostile.filter((s) => s.trim().length > 0 && [...s].length < 40), (text) => {
-        const { customer, money } = cardDataWith(text);
-        const card = renderCard(t, { customer, lastVisits: [], openPromises: [], nextFollowUp: null, money });
+        const { customer, money, referrals } = cardDataWith(text);
+        const card = renderCard(t, { customer, lastVisits: [], openPromises: [], nextFollowUp: null, money, referrals });
         expect(plainTexts(card.blocks)).toContain(customer.name);
       }),
     );

@@ -9,6 +9,12 @@ import { renderHistoryModal } from '../src/views/historyModal.js';
 import { renderMatches } from '../src/views/lookup.js';
 import { renderVisitModal } from '../src/views/visitModal.js';
 import { validateMessage, validateModal } from './support/blockKit.js';
+import { domain } from '../src/config/domain.js';
+import type { ReferralRecord } from '../src/models/referral.js';
+import type { CardReferrals } from '../src/services/referrals.js';
+import { renderReferralList } from '../src/views/referralList.js';
+import { renderNoDealModal, renderReferralModal, renderThanksModal } from '../src/views/referralModals.js';
+import { renderReferralNudge, renderThanksNudge } from '../src/views/referralNudge.js';
 
 /** Views are pure: these check them at the edges of Block Kit's limits, without Slack or a database. */
 const long = (n: number) => '长'.repeat(n);
@@ -54,6 +60,21 @@ const visit = (i: number): VisitRecord =>
     createdAt: new Date(),
   }) as VisitRecord;
 
+const referrer = { ...customer, _id: new Types.ObjectId(), number: 'KH-2026-0002' };
+const referral = (status: 'open' | 'deal' | 'noDeal') =>
+  ({
+    _id: new Types.ObjectId(), teamId: 'T1', referrerId: referrer._id, referredId: customer._id, date: '2026-11-20', needs: long(1000), notes: long(1000),
+    recordedBy: 'U1', status, noDealReason: long(300), awaitingThanks: status !== 'open', firstContactMinutes: 99_999, version: 1,
+  }) as unknown as ReferralRecord;
+/** A card that referred many and was referred itself, with every referral row the card shows. */
+const referrals: CardReferrals = {
+  referredBy: { referral: referral('open'), referrer },
+  asReferrer: {
+    count: 999_999, deals: 999_999, valueFen: 99_999_999_999_99, moreAwaiting: 999,
+    awaiting: Array.from({ length: domain.referral.shownOnCard }, () => ({ referral: referral('noDeal'), referred: customer })), suggestAmbassador: true,
+  },
+};
+
 describe.each(['zh', 'en'] as const)('views in %s stay within Block Kit limits', (locale) => {
   const t = messagesFor(locale);
 
@@ -63,6 +84,7 @@ describe.each(['zh', 'en'] as const)('views in %s stay within Block Kit limits',
       lastVisits: [visit(1), visit(2), visit(3)],
       openPromises: Array.from({ length: 5 }, (_, i) => ({ text: long(300), dueDate: `2026-12-0${i + 1}` }) as never),
       nextFollowUp: { dueDate: '2026-12-01', plan: long(500), status: 'failed', lastError: 'channel_not_found' } as never,
+      referrals,
       money: {
         outstandingFen: 99_999_999_999_99, overdueFen: 99_999_999_999_99, oldestOverdueDays: 9999, yearSalesFen: 99_999_999_999_99,
         yearProfitFen: 99_999_999_999_99, lastSale: { product: long(100), quantity: 1_000_000_000, date: '2026-11-01' },
@@ -73,8 +95,19 @@ describe.each(['zh', 'en'] as const)('views in %s stay within Block Kit limits',
     expect(card.text.length).toBeLessThanOrEqual(4000);
   });
 
+  it('the referral views at their longest', () => {
+    const facts = { referral: referral('noDeal'), referrer, referred: customer };
+    const listed = Array.from({ length: domain.referral.listed }, () => facts);
+    expect(validateMessage(renderReferralList(t, { open: listed, awaiting: listed, more: true }))).toEqual([]);
+    expect(validateMessage(renderReferralNudge(t, facts, { _id: new Types.ObjectId(), ownerId: 'U1', version: 2, round: 2 }))).toEqual([]);
+    expect(validateMessage(renderThanksNudge(t, facts, { _id: new Types.ObjectId(), ownerId: 'U1', version: 2 }))).toEqual([]);
+    expect(validateModal(renderReferralModal(t, customer, { referrerId: customer._id.toString(), responseUrl: `https://hooks.slack.com/${'x'.repeat(200)}` }))).toEqual([]);
+    expect(validateModal(renderThanksModal(t, facts, { referralId: facts.referral._id.toString() }))).toEqual([]);
+    expect(validateModal(renderNoDealModal(t, facts, { referralId: facts.referral._id.toString() }))).toEqual([]);
+  });
+
   it('the edit modal filled to every maximum', () => {
-    const view = renderCardModal(t, { number: customer.number, values: customer, metadata: { customerId: customer._id.toString(), version: 3, responseUrl: `https://hooks.slack.com/${'x'.repeat(200)}` } });
+    const view = renderCardModal(t, { number: customer.number, values: { ...customer, referrerId: referrer._id.toString(), referrer: long(100) }, referrer, metadata: { customerId: customer._id.toString(), version: 3, responseUrl: `https://hooks.slack.com/${'x'.repeat(200)}` } });
     expect(validateModal(view)).toEqual([]);
   });
 

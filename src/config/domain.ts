@@ -104,6 +104,19 @@ export const domain = {
     /** Highest reminder-letter level; each letter is firmer than the one before. */
     maxLetterLevel: 3,
   },
+  /** 转介绍: referred prospects close far more often than cold ones, so they are contacted at once. */
+  referral: {
+    /** The source's target for the first contact with a referred prospect, in minutes. */
+    contactWithinMinutes: 6,
+    /** With no contact logged this long after the referral, its owner is reminded once. */
+    reminderAfterMinutes: 60,
+    /** Referrals that bought make a customer worth marking as an ambassador from this many on. */
+    suggestAmbassadorFromDeals: 2,
+    /** Referrals waiting for thanks a card lists; `/card referrals` lists this many of each group. */
+    shownOnCard: 5,
+    listed: 15,
+    maxLength: { needs: 1000, notes: 1000, reason: 300, thanksNote: 300 },
+  },
   checkIn: {
     /** Days after a sale when the salesperson checks in with the customer. */
     afterDays: 7,

@@ -6,7 +6,8 @@ export const COMMUNICATION_STYLES = ['analytical', 'driver', 'expressive', 'amia
 export const LOYALTY_ATTITUDES = ['loyal', 'switcher', 'nonLoyal'] as const;
 export const CREDIT_RATINGS = ['high', 'medium', 'low'] as const;
 
-export type FieldKind = 'text' | 'multiline' | 'date' | 'select' | 'money' | 'user' | 'checkbox';
+/** `card`: another card of the team, picked with the type-ahead. */
+export type FieldKind = 'text' | 'multiline' | 'date' | 'select' | 'money' | 'user' | 'checkbox' | 'card';
 
 export interface FieldSpec {
   key: string;
@@ -68,7 +69,7 @@ export const CARD_FIELD_GROUPS = [
       select('style', COMMUNICATION_STYLES),
       select('loyalty', LOYALTY_ATTITUDES),
       { key: 'ownerId', kind: 'user' },
-      text('referrer', 100),
+      { key: 'referrerId', kind: 'card' },
       { key: 'ambassador', kind: 'checkbox' },
     ],
   },

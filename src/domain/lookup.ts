@@ -5,16 +5,22 @@ import { formatCardNumber } from './cardNumber.js';
 export type LookupRequest =
   | { kind: 'help' }
   | { kind: 'overdue' }
+  | { kind: 'referrals' }
   | { kind: 'tooLong'; max: number }
   | { kind: 'number'; number: string; text: string }
   | { kind: 'phone'; phoneKey: string; text: string }
   | { kind: 'name'; nameKey: string; text: string };
+
+/** A request that searches cards (the rest name a list or the help). */
+export type SearchRequest = Extract<LookupRequest, { text: string }>;
+export const isSearchRequest = (request: LookupRequest): request is SearchRequest => 'text' in request;
 
 /** Raise whenever nameKey or phoneKey change meaning: boot re-keys every card below it. */
 export const SEARCH_KEYS_VERSION = 2;
 
 const HELP_WORDS = new Set(['', 'help', '帮助', '?', '？']);
 const OVERDUE_WORDS = new Set(['overdue', '逾期', '催款']);
+const REFERRAL_WORDS = new Set(['referrals', 'referral', '转介绍', '推荐']);
 /** `KH-2026-0001`, `kh 2026 1`, `kh2026-1`: the year must be set apart from the sequence to be told from it. */
 const CARD_NUMBER = new RegExp(`^${domain.card.numberPrefix}[-\\s]?(\\d{4})[-\\s](\\d{1,9})$`, 'i');
 /** A Chinese mobile (11 digits from 1) behind the country code, written `+86`, `0086` or a bare `86`. */
@@ -60,6 +66,7 @@ export function parseLookup(raw: string): LookupRequest {
   const text = raw.normalize('NFKC').replace(/\s+/g, ' ').trim();
   if (HELP_WORDS.has(text.toLowerCase())) return { kind: 'help' };
   if (OVERDUE_WORDS.has(text.toLowerCase())) return { kind: 'overdue' };
+  if (REFERRAL_WORDS.has(text.toLowerCase())) return { kind: 'referrals' };
   if ([...text].length > domain.lookup.maxQueryLength) {
     return { kind: 'tooLong', max: domain.lookup.maxQueryLength };
   }

@@ -18,6 +18,10 @@ export interface CustomerRecord extends CardInput {
   createdAt: Date;
   updatedAt: Date;
   lastContactDate?: string;
+  /** The referrer as typed before referrers were picked from cards: kept and shown, never edited. */
+  referrer?: string;
+  /** Someone answered "not now" to marking this customer an ambassador: the card stops suggesting it. */
+  ambassadorSuggestionDismissed?: boolean;
 }
 
 const SCHEMA_TYPES: Record<FieldKind, SchemaDefinition[string]> = {
@@ -28,6 +32,7 @@ const SCHEMA_TYPES: Record<FieldKind, SchemaDefinition[string]> = {
   user: String,
   money: { type: Number, validate: { validator: Number.isInteger, message: 'money must be integer fen' } },
   checkbox: { type: Boolean, default: false },
+  card: String,
 };
 
 const cardFieldPaths = Object.fromEntries(CARD_FIELDS.map((f) => [f.key, SCHEMA_TYPES[f.kind]]));
@@ -46,6 +51,8 @@ const customerSchema = new Schema<CustomerRecord>(
     createdBy: { type: String, required: true },
     updatedBy: { type: String, required: true },
     lastContactDate: String,
+    referrer: String,
+    ambassadorSuggestionDismissed: Boolean,
   } as SchemaDefinition<CustomerRecord>,
   { collection: 'customers', timestamps: true, versionKey: false, strict: 'throw' },
 );

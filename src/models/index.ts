@@ -7,6 +7,7 @@ import { paymentModel } from './payment.js';
 import { historyModel } from './history.js';
 import { ledgerModel } from './ledger.js';
 import { promiseModel } from './promise.js';
+import { referralModel } from './referral.js';
 import { saleModel } from './sale.js';
 import { teamModel } from './team.js';
 import { visitModel } from './visit.js';
@@ -18,6 +19,7 @@ export function createModels(connection: Connection) {
     customers: customerModel(connection),
     visits: visitModel(connection),
     promises: promiseModel(connection),
+    referrals: referralModel(connection),
     nudges: nudgeModel(connection),
     ledgers: ledgerModel(connection),
     sales: saleModel(connection),

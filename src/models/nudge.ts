@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 
 /** Every kind of reminder the one nudge pipeline posts; each has its rules and view in src/nudgeKinds/. */
-export const NUDGE_KINDS = ['followUp', 'checkIn', 'overdue'] as const;
+export const NUDGE_KINDS = ['followUp', 'checkIn', 'overdue', 'referral', 'thanks'] as const;
 export type NudgeKind = (typeof NUDGE_KINDS)[number];
 
 /**
@@ -28,6 +28,8 @@ export interface NudgeRecord {
   dueDate: string;
   /** What it is about, in the words it was scheduled with (a follow-up's plan, a check-in's product). */
   plan?: string;
+  /** Which reminder of its cause this is, for kinds that follow up once (1, then 2). */
+  round?: number;
   status: NudgeStatus;
   /** Bumped by every change, each claimed through writeIfUnchanged. */
   version: number;
@@ -56,6 +58,7 @@ const nudgeSchema = new Schema<NudgeRecord>(
     ownerId: { type: String, required: true },
     dueDate: { type: String, required: true },
     plan: String,
+    round: Number,
     status: { type: String, enum: NUDGE_STATUSES, required: true },
     version: { type: Number, required: true },
     nextAttemptAt: { type: Date, required: true },

@@ -1,14 +1,23 @@
 import type { Models } from '../models/index.js';
 import type { NudgeKind } from '../models/nudge.js';
 import type { NudgeService } from '../services/nudges.js';
+import type { ReferralService } from '../services/referrals.js';
 import { checkInKind } from './checkIn.js';
 import { followUpKind } from './followUp.js';
 import type { NudgeKindSpec } from './kind.js';
 import { createOverdueKind } from './overdue.js';
+import { createReferralKind } from './referral.js';
+import { createThanksKind } from './thanks.js';
 
 export type NudgeKinds = Record<NudgeKind, NudgeKindSpec<any>>;
 
 /** Every kind the pipeline knows; a new kind adds its file here, never a scheduler of its own. */
-export function createNudgeKinds(deps: { models: Models; nudges: NudgeService }): NudgeKinds {
-  return { followUp: followUpKind, checkIn: checkInKind, overdue: createOverdueKind(deps) };
+export function createNudgeKinds(deps: { models: Models; nudges: NudgeService; referrals: ReferralService }): NudgeKinds {
+  return {
+    followUp: followUpKind,
+    checkIn: checkInKind,
+    overdue: createOverdueKind(deps),
+    referral: createReferralKind(deps),
+    thanks: createThanksKind(deps),
+  };
 }

@@ -8,6 +8,7 @@ import { todayIn } from '../time.js';
 import type { CustomerService } from './customers.js';
 import type { FollowUpService } from './followUps.js';
 import type { MoneyService, MoneySummary } from './money.js';
+import type { CardReferrals, ReferralService } from './referrals.js';
 import type { TeamSettingsService } from './teamSettings.js';
 
 interface Deps {
@@ -17,6 +18,7 @@ interface Deps {
   customers: CustomerService;
   followUps: FollowUpService;
   money: MoneyService;
+  referrals: ReferralService;
 }
 
 /** Everything a card shows. */
@@ -26,20 +28,23 @@ export interface CardData {
   openPromises: PromiseRecord[];
   nextFollowUp: NudgeRecord | null;
   money: MoneySummary;
+  referrals: CardReferrals;
 }
 
 /** Gathers a card: the customer with their latest visits, open promises, next follow-up and account. */
-export function createCardService({ models, now, settings, customers, followUps, money }: Deps) {
+export function createCardService({ models, now, settings, customers, followUps, money, referrals }: Deps) {
   async function loadCard(customer: CustomerRecord): Promise<CardData> {
     const { teamId, _id: customerId } = customer;
     const { timezone } = await settings.settingsFor(teamId);
-    const [lastVisits, openPromises, nextFollowUp, account] = await Promise.all([
+    const today = todayIn(now(), timezone);
+    const [lastVisits, openPromises, nextFollowUp, account, cardReferrals] = await Promise.all([
       models.visits.find({ teamId, customerId }).sort({ date: -1, createdAt: -1 }).limit(domain.card.lastVisitsShown).lean(),
       models.promises.find({ teamId, customerId, status: 'open' }).sort({ dueDate: 1 }).limit(domain.card.openPromisesShown).lean(),
       followUps.nextFollowUp(teamId, customerId),
-      money.moneySummary(customer, todayIn(now(), timezone)),
+      money.moneySummary(customer, today),
+      referrals.cardReferrals(customer, today),
     ]);
-    return { customer, lastVisits, openPromises, nextFollowUp, money: account };
+    return { customer, lastVisits, openPromises, nextFollowUp, money: account, referrals: cardReferrals };
   }
 
   async function getCard(teamId: string, customerId: string): Promise<CardData | null> {

@@ -7,15 +7,15 @@ import type { GuardedWrites } from '../db/writeIfUnchanged.js';
 import { CARD_FIELDS } from '../domain/cardFields.js';
 import { formatCardNumber } from '../domain/cardNumber.js';
 import { diffFields, type FieldChange } from '../domain/diff.js';
-import { prefixUpperBound, searchKeys, type LookupRequest } from '../domain/lookup.js';
+import { prefixUpperBound, searchKeys, type SearchRequest } from '../domain/lookup.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
 import { yearIn } from '../time.js';
 import type { CardInput } from '../validation/cardInput.js';
 import { historyDoc, type HistoryService } from './history.js';
+import type { CardRef, LinkRefusal, ReferralService } from './referrals.js';
 import type { TeamSettingsService } from './teamSettings.js';
 
-export type SearchRequest = Exclude<LookupRequest, { kind: 'help' } | { kind: 'tooLong' } | { kind: 'overdue' }>;
 
 export interface SearchResult {
   matches: CustomerRecord[];
@@ -26,7 +26,16 @@ export interface SearchResult {
 export type SaveResult =
   | { status: 'saved'; customer: CustomerRecord }
   | { status: 'conflict' }
-  | { status: 'notFound' };
+  | { status: 'notFound' }
+  | { status: 'refused'; refusal: LinkRefusal };
+
+export type CreateResult = { status: 'created'; customer: CustomerRecord } | { status: 'refused'; refusal: LinkRefusal };
+
+/** What a referred prospect's referral notes (the Record referral modal). */
+export interface ReferralNotes {
+  needs?: string;
+  notes?: string;
+}
 
 const FIELD_KEYS = CARD_FIELDS.map((f) => f.key);
 
@@ -36,13 +45,21 @@ interface Deps {
   settings: TeamSettingsService;
   history: HistoryService;
   writes: GuardedWrites;
+  referrals: ReferralService;
+}
+
+const cardLabel = (card: Pick<CardRef, 'name' | 'number'>) => `${card.name} ${card.number}`;
+
+/** History shows the referrer by name and number, not by id. */
+function describeReferrer(changes: FieldChange[], referrer: CardRef | undefined): FieldChange[] {
+  return changes.map((c) => (c.field === 'referrerId' ? { ...c, from: undefined, to: referrer ? cardLabel(referrer) : undefined } : c));
 }
 
 function toObjectId(id: string): Types.ObjectId | null {
   return isValidObjectId(id) ? new Types.ObjectId(id) : null;
 }
 
-export function createCustomerService({ models, now, settings, history, writes }: Deps) {
+export function createCustomerService({ models, now, settings, history, writes, referrals }: Deps) {
   const limit = domain.lookup.maxListed + 1;
 
   async function findCustomers(teamId: string, request: SearchRequest): Promise<SearchResult> {
@@ -111,17 +128,31 @@ export function createCustomerService({ models, now, settings, history, writes }
     throw new Error(`no free card number for team ${teamId} after ${domain.numbering.maxProbes} tries`);
   }
 
-  async function createCustomer(teamId: string, userId: string, input: CardInput, requestKey?: string): Promise<CustomerRecord> {
+  /**
+   * Creates a card; one that names a referrer is linked to it in the referral
+   * ledger, and its owner nudged to contact it at once. A referrer that is
+   * not a card of the team refuses the whole card, before anything is written.
+   */
+  async function createCustomer(teamId: string, userId: string, input: CardInput, requestKey?: string, notes: ReferralNotes = {}): Promise<CreateResult> {
     const at = now();
     const fields = { ...input, ownerId: input.ownerId ?? userId };
     const _id = newIdFor(requestKey, 'card');
+    const link = input.referrerId ? await referrals.checkLink(teamId, _id, input.referrerId) : undefined;
+    if (link && !link.ok) return { status: 'refused', refusal: link };
+    const referrer = link?.referrer;
     const { customer } = await insertNumbered(teamId, _id, fields, userId, at);
-    // Written on a replay too, in case the first delivery stopped between the two inserts.
+    // Written on a replay too, in case the first delivery stopped between the inserts.
     await history.recordHistory(
-      { teamId, customerId: customer._id, action: 'created', userId: customer.createdBy, at: customer.createdAt, changes: diffFields({}, fields, FIELD_KEYS) },
+      { teamId, customerId: customer._id, action: 'created', userId: customer.createdBy, at: customer.createdAt, changes: describeReferrer(diffFields({}, fields, FIELD_KEYS), referrer) },
       idFor(`${customer._id.toString()}:created`),
     );
-    return customer;
+    if (referrer) {
+      const step = `${customer._id.toString()}:created`;
+      const records = await referrals.linkRecords({ prospect: customer, referrer, userId: customer.createdBy, step, ...notes });
+      for (const { model, doc } of records) await writes.insertOnce(model, doc);
+      await referrals.scheduleContact(teamId, idFor(`${step}:referral`));
+    }
+    return { status: 'created', customer };
   }
 
   function updateFields(changes: FieldChange[], input: CardInput, userId: string) {
@@ -157,22 +188,44 @@ export function createCustomerService({ models, now, settings, history, writes }
     }
     const changes = diffFields(current, input, FIELD_KEYS);
     if (changes.length === 0) return { status: 'saved', customer: current };
-    const entry = { teamId, customerId: current._id, action: 'updated' as const, userId, at: now(), changes };
+    const relinked = input.referrerId && input.referrerId !== current.referrerId;
+    const link = relinked ? await referrals.checkLink(teamId, current._id, input.referrerId!) : undefined;
+    if (link && !link.ok) return { status: 'refused', refusal: link };
+    const step = `${current._id.toString()}:v${expectedVersion + 1}`;
+    const linked = link ? await referrals.linkRecords({ prospect: { ...current, ownerId: input.ownerId ?? current.ownerId }, referrer: link.referrer, userId, step }) : [];
+    const entry = { teamId, customerId: current._id, action: 'updated' as const, userId, at: now(), changes: describeReferrer(changes, link?.referrer) };
     const outcome = await writes.writeIfUnchanged({
       teamId,
       model: models.customers,
       id: current._id,
       version: expectedVersion,
       ...updateFields(changes, input, userId),
-      records: [{ model: models.history, doc: historyDoc(entry) }],
+      records: [{ model: models.history, doc: historyDoc(entry) }, ...linked],
       requestKey,
     });
     const status = SAVE_RESULTS[outcome];
     if (status !== 'saved') return { status };
+    if (linked.length > 0) await referrals.scheduleContact(teamId, idFor(`${step}:referral`));
     return { status, customer: (await findCustomer(teamId, customerId)) ?? current };
   }
 
-  return { findCustomers, findCustomer, createCustomer, updateCustomer };
+  /**
+   * Answers the card's suggestion to mark the customer an ambassador: yes
+   * marks them, no stops the suggestion. Either is in the card's history.
+   */
+  async function answerAmbassadorSuggestion(teamId: string, userId: string, customerId: string, mark: boolean): Promise<CustomerRecord | null> {
+    const _id = toObjectId(customerId);
+    if (!_id) return null;
+    const field = mark ? 'ambassador' : 'ambassadorSuggestionDismissed';
+    const written = await writes.updateUntilWritten<CustomerRecord>(models.customers, teamId, _id, (c) => {
+      if (c[field]) return null;
+      const entry = { teamId, customerId: _id, action: 'updated' as const, userId, at: now(), changes: [{ field, from: false, to: true }] };
+      return { set: { [field]: true, updatedBy: userId }, records: [{ model: models.history, doc: historyDoc(entry) }] };
+    });
+    return written ?? findCustomer(teamId, customerId);
+  }
+
+  return { findCustomers, findCustomer, createCustomer, updateCustomer, answerAmbassadorSuggestion };
 }
 
 export type CustomerService = ReturnType<typeof createCustomerService>;

@@ -18,6 +18,7 @@ import type { AdjustmentFormInput, PaymentFormInput, SaleFormInput } from '../va
 import type { CustomerService } from './customers.js';
 import { historyDoc } from './history.js';
 import type { NudgeService } from './nudges.js';
+import type { ReferralService } from './referrals.js';
 import type { TeamSettingsService } from './teamSettings.js';
 
 interface Deps {
@@ -27,6 +28,7 @@ interface Deps {
   nudges: NudgeService;
   settings: TeamSettingsService;
   writes: GuardedWrites;
+  referrals: ReferralService;
 }
 
 export interface CreditWarning {
@@ -91,7 +93,7 @@ const withApplied = (ledger: LedgerRecord, id: Types.ObjectId) => [...ledger.app
  * history entry, so a payment never settles more than is owed even when two
  * arrive at once, and a replayed submission records nothing twice.
  */
-export function createMoneyService({ models, now, customers, nudges, settings, writes }: Deps) {
+export function createMoneyService({ models, now, customers, nudges, settings, writes, referrals }: Deps) {
   /** A customer's ledger is opened by their first sale or payment. */
   async function openLedger(teamId: string, customerId: Types.ObjectId): Promise<void> {
     await writes.insertOnce(models.ledgers, { _id: customerId, teamId, version: 1, receivables: [], outstandingFen: 0, applied: [], createdAt: now() });
@@ -150,6 +152,7 @@ export function createMoneyService({ models, now, customers, nudges, settings, w
     if (warning) return { status: 'creditExceeded', warning };
     if (!written && !replayed) return { status: 'notFound' };
     await scheduleCheckIn(customer, record);
+    await referrals.recordDeal(teamId, customer._id, saleId, userId);
     if (unpaidFen > 0) await scheduleCollection(customer, record, dueDate);
     return { status: 'ok', customer, sale: record };
   }

@@ -16,7 +16,15 @@ interface Deps {
 }
 
 /** A reminder to schedule: its id comes from its cause, so scheduling it twice schedules it once. */
-export type NewNudge = Pick<NudgeRecord, '_id' | 'teamId' | 'kind' | 'customerId' | 'sourceId' | 'ownerId' | 'dueDate' | 'plan' | 'createdBy'>;
+export type NewNudge = Pick<NudgeRecord, '_id' | 'teamId' | 'kind' | 'customerId' | 'sourceId' | 'ownerId' | 'dueDate' | 'plan' | 'createdBy'> &
+  Partial<Pick<NudgeRecord, 'round'>>;
+
+export interface ScheduleOptions {
+  /** Closes the customer's other open nudges of the kind: the new one replaces them. */
+  replacing?: boolean;
+  /** Due at this instant instead of the team's nudge hour on its due day (a referral is acted on at once). */
+  at?: Date;
+}
 
 export type SnoozeLength = keyof typeof domain.nudges.snoozeDays;
 
@@ -34,11 +42,12 @@ export interface NudgeRef {
 }
 
 /** How a snooze of each kind reads in the card's history. */
-const SNOOZE_HISTORY: Record<NudgeKind, { action: HistoryAction; field: string }> = {
+const SNOOZE_HISTORY: Partial<Record<NudgeKind, { action: HistoryAction; field: string }>> = {
   followUp: { action: 'followUpSnoozed', field: 'nextFollowUpDate' },
   checkIn: { action: 'checkInSnoozed', field: 'checkInDate' },
   overdue: { action: 'overdueSnoozed', field: 'overdueReminderDate' },
 };
+const SNOOZED_OTHER = { action: 'nudgeSnoozed', field: 'nudgeDate' } as const;
 
 function toObjectId(id: string): Types.ObjectId | null {
   return isValidObjectId(id) ? new Types.ObjectId(id) : null;
@@ -78,15 +87,15 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
     }
   }
 
-  /** Schedules a nudge for its due day at the team's nudge hour; `replacing` closes the customer's open ones of the kind. */
-  async function schedule(nudge: NewNudge, { replacing = false } = {}): Promise<void> {
+  /** Schedules a nudge for its due day at the team's nudge hour, or at the instant given. */
+  async function schedule(nudge: NewNudge, { replacing = false, at }: ScheduleOptions = {}): Promise<void> {
     await writes.insertOnce(models.nudges, {
       ...nudge,
       status: 'pending',
       version: 1,
       attempts: 0,
       claims: 0,
-      nextAttemptAt: await dueInstant(nudge.teamId, nudge.dueDate),
+      nextAttemptAt: at ?? (await dueInstant(nudge.teamId, nudge.dueDate)),
     });
     if (replacing) await supersedeOthers(nudge);
   }
@@ -164,6 +173,11 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
     return models.nudges.findOne({ teamId, customerId, kind, status: { $in: OPEN_NUDGE_STATUSES } }).sort({ dueDate: 1 }).lean();
   }
 
+  /** The customer's open nudges of a kind caused by one record (a referral's contact reminders). */
+  async function openFrom(teamId: string, customerId: Types.ObjectId, kind: NudgeKind, sourceId: Types.ObjectId): Promise<NudgeRecord[]> {
+    return models.nudges.find({ teamId, customerId, kind, status: { $in: OPEN_NUDGE_STATUSES }, sourceId }).lean();
+  }
+
   /**
    * Moves a nudge to the same hour 1 day / 1 week from today (team time), if
    * the nudge pressed is still its latest state: a second press, or a press
@@ -176,7 +190,7 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
     const { timezone } = await settings.settingsFor(teamId);
     const dueDate = addDays(todayIn(now(), timezone), domain.nudges.snoozeDays[length]);
     const set = { status: 'pending' as const, dueDate, attempts: 0, nextAttemptAt: await dueInstant(teamId, dueDate), closedBy: userId };
-    const { action, field } = SNOOZE_HISTORY[current.kind];
+    const { action, field } = SNOOZE_HISTORY[current.kind] ?? SNOOZED_OTHER;
     const entry = { teamId, customerId: current.customerId, action, userId, at: now(), changes: [{ field, from: current.dueDate, to: dueDate }] };
     const outcome = await writes.writeIfUnchanged({
       teamId,
@@ -205,7 +219,7 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
     return done ? { status: 'ok', nudge: done } : { status: 'closed' };
   }
 
-  return { schedule, findDue, claim, cancel, recordDelivery, get, openFor, snooze, answer };
+  return { schedule, findDue, claim, cancel, recordDelivery, get, openFor, openFrom, snooze, answer };
 }
 
 export type NudgeService = ReturnType<typeof createNudgeService>;

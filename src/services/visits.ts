@@ -8,6 +8,7 @@ import { promisesOf, type VisitFormInput } from '../validation/visitInput.js';
 import type { CustomerService } from './customers.js';
 import type { FollowUpService } from './followUps.js';
 import type { HistoryService } from './history.js';
+import type { ReferralService } from './referrals.js';
 
 interface Deps {
   models: Models;
@@ -16,6 +17,7 @@ interface Deps {
   followUps: FollowUpService;
   history: HistoryService;
   writes: GuardedWrites;
+  referrals: ReferralService;
 }
 
 export interface LoggedVisit {
@@ -43,7 +45,7 @@ function visitFields(input: VisitFormInput) {
  * Every step of logging a visit is keyed by the visit's id, so a delivery
  * processed twice, or one finished after a crash, has the effect of one.
  */
-export function createVisitService({ models, now, customers, followUps, history, writes }: Deps) {
+export function createVisitService({ models, now, customers, followUps, history, writes, referrals }: Deps) {
   async function recordPromises(visit: VisitRecord, input: VisitFormInput, userId: string): Promise<void> {
     const rows = promisesOf(input).map((p, i) => ({
       ...p,
@@ -97,6 +99,7 @@ export function createVisitService({ models, now, customers, followUps, history,
     if (followUpId) await followUps.completeFollowUp(teamId, followUpId, userId);
     await scheduleNext(customer, visit, userId);
     await touchLastContact(customer, visit.date);
+    await referrals.recordFirstContact(teamId, customer._id);
     await history.recordHistory(
       { teamId, customerId: customer._id, action: 'visit', userId, at: now(), visitId: visit._id },
       idFor(`${visit._id.toString()}:history`),

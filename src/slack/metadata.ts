@@ -3,6 +3,7 @@ import type { NudgeRef } from '../services/nudges.js';
 import type { CardModalMetadata } from '../views/cardModal.js';
 import type { MoneyModalMetadata } from '../views/moneyModals.js';
 import type { SpecialHandlingMetadata } from '../views/overdueNudge.js';
+import type { ReferralActionMetadata, ReferralModalMetadata } from '../views/referralModals.js';
 import type { VisitModalMetadata } from '../views/visitModal.js';
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/);
@@ -47,4 +48,18 @@ export function parseNudgeRef(raw?: string): NudgeRef | null {
   const match = NUDGE_REF.exec(raw ?? '');
   if (!match) return null;
   return match[2] === undefined ? { id: match[1]! } : { id: match[1]!, version: Number(match[2]) };
+}
+
+const ReferralModalMetadataSchema = z.object({ referrerId: objectId, responseUrl: z.url().optional() });
+const ReferralActionMetadataSchema = z.object({ referralId: objectId, cardId: objectId.optional(), responseUrl: z.url().optional() });
+export const parseReferralModalMetadata = (raw?: string): ReferralModalMetadata | null => parseJson(ReferralModalMetadataSchema, raw);
+export const parseReferralActionMetadata = (raw?: string): ReferralActionMetadata | null => parseJson(ReferralActionMetadataSchema, raw);
+
+const REFERRAL_BUTTON = /^([0-9a-f]{24})(?::([0-9a-f]{24}))?$/;
+
+/** A referral button's value: `<referralId>`, or `<referralId>:<cardId>` when pressed on that card. */
+export function parseReferralButton(raw?: string): { referralId: string; cardId?: string } | null {
+  const match = REFERRAL_BUTTON.exec(raw ?? '');
+  if (!match) return null;
+  return match[2] === undefined ? { referralId: match[1]! } : { referralId: match[1]!, cardId: match[2] };
 }

@@ -1,4 +1,4 @@
-import { INPUT_ACTION } from './ids.js';
+import { ACTION, INPUT_ACTION } from './ids.js';
 
 type FormValue = string | boolean | undefined;
 type Loose = Record<string, unknown>;
@@ -9,6 +9,7 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : un
 function readValue(v: Loose): FormValue {
   switch (v.type) {
     case 'static_select':
+    case 'external_select':
     case 'radio_buttons':
       return isObject(v.selected_option) ? text(v.selected_option.value) : undefined;
     case 'datepicker':
@@ -31,7 +32,8 @@ export function readViewState(state: unknown): Record<string, FormValue> {
   const values = isObject(state) && isObject(state.values) ? state.values : {};
   return Object.fromEntries(
     Object.entries(values).flatMap(([blockId, actions]) => {
-      const action = isObject(actions) ? actions[INPUT_ACTION] : undefined;
+      // The card picker keeps its own action id: the options handler is routed by it.
+      const action = isObject(actions) ? (actions[INPUT_ACTION] ?? actions[ACTION.cardPicker]) : undefined;
       return isObject(action) ? [[blockId, readValue(action)]] : [];
     }),
   );

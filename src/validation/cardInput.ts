@@ -7,7 +7,7 @@ import {
   maxLengthOf,
   RELATIONSHIP_STAGES,
 } from '../domain/cardFields.js';
-import { optionalChoice, optionalDate, optionalMoneyFen, optionalPhone, optionalText, requiredText } from './fields.js';
+import { optionalChoice, optionalObjectId, optionalDate, optionalMoneyFen, optionalPhone, optionalText, requiredText } from './fields.js';
 
 /** Slack user ids are short; anything longer is not one. */
 const SLACK_ID_MAX = 20;
@@ -47,7 +47,7 @@ export const CardInputSchema = z.object({
   style: optionalChoice(COMMUNICATION_STYLES),
   loyalty: optionalChoice(LOYALTY_ATTITUDES),
   ownerId: optionalText(SLACK_ID_MAX),
-  referrer: optionalText(maxLengthOf('referrer')),
+  referrerId: optionalObjectId,
   ambassador: z.boolean().default(false),
 });
 

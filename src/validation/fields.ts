@@ -26,7 +26,8 @@ export type ValidationKey =
   | 'amountNotPositive'
   | 'amountTooLarge'
   | 'invalidQuantity'
-  | 'dueBeforeSale';
+  | 'dueBeforeSale'
+  | 'invalidCard';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
@@ -38,6 +39,9 @@ export const requiredText = (max: number) =>
 
 export const optionalChoice = <T extends readonly [string, ...string[]]>(values: T) =>
   z.preprocess(blankToUndefined, z.enum(values, { error: 'invalidChoice' }).optional());
+
+/** A card picked from the type-ahead: its id, which the service then looks up inside the team. */
+export const optionalObjectId = z.preprocess(blankToUndefined, z.string().regex(/^[0-9a-f]{24}$/, 'invalidCard').optional());
 
 export const optionalDate = z.preprocess(
   blankToUndefined,

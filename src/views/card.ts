@@ -9,6 +9,7 @@ import type { VisitRecord } from '../models/visit.js';
 import type { CardData } from '../services/cards.js';
 import type { MoneySummary } from '../services/money.js';
 import { ACTION } from '../slack/ids.js';
+import { referralBlocks, referralButtons } from './cardReferrals.js';
 import { optionLabel } from './fieldValues.js';
 import { LIMITS, PREVIEW } from './limits.js';
 import { message, type SlackMessage } from './message.js';
@@ -93,7 +94,7 @@ function completenessLine(t: Messages, c: CustomerRecord): Mrkdwn {
   return top.length > 0 ? md`${t.card.completeness(percent)} · ${t.card.missing(escapeMrkdwn(top.join('、')))}` : t.card.completeness(percent);
 }
 
-export function renderCard(t: Messages, { customer: c, lastVisits, openPromises, nextFollowUp, money }: CardData): SlackMessage {
+export function renderCard(t: Messages, { customer: c, lastVisits, openPromises, nextFollowUp, money, referrals }: CardData): SlackMessage {
   const id = c._id.toString();
   const visits = lastVisits.length > 0 ? joinMrkdwn(lastVisits.map((v) => visitLine(t, v)), '\n') : escapeMrkdwn(t.card.noVisits);
   const promises =
@@ -108,6 +109,7 @@ export function renderCard(t: Messages, { customer: c, lastVisits, openPromises,
     ...(c.preferences ? [titled(t.card.preferences, escapeMrkdwn(c.preferences))] : []),
     ...creditBlock(t, c, money),
     ...moneyBlock(t, money),
+    ...referralBlocks(t, c, referrals),
     { type: 'divider' },
     titled(t.card.lastVisits, visits),
     titled(t.card.nextFollowUp, followUpText(t, nextFollowUp)),
@@ -128,6 +130,7 @@ export function renderCard(t: Messages, { customer: c, lastVisits, openPromises,
               { type: 'button' as const, action_id: ACTION.money, text: plain(t.money.moneyButton, LIMITS.buttonText), value: id },
             ]
           : []),
+        ...referralButtons(t, c, referrals),
         { type: 'button', action_id: ACTION.history, text: plain(t.card.history, LIMITS.buttonText), value: id },
       ],
     },

@@ -3,7 +3,7 @@ import { CARD_FIELD_GROUPS, type FieldSpec } from '../domain/cardFields.js';
 import { fenToYuanInput } from '../domain/money.js';
 import type { Messages } from '../i18n/index.js';
 import { CALLBACK } from '../slack/ids.js';
-import { checkboxInput, dateInput, header, selectInput, textInput, userInput } from './inputs.js';
+import { cardInput, checkboxInput, dateInput, header, selectInput, textInput, userInput } from './inputs.js';
 import { LIMITS } from './limits.js';
 import { escapeMrkdwn, md, mrkdwn, plain } from './text.js';
 
@@ -19,9 +19,11 @@ export interface CardModalInput {
   number?: string;
   values: object;
   metadata: CardModalMetadata;
+  /** The card's referrer, shown as the picker's current choice. */
+  referrer?: { name: string; number: string };
 }
 
-function fieldInput(t: Messages, spec: FieldSpec, value: unknown): types.InputBlock {
+function fieldInput(t: Messages, spec: FieldSpec, value: unknown, referrer: CardModalInput['referrer']): types.InputBlock {
   const base = { key: spec.key, label: t.fields[spec.key as keyof Messages['fields']], optional: !spec.required };
   const text = typeof value === 'string' ? value : undefined;
   switch (spec.kind) {
@@ -42,17 +44,30 @@ function fieldInput(t: Messages, spec: FieldSpec, value: unknown): types.InputBl
       return userInput({ ...base, value: text });
     case 'checkbox':
       return checkboxInput({ ...base, optionText: t.options.ambassador.yes, checked: value === true });
+    case 'card': {
+      const current = text && referrer ? { id: text, label: `${referrer.name} · ${referrer.number}` } : undefined;
+      return cardInput({ ...base, placeholder: t.modal.cardPlaceholder, value: current });
+    }
   }
 }
 
+/** A referrer typed as free text before referrers were picked from cards: shown, never lost. */
+function legacyReferrer(t: Messages, values: { referrer?: unknown }): types.KnownBlock[] {
+  if (typeof values.referrer !== 'string' || !values.referrer) return [];
+  return [{ type: 'context', elements: [mrkdwn(t.referral.legacyReferrer(escapeMrkdwn(values.referrer)), LIMITS.contextText)] }];
+}
+
 /** The create / edit modal with every card field, grouped as docs/fields.md lists them. */
-export function renderCardModal(t: Messages, { number, values, metadata }: CardModalInput): types.ModalView {
+export function renderCardModal(t: Messages, { number, values, metadata, referrer }: CardModalInput): types.ModalView {
   const blocks: types.KnownBlock[] = number
     ? [{ type: 'context', elements: [mrkdwn(md`${escapeMrkdwn(t.fields.number)}: \`${escapeMrkdwn(number)}\``, LIMITS.contextText)] }]
     : [];
   for (const { group, fields } of CARD_FIELD_GROUPS) {
     blocks.push(header(t.groups[group]));
-    for (const spec of fields) blocks.push(fieldInput(t, spec, (values as Record<string, unknown>)[spec.key]));
+    for (const spec of fields) {
+      blocks.push(fieldInput(t, spec, (values as Record<string, unknown>)[spec.key], referrer));
+      if (spec.kind === 'card') blocks.push(...legacyReferrer(t, values));
+    }
   }
   return {
     type: 'modal',

@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { INPUT_ACTION } from '../slack/ids.js';
+import { ACTION, INPUT_ACTION } from '../slack/ids.js';
 import { LIMITS } from './limits.js';
 import { plain } from './text.js';
 
@@ -65,6 +65,18 @@ export function radioInput(o: InputOptions & { options: Record<string, string>; 
 
 export function userInput(o: InputOptions & { value?: string }) {
   return input(o, { type: 'users_select', action_id: INPUT_ACTION, ...(o.value ? { initial_user: o.value } : {}) });
+}
+
+/** A card of the team, found by typing: served by the options handler of ACTION.cardPicker. */
+export function cardInput(o: InputOptions & { placeholder: string; value?: { id: string; label: string } }) {
+  const initial = o.value ? { initial_option: { text: plain(o.value.label, LIMITS.optionText), value: o.value.id } } : {};
+  return input(o, {
+    type: 'external_select',
+    action_id: ACTION.cardPicker,
+    min_query_length: 1,
+    placeholder: plain(o.placeholder, LIMITS.placeholder),
+    ...initial,
+  });
 }
 
 export function checkboxInput(o: InputOptions & { optionText: string; checked: boolean }) {

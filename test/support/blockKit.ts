@@ -6,7 +6,7 @@
 type Json = Record<string, any>;
 
 const ELEMENT_TYPES_IN_INPUT = new Set([
-  'plain_text_input', 'number_input', 'datepicker', 'static_select', 'radio_buttons', 'users_select', 'checkboxes',
+  'plain_text_input', 'number_input', 'datepicker', 'static_select', 'external_select', 'radio_buttons', 'users_select', 'checkboxes',
 ]);
 
 class Checker {
@@ -64,6 +64,13 @@ class Checker {
       case 'radio_buttons':
       case 'checkboxes':
         this.options(el, where, 10);
+        break;
+      case 'external_select':
+        this.check(el.min_query_length === undefined || (Number.isInteger(el.min_query_length) && el.min_query_length >= 0), `${where}: bad min_query_length`);
+        if (el.initial_option) {
+          this.text(el.initial_option.text, `${where}.initial_option.text`, 75, 'plain_text');
+          this.check(typeof el.initial_option.value === 'string' && el.initial_option.value.length <= 150, `${where}: initial_option.value > 150`);
+        }
         break;
       case 'users_select':
         break;

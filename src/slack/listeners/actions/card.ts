@@ -45,7 +45,8 @@ export function register(app: App, deps: ListenerDeps): void {
       const customer = await cardOfButton(deps, args, scope);
       if (!customer) return;
       const metadata = { customerId: customer._id.toString(), version: customer.version, responseUrl: args.body.response_url };
-      const view = renderCardModal(scope.t, { number: customer.number, values: customer, metadata });
+      const referrer = customer.referrerId ? await deps.customers.findCustomer(scope.teamId, customer.referrerId) : null;
+      const view = renderCardModal(scope.t, { number: customer.number, values: customer, metadata, referrer: referrer ?? undefined });
       await args.client.views.open({ trigger_id: args.body.trigger_id, view });
     }),
   );

@@ -5,6 +5,7 @@ import { renderCard } from '../../../views/card.js';
 import { renderHelp, renderMatches, renderNotFound, renderNotice, type NewCardPrefill } from '../../../views/lookup.js';
 import type { SlackMessage } from '../../../views/message.js';
 import { renderOverdueList } from '../../../views/overdueList.js';
+import { renderReferralList } from '../../../views/referralList.js';
 import type { ListenerDeps } from '../../deps.js';
 import { COMMAND } from '../../ids.js';
 import { afterAck, type CommandArgs } from '../../listen.js';
@@ -18,6 +19,7 @@ async function lookupReply(deps: ListenerDeps, teamId: string, t: Messages, text
   if (request.kind === 'help') return renderHelp(t);
   if (request.kind === 'tooLong') return renderNotice(t.lookup.tooLong(request.max));
   if (request.kind === 'overdue') return renderOverdueList(t, await deps.money.overdueList(teamId));
+  if (request.kind === 'referrals') return renderReferralList(t, await deps.referrals.listReferrals(teamId));
   const { matches, more } = await deps.customers.findCustomers(teamId, request);
   const [only] = matches;
   if (!only) return renderNotFound(t, request.text, prefillFor(request));
@@ -25,7 +27,7 @@ async function lookupReply(deps: ListenerDeps, teamId: string, t: Messages, text
   return renderMatches(t, request.text, matches, more);
 }
 
-/** `/card <name | phone | card number | overdue | help>` */
+/** `/card <name | phone | card number | overdue | referrals | help>` */
 export function register(app: App, deps: ListenerDeps): void {
   app.command(
     COMMAND,

@@ -10,10 +10,11 @@ import { CALLBACK } from '../../ids.js';
 import { inlineErrors, onSubmission, type ViewArgs } from '../../listen.js';
 import { parseCardModalMetadata } from '../../metadata.js';
 import { submissionKey } from '../../requestKey.js';
+import { referralRefusal } from '../../referralRefusal.js';
 import { replaceViaResponseUrl } from '../../responseUrl.js';
 import { readViewState } from '../../viewState.js';
 
-type SaveOutcome = { ok: true; customer: CustomerRecord } | { ok: false; error: string };
+type SaveOutcome = { ok: true; customer: CustomerRecord } | { ok: false; field: 'name' | 'referrerId'; error: string };
 
 interface Save {
   teamId: string;
@@ -24,10 +25,12 @@ interface Save {
 }
 
 async function save(deps: ListenerDeps, t: Messages, { teamId, userId, meta, input, requestKey }: Save): Promise<SaveOutcome> {
-  if (!meta.customerId) return { ok: true, customer: await deps.customers.createCustomer(teamId, userId, input, requestKey) };
-  const result = await deps.customers.updateCustomer(teamId, userId, meta.customerId, meta.version ?? 0, input, requestKey);
-  if (result.status === 'saved') return { ok: true, customer: result.customer };
-  return { ok: false, error: result.status === 'conflict' ? t.modal.conflict : t.card.gone };
+  const result = meta.customerId
+    ? await deps.customers.updateCustomer(teamId, userId, meta.customerId, meta.version ?? 0, input, requestKey)
+    : await deps.customers.createCustomer(teamId, userId, input, requestKey);
+  if (result.status === 'saved' || result.status === 'created') return { ok: true, customer: result.customer };
+  if (result.status === 'refused') return { ok: false, field: 'referrerId', error: referralRefusal(t, result.refusal) };
+  return { ok: false, field: 'name', error: result.status === 'conflict' ? t.modal.conflict : t.card.gone };
 }
 
 /** Create / edit submissions: validate, save without overwriting anyone, then show the card. */
@@ -41,7 +44,7 @@ export function register(app: App, deps: ListenerDeps): void {
       if (!parsed.success) return inlineErrors(modalErrors(t, parsed.error));
       const requestKey = submissionKey(teamId, view);
       const outcome = await save(deps, t, { teamId, userId: body.user.id, meta, input: parsed.data, requestKey });
-      if (!outcome.ok) return inlineErrors({ name: outcome.error });
+      if (!outcome.ok) return inlineErrors({ [outcome.field]: outcome.error });
       const { responseUrl } = meta;
       if (!responseUrl) return {};
       return { after: async () => replaceViaResponseUrl(responseUrl, renderCard(t, await deps.cards.loadCard(outcome.customer)), logger) };
