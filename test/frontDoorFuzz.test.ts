@@ -111,9 +111,12 @@ describe('fuzzing the front door', () => {
     );
   });
 
+  // The card picker is a type-ahead inside modals: Slack asks it for options, it is never pressed.
+  const BUTTONS = Object.values(ACTION).filter((id) => id !== ACTION.cardPicker);
+
   it('answers random button presses without a 5xx', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...Object.values(ACTION)), fc.oneof(cardRef(), text, cardRef().map((id) => `${id}:2`)), async (actionId, value) => {
+      fc.asyncProperty(fc.constantFrom(...BUTTONS), fc.oneof(cardRef(), text, cardRef().map((id) => `${id}:2`)), async (actionId, value) => {
         const res = await h.clickButton(FUZZER, { action_id: actionId, value });
         statuses.push(res.status);
         expect(res.status).toBe(200);

@@ -32,6 +32,7 @@ type StateValue = Record<string, unknown>;
 function stateFor(elementType: string, value: unknown): StateValue {
   switch (elementType) {
     case 'static_select':
+    case 'external_select':
     case 'radio_buttons':
       return { type: elementType, selected_option: value == null ? null : { value } };
     case 'datepicker':
