@@ -15,6 +15,7 @@ import { createFollowUpService } from './services/followUps.js';
 import { createNudgeService } from './services/nudges.js';
 import { createHistoryService } from './services/history.js';
 import { createMoneyService } from './services/money.js';
+import { createPromiseService } from './services/promises.js';
 import { createTeamSettings } from './services/teamSettings.js';
 import { createVisitService } from './services/visits.js';
 import { createSlackApp } from './slack/app.js';
@@ -86,8 +87,9 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   const customers = createCustomerService({ models, now, settings, history, writes });
   const money = createMoneyService({ models, now, customers, nudges, settings, writes });
   const cards = createCardService({ models, now, settings, customers, followUps, money });
-  const visits = createVisitService({ models, now, customers, followUps, history, writes });
-  return { models, settings, history, writes, customers, money, cards, nudges, followUps, visits };
+  const promises = createPromiseService({ models, now, nudges, writes });
+  const visits = createVisitService({ models, now, customers, followUps, history, promises, writes });
+  return { models, settings, history, writes, customers, money, cards, nudges, followUps, promises, visits };
 }
 
 /**

@@ -5,10 +5,11 @@ import { checkInKind } from './checkIn.js';
 import { followUpKind } from './followUp.js';
 import type { NudgeKindSpec } from './kind.js';
 import { createOverdueKind } from './overdue.js';
+import { createPromiseKind } from './promise.js';
 
 export type NudgeKinds = Record<NudgeKind, NudgeKindSpec<any>>;
 
 /** Every kind the pipeline knows; a new kind adds its file here, never a scheduler of its own. */
 export function createNudgeKinds(deps: { models: Models; nudges: NudgeService }): NudgeKinds {
-  return { followUp: followUpKind, checkIn: checkInKind, overdue: createOverdueKind(deps) };
+  return { followUp: followUpKind, checkIn: checkInKind, overdue: createOverdueKind(deps), promise: createPromiseKind(deps) };
 }

@@ -5,6 +5,7 @@ import type { CustomerService } from '../services/customers.js';
 import type { HistoryService } from '../services/history.js';
 import type { MoneyService } from '../services/money.js';
 import type { NudgeService } from '../services/nudges.js';
+import type { PromiseService } from '../services/promises.js';
 import type { TeamSettings, TeamSettingsService } from '../services/teamSettings.js';
 import type { VisitService } from '../services/visits.js';
 
@@ -15,6 +16,7 @@ export interface ListenerDeps {
   money: MoneyService;
   visits: VisitService;
   nudges: NudgeService;
+  promises: PromiseService;
   history: HistoryService;
   settings: TeamSettingsService;
   now: () => Date;

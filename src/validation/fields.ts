@@ -26,7 +26,8 @@ export type ValidationKey =
   | 'amountNotPositive'
   | 'amountTooLarge'
   | 'invalidQuantity'
-  | 'dueBeforeSale';
+  | 'dueBeforeSale'
+  | 'promiseDueInPast';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
