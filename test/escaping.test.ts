@@ -13,6 +13,7 @@ import { renderCardModal } from '../src/views/cardModal.js';
 import { renderHistoryModal } from '../src/views/historyModal.js';
 import { renderMatches, renderNotFound, renderNotice } from '../src/views/lookup.js';
 import { renderClosedNudge, renderNudge } from '../src/views/nudge.js';
+import { renderClosedPromiseNudge, renderPromiseNudge, renderPromiseRescheduleModal } from '../src/views/promiseNudge.js';
 import { escapeMrkdwn, mention } from '../src/views/text.js';
 import { renderVisitModal } from '../src/views/visitModal.js';
 import { cardWithFollowUp } from './support/visits.js';
@@ -81,14 +82,17 @@ describe.each(['zh', 'en'] as const)('no user text becomes a mention, a link or 
       fc.property(hostile, (text) => {
         const { customer, visit, promise, followUp, entry, money } = cardDataWith(text);
         const outputs: unknown[] = [
-          renderCard(t, { customer, lastVisits: [visit], openPromises: [promise], nextFollowUp: followUp, money }),
-          renderCard(t, { customer, lastVisits: [], openPromises: [], nextFollowUp: { ...followUp, status: 'failed' } as NudgeRecord, money }),
+          renderCard(t, { customer, lastVisits: [visit], openPromises: [promise], nextFollowUp: followUp, money, today: '2026-12-01' }),
+          renderCard(t, { customer, lastVisits: [], openPromises: [], nextFollowUp: { ...followUp, status: 'failed' } as NudgeRecord, money, today: '2026-11-23' }),
           renderMatches(t, text, [customer, customerWith(text)], true),
           renderNotFound(t, text, { name: text }),
           renderNotice(text),
           renderHistoryModal(t, customer, { entries: [entry], visits: [visit] }, 'Asia/Shanghai'),
           renderNudge(t, customer, followUp),
           renderClosedNudge(t, customer, followUp, t.nudge.snoozed(mention('U2EDITOR', ''), escapeMrkdwn(text))),
+          renderPromiseNudge(t, customer, promise, 'U1OWNER'),
+          renderClosedPromiseNudge(t, customer, promise, t.promise.keptBy(mention('U2EDITOR', ''), escapeMrkdwn(text))),
+          renderPromiseRescheduleModal(t, customer, promise, '2026-11-23', { promiseId: promise._id.toString() }),
           renderVisitModal(t, customer, '2026-11-23', { customerId: customer._id.toString() }),
           renderCardModal(t, { number: customer.number, values: customer, metadata: { customerId: customer._id.toString(), version: 1 } }),
         ];
@@ -107,7 +111,7 @@ describe.each(['zh', 'en'] as const)('no user text becomes a mention, a link or 
     fc.assert(
       fc.property(hostile.filter((s) => s.trim().length > 0 && [...s].length < 40), (text) => {
         const { customer, money } = cardDataWith(text);
-        const card = renderCard(t, { customer, lastVisits: [], openPromises: [], nextFollowUp: null, money });
+        const card = renderCard(t, { customer, lastVisits: [], openPromises: [], nextFollowUp: null, money, today: '2026-11-23' });
         expect(plainTexts(card.blocks)).toContain(customer.name);
       }),
     );

@@ -4,7 +4,7 @@ import type { Models } from '../models/index.js';
 import type { NudgeRecord } from '../models/nudge.js';
 import type { PromiseRecord } from '../models/promise.js';
 import type { VisitRecord } from '../models/visit.js';
-import { todayIn } from '../time.js';
+import { todayIn, type CalendarDate } from '../time.js';
 import type { CustomerService } from './customers.js';
 import type { FollowUpService } from './followUps.js';
 import type { MoneyService, MoneySummary } from './money.js';
@@ -19,13 +19,15 @@ interface Deps {
   money: MoneyService;
 }
 
-/** Everything a card shows. */
+/** Everything a card shows; open promises soonest due first, so overdue ones lead. */
 export interface CardData {
   customer: CustomerRecord;
   lastVisits: VisitRecord[];
   openPromises: PromiseRecord[];
   nextFollowUp: NudgeRecord | null;
   money: MoneySummary;
+  /** The team's today, against which promises are overdue. */
+  today: CalendarDate;
 }
 
 /** Gathers a card: the customer with their latest visits, open promises, next follow-up and account. */
@@ -33,13 +35,14 @@ export function createCardService({ models, now, settings, customers, followUps,
   async function loadCard(customer: CustomerRecord): Promise<CardData> {
     const { teamId, _id: customerId } = customer;
     const { timezone } = await settings.settingsFor(teamId);
+    const today = todayIn(now(), timezone);
     const [lastVisits, openPromises, nextFollowUp, account] = await Promise.all([
       models.visits.find({ teamId, customerId }).sort({ date: -1, createdAt: -1 }).limit(domain.card.lastVisitsShown).lean(),
       models.promises.find({ teamId, customerId, status: 'open' }).sort({ dueDate: 1 }).limit(domain.card.openPromisesShown).lean(),
       followUps.nextFollowUp(teamId, customerId),
-      money.moneySummary(customer, todayIn(now(), timezone)),
+      money.moneySummary(customer, today),
     ]);
-    return { customer, lastVisits, openPromises, nextFollowUp, money: account };
+    return { customer, lastVisits, openPromises, nextFollowUp, money: account, today };
   }
 
   async function getCard(teamId: string, customerId: string): Promise<CardData | null> {

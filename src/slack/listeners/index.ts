@@ -3,15 +3,17 @@ import type { ListenerDeps } from '../deps.js';
 import * as cardActions from './actions/card.js';
 import * as moneyActions from './actions/money.js';
 import * as nudgeActions from './actions/nudge.js';
+import * as promiseActions from './actions/promise.js';
 import * as cardCommand from './commands/card.js';
 import * as cardModal from './views/cardModal.js';
 import * as moneyModals from './views/moneyModals.js';
+import * as promiseReschedule from './views/promiseReschedule.js';
 import * as specialHandling from './views/specialHandling.js';
 import * as visitModal from './views/visitModal.js';
 
 /** Every Slack entry point of the app, in one list. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
-  for (const listener of [cardCommand, cardActions, moneyActions, nudgeActions, cardModal, visitModal, moneyModals, specialHandling]) {
+  for (const listener of [cardCommand, cardActions, moneyActions, nudgeActions, cardModal, visitModal, moneyModals, specialHandling, promiseActions, promiseReschedule]) {
     listener.register(app, deps);
   }
 }
