@@ -16,6 +16,7 @@ import { createNudgeService } from './services/nudges.js';
 import { createReferralService } from './services/referrals.js';
 import { createHistoryService } from './services/history.js';
 import { createMoneyService } from './services/money.js';
+import { createPromiseService } from './services/promises.js';
 import { createTeamSettings } from './services/teamSettings.js';
 import { createVisitService } from './services/visits.js';
 import { createSlackApp } from './slack/app.js';
@@ -88,8 +89,10 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   const customers = createCustomerService({ models, now, settings, history, writes, referrals });
   const money = createMoneyService({ models, now, customers, nudges, settings, writes, referrals });
   const cards = createCardService({ models, now, settings, customers, followUps, money, referrals });
-  const visits = createVisitService({ models, now, customers, followUps, history, writes, referrals });
-  return { models, settings, history, writes, customers, money, cards, nudges, followUps, visits, referrals };
+  const promises = createPromiseService({ models, now, nudges, writes });
+  const visits = createVisitService({ models, now, customers, followUps, history, promises, writes, referrals });
+  return { models, settings, history, writes, customers, money, cards, nudges, followUps, promises, visits, referrals };
+
 }
 
 /**

@@ -74,7 +74,8 @@ describe('the same delivery processed twice has one effect', () => {
 
     const customerId = (await customers().findOne({ name: '重放客户' }))!._id;
     expect(await h.db.collection('visits').countDocuments({ customerId })).toBe(1);
-    expect(await h.db.collection('nudges').countDocuments({ customerId, status: 'pending' })).toBe(1);
+    expect(await h.db.collection('nudges').countDocuments({ customerId, kind: 'followUp', status: 'pending' })).toBe(1);
+    expect(await h.db.collection('nudges').countDocuments({ customerId, kind: 'promise', status: 'pending' })).toBe(1);
     expect(await history().countDocuments({ customerId, action: 'visit' })).toBe(1);
     expect(await h.db.collection('promises').countDocuments({ customerId })).toBe(1);
   });

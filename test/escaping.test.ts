@@ -13,6 +13,7 @@ import { renderCardModal } from '../src/views/cardModal.js';
 import { renderHistoryModal } from '../src/views/historyModal.js';
 import { renderMatches, renderNotFound, renderNotice } from '../src/views/lookup.js';
 import { renderClosedNudge, renderNudge } from '../src/views/nudge.js';
+import { renderClosedPromiseNudge, renderPromiseNudge, renderPromiseRescheduleModal } from '../src/views/promiseNudge.js';
 import { escapeMrkdwn, mention } from '../src/views/text.js';
 import { renderVisitModal } from '../src/views/visitModal.js';
 import type { ReferralRecord } from '../src/models/referral.js';
@@ -97,8 +98,8 @@ describe.each(['zh', 'en'] as const)('no user text becomes a mention, a link or 
         const { customer, visit, promise, followUp, entry, money, referrals, facts } = cardDataWith(text);
         const legacy = { ...customer, referrer: text };
         const outputs: unknown[] = [
-          renderCard(t, { customer, lastVisits: [visit], openPromises: [promise], nextFollowUp: followUp, money, referrals }),
-          renderCard(t, { customer: legacy, lastVisits: [], openPromises: [], nextFollowUp: { ...followUp, status: 'failed' } as NudgeRecord, money, referrals: { ...referrals, referredBy: null } }),
+          renderCard(t, { customer, lastVisits: [visit], openPromises: [promise], nextFollowUp: followUp, money, referrals, today: '2026-12-01' }),
+          renderCard(t, { customer: legacy, lastVisits: [], openPromises: [], nextFollowUp: { ...followUp, status: 'failed' } as NudgeRecord, money, referrals: { ...referrals, referredBy: null }, today: '2026-11-23' }),
           renderReferralNudge(t, facts, { ...followUp, round: 2 }),
           renderThanksNudge(t, facts, followUp),
           renderThanked(t, facts, 'U1OWNER'),
@@ -113,6 +114,9 @@ describe.each(['zh', 'en'] as const)('no user text becomes a mention, a link or 
           renderHistoryModal(t, customer, { entries: [entry], visits: [visit] }, 'Asia/Shanghai'),
           renderNudge(t, customer, followUp),
           renderClosedNudge(t, customer, followUp, t.nudge.snoozed(mention('U2EDITOR', ''), escapeMrkdwn(text))),
+          renderPromiseNudge(t, customer, promise, 'U1OWNER'),
+          renderClosedPromiseNudge(t, customer, promise, t.promise.keptBy(mention('U2EDITOR', ''), escapeMrkdwn(text))),
+          renderPromiseRescheduleModal(t, customer, promise, '2026-11-23', { promiseId: promise._id.toString() }),
           renderVisitModal(t, customer, '2026-11-23', { customerId: customer._id.toString() }),
           renderCardModal(t, { number: customer.number, values: customer, metadata: { customerId: customer._id.toString(), version: 1 } }),
         ];
@@ -131,7 +135,7 @@ describe.each(['zh', 'en'] as const)('no user text becomes a mention, a link or 
     fc.assert(
       fc.property(hostile.filter((s) => s.trim().length > 0 && [...s].length < 40), (text) => {
         const { customer, money, referrals } = cardDataWith(text);
-        const card = renderCard(t, { customer, lastVisits: [], openPromises: [], nextFollowUp: null, money, referrals });
+        const card = renderCard(t, { customer, lastVisits: [], openPromises: [], nextFollowUp: null, money, referrals, today: '2026-11-23' });
         expect(plainTexts(card.blocks)).toContain(customer.name);
       }),
     );

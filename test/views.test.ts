@@ -82,7 +82,7 @@ describe.each(['zh', 'en'] as const)('views in %s stay within Block Kit limits',
     const card = renderCard(t, {
       customer,
       lastVisits: [visit(1), visit(2), visit(3)],
-      openPromises: Array.from({ length: 5 }, (_, i) => ({ text: long(300), dueDate: `2026-12-0${i + 1}` }) as never),
+      openPromises: Array.from({ length: 5 }, (_, i) => ({ _id: new Types.ObjectId(), text: long(300), dueDate: `2026-12-0${i + 1}` }) as never),
       nextFollowUp: { dueDate: '2026-12-01', plan: long(500), status: 'failed', lastError: 'channel_not_found' } as never,
       referrals,
       money: {
@@ -90,6 +90,7 @@ describe.each(['zh', 'en'] as const)('views in %s stay within Block Kit limits',
         yearProfitFen: 99_999_999_999_99, lastSale: { product: long(100), quantity: 1_000_000_000, date: '2026-11-01' },
         creditLimitFen: 99_999_999_999_99, headroomFen: -99_999_999_999_99, receivables: [],
       },
+      today: '2026-12-03',
     });
     expect(validateMessage(card)).toEqual([]);
     expect(card.text.length).toBeLessThanOrEqual(4000);

@@ -72,7 +72,7 @@ describe('the visit modal', () => {
       dueDate: '2026-12-10',
       status: 'open',
     });
-    const followUp = await h.db.collection('nudges').findOne({ customerId: visit!.customerId });
+    const followUp = await h.db.collection('nudges').findOne({ customerId: visit!.customerId, kind: 'followUp' });
     expect(followUp).toMatchObject({ status: 'pending', dueDate: '2026-11-26', plan: '送样品', ownerId: 'U1SELLER' });
     expect(followUp!.nextAttemptAt.toISOString()).toBe('2026-11-26T01:00:00.000Z');
     expect(await h.db.collection('customers').findOne({ _id: visit!.customerId })).toMatchObject({ lastContactDate: '2026-11-24' });
@@ -88,7 +88,7 @@ describe('the visit modal', () => {
   it('a new follow-up date replaces the earlier one without deleting it', async () => {
     const { view } = await openVisit();
     await h.submitView(TEAM_A, view, { notes: '改期', nextFollowUpDate: '2026-12-01' });
-    const followUps = await h.db.collection('nudges').find({ teamId: 'T1' }).sort({ createdAt: 1 }).toArray();
+    const followUps = await h.db.collection('nudges').find({ teamId: 'T1', kind: 'followUp' }).sort({ createdAt: 1 }).toArray();
     expect(followUps.map((f) => [f.dueDate, f.status])).toEqual([
       ['2026-11-26', 'superseded'],
       ['2026-12-01', 'pending'],

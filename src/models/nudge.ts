@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 
 /** Every kind of reminder the one nudge pipeline posts; each has its rules and view in src/nudgeKinds/. */
-export const NUDGE_KINDS = ['followUp', 'checkIn', 'overdue', 'referral', 'thanks'] as const;
+export const NUDGE_KINDS = ['followUp', 'checkIn', 'overdue', 'referral', 'thanks', 'promise'] as const;
 export type NudgeKind = (typeof NUDGE_KINDS)[number];
 
 /**
@@ -22,7 +22,7 @@ export interface NudgeRecord {
   teamId: string;
   kind: NudgeKind;
   customerId: Types.ObjectId;
-  /** The record that caused it (the visit of a follow-up, the sale of a check-in). */
+  /** The record that caused it (the visit of a follow-up, the sale of a check-in, the promise due). */
   sourceId?: Types.ObjectId;
   ownerId: string;
   dueDate: string;

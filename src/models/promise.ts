@@ -2,6 +2,9 @@ import { Schema, type Connection, type Model, type Types } from 'mongoose';
 
 export const PROMISE_STATUSES = ['open', 'kept'] as const;
 
+export type PromiseStatus = (typeof PROMISE_STATUSES)[number];
+
+/** 承诺: something promised to a customer during a visit, due on a day; its owner is nudged then. */
 export interface PromiseRecord {
   _id: Types.ObjectId;
   teamId: string;
@@ -9,7 +12,11 @@ export interface PromiseRecord {
   visitId: Types.ObjectId;
   text: string;
   dueDate: string;
-  status: (typeof PROMISE_STATUSES)[number];
+  status: PromiseStatus;
+  /** Bumped by every change (kept, rescheduled), each claimed through writeIfUnchanged. */
+  version: number;
+  keptBy?: string;
+  keptAt?: Date;
   createdBy: string;
   createdAt: Date;
 }
@@ -22,6 +29,9 @@ const promiseSchema = new Schema<PromiseRecord>(
     text: { type: String, required: true },
     dueDate: { type: String, required: true },
     status: { type: String, enum: PROMISE_STATUSES, required: true },
+    version: { type: Number, required: true },
+    keptBy: String,
+    keptAt: Date,
     createdBy: { type: String, required: true },
   },
   { collection: 'promises', timestamps: { createdAt: true, updatedAt: false }, versionKey: false, strict: 'throw' },

@@ -8,6 +8,7 @@ import type { NudgeKindSpec } from './kind.js';
 import { createOverdueKind } from './overdue.js';
 import { createReferralKind } from './referral.js';
 import { createThanksKind } from './thanks.js';
+import { createPromiseKind } from './promise.js';
 
 export type NudgeKinds = Record<NudgeKind, NudgeKindSpec<any>>;
 
@@ -19,5 +20,6 @@ export function createNudgeKinds(deps: { models: Models; nudges: NudgeService; r
     overdue: createOverdueKind(deps),
     referral: createReferralKind(deps),
     thanks: createThanksKind(deps),
+    promise: createPromiseKind(deps),
   };
 }

@@ -4,7 +4,7 @@ import type { Models } from '../models/index.js';
 import type { NudgeRecord } from '../models/nudge.js';
 import type { PromiseRecord } from '../models/promise.js';
 import type { VisitRecord } from '../models/visit.js';
-import { todayIn } from '../time.js';
+import { todayIn, type CalendarDate } from '../time.js';
 import type { CustomerService } from './customers.js';
 import type { FollowUpService } from './followUps.js';
 import type { MoneyService, MoneySummary } from './money.js';
@@ -21,7 +21,7 @@ interface Deps {
   referrals: ReferralService;
 }
 
-/** Everything a card shows. */
+/** Everything a card shows; open promises soonest due first, so overdue ones lead. */
 export interface CardData {
   customer: CustomerRecord;
   lastVisits: VisitRecord[];
@@ -29,6 +29,8 @@ export interface CardData {
   nextFollowUp: NudgeRecord | null;
   money: MoneySummary;
   referrals: CardReferrals;
+  /** The team's today, against which promises are overdue. */
+  today: CalendarDate;
 }
 
 /** Gathers a card: the customer with their latest visits, open promises, next follow-up and account. */
@@ -44,7 +46,7 @@ export function createCardService({ models, now, settings, customers, followUps,
       money.moneySummary(customer, today),
       referrals.cardReferrals(customer, today),
     ]);
-    return { customer, lastVisits, openPromises, nextFollowUp, money: account, referrals: cardReferrals };
+    return { customer, lastVisits, openPromises, nextFollowUp, money: account, referrals: cardReferrals, today };
   }
 
   async function getCard(teamId: string, customerId: string): Promise<CardData | null> {

@@ -46,6 +46,7 @@ const SNOOZE_HISTORY: Partial<Record<NudgeKind, { action: HistoryAction; field: 
   followUp: { action: 'followUpSnoozed', field: 'nextFollowUpDate' },
   checkIn: { action: 'checkInSnoozed', field: 'checkInDate' },
   overdue: { action: 'overdueSnoozed', field: 'overdueReminderDate' },
+  promise: { action: 'promiseRescheduled', field: 'promiseDue' },
 };
 const SNOOZED_OTHER = { action: 'nudgeSnoozed', field: 'nudgeDate' } as const;
 
@@ -74,17 +75,20 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
     return instantAt(dueDate, nudgeHour, timezone);
   }
 
+  /** Closes one nudge, if still open, because something replaced it; whatever else happened to it meanwhile. */
+  async function supersede(teamId: string, _id: Types.ObjectId, closedBy: string): Promise<void> {
+    await writes.updateUntilWritten<NudgeRecord>(models.nudges, teamId, _id, (n) =>
+      OPEN_NUDGE_STATUSES.includes(n.status) ? { set: { status: 'superseded', closedBy } } : null,
+    );
+  }
+
   /** Closes the customer's other open nudges of the kind: the new one replaces them. */
   async function supersedeOthers(nudge: NewNudge): Promise<void> {
     const { teamId, customerId, kind } = nudge;
     const open = await models.nudges
       .find({ teamId, customerId, kind, status: { $in: OPEN_NUDGE_STATUSES }, _id: { $ne: nudge._id } }, { _id: 1 })
       .lean();
-    for (const { _id } of open) {
-      await writes.updateUntilWritten<NudgeRecord>(models.nudges, teamId, _id, (n) =>
-        OPEN_NUDGE_STATUSES.includes(n.status) ? { set: { status: 'superseded', closedBy: nudge.createdBy } } : null,
-      );
-    }
+    for (const { _id } of open) await supersede(teamId, _id, nudge.createdBy);
   }
 
   /** Schedules a nudge for its due day at the team's nudge hour, or at the instant given. */
@@ -219,7 +223,7 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
     return done ? { status: 'ok', nudge: done } : { status: 'closed' };
   }
 
-  return { schedule, findDue, claim, cancel, recordDelivery, get, openFor, openFrom, snooze, answer };
+  return { schedule, supersede, findDue, claim, cancel, recordDelivery, get, openFor, openFrom, snooze, answer };
 }
 
 export type NudgeService = ReturnType<typeof createNudgeService>;

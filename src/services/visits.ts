@@ -9,6 +9,7 @@ import type { CustomerService } from './customers.js';
 import type { FollowUpService } from './followUps.js';
 import type { HistoryService } from './history.js';
 import type { ReferralService } from './referrals.js';
+import type { PromiseService } from './promises.js';
 
 interface Deps {
   models: Models;
@@ -16,6 +17,7 @@ interface Deps {
   customers: CustomerService;
   followUps: FollowUpService;
   history: HistoryService;
+  promises: PromiseService;
   writes: GuardedWrites;
   referrals: ReferralService;
 }
@@ -45,20 +47,7 @@ function visitFields(input: VisitFormInput) {
  * Every step of logging a visit is keyed by the visit's id, so a delivery
  * processed twice, or one finished after a crash, has the effect of one.
  */
-export function createVisitService({ models, now, customers, followUps, history, writes, referrals }: Deps) {
-  async function recordPromises(visit: VisitRecord, input: VisitFormInput, userId: string): Promise<void> {
-    const rows = promisesOf(input).map((p, i) => ({
-      ...p,
-      _id: idFor(`${visit._id.toString()}:promise:${i}`),
-      teamId: visit.teamId,
-      customerId: visit.customerId,
-      visitId: visit._id,
-      status: 'open',
-      createdBy: userId,
-    }));
-    for (const row of rows) await writes.insertOnce(models.promises, row);
-  }
-
+export function createVisitService({ models, now, customers, followUps, history, promises, writes, referrals }: Deps) {
   async function scheduleNext(customer: CustomerRecord, visit: VisitRecord, userId: string): Promise<void> {
     if (!visit.nextFollowUpDate) return;
     await followUps.scheduleFollowUp({
@@ -95,7 +84,7 @@ export function createVisitService({ models, now, customers, followUps, history,
     const customer = await customers.findCustomer(teamId, customerId);
     if (!customer) return null;
     const visit = await insertVisit(newIdFor(requestKey, 'visit'), customer, input, userId);
-    await recordPromises(visit, input, userId);
+    await promises.record(visit, promisesOf(input), customer.ownerId ?? userId, userId);
     if (followUpId) await followUps.completeFollowUp(teamId, followUpId, userId);
     await scheduleNext(customer, visit, userId);
     await touchLastContact(customer, visit.date);

@@ -6,6 +6,7 @@ import type { HistoryService } from '../services/history.js';
 import type { MoneyService } from '../services/money.js';
 import type { NudgeService } from '../services/nudges.js';
 import type { ReferralService } from '../services/referrals.js';
+import type { PromiseService } from '../services/promises.js';
 import type { TeamSettings, TeamSettingsService } from '../services/teamSettings.js';
 import type { VisitService } from '../services/visits.js';
 
@@ -17,6 +18,7 @@ export interface ListenerDeps {
   visits: VisitService;
   nudges: NudgeService;
   referrals: ReferralService;
+  promises: PromiseService;
   history: HistoryService;
   settings: TeamSettingsService;
   now: () => Date;

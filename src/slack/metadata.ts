@@ -4,6 +4,7 @@ import type { CardModalMetadata } from '../views/cardModal.js';
 import type { MoneyModalMetadata } from '../views/moneyModals.js';
 import type { SpecialHandlingMetadata } from '../views/overdueNudge.js';
 import type { ReferralActionMetadata, ReferralModalMetadata } from '../views/referralModals.js';
+import type { PromiseRescheduleMetadata } from '../views/promiseNudge.js';
 import type { VisitModalMetadata } from '../views/visitModal.js';
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/);
@@ -39,6 +40,8 @@ export const parseVisitModalMetadata = (raw?: string): VisitModalMetadata | null
 export const parseMoneyModalMetadata = (raw?: string): MoneyModalMetadata | null => parseJson(MoneyModalMetadataSchema, raw);
 const SpecialHandlingMetadataSchema = z.object({ nudgeRef: z.string(), channel: z.string().optional(), ts: z.string().optional() });
 export const parseSpecialHandlingMetadata = (raw?: string): SpecialHandlingMetadata | null => parseJson(SpecialHandlingMetadataSchema, raw);
+const PromiseRescheduleMetadataSchema = z.object({ promiseId: objectId, channel: z.string().optional(), ts: z.string().optional() });
+export const parsePromiseRescheduleMetadata = (raw?: string): PromiseRescheduleMetadata | null => parseJson(PromiseRescheduleMetadataSchema, raw);
 export const parseNewCardPrefill = (raw?: string) => parseJson(NewCardPrefillSchema, raw) ?? {};
 
 const NUDGE_REF = /^([0-9a-f]{24})(?::(\d{1,9}))?$/;
@@ -62,4 +65,20 @@ export function parseReferralButton(raw?: string): { referralId: string; cardId?
   const match = REFERRAL_BUTTON.exec(raw ?? '');
   if (!match) return null;
   return match[2] === undefined ? { referralId: match[1]! } : { referralId: match[1]!, cardId: match[2] };
+}
+
+/** Where a promise's button was pressed: on the card (show the card again) or on its nudge (close the nudge). */
+export interface PromiseRef {
+  id: string;
+  from: 'card' | 'nudge';
+}
+
+const PROMISE_REF = /^(card|nudge):([0-9a-f]{24})$/;
+
+/** A promise button's value: `card:<promiseId>` or `nudge:<promiseId>`. */
+export const promiseButtonValue = ({ from, id }: PromiseRef): string => `${from}:${id}`;
+
+export function parsePromiseRef(raw?: string): PromiseRef | null {
+  const match = PROMISE_REF.exec(raw ?? '');
+  return match ? { from: match[1] as PromiseRef['from'], id: match[2]! } : null;
 }

@@ -27,7 +27,8 @@ export type ValidationKey =
   | 'amountTooLarge'
   | 'invalidQuantity'
   | 'dueBeforeSale'
-  | 'invalidCard';
+  | 'invalidCard'
+  | 'promiseDueInPast';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 

@@ -5,11 +5,14 @@ import { formatFen } from '../domain/money.js';
 import type { Messages } from '../i18n/index.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { NudgeRecord } from '../models/nudge.js';
+import type { PromiseRecord } from '../models/promise.js';
 import type { VisitRecord } from '../models/visit.js';
 import type { CardData } from '../services/cards.js';
 import type { MoneySummary } from '../services/money.js';
+import type { CalendarDate } from '../time.js';
 import { ACTION } from '../slack/ids.js';
 import { referralBlocks, referralButtons } from './cardReferrals.js';
+import { promiseButtonValue } from '../slack/metadata.js';
 import { optionLabel } from './fieldValues.js';
 import { LIMITS, PREVIEW } from './limits.js';
 import { message, type SlackMessage } from './message.js';
@@ -88,19 +91,37 @@ function followUpText(t: Messages, f: NudgeRecord | null): Mrkdwn {
   return md`${escapeMrkdwn(f.dueDate)}${plan}${warning}`;
 }
 
+/** 未兑现的承诺: each on its own line with a Kept button; overdue ones (first, as sorted) flagged. */
+function promiseBlocks(t: Messages, promises: PromiseRecord[], today: CalendarDate): types.KnownBlock[] {
+  const title = md`*${escapeMrkdwn(t.card.openPromises)}*`;
+  if (promises.length === 0) return [section(md`${title}\n${escapeMrkdwn(t.card.noPromises)}`, LIMITS.sectionText)];
+  const line = (p: PromiseRecord) => {
+    const text = t.promise.line(escapeMrkdwn(p.dueDate), escapeMrkdwn(p.text));
+    return p.dueDate < today ? md`${text} · ${escapeMrkdwn(t.promise.overdue)}` : text;
+  };
+  return [
+    section(title, LIMITS.sectionText),
+    ...promises.map((p) => ({
+      ...section(line(p), LIMITS.sectionText),
+      accessory: {
+        type: 'button' as const,
+        action_id: ACTION.promiseKept,
+        text: plain(t.promise.kept, LIMITS.buttonText),
+        value: promiseButtonValue({ from: 'card', id: p._id.toString() }),
+      },
+    })),
+  ];
+}
+
 function completenessLine(t: Messages, c: CustomerRecord): Mrkdwn {
   const { percent, missing } = completeness(c as unknown as Record<string, unknown>);
   const top = missing.slice(0, domain.card.missingFieldsShown).map((key) => t.fields[key as keyof Messages['fields']] ?? key);
   return top.length > 0 ? md`${t.card.completeness(percent)} · ${t.card.missing(escapeMrkdwn(top.join('、')))}` : t.card.completeness(percent);
 }
 
-export function renderCard(t: Messages, { customer: c, lastVisits, openPromises, nextFollowUp, money, referrals }: CardData): SlackMessage {
+export function renderCard(t: Messages, { customer: c, lastVisits, openPromises, nextFollowUp, money, referrals, today }: CardData): SlackMessage {
   const id = c._id.toString();
   const visits = lastVisits.length > 0 ? joinMrkdwn(lastVisits.map((v) => visitLine(t, v)), '\n') : escapeMrkdwn(t.card.noVisits);
-  const promises =
-    openPromises.length > 0
-      ? joinMrkdwn(openPromises.map((p) => md`• ${escapeMrkdwn(p.dueDate)} ${escapeMrkdwn(p.text)}`), '\n')
-      : escapeMrkdwn(t.card.noPromises);
   const titled = (title: string, body: Mrkdwn) => section(md`*${escapeMrkdwn(title)}*\n${body}`, LIMITS.sectionText);
   const blocks: types.KnownBlock[] = [
     { type: 'header', text: plain(c.name, LIMITS.headerText) },
@@ -113,7 +134,7 @@ export function renderCard(t: Messages, { customer: c, lastVisits, openPromises,
     { type: 'divider' },
     titled(t.card.lastVisits, visits),
     titled(t.card.nextFollowUp, followUpText(t, nextFollowUp)),
-    titled(t.card.openPromises, promises),
+    ...promiseBlocks(t, openPromises, today),
     { type: 'context', elements: [mrkdwn(completenessLine(t, c), LIMITS.contextText)] },
     {
       type: 'actions',

@@ -3,17 +3,22 @@ import type { ListenerDeps } from '../deps.js';
 import * as cardActions from './actions/card.js';
 import * as moneyActions from './actions/money.js';
 import * as nudgeActions from './actions/nudge.js';
+import * as promiseActions from './actions/promise.js';
 import * as referralActions from './actions/referral.js';
 import * as cardCommand from './commands/card.js';
 import * as cardModal from './views/cardModal.js';
 import * as moneyModals from './views/moneyModals.js';
 import * as referralModals from './views/referralModals.js';
+import * as promiseReschedule from './views/promiseReschedule.js';
 import * as specialHandling from './views/specialHandling.js';
 import * as visitModal from './views/visitModal.js';
 
 /** Every Slack entry point of the app, in one list. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
-  const listeners = [cardCommand, cardActions, moneyActions, nudgeActions, referralActions, cardModal, visitModal, moneyModals, referralModals, specialHandling];
+  const listeners = [
+    cardCommand, cardActions, moneyActions, nudgeActions, referralActions, promiseActions,
+    cardModal, visitModal, moneyModals, referralModals, specialHandling, promiseReschedule,
+  ];
   for (const listener of listeners) {
     listener.register(app, deps);
   }
