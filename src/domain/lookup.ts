@@ -1,3 +1,4 @@
+import { pinyin } from 'pinyin-pro';
 import { domain } from '../config/domain.js';
 import { formatCardNumber } from './cardNumber.js';
 
@@ -10,8 +11,8 @@ export type LookupRequest =
   | { kind: 'phone'; phoneKey: string; text: string }
   | { kind: 'name'; nameKey: string; text: string };
 
-/** Raise whenever nameKey or phoneKey change meaning: boot re-keys every card below it. */
-export const SEARCH_KEYS_VERSION = 2;
+/** Raise whenever a search key changes meaning or a new one is added: boot re-keys every card below it. */
+export const SEARCH_KEYS_VERSION = 3;
 
 const HELP_WORDS = new Set(['', 'help', '帮助', '?', '？']);
 const OVERDUE_WORDS = new Set(['overdue', '逾期', '催款']);
@@ -43,13 +44,84 @@ export function phoneKey(phone: string): string {
   return CHINA_MOBILE.exec(digits)?.[1] ?? digits;
 }
 
+/** The first `max` characters (code points, so a surrogate pair is never split). */
+function capped(text: string, max = domain.lookup.maxKeyLength): string {
+  return [...text].slice(0, max).join('');
+}
+
+/**
+ * The name read aloud, one word per Chinese character or Latin run: `张三` is
+ * `zhang san`, `张Tony` is `zhang tony`. A name's first character is read as a
+ * surname (`曾` zeng, `单` shan), as people say it; other polyphones take
+ * pinyin-pro's most common reading. `ü` is typed `v`. Anything else (spaces,
+ * punctuation, emoji) only separates words.
+ */
+function spokenWords(name: string): string[] {
+  const words: string[] = [];
+  let latin = '';
+  const endLatin = () => {
+    if (latin) words.push(latin);
+    latin = '';
+  };
+  const readings = pinyin(name.normalize('NFKC').toLowerCase(), { toneType: 'none', type: 'all', v: true, mode: 'surname', surname: 'head' });
+  for (const { origin, pinyin: reading, isZh } of readings) {
+    if (isZh && reading) {
+      endLatin();
+      words.push(reading);
+    } else if (/^[a-z0-9]$/.test(origin)) {
+      latin += origin;
+    } else {
+      endLatin();
+    }
+  }
+  endLatin();
+  return words;
+}
+
+/** Pinyin keys of a name: in full without spaces (`zhangsan`) and by initials (`zs`); undefined when it has nothing to read. */
+export function pinyinKeys(name: string): { pinyinKey?: string; initialsKey?: string } {
+  const words = spokenWords(name);
+  if (words.length === 0) return {};
+  return { pinyinKey: capped(words.join('')), initialsKey: capped(words.map((w) => w[0]).join('')) };
+}
+
+/** A company folded as names are (`华东 贸易` is `华东贸易`), kept short: only its start is ever matched. */
+export function companyKey(company: string): string | undefined {
+  return capped(nameKey(company)) || undefined;
+}
+
+/** Typed text that may be pinyin: ASCII letters only, once folded as names are. */
+export function isPinyinText(key: string): boolean {
+  return /^[a-z]+$/.test(key);
+}
+
+/** Typed text as a prefix of a capped key: a key holds no more than its cap, so neither may the prefix. */
+export function keyPrefix(key: string): string {
+  return capped(key);
+}
+
 /** The fields a card is looked up by, stamped with the rules that made them. */
-export function searchKeys(card: { name: string; phone?: string }) {
+export function searchKeys(card: { name: string; phone?: string; company?: string }) {
+  const { pinyinKey, initialsKey } = pinyinKeys(card.name);
   return {
     nameKey: nameKey(card.name),
     phoneKey: card.phone ? phoneKey(card.phone) : undefined,
+    pinyinKey,
+    initialsKey,
+    companyKey: card.company ? companyKey(card.company) : undefined,
     searchKeysVersion: SEARCH_KEYS_VERSION,
   };
+}
+
+/** A card's keys as a write: those it has set, those it lacks (no phone, no company, nothing to read) unset, never stored empty. */
+export function searchKeyChanges(card: Parameters<typeof searchKeys>[0]): { set: Record<string, unknown>; unset: string[] } {
+  const set: Record<string, unknown> = {};
+  const unset: string[] = [];
+  for (const [key, value] of Object.entries(searchKeys(card))) {
+    if (value === undefined) unset.push(key);
+    else set[key] = value;
+  }
+  return { set, unset };
 }
 
 function isPhoneLike(text: string): boolean {

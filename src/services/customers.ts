@@ -7,7 +7,7 @@ import type { GuardedWrites } from '../db/writeIfUnchanged.js';
 import { CARD_FIELDS } from '../domain/cardFields.js';
 import { formatCardNumber } from '../domain/cardNumber.js';
 import { diffFields, type FieldChange } from '../domain/diff.js';
-import { prefixUpperBound, searchKeys, type LookupRequest } from '../domain/lookup.js';
+import { isPinyinText, keyPrefix, prefixUpperBound, searchKeyChanges, searchKeys, type LookupRequest } from '../domain/lookup.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
 import { yearIn } from '../time.js';
@@ -21,6 +21,13 @@ export interface SearchResult {
   matches: CustomerRecord[];
   /** More cards matched than are listed. */
   more: boolean;
+}
+
+export interface FindOptions {
+  /** A card never listed: the card being edited cannot refer itself. */
+  excludeId?: string;
+  /** `/card`: a card with exactly the typed name is the answer; looser matches are listed only when none has it. */
+  exactDecides?: boolean;
 }
 
 export type SaveResult =
@@ -45,21 +52,52 @@ function toObjectId(id: string): Types.ObjectId | null {
 export function createCustomerService({ models, now, settings, history, writes }: Deps) {
   const limit = domain.lookup.maxListed + 1;
 
-  async function findCustomers(teamId: string, request: SearchRequest): Promise<SearchResult> {
-    const byName = (filter: object) =>
-      models.customers.find({ teamId, ...filter }).sort({ nameKey: 1, number: 1 }).limit(limit).lean();
-    let matches: CustomerRecord[];
-    if (request.kind === 'number') {
-      matches = await models.customers.find({ teamId, number: request.number }).limit(1).lean();
-    } else if (request.kind === 'phone') {
-      matches = await byName({ phoneKey: request.phoneKey });
-    } else {
-      matches = await byName({ nameKey: request.nameKey });
-      if (matches.length === 0) {
-        matches = await byName({ nameKey: { $gte: request.nameKey, $lt: prefixUpperBound(request.nameKey) } });
-      }
+  /** One step of the ranked search: an indexed query read in its index's order, so the limit ends the scan. */
+  interface Stage {
+    filter: object;
+    sort: Record<string, 1>;
+  }
+
+  const startsWith = (key: string, prefix: string) => ({ [key]: { $gte: prefix, $lt: prefixUpperBound(prefix) } });
+  const inOrderOf = (key: string): Record<string, 1> => ({ [key]: 1, number: 1 });
+
+  /**
+   * The stages of a search, best match first: a card number or a phone is one
+   * stage; text is the exact name, then names starting with it, then (when it
+   * could be pinyin) full pinyin and initials starting with it, then companies.
+   */
+  function stagesFor(request: SearchRequest): Stage[] {
+    if (request.kind === 'number') return [{ filter: { number: request.number }, sort: inOrderOf('number') }];
+    if (request.kind === 'phone') return [{ filter: { phoneKey: request.phoneKey }, sort: inOrderOf('nameKey') }];
+    const name = request.nameKey;
+    const prefix = keyPrefix(name);
+    const pinyinStages = isPinyinText(name)
+      ? ['pinyinKey', 'initialsKey'].map((key) => ({ filter: startsWith(key, prefix), sort: inOrderOf(key) }))
+      : [];
+    return [
+      { filter: { nameKey: name }, sort: inOrderOf('nameKey') },
+      // Strictly after the name itself: the exact matches are the stage before.
+      { filter: { nameKey: { $gt: name, $lt: prefixUpperBound(name) } }, sort: inOrderOf('nameKey') },
+      ...pinyinStages,
+      { filter: startsWith('companyKey', prefix), sort: inOrderOf('companyKey') },
+    ];
+  }
+
+  /**
+   * The one finder behind `/card` and the card type-ahead: each stage is asked
+   * only while fewer than maxListed + 1 cards are found, for no more than are
+   * missing, never for a card already found or excluded.
+   */
+  async function findCustomers(teamId: string, request: SearchRequest, options: FindOptions = {}): Promise<SearchResult> {
+    const excluded = options.excludeId ? [toObjectId(options.excludeId)].filter((id) => id !== null) : [];
+    const found: CustomerRecord[] = [];
+    for (const [i, { filter, sort }] of stagesFor(request).entries()) {
+      if (found.length >= limit || (options.exactDecides && i > 0 && found.length > 0)) break;
+      const skip = [...excluded, ...found.map((c) => c._id)];
+      const query = { teamId, ...filter, ...(skip.length > 0 ? { _id: { $nin: skip } } : {}) };
+      found.push(...(await models.customers.find(query).sort(sort).limit(limit - found.length).lean()));
     }
-    return { matches: matches.slice(0, domain.lookup.maxListed), more: matches.length > domain.lookup.maxListed };
+    return { matches: found.slice(0, domain.lookup.maxListed), more: found.length > domain.lookup.maxListed };
   }
 
   async function findCustomer(teamId: string, customerId: string): Promise<CustomerRecord | null> {
@@ -125,15 +163,12 @@ export function createCustomerService({ models, now, settings, history, writes }
   }
 
   function updateFields(changes: FieldChange[], input: CardInput, userId: string) {
-    const set: Record<string, unknown> = { ...searchKeys(input), updatedBy: userId };
-    const unset: string[] = [];
+    const keys = searchKeyChanges(input);
+    const set: Record<string, unknown> = { ...keys.set, updatedBy: userId };
+    const unset = [...keys.unset];
     for (const { field, to } of changes) {
       if (to === undefined) unset.push(field);
       else set[field] = to;
-    }
-    if (set.phoneKey === undefined) {
-      delete set.phoneKey;
-      unset.push('phoneKey');
     }
     return { set, unset };
   }
