@@ -11,6 +11,9 @@ export type LookupRequest =
   | { kind: 'phone'; phoneKey: string; text: string }
   | { kind: 'name'; nameKey: string; text: string };
 
+/** The lookups that search cards, as opposed to commands. */
+export type SearchLookup = Extract<LookupRequest, { kind: 'number' | 'phone' | 'name' }>;
+
 /** Raise whenever a search key changes meaning or a new one is added: boot re-keys every card below it. */
 export const SEARCH_KEYS_VERSION = 3;
 
@@ -128,17 +131,29 @@ function isPhoneLike(text: string): boolean {
   return PHONE_TEXT.test(text) && phoneKey(text).length >= domain.lookup.minPhoneDigits;
 }
 
-export function parseLookup(raw: string): LookupRequest {
-  const text = raw.normalize('NFKC').replace(/\s+/g, ' ').trim();
-  if (HELP_WORDS.has(text.toLowerCase())) return { kind: 'help' };
-  if (OVERDUE_WORDS.has(text.toLowerCase())) return { kind: 'overdue' };
-  if ([...text].length > domain.lookup.maxQueryLength) {
-    return { kind: 'tooLong', max: domain.lookup.maxQueryLength };
-  }
+const normalized = (raw: string) => raw.normalize('NFKC').replace(/\s+/g, ' ').trim();
+const isTooLong = (text: string) => [...text].length > domain.lookup.maxQueryLength;
+
+/** Text that is neither a command word nor too long, as the search it asks for. */
+function searchOf(text: string): SearchLookup {
   const number = CARD_NUMBER.exec(text);
   if (number) return { kind: 'number', number: formatCardNumber(Number(number[1]), Number(number[2])), text };
   if (isPhoneLike(text)) return { kind: 'phone', phoneKey: phoneKey(text), text };
   return { kind: 'name', nameKey: nameKey(text), text };
+}
+
+export function parseLookup(raw: string): LookupRequest {
+  const text = normalized(raw);
+  if (HELP_WORDS.has(text.toLowerCase())) return { kind: 'help' };
+  if (OVERDUE_WORDS.has(text.toLowerCase())) return { kind: 'overdue' };
+  if (isTooLong(text)) return { kind: 'tooLong', max: domain.lookup.maxQueryLength };
+  return searchOf(text);
+}
+
+/** What a type-ahead's text searches for: always a search (no command words), or nothing when empty or too long. */
+export function parseTypeAhead(raw: string): SearchLookup | null {
+  const text = normalized(raw);
+  return text === '' || isTooLong(text) ? null : searchOf(text);
 }
 
 /** Exclusive upper bound of every string starting with `prefix` (highest code point, so emoji sort below it). */

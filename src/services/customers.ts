@@ -7,7 +7,7 @@ import type { GuardedWrites } from '../db/writeIfUnchanged.js';
 import { CARD_FIELDS } from '../domain/cardFields.js';
 import { formatCardNumber } from '../domain/cardNumber.js';
 import { diffFields, type FieldChange } from '../domain/diff.js';
-import { isPinyinText, keyPrefix, prefixUpperBound, searchKeyChanges, searchKeys, type LookupRequest } from '../domain/lookup.js';
+import { isPinyinText, keyPrefix, prefixUpperBound, searchKeyChanges, searchKeys, type SearchLookup } from '../domain/lookup.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
 import { yearIn } from '../time.js';
@@ -15,7 +15,7 @@ import type { CardInput } from '../validation/cardInput.js';
 import { historyDoc, type HistoryService } from './history.js';
 import type { TeamSettingsService } from './teamSettings.js';
 
-export type SearchRequest = Exclude<LookupRequest, { kind: 'help' } | { kind: 'tooLong' } | { kind: 'overdue' }>;
+export type SearchRequest = SearchLookup;
 
 export interface SearchResult {
   matches: CustomerRecord[];
@@ -63,24 +63,27 @@ export function createCustomerService({ models, now, settings, history, writes }
 
   /**
    * The stages of a search, best match first: a card number or a phone is one
-   * stage; text is the exact name, then names starting with it, then (when it
-   * could be pinyin) full pinyin and initials starting with it, then companies.
+   * exact stage; text is the exact name, then the looser ones: names starting
+   * with it, then (when it could be pinyin) full pinyin and initials starting
+   * with it, then companies.
    */
-  function stagesFor(request: SearchRequest): Stage[] {
-    if (request.kind === 'number') return [{ filter: { number: request.number }, sort: inOrderOf('number') }];
-    if (request.kind === 'phone') return [{ filter: { phoneKey: request.phoneKey }, sort: inOrderOf('nameKey') }];
+  function stagesFor(request: SearchRequest): { exact: Stage; looser: Stage[] } {
+    if (request.kind === 'number') return { exact: { filter: { number: request.number }, sort: inOrderOf('number') }, looser: [] };
+    if (request.kind === 'phone') return { exact: { filter: { phoneKey: request.phoneKey }, sort: inOrderOf('nameKey') }, looser: [] };
     const name = request.nameKey;
     const prefix = keyPrefix(name);
     const pinyinStages = isPinyinText(name)
       ? ['pinyinKey', 'initialsKey'].map((key) => ({ filter: startsWith(key, prefix), sort: inOrderOf(key) }))
       : [];
-    return [
-      { filter: { nameKey: name }, sort: inOrderOf('nameKey') },
-      // Strictly after the name itself: the exact matches are the stage before.
-      { filter: { nameKey: { $gt: name, $lt: prefixUpperBound(name) } }, sort: inOrderOf('nameKey') },
-      ...pinyinStages,
-      { filter: startsWith('companyKey', prefix), sort: inOrderOf('companyKey') },
-    ];
+    return {
+      exact: { filter: { nameKey: name }, sort: inOrderOf('nameKey') },
+      looser: [
+        // Strictly after the name itself: the exact matches are the stage before.
+        { filter: { nameKey: { $gt: name, $lt: prefixUpperBound(name) } }, sort: inOrderOf('nameKey') },
+        ...pinyinStages,
+        { filter: startsWith('companyKey', prefix), sort: inOrderOf('companyKey') },
+      ],
+    };
   }
 
   /**
@@ -91,11 +94,16 @@ export function createCustomerService({ models, now, settings, history, writes }
   async function findCustomers(teamId: string, request: SearchRequest, options: FindOptions = {}): Promise<SearchResult> {
     const excluded = options.excludeId ? [toObjectId(options.excludeId)].filter((id) => id !== null) : [];
     const found: CustomerRecord[] = [];
-    for (const [i, { filter, sort }] of stagesFor(request).entries()) {
-      if (found.length >= limit || (options.exactDecides && i > 0 && found.length > 0)) break;
+    const ask = async ({ filter, sort }: Stage) => {
+      if (found.length >= limit) return;
       const skip = [...excluded, ...found.map((c) => c._id)];
       const query = { teamId, ...filter, ...(skip.length > 0 ? { _id: { $nin: skip } } : {}) };
       found.push(...(await models.customers.find(query).sort(sort).limit(limit - found.length).lean()));
+    };
+    const { exact, looser } = stagesFor(request);
+    await ask(exact);
+    if (!(options.exactDecides && found.length > 0)) {
+      for (const stage of looser) await ask(stage);
     }
     return { matches: found.slice(0, domain.lookup.maxListed), more: found.length > domain.lookup.maxListed };
   }

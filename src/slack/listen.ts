@@ -4,6 +4,7 @@ import type {
   RespondFn,
   SlackCommandMiddlewareArgs,
   SlackViewMiddlewareArgs,
+  types,
   ViewResponseAction,
   ViewSubmitAction,
 } from '@slack/bolt';
@@ -25,7 +26,7 @@ export function describeRequest(body: unknown): string {
   const b = (body ?? {}) as Record<string, any>;
   const team = b.team?.id ?? b.team_id ?? b.team ?? '?';
   const user = b.user?.id ?? b.user_id ?? '?';
-  const what = b.command ?? b.view?.callback_id ?? b.actions?.[0]?.action_id ?? b.event?.type ?? b.type ?? '?';
+  const what = b.command ?? b.view?.callback_id ?? b.actions?.[0]?.action_id ?? b.action_id ?? b.event?.type ?? b.type ?? '?';
   return `team ${String(team)} user ${String(user)} ${String(what)}`;
 }
 
@@ -102,3 +103,25 @@ export function onSubmission<A extends SubmissionArgs>(
 
 /** Inline errors on a modal's fields. */
 export const inlineErrors = (errors: Record<string, string>): SubmissionResult => ({ response: { response_action: 'errors', errors } });
+
+interface OptionsArgs extends AllMiddlewareArgs {
+  ack: (response: { options: types.PlainTextOption[] }) => Promise<void>;
+  body: unknown;
+}
+
+/**
+ * Options requests (a type-ahead): the options are the answer, due within
+ * 3 s. A failure answers no options and is logged with its context: a
+ * type-ahead has nowhere to show a notice.
+ */
+export function onOptions<A extends OptionsArgs>(deps: ListenerDeps, work: (args: A, scope: TeamScope) => Promise<types.PlainTextOption[]>) {
+  return async (args: A): Promise<void> => {
+    let options: types.PlainTextOption[] = [];
+    try {
+      options = await work(args, await teamScope(deps, args.context));
+    } catch (error) {
+      logFailure(deps.logger, args.body, error);
+    }
+    await args.ack({ options });
+  };
+}
