@@ -12,6 +12,8 @@ export const domain = {
     minPhoneDigits: 5,
     /** Longest pinyin, initials and company key stored on a card, in characters: only their start is matched, and short keys keep indexes small. */
     maxKeyLength: 32,
+    /** A type-ahead's options must reach Slack within 3 s or are dropped; past this, it answers with none. */
+    optionsDeadlineMs: 2500,
   },
   card: {
     numberPrefix: 'KH',

@@ -45,46 +45,46 @@ interface Deps {
   writes: GuardedWrites;
 }
 
+/** One step of the ranked search: an indexed query read in its index's order, so the limit ends the scan. */
+export interface SearchStage {
+  filter: object;
+  sort: Record<string, 1>;
+}
+
+const startsWith = (key: string, prefix: string) => ({ [key]: { $gte: prefix, $lt: prefixUpperBound(prefix) } });
+const inOrderOf = (key: string): Record<string, 1> => ({ [key]: 1, number: 1 });
+
+/**
+ * The stages of a search, best match first: a card number or a phone is one
+ * exact stage; text is the exact name, then the looser ones: names starting
+ * with it, then (when it could be pinyin) full pinyin and initials starting
+ * with it, then companies.
+ */
+export function searchStages(request: SearchRequest): { exact: SearchStage; looser: SearchStage[] } {
+  if (request.kind === 'number') return { exact: { filter: { number: request.number }, sort: inOrderOf('number') }, looser: [] };
+  if (request.kind === 'phone') return { exact: { filter: { phoneKey: request.phoneKey }, sort: inOrderOf('nameKey') }, looser: [] };
+  const name = request.nameKey;
+  const prefix = keyPrefix(name);
+  const pinyinStages = isPinyinText(name)
+    ? ['pinyinKey', 'initialsKey'].map((key) => ({ filter: startsWith(key, prefix), sort: inOrderOf(key) }))
+    : [];
+  return {
+    exact: { filter: { nameKey: name }, sort: inOrderOf('nameKey') },
+    looser: [
+      // Strictly after the name itself: the exact matches are the stage before.
+      { filter: { nameKey: { $gt: name, $lt: prefixUpperBound(name) } }, sort: inOrderOf('nameKey') },
+      ...pinyinStages,
+      { filter: startsWith('companyKey', prefix), sort: inOrderOf('companyKey') },
+    ],
+  };
+}
+
 function toObjectId(id: string): Types.ObjectId | null {
   return isValidObjectId(id) ? new Types.ObjectId(id) : null;
 }
 
 export function createCustomerService({ models, now, settings, history, writes }: Deps) {
   const limit = domain.lookup.maxListed + 1;
-
-  /** One step of the ranked search: an indexed query read in its index's order, so the limit ends the scan. */
-  interface Stage {
-    filter: object;
-    sort: Record<string, 1>;
-  }
-
-  const startsWith = (key: string, prefix: string) => ({ [key]: { $gte: prefix, $lt: prefixUpperBound(prefix) } });
-  const inOrderOf = (key: string): Record<string, 1> => ({ [key]: 1, number: 1 });
-
-  /**
-   * The stages of a search, best match first: a card number or a phone is one
-   * exact stage; text is the exact name, then the looser ones: names starting
-   * with it, then (when it could be pinyin) full pinyin and initials starting
-   * with it, then companies.
-   */
-  function stagesFor(request: SearchRequest): { exact: Stage; looser: Stage[] } {
-    if (request.kind === 'number') return { exact: { filter: { number: request.number }, sort: inOrderOf('number') }, looser: [] };
-    if (request.kind === 'phone') return { exact: { filter: { phoneKey: request.phoneKey }, sort: inOrderOf('nameKey') }, looser: [] };
-    const name = request.nameKey;
-    const prefix = keyPrefix(name);
-    const pinyinStages = isPinyinText(name)
-      ? ['pinyinKey', 'initialsKey'].map((key) => ({ filter: startsWith(key, prefix), sort: inOrderOf(key) }))
-      : [];
-    return {
-      exact: { filter: { nameKey: name }, sort: inOrderOf('nameKey') },
-      looser: [
-        // Strictly after the name itself: the exact matches are the stage before.
-        { filter: { nameKey: { $gt: name, $lt: prefixUpperBound(name) } }, sort: inOrderOf('nameKey') },
-        ...pinyinStages,
-        { filter: startsWith('companyKey', prefix), sort: inOrderOf('companyKey') },
-      ],
-    };
-  }
 
   /**
    * The one finder behind `/card` and the card type-ahead: each stage is asked
@@ -94,13 +94,13 @@ export function createCustomerService({ models, now, settings, history, writes }
   async function findCustomers(teamId: string, request: SearchRequest, options: FindOptions = {}): Promise<SearchResult> {
     const excluded = options.excludeId ? [toObjectId(options.excludeId)].filter((id) => id !== null) : [];
     const found: CustomerRecord[] = [];
-    const ask = async ({ filter, sort }: Stage) => {
+    const ask = async ({ filter, sort }: SearchStage) => {
       if (found.length >= limit) return;
       const skip = [...excluded, ...found.map((c) => c._id)];
       const query = { teamId, ...filter, ...(skip.length > 0 ? { _id: { $nin: skip } } : {}) };
       found.push(...(await models.customers.find(query).sort(sort).limit(limit - found.length).lean()));
     };
-    const { exact, looser } = stagesFor(request);
+    const { exact, looser } = searchStages(request);
     await ask(exact);
     if (!(options.exactDecides && found.length > 0)) {
       for (const stage of looser) await ask(stage);

@@ -8,6 +8,7 @@ import type {
   ViewResponseAction,
   ViewSubmitAction,
 } from '@slack/bolt';
+import { domain } from '../config/domain.js';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import { messagesFor, type Messages } from '../i18n/index.js';
 import { renderNotice } from '../views/lookup.js';
@@ -110,18 +111,28 @@ interface OptionsArgs extends AllMiddlewareArgs {
 }
 
 /**
- * Options requests (a type-ahead): the options are the answer, due within
- * 3 s. A failure answers no options and is logged with its context: a
+ * Options requests (a type-ahead): the options are the answer, and Slack
+ * drops one later than 3 s, so a search not done by the deadline answers none
+ * (and is logged). A failure also answers none, logged with its context: a
  * type-ahead has nowhere to show a notice.
  */
 export function onOptions<A extends OptionsArgs>(deps: ListenerDeps, work: (args: A, scope: TeamScope) => Promise<types.PlainTextOption[]>) {
   return async (args: A): Promise<void> => {
-    let options: types.PlainTextOption[] = [];
-    try {
-      options = await work(args, await teamScope(deps, args.context));
-    } catch (error) {
-      logFailure(deps.logger, args.body, error);
-    }
+    const search = teamScope(deps, args.context)
+      .then((scope) => work(args, scope))
+      .catch((error: unknown) => {
+        logFailure(deps.logger, args.body, error);
+        return [];
+      });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<types.PlainTextOption[]>((resolve) => {
+      timer = setTimeout(() => {
+        deps.logger.warn(`${describeRequest(args.body)} answered no options: the search took over ${domain.lookup.optionsDeadlineMs} ms`);
+        resolve([]);
+      }, domain.lookup.optionsDeadlineMs);
+    });
+    const options = await Promise.race([search, deadline]);
+    clearTimeout(timer);
     await args.ack({ options });
   };
 }
