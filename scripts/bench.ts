@@ -2,7 +2,8 @@
  * `npm run bench`: seeds N cards (BENCH_CARDS, default 100,000) into the
  * configured MongoDB, then measures `/card` through the HTTP front door,
  * signed as Slack signs it: the ack, and the card reaching a local stand-in
- * for Slack's response_url. The same lookups are then timed through the
+ * for Slack's response_url; and the card type-ahead's options request, whose
+ * answer is the HTTP response itself (Slack waits for it at most 3 s). The same lookups are then timed through the
  * app's service and as raw driver queries, to show what each layer adds;
  * then nudge scans (nothing due, follow-ups due, overdue receivables due: the
  * scan should cost O(nudges due), not O(cards), so compare the nothing-due
@@ -19,9 +20,11 @@ import { buildServices, createApplication } from '../src/application.js';
 import { domain } from '../src/config/domain.js';
 import { parseEnv } from '../src/config/env.js';
 import { CARD_FIELDS } from '../src/domain/cardFields.js';
-import { isSearchRequest, parseLookup, prefixUpperBound, searchKeys, type SearchRequest } from '../src/domain/lookup.js';
+import { isSearchLookup, parseLookup, pinyinKeys, searchKeys } from '../src/domain/lookup.js';
 import type { CustomerRecord } from '../src/models/customer.js';
 import { OPEN_NUDGE_STATUSES } from '../src/models/nudge.js';
+import { searchStages, type SearchRequest } from '../src/services/customers.js';
+import { ACTION } from '../src/slack/ids.js';
 import { historyDoc } from '../src/services/history.js';
 import { addDays, instantAt } from '../src/time.js';
 import type { CardInput } from '../src/validation/cardInput.js';
@@ -62,6 +65,7 @@ function nameFor(i: number): string {
 
 const phoneFor = (i: number) => `139${String(i).padStart(8, '0')}`;
 const numberFor = (i: number) => `KH-2026-${String(i + 1).padStart(6, '0')}`;
+const companyFor = (i: number) => `公司${i % 5000}`;
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -81,9 +85,10 @@ async function seed(db: mongoose.mongo.Db): Promise<void> {
     const docs = [];
     for (let i = from; i < Math.min(CARDS, from + 5000); i++) {
       const name = nameFor(i);
+      const company = companyFor(i);
       docs.push({
-        teamId: TEAM, number: numberFor(i), year: 2026, name, phone: phoneFor(i), ...searchKeys({ name, phone: phoneFor(i) }),
-        company: `公司${i % 5000}`, region: `地区${i % 50}`, ownerId: 'UOWNER', ambassador: false, version: 1,
+        teamId: TEAM, number: numberFor(i), year: 2026, name, phone: phoneFor(i), ...searchKeys({ name, phone: phoneFor(i), company }),
+        company, region: `地区${i % 50}`, ownerId: 'UOWNER', ambassador: false, version: 1,
         createdBy: 'UOWNER', updatedBy: 'UOWNER', createdAt: now, updatedAt: now,
       });
     }
@@ -166,15 +171,17 @@ async function startSlackStandIn() {
   };
 }
 
-function postSigned(port: number, body: string): Promise<number> {
+function postSigned(port: number, body: string): Promise<{ status: number; body: string }> {
   const ts = Math.floor(Date.now() / 1000);
   const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
   return new Promise((resolve, reject) => {
     const req = request(
       { host: '127.0.0.1', port, path: '/slack/events', method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-signature': signature, 'x-slack-request-timestamp': String(ts) } },
       (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
       },
     );
     req.on('error', reject);
@@ -184,12 +191,12 @@ function postSigned(port: number, body: string): Promise<number> {
 
 const KINDS = ['name', 'phone', 'number', 'prefix', 'miss'] as const;
 
-/** The query kind of sample j of a series (samples start after the warm-up). */
-const kindOf = (j: number) => (j + WARMUP) % KINDS.length;
+/** The query kind of sample j of a series (samples start after the warm-up): texts cycle through `kinds`. */
+const kindOf = (j: number, kinds: readonly string[]) => (j + WARMUP) % kinds.length;
 
-function byKind(label: string, samples: number[]): string {
-  const cells = KINDS.map((kind, k) => {
-    const s = samples.filter((_, j) => kindOf(j) === k).sort((a, b) => a - b);
+function byKind(label: string, samples: number[], kinds: readonly string[] = KINDS): string {
+  const cells = kinds.map((kind, k) => {
+    const s = samples.filter((_, j) => kindOf(j, kinds) === k).sort((a, b) => a - b);
     return `${kind} ${percentile(s, 50).toFixed(1)}`;
   });
   return `${label.padEnd(26)} p50 by kind: ${cells.join('   ')} ms`;
@@ -217,7 +224,7 @@ async function measureLookups(port: number, slack: Awaited<ReturnType<typeof sta
     }).toString();
     const arrived = slack.expect(id);
     const t0 = performance.now();
-    const status = await postSigned(port, body);
+    const { status } = await postSigned(port, body);
     const acked = performance.now();
     const shown = await arrived;
     if (status !== 200) throw new Error(`/card answered ${status}`);
@@ -231,9 +238,39 @@ async function measureLookups(port: number, slack: Awaited<ReturnType<typeof sta
   console.log(byKind('/card card delivered', cards));
 }
 
+const TYPE_AHEAD_KINDS = ['pinyin', 'initials', 'prefix', 'company', 'miss'] as const;
+
+/** What someone types into the card type-ahead: the start of a name's pinyin, its initials, a name's start, a company, nothing known. */
+function typedFor(i: number): string {
+  const k = Math.floor(Math.random() * CARDS);
+  const { pinyinKey = '', initialsKey = '' } = pinyinKeys(nameFor(k));
+  switch (i % TYPE_AHEAD_KINDS.length) {
+    case 0: return pinyinKey.slice(0, 6);
+    case 1: return initialsKey;
+    case 2: return nameFor(k).slice(0, 2);
+    case 3: return companyFor(k);
+    default: return `qqq${i}`;
+  }
+}
+
+/** The type-ahead's options request (a signed block_suggestion) through the front door: the full round trip, answer included. */
+async function measureTypeAhead(port: number, texts: string[]) {
+  const trips = await timeEach(texts, async (value) => {
+    const payload = {
+      type: 'block_suggestion', team: { id: TEAM, domain: 'bench' }, user: { id: 'UBENCH', name: 'bench', team_id: TEAM }, api_app_id: 'A1',
+      token: 't', container: { type: 'view', view_id: 'VBENCH' }, block_id: 'referrer', action_id: ACTION.cardPicker, value,
+      view: { id: 'VBENCH', team_id: TEAM, type: 'modal', callback_id: 'card_modal', private_metadata: '', state: { values: {} }, hash: 'h' },
+    };
+    const { status, body } = await postSigned(port, new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+    if (status !== 200 || !Array.isArray(JSON.parse(body).options)) throw new Error(`type-ahead answered ${status}: ${body.slice(0, 200)}`);
+  });
+  console.log(summary('type-ahead options', trips));
+  console.log(byKind('type-ahead options', trips, TYPE_AHEAD_KINDS));
+}
+
 function searchRequest(text: string): SearchRequest {
   const request = parseLookup(text);
-  if (!isSearchRequest(request)) throw new Error(`bench query ${text} is not a search`);
+  if (!isSearchLookup(request)) throw new Error(`bench query ${text} is not a search`);
   return request;
 }
 
@@ -248,16 +285,21 @@ async function timeEach<T>(items: T[], run: (item: T, i: number) => Promise<unkn
   return samples;
 }
 
-/** The queries `findCustomers` sends, straight through the driver: no mongoose, no Bolt, no rendering. */
-function rawFind(db: mongoose.mongo.Db, request: SearchRequest) {
+/** The queries `findCustomers` sends for `/card`, straight through the driver: no mongoose, no Bolt, no rendering. */
+async function rawFind(db: mongoose.mongo.Db, request: SearchRequest) {
   const customers = db.collection('customers');
   const limit = domain.lookup.maxListed + 1;
-  const byName = (filter: object) => customers.find({ teamId: TEAM, ...filter }).sort({ nameKey: 1, number: 1 }).limit(limit).toArray();
-  if (request.kind === 'number') return customers.find({ teamId: TEAM, number: request.number }).limit(1).toArray();
-  if (request.kind === 'phone') return byName({ phoneKey: request.phoneKey });
-  return byName({ nameKey: request.nameKey }).then((exact) =>
-    exact.length > 0 ? exact : byName({ nameKey: { $gte: request.nameKey, $lt: prefixUpperBound(request.nameKey) } }),
-  );
+  const found: mongoose.mongo.WithId<mongoose.mongo.Document>[] = [];
+  const ask = async ({ filter, sort }: { filter: object; sort: Record<string, 1> }) => {
+    if (found.length >= limit) return;
+    const skip = found.map((c) => c._id);
+    const query = { teamId: TEAM, ...filter, ...(skip.length > 0 ? { _id: { $nin: skip } } : {}) };
+    found.push(...(await customers.find(query).sort(sort).limit(limit - found.length).toArray()));
+  };
+  const { exact, looser } = searchStages(request);
+  await ask(exact);
+  if (found.length === 0) for (const stage of looser) await ask(stage);
+  return found;
 }
 
 /** `loadCard`'s reads of visits, promises and the next follow-up, through the driver (the account adds three more). */
@@ -385,6 +427,8 @@ async function main(): Promise<void> {
   console.log(`${REQUESTS} lookups (names, phones, card numbers, prefixes, misses) against ${CARDS} cards:`);
   const texts = Array.from({ length: REQUESTS + WARMUP }, (_, i) => queryFor(i));
   await measureLookups(port!, slack, texts);
+  console.log(`${REQUESTS} type-ahead options requests (pinyin, initials, name starts, companies, misses) against ${CARDS} cards:`);
+  await measureTypeAhead(port!, Array.from({ length: REQUESTS + WARMUP }, (_, i) => typedFor(i)));
   const db = app.connection.db as unknown as mongoose.mongo.Db;
   const services = buildServices(app.connection, env, clock.now);
   await measureQueryLayers(db, services, texts);

@@ -10,6 +10,10 @@ export const domain = {
     maxListed: 10,
     /** A query with at least this many digits (and nothing else) is a phone number. */
     minPhoneDigits: 5,
+    /** Longest pinyin, initials and company key stored on a card, in characters: only their start is matched, and short keys keep indexes small. */
+    maxKeyLength: 32,
+    /** A type-ahead's options must reach Slack within 3 s or are dropped; past this, it answers with none. */
+    optionsDeadlineMs: 2500,
   },
   card: {
     numberPrefix: 'KH',

@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import { SEARCH_KEYS_VERSION, searchKeys } from '../domain/lookup.js';
+import { SEARCH_KEYS_VERSION, searchKeyChanges } from '../domain/lookup.js';
 import type { Models } from '../models/index.js';
 import { insertOnce } from './writeIfUnchanged.js';
 
@@ -51,14 +51,15 @@ async function rekeyCards(models: Models): Promise<void> {
   let after: Types.ObjectId | undefined;
   for (;;) {
     const batch = await models.customers
-      .find(after ? { ...outdated, _id: { $gt: after } } : outdated, { _id: 1, teamId: 1, version: 1, name: 1, phone: 1 })
+      .find(after ? { ...outdated, _id: { $gt: after } } : outdated, { _id: 1, teamId: 1, version: 1, name: 1, phone: 1, company: 1 })
       .sort({ _id: 1 })
       .limit(REKEY_BATCH)
       .lean();
-    for (const { _id, teamId, version, name, phone } of batch) {
-      const { phoneKey, ...keys } = searchKeys({ name, phone });
+    for (const { _id, teamId, version, name, phone, company } of batch) {
       // Only the version we read: an edit since then wrote current keys itself, so a miss needs no retry.
-      await models.customers.updateOne({ _id, teamId, version }, { $set: { ...keys, ...(phoneKey ? { phoneKey } : {}) } });
+      const { set, unset } = searchKeyChanges({ name, phone, company });
+      const $unset = Object.fromEntries(unset.map((key) => [key, '']));
+      await models.customers.updateOne({ _id, teamId, version }, unset.length > 0 ? { $set: set, $unset } : { $set: set });
     }
     if (batch.length < REKEY_BATCH) return;
     after = batch.at(-1)!._id;

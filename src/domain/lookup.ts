@@ -1,3 +1,4 @@
+import { pinyin } from 'pinyin-pro';
 import { domain } from '../config/domain.js';
 import { formatCardNumber } from './cardNumber.js';
 
@@ -11,12 +12,12 @@ export type LookupRequest =
   | { kind: 'phone'; phoneKey: string; text: string }
   | { kind: 'name'; nameKey: string; text: string };
 
-/** A request that searches cards (the rest name a list or the help). */
-export type SearchRequest = Extract<LookupRequest, { text: string }>;
-export const isSearchRequest = (request: LookupRequest): request is SearchRequest => 'text' in request;
+/** The lookups that search cards, as opposed to commands. */
+export type SearchLookup = Extract<LookupRequest, { kind: 'number' | 'phone' | 'name' }>;
+export const isSearchLookup = (request: LookupRequest): request is SearchLookup => 'text' in request;
 
-/** Raise whenever nameKey or phoneKey change meaning: boot re-keys every card below it. */
-export const SEARCH_KEYS_VERSION = 2;
+/** Raise whenever a search key changes meaning or a new one is added: boot re-keys every card below it. */
+export const SEARCH_KEYS_VERSION = 3;
 
 const HELP_WORDS = new Set(['', 'help', '帮助', '?', '？']);
 const OVERDUE_WORDS = new Set(['overdue', '逾期', '催款']);
@@ -49,31 +50,114 @@ export function phoneKey(phone: string): string {
   return CHINA_MOBILE.exec(digits)?.[1] ?? digits;
 }
 
+/** The first `max` characters (code points, so a surrogate pair is never split). */
+function capped(text: string, max = domain.lookup.maxKeyLength): string {
+  return [...text].slice(0, max).join('');
+}
+
+/**
+ * The name read aloud, one word per Chinese character or Latin run: `张三` is
+ * `zhang san`, `张Tony` is `zhang tony`. A name's first character is read as a
+ * surname (`曾` zeng, `单` shan), as people say it; other polyphones take
+ * pinyin-pro's most common reading. `ü` is typed `v`. Anything else (spaces,
+ * punctuation, emoji) only separates words.
+ */
+function spokenWords(name: string): string[] {
+  const words: string[] = [];
+  let latin = '';
+  const endLatin = () => {
+    if (latin) words.push(latin);
+    latin = '';
+  };
+  const readings = pinyin(name.normalize('NFKC').toLowerCase(), { toneType: 'none', type: 'all', v: true, mode: 'surname', surname: 'head' });
+  for (const { origin, pinyin: reading, isZh } of readings) {
+    if (isZh && reading) {
+      endLatin();
+      words.push(reading);
+    } else if (/^[a-z0-9]$/.test(origin)) {
+      latin += origin;
+    } else {
+      endLatin();
+    }
+  }
+  endLatin();
+  return words;
+}
+
+/** Pinyin keys of a name: in full without spaces (`zhangsan`) and by initials (`zs`); undefined when it has nothing to read. */
+export function pinyinKeys(name: string): { pinyinKey?: string; initialsKey?: string } {
+  const words = spokenWords(name);
+  if (words.length === 0) return {};
+  return { pinyinKey: capped(words.join('')), initialsKey: capped(words.map((w) => w[0]).join('')) };
+}
+
+/** A company folded as names are (`华东 贸易` is `华东贸易`), kept short: only its start is ever matched. */
+export function companyKey(company: string): string | undefined {
+  return capped(nameKey(company)) || undefined;
+}
+
+/** Typed text that may be pinyin: ASCII letters only, once folded as names are. */
+export function isPinyinText(key: string): boolean {
+  return /^[a-z]+$/.test(key);
+}
+
+/** Typed text as a prefix of a capped key: a key holds no more than its cap, so neither may the prefix. */
+export function keyPrefix(key: string): string {
+  return capped(key);
+}
+
 /** The fields a card is looked up by, stamped with the rules that made them. */
-export function searchKeys(card: { name: string; phone?: string }) {
+export function searchKeys(card: { name: string; phone?: string; company?: string }) {
+  const { pinyinKey, initialsKey } = pinyinKeys(card.name);
   return {
     nameKey: nameKey(card.name),
     phoneKey: card.phone ? phoneKey(card.phone) : undefined,
+    pinyinKey,
+    initialsKey,
+    companyKey: card.company ? companyKey(card.company) : undefined,
     searchKeysVersion: SEARCH_KEYS_VERSION,
   };
+}
+
+/** A card's keys as a write: those it has set, those it lacks (no phone, no company, nothing to read) unset, never stored empty. */
+export function searchKeyChanges(card: Parameters<typeof searchKeys>[0]): { set: Record<string, unknown>; unset: string[] } {
+  const set: Record<string, unknown> = {};
+  const unset: string[] = [];
+  for (const [key, value] of Object.entries(searchKeys(card))) {
+    if (value === undefined) unset.push(key);
+    else set[key] = value;
+  }
+  return { set, unset };
 }
 
 function isPhoneLike(text: string): boolean {
   return PHONE_TEXT.test(text) && phoneKey(text).length >= domain.lookup.minPhoneDigits;
 }
 
-export function parseLookup(raw: string): LookupRequest {
-  const text = raw.normalize('NFKC').replace(/\s+/g, ' ').trim();
-  if (HELP_WORDS.has(text.toLowerCase())) return { kind: 'help' };
-  if (OVERDUE_WORDS.has(text.toLowerCase())) return { kind: 'overdue' };
-  if (REFERRAL_WORDS.has(text.toLowerCase())) return { kind: 'referrals' };
-  if ([...text].length > domain.lookup.maxQueryLength) {
-    return { kind: 'tooLong', max: domain.lookup.maxQueryLength };
-  }
+const normalized = (raw: string) => raw.normalize('NFKC').replace(/\s+/g, ' ').trim();
+const isTooLong = (text: string) => [...text].length > domain.lookup.maxQueryLength;
+
+/** Text that is neither a command word nor too long, as the search it asks for. */
+function searchOf(text: string): SearchLookup {
   const number = CARD_NUMBER.exec(text);
   if (number) return { kind: 'number', number: formatCardNumber(Number(number[1]), Number(number[2])), text };
   if (isPhoneLike(text)) return { kind: 'phone', phoneKey: phoneKey(text), text };
   return { kind: 'name', nameKey: nameKey(text), text };
+}
+
+export function parseLookup(raw: string): LookupRequest {
+  const text = normalized(raw);
+  if (HELP_WORDS.has(text.toLowerCase())) return { kind: 'help' };
+  if (OVERDUE_WORDS.has(text.toLowerCase())) return { kind: 'overdue' };
+  if (REFERRAL_WORDS.has(text.toLowerCase())) return { kind: 'referrals' };
+  if (isTooLong(text)) return { kind: 'tooLong', max: domain.lookup.maxQueryLength };
+  return searchOf(text);
+}
+
+/** What a type-ahead's text searches for: always a search (no command words), or nothing when empty or too long. */
+export function parseTypeAhead(raw: string): SearchLookup | null {
+  const text = normalized(raw);
+  return text === '' || isTooLong(text) ? null : searchOf(text);
 }
 
 /** Exclusive upper bound of every string starting with `prefix` (highest code point, so emoji sort below it). */

@@ -5,7 +5,9 @@ export const en: Messages = {
   help: {
     title: 'Customer cards · help',
     body: [
-      '*`/card Zhang San`* finds a card by name (exact match first, then names starting with it)',
+      '*`/card Zhang San`* finds a card by name (exact match first, then names starting with it, pinyin, company)',
+      '*`/card zhangsan`*, *`/card zs`* finds by pinyin, in full or by initials',
+      '*`/card 华东贸易`* finds by company',
       '*`/card 13800138000`* finds by phone',
       '*`/card KH-2026-0001`* finds by card number',
       '*`/card help`* shows this help',

@@ -9,6 +9,10 @@ export interface CustomerRecord extends CardInput {
   year: number;
   nameKey: string;
   phoneKey?: string;
+  /** The name's pinyin, spaceless (`zhangsan`), and its initials (`zs`); see searchKeys. */
+  pinyinKey?: string;
+  initialsKey?: string;
+  companyKey?: string;
   /** SEARCH_KEYS_VERSION the keys were made with; missing on cards from before it existed. */
   searchKeysVersion?: number;
   /** Bumped on every edit; an edit must name the version it started from. */
@@ -46,6 +50,9 @@ const customerSchema = new Schema<CustomerRecord>(
     name: { type: String, required: true },
     nameKey: { type: String, required: true },
     phoneKey: String,
+    pinyinKey: String,
+    initialsKey: String,
+    companyKey: String,
     searchKeysVersion: Number,
     version: { type: Number, required: true },
     createdBy: { type: String, required: true },
@@ -57,10 +64,14 @@ const customerSchema = new Schema<CustomerRecord>(
   { collection: 'customers', timestamps: true, versionKey: false, strict: 'throw' },
 );
 
-// Lookups: by card number, by exact or prefix name, by phone; all inside one team.
+// Lookups: by card number, by exact or prefix name, by phone, by pinyin or initials prefix, by company prefix; all
+// inside one team. Each finder stage reads one of these in its own order, so a limit stops the scan early.
 customerSchema.index({ teamId: 1, number: 1 }, { unique: true });
 customerSchema.index({ teamId: 1, nameKey: 1, number: 1 });
 customerSchema.index({ teamId: 1, phoneKey: 1 });
+customerSchema.index({ teamId: 1, pinyinKey: 1, number: 1 });
+customerSchema.index({ teamId: 1, initialsKey: 1, number: 1 });
+customerSchema.index({ teamId: 1, companyKey: 1, number: 1 });
 // The boot-time re-keying asks for outdated keys across teams; indexed, a boot with nothing to do reads nothing.
 customerSchema.index({ searchKeysVersion: 1 });
 

@@ -7,7 +7,7 @@ import type { GuardedWrites } from '../db/writeIfUnchanged.js';
 import { CARD_FIELDS } from '../domain/cardFields.js';
 import { formatCardNumber } from '../domain/cardNumber.js';
 import { diffFields, type FieldChange } from '../domain/diff.js';
-import { prefixUpperBound, searchKeys, type SearchRequest } from '../domain/lookup.js';
+import { isPinyinText, keyPrefix, prefixUpperBound, searchKeyChanges, searchKeys, type SearchLookup } from '../domain/lookup.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
 import { yearIn } from '../time.js';
@@ -16,11 +16,19 @@ import { historyDoc, type HistoryService } from './history.js';
 import type { CardRef, LinkRefusal, ReferralService } from './referrals.js';
 import type { TeamSettingsService } from './teamSettings.js';
 
+export type SearchRequest = SearchLookup;
 
 export interface SearchResult {
   matches: CustomerRecord[];
   /** More cards matched than are listed. */
   more: boolean;
+}
+
+export interface FindOptions {
+  /** A card never listed: the card being edited cannot refer itself. */
+  excludeId?: string;
+  /** `/card`: a card with exactly the typed name is the answer; looser matches are listed only when none has it. */
+  exactDecides?: boolean;
 }
 
 export type SaveResult =
@@ -55,6 +63,40 @@ function describeReferrer(changes: FieldChange[], referrer: CardRef | undefined)
   return changes.map((c) => (c.field === 'referrerId' ? { ...c, from: undefined, to: referrer ? cardLabel(referrer) : undefined } : c));
 }
 
+/** One step of the ranked search: an indexed query read in its index's order, so the limit ends the scan. */
+export interface SearchStage {
+  filter: object;
+  sort: Record<string, 1>;
+}
+
+const startsWith = (key: string, prefix: string) => ({ [key]: { $gte: prefix, $lt: prefixUpperBound(prefix) } });
+const inOrderOf = (key: string): Record<string, 1> => ({ [key]: 1, number: 1 });
+
+/**
+ * The stages of a search, best match first: a card number or a phone is one
+ * exact stage; text is the exact name, then the looser ones: names starting
+ * with it, then (when it could be pinyin) full pinyin and initials starting
+ * with it, then companies.
+ */
+export function searchStages(request: SearchRequest): { exact: SearchStage; looser: SearchStage[] } {
+  if (request.kind === 'number') return { exact: { filter: { number: request.number }, sort: inOrderOf('number') }, looser: [] };
+  if (request.kind === 'phone') return { exact: { filter: { phoneKey: request.phoneKey }, sort: inOrderOf('nameKey') }, looser: [] };
+  const name = request.nameKey;
+  const prefix = keyPrefix(name);
+  const pinyinStages = isPinyinText(name)
+    ? ['pinyinKey', 'initialsKey'].map((key) => ({ filter: startsWith(key, prefix), sort: inOrderOf(key) }))
+    : [];
+  return {
+    exact: { filter: { nameKey: name }, sort: inOrderOf('nameKey') },
+    looser: [
+      // Strictly after the name itself: the exact matches are the stage before.
+      { filter: { nameKey: { $gt: name, $lt: prefixUpperBound(name) } }, sort: inOrderOf('nameKey') },
+      ...pinyinStages,
+      { filter: startsWith('companyKey', prefix), sort: inOrderOf('companyKey') },
+    ],
+  };
+}
+
 function toObjectId(id: string): Types.ObjectId | null {
   return isValidObjectId(id) ? new Types.ObjectId(id) : null;
 }
@@ -62,21 +104,26 @@ function toObjectId(id: string): Types.ObjectId | null {
 export function createCustomerService({ models, now, settings, history, writes, referrals }: Deps) {
   const limit = domain.lookup.maxListed + 1;
 
-  async function findCustomers(teamId: string, request: SearchRequest): Promise<SearchResult> {
-    const byName = (filter: object) =>
-      models.customers.find({ teamId, ...filter }).sort({ nameKey: 1, number: 1 }).limit(limit).lean();
-    let matches: CustomerRecord[];
-    if (request.kind === 'number') {
-      matches = await models.customers.find({ teamId, number: request.number }).limit(1).lean();
-    } else if (request.kind === 'phone') {
-      matches = await byName({ phoneKey: request.phoneKey });
-    } else {
-      matches = await byName({ nameKey: request.nameKey });
-      if (matches.length === 0) {
-        matches = await byName({ nameKey: { $gte: request.nameKey, $lt: prefixUpperBound(request.nameKey) } });
-      }
+  /**
+   * The one finder behind `/card` and the card type-ahead: each stage is asked
+   * only while fewer than maxListed + 1 cards are found, for no more than are
+   * missing, never for a card already found or excluded.
+   */
+  async function findCustomers(teamId: string, request: SearchRequest, options: FindOptions = {}): Promise<SearchResult> {
+    const excluded = options.excludeId ? [toObjectId(options.excludeId)].filter((id) => id !== null) : [];
+    const found: CustomerRecord[] = [];
+    const ask = async ({ filter, sort }: SearchStage) => {
+      if (found.length >= limit) return;
+      const skip = [...excluded, ...found.map((c) => c._id)];
+      const query = { teamId, ...filter, ...(skip.length > 0 ? { _id: { $nin: skip } } : {}) };
+      found.push(...(await models.customers.find(query).sort(sort).limit(limit - found.length).lean()));
+    };
+    const { exact, looser } = searchStages(request);
+    await ask(exact);
+    if (!(options.exactDecides && found.length > 0)) {
+      for (const stage of looser) await ask(stage);
     }
-    return { matches: matches.slice(0, domain.lookup.maxListed), more: matches.length > domain.lookup.maxListed };
+    return { matches: found.slice(0, domain.lookup.maxListed), more: found.length > domain.lookup.maxListed };
   }
 
   async function findCustomer(teamId: string, customerId: string): Promise<CustomerRecord | null> {
@@ -156,15 +203,12 @@ export function createCustomerService({ models, now, settings, history, writes, 
   }
 
   function updateFields(changes: FieldChange[], input: CardInput, userId: string) {
-    const set: Record<string, unknown> = { ...searchKeys(input), updatedBy: userId };
-    const unset: string[] = [];
+    const keys = searchKeyChanges(input);
+    const set: Record<string, unknown> = { ...keys.set, updatedBy: userId };
+    const unset = [...keys.unset];
     for (const { field, to } of changes) {
       if (to === undefined) unset.push(field);
       else set[field] = to;
-    }
-    if (set.phoneKey === undefined) {
-      delete set.phoneKey;
-      unset.push('phoneKey');
     }
     return { set, unset };
   }

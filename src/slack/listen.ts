@@ -4,9 +4,11 @@ import type {
   RespondFn,
   SlackCommandMiddlewareArgs,
   SlackViewMiddlewareArgs,
+  types,
   ViewResponseAction,
   ViewSubmitAction,
 } from '@slack/bolt';
+import { domain } from '../config/domain.js';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import { messagesFor, type Messages } from '../i18n/index.js';
 import { renderNotice } from '../views/lookup.js';
@@ -25,7 +27,7 @@ export function describeRequest(body: unknown): string {
   const b = (body ?? {}) as Record<string, any>;
   const team = b.team?.id ?? b.team_id ?? b.team ?? '?';
   const user = b.user?.id ?? b.user_id ?? '?';
-  const what = b.command ?? b.view?.callback_id ?? b.actions?.[0]?.action_id ?? b.event?.type ?? b.type ?? '?';
+  const what = b.command ?? b.view?.callback_id ?? b.actions?.[0]?.action_id ?? b.action_id ?? b.event?.type ?? b.type ?? '?';
   return `team ${String(team)} user ${String(user)} ${String(what)}`;
 }
 
@@ -102,3 +104,35 @@ export function onSubmission<A extends SubmissionArgs>(
 
 /** Inline errors on a modal's fields. */
 export const inlineErrors = (errors: Record<string, string>): SubmissionResult => ({ response: { response_action: 'errors', errors } });
+
+interface OptionsArgs extends AllMiddlewareArgs {
+  ack: (response: { options: types.PlainTextOption[] }) => Promise<void>;
+  body: unknown;
+}
+
+/**
+ * Options requests (a type-ahead): the options are the answer, and Slack
+ * drops one later than 3 s, so a search not done by the deadline answers none
+ * (and is logged). A failure also answers none, logged with its context: a
+ * type-ahead has nowhere to show a notice.
+ */
+export function onOptions<A extends OptionsArgs>(deps: ListenerDeps, work: (args: A, scope: TeamScope) => Promise<types.PlainTextOption[]>) {
+  return async (args: A): Promise<void> => {
+    const search = teamScope(deps, args.context)
+      .then((scope) => work(args, scope))
+      .catch((error: unknown) => {
+        logFailure(deps.logger, args.body, error);
+        return [];
+      });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<types.PlainTextOption[]>((resolve) => {
+      timer = setTimeout(() => {
+        deps.logger.warn(`${describeRequest(args.body)} answered no options: the search took over ${domain.lookup.optionsDeadlineMs} ms`);
+        resolve([]);
+      }, domain.lookup.optionsDeadlineMs);
+    });
+    const options = await Promise.race([search, deadline]);
+    clearTimeout(timer);
+    await args.ack({ options });
+  };
+}

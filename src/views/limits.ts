@@ -22,4 +22,6 @@ export const PREVIEW = {
   fieldValue: 200,
   historyChange: 80,
   historyVisitText: 500,
+  /** A name in a type-ahead option, so the card number after it always shows. */
+  optionName: 40,
 } as const;

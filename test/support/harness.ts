@@ -224,3 +224,24 @@ export function visibleText(blocks: Record<string, any>[]): string {
   walk(blocks);
   return parts.join('\n');
 }
+
+/**
+ * Types `value` into a type-ahead (the external_select `actionId`) on a modal
+ * whose private_metadata is `privateMetadata`, as Slack asks for its options:
+ * a signed block_suggestion. The HTTP answer carries the options.
+ */
+export async function suggest(h: Harness, actor: Actor, actionId: string, value: string, privateMetadata = ''): Promise<SlackResponse> {
+  const payload = {
+    type: 'block_suggestion',
+    token: 'legacy-verification-token',
+    team: { id: actor.teamId, domain: 'example' },
+    user: { id: actor.userId, name: 'seller', team_id: actor.teamId },
+    api_app_id: 'A1',
+    container: { type: 'view', view_id: 'V1' },
+    block_id: 'referrer',
+    action_id: actionId,
+    value,
+    view: { id: 'V1', team_id: actor.teamId, type: 'modal', callback_id: 'card_modal', private_metadata: privateMetadata, state: { values: {} }, hash: 'hash' },
+  };
+  return h.post(payloadBody(payload));
+}

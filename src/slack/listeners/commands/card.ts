@@ -20,7 +20,7 @@ async function lookupReply(deps: ListenerDeps, teamId: string, t: Messages, text
   if (request.kind === 'tooLong') return renderNotice(t.lookup.tooLong(request.max));
   if (request.kind === 'overdue') return renderOverdueList(t, await deps.money.overdueList(teamId));
   if (request.kind === 'referrals') return renderReferralList(t, await deps.referrals.listReferrals(teamId));
-  const { matches, more } = await deps.customers.findCustomers(teamId, request);
+  const { matches, more } = await deps.customers.findCustomers(teamId, request, { exactDecides: true });
   const [only] = matches;
   if (!only) return renderNotFound(t, request.text, prefillFor(request));
   if (matches.length === 1) return renderCard(t, await deps.cards.loadCard(only));
