@@ -112,6 +112,7 @@ export const en: Messages = {
     referrer: 'Referred by (earlier note)',
     referrerId: 'Referred by',
     referral: 'Referral',
+    ambassadorSuggestionDismissed: 'Not an ambassador for now',
     referralOutcome: 'Referral outcome',
     thanks: 'Referrer thanked',
     ambassador: 'Ambassador',

@@ -115,6 +115,7 @@ export const zh = {
     referrer: '推荐人（旧记录）',
     referrerId: '推荐人',
     referral: '转介绍',
+    ambassadorSuggestionDismissed: '暂不设为宣传大使',
     referralOutcome: '转介绍结果',
     thanks: '致谢推荐人',
     ambassador: '宣传大使',
