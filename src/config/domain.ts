@@ -108,4 +108,13 @@ export const domain = {
     /** Days after a sale when the salesperson checks in with the customer. */
     afterDays: 7,
   },
+  /** 宣传大使: customers who speak for us get a contact nudge when they have not been contacted for a while. */
+  ambassador: {
+    /** Days from the last contact (any visit, call, meeting or message) to the next contact nudge. */
+    cadenceDays: 30,
+    /** Characters of the last visit's notes the nudge quotes as what was talked about. */
+    topicChars: 200,
+    /** Ambassadors `/card ambassadors` lists, next contact due first. */
+    listed: 40,
+  },
 } as const;
