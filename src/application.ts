@@ -9,6 +9,7 @@ import { createGuardedWrites } from './db/writeIfUnchanged.js';
 import { createLogger } from './logger.js';
 import { createModels, ensureIndexes } from './models/index.js';
 import { createNudgeKinds } from './nudgeKinds/index.js';
+import { createAmbassadorService } from './services/ambassadors.js';
 import { createCardService } from './services/cards.js';
 import { createCustomerService } from './services/customers.js';
 import { createFollowUpService } from './services/followUps.js';
@@ -83,11 +84,12 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   const writes = createGuardedWrites(models, now);
   const nudges = createNudgeService({ models, now, settings, writes });
   const followUps = createFollowUpService({ nudges });
-  const customers = createCustomerService({ models, now, settings, history, writes });
+  const ambassadors = createAmbassadorService({ models, now, settings, nudges });
+  const customers = createCustomerService({ models, now, settings, history, writes, ambassadors });
   const money = createMoneyService({ models, now, customers, nudges, settings, writes });
   const cards = createCardService({ models, now, settings, customers, followUps, money });
-  const visits = createVisitService({ models, now, customers, followUps, history, writes });
-  return { models, settings, history, writes, customers, money, cards, nudges, followUps, visits };
+  const visits = createVisitService({ models, now, customers, followUps, ambassadors, history, writes });
+  return { models, settings, history, writes, customers, money, cards, nudges, followUps, ambassadors, visits };
 }
 
 /**

@@ -112,8 +112,6 @@ export const domain = {
   ambassador: {
     /** Days from the last contact (any visit, call, meeting or message) to the next contact nudge. */
     cadenceDays: 30,
-    /** Characters of the last visit's notes the nudge quotes as what was talked about. */
-    topicChars: 200,
     /** Ambassadors `/card ambassadors` lists, next contact due first. */
     listed: 40,
   },

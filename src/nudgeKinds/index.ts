@@ -1,6 +1,8 @@
 import type { Models } from '../models/index.js';
 import type { NudgeKind } from '../models/nudge.js';
+import type { AmbassadorService } from '../services/ambassadors.js';
 import type { NudgeService } from '../services/nudges.js';
+import { createAmbassadorKind } from './ambassador.js';
 import { checkInKind } from './checkIn.js';
 import { followUpKind } from './followUp.js';
 import type { NudgeKindSpec } from './kind.js';
@@ -9,6 +11,6 @@ import { createOverdueKind } from './overdue.js';
 export type NudgeKinds = Record<NudgeKind, NudgeKindSpec<any>>;
 
 /** Every kind the pipeline knows; a new kind adds its file here, never a scheduler of its own. */
-export function createNudgeKinds(deps: { models: Models; nudges: NudgeService }): NudgeKinds {
-  return { followUp: followUpKind, checkIn: checkInKind, overdue: createOverdueKind(deps) };
+export function createNudgeKinds(deps: { models: Models; nudges: NudgeService; ambassadors: AmbassadorService }): NudgeKinds {
+  return { followUp: followUpKind, checkIn: checkInKind, overdue: createOverdueKind(deps), ambassador: createAmbassadorKind(deps) };
 }

@@ -12,10 +12,11 @@ import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
 import { yearIn } from '../time.js';
 import type { CardInput } from '../validation/cardInput.js';
+import type { AmbassadorService } from './ambassadors.js';
 import { historyDoc, type HistoryService } from './history.js';
 import type { TeamSettingsService } from './teamSettings.js';
 
-export type SearchRequest = Exclude<LookupRequest, { kind: 'help' } | { kind: 'tooLong' } | { kind: 'overdue' }>;
+export type SearchRequest = Exclude<LookupRequest, { kind: 'help' } | { kind: 'tooLong' } | { kind: 'overdue' } | { kind: 'ambassadors' }>;
 
 export interface SearchResult {
   matches: CustomerRecord[];
@@ -36,13 +37,14 @@ interface Deps {
   settings: TeamSettingsService;
   history: HistoryService;
   writes: GuardedWrites;
+  ambassadors: AmbassadorService;
 }
 
 function toObjectId(id: string): Types.ObjectId | null {
   return isValidObjectId(id) ? new Types.ObjectId(id) : null;
 }
 
-export function createCustomerService({ models, now, settings, history, writes }: Deps) {
+export function createCustomerService({ models, now, settings, history, writes, ambassadors }: Deps) {
   const limit = domain.lookup.maxListed + 1;
 
   async function findCustomers(teamId: string, request: SearchRequest): Promise<SearchResult> {
@@ -121,6 +123,7 @@ export function createCustomerService({ models, now, settings, history, writes }
       { teamId, customerId: customer._id, action: 'created', userId: customer.createdBy, at: customer.createdAt, changes: diffFields({}, fields, FIELD_KEYS) },
       idFor(`${customer._id.toString()}:created`),
     );
+    await ambassadors.cardSaved(customer, userId);
     return customer;
   }
 
@@ -153,7 +156,9 @@ export function createCustomerService({ models, now, settings, history, writes }
     if (!current) return { status: 'notFound' };
     if (current.version !== expectedVersion) {
       const outcome = await writes.staleOutcome(models.customers, current._id, expectedVersion, requestKey);
-      return outcome === 'replayed' ? { status: 'saved', customer: current } : { status: 'conflict' };
+      if (outcome !== 'replayed') return { status: 'conflict' };
+      await ambassadors.cardSaved(current, userId);
+      return { status: 'saved', customer: current };
     }
     const changes = diffFields(current, input, FIELD_KEYS);
     if (changes.length === 0) return { status: 'saved', customer: current };
@@ -169,7 +174,9 @@ export function createCustomerService({ models, now, settings, history, writes }
     });
     const status = SAVE_RESULTS[outcome];
     if (status !== 'saved') return { status };
-    return { status, customer: (await findCustomer(teamId, customerId)) ?? current };
+    const saved = (await findCustomer(teamId, customerId)) ?? current;
+    await ambassadors.cardSaved(saved, userId);
+    return { status, customer: saved };
   }
 
   return { findCustomers, findCustomer, createCustomer, updateCustomer };

@@ -38,6 +38,7 @@ const SNOOZE_HISTORY: Record<NudgeKind, { action: HistoryAction; field: string }
   followUp: { action: 'followUpSnoozed', field: 'nextFollowUpDate' },
   checkIn: { action: 'checkInSnoozed', field: 'checkInDate' },
   overdue: { action: 'overdueSnoozed', field: 'overdueReminderDate' },
+  ambassador: { action: 'ambassadorSnoozed', field: 'ambassadorContactDate' },
 };
 
 function toObjectId(id: string): Types.ObjectId | null {
@@ -65,21 +66,28 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
     return instantAt(dueDate, nudgeHour, timezone);
   }
 
-  /** Closes the customer's other open nudges of the kind: the new one replaces them. */
-  async function supersedeOthers(nudge: NewNudge): Promise<void> {
-    const { teamId, customerId, kind } = nudge;
+  /** Closes the customer's open nudges of a kind, but those named in `keeping`. */
+  async function closeOpen(
+    { teamId, customerId, kind }: Pick<NudgeRecord, 'teamId' | 'customerId' | 'kind'>,
+    keeping: Types.ObjectId[],
+    change: { status: 'superseded' | 'cancelled'; closedBy: string },
+  ): Promise<void> {
     const open = await models.nudges
-      .find({ teamId, customerId, kind, status: { $in: OPEN_NUDGE_STATUSES }, _id: { $ne: nudge._id } }, { _id: 1 })
+      .find({ teamId, customerId, kind, status: { $in: OPEN_NUDGE_STATUSES }, _id: { $nin: keeping } }, { _id: 1 })
       .lean();
     for (const { _id } of open) {
       await writes.updateUntilWritten<NudgeRecord>(models.nudges, teamId, _id, (n) =>
-        OPEN_NUDGE_STATUSES.includes(n.status) ? { set: { status: 'superseded', closedBy: nudge.createdBy } } : null,
+        OPEN_NUDGE_STATUSES.includes(n.status) ? { set: change } : null,
       );
     }
   }
 
-  /** Schedules a nudge for its due day at the team's nudge hour; `replacing` closes the customer's open ones of the kind. */
-  async function schedule(nudge: NewNudge, { replacing = false } = {}): Promise<void> {
+  /**
+   * Schedules a nudge for its due day at the team's nudge hour; `replacing`
+   * closes the customer's other open ones of the kind, except those in
+   * `keeping` (a nudge just posted, whose buttons must still answer it).
+   */
+  async function schedule(nudge: NewNudge, { replacing = false, keeping = [] as Types.ObjectId[] } = {}): Promise<void> {
     await writes.insertOnce(models.nudges, {
       ...nudge,
       status: 'pending',
@@ -88,7 +96,12 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
       claims: 0,
       nextAttemptAt: await dueInstant(nudge.teamId, nudge.dueDate),
     });
-    if (replacing) await supersedeOthers(nudge);
+    if (replacing) await closeOpen(nudge, [nudge._id, ...keeping], { status: 'superseded', closedBy: nudge.createdBy });
+  }
+
+  /** Closes the customer's open nudges of a kind whose cause is gone (a card no longer an ambassador). */
+  async function cancelOpen(teamId: string, customerId: Types.ObjectId, kind: NudgeKind, userId: string): Promise<void> {
+    await closeOpen({ teamId, customerId, kind }, [], { status: 'cancelled', closedBy: userId });
   }
 
   /** The team's nudges due now, of every kind, oldest first: candidates, not yet claimed. */
@@ -205,7 +218,7 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
     return done ? { status: 'ok', nudge: done } : { status: 'closed' };
   }
 
-  return { schedule, findDue, claim, cancel, recordDelivery, get, openFor, snooze, answer };
+  return { schedule, cancelOpen, findDue, claim, cancel, recordDelivery, get, openFor, snooze, answer };
 }
 
 export type NudgeService = ReturnType<typeof createNudgeService>;

@@ -22,4 +22,6 @@ export const PREVIEW = {
   fieldValue: 200,
   historyChange: 80,
   historyVisitText: 500,
+  /** What was talked about at an ambassador's last contact, in the contact nudge. */
+  ambassadorTopic: 200,
 } as const;
