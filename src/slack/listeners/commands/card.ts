@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { parseLookup, type LookupRequest } from '../../../domain/lookup.js';
 import type { Messages } from '../../../i18n/index.js';
+import { renderAmbassadorList } from '../../../views/ambassadorList.js';
 import { renderCard } from '../../../views/card.js';
 import { renderHelp, renderMatches, renderNotFound, renderNotice, type NewCardPrefill } from '../../../views/lookup.js';
 import type { SlackMessage } from '../../../views/message.js';
@@ -18,6 +19,7 @@ async function lookupReply(deps: ListenerDeps, teamId: string, t: Messages, text
   if (request.kind === 'help') return renderHelp(t);
   if (request.kind === 'tooLong') return renderNotice(t.lookup.tooLong(request.max));
   if (request.kind === 'overdue') return renderOverdueList(t, await deps.money.overdueList(teamId));
+  if (request.kind === 'ambassadors') return renderAmbassadorList(t, await deps.ambassadors.list(teamId));
   const { matches, more } = await deps.customers.findCustomers(teamId, request);
   const [only] = matches;
   if (!only) return renderNotFound(t, request.text, prefillFor(request));
@@ -25,7 +27,7 @@ async function lookupReply(deps: ListenerDeps, teamId: string, t: Messages, text
   return renderMatches(t, request.text, matches, more);
 }
 
-/** `/card <name | phone | card number | overdue | help>` */
+/** `/card <name | phone | card number | overdue | ambassadors | help>` */
 export function register(app: App, deps: ListenerDeps): void {
   app.command(
     COMMAND,
