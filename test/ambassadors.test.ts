@@ -1,5 +1,9 @@
 import { ObjectId } from 'mongodb';
+import { domain } from '../src/config/domain.js';
+import { messagesFor } from '../src/i18n/index.js';
 import { ACTION } from '../src/slack/ids.js';
+import { renderAmbassadorList } from '../src/views/ambassadorList.js';
+import { validateMessage } from './support/blockKit.js';
 import { createCard } from './support/flows.js';
 import { findButton, Harness, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
@@ -207,5 +211,25 @@ describe('ambassador contact nudges', () => {
 
   it('never posts to the nudge channel', () => {
     expect(h.fake.accepted('chat.postMessage').filter((c) => c.args.channel === NUDGE_CHANNEL && c.args.text.includes('宣传大使'))).toEqual([]);
+  });
+});
+
+describe('the ambassador list view', () => {
+  it('stays inside Block Kit with the most rows it lists, long names and referral counts, and says there are more', () => {
+    const rows = Array.from({ length: domain.ambassador.listed }, (_, i) => ({
+      customer: { _id: new ObjectId(), name: `<!channel> ${'长'.repeat(200)}${i}`, number: `KH-2026-${i}`, ownerId: 'U1SELLER', lastContactDate: '2026-11-20' },
+      nextDue: '2026-12-20',
+    }));
+    const counts = new Map([[rows[0]!.customer._id.toHexString(), 3]]);
+    for (const locale of ['zh', 'en'] as const) {
+      const shown = renderAmbassadorList(messagesFor(locale), { rows, more: true, total: 1000 }, counts);
+      expect(validateMessage(shown)).toEqual([]);
+      expect(shown.blocks.length).toBeLessThanOrEqual(50);
+      const text = visibleText(shown.blocks as Record<string, any>[]);
+      expect(text).not.toContain('<!channel>');
+      expect(text).toContain(locale === 'zh' ? `只显示下次联络最早的 ${domain.ambassador.listed} 位` : `Showing the ${domain.ambassador.listed} due soonest`);
+      expect(text).toContain(locale === 'zh' ? '推荐 3 位' : '3 referred');
+      expect(text).toContain(locale === 'zh' ? '推荐 0 位' : '0 referred');
+    }
   });
 });
