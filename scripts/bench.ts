@@ -95,7 +95,7 @@ async function seed(db: mongoose.mongo.Db): Promise<void> {
       const name = nameFor(i);
       docs.push({
         teamId: TEAM, number: numberFor(i), year: 2026, name, phone: phoneFor(i), ...searchKeys({ name, phone: phoneFor(i) }),
-        company: `公司${i % 5000}`, region: `地区${i % 50}`, ownerId: 'UOWNER', ambassador: false, version: 1,
+        company: `公司${i % 5000}`, region: `地区${i % 50}`, ownerId: 'UOWNER', ...ambassadorFields(i), version: 1,
         createdBy: 'UOWNER', updatedBy: 'UOWNER', createdAt: now, updatedAt: now,
       });
     }
@@ -157,28 +157,32 @@ async function seedReceivables(db: mongoose.mongo.Db, now: Date): Promise<number
   return customers.length;
 }
 
-/**
- * The last AMBASSADORS cards (clear of the follow-ups and receivables at the
- * front) marked ambassador as a save and a logged visit leave them: the flag,
- * the last contact a cadence before the nudge, the visit, the pending nudge.
- */
+/** The last AMBASSADORS cards, clear of the follow-ups and receivables at the front; the first DUE_AMBASSADORS of them due. */
+function ambassadorDue(i: number): string | undefined {
+  const k = i - (CARDS - AMBASSADORS);
+  if (k < 0) return undefined;
+  return k < DUE_AMBASSADORS ? AMBASSADOR_DUE.due : AMBASSADOR_DUE.later;
+}
+
+/** An ambassador card as a save and a logged visit leave it: the flag, its last contact a cadence before its nudge. */
+function ambassadorFields(i: number) {
+  const dueDate = ambassadorDue(i);
+  return dueDate ? { ambassador: true, lastContactDate: addDays(dueDate, -domain.ambassador.cadenceDays) } : { ambassador: false };
+}
+
+/** Each ambassador's logged visit and pending contact nudge. */
 async function seedAmbassadors(db: mongoose.mongo.Db, now: Date): Promise<number> {
-  const cards = await db.collection('customers').find({}, { projection: { _id: 1 } }).sort({ _id: -1 }).limit(AMBASSADORS).toArray();
+  const cards = await db.collection('customers').find({ teamId: TEAM, ambassador: true }, { projection: { _id: 1, lastContactDate: 1 } }).toArray();
   const visits = [];
   const nudges = [];
-  for (const [i, c] of cards.entries()) {
-    const dueDate = i < DUE_AMBASSADORS ? AMBASSADOR_DUE.due : AMBASSADOR_DUE.later;
-    const lastContactDate = addDays(dueDate, -domain.ambassador.cadenceDays);
+  for (const c of cards) {
+    const lastContactDate = c.lastContactDate as string;
+    const dueDate = addDays(lastContactDate, domain.ambassador.cadenceDays);
     visits.push({ teamId: TEAM, customerId: c._id, date: lastContactDate, kind: 'phone', notes: '聊了新品和转介绍', createdBy: 'UOWNER', createdAt: now, updatedAt: now });
     nudges.push({
       teamId: TEAM, kind: 'ambassador', customerId: c._id, ownerId: 'UOWNER', dueDate, status: 'pending', version: 1, attempts: 0, claims: 0,
       nextAttemptAt: instantAt(dueDate, 9, 'Asia/Shanghai'), createdBy: 'UOWNER', createdAt: now, updatedAt: now,
     });
-  }
-  for (const [from, to, dueDate] of [[0, DUE_AMBASSADORS, AMBASSADOR_DUE.due], [DUE_AMBASSADORS, cards.length, AMBASSADOR_DUE.later]] as const) {
-    const ids = cards.slice(from, to).map((c) => c._id);
-    const lastContactDate = addDays(dueDate, -domain.ambassador.cadenceDays);
-    await db.collection('customers').updateMany({ teamId: TEAM, _id: { $in: ids } }, { $set: { ambassador: true, lastContactDate } });
   }
   if (visits.length > 0) await db.collection('visits').insertMany(visits, { ordered: false });
   if (nudges.length > 0) await db.collection('nudges').insertMany(nudges, { ordered: false });
