@@ -5,9 +5,10 @@
  * for Slack's response_url; and the card type-ahead's options request, whose
  * answer is the HTTP response itself (Slack waits for it at most 3 s). The same lookups are then timed through the
  * app's service and as raw driver queries, to show what each layer adds;
- * then nudge scans (nothing due, follow-ups due, overdue receivables due: the
- * scan should cost O(nudges due), not O(cards), so compare the nothing-due
- * figure across BENCH_CARDS), and a card edit through the app's guarded
+ * then nudge scans (nothing due, follow-ups due, overdue receivables due,
+ * ambassadors due: the scan should cost O(nudges due), not O(cards), so
+ * compare the nothing-due figure across BENCH_CARDS), `/card ambassadors`
+ * through its service, and a card edit through the app's guarded
  * write against a raw version-filtered updateOne. Not part of `npm test`.
  *
  *   MONGODB_URI=mongodb://127.0.0.1:27017/ npm run bench
@@ -37,6 +38,11 @@ const DUE_NUDGES = Number(process.env.BENCH_DUE ?? 200);
 /** Cards (the first N) with one open receivable on their ledger, and a pending overdue nudge for it. */
 const RECEIVABLES = Number(process.env.BENCH_RECEIVABLES ?? 10_000);
 const DUE_OVERDUE = Number(process.env.BENCH_DUE_OVERDUE ?? 100);
+/** Cards (the last N) marked ambassador, each with a logged visit and its pending contact nudge. */
+const AMBASSADORS = Number(process.env.BENCH_AMBASSADORS ?? 1_000);
+const DUE_AMBASSADORS = Number(process.env.BENCH_AMBASSADORS_DUE ?? 50);
+/** `/card ambassadors` lists timed. */
+const AMBASSADOR_LISTS = 20;
 /** Nothing-due scans timed; each is short, so one is noise. */
 const IDLE_SCANS = 20;
 const EDITS = Number(process.env.BENCH_EDITS ?? 200);
@@ -52,9 +58,14 @@ const GIVEN = [...'伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀�
 let clockNow = new Date('2026-11-23T10:00:00+08:00');
 /**
  * The scans' clock: nothing due yet; the due follow-ups' day; then the due
- * overdue nudges' day, a day later so each kind's scan is timed on its own.
+ * overdue nudges' day and the due ambassadors' day, a day apart so each
+ * kind's scan is timed on its own.
  */
-const SCAN_TIMES = { idle: '2026-11-24T10:00:00+08:00', followUps: '2026-11-25T09:00:00+08:00', overdue: '2026-11-26T09:00:00+08:00' };
+const SCAN_TIMES = {
+  idle: '2026-11-24T10:00:00+08:00', followUps: '2026-11-25T09:00:00+08:00', overdue: '2026-11-26T09:00:00+08:00', ambassadors: '2026-11-27T09:00:00+08:00',
+};
+/** Ambassador contact nudges: the due ones on the ambassador scan's day, the rest later. */
+const AMBASSADOR_DUE = { due: '2026-11-27', later: '2026-12-21' };
 /** Receivables falling due the day before their overdue nudge: due ones on the overdue scan's day, the rest later. */
 const RECEIVABLE_DUE = { due: '2026-11-25', later: '2026-12-19' };
 const clock = { now: () => new Date(clockNow) };
@@ -88,7 +99,7 @@ async function seed(db: mongoose.mongo.Db): Promise<void> {
       const company = companyFor(i);
       docs.push({
         teamId: TEAM, number: numberFor(i), year: 2026, name, phone: phoneFor(i), ...searchKeys({ name, phone: phoneFor(i), company }),
-        company, region: `地区${i % 50}`, ownerId: 'UOWNER', ambassador: false, version: 1,
+        company, region: `地区${i % 50}`, ownerId: 'UOWNER', ...ambassadorFields(i), version: 1,
         createdBy: 'UOWNER', updatedBy: 'UOWNER', createdAt: now, updatedAt: now,
       });
     }
@@ -104,8 +115,12 @@ async function seed(db: mongoose.mongo.Db): Promise<void> {
   });
   if (followUps.length > 0) await db.collection('nudges').insertMany(followUps, { ordered: false });
   const receivables = await seedReceivables(db, now);
+  const ambassadors = await seedAmbassadors(db, now);
   await db.collection('teams').insertOne({ _id: TEAM as never, createdAt: now });
-  console.log(`seeded ${CARDS} cards, ${followUps.length} follow-ups, ${receivables} open receivables (sale, ledger, overdue nudge) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `seeded ${CARDS} cards, ${followUps.length} follow-ups, ${receivables} open receivables (sale, ledger, overdue nudge), ` +
+      `${ambassadors} ambassadors (visit, contact nudge) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
 /**
@@ -144,6 +159,38 @@ async function seedReceivables(db: mongoose.mongo.Db, now: Date): Promise<number
     await db.collection('nudges').insertMany(overdue, { ordered: false });
   }
   return customers.length;
+}
+
+/** The last AMBASSADORS cards, clear of the follow-ups and receivables at the front; the first DUE_AMBASSADORS of them due. */
+function ambassadorDue(i: number): string | undefined {
+  const k = i - (CARDS - AMBASSADORS);
+  if (k < 0) return undefined;
+  return k < DUE_AMBASSADORS ? AMBASSADOR_DUE.due : AMBASSADOR_DUE.later;
+}
+
+/** An ambassador card as a save and a logged visit leave it: the flag, its last contact a cadence before its nudge. */
+function ambassadorFields(i: number) {
+  const dueDate = ambassadorDue(i);
+  return dueDate ? { ambassador: true, lastContactDate: addDays(dueDate, -domain.ambassador.cadenceDays) } : { ambassador: false };
+}
+
+/** Each ambassador's logged visit and pending contact nudge. */
+async function seedAmbassadors(db: mongoose.mongo.Db, now: Date): Promise<number> {
+  const cards = await db.collection('customers').find({ teamId: TEAM, ambassador: true }, { projection: { _id: 1, lastContactDate: 1 } }).toArray();
+  const visits = [];
+  const nudges = [];
+  for (const c of cards) {
+    const lastContactDate = c.lastContactDate as string;
+    const dueDate = addDays(lastContactDate, domain.ambassador.cadenceDays);
+    visits.push({ teamId: TEAM, customerId: c._id, date: lastContactDate, kind: 'phone', notes: '聊了新品和转介绍', createdBy: 'UOWNER', createdAt: now, updatedAt: now });
+    nudges.push({
+      teamId: TEAM, kind: 'ambassador', customerId: c._id, ownerId: 'UOWNER', dueDate, status: 'pending', version: 1, attempts: 0, claims: 0,
+      nextAttemptAt: instantAt(dueDate, 9, 'Asia/Shanghai'), createdBy: 'UOWNER', createdAt: now, updatedAt: now,
+    });
+  }
+  if (visits.length > 0) await db.collection('visits').insertMany(visits, { ordered: false });
+  if (nudges.length > 0) await db.collection('nudges').insertMany(nudges, { ordered: false });
+  return cards.length;
 }
 
 /** A stand-in for Slack: records when each response_url post and chat.postMessage arrives. */
@@ -398,15 +445,24 @@ async function timeDueScan(label: string, at: string, scan: Scan, slack: Awaited
 async function measureScans(db: mongoose.mongo.Db, scan: Scan, slack: Awaited<ReturnType<typeof startSlackStandIn>>) {
   clockNow = new Date(SCAN_TIMES.idle);
   const pending = (kind: string) => db.collection('nudges').countDocuments({ teamId: TEAM, kind, status: 'pending' });
-  const [followUps, overdue] = await Promise.all([pending('followUp'), pending('overdue')]);
+  const [followUps, overdue, ambassadors] = await Promise.all([pending('followUp'), pending('overdue'), pending('ambassador')]);
   const idle = await timeEach(Array.from({ length: IDLE_SCANS + WARMUP }), async () => {
     const { sent } = await scan();
     if (sent !== 0) throw new Error(`the nothing-due scan posted ${sent}`);
   });
   console.log(summary('nudge scan, nothing due', idle));
-  console.log(`  (${IDLE_SCANS} scans over ${CARDS} cards, ${followUps} pending follow-ups, ${overdue} pending overdue; compare across BENCH_CARDS)`);
+  console.log(
+    `  (${IDLE_SCANS} scans over ${CARDS} cards, ${followUps} pending follow-ups, ${overdue} pending overdue, ${ambassadors} pending ambassador; compare across BENCH_CARDS)`,
+  );
   await timeDueScan('follow-up scan', SCAN_TIMES.followUps, scan, slack);
   await timeDueScan('overdue scan', SCAN_TIMES.overdue, scan, slack);
+  await timeDueScan(`ambassador scan (of ${ambassadors})`, SCAN_TIMES.ambassadors, scan, slack);
+}
+
+/** `/card ambassadors` through its service: reads the team's ambassadors and their open nudges, O(ambassadors). */
+async function measureAmbassadorList({ ambassadors }: Services) {
+  const lists = await timeEach(Array.from({ length: AMBASSADOR_LISTS + WARMUP }), () => ambassadors.list(TEAM));
+  console.log(summary(`ambassador list (${AMBASSADORS})`, lists));
 }
 
 async function main(): Promise<void> {
@@ -433,6 +489,7 @@ async function main(): Promise<void> {
   const services = buildServices(app.connection, env, clock.now);
   await measureQueryLayers(db, services, texts);
   await measureScans(db, app.scanNudges, slack);
+  await measureAmbassadorList(services);
   await measureEdits(db, services);
   await app.stop();
   await slack.close();

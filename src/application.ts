@@ -9,6 +9,7 @@ import { createGuardedWrites } from './db/writeIfUnchanged.js';
 import { createLogger } from './logger.js';
 import { createModels, ensureIndexes } from './models/index.js';
 import { createNudgeKinds } from './nudgeKinds/index.js';
+import { createAmbassadorService } from './services/ambassadors.js';
 import { createCardService } from './services/cards.js';
 import { createCustomerService } from './services/customers.js';
 import { createFollowUpService } from './services/followUps.js';
@@ -86,13 +87,13 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   const nudges = createNudgeService({ models, now, settings, writes });
   const followUps = createFollowUpService({ nudges });
   const referrals = createReferralService({ models, now, settings, nudges, writes });
-  const customers = createCustomerService({ models, now, settings, history, writes, referrals });
+  const ambassadors = createAmbassadorService({ models, now, settings, nudges });
+  const customers = createCustomerService({ models, now, settings, history, writes, referrals, ambassadors });
   const money = createMoneyService({ models, now, customers, nudges, settings, writes, referrals });
   const cards = createCardService({ models, now, settings, customers, followUps, money, referrals });
   const promises = createPromiseService({ models, now, nudges, writes });
-  const visits = createVisitService({ models, now, customers, followUps, history, promises, writes, referrals });
-  return { models, settings, history, writes, customers, money, cards, nudges, followUps, promises, visits, referrals };
-
+  const visits = createVisitService({ models, now, customers, followUps, ambassadors, history, promises, writes, referrals });
+  return { models, settings, history, writes, customers, money, cards, nudges, followUps, promises, visits, referrals, ambassadors };
 }
 
 /**

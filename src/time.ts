@@ -41,6 +41,11 @@ export function addDays(date: CalendarDate, days: number): CalendarDate {
   return dayjs(date, DATE_FORMAT, true).add(days, 'day').format(DATE_FORMAT);
 }
 
+/** Whole days from `from` to `to`, counted in UTC so a daylight-saving change cannot cost a day. */
+export function daysBetween(from: CalendarDate, to: CalendarDate): number {
+  return dayjs.utc(to).diff(dayjs.utc(from), 'day');
+}
+
 /** The instant when `date` reaches `hour`:00 in the team's time zone. */
 export function instantAt(date: CalendarDate, hour: number, tz: string): Date {
   return dayjs.tz(`${date} ${String(hour).padStart(2, '0')}:00`, 'YYYY-MM-DD HH:mm', tz).toDate();

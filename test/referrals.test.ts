@@ -307,5 +307,8 @@ describe('the ambassador suggestion', () => {
     const marked = await customers().findOne({ name: '钱热心' });
     expect(marked).toMatchObject({ ambassador: true });
     expect(await history().findOne({ customerId: marked!._id, action: 'updated', 'changes.field': 'ambassador' })).toMatchObject({ userId: 'U1SELLER' });
+    expect(await h.db.collection('nudges').findOne({ customerId: marked!._id, kind: 'ambassador', status: 'pending' })).not.toBeNull();
+    expect(visibleText((await h.command('ambassadors')).args.blocks)).toContain('钱热心');
+    expect(visibleText((await h.command('ambassadors')).args.blocks)).toContain('推荐 2 位（成交 2）');
   });
 });

@@ -125,4 +125,11 @@ export const domain = {
     /** Days after a sale when the salesperson checks in with the customer. */
     afterDays: 7,
   },
+  /** 宣传大使: customers who speak for us get a contact nudge when they have not been contacted for a while. */
+  ambassador: {
+    /** Days from the last contact (any visit, call, meeting or message) to the next contact nudge. */
+    cadenceDays: 30,
+    /** Ambassadors `/card ambassadors` lists, next contact due first. */
+    listed: 40,
+  },
 } as const;

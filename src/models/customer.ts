@@ -72,6 +72,8 @@ customerSchema.index({ teamId: 1, phoneKey: 1 });
 customerSchema.index({ teamId: 1, pinyinKey: 1, number: 1 });
 customerSchema.index({ teamId: 1, initialsKey: 1, number: 1 });
 customerSchema.index({ teamId: 1, companyKey: 1, number: 1 });
+// `/card ambassadors`: a team's ambassadors without reading its other cards.
+customerSchema.index({ teamId: 1, ambassador: 1, nameKey: 1 });
 // The boot-time re-keying asks for outdated keys across teams; indexed, a boot with nothing to do reads nothing.
 customerSchema.index({ searchKeysVersion: 1 });
 

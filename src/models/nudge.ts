@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 
 /** Every kind of reminder the one nudge pipeline posts; each has its rules and view in src/nudgeKinds/. */
-export const NUDGE_KINDS = ['followUp', 'checkIn', 'overdue', 'referral', 'thanks', 'promise'] as const;
+export const NUDGE_KINDS = ['followUp', 'checkIn', 'overdue', 'referral', 'thanks', 'promise', 'ambassador'] as const;
 export type NudgeKind = (typeof NUDGE_KINDS)[number];
 
 /**

@@ -12,6 +12,7 @@ import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
 import { yearIn } from '../time.js';
 import type { CardInput } from '../validation/cardInput.js';
+import type { AmbassadorService } from './ambassadors.js';
 import { historyDoc, type HistoryService } from './history.js';
 import type { CardRef, LinkRefusal, ReferralService } from './referrals.js';
 import type { TeamSettingsService } from './teamSettings.js';
@@ -54,6 +55,7 @@ interface Deps {
   history: HistoryService;
   writes: GuardedWrites;
   referrals: ReferralService;
+  ambassadors: AmbassadorService;
 }
 
 const cardLabel = (card: Pick<CardRef, 'name' | 'number'>) => `${card.name} ${card.number}`;
@@ -101,7 +103,7 @@ function toObjectId(id: string): Types.ObjectId | null {
   return isValidObjectId(id) ? new Types.ObjectId(id) : null;
 }
 
-export function createCustomerService({ models, now, settings, history, writes, referrals }: Deps) {
+export function createCustomerService({ models, now, settings, history, writes, referrals, ambassadors }: Deps) {
   const limit = domain.lookup.maxListed + 1;
 
   /**
@@ -199,6 +201,7 @@ export function createCustomerService({ models, now, settings, history, writes, 
       for (const { model, doc } of records) await writes.insertOnce(model, doc);
       await referrals.scheduleContact(teamId, idFor(`${step}:referral`));
     }
+    await ambassadors.cardSaved(customer, userId);
     return { status: 'created', customer };
   }
 
@@ -228,7 +231,9 @@ export function createCustomerService({ models, now, settings, history, writes, 
     if (!current) return { status: 'notFound' };
     if (current.version !== expectedVersion) {
       const outcome = await writes.staleOutcome(models.customers, current._id, expectedVersion, requestKey);
-      return outcome === 'replayed' ? { status: 'saved', customer: current } : { status: 'conflict' };
+      if (outcome !== 'replayed') return { status: 'conflict' };
+      await ambassadors.cardSaved(current, userId);
+      return { status: 'saved', customer: current };
     }
     const changes = diffFields(current, input, FIELD_KEYS);
     if (changes.length === 0) return { status: 'saved', customer: current };
@@ -250,7 +255,9 @@ export function createCustomerService({ models, now, settings, history, writes, 
     const status = SAVE_RESULTS[outcome];
     if (status !== 'saved') return { status };
     if (linked.length > 0) await referrals.scheduleContact(teamId, idFor(`${step}:referral`));
-    return { status, customer: (await findCustomer(teamId, customerId)) ?? current };
+    const saved = (await findCustomer(teamId, customerId)) ?? current;
+    await ambassadors.cardSaved(saved, userId);
+    return { status, customer: saved };
   }
 
   /**
@@ -266,6 +273,7 @@ export function createCustomerService({ models, now, settings, history, writes, 
       const entry = { teamId, customerId: _id, action: 'updated' as const, userId, at: now(), changes: [{ field, from: false, to: true }] };
       return { set: { [field]: true, updatedBy: userId }, records: [{ model: models.history, doc: historyDoc(entry) }] };
     });
+    if (written) await ambassadors.cardSaved(written, userId);
     return written ?? findCustomer(teamId, customerId);
   }
 

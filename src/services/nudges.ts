@@ -22,6 +22,8 @@ export type NewNudge = Pick<NudgeRecord, '_id' | 'teamId' | 'kind' | 'customerId
 export interface ScheduleOptions {
   /** Closes the customer's other open nudges of the kind: the new one replaces them. */
   replacing?: boolean;
+  /** Open nudges `replacing` leaves open. */
+  keeping?: Types.ObjectId[];
   /** Due at this instant instead of the team's nudge hour on its due day (a referral is acted on at once). */
   at?: Date;
 }
@@ -47,6 +49,7 @@ const SNOOZE_HISTORY: Partial<Record<NudgeKind, { action: HistoryAction; field: 
   checkIn: { action: 'checkInSnoozed', field: 'checkInDate' },
   overdue: { action: 'overdueSnoozed', field: 'overdueReminderDate' },
   promise: { action: 'promiseRescheduled', field: 'promiseDue' },
+  ambassador: { action: 'ambassadorSnoozed', field: 'ambassadorContactDate' },
 };
 const SNOOZED_OTHER = { action: 'nudgeSnoozed', field: 'nudgeDate' } as const;
 
@@ -75,24 +78,35 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
     return instantAt(dueDate, nudgeHour, timezone);
   }
 
-  /** Closes one nudge, if still open, because something replaced it; whatever else happened to it meanwhile. */
-  async function supersede(teamId: string, _id: Types.ObjectId, closedBy: string): Promise<void> {
+  /** Closes one nudge, if still open, whatever else happened to it meanwhile. */
+  async function close(teamId: string, _id: Types.ObjectId, change: { status: 'superseded' | 'cancelled'; closedBy: string }): Promise<void> {
     await writes.updateUntilWritten<NudgeRecord>(models.nudges, teamId, _id, (n) =>
-      OPEN_NUDGE_STATUSES.includes(n.status) ? { set: { status: 'superseded', closedBy } } : null,
+      OPEN_NUDGE_STATUSES.includes(n.status) ? { set: change } : null,
     );
   }
 
-  /** Closes the customer's other open nudges of the kind: the new one replaces them. */
-  async function supersedeOthers(nudge: NewNudge): Promise<void> {
-    const { teamId, customerId, kind } = nudge;
+  /** Closes one nudge because something replaced it (a promise moved to another day). */
+  const supersede = (teamId: string, _id: Types.ObjectId, closedBy: string) => close(teamId, _id, { status: 'superseded', closedBy });
+
+  /** Closes the customer's open nudges of a kind, but those named in `keeping`. */
+  async function closeOpen(
+    { teamId, customerId, kind }: Pick<NudgeRecord, 'teamId' | 'customerId' | 'kind'>,
+    keeping: Types.ObjectId[],
+    change: { status: 'superseded' | 'cancelled'; closedBy: string },
+  ): Promise<void> {
     const open = await models.nudges
-      .find({ teamId, customerId, kind, status: { $in: OPEN_NUDGE_STATUSES }, _id: { $ne: nudge._id } }, { _id: 1 })
+      .find({ teamId, customerId, kind, status: { $in: OPEN_NUDGE_STATUSES }, _id: { $nin: keeping } }, { _id: 1 })
       .lean();
-    for (const { _id } of open) await supersede(teamId, _id, nudge.createdBy);
+    for (const { _id } of open) await close(teamId, _id, change);
   }
 
-  /** Schedules a nudge for its due day at the team's nudge hour, or at the instant given. */
-  async function schedule(nudge: NewNudge, { replacing = false, at }: ScheduleOptions = {}): Promise<void> {
+  /**
+   * Schedules a nudge for its due day at the team's nudge hour, or at the
+   * instant given; `replacing` closes the customer's other open ones of the
+   * kind, except those in `keeping` (a nudge just posted, whose buttons must
+   * still answer it).
+   */
+  async function schedule(nudge: NewNudge, { replacing = false, keeping = [], at }: ScheduleOptions = {}): Promise<void> {
     await writes.insertOnce(models.nudges, {
       ...nudge,
       status: 'pending',
@@ -101,7 +115,12 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
       claims: 0,
       nextAttemptAt: at ?? (await dueInstant(nudge.teamId, nudge.dueDate)),
     });
-    if (replacing) await supersedeOthers(nudge);
+    if (replacing) await closeOpen(nudge, [nudge._id, ...keeping], { status: 'superseded', closedBy: nudge.createdBy });
+  }
+
+  /** Closes the customer's open nudges of a kind whose cause is gone (a card no longer an ambassador). */
+  async function cancelOpen(teamId: string, customerId: Types.ObjectId, kind: NudgeKind, userId: string): Promise<void> {
+    await closeOpen({ teamId, customerId, kind }, [], { status: 'cancelled', closedBy: userId });
   }
 
   /** The team's nudges due now, of every kind, oldest first: candidates, not yet claimed. */
@@ -223,7 +242,7 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
     return done ? { status: 'ok', nudge: done } : { status: 'closed' };
   }
 
-  return { schedule, supersede, findDue, claim, cancel, recordDelivery, get, openFor, openFrom, snooze, answer };
+  return { schedule, supersede, cancelOpen, findDue, claim, cancel, recordDelivery, get, openFor, openFrom, snooze, answer };
 }
 
 export type NudgeService = ReturnType<typeof createNudgeService>;

@@ -75,6 +75,12 @@ export type ThanksResult =
 
 export type OutcomeResult = { status: 'ok' } | { status: 'notOpen' } | { status: 'notFound' };
 
+/** How many customers a card referred, and how many of them bought. */
+export interface ReferralCount {
+  count: number;
+  deals: number;
+}
+
 export interface ReferralList {
   open: ReferralFacts[];
   awaiting: ReferralFacts[];
@@ -325,9 +331,9 @@ export function createReferralService({ models, now, settings, nudges, writes }:
   }
 
   /** How many customers each card referred and how many of them bought (the ambassador list). */
-  async function countsFor(teamId: string, referrerIds: Types.ObjectId[]): Promise<Map<string, { count: number; deals: number }>> {
+  async function countsFor(teamId: string, referrerIds: Types.ObjectId[]): Promise<Map<string, ReferralCount>> {
     const referrals = await models.referrals.find({ teamId, referrerId: { $in: referrerIds } }, { referrerId: 1, status: 1 }).lean();
-    const counts = new Map<string, { count: number; deals: number }>();
+    const counts = new Map<string, ReferralCount>();
     for (const r of referrals) {
       const c = counts.get(r.referrerId.toString()) ?? { count: 0, deals: 0 };
       counts.set(r.referrerId.toString(), { count: c.count + 1, deals: c.deals + (r.status === 'deal' ? 1 : 0) });

@@ -5,6 +5,7 @@ import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
 import type { VisitRecord } from '../models/visit.js';
 import { promisesOf, type VisitFormInput } from '../validation/visitInput.js';
+import type { AmbassadorService } from './ambassadors.js';
 import type { CustomerService } from './customers.js';
 import type { FollowUpService } from './followUps.js';
 import type { HistoryService } from './history.js';
@@ -16,6 +17,7 @@ interface Deps {
   now: () => Date;
   customers: CustomerService;
   followUps: FollowUpService;
+  ambassadors: AmbassadorService;
   history: HistoryService;
   promises: PromiseService;
   writes: GuardedWrites;
@@ -47,7 +49,7 @@ function visitFields(input: VisitFormInput) {
  * Every step of logging a visit is keyed by the visit's id, so a delivery
  * processed twice, or one finished after a crash, has the effect of one.
  */
-export function createVisitService({ models, now, customers, followUps, history, promises, writes, referrals }: Deps) {
+export function createVisitService({ models, now, customers, followUps, ambassadors, history, promises, writes, referrals }: Deps) {
   async function scheduleNext(customer: CustomerRecord, visit: VisitRecord, userId: string): Promise<void> {
     if (!visit.nextFollowUpDate) return;
     await followUps.scheduleFollowUp({
@@ -61,11 +63,15 @@ export function createVisitService({ models, now, customers, followUps, history,
     });
   }
 
-  /** Moves the card's last contact forward, never backward (visits are logged late too). */
-  async function touchLastContact(customer: CustomerRecord, date: string): Promise<void> {
-    await writes.updateUntilWritten<CustomerRecord>(models.customers, customer.teamId, customer._id, (c) =>
+  /**
+   * Moves the card's last contact forward, never backward (visits are logged
+   * late too); a contact that moved it restarts an ambassador's month.
+   */
+  async function touchLastContact(customer: CustomerRecord, date: string, userId: string): Promise<void> {
+    const moved = await writes.updateUntilWritten<CustomerRecord>(models.customers, customer.teamId, customer._id, (c) =>
       c.lastContactDate && c.lastContactDate >= date ? null : { set: { lastContactDate: date } },
     );
+    if (moved) await ambassadors.contactLogged(moved, userId);
   }
 
   async function insertVisit(_id: Types.ObjectId, customer: CustomerRecord, input: VisitFormInput, userId: string): Promise<VisitRecord> {
@@ -87,7 +93,7 @@ export function createVisitService({ models, now, customers, followUps, history,
     await promises.record(visit, promisesOf(input), customer.ownerId ?? userId, userId);
     if (followUpId) await followUps.completeFollowUp(teamId, followUpId, userId);
     await scheduleNext(customer, visit, userId);
-    await touchLastContact(customer, visit.date);
+    await touchLastContact(customer, visit.date, userId);
     await referrals.recordFirstContact(teamId, customer._id);
     await history.recordHistory(
       { teamId, customerId: customer._id, action: 'visit', userId, at: now(), visitId: visit._id },

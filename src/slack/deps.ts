@@ -1,5 +1,6 @@
 import type { Logger } from '@slack/bolt';
 import { messagesFor, type Locale, type Messages } from '../i18n/index.js';
+import type { AmbassadorService } from '../services/ambassadors.js';
 import type { CardService } from '../services/cards.js';
 import type { CustomerService } from '../services/customers.js';
 import type { HistoryService } from '../services/history.js';
@@ -15,6 +16,7 @@ export interface ListenerDeps {
   customers: CustomerService;
   cards: CardService;
   money: MoneyService;
+  ambassadors: AmbassadorService;
   visits: VisitService;
   nudges: NudgeService;
   referrals: ReferralService;

@@ -24,4 +24,6 @@ export const PREVIEW = {
   historyVisitText: 500,
   /** A name in a type-ahead option, so the card number after it always shows. */
   optionName: 40,
+  /** What was talked about at an ambassador's last contact, in the contact nudge. */
+  ambassadorTopic: 200,
 } as const;

@@ -1,11 +1,12 @@
 import type { types } from '@slack/bolt';
+import { domain } from '../config/domain.js';
 import type { Messages } from '../i18n/index.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { NudgeRecord } from '../models/nudge.js';
 import { ACTION } from '../slack/ids.js';
-import { LIMITS } from './limits.js';
+import { LIMITS, PREVIEW } from './limits.js';
 import { message, type SlackMessage } from './message.js';
-import { escapeMrkdwn, md, mention, mrkdwn, plain, section, type Mrkdwn } from './text.js';
+import { escapeMrkdwn, md, mention, mrkdwn, plain, section, truncate, type Mrkdwn } from './text.js';
 
 type NudgeShown = Pick<NudgeRecord, '_id' | 'kind' | 'ownerId' | 'plan' | 'dueDate' | 'version'>;
 type NudgeCustomer = Pick<CustomerRecord, 'name' | 'number'>;
@@ -15,6 +16,10 @@ function copyOf(t: Messages, customer: NudgeCustomer, nudge: NudgeShown): { text
   const name = escapeMrkdwn(customer.name);
   const number = escapeMrkdwn(customer.number);
   const owner = mention(nudge.ownerId, t.card.noOwner);
+  if (nudge.kind === 'ambassador') {
+    const a = t.ambassador;
+    return { text: a.text(name, owner), body: md`*${escapeMrkdwn(a.title)}*\n${a.body(name, number, owner, domain.ambassador.cadenceDays)}` };
+  }
   if (nudge.kind === 'checkIn') {
     const product = escapeMrkdwn(nudge.plan ?? '');
     return {
@@ -26,28 +31,58 @@ function copyOf(t: Messages, customer: NudgeCustomer, nudge: NudgeShown): { text
   return { text: t.nudge.text(name, owner), body: md`*${escapeMrkdwn(t.nudge.title)}*\n${t.nudge.body(name, number, owner)}\n${plan}` };
 }
 
+/** A posted reminder's buttons; each names the nudge and its version, so a second press (or one after someone else answered) changes nothing. */
+function buttons(nudge: NudgeShown, specs: [action: string, label: string][]): types.ActionsBlock {
+  const value = `${nudge._id.toString()}:${nudge.version}`;
+  return {
+    type: 'actions',
+    elements: specs.map(([action_id, label], i) => ({
+      type: 'button' as const,
+      action_id,
+      text: plain(label, LIMITS.buttonText),
+      value,
+      ...(i === 0 ? { style: 'primary' as const } : {}),
+    })),
+  };
+}
+
 /** A reminder as posted on its due day, with the buttons that answer it. */
 export function renderNudge(t: Messages, customer: NudgeCustomer, nudge: NudgeShown): SlackMessage {
-  // The version lets a second press (or a press after someone else answered) change nothing.
-  const id = `${nudge._id.toString()}:${nudge.version}`;
-  const button = (action_id: string, label: string, style?: 'primary') => ({
-    type: 'button' as const,
-    action_id,
-    text: plain(label, LIMITS.buttonText),
-    value: id,
-    ...(style ? { style } : {}),
-  });
   const { text, body } = copyOf(t, customer, nudge);
   return message(text, [
     section(body, LIMITS.sectionText),
-    {
-      type: 'actions',
-      elements: [
-        button(ACTION.nudgeLogVisit, t.nudge.logVisit, 'primary'),
-        button(ACTION.snoozeDay, t.nudge.snoozeDay),
-        button(ACTION.snoozeWeek, t.nudge.snoozeWeek),
-      ],
-    },
+    buttons(nudge, [
+      [ACTION.nudgeLogVisit, t.nudge.logVisit],
+      [ACTION.snoozeDay, t.nudge.snoozeDay],
+      [ACTION.snoozeWeek, t.nudge.snoozeWeek],
+    ]),
+  ]);
+}
+
+/** What an ambassador's contact nudge states, read as it is posted. */
+export interface AmbassadorFacts {
+  /** Who is nudged: the card's owner as it is now. */
+  ownerId: string;
+  lastContactDate?: string;
+  daysSinceContact?: number;
+  /** What the latest contact was about (its notes, else the needs heard). */
+  topic?: string;
+}
+
+/** 宣传大使联络: when the last contact was and what it was about, with Log contact and Snooze 1 week. */
+export function renderAmbassadorNudge(t: Messages, customer: NudgeCustomer, nudge: NudgeShown, facts: AmbassadorFacts): SlackMessage {
+  const a = t.ambassador;
+  const { text, body } = copyOf(t, customer, { ...nudge, ownerId: facts.ownerId });
+  const last = facts.lastContactDate
+    ? a.lastContact(escapeMrkdwn(facts.lastContactDate), facts.daysSinceContact ?? 0)
+    : escapeMrkdwn(a.neverContacted);
+  const topic = facts.topic ? a.topic(escapeMrkdwn(truncate(facts.topic, PREVIEW.ambassadorTopic))) : escapeMrkdwn(a.noTopic);
+  return message(text, [
+    section(md`${body}\n${last}\n${topic}`, LIMITS.sectionText),
+    buttons(nudge, [
+      [ACTION.nudgeLogVisit, a.logContact],
+      [ACTION.snoozeWeek, t.nudge.snoozeWeek],
+    ]),
   ]);
 }
 

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { parseLookup, type LookupRequest } from '../../../domain/lookup.js';
 import type { Messages } from '../../../i18n/index.js';
+import { renderAmbassadorList } from '../../../views/ambassadorList.js';
 import { renderCard } from '../../../views/card.js';
 import { renderHelp, renderMatches, renderNotFound, renderNotice, type NewCardPrefill } from '../../../views/lookup.js';
 import type { SlackMessage } from '../../../views/message.js';
@@ -20,6 +21,10 @@ async function lookupReply(deps: ListenerDeps, teamId: string, t: Messages, text
   if (request.kind === 'tooLong') return renderNotice(t.lookup.tooLong(request.max));
   if (request.kind === 'overdue') return renderOverdueList(t, await deps.money.overdueList(teamId));
   if (request.kind === 'referrals') return renderReferralList(t, await deps.referrals.listReferrals(teamId));
+  if (request.kind === 'ambassadors') {
+    const list = await deps.ambassadors.list(teamId);
+    return renderAmbassadorList(t, list, await deps.referrals.countsFor(teamId, list.rows.map((r) => r.customer._id)));
+  }
   const { matches, more } = await deps.customers.findCustomers(teamId, request, { exactDecides: true });
   const [only] = matches;
   if (!only) return renderNotFound(t, request.text, prefillFor(request));
@@ -27,7 +32,7 @@ async function lookupReply(deps: ListenerDeps, teamId: string, t: Messages, text
   return renderMatches(t, request.text, matches, more);
 }
 
-/** `/card <name | phone | card number | overdue | referrals | help>` */
+/** `/card <name | phone | card number | overdue | referrals | ambassadors | help>` */
 export function register(app: App, deps: ListenerDeps): void {
   app.command(
     COMMAND,
