@@ -21,6 +21,7 @@ import { buildServices, createApplication } from '../src/application.js';
 import { domain } from '../src/config/domain.js';
 import { parseEnv } from '../src/config/env.js';
 import { CARD_FIELDS } from '../src/domain/cardFields.js';
+import { formatCardNumber } from '../src/domain/cardNumber.js';
 import { isSearchLookup, parseLookup, pinyinKeys, searchKeys } from '../src/domain/lookup.js';
 import type { CustomerRecord } from '../src/models/customer.js';
 import { OPEN_NUDGE_STATUSES } from '../src/models/nudge.js';
@@ -75,7 +76,8 @@ function nameFor(i: number): string {
 }
 
 const phoneFor = (i: number) => `139${String(i).padStart(8, '0')}`;
-const numberFor = (i: number) => `KH-2026-${String(i + 1).padStart(6, '0')}`;
+/** The number the app gives the i-th card of 2026, so number lookups find their card. */
+const numberFor = (i: number) => formatCardNumber(2026, i + 1);
 const companyFor = (i: number) => `公司${i % 5000}`;
 
 function percentile(sorted: number[], p: number): number {
@@ -363,7 +365,7 @@ function rawCardReads(db: mongoose.mongo.Db, customerId: unknown) {
 async function measureQueryLayers(db: mongoose.mongo.Db, { customers, cards }: Services, texts: string[]) {
   const requests = texts.map(searchRequest);
   const service = await timeEach(requests, async (request) => {
-    const { matches } = await customers.findCustomers(TEAM, request);
+    const { matches } = await customers.findCustomers(TEAM, request, { exactDecides: true });
     if (matches.length === 1) await cards.loadCard(matches[0]!);
   });
   const raw = await timeEach(requests, (request) => rawFind(db, request));
