@@ -14,6 +14,7 @@ import { createCardService } from './services/cards.js';
 import { createCustomerService } from './services/customers.js';
 import { createFollowUpService } from './services/followUps.js';
 import { createNudgeService } from './services/nudges.js';
+import { carryOverReminders } from './services/carryOver.js';
 import { createReferralService } from './services/referrals.js';
 import { createHistoryService } from './services/history.js';
 import { createMoneyService } from './services/money.js';
@@ -40,6 +41,8 @@ export interface Application {
   stop(): Promise<void>;
   /** One nudge scan, as the scheduled job runs it. */
   scanNudges(): Promise<ScanReport>;
+  /** Schedules the reminders an earlier release left unscheduled, as boot does. */
+  carryOverReminders(): Promise<void>;
   connection: Connection;
 }
 
@@ -106,6 +109,7 @@ export async function createApplication({ env, mongoUri, dbName, clock = systemC
   const services = buildServices(connection, env, () => clock.now());
   await ensureIndexes(services.models);
   await migrate(services.models);
+  await carryOverReminders(services);
   const poster = createMessagePoster(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, logger);
   const scanNudges = createNudgeScan({ ...services, kinds: createNudgeKinds(services), now: () => clock.now(), poster, logger });
   const scheduler = await startScheduler({ db: connection.db!, scanSeconds: env.FOLLOWUP_SCAN_SECONDS, scanNudges, logger });
@@ -114,6 +118,7 @@ export async function createApplication({ env, mongoUri, dbName, clock = systemC
   return {
     connection,
     scanNudges,
+    carryOverReminders: () => carryOverReminders(services),
     async start(listen = { port: env.PORT }) {
       if (env.SLACK_APP_TOKEN) {
         await app.start();

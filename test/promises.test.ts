@@ -1,6 +1,4 @@
 import { ObjectId } from 'mongodb';
-import { migrate } from '../src/db/migrations.js';
-import { createModels } from '../src/models/index.js';
 import { ACTION } from '../src/slack/ids.js';
 import { createCard, type CreatedCard } from './support/flows.js';
 import { findButton, Harness, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
@@ -254,15 +252,16 @@ describe('a promise button naming no promise of this workspace', () => {
 });
 
 describe('promises saved by an earlier release, before they had a version', () => {
-  it('get version 1 at boot and can then be kept from the card', async () => {
+  it('get version 1 and their reminder at boot, and can then be kept from the card', async () => {
     const card = await createCard(h, TEAM_A, { name: '诺八' });
     const old = {
       _id: new ObjectId(), teamId: 'T1', customerId: new ObjectId(card.id), visitId: new ObjectId(), text: '旧版承诺', dueDate: '2027-01-05',
       status: 'open', createdBy: 'U1SELLER', createdAt: new Date(),
     };
     await promises().insertOne(old);
-    await Promise.all(h.instances.map((i) => migrate(createModels(i.app.connection))));
+    await Promise.all(h.instances.map((i) => i.app.carryOverReminders()));
     expect(await promises().findOne({ _id: old._id })).toMatchObject({ version: 1 });
+    expect(await h.db.collection('nudges').countDocuments({ kind: 'promise', sourceId: old._id, status: 'pending', dueDate: '2027-01-05' })).toBe(1);
 
     const shown = await h.command('诺八');
     const keptButton = shown.args.blocks.find((b: Record<string, any>) => visibleText([b]).includes('旧版承诺')).accessory;

@@ -90,9 +90,15 @@ describe('recording a referral', () => {
     expect(visibleText((await cardOf('李新客')).args.blocks)).toContain('还没有联系（目标：6 分钟内）');
   });
 
-  it('records how long the first contact took, and then sends no reminder', async () => {
+  it('records how long the first contact took, marks the nudge, and then sends no reminder', async () => {
     h.clock.set('2026-11-23T10:04:00+08:00');
+    const before = h.fake.mark();
     await logContactFrom(posts('李新客')[0]!);
+    const marked = await h.fake.waitFor('chat.update', () => true, before);
+    expect(visibleText(marked.args.blocks)).toContain('转介绍：请马上联系');
+    expect(visibleText(marked.args.blocks)).toContain('*李新客*');
+    expect(visibleText(marked.args.blocks)).not.toContain('跟进提醒');
+    expect(JSON.stringify(marked.args.blocks)).not.toContain(ACTION.nudgeLogVisit);
     expect(await referralOf('李新客')).toMatchObject({ firstContactMinutes: 4 });
     expect(visibleText((await cardOf('李新客')).args.blocks)).toContain('首次联系用时 4 分钟');
 
@@ -170,6 +176,12 @@ describe('outcome and thanks', () => {
     expect(JSON.stringify(updated.args.blocks)).not.toContain(ACTION.thankReferrer);
     expect(await h.db.collection('nudges').findOne({ kind: 'thanks' })).toMatchObject({ status: 'done' });
     expect(visibleText((await cardOf('王大使')).args.blocks)).not.toContain('还没有致谢推荐人');
+
+    const card = await cardOf('李新客');
+    const { view } = await h.openModal(TEAM_A, findButton(card.args.blocks, ACTION.history));
+    const shown = visibleText(view.blocks);
+    expect(shown).toContain('转介绍结果：（空） → 已成交');
+    expect(shown).toMatch(/致谢推荐人：（空） → (礼物|电话)/);
   });
 
   it('no deal, with a reason, also asks for thanks, and thanking from the card refreshes it', async () => {
@@ -191,11 +203,30 @@ describe('outcome and thanks', () => {
     expect((await referralOf('赵潜在'))!.thanks).toMatchObject({ by: 'U1SELLER', how: 'visit', note: '上门道谢' });
   });
 
+  it('a later referral of the same customer gets its own first contact, not the closed one', async () => {
+    const other = await createCard(h, TEAM_A, { name: '冯新荐' });
+    const prospect = await cardOf('赵潜在');
+    const { view } = await h.openModal(TEAM_A, findButton(prospect.args.blocks, ACTION.editCard), { responseUrl: prospect.responseUrl });
+    expect((await h.submitView(TEAM_A, view, { referrerId: other.id })).body).toBe('');
+    h.clock.set('2026-11-26T10:10:00+08:00');
+    const logged = await cardOf('赵潜在');
+    const visit = await h.openModal(TEAM_A, findButton(logged.args.blocks, ACTION.logVisit), { responseUrl: logged.responseUrl });
+    expect((await h.submitView(TEAM_A, visit.view, { kind: 'phone' })).body).toBe('');
+    const prospectId = (await customers().findOne({ name: '赵潜在' }))!._id;
+    const [closed, open] = await referrals().find({ referredId: prospectId }).sort({ createdAt: 1 }).toArray();
+    expect(closed).toMatchObject({ status: 'noDeal' });
+    expect(closed!.firstContactMinutes).toBeUndefined();
+    expect(open).toMatchObject({ status: 'open', referrerId: new ObjectId(other.id) });
+    expect(typeof open!.firstContactMinutes).toBe('number');
+  });
+
   it('`/card referrals` lists open referrals and those waiting for thanks', async () => {
-    expect(visibleText((await h.command('referrals')).args.blocks)).toContain('没有进行中或待致谢的转介绍');
     await recordReferral('王大使', { name: '钱候选' });
     const listed = visibleText((await h.command('转介绍')).args.blocks);
-    expect(listed).toContain('*进行中*（1）');
+    expect(listed).toContain('*进行中*（2）');
+    expect(listed).toContain('赵潜在 ← 冯新荐');
+    // Another workspace sees none of them.
+    expect(visibleText((await h.command('referrals', TEAM_B)).args.blocks)).toContain('没有进行中或待致谢的转介绍');
     expect(listed).toContain('钱候选 ← 王大使');
   });
 });

@@ -13,12 +13,6 @@ const REKEY_BATCH = 500;
 export async function migrate(models: Models): Promise<void> {
   await moveFollowUpsIntoNudges(models);
   await rekeyCards(models);
-  await versionPromises(models);
-}
-
-/** Promises saved before they could be kept or rescheduled have no version: they start at 1. */
-async function versionPromises(models: Models): Promise<void> {
-  await models.promises.updateMany({ version: { $exists: false } }, { $set: { version: 1 } });
 }
 
 const RETIRED_FOLLOW_UPS = 'followups';

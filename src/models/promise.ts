@@ -39,6 +39,8 @@ const promiseSchema = new Schema<PromiseRecord>(
 
 // The card's open promises, soonest due first.
 promiseSchema.index({ teamId: 1, customerId: 1, status: 1, dueDate: 1 });
+// Boot adopts promises an earlier release saved without a version; indexed, a boot with none reads nothing.
+promiseSchema.index({ version: 1 });
 
 export type PromiseModel = Model<PromiseRecord>;
 

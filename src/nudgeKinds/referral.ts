@@ -13,7 +13,8 @@ export function createReferralKind({ referrals }: { referrals: ReferralService }
       if (!facts || facts.referral.status !== 'open' || facts.referral.firstContactAt) return null;
       return facts;
     },
-    destination: (nudge) => nudge.ownerId,
-    render: (t, _customer, nudge, facts) => renderReferralNudge(t, facts, nudge),
+    // Whoever owns the prospect as it is posted: a reminder follows a reassignment.
+    destination: (nudge, _scope, facts) => facts.referred.ownerId ?? nudge.ownerId,
+    render: (t, _customer, nudge, facts) => renderReferralNudge(t, facts, { ...nudge, ownerId: facts.referred.ownerId ?? nudge.ownerId }),
   };
 }

@@ -10,7 +10,7 @@ export function createThanksKind({ referrals }: { referrals: ReferralService }):
       if (!facts || facts.referral.status === 'open' || facts.referral.thanks) return null;
       return facts;
     },
-    destination: (nudge) => nudge.ownerId,
-    render: (t, _customer, nudge, facts) => renderThanksNudge(t, facts, nudge),
+    destination: (nudge, _scope, facts) => facts.referrer.ownerId ?? nudge.ownerId,
+    render: (t, _customer, nudge, facts) => renderThanksNudge(t, facts, { ...nudge, ownerId: facts.referrer.ownerId ?? nudge.ownerId }),
   };
 }

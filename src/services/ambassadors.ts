@@ -38,6 +38,11 @@ function nextDue(lastContact: CalendarDate | undefined, firstNudgeDay: CalendarD
 
 /** Open ambassador nudges not yet posted: the next contact each one asks for. */
 const UPCOMING: NudgeRecord['status'][] = ['pending', 'sending', 'failed'];
+/** Who scheduled what the app scheduled by itself. */
+const SYSTEM_USER = 'system';
+
+/** Open ambassador nudges that a scan will still post. */
+const TO_BE_POSTED: NudgeRecord['status'][] = ['pending', 'sending'];
 
 /**
  * 宣传大使: an ambassador is nudged cadenceDays after the last contact of any
@@ -89,7 +94,9 @@ export function createAmbassadorService({ models, now, settings, nudges }: Deps)
    */
   async function cardSaved(card: AmbassadorCard & Pick<CustomerRecord, 'version'>, userId: string): Promise<void> {
     const open = await nudges.openFor(card.teamId, card._id, 'ambassador');
-    if (card.ambassador && !open) await scheduleNext(card, userId, { generation: `:v${card.version}` });
+    // Only one still to be posted counts: after a failed one, or a crash right after posting, the month starts again.
+    const next = await models.nudges.findOne({ teamId: card.teamId, customerId: card._id, kind: 'ambassador', status: { $in: TO_BE_POSTED } }, { _id: 1 }).lean();
+    if (card.ambassador && !next) await scheduleNext(card, userId, { generation: `:v${card.version}` });
     if (!card.ambassador && open) await nudges.cancelOpen(card.teamId, card._id, 'ambassador', userId);
   }
 
@@ -126,7 +133,15 @@ export function createAmbassadorService({ models, now, settings, nudges }: Deps)
     return { rows: rows.slice(0, listed), more: rows.length > listed, total: rows.length };
   }
 
-  return { scheduleNext, cardSaved, contactLogged, list };
+  /** Every ambassador of every team gets its contact nudge, if it has none to come (cards marked before the nudges existed). */
+  async function adoptAll(teamIds: string[]): Promise<void> {
+    for (const teamId of teamIds) {
+      const cards = await models.customers.find({ teamId, ambassador: true }, { teamId: 1, ambassador: 1, ownerId: 1, lastContactDate: 1, version: 1 }).lean();
+      for (const card of cards) await cardSaved(card, card.ownerId ?? SYSTEM_USER);
+    }
+  }
+
+  return { scheduleNext, cardSaved, contactLogged, list, adoptAll };
 }
 
 export type AmbassadorService = ReturnType<typeof createAmbassadorService>;

@@ -60,6 +60,9 @@ interface Deps {
 
 const cardLabel = (card: Pick<CardRef, 'name' | 'number'>) => `${card.name} ${card.number}`;
 
+/** Names the edit from `version`: a referral it links gets its ids from it. */
+const referralStep = (customerId: Types.ObjectId, version: number) => `${customerId.toString()}:v${version + 1}`;
+
 /** History shows the referrer by name and number, not by id. */
 function describeReferrer(changes: FieldChange[], referrer: CardRef | undefined): FieldChange[] {
   return changes.map((c) => (c.field === 'referrerId' ? { ...c, from: undefined, to: referrer ? cardLabel(referrer) : undefined } : c));
@@ -232,6 +235,8 @@ export function createCustomerService({ models, now, settings, history, writes, 
     if (current.version !== expectedVersion) {
       const outcome = await writes.staleOutcome(models.customers, current._id, expectedVersion, requestKey);
       if (outcome !== 'replayed') return { status: 'conflict' };
+      // The first delivery may have stopped after the save: finish what follows it (each step is idempotent).
+      await referrals.scheduleContact(teamId, idFor(`${referralStep(current._id, expectedVersion)}:referral`));
       await ambassadors.cardSaved(current, userId);
       return { status: 'saved', customer: current };
     }
@@ -240,8 +245,8 @@ export function createCustomerService({ models, now, settings, history, writes, 
     const relinked = input.referrerId && input.referrerId !== current.referrerId;
     const link = relinked ? await referrals.checkLink(teamId, current._id, input.referrerId!) : undefined;
     if (link && !link.ok) return { status: 'refused', refusal: link };
-    const step = `${current._id.toString()}:v${expectedVersion + 1}`;
-    const linked = link ? await referrals.linkRecords({ prospect: { ...current, ownerId: input.ownerId ?? current.ownerId }, referrer: link.referrer, userId, step }) : [];
+    const step = referralStep(current._id, expectedVersion);
+    const linked = link && !link.linked ? await referrals.linkRecords({ prospect: { ...current, ownerId: input.ownerId ?? current.ownerId }, referrer: link.referrer, userId, step }) : [];
     const entry = { teamId, customerId: current._id, action: 'updated' as const, userId, at: now(), changes: describeReferrer(changes, link?.referrer) };
     const outcome = await writes.writeIfUnchanged({
       teamId,

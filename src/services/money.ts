@@ -19,6 +19,7 @@ import type { CustomerService } from './customers.js';
 import { historyDoc } from './history.js';
 import type { NudgeService } from './nudges.js';
 import type { ReferralService } from './referrals.js';
+import { yearTotals } from './yearTotals.js';
 import type { TeamSettingsService } from './teamSettings.js';
 
 interface Deps {
@@ -80,7 +81,6 @@ export interface MoneySummary {
   receivables: OpenReceivable[];
 }
 
-const DAY_MS = 24 * 60 * 60_000;
 const outstandingOf = (r: OpenReceivable) => r.amountFen - r.settledFen;
 
 /** A delivery of the same sale or payment twice, even at once, finds it already on the ledger. */
@@ -110,7 +110,11 @@ export function createMoneyService({ models, now, customers, nudges, settings, w
     if (!customer) return { status: 'notFound' };
     const saleId = newIdFor(requestKey, 'sale');
     const existing = await models.sales.findOne({ _id: saleId, teamId }).lean();
-    if (existing) return { status: 'ok', customer, sale: existing };
+    if (existing) {
+      // A replay finishes what the first delivery may not have: every step after the sale is idempotent.
+      await followSale(customer, existing, userId);
+      return { status: 'ok', customer, sale: existing };
+    }
     await openLedger(teamId, customer._id);
     const unpaidFen = input.paidInFull ? 0 : input.amountFen;
     const dueDate = input.dueDate ?? defaultDueDate(input.date, paymentTermsDays(customer.paymentTerms));
@@ -151,10 +155,15 @@ export function createMoneyService({ models, now, customers, nudges, settings, w
     });
     if (warning) return { status: 'creditExceeded', warning };
     if (!written && !replayed) return { status: 'notFound' };
-    await scheduleCheckIn(customer, record);
-    await referrals.recordDeal(teamId, customer._id, saleId, userId);
-    if (unpaidFen > 0) await scheduleCollection(customer, record, dueDate);
+    await followSale(customer, record, userId);
     return { status: 'ok', customer, sale: record };
+  }
+
+  /** What a sale sets going: the check-in a week later, collection of the unpaid part, a referral's deal. */
+  async function followSale(customer: CustomerRecord, sale: SaleRecord, userId: string): Promise<void> {
+    await scheduleCheckIn(customer, sale);
+    if (sale.dueDate) await scheduleCollection(customer, sale, sale.dueDate);
+    await referrals.recordDeal(customer.teamId, customer._id, sale._id, userId);
   }
 
   /** 回收账款: the day the unpaid part becomes overdue (at once if it already is); repeats are the kind's. */
@@ -220,24 +229,20 @@ export function createMoneyService({ models, now, customers, nudges, settings, w
 
   async function moneySummary(customer: CustomerRecord, today: CalendarDate): Promise<MoneySummary> {
     const { teamId, _id: customerId } = customer;
-    const yearAgo = addDays(today, -domain.money.summaryDays);
-    const [ledger, yearSales, yearAdjustments, lastSale] = await Promise.all([
+    const [ledger, year, lastSale] = await Promise.all([
       models.ledgers.findOne({ _id: customerId, teamId }).lean(),
-      models.sales.find({ teamId, customerId, date: { $gt: yearAgo } }, { amountFen: 1, profitFen: 1 }).lean(),
-      models.adjustments.find({ teamId, customerId, createdAt: { $gt: new Date(now().getTime() - domain.money.summaryDays * DAY_MS) } }, { amountFen: 1 }).lean(),
+      yearTotals(models, now(), teamId, [customerId], today),
       models.sales.findOne({ teamId, customerId }, { product: 1, quantity: 1, date: 1 }).sort({ date: -1, createdAt: -1 }).lean(),
     ]);
     const receivables = ledger?.receivables ?? [];
     const overdue = receivables.filter((r) => daysOverdue(r.dueDate, today) > 0);
     const outstandingFen = ledger?.outstandingFen ?? 0;
-    const returned = yearAdjustments.reduce((sum, a) => sum + a.amountFen, 0);
     return {
       outstandingFen,
       overdueFen: overdue.reduce((sum, r) => sum + outstandingOf(r), 0),
       oldestOverdueDays: overdue.length > 0 ? Math.max(...overdue.map((r) => daysOverdue(r.dueDate, today))) : undefined,
-      // Returns and discounts take back both what was bought and what it earned.
-      yearSalesFen: yearSales.reduce((sum, s) => sum + s.amountFen, 0) - returned,
-      yearProfitFen: yearSales.reduce((sum, s) => sum + (s.profitFen ?? 0), 0) - returned,
+      yearSalesFen: year.salesFen,
+      yearProfitFen: year.profitFen,
       lastSale: lastSale ?? undefined,
       creditLimitFen: customer.creditLimitFen,
       headroomFen: customer.creditLimitFen === undefined ? undefined : customer.creditLimitFen - outstandingFen,

@@ -16,6 +16,8 @@ interface Deps {
   writes: GuardedWrites;
 }
 
+const ADOPT_BATCH = 500;
+
 type NudgedPromise = Pick<PromiseRecord, '_id' | 'teamId' | 'customerId' | 'text' | 'dueDate' | 'version'>;
 
 export type KeepResult = { status: 'ok'; promise: PromiseRecord } | { status: 'kept' } | { status: 'notFound' };
@@ -78,6 +80,8 @@ export function createPromiseService({ models, now, nudges, writes }: Deps) {
   async function reschedule(teamId: string, promiseId: string, userId: string, dueDate: CalendarDate): Promise<RescheduleResult> {
     const current = await get(teamId, promiseId);
     if (!current) return { status: 'notFound' };
+    // The same day again changes nothing (a new version would post its reminder again at once).
+    if (current.status === 'open' && current.dueDate === dueDate) return { status: 'ok', promise: current, previous: current };
     let previous = current;
     const moved = await writes.updateUntilWritten<PromiseRecord>(models.promises, teamId, current._id, (p) => {
       previous = p;
@@ -94,7 +98,24 @@ export function createPromiseService({ models, now, nudges, writes }: Deps) {
     return { status: 'ok', promise: moved, previous };
   }
 
-  return { record, get, keep, reschedule };
+  /**
+   * Promises an earlier release stored had no version and no reminder: each
+   * open one gets its nudge (to the card's owner now), then version 1, so a
+   * boot interrupted half-way, or two booting at once, schedule each once.
+   */
+  async function adoptUnversioned(): Promise<void> {
+    for (;;) {
+      const batch = await models.promises.find({ version: { $exists: false } }).limit(ADOPT_BATCH).lean();
+      for (const old of batch) {
+        const card = await models.customers.findOne({ _id: old.customerId, teamId: old.teamId }, { ownerId: 1 }).lean();
+        if (old.status === 'open') await scheduleNudge({ ...old, version: 1 }, card?.ownerId ?? old.createdBy, old.createdBy);
+        await models.promises.updateOne({ _id: old._id, teamId: old.teamId, version: { $exists: false } }, { $set: { version: 1 } });
+      }
+      if (batch.length < ADOPT_BATCH) return;
+    }
+  }
+
+  return { record, get, keep, reschedule, adoptUnversioned };
 }
 
 export type PromiseService = ReturnType<typeof createPromiseService>;

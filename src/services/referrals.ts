@@ -8,10 +8,11 @@ import type { HistoryAction } from '../models/history.js';
 import type { Models } from '../models/index.js';
 import type { NudgeRecord } from '../models/nudge.js';
 import type { ReferralRecord, ThanksWay } from '../models/referral.js';
-import { addDays, todayIn, type CalendarDate } from '../time.js';
+import { todayIn, type CalendarDate } from '../time.js';
 import { historyDoc } from './history.js';
 import type { NudgeService } from './nudges.js';
 import type { TeamSettingsService } from './teamSettings.js';
+import { yearTotals } from './yearTotals.js';
 
 interface Deps {
   models: Models;
@@ -25,7 +26,8 @@ interface Deps {
 export type CardRef = Pick<CustomerRecord, '_id' | 'teamId' | 'name' | 'number' | 'ownerId'>;
 
 export type LinkRefusal = { reason: 'self' } | { reason: 'referrerGone' } | { reason: 'alreadyOpen'; referrer: string };
-export type LinkCheck = { ok: true; referrer: CardRef } | ({ ok: false } & LinkRefusal);
+/** `linked`: the prospect's open referral is already from this referrer, so there is nothing new to record. */
+export type LinkCheck = { ok: true; referrer: CardRef; linked: boolean } | ({ ok: false } & LinkRefusal);
 
 type GuardedRecord = { model: Model<any>; doc: Record<string, unknown> & { _id: Types.ObjectId } };
 
@@ -123,15 +125,17 @@ export function createReferralService({ models, now, settings, nudges, writes }:
       const current = await cardRef(teamId, open.referrerId);
       return { ok: false, reason: 'alreadyOpen', referrer: current ? cardLabel(current) : '' };
     }
-    return { ok: true, referrer };
+    return { ok: true, referrer, linked: Boolean(open) };
   }
 
-  const entry = (card: CardRef, action: HistoryAction, userId: string, field: string, to: string, step: string) =>
-    ({ model: models.history, doc: historyDoc({ teamId: card.teamId, customerId: card._id, action, userId, at: now(), changes: [{ field, from: undefined, to }] }, idFor(`${step}:${card._id.toString()}`)) });
+  /** A history entry on one card of the referral; `changes` are new values (a referral's fields are only ever set). */
+  const entry = (card: CardRef, action: HistoryAction, userId: string, changes: Record<string, string | undefined>, step: string) => {
+    const set = Object.entries(changes).flatMap(([field, to]) => (to === undefined ? [] : [{ field, from: undefined, to }]));
+    return { model: models.history, doc: historyDoc({ teamId: card.teamId, customerId: card._id, action, userId, at: now(), changes: set }, idFor(`${step}:${card._id.toString()}`)) };
+  };
 
-  /** The referral a link makes, with both cards' history: written with the prospect's save, once. */
+  /** The referral a link makes, with both cards' history: written with the prospect's save, once (their ids come from `step`). */
   async function linkRecords({ prospect, referrer, userId, step, needs, notes }: NewLink): Promise<GuardedRecord[]> {
-    if ((await openReferralOf(prospect.teamId, prospect._id))?.referrerId.equals(referrer._id)) return [];
     const { timezone } = await settings.settingsFor(prospect.teamId);
     const _id = idFor(`${step}:referral`);
     const referral = {
@@ -141,8 +145,8 @@ export function createReferralService({ models, now, settings, nudges, writes }:
     };
     return [
       { model: models.referrals, doc: referral },
-      entry(prospect, 'referralRecorded', userId, 'referrerId', cardLabel(referrer), `${step}:referral`),
-      entry(referrer, 'referralRecorded', userId, 'referral', cardLabel(prospect), `${step}:referral`),
+      entry(prospect, 'referralRecorded', userId, { referrerId: cardLabel(referrer) }, `${step}:referral`),
+      entry(referrer, 'referralRecorded', userId, { referral: cardLabel(prospect) }, `${step}:referral`),
     ];
   }
 
@@ -169,7 +173,7 @@ export function createReferralService({ models, now, settings, nudges, writes }:
 
   /** The first contact logged with a referred customer: how long it took is kept on the referral. */
   async function recordFirstContact(teamId: string, referredId: Types.ObjectId): Promise<void> {
-    const waiting = await models.referrals.findOne({ teamId, referredId, firstContactAt: { $exists: false } }, { _id: 1 }).lean();
+    const waiting = await models.referrals.findOne({ teamId, referredId, status: 'open', firstContactAt: { $exists: false } }, { _id: 1 }).lean();
     if (!waiting) return;
     await writes.updateUntilWritten<ReferralRecord>(models.referrals, teamId, waiting._id, (r) =>
       r.firstContactAt ? null : { set: { firstContactAt: now(), firstContactMinutes: firstContactMinutes(r.createdAt, now()) } },
@@ -193,7 +197,7 @@ export function createReferralService({ models, now, settings, nudges, writes }:
 
   async function closeReferral(referral: ReferralRecord, userId: string, outcome: { status: 'deal'; saleId: Types.ObjectId } | { status: 'noDeal'; reason: string }): Promise<ReferralRecord | null> {
     const at = now();
-    const label = outcome.status === 'deal' ? 'deal' : `noDeal: ${outcome.reason}`;
+    const changes = { referralOutcome: outcome.status, noDealReason: outcome.status === 'noDeal' ? outcome.reason : undefined };
     const step = `${referral._id.toString()}:outcome`;
     const [referrer, referred] = await Promise.all([cardRef(referral.teamId, referral.referrerId), cardRef(referral.teamId, referral.referredId)]);
     return writes.updateUntilWritten<ReferralRecord>(models.referrals, referral.teamId, referral._id, (r) =>
@@ -204,7 +208,7 @@ export function createReferralService({ models, now, settings, nudges, writes }:
               status: outcome.status, outcomeAt: at, outcomeBy: userId, awaitingThanks: !r.thanks,
               ...(outcome.status === 'deal' ? { dealSaleId: outcome.saleId } : { noDealReason: outcome.reason }),
             },
-            records: [referrer, referred].flatMap((card) => (card ? [entry(card, 'referralOutcome', userId, 'referralOutcome', label, step)] : [])),
+            records: [referrer, referred].flatMap((card) => (card ? [entry(card, 'referralOutcome', userId, changes, step)] : [])),
           },
     );
   }
@@ -254,14 +258,13 @@ export function createReferralService({ models, now, settings, nudges, writes }:
     const { referral, referrer, referred } = found;
     const thanks = { by: userId, at: now(), how, ...(note ? { note } : {}) };
     const step = `${referral._id.toString()}:thanks`;
-    const label = note ? `${how}: ${note}` : how;
     let by = '';
     const written = await writes.updateUntilWritten<ReferralRecord>(models.referrals, teamId, referral._id, (r) => {
       if (r.thanks) {
         by = r.thanks.by;
         return null;
       }
-      return { set: { thanks, awaitingThanks: false }, records: [referrer, referred].map((card) => entry(card, 'referrerThanked', userId, 'thanks', label, step)) };
+      return { set: { thanks, awaitingThanks: false }, records: [referrer, referred].map((card) => entry(card, 'referrerThanked', userId, { thanks: how, thanksNote: note }, step)) };
     });
     if (!written) return by ? { status: 'already', by } : { status: 'notFound' };
     return { status: 'thanked', facts: { referral: written, referrer, referred }, answered: await answerThanksNudges(written, userId) };
@@ -270,12 +273,6 @@ export function createReferralService({ models, now, settings, nudges, writes }:
   async function referredBy(customer: CustomerRecord): Promise<ReferredBy | null> {
     const referral = await models.referrals.findOne({ teamId: customer.teamId, referredId: customer._id }).sort({ createdAt: -1 }).lean();
     return referral ? { referral, referrer: await cardRef(customer.teamId, referral.referrerId) } : null;
-  }
-
-  async function valueBrought(teamId: string, referredIds: Types.ObjectId[], since: CalendarDate): Promise<number> {
-    if (referredIds.length === 0) return 0;
-    const sales = await models.sales.find({ teamId, customerId: { $in: referredIds }, date: { $gte: since } }, { amountFen: 1 }).lean();
-    return sales.reduce((sum, s) => sum + s.amountFen, 0);
   }
 
   async function asReferrer(customer: CustomerRecord, today: CalendarDate): Promise<ReferrerSummary> {
@@ -289,7 +286,7 @@ export function createReferralService({ models, now, settings, nudges, writes }:
     return {
       count: referrals.length,
       deals: deals.length,
-      valueFen: await valueBrought(teamId, referrals.map((r) => r.referredId), addDays(today, -domain.money.summaryDays)),
+      valueFen: (await yearTotals(models, now(), teamId, referrals.map((r) => r.referredId), today)).salesFen,
       awaiting: shown.flatMap((referral) => {
         const referred = byId.get(referral.referredId.toString());
         return referred ? [{ referral, referred }] : [];

@@ -7,7 +7,7 @@ import type { CardReferrals, ReferredBy, ReferrerSummary } from '../services/ref
 import { ACTION } from '../slack/ids.js';
 import { LIMITS } from './limits.js';
 import { outcomeText } from './referralNudge.js';
-import { escapeMrkdwn, joinMrkdwn, md, mrkdwn, plain, section, type Mrkdwn } from './text.js';
+import { escapeMrkdwn, joinMrkdwn, mrkdwn, plain, section, type Mrkdwn } from './text.js';
 
 const context = (text: Mrkdwn): types.ContextBlock => ({ type: 'context', elements: [mrkdwn(text, LIMITS.contextText)] });
 
@@ -19,7 +19,7 @@ function button(action_id: string, text: string, value: string, style?: 'primary
 function referredByLines(t: Messages, customer: CustomerRecord, by: ReferredBy | null): Mrkdwn[] {
   if (!by?.referrer) return customer.referrer ? [t.referral.legacyReferrer(escapeMrkdwn(customer.referrer))] : [];
   const { referral, referrer } = by;
-  const status = escapeMrkdwn(t.referral.status[referral.status]);
+  const status = escapeMrkdwn(t.options.referralOutcome[referral.status]);
   const contact =
     referral.firstContactMinutes !== undefined
       ? t.referral.firstContact(referral.firstContactMinutes)

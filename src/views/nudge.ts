@@ -20,6 +20,10 @@ function copyOf(t: Messages, customer: NudgeCustomer, nudge: NudgeShown): { text
     const a = t.ambassador;
     return { text: a.text(name, owner), body: md`*${escapeMrkdwn(a.title)}*\n${a.body(name, number, owner, domain.ambassador.cadenceDays)}` };
   }
+  if (nudge.kind === 'referral') {
+    // Shown once the contact is logged from it: the referrer is on the card; the message says who to call.
+    return { text: escapeMrkdwn(t.referral.contactTitle), body: md`*${escapeMrkdwn(t.referral.contactTitle)}*\n*${name}*（${number}）· ${owner}` };
+  }
   if (nudge.kind === 'checkIn') {
     const product = escapeMrkdwn(nudge.plan ?? '');
     return {

@@ -50,7 +50,7 @@ export function renderReferralModal(t: Messages, referrer: Pick<CustomerRecord, 
 export function renderThanksModal(t: Messages, { referrer, referred }: ReferralFacts, metadata: ReferralActionMetadata): types.ModalView {
   return modal(t, CALLBACK.thanksModal, t.referral.thanksModalTitle, [
     section(t.referral.thanksModalIntro(escapeMrkdwn(referrer.name), escapeMrkdwn(referred.name)), LIMITS.sectionText),
-    radioInput({ key: 'how', label: t.referral.how, optional: false, options: t.referral.ways }),
+    radioInput({ key: 'how', label: t.referral.how, optional: false, options: t.options.thanks }),
     textInput({ key: 'note', label: t.referral.note, maxLength: domain.referral.maxLength.thanksNote, multiline: true }),
   ], metadata);
 }

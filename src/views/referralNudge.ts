@@ -17,7 +17,7 @@ const label = (card: Pick<CardRef, 'name'>) => escapeMrkdwn(card.name);
 export function outcomeText(t: Messages, referral: Pick<ReferralRecord, 'status' | 'noDealReason'>): Mrkdwn {
   if (referral.status === 'deal') return escapeMrkdwn(t.referral.outcomeDeal);
   if (referral.status === 'noDeal') return t.referral.outcomeNoDeal(escapeMrkdwn(referral.noDealReason ?? ''));
-  return escapeMrkdwn(t.referral.status.open);
+  return escapeMrkdwn(t.options.referralOutcome.open);
 }
 
 /** 马上联系: the prospect's owner, the moment a referral is recorded (round 1) and once more if nobody called (round 2). */
@@ -75,7 +75,7 @@ export function renderThanksNudge(t: Messages, facts: ReferralFacts, nudge: Nudg
 /** The thanks nudge once someone thanked the referrer: its button gone, who did it in its place. */
 export function renderThanked(t: Messages, facts: ReferralFacts, ownerId: string | undefined): SlackMessage {
   const thanks = facts.referral.thanks;
-  const note = t.referral.thanked(mention(thanks?.by, ''), escapeMrkdwn(thanks ? t.referral.ways[thanks.how] : ''));
+  const note = t.referral.thanked(mention(thanks?.by, ''), escapeMrkdwn(thanks ? t.options.thanks[thanks.how] : ''));
   const blocks: types.KnownBlock[] = [
     section(thanksBody(t, facts, ownerId), LIMITS.sectionText),
     { type: 'context', elements: [mrkdwn(note, LIMITS.contextText)] },

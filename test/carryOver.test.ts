@@ -1,0 +1,32 @@
+import { ObjectId } from 'mongodb';
+import { Harness, TEAM_A } from './support/harness.js';
+import { createCard } from './support/flows.js';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await Harness.start({ instances: 2, now: '2026-11-23T10:00:00+08:00' });
+});
+
+afterAll(async () => {
+  await h.stop();
+});
+
+const customers = () => h.db.collection('customers');
+const nudges = () => h.db.collection('nudges');
+
+describe('reminders an earlier release stored no nudge for', () => {
+  it('an ambassador marked before the monthly nudges existed gets one at boot, once, from its last contact', async () => {
+    const card = await createCard(h, TEAM_A, { name: '老大使' });
+    // As an earlier release left it: ticked, with no contact nudge, and the boot step not yet run.
+    await customers().updateOne({ _id: new ObjectId(card.id) }, { $set: { ambassador: true, lastContactDate: '2026-11-10' } });
+    await h.db.collection('bootSteps').deleteMany({});
+
+    await Promise.all(h.instances.map((i) => i.app.carryOverReminders()));
+    await Promise.all(h.instances.map((i) => i.app.carryOverReminders()));
+    const open = await nudges().find({ customerId: new ObjectId(card.id), kind: 'ambassador', status: 'pending' }).toArray();
+    expect(open).toHaveLength(1);
+    expect(open[0]).toMatchObject({ dueDate: '2026-12-10', ownerId: 'U1SELLER' });
+    expect(await h.db.collection('bootSteps').countDocuments({ _id: 'ambassadorNudges' } as never)).toBe(1);
+  });
+});
