@@ -156,6 +156,20 @@ describe('editing a card', () => {
     expect(JSON.stringify(edits)).not.toContain('喜欢咖啡');
   });
 
+  it('saves an edit over a contact logged while it was open: the editor could not see that change, and loses nothing to it', async () => {
+    const mine = await openEdit(TEAM_A);
+    const card = await h.command('赵六', TEAM_A_COLLEAGUE);
+    const visit = await h.openModal(TEAM_A_COLLEAGUE, findButton(card.args.blocks, ACTION.logVisit));
+    expect((await h.submitView(TEAM_A_COLLEAGUE, visit.view, { kind: 'phone', date: '2026-11-22' })).body).toBe('');
+    const contacted = await customers().findOne({ number: 'KH-2026-0001' });
+    expect(contacted).toMatchObject({ lastContactDate: '2026-11-22' });
+
+    expect((await h.submitView(TEAM_A, mine.view, { preferences: '喜欢咖啡' })).body).toBe('');
+    expect((await h.submitView(TEAM_A, mine.view, { preferences: '喜欢咖啡' })).body).toBe('');
+    const stored = await customers().findOne({ number: 'KH-2026-0001' });
+    expect(stored).toMatchObject({ preferences: '喜欢咖啡', lastContactDate: '2026-11-22', version: contacted!.version + 1 });
+  });
+
   it('shows the change history, newest first, from the History button', async () => {
     const card = await h.command('赵六');
     const { view } = await h.openModal(TEAM_A, findButton(card.args.blocks, ACTION.history));

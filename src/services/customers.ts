@@ -5,6 +5,7 @@ import { idFor, newIdFor } from '../db/requestIds.js';
 import { createSequenceCandidates } from '../db/sequenceCandidates.js';
 import type { GuardedWrites } from '../db/writeIfUnchanged.js';
 import { CARD_FIELDS } from '../domain/cardFields.js';
+import { cardFingerprint } from '../domain/cardFingerprint.js';
 import { formatCardNumber } from '../domain/cardNumber.js';
 import { diffFields, type FieldChange } from '../domain/diff.js';
 import { isPinyinText, keyPrefix, prefixUpperBound, searchKeyChanges, searchKeys, type SearchLookup } from '../domain/lookup.js';
@@ -229,30 +230,38 @@ export function createCustomerService({ models, now, settings, history, writes, 
     expectedVersion: number,
     input: CardInput,
     requestKey?: string,
+    fingerprint?: string,
   ): Promise<SaveResult> {
     const current = await findCustomer(teamId, customerId);
     if (!current) return { status: 'notFound' };
+    let version = expectedVersion;
     if (current.version !== expectedVersion) {
       const outcome = await writes.staleOutcome(models.customers, current._id, expectedVersion, requestKey);
-      if (outcome !== 'replayed') return { status: 'conflict' };
-      // The first delivery may have stopped after the save: finish what follows it (each step is idempotent).
-      await referrals.scheduleContact(teamId, idFor(`${referralStep(current._id, expectedVersion)}:referral`));
-      await ambassadors.cardSaved(current, userId);
-      return { status: 'saved', customer: current };
+      if (outcome === 'replayed') {
+        // The first delivery may have stopped after the save: finish what follows it (each step is idempotent).
+        await referrals.scheduleContact(teamId, idFor(`${referralStep(current._id, expectedVersion)}:referral`));
+        await ambassadors.cardSaved(current, userId);
+        return { status: 'saved', customer: current };
+      }
+      // The card already holds exactly this edit (the same save delivered again after landing on top).
+      if (diffFields(current, input, FIELD_KEYS).length === 0) return { status: 'saved', customer: current };
+      // Only what the editor could not see changed since (a contact logged): the edit applies on top of it.
+      if (!fingerprint || fingerprint !== cardFingerprint(current)) return { status: 'conflict' };
+      version = current.version;
     }
     const changes = diffFields(current, input, FIELD_KEYS);
     if (changes.length === 0) return { status: 'saved', customer: current };
     const relinked = input.referrerId && input.referrerId !== current.referrerId;
     const link = relinked ? await referrals.checkLink(teamId, current._id, input.referrerId!) : undefined;
     if (link && !link.ok) return { status: 'refused', refusal: link };
-    const step = referralStep(current._id, expectedVersion);
+    const step = referralStep(current._id, version);
     const linked = link && !link.linked ? await referrals.linkRecords({ prospect: { ...current, ownerId: input.ownerId ?? current.ownerId }, referrer: link.referrer, userId, step }) : [];
     const entry = { teamId, customerId: current._id, action: 'updated' as const, userId, at: now(), changes: describeReferrer(changes, link?.referrer) };
     const outcome = await writes.writeIfUnchanged({
       teamId,
       model: models.customers,
       id: current._id,
-      version: expectedVersion,
+      version,
       ...updateFields(changes, input, userId),
       records: [{ model: models.history, doc: historyDoc(entry) }, ...linked],
       requestKey,

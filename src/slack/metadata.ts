@@ -12,6 +12,7 @@ const objectId = z.string().regex(/^[0-9a-f]{24}$/);
 const CardModalMetadataSchema = z.object({
   customerId: objectId.optional(),
   version: z.number().int().positive().optional(),
+  fingerprint: z.string().max(64).optional(),
   responseUrl: z.url().optional(),
 });
 

@@ -11,6 +11,8 @@ export interface CardModalMetadata {
   customerId?: string;
   /** The card version the edit started from: saving fails if it moved on. */
   version?: number;
+  /** The card's editable fields as the edit started (cardFingerprint): unchanged, a later version does not refuse the save. */
+  fingerprint?: string;
   /** Where to show the saved card: the message the modal was opened from. */
   responseUrl?: string;
 }

@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { cardFingerprint } from '../../../domain/cardFingerprint.js';
 import { todayIn } from '../../../time.js';
 import { renderCard } from '../../../views/card.js';
 import { renderCardModal } from '../../../views/cardModal.js';
@@ -44,7 +45,7 @@ export function register(app: App, deps: ListenerDeps): void {
     afterAck(deps, async (args, scope) => {
       const customer = await cardOfButton(deps, args, scope);
       if (!customer) return;
-      const metadata = { customerId: customer._id.toString(), version: customer.version, responseUrl: args.body.response_url };
+      const metadata = { customerId: customer._id.toString(), version: customer.version, fingerprint: cardFingerprint(customer), responseUrl: args.body.response_url };
       const referrer = customer.referrerId ? await deps.customers.findCustomer(scope.teamId, customer.referrerId) : null;
       const view = renderCardModal(scope.t, { number: customer.number, values: customer, metadata, referrer: referrer ?? undefined });
       await args.client.views.open({ trigger_id: args.body.trigger_id, view });

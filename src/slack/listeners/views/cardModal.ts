@@ -26,7 +26,7 @@ interface Save {
 
 async function save(deps: ListenerDeps, t: Messages, { teamId, userId, meta, input, requestKey }: Save): Promise<SaveOutcome> {
   const result = meta.customerId
-    ? await deps.customers.updateCustomer(teamId, userId, meta.customerId, meta.version ?? 0, input, requestKey)
+    ? await deps.customers.updateCustomer(teamId, userId, meta.customerId, meta.version ?? 0, input, requestKey, meta.fingerprint)
     : await deps.customers.createCustomer(teamId, userId, input, requestKey);
   if (result.status === 'saved' || result.status === 'created') return { ok: true, customer: result.customer };
   if (result.status === 'refused') return { ok: false, field: 'referrerId', error: referralRefusal(t, result.refusal) };
