@@ -211,7 +211,6 @@ export const en: Messages = {
     firstContact: (minutes) => md`First contact after ${minutes} min`,
     notContacted: (target) => md`⚠️ Not contacted yet (target: within ${target} min)`,
     stats: (count, deals, value) => md`*Referrals* ${count} referred · ${deals} bought · ${value} in the last 12 months`,
-    awaitingThanks: 'Waiting for thanks:',
     awaitingRow: (name, number, outcome) => md`• ${name} (${number}) ${outcome}, referrer not thanked yet`,
     moreAwaiting: (count) => md`${count} more waiting for thanks, see \`/card referrals\``,
     suggestAmbassador: (deals) => md`💡 ${deals} customers this customer referred have bought. Mark them as an ambassador?`,

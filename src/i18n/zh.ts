@@ -214,7 +214,6 @@ export const zh = {
     firstContact: (minutes: number) => md`首次联系用时 ${minutes} 分钟`,
     notContacted: (target: number) => md`⚠️ 还没有联系（目标：${target} 分钟内）`,
     stats: (count: number, deals: number, value: Mrkdwn) => md`*转介绍* 推荐了 ${count} 位 · 成交 ${deals} 位 · 近 12 个月带来 ${value}`,
-    awaitingThanks: '待致谢：',
     awaitingRow: (name: Mrkdwn, number: Mrkdwn, outcome: Mrkdwn) => md`• ${name}（${number}）${outcome}，还没有致谢推荐人`,
     moreAwaiting: (count: number) => md`还有 ${count} 条待致谢，见 \`/card referrals\``,
     suggestAmbassador: (deals: number) => md`💡 这位客户推荐的客户已有 ${deals} 位成交。要把 TA 标为宣传大使吗？`,
