@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { ACTION, CALLBACK } from '../src/slack/ids.js';
 import { createCard } from './support/flows.js';
-import { Harness, TEAM_A } from './support/harness.js';
+import { Harness, suggest, TEAM_A } from './support/harness.js';
 import { payloadBody, postToSlackEndpoint, signatureHeaders, slashCommandBody, type Actor } from './support/slackRequests.js';
 
 /**
@@ -157,6 +157,20 @@ describe('fuzzing the front door', () => {
     expect((await h.post(body)).status).toBe(400);
     expect(performance.now() - started).toBeLessThan(500);
     expect((await postToSlackEndpoint(h.instances[0]!.url, body, signatureHeaders(body, 'not-the-secret'))).status).toBe(401);
+  });
+
+  it("answers random type-ahead text and metadata with options from the caller's workspace only", async () => {
+    const metadata = fc.oneof(text, cardRef().map((customerId) => JSON.stringify({ customerId })));
+    await fc.assert(
+      fc.asyncProperty(text, metadata, async (typed, privateMetadata) => {
+        const res = await suggest(h, FUZZER, ACTION.cardPicker, typed, privateMetadata);
+        statuses.push(res.status);
+        expect(res.status).toBe(200);
+        const { options } = res.json() as { options: { value: string }[] };
+        expect(options.map((o) => o.value)).not.toContain(otherTeamCardId);
+      }),
+      { numRuns: RUNS },
+    );
   });
 
   it('answers random signed bodies with 200 or 400, never a 5xx or a time-out', async () => {
