@@ -24,6 +24,13 @@ interface Placement {
   abc?: AbcClass;
 }
 
+/** One card to move from the placement the refresh read to the one it computed. */
+export interface Move {
+  id: Types.ObjectId;
+  seen: Placement;
+  target: Placement;
+}
+
 export interface SegmentReport {
   teamId: string;
   current: number;
@@ -119,14 +126,14 @@ export function createSegmentService({ models, now, settings, writes }: Deps) {
     return written !== null;
   }
 
-  /** Classifies every customer of a team now: the nightly job's work, and the admin's on demand. */
-  async function refreshTeam(teamId: string): Promise<SegmentReport> {
+  /** What a refresh would change, computed without writing: the moves, and how many customers are current and inactive. */
+  async function planRefresh(teamId: string): Promise<{ moves: Move[]; current: number; inactive: number }> {
     const { timezone } = await settings.settingsFor(teamId);
     // Read before the sales, so a card a sale makes current meanwhile differs from what was read and is left alone.
     const stored = await models.customers.find({ teamId, segment: { $exists: true } }, { segment: 1, tier: 1, abc: 1 }).lean();
     const seen = new Map(stored.map((c) => [c._id.toString(), { id: c._id, placement: placementOf(c) }]));
     const placed = await targets(teamId, todayIn(now(), timezone));
-    const moves: { id: Types.ObjectId; seen: Placement; target: Placement }[] = [];
+    const moves: Move[] = [];
     for (const [id, target] of placed) {
       const before = seen.get(id);
       if (!before) moves.push({ id: new Types.ObjectId(id), seen: {}, target });
@@ -136,12 +143,23 @@ export function createSegmentService({ models, now, settings, writes }: Deps) {
     for (const [id, before] of seen) {
       if (!placed.has(id) && before.placement.segment === 'current') moves.push({ id: before.id, seen: before.placement, target: { segment: 'inactive' } });
     }
+    const current = [...placed.values()].filter((p) => p.segment === 'current').length;
+    return { moves, current, inactive: placed.size - current };
+  }
+
+  /** Writes the moves; returns how many cards changed. */
+  async function applyMoves(teamId: string, moves: Move[]): Promise<number> {
     let changed = 0;
     await inPool(moves, domain.segments.writeConcurrency, async (m) => {
       if (await place(teamId, m.id, m.seen, m.target)) changed += 1;
     });
-    const current = [...placed.values()].filter((p) => p.segment === 'current').length;
-    return { teamId, current, inactive: placed.size - current, changed };
+    return changed;
+  }
+
+  /** Classifies every customer of a team now: the nightly job's work, and the admin's on demand. */
+  async function refreshTeam(teamId: string): Promise<SegmentReport> {
+    const { moves, current, inactive } = await planRefresh(teamId);
+    return { teamId, current, inactive, changed: await applyMoves(teamId, moves) };
   }
 
   /**
@@ -178,7 +196,7 @@ export function createSegmentService({ models, now, settings, writes }: Deps) {
     );
   }
 
-  return { refreshTeam, refreshDue, markCurrent };
+  return { planRefresh, applyMoves, refreshTeam, refreshDue, markCurrent };
 }
 
 export type SegmentService = ReturnType<typeof createSegmentService>;
