@@ -9,7 +9,11 @@
  * ambassadors due: the scan should cost O(nudges due), not O(cards), so
  * compare the nothing-due figure across BENCH_CARDS), `/card ambassadors`
  * through its service, and a card edit through the app's guarded
- * write against a raw version-filtered updateOne. Not part of `npm test`.
+ * write against a raw version-filtered updateOne; then the segmentation
+ * of a team of its own (BENCH_SEGMENT_CARDS customers, BENCH_SEGMENT_SALES
+ * sales over two years): the aggregation and ranking with the process's
+ * peak RSS, and the cost per card written.
+ * Not part of `npm test`.
  *
  *   MONGODB_URI=mongodb://127.0.0.1:27017/ npm run bench
  */
@@ -49,6 +53,12 @@ const IDLE_SCANS = 20;
 const EDITS = Number(process.env.BENCH_EDITS ?? 200);
 /** BENCH_LOOKUPS=0 leaves out the lookups (slow on FerretDB over SQLite) to time the scans, the list and the edits alone. */
 const LOOKUPS = process.env.BENCH_LOOKUPS !== '0';
+/** Segmentation's own team: customers, and sales spread over two years (so some are inactive); 0 leaves it out. */
+const SEGMENT_CARDS = Number(process.env.BENCH_SEGMENT_CARDS ?? 100_000);
+const SEGMENT_SALES = Number(process.env.BENCH_SEGMENT_SALES ?? SEGMENT_CARDS * 3);
+const SEGMENT_TEAM = 'TSEGMENTS';
+/** Card writes of the first run timed: on FerretDB each costs a scan of the team's cards, so all 100,000 take hours. */
+const SEGMENT_WRITES = Number(process.env.BENCH_SEGMENT_WRITES ?? 200);
 /** Leading samples of each series left out: connection pools and query plans warming up. */
 const WARMUP = 20;
 const MONGODB_URI = process.env.MONGODB_URI;
@@ -469,6 +479,72 @@ async function measureAmbassadorList({ ambassadors }: Services) {
   console.log(summary(`ambassador list (${AMBASSADORS})`, lists));
 }
 
+/** A deterministic spread: sale i goes to a customer, a day in the last two years, and has a profit 3 times in 4. */
+function segmentSale(i: number, customers: Types.ObjectId[], now: Date) {
+  const customerId = customers[(i * 7919) % customers.length]!;
+  const amountFen = 100_00 + ((i * 104_729) % 5_000_00);
+  return {
+    teamId: SEGMENT_TEAM, customerId, date: addDays('2026-11-23', -((i * 31) % 730)), product: '空调', quantity: 1, amountFen,
+    ...(i % 4 === 0 ? {} : { profitFen: Math.floor(amountFen / 5) }), paidInFull: true, createdBy: 'UOWNER', createdAt: now,
+  };
+}
+
+async function seedSegments(db: mongoose.mongo.Db): Promise<void> {
+  const now = clock.now();
+  const ids: Types.ObjectId[] = [];
+  for (let from = 0; from < SEGMENT_CARDS; from += 5000) {
+    const docs = Array.from({ length: Math.min(SEGMENT_CARDS, from + 5000) - from }, (_, k) => {
+      const name = nameFor(from + k);
+      return {
+        teamId: SEGMENT_TEAM, number: numberFor(from + k), year: 2026, name, ...searchKeys({ name }), ownerId: 'UOWNER', version: 1,
+        createdBy: 'UOWNER', updatedBy: 'UOWNER', createdAt: now, updatedAt: now,
+      };
+    });
+    const { insertedIds } = await db.collection('customers').insertMany(docs, { ordered: false });
+    ids.push(...(Object.values(insertedIds) as Types.ObjectId[]));
+  }
+  for (let from = 0; from < SEGMENT_SALES; from += 10_000) {
+    const sales = Array.from({ length: Math.min(SEGMENT_SALES, from + 10_000) - from }, (_, k) => segmentSale(from + k, ids, now));
+    await db.collection('sales').insertMany(sales, { ordered: false });
+  }
+}
+
+/** Runs `work`, sampling the process's resident memory every 20 ms; returns its time and the peak. */
+async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; ms: number; peakMb: number }> {
+  let peak = process.memoryUsage.rss();
+  const sampler = setInterval(() => void (peak = Math.max(peak, process.memoryUsage.rss())), 20);
+  const started = performance.now();
+  try {
+    const result = await work();
+    return { result, ms: performance.now() - started, peakMb: Math.max(peak, process.memoryUsage.rss()) / 2 ** 20 };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+/**
+ * The in-database part and the ranking (no writes), with peak RSS; then the
+ * first SEGMENT_WRITES of the first run's card writes, one guarded step each,
+ * to give the cost per changed card (a later run writes only the changes).
+ */
+async function measureSegments(db: mongoose.mongo.Db, { segments }: Services) {
+  const seeding = performance.now();
+  await seedSegments(db);
+  console.log(`segmentation: seeded ${SEGMENT_CARDS} customers, ${SEGMENT_SALES} sales in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
+  clockNow = new Date('2026-11-23T10:00:00+08:00');
+  const baseMb = process.memoryUsage.rss() / 2 ** 20;
+  const { result: plan, ms, peakMb } = await withPeakRss(() => segments.planRefresh(SEGMENT_TEAM));
+  console.log(
+    `segmentation, aggregate + rank   ${(ms / 1000).toFixed(1).padStart(7)} s   peak RSS ${peakMb.toFixed(0)} MB (from ${baseMb.toFixed(0)} MB)   ` +
+      `${plan.current} current, ${plan.inactive} inactive, ${plan.moves.length} cards to write on a first run`,
+  );
+  const sample = plan.moves.slice(0, SEGMENT_WRITES);
+  const started = performance.now();
+  const written = await segments.applyMoves(SEGMENT_TEAM, sample);
+  const perCard = (performance.now() - started) / Math.max(1, written);
+  console.log(`segmentation, card writes         ${written} written, ${perCard.toFixed(1)} ms per card (guarded step + history; ${SEGMENT_WRITES} of the first run's ${plan.moves.length})`);
+}
+
 async function main(): Promise<void> {
   if (!MONGODB_URI) throw new Error('Set MONGODB_URI to the MongoDB server to benchmark, e.g. mongodb://127.0.0.1:27017/');
   const slack = await startSlackStandIn();
@@ -497,6 +573,7 @@ async function main(): Promise<void> {
   await measureScans(db, app.scanNudges, slack);
   await measureAmbassadorList(services);
   await measureEdits(db, services);
+  if (SEGMENT_CARDS > 0) await measureSegments(db, services);
   await app.stop();
   await slack.close();
   process.exit(0);

@@ -16,6 +16,7 @@ import { createFollowUpService } from './services/followUps.js';
 import { createNudgeService } from './services/nudges.js';
 import { carryOverReminders } from './services/carryOver.js';
 import { createReferralService } from './services/referrals.js';
+import { createSegmentService, type SegmentReport } from './services/segments.js';
 import { createHistoryService } from './services/history.js';
 import { createMoneyService } from './services/money.js';
 import { createPromiseService } from './services/promises.js';
@@ -41,6 +42,8 @@ export interface Application {
   stop(): Promise<void>;
   /** One nudge scan, as the scheduled job runs it. */
   scanNudges(): Promise<ScanReport>;
+  /** One run of the segmentation job: every team whose segmentation hour has come and that was not refreshed today. */
+  refreshSegments(): Promise<SegmentReport[]>;
   /** Schedules the reminders an earlier release left unscheduled, as boot does. */
   carryOverReminders(): Promise<void>;
   connection: Connection;
@@ -81,7 +84,7 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
     models,
     {
       locale: env.DEFAULT_LOCALE, timezone: env.DEFAULT_TIMEZONE, nudgeHour: env.DEFAULT_NUDGE_HOUR, nudgeChannel: env.NUDGE_CHANNEL_ID,
-      financeUserId: env.FINANCE_USER_ID, managerUserId: env.MANAGER_USER_ID,
+      financeUserId: env.FINANCE_USER_ID, managerUserId: env.MANAGER_USER_ID, segmentHour: env.SEGMENT_HOUR, adminUserIds: env.ADMIN_USER_IDS,
     },
     now,
   );
@@ -92,11 +95,12 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   const referrals = createReferralService({ models, now, settings, nudges, writes });
   const ambassadors = createAmbassadorService({ models, now, settings, nudges });
   const customers = createCustomerService({ models, now, settings, history, writes, referrals, ambassadors });
-  const money = createMoneyService({ models, now, customers, nudges, settings, writes, referrals });
+  const segments = createSegmentService({ models, now, settings, writes });
+  const money = createMoneyService({ models, now, customers, nudges, settings, writes, referrals, segments });
   const cards = createCardService({ models, now, settings, customers, followUps, money, referrals });
   const promises = createPromiseService({ models, now, nudges, writes });
   const visits = createVisitService({ models, now, customers, followUps, ambassadors, history, promises, writes, referrals });
-  return { models, settings, history, writes, customers, money, cards, nudges, followUps, promises, visits, referrals, ambassadors };
+  return { models, settings, history, writes, customers, money, cards, nudges, followUps, promises, visits, referrals, ambassadors, segments };
 }
 
 /**
@@ -112,12 +116,13 @@ export async function createApplication({ env, mongoUri, dbName, clock = systemC
   await carryOverReminders(services);
   const poster = createMessagePoster(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, logger);
   const scanNudges = createNudgeScan({ ...services, kinds: createNudgeKinds(services), now: () => clock.now(), poster, logger });
-  const scheduler = await startScheduler({ db: connection.db!, scanSeconds: env.FOLLOWUP_SCAN_SECONDS, scanNudges, logger });
+  const scheduler = await startScheduler({ db: connection.db!, scanSeconds: env.FOLLOWUP_SCAN_SECONDS, scanNudges, refreshSegments: services.segments.refreshDue, logger });
   const app = createSlackApp({ env, bot, logger, isHealthy: pinger(connection), deps: { ...services, now: () => clock.now(), logger, defaultLocale: env.DEFAULT_LOCALE } });
 
   return {
     connection,
     scanNudges,
+    refreshSegments: services.segments.refreshDue,
     carryOverReminders: () => carryOverReminders(services),
     async start(listen = { port: env.PORT }) {
       if (env.SLACK_APP_TOKEN) {

@@ -32,7 +32,7 @@ it('runs the follow-up scan as one repeating Agenda job shared by the instances'
 it('releases the scan job when instances shut down, so others can run it at once', async () => {
   const { MongoClient } = await import('mongodb');
   const spare = await Harness.start({ instances: 2, env: { FOLLOWUP_SCAN_SECONDS: '1' } });
-  await eventually(async () => expect(await spare.db.collection('agendaJobs').countDocuments({ lastFinishedAt: { $exists: true } })).toBe(1));
+  await eventually(async () => expect(await spare.db.collection('agendaJobs').countDocuments({ name: NUDGE_SCAN_JOB, lastFinishedAt: { $exists: true } })).toBe(1));
   for (const { app } of spare.instances) await app.stop();
   await spare.fake.stop();
 

@@ -125,6 +125,26 @@ export const domain = {
     /** Days after a sale when the salesperson checks in with the customer. */
     afterDays: 7,
   },
+  /**
+   * 客户金字塔 and ABC (docs/fields.md "Segments"). Current customers (a sale in
+   * the last windowDays) are ranked by profit (amount where a sale has none);
+   * each tier takes customers up to its cumulative share, rounded up.
+   */
+  segments: {
+    windowDays: 365,
+    /** Cumulative percent of current customers, best first; whoever is past the last listed is 小. */
+    tiers: [
+      { tier: 'top', upToPercent: 1 },
+      { tier: 'large', upToPercent: 5 },
+      { tier: 'medium', upToPercent: 20 },
+    ],
+    /** Cumulative percent of the team's 12-month amount reached before a customer: under A's is A, under B's is B, the rest C. */
+    abc: { A: 80, B: 95 },
+    /** How often the job looks for teams whose segmentation hour has come. */
+    checkEveryMinutes: 60,
+    /** Cards written at once by a refresh: each write is a guarded step of its own. */
+    writeConcurrency: 8,
+  },
   /** 宣传大使: customers who speak for us get a contact nudge when they have not been contacted for a while. */
   ambassador: {
     /** Days from the last contact (any visit, call, meeting or message) to the next contact nudge. */

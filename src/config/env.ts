@@ -26,6 +26,14 @@ const EnvSchema = z.object({
   FINANCE_USER_ID: z.string().regex(/^[UW][A-Z0-9]+$/, 'must be a Slack user ID such as U0123456789').optional(),
   MANAGER_USER_ID: z.string().regex(/^[UW][A-Z0-9]+$/, 'must be a Slack user ID such as U0123456789').optional(),
   FOLLOWUP_SCAN_SECONDS: wholeNumber(1, 86400).default(60),
+  /** Team-local hour from which the nightly segmentation runs. */
+  SEGMENT_HOUR: wholeNumber(0, 23).default(2),
+  /** Who may run admin commands such as `/card segments refresh`: Slack user IDs, comma-separated. */
+  ADMIN_USER_IDS: z
+    .string()
+    .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean))
+    .refine((ids) => ids.every((id) => /^[UW][A-Z0-9]+$/.test(id)), 'must be Slack user IDs such as U0123456789, separated by commas')
+    .default([]),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], 'must be debug, info, warn or error').default('info'),
 });
 

@@ -73,6 +73,9 @@ export const en: Messages = {
     relationship: 'Relationship',
   },
   fields: {
+    segment: 'Segment',
+    tier: 'Pyramid tier',
+    abc: 'ABC class',
     checkInDate: 'Check-in date',
     overdue: 'Overdue payment',
     followUp: 'Follow-up',
@@ -134,6 +137,9 @@ export const en: Messages = {
     thanks: { call: 'Call', visit: 'Visit', gift: 'Gift', message: 'Message' },
     creditRating: { high: 'High', medium: 'Medium', low: 'Low' },
     status: { current: 'Current', inactive: 'Inactive', potential: 'Potential', doubtful: 'Suspect' },
+    segment: { current: 'Current customer', inactive: 'Inactive customer', potential: 'Potential customer', doubtful: 'Suspect' },
+    tier: { top: 'Top customer', large: 'Large customer', medium: 'Medium customer', small: 'Small customer' },
+    abc: { A: 'Class A', B: 'Class B', C: 'Class C' },
     stage: { acquainted: 'Acquainted', meeting: 'Meeting', trust: 'Trust', alliance: 'Alliance' },
     style: { analytical: 'Analytical', driver: 'Driver', expressive: 'Expressive', amiable: 'Amiable' },
     loyalty: { loyal: 'Loyal', switcher: 'Brand switcher', nonLoyal: 'No brand loyalty' },
@@ -380,6 +386,7 @@ export const en: Messages = {
     promiseKept: (who, at) => md`*${at}* ${who} kept a promise`,
     promiseRescheduled: (who, at) => md`*${at}* ${who} moved a promise's due date`,
     ambassadorSnoozed: (who, at) => md`*${at}* ${who} snoozed the ambassador contact reminder`,
+    tierChanged: (_who, at) => md`*${at}* the system re-ranked this customer`,
     change: (field, from, to) => md`• ${field}: ${from} → ${to}`,
     blank: '(blank)',
     changesHeader: 'Changes',
@@ -399,6 +406,11 @@ export const en: Messages = {
     gone: 'This promise does not exist or belongs to another workspace.',
     rescheduleTitle: 'Reschedule promise',
     newDueDate: 'New due date',
+  },
+  segments: {
+    adminOnly: 'Only an admin can refresh the customer segments. Ask an admin to do it.',
+    refreshed: (current, inactive, changed) =>
+      md`Segments refreshed: ${current} current customers, ${inactive} inactive, ${changed} cards changed.`,
   },
   errors: {
     generic: 'Something went wrong and nothing was saved. Please try again; if it keeps failing, tell your admin.',

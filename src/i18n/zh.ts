@@ -76,6 +76,9 @@ export const zh = {
     relationship: '客户关系',
   },
   fields: {
+    segment: '客户分层',
+    tier: '金字塔层级',
+    abc: 'ABC 分类',
     checkInDate: '回访日期',
     overdue: '逾期催款',
     followUp: '跟进',
@@ -137,6 +140,9 @@ export const zh = {
     thanks: { call: '电话', visit: '拜访', gift: '礼物', message: '消息' },
     creditRating: { high: '高', medium: '中', low: '低' },
     status: { current: '现有客户', inactive: '非积极客户', potential: '潜在客户', doubtful: '疑虑客户' },
+    segment: { current: '现有客户', inactive: '非积极客户', potential: '潜在客户', doubtful: '疑虑客户' },
+    tier: { top: '顶级客户', large: '大客户', medium: '中客户', small: '小客户' },
+    abc: { A: 'A类', B: 'B类', C: 'C类' },
     stage: { acquainted: '认识', meeting: '约会', trust: '信赖', alliance: '同盟' },
     style: { analytical: '分析型', driver: '进取型', expressive: '表现型', amiable: '亲切型' },
     loyalty: { loyal: '忠诚客户', switcher: '品牌转移客户', nonLoyal: '无品牌忠诚客户' },
@@ -383,6 +389,8 @@ export const zh = {
     promiseKept: (who: Mrkdwn, at: Mrkdwn) => md`*${at}* ${who} 兑现了承诺`,
     promiseRescheduled: (who: Mrkdwn, at: Mrkdwn) => md`*${at}* ${who} 修改了承诺的兑现日期`,
     ambassadorSnoozed: (who: Mrkdwn, at: Mrkdwn) => md`*${at}* ${who} 推迟了大使联络提醒`,
+    // Written by the segmentation job, not a person: `who` would mention a user named "system".
+    tierChanged: (_who: Mrkdwn, at: Mrkdwn) => md`*${at}* 系统更新了客户分层`,
     change: (field: Mrkdwn, from: Mrkdwn, to: Mrkdwn) => md`• ${field}：${from} → ${to}`,
     blank: '（空）',
     changesHeader: '资料变更',
@@ -402,6 +410,11 @@ export const zh = {
     gone: '这条承诺不存在或不属于本工作区。',
     rescheduleTitle: '承诺改期',
     newDueDate: '新的兑现日期',
+  },
+  segments: {
+    adminOnly: '只有管理员可以刷新客户分层。如需刷新，请联系管理员。',
+    refreshed: (current: number, inactive: number, changed: number) =>
+      md`客户分层已刷新：现有客户 ${current} 位，非积极客户 ${inactive} 位，${changed} 张卡片有变化。`,
   },
   errors: {
     generic: '出错了，内容没有保存。请稍后再试；如果一直出错，请联系管理员。',

@@ -4,12 +4,14 @@ import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Logger } from '@slack/bolt';
 import { Agenda } from 'agenda';
 import type { Db } from 'mongodb';
+import { domain } from '../config/domain.js';
 import { NUDGE_SCAN_JOB } from './nudgeScan.js';
 
 export interface SchedulerOptions {
   db: Db;
   scanSeconds: number;
   scanNudges: () => Promise<unknown>;
+  refreshSegments: () => Promise<unknown>;
   logger: Logger;
 }
 
@@ -23,6 +25,9 @@ const JOBS_COLLECTION = 'agendaJobs';
 /** A scan takes seconds; if its instance dies mid-scan, another may take the job after this long. */
 const SCAN_LOCK_LIFETIME_MS = 2 * 60_000;
 const RETIRED_SCAN_JOB = 'followups.scan';
+export const SEGMENT_REFRESH_JOB = 'segments.refresh';
+/** A refresh of a large team takes minutes; the day's claim, not this lock, keeps it to one run. */
+const SEGMENT_LOCK_LIFETIME_MS = 30 * 60_000;
 
 /**
  * Counts job runs from start to Agenda's 'complete', which fires after Agenda
@@ -45,7 +50,7 @@ function trackRuns(agenda: Agenda) {
  * Agenda's lock lets one instance run it at a time, and the claims inside it
  * keep a nudge single even if two scans overlap.
  */
-export async function startScheduler({ db, scanSeconds, scanNudges, logger }: SchedulerOptions): Promise<Scheduler> {
+export async function startScheduler({ db, scanSeconds, scanNudges, refreshSegments, logger }: SchedulerOptions): Promise<Scheduler> {
   // Agenda arms a timer for each job due within one poll; a short poll keeps those timers short-lived.
   const pollMs = Math.min(scanSeconds, MAX_POLL_SECONDS) * 1000;
   const name = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
@@ -58,10 +63,17 @@ export async function startScheduler({ db, scanSeconds, scanNudges, logger }: Sc
     lockLimit: 1,
     lockLifetime: SCAN_LOCK_LIFETIME_MS,
   });
+  agenda.on(`fail:${SEGMENT_REFRESH_JOB}`, (error) => logger.error(`segment refresh failed: ${error}`));
+  agenda.define(SEGMENT_REFRESH_JOB, async () => void (await refreshSegments()), {
+    concurrency: 1,
+    lockLimit: 1,
+    lockLifetime: SEGMENT_LOCK_LIFETIME_MS,
+  });
   await agenda.start();
   // The follow-up scan of earlier releases is now the nudge scan.
   await agenda.cancel({ name: RETIRED_SCAN_JOB });
   await agenda.every(`${scanSeconds} seconds`, NUDGE_SCAN_JOB);
+  await agenda.every(`${domain.segments.checkEveryMinutes} minutes`, SEGMENT_REFRESH_JOB);
   return {
     async stop() {
       // Agenda's drain() would keep queued jobs locked for their whole lock lifetime; stop() frees them.

@@ -38,6 +38,8 @@ const adjustmentSchema = new Schema<AdjustmentRecord>(
 
 // The Money view and the card's totals: a customer's adjustments, newest first.
 adjustmentSchema.index({ teamId: 1, customerId: 1, createdAt: -1 });
+// Segmentation: a team's returns and discounts inside the 12-month window.
+adjustmentSchema.index({ teamId: 1, createdAt: 1 });
 
 export type AdjustmentModel = Model<AdjustmentRecord>;
 

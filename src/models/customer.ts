@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model, type SchemaDefinition, type Types } from 'mongoose';
 import { CARD_FIELDS, type FieldKind } from '../domain/cardFields.js';
+import { ABC_CLASSES, STORED_SEGMENTS, TIERS, type AbcClass, type StoredSegment, type Tier } from '../domain/segments.js';
 import type { CardInput } from '../validation/cardInput.js';
 
 export interface CustomerRecord extends CardInput {
@@ -26,6 +27,11 @@ export interface CustomerRecord extends CardInput {
   referrer?: string;
   /** Someone answered "not now" to marking this customer an ambassador: the card stops suggesting it. */
   ambassadorSuggestionDismissed?: boolean;
+  /** Set by a sale and by the segmentation job only; no edit touches them. Absent: 潜在 or 疑虑, from the card. */
+  segment?: StoredSegment;
+  /** Set by the job for current customers; a first sale leaves them unset until its next run. */
+  tier?: Tier;
+  abc?: AbcClass;
 }
 
 const SCHEMA_TYPES: Record<FieldKind, SchemaDefinition[string]> = {
@@ -60,6 +66,9 @@ const customerSchema = new Schema<CustomerRecord>(
     lastContactDate: String,
     referrer: String,
     ambassadorSuggestionDismissed: Boolean,
+    segment: { type: String, enum: STORED_SEGMENTS },
+    tier: { type: String, enum: TIERS },
+    abc: { type: String, enum: ABC_CLASSES },
   } as SchemaDefinition<CustomerRecord>,
   { collection: 'customers', timestamps: true, versionKey: false, strict: 'throw' },
 );
@@ -74,6 +83,8 @@ customerSchema.index({ teamId: 1, initialsKey: 1, number: 1 });
 customerSchema.index({ teamId: 1, companyKey: 1, number: 1 });
 // `/card ambassadors`: a team's ambassadors without reading its other cards.
 customerSchema.index({ teamId: 1, ambassador: 1, nameKey: 1 });
+// Segmentation: the cards it placed before, without reading the others.
+customerSchema.index({ teamId: 1, segment: 1 });
 // The boot-time re-keying asks for outdated keys across teams; indexed, a boot with nothing to do reads nothing.
 customerSchema.index({ searchKeysVersion: 1 });
 

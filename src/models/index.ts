@@ -9,6 +9,7 @@ import { ledgerModel } from './ledger.js';
 import { promiseModel } from './promise.js';
 import { referralModel } from './referral.js';
 import { saleModel } from './sale.js';
+import { segmentRunModel } from './segmentRun.js';
 import { teamModel } from './team.js';
 import { visitModel } from './visit.js';
 import { writeIntentModel } from './writeIntent.js';
@@ -28,6 +29,7 @@ export function createModels(connection: Connection) {
     history: historyModel(connection),
     counters: counterModel(connection),
     teams: teamModel(connection),
+    segmentRuns: segmentRunModel(connection),
     writeIntents: writeIntentModel(connection),
   };
 }

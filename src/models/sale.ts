@@ -43,6 +43,8 @@ const saleSchema = new Schema<SaleRecord>(
 
 // The card's money summary and the Money view: a customer's sales, newest first.
 saleSchema.index({ teamId: 1, customerId: 1, date: -1 });
+// Segmentation: a team's sales inside (or before) the 12-month window.
+saleSchema.index({ teamId: 1, date: 1 });
 
 export type SaleModel = Model<SaleRecord>;
 

@@ -19,6 +19,7 @@ import type { CustomerService } from './customers.js';
 import { historyDoc } from './history.js';
 import type { NudgeService } from './nudges.js';
 import type { ReferralService } from './referrals.js';
+import type { SegmentService } from './segments.js';
 import { yearTotals } from './yearTotals.js';
 import type { TeamSettingsService } from './teamSettings.js';
 
@@ -30,6 +31,7 @@ interface Deps {
   settings: TeamSettingsService;
   writes: GuardedWrites;
   referrals: ReferralService;
+  segments: SegmentService;
 }
 
 export interface CreditWarning {
@@ -93,7 +95,7 @@ const withApplied = (ledger: LedgerRecord, id: Types.ObjectId) => [...ledger.app
  * history entry, so a payment never settles more than is owed even when two
  * arrive at once, and a replayed submission records nothing twice.
  */
-export function createMoneyService({ models, now, customers, nudges, settings, writes, referrals }: Deps) {
+export function createMoneyService({ models, now, customers, nudges, settings, writes, referrals, segments }: Deps) {
   /** A customer's ledger is opened by their first sale or payment. */
   async function openLedger(teamId: string, customerId: Types.ObjectId): Promise<void> {
     await writes.insertOnce(models.ledgers, { _id: customerId, teamId, version: 1, receivables: [], outstandingFen: 0, applied: [], createdAt: now() });
@@ -159,8 +161,9 @@ export function createMoneyService({ models, now, customers, nudges, settings, w
     return { status: 'ok', customer, sale: record };
   }
 
-  /** What a sale sets going: the check-in a week later, collection of the unpaid part, a referral's deal. */
+  /** What a sale sets going: the customer is current, the check-in a week later, collection of the unpaid part, a referral's deal. */
   async function followSale(customer: CustomerRecord, sale: SaleRecord, userId: string): Promise<void> {
+    await segments.markCurrent(customer, sale.date);
     await scheduleCheckIn(customer, sale);
     if (sale.dueDate) await scheduleCollection(customer, sale, sale.dueDate);
     await referrals.recordDeal(customer.teamId, customer._id, sale._id, userId);

@@ -14,6 +14,10 @@ export interface TeamSettings {
   financeUserId?: string;
   /** Who agrees special handling of large, long-overdue debts; without one, the card's owner. */
   managerUserId?: string;
+  /** Team-local hour from which the nightly segmentation runs. */
+  segmentHour: number;
+  /** Who may run admin commands. */
+  adminUserIds: readonly string[];
 }
 
 export type TeamDefaults = Omit<TeamSettings, 'teamId'>;
@@ -50,6 +54,8 @@ export function createTeamSettings(models: Models, defaults: TeamDefaults, now: 
       nudgeChannel: team?.nudgeChannel ?? defaults.nudgeChannel,
       financeUserId: defaults.financeUserId,
       managerUserId: defaults.managerUserId,
+      segmentHour: defaults.segmentHour,
+      adminUserIds: defaults.adminUserIds,
     };
     cache.set(teamId, { settings, expires: performance.now() + CACHE_MS });
     return settings;

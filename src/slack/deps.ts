@@ -7,6 +7,7 @@ import type { HistoryService } from '../services/history.js';
 import type { MoneyService } from '../services/money.js';
 import type { NudgeService } from '../services/nudges.js';
 import type { ReferralService } from '../services/referrals.js';
+import type { SegmentService } from '../services/segments.js';
 import type { PromiseService } from '../services/promises.js';
 import type { TeamSettings, TeamSettingsService } from '../services/teamSettings.js';
 import type { VisitService } from '../services/visits.js';
@@ -21,6 +22,7 @@ export interface ListenerDeps {
   nudges: NudgeService;
   referrals: ReferralService;
   promises: PromiseService;
+  segments: SegmentService;
   history: HistoryService;
   settings: TeamSettingsService;
   now: () => Date;

@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import { domain } from '../config/domain.js';
 import { completeness } from '../domain/completeness.js';
+import { segmentOf } from '../domain/segments.js';
 import { formatFen } from '../domain/money.js';
 import type { Messages } from '../i18n/index.js';
 import type { CustomerRecord } from '../models/customer.js';
@@ -22,11 +23,20 @@ function labelled(label: string, value: string | undefined): types.MrkdwnElement
   return value ? [mrkdwn(md`*${escapeMrkdwn(label)}*\n${escapeMrkdwn(value)}`, LIMITS.fieldText)] : [];
 }
 
+/**
+ * 客户分层 as computed: the job's tier and class once ranked, else what the
+ * card itself says. It takes the place of the hand-set status, which it supersedes.
+ */
+function segmentLabel(t: Messages, c: CustomerRecord): string {
+  if (c.segment === 'current' && c.tier && c.abc) return `${t.options.tier[c.tier]} · ${t.options.abc[c.abc]}`;
+  return t.options.segment[segmentOf(c)];
+}
+
 function summaryLine(t: Messages, c: CustomerRecord): Mrkdwn {
   const parts = [
     md`\`${escapeMrkdwn(c.number)}\``,
     md`${escapeMrkdwn(t.card.owner)} ${mention(c.ownerId, t.card.noOwner)}`,
-    ...[optionLabel(t, 'status', c.status), optionLabel(t, 'stage', c.stage), c.ambassador ? `⭐ ${t.fields.ambassador}` : undefined]
+    ...[segmentLabel(t, c), optionLabel(t, 'stage', c.stage), c.ambassador ? `⭐ ${t.fields.ambassador}` : undefined]
       .filter((p): p is string => Boolean(p))
       .map(escapeMrkdwn),
   ];

@@ -1,13 +1,12 @@
 import type { App } from '@slack/bolt';
 import { parseLookup, type LookupRequest } from '../../../domain/lookup.js';
-import type { Messages } from '../../../i18n/index.js';
 import { renderAmbassadorList } from '../../../views/ambassadorList.js';
 import { renderCard } from '../../../views/card.js';
 import { renderHelp, renderMatches, renderNotFound, renderNotice, type NewCardPrefill } from '../../../views/lookup.js';
 import type { SlackMessage } from '../../../views/message.js';
 import { renderOverdueList } from '../../../views/overdueList.js';
 import { renderReferralList } from '../../../views/referralList.js';
-import type { ListenerDeps } from '../../deps.js';
+import type { ListenerDeps, TeamScope } from '../../deps.js';
 import { COMMAND } from '../../ids.js';
 import { afterAck, type CommandArgs } from '../../listen.js';
 
@@ -15,12 +14,21 @@ function prefillFor(request: LookupRequest & { text: string }): NewCardPrefill {
   return request.kind === 'phone' ? { phone: request.text } : { name: request.text };
 }
 
-async function lookupReply(deps: ListenerDeps, teamId: string, t: Messages, text: string): Promise<SlackMessage> {
+/** `/card segments refresh`: admins only, as it rewrites every card of the team. */
+async function refreshSegments(deps: ListenerDeps, { teamId, settings, t }: TeamScope, userId: string): Promise<SlackMessage> {
+  if (!settings.adminUserIds.includes(userId)) return renderNotice(t.segments.adminOnly);
+  const report = await deps.segments.refreshTeam(teamId);
+  return renderNotice(t.segments.refreshed(report.current, report.inactive, report.changed));
+}
+
+async function lookupReply(deps: ListenerDeps, scope: TeamScope, userId: string, text: string): Promise<SlackMessage> {
+  const { teamId, t } = scope;
   const request = parseLookup(text);
   if (request.kind === 'help') return renderHelp(t);
   if (request.kind === 'tooLong') return renderNotice(t.lookup.tooLong(request.max));
   if (request.kind === 'overdue') return renderOverdueList(t, await deps.money.overdueList(teamId));
   if (request.kind === 'referrals') return renderReferralList(t, await deps.referrals.listReferrals(teamId));
+  if (request.kind === 'segmentsRefresh') return refreshSegments(deps, scope, userId);
   if (request.kind === 'ambassadors') {
     const list = await deps.ambassadors.list(teamId);
     return renderAmbassadorList(t, list, await deps.referrals.countsFor(teamId, list.rows.map((r) => r.customer._id)));
@@ -32,12 +40,12 @@ async function lookupReply(deps: ListenerDeps, teamId: string, t: Messages, text
   return renderMatches(t, request.text, matches, more);
 }
 
-/** `/card <name | phone | card number | overdue | referrals | ambassadors | help>` */
+/** `/card <name | phone | card number | overdue | referrals | ambassadors | segments refresh | help>` */
 export function register(app: App, deps: ListenerDeps): void {
   app.command(
     COMMAND,
-    afterAck<CommandArgs>(deps, async ({ command, respond }, { teamId, t }) => {
-      await respond({ response_type: 'ephemeral', ...(await lookupReply(deps, teamId, t, String(command.text ?? ''))) });
+    afterAck<CommandArgs>(deps, async ({ command, respond }, scope) => {
+      await respond({ response_type: 'ephemeral', ...(await lookupReply(deps, scope, command.user_id, String(command.text ?? ''))) });
     }),
   );
 }

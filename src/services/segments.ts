@@ -1,0 +1,202 @@
+import { Types, type Model, type PipelineStage } from 'mongoose';
+import { domain } from '../config/domain.js';
+import { isDuplicateKey } from '../db/errors.js';
+import type { GuardedWrites } from '../db/writeIfUnchanged.js';
+import type { FieldChange } from '../domain/diff.js';
+import { rankCustomers, type AbcClass, type Standing, type StoredSegment, type Tier } from '../domain/segments.js';
+import type { CustomerRecord } from '../models/customer.js';
+import type { Models } from '../models/index.js';
+import { addDays, localNow, todayIn, type CalendarDate } from '../time.js';
+import { historyDoc } from './history.js';
+import type { TeamSettingsService } from './teamSettings.js';
+
+interface Deps {
+  models: Models;
+  now: () => Date;
+  settings: TeamSettingsService;
+  writes: GuardedWrites;
+}
+
+/** What the job keeps on a card; absent fields are unset. */
+interface Placement {
+  segment?: StoredSegment;
+  tier?: Tier;
+  abc?: AbcClass;
+}
+
+/** One card to move from the placement the refresh read to the one it computed. */
+export interface Move {
+  id: Types.ObjectId;
+  seen: Placement;
+  target: Placement;
+}
+
+export interface SegmentReport {
+  teamId: string;
+  current: number;
+  inactive: number;
+  /** Cards whose segment, tier or class changed, each written once. */
+  changed: number;
+}
+
+/** History entries the job writes name this user, shown as the system. */
+export const SYSTEM_USER = 'system';
+const DAY_MS = 24 * 60 * 60_000;
+const PLACED = ['segment', 'tier', 'abc'] as const;
+
+const samePlacement = (a: Placement, b: Placement) => PLACED.every((k) => a[k] === b[k]);
+const placementOf = (card: Placement): Placement => ({ segment: card.segment, tier: card.tier, abc: card.abc });
+
+/** Runs `work` over `items`, `limit` at a time. */
+async function inPool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/**
+ * 客户金字塔 and ABC, computed inside the database: each figure is one
+ * $match + $group per team, and only one row per customer comes back to
+ * rank. A card is written only when its placement changed, through the
+ * guarded write (version bump, history in the same step), so it never races
+ * a user's edit; edits do not touch these fields, so the bump costs them
+ * nothing (the edit modal only refuses changes to fields it showed).
+ */
+export function createSegmentService({ models, now, settings, writes }: Deps) {
+  /**
+   * Sum of one field per customer. One accumulator per pipeline, and no
+   * $cond/$ifNull: FerretDB 1.24 computes only the first $sum of a $group
+   * and implements neither operator.
+   */
+  async function sumByCustomer(model: Model<any>, match: Record<string, unknown>, field: string): Promise<Map<string, number>> {
+    const pipeline: PipelineStage[] = [{ $match: match }, { $group: { _id: '$customerId', fen: { $sum: `$${field}` } } }];
+    const rows = await model.aggregate<{ _id: Types.ObjectId; fen: number }>(pipeline);
+    return new Map(rows.map((r) => [r._id.toString(), r.fen]));
+  }
+
+  async function customersWhoBought(match: Record<string, unknown>): Promise<Set<string>> {
+    const rows = await models.sales.aggregate<{ _id: Types.ObjectId }>([{ $match: match }, { $group: { _id: '$customerId' } }]);
+    return new Set(rows.map((r) => r._id.toString()));
+  }
+
+  /** Each current customer's 12-month value and amount, net of returns and discounts (as the card's totals are). */
+  async function standings(teamId: string, today: CalendarDate): Promise<Standing[]> {
+    const inWindow = { teamId, date: { $gt: addDays(today, -domain.segments.windowDays) } };
+    const [profits, unprofited, amounts, returned] = await Promise.all([
+      sumByCustomer(models.sales, { ...inWindow, profitFen: { $exists: true } }, 'profitFen'),
+      sumByCustomer(models.sales, { ...inWindow, profitFen: { $exists: false } }, 'amountFen'),
+      sumByCustomer(models.sales, inWindow, 'amountFen'),
+      sumByCustomer(models.adjustments, { teamId, createdAt: { $gt: new Date(now().getTime() - domain.segments.windowDays * DAY_MS) } }, 'amountFen'),
+    ]);
+    return [...amounts].map(([id, amountFen]) => {
+      const back = returned.get(id) ?? 0;
+      return { id, valueFen: (profits.get(id) ?? 0) + (unprofited.get(id) ?? 0) - back, amountFen: amountFen - back };
+    });
+  }
+
+  /** Where every customer who ever bought belongs now; those who never bought are left to their cards. */
+  async function targets(teamId: string, today: CalendarDate): Promise<Map<string, Placement>> {
+    const [current, earlier] = await Promise.all([
+      standings(teamId, today),
+      customersWhoBought({ teamId, date: { $lte: addDays(today, -domain.segments.windowDays) } }),
+    ]);
+    const placed = new Map<string, Placement>([...earlier].map((id) => [id, { segment: 'inactive' }]));
+    for (const [id, { tier, abc }] of rankCustomers(current)) placed.set(id, { segment: 'current', tier, abc });
+    return placed;
+  }
+
+  /**
+   * Moves one card from `seen` to `target`, unless something else (a first
+   * sale, another refresh) moved it since it was read: that newer placement
+   * stands until the next run.
+   */
+  async function place(teamId: string, id: Types.ObjectId, seen: Placement, target: Placement): Promise<boolean> {
+    const written = await writes.updateUntilWritten<CustomerRecord>(models.customers, teamId, id, (card) => {
+      if (!samePlacement(placementOf(card), seen)) return null;
+      const changes: FieldChange[] = PLACED.filter((k) => seen[k] !== target[k]).map((k) => ({ field: k, from: seen[k], to: target[k] }));
+      const entry = { teamId, customerId: id, action: 'tierChanged' as const, userId: SYSTEM_USER, at: now(), changes };
+      return {
+        set: Object.fromEntries(PLACED.filter((k) => target[k] !== undefined).map((k) => [k, target[k]])),
+        unset: PLACED.filter((k) => target[k] === undefined && seen[k] !== undefined),
+        records: [{ model: models.history, doc: historyDoc(entry) }],
+      };
+    });
+    return written !== null;
+  }
+
+  /** What a refresh would change, computed without writing: the moves, and how many customers are current and inactive. */
+  async function planRefresh(teamId: string): Promise<{ moves: Move[]; current: number; inactive: number }> {
+    const { timezone } = await settings.settingsFor(teamId);
+    // Read before the sales, so a card a sale makes current meanwhile differs from what was read and is left alone.
+    const stored = await models.customers.find({ teamId, segment: { $exists: true } }, { segment: 1, tier: 1, abc: 1 }).lean();
+    const seen = new Map(stored.map((c) => [c._id.toString(), { id: c._id, placement: placementOf(c) }]));
+    const placed = await targets(teamId, todayIn(now(), timezone));
+    const moves: Move[] = [];
+    for (const [id, target] of placed) {
+      const before = seen.get(id);
+      if (!before) moves.push({ id: new Types.ObjectId(id), seen: {}, target });
+      else if (!samePlacement(before.placement, target)) moves.push({ id: before.id, seen: before.placement, target });
+    }
+    // A card marked current whose sales are all gone from the window and from before it: nothing says it bought.
+    for (const [id, before] of seen) {
+      if (!placed.has(id) && before.placement.segment === 'current') moves.push({ id: before.id, seen: before.placement, target: { segment: 'inactive' } });
+    }
+    const current = [...placed.values()].filter((p) => p.segment === 'current').length;
+    return { moves, current, inactive: placed.size - current };
+  }
+
+  /** Writes the moves; returns how many cards changed. */
+  async function applyMoves(teamId: string, moves: Move[]): Promise<number> {
+    let changed = 0;
+    await inPool(moves, domain.segments.writeConcurrency, async (m) => {
+      if (await place(teamId, m.id, m.seen, m.target)) changed += 1;
+    });
+    return changed;
+  }
+
+  /** Classifies every customer of a team now: the nightly job's work, and the admin's on demand. */
+  async function refreshTeam(teamId: string): Promise<SegmentReport> {
+    const { moves, current, inactive } = await planRefresh(teamId);
+    return { teamId, current, inactive, changed: await applyMoves(teamId, moves) };
+  }
+
+  /**
+   * The scheduled run: each team whose local time has reached its
+   * segmentation hour today and that was not refreshed today. The day's
+   * claim is an insert, so two instances never both run it.
+   */
+  async function refreshDue(): Promise<SegmentReport[]> {
+    const reports: SegmentReport[] = [];
+    for (const teamId of await settings.teamIds()) {
+      const { timezone, segmentHour } = await settings.settingsFor(teamId);
+      const local = localNow(now(), timezone);
+      if (local.hour() < segmentHour) continue;
+      const day = todayIn(now(), timezone);
+      const _id = `${teamId}:${day}`;
+      try {
+        await models.segmentRuns.create({ _id, teamId, day, startedAt: now() });
+      } catch (error) {
+        if (isDuplicateKey(error)) continue;
+        throw error;
+      }
+      reports.push(await refreshTeam(teamId));
+      await models.segmentRuns.updateOne({ _id, teamId }, { $set: { finishedAt: now() } });
+    }
+    return reports;
+  }
+
+  /** A sale dated inside the window makes its customer current at once; the job ranks it on its next run. */
+  async function markCurrent(customer: CustomerRecord, saleDate: CalendarDate): Promise<void> {
+    const { timezone } = await settings.settingsFor(customer.teamId);
+    if (saleDate <= addDays(todayIn(now(), timezone), -domain.segments.windowDays)) return;
+    await writes.updateUntilWritten<CustomerRecord>(models.customers, customer.teamId, customer._id, (card) =>
+      card.segment === 'current' ? null : { set: { segment: 'current' }, unset: ['tier', 'abc'] },
+    );
+  }
+
+  return { planRefresh, applyMoves, refreshTeam, refreshDue, markCurrent };
+}
+
+export type SegmentService = ReturnType<typeof createSegmentService>;
