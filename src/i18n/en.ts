@@ -13,6 +13,7 @@ export const en: Messages = {
       '*`/card overdue`* lists overdue receivables, in the order to chase them',
       '*`/card referrals`* lists referrals in progress and referrers waiting for thanks',
       '*`/card ambassadors`* lists the ambassadors: last contact, when the next one is due, how many they referred',
+      '*`/card segments refresh`* (admins) recomputes the customer tiers (pyramid, ABC) now; they are recomputed nightly anyway',
       '*`/card help`* shows this help',
       '',
       'When nothing matches you can create the card right away. From a card you can edit it, log a visit, record sales and payments, record a referral and see its history.',
