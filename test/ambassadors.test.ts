@@ -24,12 +24,9 @@ afterEach(() => {
 
 const ids: Record<string, ObjectId> = {};
 
-/** Both instances scan at the same moment, as their schedulers might. */
-const scanOnBothInstances = () => Promise.all(h.instances.map((i) => i.app.scanNudges()));
-
 async function scanAt(at: string) {
   h.clock.set(at);
-  await scanOnBothInstances();
+  await h.scanOnEveryInstance();
 }
 
 /** The contact nudges Slack accepted for a card, oldest first. */
@@ -77,7 +74,7 @@ describe('ambassador contact nudges', () => {
     expect(await openAmbassadorNudges('大使丙')).toEqual([expect.objectContaining({ dueDate: '2026-11-24' })]);
     expect(await openAmbassadorNudges('普通客户')).toEqual([]);
 
-    await scanOnBothInstances();
+    await h.scanOnEveryInstance();
     await scanAt('2026-11-24T08:59:59+08:00');
     expect(contactNudges('大使丙')).toHaveLength(0);
     await scanAt('2026-11-24T09:00:00+08:00');
@@ -125,9 +122,9 @@ describe('ambassador contact nudges', () => {
     await scanAt('2026-12-20T08:59:59+08:00');
     expect(contactNudges('大使甲')).toHaveLength(0);
     h.clock.set('2026-12-20T09:00:00+08:00');
-    const reports = await scanOnBothInstances();
+    const reports = await h.scanOnEveryInstance();
     expect(reports[0]!.sent + reports[1]!.sent).toBe(1);
-    await scanOnBothInstances();
+    await h.scanOnEveryInstance();
 
     const [nudge] = contactNudges('大使甲');
     expect(contactNudges('大使甲')).toHaveLength(1);

@@ -23,10 +23,6 @@ afterEach(() => {
 const followUps = () => h.db.collection('nudges');
 const posts = () => h.fake.calls.filter((c) => c.method === 'chat.postMessage');
 
-/** Both instances scan at the same moment, as their schedulers might. */
-async function scanOnBothInstances() {
-  return Promise.all(h.instances.map((i) => i.app.scanNudges()));
-}
 
 const cardWithFollowUp = (name: string, dueDate: string, plan: string) => visitHelpers.cardWithFollowUp(h, name, dueDate, plan);
 
@@ -35,16 +31,16 @@ describe('follow-up nudges', () => {
     await cardWithFollowUp('孙八', '2026-11-25', '带新品目录');
 
     h.clock.set('2026-11-25T08:59:59+08:00');
-    expect(await scanOnBothInstances()).toEqual([
+    expect(await h.scanOnEveryInstance()).toEqual([
       { sent: 0, retrying: 0, failed: 0 },
       { sent: 0, retrying: 0, failed: 0 },
     ]);
     expect(posts()).toHaveLength(0);
 
     h.clock.set('2026-11-25T09:00:00+08:00');
-    const reports = await scanOnBothInstances();
+    const reports = await h.scanOnEveryInstance();
     expect(reports[0]!.sent + reports[1]!.sent).toBe(1);
-    await scanOnBothInstances();
+    await h.scanOnEveryInstance();
     expect(posts()).toHaveLength(1);
 
     const [nudge] = posts();
@@ -73,7 +69,7 @@ describe('follow-up nudges', () => {
     expect(await h.db.collection('history').findOne({ action: 'followUpSnoozed', userId: 'U2COLLEAGUE' })).not.toBeNull();
 
     h.clock.set('2026-11-26T09:00:30+08:00');
-    await scanOnBothInstances();
+    await h.scanOnEveryInstance();
     expect(posts()).toHaveLength(2);
   });
 
@@ -98,7 +94,7 @@ describe('follow-up nudges', () => {
     await cardWithFollowUp('周九', '2026-11-27', '催回款');
     h.fake.failNext('chat.postMessage', { status: 429, retryAfter: 30 });
     h.clock.set('2026-11-27T09:00:00+08:00');
-    expect((await scanOnBothInstances()).map((r) => r.retrying).reduce((a, b) => a + b)).toBe(1);
+    expect((await h.scanOnEveryInstance()).map((r) => r.retrying).reduce((a, b) => a + b)).toBe(1);
 
     const waiting = await followUps().findOne({ plan: '催回款' });
     expect(waiting).toMatchObject({ status: 'pending', lastError: 'ratelimited', attempts: 1 });
@@ -106,12 +102,12 @@ describe('follow-up nudges', () => {
 
     const triedBefore = posts().length;
     h.clock.set('2026-11-27T09:00:29+08:00');
-    await scanOnBothInstances();
+    await h.scanOnEveryInstance();
     expect(posts()).toHaveLength(triedBefore);
 
     h.clock.set('2026-11-27T09:00:30+08:00');
-    await scanOnBothInstances();
-    await scanOnBothInstances();
+    await h.scanOnEveryInstance();
+    await h.scanOnEveryInstance();
     expect(h.fake.accepted('chat.postMessage').filter((c) => visibleText(c.args.blocks).includes('周九'))).toHaveLength(1);
     expect(await followUps().findOne({ plan: '催回款' })).toMatchObject({ status: 'sent', attempts: 2 });
   });
@@ -120,7 +116,7 @@ describe('follow-up nudges', () => {
     await cardWithFollowUp('吴十', '2026-11-30', '拜访工厂');
     h.fake.loseChannel(NUDGE_CHANNEL);
     h.clock.set('2026-11-30T09:00:00+08:00');
-    await scanOnBothInstances();
+    await h.scanOnEveryInstance();
 
     const recorded = await followUps().findOne({ plan: '拜访工厂' });
     expect(recorded).toMatchObject({ status: 'pending', lastError: 'channel_not_found', attempts: 1 });
@@ -130,7 +126,7 @@ describe('follow-up nudges', () => {
     // Backoff doubles: +5, +10, +20, +40 minutes; the fifth refusal is the last.
     for (const at of ['09:05', '09:15', '09:35', '10:15']) {
       h.clock.set(`2026-11-30T${at}:00+08:00`);
-      await scanOnBothInstances();
+      await h.scanOnEveryInstance();
     }
     const gaveUp = await followUps().findOne({ plan: '拜访工厂' });
     expect(gaveUp).toMatchObject({ status: 'failed', lastError: 'channel_not_found', attempts: 5 });
@@ -159,8 +155,8 @@ describe('follow-ups saved by an earlier release, in their own outbox', () => {
     expect(visibleText((await h.command('旧版客户')).args.blocks)).toContain('2026-12-02');
 
     h.clock.set('2026-12-02T09:00:00+08:00');
-    await scanOnBothInstances();
-    await scanOnBothInstances();
+    await h.scanOnEveryInstance();
+    await h.scanOnEveryInstance();
     expect(h.fake.accepted('chat.postMessage').filter((c) => visibleText(c.args.blocks).includes('旧版计划'))).toHaveLength(1);
   });
 });

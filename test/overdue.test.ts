@@ -25,7 +25,6 @@ async function cardOwing(name: string, amount: string, dueDate: string, date = '
   if (res.body !== '') throw new Error(`sale refused: ${res.body}`);
 }
 
-const scan = () => Promise.all(h.instances.map((i) => i.app.scanNudges()));
 const collectionNudges = (name: string) =>
   h.fake.accepted('chat.postMessage').filter((c) => c.args.text.includes(name) && visibleText(c.args.blocks).includes('逾期催款'));
 
@@ -39,7 +38,7 @@ describe('overdue-payment nudges by the collection matrix', () => {
   });
 
   it('nudges receivables that were already overdue when recorded at the next scan, by their quadrant', async () => {
-    await scan();
+    await h.scanOnEveryInstance();
     const [boundary] = collectionNudges('整万客户');
     expect(boundary!.args.channel).toBe(NUDGE_CHANNEL);
     const text = visibleText(boundary!.args.blocks);
@@ -54,7 +53,7 @@ describe('overdue-payment nudges by the collection matrix', () => {
     expect(justUnder!.args.text).toContain('<@UFINANCE>');
 
     expect(collectionNudges('小额客户')).toHaveLength(0);
-    await scan();
+    await h.scanOnEveryInstance();
     expect(collectionNudges('整万客户')).toHaveLength(1);
   });
 
@@ -64,11 +63,11 @@ describe('overdue-payment nudges by the collection matrix', () => {
     expect((await h.submitView(TEAM_A, view, { amountFen: '2000' })).body).toBe('');
 
     h.clock.set('2026-11-26T08:59:00+08:00');
-    await scan();
+    await h.scanOnEveryInstance();
     expect(collectionNudges('小额客户')).toHaveLength(0);
     h.clock.set('2026-11-26T09:00:00+08:00');
-    await scan();
-    await scan();
+    await h.scanOnEveryInstance();
+    await h.scanOnEveryInstance();
     const small = collectionNudges('小额客户');
     expect(small).toHaveLength(1);
     expect(visibleText(small[0]!.args.blocks)).toContain('逾期 1 天');
@@ -78,7 +77,7 @@ describe('overdue-payment nudges by the collection matrix', () => {
 
   it('repeats every 7 days while unpaid, in the quadrant it has moved into', async () => {
     h.clock.set('2026-11-30T09:00:00+08:00');
-    await scan();
+    await h.scanOnEveryInstance();
     const crossed = collectionNudges('跨象限客户');
     expect(crossed).toHaveLength(2);
     expect(visibleText(crossed[0]!.args.blocks)).toContain('逾期 24 天');
@@ -87,7 +86,7 @@ describe('overdue-payment nudges by the collection matrix', () => {
     expect(collectionNudges('整万客户')).toHaveLength(2);
 
     h.clock.set('2026-12-03T09:00:00+08:00');
-    await scan();
+    await h.scanOnEveryInstance();
     expect(collectionNudges('小额客户')).toHaveLength(2);
   });
 
@@ -134,7 +133,7 @@ describe('overdue-payment nudges by the collection matrix', () => {
     await cardOwing('重试客户', '3000', '2026-12-04', '2026-12-03');
     h.fake.failNext('chat.postMessage', { error: 'internal_error' }, 2);
     h.clock.set('2026-12-05T09:00:00+08:00');
-    await scan();
+    await h.scanOnEveryInstance();
     const claimed = await h.db.collection('nudges').findOne({ kind: 'overdue', status: 'pending', lastError: 'internal_error' });
     expect(claimed).toMatchObject({ attempts: 1 });
 
@@ -143,7 +142,7 @@ describe('overdue-payment nudges by the collection matrix', () => {
     expect((await h.submitView(TEAM_A, view, { amountFen: '3000' })).body).toBe('');
 
     h.clock.set('2026-12-05T10:00:00+08:00');
-    await scan();
+    await h.scanOnEveryInstance();
     expect(collectionNudges('重试客户')).toHaveLength(0);
     expect(await h.db.collection('nudges').findOne({ _id: claimed!._id })).toMatchObject({ status: 'cancelled' });
   });

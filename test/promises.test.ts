@@ -24,9 +24,6 @@ const promises = () => h.db.collection('promises');
 const nudges = () => h.db.collection('nudges');
 const history = () => h.db.collection('history');
 
-/** Both instances scan at the same moment, as their schedulers might. */
-const scan = () => Promise.all(h.instances.map((i) => i.app.scanNudges()));
-
 /** Promise nudges posted so far about `text`. */
 const promiseNudges = (text: string) =>
   h.fake.accepted('chat.postMessage').filter((c) => visibleText(c.args.blocks).includes('承诺到期') && visibleText(c.args.blocks).includes(text));
@@ -48,13 +45,13 @@ describe('promise nudges', () => {
 
     for (const at of ['2026-11-23T10:00:00+08:00', '2026-11-25T09:00:00+08:00', '2026-11-26T08:59:59+08:00']) {
       h.clock.set(at);
-      await scan();
+      await h.scanOnEveryInstance();
     }
     expect(promiseNudges('周四送样品到店')).toHaveLength(0);
 
     h.clock.set('2026-11-26T09:00:00+08:00');
-    await scan();
-    await scan();
+    await h.scanOnEveryInstance();
+    await h.scanOnEveryInstance();
     const posted = promiseNudges('周四送样品到店');
     expect(posted).toHaveLength(1);
     expect(posted[0]!.args.channel).toBe(OWNER_DM);
@@ -94,8 +91,8 @@ describe('promise nudges', () => {
   it('several promises on one card, due the same day, are each posted once with two instances scanning', async () => {
     await cardWithPromises('诺二', ['寄合同', '2026-11-28'], ['报新价', '2026-11-28'], ['请吃饭', '2026-11-28']);
     h.clock.set('2026-11-28T09:00:00+08:00');
-    const reports = await scan();
-    await scan();
+    const reports = await h.scanOnEveryInstance();
+    await h.scanOnEveryInstance();
     expect(reports.reduce((sum, r) => sum + r.sent, 0)).toBeGreaterThanOrEqual(3);
     for (const text of ['寄合同', '报新价', '请吃饭']) expect(promiseNudges(text)).toHaveLength(1);
   });
@@ -136,11 +133,11 @@ describe('promise nudges', () => {
     expect((await h.submitView(TEAM_A, view, { dueDate: '2026-12-05' })).body).toBe('');
 
     h.clock.set('2026-12-02T09:00:00+08:00');
-    await scan();
+    await h.scanOnEveryInstance();
     expect(promiseNudges('寄合同')).toHaveLength(1);
     h.clock.set('2026-12-05T09:00:00+08:00');
-    await scan();
-    await scan();
+    await h.scanOnEveryInstance();
+    await h.scanOnEveryInstance();
     const posted = promiseNudges('寄合同');
     expect(posted).toHaveLength(2);
     expect(visibleText(posted[1]!.args.blocks)).toContain('2026-12-05');
@@ -184,7 +181,7 @@ describe('promises on the card', () => {
     expect(visibleText((await h.fake.waitForResponse(card.responseUrl, before)).args.blocks)).not.toContain('月中回访');
 
     h.clock.set('2026-12-15T09:00:00+08:00');
-    await scan();
+    await h.scanOnEveryInstance();
     expect(promiseNudges('月中回访')).toHaveLength(0);
     expect(await nudges().findOne({ kind: 'promise', plan: '月中回访' })).toMatchObject({ status: 'done' });
   });
@@ -195,7 +192,7 @@ describe('a promise changed by a writer that died before closing its nudge', () 
     await cardWithPromises('诺五', ['送货上门', '2026-12-17']);
     await promises().updateOne({ text: '送货上门' }, { $set: { status: 'kept', keptBy: 'U1SELLER', keptAt: new Date(), version: 2 } });
     h.clock.set('2026-12-17T09:00:00+08:00');
-    await scan();
+    await h.scanOnEveryInstance();
     expect(promiseNudges('送货上门')).toHaveLength(0);
     expect(await nudges().findOne({ kind: 'promise', plan: '送货上门' })).toMatchObject({ status: 'cancelled' });
   });
@@ -204,7 +201,7 @@ describe('a promise changed by a writer that died before closing its nudge', () 
     await cardWithPromises('诺七', ['验收装修', '2026-12-19']);
     await promises().updateOne({ text: '验收装修' }, { $set: { dueDate: '2026-12-24', version: 2 } });
     h.clock.set('2026-12-19T09:00:00+08:00');
-    await scan();
+    await h.scanOnEveryInstance();
     expect(promiseNudges('验收装修')).toHaveLength(0);
     expect(await nudges().findOne({ kind: 'promise', plan: '验收装修' })).toMatchObject({ status: 'cancelled' });
   });

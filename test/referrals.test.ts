@@ -24,8 +24,6 @@ const history = () => h.db.collection('history');
 const posts = (kindText?: string) =>
   h.fake.calls.filter((c) => c.method === 'chat.postMessage' && (!kindText || visibleText(c.args.blocks).includes(kindText)));
 
-/** Both instances scan at the same moment, as their schedulers might. */
-const scanOnBothInstances = () => Promise.all(h.instances.map((i) => i.app.scanNudges()));
 
 async function cardOf(name: string, actor: Actor = TEAM_A) {
   return h.command(name, actor);
@@ -78,7 +76,7 @@ describe('recording a referral', () => {
   });
 
   it("nudges the prospect's owner at once, not at the nudge hour, with the 6-minute target and a Log contact button", async () => {
-    const reports = await scanOnBothInstances();
+    const reports = await h.scanOnEveryInstance();
     expect(reports[0]!.sent + reports[1]!.sent).toBe(1);
     const [nudge] = posts('李新客');
     expect(nudge!.args.channel).toBe('U1SELLER');
@@ -103,27 +101,27 @@ describe('recording a referral', () => {
     expect(visibleText((await cardOf('李新客')).args.blocks)).toContain('首次联系用时 4 分钟');
 
     h.clock.set('2026-11-23T11:01:00+08:00');
-    await scanOnBothInstances();
+    await h.scanOnEveryInstance();
     expect(posts('李新客')).toHaveLength(1);
   });
 
   it('reminds the owner once, an hour later, when no contact was logged', async () => {
     h.clock.set('2026-11-23T14:00:00+08:00');
     await recordReferral('王大使', { name: '赵潜在' });
-    await scanOnBothInstances();
+    await h.scanOnEveryInstance();
     expect(posts('赵潜在')).toHaveLength(1);
 
     h.clock.set('2026-11-23T14:59:59+08:00');
-    await scanOnBothInstances();
+    await h.scanOnEveryInstance();
     expect(posts('赵潜在')).toHaveLength(1);
     h.clock.set('2026-11-23T15:00:00+08:00');
-    await scanOnBothInstances();
-    await scanOnBothInstances();
+    await h.scanOnEveryInstance();
+    await h.scanOnEveryInstance();
     const sent = posts('赵潜在');
     expect(sent).toHaveLength(2);
     expect(visibleText(sent[1]!.args.blocks)).toContain('已经过了 60 分钟还没有记录联系');
     h.clock.set('2026-11-24T15:00:00+08:00');
-    await scanOnBothInstances();
+    await h.scanOnEveryInstance();
     expect(posts('赵潜在')).toHaveLength(2);
   });
 });
@@ -133,7 +131,7 @@ describe('outcome and thanks', () => {
     h.clock.set('2026-11-25T10:00:00+08:00');
     await recordSale('李新客', '5000');
     expect(await referralOf('李新客')).toMatchObject({ status: 'deal', awaitingThanks: true, outcomeBy: 'U1SELLER' });
-    await scanOnBothInstances();
+    await h.scanOnEveryInstance();
     const [thanks] = posts('告诉推荐人结果');
     expect(thanks!.args.channel).toBe('U2COLLEAGUE');
     expect(visibleText(thanks!.args.blocks)).toContain('*王大使*');
@@ -141,7 +139,7 @@ describe('outcome and thanks', () => {
     findButton(thanks!.args.blocks, ACTION.thankReferrer);
     // A second sale is not a second outcome.
     await recordSale('李新客', '100');
-    await scanOnBothInstances();
+    await h.scanOnEveryInstance();
     expect(posts('告诉推荐人结果')).toHaveLength(1);
   });
 
@@ -191,7 +189,7 @@ describe('outcome and thanks', () => {
     expect(await h.submitView(TEAM_A, view, { reason: '预算不够' })).toMatchObject({ body: '' });
     expect(await referralOf('赵潜在')).toMatchObject({ status: 'noDeal', noDealReason: '预算不够', awaitingThanks: true });
     expect(visibleText((await h.fake.waitForResponse(responseUrl)).args.blocks)).toContain('未成交');
-    await scanOnBothInstances();
+    await h.scanOnEveryInstance();
     expect(visibleText(posts('告诉推荐人结果').at(-1)!.args.blocks)).toContain('未成交（预算不够）');
 
     const referrer = await cardOf('王大使');
@@ -263,7 +261,7 @@ describe('choosing a referrer on the edit modal', () => {
     const { view } = await h.openModal(TEAM_A, findButton(card.args.blocks, ACTION.editCard));
     const picker = view.blocks.find((b: Record<string, any>) => b.block_id === 'referrerId').element;
     expect(picker).toMatchObject({ type: 'external_select', action_id: ACTION.cardPicker, initial_option: { value: referrerId } });
-    await scanOnBothInstances();
+    await h.scanOnEveryInstance();
     expect(posts('吴客户')).toHaveLength(1);
   });
 

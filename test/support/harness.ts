@@ -122,6 +122,11 @@ export class Harness {
     await this.fake.stop();
   }
 
+  /** Every instance runs a nudge scan at the same moment, as their schedulers might. */
+  scanOnEveryInstance() {
+    return Promise.all(this.instances.map((i) => i.app.scanNudges()));
+  }
+
   nextResponseUrl(): string {
     return this.fake.responseUrl(`r${++this.responseSeq}`);
   }
