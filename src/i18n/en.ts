@@ -429,7 +429,7 @@ export const en: Messages = {
     money: 'Money owed and credit',
     noDebt: 'Owes nothing.',
     noLimit: 'No credit limit set.',
-    overLimit: (headroom) => md`⚠️ Credit limit used up (headroom ${headroom}): more on credit would exceed it; talk about payment first.`,
+    overLimit: '⚠️ Credit limit used up: more on credit would exceed it; talk about payment first.',
     thanks: 'Referrals to thank for',
     noThanks: 'None.',
     tier: 'Segment',

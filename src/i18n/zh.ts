@@ -433,7 +433,7 @@ export const zh = {
     money: '欠款与信用',
     noDebt: '没有欠款。',
     noLimit: '未设信用额度。',
-    overLimit: (headroom: Mrkdwn) => md`⚠️ 信用额度已用完（剩余 ${headroom}）：新的赊账会超出额度，先谈回款。`,
+    overLimit: '⚠️ 信用额度已用完：新的赊账会超出额度，先谈回款。',
     thanks: '待致谢的转介绍',
     noThanks: '没有。',
     tier: '客户分层',

@@ -89,7 +89,7 @@ function money(t: Messages, c: CustomerRecord, m: MoneySummary): Mrkdwn[] {
       ? [escapeMrkdwn(t.brief.noLimit)]
       : [
           t.money.headroom(escapeMrkdwn(formatFen(m.creditLimitFen)), escapeMrkdwn(formatFen(m.headroomFen))),
-          ...(m.headroomFen <= 0 ? [t.brief.overLimit(escapeMrkdwn(formatFen(m.headroomFen)))] : []),
+          ...(m.headroomFen <= 0 ? [escapeMrkdwn(t.brief.overLimit)] : []),
         ];
   const rating = c.creditRating === 'low' ? [escapeMrkdwn(t.money.lowCredit)] : [];
   return [...owed, ...credit, ...rating, ...labelled(t.fields.paymentTerms, c.paymentTerms)];
