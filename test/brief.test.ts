@@ -236,7 +236,6 @@ describe('parsing `/card brief`', () => {
 });
 
 describe('renderBrief over arbitrary text', () => {
-  const t = messagesFor('zh');
   const text = (max: number) => fc.string({ unit: 'grapheme', maxLength: max });
   /** A card's name is required: never empty. */
   const name = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 100 });
@@ -251,9 +250,10 @@ describe('renderBrief over arbitrary text', () => {
   const referral = (reason: string) =>
     ({ _id: new Types.ObjectId(), referrerId: new Types.ObjectId(), status: 'noDeal', noDealReason: reason }) as unknown as ReferralRecord;
 
-  it('stays within Block Kit limits and escapes every piece', () => {
+  it('stays within Block Kit limits and escapes every piece, in either language', () => {
     fc.assert(
-      fc.property(name, text(1000), text(3000), text(300), text(1000), fc.integer({ min: -1e13, max: 1e13 }), (name, prefs, notes, short, reason, fen) => {
+      fc.property(fc.constantFrom('zh', 'en' as const), name, text(1000), text(3000), text(300), text(1000), fc.integer({ min: -1e13, max: 1e13 }), (locale, name, prefs, notes, short, reason, fen) => {
+        const t = messagesFor(locale);
         const customer = {
           _id: new Types.ObjectId(), teamId: 'T1', number: 'KH-2026-0001', name, preferences: prefs, family: prefs.slice(0, 500), interests: short,
           company: short.slice(0, 100), phone: short.slice(0, 30), paymentTerms: short.slice(0, 200), creditRating: 'low', ambassador: true,

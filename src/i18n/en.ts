@@ -423,7 +423,7 @@ export const en: Messages = {
     purchase: 'Last purchase and stock',
     noPurchase: 'No sales or purchases recorded.',
     lastSale: (product, quantity, date) => md`Last sale: ${product} ×${quantity} (${date})`,
-    checkedOn: (date) => md`As noted on the visit of ${date}`,
+    checkedOn: (date, what) => md`As noted on the visit of ${date}: ${what}`,
     lastVisit: 'Last visit',
     noVisit: 'No visits logged yet.',
     money: 'Money owed and credit',

@@ -427,7 +427,7 @@ export const zh = {
     purchase: '最近购买与库存',
     noPurchase: '没有交易或进货记录。',
     lastSale: (product: Mrkdwn, quantity: number, date: Mrkdwn) => md`最近交易：${product} ×${quantity}（${date}）`,
-    checkedOn: (date: Mrkdwn) => md`${date} 拜访时记录`,
+    checkedOn: (date: Mrkdwn, what: Mrkdwn) => md`${date} 拜访时记录：${what}`,
     lastVisit: '上次拜访',
     noVisit: '还没有拜访记录。',
     money: '欠款与信用',

@@ -15,7 +15,7 @@ import { escapeMrkdwn, joinMrkdwn, md, mention, mrkdwn, plain, section, truncate
 /** User text as the brief quotes it: escaped, and short enough that one long note cannot push the rest off. */
 const quote = (text: string | number) => escapeMrkdwn(truncate(String(text), PREVIEW.briefText));
 
-/** `label：value`, or nothing when the value is not set. */
+/** `*label* value`, or nothing when the value is not set. */
 function labelled(label: string, value: string | number | undefined | null): Mrkdwn[] {
   return value == null || value === '' ? [] : [md`*${escapeMrkdwn(label)}* ${quote(value)}`];
 }
@@ -54,7 +54,7 @@ function purchase(t: Messages, { money, stockVisit: v }: Brief): Mrkdwn[] {
     ...labelled(t.visit.purchaseQuantity, v.purchaseQuantity),
     ...labelled(t.visit.stockOnHand, v.stockOnHand),
   ];
-  return [...sale, md`${t.brief.checkedOn(escapeMrkdwn(v.date))}：${joinMrkdwn(checked, ' · ')}`];
+  return [...sale, t.brief.checkedOn(escapeMrkdwn(v.date), joinMrkdwn(checked, ' · '))];
 }
 
 function lastVisit(t: Messages, { lastVisit: v }: Brief): Mrkdwn[] {
