@@ -10,6 +10,7 @@ import { createLogger } from './logger.js';
 import { createModels, ensureIndexes } from './models/index.js';
 import { createNudgeKinds } from './nudgeKinds/index.js';
 import { createAmbassadorService } from './services/ambassadors.js';
+import { createBriefService } from './services/briefs.js';
 import { createCardService } from './services/cards.js';
 import { createCustomerService } from './services/customers.js';
 import { createFollowUpService } from './services/followUps.js';
@@ -98,9 +99,10 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   const segments = createSegmentService({ models, now, settings, writes });
   const money = createMoneyService({ models, now, customers, nudges, settings, writes, referrals, segments });
   const cards = createCardService({ models, now, settings, customers, followUps, money, referrals });
+  const briefs = createBriefService({ cards });
   const promises = createPromiseService({ models, now, nudges, writes });
   const visits = createVisitService({ models, now, customers, followUps, ambassadors, history, promises, writes, referrals });
-  return { models, settings, history, writes, customers, money, cards, nudges, followUps, promises, visits, referrals, ambassadors, segments };
+  return { models, settings, history, writes, customers, money, cards, briefs, nudges, followUps, promises, visits, referrals, ambassadors, segments };
 }
 
 /**

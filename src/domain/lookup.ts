@@ -9,6 +9,7 @@ export type LookupRequest =
   | { kind: 'referrals' }
   | { kind: 'ambassadors' }
   | { kind: 'segmentsRefresh' }
+  | { kind: 'brief'; search: SearchLookup }
   | { kind: 'tooLong'; max: number }
   | { kind: 'number'; number: string; text: string }
   | { kind: 'phone'; phoneKey: string; text: string }
@@ -26,6 +27,8 @@ const OVERDUE_WORDS = new Set(['overdue', '逾期', '催款']);
 const REFERRAL_WORDS = new Set(['referrals', 'referral', '转介绍', '推荐']);
 const AMBASSADOR_WORDS = new Set(['ambassadors', 'ambassador', '大使', '宣传大使']);
 const SEGMENTS_REFRESH_WORDS = new Set(['segments refresh', '刷新分层', '分层 刷新']);
+/** `/card brief 张三`: the word, a space, then what `/card 张三` would search for. */
+const BRIEF_WORDS = new Set(['brief', '简报', '访前']);
 /** `KH-2026-0001`, `kh 2026 1`, `kh2026-1`: the year must be set apart from the sequence to be told from it. */
 const CARD_NUMBER = new RegExp(`^${domain.card.numberPrefix}[-\\s]?(\\d{4})[-\\s](\\d{1,9})$`, 'i');
 /** A Chinese mobile (11 digits from 1) behind the country code, written `+86`, `0086` or a bare `86`. */
@@ -156,6 +159,11 @@ export function parseLookup(raw: string): LookupRequest {
   if (REFERRAL_WORDS.has(text.toLowerCase())) return { kind: 'referrals' };
   if (AMBASSADOR_WORDS.has(text.toLowerCase())) return { kind: 'ambassadors' };
   if (SEGMENTS_REFRESH_WORDS.has(text.toLowerCase())) return { kind: 'segmentsRefresh' };
+  const [word, ...rest] = text.split(' ');
+  if (rest.length > 0 && BRIEF_WORDS.has(word!.toLowerCase())) {
+    const wanted = rest.join(' ');
+    return isTooLong(wanted) ? { kind: 'tooLong', max: domain.lookup.maxQueryLength } : { kind: 'brief', search: searchOf(wanted) };
+  }
   if (isTooLong(text)) return { kind: 'tooLong', max: domain.lookup.maxQueryLength };
   return searchOf(text);
 }

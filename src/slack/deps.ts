@@ -1,6 +1,7 @@
 import type { Logger } from '@slack/bolt';
 import { messagesFor, type Locale, type Messages } from '../i18n/index.js';
 import type { AmbassadorService } from '../services/ambassadors.js';
+import type { BriefService } from '../services/briefs.js';
 import type { CardService } from '../services/cards.js';
 import type { CustomerService } from '../services/customers.js';
 import type { HistoryService } from '../services/history.js';
@@ -16,6 +17,7 @@ import type { VisitService } from '../services/visits.js';
 export interface ListenerDeps {
   customers: CustomerService;
   cards: CardService;
+  briefs: BriefService;
   money: MoneyService;
   ambassadors: AmbassadorService;
   visits: VisitService;

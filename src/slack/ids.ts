@@ -25,6 +25,8 @@ export const ACTION = {
   dismissAmbassadorSuggestion: 'ambassador_suggestion_dismiss',
   promiseKept: 'promise_kept',
   promiseReschedule: 'promise_reschedule',
+  /** 访前简报: on the card, `/card plan` rows and the Home tab; value = the customer's id. */
+  cardBrief: 'card_brief',
 } as const;
 
 export const CALLBACK = {

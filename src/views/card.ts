@@ -27,7 +27,7 @@ function labelled(label: string, value: string | undefined): types.MrkdwnElement
  * 客户分层 as computed: the job's tier and class once ranked, else what the
  * card itself says. It takes the place of the hand-set status, which it supersedes.
  */
-function segmentLabel(t: Messages, c: CustomerRecord): string {
+export function segmentLabel(t: Messages, c: CustomerRecord): string {
   if (c.segment === 'current' && c.tier && c.abc) return `${t.options.tier[c.tier]} · ${t.options.abc[c.abc]}`;
   return t.options.segment[segmentOf(c)];
 }
@@ -150,6 +150,7 @@ export function renderCard(t: Messages, { customer: c, lastVisits, openPromises,
       type: 'actions',
       elements: [
         { type: 'button', action_id: ACTION.editCard, text: plain(t.card.edit, LIMITS.buttonText), value: id },
+        { type: 'button', action_id: ACTION.cardBrief, text: plain(t.brief.button, LIMITS.buttonText), value: id },
         { type: 'button', action_id: ACTION.logVisit, style: 'primary', text: plain(t.card.logVisit, LIMITS.buttonText), value: id },
         { type: 'button', action_id: ACTION.recordSale, text: plain(t.money.recordSale, LIMITS.buttonText), value: id },
         ...(money.outstandingFen > 0

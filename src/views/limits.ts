@@ -26,4 +26,6 @@ export const PREVIEW = {
   optionName: 40,
   /** What was talked about at an ambassador's last contact, in the contact nudge. */
   ambassadorTopic: 200,
+  /** A note quoted in the pre-visit brief, so every section of it still fits on the one screen. */
+  briefText: 300,
 } as const;

@@ -49,7 +49,8 @@ function matchLine(customer: CustomerRecord): Mrkdwn {
   return joinMrkdwn([md`*${escapeMrkdwn(customer.name)}*  \`${escapeMrkdwn(customer.number)}\``, ...details], ' · ');
 }
 
-export function renderMatches(t: Messages, text: string, matches: CustomerRecord[], more: boolean): SlackMessage {
+/** Each match with a button that opens its card, or its pre-visit brief when that is what was asked for. */
+export function renderMatches(t: Messages, text: string, matches: CustomerRecord[], more: boolean, opens: 'card' | 'brief' = 'card'): SlackMessage {
   const intro = t.lookup.several(matches.length, escapeMrkdwn(text));
   const rows: types.KnownBlock[] = matches.map((customer) => ({
     type: 'section',
@@ -57,8 +58,8 @@ export function renderMatches(t: Messages, text: string, matches: CustomerRecord
     text: mrkdwn(matchLine(customer), LIMITS.sectionText),
     accessory: {
       type: 'button',
-      action_id: ACTION.openCard,
-      text: plain(t.lookup.open, LIMITS.buttonText),
+      action_id: opens === 'brief' ? ACTION.cardBrief : ACTION.openCard,
+      text: plain(opens === 'brief' ? t.brief.button : t.lookup.open, LIMITS.buttonText),
       value: customer._id.toString(),
     },
   }));

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { cardFingerprint } from '../../../domain/cardFingerprint.js';
 import { todayIn } from '../../../time.js';
+import { renderBriefModal, renderBriefRefusal } from '../../../views/brief.js';
 import { renderCard } from '../../../views/card.js';
 import { renderCardModal } from '../../../views/cardModal.js';
 import { renderHistoryModal } from '../../../views/historyModal.js';
@@ -71,6 +72,15 @@ export function register(app: App, deps: ListenerDeps): void {
       const history = await deps.history.cardHistory(scope.teamId, customer._id);
       const view = renderHistoryModal(scope.t, customer, history, scope.settings.timezone);
       await args.client.views.open({ trigger_id: args.body.trigger_id, view });
+    }),
+  );
+
+  // A modal, not a reply: from the Home tab a button has no channel or response_url, so a refusal is a modal too.
+  app.action<ButtonBody>(
+    ACTION.cardBrief,
+    afterAck(deps, async ({ action, body, client }, { teamId, t }) => {
+      const brief = await deps.briefs.briefFor(teamId, action.value ?? '');
+      await client.views.open({ trigger_id: body.trigger_id, view: brief ? renderBriefModal(t, brief) : renderBriefRefusal(t) });
     }),
   );
 }

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
-import { parseLookup, type LookupRequest } from '../../../domain/lookup.js';
+import { parseLookup, type LookupRequest, type SearchLookup } from '../../../domain/lookup.js';
 import { renderAmbassadorList } from '../../../views/ambassadorList.js';
+import { renderBriefMessage } from '../../../views/brief.js';
 import { renderCard } from '../../../views/card.js';
 import { renderHelp, renderMatches, renderNotFound, renderNotice, type NewCardPrefill } from '../../../views/lookup.js';
 import type { SlackMessage } from '../../../views/message.js';
@@ -21,6 +22,15 @@ async function refreshSegments(deps: ListenerDeps, { teamId, settings, t }: Team
   return renderNotice(t.segments.refreshed(report.current, report.inactive, report.changed));
 }
 
+/** `/card brief <name | phone | card number>`: found as `/card <name>` finds, one match answered with its brief. */
+async function briefReply(deps: ListenerDeps, { teamId, t }: TeamScope, request: SearchLookup): Promise<SlackMessage> {
+  const { matches, more } = await deps.customers.findCustomers(teamId, request, { exactDecides: true });
+  const [only] = matches;
+  if (!only) return renderNotFound(t, request.text, prefillFor(request));
+  if (matches.length > 1) return renderMatches(t, request.text, matches, more, 'brief');
+  return renderBriefMessage(t, await deps.briefs.briefOf(only));
+}
+
 async function lookupReply(deps: ListenerDeps, scope: TeamScope, userId: string, text: string): Promise<SlackMessage> {
   const { teamId, t } = scope;
   const request = parseLookup(text);
@@ -29,6 +39,7 @@ async function lookupReply(deps: ListenerDeps, scope: TeamScope, userId: string,
   if (request.kind === 'overdue') return renderOverdueList(t, await deps.money.overdueList(teamId));
   if (request.kind === 'referrals') return renderReferralList(t, await deps.referrals.listReferrals(teamId));
   if (request.kind === 'segmentsRefresh') return refreshSegments(deps, scope, userId);
+  if (request.kind === 'brief') return briefReply(deps, scope, request.search);
   if (request.kind === 'ambassadors') {
     const list = await deps.ambassadors.list(teamId);
     return renderAmbassadorList(t, list, await deps.referrals.countsFor(teamId, list.rows.map((r) => r.customer._id)));
@@ -40,7 +51,7 @@ async function lookupReply(deps: ListenerDeps, scope: TeamScope, userId: string,
   return renderMatches(t, request.text, matches, more);
 }
 
-/** `/card <name | phone | card number | overdue | referrals | ambassadors | segments refresh | help>` */
+/** `/card <name | phone | card number | brief <name> | overdue | referrals | ambassadors | segments refresh | help>` */
 export function register(app: App, deps: ListenerDeps): void {
   app.command(
     COMMAND,
