@@ -156,6 +156,8 @@ export const en: Messages = {
     needs: 'Customer needs',
     attitude: 'Attitude',
     visitWelcome: 'Visit welcome?',
+    materialRequested: 'Asked for material',
+    materialRequestedOption: 'They asked for material (the wrap-up reminds you)',
     stockHeader: 'Purchases and stock',
     lastPurchaseDate: 'Last purchase date',
     purchaseQuantity: 'Quantity purchased',

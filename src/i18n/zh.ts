@@ -159,6 +159,8 @@ export const zh = {
     needs: '客户需求',
     attitude: '态度',
     visitWelcome: '是否欢迎拜访',
+    materialRequested: '索要资料',
+    materialRequestedOption: '客户要了资料（日终小结会提醒寄送）',
     stockHeader: '进货与库存',
     lastPurchaseDate: '进货日期',
     purchaseQuantity: '进货数量',

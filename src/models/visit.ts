@@ -8,6 +8,8 @@ export interface VisitRecord {
   kind: string;
   notes?: string;
   needs?: string;
+  /** 索要资料: the customer asked for material; their owner's wrap-up lists them that day. */
+  materialRequested?: boolean;
   attitude?: string;
   visitWelcome?: string;
   lastPurchaseDate?: string;
@@ -28,6 +30,7 @@ const visitSchema = new Schema<VisitRecord>(
     kind: { type: String, required: true },
     notes: String,
     needs: String,
+    materialRequested: Boolean,
     attitude: String,
     visitWelcome: String,
     lastPurchaseDate: String,

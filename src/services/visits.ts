@@ -37,10 +37,10 @@ export interface LogVisitOptions {
 }
 
 function visitFields(input: VisitFormInput) {
-  const { date, kind, notes, needs, attitude, visitWelcome, lastPurchaseDate, purchaseQuantity } = input;
+  const { date, kind, notes, needs, materialRequested, attitude, visitWelcome, lastPurchaseDate, purchaseQuantity } = input;
   const { purchaseKinds, stockOnHand, nextFollowUpDate, nextFollowUpPlan } = input;
   return {
-    date, kind, notes, needs, attitude, visitWelcome, lastPurchaseDate, purchaseQuantity,
+    date, kind, notes, needs, materialRequested, attitude, visitWelcome, lastPurchaseDate, purchaseQuantity,
     purchaseKinds, stockOnHand, nextFollowUpDate, nextFollowUpPlan,
   };
 }
