@@ -410,6 +410,18 @@ export const en: Messages = {
     rescheduleTitle: 'Reschedule promise',
     newDueDate: 'New due date',
   },
+  wrapUp: {
+    text: (bought, book, material) => md`Your wrap-up for today: thank ${bought} · book ${book} for tomorrow · send material to ${material}`,
+    title: (day) => md`*🌙 Wrap-up · ${day}*`,
+    bought: '🙏 Bought today: thank them',
+    book: '📅 To contact tomorrow: book them today (key customers first)',
+    material: '📎 Prospects who asked for material: send it',
+    products: (products) => md`Bought: ${products}`,
+    contact: 'Contact',
+    contactKinds: { followUp: 'Follow-up', checkIn: 'After-sale check-in', ambassador: 'Ambassador contact' },
+    needs: (needs) => md`Needs: ${needs}`,
+    more: (count) => md`${count} more not listed.`,
+  },
   segments: {
     adminOnly: 'Only an admin can refresh the customer segments. Ask an admin to do it.',
     refreshed: (current, inactive, changed) =>

@@ -46,6 +46,8 @@ const visitSchema = new Schema<VisitRecord>(
 
 // The card's "last visits" and the history view, newest first.
 visitSchema.index({ teamId: 1, customerId: 1, date: -1, createdAt: -1 });
+// The wrap-up: a team's visits of a day that asked for material.
+visitSchema.index({ teamId: 1, materialRequested: 1, date: 1 });
 
 export type VisitModel = Model<VisitRecord>;
 

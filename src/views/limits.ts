@@ -26,4 +26,6 @@ export const PREVIEW = {
   optionName: 40,
   /** What was talked about at an ambassador's last contact, in the contact nudge. */
   ambassadorTopic: 200,
+  /** What a wrap-up row quotes: products bought, a follow-up's plan, the needs heard. */
+  wrapUpDetail: 200,
 } as const;
