@@ -160,4 +160,19 @@ describe('the daily wrap-up', () => {
     await scanAt('2026-11-25T23:00:00+08:00');
     expect(wrapUps('U1SELLER')).toHaveLength(1);
   });
+
+  it('contacts an earlier release scheduled are booked in the day-before wrap-up at boot, once', async () => {
+    // As an earlier release left it: a pending follow-up, no wrap-up, and the boot step not yet run.
+    const followUp = {
+      _id: new ObjectId(), teamId: 'T1', kind: 'followUp', customerId: ids['普通跟进'], ownerId: 'U1SELLER', dueDate: '2026-12-10', status: 'pending',
+      version: 1, nextAttemptAt: new Date('2026-12-10T01:00:00Z'), attempts: 0, claims: 0, createdBy: 'U1SELLER', createdAt: new Date(), updatedAt: new Date(),
+    };
+    await h.db.collection('nudges').insertOne(followUp);
+    await h.db.collection('bootSteps').deleteOne({ _id: 'contactWrapUps' } as never);
+    expect(await wrapUpNudges('U1SELLER', '2026-12-09')).toEqual([]);
+
+    await Promise.all(h.instances.map((i) => i.app.carryOverReminders()));
+    await Promise.all(h.instances.map((i) => i.app.carryOverReminders()));
+    expect(await wrapUpNudges('U1SELLER', '2026-12-09')).toEqual([expect.objectContaining({ status: 'pending', nextAttemptAt: new Date('2026-12-09T10:00:00Z') })]);
+  });
 });

@@ -1,9 +1,9 @@
 import { isValidObjectId, Types } from 'mongoose';
 import { domain } from '../config/domain.js';
+import { idFor } from '../db/requestIds.js';
 import type { GuardedWrites } from '../db/writeIfUnchanged.js';
 import type { HistoryAction } from '../models/history.js';
 import type { Models } from '../models/index.js';
-import { idFor } from '../db/requestIds.js';
 import {
   ANSWERABLE_NUDGE_STATUSES, CONTACT_NUDGE_KINDS, isAboutCustomer, OPEN_NUDGE_STATUSES, type CustomerNudgeRecord, type NudgeKind, type NudgeRecord,
 } from '../models/nudge.js';
@@ -104,6 +104,16 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
   /** A contact due on a day is booked the evening before, in its owner's wrap-up. */
   async function contactScheduled({ kind, teamId, ownerId, dueDate, createdBy }: Pick<NudgeRecord, 'kind' | 'teamId' | 'ownerId' | 'dueDate' | 'createdBy'>): Promise<void> {
     if (CONTACT_NUDGE_KINDS.includes(kind)) await scheduleWrapUp(teamId, ownerId, addDays(dueDate, -1), createdBy);
+  }
+
+  /** Contacts scheduled before wrap-ups existed are booked in them too (a boot step, run once). */
+  async function adoptContactWrapUps(teamIds: string[]): Promise<void> {
+    for (const teamId of teamIds) {
+      const { timezone } = await settings.settingsFor(teamId);
+      const fields = { kind: 1, teamId: 1, ownerId: 1, dueDate: 1, createdBy: 1 };
+      const ahead = await models.nudges.find({ teamId, dueDate: { $gt: todayIn(now(), timezone) }, kind: { $in: CONTACT_NUDGE_KINDS }, status: 'pending' }, fields).lean();
+      for (const nudge of ahead) await contactScheduled(nudge);
+    }
   }
 
   /** Closes one nudge, if still open, whatever else happened to it meanwhile. */
@@ -268,7 +278,7 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
     return done ? { status: 'ok', nudge: done } : { status: 'closed' };
   }
 
-  return { schedule, scheduleWrapUp, supersede, cancelOpen, findDue, claim, cancel, recordDelivery, get, openFor, openFrom, snooze, answer };
+  return { schedule, scheduleWrapUp, adoptContactWrapUps, supersede, cancelOpen, findDue, claim, cancel, recordDelivery, get, openFor, openFrom, snooze, answer };
 }
 
 export type NudgeService = ReturnType<typeof createNudgeService>;
