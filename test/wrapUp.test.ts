@@ -1,7 +1,7 @@
 import { ObjectId } from 'mongodb';
 import { ACTION } from '../src/slack/ids.js';
 import { createCard } from './support/flows.js';
-import { findButton, Harness, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
+import { findButton, Harness, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
 
 let h: Harness;
@@ -159,6 +159,20 @@ describe('the daily wrap-up', () => {
     expect(refused.every((c) => c.args.channel === 'U1SELLER' && visibleText(c.args.blocks).includes('买了：茶具'))).toBe(true);
     await scanAt('2026-11-25T23:00:00+08:00');
     expect(wrapUps('U1SELLER')).toHaveLength(1);
+  });
+
+  it('a contact snoozed to tomorrow is booked in today’s wrap-up', async () => {
+    const posted = h.fake.accepted('chat.postMessage').find((c) => c.args.channel === NUDGE_CHANNEL && visibleText(c.args.blocks).includes('普通跟进'))!;
+    h.clock.set('2026-11-26T10:00:00+08:00');
+    const click = await h.clickButton(TEAM_A, findButton(posted.args.blocks, ACTION.snoozeDay), { channel: posted.args.channel, messageTs: '1700000000.000901' });
+    expect(visibleText((await h.fake.waitForResponse(click.responseUrl)).args.blocks)).toContain('2026-11-27');
+
+    await scanAt('2026-11-26T18:00:00+08:00');
+    expect(wrapUps('U1SELLER')).toHaveLength(2);
+    const text = visibleText(wrapUps('U1SELLER')[1]!.args.blocks);
+    expect(text).toContain('*普通跟进*');
+    expect(text).toContain('跟进：报价');
+    expect(text).not.toContain('今天成交');
   });
 
   it('contacts an earlier release scheduled are booked in the day-before wrap-up at boot, once', async () => {
