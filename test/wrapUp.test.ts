@@ -1,5 +1,9 @@
 import { ObjectId } from 'mongodb';
+import { domain } from '../src/config/domain.js';
+import { messagesFor } from '../src/i18n/index.js';
 import { ACTION } from '../src/slack/ids.js';
+import { renderWrapUp } from '../src/views/wrapUp.js';
+import { validateMessage } from './support/blockKit.js';
 import { createCard } from './support/flows.js';
 import { findButton, Harness, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
@@ -188,5 +192,28 @@ describe('the daily wrap-up', () => {
     await Promise.all(h.instances.map((i) => i.app.carryOverReminders()));
     await Promise.all(h.instances.map((i) => i.app.carryOverReminders()));
     expect(await wrapUpNudges('U1SELLER', '2026-12-09')).toEqual([expect.objectContaining({ status: 'pending', nextAttemptAt: new Date('2026-12-09T10:00:00Z') })]);
+  });
+});
+
+describe('the wrap-up view', () => {
+  it('stays inside Block Kit with three full lists, long and hostile text, and counts the rest', () => {
+    const long = (i: number) => `<!channel> *${'长'.repeat(400)}${i}`;
+    const customer = (i: number) => ({ _id: new ObjectId(), name: long(i), number: `KH-2026-${i}`, tier: 'top' as const });
+    const full = <Row>(row: (i: number) => Row) => ({ rows: Array.from({ length: domain.wrapUp.listed }, (_, i) => row(i)), more: 7 });
+    const facts = {
+      day: '2026-11-23',
+      bought: full((i) => ({ customer: customer(i), products: [long(i), long(i + 1)] })),
+      book: full((i) => ({ customer: customer(i), contacts: [{ kind: 'followUp' as const, plan: long(i) }, { kind: 'ambassador' as const }] })),
+      material: full((i) => ({ customer: customer(i), needs: long(i) })),
+    };
+    for (const locale of ['zh', 'en'] as const) {
+      const shown = renderWrapUp(messagesFor(locale), facts);
+      expect(validateMessage(shown)).toEqual([]);
+      expect(shown.blocks.length).toBeLessThanOrEqual(50);
+      const text = visibleText(shown.blocks as Record<string, any>[]);
+      expect(text).not.toContain('<!channel>');
+      expect(text.match(locale === 'zh' ? /还有 7 位未列出/g : /7 more not listed/g)).toHaveLength(3);
+      expect(shown.text).toContain(locale === 'zh' ? '致谢成交客户 17 位 · 预约明天 17 位 · 寄送资料 17 位' : 'thank 17 · book 17 for tomorrow · send material to 17');
+    }
   });
 });
