@@ -23,6 +23,7 @@ import { createMoneyService } from './services/money.js';
 import { createPromiseService } from './services/promises.js';
 import { createTeamSettings } from './services/teamSettings.js';
 import { createVisitService } from './services/visits.js';
+import { createWrapUpService } from './services/wrapUps.js';
 import { createSlackApp } from './slack/app.js';
 import { createMessagePoster } from './slack/messagePoster.js';
 import { verifySlackTokens } from './slack/verifyTokens.js';
@@ -86,6 +87,7 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
     {
       locale: env.DEFAULT_LOCALE, timezone: env.DEFAULT_TIMEZONE, nudgeHour: env.DEFAULT_NUDGE_HOUR, nudgeChannel: env.NUDGE_CHANNEL_ID,
       financeUserId: env.FINANCE_USER_ID, managerUserId: env.MANAGER_USER_ID, segmentHour: env.SEGMENT_HOUR, adminUserIds: env.ADMIN_USER_IDS,
+      wrapUpHour: env.WRAPUP_HOUR,
     },
     now,
   );
@@ -101,8 +103,9 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   const cards = createCardService({ models, now, settings, customers, followUps, money, referrals });
   const briefs = createBriefService({ cards });
   const promises = createPromiseService({ models, now, nudges, writes });
-  const visits = createVisitService({ models, now, customers, followUps, ambassadors, history, promises, writes, referrals });
-  return { models, settings, history, writes, customers, money, cards, briefs, nudges, followUps, promises, visits, referrals, ambassadors, segments };
+  const visits = createVisitService({ models, now, customers, nudges, followUps, ambassadors, history, promises, writes, referrals });
+  const wrapUps = createWrapUpService({ models });
+  return { models, settings, history, writes, customers, money, cards, briefs, nudges, followUps, promises, visits, referrals, ambassadors, segments, wrapUps };
 }
 
 /**

@@ -152,4 +152,9 @@ export const domain = {
     /** Ambassadors `/card ambassadors` lists, next contact due first. */
     listed: 40,
   },
+  /** 日终工作: each salesperson's daily wrap-up, at the team's wrap-up hour (WRAPUP_HOUR). */
+  wrapUp: {
+    /** Rows each of its three lists shows; the rest are counted. Three full lists stay inside one message's 50 blocks. */
+    listed: 10,
+  },
 } as const;

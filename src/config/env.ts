@@ -28,6 +28,8 @@ const EnvSchema = z.object({
   FOLLOWUP_SCAN_SECONDS: wholeNumber(1, 86400).default(60),
   /** Team-local hour from which the nightly segmentation runs. */
   SEGMENT_HOUR: wholeNumber(0, 23).default(2),
+  /** Team-local hour when each salesperson with something to do gets the daily wrap-up. */
+  WRAPUP_HOUR: wholeNumber(0, 23).default(18),
   /** Who may run admin commands such as `/card segments refresh`: Slack user IDs, comma-separated. */
   ADMIN_USER_IDS: z
     .string()

@@ -160,6 +160,8 @@ export const zh = {
     needs: '客户需求',
     attitude: '态度',
     visitWelcome: '是否欢迎拜访',
+    materialRequested: '索要资料',
+    materialRequestedOption: '客户要了资料（日终小结会提醒寄送）',
     stockHeader: '进货与库存',
     lastPurchaseDate: '进货日期',
     purchaseQuantity: '进货数量',
@@ -412,6 +414,19 @@ export const zh = {
     gone: '这条承诺不存在或不属于本工作区。',
     rescheduleTitle: '承诺改期',
     newDueDate: '新的兑现日期',
+  },
+  wrapUp: {
+    text: (bought: number, book: number, material: number) =>
+      md`今天的日终小结：致谢成交客户 ${bought} 位 · 预约明天 ${book} 位 · 寄送资料 ${material} 位`,
+    title: (day: Mrkdwn) => md`*🌙 日终小结 · ${day}*`,
+    bought: '🙏 今天成交，记得致谢',
+    book: '📅 明天要联系，今天先预约（重点客户在前）',
+    material: '📎 索要资料的潜在客户，记得寄送',
+    products: (products: Mrkdwn) => md`买了：${products}`,
+    contact: '联系',
+    contactKinds: { followUp: '跟进', checkIn: '售后回访', ambassador: '宣传大使联络' } as Partial<Record<string, string>>,
+    needs: (needs: Mrkdwn) => md`需求：${needs}`,
+    more: (count: number) => md`还有 ${count} 位未列出。`,
   },
   segments: {
     adminOnly: '只有管理员可以刷新客户分层。如需刷新，请联系管理员。',

@@ -1,13 +1,15 @@
 import type { Logger } from '@slack/bolt';
 import type { GuardedWrites } from '../db/writeIfUnchanged.js';
-import { messagesFor } from '../i18n/index.js';
-import type { NudgeRecord } from '../models/nudge.js';
+import { messagesFor, type Messages } from '../i18n/index.js';
+import { isAboutCustomer, type NudgeRecord } from '../models/nudge.js';
 import type { NudgeKinds } from '../nudgeKinds/index.js';
+import type { PostingScope } from '../nudgeKinds/kind.js';
 import type { CustomerService } from '../services/customers.js';
 import { postedVersion, type DeliveryOutcome, type NudgeService } from '../services/nudges.js';
 import type { TeamSettings, TeamSettingsService } from '../services/teamSettings.js';
 import type { MessagePoster } from '../slack/messagePoster.js';
 import { todayIn } from '../time.js';
+import type { SlackMessage } from '../views/message.js';
 
 export const NUDGE_SCAN_JOB = 'nudges.scan';
 
@@ -30,18 +32,40 @@ export interface ScanReport {
 
 type Delivered = NudgeRecord['status'] | 'cancelled' | null;
 
-async function deliver(deps: ScanDeps, settings: TeamSettings, nudge: NudgeRecord): Promise<Delivered> {
+/** What a claimed nudge posts, and where; no message when the customer it is about is gone. */
+interface Posting {
+  destination: string;
+  message: SlackMessage | null;
+  afterPosted?: () => Promise<void>;
+}
+
+/** Null when its cause no longer holds. A person's kind renders from what it loaded; the others, with their customer. */
+async function prepare(deps: ScanDeps, nudge: NudgeRecord, scope: PostingScope, t: Messages): Promise<Posting | null> {
   const kind = deps.kinds[nudge.kind];
-  const scope = { settings, today: todayIn(deps.now(), settings.timezone) };
+  if (kind.about === 'person') {
+    const context = await kind.load(nudge, scope);
+    if (context === null) return null;
+    return { destination: kind.destination(nudge, scope, context), message: kind.render(t, { ...nudge, version: postedVersion(nudge) }, context) };
+  }
+  if (!isAboutCustomer(nudge)) return { destination: nudge.ownerId, message: null };
   const context = await kind.load(nudge, scope);
-  if (context === null) return (await deps.nudges.cancel(nudge)) ? 'cancelled' : null;
+  if (context === null) return null;
   const customer = await deps.customers.findCustomer(nudge.teamId, nudge.customerId.toString());
-  const destination = kind.destination(nudge, scope, context);
-  const outcome: DeliveryOutcome = customer
-    ? await deps.poster.post(destination, kind.render(messagesFor(settings.locale), customer, { ...nudge, version: postedVersion(nudge) }, context))
-    : { ok: false, error: 'customer_missing' };
+  return {
+    destination: kind.destination(nudge, scope, context),
+    message: customer && kind.render(t, customer, { ...nudge, version: postedVersion(nudge) }, context),
+    afterPosted: async () => kind.afterPosted?.(nudge, scope, context),
+  };
+}
+
+async function deliver(deps: ScanDeps, settings: TeamSettings, nudge: NudgeRecord): Promise<Delivered> {
+  const scope = { settings, today: todayIn(deps.now(), settings.timezone) };
+  const posting = await prepare(deps, nudge, scope, messagesFor(settings.locale));
+  if (posting === null) return (await deps.nudges.cancel(nudge)) ? 'cancelled' : null;
+  const { destination, message } = posting;
+  const outcome: DeliveryOutcome = message ? await deps.poster.post(destination, message) : { ok: false, error: 'customer_missing' };
   const status = await deps.nudges.recordDelivery(nudge, outcome);
-  if (status === 'sent') await kind.afterPosted?.(nudge, scope, context);
+  if (status === 'sent') await posting.afterPosted?.();
   const what = `${nudge.kind} nudge ${nudge._id.toString()} (team ${nudge.teamId})`;
   if (status === null) deps.logger.warn(`${what} changed while it was being posted; the change stands`);
   else if (!outcome.ok) deps.logger.warn(`${what} not posted to ${destination}: ${outcome.error}; attempt ${nudge.attempts}, now ${status}`);

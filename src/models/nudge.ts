@@ -1,8 +1,14 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 
 /** Every kind of reminder the one nudge pipeline posts; each has its rules and view in src/nudgeKinds/. */
-export const NUDGE_KINDS = ['followUp', 'checkIn', 'overdue', 'referral', 'thanks', 'promise', 'ambassador'] as const;
+export const NUDGE_KINDS = ['followUp', 'checkIn', 'overdue', 'referral', 'thanks', 'promise', 'ambassador', 'wrapUp'] as const;
 export type NudgeKind = (typeof NUDGE_KINDS)[number];
+
+/** Kinds that ask the owner to contact the customer: one customer gets at most one of them a day. */
+export const CONTACT_NUDGE_KINDS: readonly NudgeKind[] = ['followUp', 'checkIn', 'ambassador'];
+
+/** Kinds about a person's day rather than one customer: they alone have no customerId. */
+export const PERSON_NUDGE_KINDS: readonly NudgeKind[] = ['wrapUp'];
 
 /**
  * pending → sending (claimed by one instance) → sent, or back to pending with a
@@ -21,7 +27,8 @@ export interface NudgeRecord {
   _id: Types.ObjectId;
   teamId: string;
   kind: NudgeKind;
-  customerId: Types.ObjectId;
+  /** The customer it is about; absent only for PERSON_NUDGE_KINDS. */
+  customerId?: Types.ObjectId;
   /** The record that caused it (the visit of a follow-up, the sale of a check-in, the promise due). */
   sourceId?: Types.ObjectId;
   ownerId: string;
@@ -49,11 +56,16 @@ export interface NudgeRecord {
   updatedAt: Date;
 }
 
+/** A nudge about one customer: any kind but PERSON_NUDGE_KINDS. */
+export type CustomerNudgeRecord = NudgeRecord & { customerId: Types.ObjectId };
+
+export const isAboutCustomer = (n: NudgeRecord): n is CustomerNudgeRecord => n.customerId !== undefined;
+
 const nudgeSchema = new Schema<NudgeRecord>(
   {
     teamId: { type: String, required: true },
     kind: { type: String, enum: NUDGE_KINDS, required: true },
-    customerId: { type: Schema.Types.ObjectId, required: true },
+    customerId: { type: Schema.Types.ObjectId, required: function (this: NudgeRecord) { return !PERSON_NUDGE_KINDS.includes(this.kind); } },
     sourceId: Schema.Types.ObjectId,
     ownerId: { type: String, required: true },
     dueDate: { type: String, required: true },
@@ -77,6 +89,8 @@ const nudgeSchema = new Schema<NudgeRecord>(
 // The scan: due nudges of a team, whatever their kind. The card: a customer's open nudges of a kind.
 nudgeSchema.index({ teamId: 1, status: 1, nextAttemptAt: 1 });
 nudgeSchema.index({ teamId: 1, customerId: 1, kind: 1, status: 1 });
+// The wrap-up: a team's contact nudges due tomorrow.
+nudgeSchema.index({ teamId: 1, dueDate: 1, kind: 1 });
 
 export type NudgeModel = Model<NudgeRecord>;
 

@@ -8,6 +8,8 @@ export interface VisitRecord {
   kind: string;
   notes?: string;
   needs?: string;
+  /** 索要资料: the customer asked for material; their owner's wrap-up lists them that day. */
+  materialRequested?: boolean;
   attitude?: string;
   visitWelcome?: string;
   lastPurchaseDate?: string;
@@ -28,6 +30,7 @@ const visitSchema = new Schema<VisitRecord>(
     kind: { type: String, required: true },
     notes: String,
     needs: String,
+    materialRequested: Boolean,
     attitude: String,
     visitWelcome: String,
     lastPurchaseDate: String,
@@ -43,6 +46,8 @@ const visitSchema = new Schema<VisitRecord>(
 
 // The card's "last visits" and the history view, newest first.
 visitSchema.index({ teamId: 1, customerId: 1, date: -1, createdAt: -1 });
+// The wrap-up: a team's visits of a day that asked for material.
+visitSchema.index({ teamId: 1, materialRequested: 1, date: 1 });
 
 export type VisitModel = Model<VisitRecord>;
 

@@ -3,19 +3,27 @@ import type { NudgeKind } from '../models/nudge.js';
 import type { AmbassadorService } from '../services/ambassadors.js';
 import type { NudgeService } from '../services/nudges.js';
 import type { ReferralService } from '../services/referrals.js';
+import type { WrapUpService } from '../services/wrapUps.js';
 import { createAmbassadorKind } from './ambassador.js';
 import { checkInKind } from './checkIn.js';
 import { followUpKind } from './followUp.js';
-import type { NudgeKindSpec } from './kind.js';
+import type { NudgeKindSpec, PersonNudgeKindSpec } from './kind.js';
 import { createOverdueKind } from './overdue.js';
 import { createReferralKind } from './referral.js';
 import { createThanksKind } from './thanks.js';
 import { createPromiseKind } from './promise.js';
+import { createWrapUpKind } from './wrapUp.js';
 
-export type NudgeKinds = Record<NudgeKind, NudgeKindSpec<any>>;
+export type NudgeKinds = Record<NudgeKind, NudgeKindSpec<any> | PersonNudgeKindSpec<any>>;
 
 /** Every kind the pipeline knows; a new kind adds its file here, never a scheduler of its own. */
-export function createNudgeKinds(deps: { models: Models; nudges: NudgeService; referrals: ReferralService; ambassadors: AmbassadorService }): NudgeKinds {
+export function createNudgeKinds(deps: {
+  models: Models;
+  nudges: NudgeService;
+  referrals: ReferralService;
+  ambassadors: AmbassadorService;
+  wrapUps: WrapUpService;
+}): NudgeKinds {
   return {
     followUp: followUpKind,
     checkIn: checkInKind,
@@ -24,5 +32,6 @@ export function createNudgeKinds(deps: { models: Models; nudges: NudgeService; r
     thanks: createThanksKind(deps),
     promise: createPromiseKind(deps),
     ambassador: createAmbassadorKind(deps),
+    wrapUp: createWrapUpKind(deps),
   };
 }

@@ -1,6 +1,6 @@
 import type { Messages } from '../i18n/index.js';
 import type { CustomerRecord } from '../models/customer.js';
-import type { NudgeRecord } from '../models/nudge.js';
+import type { CustomerNudgeRecord, NudgeRecord } from '../models/nudge.js';
 import type { TeamSettings } from '../services/teamSettings.js';
 import type { CalendarDate } from '../time.js';
 import type { SlackMessage } from '../views/message.js';
@@ -18,11 +18,22 @@ export interface PostingScope {
  * retrying and answering are the pipeline's.
  */
 export interface NudgeKindSpec<Context = unknown> {
+  /** About one customer, whom the pipeline loads for `render` (the default). */
+  about?: 'customer';
   /** Null when its cause no longer holds (an invoice paid meanwhile): the nudge is cancelled, not posted. */
+  load(nudge: CustomerNudgeRecord, scope: PostingScope): Promise<Context | null>;
+  destination(nudge: CustomerNudgeRecord, scope: PostingScope, context: Context): string;
+  /** `nudge.version` is the version its buttons answer (the one it has once recorded as sent). */
+  render(t: Messages, customer: CustomerRecord, nudge: CustomerNudgeRecord, context: Context): SlackMessage;
+  /** Once posted: schedules what follows it, if anything. */
+  afterPosted?(nudge: CustomerNudgeRecord, scope: PostingScope, context: Context): Promise<void>;
+}
+
+/** A kind about a person's day (PERSON_NUDGE_KINDS): no customer; `load` gathers everything it shows. */
+export interface PersonNudgeKindSpec<Context = unknown> {
+  about: 'person';
+  /** Null when there is nothing to say: the nudge is cancelled, not posted. */
   load(nudge: NudgeRecord, scope: PostingScope): Promise<Context | null>;
   destination(nudge: NudgeRecord, scope: PostingScope, context: Context): string;
-  /** `nudge.version` is the version its buttons answer (the one it has once recorded as sent). */
-  render(t: Messages, customer: CustomerRecord, nudge: NudgeRecord, context: Context): SlackMessage;
-  /** Once posted: schedules what follows it, if anything. */
-  afterPosted?(nudge: NudgeRecord, scope: PostingScope, context: Context): Promise<void>;
+  render(t: Messages, nudge: NudgeRecord, context: Context): SlackMessage;
 }

@@ -3,7 +3,7 @@ import { domain } from '../config/domain.js';
 import { idFor } from '../db/requestIds.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
-import type { NudgeRecord } from '../models/nudge.js';
+import type { CustomerNudgeRecord, NudgeRecord } from '../models/nudge.js';
 import { addDays, instantAt, todayIn, type CalendarDate } from '../time.js';
 import type { NudgeService } from './nudges.js';
 import type { TeamSettingsService } from './teamSettings.js';
@@ -116,7 +116,7 @@ export function createAmbassadorService({ models, now, settings, nudges }: Deps)
       .lean();
     const upcoming = await models.nudges
       .find({ teamId, customerId: { $in: cards.map((c) => c._id) }, kind: 'ambassador', status: { $in: UPCOMING } }, { customerId: 1, dueDate: 1 })
-      .lean();
+      .lean<Pick<CustomerNudgeRecord, 'customerId' | 'dueDate'>[]>();
     const dueBy = new Map<string, CalendarDate>();
     for (const { customerId, dueDate } of upcoming) {
       const key = customerId.toString();

@@ -167,6 +167,8 @@ export function createMoneyService({ models, now, customers, nudges, settings, w
     await scheduleCheckIn(customer, sale);
     if (sale.dueDate) await scheduleCollection(customer, sale, sale.dueDate);
     await referrals.recordDeal(customer.teamId, customer._id, sale._id, userId);
+    // Who bought today is thanked: they are in their owner's wrap-up of the sale's day.
+    await nudges.scheduleWrapUp(customer.teamId, customer.ownerId ?? sale.createdBy, sale.date, sale.createdBy);
   }
 
   /** 回收账款: the day the unpaid part becomes overdue (at once if it already is); repeats are the kind's. */

@@ -1,9 +1,12 @@
 import { isValidObjectId, Types } from 'mongoose';
 import { domain } from '../config/domain.js';
+import { idFor } from '../db/requestIds.js';
 import type { GuardedWrites } from '../db/writeIfUnchanged.js';
 import type { HistoryAction } from '../models/history.js';
 import type { Models } from '../models/index.js';
-import { ANSWERABLE_NUDGE_STATUSES, OPEN_NUDGE_STATUSES, type NudgeKind, type NudgeRecord } from '../models/nudge.js';
+import {
+  ANSWERABLE_NUDGE_STATUSES, CONTACT_NUDGE_KINDS, isAboutCustomer, OPEN_NUDGE_STATUSES, type CustomerNudgeRecord, type NudgeKind, type NudgeRecord,
+} from '../models/nudge.js';
 import { addDays, instantAt, todayIn, type CalendarDate } from '../time.js';
 import { historyDoc } from './history.js';
 import type { TeamSettingsService } from './teamSettings.js';
@@ -16,8 +19,11 @@ interface Deps {
 }
 
 /** A reminder to schedule: its id comes from its cause, so scheduling it twice schedules it once. */
-export type NewNudge = Pick<NudgeRecord, '_id' | 'teamId' | 'kind' | 'customerId' | 'sourceId' | 'ownerId' | 'dueDate' | 'plan' | 'createdBy'> &
+export type NewNudge = Pick<CustomerNudgeRecord, '_id' | 'teamId' | 'kind' | 'customerId' | 'sourceId' | 'ownerId' | 'dueDate' | 'plan' | 'createdBy'> &
   Partial<Pick<NudgeRecord, 'round'>>;
+
+/** A reminder about a person's day (PERSON_NUDGE_KINDS): no customer, no cause record. */
+type NewPersonNudge = Pick<NudgeRecord, '_id' | 'teamId' | 'kind' | 'ownerId' | 'dueDate' | 'createdBy'>;
 
 export interface ScheduleOptions {
   /** Closes the customer's other open nudges of the kind: the new one replaces them. */
@@ -30,7 +36,7 @@ export interface ScheduleOptions {
 
 export type SnoozeLength = keyof typeof domain.nudges.snoozeDays;
 
-export type CloseResult = { status: 'ok'; nudge: NudgeRecord } | { status: 'closed' } | { status: 'notFound' };
+export type CloseResult<N extends NudgeRecord = NudgeRecord> = { status: 'ok'; nudge: N } | { status: 'closed' } | { status: 'notFound' };
 
 /** What happened when Slack was asked to post a nudge. */
 export type DeliveryOutcome =
@@ -78,6 +84,38 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
     return instantAt(dueDate, nudgeHour, timezone);
   }
 
+  async function insertPending(nudge: NewNudge | NewPersonNudge, at: Date): Promise<void> {
+    await writes.insertOnce(models.nudges, { ...nudge, status: 'pending', version: 1, attempts: 0, claims: 0, nextAttemptAt: at });
+  }
+
+  /**
+   * The person's wrap-up of `day` (one per person and day, so asking twice
+   * asks once), due at the team's wrap-up hour; not when that hour has passed:
+   * what happens after the wrap-up waits for no one, and a late one would read
+   * as a second wrap-up of the day.
+   */
+  async function scheduleWrapUp(teamId: string, userId: string, day: CalendarDate, createdBy: string): Promise<void> {
+    const { wrapUpHour, timezone } = await settings.settingsFor(teamId);
+    const at = instantAt(day, wrapUpHour, timezone);
+    if (at <= now()) return;
+    await insertPending({ _id: idFor(`${teamId}:${userId}:wrapUp:${day}`), teamId, kind: 'wrapUp', ownerId: userId, dueDate: day, createdBy }, at);
+  }
+
+  /** A contact due on a day is booked the evening before, in its owner's wrap-up. */
+  async function contactScheduled({ kind, teamId, ownerId, dueDate, createdBy }: Pick<NudgeRecord, 'kind' | 'teamId' | 'ownerId' | 'dueDate' | 'createdBy'>): Promise<void> {
+    if (CONTACT_NUDGE_KINDS.includes(kind)) await scheduleWrapUp(teamId, ownerId, addDays(dueDate, -1), createdBy);
+  }
+
+  /** Contacts scheduled before wrap-ups existed are booked in them too (a boot step, run once). */
+  async function adoptContactWrapUps(teamIds: string[]): Promise<void> {
+    for (const teamId of teamIds) {
+      const { timezone } = await settings.settingsFor(teamId);
+      const fields = { kind: 1, teamId: 1, ownerId: 1, dueDate: 1, createdBy: 1 };
+      const ahead = await models.nudges.find({ teamId, dueDate: { $gt: todayIn(now(), timezone) }, kind: { $in: CONTACT_NUDGE_KINDS }, status: 'pending' }, fields).lean();
+      for (const nudge of ahead) await contactScheduled(nudge);
+    }
+  }
+
   /** Closes one nudge, if still open, whatever else happened to it meanwhile. */
   async function close(teamId: string, _id: Types.ObjectId, change: { status: 'superseded' | 'cancelled'; closedBy: string }): Promise<void> {
     await writes.updateUntilWritten<NudgeRecord>(models.nudges, teamId, _id, (n) =>
@@ -90,7 +128,7 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
 
   /** Closes the customer's open nudges of a kind, but those named in `keeping`. */
   async function closeOpen(
-    { teamId, customerId, kind }: Pick<NudgeRecord, 'teamId' | 'customerId' | 'kind'>,
+    { teamId, customerId, kind }: Pick<CustomerNudgeRecord, 'teamId' | 'customerId' | 'kind'>,
     keeping: Types.ObjectId[],
     change: { status: 'superseded' | 'cancelled'; closedBy: string },
   ): Promise<void> {
@@ -107,15 +145,9 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
    * still answer it).
    */
   async function schedule(nudge: NewNudge, { replacing = false, keeping = [], at }: ScheduleOptions = {}): Promise<void> {
-    await writes.insertOnce(models.nudges, {
-      ...nudge,
-      status: 'pending',
-      version: 1,
-      attempts: 0,
-      claims: 0,
-      nextAttemptAt: at ?? (await dueInstant(nudge.teamId, nudge.dueDate)),
-    });
+    await insertPending(nudge, at ?? (await dueInstant(nudge.teamId, nudge.dueDate)));
     if (replacing) await closeOpen(nudge, [nudge._id, ...keeping], { status: 'superseded', closedBy: nudge.createdBy });
+    await contactScheduled(nudge);
   }
 
   /** Closes the customer's open nudges of a kind whose cause is gone (a card no longer an ambassador). */
@@ -186,19 +218,21 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
     return written === 'written' ? change.set.status : null;
   }
 
-  async function get(teamId: string, nudgeId: string): Promise<NudgeRecord | null> {
+  /** A nudge about a customer, as its buttons name it; a person's wrap-up has no buttons to answer it. */
+  async function get(teamId: string, nudgeId: string): Promise<CustomerNudgeRecord | null> {
     const _id = toObjectId(nudgeId);
-    return _id ? models.nudges.findOne({ _id, teamId }).lean() : null;
+    const nudge = _id && (await models.nudges.findOne({ _id, teamId }).lean());
+    return nudge && isAboutCustomer(nudge) ? nudge : null;
   }
 
   /** The customer's open nudge of a kind (a card shows its next follow-up). */
-  async function openFor(teamId: string, customerId: Types.ObjectId, kind: NudgeKind): Promise<NudgeRecord | null> {
-    return models.nudges.findOne({ teamId, customerId, kind, status: { $in: OPEN_NUDGE_STATUSES } }).sort({ dueDate: 1 }).lean();
+  async function openFor(teamId: string, customerId: Types.ObjectId, kind: NudgeKind): Promise<CustomerNudgeRecord | null> {
+    return models.nudges.findOne({ teamId, customerId, kind, status: { $in: OPEN_NUDGE_STATUSES } }).sort({ dueDate: 1 }).lean<CustomerNudgeRecord>();
   }
 
   /** The customer's open nudges of a kind caused by one record (a referral's contact reminders). */
-  async function openFrom(teamId: string, customerId: Types.ObjectId, kind: NudgeKind, sourceId: Types.ObjectId): Promise<NudgeRecord[]> {
-    return models.nudges.find({ teamId, customerId, kind, status: { $in: OPEN_NUDGE_STATUSES }, sourceId }).lean();
+  async function openFrom(teamId: string, customerId: Types.ObjectId, kind: NudgeKind, sourceId: Types.ObjectId): Promise<CustomerNudgeRecord[]> {
+    return models.nudges.find({ teamId, customerId, kind, status: { $in: OPEN_NUDGE_STATUSES }, sourceId }).lean<CustomerNudgeRecord[]>();
   }
 
   /**
@@ -206,7 +240,7 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
    * the nudge pressed is still its latest state: a second press, or a press
    * on a nudge already answered, changes nothing.
    */
-  async function snooze(teamId: string, ref: NudgeRef, userId: string, length: SnoozeLength): Promise<CloseResult> {
+  async function snooze(teamId: string, ref: NudgeRef, userId: string, length: SnoozeLength): Promise<CloseResult<CustomerNudgeRecord>> {
     const current = await get(teamId, ref.id);
     if (!current) return { status: 'notFound' };
     if (!isAnswerable(current) || (ref.version !== undefined && ref.version !== current.version)) return { status: 'closed' };
@@ -223,7 +257,9 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
       set,
       records: [{ model: models.history, doc: historyDoc(entry) }],
     });
-    return outcome === 'written' ? { status: 'ok', nudge: { ...current, ...set, version: current.version + 1 } } : { status: 'closed' };
+    if (outcome !== 'written') return { status: 'closed' };
+    await contactScheduled({ ...current, dueDate });
+    return { status: 'ok', nudge: { ...current, ...set, version: current.version + 1 } };
   }
 
   /**
@@ -235,14 +271,14 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
     const _id = toObjectId(nudgeId);
     if (!_id) return { status: 'notFound' };
     const done = await writes.updateUntilWritten<NudgeRecord>(models.nudges, teamId, _id, (n) => {
-      if (!isAnswerable(n)) return null;
+      if (!isAnswerable(n) || !isAboutCustomer(n)) return null;
       const entry = { teamId, customerId: n.customerId, action: 'nudgeAnswered' as const, userId, at: now(), changes: [{ field: n.kind, from: undefined, to: did }] };
       return { set: { status: 'done', closedBy: userId }, records: did ? [{ model: models.history, doc: historyDoc(entry) }] : [] };
     });
     return done ? { status: 'ok', nudge: done } : { status: 'closed' };
   }
 
-  return { schedule, supersede, cancelOpen, findDue, claim, cancel, recordDelivery, get, openFor, openFrom, snooze, answer };
+  return { schedule, scheduleWrapUp, adoptContactWrapUps, supersede, cancelOpen, findDue, claim, cancel, recordDelivery, get, openFor, openFrom, snooze, answer };
 }
 
 export type NudgeService = ReturnType<typeof createNudgeService>;

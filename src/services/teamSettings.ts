@@ -16,6 +16,8 @@ export interface TeamSettings {
   managerUserId?: string;
   /** Team-local hour from which the nightly segmentation runs. */
   segmentHour: number;
+  /** Team-local hour of each salesperson's daily wrap-up. */
+  wrapUpHour: number;
   /** Who may run admin commands. */
   adminUserIds: readonly string[];
 }
@@ -55,6 +57,7 @@ export function createTeamSettings(models: Models, defaults: TeamDefaults, now: 
       financeUserId: defaults.financeUserId,
       managerUserId: defaults.managerUserId,
       segmentHour: defaults.segmentHour,
+      wrapUpHour: defaults.wrapUpHour,
       adminUserIds: defaults.adminUserIds,
     };
     cache.set(teamId, { settings, expires: performance.now() + CACHE_MS });

@@ -9,6 +9,7 @@ import type { AmbassadorService } from './ambassadors.js';
 import type { CustomerService } from './customers.js';
 import type { FollowUpService } from './followUps.js';
 import type { HistoryService } from './history.js';
+import type { NudgeService } from './nudges.js';
 import type { ReferralService } from './referrals.js';
 import type { PromiseService } from './promises.js';
 
@@ -16,6 +17,7 @@ interface Deps {
   models: Models;
   now: () => Date;
   customers: CustomerService;
+  nudges: NudgeService;
   followUps: FollowUpService;
   ambassadors: AmbassadorService;
   history: HistoryService;
@@ -37,10 +39,10 @@ export interface LogVisitOptions {
 }
 
 function visitFields(input: VisitFormInput) {
-  const { date, kind, notes, needs, attitude, visitWelcome, lastPurchaseDate, purchaseQuantity } = input;
+  const { date, kind, notes, needs, materialRequested, attitude, visitWelcome, lastPurchaseDate, purchaseQuantity } = input;
   const { purchaseKinds, stockOnHand, nextFollowUpDate, nextFollowUpPlan } = input;
   return {
-    date, kind, notes, needs, attitude, visitWelcome, lastPurchaseDate, purchaseQuantity,
+    date, kind, notes, needs, materialRequested, attitude, visitWelcome, lastPurchaseDate, purchaseQuantity,
     purchaseKinds, stockOnHand, nextFollowUpDate, nextFollowUpPlan,
   };
 }
@@ -49,7 +51,7 @@ function visitFields(input: VisitFormInput) {
  * Every step of logging a visit is keyed by the visit's id, so a delivery
  * processed twice, or one finished after a crash, has the effect of one.
  */
-export function createVisitService({ models, now, customers, followUps, ambassadors, history, promises, writes, referrals }: Deps) {
+export function createVisitService({ models, now, customers, nudges, followUps, ambassadors, history, promises, writes, referrals }: Deps) {
   async function scheduleNext(customer: CustomerRecord, visit: VisitRecord, userId: string): Promise<void> {
     if (!visit.nextFollowUpDate) return;
     await followUps.scheduleFollowUp({
@@ -95,6 +97,8 @@ export function createVisitService({ models, now, customers, followUps, ambassad
     await scheduleNext(customer, visit, userId);
     await touchLastContact(customer, visit.date, userId);
     await referrals.recordFirstContact(teamId, customer._id);
+    // A prospect who asked for material is in their owner's wrap-up that day.
+    if (visit.materialRequested && customer.segment !== 'current') await nudges.scheduleWrapUp(teamId, customer.ownerId ?? userId, visit.date, userId);
     await history.recordHistory(
       { teamId, customerId: customer._id, action: 'visit', userId, at: now(), visitId: visit._id },
       idFor(`${visit._id.toString()}:history`),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { domain } from '../config/domain.js';
 import type { CalendarDate } from '../time.js';
-import { optionalChoice, optionalCount, optionalDate, optionalText } from './fields.js';
+import { checked, optionalChoice, optionalCount, optionalDate, optionalText } from './fields.js';
 
 export const VISIT_KINDS = ['visit', 'phone', 'meeting', 'message'] as const;
 export const ATTITUDES = ['positive', 'neutral', 'negative'] as const;
@@ -26,6 +26,7 @@ export function visitInputSchema(today: CalendarDate) {
       kind: optionalChoice(VISIT_KINDS).pipe(z.enum(VISIT_KINDS, { error: 'required' })),
       notes: optionalText(MAX.notes),
       needs: optionalText(MAX.needs),
+      materialRequested: checked,
       attitude: optionalChoice(ATTITUDES),
       visitWelcome: optionalChoice(VISIT_WELCOME),
       lastPurchaseDate: optionalDate.refine((d) => d === undefined || d <= today, 'dateInFuture'),

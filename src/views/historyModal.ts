@@ -34,7 +34,8 @@ function visitText(t: Messages, v: VisitRecord): Mrkdwn {
   const lines = (['notes', 'needs', 'purchaseKinds', 'nextFollowUpPlan'] as const)
     .filter((k) => v[k])
     .map((k) => md`${escapeMrkdwn(t.visit[k])}：${escapeMrkdwn(truncate(String(v[k]), PREVIEW.historyVisitText))}`);
-  return joinMrkdwn([head, ...lines], '\n');
+  const material = v.materialRequested ? [escapeMrkdwn(t.visit.materialRequested)] : [];
+  return joinMrkdwn([head, ...lines, ...material], '\n');
 }
 
 /** Latest changes and visits of a card, newest first. */

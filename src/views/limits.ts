@@ -28,4 +28,6 @@ export const PREVIEW = {
   ambassadorTopic: 200,
   /** A note quoted in the pre-visit brief, so every section of it still fits on the one screen. */
   briefText: 300,
+  /** What a wrap-up row quotes: products bought, a follow-up's plan, the needs heard. */
+  wrapUpDetail: 200,
 } as const;

@@ -5,7 +5,7 @@ import type { CustomerRecord } from '../models/customer.js';
 import { CALLBACK } from '../slack/ids.js';
 import type { CalendarDate } from '../time.js';
 import { PROMISE_SLOTS } from '../validation/visitInput.js';
-import { dateInput, header, numberInput, radioInput, selectInput, textInput } from './inputs.js';
+import { checkboxInput, dateInput, header, numberInput, radioInput, selectInput, textInput } from './inputs.js';
 import { LIMITS } from './limits.js';
 import { escapeMrkdwn, mrkdwn, plain } from './text.js';
 
@@ -47,6 +47,7 @@ export function renderVisitModal(
       selectInput({ key: 'kind', label: v.kind, optional: false, options: t.options.visitKind, value: 'visit' }),
       textInput({ key: 'notes', label: v.notes, maxLength: MAX.notes, multiline: true }),
       textInput({ key: 'needs', label: v.needs, maxLength: MAX.needs, multiline: true }),
+      checkboxInput({ key: 'materialRequested', label: v.materialRequested, optionText: v.materialRequestedOption, checked: false }),
       radioInput({ key: 'attitude', label: v.attitude, options: t.options.attitude }),
       radioInput({ key: 'visitWelcome', label: v.visitWelcome, options: t.options.visitWelcome }),
       header(v.stockHeader),

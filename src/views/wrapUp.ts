@@ -1,0 +1,46 @@
+import type { types } from '@slack/bolt';
+import type { Messages } from '../i18n/index.js';
+import type { WrapUpCard, WrapUpFacts, WrapUpList } from '../services/wrapUps.js';
+import { ACTION } from '../slack/ids.js';
+import { LIMITS, PREVIEW } from './limits.js';
+import { message, type SlackMessage } from './message.js';
+import { escapeMrkdwn, joinMrkdwn, md, mrkdwn, plain, section, truncate, type Mrkdwn } from './text.js';
+
+const quote = (text: string) => escapeMrkdwn(truncate(text, PREVIEW.wrapUpDetail));
+
+/** One customer: name, number and tier if ranked, what to do, and a button to the card. */
+function row(t: Messages, customer: WrapUpCard, detail: Mrkdwn | undefined): types.SectionBlock {
+  const tier = customer.tier ? md` · ${escapeMrkdwn(t.options.tier[customer.tier])}` : md``;
+  const head = md`*${escapeMrkdwn(customer.name)}*  \`${escapeMrkdwn(customer.number)}\`${tier}`;
+  return {
+    ...section(detail ? md`${head}\n${detail}` : head, LIMITS.sectionText),
+    accessory: { type: 'button', action_id: ACTION.openCard, text: plain(t.lookup.open, LIMITS.buttonText), value: customer._id.toString() },
+  };
+}
+
+/** A titled list, omitted when empty, with how many more were left off. */
+function list<Row extends { customer: WrapUpCard }>(t: Messages, title: string, { rows, more }: WrapUpList<Row>, detail: (r: Row) => Mrkdwn | undefined): types.KnownBlock[] {
+  if (rows.length === 0) return [];
+  const footer: types.KnownBlock[] = more > 0 ? [{ type: 'context', elements: [mrkdwn(t.wrapUp.more(more), LIMITS.contextText)] }] : [];
+  return [section(md`*${escapeMrkdwn(title)}*`, LIMITS.sectionText), ...rows.map((r) => row(t, r.customer, detail(r))), ...footer];
+}
+
+/**
+ * 日终小结: who bought today (thank them), tomorrow's contacts to book, and
+ * prospects who asked for material, each row opening its card. At most
+ * 1 + 3 × (1 + domain.wrapUp.listed + 1) blocks.
+ */
+export function renderWrapUp(t: Messages, facts: WrapUpFacts): SlackMessage {
+  const w = t.wrapUp;
+  const count = (l: WrapUpList<unknown>) => l.rows.length + l.more;
+  const contact = ({ kind, plan }: { kind: string; plan?: string }) => {
+    const label = escapeMrkdwn(w.contactKinds[kind] ?? w.contact);
+    return plan ? md`${label}：${quote(plan)}` : label;
+  };
+  return message(w.text(count(facts.bought), count(facts.book), count(facts.material)), [
+    section(w.title(escapeMrkdwn(facts.day)), LIMITS.sectionText),
+    ...list(t, w.bought, facts.bought, (r) => w.products(quote(r.products.join('、')))),
+    ...list(t, w.book, facts.book, (r) => joinMrkdwn(r.contacts.map(contact), ' · ')),
+    ...list(t, w.material, facts.material, (r) => (r.needs ? w.needs(quote(r.needs)) : undefined)),
+  ]);
+}
