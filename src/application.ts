@@ -10,6 +10,7 @@ import { createLogger } from './logger.js';
 import { createModels, ensureIndexes } from './models/index.js';
 import { createNudgeKinds } from './nudgeKinds/index.js';
 import { createAmbassadorService } from './services/ambassadors.js';
+import { createCadenceService } from './services/cadence.js';
 import { createCardService } from './services/cards.js';
 import { createCustomerService } from './services/customers.js';
 import { createFollowUpService } from './services/followUps.js';
@@ -94,13 +95,14 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   const followUps = createFollowUpService({ nudges });
   const referrals = createReferralService({ models, now, settings, nudges, writes });
   const ambassadors = createAmbassadorService({ models, now, settings, nudges });
+  const cadence = createCadenceService({ models, now, settings, nudges });
   const customers = createCustomerService({ models, now, settings, history, writes, referrals, ambassadors });
-  const segments = createSegmentService({ models, now, settings, writes });
+  const segments = createSegmentService({ models, now, settings, writes, cadence });
   const money = createMoneyService({ models, now, customers, nudges, settings, writes, referrals, segments });
   const cards = createCardService({ models, now, settings, customers, followUps, money, referrals });
   const promises = createPromiseService({ models, now, nudges, writes });
-  const visits = createVisitService({ models, now, customers, followUps, ambassadors, history, promises, writes, referrals });
-  return { models, settings, history, writes, customers, money, cards, nudges, followUps, promises, visits, referrals, ambassadors, segments };
+  const visits = createVisitService({ models, now, customers, followUps, ambassadors, cadence, history, promises, writes, referrals });
+  return { models, settings, history, writes, customers, money, cards, nudges, followUps, promises, visits, referrals, ambassadors, cadence, segments };
 }
 
 /**

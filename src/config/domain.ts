@@ -152,4 +152,16 @@ export const domain = {
     /** Ambassadors `/card ambassadors` lists, next contact due first. */
     listed: 40,
   },
+  /**
+   * Contact cadence by tier: the owner is nudged when a customer's last
+   * logged contact is this many days old. 疑虑 and ambassadors have none
+   * (the ambassador cadence covers the latter).
+   */
+  cadence: {
+    days: { top: 7, large: 14, medium: 30, small: 90, inactive: 60, potential: 14 },
+    /** `/card plan` lists customers due within this many days, as well as those overdue. */
+    planAheadDays: 3,
+    /** Customers `/card plan` lists before a "N more" line. */
+    planListed: 20,
+  },
 } as const;

@@ -1,9 +1,11 @@
 import type { Models } from '../models/index.js';
 import type { NudgeKind } from '../models/nudge.js';
 import type { AmbassadorService } from '../services/ambassadors.js';
+import type { CadenceService } from '../services/cadence.js';
 import type { NudgeService } from '../services/nudges.js';
 import type { ReferralService } from '../services/referrals.js';
 import { createAmbassadorKind } from './ambassador.js';
+import { createCadenceKind } from './cadence.js';
 import { checkInKind } from './checkIn.js';
 import { followUpKind } from './followUp.js';
 import type { NudgeKindSpec } from './kind.js';
@@ -15,7 +17,7 @@ import { createPromiseKind } from './promise.js';
 export type NudgeKinds = Record<NudgeKind, NudgeKindSpec<any>>;
 
 /** Every kind the pipeline knows; a new kind adds its file here, never a scheduler of its own. */
-export function createNudgeKinds(deps: { models: Models; nudges: NudgeService; referrals: ReferralService; ambassadors: AmbassadorService }): NudgeKinds {
+export function createNudgeKinds(deps: { models: Models; nudges: NudgeService; referrals: ReferralService; ambassadors: AmbassadorService; cadence: CadenceService }): NudgeKinds {
   return {
     followUp: followUpKind,
     checkIn: checkInKind,
@@ -24,5 +26,6 @@ export function createNudgeKinds(deps: { models: Models; nudges: NudgeService; r
     thanks: createThanksKind(deps),
     promise: createPromiseKind(deps),
     ambassador: createAmbassadorKind(deps),
+    cadence: createCadenceKind(deps),
   };
 }

@@ -18,6 +18,8 @@ export interface PostingScope {
  * retrying and answering are the pipeline's.
  */
 export interface NudgeKindSpec<Context = unknown> {
+  /** A later day to post it on instead (another contact nudge of the customer goes out today), or null. */
+  deferTo?(nudge: NudgeRecord, scope: PostingScope): Promise<CalendarDate | null>;
   /** Null when its cause no longer holds (an invoice paid meanwhile): the nudge is cancelled, not posted. */
   load(nudge: NudgeRecord, scope: PostingScope): Promise<Context | null>;
   destination(nudge: NudgeRecord, scope: PostingScope, context: Context): string;

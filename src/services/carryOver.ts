@@ -1,6 +1,7 @@
 import { isDuplicateKey } from '../db/errors.js';
 import type { Models } from '../models/index.js';
 import type { AmbassadorService } from './ambassadors.js';
+import type { CadenceService } from './cadence.js';
 import type { PromiseService } from './promises.js';
 import type { TeamSettingsService } from './teamSettings.js';
 
@@ -9,6 +10,7 @@ interface Deps {
   settings: TeamSettingsService;
   promises: PromiseService;
   ambassadors: AmbassadorService;
+  cadence: CadenceService;
 }
 
 /** Boot steps done once per database, by name. */
@@ -16,20 +18,26 @@ const DONE = 'bootSteps';
 
 /**
  * Reminders for what an earlier release stored without them: promises with
- * no nudge, ambassadors with no monthly contact nudge. Run at boot, after the
- * migrations; every step is idempotent, so instances booting together, or a
- * boot interrupted half-way, schedule each reminder once.
+ * no nudge, ambassadors with no monthly contact nudge, cards with a tier or a
+ * contact but no cadence nudge. Run at boot, after the migrations; every step
+ * is idempotent, so instances booting together, or a boot interrupted
+ * half-way, schedule each reminder once.
  */
-export async function carryOverReminders({ models, settings, promises, ambassadors }: Deps): Promise<void> {
+export async function carryOverReminders({ models, settings, promises, ambassadors, cadence }: Deps): Promise<void> {
   await promises.adoptUnversioned();
   const done = models.customers.db.db!.collection<{ _id: string }>(DONE);
-  const step = 'ambassadorNudges';
-  if (await done.findOne({ _id: step })) return;
-  await ambassadors.adoptAll(await settings.teamIds());
-  try {
-    await done.insertOne({ _id: step });
-  } catch (error) {
-    // Another instance, booting at the same time, finished it too.
-    if (!isDuplicateKey(error)) throw error;
+  const steps: [string, (teamIds: string[]) => Promise<void>][] = [
+    ['ambassadorNudges', ambassadors.adoptAll],
+    ['cadenceNudges', cadence.adoptAll],
+  ];
+  for (const [step, adopt] of steps) {
+    if (await done.findOne({ _id: step })) continue;
+    await adopt(await settings.teamIds());
+    try {
+      await done.insertOne({ _id: step });
+    } catch (error) {
+      // Another instance, booting at the same time, finished it too.
+      if (!isDuplicateKey(error)) throw error;
+    }
   }
 }
