@@ -33,10 +33,10 @@ type Delivered = NudgeRecord['status'] | 'cancelled' | 'deferred' | null;
 async function deliver(deps: ScanDeps, settings: TeamSettings, nudge: NudgeRecord): Promise<Delivered> {
   const kind = deps.kinds[nudge.kind];
   const scope = { settings, today: todayIn(deps.now(), settings.timezone) };
-  const later = await kind.deferTo?.(nudge, scope);
-  if (later) return (await deps.nudges.defer(nudge, later)) ? 'deferred' : null;
   const context = await kind.load(nudge, scope);
   if (context === null) return (await deps.nudges.cancel(nudge)) ? 'cancelled' : null;
+  const later = await kind.deferTo?.(nudge, scope);
+  if (later) return (await deps.nudges.defer(nudge, later)) ? 'deferred' : null;
   const customer = await deps.customers.findCustomer(nudge.teamId, nudge.customerId.toString());
   const destination = kind.destination(nudge, scope, context);
   const outcome: DeliveryOutcome = customer

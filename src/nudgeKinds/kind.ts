@@ -18,7 +18,7 @@ export interface PostingScope {
  * retrying and answering are the pipeline's.
  */
 export interface NudgeKindSpec<Context = unknown> {
-  /** A later day to post it on instead (another contact nudge of the customer goes out today), or null. */
+  /** Asked once its cause holds: a later day to post it on instead (another contact nudge of the customer goes out today), or null. */
   deferTo?(nudge: NudgeRecord, scope: PostingScope): Promise<CalendarDate | null>;
   /** Null when its cause no longer holds (an invoice paid meanwhile): the nudge is cancelled, not posted. */
   load(nudge: NudgeRecord, scope: PostingScope): Promise<Context | null>;
