@@ -22,6 +22,7 @@ import { createHistoryService } from './services/history.js';
 import { createMoneyService } from './services/money.js';
 import { createPromiseService } from './services/promises.js';
 import { createTeamSettings } from './services/teamSettings.js';
+import { createVisitPlanService } from './services/visitPlan.js';
 import { createVisitService } from './services/visits.js';
 import { createSlackApp } from './slack/app.js';
 import { createMessagePoster } from './slack/messagePoster.js';
@@ -102,7 +103,8 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   const cards = createCardService({ models, now, settings, customers, followUps, money, referrals });
   const promises = createPromiseService({ models, now, nudges, writes });
   const visits = createVisitService({ models, now, customers, followUps, ambassadors, cadence, history, promises, writes, referrals });
-  return { models, settings, history, writes, customers, money, cards, nudges, followUps, promises, visits, referrals, ambassadors, cadence, segments };
+  const visitPlan = createVisitPlanService({ models });
+  return { models, settings, history, writes, customers, money, cards, nudges, followUps, promises, visits, referrals, ambassadors, cadence, segments, visitPlan };
 }
 
 /**

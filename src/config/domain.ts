@@ -161,7 +161,7 @@ export const domain = {
     days: { top: 7, large: 14, medium: 30, small: 90, inactive: 60, potential: 14 },
     /** `/card plan` lists customers due within this many days, as well as those overdue. */
     planAheadDays: 3,
-    /** Customers `/card plan` lists before a "N more" line. */
-    planListed: 20,
+    /** Customers `/card plan` lists before a "N more" line: each takes two blocks, a region heading at most one more (50 a message). */
+    planListed: 15,
   },
 } as const;

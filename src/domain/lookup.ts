@@ -9,6 +9,8 @@ export type LookupRequest =
   | { kind: 'referrals' }
   | { kind: 'ambassadors' }
   | { kind: 'segmentsRefresh' }
+  /** `/card plan [region]`: no region groups by region. */
+  | { kind: 'plan'; region?: string }
   | { kind: 'tooLong'; max: number }
   | { kind: 'number'; number: string; text: string }
   | { kind: 'phone'; phoneKey: string; text: string }
@@ -26,6 +28,7 @@ const OVERDUE_WORDS = new Set(['overdue', '逾期', '催款']);
 const REFERRAL_WORDS = new Set(['referrals', 'referral', '转介绍', '推荐']);
 const AMBASSADOR_WORDS = new Set(['ambassadors', 'ambassador', '大使', '宣传大使']);
 const SEGMENTS_REFRESH_WORDS = new Set(['segments refresh', '刷新分层', '分层 刷新']);
+const PLAN_WORDS = new Set(['plan', '计划']);
 /** `KH-2026-0001`, `kh 2026 1`, `kh2026-1`: the year must be set apart from the sequence to be told from it. */
 const CARD_NUMBER = new RegExp(`^${domain.card.numberPrefix}[-\\s]?(\\d{4})[-\\s](\\d{1,9})$`, 'i');
 /** A Chinese mobile (11 digits from 1) behind the country code, written `+86`, `0086` or a bare `86`. */
@@ -149,6 +152,14 @@ function searchOf(text: string): SearchLookup {
   return { kind: 'name', nameKey: nameKey(text), text };
 }
 
+/** `plan` or `计划`, alone or followed by a region (the rest of the text, as typed). */
+function planOf(text: string): LookupRequest | null {
+  const space = text.indexOf(' ');
+  const word = space === -1 ? text : text.slice(0, space);
+  if (!PLAN_WORDS.has(word.toLowerCase())) return null;
+  return space === -1 ? { kind: 'plan' } : { kind: 'plan', region: text.slice(space + 1) };
+}
+
 export function parseLookup(raw: string): LookupRequest {
   const text = normalized(raw);
   if (HELP_WORDS.has(text.toLowerCase())) return { kind: 'help' };
@@ -157,7 +168,7 @@ export function parseLookup(raw: string): LookupRequest {
   if (AMBASSADOR_WORDS.has(text.toLowerCase())) return { kind: 'ambassadors' };
   if (SEGMENTS_REFRESH_WORDS.has(text.toLowerCase())) return { kind: 'segmentsRefresh' };
   if (isTooLong(text)) return { kind: 'tooLong', max: domain.lookup.maxQueryLength };
-  return searchOf(text);
+  return planOf(text) ?? searchOf(text);
 }
 
 /** What a type-ahead's text searches for: always a search (no command words), or nothing when empty or too long. */

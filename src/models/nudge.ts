@@ -79,6 +79,8 @@ const nudgeSchema = new Schema<NudgeRecord>(
 // The scan: due nudges of a team, whatever their kind. The card: a customer's open nudges of a kind.
 nudgeSchema.index({ teamId: 1, status: 1, nextAttemptAt: 1 });
 nudgeSchema.index({ teamId: 1, customerId: 1, kind: 1, status: 1 });
+// `/card plan`: one owner's nudges due by a day, without reading the team's.
+nudgeSchema.index({ teamId: 1, ownerId: 1, dueDate: 1 });
 
 export type NudgeModel = Model<NudgeRecord>;
 

@@ -26,4 +26,6 @@ export const PREVIEW = {
   optionName: 40,
   /** What was talked about at an ambassador's last contact, in the contact nudge. */
   ambassadorTopic: 200,
+  /** The needs heard at the last visit, in a `/card plan` row. */
+  planNeeds: 150,
 } as const;
