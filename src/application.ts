@@ -97,7 +97,7 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   const referrals = createReferralService({ models, now, settings, nudges, writes });
   const ambassadors = createAmbassadorService({ models, now, settings, nudges });
   const cadence = createCadenceService({ models, now, settings, nudges });
-  const customers = createCustomerService({ models, now, settings, history, writes, referrals, ambassadors });
+  const customers = createCustomerService({ models, now, settings, history, writes, referrals, ambassadors, cadence });
   const segments = createSegmentService({ models, now, settings, writes, cadence });
   const money = createMoneyService({ models, now, customers, nudges, settings, writes, referrals, segments });
   const cards = createCardService({ models, now, settings, customers, followUps, money, referrals });

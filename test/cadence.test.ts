@@ -57,10 +57,10 @@ async function logContact(name: string, fields: Record<string, unknown>) {
   if (res.body !== '') throw new Error(`contact refused: ${res.body}`);
 }
 
-async function markAmbassador(name: string) {
+async function markAmbassador(name: string, ambassador = true) {
   const card = await h.command(name, SELLER);
   const { view } = await h.openModal(SELLER, findButton(card.args.blocks, ACTION.editCard), { responseUrl: card.responseUrl });
-  const res = await h.submitView(SELLER, view, { ambassador: true });
+  const res = await h.submitView(SELLER, view, { ambassador });
   if (res.body !== '') throw new Error(`edit refused: ${res.body}`);
 }
 
@@ -152,10 +152,13 @@ describe('contact cadence by tier', () => {
   });
 
   it('one contact nudge per customer per day when cadence, ambassador and follow-up coincide', async () => {
+    // All three fall on 01-13: the follow-up set at the visit, its 中 interval, and (once marked) the ambassador's month.
+    expect(await openNudges('客户二', 'followUp')).toEqual([expect.objectContaining({ dueDate: '2027-01-13', status: 'pending' })]);
     await markAmbassador('客户二');
-    for (const kind of ['cadence', 'ambassador', 'followUp']) {
-      expect(await openNudges('客户二', kind)).toEqual([expect.objectContaining({ dueDate: '2027-01-13', status: 'pending' })]);
-    }
+    expect(await openNudges('客户二', 'ambassador')).toEqual([expect.objectContaining({ dueDate: '2027-01-13', status: 'pending' })]);
+    // The ambassador's month replaces the tier cadence at once.
+    expect(await openNudges('客户二')).toEqual([]);
+    expect(await h.db.collection('nudges').findOne({ customerId: await idOf('客户二'), kind: 'cadence', dueDate: '2027-01-13' })).toMatchObject({ status: 'cancelled' });
 
     const mark = h.fake.calls.length;
     await scanAt('2027-01-13T09:00:00+08:00');
@@ -187,5 +190,11 @@ describe('contact cadence by tier', () => {
     expect(await openNudges('潜在客户')).toEqual([expect.objectContaining({ dueDate: '2027-01-21' })]);
     expect(await openNudges('客户二')).toEqual([]);
     expect(await openNudges('疑虑客户')).toEqual([]);
+  });
+
+  it('a card no longer an ambassador gets its tier cadence back, from its last contact', async () => {
+    await markAmbassador('客户二', false);
+    // Its last contact (2026-12-14) is more than 30 days ago: the next nudge hour.
+    expect(await openNudges('客户二')).toEqual([expect.objectContaining({ dueDate: '2027-01-21', status: 'pending' })]);
   });
 });

@@ -88,10 +88,21 @@ export function createCadenceService({ models, now, settings, nudges }: Deps) {
     );
   }
 
-  /** Reads the card and reschedules its nudge (after a write that returned only part of it). */
-  async function cardChanged(teamId: string, customerId: Types.ObjectId, userId: string): Promise<void> {
-    const card = await models.customers.findOne({ _id: customerId, teamId }, CADENCE_FIELDS).lean<CadenceCard>();
-    if (card) await reschedule(card, userId);
+  /** Whether the card has a cadence nudge still to be posted (a posted one stays open until answered). */
+  async function hasUpcoming(teamId: string, customerId: Types.ObjectId): Promise<boolean> {
+    return (await models.nudges.findOne({ teamId, customerId, kind: 'cadence', status: { $in: TO_BE_POSTED } }, { _id: 1 }).lean()) !== null;
+  }
+
+  /**
+   * After a card is saved: one that has a cadence again (no longer an
+   * ambassador) gets its nudge, one that lost it has its nudge cancelled.
+   * Decided from the saved card, so a replayed save finishes the job.
+   */
+  async function cardSaved(card: CadenceCard, userId: string): Promise<void> {
+    const upcoming = await hasUpcoming(card.teamId, card._id);
+    const cadenced = intervalFor(card) !== null;
+    if (cadenced && !upcoming) await reschedule(card, userId);
+    if (!cadenced && upcoming) await nudges.cancelOpen(card.teamId, card._id, 'cadence', userId);
   }
 
   /**
@@ -127,12 +138,12 @@ export function createCadenceService({ models, now, settings, nudges }: Deps) {
         .lean<CadenceCard[]>()
         .cursor({ batchSize: ADOPT_BATCH });
       for await (const card of cards) {
-        if (!(await nudges.openFor(teamId, card._id, 'cadence'))) await reschedule(card, card.ownerId ?? SYSTEM_USER);
+        if (!(await hasUpcoming(teamId, card._id))) await reschedule(card, card.ownerId ?? SYSTEM_USER);
       }
     }
   }
 
-  return { reschedule, cardChanged, deferral, adoptAll, firstNudgeDay };
+  return { reschedule, cardSaved, deferral, adoptAll };
 }
 
 export type CadenceService = ReturnType<typeof createCadenceService>;
