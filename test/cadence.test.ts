@@ -128,6 +128,13 @@ describe('contact cadence by tier', () => {
     expect(said).toContain('是潜在客户，每 14 天至少联系一次');
     expect(said).toContain('上次联络：2026-11-20（14 天前，间隔 14 天）');
     expect(said).toContain('谈了：问了报价');
+
+    // Log contact from the nudge: it is answered, and the next one counts from the contact.
+    const messageTs = '1700000000.000301';
+    const { view } = await h.openModal(SELLER, findButton(potential!.args.blocks, ACTION.nudgeLogVisit), { channel: SELLER.userId, messageTs });
+    expect((await h.submitView(SELLER, view, { kind: 'phone', notes: '报了价' })).body).toBe('');
+    expect(await h.db.collection('nudges').findOne({ customerId: await idOf('潜在客户'), kind: 'cadence', dueDate: '2026-12-04' })).toMatchObject({ status: 'done' });
+    expect(await openNudges('潜在客户')).toEqual([expect.objectContaining({ dueDate: '2026-12-18', status: 'pending' })]);
   });
 
   it('one contact nudge per customer per day when cadence and a follow-up coincide; the cadence comes the next day', async () => {
