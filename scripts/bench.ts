@@ -12,7 +12,10 @@
  * write against a raw version-filtered updateOne; then the segmentation
  * of a team of its own (BENCH_SEGMENT_CARDS customers, BENCH_SEGMENT_SALES
  * sales over two years): the aggregation and ranking with the process's
- * peak RSS, and the cost per card written.
+ * peak RSS, and the cost per card written; then the contact-cadence scan
+ * over a team of its own (BENCH_CADENCE_CARDS cards each with a pending
+ * cadence nudge, BENCH_CADENCE_DUE of them due): one scan posting the due
+ * ones and nothing-due scans, which must not grow with the cards.
  * Not part of `npm test`.
  *
  *   MONGODB_URI=mongodb://127.0.0.1:27017/ npm run bench
@@ -59,6 +62,12 @@ const SEGMENT_SALES = Number(process.env.BENCH_SEGMENT_SALES ?? SEGMENT_CARDS * 
 const SEGMENT_TEAM = 'TSEGMENTS';
 /** Card writes of the first run timed: on FerretDB each costs a scan of the team's cards, so all 100,000 take hours. */
 const SEGMENT_WRITES = Number(process.env.BENCH_SEGMENT_WRITES ?? 200);
+/** Contact cadence's own team: cards each with a pending cadence nudge, the first BENCH_CADENCE_DUE due; 0 leaves it out. */
+const CADENCE_CARDS = Number(process.env.BENCH_CADENCE_CARDS ?? 100_000);
+const CADENCE_DUE = Number(process.env.BENCH_CADENCE_DUE ?? 500);
+const CADENCE_TEAM = 'TCADENCE';
+/** After the other scans' days, and before any of their later nudges: only cadence nudges are due. */
+const CADENCE_SCAN = { idle: '2026-11-28T08:00:00+08:00', due: '2026-11-28T09:00:00+08:00', dueDate: '2026-11-28', later: '2027-01-15' };
 /** Leading samples of each series left out: connection pools and query plans warming up. */
 const WARMUP = 20;
 const MONGODB_URI = process.env.MONGODB_URI;
@@ -545,6 +554,53 @@ async function measureSegments(db: mongoose.mongo.Db, { segments }: Services) {
   console.log(`segmentation, card writes         ${written} written, ${perCard.toFixed(1)} ms per card (guarded step + history; ${SEGMENT_WRITES} of the first run's ${plan.moves.length})`);
 }
 
+/** Ranked cards as the segmentation job leaves them, each with the pending cadence nudge a contact scheduled. */
+async function seedCadence(db: mongoose.mongo.Db): Promise<void> {
+  const now = clock.now();
+  const tiers = ['top', 'large', 'medium', 'small'] as const;
+  for (let from = 0; from < CADENCE_CARDS; from += 5000) {
+    const cards = [];
+    const nudges = [];
+    for (let i = from; i < Math.min(CADENCE_CARDS, from + 5000); i++) {
+      const _id = new mongoose.Types.ObjectId();
+      const tier = tiers[i % tiers.length]!;
+      const dueDate = i < CADENCE_DUE ? CADENCE_SCAN.dueDate : CADENCE_SCAN.later;
+      const name = nameFor(i);
+      cards.push({
+        _id, teamId: CADENCE_TEAM, number: numberFor(i), year: 2026, name, ...searchKeys({ name }), region: `地区${i % 50}`, ownerId: 'UOWNER',
+        segment: 'current', tier, lastContactDate: addDays(dueDate, -domain.cadence.days[tier]), version: 1,
+        createdBy: 'UOWNER', updatedBy: 'UOWNER', createdAt: now, updatedAt: now,
+      });
+      nudges.push({
+        teamId: CADENCE_TEAM, kind: 'cadence', customerId: _id, ownerId: 'UOWNER', dueDate, status: 'pending', version: 1, attempts: 0, claims: 0,
+        nextAttemptAt: instantAt(dueDate, 9, 'Asia/Shanghai'), createdBy: 'UOWNER', createdAt: now, updatedAt: now,
+      });
+    }
+    await db.collection('customers').insertMany(cards, { ordered: false });
+    await db.collection('nudges').insertMany(nudges, { ordered: false });
+  }
+  await db.collection('teams').insertOne({ _id: CADENCE_TEAM as never, createdAt: now });
+}
+
+/**
+ * The cadence scan: nothing due (timed IDLE_SCANS times; compare across
+ * BENCH_CADENCE_CARDS), then the one scan that posts the due ones, each
+ * re-checked against its card and the customer's other contact nudges.
+ */
+async function measureCadence(db: mongoose.mongo.Db, scan: Scan, slack: Awaited<ReturnType<typeof startSlackStandIn>>) {
+  const seeding = performance.now();
+  await seedCadence(db);
+  console.log(`cadence: seeded ${CADENCE_CARDS} ranked cards with pending cadence nudges, ${CADENCE_DUE} due, in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
+  clockNow = new Date(CADENCE_SCAN.idle);
+  const idle = await timeEach(Array.from({ length: IDLE_SCANS + WARMUP }), async () => {
+    const { sent } = await scan();
+    if (sent !== 0) throw new Error(`the nothing-due cadence scan posted ${sent}`);
+  });
+  console.log(summary(`cadence scan, nothing due`, idle));
+  console.log(`  (${IDLE_SCANS} scans, ${CADENCE_CARDS} cards with a pending cadence nudge; compare across BENCH_CADENCE_CARDS)`);
+  await timeDueScan(`cadence scan (of ${CADENCE_CARDS})`, CADENCE_SCAN.due, scan, slack);
+}
+
 async function main(): Promise<void> {
   if (!MONGODB_URI) throw new Error('Set MONGODB_URI to the MongoDB server to benchmark, e.g. mongodb://127.0.0.1:27017/');
   const slack = await startSlackStandIn();
@@ -572,6 +628,7 @@ async function main(): Promise<void> {
   }
   await measureScans(db, app.scanNudges, slack);
   await measureAmbassadorList(services);
+  if (CADENCE_CARDS > 0) await measureCadence(db, app.scanNudges, slack);
   await measureEdits(db, services);
   if (SEGMENT_CARDS > 0) await measureSegments(db, services);
   await app.stop();

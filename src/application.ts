@@ -11,6 +11,7 @@ import { createModels, ensureIndexes } from './models/index.js';
 import { createNudgeKinds } from './nudgeKinds/index.js';
 import { createAmbassadorService } from './services/ambassadors.js';
 import { createBriefService } from './services/briefs.js';
+import { createCadenceService } from './services/cadence.js';
 import { createCardService } from './services/cards.js';
 import { createCustomerService } from './services/customers.js';
 import { createFollowUpService } from './services/followUps.js';
@@ -22,6 +23,7 @@ import { createHistoryService } from './services/history.js';
 import { createMoneyService } from './services/money.js';
 import { createPromiseService } from './services/promises.js';
 import { createTeamSettings } from './services/teamSettings.js';
+import { createVisitPlanService } from './services/visitPlan.js';
 import { createVisitService } from './services/visits.js';
 import { createWrapUpService } from './services/wrapUps.js';
 import { createSlackApp } from './slack/app.js';
@@ -97,15 +99,17 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   const followUps = createFollowUpService({ nudges });
   const referrals = createReferralService({ models, now, settings, nudges, writes });
   const ambassadors = createAmbassadorService({ models, now, settings, nudges });
-  const customers = createCustomerService({ models, now, settings, history, writes, referrals, ambassadors });
-  const segments = createSegmentService({ models, now, settings, writes });
+  const cadence = createCadenceService({ models, now, settings, nudges });
+  const customers = createCustomerService({ models, now, settings, history, writes, referrals, ambassadors, cadence });
+  const segments = createSegmentService({ models, now, settings, writes, cadence });
   const money = createMoneyService({ models, now, customers, nudges, settings, writes, referrals, segments });
   const cards = createCardService({ models, now, settings, customers, followUps, money, referrals });
   const briefs = createBriefService({ cards });
   const promises = createPromiseService({ models, now, nudges, writes });
-  const visits = createVisitService({ models, now, customers, nudges, followUps, ambassadors, history, promises, writes, referrals });
+  const visits = createVisitService({ models, now, customers, nudges, followUps, ambassadors, cadence, history, promises, writes, referrals });
   const wrapUps = createWrapUpService({ models });
-  return { models, settings, history, writes, customers, money, cards, briefs, nudges, followUps, promises, visits, referrals, ambassadors, segments, wrapUps };
+  const visitPlan = createVisitPlanService({ models });
+  return { models, settings, history, writes, customers, money, cards, briefs, nudges, followUps, promises, visits, referrals, ambassadors, cadence, segments, wrapUps, visitPlan };
 }
 
 /**

@@ -157,4 +157,16 @@ export const domain = {
     /** Rows each of its three lists shows; the rest are counted. Three full lists stay inside one message's 50 blocks. */
     listed: 10,
   },
+  /**
+   * Contact cadence by tier: the owner is nudged when a customer's last
+   * logged contact is this many days old. 疑虑 and ambassadors have none
+   * (the ambassador cadence covers the latter).
+   */
+  cadence: {
+    days: { top: 7, large: 14, medium: 30, small: 90, inactive: 60, potential: 14 },
+    /** `/card plan` lists customers due within this many days, as well as those overdue. */
+    planAheadDays: 3,
+    /** Customers `/card plan` lists before a "N more" line: each takes two blocks, a region heading at most one more (50 a message). */
+    planListed: 15,
+  },
 } as const;

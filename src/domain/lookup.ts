@@ -10,6 +10,8 @@ export type LookupRequest =
   | { kind: 'ambassadors' }
   | { kind: 'segmentsRefresh' }
   | { kind: 'brief'; search: SearchLookup }
+  /** `/card plan [region]`: no region groups by region. */
+  | { kind: 'plan'; region?: string }
   | { kind: 'tooLong'; max: number }
   | { kind: 'number'; number: string; text: string }
   | { kind: 'phone'; phoneKey: string; text: string }
@@ -29,6 +31,7 @@ const AMBASSADOR_WORDS = new Set(['ambassadors', 'ambassador', '大使', '宣传
 const SEGMENTS_REFRESH_WORDS = new Set(['segments refresh', '刷新分层', '分层 刷新']);
 /** `/card brief 张三`: the word, a space, then what `/card 张三` would search for. */
 const BRIEF_WORDS = new Set(['brief', '简报', '访前']);
+const PLAN_WORDS = new Set(['plan', '计划']);
 /** `KH-2026-0001`, `kh 2026 1`, `kh2026-1`: the year must be set apart from the sequence to be told from it. */
 const CARD_NUMBER = new RegExp(`^${domain.card.numberPrefix}[-\\s]?(\\d{4})[-\\s](\\d{1,9})$`, 'i');
 /** A Chinese mobile (11 digits from 1) behind the country code, written `+86`, `0086` or a bare `86`. */
@@ -152,6 +155,14 @@ function searchOf(text: string): SearchLookup {
   return { kind: 'name', nameKey: nameKey(text), text };
 }
 
+/** `plan` or `计划`, alone or followed by a region (the rest of the text, as typed). */
+function planOf(text: string): LookupRequest | null {
+  const space = text.indexOf(' ');
+  const word = space === -1 ? text : text.slice(0, space);
+  if (!PLAN_WORDS.has(word.toLowerCase())) return null;
+  return space === -1 ? { kind: 'plan' } : { kind: 'plan', region: text.slice(space + 1) };
+}
+
 export function parseLookup(raw: string): LookupRequest {
   const text = normalized(raw);
   if (HELP_WORDS.has(text.toLowerCase())) return { kind: 'help' };
@@ -165,7 +176,7 @@ export function parseLookup(raw: string): LookupRequest {
     return isTooLong(wanted) ? { kind: 'tooLong', max: domain.lookup.maxQueryLength } : { kind: 'brief', search: searchOf(wanted) };
   }
   if (isTooLong(text)) return { kind: 'tooLong', max: domain.lookup.maxQueryLength };
-  return searchOf(text);
+  return planOf(text) ?? searchOf(text);
 }
 
 /** What a type-ahead's text searches for: always a search (no command words), or nothing when empty or too long. */

@@ -8,7 +8,7 @@ import type { CustomerService } from '../services/customers.js';
 import { postedVersion, type DeliveryOutcome, type NudgeService } from '../services/nudges.js';
 import type { TeamSettings, TeamSettingsService } from '../services/teamSettings.js';
 import type { MessagePoster } from '../slack/messagePoster.js';
-import { todayIn } from '../time.js';
+import { todayIn, type CalendarDate } from '../time.js';
 import type { SlackMessage } from '../views/message.js';
 
 export const NUDGE_SCAN_JOB = 'nudges.scan';
@@ -30,7 +30,7 @@ export interface ScanReport {
   failed: number;
 }
 
-type Delivered = NudgeRecord['status'] | 'cancelled' | null;
+type Delivered = NudgeRecord['status'] | 'cancelled' | 'deferred' | null;
 
 /** What a claimed nudge posts, and where; no message when the customer it is about is gone. */
 interface Posting {
@@ -39,8 +39,8 @@ interface Posting {
   afterPosted?: () => Promise<void>;
 }
 
-/** Null when its cause no longer holds. A person's kind renders from what it loaded; the others, with their customer. */
-async function prepare(deps: ScanDeps, nudge: NudgeRecord, scope: PostingScope, t: Messages): Promise<Posting | null> {
+/** Null when its cause no longer holds; a later day when another contact nudge of the customer goes out today. A person's kind renders from what it loaded; the others, with their customer. */
+async function prepare(deps: ScanDeps, nudge: NudgeRecord, scope: PostingScope, t: Messages): Promise<Posting | { later: CalendarDate } | null> {
   const kind = deps.kinds[nudge.kind];
   if (kind.about === 'person') {
     const context = await kind.load(nudge, scope);
@@ -50,6 +50,8 @@ async function prepare(deps: ScanDeps, nudge: NudgeRecord, scope: PostingScope, 
   if (!isAboutCustomer(nudge)) return { destination: nudge.ownerId, message: null };
   const context = await kind.load(nudge, scope);
   if (context === null) return null;
+  const later = await kind.deferTo?.(nudge, scope);
+  if (later) return { later };
   const customer = await deps.customers.findCustomer(nudge.teamId, nudge.customerId.toString());
   return {
     destination: kind.destination(nudge, scope, context),
@@ -62,6 +64,7 @@ async function deliver(deps: ScanDeps, settings: TeamSettings, nudge: NudgeRecor
   const scope = { settings, today: todayIn(deps.now(), settings.timezone) };
   const posting = await prepare(deps, nudge, scope, messagesFor(settings.locale));
   if (posting === null) return (await deps.nudges.cancel(nudge)) ? 'cancelled' : null;
+  if ('later' in posting) return (await deps.nudges.defer(nudge, posting.later)) ? 'deferred' : null;
   const { destination, message } = posting;
   const outcome: DeliveryOutcome = message ? await deps.poster.post(destination, message) : { ok: false, error: 'customer_missing' };
   const status = await deps.nudges.recordDelivery(nudge, outcome);

@@ -1,11 +1,10 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 
 /** Every kind of reminder the one nudge pipeline posts; each has its rules and view in src/nudgeKinds/. */
-export const NUDGE_KINDS = ['followUp', 'checkIn', 'overdue', 'referral', 'thanks', 'promise', 'ambassador', 'wrapUp'] as const;
+export const NUDGE_KINDS = ['followUp', 'checkIn', 'overdue', 'referral', 'thanks', 'promise', 'ambassador', 'cadence', 'wrapUp'] as const;
 export type NudgeKind = (typeof NUDGE_KINDS)[number];
-
 /** Kinds that ask the owner to contact the customer: one customer gets at most one of them a day. */
-export const CONTACT_NUDGE_KINDS: readonly NudgeKind[] = ['followUp', 'checkIn', 'ambassador'];
+export const CONTACT_NUDGE_KINDS: readonly NudgeKind[] = ['followUp', 'checkIn', 'ambassador', 'cadence'];
 
 /** Kinds about a person's day rather than one customer: they alone have no customerId. */
 export const PERSON_NUDGE_KINDS: readonly NudgeKind[] = ['wrapUp'];
@@ -91,6 +90,8 @@ nudgeSchema.index({ teamId: 1, status: 1, nextAttemptAt: 1 });
 nudgeSchema.index({ teamId: 1, customerId: 1, kind: 1, status: 1 });
 // The wrap-up: a team's contact nudges due tomorrow.
 nudgeSchema.index({ teamId: 1, dueDate: 1, kind: 1 });
+// `/card plan`: one owner's nudges due by a day, without reading the team's.
+nudgeSchema.index({ teamId: 1, ownerId: 1, dueDate: 1 });
 
 export type NudgeModel = Model<NudgeRecord>;
 

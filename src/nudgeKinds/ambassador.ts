@@ -1,6 +1,7 @@
 import { domain } from '../config/domain.js';
 import type { Models } from '../models/index.js';
 import type { AmbassadorService } from '../services/ambassadors.js';
+import type { CadenceService } from '../services/cadence.js';
 import { addDays, daysBetween } from '../time.js';
 import { renderAmbassadorNudge, type AmbassadorFacts } from '../views/nudge.js';
 import type { NudgeKindSpec } from './kind.js';
@@ -11,8 +12,10 @@ import type { NudgeKindSpec } from './kind.js';
  * nudged, and one contacted since it was scheduled (by a path that did not
  * move it, or while it was being claimed) gets its month restarted instead.
  */
-export function createAmbassadorKind({ models, ambassadors }: { models: Models; ambassadors: AmbassadorService }): NudgeKindSpec<AmbassadorFacts> {
+export function createAmbassadorKind({ models, ambassadors, cadence }: { models: Models; ambassadors: AmbassadorService; cadence: CadenceService }): NudgeKindSpec<AmbassadorFacts> {
   return {
+    // A follow-up or check-in due the same day asks for the contact already.
+    deferTo: (nudge, { today, settings }) => cadence.deferral(nudge, today, settings.timezone),
     async load(nudge, { today }) {
       const { teamId, customerId } = nudge;
       const card = await models.customers.findOne({ _id: customerId, teamId }, { teamId: 1, ambassador: 1, ownerId: 1, lastContactDate: 1 }).lean();

@@ -1,10 +1,12 @@
 import type { Models } from '../models/index.js';
 import type { NudgeKind } from '../models/nudge.js';
 import type { AmbassadorService } from '../services/ambassadors.js';
+import type { CadenceService } from '../services/cadence.js';
 import type { NudgeService } from '../services/nudges.js';
 import type { ReferralService } from '../services/referrals.js';
 import type { WrapUpService } from '../services/wrapUps.js';
 import { createAmbassadorKind } from './ambassador.js';
+import { createCadenceKind } from './cadence.js';
 import { checkInKind } from './checkIn.js';
 import { followUpKind } from './followUp.js';
 import type { NudgeKindSpec, PersonNudgeKindSpec } from './kind.js';
@@ -23,6 +25,7 @@ export function createNudgeKinds(deps: {
   referrals: ReferralService;
   ambassadors: AmbassadorService;
   wrapUps: WrapUpService;
+  cadence: CadenceService;
 }): NudgeKinds {
   return {
     followUp: followUpKind,
@@ -33,5 +36,6 @@ export function createNudgeKinds(deps: {
     promise: createPromiseKind(deps),
     ambassador: createAmbassadorKind(deps),
     wrapUp: createWrapUpKind(deps),
+    cadence: createCadenceKind(deps),
   };
 }

@@ -20,6 +20,8 @@ export interface PostingScope {
 export interface NudgeKindSpec<Context = unknown> {
   /** About one customer, whom the pipeline loads for `render` (the default). */
   about?: 'customer';
+  /** Asked once its cause holds: a later day to post it on instead (another contact nudge of the customer goes out today), or null. */
+  deferTo?(nudge: NudgeRecord, scope: PostingScope): Promise<CalendarDate | null>;
   /** Null when its cause no longer holds (an invoice paid meanwhile): the nudge is cancelled, not posted. */
   load(nudge: CustomerNudgeRecord, scope: PostingScope): Promise<Context | null>;
   destination(nudge: CustomerNudgeRecord, scope: PostingScope, context: Context): string;

@@ -2,6 +2,7 @@ import { isDuplicateKey } from '../db/errors.js';
 import type { Models } from '../models/index.js';
 import type { AmbassadorService } from './ambassadors.js';
 import type { NudgeService } from './nudges.js';
+import type { CadenceService } from './cadence.js';
 import type { PromiseService } from './promises.js';
 import type { TeamSettingsService } from './teamSettings.js';
 
@@ -11,6 +12,7 @@ interface Deps {
   promises: PromiseService;
   ambassadors: AmbassadorService;
   nudges: NudgeService;
+  cadence: CadenceService;
 }
 
 /** Boot steps done once per database, by name. */
@@ -18,24 +20,27 @@ const DONE = 'bootSteps';
 
 /**
  * Reminders for what an earlier release stored without them: promises with
- * no nudge, ambassadors with no monthly contact nudge, contacts not booked in
- * the day-before wrap-up. Run at boot, after the migrations; every step is
- * idempotent, so instances booting together, or a boot interrupted half-way,
- * schedule each reminder once.
+ * no nudge, ambassadors with no monthly contact nudge, cards with a tier or a
+ * contact but no cadence nudge, contacts not booked in the day-before wrap-up. Run at boot, after the migrations; every step
+ * is idempotent, so instances booting together, or a boot interrupted
+ * half-way, schedule each reminder once.
  */
-export async function carryOverReminders({ models, settings, promises, ambassadors, nudges }: Deps): Promise<void> {
+export async function carryOverReminders({ models, settings, promises, ambassadors, cadence, nudges }: Deps): Promise<void> {
   await promises.adoptUnversioned();
   const done = models.customers.db.db!.collection<{ _id: string }>(DONE);
-  const once = async (step: string, work: (teamIds: string[]) => Promise<void>) => {
-    if (await done.findOne({ _id: step })) return;
-    await work(await settings.teamIds());
+  const steps: [string, (teamIds: string[]) => Promise<void>][] = [
+    ['ambassadorNudges', ambassadors.adoptAll],
+    ['cadenceNudges', cadence.adoptAll],
+    ['contactWrapUps', nudges.adoptContactWrapUps],
+  ];
+  for (const [step, adopt] of steps) {
+    if (await done.findOne({ _id: step })) continue;
+    await adopt(await settings.teamIds());
     try {
       await done.insertOne({ _id: step });
     } catch (error) {
       // Another instance, booting at the same time, finished it too.
       if (!isDuplicateKey(error)) throw error;
     }
-  };
-  await once('ambassadorNudges', ambassadors.adoptAll);
-  await once('contactWrapUps', nudges.adoptContactWrapUps);
+  }
 }

@@ -14,6 +14,7 @@ import type { Models } from '../models/index.js';
 import { yearIn } from '../time.js';
 import type { CardInput } from '../validation/cardInput.js';
 import type { AmbassadorService } from './ambassadors.js';
+import type { CadenceService } from './cadence.js';
 import { historyDoc, type HistoryService } from './history.js';
 import type { CardRef, LinkRefusal, ReferralService } from './referrals.js';
 import type { TeamSettingsService } from './teamSettings.js';
@@ -57,6 +58,7 @@ interface Deps {
   writes: GuardedWrites;
   referrals: ReferralService;
   ambassadors: AmbassadorService;
+  cadence: CadenceService;
 }
 
 const cardLabel = (card: Pick<CardRef, 'name' | 'number'>) => `${card.name} ${card.number}`;
@@ -107,7 +109,7 @@ function toObjectId(id: string): Types.ObjectId | null {
   return isValidObjectId(id) ? new Types.ObjectId(id) : null;
 }
 
-export function createCustomerService({ models, now, settings, history, writes, referrals, ambassadors }: Deps) {
+export function createCustomerService({ models, now, settings, history, writes, referrals, ambassadors, cadence }: Deps) {
   const limit = domain.lookup.maxListed + 1;
 
   /**
@@ -206,6 +208,7 @@ export function createCustomerService({ models, now, settings, history, writes, 
       await referrals.scheduleContact(teamId, idFor(`${step}:referral`));
     }
     await ambassadors.cardSaved(customer, userId);
+    await cadence.cardSaved(customer, userId);
     return { status: 'created', customer };
   }
 
@@ -241,6 +244,7 @@ export function createCustomerService({ models, now, settings, history, writes, 
         // The first delivery may have stopped after the save: finish what follows it (each step is idempotent).
         await referrals.scheduleContact(teamId, idFor(`${referralStep(current._id, expectedVersion)}:referral`));
         await ambassadors.cardSaved(current, userId);
+        await cadence.cardSaved(current, userId);
         return { status: 'saved', customer: current };
       }
       // The card already holds exactly this edit (the same save delivered again after landing on top).
@@ -271,6 +275,7 @@ export function createCustomerService({ models, now, settings, history, writes, 
     if (linked.length > 0) await referrals.scheduleContact(teamId, idFor(`${step}:referral`));
     const saved = (await findCustomer(teamId, customerId)) ?? current;
     await ambassadors.cardSaved(saved, userId);
+    await cadence.cardSaved(saved, userId);
     return { status, customer: saved };
   }
 
@@ -287,7 +292,10 @@ export function createCustomerService({ models, now, settings, history, writes, 
       const entry = { teamId, customerId: _id, action: 'updated' as const, userId, at: now(), changes: [{ field, from: false, to: true }] };
       return { set: { [field]: true, updatedBy: userId }, records: [{ model: models.history, doc: historyDoc(entry) }] };
     });
-    if (written) await ambassadors.cardSaved(written, userId);
+    if (written) {
+      await ambassadors.cardSaved(written, userId);
+      await cadence.cardSaved(written, userId);
+    }
     return written ?? findCustomer(teamId, customerId);
   }
 

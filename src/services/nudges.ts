@@ -198,6 +198,18 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
     return outcome === 'written';
   }
 
+  /** A claimed nudge that gives way to another today goes back to waiting, due on `dueDate` instead. */
+  async function defer(claimed: NudgeRecord, dueDate: CalendarDate): Promise<boolean> {
+    const outcome = await writes.writeIfUnchanged({
+      teamId: claimed.teamId,
+      model: models.nudges,
+      id: claimed._id,
+      version: claimed.version,
+      set: { status: 'pending', dueDate, attempts: 0, nextAttemptAt: await dueInstant(claimed.teamId, dueDate) },
+    });
+    return outcome === 'written';
+  }
+
   /**
    * Records Slack's answer to a claimed nudge: sent, to be retried, or given
    * up. Returns null when the nudge changed meanwhile (its claim expired
@@ -278,7 +290,7 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
     return done ? { status: 'ok', nudge: done } : { status: 'closed' };
   }
 
-  return { schedule, scheduleWrapUp, adoptContactWrapUps, supersede, cancelOpen, findDue, claim, cancel, recordDelivery, get, openFor, openFrom, snooze, answer };
+  return { schedule, scheduleWrapUp, adoptContactWrapUps, supersede, cancelOpen, findDue, claim, cancel, defer, recordDelivery, get, openFor, openFrom, snooze, answer };
 }
 
 export type NudgeService = ReturnType<typeof createNudgeService>;

@@ -8,6 +8,7 @@ import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
 import { addDays, localNow, todayIn, type CalendarDate } from '../time.js';
 import { historyDoc } from './history.js';
+import type { CadenceService } from './cadence.js';
 import type { TeamSettingsService } from './teamSettings.js';
 
 interface Deps {
@@ -15,6 +16,7 @@ interface Deps {
   now: () => Date;
   settings: TeamSettingsService;
   writes: GuardedWrites;
+  cadence: CadenceService;
 }
 
 /** What the job keeps on a card; absent fields are unset. */
@@ -64,7 +66,7 @@ async function inPool<T>(items: T[], limit: number, work: (item: T) => Promise<v
  * a user's edit; edits do not touch these fields, so the bump costs them
  * nothing (the edit modal only refuses changes to fields it showed).
  */
-export function createSegmentService({ models, now, settings, writes }: Deps) {
+export function createSegmentService({ models, now, settings, writes, cadence }: Deps) {
   /**
    * Sum of one field per customer. One accumulator per pipeline, and no
    * $cond/$ifNull: FerretDB 1.24 computes only the first $sum of a $group
@@ -123,6 +125,8 @@ export function createSegmentService({ models, now, settings, writes }: Deps) {
         records: [{ model: models.history, doc: historyDoc(entry) }],
       };
     });
+    // A new tier is a new interval: the contact nudge moves with it.
+    if (written) await cadence.reschedule(written, SYSTEM_USER);
     return written !== null;
   }
 
@@ -191,9 +195,10 @@ export function createSegmentService({ models, now, settings, writes }: Deps) {
   async function markCurrent(customer: CustomerRecord, saleDate: CalendarDate): Promise<void> {
     const { timezone } = await settings.settingsFor(customer.teamId);
     if (saleDate <= addDays(todayIn(now(), timezone), -domain.segments.windowDays)) return;
-    await writes.updateUntilWritten<CustomerRecord>(models.customers, customer.teamId, customer._id, (card) =>
+    const written = await writes.updateUntilWritten<CustomerRecord>(models.customers, customer.teamId, customer._id, (card) =>
       card.segment === 'current' ? null : { set: { segment: 'current' }, unset: ['tier', 'abc'] },
     );
+    if (written) await cadence.reschedule({ ...written, tier: undefined }, SYSTEM_USER);
   }
 
   return { planRefresh, applyMoves, refreshTeam, refreshDue, markCurrent };

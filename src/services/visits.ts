@@ -6,6 +6,7 @@ import type { Models } from '../models/index.js';
 import type { VisitRecord } from '../models/visit.js';
 import { promisesOf, type VisitFormInput } from '../validation/visitInput.js';
 import type { AmbassadorService } from './ambassadors.js';
+import type { CadenceService } from './cadence.js';
 import type { CustomerService } from './customers.js';
 import type { FollowUpService } from './followUps.js';
 import type { HistoryService } from './history.js';
@@ -20,6 +21,7 @@ interface Deps {
   nudges: NudgeService;
   followUps: FollowUpService;
   ambassadors: AmbassadorService;
+  cadence: CadenceService;
   history: HistoryService;
   promises: PromiseService;
   writes: GuardedWrites;
@@ -51,7 +53,7 @@ function visitFields(input: VisitFormInput) {
  * Every step of logging a visit is keyed by the visit's id, so a delivery
  * processed twice, or one finished after a crash, has the effect of one.
  */
-export function createVisitService({ models, now, customers, nudges, followUps, ambassadors, history, promises, writes, referrals }: Deps) {
+export function createVisitService({ models, now, customers, nudges, followUps, ambassadors, cadence, history, promises, writes, referrals }: Deps) {
   async function scheduleNext(customer: CustomerRecord, visit: VisitRecord, userId: string): Promise<void> {
     if (!visit.nextFollowUpDate) return;
     await followUps.scheduleFollowUp({
@@ -67,13 +69,15 @@ export function createVisitService({ models, now, customers, nudges, followUps, 
 
   /**
    * Moves the card's last contact forward, never backward (visits are logged
-   * late too); a contact that moved it restarts an ambassador's month.
+   * late too); a contact that moved it restarts an ambassador's month and the tier's interval.
    */
   async function touchLastContact(customer: CustomerRecord, date: string, userId: string): Promise<void> {
     const moved = await writes.updateUntilWritten<CustomerRecord>(models.customers, customer.teamId, customer._id, (c) =>
       c.lastContactDate && c.lastContactDate >= date ? null : { set: { lastContactDate: date } },
     );
-    if (moved) await ambassadors.contactLogged(moved, userId);
+    if (!moved) return;
+    await ambassadors.contactLogged(moved, userId);
+    await cadence.reschedule(moved, userId);
   }
 
   async function insertVisit(_id: Types.ObjectId, customer: CustomerRecord, input: VisitFormInput, userId: string): Promise<VisitRecord> {

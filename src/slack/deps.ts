@@ -11,6 +11,7 @@ import type { ReferralService } from '../services/referrals.js';
 import type { SegmentService } from '../services/segments.js';
 import type { PromiseService } from '../services/promises.js';
 import type { TeamSettings, TeamSettingsService } from '../services/teamSettings.js';
+import type { VisitPlanService } from '../services/visitPlan.js';
 import type { VisitService } from '../services/visits.js';
 
 /** What listeners may use: services and the clock, never models. */
@@ -25,6 +26,7 @@ export interface ListenerDeps {
   referrals: ReferralService;
   promises: PromiseService;
   segments: SegmentService;
+  visitPlan: VisitPlanService;
   history: HistoryService;
   settings: TeamSettingsService;
   now: () => Date;

@@ -30,4 +30,6 @@ export const PREVIEW = {
   briefText: 300,
   /** What a wrap-up row quotes: products bought, a follow-up's plan, the needs heard. */
   wrapUpDetail: 200,
+  /** The needs heard at the last visit, in a `/card plan` row. */
+  planNeeds: 150,
 } as const;

@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
 import { domain } from '../config/domain.js';
+import type { CadenceClass } from '../domain/cadence.js';
 import type { Messages } from '../i18n/index.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { NudgeRecord } from '../models/nudge.js';
@@ -19,6 +20,9 @@ function copyOf(t: Messages, customer: NudgeCustomer, nudge: NudgeShown): { text
   if (nudge.kind === 'ambassador') {
     const a = t.ambassador;
     return { text: a.text(name, owner), body: md`*${escapeMrkdwn(a.title)}*\n${a.body(name, number, owner, domain.ambassador.cadenceDays)}` };
+  }
+  if (nudge.kind === 'cadence') {
+    return { text: t.cadence.text(name, owner), body: md`*${escapeMrkdwn(t.cadence.title)}*\n*${name}*（${number}）· ${owner}` };
   }
   if (nudge.kind === 'referral') {
     // Shown once the contact is logged from it: the referrer is on the card; the message says who to call.
@@ -83,6 +87,42 @@ export function renderAmbassadorNudge(t: Messages, customer: NudgeCustomer, nudg
   const topic = facts.topic ? a.topic(escapeMrkdwn(truncate(facts.topic, PREVIEW.ambassadorTopic))) : escapeMrkdwn(a.noTopic);
   return message(text, [
     section(md`${body}\n${last}\n${topic}`, LIMITS.sectionText),
+    buttons(nudge, [
+      [ACTION.nudgeLogVisit, a.logContact],
+      [ACTION.snoozeWeek, t.nudge.snoozeWeek],
+    ]),
+  ]);
+}
+
+/** What a cadence nudge states, read as it is posted. */
+export interface CadenceFacts {
+  ownerId: string;
+  cadenceClass: CadenceClass;
+  interval: number;
+  lastContactDate?: string;
+  daysSinceContact?: number;
+  topic?: string;
+}
+
+/** A cadence class as users know it: the tier of a current customer, else the segment. */
+export function cadenceClassLabel(t: Messages, cls: CadenceClass): string {
+  return cls === 'inactive' || cls === 'potential' ? t.options.segment[cls] : t.options.tier[cls];
+}
+
+/** 按层级联络: tier and interval, the last contact and what it was about, with Log contact and Snooze 1 week. */
+export function renderCadenceNudge(t: Messages, customer: NudgeCustomer, nudge: NudgeShown, facts: CadenceFacts): SlackMessage {
+  const a = t.ambassador;
+  const owner = mention(facts.ownerId, t.card.noOwner);
+  const { text } = copyOf(t, customer, { ...nudge, ownerId: facts.ownerId });
+  const title = md`*${escapeMrkdwn(t.cadence.title)}*`;
+  const level = escapeMrkdwn(cadenceClassLabel(t, facts.cadenceClass));
+  const body = t.cadence.body(escapeMrkdwn(customer.name), escapeMrkdwn(customer.number), owner, level, facts.interval);
+  const last = facts.lastContactDate
+    ? t.cadence.lastContact(escapeMrkdwn(facts.lastContactDate), facts.daysSinceContact ?? 0, facts.interval)
+    : escapeMrkdwn(a.neverContacted);
+  const topic = facts.topic ? a.topic(escapeMrkdwn(truncate(facts.topic, PREVIEW.ambassadorTopic))) : escapeMrkdwn(a.noTopic);
+  return message(text, [
+    section(md`${title}\n${body}\n${last}\n${topic}`, LIMITS.sectionText),
     buttons(nudge, [
       [ACTION.nudgeLogVisit, a.logContact],
       [ACTION.snoozeWeek, t.nudge.snoozeWeek],

@@ -7,6 +7,8 @@ import { renderHelp, renderMatches, renderNotFound, renderNotice, type NewCardPr
 import type { SlackMessage } from '../../../views/message.js';
 import { renderOverdueList } from '../../../views/overdueList.js';
 import { renderReferralList } from '../../../views/referralList.js';
+import { renderVisitPlan } from '../../../views/visitPlan.js';
+import { todayIn } from '../../../time.js';
 import type { ListenerDeps, TeamScope } from '../../deps.js';
 import { COMMAND } from '../../ids.js';
 import { afterAck, type CommandArgs } from '../../listen.js';
@@ -40,6 +42,10 @@ async function lookupReply(deps: ListenerDeps, scope: TeamScope, userId: string,
   if (request.kind === 'referrals') return renderReferralList(t, await deps.referrals.listReferrals(teamId));
   if (request.kind === 'segmentsRefresh') return refreshSegments(deps, scope, userId);
   if (request.kind === 'brief') return briefReply(deps, scope, request.search);
+  if (request.kind === 'plan') {
+    const today = todayIn(deps.now(), scope.settings.timezone);
+    return renderVisitPlan(t, await deps.visitPlan.planVisits(teamId, userId, { region: request.region, today }));
+  }
   if (request.kind === 'ambassadors') {
     const list = await deps.ambassadors.list(teamId);
     return renderAmbassadorList(t, list, await deps.referrals.countsFor(teamId, list.rows.map((r) => r.customer._id)));
@@ -51,7 +57,7 @@ async function lookupReply(deps: ListenerDeps, scope: TeamScope, userId: string,
   return renderMatches(t, request.text, matches, more);
 }
 
-/** `/card <name | phone | card number | brief <name> | overdue | referrals | ambassadors | segments refresh | help>` */
+/** `/card <name | phone | card number | brief <name> | overdue | referrals | ambassadors | plan [region] | segments refresh | help>` */
 export function register(app: App, deps: ListenerDeps): void {
   app.command(
     COMMAND,

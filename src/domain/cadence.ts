@@ -1,0 +1,32 @@
+import { domain } from '../config/domain.js';
+import { segmentOf, type StoredSegment, type Tier } from './segments.js';
+
+/** What the cadence rule reads of a card. */
+export interface CadenceFacts {
+  segment?: StoredSegment;
+  tier?: Tier;
+  lastContactDate?: string;
+  ambassador?: boolean;
+}
+
+/** Which row of domain.cadence.days applies to a card. */
+export type CadenceClass = keyof typeof domain.cadence.days;
+
+/**
+ * The card's cadence class: its tier when current (小's until the job ranks a
+ * first sale), else its segment. 疑虑 has no relationship to keep up and an
+ * ambassador has its own monthly cadence, so neither has one.
+ */
+export function cadenceClassOf(card: CadenceFacts): CadenceClass | null {
+  if (card.ambassador) return null;
+  const segment = segmentOf(card);
+  if (segment === 'doubtful') return null;
+  if (segment === 'current') return card.tier ?? 'small';
+  return segment;
+}
+
+/** Days from the last contact to the next contact nudge, or null when the card has no cadence. */
+export function intervalFor(card: CadenceFacts, days: Record<CadenceClass, number> = domain.cadence.days): number | null {
+  const cls = cadenceClassOf(card);
+  return cls ? days[cls] : null;
+}

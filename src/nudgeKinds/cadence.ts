@@ -1,0 +1,48 @@
+import { cadenceClassOf, intervalFor, type CadenceClass } from '../domain/cadence.js';
+import type { Models } from '../models/index.js';
+import { CADENCE_FIELDS, type CadenceCard, type CadenceService } from '../services/cadence.js';
+import { addDays, daysBetween } from '../time.js';
+import { renderCadenceNudge, type CadenceFacts } from '../views/nudge.js';
+import type { NudgeKindSpec } from './kind.js';
+
+/** What a posted cadence nudge knows: what it shows, and the card to schedule the next one from. */
+type Loaded = CadenceFacts & { card: CadenceCard };
+
+/**
+ * 按层级联络: a tier's interval after the last contact, to the card's owner.
+ * Re-checked as it is posted: a card with no cadence now (an ambassador, its
+ * tier gone) is not nudged, and one contacted since, or whose interval grew,
+ * gets its nudge moved instead.
+ */
+export function createCadenceKind({ models, cadence }: { models: Models; cadence: CadenceService }): NudgeKindSpec<Loaded> {
+  return {
+    deferTo: (nudge, { today, settings }) => cadence.deferral(nudge, today, settings.timezone),
+    async load(nudge, { today }) {
+      const { teamId, customerId } = nudge;
+      const card = await models.customers.findOne({ _id: customerId, teamId }, CADENCE_FIELDS).lean<CadenceCard>();
+      const interval = card && intervalFor(card);
+      if (!card || interval === null) return null;
+      const { lastContactDate } = card;
+      if (lastContactDate && lastContactDate > addDays(nudge.dueDate, -interval)) {
+        await cadence.reschedule(card, nudge.createdBy, { keeping: [nudge._id] });
+        return null;
+      }
+      const visit = await models.visits.findOne({ teamId, customerId }, { notes: 1, needs: 1 }).sort({ date: -1, createdAt: -1 }).lean();
+      return {
+        card,
+        ownerId: card.ownerId ?? nudge.ownerId,
+        cadenceClass: cadenceClassOf(card) as CadenceClass,
+        interval,
+        lastContactDate,
+        daysSinceContact: lastContactDate ? daysBetween(lastContactDate, today) : undefined,
+        topic: visit?.notes || visit?.needs || undefined,
+      };
+    },
+    destination: (_nudge, _scope, facts) => facts.ownerId,
+    render: (t, customer, nudge, facts) => renderCadenceNudge(t, customer, nudge, facts),
+    async afterPosted(nudge, { today }, { card }) {
+      // The next interval counts from today; a contact logged meanwhile moves it. This one stays answerable.
+      await cadence.reschedule(card, nudge.createdBy, { from: today, keeping: [nudge._id] });
+    },
+  };
+}
