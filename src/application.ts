@@ -12,6 +12,7 @@ import { createNudgeKinds } from './nudgeKinds/index.js';
 import { createAmbassadorService } from './services/ambassadors.js';
 import { createCardService } from './services/cards.js';
 import { createCustomerService } from './services/customers.js';
+import { createExportService } from './services/exports.js';
 import { createFollowUpService } from './services/followUps.js';
 import { createNudgeService } from './services/nudges.js';
 import { carryOverReminders } from './services/carryOver.js';
@@ -100,7 +101,8 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   const cards = createCardService({ models, now, settings, customers, followUps, money, referrals });
   const promises = createPromiseService({ models, now, nudges, writes });
   const visits = createVisitService({ models, now, customers, followUps, ambassadors, history, promises, writes, referrals });
-  return { models, settings, history, writes, customers, money, cards, nudges, followUps, promises, visits, referrals, ambassadors, segments };
+  const exports = createExportService({ models, settings, now });
+  return { models, settings, history, writes, customers, money, cards, nudges, followUps, promises, visits, referrals, ambassadors, segments, exports };
 }
 
 /**

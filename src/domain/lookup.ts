@@ -1,6 +1,7 @@
 import { pinyin } from 'pinyin-pro';
 import { domain } from '../config/domain.js';
 import { formatCardNumber } from './cardNumber.js';
+import { EXPORT_WORDS, parseExportWords, type ExportRequest } from './exportRequest.js';
 
 /** What a `/card` text asks for, decided before any database work. */
 export type LookupRequest =
@@ -9,6 +10,8 @@ export type LookupRequest =
   | { kind: 'referrals' }
   | { kind: 'ambassadors' }
   | { kind: 'segmentsRefresh' }
+  | { kind: 'export'; request: ExportRequest }
+  | { kind: 'badExport'; word: string }
   | { kind: 'tooLong'; max: number }
   | { kind: 'number'; number: string; text: string }
   | { kind: 'phone'; phoneKey: string; text: string }
@@ -156,6 +159,11 @@ export function parseLookup(raw: string): LookupRequest {
   if (REFERRAL_WORDS.has(text.toLowerCase())) return { kind: 'referrals' };
   if (AMBASSADOR_WORDS.has(text.toLowerCase())) return { kind: 'ambassadors' };
   if (SEGMENTS_REFRESH_WORDS.has(text.toLowerCase())) return { kind: 'segmentsRefresh' };
+  const [first = '', ...rest] = text.split(' ');
+  if (EXPORT_WORDS.has(first.toLowerCase())) {
+    const parsed = parseExportWords(rest);
+    return parsed.ok ? { kind: 'export', request: parsed.request } : { kind: 'badExport', word: parsed.word };
+  }
   if (isTooLong(text)) return { kind: 'tooLong', max: domain.lookup.maxQueryLength };
   return searchOf(text);
 }

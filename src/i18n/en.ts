@@ -14,6 +14,7 @@ export const en: Messages = {
       '*`/card referrals`* lists referrals in progress and referrers waiting for thanks',
       '*`/card ambassadors`* lists the ambassadors: last contact, when the next one is due, how many they referred',
       '*`/card segments refresh`* (admins) recomputes the customer tiers (pyramid, ABC) now; they are recomputed nightly anyway',
+      '*`/card export`* sends the cards to your DM as a CSV file; add `visits`, `sales` and the filters `tier:top`, `region:Chengdu`, `owner:@someone`, `year:2026`. Admins and the manager export any cards, everyone else only their own',
       '*`/card help`* shows this help',
       '',
       'When nothing matches you can create the card right away. From a card you can edit it, log a visit, record sales and payments, record a referral and see its history.',
@@ -412,6 +413,26 @@ export const en: Messages = {
     adminOnly: 'Only an admin can refresh the customer segments. Ask an admin to do it.',
     refreshed: (current, inactive, changed) =>
       md`Segments refreshed: ${current} current customers, ${inactive} inactive, ${changed} cards changed.`,
+  },
+  exports: {
+    started: 'Exporting… the file will arrive in your DM with the Customer Cards bot.',
+    ownOnly: 'You are not an admin or the manager, so only the cards you own are exported.',
+    badFilter: (word) =>
+      `“${word}” is not something export understands. Usage: \`/card export [visits] [sales] [tier:top|large|medium|small] [region:<region>] [owner:@someone] [year:2026]\`, each at most once.`,
+    none: 'No cards match, so no file was made.',
+    comment: (cards) => `Customer cards export: ${cards} cards. Open it with any spreadsheet program.`,
+    failed: 'The export failed and no file was sent. Please try again; if it keeps failing, tell your admin.',
+    filename: { cards: (day) => `customer-cards-${day}.csv`, visits: (day) => `visits-${day}.csv`, sales: (day) => `sales-${day}.csv` },
+    columns: {
+      customerName: 'Customer',
+      createdAt: 'Created',
+      updatedAt: 'Updated',
+      recordedBy: 'Recorded by',
+      recordedAt: 'Recorded at',
+      creditOverriddenBy: 'Saved over the credit limit by',
+    },
+    yes: 'yes',
+    no: 'no',
   },
   errors: {
     generic: 'Something went wrong and nothing was saved. Please try again; if it keeps failing, tell your admin.',

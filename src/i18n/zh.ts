@@ -17,6 +17,7 @@ export const zh = {
       '*`/card referrals`*（或 `转介绍`）列出进行中的转介绍和待致谢的推荐人',
       '*`/card ambassadors`*（或 `大使`）列出宣传大使：上次联络、下次该联络的日期、推荐了几位',
       '*`/card segments refresh`*（管理员）立即重新计算客户分层（金字塔、ABC）；平时每晚自动计算',
+      '*`/card export`*（或 `导出`）把客户卡导出为 CSV 文件，发到你的私信；可加 `visits`（拜访记录）、`sales`（交易记录）和筛选 `tier:顶级`、`region:成都`、`owner:@某人`、`year:2026`。管理员和经理可导出全部客户卡，其他人只导出自己负责的',
       '*`/card help`* 显示本说明',
       '',
       '找不到时可以直接新建。卡片上可以编辑资料、记录拜访、记录交易和收款、记录转介绍、查看历史。',
@@ -416,6 +417,26 @@ export const zh = {
     adminOnly: '只有管理员可以刷新客户分层。如需刷新，请联系管理员。',
     refreshed: (current: number, inactive: number, changed: number) =>
       md`客户分层已刷新：现有客户 ${current} 位，非积极客户 ${inactive} 位，${changed} 张卡片有变化。`,
+  },
+  exports: {
+    started: '导出中…文件稍后会发到你和客户卡机器人的私信。',
+    ownOnly: '你不是管理员或经理，只导出你负责的客户卡。',
+    badFilter: (word: string) =>
+      `看不懂「${word}」。用法：\`/card export [visits] [sales] [tier:顶级|大|中|小] [region:地区] [owner:@某人] [year:2026]\`（也可以写 \`导出\`、\`拜访\`、\`交易\`、\`层级:\`、\`地区:\`、\`负责人:\`、\`年份:\`），每项最多一次。`,
+    none: '没有符合条件的客户卡，没有生成文件。',
+    comment: (cards: number) => `客户卡导出：${cards} 张客户卡。用表格软件打开即可。`,
+    failed: '导出失败，没有发送文件。请稍后再试；如果一直出错，请联系管理员。',
+    filename: { cards: (day: string) => `客户卡-${day}.csv`, visits: (day: string) => `拜访记录-${day}.csv`, sales: (day: string) => `交易记录-${day}.csv` },
+    columns: {
+      customerName: '客户',
+      createdAt: '创建时间',
+      updatedAt: '更新时间',
+      recordedBy: '记录人',
+      recordedAt: '记录时间',
+      creditOverriddenBy: '超出信用额度仍保存的人',
+    },
+    yes: '是',
+    no: '否',
   },
   errors: {
     generic: '出错了，内容没有保存。请稍后再试；如果一直出错，请联系管理员。',

@@ -3,6 +3,7 @@ import { messagesFor, type Locale, type Messages } from '../i18n/index.js';
 import type { AmbassadorService } from '../services/ambassadors.js';
 import type { CardService } from '../services/cards.js';
 import type { CustomerService } from '../services/customers.js';
+import type { ExportService } from '../services/exports.js';
 import type { HistoryService } from '../services/history.js';
 import type { MoneyService } from '../services/money.js';
 import type { NudgeService } from '../services/nudges.js';
@@ -24,6 +25,7 @@ export interface ListenerDeps {
   promises: PromiseService;
   segments: SegmentService;
   history: HistoryService;
+  exports: ExportService;
   settings: TeamSettingsService;
   now: () => Date;
   logger: Logger;
