@@ -15,7 +15,10 @@
  * peak RSS, and the cost per card written; then the contact-cadence scan
  * over a team of its own (BENCH_CADENCE_CARDS cards each with a pending
  * cadence nudge, BENCH_CADENCE_DUE of them due): one scan posting the due
- * ones and nothing-due scans, which must not grow with the cards.
+ * ones and nothing-due scans, which must not grow with the cards; then
+ * `/card export` of a team of its own (BENCH_EXPORT_CARDS cards with every
+ * text field filled): through the export service to CSV and streamed to
+ * the stand-in's upload URL, with its time and the process's peak RSS.
  * Not part of `npm test`.
  *
  *   MONGODB_URI=mongodb://127.0.0.1:27017/ npm run bench
@@ -23,6 +26,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { webApi } from '@slack/bolt';
 import mongoose, { type Types } from 'mongoose';
 import { buildServices, createApplication } from '../src/application.js';
 import { domain } from '../src/config/domain.js';
@@ -33,6 +37,7 @@ import { isSearchLookup, parseLookup, pinyinKeys, searchKeys } from '../src/doma
 import type { CustomerRecord } from '../src/models/customer.js';
 import { OPEN_NUDGE_STATUSES } from '../src/models/nudge.js';
 import { searchStages, type SearchRequest } from '../src/services/customers.js';
+import { deliverToDm } from '../src/slack/exportDelivery.js';
 import { ACTION } from '../src/slack/ids.js';
 import { historyDoc } from '../src/services/history.js';
 import { addDays, instantAt } from '../src/time.js';
@@ -60,6 +65,9 @@ const LOOKUPS = process.env.BENCH_LOOKUPS !== '0';
 const SEGMENT_CARDS = Number(process.env.BENCH_SEGMENT_CARDS ?? 100_000);
 const SEGMENT_SALES = Number(process.env.BENCH_SEGMENT_SALES ?? SEGMENT_CARDS * 3);
 const SEGMENT_TEAM = 'TSEGMENTS';
+/** `/card export`'s own team; 0 leaves it out. */
+const EXPORT_CARDS = Number(process.env.BENCH_EXPORT_CARDS ?? 100_000);
+const EXPORT_TEAM = 'TEXPORT';
 /** Card writes of the first run timed: on FerretDB each costs a scan of the team's cards, so all 100,000 take hours. */
 const SEGMENT_WRITES = Number(process.env.BENCH_SEGMENT_WRITES ?? 200);
 /** Contact cadence's own team: cards each with a pending cadence nudge, the first BENCH_CADENCE_DUE due; 0 leaves it out. */
@@ -216,26 +224,39 @@ async function seedAmbassadors(db: mongoose.mongo.Db, now: Date): Promise<number
   return cards.length;
 }
 
-/** A stand-in for Slack: records when each response_url post and chat.postMessage arrives. */
+/**
+ * A stand-in for Slack: records when each response_url post and
+ * chat.postMessage arrives; takes file uploads, counting their bytes.
+ */
 async function startSlackStandIn() {
   const arrivals = new Map<string, (at: number) => void>();
   let posts = 0;
+  let uploadedBytes = 0;
+  let url = '';
+  const answer = (path: string) => {
+    if (path.includes('conversations.open')) return { ok: true, channel: { id: 'DBENCH' } };
+    if (path.includes('files.getUploadURLExternal')) return { ok: true, upload_url: `${url}/upload/F1`, file_id: 'F1' };
+    return { ok: true, channel: 'CBENCH', ts: `${Date.now() / 1000}`, user_id: 'UBOT', bot_id: 'BBOT', team_id: TEAM };
+  };
   const server = createServer((req, res) => {
-    req.resume();
+    const path = req.url ?? '';
+    req.on('data', (chunk: Buffer) => {
+      if (path.startsWith('/upload/')) uploadedBytes += chunk.length;
+    });
     req.on('end', () => {
       const at = performance.now();
-      const path = req.url ?? '';
       if (path.startsWith('/response/')) arrivals.get(path.slice('/response/'.length))?.(at);
       if (path.includes('chat.postMessage')) posts += 1;
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: true, channel: 'CBENCH', ts: `${Date.now() / 1000}`, user_id: 'UBOT', bot_id: 'BBOT', team_id: TEAM }));
+      res.end(JSON.stringify(answer(path)));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
     posts: () => posts,
+    uploadedBytes: () => uploadedBytes,
     expect: (id: string) => new Promise<number>((resolve) => arrivals.set(id, resolve)),
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
@@ -601,6 +622,39 @@ async function measureCadence(db: mongoose.mongo.Db, scan: Scan, slack: Awaited<
   await timeDueScan(`cadence scan (of ${CADENCE_CARDS})`, CADENCE_SCAN.due, scan, slack);
 }
 
+/** Export cards with every text field filled, some of it as long as a salesperson writes. */
+async function seedExport(db: mongoose.mongo.Db): Promise<void> {
+  const now = clock.now();
+  const texts = CARD_FIELDS.filter((f) => f.kind === 'text' || f.kind === 'multiline');
+  for (let from = 0; from < EXPORT_CARDS; from += 5000) {
+    const docs = Array.from({ length: Math.min(EXPORT_CARDS, from + 5000) - from }, (_, k) => {
+      const i = from + k;
+      const name = nameFor(i);
+      const filled = Object.fromEntries(texts.map((f) => [f.key, `${f.key} ${i}：${'客户资料，逗号, "引号"'.repeat(f.kind === 'multiline' ? 3 : 1)}`]));
+      return {
+        ...filled, teamId: EXPORT_TEAM, number: numberFor(i), year: 2026, name, phone: phoneFor(i), ...searchKeys({ name, phone: phoneFor(i) }),
+        region: `地区${i % 50}`, creditRating: 'medium', creditLimitFen: 1_234_550 + i, status: 'current', ownerId: 'UOWNER',
+        version: 1, createdBy: 'UOWNER', updatedBy: 'UOWNER', createdAt: now, updatedAt: now,
+      };
+    });
+    await db.collection('customers').insertMany(docs, { ordered: false });
+  }
+}
+
+/** The whole export as an admin runs it: cards read by number, written to CSV, streamed to the upload URL. */
+async function measureExport(db: mongoose.mongo.Db, { exports }: Services, slack: Awaited<ReturnType<typeof startSlackStandIn>>) {
+  const seeding = performance.now();
+  await seedExport(db);
+  console.log(`export: seeded ${EXPORT_CARDS} cards in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
+  const client = new webApi.WebClient('xoxb-bench', { slackApiUrl: `${slack.url}/api/` });
+  const baseMb = process.memoryUsage.rss() / 2 ** 20;
+  const { result, ms, peakMb } = await withPeakRss(() => exports.exportCards(EXPORT_TEAM, { visits: false, sales: false }, deliverToDm(client, 'UADMIN')));
+  console.log(
+    `export, ${result.cards} cards       ${(ms / 1000).toFixed(1).padStart(7)} s   peak RSS ${peakMb.toFixed(0)} MB (from ${baseMb.toFixed(0)} MB)   ` +
+      `${(slack.uploadedBytes() / 2 ** 20).toFixed(1)} MB uploaded`,
+  );
+}
+
 async function main(): Promise<void> {
   if (!MONGODB_URI) throw new Error('Set MONGODB_URI to the MongoDB server to benchmark, e.g. mongodb://127.0.0.1:27017/');
   const slack = await startSlackStandIn();
@@ -630,6 +684,7 @@ async function main(): Promise<void> {
   await measureAmbassadorList(services);
   if (CADENCE_CARDS > 0) await measureCadence(db, app.scanNudges, slack);
   await measureEdits(db, services);
+  if (EXPORT_CARDS > 0) await measureExport(db, services, slack);
   if (SEGMENT_CARDS > 0) await measureSegments(db, services);
   await app.stop();
   await slack.close();

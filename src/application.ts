@@ -14,6 +14,7 @@ import { createBriefService } from './services/briefs.js';
 import { createCadenceService } from './services/cadence.js';
 import { createCardService } from './services/cards.js';
 import { createCustomerService } from './services/customers.js';
+import { createExportService } from './services/exports.js';
 import { createFollowUpService } from './services/followUps.js';
 import { createNudgeService } from './services/nudges.js';
 import { carryOverReminders } from './services/carryOver.js';
@@ -108,8 +109,9 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   const promises = createPromiseService({ models, now, nudges, writes });
   const visits = createVisitService({ models, now, customers, nudges, followUps, ambassadors, cadence, history, promises, writes, referrals });
   const wrapUps = createWrapUpService({ models });
+  const exports = createExportService({ models, settings, now });
   const visitPlan = createVisitPlanService({ models });
-  return { models, settings, history, writes, customers, money, cards, briefs, nudges, followUps, promises, visits, referrals, ambassadors, cadence, segments, wrapUps, visitPlan };
+  return { models, settings, history, writes, customers, money, cards, briefs, nudges, followUps, promises, visits, referrals, ambassadors, cadence, segments, wrapUps, visitPlan, exports };
 }
 
 /**

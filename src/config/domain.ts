@@ -125,6 +125,10 @@ export const domain = {
     /** Days after a sale when the salesperson checks in with the customer. */
     afterDays: 7,
   },
+  export: {
+    /** Cards read per round trip; each round also fetches those cards' visits or sales, so it bounds memory too. */
+    batchSize: 500,
+  },
   /**
    * 客户金字塔 and ABC (docs/fields.md "Segments"). Current customers (a sale in
    * the last windowDays) are ranked by profit (amount where a sale has none);

@@ -1,6 +1,7 @@
 import { pinyin } from 'pinyin-pro';
 import { domain } from '../config/domain.js';
 import { formatCardNumber } from './cardNumber.js';
+import { EXPORT_WORDS, parseExportWords, type ExportRequest } from './exportRequest.js';
 
 /** What a `/card` text asks for, decided before any database work. */
 export type LookupRequest =
@@ -12,6 +13,8 @@ export type LookupRequest =
   | { kind: 'brief'; search: SearchLookup }
   /** `/card plan [region]`: no region groups by region. */
   | { kind: 'plan'; region?: string }
+  | { kind: 'export'; request: ExportRequest }
+  | { kind: 'badExport'; word: string }
   | { kind: 'tooLong'; max: number }
   | { kind: 'number'; number: string; text: string }
   | { kind: 'phone'; phoneKey: string; text: string }
@@ -170,10 +173,14 @@ export function parseLookup(raw: string): LookupRequest {
   if (REFERRAL_WORDS.has(text.toLowerCase())) return { kind: 'referrals' };
   if (AMBASSADOR_WORDS.has(text.toLowerCase())) return { kind: 'ambassadors' };
   if (SEGMENTS_REFRESH_WORDS.has(text.toLowerCase())) return { kind: 'segmentsRefresh' };
-  const [word, ...rest] = text.split(' ');
-  if (rest.length > 0 && BRIEF_WORDS.has(word!.toLowerCase())) {
+  const [word = '', ...rest] = text.split(' ');
+  if (rest.length > 0 && BRIEF_WORDS.has(word.toLowerCase())) {
     const wanted = rest.join(' ');
     return isTooLong(wanted) ? { kind: 'tooLong', max: domain.lookup.maxQueryLength } : { kind: 'brief', search: searchOf(wanted) };
+  }
+  if (EXPORT_WORDS.has(word.toLowerCase())) {
+    const parsed = parseExportWords(rest);
+    return parsed.ok ? { kind: 'export', request: parsed.request } : { kind: 'badExport', word: parsed.word };
   }
   if (isTooLong(text)) return { kind: 'tooLong', max: domain.lookup.maxQueryLength };
   return planOf(text) ?? searchOf(text);

@@ -54,3 +54,10 @@ export function parseAmount(input: string): ParsedAmount {
   if (fen > domain.money.maxFen) return { ok: false, reason: 'tooLarge' };
   return { ok: true, fen };
 }
+
+/** Yuan with exactly two decimals and no grouping (`-1234.50`), for files: from the integer, never through a float. */
+export function fenToYuan(fen: number): string {
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(fen);
+  return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}

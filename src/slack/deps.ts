@@ -4,6 +4,7 @@ import type { AmbassadorService } from '../services/ambassadors.js';
 import type { BriefService } from '../services/briefs.js';
 import type { CardService } from '../services/cards.js';
 import type { CustomerService } from '../services/customers.js';
+import type { ExportService } from '../services/exports.js';
 import type { HistoryService } from '../services/history.js';
 import type { MoneyService } from '../services/money.js';
 import type { NudgeService } from '../services/nudges.js';
@@ -28,6 +29,7 @@ export interface ListenerDeps {
   segments: SegmentService;
   visitPlan: VisitPlanService;
   history: HistoryService;
+  exports: ExportService;
   settings: TeamSettingsService;
   now: () => Date;
   logger: Logger;

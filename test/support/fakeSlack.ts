@@ -14,8 +14,38 @@ export interface RecordedCall {
 
 type Failure = { status: 429; retryAfter: number } | { error: string };
 
+/** A file shared through files.getUploadURLExternal → upload → files.completeUploadExternal. */
+export interface SharedFile {
+  id: string;
+  filename: string;
+  /** The byte length announced to files.getUploadURLExternal. */
+  length: number;
+  bytes?: Buffer;
+  title?: string;
+  channel?: string;
+  initialComment?: string;
+}
+
 const MESSAGE_METHODS = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'response_url']);
 const VIEW_METHODS = new Set(['views.open', 'views.update', 'views.push']);
+
+function readBytes(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** An upload's bytes, sent raw or as a multipart form (the SDK's uploadV2 sends its `file` field). */
+async function uploadedBytes(req: IncomingMessage, raw: Buffer): Promise<Buffer> {
+  const type = req.headers['content-type'] ?? '';
+  if (!type.startsWith('multipart/form-data')) return raw;
+  const form = await new Response(raw, { headers: { 'content-type': type } }).formData();
+  const file = [...form.values()].find((v) => typeof v !== 'string');
+  return file && typeof file !== 'string' ? Buffer.from(await file.arrayBuffer()) : Buffer.alloc(0);
+}
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -51,6 +81,7 @@ export class FakeSlack {
   private readonly holds = new Map<string, { after: number; resolve: (call: RecordedCall) => void }>();
   private server?: Server;
   private messageSeq = 0;
+  private readonly files = new Map<string, SharedFile>();
   url = '';
 
   async start(): Promise<void> {
@@ -101,6 +132,16 @@ export class FakeSlack {
     return this.calls.filter((c) => c.method === method && !c.error);
   }
 
+  /** Files shared to a channel (files.completeUploadExternal accepted), oldest first. */
+  sharedFiles(channel?: string): SharedFile[] {
+    return [...this.files.values()].filter((f) => f.channel !== undefined && (channel === undefined || f.channel === channel));
+  }
+
+  /** The DM channel conversations.open gives for a user. */
+  dmOf(userId: string): string {
+    return `D${userId}`;
+  }
+
   /** Calls refused because the payload broke Block Kit's limits: any is a bug in the app. */
   get invalidPayloads(): RecordedCall[] {
     return this.calls.filter((c) => c.error === 'invalid_blocks' || c.error === 'invalid_arguments');
@@ -136,9 +177,21 @@ export class FakeSlack {
     });
   }
 
+  /** Slack's file upload service: the bytes must match the length announced, as Slack checks. */
+  private async upload(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+    const file = this.files.get(id);
+    const bytes = await uploadedBytes(req, await readBytes(req));
+    const refused = !file || file.bytes !== undefined || bytes.length !== file.length;
+    this.record({ method: 'upload', args: { id, length: bytes.length }, ...(refused ? { error: 'upload_refused' } : {}) });
+    if (!refused) file.bytes = bytes;
+    res.writeHead(refused ? 400 : 200, { 'content-type': 'text/plain' });
+    res.end(refused ? 'refused' : `OK - ${bytes.length}`);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req);
     const path = req.url ?? '';
+    if (path.startsWith('/upload/')) return this.upload(req, res, path.slice('/upload/'.length));
+    const body = await readBody(req);
     const method = path.startsWith('/response/') ? 'response_url' : path.replace(/^\/api\//, '').split('?')[0]!;
     const args = parseArgs(req, body);
     const responseUrl = method === 'response_url' ? `${this.url}${path}` : undefined;
@@ -186,7 +239,28 @@ export class FakeSlack {
       return { ok: true, view: { id: args.view?.id ?? `V${++this.messageSeq}`, ...args.view } };
     }
     if (method.startsWith('chat.')) return this.chat(method, args);
+    if (method === 'conversations.open') return args.users ? { ok: true, channel: { id: this.dmOf(String(args.users)) } } : { ok: false, error: 'invalid_arguments' };
+    if (method === 'files.getUploadURLExternal') return this.uploadUrl(args);
+    if (method === 'files.completeUploadExternal') return this.completeUploads(args);
     return { ok: false, error: 'unknown_method' };
+  }
+
+  private uploadUrl(args: Record<string, any>): Record<string, unknown> {
+    const length = Number(args.length);
+    if (!args.filename || !Number.isInteger(length) || length <= 0) return { ok: false, error: 'invalid_arguments' };
+    const id = `F${++this.messageSeq}`;
+    this.files.set(id, { id, filename: String(args.filename), length });
+    return { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id };
+  }
+
+  /** Shares uploaded files; a file never uploaded (or already shared) is refused, as Slack does. */
+  private completeUploads(args: Record<string, any>): Record<string, unknown> {
+    const listed: { id: string; title?: string }[] = Array.isArray(args.files) ? args.files : [];
+    const files = listed.map((f) => this.files.get(f.id));
+    if (listed.length === 0 || files.some((f) => !f?.bytes || f.channel !== undefined)) return { ok: false, error: 'file_not_found' };
+    if (!args.channel_id || this.unknownChannels.has(args.channel_id)) return { ok: false, error: 'channel_not_found' };
+    listed.forEach((f, i) => Object.assign(files[i]!, { title: f.title ?? files[i]!.filename, channel: args.channel_id, initialComment: args.initial_comment }));
+    return { ok: true, files: files.map((f) => ({ id: f!.id, name: f!.filename, title: f!.title })) };
   }
 
   private chat(method: string, args: Record<string, any>): Record<string, unknown> {

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { exportAllowed, type ExportRequest } from '../../../domain/exportRequest.js';
 import { parseLookup, type LookupRequest, type SearchLookup } from '../../../domain/lookup.js';
 import { renderAmbassadorList } from '../../../views/ambassadorList.js';
 import { renderBriefMessage } from '../../../views/brief.js';
@@ -10,8 +11,9 @@ import { renderReferralList } from '../../../views/referralList.js';
 import { renderVisitPlan } from '../../../views/visitPlan.js';
 import { todayIn } from '../../../time.js';
 import type { ListenerDeps, TeamScope } from '../../deps.js';
+import { deliverToDm } from '../../exportDelivery.js';
 import { COMMAND } from '../../ids.js';
-import { afterAck, type CommandArgs } from '../../listen.js';
+import { afterAck, describeRequest, type CommandArgs } from '../../listen.js';
 
 function prefillFor(request: LookupRequest & { text: string }): NewCardPrefill {
   return request.kind === 'phone' ? { phone: request.text } : { name: request.text };
@@ -33,9 +35,27 @@ async function briefReply(deps: ListenerDeps, { teamId, t }: TeamScope, request:
   return renderBriefMessage(t, await deps.briefs.briefOf(only));
 }
 
-async function lookupReply(deps: ListenerDeps, scope: TeamScope, userId: string, text: string): Promise<SlackMessage> {
+/**
+ * `/card export`: told at once that it is on its way, then written and sent
+ * to the DM in this request's handler, after the ack. A failure is told
+ * through the response_url; an instance dying midway leaves the user
+ * without the file, to ask again.
+ */
+async function runExport(deps: ListenerDeps, { teamId, settings, t }: TeamScope, { command, respond, client, body }: CommandArgs, asked: ExportRequest) {
+  const { request, ownOnly } = exportAllowed(asked, command.user_id, settings);
+  const tell = (text: string) => respond({ response_type: 'ephemeral', ...renderNotice(text) });
+  await tell(ownOnly ? `${t.exports.started}\n${t.exports.ownOnly}` : t.exports.started);
+  try {
+    const summary = await deps.exports.exportCards(teamId, request, deliverToDm(client, command.user_id));
+    if (summary.cards === 0 && !summary.visits && !summary.sales) await tell(t.exports.none);
+  } catch (error) {
+    deps.logger.error(`${describeRequest(body)} export failed: ${(error as Error).message}`);
+    await tell(t.exports.failed);
+  }
+}
+
+async function lookupReply(deps: ListenerDeps, scope: TeamScope, userId: string, request: Exclude<LookupRequest, { kind: 'export' }>): Promise<SlackMessage> {
   const { teamId, t } = scope;
-  const request = parseLookup(text);
   if (request.kind === 'help') return renderHelp(t);
   if (request.kind === 'tooLong') return renderNotice(t.lookup.tooLong(request.max));
   if (request.kind === 'overdue') return renderOverdueList(t, await deps.money.overdueList(teamId));
@@ -46,6 +66,7 @@ async function lookupReply(deps: ListenerDeps, scope: TeamScope, userId: string,
     const today = todayIn(deps.now(), scope.settings.timezone);
     return renderVisitPlan(t, await deps.visitPlan.planVisits(teamId, userId, { region: request.region, today }));
   }
+  if (request.kind === 'badExport') return renderNotice(t.exports.badFilter(request.word));
   if (request.kind === 'ambassadors') {
     const list = await deps.ambassadors.list(teamId);
     return renderAmbassadorList(t, list, await deps.referrals.countsFor(teamId, list.rows.map((r) => r.customer._id)));
@@ -57,12 +78,14 @@ async function lookupReply(deps: ListenerDeps, scope: TeamScope, userId: string,
   return renderMatches(t, request.text, matches, more);
 }
 
-/** `/card <name | phone | card number | brief <name> | overdue | referrals | ambassadors | plan [region] | segments refresh | help>` */
+/** `/card <name | phone | card number | brief <name> | overdue | referrals | ambassadors | plan [region] | segments refresh | export … | help>` */
 export function register(app: App, deps: ListenerDeps): void {
   app.command(
     COMMAND,
-    afterAck<CommandArgs>(deps, async ({ command, respond }, scope) => {
-      await respond({ response_type: 'ephemeral', ...(await lookupReply(deps, scope, command.user_id, String(command.text ?? ''))) });
+    afterAck<CommandArgs>(deps, async (args, scope) => {
+      const request = parseLookup(String(args.command.text ?? ''));
+      if (request.kind === 'export') return runExport(deps, scope, args, request.request);
+      await args.respond({ response_type: 'ephemeral', ...(await lookupReply(deps, scope, args.command.user_id, request)) });
     }),
   );
 }
