@@ -205,3 +205,22 @@ describe('contact cadence by tier', () => {
     expect(await openNudges('客户二')).toEqual([expect.objectContaining({ dueDate: '2027-01-21', status: 'pending' })]);
   });
 });
+
+describe('one contact nudge per customer per day, between the person-set kinds', () => {
+  it('a check-in due the day of a follow-up waits a day', async () => {
+    h.clock.set('2027-02-01T10:00:00+08:00');
+    await createCard(h, SELLER, { name: '回访客户', ownerId: SELLER.userId });
+    await sell('回访客户', '800');
+    await logContact('回访客户', { date: '2027-02-01', kind: 'visit', notes: '交了货', nextFollowUpDate: '2027-02-08', nextFollowUpPlan: '看安装效果' });
+    expect((await openNudges('回访客户', 'checkIn')).map((n) => n.dueDate)).toEqual(['2027-02-08']);
+
+    const mark = h.fake.calls.length;
+    await scanAt('2027-02-08T09:00:00+08:00');
+    expect(postedAbout('回访客户', mark)).toHaveLength(1);
+    expect(visibleText(postedAbout('回访客户', mark)[0]!.args.blocks)).toContain('看安装效果');
+    await scanAt('2027-02-09T09:00:00+08:00');
+    const both = postedAbout('回访客户', mark);
+    expect(both).toHaveLength(2);
+    expect(visibleText(both[1]!.args.blocks)).toContain('售后回访');
+  });
+});

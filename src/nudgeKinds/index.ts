@@ -7,8 +7,8 @@ import type { ReferralService } from '../services/referrals.js';
 import type { WrapUpService } from '../services/wrapUps.js';
 import { createAmbassadorKind } from './ambassador.js';
 import { createCadenceKind } from './cadence.js';
-import { checkInKind } from './checkIn.js';
-import { followUpKind } from './followUp.js';
+import { createCheckInKind } from './checkIn.js';
+import { createFollowUpKind } from './followUp.js';
 import type { NudgeKindSpec, PersonNudgeKindSpec } from './kind.js';
 import { createOverdueKind } from './overdue.js';
 import { createReferralKind } from './referral.js';
@@ -28,8 +28,8 @@ export function createNudgeKinds(deps: {
   cadence: CadenceService;
 }): NudgeKinds {
   return {
-    followUp: followUpKind,
-    checkIn: checkInKind,
+    followUp: createFollowUpKind(deps),
+    checkIn: createCheckInKind(deps),
     overdue: createOverdueKind(deps),
     referral: createReferralKind(deps),
     thanks: createThanksKind(deps),

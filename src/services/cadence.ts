@@ -36,6 +36,7 @@ const ADOPT_BATCH = 1000;
  * before the tier cadence.
  */
 const GIVES_WAY_TO: Partial<Record<NudgeKind, readonly NudgeKind[]>> = {
+  checkIn: ['followUp'],
   ambassador: ['followUp', 'checkIn'],
   cadence: CONTACT_NUDGE_KINDS.filter((k) => k !== 'cadence'),
 };
