@@ -170,6 +170,20 @@ describe('who may refresh', () => {
     expect(answer).toContain('只有管理员可以刷新客户分层');
     expect(await placement(REFUSED, '甲')).toMatchObject({ segment: 'current', tier: undefined });
   });
+
+  it('lets a workspace admin or owner, as Slack reports it, refresh; not an admin of another workspace', async () => {
+    const TEAM = 'TSLACKADMIN';
+    await customersWithSales(seller(TEAM), [['乙', 100]]);
+    h.fake.setUser('UELSEADMIN', 'TELSEWHERE', 'admin');
+    const outsider = visibleText((await h.command('segments refresh', { teamId: TEAM, userId: 'UELSEADMIN' })).args.blocks);
+    expect(outsider).toContain('只有管理员可以刷新客户分层');
+    expect(await placement(TEAM, '乙')).toMatchObject({ segment: 'current', tier: undefined });
+
+    h.fake.setUser('UOWNER1', TEAM, 'owner');
+    const owner = visibleText((await h.command('segments refresh', { teamId: TEAM, userId: 'UOWNER1' })).args.blocks);
+    expect(owner).toContain('现有客户 1 位');
+    expect(await placement(TEAM, '乙')).toMatchObject({ segment: 'current', tier: 'top' });
+  });
 });
 
 describe('the scheduled job', () => {

@@ -90,11 +90,7 @@ export function parseExportWords(words: readonly string[]): ParsedExport {
  * What the caller may export: admins and the manager any cards of the team;
  * anyone else only their own, whatever owner they asked for.
  */
-export function exportAllowed(
-  request: ExportRequest,
-  callerId: string,
-  team: { adminUserIds: readonly string[]; managerUserId?: string },
-): { request: ExportRequest; ownOnly: boolean } {
-  if (team.adminUserIds.includes(callerId) || team.managerUserId === callerId) return { request, ownOnly: false };
+export function exportAllowed(request: ExportRequest, callerId: string, { admin, manager }: { admin: boolean; manager: boolean }): { request: ExportRequest; ownOnly: boolean } {
+  if (admin || manager) return { request, ownOnly: false };
   return { request: { ...request, ownerId: callerId }, ownOnly: true };
 }

@@ -14,6 +14,7 @@ import type { PromiseService } from '../services/promises.js';
 import type { TeamSettings, TeamSettingsService } from '../services/teamSettings.js';
 import type { VisitPlanService } from '../services/visitPlan.js';
 import type { VisitService } from '../services/visits.js';
+import type { RolesService } from './roles.js';
 
 /** What listeners may use: services and the clock, never models. */
 export interface ListenerDeps {
@@ -31,6 +32,7 @@ export interface ListenerDeps {
   history: HistoryService;
   exports: ExportService;
   settings: TeamSettingsService;
+  roles: RolesService;
   now: () => Date;
   logger: Logger;
   /** The language of answers given before the team's own settings could be read. */

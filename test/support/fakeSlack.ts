@@ -78,6 +78,7 @@ export class FakeSlack {
   private readonly events = new EventEmitter();
   private readonly failures = new Map<string, Failure[]>();
   private readonly unknownChannels = new Set<string>();
+  private readonly users = new Map<string, { id: string; team_id: string; is_admin: boolean; is_owner: boolean }>();
   private readonly holds = new Map<string, { after: number; resolve: (call: RecordedCall) => void }>();
   private server?: Server;
   private messageSeq = 0;
@@ -135,6 +136,16 @@ export class FakeSlack {
   /** Files shared to a channel (files.completeUploadExternal accepted), oldest first. */
   sharedFiles(channel?: string): SharedFile[] {
     return [...this.files.values()].filter((f) => f.channel !== undefined && (channel === undefined || f.channel === channel));
+  }
+
+  /** users.info answers for this user as a member of `teamId`, a workspace admin or owner as given; unknown users are user_not_found. */
+  setUser(userId: string, teamId: string, role: 'member' | 'admin' | 'owner' = 'member'): void {
+    this.users.set(userId, { id: userId, team_id: teamId, is_admin: role !== 'member', is_owner: role === 'owner' });
+  }
+
+  private userInfo(userId: string): Record<string, unknown> {
+    const user = this.users.get(userId);
+    return user ? { ok: true, user } : { ok: false, error: 'user_not_found' };
   }
 
   /** The DM channel conversations.open gives for a user. */
@@ -240,6 +251,7 @@ export class FakeSlack {
     }
     if (method.startsWith('chat.')) return this.chat(method, args);
     if (method === 'conversations.open') return args.users ? { ok: true, channel: { id: this.dmOf(String(args.users)) } } : { ok: false, error: 'invalid_arguments' };
+    if (method === 'users.info') return this.userInfo(String(args.user));
     if (method === 'files.getUploadURLExternal') return this.uploadUrl(args);
     if (method === 'files.completeUploadExternal') return this.completeUploads(args);
     return { ok: false, error: 'unknown_method' };

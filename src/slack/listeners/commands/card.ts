@@ -19,9 +19,15 @@ function prefillFor(request: LookupRequest & { text: string }): NewCardPrefill {
   return request.kind === 'phone' ? { phone: request.text } : { name: request.text };
 }
 
+/** Who asked, and the client to ask Slack about them. */
+interface Caller {
+  userId: string;
+  client: CommandArgs['client'];
+}
+
 /** `/card segments refresh`: admins only, as it rewrites every card of the team. */
-async function refreshSegments(deps: ListenerDeps, { teamId, settings, t }: TeamScope, userId: string): Promise<SlackMessage> {
-  if (!settings.adminUserIds.includes(userId)) return renderNotice(t.segments.adminOnly);
+async function refreshSegments(deps: ListenerDeps, { teamId, settings, t }: TeamScope, caller: Caller): Promise<SlackMessage> {
+  if (!(await deps.roles.rolesOf(caller.client, settings, caller.userId)).admin) return renderNotice(t.segments.adminOnly);
   const report = await deps.segments.refreshTeam(teamId);
   return renderNotice(t.segments.refreshed(report.current, report.inactive, report.changed));
 }
@@ -42,7 +48,7 @@ async function briefReply(deps: ListenerDeps, { teamId, t }: TeamScope, request:
  * without the file, to ask again.
  */
 async function runExport(deps: ListenerDeps, { teamId, settings, t }: TeamScope, { command, respond, client, body }: CommandArgs, asked: ExportRequest) {
-  const { request, ownOnly } = exportAllowed(asked, command.user_id, settings);
+  const { request, ownOnly } = exportAllowed(asked, command.user_id, await deps.roles.rolesOf(client, settings, command.user_id));
   const tell = (text: string) => respond({ response_type: 'ephemeral', ...renderNotice(text) });
   await tell(ownOnly ? `${t.exports.started}\n${t.exports.ownOnly}` : t.exports.started);
   try {
@@ -54,17 +60,17 @@ async function runExport(deps: ListenerDeps, { teamId, settings, t }: TeamScope,
   }
 }
 
-async function lookupReply(deps: ListenerDeps, scope: TeamScope, userId: string, request: Exclude<LookupRequest, { kind: 'export' }>): Promise<SlackMessage> {
+async function lookupReply(deps: ListenerDeps, scope: TeamScope, caller: Caller, request: Exclude<LookupRequest, { kind: 'export' }>): Promise<SlackMessage> {
   const { teamId, t } = scope;
   if (request.kind === 'help') return renderHelp(t);
   if (request.kind === 'tooLong') return renderNotice(t.lookup.tooLong(request.max));
   if (request.kind === 'overdue') return renderOverdueList(t, await deps.money.overdueList(teamId));
   if (request.kind === 'referrals') return renderReferralList(t, await deps.referrals.listReferrals(teamId));
-  if (request.kind === 'segmentsRefresh') return refreshSegments(deps, scope, userId);
+  if (request.kind === 'segmentsRefresh') return refreshSegments(deps, scope, caller);
   if (request.kind === 'brief') return briefReply(deps, scope, request.search);
   if (request.kind === 'plan') {
     const today = todayIn(deps.now(), scope.settings.timezone);
-    return renderVisitPlan(t, await deps.visitPlan.planVisits(teamId, userId, { region: request.region, today }));
+    return renderVisitPlan(t, await deps.visitPlan.planVisits(teamId, caller.userId, { region: request.region, today }));
   }
   if (request.kind === 'badExport') return renderNotice(t.exports.badFilter(request.word));
   if (request.kind === 'ambassadors') {
@@ -85,7 +91,7 @@ export function register(app: App, deps: ListenerDeps): void {
     afterAck<CommandArgs>(deps, async (args, scope) => {
       const request = parseLookup(String(args.command.text ?? ''));
       if (request.kind === 'export') return runExport(deps, scope, args, request.request);
-      await args.respond({ response_type: 'ephemeral', ...(await lookupReply(deps, scope, args.command.user_id, request)) });
+      await args.respond({ response_type: 'ephemeral', ...(await lookupReply(deps, scope, { userId: args.command.user_id, client: args.client }, request)) });
     }),
   );
 }
