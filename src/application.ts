@@ -1,4 +1,4 @@
-import type { Logger } from '@slack/bolt';
+import { webApi, type Logger } from '@slack/bolt';
 import mongoose, { type Connection } from 'mongoose';
 import { systemClock, type Clock } from './clock.js';
 import type { Env } from './config/env.js';
@@ -18,11 +18,13 @@ import { carryOverReminders } from './services/carryOver.js';
 import { createReferralService } from './services/referrals.js';
 import { createSegmentService, type SegmentReport } from './services/segments.js';
 import { createHistoryService } from './services/history.js';
+import { createHomeService } from './services/home.js';
 import { createMoneyService } from './services/money.js';
 import { createPromiseService } from './services/promises.js';
 import { createTeamSettings } from './services/teamSettings.js';
 import { createVisitService } from './services/visits.js';
 import { createSlackApp } from './slack/app.js';
+import { createHomeRefresher } from './slack/homePublisher.js';
 import { createMessagePoster } from './slack/messagePoster.js';
 import { verifySlackTokens } from './slack/verifyTokens.js';
 
@@ -100,7 +102,8 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   const cards = createCardService({ models, now, settings, customers, followUps, money, referrals });
   const promises = createPromiseService({ models, now, nudges, writes });
   const visits = createVisitService({ models, now, customers, followUps, ambassadors, history, promises, writes, referrals });
-  return { models, settings, history, writes, customers, money, cards, nudges, followUps, promises, visits, referrals, ambassadors, segments };
+  const home = createHomeService({ models, now });
+  return { models, settings, history, writes, customers, money, cards, nudges, followUps, promises, visits, referrals, ambassadors, segments, home };
 }
 
 /**
@@ -115,9 +118,11 @@ export async function createApplication({ env, mongoUri, dbName, clock = systemC
   await migrate(services.models);
   await carryOverReminders(services);
   const poster = createMessagePoster(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, logger);
-  const scanNudges = createNudgeScan({ ...services, kinds: createNudgeKinds(services), now: () => clock.now(), poster, logger });
+  const homeClient = new webApi.WebClient(env.SLACK_BOT_TOKEN, { ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}), logger, retryConfig: { retries: 1 } });
+  const refreshHome = createHomeRefresher({ ...services, now: () => clock.now(), client: homeClient, logger });
+  const scanNudges = createNudgeScan({ ...services, kinds: createNudgeKinds(services), now: () => clock.now(), poster, logger, refreshHome });
   const scheduler = await startScheduler({ db: connection.db!, scanSeconds: env.FOLLOWUP_SCAN_SECONDS, scanNudges, refreshSegments: services.segments.refreshDue, logger });
-  const app = createSlackApp({ env, bot, logger, isHealthy: pinger(connection), deps: { ...services, now: () => clock.now(), logger, defaultLocale: env.DEFAULT_LOCALE } });
+  const app = createSlackApp({ env, bot, logger, isHealthy: pinger(connection), deps: { ...services, refreshHome, now: () => clock.now(), logger, defaultLocale: env.DEFAULT_LOCALE } });
 
   return {
     connection,

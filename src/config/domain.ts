@@ -152,4 +152,8 @@ export const domain = {
     /** Ambassadors `/card ambassadors` lists, next contact due first. */
     listed: 40,
   },
+  /** App Home: each list shows its first rows and counts the rest, so the tab fits Block Kit's 100 blocks at any size. */
+  home: {
+    rowsShown: 4,
+  },
 } as const;

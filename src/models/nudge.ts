@@ -3,6 +3,8 @@ import { Schema, type Connection, type Model, type Types } from 'mongoose';
 /** Every kind of reminder the one nudge pipeline posts; each has its rules and view in src/nudgeKinds/. */
 export const NUDGE_KINDS = ['followUp', 'checkIn', 'overdue', 'referral', 'thanks', 'promise', 'ambassador'] as const;
 export type NudgeKind = (typeof NUDGE_KINDS)[number];
+/** Kinds that ask the owner to contact the customer: one customer gets at most one of them a day. */
+export const CONTACT_NUDGE_KINDS: readonly NudgeKind[] = ['followUp', 'checkIn', 'ambassador'];
 
 /**
  * pending → sending (claimed by one instance) → sent, or back to pending with a
@@ -77,6 +79,8 @@ const nudgeSchema = new Schema<NudgeRecord>(
 // The scan: due nudges of a team, whatever their kind. The card: a customer's open nudges of a kind.
 nudgeSchema.index({ teamId: 1, status: 1, nextAttemptAt: 1 });
 nudgeSchema.index({ teamId: 1, customerId: 1, kind: 1, status: 1 });
+// App Home: one owner's open nudges of a kind, due by a day, soonest first.
+nudgeSchema.index({ teamId: 1, ownerId: 1, kind: 1, status: 1, dueDate: 1 });
 
 export type NudgeModel = Model<NudgeRecord>;
 

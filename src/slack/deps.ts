@@ -4,6 +4,7 @@ import type { AmbassadorService } from '../services/ambassadors.js';
 import type { CardService } from '../services/cards.js';
 import type { CustomerService } from '../services/customers.js';
 import type { HistoryService } from '../services/history.js';
+import type { HomeService } from '../services/home.js';
 import type { MoneyService } from '../services/money.js';
 import type { NudgeService } from '../services/nudges.js';
 import type { ReferralService } from '../services/referrals.js';
@@ -25,6 +26,9 @@ export interface ListenerDeps {
   segments: SegmentService;
   history: HistoryService;
   settings: TeamSettingsService;
+  home: HomeService;
+  /** Republishes App Home for those of these users who have opened it; never rejects. */
+  refreshHome: (teamId: string, userIds: (string | undefined)[]) => Promise<void>;
   now: () => Date;
   logger: Logger;
   /** The language of answers given before the team's own settings could be read. */

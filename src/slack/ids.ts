@@ -25,6 +25,8 @@ export const ACTION = {
   dismissAmbassadorSuggestion: 'ambassador_suggestion_dismiss',
   promiseKept: 'promise_kept',
   promiseReschedule: 'promise_reschedule',
+  /** The pre-visit brief of a card; value = the customer's id. */
+  cardBrief: 'card_brief',
 } as const;
 
 export const CALLBACK = {
