@@ -83,7 +83,9 @@ export function afterAck<A extends AckedArgs>(deps: ListenerDeps, work: (args: A
       logFailure(deps.logger, args.body, error);
       await tellUser(args, renderNotice(failureNotice(t, error))).catch((e: Error) => deps.logger.warn(`could not tell the user: ${e.message}`));
     }
-    if (scope) await refreshHomesAfter(deps, scope.teamId, args.body);
+    // A slash command only looks cards up (the admin's segment refresh aside, which Home shows on its next open).
+    const isCommand = (args.body as { command?: string }).command !== undefined;
+    if (scope && !isCommand) await refreshHomesAfter(deps, scope.teamId, args.body);
   };
 }
 

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { validateMessage, validateModal } from './blockKit.js';
+import { validateHome, validateMessage, validateModal } from './blockKit.js';
 
 export interface RecordedCall {
   method: string;
@@ -51,6 +51,7 @@ export class FakeSlack {
   private readonly holds = new Map<string, { after: number; resolve: (call: RecordedCall) => void }>();
   private server?: Server;
   private messageSeq = 0;
+  private readonly homeViews = new Map<string, string>();
   url = '';
 
   async start(): Promise<void> {
@@ -171,8 +172,11 @@ export class FakeSlack {
       ? validateMessage(args)
       : VIEW_METHODS.has(method)
         ? validateModal(args.view ?? {})
-        : [];
+        : method === 'views.publish'
+          ? validateHome(args.view ?? {})
+          : [];
     if (problems.length > 0) return { ok: false, error: 'invalid_blocks', errors: problems };
+    if (method === 'views.publish') return this.publish(args);
     if (method === 'response_url') return { ok: true };
     if (method === 'auth.test') {
       return { ok: true, url: 'https://example.slack.com/', team: 'Example', user: 'cards', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' };
@@ -187,6 +191,14 @@ export class FakeSlack {
     }
     if (method.startsWith('chat.')) return this.chat(method, args);
     return { ok: false, error: 'unknown_method' };
+  }
+
+  /** Home tabs: one per user, replaced by each publish, answered with the view as Slack stores it. */
+  private publish(args: Record<string, any>): Record<string, unknown> {
+    if (!/^[UW][A-Z0-9]+$/.test(String(args.user_id ?? ''))) return { ok: false, error: 'invalid_arguments' };
+    const id = (this.homeViews.get(args.user_id) ?? `VH${++this.messageSeq}`) as string;
+    this.homeViews.set(args.user_id, id);
+    return { ok: true, view: { ...args.view, id, type: 'home', hash: `${Date.now()}.${this.messageSeq}` } };
   }
 
   private chat(method: string, args: Record<string, any>): Record<string, unknown> {
