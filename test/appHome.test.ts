@@ -163,6 +163,14 @@ describe('App Home', () => {
     expect(rowsOf(published.args.view, 'promises')).toEqual([expect.stringContaining('承诺丁')]);
   });
 
+  it("answers the event at once: Slack's deadline does not wait for the view to be published", async () => {
+    const held = h.fake.holdNext('views.publish');
+    const res = await h.event(TEAM_A, { type: 'app_home_opened', channel: 'DHOME', tab: 'home' });
+    expect(res.status).toBe(200);
+    // The publish the answer did not wait for, never answered by the fake.
+    expect((await held).args.user_id).toBe(TEAM_A.userId);
+  });
+
   it('opening the Messages tab publishes nothing and is not remembered', async () => {
     const newcomer = { teamId: TEAM_A.teamId, userId: 'U3NEWCOMER' };
     const after = h.fake.mark();

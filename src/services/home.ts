@@ -61,36 +61,48 @@ export interface HomeData {
 
 /** Contact reminders other than those with a list of their own (follow-ups, ambassadors). */
 const CONTACT_KINDS = CONTACT_NUDGE_KINDS.filter((k) => k !== 'followUp' && k !== 'ambassador');
+const LISTED_KINDS: NudgeKind[] = ['followUp', ...CONTACT_KINDS, 'ambassador', 'promise'];
 const QUADRANTS: CollectionQuadrant[] = ['shortSmall', 'shortLarge', 'longSmall', 'longLarge'];
 const NAME = { name: 1, number: 1 } as const;
 
+type DueList = 'followUpsOverdue' | 'followUpsToday' | 'contactDue' | 'ambassadorsDue' | 'promisesDue';
+
+/** Which Home list an open reminder of a kind, due on a day, belongs to. */
+function listOf(kind: NudgeKind, dueDate: CalendarDate, today: CalendarDate): DueList {
+  if (kind === 'followUp') return dueDate < today ? 'followUpsOverdue' : 'followUpsToday';
+  if (kind === 'ambassador') return 'ambassadorsDue';
+  return kind === 'promise' ? 'promisesDue' : 'contactDue';
+}
+
+type Counted<Key> = { _id: Key; n: number };
+
 /**
- * App Home's figures: a few indexed queries run at once, each list cut at
- * domain.home.rowsShown with a count beside it, so the cost and the view
- * stay the same size however many cards the viewer owns.
+ * App Home's figures in a dozen queries run at once, whatever the viewer
+ * owns: each list's first domain.home.rowsShown rows read through an index,
+ * its size counted by one $group (FerretDB computes a $group's first
+ * accumulator only, so each pipeline has one $sum), then one read of names.
  */
 export function createHomeService({ models, now }: Deps) {
   const shown = domain.home.rowsShown;
 
-  async function names(teamId: string, ids: Types.ObjectId[]): Promise<Map<string, HomeCustomer>> {
-    if (ids.length === 0) return new Map();
-    const cards = await models.customers.find({ teamId, _id: { $in: ids } }, NAME).lean<HomeCustomer[]>();
-    return new Map(cards.map((c) => [c._id.toString(), c]));
+  /** The viewer's open reminders of some kinds due by a day (or on it), soonest first. */
+  function firstDue(teamId: string, ownerId: string, kinds: readonly NudgeKind[], dueDate: Record<string, CalendarDate>) {
+    return models.nudges
+      .find({ teamId, ownerId, kind: { $in: kinds }, status: { $in: OPEN_NUDGE_STATUSES }, dueDate }, { customerId: 1, dueDate: 1, plan: 1 })
+      .sort({ dueDate: 1 })
+      .limit(shown)
+      .lean();
   }
 
-  /** The viewer's open reminders of some kinds due on or before a day (or on it exactly). */
-  async function dueNudges(teamId: string, ownerId: string, kinds: readonly NudgeKind[], dueDate: Record<string, CalendarDate>): Promise<HomeList<DueRow>> {
-    const filter = { teamId, ownerId, kind: { $in: kinds }, status: { $in: OPEN_NUDGE_STATUSES }, dueDate };
-    const [nudges, total] = await Promise.all([
-      models.nudges.find(filter, { customerId: 1, dueDate: 1, plan: 1 }).sort({ dueDate: 1 }).limit(shown).lean(),
-      models.nudges.countDocuments(filter),
+  /** How many open reminders each list holds: counted by kind and day, placed in lists here. */
+  async function dueCounts(teamId: string, ownerId: string, today: CalendarDate): Promise<Record<DueList, number>> {
+    const rows = await models.nudges.aggregate<Counted<{ kind: NudgeKind; dueDate: CalendarDate }>>([
+      { $match: { teamId, ownerId, kind: { $in: LISTED_KINDS }, status: { $in: OPEN_NUDGE_STATUSES }, dueDate: { $lte: today } } },
+      { $group: { _id: { kind: '$kind', dueDate: '$dueDate' }, n: { $sum: 1 } } },
     ]);
-    const byId = await names(teamId, nudges.map((n) => n.customerId));
-    const rows = nudges.flatMap((n) => {
-      const customer = byId.get(n.customerId.toString());
-      return customer ? [{ customer, dueDate: n.dueDate, ...(n.plan ? { plan: n.plan } : {}) }] : [];
-    });
-    return { rows, total };
+    const counts: Record<DueList, number> = { followUpsOverdue: 0, followUpsToday: 0, contactDue: 0, ambassadorsDue: 0, promisesDue: 0 };
+    for (const { _id, n } of rows) counts[listOf(_id.kind, _id.dueDate, today)] += n;
+    return counts;
   }
 
   /**
@@ -119,59 +131,90 @@ export function createHomeService({ models, now }: Deps) {
     return { byQuadrant, mine: { rows: all.slice(0, shown), total: all.length, totalFen } };
   }
 
-  /** One count per bucket, each answered from the {teamId, ownerId, segment, tier} index. */
+  /** The viewer's cards by segment and tier (the index holds both), and those in contact among the unsegmented. */
   async function pyramid(teamId: string, ownerId: string): Promise<Record<PyramidBucket, number>> {
-    const mine = { teamId, ownerId };
-    const filterOf = (bucket: PyramidBucket) => {
-      switch (bucket) {
-        case 'unranked': return { ...mine, segment: 'current' as const, tier: { $exists: false } };
-        case 'inactive': return { ...mine, segment: 'inactive' as const };
-        case 'potential': return { ...mine, segment: { $exists: false }, lastContactDate: { $exists: true } };
-        case 'doubtful': return { ...mine, segment: { $exists: false }, lastContactDate: { $exists: false } };
-        default: return { ...mine, segment: 'current' as const, tier: bucket };
-      }
-    };
-    const counts = await Promise.all(PYRAMID_BUCKETS.map((b) => models.customers.countDocuments(filterOf(b))));
-    return Object.fromEntries(PYRAMID_BUCKETS.map((b, i) => [b, counts[i]!])) as Record<PyramidBucket, number>;
+    const [rows, potential] = await Promise.all([
+      models.customers.aggregate<Counted<{ segment?: string; tier?: Tier }>>([
+        { $match: { teamId, ownerId } },
+        { $group: { _id: { segment: '$segment', tier: '$tier' }, n: { $sum: 1 } } },
+      ]),
+      models.customers.countDocuments({ teamId, ownerId, segment: { $exists: false }, lastContactDate: { $exists: true } }),
+    ]);
+    const counts = Object.fromEntries(PYRAMID_BUCKETS.map((b) => [b, 0])) as Record<PyramidBucket, number>;
+    for (const { _id, n } of rows) {
+      if (_id.segment === 'current') counts[_id.tier ?? 'unranked'] += n;
+      else if (_id.segment === 'inactive') counts.inactive += n;
+      else counts.doubtful += n;
+    }
+    counts.potential = potential;
+    counts.doubtful -= potential;
+    return counts;
   }
 
   async function teamTiers(teamId: string): Promise<Record<Tier, number>> {
-    const counts = await Promise.all(TIERS.map((tier) => models.customers.countDocuments({ teamId, tier })));
-    return Object.fromEntries(TIERS.map((t, i) => [t, counts[i]!])) as Record<Tier, number>;
+    const rows = await models.customers.aggregate<Counted<Tier | null>>([
+      { $match: { teamId, segment: 'current' } },
+      { $group: { _id: '$tier', n: { $sum: 1 } } },
+    ]);
+    const counts = Object.fromEntries(TIERS.map((t) => [t, 0])) as Record<Tier, number>;
+    for (const { _id, n } of rows) if (_id) counts[_id] += n;
+    return counts;
   }
 
   /** Referrals with an outcome whose referrer nobody has thanked yet, longest waiting first. */
-  async function awaitingThanks(teamId: string): Promise<HomeList<ThanksRow>> {
+  function awaitingThanks(teamId: string) {
     const filter = { teamId, awaitingThanks: true };
-    const [referrals, total] = await Promise.all([
+    return Promise.all([
       models.referrals.find(filter, { referrerId: 1, referredId: 1 }).sort({ outcomeAt: 1 }).limit(shown).lean(),
       models.referrals.countDocuments(filter),
     ]);
-    const byId = await names(teamId, referrals.flatMap((r) => [r.referrerId, r.referredId]));
-    const rows = referrals.flatMap((r) => {
-      const referrer = byId.get(r.referrerId.toString());
-      const referred = byId.get(r.referredId.toString());
-      return referrer && referred ? [{ referrer, referred }] : [];
-    });
-    return { rows, total };
+  }
+
+  async function names(teamId: string, ids: Types.ObjectId[]): Promise<Map<string, HomeCustomer>> {
+    if (ids.length === 0) return new Map();
+    const cards = await models.customers.find({ teamId, _id: { $in: ids } }, NAME).lean<HomeCustomer[]>();
+    return new Map(cards.map((c) => [c._id.toString(), c]));
   }
 
   async function homeFor(teamId: string, userId: string, today: CalendarDate): Promise<HomeData> {
-    const [followUpsOverdue, followUpsToday, contactDue, ambassadorsDue, promisesDue, money, mine, tiers, thanks] = await Promise.all([
-      dueNudges(teamId, userId, ['followUp'], { $lt: today }),
-      dueNudges(teamId, userId, ['followUp'], { $eq: today }),
-      dueNudges(teamId, userId, CONTACT_KINDS, { $lte: today }),
-      dueNudges(teamId, userId, ['ambassador'], { $lte: today }),
-      dueNudges(teamId, userId, ['promise'], { $lte: today }),
+    const [firsts, counts, money, mine, tiers, [referrals, thanksTotal]] = await Promise.all([
+      Promise.all([
+        firstDue(teamId, userId, ['followUp'], { $lt: today }),
+        firstDue(teamId, userId, ['followUp'], { $eq: today }),
+        firstDue(teamId, userId, CONTACT_KINDS, { $lte: today }),
+        firstDue(teamId, userId, ['ambassador'], { $lte: today }),
+        firstDue(teamId, userId, ['promise'], { $lte: today }),
+      ]),
+      dueCounts(teamId, userId, today),
       overdue(teamId, userId, today),
       pyramid(teamId, userId),
       teamTiers(teamId),
       awaitingThanks(teamId),
     ]);
+    const byId = await names(teamId, [...firsts.flat().map((n) => n.customerId), ...referrals.flatMap((r) => [r.referrerId, r.referredId])]);
+    const dueList = (nudges: (typeof firsts)[number], total: number): HomeList<DueRow> => ({
+      total,
+      rows: nudges.flatMap((n) => {
+        const customer = byId.get(n.customerId.toString());
+        return customer ? [{ customer, dueDate: n.dueDate, ...(n.plan ? { plan: n.plan } : {}) }] : [];
+      }),
+    });
+    const [followUpsOverdue, followUpsToday, contactDue, ambassadorsDue, promisesDue] = firsts;
+    const thanks = referrals.flatMap((r) => {
+      const referrer = byId.get(r.referrerId.toString());
+      const referred = byId.get(r.referredId.toString());
+      return referrer && referred ? [{ referrer, referred }] : [];
+    });
     return {
-      userId, today, followUpsOverdue, followUpsToday, contactDue, ambassadorsDue, promisesDue,
-      overdue: money.mine, pyramid: mine,
-      team: { tiers, overdueByQuadrant: money.byQuadrant, awaitingThanks: thanks },
+      userId, today,
+      followUpsOverdue: dueList(followUpsOverdue, counts.followUpsOverdue),
+      followUpsToday: dueList(followUpsToday, counts.followUpsToday),
+      contactDue: dueList(contactDue, counts.contactDue),
+      ambassadorsDue: dueList(ambassadorsDue, counts.ambassadorsDue),
+      promisesDue: dueList(promisesDue, counts.promisesDue),
+      overdue: money.mine,
+      pyramid: mine,
+      team: { tiers, overdueByQuadrant: money.byQuadrant, awaitingThanks: { rows: thanks, total: thanksTotal } },
     };
   }
 
