@@ -1,9 +1,9 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 
 /**
- * Someone looked at their App Home: only they get it republished when their
- * data changes. Publishing for everyone in a team on every change would cost
- * Slack calls for people who never look.
+ * Someone looked at their App Home, and when: only they, and only for a
+ * while, get it republished when their data changes. Publishing for everyone
+ * in a team on every change would cost Slack calls for people who never look.
  */
 export interface HomeOpenRecord {
   teamId: string;

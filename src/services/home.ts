@@ -223,10 +223,11 @@ export function createHomeService({ models, now }: Deps) {
     await models.homeOpens.updateOne({ teamId, userId }, { $set: { openedAt: now() } }, { upsert: true });
   }
 
-  /** Which of these people have ever opened their Home. */
+  /** Which of these people opened their Home recently enough to be looking at it still. */
   async function openedAmong(teamId: string, userIds: string[]): Promise<string[]> {
     if (userIds.length === 0) return [];
-    const rows = await models.homeOpens.find({ teamId, userId: { $in: userIds } }, { userId: 1 }).lean();
+    const since = new Date(now().getTime() - domain.home.refreshWithinHours * 3_600_000);
+    const rows = await models.homeOpens.find({ teamId, userId: { $in: userIds }, openedAt: { $gte: since } }, { userId: 1 }).lean();
     return rows.map((r) => r.userId);
   }
 

@@ -24,9 +24,9 @@ interface RefreshDeps extends PublishDeps {
 }
 
 /**
- * Republishes Home after a change, only for people who have opened theirs:
- * one indexed read says who, so a change costs nothing for the rest of the
- * team. Failures are logged, never thrown: a stale Home is refreshed by the
+ * Republishes Home after a change, only for people who opened theirs within
+ * domain.home.refreshWithinHours: one indexed read says who, so a change
+ * costs nothing for the rest of the team. Failures are logged, never thrown: a stale Home is refreshed by the
  * next change or the next time it is opened.
  */
 export function createHomeRefresher(deps: RefreshDeps) {
