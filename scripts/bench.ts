@@ -567,7 +567,7 @@ function homePlacement(i: number): Record<string, string> {
 
 /**
  * The salesperson's cards and a colleague's as many, in a team of their own:
- * open reminders on a fifth of the seller's cards (follow-ups overdue, today
+ * open reminders on a fifth of each one's cards (follow-ups overdue, today
  * and later, check-ins, ambassadors, promises; some already posted), an
  * overdue receivable on every tenth card of both (small and large, short and
  * long), and referrals waiting for thanks.
@@ -586,17 +586,17 @@ async function seedHome(db: mongoose.mongo.Db): Promise<void> {
     }),
   );
   await db.collection('customers').insertMany(cards, { ordered: false });
-  const nudge = (c: (typeof cards)[number], kind: string, dueDate: string, status: string) => ({
-    teamId: HOME_TEAM, kind, customerId: c._id, ownerId: c.ownerId, dueDate, plan: '回访', status, version: 1, attempts: 0, claims: 0,
+  // Due ones were posted at their nudge hour (sent, still open), later ones wait: the scheduler's scan has nothing to do meanwhile.
+  const nudge = (c: (typeof cards)[number], kind: string, dueDate: string) => ({
+    teamId: HOME_TEAM, kind, customerId: c._id, ownerId: c.ownerId, dueDate, plan: '回访', status: dueDate <= HOME_TODAY ? 'sent' : 'pending', version: 1, attempts: 0, claims: 0,
     nextAttemptAt: instantAt(dueDate, 9, 'Asia/Shanghai'), createdBy: c.ownerId, createdAt: now, updatedAt: now,
   });
   const nudges = cards.flatMap((c, k) => {
     const i = k % HOME_CARDS;
-    const status = i % 3 === 0 ? 'sent' : 'pending';
-    if (i % 10 === 0) return [nudge(c, 'followUp', addDays(HOME_TODAY, (i % 30) - 15), status)];
-    if (i % 10 === 3) return [nudge(c, 'checkIn', addDays(HOME_TODAY, (i % 20) - 10), status)];
-    if (i % 50 === 7) return [nudge(c, 'ambassador', addDays(HOME_TODAY, (i % 40) - 20), status)];
-    if (i % 25 === 9) return [nudge(c, 'promise', addDays(HOME_TODAY, (i % 10) - 5), status)];
+    if (i % 10 === 0) return [nudge(c, 'followUp', addDays(HOME_TODAY, (i % 30) - 15))];
+    if (i % 10 === 3) return [nudge(c, 'checkIn', addDays(HOME_TODAY, (i % 20) - 10))];
+    if (i % 50 === 7) return [nudge(c, 'ambassador', addDays(HOME_TODAY, (i % 40) - 20))];
+    if (i % 25 === 9) return [nudge(c, 'promise', addDays(HOME_TODAY, (i % 10) - 5))];
     return [];
   });
   await db.collection('nudges').insertMany(nudges, { ordered: false });
