@@ -18,7 +18,10 @@
  * ones and nothing-due scans, which must not grow with the cards; then
  * `/card export` of a team of its own (BENCH_EXPORT_CARDS cards with every
  * text field filled): through the export service to CSV and streamed to
- * the stand-in's upload URL, with its time and the process's peak RSS.
+ * the stand-in's upload URL, with its time and the process's peak RSS; then
+ * App Home: BENCH_HOME_OPENS signed app_home_opened events for a salesperson
+ * owning BENCH_HOME_CARDS cards (a mix of tiers, due reminders, overdue money
+ * and referrals), timed from the event to views.publish reaching the stand-in.
  * Not part of `npm test`.
  *
  *   MONGODB_URI=mongodb://127.0.0.1:27017/ npm run bench
@@ -76,6 +79,12 @@ const CADENCE_DUE = Number(process.env.BENCH_CADENCE_DUE ?? 500);
 const CADENCE_TEAM = 'TCADENCE';
 /** After the other scans' days, and before any of their later nudges: only cadence nudges are due. */
 const CADENCE_SCAN = { idle: '2026-11-28T08:00:00+08:00', due: '2026-11-28T09:00:00+08:00', dueDate: '2026-11-28', later: '2027-01-15' };
+/** App Home's salesperson: cards they own (a colleague owns as many more in the same team), and Home opens timed. */
+const HOME_CARDS = Number(process.env.BENCH_HOME_CARDS ?? 5_000);
+const HOME_OPENS = Number(process.env.BENCH_HOME_OPENS ?? 200);
+const HOME_TEAM = 'THOME';
+const HOME_USER = 'UHOMESELLER';
+const HOME_TODAY = '2026-11-30';
 /** Leading samples of each series left out: connection pools and query plans warming up. */
 const WARMUP = 20;
 const MONGODB_URI = process.env.MONGODB_URI;
@@ -225,8 +234,8 @@ async function seedAmbassadors(db: mongoose.mongo.Db, now: Date): Promise<number
 }
 
 /**
- * A stand-in for Slack: records when each response_url post and
- * chat.postMessage arrives; takes file uploads, counting their bytes.
+ * A stand-in for Slack: records when each response_url post, chat.postMessage
+ * and views.publish (by user) arrives; takes file uploads, counting their bytes.
  */
 async function startSlackStandIn() {
   const arrivals = new Map<string, (at: number) => void>();
@@ -240,13 +249,16 @@ async function startSlackStandIn() {
   };
   const server = createServer((req, res) => {
     const path = req.url ?? '';
+    let body = '';
     req.on('data', (chunk: Buffer) => {
       if (path.startsWith('/upload/')) uploadedBytes += chunk.length;
+      else body += chunk.toString('utf8');
     });
     req.on('end', () => {
       const at = performance.now();
       if (path.startsWith('/response/')) arrivals.get(path.slice('/response/'.length))?.(at);
       if (path.includes('chat.postMessage')) posts += 1;
+      if (path.includes('views.publish')) arrivals.get(`home:${new URLSearchParams(body).get('user_id') ?? ''}`)?.(at);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(answer(path)));
     });
@@ -262,12 +274,12 @@ async function startSlackStandIn() {
   };
 }
 
-function postSigned(port: number, body: string): Promise<{ status: number; body: string }> {
+function postSigned(port: number, body: string, contentType = 'application/x-www-form-urlencoded'): Promise<{ status: number; body: string }> {
   const ts = Math.floor(Date.now() / 1000);
   const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, path: '/slack/events', method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-signature': signature, 'x-slack-request-timestamp': String(ts) } },
+      { host: '127.0.0.1', port, path: '/slack/events', method: 'POST', headers: { 'content-type': contentType, 'x-slack-signature': signature, 'x-slack-request-timestamp': String(ts) } },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -655,6 +667,83 @@ async function measureExport(db: mongoose.mongo.Db, { exports }: Services, slack
   );
 }
 
+/** Where the i-th of someone's cards sits in the pyramid: 1 % 顶级, 4 % 大, 15 % 中, 20 % 小, 10 % 非积极, 30 % 潜在, the rest 疑虑. */
+function homePlacement(i: number): Record<string, string> {
+  const p = i % 100;
+  if (p < 40) return { segment: 'current', tier: p < 1 ? 'top' : p < 5 ? 'large' : p < 20 ? 'medium' : 'small', lastContactDate: addDays(HOME_TODAY, -(i % 90)) };
+  if (p < 50) return { segment: 'inactive', lastContactDate: '2025-06-01' };
+  return p < 80 ? { lastContactDate: addDays(HOME_TODAY, -(i % 200)) } : {};
+}
+
+/**
+ * The salesperson's cards and a colleague's as many, in a team of their own:
+ * open reminders on a fifth of each one's cards (follow-ups overdue, today
+ * and later, check-ins, ambassadors, promises; some already posted), an
+ * overdue receivable on every tenth card of both (small and large, short and
+ * long), and referrals waiting for thanks.
+ */
+async function seedHome(db: mongoose.mongo.Db): Promise<void> {
+  const now = clock.now();
+  const owners = [HOME_USER, 'UHOMECOLLEAGUE'];
+  const cards = owners.flatMap((ownerId, o) =>
+    Array.from({ length: HOME_CARDS }, (_, i) => {
+      const k = o * HOME_CARDS + i;
+      const name = nameFor(k);
+      return {
+        _id: new mongoose.Types.ObjectId(), teamId: HOME_TEAM, number: numberFor(k), year: 2026, name, ...searchKeys({ name }), ownerId, ...homePlacement(i),
+        version: 1, createdBy: ownerId, updatedBy: ownerId, createdAt: now, updatedAt: now,
+      };
+    }),
+  );
+  await db.collection('customers').insertMany(cards, { ordered: false });
+  // Due ones were posted at their nudge hour (sent, still open), later ones wait: the scheduler's scan has nothing to do meanwhile.
+  const nudge = (c: (typeof cards)[number], kind: string, dueDate: string) => ({
+    teamId: HOME_TEAM, kind, customerId: c._id, ownerId: c.ownerId, dueDate, plan: '回访', status: dueDate <= HOME_TODAY ? 'sent' : 'pending', version: 1, attempts: 0, claims: 0,
+    nextAttemptAt: instantAt(dueDate, 9, 'Asia/Shanghai'), createdBy: c.ownerId, createdAt: now, updatedAt: now,
+  });
+  const nudges = cards.flatMap((c, k) => {
+    const i = k % HOME_CARDS;
+    if (i % 10 === 0) return [nudge(c, 'followUp', addDays(HOME_TODAY, (i % 30) - 15))];
+    if (i % 10 === 3) return [nudge(c, 'checkIn', addDays(HOME_TODAY, (i % 20) - 10))];
+    if (i % 50 === 7) return [nudge(c, 'ambassador', addDays(HOME_TODAY, (i % 40) - 20))];
+    if (i % 25 === 9) return [nudge(c, 'promise', addDays(HOME_TODAY, (i % 10) - 5))];
+    return [];
+  });
+  await db.collection('nudges').insertMany(nudges, { ordered: false });
+  const ledgers = cards.filter((_, k) => k % 10 === 5).map((c, j) => {
+    const saleId = new mongoose.Types.ObjectId();
+    const dueDate = addDays(HOME_TODAY, -1 - (j % 60));
+    const amountFen = j % 2 === 0 ? 3_000_00 : 15_000_00;
+    return { _id: c._id, teamId: HOME_TEAM, version: 1, receivables: [{ _id: saleId, saleId, dueDate, amountFen, settledFen: 0 }], outstandingFen: amountFen, applied: [saleId], adjusted: [], createdAt: now };
+  });
+  await db.collection('ledgers').insertMany(ledgers, { ordered: false });
+  const referrals = Array.from({ length: 30 }, (_, j) => ({
+    teamId: HOME_TEAM, referrerId: cards[j]!._id, referredId: cards[j + 100]!._id, recordedBy: HOME_USER, status: 'deal', awaitingThanks: true,
+    outcomeAt: now, outcomeBy: HOME_USER, version: 1, createdAt: now, updatedAt: now,
+  }));
+  await db.collection('referrals').insertMany(referrals, { ordered: false });
+  console.log(`App Home: seeded ${cards.length} cards (${HOME_CARDS} the seller's), ${nudges.length} open reminders, ${ledgers.length} overdue receivables, ${referrals.length} referrals awaiting thanks`);
+}
+
+/** Signed app_home_opened events through the front door, each timed until its views.publish reaches the stand-in. */
+async function measureHome(db: mongoose.mongo.Db, port: number, slack: Awaited<ReturnType<typeof startSlackStandIn>>) {
+  await seedHome(db);
+  clockNow = new Date(`${HOME_TODAY}T10:00:00+08:00`);
+  const trips = await timeEach(Array.from({ length: HOME_OPENS + WARMUP }), async (_, i) => {
+    const body = JSON.stringify({
+      token: 't', team_id: HOME_TEAM, api_app_id: 'A1', type: 'event_callback', event_id: `EvHome${i}`, event_time: Math.floor(Date.now() / 1000),
+      event: { type: 'app_home_opened', user: HOME_USER, channel: 'DHOME', tab: 'home', event_ts: `${Date.now() / 1000}` },
+      authorizations: [{ team_id: HOME_TEAM, user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
+    });
+    const published = slack.expect(`home:${HOME_USER}`);
+    const { status } = await postSigned(port, body, 'application/json');
+    if (status !== 200) throw new Error(`app_home_opened answered ${status}`);
+    await published;
+  });
+  console.log(summary(`app_home_opened → publish`, trips));
+  console.log(`  (${HOME_OPENS} opens by a salesperson owning ${HOME_CARDS} cards, in a team of ${2 * HOME_CARDS})`);
+}
+
 async function main(): Promise<void> {
   if (!MONGODB_URI) throw new Error('Set MONGODB_URI to the MongoDB server to benchmark, e.g. mongodb://127.0.0.1:27017/');
   const slack = await startSlackStandIn();
@@ -686,6 +775,7 @@ async function main(): Promise<void> {
   await measureEdits(db, services);
   if (EXPORT_CARDS > 0) await measureExport(db, services, slack);
   if (SEGMENT_CARDS > 0) await measureSegments(db, services);
+  if (HOME_OPENS > 0) await measureHome(db, port!, slack);
   await app.stop();
   await slack.close();
   process.exit(0);

@@ -1,4 +1,4 @@
-import type { Logger } from '@slack/bolt';
+import { webApi, type Logger } from '@slack/bolt';
 import mongoose, { type Connection } from 'mongoose';
 import { systemClock, type Clock } from './clock.js';
 import type { Env } from './config/env.js';
@@ -21,6 +21,7 @@ import { carryOverReminders } from './services/carryOver.js';
 import { createReferralService } from './services/referrals.js';
 import { createSegmentService, type SegmentReport } from './services/segments.js';
 import { createHistoryService } from './services/history.js';
+import { createHomeService } from './services/home.js';
 import { createMoneyService } from './services/money.js';
 import { createPromiseService } from './services/promises.js';
 import { createTeamSettings } from './services/teamSettings.js';
@@ -28,6 +29,7 @@ import { createVisitPlanService } from './services/visitPlan.js';
 import { createVisitService } from './services/visits.js';
 import { createWrapUpService } from './services/wrapUps.js';
 import { createSlackApp } from './slack/app.js';
+import { createHomeRefresher } from './slack/homePublisher.js';
 import { createMessagePoster } from './slack/messagePoster.js';
 import { createRoles } from './slack/roles.js';
 import { verifySlackTokens } from './slack/verifyTokens.js';
@@ -111,8 +113,9 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   const visits = createVisitService({ models, now, customers, nudges, followUps, ambassadors, cadence, history, promises, writes, referrals });
   const wrapUps = createWrapUpService({ models });
   const exports = createExportService({ models, settings, now });
+  const home = createHomeService({ models, now });
   const visitPlan = createVisitPlanService({ models });
-  return { models, settings, history, writes, customers, money, cards, briefs, nudges, followUps, promises, visits, referrals, ambassadors, cadence, segments, wrapUps, visitPlan, exports };
+  return { models, settings, history, writes, customers, money, cards, briefs, nudges, followUps, promises, visits, referrals, ambassadors, cadence, segments, wrapUps, visitPlan, exports, home };
 }
 
 /**
@@ -127,9 +130,11 @@ export async function createApplication({ env, mongoUri, dbName, clock = systemC
   await migrate(services.models);
   await carryOverReminders(services);
   const poster = createMessagePoster(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, logger);
-  const scanNudges = createNudgeScan({ ...services, kinds: createNudgeKinds(services), now: () => clock.now(), poster, logger });
+  const homeClient = new webApi.WebClient(env.SLACK_BOT_TOKEN, { ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}), logger, retryConfig: { retries: 1 } });
+  const refreshHome = createHomeRefresher({ ...services, now: () => clock.now(), client: homeClient, logger });
+  const scanNudges = createNudgeScan({ ...services, kinds: createNudgeKinds(services), now: () => clock.now(), poster, logger, refreshHome });
   const scheduler = await startScheduler({ db: connection.db!, scanSeconds: env.FOLLOWUP_SCAN_SECONDS, scanNudges, refreshSegments: services.segments.refreshDue, logger });
-  const app = createSlackApp({ env, bot, logger, isHealthy: pinger(connection), deps: { ...services, roles: createRoles(), now: () => clock.now(), logger, defaultLocale: env.DEFAULT_LOCALE } });
+  const app = createSlackApp({ env, bot, logger, isHealthy: pinger(connection), deps: { ...services, roles: createRoles(), refreshHome, now: () => clock.now(), logger, defaultLocale: env.DEFAULT_LOCALE } });
 
   return {
     connection,

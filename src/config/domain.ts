@@ -173,4 +173,13 @@ export const domain = {
     /** Customers `/card plan` lists before a "N more" line: each takes two blocks, a region heading at most one more (50 a message). */
     planListed: 15,
   },
+  /** App Home: each list shows its first rows and counts the rest, so the tab fits Block Kit's 100 blocks at any size. */
+  home: {
+    rowsShown: 4,
+    /**
+     * Changes republish the Home of people who opened it this recently (a working day): Home is
+     * published afresh whenever it is opened, so a refresh only helps someone still looking at it.
+     */
+    refreshWithinHours: 12,
+  },
 } as const;

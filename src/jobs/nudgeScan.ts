@@ -22,6 +22,8 @@ export interface ScanDeps {
   now: () => Date;
   poster: MessagePoster;
   logger: Logger;
+  /** Republishes App Home for those who opened it (see homePublisher.ts); never rejects. */
+  refreshHome?: (teamId: string, userIds: string[]) => Promise<void>;
 }
 
 export interface ScanReport {
@@ -92,6 +94,8 @@ export function createNudgeScan(deps: ScanDeps) {
     for (const teamId of await deps.settings.teamIds()) {
       const settings = await deps.settings.settingsFor(teamId);
       await deps.writes.tidyIntents(teamId);
+      // Whoever was just reminded sees the same day on their Home: a scan posts when a new day's reminders fall due.
+      const reminded = new Set<string>();
       // A batch in which every nudge went to other instances ends this team's turn: they have the rest.
       for (let claimedAny = true; claimedAny; ) {
         claimedAny = false;
@@ -99,9 +103,12 @@ export function createNudgeScan(deps: ScanDeps) {
           const nudge = await deps.nudges.claim(candidate);
           if (!nudge) continue;
           claimedAny = true;
-          count(report, await deliver(deps, settings, nudge));
+          const status = await deliver(deps, settings, nudge);
+          if (status === 'sent') reminded.add(nudge.ownerId);
+          count(report, status);
         }
       }
+      await deps.refreshHome?.(teamId, [...reminded]);
     }
     return report;
   };

@@ -85,6 +85,8 @@ customerSchema.index({ teamId: 1, companyKey: 1, number: 1 });
 customerSchema.index({ teamId: 1, ambassador: 1, nameKey: 1 });
 // Segmentation: the cards it placed before, without reading the others.
 customerSchema.index({ teamId: 1, segment: 1 });
+// App Home: one owner's pyramid, from index entries alone (the team's tiers use { teamId, segment }).
+customerSchema.index({ teamId: 1, ownerId: 1, segment: 1, tier: 1 });
 // The boot-time re-keying asks for outdated keys across teams; indexed, a boot with nothing to do reads nothing.
 customerSchema.index({ searchKeysVersion: 1 });
 

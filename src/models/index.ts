@@ -5,6 +5,7 @@ import { customerModel } from './customer.js';
 import { nudgeModel } from './nudge.js';
 import { paymentModel } from './payment.js';
 import { historyModel } from './history.js';
+import { homeOpenModel } from './homeOpen.js';
 import { ledgerModel } from './ledger.js';
 import { promiseModel } from './promise.js';
 import { referralModel } from './referral.js';
@@ -30,6 +31,7 @@ export function createModels(connection: Connection) {
     counters: counterModel(connection),
     teams: teamModel(connection),
     segmentRuns: segmentRunModel(connection),
+    homeOpens: homeOpenModel(connection),
     writeIntents: writeIntentModel(connection),
   };
 }

@@ -90,8 +90,8 @@ nudgeSchema.index({ teamId: 1, status: 1, nextAttemptAt: 1 });
 nudgeSchema.index({ teamId: 1, customerId: 1, kind: 1, status: 1 });
 // The wrap-up: a team's contact nudges due tomorrow.
 nudgeSchema.index({ teamId: 1, dueDate: 1, kind: 1 });
-// `/card plan`: one owner's nudges due by a day, without reading the team's.
-nudgeSchema.index({ teamId: 1, ownerId: 1, dueDate: 1 });
+// App Home and `/card plan`: one owner's open nudges of some kinds, due by a day, soonest first.
+nudgeSchema.index({ teamId: 1, ownerId: 1, kind: 1, status: 1, dueDate: 1 });
 
 export type NudgeModel = Model<NudgeRecord>;
 

@@ -6,6 +6,7 @@ import type { CardService } from '../services/cards.js';
 import type { CustomerService } from '../services/customers.js';
 import type { ExportService } from '../services/exports.js';
 import type { HistoryService } from '../services/history.js';
+import type { HomeService } from '../services/home.js';
 import type { MoneyService } from '../services/money.js';
 import type { NudgeService } from '../services/nudges.js';
 import type { ReferralService } from '../services/referrals.js';
@@ -33,6 +34,9 @@ export interface ListenerDeps {
   exports: ExportService;
   settings: TeamSettingsService;
   roles: RolesService;
+  home: HomeService;
+  /** Republishes App Home for those of these users who have opened it; never rejects. */
+  refreshHome: (teamId: string, userIds: (string | undefined)[]) => Promise<void>;
   now: () => Date;
   logger: Logger;
   /** The language of answers given before the team's own settings could be read. */

@@ -13,6 +13,7 @@ import { isDatabaseUnavailable } from '../db/errors.js';
 import { messagesFor, type Messages } from '../i18n/index.js';
 import { renderNotice } from '../views/lookup.js';
 import { teamScope, type ListenerDeps, type TeamScope } from './deps.js';
+import { parseMetadataCustomerId } from './metadata.js';
 
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 export type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -38,8 +39,30 @@ function logFailure(logger: Logger, body: unknown, error: unknown): void {
 
 interface AckedArgs extends AllMiddlewareArgs {
   ack: () => Promise<void>;
-  respond: RespondFn;
+  /** Absent where Slack gave no response_url: a button on App Home. */
+  respond?: RespondFn;
   body: unknown;
+}
+
+/**
+ * After any interaction, App Home is republished for the person acting and
+ * for the owner of the card a modal was about, if they have opened theirs.
+ * Doing it here, once, instead of in each handler keeps every change covered
+ * (a visit, a sale, a promise kept…) at the price of a refresh after the odd
+ * interaction that changed nothing; it runs after the answer, so never delays it.
+ */
+async function refreshHomesAfter(deps: ListenerDeps, teamId: string, body: unknown): Promise<void> {
+  const b = (body ?? {}) as Record<string, any>;
+  const customerId = parseMetadataCustomerId(b.view?.private_metadata);
+  const owner = customerId ? await deps.home.ownerOf(teamId, customerId).catch(() => undefined) : undefined;
+  await deps.refreshHome(teamId, [b.user?.id ?? b.user_id, owner]);
+}
+
+/** Where a failure notice goes: the response_url, or the user's DM with the app when there is none (App Home). */
+function tellUser(args: AckedArgs, notice: ReturnType<typeof renderNotice>): Promise<unknown> {
+  if (args.respond) return args.respond({ response_type: 'ephemeral', replace_original: false, ...notice });
+  const userId = (args.body as { user?: { id?: string } }).user?.id;
+  return userId ? args.client.chat.postMessage({ channel: userId, ...notice }) : Promise.resolve();
 }
 
 /**
@@ -51,16 +74,18 @@ export function afterAck<A extends AckedArgs>(deps: ListenerDeps, work: (args: A
   return async (args: A): Promise<void> => {
     await args.ack();
     let t = messagesFor(deps.defaultLocale);
+    let scope: TeamScope | undefined;
     try {
-      const scope = await teamScope(deps, args.context);
+      scope = await teamScope(deps, args.context);
       t = scope.t;
       await work(args, scope);
     } catch (error) {
       logFailure(deps.logger, args.body, error);
-      await args
-        .respond({ response_type: 'ephemeral', replace_original: false, ...renderNotice(failureNotice(t, error)) })
-        .catch((e: Error) => deps.logger.warn(`could not tell the user: ${e.message}`));
+      await tellUser(args, renderNotice(failureNotice(t, error))).catch((e: Error) => deps.logger.warn(`could not tell the user: ${e.message}`));
     }
+    // A slash command only looks cards up (the admin's segment refresh aside, which Home shows on its next open).
+    const isCommand = (args.body as { command?: string }).command !== undefined;
+    if (scope && !isCommand) await refreshHomesAfter(deps, scope.teamId, args.body);
   };
 }
 
@@ -89,8 +114,9 @@ export function onSubmission<A extends SubmissionArgs>(
   return async (args: A): Promise<void> => {
     let t = messagesFor(deps.defaultLocale);
     let result: SubmissionResult;
+    let scope: TeamScope;
     try {
-      const scope = await teamScope(deps, args.context);
+      scope = await teamScope(deps, args.context);
       t = scope.t;
       result = await work(args, scope);
     } catch (error) {
@@ -99,6 +125,7 @@ export function onSubmission<A extends SubmissionArgs>(
     }
     await args.ack(result.response);
     await result.after?.().catch((error: unknown) => logFailure(deps.logger, args.body, error));
+    await refreshHomesAfter(deps, scope.teamId, args.body);
   };
 }
 

@@ -44,6 +44,8 @@ export const parseSpecialHandlingMetadata = (raw?: string): SpecialHandlingMetad
 const PromiseRescheduleMetadataSchema = z.object({ promiseId: objectId, channel: z.string().optional(), ts: z.string().optional() });
 export const parsePromiseRescheduleMetadata = (raw?: string): PromiseRescheduleMetadata | null => parseJson(PromiseRescheduleMetadataSchema, raw);
 export const parseNewCardPrefill = (raw?: string) => parseJson(NewCardPrefillSchema, raw) ?? {};
+/** The card a modal is about, whichever modal: card, visit and money modals all name it `customerId`. */
+export const parseMetadataCustomerId = (raw?: string): string | undefined => parseJson(z.object({ customerId: objectId }), raw)?.customerId;
 
 const NUDGE_REF = /^([0-9a-f]{24})(?::(\d{1,9}))?$/;
 

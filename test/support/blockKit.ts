@@ -4,6 +4,7 @@
  * https://api.slack.com/reference/block-kit
  */
 type Json = Record<string, any>;
+type Surface = 'message' | 'modal' | 'home';
 
 const ELEMENT_TYPES_IN_INPUT = new Set([
   'plain_text_input', 'number_input', 'datepicker', 'static_select', 'external_select', 'radio_buttons', 'users_select', 'checkboxes',
@@ -80,7 +81,7 @@ class Checker {
     if (el.placeholder) this.text(el.placeholder, `${where}.placeholder`, 150, 'plain_text');
   }
 
-  block(b: Json, where: string, surface: 'message' | 'modal'): void {
+  block(b: Json, where: string, surface: Surface): void {
     switch (b.type) {
       case 'section':
         this.check(Boolean(b.text || b.fields), `${where}: section needs text or fields`);
@@ -107,7 +108,7 @@ class Checker {
         break;
       }
       case 'input':
-        this.check(surface === 'modal', `${where}: input blocks belong in modals`);
+        this.check(surface !== 'message', `${where}: input blocks belong in modals and Home tabs`);
         this.text(b.label, `${where}.label`, 2000, 'plain_text');
         if (b.hint) this.text(b.hint, `${where}.hint`, 2000, 'plain_text');
         this.check(ELEMENT_TYPES_IN_INPUT.has(b.element?.type), `${where}: element ${b.element?.type} not allowed in input`);
@@ -118,9 +119,9 @@ class Checker {
     }
   }
 
-  blocks(blocks: unknown, surface: 'message' | 'modal'): void {
+  blocks(blocks: unknown, surface: Surface): void {
     if (!Array.isArray(blocks)) return this.check(false, 'blocks must be an array');
-    const max = surface === 'modal' ? 100 : 50;
+    const max = surface === 'message' ? 50 : 100;
     this.check(blocks.length <= max, `${blocks.length} blocks; a ${surface} holds at most ${max}`);
     const blockIds = blocks.map((b: Json) => b.block_id).filter((id) => id !== undefined);
     this.check(new Set(blockIds).size === blockIds.length, 'duplicate block_id');
@@ -148,5 +149,15 @@ export function validateModal(view: Json): string[] {
   c.check(view.callback_id === undefined || view.callback_id.length <= 255, 'callback_id > 255');
   c.check(view.private_metadata === undefined || view.private_metadata.length <= 3000, 'private_metadata > 3000');
   c.blocks(view.blocks, 'modal');
+  return c.errors;
+}
+
+/** A Home tab (views.publish): up to 100 blocks, no title or buttons of its own. */
+export function validateHome(view: Json): string[] {
+  const c = new Checker();
+  c.check(view.type === 'home', `view type ${view.type} is not home`);
+  c.check(view.callback_id === undefined || view.callback_id.length <= 255, 'callback_id > 255');
+  c.check(view.private_metadata === undefined || view.private_metadata.length <= 3000, 'private_metadata > 3000');
+  c.blocks(view.blocks, 'home');
   return c.errors;
 }

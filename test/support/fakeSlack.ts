@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { validateMessage, validateModal } from './blockKit.js';
+import { validateHome, validateMessage, validateModal } from './blockKit.js';
 
 export interface RecordedCall {
   method: string;
@@ -83,6 +83,7 @@ export class FakeSlack {
   private server?: Server;
   private messageSeq = 0;
   private readonly files = new Map<string, SharedFile>();
+  private readonly homeViews = new Map<string, string>();
   url = '';
 
   async start(): Promise<void> {
@@ -235,8 +236,11 @@ export class FakeSlack {
       ? validateMessage(args)
       : VIEW_METHODS.has(method)
         ? validateModal(args.view ?? {})
-        : [];
+        : method === 'views.publish'
+          ? validateHome(args.view ?? {})
+          : [];
     if (problems.length > 0) return { ok: false, error: 'invalid_blocks', errors: problems };
+    if (method === 'views.publish') return this.publish(args);
     if (method === 'response_url') return { ok: true };
     if (method === 'auth.test') {
       return { ok: true, url: 'https://example.slack.com/', team: 'Example', user: 'cards', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' };
@@ -273,6 +277,14 @@ export class FakeSlack {
     if (!args.channel_id || this.unknownChannels.has(args.channel_id)) return { ok: false, error: 'channel_not_found' };
     listed.forEach((f, i) => Object.assign(files[i]!, { title: f.title ?? files[i]!.filename, channel: args.channel_id, initialComment: args.initial_comment }));
     return { ok: true, files: files.map((f) => ({ id: f!.id, name: f!.filename, title: f!.title })) };
+  }
+
+  /** Home tabs: one per user, replaced by each publish, answered with the view as Slack stores it. */
+  private publish(args: Record<string, any>): Record<string, unknown> {
+    if (!/^[UW][A-Z0-9]+$/.test(String(args.user_id ?? ''))) return { ok: false, error: 'invalid_arguments' };
+    const id = (this.homeViews.get(args.user_id) ?? `VH${++this.messageSeq}`) as string;
+    this.homeViews.set(args.user_id, id);
+    return { ok: true, view: { ...args.view, id, type: 'home', hash: `${Date.now()}.${this.messageSeq}` } };
   }
 
   private chat(method: string, args: Record<string, any>): Record<string, unknown> {

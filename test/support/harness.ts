@@ -143,6 +143,47 @@ export class Harness {
     return { ...(await this.fake.waitForResponse(responseUrl)), responseUrl };
   }
 
+  /** Slack delivers an Events API event (event_callback) for the actor's workspace, signed, over HTTP. */
+  async event(actor: Actor, event: Record<string, unknown>, instance = 0): Promise<SlackResponse> {
+    const body = JSON.stringify({
+      token: 'legacy-verification-token',
+      team_id: actor.teamId,
+      api_app_id: 'A1',
+      event: { user: actor.userId, event_ts: '1700000000.000100', ...event },
+      type: 'event_callback',
+      event_id: `Ev${++this.responseSeq}`,
+      event_time: Math.floor(Date.now() / 1000),
+      authorizations: [{ team_id: actor.teamId, user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
+    });
+    return postToSlackEndpoint(this.instances[instance]!.url, body, { ...signatureHeaders(body), 'content-type': 'application/json' });
+  }
+
+  /** The user opens the app's Home tab; resolves with the view published for them after `after`. */
+  async openHome(actor: Actor = TEAM_A): Promise<Record<string, any>> {
+    const after = this.fake.mark();
+    const res = await this.event(actor, { type: 'app_home_opened', channel: 'DHOME', tab: 'home' });
+    if (res.status !== 200) throw new Error(`app_home_opened answered HTTP ${res.status}: ${res.body}`);
+    return (await this.fake.waitFor('views.publish', (c) => c.args.user_id === actor.userId, after)).args.view;
+  }
+
+  /**
+   * Acts on an element of the user's App Home (a button, or an option picked
+   * in a select), as Slack sends it: from a view, with no response_url.
+   */
+  async homeAction(actor: Actor, action: { action_id: string; type: string; value?: string; block_id?: string; selected_option?: { value: string } }): Promise<SlackResponse> {
+    const payload = {
+      type: 'block_actions',
+      team: { id: actor.teamId, domain: 'example' },
+      user: { id: actor.userId, team_id: actor.teamId, username: 'seller' },
+      api_app_id: 'A1',
+      trigger_id: `trigger-${++this.responseSeq}`,
+      container: { type: 'view', view_id: 'VHOME' },
+      view: { id: 'VHOME', team_id: actor.teamId, type: 'home', callback_id: '', private_metadata: '', state: { values: {} }, hash: 'hash' },
+      actions: [{ block_id: 'b', action_ts: '1700000000.1', ...action }],
+    };
+    return this.post(payloadBody(payload));
+  }
+
   /** Clicks a button on a message the app showed. */
   async clickButton(
     actor: Actor,

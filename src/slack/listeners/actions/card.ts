@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, ExternalSelectAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { cardFingerprint } from '../../../domain/cardFingerprint.js';
 import { todayIn } from '../../../time.js';
 import { renderBriefModal, renderBriefRefusal } from '../../../views/brief.js';
@@ -14,6 +14,20 @@ import { parseNewCardPrefill } from '../../metadata.js';
 
 type ButtonBody = BlockAction<ButtonAction>;
 type ButtonArgs = SlackActionMiddlewareArgs<ButtonBody> & AllMiddlewareArgs;
+type PickBody = BlockAction<ExternalSelectAction>;
+type PickArgs = SlackActionMiddlewareArgs<PickBody> & AllMiddlewareArgs;
+
+/**
+ * Shows a card where it was asked for: in place of the message clicked, or,
+ * from App Home (no message to replace), in the user's DM with the app, where
+ * its buttons work as on any card.
+ */
+async function showCard(deps: ListenerDeps, { body, respond, client }: ButtonArgs | PickArgs, { teamId, t }: TeamScope, customerId: string) {
+  const card = await deps.cards.getCard(teamId, customerId);
+  const shown = card ? renderCard(t, card) : renderNotice(t.card.gone);
+  if (body.view?.type === 'home' || !respond) await client.chat.postMessage({ channel: body.user.id, ...shown });
+  else await respond({ replace_original: true, ...shown });
+}
 
 /** The card a button names, in the clicking user's workspace; tells the user when there is none. */
 async function cardOfButton(deps: ListenerDeps, { action, respond }: ButtonArgs, { teamId, t }: TeamScope) {
@@ -26,10 +40,13 @@ async function cardOfButton(deps: ListenerDeps, { action, respond }: ButtonArgs,
 export function register(app: App, deps: ListenerDeps): void {
   app.action<ButtonBody>(
     ACTION.openCard,
-    afterAck(deps, async ({ action, respond }, { teamId, t }) => {
-      const card = await deps.cards.getCard(teamId, action.value ?? '');
-      await respond({ replace_original: true, ...(card ? renderCard(t, card) : renderNotice(t.card.gone)) });
-    }),
+    afterAck(deps, async (args, scope) => showCard(deps, args, scope, args.action.value ?? '')),
+  );
+
+  // A card chosen in App Home's search: the type-ahead's option value is the card's id.
+  app.action<PickBody>(
+    ACTION.cardPicker,
+    afterAck(deps, async (args, scope) => showCard(deps, args, scope, args.action.selected_option?.value ?? '')),
   );
 
   app.action<ButtonBody>(

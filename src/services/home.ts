@@ -1,0 +1,243 @@
+import { Types } from 'mongoose';
+import { domain } from '../config/domain.js';
+import { collectionQuadrant, daysOverdue, type CollectionQuadrant } from '../domain/collection.js';
+import { TIERS, type Tier } from '../domain/segments.js';
+import type { CustomerRecord } from '../models/customer.js';
+import type { Models } from '../models/index.js';
+import { CONTACT_NUDGE_KINDS, OPEN_NUDGE_STATUSES, type CustomerNudgeRecord, type NudgeKind } from '../models/nudge.js';
+import type { CalendarDate } from '../time.js';
+
+interface Deps {
+  models: Models;
+  now: () => Date;
+}
+
+export type HomeCustomer = Pick<CustomerRecord, '_id' | 'name' | 'number'>;
+
+/** The first rows of a list and how many it holds in all. */
+export interface HomeList<Row> {
+  rows: Row[];
+  total: number;
+}
+
+export interface DueRow {
+  customer: HomeCustomer;
+  dueDate: CalendarDate;
+  /** What the reminder is about (a follow-up's plan, a promise's text). */
+  plan?: string;
+}
+
+export interface OverdueRow {
+  customer: HomeCustomer;
+  overdueFen: number;
+  oldestDays: number;
+}
+
+export interface ThanksRow {
+  referrer: HomeCustomer;
+  referred: HomeCustomer;
+}
+
+/** The pyramid as one person's cards fill it; `unranked` bought for the first time since the last ranking. */
+export const PYRAMID_BUCKETS = [...TIERS, 'unranked', 'inactive', 'potential', 'doubtful'] as const;
+export type PyramidBucket = (typeof PYRAMID_BUCKETS)[number];
+
+export interface HomeData {
+  userId: string;
+  today: CalendarDate;
+  followUpsOverdue: HomeList<DueRow>;
+  followUpsToday: HomeList<DueRow>;
+  contactDue: HomeList<DueRow>;
+  ambassadorsDue: HomeList<DueRow>;
+  promisesDue: HomeList<DueRow>;
+  overdue: HomeList<OverdueRow> & { totalFen: number };
+  pyramid: Record<PyramidBucket, number>;
+  team: {
+    tiers: Record<Tier, number>;
+    overdueByQuadrant: Record<CollectionQuadrant, number>;
+    awaitingThanks: HomeList<ThanksRow>;
+  };
+}
+
+/** Contact reminders other than those with a list of their own (follow-ups, ambassadors). */
+const CONTACT_KINDS = CONTACT_NUDGE_KINDS.filter((k) => k !== 'followUp' && k !== 'ambassador');
+const LISTED_KINDS: NudgeKind[] = ['followUp', ...CONTACT_KINDS, 'ambassador', 'promise'];
+const QUADRANTS: CollectionQuadrant[] = ['shortSmall', 'shortLarge', 'longSmall', 'longLarge'];
+const NAME = { name: 1, number: 1 } as const;
+
+type DueList = 'followUpsOverdue' | 'followUpsToday' | 'contactDue' | 'ambassadorsDue' | 'promisesDue';
+
+/** Which Home list an open reminder of a kind, due on a day, belongs to. */
+function listOf(kind: NudgeKind, dueDate: CalendarDate, today: CalendarDate): DueList {
+  if (kind === 'followUp') return dueDate < today ? 'followUpsOverdue' : 'followUpsToday';
+  if (kind === 'ambassador') return 'ambassadorsDue';
+  return kind === 'promise' ? 'promisesDue' : 'contactDue';
+}
+
+type Counted<Key> = { _id: Key; n: number };
+
+/**
+ * App Home's figures in a dozen queries run at once, whatever the viewer
+ * owns: each list's first domain.home.rowsShown rows read through an index,
+ * its size counted by one $group (FerretDB computes a $group's first
+ * accumulator only, so each pipeline has one $sum), then one read of names.
+ */
+export function createHomeService({ models, now }: Deps) {
+  const shown = domain.home.rowsShown;
+
+  /** The viewer's open reminders of some kinds due by a day (or on it), soonest first. */
+  function firstDue(teamId: string, ownerId: string, kinds: readonly NudgeKind[], dueDate: Record<string, CalendarDate>) {
+    return models.nudges
+      .find({ teamId, ownerId, kind: { $in: kinds }, status: { $in: OPEN_NUDGE_STATUSES }, dueDate }, { customerId: 1, dueDate: 1, plan: 1 })
+      .sort({ dueDate: 1 })
+      .limit(shown)
+      .lean<CustomerNudgeRecord[]>();
+  }
+
+  /** How many open reminders each list holds: counted by kind and day, placed in lists here. */
+  async function dueCounts(teamId: string, ownerId: string, today: CalendarDate): Promise<Record<DueList, number>> {
+    const rows = await models.nudges.aggregate<Counted<{ kind: NudgeKind; dueDate: CalendarDate }>>([
+      { $match: { teamId, ownerId, kind: { $in: LISTED_KINDS }, status: { $in: OPEN_NUDGE_STATUSES }, dueDate: { $lte: today } } },
+      { $group: { _id: { kind: '$kind', dueDate: '$dueDate' }, n: { $sum: 1 } } },
+    ]);
+    const counts: Record<DueList, number> = { followUpsOverdue: 0, followUpsToday: 0, contactDue: 0, ambassadorsDue: 0, promisesDue: 0 };
+    for (const { _id, n } of rows) counts[listOf(_id.kind, _id.dueDate, today)] += n;
+    return counts;
+  }
+
+  /**
+   * Overdue receivables: the team's by collection quadrant, and the viewer's
+   * customers' oldest first. One read of the team's overdue ledgers serves both
+   * (indexed on due date); FerretDB cannot sum by a computed quadrant.
+   */
+  async function overdue(teamId: string, ownerId: string, today: CalendarDate) {
+    const ledgers = await models.ledgers.find({ teamId, 'receivables.dueDate': { $lt: today } }, { receivables: 1 }).lean();
+    const byQuadrant = Object.fromEntries(QUADRANTS.map((q) => [q, 0])) as Record<CollectionQuadrant, number>;
+    const perCustomer = new Map<string, Omit<OverdueRow, 'customer'>>();
+    for (const ledger of ledgers) {
+      for (const r of ledger.receivables.filter((r) => r.dueDate < today)) {
+        const fen = r.amountFen - r.settledFen;
+        const days = daysOverdue(r.dueDate, today);
+        byQuadrant[collectionQuadrant(days, fen)] += fen;
+        const sum = perCustomer.get(ledger._id.toString()) ?? { overdueFen: 0, oldestDays: 0 };
+        perCustomer.set(ledger._id.toString(), { overdueFen: sum.overdueFen + fen, oldestDays: Math.max(sum.oldestDays, days) });
+      }
+    }
+    const mine = perCustomer.size === 0 ? [] : await models.customers.find({ teamId, ownerId, _id: { $in: ledgers.map((l) => l._id) } }, NAME).lean<HomeCustomer[]>();
+    const all = mine
+      .map((customer) => ({ customer, ...perCustomer.get(customer._id.toString())! }))
+      .sort((a, b) => b.oldestDays - a.oldestDays || b.overdueFen - a.overdueFen);
+    const totalFen = all.reduce((sum, row) => sum + row.overdueFen, 0);
+    return { byQuadrant, mine: { rows: all.slice(0, shown), total: all.length, totalFen } };
+  }
+
+  /** The viewer's cards by segment and tier (the index holds both), and those in contact among the unsegmented. */
+  async function pyramid(teamId: string, ownerId: string): Promise<Record<PyramidBucket, number>> {
+    const [rows, potential] = await Promise.all([
+      models.customers.aggregate<Counted<{ segment?: string; tier?: Tier }>>([
+        { $match: { teamId, ownerId } },
+        { $group: { _id: { segment: '$segment', tier: '$tier' }, n: { $sum: 1 } } },
+      ]),
+      models.customers.countDocuments({ teamId, ownerId, segment: { $exists: false }, lastContactDate: { $exists: true } }),
+    ]);
+    const counts = Object.fromEntries(PYRAMID_BUCKETS.map((b) => [b, 0])) as Record<PyramidBucket, number>;
+    for (const { _id, n } of rows) {
+      if (_id.segment === 'current') counts[_id.tier ?? 'unranked'] += n;
+      else if (_id.segment === 'inactive') counts.inactive += n;
+      else counts.doubtful += n;
+    }
+    counts.potential = potential;
+    counts.doubtful -= potential;
+    return counts;
+  }
+
+  async function teamTiers(teamId: string): Promise<Record<Tier, number>> {
+    const rows = await models.customers.aggregate<Counted<Tier | null>>([
+      { $match: { teamId, segment: 'current' } },
+      { $group: { _id: '$tier', n: { $sum: 1 } } },
+    ]);
+    const counts = Object.fromEntries(TIERS.map((t) => [t, 0])) as Record<Tier, number>;
+    for (const { _id, n } of rows) if (_id) counts[_id] += n;
+    return counts;
+  }
+
+  /** Referrals with an outcome whose referrer nobody has thanked yet, longest waiting first. */
+  function awaitingThanks(teamId: string) {
+    const filter = { teamId, awaitingThanks: true };
+    return Promise.all([
+      models.referrals.find(filter, { referrerId: 1, referredId: 1 }).sort({ outcomeAt: 1 }).limit(shown).lean(),
+      models.referrals.countDocuments(filter),
+    ]);
+  }
+
+  async function names(teamId: string, ids: Types.ObjectId[]): Promise<Map<string, HomeCustomer>> {
+    if (ids.length === 0) return new Map();
+    const cards = await models.customers.find({ teamId, _id: { $in: ids } }, NAME).lean<HomeCustomer[]>();
+    return new Map(cards.map((c) => [c._id.toString(), c]));
+  }
+
+  async function homeFor(teamId: string, userId: string, today: CalendarDate): Promise<HomeData> {
+    const [firsts, counts, money, mine, tiers, [referrals, thanksTotal]] = await Promise.all([
+      Promise.all([
+        firstDue(teamId, userId, ['followUp'], { $lt: today }),
+        firstDue(teamId, userId, ['followUp'], { $eq: today }),
+        firstDue(teamId, userId, CONTACT_KINDS, { $lte: today }),
+        firstDue(teamId, userId, ['ambassador'], { $lte: today }),
+        firstDue(teamId, userId, ['promise'], { $lte: today }),
+      ]),
+      dueCounts(teamId, userId, today),
+      overdue(teamId, userId, today),
+      pyramid(teamId, userId),
+      teamTiers(teamId),
+      awaitingThanks(teamId),
+    ]);
+    const byId = await names(teamId, [...firsts.flat().map((n) => n.customerId), ...referrals.flatMap((r) => [r.referrerId, r.referredId])]);
+    const dueList = (nudges: (typeof firsts)[number], total: number): HomeList<DueRow> => ({
+      total,
+      rows: nudges.flatMap((n) => {
+        const customer = byId.get(n.customerId.toString());
+        return customer ? [{ customer, dueDate: n.dueDate, ...(n.plan ? { plan: n.plan } : {}) }] : [];
+      }),
+    });
+    const [followUpsOverdue, followUpsToday, contactDue, ambassadorsDue, promisesDue] = firsts;
+    const thanks = referrals.flatMap((r) => {
+      const referrer = byId.get(r.referrerId.toString());
+      const referred = byId.get(r.referredId.toString());
+      return referrer && referred ? [{ referrer, referred }] : [];
+    });
+    return {
+      userId, today,
+      followUpsOverdue: dueList(followUpsOverdue, counts.followUpsOverdue),
+      followUpsToday: dueList(followUpsToday, counts.followUpsToday),
+      contactDue: dueList(contactDue, counts.contactDue),
+      ambassadorsDue: dueList(ambassadorsDue, counts.ambassadorsDue),
+      promisesDue: dueList(promisesDue, counts.promisesDue),
+      overdue: money.mine,
+      pyramid: mine,
+      team: { tiers, overdueByQuadrant: money.byQuadrant, awaitingThanks: { rows: thanks, total: thanksTotal } },
+    };
+  }
+
+  /** Remembers that someone looks at their Home, so changes republish it for them. */
+  async function opened(teamId: string, userId: string): Promise<void> {
+    await models.homeOpens.updateOne({ teamId, userId }, { $set: { openedAt: now() } }, { upsert: true });
+  }
+
+  /** Which of these people opened their Home recently enough to be looking at it still. */
+  async function openedAmong(teamId: string, userIds: string[]): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    const since = new Date(now().getTime() - domain.home.refreshWithinHours * 3_600_000);
+    const rows = await models.homeOpens.find({ teamId, userId: { $in: userIds }, openedAt: { $gte: since } }, { userId: 1 }).lean();
+    return rows.map((r) => r.userId);
+  }
+
+  /** The owner of a card, to republish their Home when someone else changed it. */
+  async function ownerOf(teamId: string, customerId: string): Promise<string | undefined> {
+    const card = await models.customers.findOne({ teamId, _id: new Types.ObjectId(customerId) }, { ownerId: 1 }).lean();
+    return card?.ownerId;
+  }
+
+  return { homeFor, opened, openedAmong, ownerOf };
+}
+
+export type HomeService = ReturnType<typeof createHomeService>;

@@ -1,0 +1,49 @@
+import type { Logger, webApi } from '@slack/bolt';
+import { messagesFor } from '../i18n/index.js';
+import type { HomeService } from '../services/home.js';
+import type { TeamSettingsService } from '../services/teamSettings.js';
+import { todayIn } from '../time.js';
+import { renderHome } from '../views/home.js';
+import type { TeamScope } from './deps.js';
+
+interface PublishDeps {
+  home: HomeService;
+  now: () => Date;
+}
+
+/** Reads the user's Home figures for their team's today and publishes the view. */
+export async function publishHome(deps: PublishDeps, client: webApi.WebClient, { teamId, settings, t }: TeamScope, userId: string): Promise<void> {
+  const home = await deps.home.homeFor(teamId, userId, todayIn(deps.now(), settings.timezone));
+  await client.views.publish({ user_id: userId, view: renderHome(t, home) });
+}
+
+interface RefreshDeps extends PublishDeps {
+  settings: TeamSettingsService;
+  client: webApi.WebClient;
+  logger: Logger;
+}
+
+/**
+ * Republishes Home after a change, only for people who opened theirs within
+ * domain.home.refreshWithinHours: one indexed read says who, so a change
+ * costs nothing for the rest of the team. Failures are logged, never thrown: a stale Home is refreshed by the
+ * next change or the next time it is opened.
+ */
+export function createHomeRefresher(deps: RefreshDeps) {
+  return async function refreshHome(teamId: string, userIds: (string | undefined)[]): Promise<void> {
+    try {
+      const wanted = [...new Set(userIds.filter((u): u is string => Boolean(u)))];
+      const viewers = await deps.home.openedAmong(teamId, wanted);
+      if (viewers.length === 0) return;
+      const settings = await deps.settings.settingsFor(teamId);
+      const scope = { teamId, settings, t: messagesFor(settings.locale) };
+      await Promise.all(
+        viewers.map((userId) =>
+          publishHome(deps, deps.client, scope, userId).catch((e: Error) => deps.logger.warn(`home of ${userId} (team ${teamId}) not refreshed: ${e.message}`)),
+        ),
+      );
+    } catch (error) {
+      deps.logger.warn(`homes of team ${teamId} not refreshed: ${(error as Error).message}`);
+    }
+  };
+}

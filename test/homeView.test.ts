@@ -1,0 +1,84 @@
+import fc from 'fast-check';
+import { Types } from 'mongoose';
+import { domain } from '../src/config/domain.js';
+import { messagesFor } from '../src/i18n/index.js';
+import type { HomeCustomer, HomeData, HomeList } from '../src/services/home.js';
+import { ACTION } from '../src/slack/ids.js';
+import { renderHome } from '../src/views/home.js';
+import { validateHome } from './support/blockKit.js';
+import { visibleText } from './support/harness.js';
+
+const shown = domain.home.rowsShown;
+const hostile = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 400 });
+const customer = fc.record({ name: hostile, number: fc.constant('KH-2026-0001') }).map((c): HomeCustomer => ({ ...c, _id: new Types.ObjectId() }));
+
+/** A list of up to rowsShown rows, holding any number more. */
+function list<Row>(row: fc.Arbitrary<Row>): fc.Arbitrary<HomeList<Row>> {
+  return fc
+    .tuple(fc.array(row, { maxLength: shown }), fc.nat({ max: 1_000_000 }))
+    .map(([rows, extra]) => ({ rows, total: rows.length + (rows.length === shown ? extra : 0) }));
+}
+
+const due = list(fc.record({ customer, dueDate: fc.constant('2026-11-30'), plan: fc.option(hostile, { nil: undefined }) }));
+const count = fc.nat({ max: 10_000_000 });
+const fen = fc.nat({ max: 100_000_000_00 });
+
+const homeData: fc.Arbitrary<HomeData> = fc.record({
+  userId: fc.constant('U1'),
+  today: fc.constant('2026-11-30'),
+  followUpsOverdue: due,
+  followUpsToday: due,
+  contactDue: due,
+  ambassadorsDue: due,
+  promisesDue: due,
+  overdue: fc.tuple(list(fc.record({ customer, overdueFen: fen, oldestDays: fc.nat({ max: 5000 }) })), fen).map(([l, totalFen]) => ({ ...l, totalFen })),
+  pyramid: fc.record({ top: count, large: count, medium: count, small: count, unranked: count, inactive: count, potential: count, doubtful: count }),
+  team: fc.record({
+    tiers: fc.record({ top: count, large: count, medium: count, small: count }),
+    overdueByQuadrant: fc.record({ shortSmall: fen, shortLarge: fen, longSmall: fen, longLarge: fen }),
+    awaitingThanks: list(fc.record({ referrer: customer, referred: customer })),
+  }),
+});
+
+describe('renderHome', () => {
+  it('is a valid Home tab within 100 blocks whatever the data, in both languages', () => {
+    fc.assert(
+      fc.property(homeData, fc.constantFrom('zh' as const, 'en' as const), (home, locale) => {
+        const view = renderHome(messagesFor(locale), home);
+        expect(validateHome(view)).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('with every list full and more behind each, stays within 100 blocks and says how many more', () => {
+    const full = fc.sample(homeData, 1)[0]!;
+    const row = (i: number): HomeCustomer => ({ _id: new Types.ObjectId(), name: `客户${i}`, number: `KH-2026-${i}` });
+    const rows = Array.from({ length: shown }, (_, i) => ({ customer: row(i), dueDate: '2026-11-30' }));
+    const maxed: HomeData = {
+      ...full,
+      followUpsOverdue: { rows, total: 5000 }, followUpsToday: { rows, total: 5000 }, contactDue: { rows, total: 5000 },
+      ambassadorsDue: { rows, total: 5000 }, promisesDue: { rows, total: 5000 },
+      overdue: { rows: rows.map((r) => ({ customer: r.customer, overdueFen: 100, oldestDays: 3 })), total: 5000, totalFen: 500_000 },
+      team: { ...full.team, awaitingThanks: { rows: rows.map((r) => ({ referrer: r.customer, referred: r.customer })), total: 5000 } },
+    };
+    const view = renderHome(messagesFor('zh'), maxed);
+    expect(validateHome(view)).toEqual([]);
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+    const more = view.blocks.filter((b) => b.type === 'context');
+    expect(more).toHaveLength(7);
+    expect(visibleText(more)).toContain(`还有 ${5000 - shown} 条`);
+    const buttons = (view.blocks as Record<string, any>[]).flatMap((b) => (b.type === 'actions' ? b.elements : []));
+    expect(buttons.filter((e: Record<string, any>) => e.action_id === ACTION.cardBrief)).toHaveLength(7 * shown);
+  });
+
+  it('escapes user text: a name cannot mention anyone or form a link', () => {
+    const home = fc.sample(homeData, 1)[0]!;
+    const evil: HomeCustomer = { _id: new Types.ObjectId(), name: '<!channel> <https://x.example|点我>', number: 'KH-2026-0002' };
+    const view = renderHome(messagesFor('zh'), { ...home, promisesDue: { rows: [{ customer: evil, dueDate: '2026-11-30', plan: '<@U123>' }], total: 1 } });
+    const text = visibleText(view.blocks);
+    expect(text).toContain('&lt;!channel&gt; &lt;https://x.example|点我&gt;');
+    expect(text).toContain('&lt;@U123&gt;');
+    expect(text).not.toContain('<!channel>');
+  });
+});
