@@ -750,6 +750,8 @@ async function main(): Promise<void> {
   const env = parseEnv({
     SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: `${slack.url}/api/`,
     NUDGE_CHANNEL_ID: 'CBENCH', FOLLOWUP_SCAN_SECONDS: '86400', LOG_LEVEL: 'error',
+    // The bench's clock never reaches 23:00, so the nightly segmentation never re-ranks the seeded teams under a timing.
+    SEGMENT_HOUR: '23',
   });
   // Seed first: the app builds its indexes at boot, over the seeded data.
   const seeding = await mongoose.createConnection(MONGODB_URI, { dbName: DB_NAME }).asPromise();

@@ -7,7 +7,8 @@ const ADMIN = 'U9ADMIN';
 let h: Harness;
 
 beforeAll(async () => {
-  h = await Harness.start({ now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: ADMIN } });
+  // The nightly segmentation never runs on its own here (the clock stays before 23:00): team B is never ranked.
+  h = await Harness.start({ now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: ADMIN, SEGMENT_HOUR: '23' } });
 });
 
 afterAll(async () => {
@@ -94,6 +95,8 @@ describe('App Home', () => {
     expect(rowsOf(home, 'promises')).toEqual([expect.stringMatching(/承诺丁.*到期 2026-11-27.*寄合同/)]);
     // Check-ins a week after each sale; the overdue sale's own, from October, too.
     expect(rowsOf(home, 'contact').join('\n')).toMatch(/回访己.*到期 2026-11-30/);
+    // The 顶级 customer, never contacted since its card was made on 11-23, is due by its 7-day cadence.
+    expect(rowsOf(home, 'contact').join('\n')).toMatch(/欠款戊.*到期 2026-11-30/);
     expect(rowsOf(home, 'overdue')).toEqual([expect.stringMatching(/欠款戊.*逾期未收 ¥20,000\.00，最久 46 天/)]);
     expect(blockText(home, 'home_overdue')).toContain('共 ¥20,000.00');
     const row = (home.blocks as Blocks).find((b) => b.block_id === 'home_followups_overdue_0_buttons')!;
@@ -126,8 +129,9 @@ describe('App Home', () => {
     const open = findButton(home.blocks, ACTION.openCard);
     const after = h.fake.mark();
     await h.homeAction(TEAM_A, { type: 'button', ...open });
-    const shown = await h.fake.waitFor('chat.postMessage', (c) => c.args.channel === TEAM_A.userId, after);
-    expect(visibleText(shown.args.blocks)).toContain('跟进甲');
+    // The scheduler's own scans may post reminders to the same DM meanwhile: wait for the card.
+    const shown = await h.fake.waitFor('chat.postMessage', (c) => c.args.channel === TEAM_A.userId && visibleText(c.args.blocks).includes('跟进甲'), after);
+    findButton(shown.args.blocks, ACTION.logVisit);
   });
 
   it('another user sees their own lists and the same team figures; another team sees only its own', async () => {

@@ -61,7 +61,8 @@ describe('/card plan', () => {
       // 客户二 bought on credit, due 11-10 and unpaid: overdue money.
       await sell(name, name === '客户二' ? { date: '2026-11-01', dueDate: '2026-11-10', paidInFull: false, amountFen: String(amount) } : { amountFen: String(amount) });
     }
-    await logContact(SELLER, '客户二', { date: '2026-11-23', kind: 'visit', needs: '要新款样品', promise1: '寄样品', promise1Due: '2026-12-20' });
+    // Visited before its check-in fell due (11-08): the check-in still stands, and its 30-day cadence falls due 12-05.
+    await logContact(SELLER, '客户二', { date: '2026-11-05', kind: 'visit', needs: '要新款样品', promise1: '寄样品', promise1Due: '2026-12-20' });
     await createCard(h, SELLER, { name: '潜在甲', region: '华东', ownerId: SELLER.userId });
     await logContact(SELLER, '潜在甲', { date: '2026-11-20', kind: 'phone' });
     await createCard(h, SELLER, { name: '远期乙', region: '华东', ownerId: SELLER.userId });
@@ -113,6 +114,20 @@ describe('/card plan', () => {
   it('nothing due: a clear message', async () => {
     expect((await plan('plan 西北')).text).toBe('你在「西北」没有到期或即将到期要联系的客户。');
     expect((await plan('plan', IDLE)).text).toBe('你没有到期或即将到期要联系的客户。');
+  });
+
+  it('leaves out a customer whose due reminder a later contact has answered, posted or not', async () => {
+    await createCard(h, SELLER, { name: '已联系丙', region: '华中', ownerId: SELLER.userId });
+    await sell('已联系丙', { amountFen: '100' });
+    const customerId = (await h.db.collection('customers').findOne({ teamId: TEAM, name: '已联系丙' }))!._id;
+    h.clock.set('2026-12-10T10:00:00+08:00');
+    const checkIn = await h.db.collection('nudges').findOne({ teamId: TEAM, customerId, kind: 'checkIn', status: 'pending' });
+    expect(checkIn).toMatchObject({ dueDate: '2026-12-09' });
+    expect((await plan('plan 华中')).text).toContain('已联系丙');
+    await logContact(SELLER, '已联系丙', { date: '2026-12-10', kind: 'phone' });
+    expect(await h.db.collection('nudges').findOne({ _id: checkIn!._id })).toMatchObject({ status: 'pending' });
+    expect((await plan('plan 华中')).text).toBe('你在「华中」没有到期或即将到期要联系的客户。');
+    h.clock.set('2026-12-02T10:00:00+08:00');
   });
 
   it('caps the list with a "more" line, inside the 50-block limit', async () => {

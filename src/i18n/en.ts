@@ -20,7 +20,8 @@ export const en: Messages = {
       '*`/card help`* shows this help',
       '',
       'When nothing matches you can create the card right away. From a card you can read its pre-visit brief, edit it, log a visit, record sales and payments, record a referral and see its history.',
-      'The bot reminds owners of follow-ups, check-ins after a sale, promises due, overdue payments, referred prospects to contact now, referrers to thank, and the monthly contact with each ambassador.',
+      'The bot reminds owners of follow-ups, check-ins after a sale, promises due, overdue payments, referred prospects to contact now, referrers to thank, the monthly contact with each ambassador, and regular contact by customer tier; each evening (18:00 by default) it sends a wrap-up of the day by DM.',
+      "The app's Home tab shows your day: follow-ups and contacts due, promises, overdue money and your customer pyramid, with the team's figures.",
     ].join('\n'),
   },
   lookup: {

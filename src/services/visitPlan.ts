@@ -32,8 +32,6 @@ export interface VisitPlan {
   more: number;
 }
 
-/** Posted and not answered: still due unless a contact was logged since it fell due. */
-const POSTED: NudgeRecord['status'][] = ['sent', 'failed'];
 const PLAN_FIELDS = { name: 1, number: 1, region: 1, segment: 1, tier: 1, lastContactDate: 1, ownerId: 1 } as const;
 
 /** Key customers first: 顶级 … 小 (unranked current as 小), then 非积极, 潜在, the rest. */
@@ -65,9 +63,13 @@ export function createVisitPlanService({ models }: Deps) {
     return byCustomer;
   }
 
-  /** The earliest due day still standing: a posted nudge answered by a contact logged since counts no more. */
+  /**
+   * The earliest due day still standing: a contact logged on or after a
+   * reminder's day has answered it for planning, whether the reminder was
+   * posted yet or not (a scan may not have reached it).
+   */
   function standingDue(card: PlanCustomer, nudges: NudgeRecord[]): CalendarDate | undefined {
-    const standing = nudges.filter((n) => !POSTED.includes(n.status) || !card.lastContactDate || card.lastContactDate < n.dueDate);
+    const standing = nudges.filter((n) => !card.lastContactDate || card.lastContactDate < n.dueDate);
     return standing.map((n) => n.dueDate).sort()[0];
   }
 

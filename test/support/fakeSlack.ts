@@ -24,6 +24,8 @@ export interface SharedFile {
   title?: string;
   channel?: string;
   initialComment?: string;
+  /** Order of sharing: files shared together keep the order the message lists them in. */
+  sharedSeq?: number;
 }
 
 const MESSAGE_METHODS = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'response_url']);
@@ -136,7 +138,9 @@ export class FakeSlack {
 
   /** Files shared to a channel (files.completeUploadExternal accepted), oldest first. */
   sharedFiles(channel?: string): SharedFile[] {
-    return [...this.files.values()].filter((f) => f.channel !== undefined && (channel === undefined || f.channel === channel));
+    return [...this.files.values()]
+      .filter((f) => f.channel !== undefined && (channel === undefined || f.channel === channel))
+      .sort((a, b) => a.sharedSeq! - b.sharedSeq!);
   }
 
   /** users.info answers for this user as a member of `teamId`, a workspace admin or owner as given; unknown users are user_not_found. */
@@ -275,7 +279,9 @@ export class FakeSlack {
     const files = listed.map((f) => this.files.get(f.id));
     if (listed.length === 0 || files.some((f) => !f?.bytes || f.channel !== undefined)) return { ok: false, error: 'file_not_found' };
     if (!args.channel_id || this.unknownChannels.has(args.channel_id)) return { ok: false, error: 'channel_not_found' };
-    listed.forEach((f, i) => Object.assign(files[i]!, { title: f.title ?? files[i]!.filename, channel: args.channel_id, initialComment: args.initial_comment }));
+    listed.forEach((f, i) =>
+      Object.assign(files[i]!, { title: f.title ?? files[i]!.filename, channel: args.channel_id, initialComment: args.initial_comment, sharedSeq: ++this.messageSeq }),
+    );
     return { ok: true, files: files.map((f) => ({ id: f!.id, name: f!.filename, title: f!.title })) };
   }
 
