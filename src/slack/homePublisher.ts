@@ -13,7 +13,7 @@ interface PublishDeps {
 
 /** Reads the user's Home figures for their team's today and publishes the view. */
 export async function publishHome(deps: PublishDeps, client: webApi.WebClient, { teamId, settings, t }: TeamScope, userId: string): Promise<void> {
-  const home = await deps.home.homeFor(teamId, userId, todayIn(deps.now(), settings.timezone));
+  const home = await deps.home.homeFor(teamId, userId, todayIn(deps.now(), settings.timezone), settings.collection);
   await client.views.publish({ user_id: userId, view: renderHome(t, home) });
 }
 
