@@ -137,10 +137,11 @@ export async function createApplication({ env, mongoUri, dbName, clock = systemC
   await carryOverReminders(services);
   const poster = createMessagePoster(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, logger);
   const homeClient = new webApi.WebClient(env.SLACK_BOT_TOKEN, { ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}), logger, retryConfig: { retries: 1 } });
-  const refreshHome = createHomeRefresher({ ...services, now: () => clock.now(), client: homeClient, logger });
+  const roles = createRoles();
+  const refreshHome = createHomeRefresher({ ...services, roles, now: () => clock.now(), client: homeClient, logger });
   const scanNudges = createNudgeScan({ ...services, kinds: createNudgeKinds(services), now: () => clock.now(), poster, logger, refreshHome });
   const scheduler = await startScheduler({ db: connection.db!, scanSeconds: env.FOLLOWUP_SCAN_SECONDS, scanNudges, refreshSegments: services.segments.refreshDue, logger });
-  const app = createSlackApp({ env, bot, logger, isHealthy: pinger(connection), deps: { ...services, roles: createRoles(), refreshHome, now: () => clock.now(), logger, defaultLocale: env.DEFAULT_LOCALE } });
+  const app = createSlackApp({ env, bot, logger, isHealthy: pinger(connection), deps: { ...services, roles, refreshHome, now: () => clock.now(), logger, defaultLocale: env.DEFAULT_LOCALE } });
 
   return {
     connection,

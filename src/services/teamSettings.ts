@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { domain } from '../config/domain.js';
 import type { Locale } from '../i18n/index.js';
 import { isDuplicateKey } from '../db/errors.js';
 import type { GuardedWrites, WriteOutcome } from '../db/writeIfUnchanged.js';
@@ -48,8 +49,6 @@ export type EditableSettings = Pick<
  * version check each request would. The instance that saved forgets at once.
  */
 const CACHE_MS = 5_000;
-/** Setting changes App Home lists, newest first. */
-const CHANGES_SHOWN = 5;
 
 type SettingValue = string | number | readonly string[] | null;
 export type SettingsChange = Pick<SettingsChangeRecord, 'field' | 'userId' | 'at'> & { from: SettingValue; to: SettingValue };
@@ -91,9 +90,10 @@ export function createTeamSettings(models: Models, defaults: TeamDefaults, now: 
     };
   }
 
-  async function settingsFor(teamId: string): Promise<TeamSettings> {
+  /** `fresh`: read past the cache, for a settings modal whose version must be the stored one. */
+  async function settingsFor(teamId: string, { fresh = false } = {}): Promise<TeamSettings> {
     const cached = cache.get(teamId);
-    if (cached && cached.expires > performance.now()) return cached.settings;
+    if (!fresh && cached && cached.expires > performance.now()) return cached.settings;
     const team = (await models.teams.findById(teamId).lean()) ?? (await register(teamId));
     const settings = resolve(teamId, team);
     cache.set(teamId, { settings, expires: performance.now() + CACHE_MS });
@@ -163,7 +163,7 @@ export function createTeamSettings(models: Models, defaults: TeamDefaults, now: 
 
   /** The team's latest setting changes, newest first. */
   async function recentChanges(teamId: string): Promise<SettingsChange[]> {
-    return models.settingsChanges.find({ teamId }, { _id: 0, field: 1, userId: 1, at: 1, from: 1, to: 1 }).sort({ at: -1 }).limit(CHANGES_SHOWN).lean<SettingsChange[]>();
+    return models.settingsChanges.find({ teamId }, { _id: 0, field: 1, userId: 1, at: 1, from: 1, to: 1 }).sort({ at: -1 }).limit(domain.settings.changesShown).lean<SettingsChange[]>();
   }
 
   /** Every workspace that has used the app: the scan visits each in turn. */
