@@ -14,6 +14,8 @@ export type CadenceDays = { top: number; large: number; medium: number; small: n
 /** A workspace that has used the app. Unset settings fall back to the environment's (or domain's) defaults. */
 export interface TeamRecord {
   _id: string;
+  /** The same as _id: guarded writes scope every record by teamId. */
+  teamId?: string;
   locale?: Locale;
   timezone?: string;
   nudgeHour?: number;
@@ -30,6 +32,7 @@ export interface TeamRecord {
 const teamSchema = new Schema<TeamRecord>(
   {
     _id: String,
+    teamId: String,
     locale: String,
     timezone: String,
     nudgeHour: Number,

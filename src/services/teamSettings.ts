@@ -67,7 +67,7 @@ export function createTeamSettings(models: Models, defaults: TeamDefaults, now: 
   /** A workspace's first requests may arrive together: whichever insert loses just reads the winner's. */
   async function register(teamId: string): Promise<TeamRecord | null> {
     try {
-      return (await models.teams.create({ _id: teamId, createdAt: now() })).toObject();
+      return (await models.teams.create({ _id: teamId, teamId, createdAt: now() })).toObject();
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
       return models.teams.findById(teamId).lean();
@@ -142,8 +142,8 @@ export function createTeamSettings(models: Models, defaults: TeamDefaults, now: 
    * saving at once cannot both win and the log never lies.
    */
   async function save(teamId: string, userId: string, seenVersion: number, wanted: EditableSettings): Promise<SettingsSaveResult> {
-    // Teams registered before settings were versioned start at 0.
-    await models.teams.updateOne({ _id: teamId, version: { $exists: false } }, { $set: { version: 0 } });
+    // Teams registered before settings were versioned start at 0, and get the teamId guarded writes filter on.
+    await models.teams.updateOne({ _id: teamId, version: { $exists: false } }, { $set: { version: 0, teamId } });
     const team = await models.teams.findById(teamId).lean();
     if (!team) return { outcome: 'notFound', changes: [] };
     if ((team.version ?? 0) !== seenVersion) return { outcome: 'conflict', changes: [] };
