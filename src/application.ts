@@ -1,3 +1,4 @@
+import { domain } from './config/domain.js';
 import { webApi, type Logger } from '@slack/bolt';
 import mongoose, { type Connection } from 'mongoose';
 import { systemClock, type Clock } from './clock.js';
@@ -25,6 +26,7 @@ import { createHomeService } from './services/home.js';
 import { createMoneyService } from './services/money.js';
 import { createPromiseService } from './services/promises.js';
 import { createTeamSettings } from './services/teamSettings.js';
+import { createUserLocales } from './services/userLocale.js';
 import { createVisitPlanService } from './services/visitPlan.js';
 import { createVisitService } from './services/visits.js';
 import { createWrapUpService } from './services/wrapUps.js';
@@ -88,17 +90,21 @@ function pinger(connection: Connection): () => Promise<boolean> {
 /** The services over a connection, wired once: for the app and for the benches that drive them directly. */
 export function buildServices(connection: Connection, env: Readonly<Env>, now: () => Date) {
   const models = createModels(connection);
+  const writes = createGuardedWrites(models, now);
+  const { longAfterDays, largeFromFen, repeatEveryDays } = domain.collection;
   const settings = createTeamSettings(
     models,
     {
       locale: env.DEFAULT_LOCALE, timezone: env.DEFAULT_TIMEZONE, nudgeHour: env.DEFAULT_NUDGE_HOUR, nudgeChannel: env.NUDGE_CHANNEL_ID,
-      financeUserId: env.FINANCE_USER_ID, managerUserId: env.MANAGER_USER_ID, segmentHour: env.SEGMENT_HOUR, adminUserIds: env.ADMIN_USER_IDS,
-      wrapUpHour: env.WRAPUP_HOUR,
+      financeUserIds: env.FINANCE_USER_ID ? [env.FINANCE_USER_ID] : [], managerUserIds: env.MANAGER_USER_ID ? [env.MANAGER_USER_ID] : [],
+      collection: { longAfterDays, largeFromFen, repeatEveryDays }, cadenceDays: { ...domain.cadence.days },
+      segmentHour: env.SEGMENT_HOUR, adminUserIds: env.ADMIN_USER_IDS, wrapUpHour: env.WRAPUP_HOUR,
     },
     now,
+    writes,
   );
+  const userLocales = createUserLocales(models);
   const history = createHistoryService(models);
-  const writes = createGuardedWrites(models, now);
   const nudges = createNudgeService({ models, now, settings, writes });
   const followUps = createFollowUpService({ nudges });
   const referrals = createReferralService({ models, now, settings, nudges, writes });
@@ -115,7 +121,7 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   const exports = createExportService({ models, settings, now });
   const home = createHomeService({ models, now });
   const visitPlan = createVisitPlanService({ models });
-  return { models, settings, history, writes, customers, money, cards, briefs, nudges, followUps, promises, visits, referrals, ambassadors, cadence, segments, wrapUps, visitPlan, exports, home };
+  return { models, settings, userLocales, history, writes, customers, money, cards, briefs, nudges, followUps, promises, visits, referrals, ambassadors, cadence, segments, wrapUps, visitPlan, exports, home };
 }
 
 /**
@@ -131,10 +137,11 @@ export async function createApplication({ env, mongoUri, dbName, clock = systemC
   await carryOverReminders(services);
   const poster = createMessagePoster(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, logger);
   const homeClient = new webApi.WebClient(env.SLACK_BOT_TOKEN, { ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}), logger, retryConfig: { retries: 1 } });
-  const refreshHome = createHomeRefresher({ ...services, now: () => clock.now(), client: homeClient, logger });
+  const roles = createRoles();
+  const refreshHome = createHomeRefresher({ ...services, roles, now: () => clock.now(), client: homeClient, logger });
   const scanNudges = createNudgeScan({ ...services, kinds: createNudgeKinds(services), now: () => clock.now(), poster, logger, refreshHome });
   const scheduler = await startScheduler({ db: connection.db!, scanSeconds: env.FOLLOWUP_SCAN_SECONDS, scanNudges, refreshSegments: services.segments.refreshDue, logger });
-  const app = createSlackApp({ env, bot, logger, isHealthy: pinger(connection), deps: { ...services, roles: createRoles(), refreshHome, now: () => clock.now(), logger, defaultLocale: env.DEFAULT_LOCALE } });
+  const app = createSlackApp({ env, bot, logger, isHealthy: pinger(connection), deps: { ...services, roles, refreshHome, now: () => clock.now(), logger, defaultLocale: env.DEFAULT_LOCALE } });
 
   return {
     connection,

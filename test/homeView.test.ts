@@ -5,6 +5,7 @@ import { messagesFor } from '../src/i18n/index.js';
 import type { HomeCustomer, HomeData, HomeList } from '../src/services/home.js';
 import { ACTION } from '../src/slack/ids.js';
 import { renderHome } from '../src/views/home.js';
+import type { SettingsSection } from '../src/views/settings.js';
 import { validateHome } from './support/blockKit.js';
 import { visibleText } from './support/harness.js';
 
@@ -40,11 +41,23 @@ const homeData: fc.Arbitrary<HomeData> = fc.record({
   }),
 });
 
+/** The settings section at its largest: read-only (a context line) with a full change log. */
+const settingsSection = (locale: 'zh' | 'en'): SettingsSection => ({
+  admin: false,
+  locale,
+  changes: Array.from({ length: domain.settings.changesShown }, (_, i) => ({ field: 'nudgeHour', userId: 'U1ADMIN', at: new Date(), from: i, to: i + 1 })),
+  settings: {
+    teamId: 'T1', locale: 'zh', timezone: 'Asia/Shanghai', nudgeHour: 9, nudgeChannel: 'CNUDGES', financeUserIds: ['U1', 'U2'], managerUserIds: [],
+    collection: { longAfterDays: 30, largeFromFen: 10_000_00, repeatEveryDays: 7 }, cadenceDays: { ...domain.cadence.days },
+    segmentHour: 2, wrapUpHour: 18, adminUserIds: [], version: 3,
+  },
+});
+
 describe('renderHome', () => {
   it('is a valid Home tab within 100 blocks whatever the data, in both languages', () => {
     fc.assert(
       fc.property(homeData, fc.constantFrom('zh' as const, 'en' as const), (home, locale) => {
-        const view = renderHome(messagesFor(locale), home);
+        const view = renderHome(messagesFor(locale), home, settingsSection(locale));
         expect(validateHome(view)).toEqual([]);
       }),
       { numRuns: 200 },
@@ -62,11 +75,12 @@ describe('renderHome', () => {
       overdue: { rows: rows.map((r) => ({ customer: r.customer, overdueFen: 100, oldestDays: 3 })), total: 5000, totalFen: 500_000 },
       team: { ...full.team, awaitingThanks: { rows: rows.map((r) => ({ referrer: r.customer, referred: r.customer })), total: 5000 } },
     };
-    const view = renderHome(messagesFor('zh'), maxed);
+    const view = renderHome(messagesFor('zh'), maxed, settingsSection('zh'));
     expect(validateHome(view)).toEqual([]);
     expect(view.blocks.length).toBeLessThanOrEqual(100);
     const more = view.blocks.filter((b) => b.type === 'context');
-    expect(more).toHaveLength(7);
+    // Seven lists' "more" lines, the read-only note and the settings change log.
+    expect(more).toHaveLength(9);
     expect(visibleText(more)).toContain(`还有 ${5000 - shown} 条`);
     const buttons = (view.blocks as Record<string, any>[]).flatMap((b) => (b.type === 'actions' ? b.elements : []));
     expect(buttons.filter((e: Record<string, any>) => e.action_id === ACTION.cardBrief)).toHaveLength(7 * shown);
@@ -75,7 +89,7 @@ describe('renderHome', () => {
   it('escapes user text: a name cannot mention anyone or form a link', () => {
     const home = fc.sample(homeData, 1)[0]!;
     const evil: HomeCustomer = { _id: new Types.ObjectId(), name: '<!channel> <https://x.example|点我>', number: 'KH-2026-0002' };
-    const view = renderHome(messagesFor('zh'), { ...home, promisesDue: { rows: [{ customer: evil, dueDate: '2026-11-30', plan: '<@U123>' }], total: 1 } });
+    const view = renderHome(messagesFor('zh'), { ...home, promisesDue: { rows: [{ customer: evil, dueDate: '2026-11-30', plan: '<@U123>' }], total: 1 } }, settingsSection('zh'));
     const text = visibleText(view.blocks);
     expect(text).toContain('&lt;!channel&gt; &lt;https://x.example|点我&gt;');
     expect(text).toContain('&lt;@U123&gt;');

@@ -173,6 +173,23 @@ export const domain = {
     /** Customers `/card plan` lists before a "N more" line: each takes two blocks, a region heading at most one more (50 a message). */
     planListed: 15,
   },
+  /** Team settings an admin edits from App Home: each number's allowed range (whole numbers), and the time zones offered. */
+  settings: {
+    ranges: {
+      'collection.longAfterDays': { min: 1, max: 365 },
+      /** In yuan: the modal asks in yuan, the team stores fen. */
+      'collection.largeFromFen': { min: 1, max: 1_000_000 },
+      'collection.repeatEveryDays': { min: 1, max: 90 },
+      cadenceDays: { min: 1, max: 365 },
+    },
+    timezones: [
+      'Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Taipei', 'Asia/Singapore', 'Asia/Tokyo', 'Asia/Seoul', 'Asia/Bangkok', 'Asia/Kolkata',
+      'Asia/Dubai', 'Europe/London', 'Europe/Paris', 'Europe/Berlin', 'America/New_York', 'America/Chicago', 'America/Los_Angeles',
+      'Australia/Sydney', 'UTC',
+    ],
+    /** Setting changes App Home lists, newest first. */
+    changesShown: 5,
+  },
   /** App Home: each list shows its first rows and counts the rest, so the tab fits Block Kit's 100 blocks at any size. */
   home: {
     rowsShown: 4,

@@ -8,7 +8,8 @@ import { isDuplicateKey } from './errors.js';
 export interface GuardedChange {
   teamId: string;
   model: Model<any>;
-  id: Types.ObjectId;
+  /** A string for records named by one (a team). */
+  id: Types.ObjectId | string;
   /** The version the writer read. */
   version: number;
   set?: Record<string, unknown>;
@@ -31,7 +32,7 @@ export async function insertOnce(model: Model<any>, doc: Record<string, unknown>
   }
 }
 
-const intentId = (collection: string, id: Types.ObjectId, version: number) => `${collection}:${id.toString()}:${version}`;
+const intentId = (collection: string, id: Types.ObjectId | string, version: number) => `${collection}:${id.toString()}:${version}`;
 
 /**
  * The one way to write "only if it is still as I saw it", atomic on MongoDB

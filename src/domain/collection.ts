@@ -15,10 +15,13 @@ export function daysOverdue(dueDate: CalendarDate, today: CalendarDate): number 
   return dayjs.utc(today).diff(dayjs.utc(dueDate), 'day');
 }
 
-export function collectionQuadrant(daysOverdue: number, overdueFen: number): CollectionQuadrant {
+/** The matrix's team-set thresholds (TeamSettings.collection); domain.collection's by default. */
+export type CollectionThresholds = { longAfterDays: number; largeFromFen: number; repeatEveryDays: number };
+
+export function collectionQuadrant(daysOverdue: number, overdueFen: number, thresholds: CollectionThresholds = domain.collection): CollectionQuadrant {
   // Thresholds are inclusive: exactly longAfterDays overdue is long, exactly largeFromFen is large.
-  const long = daysOverdue >= domain.collection.longAfterDays;
-  const large = overdueFen >= domain.collection.largeFromFen;
+  const long = daysOverdue >= thresholds.longAfterDays;
+  const large = overdueFen >= thresholds.largeFromFen;
   if (long) return large ? 'longLarge' : 'longSmall';
   return large ? 'shortLarge' : 'shortSmall';
 }

@@ -11,7 +11,9 @@ import { promiseModel } from './promise.js';
 import { referralModel } from './referral.js';
 import { saleModel } from './sale.js';
 import { segmentRunModel } from './segmentRun.js';
+import { settingsChangeModel } from './settingsChange.js';
 import { teamModel } from './team.js';
+import { userPrefModel } from './userPref.js';
 import { visitModel } from './visit.js';
 import { writeIntentModel } from './writeIntent.js';
 
@@ -33,6 +35,8 @@ export function createModels(connection: Connection) {
     segmentRuns: segmentRunModel(connection),
     homeOpens: homeOpenModel(connection),
     writeIntents: writeIntentModel(connection),
+    settingsChanges: settingsChangeModel(connection),
+    userPrefs: userPrefModel(connection),
   };
 }
 

@@ -1,23 +1,47 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Locale } from '../i18n/index.js';
 
-/** A workspace that has used the app. Unset settings fall back to the environment's defaults. */
+/** The collection matrix's thresholds a team may set; unset ones are domain.collection's. */
+export interface CollectionThresholds {
+  longAfterDays: number;
+  largeFromFen: number;
+  repeatEveryDays: number;
+}
+
+/** Contact cadence in days per class (domain.cadence.days' keys); unset ones are domain.cadence.days'. */
+export type CadenceDays = { top: number; large: number; medium: number; small: number; inactive: number; potential: number };
+
+/** A workspace that has used the app. Unset settings fall back to the environment's (or domain's) defaults. */
 export interface TeamRecord {
   _id: string;
+  /** The same as _id: guarded writes scope every record by teamId. */
+  teamId?: string;
   locale?: Locale;
   timezone?: string;
   nudgeHour?: number;
   nudgeChannel?: string;
+  financeUserIds?: string[];
+  managerUserIds?: string[];
+  collectionMatrix?: Partial<CollectionThresholds>;
+  cadenceDays?: Partial<CadenceDays>;
+  /** Settings are written only from the version an admin saw (two admins saving at once: one wins). */
+  version?: number;
   createdAt: Date;
 }
 
 const teamSchema = new Schema<TeamRecord>(
   {
     _id: String,
+    teamId: String,
     locale: String,
     timezone: String,
     nudgeHour: Number,
     nudgeChannel: String,
+    financeUserIds: { type: [String], default: undefined },
+    managerUserIds: { type: [String], default: undefined },
+    collectionMatrix: Schema.Types.Mixed,
+    cadenceDays: Schema.Types.Mixed,
+    version: { type: Number, default: 0 },
     createdAt: { type: Date, required: true },
   },
   { collection: 'teams', versionKey: false },

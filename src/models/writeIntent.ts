@@ -19,7 +19,8 @@ export interface WriteIntentRecord {
   _id: string;
   teamId: string;
   targetCollection: string;
-  targetId: Types.ObjectId;
+  /** A card's ObjectId, or a team's id. */
+  targetId: Types.ObjectId | string;
   /** The version the record moves to; the writer saw `version - 1`. */
   version: number;
   state: WriteIntentState;
@@ -37,7 +38,7 @@ const writeIntentSchema = new Schema<WriteIntentRecord>(
     _id: String,
     teamId: { type: String, required: true },
     targetCollection: { type: String, required: true },
-    targetId: { type: Schema.Types.ObjectId, required: true },
+    targetId: { type: Schema.Types.Mixed, required: true },
     version: { type: Number, required: true },
     state: { type: String, enum: WRITE_INTENT_STATES, required: true },
     requestKey: String,

@@ -17,10 +17,10 @@ type Loaded = CadenceFacts & { card: CadenceCard };
 export function createCadenceKind({ models, cadence }: { models: Models; cadence: CadenceService }): NudgeKindSpec<Loaded> {
   return {
     deferTo: (nudge, { today, settings }) => cadence.deferral(nudge, today, settings.timezone),
-    async load(nudge, { today }) {
+    async load(nudge, { today, settings }) {
       const { teamId, customerId } = nudge;
       const card = await models.customers.findOne({ _id: customerId, teamId }, CADENCE_FIELDS).lean<CadenceCard>();
-      const interval = card && intervalFor(card);
+      const interval = card && intervalFor(card, settings.cadenceDays);
       if (!card || interval === null) return null;
       const { lastContactDate } = card;
       if (lastContactDate && lastContactDate > addDays(nudge.dueDate, -interval)) {

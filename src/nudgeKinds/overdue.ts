@@ -1,6 +1,6 @@
 import { domain } from '../config/domain.js';
 import { idFor } from '../db/requestIds.js';
-import { collectionQuadrant, daysOverdue, type CollectionQuadrant } from '../domain/collection.js';
+import { collectionQuadrant, daysOverdue, type CollectionQuadrant, type CollectionThresholds } from '../domain/collection.js';
 import type { Models } from '../models/index.js';
 import type { NudgeRecord } from '../models/nudge.js';
 import type { NudgeService } from '../services/nudges.js';
@@ -10,17 +10,17 @@ import { renderOverdueNudge, type OverdueFacts } from '../views/overdueNudge.js'
 import type { NudgeKindSpec } from './kind.js';
 
 /** Reminder letters get firmer every repeat while a small debt stays long overdue: 1, 2, 3. */
-function letterLevel(days: number): number {
-  const { longAfterDays, repeatEveryDays, maxLetterLevel } = domain.collection;
+function letterLevel(days: number, { longAfterDays, repeatEveryDays }: CollectionThresholds): number {
+  const { maxLetterLevel } = domain.collection;
   return Math.min(1 + Math.floor((days - longAfterDays) / repeatEveryDays), maxLetterLevel);
 }
 
 /** Who acts on each quadrant: finance on small debts, the owner on large ones, with the manager when long. */
 function recipients(quadrant: CollectionQuadrant, nudge: NudgeRecord, settings: TeamSettings): string[] {
-  const finance = settings.financeUserId ?? nudge.ownerId;
+  const finance = settings.financeUserIds[0] ?? nudge.ownerId;
   if (quadrant === 'shortSmall' || quadrant === 'longSmall') return [finance];
   if (quadrant === 'shortLarge') return [nudge.ownerId];
-  return [...new Set([nudge.ownerId, settings.managerUserId ?? nudge.ownerId])];
+  return [...new Set([nudge.ownerId, settings.managerUserIds[0] ?? nudge.ownerId])];
 }
 
 /**
@@ -38,13 +38,13 @@ export function createOverdueKind({ models, nudges }: { models: Models; nudges: 
       if (!receivable || outstandingFen <= 0) return null;
       const days = daysOverdue(receivable.dueDate, today);
       if (days <= 0) return null;
-      const quadrant = collectionQuadrant(days, outstandingFen);
-      return { dueDate: receivable.dueDate, outstandingFen, days, quadrant, letterLevel: letterLevel(days), recipients: recipients(quadrant, nudge, settings) };
+      const quadrant = collectionQuadrant(days, outstandingFen, settings.collection);
+      return { dueDate: receivable.dueDate, outstandingFen, days, quadrant, letterLevel: letterLevel(days, settings.collection), recipients: recipients(quadrant, nudge, settings) };
     },
     destination: (_nudge, { settings }, facts) => settings.nudgeChannel ?? facts.recipients[0]!,
     render: (t, customer, nudge, facts) => renderOverdueNudge(t, customer, nudge, facts),
-    async afterPosted(nudge, { today }) {
-      const dueDate = addDays(today, domain.collection.repeatEveryDays);
+    async afterPosted(nudge, { today, settings }) {
+      const dueDate = addDays(today, settings.collection.repeatEveryDays);
       await nudges.schedule({
         _id: idFor(`${nudge.sourceId!.toString()}:overdue:${dueDate}`),
         teamId: nudge.teamId,

@@ -70,7 +70,7 @@ export function createCadenceService({ models, now, settings, nudges }: Deps) {
    * later change a new one even for a day used before.
    */
   async function reschedule(card: CadenceCard, userId: string, { from, keeping = [] as Types.ObjectId[] }: { from?: CalendarDate; keeping?: Types.ObjectId[] } = {}): Promise<void> {
-    const interval = intervalFor(card);
+    const interval = intervalFor(card, (await settings.settingsFor(card.teamId)).cadenceDays);
     if (interval === null) return nudges.cancelOpen(card.teamId, card._id, 'cadence', userId);
     const cadenced = addDays(from ?? (await lastContactOf(card)), interval);
     const first = await firstNudgeDay(card.teamId);
@@ -101,7 +101,7 @@ export function createCadenceService({ models, now, settings, nudges }: Deps) {
    */
   async function cardSaved(card: CadenceCard, userId: string): Promise<void> {
     const upcoming = await hasUpcoming(card.teamId, card._id);
-    const cadenced = intervalFor(card) !== null;
+    const cadenced = intervalFor(card, (await settings.settingsFor(card.teamId)).cadenceDays) !== null;
     if (cadenced && !upcoming) await reschedule(card, userId);
     if (!cadenced && upcoming) await nudges.cancelOpen(card.teamId, card._id, 'cadence', userId);
   }

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { domain } from '../config/domain.js';
-import { collectionQuadrant, daysOverdue, type CollectionQuadrant } from '../domain/collection.js';
+import { collectionQuadrant, daysOverdue, type CollectionQuadrant, type CollectionThresholds } from '../domain/collection.js';
 import { TIERS, type Tier } from '../domain/segments.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
@@ -110,7 +110,7 @@ export function createHomeService({ models, now }: Deps) {
    * customers' oldest first. One read of the team's overdue ledgers serves both
    * (indexed on due date); FerretDB cannot sum by a computed quadrant.
    */
-  async function overdue(teamId: string, ownerId: string, today: CalendarDate) {
+  async function overdue(teamId: string, ownerId: string, today: CalendarDate, thresholds: CollectionThresholds) {
     const ledgers = await models.ledgers.find({ teamId, 'receivables.dueDate': { $lt: today } }, { receivables: 1 }).lean();
     const byQuadrant = Object.fromEntries(QUADRANTS.map((q) => [q, 0])) as Record<CollectionQuadrant, number>;
     const perCustomer = new Map<string, Omit<OverdueRow, 'customer'>>();
@@ -118,7 +118,7 @@ export function createHomeService({ models, now }: Deps) {
       for (const r of ledger.receivables.filter((r) => r.dueDate < today)) {
         const fen = r.amountFen - r.settledFen;
         const days = daysOverdue(r.dueDate, today);
-        byQuadrant[collectionQuadrant(days, fen)] += fen;
+        byQuadrant[collectionQuadrant(days, fen, thresholds)] += fen;
         const sum = perCustomer.get(ledger._id.toString()) ?? { overdueFen: 0, oldestDays: 0 };
         perCustomer.set(ledger._id.toString(), { overdueFen: sum.overdueFen + fen, oldestDays: Math.max(sum.oldestDays, days) });
       }
@@ -176,7 +176,7 @@ export function createHomeService({ models, now }: Deps) {
     return new Map(cards.map((c) => [c._id.toString(), c]));
   }
 
-  async function homeFor(teamId: string, userId: string, today: CalendarDate): Promise<HomeData> {
+  async function homeFor(teamId: string, userId: string, today: CalendarDate, thresholds: CollectionThresholds): Promise<HomeData> {
     const [firsts, counts, money, mine, tiers, [referrals, thanksTotal]] = await Promise.all([
       Promise.all([
         firstDue(teamId, userId, ['followUp'], { $lt: today }),
@@ -186,7 +186,7 @@ export function createHomeService({ models, now }: Deps) {
         firstDue(teamId, userId, ['promise'], { $lte: today }),
       ]),
       dueCounts(teamId, userId, today),
-      overdue(teamId, userId, today),
+      overdue(teamId, userId, today, thresholds),
       pyramid(teamId, userId),
       teamTiers(teamId),
       awaitingThanks(teamId),

@@ -257,7 +257,7 @@ export function createMoneyService({ models, now, customers, nudges, settings, w
 
   /** The team's overdue receivables in collection order (oldest due first), with their customers. */
   async function overdueList(teamId: string): Promise<OverdueItem[]> {
-    const { timezone } = await settings.settingsFor(teamId);
+    const { timezone, collection } = await settings.settingsFor(teamId);
     const today = todayIn(now(), timezone);
     const ledgers = await models.ledgers.find({ teamId, 'receivables.dueDate': { $lt: today } }, { receivables: 1 }).lean();
     const due = ledgers
@@ -271,7 +271,7 @@ export function createMoneyService({ models, now, customers, nudges, settings, w
       if (!customer) return [];
       const outstandingFen = outstandingOf(receivable);
       const days = daysOverdue(receivable.dueDate, today);
-      return [{ customer, dueDate: receivable.dueDate, outstandingFen, days, quadrant: collectionQuadrant(days, outstandingFen) }];
+      return [{ customer, dueDate: receivable.dueDate, outstandingFen, days, quadrant: collectionQuadrant(days, outstandingFen, collection) }];
     });
   }
 

@@ -1,7 +1,13 @@
+import { Types } from 'mongoose';
+import { domain } from '../config/domain.js';
 import type { Locale } from '../i18n/index.js';
 import { isDuplicateKey } from '../db/errors.js';
+import type { GuardedWrites, WriteOutcome } from '../db/writeIfUnchanged.js';
 import type { Models } from '../models/index.js';
-import type { TeamRecord } from '../models/team.js';
+import type { SettingsChangeRecord } from '../models/settingsChange.js';
+import type { CadenceDays, CollectionThresholds, TeamRecord } from '../models/team.js';
+
+export type { CadenceDays, CollectionThresholds };
 
 export interface TeamSettings {
   teamId: string;
@@ -10,58 +16,154 @@ export interface TeamSettings {
   nudgeHour: number;
   /** Where nudges go; without one they go to the DM of the person they are for. */
   nudgeChannel?: string;
-  /** Who sends payment reminders and letters (财务); without one, the card's owner. */
-  financeUserId?: string;
-  /** Who agrees special handling of large, long-overdue debts; without one, the card's owner. */
-  managerUserId?: string;
+  /** Who sends payment reminders and letters (财务); the first is nudged; without any, the card's owner. */
+  financeUserIds: readonly string[];
+  /** Who agrees special handling of large, long-overdue debts, hands cards over and exports; the first is nudged. */
+  managerUserIds: readonly string[];
+  /** The collection matrix (domain.collection's by default). */
+  collection: CollectionThresholds;
+  /** Contact cadence per class (domain.cadence.days by default). */
+  cadenceDays: CadenceDays;
+  // The customer pool's thresholds (days untouched, grace days) belong here too, with their field in the settings modal.
   /** Team-local hour from which the nightly segmentation runs. */
   segmentHour: number;
   /** Team-local hour of each salesperson's daily wrap-up. */
   wrapUpHour: number;
   /** Who may run admin commands. */
   adminUserIds: readonly string[];
+  /** The settings' version: a change is written only from the version its admin saw. */
+  version: number;
 }
 
-export type TeamDefaults = Omit<TeamSettings, 'teamId'>;
+export type TeamDefaults = Omit<TeamSettings, 'teamId' | 'version'>;
 
-const CACHE_MS = 60_000;
+/** What the settings modal edits. */
+export type EditableSettings = Pick<
+  TeamSettings,
+  'locale' | 'timezone' | 'nudgeHour' | 'nudgeChannel' | 'financeUserIds' | 'managerUserIds' | 'collection' | 'cadenceDays'
+>;
+
+/**
+ * Short, because with several instances a change made on one must show on
+ * the others soon: a read by _id every few seconds costs far less than the
+ * version check each request would. The instance that saved forgets at once.
+ */
+const CACHE_MS = 5_000;
+
+type SettingValue = string | number | readonly string[] | null;
+export type SettingsChange = Pick<SettingsChangeRecord, 'field' | 'userId' | 'at'> & { from: SettingValue; to: SettingValue };
+export type SettingsSaveResult = { outcome: Exclude<WriteOutcome, 'replayed'> | 'unchanged'; changes: SettingsChange[] };
+
+const same = (a: SettingValue, b: SettingValue) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
  * Team settings with the environment's defaults underneath. Cached briefly
  * because every command needs them; the first call also registers the team
  * so the follow-up scan knows it exists.
  */
-export function createTeamSettings(models: Models, defaults: TeamDefaults, now: () => Date) {
+export function createTeamSettings(models: Models, defaults: TeamDefaults, now: () => Date, writes: GuardedWrites) {
   const cache = new Map<string, { settings: TeamSettings; expires: number }>();
 
   /** A workspace's first requests may arrive together: whichever insert loses just reads the winner's. */
   async function register(teamId: string): Promise<TeamRecord | null> {
     try {
-      return (await models.teams.create({ _id: teamId, createdAt: now() })).toObject();
+      return (await models.teams.create({ _id: teamId, teamId, createdAt: now() })).toObject();
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
       return models.teams.findById(teamId).lean();
     }
   }
 
-  async function settingsFor(teamId: string): Promise<TeamSettings> {
-    const cached = cache.get(teamId);
-    if (cached && cached.expires > performance.now()) return cached.settings;
-    const team = (await models.teams.findById(teamId).lean()) ?? (await register(teamId));
-    const settings: TeamSettings = {
+  function resolve(teamId: string, team: TeamRecord | null): TeamSettings {
+    return {
+      ...defaults,
       teamId,
       locale: team?.locale ?? defaults.locale,
       timezone: team?.timezone ?? defaults.timezone,
       nudgeHour: team?.nudgeHour ?? defaults.nudgeHour,
       nudgeChannel: team?.nudgeChannel ?? defaults.nudgeChannel,
-      financeUserId: defaults.financeUserId,
-      managerUserId: defaults.managerUserId,
-      segmentHour: defaults.segmentHour,
-      wrapUpHour: defaults.wrapUpHour,
-      adminUserIds: defaults.adminUserIds,
+      financeUserIds: team?.financeUserIds ?? defaults.financeUserIds,
+      managerUserIds: team?.managerUserIds ?? defaults.managerUserIds,
+      collection: { ...defaults.collection, ...team?.collectionMatrix },
+      cadenceDays: { ...defaults.cadenceDays, ...team?.cadenceDays },
+      version: team?.version ?? 0,
     };
+  }
+
+  /** `fresh`: read past the cache, for a settings modal whose version must be the stored one. */
+  async function settingsFor(teamId: string, { fresh = false } = {}): Promise<TeamSettings> {
+    const cached = cache.get(teamId);
+    if (!fresh && cached && cached.expires > performance.now()) return cached.settings;
+    const team = (await models.teams.findById(teamId).lean()) ?? (await register(teamId));
+    const settings = resolve(teamId, team);
     cache.set(teamId, { settings, expires: performance.now() + CACHE_MS });
     return settings;
+  }
+
+  /** Every setting the modal edits, flat, as the change log names them. */
+  function flatten(s: EditableSettings): Record<string, SettingValue> {
+    return {
+      nudgeChannel: s.nudgeChannel ?? null,
+      financeUserIds: s.financeUserIds,
+      managerUserIds: s.managerUserIds,
+      nudgeHour: s.nudgeHour,
+      timezone: s.timezone,
+      locale: s.locale,
+      ...Object.fromEntries(Object.entries(s.collection).map(([k, v]) => [`collection.${k}`, v])),
+      ...Object.fromEntries(Object.entries(s.cadenceDays).map(([k, v]) => [`cadenceDays.${k}`, v])),
+    };
+  }
+
+  /** The team document's fields that store the changed settings; only what changed is stored, so the rest keeps following the defaults. */
+  function storedChanges(team: TeamRecord, wanted: EditableSettings, changed: Set<string>) {
+    const set: Record<string, unknown> = {};
+    const unset: string[] = [];
+    for (const field of ['nudgeHour', 'timezone', 'locale', 'financeUserIds', 'managerUserIds'] as const) {
+      if (changed.has(field)) set[field] = wanted[field];
+    }
+    if (changed.has('nudgeChannel')) {
+      if (wanted.nudgeChannel) set.nudgeChannel = wanted.nudgeChannel;
+      else unset.push('nudgeChannel');
+    }
+    const sub = <K extends 'collection' | 'cadenceDays'>(prefix: K, stored: Record<string, number> | undefined) => {
+      const keys = Object.keys(wanted[prefix]).filter((k) => changed.has(`${prefix}.${k}`));
+      return keys.length ? { ...stored, ...Object.fromEntries(keys.map((k) => [k, (wanted[prefix] as Record<string, number>)[k]])) } : undefined;
+    };
+    const collectionMatrix = sub('collection', team.collectionMatrix);
+    const cadenceDays = sub('cadenceDays', team.cadenceDays);
+    if (collectionMatrix) set.collectionMatrix = collectionMatrix;
+    if (cadenceDays) set.cadenceDays = cadenceDays;
+    return { set, unset };
+  }
+
+  /**
+   * Saves an admin's settings from the version they saw: every changed
+   * setting is logged with the change in one guarded write, so two admins
+   * saving at once cannot both win and the log never lies.
+   */
+  async function save(teamId: string, userId: string, seenVersion: number, wanted: EditableSettings): Promise<SettingsSaveResult> {
+    // Teams registered before settings were versioned start at 0, and get the teamId guarded writes filter on.
+    await models.teams.updateOne({ _id: teamId, version: { $exists: false } }, { $set: { version: 0, teamId } });
+    const team = await models.teams.findById(teamId).lean();
+    if (!team) return { outcome: 'notFound', changes: [] };
+    if ((team.version ?? 0) !== seenVersion) return { outcome: 'conflict', changes: [] };
+    const before = flatten(resolve(teamId, team));
+    const after = flatten(wanted);
+    const at = now();
+    const changes = Object.keys(after)
+      .filter((field) => !same(before[field]!, after[field]!))
+      .map((field) => ({ field, userId, at, from: before[field]!, to: after[field]! }));
+    if (changes.length === 0) return { outcome: 'unchanged', changes };
+    const { set, unset } = storedChanges(team, wanted, new Set(changes.map((c) => c.field)));
+    const records = changes.map((c) => ({ model: models.settingsChanges, doc: { _id: new Types.ObjectId(), teamId, ...c } }));
+    const outcome = await writes.writeIfUnchanged({ teamId, model: models.teams, id: teamId, version: seenVersion, set, unset, records });
+    cache.delete(teamId);
+    return { outcome: outcome === 'replayed' ? 'written' : outcome, changes: outcome === 'written' ? changes : [] };
+  }
+
+  /** The team's latest setting changes, newest first. */
+  async function recentChanges(teamId: string): Promise<SettingsChange[]> {
+    return models.settingsChanges.find({ teamId }, { _id: 0, field: 1, userId: 1, at: 1, from: 1, to: 1 }).sort({ at: -1 }).limit(domain.settings.changesShown).lean<SettingsChange[]>();
   }
 
   /** Every workspace that has used the app: the scan visits each in turn. */
@@ -70,7 +172,7 @@ export function createTeamSettings(models: Models, defaults: TeamDefaults, now: 
     return teams.map((t) => t._id);
   }
 
-  return { settingsFor, teamIds };
+  return { settingsFor, save, recentChanges, teamIds };
 }
 
 export type TeamSettingsService = ReturnType<typeof createTeamSettings>;

@@ -15,6 +15,7 @@ import type { PromiseService } from '../services/promises.js';
 import type { TeamSettings, TeamSettingsService } from '../services/teamSettings.js';
 import type { VisitPlanService } from '../services/visitPlan.js';
 import type { VisitService } from '../services/visits.js';
+import type { UserLocaleService } from '../services/userLocale.js';
 import type { RolesService } from './roles.js';
 
 /** What listeners may use: services and the clock, never models. */
@@ -33,6 +34,7 @@ export interface ListenerDeps {
   history: HistoryService;
   exports: ExportService;
   settings: TeamSettingsService;
+  userLocales: UserLocaleService;
   roles: RolesService;
   home: HomeService;
   /** Republishes App Home for those of these users who have opened it; never rejects. */
@@ -46,13 +48,25 @@ export interface ListenerDeps {
 export interface TeamScope {
   teamId: string;
   settings: TeamSettings;
+  /** In the language of the person acting (their choice, else the team's); channel posts use settings.locale. */
   t: Messages;
 }
 
-/** Every listener works inside the workspace the request came from. */
-export async function teamScope(deps: ListenerDeps, context: { teamId?: string; enterpriseId?: string }): Promise<TeamScope> {
+/** Every listener works inside the workspace the request came from, in the language of who asked. */
+export async function teamScope(
+  deps: Pick<ListenerDeps, 'settings' | 'userLocales'>,
+  context: { teamId?: string; enterpriseId?: string },
+  userId?: string,
+): Promise<TeamScope> {
   const teamId = context.teamId ?? context.enterpriseId;
   if (!teamId) throw new Error('request carries no team id');
-  const settings = await deps.settings.settingsFor(teamId);
-  return { teamId, settings, t: messagesFor(settings.locale) };
+  const [settings, locale] = await Promise.all([deps.settings.settingsFor(teamId), userId ? deps.userLocales.localeOf(teamId, userId) : undefined]);
+  return { teamId, settings, t: messagesFor(locale ?? settings.locale) };
+}
+
+/** Who sent a request, from any payload shape (command, action, submission, options). */
+export function requesterOf(body: unknown): string | undefined {
+  const b = (body ?? {}) as { user?: { id?: unknown }; user_id?: unknown };
+  const id = b.user?.id ?? b.user_id;
+  return typeof id === 'string' ? id : undefined;
 }

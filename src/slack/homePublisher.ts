@@ -2,23 +2,36 @@ import type { Logger, webApi } from '@slack/bolt';
 import { messagesFor } from '../i18n/index.js';
 import type { HomeService } from '../services/home.js';
 import type { TeamSettingsService } from '../services/teamSettings.js';
+import type { UserLocaleService } from '../services/userLocale.js';
 import { todayIn } from '../time.js';
 import { renderHome } from '../views/home.js';
 import type { TeamScope } from './deps.js';
+import type { RolesService } from './roles.js';
 
 interface PublishDeps {
   home: HomeService;
+  settings: TeamSettingsService;
+  userLocales: UserLocaleService;
+  roles: RolesService;
   now: () => Date;
 }
 
-/** Reads the user's Home figures for their team's today and publishes the view. */
-export async function publishHome(deps: PublishDeps, client: webApi.WebClient, { teamId, settings, t }: TeamScope, userId: string): Promise<void> {
-  const home = await deps.home.homeFor(teamId, userId, todayIn(deps.now(), settings.timezone));
-  await client.views.publish({ user_id: userId, view: renderHome(t, home) });
+/**
+ * Reads the user's Home figures for their team's today and publishes the
+ * view in the user's language, with the team settings (editable for admins).
+ */
+export async function publishHome(deps: PublishDeps, client: webApi.WebClient, { teamId, settings }: TeamScope, userId: string): Promise<void> {
+  const [home, roles, changes, chosen] = await Promise.all([
+    deps.home.homeFor(teamId, userId, todayIn(deps.now(), settings.timezone), settings.collection),
+    deps.roles.rolesOf(client, settings, userId),
+    deps.settings.recentChanges(teamId),
+    deps.userLocales.localeOf(teamId, userId),
+  ]);
+  const locale = chosen ?? settings.locale;
+  await client.views.publish({ user_id: userId, view: renderHome(messagesFor(locale), home, { settings, admin: roles.admin, changes, locale }) });
 }
 
 interface RefreshDeps extends PublishDeps {
-  settings: TeamSettingsService;
   client: webApi.WebClient;
   logger: Logger;
 }

@@ -27,6 +27,10 @@ export const ACTION = {
   promiseReschedule: 'promise_reschedule',
   /** 访前简报: on the card, `/card plan` rows and the Home tab; value = the customer's id. */
   cardBrief: 'card_brief',
+  /** App Home: an admin opens the team settings modal. */
+  editSettings: 'settings_edit',
+  /** App Home: a person picks the language the app shows them in. */
+  chooseLocale: 'locale_choose',
 } as const;
 
 export const CALLBACK = {
@@ -42,6 +46,7 @@ export const CALLBACK = {
   thanksModal: 'thanks_modal',
   noDealModal: 'no_deal_modal',
   promiseRescheduleModal: 'promise_reschedule_modal',
+  settingsModal: 'settings_modal',
 } as const;
 
 /** Input blocks use the field's key as block id and this as action id. */

@@ -12,7 +12,7 @@ import { domain } from '../config/domain.js';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import { messagesFor, type Messages } from '../i18n/index.js';
 import { renderNotice } from '../views/lookup.js';
-import { teamScope, type ListenerDeps, type TeamScope } from './deps.js';
+import { requesterOf, teamScope, type ListenerDeps, type TeamScope } from './deps.js';
 import { parseMetadataCustomerId } from './metadata.js';
 
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -76,7 +76,7 @@ export function afterAck<A extends AckedArgs>(deps: ListenerDeps, work: (args: A
     let t = messagesFor(deps.defaultLocale);
     let scope: TeamScope | undefined;
     try {
-      scope = await teamScope(deps, args.context);
+      scope = await teamScope(deps, args.context, requesterOf(args.body));
       t = scope.t;
       await work(args, scope);
     } catch (error) {
@@ -116,7 +116,7 @@ export function onSubmission<A extends SubmissionArgs>(
     let result: SubmissionResult;
     let scope: TeamScope;
     try {
-      scope = await teamScope(deps, args.context);
+      scope = await teamScope(deps, args.context, requesterOf(args.body));
       t = scope.t;
       result = await work(args, scope);
     } catch (error) {
@@ -145,7 +145,7 @@ interface OptionsArgs extends AllMiddlewareArgs {
  */
 export function onOptions<A extends OptionsArgs>(deps: ListenerDeps, work: (args: A, scope: TeamScope) => Promise<types.PlainTextOption[]>) {
   return async (args: A): Promise<void> => {
-    const search = teamScope(deps, args.context)
+    const search = teamScope(deps, args.context, requesterOf(args.body))
       .then((scope) => work(args, scope))
       .catch((error: unknown) => {
         logFailure(deps.logger, args.body, error);

@@ -33,7 +33,7 @@ export function createRoles() {
   }
 
   async function rolesOf(client: webApi.WebClient, settings: TeamSettings, userId: string): Promise<Roles> {
-    const manager = settings.managerUserId === userId;
+    const manager = settings.managerUserIds.includes(userId);
     if (settings.adminUserIds.includes(userId)) return { admin: true, manager };
     return { admin: await isWorkspaceAdmin(client, settings.teamId, userId), manager };
   }

@@ -1,6 +1,6 @@
 import { ACTION, INPUT_ACTION } from './ids.js';
 
-type FormValue = string | boolean | undefined;
+type FormValue = string | string[] | boolean | undefined;
 type Loose = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Loose => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -16,6 +16,10 @@ function readValue(v: Loose): FormValue {
       return text(v.selected_date);
     case 'users_select':
       return text(v.selected_user);
+    case 'conversations_select':
+      return text(v.selected_conversation);
+    case 'multi_users_select':
+      return Array.isArray(v.selected_users) ? v.selected_users.filter((u): u is string => typeof u === 'string') : undefined;
     case 'checkboxes':
       return Array.isArray(v.selected_options) && v.selected_options.length > 0;
     default:

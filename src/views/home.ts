@@ -6,6 +6,7 @@ import type { DueRow, HomeCustomer, HomeData, HomeList, OverdueRow, PyramidBucke
 import { PYRAMID_BUCKETS } from '../services/home.js';
 import { ACTION } from '../slack/ids.js';
 import { header } from './inputs.js';
+import { renderSettingsSection, type SettingsSection } from './settings.js';
 import { LIMITS, PREVIEW } from './limits.js';
 import { escapeMrkdwn, joinMrkdwn, md, mrkdwn, plain, section, truncate, type Mrkdwn } from './text.js';
 
@@ -88,7 +89,7 @@ const figures = (title: string, parts: Mrkdwn[]): Block => section(md`${escapeMr
  * Every list shows domain.home.rowsShown rows at most, so the view stays
  * under Block Kit's 100 blocks whatever the data.
  */
-export function renderHome(t: Messages, home: HomeData): types.HomeView {
+export function renderHome(t: Messages, home: HomeData, settings: SettingsSection): types.HomeView {
   const h = t.home;
   const reminders = 'reminders' as const;
   const blocks: Block[] = [
@@ -116,6 +117,8 @@ export function renderHome(t: Messages, home: HomeData): types.HomeView {
       ),
     ),
     ...list(t, 'thanks', h.awaitingThanks, home.team.awaitingThanks, thanksRow(t), { command: '/card referrals' }),
+    { type: 'divider' },
+    ...renderSettingsSection(t, settings),
   ];
   return { type: 'home', blocks };
 }

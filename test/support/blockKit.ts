@@ -8,6 +8,7 @@ type Surface = 'message' | 'modal' | 'home';
 
 const ELEMENT_TYPES_IN_INPUT = new Set([
   'plain_text_input', 'number_input', 'datepicker', 'static_select', 'external_select', 'radio_buttons', 'users_select', 'checkboxes',
+  'multi_users_select', 'conversations_select',
 ]);
 
 class Checker {
@@ -74,6 +75,12 @@ class Checker {
         }
         break;
       case 'users_select':
+        break;
+      case 'multi_users_select':
+        this.check(el.initial_users === undefined || (Array.isArray(el.initial_users) && el.initial_users.length >= 1), `${where}: initial_users must be a non-empty array`);
+        break;
+      case 'conversations_select':
+        this.check(el.initial_conversation === undefined || typeof el.initial_conversation === 'string', `${where}: initial_conversation must be a string`);
         break;
       default:
         this.check(false, `${where}: unknown element type ${el.type}`);

@@ -80,6 +80,7 @@ export class FakeSlack {
   private readonly events = new EventEmitter();
   private readonly failures = new Map<string, Failure[]>();
   private readonly unknownChannels = new Set<string>();
+  private readonly channelsWithoutBot = new Set<string>();
   private readonly users = new Map<string, { id: string; team_id: string; is_admin: boolean; is_owner: boolean }>();
   private readonly holds = new Map<string, { after: number; resolve: (call: RecordedCall) => void }>();
   private server?: Server;
@@ -125,6 +126,11 @@ export class FakeSlack {
   /** Posting to this channel answers channel_not_found until it is created. */
   loseChannel(channel: string): void {
     this.unknownChannels.add(channel);
+  }
+
+  /** conversations.info answers is_member: false for this channel, as for one the bot was never invited to. */
+  botNotIn(channel: string): void {
+    this.channelsWithoutBot.add(channel);
   }
 
   restoreChannel(channel: string): void {
@@ -260,6 +266,11 @@ export class FakeSlack {
     if (method.startsWith('chat.')) return this.chat(method, args);
     if (method === 'conversations.open') return args.users ? { ok: true, channel: { id: this.dmOf(String(args.users)) } } : { ok: false, error: 'invalid_arguments' };
     if (method === 'users.info') return this.userInfo(String(args.user));
+    if (method === 'conversations.info') {
+      const channel = String(args.channel ?? '');
+      if (!channel || this.unknownChannels.has(channel)) return { ok: false, error: 'channel_not_found' };
+      return { ok: true, channel: { id: channel, is_member: !this.channelsWithoutBot.has(channel) } };
+    }
     if (method === 'files.getUploadURLExternal') return this.uploadUrl(args);
     if (method === 'files.completeUploadExternal') return this.completeUploads(args);
     return { ok: false, error: 'unknown_method' };

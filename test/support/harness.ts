@@ -39,6 +39,10 @@ function stateFor(elementType: string, value: unknown): StateValue {
       return { type: elementType, selected_date: value ?? null };
     case 'users_select':
       return { type: elementType, selected_user: value ?? null };
+    case 'multi_users_select':
+      return { type: elementType, selected_users: value ?? [] };
+    case 'conversations_select':
+      return { type: elementType, selected_conversation: value ?? null };
     case 'checkboxes':
       return { type: elementType, selected_options: value ? [{ value: 'yes' }] : [] };
     default:
@@ -49,6 +53,7 @@ function stateFor(elementType: string, value: unknown): StateValue {
 function initialValue(element: Record<string, any>): unknown {
   return (
     element.initial_value ?? element.initial_option?.value ?? element.initial_date ?? element.initial_user ??
+    element.initial_users ?? element.initial_conversation ??
     (element.initial_options?.length ? true : undefined)
   );
 }

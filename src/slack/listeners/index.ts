@@ -5,6 +5,7 @@ import * as moneyActions from './actions/money.js';
 import * as nudgeActions from './actions/nudge.js';
 import * as promiseActions from './actions/promise.js';
 import * as referralActions from './actions/referral.js';
+import * as settingsActions from './actions/settings.js';
 import * as cardCommand from './commands/card.js';
 import * as appHome from './events/appHome.js';
 import * as cardPicker from './options/cardPicker.js';
@@ -19,7 +20,7 @@ import * as visitModal from './views/visitModal.js';
 export function registerListeners(app: App, deps: ListenerDeps): void {
   const listeners = [
     cardCommand, cardActions, moneyActions, nudgeActions, referralActions, promiseActions,
-    cardModal, visitModal, moneyModals, referralModals, specialHandling, promiseReschedule, cardPicker, appHome,
+    cardModal, visitModal, moneyModals, referralModals, specialHandling, promiseReschedule, cardPicker, appHome, settingsActions,
   ];
   for (const listener of listeners) {
     listener.register(app, deps);

@@ -13,7 +13,7 @@ export function register(app: App, deps: ListenerDeps): void {
   app.event('app_home_opened', async ({ event, context, client, body }) => {
     if (event.tab !== 'home') return;
     try {
-      const scope = await teamScope(deps, context);
+      const scope = await teamScope(deps, context, event.user);
       await Promise.all([deps.home.opened(scope.teamId, event.user), publishHome(deps, client, scope, event.user)]);
     } catch (error) {
       deps.logger.error(`${describeRequest({ ...body, user_id: event.user })} failed: ${(error as Error).message}`);

@@ -1,0 +1,139 @@
+import type { types } from '@slack/bolt';
+import { domain } from '../config/domain.js';
+import { formatFen } from '../domain/money.js';
+import type { Locale, Messages } from '../i18n/index.js';
+import type { EditableSettings, SettingsChange, TeamSettings } from '../services/teamSettings.js';
+import { ACTION, CALLBACK, INPUT_ACTION } from '../slack/ids.js';
+import { formatInstant } from '../time.js';
+import { SETTINGS_RANGES } from '../validation/settingsInput.js';
+import { numberInput, selectInput } from './inputs.js';
+import { LIMITS } from './limits.js';
+import { escapeMrkdwn, joinMrkdwn, md, mention, mrkdwn, plain, section, type Mrkdwn } from './text.js';
+
+type Block = types.KnownBlock;
+type Value = string | number | readonly string[] | null | undefined;
+
+/** What App Home's settings section shows a viewer. */
+export interface SettingsSection {
+  settings: TeamSettings;
+  admin: boolean;
+  changes: SettingsChange[];
+  /** The language the viewer sees, theirs or the team's. */
+  locale: Locale;
+}
+
+/** Each edited setting as the change log names it, in the order the modal asks. */
+function flat(s: EditableSettings): [string, Value][] {
+  return [
+    ['nudgeChannel', s.nudgeChannel],
+    ['financeUserIds', s.financeUserIds],
+    ['managerUserIds', s.managerUserIds],
+    ['nudgeHour', s.nudgeHour],
+    ['timezone', s.timezone],
+    ['locale', s.locale],
+    ...Object.entries(s.collection).map(([k, v]): [string, Value] => [`collection.${k}`, v]),
+    ...Object.entries(s.cadenceDays).map(([k, v]): [string, Value] => [`cadenceDays.${k}`, v]),
+  ];
+}
+
+/** A setting's value as people read it: channels and people as mentions, money as yuan. */
+function shown(t: Messages, field: string, value: Value): Mrkdwn {
+  if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) return escapeMrkdwn(t.settings.unset);
+  if (field === 'nudgeChannel') return /^[CG][A-Z0-9]+$/.test(String(value)) ? (`<#${String(value)}>` as Mrkdwn) : escapeMrkdwn(String(value));
+  if (Array.isArray(value)) return joinMrkdwn(value.map((u) => mention(u, u)), ', ');
+  if (field === 'nudgeHour') return escapeMrkdwn(t.settings.hour(Number(value)));
+  if (field === 'locale') return escapeMrkdwn(t.settings.languages[value as Locale] ?? String(value));
+  if (field === 'collection.largeFromFen') return escapeMrkdwn(formatFen(Number(value)));
+  return escapeMrkdwn(String(value));
+}
+
+const label = (t: Messages, field: string) => escapeMrkdwn(t.settings.fields[field] ?? field);
+
+/**
+ * The team's settings for everyone to read, an Edit button for admins, the
+ * last few changes, and the viewer's own language. At most 5 blocks.
+ */
+export function renderSettingsSection(t: Messages, { settings, admin, changes, locale }: SettingsSection): Block[] {
+  const rows = flat(settings).map(([field, value]) => t.settings.row(label(t, field), shown(t, field, value)));
+  const blocks: Block[] = [{ ...section(md`${escapeMrkdwn(t.settings.title)}\n${joinMrkdwn(rows, '\n')}`, LIMITS.sectionText), block_id: 'home_settings' }];
+  blocks.push(
+    admin
+      ? { type: 'actions', block_id: 'home_settings_edit', elements: [{ type: 'button', action_id: ACTION.editSettings, text: plain(t.settings.edit, LIMITS.buttonText), value: 'edit' }] }
+      : { type: 'context', block_id: 'home_settings_readonly', elements: [mrkdwn(escapeMrkdwn(t.settings.readOnly), LIMITS.contextText)] },
+  );
+  if (changes.length > 0) {
+    const lines = changes.map((c) =>
+      t.settings.changeRow(mention(c.userId, c.userId), label(t, c.field), shown(t, c.field, c.from), shown(t, c.field, c.to), escapeMrkdwn(formatInstant(c.at, settings.timezone))),
+    );
+    blocks.push({ type: 'context', block_id: 'home_settings_changes', elements: [mrkdwn(md`${escapeMrkdwn(t.settings.changes)}\n${joinMrkdwn(lines, '\n')}`, LIMITS.contextText)] });
+  }
+  const languages = (Object.keys(t.settings.languages) as Locale[]).map((l) => ({ text: plain(t.settings.languages[l], LIMITS.optionText), value: l }));
+  blocks.push(
+    { ...section(escapeMrkdwn(t.settings.myLanguage), LIMITS.sectionText), block_id: 'home_language' },
+    {
+      type: 'actions',
+      block_id: 'home_language_select',
+      elements: [{ type: 'static_select', action_id: ACTION.chooseLocale, options: languages, initial_option: languages.find((o) => o.value === locale)! }],
+    },
+  );
+  return blocks;
+}
+
+/** The settings modal, filled with the team's current values; the version it shows travels in private_metadata. */
+export function renderSettingsModal(t: Messages, settings: TeamSettings): types.ModalView {
+  const f = t.settings.fields;
+  const hours = Object.fromEntries(Array.from({ length: 24 }, (_, h) => [String(h), t.settings.hour(h)]));
+  const zones = Object.fromEntries([...new Set([settings.timezone, ...domain.settings.timezones])].map((z) => [z, z]));
+  const users = (key: 'financeUserIds' | 'managerUserIds'): types.InputBlock => ({
+    type: 'input',
+    block_id: key,
+    optional: true,
+    label: plain(f[key]!, 2000),
+    element: { type: 'multi_users_select', action_id: INPUT_ACTION, ...(settings[key].length ? { initial_users: [...settings[key]] } : {}) },
+  });
+  const numbers = Object.entries(SETTINGS_RANGES).map(([key, { min, max }]) => {
+    const [group, name] = key.split('.') as ['collection' | 'cadenceDays', string];
+    const value = (settings[group] as Record<string, number>)[name]!;
+    const block = numberInput({ key, label: f[key]!, optional: false, value: key === 'collection.largeFromFen' ? Math.round(value / 100) : value });
+    return { ...block, element: { ...block.element, min_value: String(min), max_value: String(max) } } as types.InputBlock;
+  });
+  return {
+    type: 'modal',
+    callback_id: CALLBACK.settingsModal,
+    title: plain(t.settings.modalTitle, LIMITS.modalTitle),
+    submit: plain(t.settings.save, LIMITS.modalTitle),
+    private_metadata: JSON.stringify({ version: settings.version }),
+    blocks: [
+      {
+        type: 'input',
+        block_id: 'nudgeChannel',
+        optional: true,
+        label: plain(f.nudgeChannel!, 2000),
+        hint: plain(t.settings.nudgeChannelHint, 2000),
+        element: { type: 'conversations_select', action_id: INPUT_ACTION, filter: { include: ['public', 'private'], exclude_bot_users: true }, ...(settings.nudgeChannel ? { initial_conversation: settings.nudgeChannel } : {}) },
+      },
+      users('financeUserIds'),
+      users('managerUserIds'),
+      selectInput({ key: 'nudgeHour', label: f.nudgeHour!, optional: false, options: hours, value: String(settings.nudgeHour) }),
+      selectInput({ key: 'timezone', label: f.timezone!, optional: false, options: zones, value: settings.timezone }),
+      selectInput({ key: 'locale', label: f.locale!, optional: false, options: t.settings.languages, value: settings.locale }),
+      ...numbers,
+    ],
+  };
+}
+
+/** The version a settings modal was opened on, or null when its metadata is not ours. */
+export function parseSettingsMetadata(raw: string | undefined): number | null {
+  try {
+    const version = (JSON.parse(raw ?? '') as { version?: unknown }).version;
+    return Number.isInteger(version) && (version as number) >= 0 ? (version as number) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Tells an admin the bot must be invited to the nudge channel they chose, and how. */
+export function renderInviteNotice(t: Messages, channel: string) {
+  const text = t.settings.inviteBot(`<#${channel}>` as Mrkdwn);
+  return { text, blocks: [section(text, LIMITS.sectionText)] };
+}
