@@ -75,6 +75,9 @@ describe('team settings in App Home', () => {
       const card = await h.command('欠款客户');
       const { view } = await h.openModal(TEAM_A, findButton(card.args.blocks, ACTION.recordSale));
       expect((await h.submitView(TEAM_A, view, { product: '货款', quantity: 1, amountFen: '500', date: '2026-11-01', dueDate: '2026-11-13' })).body).toBe('');
+      // A follow-up for tomorrow, scheduled at the old hour (09:00) before the hour changes.
+      const visit = await h.openModal(TEAM_A, findButton((await h.command('欠款客户')).args.blocks, ACTION.logVisit));
+      expect((await h.submitView(TEAM_A, visit.view, { kind: 'visit', nextFollowUpDate: '2026-11-24', nextFollowUpPlan: '送合同' })).body).toBe('');
       h.fake.botNotIn(NEW_CHANNEL);
       const settings = await settingsModal();
       const after = h.fake.mark();
@@ -106,13 +109,16 @@ describe('team settings in App Home', () => {
       expect(visibleText(home.blocks)).toContain('短期小额 ¥0.00');
     });
 
-    it('posts nudges at the new hour in the new channel, in the team language', async () => {
+    it('moves reminders already scheduled to the new hour, in the new channel, in the team language', async () => {
+      const followUps = () =>
+        h.fake.accepted('chat.postMessage').filter((c) => String(c.args.text).includes('欠款客户') && visibleText(c.args.blocks).includes('送合同'));
+      h.clock.set('2026-11-24T10:00:00+08:00');
       await h.scanOnEveryInstance();
-      const nudged = () => h.fake.accepted('chat.postMessage').filter((c) => String(c.args.text).includes('欠款客户'));
-      expect(nudged()).toEqual([]);
-      h.clock.set('2026-11-23T11:00:00+08:00');
+      expect(followUps()).toEqual([]);
+      h.clock.set('2026-11-24T11:00:00+08:00');
       await h.scanOnEveryInstance();
-      expect(nudged().map((c) => c.args.channel)).toEqual([NEW_CHANNEL]);
+      expect(followUps().map((c) => c.args.channel)).toEqual([NEW_CHANNEL]);
+      expect(visibleText(followUps()[0]!.args.blocks)).toContain('记录拜访');
     });
 
     it('a second admin saving from the same version is told someone else saved first', async () => {
@@ -137,7 +143,8 @@ describe('language per person', () => {
     expect(visibleText((await h.command('没有这个人', TEAM_A)).args.blocks)).toContain('No card found');
     expect(visibleText((await h.command('没有这个人', TEAM_A_COLLEAGUE)).args.blocks)).not.toContain('No card found');
 
-    h.clock.set('2026-11-30T12:00:00+08:00');
+    // The overdue reminder first went out on 11-24 (the 10:00 scan: overdue since 11-14); it repeats 7 days later.
+    h.clock.set('2026-12-01T12:00:00+08:00');
     const scanned = h.fake.mark();
     await h.scanOnEveryInstance();
     const posted = h.fake.calls.slice(scanned).filter((c) => c.method === 'chat.postMessage' && c.args.channel === NEW_CHANNEL && !c.error);

@@ -63,6 +63,9 @@ function toObjectId(id: string): Types.ObjectId | null {
   return isValidObjectId(id) ? new Types.ObjectId(id) : null;
 }
 
+/** Kinds posted at an instant of their own (the moment of a referral, the wrap-up hour), not at the team's nudge hour. */
+const OWN_INSTANT: readonly NudgeKind[] = ['referral', 'thanks', 'wrapUp'];
+
 /** Retry delay after `attempts` failures: Slack's Retry-After when given, else doubling from the base. */
 export function retryDelayMs(attempts: number, retryAfterMs?: number): number {
   return retryAfterMs ?? domain.nudges.retryBaseMs * 2 ** Math.max(0, attempts - 1);
@@ -82,6 +85,20 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
   async function dueInstant(teamId: string, dueDate: CalendarDate): Promise<Date> {
     const { nudgeHour, timezone } = await settings.settingsFor(teamId);
     return instantAt(dueDate, nudgeHour, timezone);
+  }
+
+  /**
+   * After the team's nudge hour or time zone changed: every pending nudge not
+   * yet tried moves to the new hour of its day, one update per due day. A
+   * version bump makes a snooze racing it retry on the new values.
+   */
+  async function retime(teamId: string): Promise<void> {
+    const { nudgeHour, timezone } = await settings.settingsFor(teamId);
+    const waiting = { teamId, status: 'pending' as const, attempts: 0, kind: { $nin: [...OWN_INSTANT] } };
+    const days: CalendarDate[] = await models.nudges.distinct('dueDate', waiting);
+    for (const day of days) {
+      await models.nudges.updateMany({ ...waiting, dueDate: day }, { $set: { nextAttemptAt: instantAt(day, nudgeHour, timezone) }, $inc: { version: 1 } });
+    }
   }
 
   async function insertPending(nudge: NewNudge | NewPersonNudge, at: Date): Promise<void> {
@@ -290,7 +307,7 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
     return done ? { status: 'ok', nudge: done } : { status: 'closed' };
   }
 
-  return { schedule, scheduleWrapUp, adoptContactWrapUps, supersede, cancelOpen, findDue, claim, cancel, defer, recordDelivery, get, openFor, openFrom, snooze, answer };
+  return { schedule, retime, scheduleWrapUp, adoptContactWrapUps, supersede, cancelOpen, findDue, claim, cancel, defer, recordDelivery, get, openFor, openFrom, snooze, answer };
 }
 
 export type NudgeService = ReturnType<typeof createNudgeService>;

@@ -57,11 +57,16 @@ export function register(app: App, deps: ListenerDeps): void {
       const result = await deps.settings.save(teamId, userId, version, parsed.value);
       if (result.outcome === 'conflict') return inlineErrors({ [FIRST_BLOCK]: t.settings.conflict });
       if (result.outcome === 'notFound') return inlineErrors({ [FIRST_BLOCK]: t.errors.generic });
-      const channel = parsed.value.nudgeChannel;
-      if (!channel || !result.changes.some((c) => c.field === 'nudgeChannel')) return {};
+      const changed = (field: string) => result.changes.some((c) => c.field === field);
+      // Reminders already scheduled move to the new hour too, not only those scheduled from now on.
+      const retime = changed('nudgeHour') || changed('timezone');
+      const channel = changed('nudgeChannel') ? parsed.value.nudgeChannel : undefined;
+      if (!retime && !channel) return {};
       return {
-        // conversations.info (scope channels:read) says whether the bot is in it; a private channel it is not in answers channel_not_found.
         after: async () => {
+          if (retime) await deps.nudges.retime(teamId);
+          if (!channel) return;
+          // conversations.info (scope channels:read) says whether the bot is in it; a private channel it is not in answers channel_not_found.
           const info = await client.conversations.info({ channel }).catch(() => null);
           if (!info?.channel?.is_member) await client.chat.postMessage({ channel: userId, ...renderInviteNotice(t, channel) });
         },
