@@ -23,6 +23,7 @@ import { createSegmentService, type SegmentReport } from './services/segments.js
 import { createHistoryService } from './services/history.js';
 import { createMoneyService } from './services/money.js';
 import { createPromiseService } from './services/promises.js';
+import { createHandoverService } from './services/handover.js';
 import { createTeamSettings } from './services/teamSettings.js';
 import { createVisitPlanService } from './services/visitPlan.js';
 import { createVisitService } from './services/visits.js';
@@ -112,7 +113,8 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   const wrapUps = createWrapUpService({ models });
   const exports = createExportService({ models, settings, now });
   const visitPlan = createVisitPlanService({ models });
-  return { models, settings, history, writes, customers, money, cards, briefs, nudges, followUps, promises, visits, referrals, ambassadors, cadence, segments, wrapUps, visitPlan, exports };
+  const handover = createHandoverService({ models, now, writes, nudges });
+  return { models, settings, history, writes, customers, money, cards, briefs, nudges, followUps, promises, visits, referrals, ambassadors, cadence, segments, wrapUps, visitPlan, exports, handover };
 }
 
 /**

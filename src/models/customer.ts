@@ -85,6 +85,8 @@ customerSchema.index({ teamId: 1, companyKey: 1, number: 1 });
 customerSchema.index({ teamId: 1, ambassador: 1, nameKey: 1 });
 // Segmentation: the cards it placed before, without reading the others.
 customerSchema.index({ teamId: 1, segment: 1 });
+// A person's cards (a handover moves them all), read in id order a batch at a time.
+customerSchema.index({ teamId: 1, ownerId: 1, _id: 1 });
 // The boot-time re-keying asks for outdated keys across teams; indexed, a boot with nothing to do reads nothing.
 customerSchema.index({ searchKeysVersion: 1 });
 

@@ -4,6 +4,7 @@ import { counterModel } from './counter.js';
 import { customerModel } from './customer.js';
 import { nudgeModel } from './nudge.js';
 import { paymentModel } from './payment.js';
+import { handoverModel } from './handover.js';
 import { historyModel } from './history.js';
 import { ledgerModel } from './ledger.js';
 import { promiseModel } from './promise.js';
@@ -31,6 +32,7 @@ export function createModels(connection: Connection) {
     teams: teamModel(connection),
     segmentRuns: segmentRunModel(connection),
     writeIntents: writeIntentModel(connection),
+    handovers: handoverModel(connection),
   };
 }
 
