@@ -47,7 +47,10 @@ export interface ReassignRequest {
 
 export type ReassignResult =
   | { status: 'reassigned'; customer: CustomerRecord; from?: string }
-  | { status: 'refused' | 'same' | 'conflict' | 'notFound' };
+  | { status: 'refused' }
+  | { status: 'same' }
+  | { status: 'conflict' }
+  | { status: 'notFound' };
 
 /** What a handover would move, for its preview. */
 export interface HandoverPreview {
@@ -59,7 +62,8 @@ export interface HandoverPreview {
 
 export type HandoverResult =
   | { status: 'done'; moved: number; skipped: number; fromId: string; toId: string; /** This call finished it: its summary is this call's to send. */ finished: boolean }
-  | { status: 'refused' | 'busy' };
+  | { status: 'refused' }
+  | { status: 'busy' };
 
 const reassignedEntry = (teamId: string, customerId: Types.ObjectId, by: string, at: Date, changes: FieldChange[]) =>
   historyDoc({ teamId, customerId, action: 'reassigned', userId: by, at, changes });

@@ -27,6 +27,10 @@ export const ACTION = {
   promiseReschedule: 'promise_reschedule',
   /** 访前简报: on the card, `/card plan` rows and the Home tab; value = the customer's id. */
   cardBrief: 'card_brief',
+  /** 转交: on the card; value = the customer's id. */
+  reassign: 'card_reassign',
+  /** `/card handover` preview's Confirm; value = `<requestId>:<fromId>:<toId>`. */
+  handoverConfirm: 'handover_confirm',
 } as const;
 
 export const CALLBACK = {
@@ -42,6 +46,7 @@ export const CALLBACK = {
   thanksModal: 'thanks_modal',
   noDealModal: 'no_deal_modal',
   promiseRescheduleModal: 'promise_reschedule_modal',
+  reassignModal: 'reassign_modal',
 } as const;
 
 /** Input blocks use the field's key as block id and this as action id. */
