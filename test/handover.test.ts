@@ -200,6 +200,7 @@ describe("undoing Slack's escaping in /card text", () => {
     expect(unescapeSlack('<https://example.com/x>')).toBe('https://example.com/x');
     expect(unescapeSlack('<@U123|li> <@W456>')).toBe('<@U123|li> <@W456>');
     expect(unescapeSlack('&amp;lt;')).toBe('&lt;');
+    expect(unescapeSlack('<!channel> <#C1|sales> &lt;!here&gt;')).toBe('<!channel> #sales <!here>');
     expect(parseLookup('A &amp; B')).toMatchObject({ kind: 'name', text: 'A & B' });
     expect(parseLookup('交接 <@U1|a> <@U2|b>')).toEqual({ kind: 'handover', fromId: 'U1', toId: 'U2' });
   });

@@ -156,10 +156,16 @@ function isPhoneLike(text: string): boolean {
 /** `<…>` as Slack writes links, mentions and channels in message text. */
 const SLACK_MARKUP = /<([^<>]*)>/g;
 
-/** What one `<…>` stood for as typed: a mention stays as Slack wrote it (it names a person by id); links and channels become their text. */
+/**
+ * What one `<…>` stood for as typed: a mention of a person (`<@U…>`) or of
+ * everyone (`<!channel>`) stays as Slack wrote it, so it names the person by
+ * id and is echoed escaped, never as a ping; a channel becomes `#name`,
+ * links and e-mail addresses their text.
+ */
 function typedText(inner: string): string {
-  if (inner.startsWith('@')) return `<${inner}>`;
+  if (inner.startsWith('@') || inner.startsWith('!')) return `<${inner}>`;
   const bar = inner.indexOf('|');
+  if (inner.startsWith('#')) return bar === -1 ? inner : `#${inner.slice(bar + 1)}`;
   if (bar !== -1) return inner.slice(bar + 1);
   return inner.startsWith('mailto:') ? inner.slice('mailto:'.length) : inner;
 }
