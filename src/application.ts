@@ -25,6 +25,7 @@ import { createHistoryService } from './services/history.js';
 import { createHomeService } from './services/home.js';
 import { createMoneyService } from './services/money.js';
 import { createPromiseService } from './services/promises.js';
+import { createHandoverService } from './services/handover.js';
 import { createTeamSettings } from './services/teamSettings.js';
 import { createUserLocales } from './services/userLocale.js';
 import { createVisitPlanService } from './services/visitPlan.js';
@@ -121,7 +122,8 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   const exports = createExportService({ models, settings, now });
   const home = createHomeService({ models, now });
   const visitPlan = createVisitPlanService({ models });
-  return { models, settings, userLocales, history, writes, customers, money, cards, briefs, nudges, followUps, promises, visits, referrals, ambassadors, cadence, segments, wrapUps, visitPlan, exports, home };
+  const handover = createHandoverService({ models, now, writes, nudges });
+  return { models, settings, userLocales, history, writes, customers, money, cards, briefs, nudges, followUps, promises, visits, referrals, ambassadors, cadence, segments, wrapUps, visitPlan, exports, home, handover };
 }
 
 /**

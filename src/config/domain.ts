@@ -199,4 +199,13 @@ export const domain = {
      */
     refreshWithinHours: 12,
   },
+  /** 交接: a card reassigned, or every card of a departing salesperson handed over. */
+  handover: {
+    /** The reason typed on Reassign, in characters. */
+    reasonMaxLength: 300,
+    /** Cards read per query while a handover moves them. */
+    batchSize: 200,
+    /** A handover's runner is presumed dead after this long: the next Confirm takes it over. */
+    leaseMs: 10 * 60_000,
+  },
 } as const;

@@ -15,6 +15,9 @@ export type LookupRequest =
   | { kind: 'plan'; region?: string }
   | { kind: 'export'; request: ExportRequest }
   | { kind: 'badExport'; word: string }
+  /** `/card handover <@from> <@to>`: two different people, by Slack user id. */
+  | { kind: 'handover'; fromId: string; toId: string }
+  | { kind: 'badHandover' }
   | { kind: 'tooLong'; max: number }
   | { kind: 'number'; number: string; text: string }
   | { kind: 'phone'; phoneKey: string; text: string }
@@ -35,6 +38,9 @@ const SEGMENTS_REFRESH_WORDS = new Set(['segments refresh', '刷新分层', '分
 /** `/card brief 张三`: the word, a space, then what `/card 张三` would search for. */
 const BRIEF_WORDS = new Set(['brief', '简报', '访前']);
 const PLAN_WORDS = new Set(['plan', '计划']);
+const HANDOVER_WORDS = new Set(['handover', '交接']);
+/** Two mentions as Slack sends them (`<@U123|name>` or `<@U123>`), nothing else. */
+const TWO_MENTIONS = /^<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>\s*<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>$/;
 /** `KH-2026-0001`, `kh 2026 1`, `kh2026-1`: the year must be set apart from the sequence to be told from it. */
 const CARD_NUMBER = new RegExp(`^${domain.card.numberPrefix}[-\\s]?(\\d{4})[-\\s](\\d{1,9})$`, 'i');
 /** A Chinese mobile (11 digits from 1) behind the country code, written `+86`, `0086` or a bare `86`. */
@@ -147,7 +153,34 @@ function isPhoneLike(text: string): boolean {
   return PHONE_TEXT.test(text) && phoneKey(text).length >= domain.lookup.minPhoneDigits;
 }
 
-const normalized = (raw: string) => raw.normalize('NFKC').replace(/\s+/g, ' ').trim();
+/** `<…>` as Slack writes links, mentions and channels in message text. */
+const SLACK_MARKUP = /<([^<>]*)>/g;
+
+/**
+ * What one `<…>` stood for as typed: a mention of a person (`<@U…>`) or of
+ * everyone (`<!channel>`) stays as Slack wrote it, so it names the person by
+ * id and is echoed escaped, never as a ping; a channel becomes `#name`,
+ * links and e-mail addresses their text.
+ */
+function typedText(inner: string): string {
+  if (inner.startsWith('@') || inner.startsWith('!')) return `<${inner}>`;
+  const bar = inner.indexOf('|');
+  if (inner.startsWith('#')) return bar === -1 ? inner : `#${inner.slice(bar + 1)}`;
+  if (bar !== -1) return inner.slice(bar + 1);
+  return inner.startsWith('mailto:') ? inner.slice('mailto:'.length) : inner;
+}
+
+/**
+ * The text as the person typed it. With `should_escape: true` Slack escapes
+ * `&`, `<`, `>` and wraps links, e-mail addresses and mentions in `<…>`; a
+ * literal `<` arrives as `&lt;`, so every `<` is Slack's own. `&amp;` is
+ * undone last, so `&amp;lt;` (a typed `&lt;`) stays `&lt;`.
+ */
+export function unescapeSlack(raw: string): string {
+  return raw.replace(SLACK_MARKUP, (_all, inner: string) => typedText(inner)).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+const normalized = (raw: string) => unescapeSlack(raw).normalize('NFKC').replace(/\s+/g, ' ').trim();
 const isTooLong = (text: string) => [...text].length > domain.lookup.maxQueryLength;
 
 /** Text that is neither a command word nor too long, as the search it asks for. */
@@ -156,6 +189,13 @@ function searchOf(text: string): SearchLookup {
   if (number) return { kind: 'number', number: formatCardNumber(Number(number[1]), Number(number[2])), text };
   if (isPhoneLike(text)) return { kind: 'phone', phoneKey: phoneKey(text), text };
   return { kind: 'name', nameKey: nameKey(text), text };
+}
+
+/** `handover <@from> <@to>` or `交接 …`: two different people, or a usage notice. */
+function handoverOf(rest: string[]): LookupRequest {
+  const mentions = TWO_MENTIONS.exec(rest.join(' '));
+  if (!mentions || mentions[1] === mentions[2]) return { kind: 'badHandover' };
+  return { kind: 'handover', fromId: mentions[1]!, toId: mentions[2]! };
 }
 
 /** `plan` or `计划`, alone or followed by a region (the rest of the text, as typed). */
@@ -178,6 +218,7 @@ export function parseLookup(raw: string): LookupRequest {
     const wanted = rest.join(' ');
     return isTooLong(wanted) ? { kind: 'tooLong', max: domain.lookup.maxQueryLength } : { kind: 'brief', search: searchOf(wanted) };
   }
+  if (HANDOVER_WORDS.has(word.toLowerCase())) return handoverOf(rest);
   if (EXPORT_WORDS.has(word.toLowerCase())) {
     const parsed = parseExportWords(rest);
     return parsed.ok ? { kind: 'export', request: parsed.request } : { kind: 'badExport', word: parsed.word };

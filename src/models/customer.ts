@@ -87,6 +87,8 @@ customerSchema.index({ teamId: 1, ambassador: 1, nameKey: 1 });
 customerSchema.index({ teamId: 1, segment: 1 });
 // App Home: one owner's pyramid, from index entries alone (the team's tiers use { teamId, segment }).
 customerSchema.index({ teamId: 1, ownerId: 1, segment: 1, tier: 1 });
+// A person's cards (a handover moves them all), read in id order a batch at a time.
+customerSchema.index({ teamId: 1, ownerId: 1, _id: 1 });
 // The boot-time re-keying asks for outdated keys across teams; indexed, a boot with nothing to do reads nothing.
 customerSchema.index({ searchKeysVersion: 1 });
 

@@ -4,6 +4,7 @@ import { counterModel } from './counter.js';
 import { customerModel } from './customer.js';
 import { nudgeModel } from './nudge.js';
 import { paymentModel } from './payment.js';
+import { handoverModel } from './handover.js';
 import { historyModel } from './history.js';
 import { homeOpenModel } from './homeOpen.js';
 import { ledgerModel } from './ledger.js';
@@ -37,6 +38,7 @@ export function createModels(connection: Connection) {
     writeIntents: writeIntentModel(connection),
     settingsChanges: settingsChangeModel(connection),
     userPrefs: userPrefModel(connection),
+    handovers: handoverModel(connection),
   };
 }
 

@@ -5,6 +5,7 @@ import type { BriefService } from '../services/briefs.js';
 import type { CardService } from '../services/cards.js';
 import type { CustomerService } from '../services/customers.js';
 import type { ExportService } from '../services/exports.js';
+import type { HandoverService } from '../services/handover.js';
 import type { HistoryService } from '../services/history.js';
 import type { HomeService } from '../services/home.js';
 import type { MoneyService } from '../services/money.js';
@@ -33,6 +34,7 @@ export interface ListenerDeps {
   visitPlan: VisitPlanService;
   history: HistoryService;
   exports: ExportService;
+  handover: HandoverService;
   settings: TeamSettingsService;
   userLocales: UserLocaleService;
   roles: RolesService;

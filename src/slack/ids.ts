@@ -31,6 +31,10 @@ export const ACTION = {
   editSettings: 'settings_edit',
   /** App Home: a person picks the language the app shows them in. */
   chooseLocale: 'locale_choose',
+  /** 转交: on the card; value = the customer's id. */
+  reassign: 'card_reassign',
+  /** `/card handover` preview's Confirm; value = `<requestId>:<fromId>:<toId>`. */
+  handoverConfirm: 'handover_confirm',
 } as const;
 
 export const CALLBACK = {
@@ -47,6 +51,7 @@ export const CALLBACK = {
   noDealModal: 'no_deal_modal',
   promiseRescheduleModal: 'promise_reschedule_modal',
   settingsModal: 'settings_modal',
+  reassignModal: 'reassign_modal',
 } as const;
 
 /** Input blocks use the field's key as block id and this as action id. */

@@ -5,6 +5,7 @@ import type { MoneyModalMetadata } from '../views/moneyModals.js';
 import type { SpecialHandlingMetadata } from '../views/overdueNudge.js';
 import type { ReferralActionMetadata, ReferralModalMetadata } from '../views/referralModals.js';
 import type { PromiseRescheduleMetadata } from '../views/promiseNudge.js';
+import type { ReassignModalMetadata } from '../views/handover.js';
 import type { VisitModalMetadata } from '../views/visitModal.js';
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/);
@@ -84,4 +85,23 @@ export const promiseButtonValue = ({ from, id }: PromiseRef): string => `${from}
 export function parsePromiseRef(raw?: string): PromiseRef | null {
   const match = PROMISE_REF.exec(raw ?? '');
   return match ? { from: match[1] as PromiseRef['from'], id: match[2]! } : null;
+}
+
+const ReassignModalMetadataSchema = z.object({ customerId: objectId, version: z.number().int().positive(), responseUrl: z.url().optional() });
+export const parseReassignModalMetadata = (raw?: string): ReassignModalMetadata | null => parseJson(ReassignModalMetadataSchema, raw);
+
+/** A handover's Confirm: which preview (its request id) and who to whom. */
+export interface HandoverRef {
+  requestId: string;
+  fromId: string;
+  toId: string;
+}
+
+const HANDOVER_REF = /^([0-9a-f]{16,64}):([UW][A-Z0-9]{1,30}):([UW][A-Z0-9]{1,30})$/;
+
+export const handoverButtonValue = ({ requestId, fromId, toId }: HandoverRef): string => `${requestId}:${fromId}:${toId}`;
+
+export function parseHandoverRef(raw?: string): HandoverRef | null {
+  const match = HANDOVER_REF.exec(raw ?? '');
+  return match ? { requestId: match[1]!, fromId: match[2]!, toId: match[3]! } : null;
 }

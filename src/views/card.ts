@@ -164,6 +164,7 @@ export function renderCard(t: Messages, { customer: c, lastVisits, openPromises,
           : []),
         ...referralButtons(t, c, referrals),
         { type: 'button', action_id: ACTION.history, text: plain(t.card.history, LIMITS.buttonText), value: id },
+        { type: 'button', action_id: ACTION.reassign, text: plain(t.handover.reassign, LIMITS.buttonText), value: id },
       ],
     },
   ];

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { ListenerDeps } from '../deps.js';
 import * as cardActions from './actions/card.js';
+import * as handoverActions from './actions/handover.js';
 import * as moneyActions from './actions/money.js';
 import * as nudgeActions from './actions/nudge.js';
 import * as promiseActions from './actions/promise.js';
@@ -13,6 +14,7 @@ import * as cardModal from './views/cardModal.js';
 import * as moneyModals from './views/moneyModals.js';
 import * as referralModals from './views/referralModals.js';
 import * as promiseReschedule from './views/promiseReschedule.js';
+import * as reassignModal from './views/reassignModal.js';
 import * as specialHandling from './views/specialHandling.js';
 import * as visitModal from './views/visitModal.js';
 
@@ -21,6 +23,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   const listeners = [
     cardCommand, cardActions, moneyActions, nudgeActions, referralActions, promiseActions,
     cardModal, visitModal, moneyModals, referralModals, specialHandling, promiseReschedule, cardPicker, appHome, settingsActions,
+    handoverActions, reassignModal,
   ];
   for (const listener of listeners) {
     listener.register(app, deps);

@@ -4,6 +4,8 @@ import { parseLookup, type LookupRequest, type SearchLookup } from '../../../dom
 import { renderAmbassadorList } from '../../../views/ambassadorList.js';
 import { renderBriefMessage } from '../../../views/brief.js';
 import { renderCard } from '../../../views/card.js';
+import { randomBytes } from 'node:crypto';
+import { renderHandoverPreview } from '../../../views/handover.js';
 import { renderHelp, renderMatches, renderNotFound, renderNotice, type NewCardPrefill } from '../../../views/lookup.js';
 import type { SlackMessage } from '../../../views/message.js';
 import { renderOverdueList } from '../../../views/overdueList.js';
@@ -30,6 +32,14 @@ async function refreshSegments(deps: ListenerDeps, { teamId, settings, t }: Team
   if (!(await deps.roles.rolesOf(caller.client, settings, caller.userId)).admin) return renderNotice(t.segments.adminOnly);
   const report = await deps.segments.refreshTeam(teamId);
   return renderNotice(t.segments.refreshed(report.current, report.inactive, report.changed));
+}
+
+/** `/card handover <@from> <@to>`: admins and the manager only; a preview whose Confirm names this request. */
+async function handoverPreview(deps: ListenerDeps, { teamId, settings, t }: TeamScope, caller: Caller, request: Extract<LookupRequest, { kind: 'handover' }>): Promise<SlackMessage> {
+  const roles = await deps.roles.rolesOf(caller.client, settings, caller.userId);
+  if (!roles.admin && !roles.manager) return renderNotice(t.handover.adminOnly);
+  const preview = await deps.handover.preview(teamId, request.fromId);
+  return renderHandoverPreview(t, preview, { requestId: randomBytes(16).toString('hex'), fromId: request.fromId, toId: request.toId });
 }
 
 /** `/card brief <name | phone | card number>`: found as `/card <name>` finds, one match answered with its brief. */
@@ -73,6 +83,8 @@ async function lookupReply(deps: ListenerDeps, scope: TeamScope, caller: Caller,
     return renderVisitPlan(t, await deps.visitPlan.planVisits(teamId, caller.userId, { region: request.region, today }));
   }
   if (request.kind === 'badExport') return renderNotice(t.exports.badFilter(request.word));
+  if (request.kind === 'handover') return handoverPreview(deps, scope, caller, request);
+  if (request.kind === 'badHandover') return renderNotice(t.handover.usage);
   if (request.kind === 'ambassadors') {
     const list = await deps.ambassadors.list(teamId);
     return renderAmbassadorList(t, list, await deps.referrals.countsFor(teamId, list.rows.map((r) => r.customer._id)));
@@ -84,7 +96,7 @@ async function lookupReply(deps: ListenerDeps, scope: TeamScope, caller: Caller,
   return renderMatches(t, request.text, matches, more);
 }
 
-/** `/card <name | phone | card number | brief <name> | overdue | referrals | ambassadors | plan [region] | segments refresh | export … | help>` */
+/** `/card <name | phone | card number | brief <name> | overdue | referrals | ambassadors | plan [region] | segments refresh | export … | handover @a @b | help>` */
 export function register(app: App, deps: ListenerDeps): void {
   app.command(
     COMMAND,

@@ -1,0 +1,211 @@
+import { isValidObjectId, Types } from 'mongoose';
+import { domain } from '../config/domain.js';
+import { isDuplicateKey } from '../db/errors.js';
+import { idFor } from '../db/requestIds.js';
+import type { GuardedWrites } from '../db/writeIfUnchanged.js';
+import type { FieldChange } from '../domain/diff.js';
+import type { CustomerRecord } from '../models/customer.js';
+import type { HandoverRecord } from '../models/handover.js';
+import type { Models } from '../models/index.js';
+import { CONTACT_NUDGE_KINDS, type NudgeRecord, type NudgeStatus } from '../models/nudge.js';
+import type { Roles } from '../slack/roles.js';
+import { addDays } from '../time.js';
+import { historyDoc } from './history.js';
+import type { NudgeService } from './nudges.js';
+
+interface Deps {
+  models: Models;
+  now: () => Date;
+  writes: GuardedWrites;
+  nudges: NudgeService;
+}
+
+/**
+ * Nudges that move with their card. A sent one stays: its message's buttons
+ * answer the version it was posted with, and a move would bump it. A sending
+ * one stays: it is being posted right now, and a bump would make its delivery
+ * unrecordable, so it would be posted again.
+ */
+const MOVABLE: readonly NudgeStatus[] = ['pending', 'failed'];
+
+/** The owner of a card, a manager or an admin may give the card to a colleague; anyone else may not. */
+export const mayReassign = (card: Pick<CustomerRecord, 'ownerId'>, userId: string, roles: Roles): boolean =>
+  roles.admin || roles.manager || card.ownerId === userId;
+
+/** Handing over every card of a person is the manager's or an admin's. */
+export const mayHandOver = (roles: Roles): boolean => roles.admin || roles.manager;
+
+export interface ReassignRequest {
+  to: string;
+  reason: string;
+  by: string;
+  roles: Roles;
+  /** The card version the person saw: a card changed since is not reassigned over it. */
+  seenVersion: number;
+  requestKey?: string;
+}
+
+export type ReassignResult =
+  | { status: 'reassigned'; customer: CustomerRecord; from?: string }
+  | { status: 'refused' }
+  | { status: 'same' }
+  | { status: 'conflict' }
+  | { status: 'notFound' };
+
+/** What a handover would move, for its preview. */
+export interface HandoverPreview {
+  cards: number;
+  reminders: number;
+  promises: number;
+  receivableFen: number;
+}
+
+export type HandoverResult =
+  | { status: 'done'; moved: number; skipped: number; fromId: string; toId: string; /** This call finished it: its summary is this call's to send. */ finished: boolean }
+  | { status: 'refused' }
+  | { status: 'busy' };
+
+const reassignedEntry = (teamId: string, customerId: Types.ObjectId, by: string, at: Date, changes: FieldChange[]) =>
+  historyDoc({ teamId, customerId, action: 'reassigned', userId: by, at, changes });
+
+/**
+ * 交接 (DOMAIN §3, 接替者): a card given to a colleague, or every card of a
+ * departing salesperson. The card's owner is the one fact that moves; what
+ * follows it reads the owner from the card (promises, receivables, referrals
+ * hold none), except nudges, which carry their own: the open ones are moved
+ * to the card's owner after every move, so running it again finishes a move
+ * that stopped half-way.
+ */
+export function createHandoverService({ models, now, writes, nudges }: Deps) {
+  /** The card's waiting nudges, moved to `owner`; a contact nudge is booked in the new owner's wrap-up. */
+  async function moveNudges(teamId: string, customerId: Types.ObjectId, owner: string, by: string): Promise<void> {
+    const stray = await models.nudges.find({ teamId, customerId, status: { $in: MOVABLE }, ownerId: { $ne: owner } }, { _id: 1 }).lean();
+    for (const { _id } of stray) {
+      const moved = await writes.updateUntilWritten<NudgeRecord>(models.nudges, teamId, _id, (n) =>
+        MOVABLE.includes(n.status) && n.ownerId !== owner ? { set: { ownerId: owner } } : null,
+      );
+      if (moved && CONTACT_NUDGE_KINDS.includes(moved.kind)) await nudges.scheduleWrapUp(teamId, owner, addDays(moved.dueDate, -1), by);
+    }
+  }
+
+  /** Reassign on a card: to a colleague, with a reason, from the version the person saw. */
+  async function reassign(teamId: string, customerId: string, request: ReassignRequest): Promise<ReassignResult> {
+    const _id = isValidObjectId(customerId) ? new Types.ObjectId(customerId) : null;
+    const current = _id && (await models.customers.findOne({ _id, teamId }).lean());
+    if (!current) return { status: 'notFound' };
+    if (!mayReassign(current, request.by, request.roles)) return { status: 'refused' };
+    if (current.version !== request.seenVersion) {
+      const outcome = await writes.staleOutcome(models.customers, current._id, request.seenVersion, request.requestKey);
+      if (outcome !== 'replayed') return { status: 'conflict' };
+      // The same request landed before and may have stopped before its nudges moved.
+      await moveNudges(teamId, current._id, current.ownerId ?? request.to, request.by);
+      return { status: 'reassigned', customer: current };
+    }
+    if (current.ownerId === request.to) return { status: 'same' };
+    const changes = [{ field: 'ownerId', from: current.ownerId, to: request.to }, { field: 'reassignReason', from: undefined, to: request.reason }];
+    const outcome = await writes.writeIfUnchanged({
+      teamId,
+      model: models.customers,
+      id: current._id,
+      version: current.version,
+      set: { ownerId: request.to, updatedBy: request.by },
+      records: [{ model: models.history, doc: reassignedEntry(teamId, current._id, request.by, now(), changes) }],
+      requestKey: request.requestKey,
+    });
+    if (outcome === 'notFound') return { status: 'notFound' };
+    if (outcome === 'conflict') return { status: 'conflict' };
+    await moveNudges(teamId, current._id, request.to, request.by);
+    const customer = { ...current, ownerId: request.to, updatedBy: request.by, version: current.version + 1 };
+    return { status: 'reassigned', customer, from: current.ownerId };
+  }
+
+  /** The ids of `ownerId`'s cards, a batch at a time, in id order. */
+  async function* cardIdsOf(teamId: string, ownerId: string): AsyncGenerator<Types.ObjectId[]> {
+    let after: Types.ObjectId | undefined;
+    for (;;) {
+      const filter = { teamId, ownerId, ...(after ? { _id: { $gt: after } } : {}) };
+      const batch = await models.customers.find(filter, { _id: 1 }).sort({ _id: 1 }).limit(domain.handover.batchSize).lean();
+      if (batch.length > 0) yield batch.map((c) => c._id);
+      if (batch.length < domain.handover.batchSize) return;
+      after = batch.at(-1)!._id;
+    }
+  }
+
+  async function preview(teamId: string, fromId: string): Promise<HandoverPreview> {
+    const result: HandoverPreview = { cards: 0, reminders: 0, promises: 0, receivableFen: 0 };
+    for await (const ids of cardIdsOf(teamId, fromId)) {
+      result.cards += ids.length;
+      result.reminders += await models.nudges.countDocuments({ teamId, customerId: { $in: ids }, status: { $in: MOVABLE } });
+      result.promises += await models.promises.countDocuments({ teamId, customerId: { $in: ids }, status: 'open' });
+      const ledgers = await models.ledgers.find({ teamId, _id: { $in: ids }, outstandingFen: { $gt: 0 } }, { outstandingFen: 1 }).lean();
+      result.receivableFen += ledgers.reduce((sum, l) => sum + l.outstandingFen, 0);
+    }
+    return result;
+  }
+
+  /** Moves one card of `fromId` to `toId`, whatever else changed on it meanwhile; false when it is no longer `fromId`'s. */
+  async function handOverCard(teamId: string, id: Types.ObjectId, fromId: string, toId: string, by: string): Promise<boolean> {
+    const moved = await writes.updateUntilWritten<CustomerRecord>(models.customers, teamId, id, (card) =>
+      card.ownerId !== fromId
+        ? null
+        : { set: { ownerId: toId, updatedBy: by }, records: [{ model: models.history, doc: reassignedEntry(teamId, id, by, now(), [{ field: 'ownerId', from: fromId, to: toId }]) }] },
+    );
+    if (moved) await moveNudges(teamId, id, toId, by);
+    return moved !== null;
+  }
+
+  /** Cards moved before a runner died: their nudges still name `fromId`; each goes to its card's owner now. */
+  async function finishStrayNudges(teamId: string, fromId: string, by: string): Promise<void> {
+    const stray = await models.nudges.distinct('customerId', { teamId, ownerId: fromId, status: { $in: MOVABLE }, customerId: { $exists: true } });
+    for (const customerId of stray as Types.ObjectId[]) {
+      const card = await models.customers.findOne({ _id: customerId, teamId }, { ownerId: 1 }).lean();
+      if (card?.ownerId && card.ownerId !== fromId) await moveNudges(teamId, customerId, card.ownerId, by);
+    }
+  }
+
+  /** Takes the handover named by `requestId`: a new one, or one whose runner died; null when it is done or running. */
+  async function claim(teamId: string, _id: Types.ObjectId, fresh: Omit<HandoverRecord, '_id' | 'teamId' | 'state' | 'version' | 'leaseUntil' | 'moved' | 'skipped' | 'createdAt'>) {
+    const leaseUntil = new Date(now().getTime() + domain.handover.leaseMs);
+    try {
+      const created = await models.handovers.create({ _id, teamId, ...fresh, state: 'running', version: 1, leaseUntil, moved: 0, skipped: 0, createdAt: now() });
+      return { taken: created.toObject() as HandoverRecord };
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+    const existing = await models.handovers.findOne({ _id, teamId }).lean();
+    if (!existing || existing.state === 'done' || existing.leaseUntil > now()) return { existing };
+    const outcome = await writes.writeIfUnchanged({ teamId, model: models.handovers, id: _id, version: existing.version, set: { leaseUntil } });
+    return outcome === 'written' ? { taken: { ...existing, leaseUntil, version: existing.version + 1 } } : { existing };
+  }
+
+  /**
+   * Moves every card of `fromId` to `toId`, once per request id: two Confirm
+   * clicks at once move them once, and a Confirm after a runner died finishes
+   * its work. Refused, changing nothing, unless `roles` may hand over.
+   */
+  async function handOver(teamId: string, request: { requestId: string; fromId: string; toId: string; by: string; roles: Roles }): Promise<HandoverResult> {
+    if (!mayHandOver(request.roles) || request.fromId === request.toId) return { status: 'refused' };
+    const _id = idFor(`${teamId}:handover:${request.requestId}`);
+    const { taken, existing } = await claim(teamId, _id, { fromId: request.fromId, toId: request.toId, by: request.by });
+    if (!taken) {
+      if (existing?.state !== 'done') return { status: 'busy' };
+      return { status: 'done', moved: existing.moved, skipped: existing.skipped, fromId: existing.fromId, toId: existing.toId, finished: false };
+    }
+    const { fromId, toId } = taken;
+    let moved = 0;
+    let skipped = 0;
+    for await (const ids of cardIdsOf(teamId, fromId)) {
+      for (const id of ids) {
+        if (await handOverCard(teamId, id, fromId, toId, request.by)) moved += 1;
+        else skipped += 1;
+      }
+    }
+    await finishStrayNudges(teamId, fromId, request.by);
+    const outcome = await writes.writeIfUnchanged({ teamId, model: models.handovers, id: _id, version: taken.version, set: { state: 'done', moved, skipped } });
+    return { status: 'done', moved, skipped, fromId, toId, finished: outcome === 'written' };
+  }
+
+  return { reassign, preview, handOver };
+}
+
+export type HandoverService = ReturnType<typeof createHandoverService>;

@@ -1,0 +1,40 @@
+import type { App, ViewSubmitAction } from '@slack/bolt';
+import { parseReassignInput } from '../../../validation/reassignInput.js';
+import { renderCard } from '../../../views/card.js';
+import { renderReassignDm } from '../../../views/handover.js';
+import type { ListenerDeps } from '../../deps.js';
+import { CALLBACK } from '../../ids.js';
+import { inlineErrors, onSubmission, type ViewArgs } from '../../listen.js';
+import { parseReassignModalMetadata } from '../../metadata.js';
+import { submissionKey } from '../../requestKey.js';
+import { replaceViaResponseUrl } from '../../responseUrl.js';
+import { readViewState } from '../../viewState.js';
+
+/** Reassign submissions: the role is checked again here (a modal can be submitted by anyone who crafts one). */
+export function register(app: App, deps: ListenerDeps): void {
+  app.view<ViewSubmitAction>(
+    CALLBACK.reassignModal,
+    onSubmission<ViewArgs>(deps, 'to', async ({ body, view, client, logger }, { teamId, t, settings }) => {
+      const meta = parseReassignModalMetadata(view.private_metadata);
+      if (!meta) return inlineErrors({ to: t.errors.malformed });
+      const parsed = parseReassignInput(t, readViewState(view.state));
+      if (!parsed.ok) return inlineErrors(parsed.errors);
+      const by = body.user.id;
+      const roles = await deps.roles.rolesOf(client, settings, by);
+      const request = { ...parsed.input, by, roles, seenVersion: meta.version, requestKey: submissionKey(teamId, view) };
+      const result = await deps.handover.reassign(teamId, meta.customerId, request);
+      if (result.status === 'refused') return inlineErrors({ to: t.handover.reassignRefused });
+      if (result.status === 'conflict') return inlineErrors({ to: t.handover.reassignConflict });
+      if (result.status === 'same') return inlineErrors({ to: t.handover.sameOwner });
+      if (result.status === 'notFound') return inlineErrors({ to: t.card.gone });
+      const { customer, from } = result;
+      return {
+        after: async () => {
+          if (meta.responseUrl) await replaceViaResponseUrl(meta.responseUrl, renderCard(t, await deps.cards.loadCard(customer)), logger);
+          // Told once: a replayed submission (no `from`) already told them.
+          if (from !== undefined && parsed.input.to !== by) await client.chat.postMessage({ channel: parsed.input.to, ...renderReassignDm(t, by, customer, parsed.input.reason) });
+        },
+      };
+    }),
+  );
+}
