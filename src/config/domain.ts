@@ -182,4 +182,11 @@ export const domain = {
      */
     refreshWithinHours: 12,
   },
+  /** Install to any workspace (Slack OAuth). */
+  oauth: {
+    /** An install started longer ago than this must start again: Slack's consent screen takes seconds. */
+    stateLifetimeMinutes: 10,
+    /** How often the job deleting the data of teams that uninstalled looks for one whose retention is over. */
+    purgeEveryMinutes: 60,
+  },
 } as const;

@@ -6,7 +6,9 @@ import { nudgeModel } from './nudge.js';
 import { paymentModel } from './payment.js';
 import { historyModel } from './history.js';
 import { homeOpenModel } from './homeOpen.js';
+import { installationModel } from './installation.js';
 import { ledgerModel } from './ledger.js';
+import { oauthStateModel } from './oauthState.js';
 import { promiseModel } from './promise.js';
 import { referralModel } from './referral.js';
 import { saleModel } from './sale.js';
@@ -33,6 +35,8 @@ export function createModels(connection: Connection) {
     segmentRuns: segmentRunModel(connection),
     homeOpens: homeOpenModel(connection),
     writeIntents: writeIntentModel(connection),
+    installations: installationModel(connection),
+    oauthStates: oauthStateModel(connection),
   };
 }
 

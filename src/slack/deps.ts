@@ -7,6 +7,7 @@ import type { CustomerService } from '../services/customers.js';
 import type { ExportService } from '../services/exports.js';
 import type { HistoryService } from '../services/history.js';
 import type { HomeService } from '../services/home.js';
+import type { InstallationService } from '../services/installations.js';
 import type { MoneyService } from '../services/money.js';
 import type { NudgeService } from '../services/nudges.js';
 import type { ReferralService } from '../services/referrals.js';
@@ -35,6 +36,8 @@ export interface ListenerDeps {
   settings: TeamSettingsService;
   roles: RolesService;
   home: HomeService;
+  /** Installed through OAuth only: the workspaces' installations, which uninstall events end. */
+  installations?: InstallationService;
   /** Republishes App Home for those of these users who have opened it; never rejects. */
   refreshHome: (teamId: string, userIds: (string | undefined)[]) => Promise<void>;
   now: () => Date;
