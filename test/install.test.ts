@@ -1,3 +1,5 @@
+import { jest } from '@jest/globals';
+import { createLogger } from '../src/logger.js';
 import { ACTION } from '../src/slack/ids.js';
 import { eventually } from './support/eventually.js';
 import { createCard } from './support/flows.js';
@@ -76,6 +78,21 @@ describe('install to any workspace', () => {
     expect(res.status).toBe(200);
     expect(h.fake.calls.slice(before).filter((c) => c.method !== 'response_url')).toEqual([]);
     expect(await h.db.collection('teams').findOne({ _id: stranger.teamId as never })).toBeNull();
+  });
+});
+
+describe('the log', () => {
+  it('never carries a Slack token, whoever writes the line', () => {
+    const lines: unknown[][] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void lines.push(parts));
+    try {
+      createLogger('debug').error('stored xoxb-T1-5-secret for T1', new Error('refused xoxp-9-abc'));
+    } finally {
+      spy.mockRestore();
+    }
+    const written = lines.flat().map((p) => (p instanceof Error ? `${p.message} ${p.stack}` : String(p))).join(' ');
+    expect(written).toContain('stored xoxb-[redacted] for T1');
+    expect(written).not.toMatch(/T1-5-secret|9-abc/);
   });
 });
 
