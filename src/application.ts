@@ -1,8 +1,8 @@
+import type { Logger } from '@slack/bolt';
 import { domain } from './config/domain.js';
-import { webApi, type Logger } from '@slack/bolt';
 import mongoose, { type Connection } from 'mongoose';
 import { systemClock, type Clock } from './clock.js';
-import type { Env } from './config/env.js';
+import { isOAuthMode, type Env } from './config/env.js';
 import { createNudgeScan, type ScanReport } from './jobs/nudgeScan.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { migrate } from './db/migrations.js';
@@ -23,6 +23,7 @@ import { createReferralService } from './services/referrals.js';
 import { createSegmentService, type SegmentReport } from './services/segments.js';
 import { createHistoryService } from './services/history.js';
 import { createHomeService } from './services/home.js';
+import { createInstallationService, type InstallationService } from './services/installations.js';
 import { createMoneyService } from './services/money.js';
 import { createPromiseService } from './services/promises.js';
 import { createHandoverService } from './services/handover.js';
@@ -33,8 +34,10 @@ import { createVisitService } from './services/visits.js';
 import { createWrapUpService } from './services/wrapUps.js';
 import { createSlackApp } from './slack/app.js';
 import { createHomeRefresher } from './slack/homePublisher.js';
-import { createMessagePoster } from './slack/messagePoster.js';
+import { createMessagePoster, POSTER_CLIENT_OPTIONS } from './slack/messagePoster.js';
+import { createInstallationStore, createStateStore } from './slack/oauth.js';
 import { createRoles } from './slack/roles.js';
+import { createTeamClients } from './slack/teamClients.js';
 import { verifySlackTokens } from './slack/verifyTokens.js';
 
 export interface ApplicationOptions {
@@ -55,6 +58,8 @@ export interface Application {
   scanNudges(): Promise<ScanReport>;
   /** One run of the segmentation job: every team whose segmentation hour has come and that was not refreshed today. */
   refreshSegments(): Promise<SegmentReport[]>;
+  /** One run of the retention job: deletes the data of every team whose retention period after uninstalling is over. */
+  purgeUninstalled(): Promise<string[]>;
   /** Schedules the reminders an earlier release left unscheduled, as boot does. */
   carryOverReminders(): Promise<void>;
   connection: Connection;
@@ -126,6 +131,10 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   return { models, settings, userLocales, history, writes, customers, money, cards, briefs, nudges, followUps, promises, visits, referrals, ambassadors, cadence, segments, wrapUps, visitPlan, exports, home, handover };
 }
 
+function createInstallations(models: ReturnType<typeof buildServices>['models'], env: Readonly<Env>, now: () => Date): InstallationService {
+  return createInstallationService({ models, now, encryptionKey: env.ENCRYPTION_KEY!, retentionDays: env.DATA_RETENTION_DAYS });
+}
+
 /**
  * Boots in a fixed order: Slack tokens → MongoDB → indexes → migrations → services → jobs → Slack app.
  * The tokens come first so that a refused one stops start-up before anything needs closing.
@@ -137,18 +146,30 @@ export async function createApplication({ env, mongoUri, dbName, clock = systemC
   await ensureIndexes(services.models);
   await migrate(services.models);
   await carryOverReminders(services);
-  const poster = createMessagePoster(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, logger);
-  const homeClient = new webApi.WebClient(env.SLACK_BOT_TOKEN, { ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}), logger, retryConfig: { retries: 1 } });
+  const installations = isOAuthMode(env) ? createInstallations(services.models, env, () => clock.now()) : undefined;
+  const clientsWith = (options: Parameters<typeof createTeamClients>[1]) =>
+    createTeamClients({ botToken: env.SLACK_BOT_TOKEN, installations, slackApiUrl: env.SLACK_API_URL, logger }, options);
+  const poster = createMessagePoster(clientsWith(POSTER_CLIENT_OPTIONS));
   const roles = createRoles();
-  const refreshHome = createHomeRefresher({ ...services, roles, now: () => clock.now(), client: homeClient, logger });
-  const scanNudges = createNudgeScan({ ...services, kinds: createNudgeKinds(services), now: () => clock.now(), poster, logger, refreshHome });
-  const scheduler = await startScheduler({ db: connection.db!, scanSeconds: env.FOLLOWUP_SCAN_SECONDS, scanNudges, refreshSegments: services.segments.refreshDue, logger });
-  const app = createSlackApp({ env, bot, logger, isHealthy: pinger(connection), deps: { ...services, roles, refreshHome, now: () => clock.now(), logger, defaultLocale: env.DEFAULT_LOCALE } });
+  const refreshHome = createHomeRefresher({ ...services, roles, now: () => clock.now(), clients: clientsWith({ retryConfig: { retries: 1 } }), logger });
+  const isServed = installations && ((teamId: string) => installations.isInstalled(teamId));
+  const scanNudges = createNudgeScan({ ...services, kinds: createNudgeKinds(services), now: () => clock.now(), poster, logger, refreshHome, isServed });
+  const purgeUninstalled = async () => (installations ? installations.purgeDue() : []);
+  const scheduler = await startScheduler({ db: connection.db!, scanSeconds: env.FOLLOWUP_SCAN_SECONDS, scanNudges, refreshSegments: services.segments.refreshDue, purgeUninstalled, logger });
+  const oauth = installations && {
+    installationStore: createInstallationStore(installations),
+    stateStore: createStateStore(services.models, env.SLACK_STATE_SECRET!, () => clock.now()),
+  };
+  const app = createSlackApp({
+    env, bot, oauth, logger, isHealthy: pinger(connection),
+    deps: { ...services, installations, roles, refreshHome, now: () => clock.now(), logger, defaultLocale: env.DEFAULT_LOCALE },
+  });
 
   return {
     connection,
     scanNudges,
     refreshSegments: services.segments.refreshDue,
+    purgeUninstalled,
     carryOverReminders: () => carryOverReminders(services),
     async start(listen = { port: env.PORT }) {
       if (env.SLACK_APP_TOKEN) {

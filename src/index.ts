@@ -1,5 +1,5 @@
 import { createApplication } from './application.js';
-import { ConfigError } from './config/env.js';
+import { ConfigError, isOAuthMode } from './config/env.js';
 import { loadEnv } from './config/loadEnv.js';
 import { EmbeddedMongoError, startEmbeddedMongo, type EmbeddedMongo } from './db/embedded.js';
 import { isDatabaseUnavailable } from './db/errors.js';
@@ -36,7 +36,8 @@ async function main(): Promise<void> {
     throw error;
   });
   const { port } = await application.start();
-  logger.info(env.SLACK_APP_TOKEN ? 'customer cards running in Socket Mode' : `customer cards listening on port ${port} (/slack/events)`);
+  const routes = isOAuthMode(env) ? '/slack/events; installs at /slack/install' : '/slack/events';
+  logger.info(env.SLACK_APP_TOKEN ? 'customer cards running in Socket Mode' : `customer cards listening on port ${port} (${routes})`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -61,6 +61,37 @@ describe('configuration', () => {
     expect(problems({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' })).toEqual([]);
   });
 
+  describe('installing to any workspace (OAuth)', () => {
+    const oauth = { SLACK_SIGNING_SECRET: 'secret', SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'client-secret', SLACK_STATE_SECRET: 'state-secret', ENCRYPTION_KEY: 'ab'.repeat(32) };
+
+    it('needs no bot token when the OAuth settings are all there, and keeps data 30 days by default', () => {
+      expect(problems(oauth)).toEqual([]);
+      expect(parseEnv(oauth)).toMatchObject({ SLACK_CLIENT_ID: '1.2', DATA_RETENTION_DAYS: 30 });
+      expect(parseEnv(oauth).SLACK_BOT_TOKEN).toBeUndefined();
+    });
+
+    it('names each missing OAuth setting', () => {
+      expect(problems({ ...oauth, SLACK_STATE_SECRET: '', ENCRYPTION_KEY: undefined })).toEqual([
+        'SLACK_STATE_SECRET: is required to install to any workspace (when SLACK_BOT_TOKEN is not set)',
+        'ENCRYPTION_KEY: is required to install to any workspace (when SLACK_BOT_TOKEN is not set)',
+      ]);
+    });
+
+    it('refuses a bot token together with the OAuth settings, and Socket Mode with OAuth', () => {
+      expect(problems({ ...oauth, SLACK_BOT_TOKEN: 'xoxb-1' })).toEqual([
+        'SLACK_BOT_TOKEN: set it for one workspace, or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET, ENCRYPTION_KEY to install to any workspace, not both',
+      ]);
+      expect(problems({ ...oauth, SLACK_APP_TOKEN: 'xapp-1' })).toEqual(['SLACK_APP_TOKEN: installing to any workspace runs in HTTP mode; leave SLACK_APP_TOKEN empty']);
+    });
+
+    it('wants a 32-byte hex encryption key and never repeats the OAuth secrets', () => {
+      const message = new ConfigError(problems({ ...oauth, ENCRYPTION_KEY: 'not-hex-key-secret' })).message;
+      expect(message).toContain('ENCRYPTION_KEY: must be 32 bytes written as 64 hex digits');
+      expect(message).not.toContain('not-hex-key-secret');
+      expect(problems({ ...oauth, ENCRYPTION_KEY: 'ab'.repeat(31) })).toHaveLength(1);
+    });
+  });
+
   it('never echoes a secret value in its messages', () => {
     const message = new ConfigError(problems({ SLACK_BOT_TOKEN: 'xoxp-user-token-secret', SLACK_SIGNING_SECRET: 's' })).message;
     expect(message).not.toContain('xoxp-user-token-secret');

@@ -208,4 +208,11 @@ export const domain = {
     /** A handover's runner is presumed dead after this long: the next Confirm takes it over. */
     leaseMs: 10 * 60_000,
   },
+  /** Install to any workspace (Slack OAuth). */
+  oauth: {
+    /** An install started longer ago than this must start again: Slack's consent screen takes seconds. */
+    stateLifetimeMinutes: 10,
+    /** How often the job deleting the data of teams that uninstalled looks for one whose retention is over. */
+    purgeEveryMinutes: 60,
+  },
 } as const;

@@ -12,7 +12,15 @@ const wholeNumber = (min: number, max: number) =>
  * Values arrive trimmed, with empty ones removed, so an empty value means the default.
  */
 const EnvSchema = z.object({
-  SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-'),
+  /** Single-workspace mode; leave it out to install to any workspace through OAuth (SLACK_CLIENT_ID…). */
+  SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(),
+  SLACK_CLIENT_ID: z.string().optional(),
+  SLACK_CLIENT_SECRET: z.string().optional(),
+  SLACK_STATE_SECRET: z.string().optional(),
+  /** Encrypts installed workspaces' bot tokens at rest (AES-256-GCM). */
+  ENCRYPTION_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 32 bytes written as 64 hex digits (openssl rand -hex 32)').optional(),
+  /** Days an uninstalled workspace's data is kept before it is deleted. */
+  DATA_RETENTION_DAYS: wholeNumber(0, 3650).default(30),
   SLACK_SIGNING_SECRET: z.string().optional(),
   SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional(),
   SLACK_API_URL: z.url('must be a URL such as https://slack.com/api/').optional(),
@@ -45,7 +53,14 @@ type Key = keyof Env;
 const KEYS = Object.keys(EnvSchema.shape) as Key[];
 
 /** Never repeated in a message: tokens, the signing secret, and a URI that may carry a password. */
-const SECRET = new Set<Key>(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'MONGODB_URI']);
+const SECRET = new Set<Key>(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'MONGODB_URI', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'ENCRYPTION_KEY']);
+
+const OAUTH_KEYS = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'ENCRYPTION_KEY'] as const;
+
+/** Installed to any workspace through Slack's OAuth, each served with its own stored token. */
+export function isOAuthMode(env: Readonly<Env>): boolean {
+  return env.SLACK_BOT_TOKEN === undefined;
+}
 
 /** The values .env.example ships with, and where the real value is found. */
 const PLACEHOLDERS: Partial<Record<Key, { value: string; instead: string }>> = {
@@ -109,7 +124,23 @@ function placeholderProblems(values: Partial<Record<Key, string>>): string[] {
 
 /** Checked on the raw input so it is reported alongside every other problem. */
 function modeProblems(values: Partial<Record<Key, string>>): string[] {
-  return values.SLACK_APP_TOKEN || values.SLACK_SIGNING_SECRET
+  const http = values.SLACK_APP_TOKEN || values.SLACK_SIGNING_SECRET
     ? []
     : ['SLACK_SIGNING_SECRET: is required in HTTP mode (when SLACK_APP_TOKEN is not set)'];
+  return [...oauthProblems(values), ...http];
+}
+
+/** One workspace with SLACK_BOT_TOKEN, or any workspace with the OAuth settings: never both, never neither. */
+function oauthProblems(values: Partial<Record<Key, string>>): string[] {
+  const given = OAUTH_KEYS.filter((key) => values[key]);
+  if (values.SLACK_BOT_TOKEN) {
+    return given.some((key) => key !== 'ENCRYPTION_KEY')
+      ? [`SLACK_BOT_TOKEN: set it for one workspace, or ${OAUTH_KEYS.join(', ')} to install to any workspace, not both`]
+      : [];
+  }
+  // Without any OAuth setting this is the single-workspace setup missing its token.
+  if (given.length === 0) return ['SLACK_BOT_TOKEN: is required'];
+  const missing = OAUTH_KEYS.filter((key) => !values[key]).map((key) => `${key}: is required to install to any workspace (when SLACK_BOT_TOKEN is not set)`);
+  const socket = values.SLACK_APP_TOKEN ? ['SLACK_APP_TOKEN: installing to any workspace runs in HTTP mode; leave SLACK_APP_TOKEN empty'] : [];
+  return [...missing, ...socket];
 }

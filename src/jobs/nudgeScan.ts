@@ -22,6 +22,8 @@ export interface ScanDeps {
   now: () => Date;
   poster: MessagePoster;
   logger: Logger;
+  /** False for a workspace that uninstalled the app: its nudges wait, unposted, until it reinstalls or its data is deleted. */
+  isServed?: (teamId: string) => Promise<boolean>;
   /** Republishes App Home for those who opened it (see homePublisher.ts); never rejects. */
   refreshHome?: (teamId: string, userIds: string[]) => Promise<void>;
 }
@@ -68,7 +70,7 @@ async function deliver(deps: ScanDeps, settings: TeamSettings, nudge: NudgeRecor
   if (posting === null) return (await deps.nudges.cancel(nudge)) ? 'cancelled' : null;
   if ('later' in posting) return (await deps.nudges.defer(nudge, posting.later)) ? 'deferred' : null;
   const { destination, message } = posting;
-  const outcome: DeliveryOutcome = message ? await deps.poster.post(destination, message) : { ok: false, error: 'customer_missing' };
+  const outcome: DeliveryOutcome = message ? await deps.poster.post(nudge.teamId, destination, message) : { ok: false, error: 'customer_missing' };
   const status = await deps.nudges.recordDelivery(nudge, outcome);
   if (status === 'sent') await posting.afterPosted?.();
   const what = `${nudge.kind} nudge ${nudge._id.toString()} (team ${nudge.teamId})`;
@@ -92,6 +94,7 @@ export function createNudgeScan(deps: ScanDeps) {
   return async function scanNudges(): Promise<ScanReport> {
     const report: ScanReport = { sent: 0, retrying: 0, failed: 0 };
     for (const teamId of await deps.settings.teamIds()) {
+      if (deps.isServed && !(await deps.isServed(teamId))) continue;
       const settings = await deps.settings.settingsFor(teamId);
       await deps.writes.tidyIntents(teamId);
       // Whoever was just reminded sees the same day on their Home: a scan posts when a new day's reminders fall due.

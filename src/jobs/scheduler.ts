@@ -12,6 +12,8 @@ export interface SchedulerOptions {
   scanSeconds: number;
   scanNudges: () => Promise<unknown>;
   refreshSegments: () => Promise<unknown>;
+  /** Deletes the data of teams whose retention period after uninstalling is over. */
+  purgeUninstalled: () => Promise<unknown>;
   logger: Logger;
 }
 
@@ -28,6 +30,9 @@ const RETIRED_SCAN_JOB = 'followups.scan';
 export const SEGMENT_REFRESH_JOB = 'segments.refresh';
 /** A refresh of a large team takes minutes; the day's claim, not this lock, keeps it to one run. */
 const SEGMENT_LOCK_LIFETIME_MS = 30 * 60_000;
+export const PURGE_JOB = 'installations.purge';
+/** Deleting a large team's documents takes minutes; the claim on its installation keeps it to one run. */
+const PURGE_LOCK_LIFETIME_MS = 30 * 60_000;
 
 /**
  * Counts job runs from start to Agenda's 'complete', which fires after Agenda
@@ -50,7 +55,7 @@ function trackRuns(agenda: Agenda) {
  * Agenda's lock lets one instance run it at a time, and the claims inside it
  * keep a nudge single even if two scans overlap.
  */
-export async function startScheduler({ db, scanSeconds, scanNudges, refreshSegments, logger }: SchedulerOptions): Promise<Scheduler> {
+export async function startScheduler({ db, scanSeconds, scanNudges, refreshSegments, purgeUninstalled, logger }: SchedulerOptions): Promise<Scheduler> {
   // Agenda arms a timer for each job due within one poll; a short poll keeps those timers short-lived.
   const pollMs = Math.min(scanSeconds, MAX_POLL_SECONDS) * 1000;
   const name = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
@@ -69,11 +74,18 @@ export async function startScheduler({ db, scanSeconds, scanNudges, refreshSegme
     lockLimit: 1,
     lockLifetime: SEGMENT_LOCK_LIFETIME_MS,
   });
+  agenda.on(`fail:${PURGE_JOB}`, (error) => logger.error(`purge of uninstalled teams failed: ${error}`));
+  agenda.define(PURGE_JOB, async () => void (await purgeUninstalled()), {
+    concurrency: 1,
+    lockLimit: 1,
+    lockLifetime: PURGE_LOCK_LIFETIME_MS,
+  });
   await agenda.start();
   // The follow-up scan of earlier releases is now the nudge scan.
   await agenda.cancel({ name: RETIRED_SCAN_JOB });
   await agenda.every(`${scanSeconds} seconds`, NUDGE_SCAN_JOB);
   await agenda.every(`${domain.segments.checkEveryMinutes} minutes`, SEGMENT_REFRESH_JOB);
+  await agenda.every(`${domain.oauth.purgeEveryMinutes} minutes`, PURGE_JOB);
   return {
     async stop() {
       // Agenda's drain() would keep queued jobs locked for their whole lock lifetime; stop() frees them.

@@ -7,7 +7,9 @@ import { paymentModel } from './payment.js';
 import { handoverModel } from './handover.js';
 import { historyModel } from './history.js';
 import { homeOpenModel } from './homeOpen.js';
+import { installationModel } from './installation.js';
 import { ledgerModel } from './ledger.js';
+import { oauthStateModel } from './oauthState.js';
 import { promiseModel } from './promise.js';
 import { referralModel } from './referral.js';
 import { saleModel } from './sale.js';
@@ -39,6 +41,8 @@ export function createModels(connection: Connection) {
     settingsChanges: settingsChangeModel(connection),
     userPrefs: userPrefModel(connection),
     handovers: handoverModel(connection),
+    installations: installationModel(connection),
+    oauthStates: oauthStateModel(connection),
   };
 }
 

@@ -1,4 +1,4 @@
-import { App, HTTPReceiver, LogLevel, type CustomRoute, type Logger } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type CustomRoute, type InstallationStore, type Logger, type StateStore } from '@slack/bolt';
 import type { Env } from '../config/env.js';
 import type { ListenerDeps } from './deps.js';
 import { guardFrontDoor } from './frontDoor.js';
@@ -8,8 +8,10 @@ import type { BotIdentity } from './verifyTokens.js';
 
 export interface SlackAppOptions {
   env: Readonly<Env>;
-  /** From our own check of the bot token at start-up (see verifyTokens.ts). */
+  /** From our own check of the bot token at start-up (see verifyTokens.ts); empty when installed through OAuth. */
   bot: BotIdentity;
+  /** Set when installed to any workspace: where each workspace's token is kept, and the single-use OAuth states. */
+  oauth?: { installationStore: InstallationStore; stateStore: StateStore };
   deps: ListenerDeps;
   logger: Logger;
   isHealthy: () => Promise<boolean>;
@@ -25,18 +27,43 @@ const healthRoute = (isHealthy: () => Promise<boolean>): CustomRoute => ({
   },
 });
 
+/** What the installer asks each workspace for: the bot scopes of manifest.yml. */
+const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'files:write', 'users:read'];
+
+/** Web API options for every client, the installer's included, so SLACK_API_URL reaches each call. */
+function clientOptions(env: Readonly<Env>) {
+  return {
+    ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+    // A modal's trigger_id lives 3 seconds: a quick second try helps, a long retry loop does not.
+    retryConfig: { retries: 1, minTimeout: 100, maxTimeout: 500 },
+  };
+}
+
+/** Bolt's installer: /slack/install and /slack/oauth_redirect, its Web API calls sent where every other call goes. */
+function installer(env: Readonly<Env>, oauth: NonNullable<SlackAppOptions['oauth']>) {
+  return {
+    clientId: env.SLACK_CLIENT_ID!,
+    clientSecret: env.SLACK_CLIENT_SECRET!,
+    stateSecret: env.SLACK_STATE_SECRET!,
+    scopes: BOT_SCOPES,
+    installationStore: oauth.installationStore,
+    installerOptions: { stateStore: oauth.stateStore, stateVerification: true, clientOptions: clientOptions(env) },
+  };
+}
+
 /** HTTP mode: Bolt's receiver, which verifies every request's signature, behind our checks of its timestamp and shape. */
-function httpReceiver(env: Readonly<Env>, logger: Logger, routes: CustomRoute[]): HTTPReceiver {
-  const receiver = new HTTPReceiver({ signingSecret: env.SLACK_SIGNING_SECRET!, logger, customRoutes: routes });
+function httpReceiver(env: Readonly<Env>, logger: Logger, routes: CustomRoute[], oauth: SlackAppOptions['oauth']): HTTPReceiver {
+  const receiver = new HTTPReceiver({ signingSecret: env.SLACK_SIGNING_SECRET!, logger, customRoutes: routes, ...(oauth ? installer(env, oauth) : {}) });
   receiver.requestListener = guardFrontDoor(receiver.requestListener, env.SLACK_SIGNING_SECRET!, (m) => logger.warn(m));
   return receiver;
 }
 
 /**
  * The Bolt app: Socket Mode when an app token is configured, otherwise HTTP
- * on /slack/events.
+ * on /slack/events. Without a bot token, Bolt's installer serves the OAuth
+ * routes and each request is authorised with its workspace's stored token.
  */
-export function createSlackApp({ env, bot, deps, logger, isHealthy }: SlackAppOptions): App {
+export function createSlackApp({ env, bot, oauth, deps, logger, isHealthy }: SlackAppOptions): App {
   const socketMode = Boolean(env.SLACK_APP_TOKEN);
   const routes = [healthRoute(isHealthy)];
   const app = new App({
@@ -49,12 +76,8 @@ export function createSlackApp({ env, bot, deps, logger, isHealthy }: SlackAppOp
     logLevel: env.LOG_LEVEL as LogLevel,
     ...(socketMode
       ? { socketMode, appToken: env.SLACK_APP_TOKEN, customRoutes: routes, installerOptions: { port: env.PORT } }
-      : { receiver: httpReceiver(env, logger, routes) }),
-    clientOptions: {
-      ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
-      // A modal's trigger_id lives 3 seconds: a quick second try helps, a long retry loop does not.
-      retryConfig: { retries: 1, minTimeout: 100, maxTimeout: 500 },
-    },
+      : { receiver: httpReceiver(env, logger, routes, oauth) }),
+    clientOptions: clientOptions(env),
     extendedErrorHandler: true,
   });
   registerListeners(app, deps);

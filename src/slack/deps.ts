@@ -8,6 +8,7 @@ import type { ExportService } from '../services/exports.js';
 import type { HandoverService } from '../services/handover.js';
 import type { HistoryService } from '../services/history.js';
 import type { HomeService } from '../services/home.js';
+import type { InstallationService } from '../services/installations.js';
 import type { MoneyService } from '../services/money.js';
 import type { NudgeService } from '../services/nudges.js';
 import type { ReferralService } from '../services/referrals.js';
@@ -39,6 +40,8 @@ export interface ListenerDeps {
   userLocales: UserLocaleService;
   roles: RolesService;
   home: HomeService;
+  /** Installed through OAuth only: the workspaces' installations, which uninstall events end. */
+  installations?: InstallationService;
   /** Republishes App Home for those of these users who have opened it; never rejects. */
   refreshHome: (teamId: string, userIds: (string | undefined)[]) => Promise<void>;
   now: () => Date;

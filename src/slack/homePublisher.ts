@@ -7,6 +7,7 @@ import { todayIn } from '../time.js';
 import { renderHome } from '../views/home.js';
 import type { TeamScope } from './deps.js';
 import type { RolesService } from './roles.js';
+import type { TeamClients } from './teamClients.js';
 
 interface PublishDeps {
   home: HomeService;
@@ -32,7 +33,7 @@ export async function publishHome(deps: PublishDeps, client: webApi.WebClient, {
 }
 
 interface RefreshDeps extends PublishDeps {
-  client: webApi.WebClient;
+  clients: TeamClients;
   logger: Logger;
 }
 
@@ -48,11 +49,13 @@ export function createHomeRefresher(deps: RefreshDeps) {
       const wanted = [...new Set(userIds.filter((u): u is string => Boolean(u)))];
       const viewers = await deps.home.openedAmong(teamId, wanted);
       if (viewers.length === 0) return;
+      const client = await deps.clients.clientFor(teamId);
+      if (!client) return;
       const settings = await deps.settings.settingsFor(teamId);
       const scope = { teamId, settings, t: messagesFor(settings.locale) };
       await Promise.all(
         viewers.map((userId) =>
-          publishHome(deps, deps.client, scope, userId).catch((e: Error) => deps.logger.warn(`home of ${userId} (team ${teamId}) not refreshed: ${e.message}`)),
+          publishHome(deps, client, scope, userId).catch((e: Error) => deps.logger.warn(`home of ${userId} (team ${teamId}) not refreshed: ${e.message}`)),
         ),
       );
     } catch (error) {

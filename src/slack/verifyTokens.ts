@@ -74,7 +74,10 @@ async function check<T>(env: Readonly<Env>, name: TokenName, token: string, call
  * the call Socket Mode starts with; the connection it offers is left unused.
  */
 export async function verifySlackTokens(env: Readonly<Env>): Promise<BotIdentity> {
-  const auth = await check(env, 'SLACK_BOT_TOKEN', env.SLACK_BOT_TOKEN, (c) => c.auth.test());
+  // Installed through OAuth there is no token yet: each workspace's arrives with its install.
+  if (!env.SLACK_BOT_TOKEN) return {};
+  const token = env.SLACK_BOT_TOKEN;
+  const auth = await check(env, 'SLACK_BOT_TOKEN', token, (c) => c.auth.test());
   if (env.SLACK_APP_TOKEN) await check(env, 'SLACK_APP_TOKEN', env.SLACK_APP_TOKEN, (c) => c.apps.connections.open({}));
   return { botId: auth.bot_id, botUserId: auth.user_id };
 }

@@ -10,6 +10,16 @@ export interface RecordedCall {
   error?: string;
   /** For response_url posts: which response_url was used. */
   responseUrl?: string;
+  /** The token the call was made with (Authorization header or `token` argument), if any. */
+  token?: string;
+}
+
+/** A workspace installed through the fake's OAuth: its bot's token and ids. */
+export interface FakeInstall {
+  teamId: string;
+  token: string;
+  botUserId: string;
+  botId: string;
 }
 
 type Failure = { status: 429; retryAfter: number } | { error: string };
@@ -87,6 +97,9 @@ export class FakeSlack {
   private messageSeq = 0;
   private readonly files = new Map<string, SharedFile>();
   private readonly homeViews = new Map<string, string>();
+  /** OAuth codes Slack would hand the browser after consent, and the workspace each installs. */
+  private readonly grants = new Map<string, { teamId: string; userId: string }>();
+  private readonly installsByToken = new Map<string, FakeInstall>();
   url = '';
 
   async start(): Promise<void> {
@@ -159,6 +172,43 @@ export class FakeSlack {
     return user ? { ok: true, user } : { ok: false, error: 'user_not_found' };
   }
 
+  /**
+   * A user of `teamId` consents on Slack's authorize page: the code Slack
+   * would put on the redirect, which oauth.v2.access exchanges, once, for a
+   * new bot token of that workspace.
+   */
+  grantInstall(teamId: string, userId = 'UINSTALLER'): string {
+    const code = `code-${teamId}-${++this.messageSeq}`;
+    this.grants.set(code, { teamId, userId });
+    return code;
+  }
+
+  /** The workspace's current install, once oauth.v2.access has given it a token. */
+  installOf(teamId: string): FakeInstall | undefined {
+    return [...this.installsByToken.values()].filter((i) => i.teamId === teamId).at(-1);
+  }
+
+  private oauthAccess(args: Record<string, any>): Record<string, unknown> {
+    const grant = this.grants.get(String(args.code));
+    if (!args.client_id || !args.client_secret) return { ok: false, error: 'invalid_client_id' };
+    if (!grant) return { ok: false, error: 'invalid_code' };
+    this.grants.delete(String(args.code));
+    const install = { teamId: grant.teamId, token: `xoxb-${grant.teamId}-${++this.messageSeq}-secret`, botUserId: `UBOT${grant.teamId}`, botId: `BBOT${grant.teamId}` };
+    this.installsByToken.set(install.token, install);
+    return {
+      ok: true, app_id: 'A1', token_type: 'bot', access_token: install.token, scope: 'commands,chat:write,im:write,files:write,users:read',
+      bot_user_id: install.botUserId, team: { id: grant.teamId, name: `Team ${grant.teamId}` }, enterprise: null, is_enterprise_install: false,
+      authed_user: { id: grant.userId },
+    };
+  }
+
+  /** auth.test: a token the fake's OAuth issued answers for its workspace; any other, for the single-workspace T1. */
+  private authTest(token: string | undefined): Record<string, unknown> {
+    const install = token ? this.installsByToken.get(token) : undefined;
+    if (install) return { ok: true, url: `https://${install.teamId.toLowerCase()}.slack.com/`, team: install.teamId, user: 'cards', team_id: install.teamId, user_id: install.botUserId, bot_id: install.botId };
+    return { ok: true, url: 'https://example.slack.com/', team: 'Example', user: 'cards', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' };
+  }
+
   /** The DM channel conversations.open gives for a user. */
   dmOf(userId: string): string {
     return `D${userId}`;
@@ -216,22 +266,24 @@ export class FakeSlack {
     const body = await readBody(req);
     const method = path.startsWith('/response/') ? 'response_url' : path.replace(/^\/api\//, '').split('?')[0]!;
     const args = parseArgs(req, body);
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const token = bearer ?? (typeof args.token === 'string' ? args.token : undefined);
     const responseUrl = method === 'response_url' ? `${this.url}${path}` : undefined;
     const hold = this.holds.get(method);
     if (hold && hold.after-- === 0) {
       this.holds.delete(method);
-      const call = { method, args, error: 'held (never answered)' };
+      const call = { method, args, token, error: 'held (never answered)' };
       this.record(call);
       return hold.resolve(call);
     }
     const failure = this.failures.get(method)?.shift();
     if (failure && 'status' in failure) {
-      this.record({ method, args, error: 'ratelimited' });
+      this.record({ method, args, token, error: 'ratelimited' });
       res.writeHead(429, { 'retry-after': String(failure.retryAfter), 'content-type': 'application/json' });
       return void res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
     }
-    const result = failure ? { ok: false, error: failure.error } : this.answer(method, args);
-    this.record({ method, args, responseUrl, ...(result.ok ? {} : { error: String(result.error) }) });
+    const result = failure ? { ok: false, error: failure.error } : this.answer(method, args, token);
+    this.record({ method, args, responseUrl, token, ...(result.ok ? {} : { error: String(result.error) }) });
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(result));
   }
@@ -241,7 +293,7 @@ export class FakeSlack {
     this.events.emit('call', call);
   }
 
-  private answer(method: string, args: Record<string, any>): Record<string, unknown> {
+  private answer(method: string, args: Record<string, any>, token?: string): Record<string, unknown> {
     const problems = MESSAGE_METHODS.has(method)
       ? validateMessage(args)
       : VIEW_METHODS.has(method)
@@ -252,9 +304,8 @@ export class FakeSlack {
     if (problems.length > 0) return { ok: false, error: 'invalid_blocks', errors: problems };
     if (method === 'views.publish') return this.publish(args);
     if (method === 'response_url') return { ok: true };
-    if (method === 'auth.test') {
-      return { ok: true, url: 'https://example.slack.com/', team: 'Example', user: 'cards', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' };
-    }
+    if (method === 'auth.test') return this.authTest(token);
+    if (method === 'oauth.v2.access') return this.oauthAccess(args);
     // Socket Mode's first call; nothing listens at the URL, so only a token check can use this answer.
     if (method === 'apps.connections.open') return { ok: true, url: `${this.url.replace('http', 'ws')}/socket` };
     if (VIEW_METHODS.has(method)) {

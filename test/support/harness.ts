@@ -11,6 +11,20 @@ export const TEAM_A: Actor = { teamId: 'T1', userId: 'U1SELLER' };
 export const TEAM_A_COLLEAGUE: Actor = { teamId: 'T1', userId: 'U2COLLEAGUE' };
 export const TEAM_B: Actor = { teamId: 'T2', userId: 'U9OTHER' };
 export const NUDGE_CHANNEL = 'CNUDGES';
+/** The settings that install the app to any workspace through OAuth instead of one SLACK_BOT_TOKEN. */
+export const OAUTH_ENV = {
+  SLACK_CLIENT_ID: '1111.2222',
+  SLACK_CLIENT_SECRET: 'test-client-secret',
+  SLACK_STATE_SECRET: 'test-state-secret',
+  ENCRYPTION_KEY: '8f1c4e2a9b7d6053a1e2f3c4d5b6a7980112233445566778899aabbccddeeff0',
+};
+
+/** What the browser got from /slack/install: the state Slack is sent to authorise, and the cookie it was set with. */
+export interface InstallStart {
+  status: number;
+  state: string;
+  cookie: string;
+}
 
 export interface Instance {
   app: Application;
@@ -24,6 +38,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** The database server; defaults to the suite's (MONGODB_URI). */
   mongoUri?: string;
+  /** Installed to any workspace through OAuth (OAUTH_ENV) instead of with one bot token. */
+  oauth?: boolean;
 }
 
 type StateValue = Record<string, unknown>;
@@ -98,7 +114,7 @@ export class Harness {
     const clock = new FakeClock(options.now ?? '2026-11-23T10:00:00+08:00');
     const dbName = `cards_test_${randomBytes(6).toString('hex')}`;
     const env = parseEnv({
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      ...(options.oauth ? OAUTH_ENV : { SLACK_BOT_TOKEN: 'xoxb-test-token' }),
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: fake.apiUrl,
       NUDGE_CHANNEL_ID: NUDGE_CHANNEL,
@@ -146,6 +162,29 @@ export class Harness {
     const res = await this.post(slashCommandBody(actor, text, responseUrl), instance);
     if (res.status !== 200) throw new Error(`slash command answered HTTP ${res.status}: ${res.body}`);
     return { ...(await this.fake.waitForResponse(responseUrl)), responseUrl };
+  }
+
+  /** A browser opens /slack/install: the state in the authorise link, and the cookie that goes with it. */
+  async startInstall(instance = 0): Promise<InstallStart> {
+    const res = await fetch(`${this.instances[instance]!.url}/slack/install`, { redirect: 'manual' });
+    const page = await res.text();
+    const state = /[?&]state=([^&"']+)/.exec(page)?.[1] ?? '';
+    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+    return { status: res.status, state: decodeURIComponent(state), cookie };
+  }
+
+  /** Slack sends the browser back to /slack/oauth_redirect with the code and state, and the browser its cookie. */
+  async finishInstall(code: string, state: string, cookie: string, instance = 0): Promise<{ status: number; body: string }> {
+    const query = new URLSearchParams({ code, state });
+    const res = await fetch(`${this.instances[instance]!.url}/slack/oauth_redirect?${query}`, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+    return { status: res.status, body: await res.text() };
+  }
+
+  /** A user of `teamId` installs the app from start to finish; throws unless it succeeded. */
+  async install(teamId: string, userId = 'UINSTALLER'): Promise<void> {
+    const start = await this.startInstall();
+    const done = await this.finishInstall(this.fake.grantInstall(teamId, userId), start.state, start.cookie);
+    if (done.status !== 200) throw new Error(`install of ${teamId} answered HTTP ${done.status}: ${done.body}`);
   }
 
   /** Slack delivers an Events API event (event_callback) for the actor's workspace, signed, over HTTP. */

@@ -9,6 +9,7 @@ import * as referralActions from './actions/referral.js';
 import * as settingsActions from './actions/settings.js';
 import * as cardCommand from './commands/card.js';
 import * as appHome from './events/appHome.js';
+import * as uninstall from './events/uninstall.js';
 import * as cardPicker from './options/cardPicker.js';
 import * as cardModal from './views/cardModal.js';
 import * as moneyModals from './views/moneyModals.js';
@@ -22,7 +23,7 @@ import * as visitModal from './views/visitModal.js';
 export function registerListeners(app: App, deps: ListenerDeps): void {
   const listeners = [
     cardCommand, cardActions, moneyActions, nudgeActions, referralActions, promiseActions,
-    cardModal, visitModal, moneyModals, referralModals, specialHandling, promiseReschedule, cardPicker, appHome, settingsActions,
+    cardModal, visitModal, moneyModals, referralModals, specialHandling, promiseReschedule, cardPicker, appHome, settingsActions, uninstall,
     handoverActions, reassignModal,
   ];
   for (const listener of listeners) {

@@ -1,0 +1,197 @@
+import { jest } from '@jest/globals';
+import { createLogger } from '../src/logger.js';
+import { ACTION } from '../src/slack/ids.js';
+import { eventually } from './support/eventually.js';
+import { createCard } from './support/flows.js';
+import { findButton, Harness, NUDGE_CHANNEL, TEAM_A, TEAM_B, visibleText } from './support/harness.js';
+import { slashCommandBody, type Actor } from './support/slackRequests.js';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await Harness.start({ oauth: true, now: '2026-11-23T10:00:00+08:00', env: { DATA_RETENTION_DAYS: '30' } });
+});
+
+afterAll(async () => {
+  await h.stop();
+});
+
+afterEach(() => {
+  expect(h.fake.invalidPayloads).toEqual([]);
+});
+
+const installations = () => h.db.collection('installations');
+const tokenOf = (teamId: string) => h.fake.installOf(teamId)!.token;
+const posts = () => h.fake.calls.filter((c) => c.method === 'chat.postMessage');
+
+/** A card of `actor`'s with a follow-up due on `dueDate`, logged as a salesperson does. */
+async function cardWithFollowUp(actor: Actor, name: string, dueDate: string): Promise<void> {
+  const created = await createCard(h, actor, { name });
+  const { view } = await h.openModal(actor, findButton(created.shown.args.blocks, ACTION.logVisit));
+  const res = await h.submitView(actor, view, { notes: '初访', nextFollowUpDate: dueDate, nextFollowUpPlan: '回访' });
+  if (res.body !== '') throw new Error(`visit refused: ${res.body}`);
+}
+
+describe('install to any workspace', () => {
+  it('installs through /slack/install and the OAuth redirect, and keeps the bot token only encrypted', async () => {
+    const start = await h.startInstall();
+    expect(start.status).toBe(200);
+    expect(start.state).not.toBe('');
+    expect(start.cookie).toMatch(/^slack-app-oauth-state=/);
+
+    const done = await h.finishInstall(h.fake.grantInstall(TEAM_A.teamId, 'U1ADMIN'), start.state, start.cookie);
+    expect(done.status).toBe(200);
+
+    const exchange = h.fake.accepted('oauth.v2.access');
+    expect(exchange).toHaveLength(1);
+    expect(exchange[0]!.args.client_id).toBe('1111.2222');
+    const stored = await installations().findOne({ _id: TEAM_A.teamId as never });
+    expect(stored).toMatchObject({ botUserId: `UBOT${TEAM_A.teamId}`, botId: `BBOT${TEAM_A.teamId}`, installedBy: 'U1ADMIN' });
+    expect(stored!.scopes).toEqual(expect.arrayContaining(['commands', 'chat:write']));
+    const token = tokenOf(TEAM_A.teamId);
+    expect(JSON.stringify(stored)).not.toContain(token);
+    expect(JSON.stringify(stored)).not.toContain(token.slice('xoxb-'.length));
+    expect(h.logs.join('\n')).not.toContain(token);
+  });
+
+  it('serves each workspace with its own token', async () => {
+    await h.install(TEAM_B.teamId);
+    expect(tokenOf(TEAM_B.teamId)).not.toBe(tokenOf(TEAM_A.teamId));
+
+    for (const actor of [TEAM_A, TEAM_B]) {
+      const before = h.fake.mark();
+      const card = await createCard(h, actor, { name: `客户${actor.teamId}` });
+      expect(visibleText(card.shown.args.blocks)).toContain(`客户${actor.teamId}`);
+      const opened = h.fake.calls.slice(before).filter((c) => c.method === 'views.open');
+      expect(opened.length).toBeGreaterThan(0);
+      expect(opened.every((c) => c.token === tokenOf(actor.teamId))).toBe(true);
+
+      await h.openHome(actor);
+      expect(h.fake.calls.filter((c) => c.method === 'views.publish').at(-1)!.token).toBe(tokenOf(actor.teamId));
+    }
+  });
+
+  it('refuses a request from a workspace that never installed the app', async () => {
+    const stranger: Actor = { teamId: 'T9STRANGER', userId: 'U9X' };
+    const before = h.fake.mark();
+    const res = await h.post(slashCommandBody(stranger, 'help', h.nextResponseUrl()));
+    expect(res.status).toBe(200);
+    expect(h.fake.calls.slice(before).filter((c) => c.method !== 'response_url')).toEqual([]);
+    expect(await h.db.collection('teams').findOne({ _id: stranger.teamId as never })).toBeNull();
+  });
+});
+
+describe('the log', () => {
+  it('never carries a Slack token, whoever writes the line', () => {
+    const lines: unknown[][] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void lines.push(parts));
+    try {
+      createLogger('debug').error('stored xoxb-T1-5-secret for T1', new Error('refused xoxp-9-abc'));
+    } finally {
+      spy.mockRestore();
+    }
+    const written = lines.flat().map((p) => (p instanceof Error ? `${p.message} ${p.stack}` : String(p))).join(' ');
+    expect(written).toContain('stored xoxb-[redacted] for T1');
+    expect(written).not.toMatch(/T1-5-secret|9-abc/);
+  });
+});
+
+describe('OAuth state', () => {
+  it('refuses a callback whose state this app never issued', async () => {
+    const start = await h.startInstall();
+    const forged = `${start.state.split('.')[0]}.forged-signature`;
+    const res = await h.finishInstall(h.fake.grantInstall('T3FORGED'), forged, `slack-app-oauth-state=${forged}`);
+    expect(res.status).toBe(400);
+    expect(await installations().findOne({ _id: 'T3FORGED' as never })).toBeNull();
+  });
+
+  it('refuses a state from another browser (no matching cookie)', async () => {
+    const start = await h.startInstall();
+    const res = await h.finishInstall(h.fake.grantInstall('T3NOCOOKIE'), start.state, '');
+    expect(res.status).toBe(400);
+    expect(await installations().findOne({ _id: 'T3NOCOOKIE' as never })).toBeNull();
+  });
+
+  it('refuses a replayed state: the second callback with the same state and cookie', async () => {
+    const start = await h.startInstall();
+    expect((await h.finishInstall(h.fake.grantInstall('T4ONCE'), start.state, start.cookie)).status).toBe(200);
+    const exchanges = h.fake.accepted('oauth.v2.access').length;
+
+    const replay = await h.finishInstall(h.fake.grantInstall('T4REPLAY'), start.state, start.cookie);
+    expect(replay.status).toBe(400);
+    expect(h.fake.accepted('oauth.v2.access')).toHaveLength(exchanges);
+    expect(await installations().findOne({ _id: 'T4REPLAY' as never })).toBeNull();
+  });
+
+  it('refuses a state older than ten minutes', async () => {
+    const start = await h.startInstall();
+    h.clock.advanceMs(11 * 60_000);
+    const res = await h.finishInstall(h.fake.grantInstall('T5LATE'), start.state, start.cookie);
+    expect(res.status).toBe(400);
+    expect(await installations().findOne({ _id: 'T5LATE' as never })).toBeNull();
+  });
+});
+
+describe('uninstall', () => {
+  it('app_uninstalled stops that team’s due nudges at once; the other team’s still go', async () => {
+    h.clock.set('2026-11-24T10:00:00+08:00');
+    await cardWithFollowUp(TEAM_A, '甲客户', '2026-11-26');
+    await cardWithFollowUp(TEAM_B, '乙客户', '2026-11-26');
+
+    expect((await h.event(TEAM_A, { type: 'app_uninstalled' })).status).toBe(200);
+    await eventually(async () => expect(await installations().findOne({ _id: TEAM_A.teamId as never })).toMatchObject({ uninstalledAt: expect.any(Date) }));
+
+    h.clock.set('2026-11-26T09:00:00+08:00');
+    const before = posts().length;
+    await h.scanOnEveryInstance();
+    const sent = posts().slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.token).toBe(tokenOf(TEAM_B.teamId));
+    expect(sent[0]!.args.channel).toBe(NUDGE_CHANNEL);
+    expect(visibleText(sent[0]!.args.blocks)).toContain('乙客户');
+    expect(await h.db.collection('nudges').countDocuments({ teamId: TEAM_A.teamId, status: 'sent' })).toBe(0);
+  });
+
+  it('after DATA_RETENTION_DAYS the uninstalled team’s data is deleted, the other team’s kept', async () => {
+    const collections = ['customers', 'visits', 'nudges', 'history'];
+    const countsOf = async (teamId: string) =>
+      Promise.all(collections.map((name) => h.db.collection(name).countDocuments({ teamId })));
+    expect((await countsOf(TEAM_A.teamId)).every((n) => n > 0)).toBe(true);
+    const teamB = await countsOf(TEAM_B.teamId);
+
+    h.clock.set('2026-12-24T09:00:00+08:00'); // 29 days after the uninstall: kept
+    expect(await h.instances[0]!.app.purgeUninstalled()).toEqual([]);
+    expect((await countsOf(TEAM_A.teamId)).every((n) => n > 0)).toBe(true);
+
+    h.clock.set('2026-12-25T10:00:01+08:00'); // 30 days and a moment
+    expect(await h.instances[0]!.app.purgeUninstalled()).toEqual([TEAM_A.teamId]);
+    expect(await countsOf(TEAM_A.teamId)).toEqual(collections.map(() => 0));
+    expect(await h.db.collection('teams').findOne({ _id: TEAM_A.teamId as never })).toBeNull();
+    expect(await installations().findOne({ _id: TEAM_A.teamId as never })).toBeNull();
+    expect(await countsOf(TEAM_B.teamId)).toEqual(teamB);
+  });
+
+  it('tokens_revoked for the bot stops the team; a reinstall before the deadline keeps its data', async () => {
+    h.clock.set('2026-12-26T10:00:00+08:00');
+    await cardWithFollowUp(TEAM_B, '丙客户', '2026-12-28');
+    const revoked = await h.event(TEAM_B, { type: 'tokens_revoked', tokens: { bot: [`UBOT${TEAM_B.teamId}`] } });
+    expect(revoked.status).toBe(200);
+    await eventually(async () => expect(await installations().findOne({ _id: TEAM_B.teamId as never })).toMatchObject({ uninstalledAt: expect.any(Date) }));
+
+    h.clock.set('2026-12-28T09:00:00+08:00');
+    const before = posts().length;
+    await h.scanOnEveryInstance();
+    expect(posts().slice(before)).toEqual([]);
+
+    await h.install(TEAM_B.teamId);
+    await h.scanOnEveryInstance();
+    // What waited goes out once reinstalled (乙客户's cadence reminder is due by now too), with the new token.
+    const sent = posts().slice(before);
+    expect(sent.map((c) => visibleText(c.args.blocks)).join('\n')).toContain('丙客户');
+    expect(sent.every((c) => c.token === tokenOf(TEAM_B.teamId))).toBe(true);
+
+    h.clock.set('2027-02-01T09:00:00+08:00');
+    expect(await h.instances[0]!.app.purgeUninstalled()).toEqual([]);
+    expect(await h.db.collection('customers').countDocuments({ teamId: TEAM_B.teamId })).toBeGreaterThan(0);
+  });
+});
