@@ -1,6 +1,7 @@
 import { webApi, type Logger } from '@slack/bolt';
 import mongoose, { type Connection } from 'mongoose';
 import { systemClock, type Clock } from './clock.js';
+import { domain } from './config/domain.js';
 import type { Env } from './config/env.js';
 import { createNudgeScan, type ScanReport } from './jobs/nudgeScan.js';
 import { startScheduler } from './jobs/scheduler.js';
@@ -30,7 +31,7 @@ import { createVisitService } from './services/visits.js';
 import { createWrapUpService } from './services/wrapUps.js';
 import { createSlackApp } from './slack/app.js';
 import { createHomeRefresher } from './slack/homePublisher.js';
-import { createMessagePoster } from './slack/messagePoster.js';
+import { createMessagePoster, realPacing, type Pacing } from './slack/messagePoster.js';
 import { createRoles } from './slack/roles.js';
 import { verifySlackTokens } from './slack/verifyTokens.js';
 
@@ -41,6 +42,8 @@ export interface ApplicationOptions {
   dbName?: string;
   clock?: Clock;
   logger?: Logger;
+  /** How posts to one channel are spaced: real time by default (Slack's limit is); tests move their clock instead of waiting. */
+  pacing?: Partial<Pacing>;
 }
 
 export interface Application {
@@ -122,17 +125,17 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
  * Boots in a fixed order: Slack tokens → MongoDB → indexes → migrations → services → jobs → Slack app.
  * The tokens come first so that a refused one stops start-up before anything needs closing.
  */
-export async function createApplication({ env, mongoUri, dbName, clock = systemClock, logger = createLogger(env.LOG_LEVEL) }: ApplicationOptions): Promise<Application> {
+export async function createApplication({ env, mongoUri, dbName, clock = systemClock, logger = createLogger(env.LOG_LEVEL), pacing }: ApplicationOptions): Promise<Application> {
   const bot = await verifySlackTokens(env);
   const connection = await connect(mongoUri, dbName);
   const services = buildServices(connection, env, () => clock.now());
   await ensureIndexes(services.models);
   await migrate(services.models);
   await carryOverReminders(services);
-  const poster = createMessagePoster(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, logger);
+  const poster = createMessagePoster(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, logger, { ...realPacing(domain.nudges.channelIntervalMs), ...pacing });
   const homeClient = new webApi.WebClient(env.SLACK_BOT_TOKEN, { ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}), logger, retryConfig: { retries: 1 } });
   const refreshHome = createHomeRefresher({ ...services, now: () => clock.now(), client: homeClient, logger });
-  const scanNudges = createNudgeScan({ ...services, kinds: createNudgeKinds(services), now: () => clock.now(), poster, logger, refreshHome });
+  const scanNudges = createNudgeScan({ ...services, kinds: createNudgeKinds(services), now: () => clock.now(), poster, logger, refreshHome, digestAbove: env.DIGEST_ABOVE ?? domain.nudges.digestAbove });
   const scheduler = await startScheduler({ db: connection.db!, scanSeconds: env.FOLLOWUP_SCAN_SECONDS, scanNudges, refreshSegments: services.segments.refreshDue, logger });
   const app = createSlackApp({ env, bot, logger, isHealthy: pinger(connection), deps: { ...services, roles: createRoles(), refreshHome, now: () => clock.now(), logger, defaultLocale: env.DEFAULT_LOCALE } });
 

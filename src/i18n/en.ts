@@ -522,6 +522,11 @@ export const en: Messages = {
     thanksRow: (referrer, referred) => md`*${referrer}* referred ${referred}`,
     brief: 'Brief',
   },
+  digest: {
+    text: (count) => md`${count} reminders for today`,
+    title: (count) => md`*⏰ ${count} reminders for today*, each in the thread below with its buttons.`,
+    more: (count) => md`…and ${count} more in the thread`,
+  },
   errors: {
     generic: 'Something went wrong and nothing was saved. Please try again; if it keeps failing, tell your admin.',
     unavailable: 'The customer card database is temporarily unavailable and nothing was saved. Please try again in a minute or two.',

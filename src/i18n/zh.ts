@@ -527,6 +527,11 @@ export const zh = {
     thanksRow: (referrer: Mrkdwn, referred: Mrkdwn) => md`*${referrer}* 介绍了 ${referred}`,
     brief: '访前简报',
   },
+  digest: {
+    text: (count: number) => md`今天有 ${count} 条提醒`,
+    title: (count: number) => md`*⏰ 今天有 ${count} 条提醒*，每条都在下面的消息列中，可直接点按钮处理。`,
+    more: (count: number) => md`……另有 ${count} 条，见消息列`,
+  },
   errors: {
     generic: '出错了，内容没有保存。请稍后再试；如果一直出错，请联系管理员。',
     unavailable: '客户卡数据库暂时无法访问，内容没有保存。请过一两分钟再试。',

@@ -3,7 +3,43 @@ import type { DeliveryOutcome } from '../services/nudges.js';
 import type { SlackMessage } from '../views/message.js';
 
 export interface MessagePoster {
-  post(channel: string, message: SlackMessage): Promise<DeliveryOutcome>;
+  /** Posts to `channel`, or as a reply in the thread of its message `threadTs`. */
+  post(channel: string, message: SlackMessage, threadTs?: string): Promise<DeliveryOutcome>;
+}
+
+/** How posts to one channel are spaced; tests pass a `sleep` that moves their clock instead of waiting. */
+export interface Pacing {
+  intervalMs: number;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export const realPacing = (intervalMs: number): Pacing => ({
+  intervalMs,
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+});
+
+/**
+ * Slack takes about one message per second per channel: each post waits for
+ * its channel's next free slot, which is booked before waiting, so posts
+ * running at once in this process queue up rather than burst.
+ */
+function createPacer({ intervalMs, now, sleep }: Pacing) {
+  const nextSlot = new Map<string, number>();
+  return {
+    async turn(channel: string): Promise<void> {
+      const at = Math.max(now(), nextSlot.get(channel) ?? 0);
+      // Slots in the past mean nothing: dropping them keeps the map as small as the channels posted to lately.
+      for (const [key, slot] of nextSlot) if (slot <= now()) nextSlot.delete(key);
+      nextSlot.set(channel, at + intervalMs);
+      if (at > now()) await sleep(at - now());
+    },
+    /** Slack asked this channel to wait: later posts to it wait as long. */
+    holdOff(channel: string, ms: number): void {
+      nextSlot.set(channel, Math.max(nextSlot.get(channel) ?? 0, now() + ms));
+    },
+  };
 }
 
 function outcomeOf(error: unknown): DeliveryOutcome {
@@ -21,7 +57,13 @@ function outcomeOf(error: unknown): DeliveryOutcome {
  * being retried in-process: the follow-up records them and a later scan, on
  * whichever instance, retries at the time Slack asked for.
  */
-export function createMessagePoster(token: string, slackApiUrl: string | undefined, logger: webApi.WebClientOptions['logger']): MessagePoster {
+export function createMessagePoster(
+  token: string,
+  slackApiUrl: string | undefined,
+  logger: webApi.WebClientOptions['logger'],
+  pacing: Pacing,
+): MessagePoster {
+  const pacer = createPacer(pacing);
   const client = new webApi.WebClient(token, {
     ...(slackApiUrl ? { slackApiUrl } : {}),
     logger,
@@ -29,12 +71,15 @@ export function createMessagePoster(token: string, slackApiUrl: string | undefin
     retryConfig: { retries: 0 },
   });
   return {
-    async post(channel, message) {
+    async post(channel, message, threadTs) {
+      await pacer.turn(channel);
       try {
-        const result = await client.chat.postMessage({ channel, ...message });
+        const result = await client.chat.postMessage({ channel, ...message, ...(threadTs ? { thread_ts: threadTs } : {}) });
         return { ok: true, channel: result.channel ?? channel, ts: result.ts ?? '' };
       } catch (error) {
-        return outcomeOf(error);
+        const outcome = outcomeOf(error);
+        if (!outcome.ok && outcome.retryAfterMs !== undefined) pacer.holdOff(channel, outcome.retryAfterMs);
+        return outcome;
       }
     },
   };
