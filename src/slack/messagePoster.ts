@@ -16,7 +16,8 @@ export interface Pacing {
 
 export const realPacing = (intervalMs: number): Pacing => ({
   intervalMs,
-  now: () => Date.now(),
+  // Monotonic: a wall clock set back must not make a post wait.
+  now: () => performance.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 });
 
@@ -26,18 +27,24 @@ export const realPacing = (intervalMs: number): Pacing => ({
  * running at once in this process queue up rather than burst.
  */
 function createPacer({ intervalMs, now, sleep }: Pacing) {
-  const nextSlot = new Map<string, number>();
+  // A slot booked at a later time than now was booked on a clock since set back (a test's): it holds nothing.
+  const slots = new Map<string, { at: number; bookedAt: number }>();
+  const live = (slot: { at: number; bookedAt: number }, t: number) => slot.at > t && slot.bookedAt <= t;
+  const book = (channel: string, at: number) => slots.set(channel, { at, bookedAt: now() });
   return {
     async turn(channel: string): Promise<void> {
-      const at = Math.max(now(), nextSlot.get(channel) ?? 0);
-      // Slots in the past mean nothing: dropping them keeps the map as small as the channels posted to lately.
-      for (const [key, slot] of nextSlot) if (slot <= now()) nextSlot.delete(key);
-      nextSlot.set(channel, at + intervalMs);
-      if (at > now()) await sleep(at - now());
+      const t = now();
+      const slot = slots.get(channel);
+      const at = slot && live(slot, t) ? slot.at : t;
+      // Past slots mean nothing: dropping them keeps the map as small as the channels posted to lately.
+      for (const [key, s] of slots) if (!live(s, t)) slots.delete(key);
+      book(channel, at + intervalMs);
+      if (at > t) await sleep(at - t);
     },
     /** Slack asked this channel to wait: later posts to it wait as long. */
     holdOff(channel: string, ms: number): void {
-      nextSlot.set(channel, Math.max(nextSlot.get(channel) ?? 0, now() + ms));
+      const slot = slots.get(channel);
+      book(channel, Math.max(slot && live(slot, now()) ? slot.at : 0, now() + ms));
     },
   };
 }
