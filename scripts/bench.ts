@@ -22,6 +22,12 @@
  * App Home: BENCH_HOME_OPENS signed app_home_opened events for a salesperson
  * owning BENCH_HOME_CARDS cards (a mix of tiers, due reminders, overdue money
  * and referrals), timed from the event to views.publish reaching the stand-in.
+ * Then a digest (right after the cadence scan, before anything else schedules
+ * nudges): BENCH_DIGEST follow-ups due at once in the nudge channel of a team
+ * of its own, one scan posting them as one digest and its thread replies,
+ * timed with Slack's one message per second per channel paced for real, and
+ * again with the pacing off (the app's own cost). The other scans run with the
+ * pacing off, so their figures stay the app's cost and comparable across runs.
  * Not part of `npm test`.
  *
  *   MONGODB_URI=mongodb://127.0.0.1:27017/ npm run bench
@@ -32,6 +38,11 @@ import type { AddressInfo } from 'node:net';
 import { webApi } from '@slack/bolt';
 import mongoose, { type Types } from 'mongoose';
 import { buildServices, createApplication } from '../src/application.js';
+import { createNudgeScan } from '../src/jobs/nudgeScan.js';
+import { createLogger } from '../src/logger.js';
+import { createNudgeKinds } from '../src/nudgeKinds/index.js';
+import { createMessagePoster, POSTER_CLIENT_OPTIONS, realPacing } from '../src/slack/messagePoster.js';
+import { createTeamClients } from '../src/slack/teamClients.js';
 import { domain } from '../src/config/domain.js';
 import { parseEnv } from '../src/config/env.js';
 import { CARD_FIELDS } from '../src/domain/cardFields.js';
@@ -85,6 +96,11 @@ const HOME_OPENS = Number(process.env.BENCH_HOME_OPENS ?? 200);
 const HOME_TEAM = 'THOME';
 const HOME_USER = 'UHOMESELLER';
 const HOME_TODAY = '2026-11-30';
+/** Follow-ups due at once in one channel for the digest scans (each timed once paced, once not); 0 leaves them out. */
+const DIGEST_NUDGES = Number(process.env.BENCH_DIGEST ?? 200);
+const DIGEST_TEAM = 'TDIGEST';
+/** After the cadence scan's day and before any other team's later nudges: only the digest's follow-ups are due. */
+const DIGEST_DAYS = { paced: '2026-12-01', unpaced: '2026-12-02' };
 /** Leading samples of each series left out: connection pools and query plans warming up. */
 const WARMUP = 20;
 const MONGODB_URI = process.env.MONGODB_URI;
@@ -634,6 +650,48 @@ async function measureCadence(db: mongoose.mongo.Db, scan: Scan, slack: Awaited<
   await timeDueScan(`cadence scan (of ${CADENCE_CARDS})`, CADENCE_SCAN.due, scan, slack);
 }
 
+/** The digest team's cards, each with a follow-up due on each of the digest days. */
+async function seedDigest(db: mongoose.mongo.Db): Promise<void> {
+  const now = clock.now();
+  const cards = Array.from({ length: DIGEST_NUDGES }, (_, i) => {
+    const name = nameFor(i);
+    return {
+      _id: new mongoose.Types.ObjectId(), teamId: DIGEST_TEAM, number: numberFor(i), year: 2026, name, ...searchKeys({ name }), ownerId: 'UOWNER',
+      version: 1, createdBy: 'UOWNER', updatedBy: 'UOWNER', createdAt: now, updatedAt: now,
+    };
+  });
+  await db.collection('customers').insertMany(cards, { ordered: false });
+  const nudges = Object.values(DIGEST_DAYS).flatMap((dueDate) =>
+    cards.map((c) => ({
+      teamId: DIGEST_TEAM, kind: 'followUp', customerId: c._id, ownerId: 'UOWNER', dueDate, plan: '回访', status: 'pending', version: 1, attempts: 0, claims: 0,
+      nextAttemptAt: instantAt(dueDate, 9, 'Asia/Shanghai'), createdBy: 'UOWNER', createdAt: now, updatedAt: now,
+    })),
+  );
+  await db.collection('nudges').insertMany(nudges, { ordered: false });
+  await db.collection('teams').insertOne({ _id: DIGEST_TEAM as never, createdAt: now });
+}
+
+/**
+ * BENCH_DIGEST follow-ups due in one channel: one scan posts the digest and
+ * a reply per follow-up. Paced, Slack's one message a second per channel
+ * decides (about BENCH_DIGEST seconds); unpaced, what the app itself costs.
+ */
+async function measureDigest(db: mongoose.mongo.Db, services: Services, env: ReturnType<typeof parseEnv>, slack: Awaited<ReturnType<typeof startSlackStandIn>>) {
+  await seedDigest(db);
+  const scanWith = (intervalMs: number) =>
+    createNudgeScan({
+      ...services, kinds: createNudgeKinds(services), now: clock.now, logger: createLogger('error'), digestAbove: domain.nudges.digestAbove,
+      poster: createMessagePoster(
+        createTeamClients({ botToken: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL, logger: createLogger('error') }, POSTER_CLIENT_OPTIONS),
+        realPacing(intervalMs),
+      ),
+    });
+  await timeDueScan(`digest scan, paced ${domain.nudges.channelIntervalMs} ms a message (real Slack pace)`, `${DIGEST_DAYS.paced}T09:00:00+08:00`, scanWith(domain.nudges.channelIntervalMs), slack);
+  await timeDueScan('digest scan, pacing off (the app alone)', `${DIGEST_DAYS.unpaced}T09:00:00+08:00`, scanWith(0), slack);
+  const replies = await db.collection('nudges').countDocuments({ teamId: DIGEST_TEAM, status: 'sent' });
+  console.log(`  (${DIGEST_NUDGES} follow-ups due in one channel per scan, each scan one digest + its replies; ${replies} sent in all)`);
+}
+
 /** Export cards with every text field filled, some of it as long as a salesperson writes. */
 async function seedExport(db: mongoose.mongo.Db): Promise<void> {
   const now = clock.now();
@@ -758,7 +816,8 @@ async function main(): Promise<void> {
   await seed(seeding.db as unknown as mongoose.mongo.Db);
   await seeding.close();
   const booted = performance.now();
-  const app = await createApplication({ env, mongoUri: MONGODB_URI, dbName: DB_NAME, clock });
+  // Pacing off: these scans time the app, not Slack's one message a second (the digest section times both).
+  const app = await createApplication({ env, mongoUri: MONGODB_URI, dbName: DB_NAME, clock, pacing: { intervalMs: 0 } });
   console.log(`app booted (indexes built) in ${((performance.now() - booted) / 1000).toFixed(1)} s`);
   const { port } = await app.start({ port: 0, host: '127.0.0.1' });
   const db = app.connection.db as unknown as mongoose.mongo.Db;
@@ -774,6 +833,7 @@ async function main(): Promise<void> {
   await measureScans(db, app.scanNudges, slack);
   await measureAmbassadorList(services);
   if (CADENCE_CARDS > 0) await measureCadence(db, app.scanNudges, slack);
+  if (DIGEST_NUDGES > 0) await measureDigest(db, services, env, slack);
   await measureEdits(db, services);
   if (EXPORT_CARDS > 0) await measureExport(db, services, slack);
   if (SEGMENT_CARDS > 0) await measureSegments(db, services);

@@ -34,7 +34,7 @@ import { createVisitService } from './services/visits.js';
 import { createWrapUpService } from './services/wrapUps.js';
 import { createSlackApp } from './slack/app.js';
 import { createHomeRefresher } from './slack/homePublisher.js';
-import { createMessagePoster, POSTER_CLIENT_OPTIONS } from './slack/messagePoster.js';
+import { createMessagePoster, POSTER_CLIENT_OPTIONS, realPacing, type Pacing } from './slack/messagePoster.js';
 import { createInstallationStore, createStateStore } from './slack/oauth.js';
 import { createRoles } from './slack/roles.js';
 import { createTeamClients } from './slack/teamClients.js';
@@ -47,6 +47,8 @@ export interface ApplicationOptions {
   dbName?: string;
   clock?: Clock;
   logger?: Logger;
+  /** How posts to one channel are spaced: real time by default (Slack's limit is); tests move their clock instead of waiting. */
+  pacing?: Partial<Pacing>;
 }
 
 export interface Application {
@@ -139,7 +141,7 @@ function createInstallations(models: ReturnType<typeof buildServices>['models'],
  * Boots in a fixed order: Slack tokens → MongoDB → indexes → migrations → services → jobs → Slack app.
  * The tokens come first so that a refused one stops start-up before anything needs closing.
  */
-export async function createApplication({ env, mongoUri, dbName, clock = systemClock, logger = createLogger(env.LOG_LEVEL) }: ApplicationOptions): Promise<Application> {
+export async function createApplication({ env, mongoUri, dbName, clock = systemClock, logger = createLogger(env.LOG_LEVEL), pacing }: ApplicationOptions): Promise<Application> {
   const bot = await verifySlackTokens(env);
   const connection = await connect(mongoUri, dbName);
   const services = buildServices(connection, env, () => clock.now());
@@ -149,11 +151,11 @@ export async function createApplication({ env, mongoUri, dbName, clock = systemC
   const installations = isOAuthMode(env) ? createInstallations(services.models, env, () => clock.now()) : undefined;
   const clientsWith = (options: Parameters<typeof createTeamClients>[1]) =>
     createTeamClients({ botToken: env.SLACK_BOT_TOKEN, installations, slackApiUrl: env.SLACK_API_URL, logger }, options);
-  const poster = createMessagePoster(clientsWith(POSTER_CLIENT_OPTIONS));
+  const poster = createMessagePoster(clientsWith(POSTER_CLIENT_OPTIONS), { ...realPacing(domain.nudges.channelIntervalMs), ...pacing });
   const roles = createRoles();
   const refreshHome = createHomeRefresher({ ...services, roles, now: () => clock.now(), clients: clientsWith({ retryConfig: { retries: 1 } }), logger });
   const isServed = installations && ((teamId: string) => installations.isInstalled(teamId));
-  const scanNudges = createNudgeScan({ ...services, kinds: createNudgeKinds(services), now: () => clock.now(), poster, logger, refreshHome, isServed });
+  const scanNudges = createNudgeScan({ ...services, kinds: createNudgeKinds(services), now: () => clock.now(), poster, logger, refreshHome, isServed, digestAbove: env.DIGEST_ABOVE ?? domain.nudges.digestAbove });
   const purgeUninstalled = async () => (installations ? installations.purgeDue() : []);
   const scheduler = await startScheduler({ db: connection.db!, scanSeconds: env.FOLLOWUP_SCAN_SECONDS, scanNudges, refreshSegments: services.segments.refreshDue, purgeUninstalled, logger });
   const oauth = installations && {

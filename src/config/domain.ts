@@ -36,6 +36,10 @@ export const domain = {
     scanBatch: 100,
     /** Retry delay after attempt n (1-based) when Slack refuses without a Retry-After. */
     retryBaseMs: 5 * 60_000,
+    /** More nudges than this due for one channel in one scan go out as one digest, each item a reply in its thread. */
+    digestAbove: 5,
+    /** Slack takes about one message per second per channel; posts to one channel are spaced this far apart. */
+    channelIntervalMs: 1000,
   },
   writes: {
     /** A change claimed this long ago and still not applied lost its writer: anyone may finish it. */

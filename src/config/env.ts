@@ -44,6 +44,8 @@ const EnvSchema = z.object({
     .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean))
     .refine((ids) => ids.every((id) => /^[UW][A-Z0-9]+$/.test(id)), 'must be Slack user IDs such as U0123456789, separated by commas')
     .default([]),
+  /** More nudges than this due for one channel in one scan go out as one digest (default domain.nudges.digestAbove). */
+  DIGEST_ABOVE: wholeNumber(1, 1000).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], 'must be debug, info, warn or error').default('info'),
 });
 

@@ -587,6 +587,11 @@ export const en: Messages = {
     summaryFrom: (by, moved, to) => md`${by} handed your ${moved} cards over to ${to}, with their reminders and promises. Thank you!`,
     summaryTo: (by, moved, from) => md`${by} handed ${from}'s ${moved} cards over to you; their reminders, promises and receivables are yours from now on. Try \`/card plan\` to see whom to contact soon.`,
   },
+  digest: {
+    text: (count) => md`${count} reminders for today`,
+    title: (count) => md`*⏰ ${count} reminders for today*, each in the thread below with its buttons.`,
+    more: (count) => md`…and ${count} more in the thread`,
+  },
   errors: {
     generic: 'Something went wrong and nothing was saved. Please try again; if it keeps failing, tell your admin.',
     unavailable: 'The customer card database is temporarily unavailable and nothing was saved. Please try again in a minute or two.',

@@ -592,6 +592,11 @@ export const zh = {
     summaryFrom: (by: Mrkdwn, moved: number, to: Mrkdwn) => md`${by} 把你负责的 ${moved} 张客户卡交接给了 ${to}，相关的提醒和承诺也一并转交。谢谢你！`,
     summaryTo: (by: Mrkdwn, moved: number, from: Mrkdwn) => md`${by} 把 ${from} 负责的 ${moved} 张客户卡交接给了你，相关的提醒、承诺和应收款跟进从现在起由你负责。用 \`/card plan\` 看看近期要联系谁。`,
   },
+  digest: {
+    text: (count: number) => md`今天有 ${count} 条提醒`,
+    title: (count: number) => md`*⏰ 今天有 ${count} 条提醒*，每条都在下面的消息列中，可直接点按钮处理。`,
+    more: (count: number) => md`……另有 ${count} 条，见消息列`,
+  },
   errors: {
     generic: '出错了，内容没有保存。请稍后再试；如果一直出错，请联系管理员。',
     unavailable: '客户卡数据库暂时无法访问，内容没有保存。请过一两分钟再试。',

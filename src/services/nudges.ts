@@ -203,6 +203,25 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
     return outcome === 'written' ? { ...candidate, ...claimed, version: candidate.version + 1 } : null;
   }
 
+  /**
+   * A claimed nudge about to be posted, its claim renewed when less than half
+   * of it is left (a digest's replies go out a second apart, so its last ones
+   * wait long after they were claimed); null when it changed meanwhile (its
+   * claim expired and another instance took it, or it was answered).
+   */
+  async function keepClaim(claimed: NudgeRecord): Promise<NudgeRecord | null> {
+    const nextAttemptAt = new Date(now().getTime() + domain.nudges.claimTimeoutMs);
+    if (claimed.nextAttemptAt.getTime() - now().getTime() > domain.nudges.claimTimeoutMs / 2) return claimed;
+    const outcome = await writes.writeIfUnchanged({
+      teamId: claimed.teamId,
+      model: models.nudges,
+      id: claimed._id,
+      version: claimed.version,
+      set: { nextAttemptAt },
+    });
+    return outcome === 'written' ? { ...claimed, nextAttemptAt, version: claimed.version + 1 } : null;
+  }
+
   /** A claimed nudge whose cause no longer holds is closed instead of posted. */
   async function cancel(claimed: NudgeRecord): Promise<boolean> {
     const outcome = await writes.writeIfUnchanged({
@@ -307,7 +326,7 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
     return done ? { status: 'ok', nudge: done } : { status: 'closed' };
   }
 
-  return { schedule, retime, scheduleWrapUp, adoptContactWrapUps, supersede, cancelOpen, findDue, claim, cancel, defer, recordDelivery, get, openFor, openFrom, snooze, answer };
+  return { schedule, retime, scheduleWrapUp, adoptContactWrapUps, supersede, cancelOpen, findDue, claim, keepClaim, cancel, defer, recordDelivery, get, openFor, openFrom, snooze, answer };
 }
 
 export type NudgeService = ReturnType<typeof createNudgeService>;

@@ -10,6 +10,8 @@ export interface RecordedCall {
   error?: string;
   /** For response_url posts: which response_url was used. */
   responseUrl?: string;
+  /** What the fake answered an accepted call (a posted message's `ts`). */
+  result?: Record<string, unknown>;
   /** The token the call was made with (Authorization header or `token` argument), if any. */
   token?: string;
 }
@@ -100,6 +102,8 @@ export class FakeSlack {
   /** OAuth codes Slack would hand the browser after consent, and the workspace each installs. */
   private readonly grants = new Map<string, { teamId: string; userId: string }>();
   private readonly installsByToken = new Map<string, FakeInstall>();
+  private readonly matchedFailures: { method: string; match: (args: Record<string, any>) => boolean; failure: Failure }[] = [];
+  private postLimit?: { now: () => number; lastPost: Map<string, number> };
   url = '';
 
   async start(): Promise<void> {
@@ -134,6 +138,20 @@ export class FakeSlack {
    */
   holdNext(method: string, after = 0): Promise<RecordedCall> {
     return new Promise((resolve) => this.holds.set(method, { after, resolve }));
+  }
+
+  /** The next call of `method` whose arguments match fails as given (once). */
+  failMatching(method: string, match: (args: Record<string, any>) => boolean, failure: Failure): void {
+    this.matchedFailures.push({ method, match, failure });
+  }
+
+  /**
+   * From now on chat.postMessage takes one message per second per channel,
+   * on `now` (the test's clock), as Slack does: a second one within the
+   * second is refused with 429 and Retry-After 1.
+   */
+  limitPostsPerChannel(now: () => number): void {
+    this.postLimit = { now, lastPost: new Map() };
   }
 
   /** Posting to this channel answers channel_not_found until it is created. */
@@ -276,16 +294,28 @@ export class FakeSlack {
       this.record(call);
       return hold.resolve(call);
     }
-    const failure = this.failures.get(method)?.shift();
+    const failure = this.failures.get(method)?.shift() ?? this.takeMatchedFailure(method, args) ?? this.channelLimited(method, args);
     if (failure && 'status' in failure) {
       this.record({ method, args, token, error: 'ratelimited' });
       res.writeHead(429, { 'retry-after': String(failure.retryAfter), 'content-type': 'application/json' });
       return void res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
     }
     const result = failure ? { ok: false, error: failure.error } : this.answer(method, args, token);
-    this.record({ method, args, responseUrl, token, ...(result.ok ? {} : { error: String(result.error) }) });
+    if (result.ok && method === 'chat.postMessage') this.postLimit?.lastPost.set(args.channel, this.postLimit.now());
+    this.record({ method, args, responseUrl, token, ...(result.ok ? { result } : { error: String(result.error) }) });
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(result));
+  }
+
+  private takeMatchedFailure(method: string, args: Record<string, any>): Failure | undefined {
+    const i = this.matchedFailures.findIndex((f) => f.method === method && f.match(args));
+    return i < 0 ? undefined : this.matchedFailures.splice(i, 1)[0]!.failure;
+  }
+
+  private channelLimited(method: string, args: Record<string, any>): Failure | undefined {
+    if (method !== 'chat.postMessage' || !this.postLimit) return undefined;
+    const last = this.postLimit.lastPost.get(args.channel);
+    return last !== undefined && this.postLimit.now() - last < 1000 ? { status: 429, retryAfter: 1 } : undefined;
   }
 
   private record(call: RecordedCall): void {

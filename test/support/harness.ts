@@ -126,7 +126,9 @@ export class Harness {
     const instances: Instance[] = [];
     for (let i = 0; i < (options.instances ?? 1); i++) {
       const logger = recordingLogger(logs);
-      const app = await createApplication({ env, mongoUri: options.mongoUri ?? process.env.MONGODB_URI!, dbName, clock, logger });
+      // Posts to one channel a second apart, in the test's time: waiting moves the clock.
+      const pacing = { now: () => clock.now().getTime(), sleep: async (ms: number) => clock.advanceMs(ms) };
+      const app = await createApplication({ env, mongoUri: options.mongoUri ?? process.env.MONGODB_URI!, dbName, clock, logger, pacing });
       const { port } = await app.start({ port: 0, host: '127.0.0.1' });
       instances.push({ app, url: `http://127.0.0.1:${port}` });
     }

@@ -1,0 +1,40 @@
+import type { types } from '@slack/bolt';
+import type { Messages } from '../i18n/index.js';
+import { LIMITS } from './limits.js';
+import { message, type SlackMessage } from './message.js';
+import { joinMrkdwn, md, mrkdwn, section, truncateMrkdwn, type Mrkdwn } from './text.js';
+
+/** Longest line a digest lists per reminder: its notification text, which names the customer and owner first. */
+const LINE_CHARS = 200;
+
+/**
+ * One message standing for many reminders in a channel: a line per reminder
+ * (its notification text), each posted in full, with its buttons, as a reply
+ * in this message's thread. Lines that do not fit a message are counted instead.
+ */
+export function renderDigest(t: Messages, reminders: SlackMessage[]): SlackMessage {
+  // A message's text is mrkdwn, escaped by message() as it was built.
+  const lines = reminders.map((r) => r.text as Mrkdwn);
+  const blocks: types.KnownBlock[] = [section(t.digest.title(lines.length), LIMITS.sectionText)];
+  // One block is kept for the count of lines left out.
+  const sectionsAvailable = LIMITS.messageBlocks - blocks.length - 1;
+  let chunk: Mrkdwn[] = [];
+  let chunkChars = 0;
+  let listed = 0;
+  const flush = () => {
+    if (chunk.length > 0) blocks.push(section(joinMrkdwn(chunk, '\n'), LIMITS.sectionText));
+    chunk = [];
+    chunkChars = 0;
+  };
+  for (const line of lines) {
+    const shown = md`• ${truncateMrkdwn(line, LINE_CHARS)}`;
+    if (chunkChars + shown.length + 1 > LIMITS.sectionText) flush();
+    if (blocks.length - 1 >= sectionsAvailable) break;
+    chunk.push(shown);
+    chunkChars += shown.length + 1;
+    listed += 1;
+  }
+  flush();
+  if (listed < lines.length) blocks.push({ type: 'context', elements: [mrkdwn(t.digest.more(lines.length - listed), LIMITS.contextText)] });
+  return message(t.digest.text(lines.length), blocks);
+}
