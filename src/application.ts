@@ -116,8 +116,8 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   const nudges = createNudgeService({ models, now, settings, writes });
   const followUps = createFollowUpService({ nudges });
   const referrals = createReferralService({ models, now, settings, nudges, writes });
-  const ambassadors = createAmbassadorService({ models, now, settings, nudges });
-  const cadence = createCadenceService({ models, now, settings, nudges });
+  const ambassadors = createAmbassadorService({ models, nudges });
+  const cadence = createCadenceService({ models, settings, nudges });
   const customers = createCustomerService({ models, now, settings, history, writes, referrals, ambassadors, cadence });
   const segments = createSegmentService({ models, now, settings, writes, cadence });
   const money = createMoneyService({ models, now, customers, nudges, settings, writes, referrals, segments });

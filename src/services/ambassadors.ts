@@ -4,14 +4,11 @@ import { idFor } from '../db/requestIds.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
 import type { CustomerNudgeRecord, NudgeRecord } from '../models/nudge.js';
-import { addDays, instantAt, todayIn, type CalendarDate } from '../time.js';
+import { addDays, type CalendarDate } from '../time.js';
 import type { NudgeService } from './nudges.js';
-import type { TeamSettingsService } from './teamSettings.js';
 
 interface Deps {
   models: Models;
-  now: () => Date;
-  settings: TeamSettingsService;
   nudges: NudgeService;
 }
 
@@ -50,14 +47,7 @@ const TO_BE_POSTED: NudgeRecord['status'][] = ['pending', 'sending'];
  * contact replaces it with one a cadence later, so the team is never asked to
  * call someone it has just spoken to.
  */
-export function createAmbassadorService({ models, now, settings, nudges }: Deps) {
-  /** The first day whose nudge hour is still ahead: today before the hour, else tomorrow. */
-  async function firstNudgeDay(teamId: string): Promise<CalendarDate> {
-    const { nudgeHour, timezone } = await settings.settingsFor(teamId);
-    const today = todayIn(now(), timezone);
-    return now() < instantAt(today, nudgeHour, timezone) ? today : addDays(today, 1);
-  }
-
+export function createAmbassadorService({ models, nudges }: Deps) {
   /**
    * Schedules the card's next contact nudge a cadence after `from` (its last
    * contact by default), replacing its open one but those in `keeping`. One
@@ -71,7 +61,7 @@ export function createAmbassadorService({ models, now, settings, nudges }: Deps)
     userId: string,
     { from = card.lastContactDate, generation = '', keeping = [] as Types.ObjectId[] } = {},
   ): Promise<void> {
-    const dueDate = nextDue(from, await firstNudgeDay(card.teamId));
+    const dueDate = nextDue(from, await nudges.firstNudgeDay(card.teamId));
     await nudges.schedule(
       {
         _id: idFor(`${card._id.toString()}:ambassador:${dueDate}${generation}`),
@@ -123,7 +113,7 @@ export function createAmbassadorService({ models, now, settings, nudges }: Deps)
       const known = dueBy.get(key);
       if (!known || dueDate < known) dueBy.set(key, dueDate);
     }
-    const first = await firstNudgeDay(teamId);
+    const first = await nudges.firstNudgeDay(teamId);
     const rows: AmbassadorRow[] = cards.map((customer) => ({
       customer,
       nextDue: dueBy.get(customer._id.toString()) ?? nextDue(customer.lastContactDate, first),

@@ -10,7 +10,6 @@ import type { TeamSettingsService } from './teamSettings.js';
 
 interface Deps {
   models: Models;
-  now: () => Date;
   settings: TeamSettingsService;
   nudges: NudgeService;
 }
@@ -47,14 +46,7 @@ const GIVES_WAY_TO: Partial<Record<NudgeKind, readonly NudgeKind[]>> = {
  * contact, a tier change) replaces it; the nudge re-checks the card as it is
  * posted, so one a path forgot still never nags too early.
  */
-export function createCadenceService({ models, now, settings, nudges }: Deps) {
-  /** The first day whose nudge hour is still ahead: today before the hour, else tomorrow. */
-  async function firstNudgeDay(teamId: string): Promise<CalendarDate> {
-    const { nudgeHour, timezone } = await settings.settingsFor(teamId);
-    const today = todayIn(now(), timezone);
-    return now() < instantAt(today, nudgeHour, timezone) ? today : addDays(today, 1);
-  }
-
+export function createCadenceService({ models, settings, nudges }: Deps) {
   /** A card never contacted counts from the day it was made, so old cards do not all fall due at once. */
   async function lastContactOf(card: CadenceCard): Promise<CalendarDate> {
     if (card.lastContactDate) return card.lastContactDate;
@@ -73,7 +65,7 @@ export function createCadenceService({ models, now, settings, nudges }: Deps) {
     const interval = intervalFor(card, (await settings.settingsFor(card.teamId)).cadenceDays);
     if (interval === null) return nudges.cancelOpen(card.teamId, card._id, 'cadence', userId);
     const cadenced = addDays(from ?? (await lastContactOf(card)), interval);
-    const first = await firstNudgeDay(card.teamId);
+    const first = await nudges.firstNudgeDay(card.teamId);
     const dueDate = cadenced > first ? cadenced : first;
     await nudges.schedule(
       {

@@ -82,6 +82,13 @@ const isAnswerable = (n: NudgeRecord) => ANSWERABLE_NUDGE_STATUSES.includes(n.st
  * and views (src/nudgeKinds/). Every change goes through writeIfUnchanged.
  */
 export function createNudgeService({ models, now, settings, writes }: Deps) {
+  /** The first day whose nudge hour is still ahead: today before the hour, else tomorrow. Reminders that would fall due in the past are due then. */
+  async function firstNudgeDay(teamId: string): Promise<CalendarDate> {
+    const { nudgeHour, timezone } = await settings.settingsFor(teamId);
+    const today = todayIn(now(), timezone);
+    return now() < instantAt(today, nudgeHour, timezone) ? today : addDays(today, 1);
+  }
+
   async function dueInstant(teamId: string, dueDate: CalendarDate): Promise<Date> {
     const { nudgeHour, timezone } = await settings.settingsFor(teamId);
     return instantAt(dueDate, nudgeHour, timezone);
@@ -326,7 +333,7 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
     return done ? { status: 'ok', nudge: done } : { status: 'closed' };
   }
 
-  return { schedule, retime, scheduleWrapUp, adoptContactWrapUps, supersede, cancelOpen, findDue, claim, keepClaim, cancel, defer, recordDelivery, get, openFor, openFrom, snooze, answer };
+  return { schedule, retime, firstNudgeDay, scheduleWrapUp, adoptContactWrapUps, supersede, cancelOpen, findDue, claim, keepClaim, cancel, defer, recordDelivery, get, openFor, openFrom, snooze, answer };
 }
 
 export type NudgeService = ReturnType<typeof createNudgeService>;
