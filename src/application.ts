@@ -12,6 +12,7 @@ import { createNudgeKinds } from './nudgeKinds/index.js';
 import { createAmbassadorService } from './services/ambassadors.js';
 import { createBriefService } from './services/briefs.js';
 import { createCadenceService } from './services/cadence.js';
+import { createPoolService } from './services/pool.js';
 import { createCardService } from './services/cards.js';
 import { createCustomerService } from './services/customers.js';
 import { createExportService } from './services/exports.js';
@@ -104,18 +105,19 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   const referrals = createReferralService({ models, now, settings, nudges, writes });
   const ambassadors = createAmbassadorService({ models, now, settings, nudges });
   const cadence = createCadenceService({ models, now, settings, nudges });
-  const customers = createCustomerService({ models, now, settings, history, writes, referrals, ambassadors, cadence });
-  const segments = createSegmentService({ models, now, settings, writes, cadence });
+  const pool = createPoolService({ models, now, writes, nudges, cadence });
+  const customers = createCustomerService({ models, now, settings, history, writes, referrals, ambassadors, cadence, pool });
+  const segments = createSegmentService({ models, now, settings, writes, cadence, pool });
   const money = createMoneyService({ models, now, customers, nudges, settings, writes, referrals, segments });
   const cards = createCardService({ models, now, settings, customers, followUps, money, referrals });
   const briefs = createBriefService({ cards });
   const promises = createPromiseService({ models, now, nudges, writes });
-  const visits = createVisitService({ models, now, customers, nudges, followUps, ambassadors, cadence, history, promises, writes, referrals });
+  const visits = createVisitService({ models, now, customers, nudges, followUps, ambassadors, cadence, pool, history, promises, writes, referrals });
   const wrapUps = createWrapUpService({ models });
   const exports = createExportService({ models, settings, now });
   const home = createHomeService({ models, now });
   const visitPlan = createVisitPlanService({ models });
-  return { models, settings, history, writes, customers, money, cards, briefs, nudges, followUps, promises, visits, referrals, ambassadors, cadence, segments, wrapUps, visitPlan, exports, home };
+  return { models, settings, history, writes, customers, money, cards, briefs, nudges, followUps, promises, visits, referrals, ambassadors, cadence, pool, segments, wrapUps, visitPlan, exports, home };
 }
 
 /**

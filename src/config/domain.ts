@@ -173,6 +173,18 @@ export const domain = {
     /** Customers `/card plan` lists before a "N more" line: each takes two blocks, a region heading at most one more (50 a message). */
     planListed: 15,
   },
+  /**
+   * 公海: a card whose last logged contact is `afterDays` old warns its owner;
+   * untouched `graceDays` after the warning, it goes to the team pool for
+   * anyone to claim. The top tiers stay with their owners.
+   */
+  pool: {
+    afterDays: 90,
+    graceDays: 7,
+    excludeTiers: ['top', 'large'] as readonly string[],
+    /** Pooled cards `/card pool` lists, oldest first; each takes two blocks (50 a message). */
+    listed: 20,
+  },
   /** App Home: each list shows its first rows and counts the rest, so the tab fits Block Kit's 100 blocks at any size. */
   home: {
     rowsShown: 4,

@@ -18,12 +18,13 @@ export const zh = {
       '*`/card referrals`*（或 `转介绍`）列出进行中的转介绍和待致谢的推荐人',
       '*`/card ambassadors`*（或 `大使`）列出宣传大使：上次联络、下次该联络的日期、推荐了几位',
       '*`/card plan 华东`*（或 `计划`）列出你在该地区到期或即将到期要联系的客户，重点客户在前；不写地区则按地区分组',
+      '*`/card pool`*（或 `公海`）列出团队公海：很久没有联络、已放入公海的客户卡，点「认领」收为自己的客户',
       '*`/card segments refresh`*（管理员）立即重新计算客户分层（金字塔、ABC）；平时每晚自动计算',
       '*`/card export`*（或 `导出`）把客户卡导出为 CSV 文件，发到你的私信；可加 `visits`（拜访记录）、`sales`（交易记录）和筛选 `tier:顶级`、`region:成都`、`owner:@某人`、`year:2026`。管理员和经理可导出全部客户卡，其他人只导出自己负责的',
       '*`/card help`* 显示本说明',
       '',
       '找不到时可以直接新建。卡片上可以看访前简报、编辑资料、记录拜访、记录交易和收款、记录转介绍、查看历史。',
-      '机器人会提醒负责人：下次跟进、售后回访、承诺到期、逾期催款、转介绍的新客户（马上联系）、致谢推荐人、每月联络宣传大使。',
+      '机器人会提醒负责人：下次跟进、售后回访、承诺到期、逾期催款、转介绍的新客户（马上联系）、致谢推荐人、每月联络宣传大使。客户太久没有联络记录会先提醒负责人，提醒后仍未联络就放入公海（顶级、大客户除外）。',
     ].join('\n'),
   },
   lookup: {
@@ -397,6 +398,9 @@ export const zh = {
     ambassadorSnoozed: (who: Mrkdwn, at: Mrkdwn) => md`*${at}* ${who} 推迟了大使联络提醒`,
     // Written by the segmentation job, not a person: `who` would mention a user named "system".
     tierChanged: (_who: Mrkdwn, at: Mrkdwn) => md`*${at}* 系统更新了客户分层`,
+    // Written by the pool's release, not a person, as tierChanged is.
+    released: (_who: Mrkdwn, at: Mrkdwn) => md`*${at}* 系统把卡片放入了公海（长期没有联络）`,
+    claimed: (who: Mrkdwn, at: Mrkdwn) => md`*${at}* ${who} 从公海认领了卡片`,
     change: (field: Mrkdwn, from: Mrkdwn, to: Mrkdwn) => md`• ${field}：${from} → ${to}`,
     blank: '（空）',
     changesHeader: '资料变更',
@@ -436,6 +440,25 @@ export const zh = {
     body: (name: Mrkdwn, number: Mrkdwn, owner: Mrkdwn, level: Mrkdwn, interval: number) =>
       md`*${name}*（${number}）是${level}，每 ${interval} 天至少联系一次，今天该联系了。负责人 ${owner}。`,
     lastContact: (date: Mrkdwn, days: number, interval: number) => md`上次联络：${date}（${days} 天前，间隔 ${interval} 天）`,
+  },
+  pool: {
+    warningTitle: '⏳ 客户快要放入公海了',
+    warningText: (name: Mrkdwn, grace: number) => md`${name} 很久没有联络了：${grace} 天内记录一次联络，否则会放入公海`,
+    warning: (name: Mrkdwn, number: Mrkdwn, after: number, grace: number) =>
+      md`*${name}*（${number}）已经 ${after} 天没有联络记录了。请在 ${grace} 天内记录一次联络，否则这张卡会放入团队公海，谁都可以认领。`,
+    lastContact: (date: Mrkdwn, days: number) => md`上次联络：${date}（${days} 天前）`,
+    neverContacted: '上次联络：还没有记录',
+    logContact: '记录联络',
+    released: (name: Mrkdwn, number: Mrkdwn, grace: number) =>
+      md`*${name}*（${number}）提醒后 ${grace} 天仍没有联络记录，已放入团队公海（\`/card 公海\`）。想继续跟进，趁还没人认领时点「认领」。`,
+    claim: '认领',
+    listTitle: (count: number) => md`*公海*：${count} 张客户卡等待认领，放入最久的在前`,
+    row: (pooled: Mrkdwn, last: Mrkdwn, previous: Mrkdwn) => md`放入公海 ${pooled} · 上次联络 ${last} · 原负责人 ${previous}`,
+    never: '没有记录',
+    more: (shown: number) => md`只列出最早的 ${shown} 张。`,
+    empty: '公海里没有客户卡。',
+    badge: '公海',
+    taken: '这张卡已经被别人先认领了，没有改动。',
   },
   plan: {
     title: (region: Mrkdwn, count: number) => md`*拜访计划：${region}*（${count} 位到期或即将到期，重点客户在前）`,

@@ -18,10 +18,13 @@ interface Deps {
 /** What the cadence reads of a card to schedule its nudge. */
 export type CadenceCard = Pick<
   CustomerRecord,
-  '_id' | 'teamId' | 'ownerId' | 'lastContactDate' | 'segment' | 'tier' | 'ambassador' | 'version' | 'createdAt'
+  '_id' | 'teamId' | 'ownerId' | 'lastContactDate' | 'segment' | 'tier' | 'ambassador' | 'version' | 'createdAt' | 'pooledAt'
 >;
 
-export const CADENCE_FIELDS = { teamId: 1, ownerId: 1, lastContactDate: 1, segment: 1, tier: 1, ambassador: 1, version: 1, createdAt: 1 } as const;
+export const CADENCE_FIELDS = { teamId: 1, ownerId: 1, lastContactDate: 1, segment: 1, tier: 1, ambassador: 1, version: 1, createdAt: 1, pooledAt: 1 } as const;
+
+/** The card's contact interval; none while it is in the pool (公海): it has no owner to nudge. */
+export const cadenceOf = (card: CadenceCard): number | null => (card.pooledAt ? null : intervalFor(card));
 
 /** Not yet posted: it will still go out. */
 const TO_BE_POSTED: NudgeRecord['status'][] = ['pending', 'sending'];
@@ -70,7 +73,7 @@ export function createCadenceService({ models, now, settings, nudges }: Deps) {
    * later change a new one even for a day used before.
    */
   async function reschedule(card: CadenceCard, userId: string, { from, keeping = [] as Types.ObjectId[] }: { from?: CalendarDate; keeping?: Types.ObjectId[] } = {}): Promise<void> {
-    const interval = intervalFor(card);
+    const interval = cadenceOf(card);
     if (interval === null) return nudges.cancelOpen(card.teamId, card._id, 'cadence', userId);
     const cadenced = addDays(from ?? (await lastContactOf(card)), interval);
     const first = await firstNudgeDay(card.teamId);
@@ -101,7 +104,7 @@ export function createCadenceService({ models, now, settings, nudges }: Deps) {
    */
   async function cardSaved(card: CadenceCard, userId: string): Promise<void> {
     const upcoming = await hasUpcoming(card.teamId, card._id);
-    const cadenced = intervalFor(card) !== null;
+    const cadenced = cadenceOf(card) !== null;
     if (cadenced && !upcoming) await reschedule(card, userId);
     if (!cadenced && upcoming) await nudges.cancelOpen(card.teamId, card._id, 'cadence', userId);
   }
@@ -144,7 +147,7 @@ export function createCadenceService({ models, now, settings, nudges }: Deps) {
     }
   }
 
-  return { reschedule, cardSaved, deferral, adoptAll };
+  return { reschedule, cardSaved, deferral, adoptAll, firstNudgeDay, lastContactOf };
 }
 
 export type CadenceService = ReturnType<typeof createCadenceService>;

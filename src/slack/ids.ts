@@ -27,6 +27,8 @@ export const ACTION = {
   promiseReschedule: 'promise_reschedule',
   /** 访前简报: on the card, `/card plan` rows and the Home tab; value = the customer's id. */
   cardBrief: 'card_brief',
+  /** 公海: take a pooled card; value = the customer's id. */
+  poolClaim: 'pool_claim',
 } as const;
 
 export const CALLBACK = {
