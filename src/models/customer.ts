@@ -36,6 +36,8 @@ export interface CustomerRecord extends CardInput {
   pooledAt?: Date;
   /** Who owned it before it went to the pool. */
   previousOwnerId?: string;
+  /** The day it was last claimed from the pool: the pool counts from it, as from a contact, so a claimer is not warned at once. */
+  claimedOn?: string;
 }
 
 const SCHEMA_TYPES: Record<FieldKind, SchemaDefinition[string]> = {
@@ -75,6 +77,7 @@ const customerSchema = new Schema<CustomerRecord>(
     abc: { type: String, enum: ABC_CLASSES },
     pooledAt: Date,
     previousOwnerId: String,
+    claimedOn: String,
   } as SchemaDefinition<CustomerRecord>,
   { collection: 'customers', timestamps: true, versionKey: false, strict: 'throw' },
 );

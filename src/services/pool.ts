@@ -5,23 +5,25 @@ import type { GuardedWrites } from '../db/writeIfUnchanged.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
 import { OPEN_NUDGE_STATUSES, type CustomerNudgeRecord } from '../models/nudge.js';
-import { addDays, type CalendarDate } from '../time.js';
+import { addDays, todayIn, type CalendarDate } from '../time.js';
 import type { CadenceCard, CadenceService } from './cadence.js';
 import { historyDoc } from './history.js';
 import type { NudgeService } from './nudges.js';
+import type { TeamSettingsService } from './teamSettings.js';
 
 interface Deps {
   models: Models;
   now: () => Date;
+  settings: TeamSettingsService;
   writes: GuardedWrites;
   nudges: NudgeService;
   cadence: CadenceService;
 }
 
 /** What the pool reads of a card: the cadence's fields and who owned it before the pool. */
-export type PoolCard = CadenceCard & Pick<CustomerRecord, 'previousOwnerId'>;
+export type PoolCard = CadenceCard & Pick<CustomerRecord, 'previousOwnerId' | 'claimedOn'>;
 
-export const POOL_FIELDS = { teamId: 1, ownerId: 1, lastContactDate: 1, segment: 1, tier: 1, ambassador: 1, version: 1, createdAt: 1, pooledAt: 1, previousOwnerId: 1 } as const;
+export const POOL_FIELDS = { teamId: 1, ownerId: 1, lastContactDate: 1, segment: 1, tier: 1, ambassador: 1, version: 1, createdAt: 1, pooledAt: 1, previousOwnerId: 1, claimedOn: 1 } as const;
 
 /** A pooled card as `/card pool` lists it. */
 export type PooledCard = Pick<CustomerRecord, '_id' | 'name' | 'number' | 'company' | 'region' | 'lastContactDate' | 'previousOwnerId'> & { pooledAt: Date };
@@ -49,13 +51,19 @@ export const canBePooled = (card: PoolCard): boolean =>
  * nudge is); a warning left unanswered `graceDays` releases the card to the
  * team's pool, whence anyone may claim it, the first claim winning.
  */
-export function createPoolService({ models, now, writes, nudges, cadence }: Deps) {
+export function createPoolService({ models, now, settings, writes, nudges, cadence }: Deps) {
   const openOf = (teamId: string, customerId: Types.ObjectId, kind: 'poolWarning' | 'poolRelease') =>
     models.nudges.findOne({ teamId, customerId, kind, status: { $in: OPEN_NUDGE_STATUSES } }, { _id: 1 }).lean();
 
-  /** The day the card's warning falls due: `afterDays` after its last contact, never before the next nudge hour. */
+  /** The day the pool counts from: the last contact, or the last claim if later. */
+  async function countedFrom(card: PoolCard): Promise<CalendarDate> {
+    const contact = await cadence.lastContactOf(card);
+    return card.claimedOn && card.claimedOn > contact ? card.claimedOn : contact;
+  }
+
+  /** The day the card's warning falls due: `afterDays` after it is counted from, never before the next nudge hour. */
   async function warningDay(card: PoolCard): Promise<CalendarDate> {
-    const due = addDays(await cadence.lastContactOf(card), domain.pool.afterDays);
+    const due = addDays(await countedFrom(card), domain.pool.afterDays);
     const first = await cadence.firstNudgeDay(card.teamId);
     return due > first ? due : first;
   }
@@ -111,9 +119,9 @@ export function createPoolService({ models, now, writes, nudges, cadence }: Deps
     );
   }
 
-  /** Whether the card's last contact is at least `afterDays` old on `today`. */
+  /** Whether the card's last contact (or claim) is at least `afterDays` old on `today`. */
   async function isStale(card: PoolCard, today: CalendarDate): Promise<boolean> {
-    return addDays(await cadence.lastContactOf(card), domain.pool.afterDays) <= today;
+    return addDays(await countedFrom(card), domain.pool.afterDays) <= today;
   }
 
   /**
@@ -162,10 +170,11 @@ export function createPoolService({ models, now, writes, nudges, cadence }: Deps
   async function claim(teamId: string, userId: string, customerId: string): Promise<ClaimResult> {
     if (!isValidObjectId(customerId)) return { status: 'notFound' };
     const _id = new Types.ObjectId(customerId);
+    const today = todayIn(now(), (await settings.settingsFor(teamId)).timezone);
     const claimed = await writes.updateUntilWritten<CustomerRecord>(models.customers, teamId, _id, (c) => {
       if (!c.pooledAt) return null;
       const entry = { teamId, customerId: _id, action: 'claimed' as const, userId, at: now(), changes: [{ field: 'ownerId', from: undefined, to: userId }] };
-      return { set: { ownerId: userId, updatedBy: userId }, unset: ['pooledAt'], records: [{ model: models.history, doc: historyDoc(entry) }] };
+      return { set: { ownerId: userId, claimedOn: today, updatedBy: userId }, unset: ['pooledAt'], records: [{ model: models.history, doc: historyDoc(entry) }] };
     });
     if (!claimed) {
       const current = await models.customers.findOne({ _id, teamId }).lean<CustomerRecord>();

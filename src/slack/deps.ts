@@ -9,6 +9,7 @@ import type { HistoryService } from '../services/history.js';
 import type { HomeService } from '../services/home.js';
 import type { MoneyService } from '../services/money.js';
 import type { NudgeService } from '../services/nudges.js';
+import type { PoolService } from '../services/pool.js';
 import type { ReferralService } from '../services/referrals.js';
 import type { SegmentService } from '../services/segments.js';
 import type { PromiseService } from '../services/promises.js';
@@ -30,6 +31,7 @@ export interface ListenerDeps {
   promises: PromiseService;
   segments: SegmentService;
   visitPlan: VisitPlanService;
+  pool: PoolService;
   history: HistoryService;
   exports: ExportService;
   settings: TeamSettingsService;

@@ -188,7 +188,7 @@ export class Harness {
   async clickButton(
     actor: Actor,
     button: { action_id: string; value?: string; block_id?: string; text?: unknown },
-    where: { responseUrl?: string; channel?: string; messageTs?: string } = {},
+    where: { responseUrl?: string; channel?: string; messageTs?: string; instance?: number } = {},
   ): Promise<SlackResponse & { triggerId: string; responseUrl: string }> {
     const triggerId = `trigger-${++this.responseSeq}`;
     const responseUrl = where.responseUrl ?? this.nextResponseUrl();
@@ -203,7 +203,7 @@ export class Harness {
       channel: { id: where.channel ?? 'CSALES', name: 'sales' },
       actions: [{ type: 'button', block_id: button.block_id ?? 'b', action_id: button.action_id, text: button.text, value: button.value, action_ts: '1700000000.1' }],
     };
-    return { ...(await this.post(payloadBody(payload))), triggerId, responseUrl };
+    return { ...(await this.post(payloadBody(payload), where.instance)), triggerId, responseUrl };
   }
 
   /** Clicks a button that opens a modal; returns the modal as Slack received it. */

@@ -3,6 +3,7 @@ import type { ListenerDeps } from '../deps.js';
 import * as cardActions from './actions/card.js';
 import * as moneyActions from './actions/money.js';
 import * as nudgeActions from './actions/nudge.js';
+import * as poolActions from './actions/pool.js';
 import * as promiseActions from './actions/promise.js';
 import * as referralActions from './actions/referral.js';
 import * as cardCommand from './commands/card.js';
@@ -18,7 +19,7 @@ import * as visitModal from './views/visitModal.js';
 /** Every Slack entry point of the app, in one list. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
   const listeners = [
-    cardCommand, cardActions, moneyActions, nudgeActions, referralActions, promiseActions,
+    cardCommand, cardActions, moneyActions, nudgeActions, referralActions, promiseActions, poolActions,
     cardModal, visitModal, moneyModals, referralModals, specialHandling, promiseReschedule, cardPicker, appHome,
   ];
   for (const listener of listeners) {
