@@ -98,8 +98,8 @@ export function createPoolService({ models, now, settings, writes, nudges, caden
    */
   async function cardSaved(card: PoolCard, userId: string): Promise<void> {
     const open = (await openOf(card.teamId, card._id, 'poolWarning')) ?? (await openOf(card.teamId, card._id, 'poolRelease'));
-    if (canBePooled(card) && !open) await reschedule(card, userId);
-    if (!canBePooled(card) && open) await reschedule(card, userId);
+    // reschedule schedules the warning of the one, cancels what the other has open.
+    if (canBePooled(card) ? !open : open) await reschedule(card, userId);
   }
 
   /** The release that follows a posted warning, `graceDays` after the day it was posted. */
