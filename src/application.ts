@@ -13,6 +13,7 @@ import { createNudgeKinds } from './nudgeKinds/index.js';
 import { createAmbassadorService } from './services/ambassadors.js';
 import { createBriefService } from './services/briefs.js';
 import { createCadenceService } from './services/cadence.js';
+import { createPoolService } from './services/pool.js';
 import { createCardService } from './services/cards.js';
 import { createCustomerService } from './services/customers.js';
 import { createExportService } from './services/exports.js';
@@ -106,6 +107,7 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
       locale: env.DEFAULT_LOCALE, timezone: env.DEFAULT_TIMEZONE, nudgeHour: env.DEFAULT_NUDGE_HOUR, nudgeChannel: env.NUDGE_CHANNEL_ID,
       financeUserIds: env.FINANCE_USER_ID ? [env.FINANCE_USER_ID] : [], managerUserIds: env.MANAGER_USER_ID ? [env.MANAGER_USER_ID] : [],
       collection: { longAfterDays, largeFromFen, repeatEveryDays }, cadenceDays: { ...domain.cadence.days },
+      pool: { afterDays: domain.pool.afterDays, graceDays: domain.pool.graceDays, excludeTiers: domain.pool.excludeTiers },
       segmentHour: env.SEGMENT_HOUR, adminUserIds: env.ADMIN_USER_IDS, wrapUpHour: env.WRAPUP_HOUR,
     },
     now,
@@ -118,19 +120,20 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   const referrals = createReferralService({ models, now, settings, nudges, writes });
   const ambassadors = createAmbassadorService({ models, nudges });
   const cadence = createCadenceService({ models, settings, nudges });
-  const customers = createCustomerService({ models, now, settings, history, writes, referrals, ambassadors, cadence });
-  const segments = createSegmentService({ models, now, settings, writes, cadence });
+  const pool = createPoolService({ models, now, settings, writes, nudges, cadence });
+  const customers = createCustomerService({ models, now, settings, history, writes, referrals, ambassadors, cadence, pool });
+  const segments = createSegmentService({ models, now, settings, writes, cadence, pool });
   const money = createMoneyService({ models, now, customers, nudges, settings, writes, referrals, segments });
   const cards = createCardService({ models, now, settings, customers, followUps, money, referrals });
   const briefs = createBriefService({ cards });
   const promises = createPromiseService({ models, now, nudges, writes });
-  const visits = createVisitService({ models, now, customers, nudges, followUps, ambassadors, cadence, history, promises, writes, referrals });
+  const visits = createVisitService({ models, now, customers, nudges, followUps, ambassadors, cadence, pool, history, promises, writes, referrals });
   const wrapUps = createWrapUpService({ models });
   const exports = createExportService({ models, settings, now });
   const home = createHomeService({ models, now });
   const visitPlan = createVisitPlanService({ models });
-  const handover = createHandoverService({ models, now, writes, nudges });
-  return { models, settings, userLocales, history, writes, customers, money, cards, briefs, nudges, followUps, promises, visits, referrals, ambassadors, cadence, segments, wrapUps, visitPlan, exports, home, handover };
+  const handover = createHandoverService({ models, now, settings, writes, nudges, pool });
+  return { models, settings, userLocales, history, writes, customers, money, cards, briefs, nudges, followUps, promises, visits, referrals, ambassadors, cadence, pool, segments, wrapUps, visitPlan, exports, home, handover };
 }
 
 function createInstallations(models: ReturnType<typeof buildServices>['models'], env: Readonly<Env>, now: () => Date): InstallationService {

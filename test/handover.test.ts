@@ -68,7 +68,7 @@ describe('Reassign on a card', () => {
     expect(entry!.changes).toEqual([{ field: 'ownerId', from: TEAM_A.userId, to: COLLEAGUE }, { field: 'reassignReason', to: '调岗到华南' }]);
 
     const open = await nudges().find({ customerId: saved!._id, status: 'pending' }).toArray();
-    expect(open.map((n) => n.kind).sort()).toEqual(['cadence', 'followUp', 'promise']);
+    expect(open.map((n) => n.kind).sort()).toEqual(['cadence', 'followUp', 'poolWarning', 'promise']);
     for (const n of open) expect(n.ownerId).toBe(COLLEAGUE);
     // The contact is booked in the new owner's wrap-up of the evening before.
     expect(await nudges().findOne({ kind: 'wrapUp', ownerId: COLLEAGUE, dueDate: '2026-11-25' })).not.toBeNull();

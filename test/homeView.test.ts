@@ -49,6 +49,7 @@ const settingsSection = (locale: 'zh' | 'en'): SettingsSection => ({
   settings: {
     teamId: 'T1', locale: 'zh', timezone: 'Asia/Shanghai', nudgeHour: 9, nudgeChannel: 'CNUDGES', financeUserIds: ['U1', 'U2'], managerUserIds: [],
     collection: { longAfterDays: 30, largeFromFen: 10_000_00, repeatEveryDays: 7 }, cadenceDays: { ...domain.cadence.days },
+    pool: { afterDays: 90, graceDays: 7, excludeTiers: ['top', 'large'] },
     segmentHour: 2, wrapUpHour: 18, adminUserIds: [], version: 3,
   },
 });

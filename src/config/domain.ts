@@ -185,6 +185,9 @@ export const domain = {
       'collection.largeFromFen': { min: 1, max: 1_000_000 },
       'collection.repeatEveryDays': { min: 1, max: 90 },
       cadenceDays: { min: 1, max: 365 },
+      // A warning before the first cadence of most tiers would nag; a year and more is no pool at all.
+      'pool.afterDays': { min: 14, max: 730 },
+      'pool.graceDays': { min: 1, max: 90 },
     },
     timezones: [
       'Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Taipei', 'Asia/Singapore', 'Asia/Tokyo', 'Asia/Seoul', 'Asia/Bangkok', 'Asia/Kolkata',
@@ -193,6 +196,18 @@ export const domain = {
     ],
     /** Setting changes App Home lists, newest first. */
     changesShown: 5,
+  },
+  /**
+   * 公海: a card whose last logged contact is `afterDays` old warns its owner;
+   * untouched `graceDays` after the warning, it goes to the team pool for
+   * anyone to claim. The top tiers stay with their owners.
+   */
+  pool: {
+    afterDays: 90,
+    graceDays: 7,
+    excludeTiers: ['top', 'large'] as readonly string[],
+    /** Pooled cards `/card pool` lists, oldest first; each takes two blocks (50 a message). */
+    listed: 20,
   },
   /** App Home: each list shows its first rows and counts the rest, so the tab fits Block Kit's 100 blocks at any size. */
   home: {

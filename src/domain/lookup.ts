@@ -10,6 +10,7 @@ export type LookupRequest =
   | { kind: 'referrals' }
   | { kind: 'ambassadors' }
   | { kind: 'segmentsRefresh' }
+  | { kind: 'pool' }
   | { kind: 'brief'; search: SearchLookup }
   /** `/card plan [region]`: no region groups by region. */
   | { kind: 'plan'; region?: string }
@@ -34,6 +35,7 @@ const HELP_WORDS = new Set(['', 'help', '帮助', '?', '？']);
 const OVERDUE_WORDS = new Set(['overdue', '逾期', '催款']);
 const REFERRAL_WORDS = new Set(['referrals', 'referral', '转介绍', '推荐']);
 const AMBASSADOR_WORDS = new Set(['ambassadors', 'ambassador', '大使', '宣传大使']);
+const POOL_WORDS = new Set(['pool', '公海']);
 const SEGMENTS_REFRESH_WORDS = new Set(['segments refresh', '刷新分层', '分层 刷新']);
 /** `/card brief 张三`: the word, a space, then what `/card 张三` would search for. */
 const BRIEF_WORDS = new Set(['brief', '简报', '访前']);
@@ -213,6 +215,7 @@ export function parseLookup(raw: string): LookupRequest {
   if (REFERRAL_WORDS.has(text.toLowerCase())) return { kind: 'referrals' };
   if (AMBASSADOR_WORDS.has(text.toLowerCase())) return { kind: 'ambassadors' };
   if (SEGMENTS_REFRESH_WORDS.has(text.toLowerCase())) return { kind: 'segmentsRefresh' };
+  if (POOL_WORDS.has(text.toLowerCase())) return { kind: 'pool' };
   const [word = '', ...rest] = text.split(' ');
   if (rest.length > 0 && BRIEF_WORDS.has(word.toLowerCase())) {
     const wanted = rest.join(' ');

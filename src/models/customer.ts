@@ -32,6 +32,12 @@ export interface CustomerRecord extends CardInput {
   /** Set by the job for current customers; a first sale leaves them unset until its next run. */
   tier?: Tier;
   abc?: AbcClass;
+  /** 公海: when the card went to the team pool, its owner unset; cleared when someone claims it. */
+  pooledAt?: Date;
+  /** Who owned it before it went to the pool. */
+  previousOwnerId?: string;
+  /** The day it was last claimed from the pool: the pool counts from it, as from a contact, so a claimer is not warned at once. */
+  claimedOn?: string;
 }
 
 const SCHEMA_TYPES: Record<FieldKind, SchemaDefinition[string]> = {
@@ -69,6 +75,9 @@ const customerSchema = new Schema<CustomerRecord>(
     segment: { type: String, enum: STORED_SEGMENTS },
     tier: { type: String, enum: TIERS },
     abc: { type: String, enum: ABC_CLASSES },
+    pooledAt: Date,
+    previousOwnerId: String,
+    claimedOn: String,
   } as SchemaDefinition<CustomerRecord>,
   { collection: 'customers', timestamps: true, versionKey: false, strict: 'throw' },
 );
@@ -89,6 +98,8 @@ customerSchema.index({ teamId: 1, segment: 1 });
 customerSchema.index({ teamId: 1, ownerId: 1, segment: 1, tier: 1 });
 // A person's cards (a handover moves them all), read in id order a batch at a time.
 customerSchema.index({ teamId: 1, ownerId: 1, _id: 1 });
+// `/card pool`: a team's pooled cards, oldest first, without reading the others.
+customerSchema.index({ teamId: 1, pooledAt: 1 });
 // The boot-time re-keying asks for outdated keys across teams; indexed, a boot with nothing to do reads nothing.
 customerSchema.index({ searchKeysVersion: 1 });
 

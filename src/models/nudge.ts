@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 
 /** Every kind of reminder the one nudge pipeline posts; each has its rules and view in src/nudgeKinds/. */
-export const NUDGE_KINDS = ['followUp', 'checkIn', 'overdue', 'referral', 'thanks', 'promise', 'ambassador', 'cadence', 'wrapUp'] as const;
+export const NUDGE_KINDS = ['followUp', 'checkIn', 'overdue', 'referral', 'thanks', 'promise', 'ambassador', 'cadence', 'wrapUp', 'poolWarning', 'poolRelease'] as const;
 export type NudgeKind = (typeof NUDGE_KINDS)[number];
 /** Kinds that ask the owner to contact the customer: one customer gets at most one of them a day. */
 export const CONTACT_NUDGE_KINDS: readonly NudgeKind[] = ['followUp', 'checkIn', 'ambassador', 'cadence'];

@@ -11,6 +11,13 @@ export interface CollectionThresholds {
 /** Contact cadence in days per class (domain.cadence.days' keys); unset ones are domain.cadence.days'. */
 export type CadenceDays = { top: number; large: number; medium: number; small: number; inactive: number; potential: number };
 
+/** 公海: days without a logged contact before the owner is warned, days of grace after it, and the tiers kept by their owners. */
+export interface PoolThresholds {
+  afterDays: number;
+  graceDays: number;
+  excludeTiers: readonly string[];
+}
+
 /** A workspace that has used the app. Unset settings fall back to the environment's (or domain's) defaults. */
 export interface TeamRecord {
   _id: string;
@@ -24,6 +31,7 @@ export interface TeamRecord {
   managerUserIds?: string[];
   collectionMatrix?: Partial<CollectionThresholds>;
   cadenceDays?: Partial<CadenceDays>;
+  pool?: Partial<PoolThresholds>;
   /** Settings are written only from the version an admin saw (two admins saving at once: one wins). */
   version?: number;
   createdAt: Date;
@@ -41,6 +49,7 @@ const teamSchema = new Schema<TeamRecord>(
     managerUserIds: { type: [String], default: undefined },
     collectionMatrix: Schema.Types.Mixed,
     cadenceDays: Schema.Types.Mixed,
+    pool: Schema.Types.Mixed,
     version: { type: Number, default: 0 },
     createdAt: { type: Date, required: true },
   },

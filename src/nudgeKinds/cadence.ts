@@ -1,6 +1,6 @@
-import { cadenceClassOf, intervalFor, type CadenceClass } from '../domain/cadence.js';
+import { cadenceClassOf, type CadenceClass } from '../domain/cadence.js';
 import type { Models } from '../models/index.js';
-import { CADENCE_FIELDS, type CadenceCard, type CadenceService } from '../services/cadence.js';
+import { CADENCE_FIELDS, cadenceOf, type CadenceCard, type CadenceService } from '../services/cadence.js';
 import { addDays, daysBetween } from '../time.js';
 import { renderCadenceNudge, type CadenceFacts } from '../views/nudge.js';
 import type { NudgeKindSpec } from './kind.js';
@@ -20,7 +20,7 @@ export function createCadenceKind({ models, cadence }: { models: Models; cadence
     async load(nudge, { today, settings }) {
       const { teamId, customerId } = nudge;
       const card = await models.customers.findOne({ _id: customerId, teamId }, CADENCE_FIELDS).lean<CadenceCard>();
-      const interval = card && intervalFor(card, settings.cadenceDays);
+      const interval = card && cadenceOf(card, settings.cadenceDays);
       if (!card || interval === null) return null;
       const { lastContactDate } = card;
       if (lastContactDate && lastContactDate > addDays(nudge.dueDate, -interval)) {

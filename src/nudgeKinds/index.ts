@@ -3,6 +3,7 @@ import type { NudgeKind } from '../models/nudge.js';
 import type { AmbassadorService } from '../services/ambassadors.js';
 import type { CadenceService } from '../services/cadence.js';
 import type { NudgeService } from '../services/nudges.js';
+import type { PoolService } from '../services/pool.js';
 import type { ReferralService } from '../services/referrals.js';
 import type { WrapUpService } from '../services/wrapUps.js';
 import { createAmbassadorKind } from './ambassador.js';
@@ -11,6 +12,7 @@ import { createCheckInKind } from './checkIn.js';
 import { createFollowUpKind } from './followUp.js';
 import type { NudgeKindSpec, PersonNudgeKindSpec } from './kind.js';
 import { createOverdueKind } from './overdue.js';
+import { createPoolReleaseKind, createPoolWarningKind } from './pool.js';
 import { createReferralKind } from './referral.js';
 import { createThanksKind } from './thanks.js';
 import { createPromiseKind } from './promise.js';
@@ -26,6 +28,7 @@ export function createNudgeKinds(deps: {
   ambassadors: AmbassadorService;
   wrapUps: WrapUpService;
   cadence: CadenceService;
+  pool: PoolService;
 }): NudgeKinds {
   return {
     followUp: createFollowUpKind(deps),
@@ -37,5 +40,7 @@ export function createNudgeKinds(deps: {
     ambassador: createAmbassadorKind(deps),
     wrapUp: createWrapUpKind(deps),
     cadence: createCadenceKind(deps),
+    poolWarning: createPoolWarningKind(deps),
+    poolRelease: createPoolReleaseKind(deps),
   };
 }

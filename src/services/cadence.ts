@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import { idFor } from '../db/requestIds.js';
-import { intervalFor } from '../domain/cadence.js';
+import { intervalFor, type CadenceClass } from '../domain/cadence.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
 import { CONTACT_NUDGE_KINDS, type NudgeKind, type NudgeRecord } from '../models/nudge.js';
@@ -17,10 +17,13 @@ interface Deps {
 /** What the cadence reads of a card to schedule its nudge. */
 export type CadenceCard = Pick<
   CustomerRecord,
-  '_id' | 'teamId' | 'ownerId' | 'lastContactDate' | 'segment' | 'tier' | 'ambassador' | 'version' | 'createdAt'
+  '_id' | 'teamId' | 'ownerId' | 'lastContactDate' | 'segment' | 'tier' | 'ambassador' | 'version' | 'createdAt' | 'pooledAt'
 >;
 
-export const CADENCE_FIELDS = { teamId: 1, ownerId: 1, lastContactDate: 1, segment: 1, tier: 1, ambassador: 1, version: 1, createdAt: 1 } as const;
+export const CADENCE_FIELDS = { teamId: 1, ownerId: 1, lastContactDate: 1, segment: 1, tier: 1, ambassador: 1, version: 1, createdAt: 1, pooledAt: 1 } as const;
+
+/** The card's contact interval; none while it is in the pool (公海): it has no owner to nudge. */
+export const cadenceOf = (card: CadenceCard, days: Record<CadenceClass, number>): number | null => (card.pooledAt ? null : intervalFor(card, days));
 
 /** Not yet posted: it will still go out. */
 const TO_BE_POSTED: NudgeRecord['status'][] = ['pending', 'sending'];
@@ -62,7 +65,7 @@ export function createCadenceService({ models, settings, nudges }: Deps) {
    * later change a new one even for a day used before.
    */
   async function reschedule(card: CadenceCard, userId: string, { from, keeping = [] as Types.ObjectId[] }: { from?: CalendarDate; keeping?: Types.ObjectId[] } = {}): Promise<void> {
-    const interval = intervalFor(card, (await settings.settingsFor(card.teamId)).cadenceDays);
+    const interval = cadenceOf(card, (await settings.settingsFor(card.teamId)).cadenceDays);
     if (interval === null) return nudges.cancelOpen(card.teamId, card._id, 'cadence', userId);
     const cadenced = addDays(from ?? (await lastContactOf(card)), interval);
     const first = await nudges.firstNudgeDay(card.teamId);
@@ -93,7 +96,7 @@ export function createCadenceService({ models, settings, nudges }: Deps) {
    */
   async function cardSaved(card: CadenceCard, userId: string): Promise<void> {
     const upcoming = await hasUpcoming(card.teamId, card._id);
-    const cadenced = intervalFor(card, (await settings.settingsFor(card.teamId)).cadenceDays) !== null;
+    const cadenced = cadenceOf(card, (await settings.settingsFor(card.teamId)).cadenceDays) !== null;
     if (cadenced && !upcoming) await reschedule(card, userId);
     if (!cadenced && upcoming) await nudges.cancelOpen(card.teamId, card._id, 'cadence', userId);
   }
@@ -136,7 +139,7 @@ export function createCadenceService({ models, settings, nudges }: Deps) {
     }
   }
 
-  return { reschedule, cardSaved, deferral, adoptAll };
+  return { reschedule, cardSaved, deferral, adoptAll, lastContactOf };
 }
 
 export type CadenceService = ReturnType<typeof createCadenceService>;

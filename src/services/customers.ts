@@ -15,6 +15,7 @@ import { yearIn } from '../time.js';
 import type { CardInput } from '../validation/cardInput.js';
 import type { AmbassadorService } from './ambassadors.js';
 import type { CadenceService } from './cadence.js';
+import type { PoolService } from './pool.js';
 import { historyDoc, type HistoryService } from './history.js';
 import type { CardRef, LinkRefusal, ReferralService } from './referrals.js';
 import type { TeamSettingsService } from './teamSettings.js';
@@ -59,6 +60,7 @@ interface Deps {
   referrals: ReferralService;
   ambassadors: AmbassadorService;
   cadence: CadenceService;
+  pool: PoolService;
 }
 
 const cardLabel = (card: Pick<CardRef, 'name' | 'number'>) => `${card.name} ${card.number}`;
@@ -109,7 +111,7 @@ function toObjectId(id: string): Types.ObjectId | null {
   return isValidObjectId(id) ? new Types.ObjectId(id) : null;
 }
 
-export function createCustomerService({ models, now, settings, history, writes, referrals, ambassadors, cadence }: Deps) {
+export function createCustomerService({ models, now, settings, history, writes, referrals, ambassadors, cadence, pool }: Deps) {
   const limit = domain.lookup.maxListed + 1;
 
   /**
@@ -209,6 +211,7 @@ export function createCustomerService({ models, now, settings, history, writes, 
     }
     await ambassadors.cardSaved(customer, userId);
     await cadence.cardSaved(customer, userId);
+    await pool.cardCreated(customer, userId);
     return { status: 'created', customer };
   }
 
@@ -245,6 +248,7 @@ export function createCustomerService({ models, now, settings, history, writes, 
         await referrals.scheduleContact(teamId, idFor(`${referralStep(current._id, expectedVersion)}:referral`));
         await ambassadors.cardSaved(current, userId);
         await cadence.cardSaved(current, userId);
+        await pool.cardSaved(current, userId);
         return { status: 'saved', customer: current };
       }
       // The card already holds exactly this edit (the same save delivered again after landing on top).
@@ -276,6 +280,7 @@ export function createCustomerService({ models, now, settings, history, writes, 
     const saved = (await findCustomer(teamId, customerId)) ?? current;
     await ambassadors.cardSaved(saved, userId);
     await cadence.cardSaved(saved, userId);
+    await pool.cardSaved(saved, userId);
     return { status, customer: saved };
   }
 
@@ -295,6 +300,7 @@ export function createCustomerService({ models, now, settings, history, writes, 
     if (written) {
       await ambassadors.cardSaved(written, userId);
       await cadence.cardSaved(written, userId);
+      await pool.cardSaved(written, userId);
     }
     return written ?? findCustomer(teamId, customerId);
   }

@@ -9,15 +9,19 @@ import type { HandoverRecord } from '../models/handover.js';
 import type { Models } from '../models/index.js';
 import { CONTACT_NUDGE_KINDS, type NudgeRecord, type NudgeStatus } from '../models/nudge.js';
 import type { Roles } from '../slack/roles.js';
-import { addDays } from '../time.js';
+import { addDays, todayIn } from '../time.js';
 import { historyDoc } from './history.js';
 import type { NudgeService } from './nudges.js';
+import type { PoolService } from './pool.js';
+import type { TeamSettingsService } from './teamSettings.js';
 
 interface Deps {
   models: Models;
   now: () => Date;
+  settings: TeamSettingsService;
   writes: GuardedWrites;
   nudges: NudgeService;
+  pool: PoolService;
 }
 
 /**
@@ -76,7 +80,7 @@ const reassignedEntry = (teamId: string, customerId: Types.ObjectId, by: string,
  * to the card's owner after every move, so running it again finishes a move
  * that stopped half-way.
  */
-export function createHandoverService({ models, now, writes, nudges }: Deps) {
+export function createHandoverService({ models, now, settings, writes, nudges, pool }: Deps) {
   /** The card's waiting nudges, moved to `owner`; a contact nudge is booked in the new owner's wrap-up. */
   async function moveNudges(teamId: string, customerId: Types.ObjectId, owner: string, by: string): Promise<void> {
     const stray = await models.nudges.find({ teamId, customerId, status: { $in: MOVABLE }, ownerId: { $ne: owner } }, { _id: 1 }).lean();
@@ -103,19 +107,23 @@ export function createHandoverService({ models, now, writes, nudges }: Deps) {
     }
     if (current.ownerId === request.to) return { status: 'same' };
     const changes = [{ field: 'ownerId', from: current.ownerId, to: request.to }, { field: 'reassignReason', from: undefined, to: request.reason }];
+    // A pooled card given to someone leaves the pool, as a claim takes it: its count starts again today.
+    const fromPool = current.pooledAt ? { claimedOn: todayIn(now(), (await settings.settingsFor(teamId)).timezone) } : undefined;
     const outcome = await writes.writeIfUnchanged({
       teamId,
       model: models.customers,
       id: current._id,
       version: current.version,
-      set: { ownerId: request.to, updatedBy: request.by },
+      set: { ownerId: request.to, updatedBy: request.by, ...fromPool },
+      ...(fromPool ? { unset: ['pooledAt'] } : {}),
       records: [{ model: models.history, doc: reassignedEntry(teamId, current._id, request.by, now(), changes) }],
       requestKey: request.requestKey,
     });
     if (outcome === 'notFound') return { status: 'notFound' };
     if (outcome === 'conflict') return { status: 'conflict' };
     await moveNudges(teamId, current._id, request.to, request.by);
-    const customer = { ...current, ownerId: request.to, updatedBy: request.by, version: current.version + 1 };
+    const customer = { ...current, ownerId: request.to, updatedBy: request.by, ...fromPool, pooledAt: undefined, version: current.version + 1 };
+    if (fromPool) await pool.ownedAgain(customer, request.by);
     return { status: 'reassigned', customer, from: current.ownerId };
   }
 

@@ -9,6 +9,7 @@ import type { Models } from '../models/index.js';
 import { addDays, localNow, todayIn, type CalendarDate } from '../time.js';
 import { historyDoc } from './history.js';
 import type { CadenceService } from './cadence.js';
+import type { PoolService } from './pool.js';
 import type { TeamSettingsService } from './teamSettings.js';
 
 interface Deps {
@@ -17,6 +18,7 @@ interface Deps {
   settings: TeamSettingsService;
   writes: GuardedWrites;
   cadence: CadenceService;
+  pool: PoolService;
 }
 
 /** What the job keeps on a card; absent fields are unset. */
@@ -66,7 +68,7 @@ async function inPool<T>(items: T[], limit: number, work: (item: T) => Promise<v
  * a user's edit; edits do not touch these fields, so the bump costs them
  * nothing (the edit modal only refuses changes to fields it showed).
  */
-export function createSegmentService({ models, now, settings, writes, cadence }: Deps) {
+export function createSegmentService({ models, now, settings, writes, cadence, pool }: Deps) {
   /**
    * Sum of one field per customer. One accumulator per pipeline, and no
    * $cond/$ifNull: FerretDB 1.24 computes only the first $sum of a $group
@@ -125,8 +127,11 @@ export function createSegmentService({ models, now, settings, writes, cadence }:
         records: [{ model: models.history, doc: historyDoc(entry) }],
       };
     });
-    // A new tier is a new interval: the contact nudge moves with it.
-    if (written) await cadence.reschedule(written, SYSTEM_USER);
+    // A new tier is a new interval: the contact nudge moves with it, and the pool's count restarts (or stops, for a tier kept).
+    if (written) {
+      await cadence.reschedule(written, SYSTEM_USER);
+      await pool.reschedule(written, SYSTEM_USER);
+    }
     return written !== null;
   }
 
@@ -198,7 +203,10 @@ export function createSegmentService({ models, now, settings, writes, cadence }:
     const written = await writes.updateUntilWritten<CustomerRecord>(models.customers, customer.teamId, customer._id, (card) =>
       card.segment === 'current' ? null : { set: { segment: 'current' }, unset: ['tier', 'abc'] },
     );
-    if (written) await cadence.reschedule({ ...written, tier: undefined }, SYSTEM_USER);
+    if (written) {
+      await cadence.reschedule({ ...written, tier: undefined }, SYSTEM_USER);
+      await pool.reschedule({ ...written, tier: undefined }, SYSTEM_USER);
+    }
   }
 
   return { planRefresh, applyMoves, refreshTeam, refreshDue, markCurrent };

@@ -5,9 +5,9 @@ import { isDuplicateKey } from '../db/errors.js';
 import type { GuardedWrites, WriteOutcome } from '../db/writeIfUnchanged.js';
 import type { Models } from '../models/index.js';
 import type { SettingsChangeRecord } from '../models/settingsChange.js';
-import type { CadenceDays, CollectionThresholds, TeamRecord } from '../models/team.js';
+import type { CadenceDays, CollectionThresholds, PoolThresholds, TeamRecord } from '../models/team.js';
 
-export type { CadenceDays, CollectionThresholds };
+export type { CadenceDays, CollectionThresholds, PoolThresholds };
 
 export interface TeamSettings {
   teamId: string;
@@ -24,7 +24,8 @@ export interface TeamSettings {
   collection: CollectionThresholds;
   /** Contact cadence per class (domain.cadence.days by default). */
   cadenceDays: CadenceDays;
-  // The customer pool's thresholds (days untouched, grace days) belong here too, with their field in the settings modal.
+  /** 公海 (domain.pool by default). */
+  pool: PoolThresholds;
   /** Team-local hour from which the nightly segmentation runs. */
   segmentHour: number;
   /** Team-local hour of each salesperson's daily wrap-up. */
@@ -40,7 +41,7 @@ export type TeamDefaults = Omit<TeamSettings, 'teamId' | 'version'>;
 /** What the settings modal edits. */
 export type EditableSettings = Pick<
   TeamSettings,
-  'locale' | 'timezone' | 'nudgeHour' | 'nudgeChannel' | 'financeUserIds' | 'managerUserIds' | 'collection' | 'cadenceDays'
+  'locale' | 'timezone' | 'nudgeHour' | 'nudgeChannel' | 'financeUserIds' | 'managerUserIds' | 'collection' | 'cadenceDays' | 'pool'
 >;
 
 /**
@@ -86,6 +87,7 @@ export function createTeamSettings(models: Models, defaults: TeamDefaults, now: 
       managerUserIds: team?.managerUserIds ?? defaults.managerUserIds,
       collection: { ...defaults.collection, ...team?.collectionMatrix },
       cadenceDays: { ...defaults.cadenceDays, ...team?.cadenceDays },
+      pool: { ...defaults.pool, ...team?.pool },
       version: team?.version ?? 0,
     };
   }
@@ -111,6 +113,7 @@ export function createTeamSettings(models: Models, defaults: TeamDefaults, now: 
       locale: s.locale,
       ...Object.fromEntries(Object.entries(s.collection).map(([k, v]) => [`collection.${k}`, v])),
       ...Object.fromEntries(Object.entries(s.cadenceDays).map(([k, v]) => [`cadenceDays.${k}`, v])),
+      ...Object.fromEntries(Object.entries(s.pool).map(([k, v]) => [`pool.${k}`, v])),
     };
   }
 
@@ -125,14 +128,16 @@ export function createTeamSettings(models: Models, defaults: TeamDefaults, now: 
       if (wanted.nudgeChannel) set.nudgeChannel = wanted.nudgeChannel;
       else unset.push('nudgeChannel');
     }
-    const sub = <K extends 'collection' | 'cadenceDays'>(prefix: K, stored: Record<string, number> | undefined) => {
+    const sub = <K extends 'collection' | 'cadenceDays' | 'pool'>(prefix: K, stored: object | undefined) => {
       const keys = Object.keys(wanted[prefix]).filter((k) => changed.has(`${prefix}.${k}`));
-      return keys.length ? { ...stored, ...Object.fromEntries(keys.map((k) => [k, (wanted[prefix] as Record<string, number>)[k]])) } : undefined;
+      return keys.length ? { ...stored, ...Object.fromEntries(keys.map((k) => [k, (wanted[prefix] as Record<string, unknown>)[k]])) } : undefined;
     };
     const collectionMatrix = sub('collection', team.collectionMatrix);
     const cadenceDays = sub('cadenceDays', team.cadenceDays);
+    const pool = sub('pool', team.pool);
     if (collectionMatrix) set.collectionMatrix = collectionMatrix;
     if (cadenceDays) set.cadenceDays = cadenceDays;
+    if (pool) set.pool = pool;
     return { set, unset };
   }
 

@@ -11,6 +11,7 @@ import type { CustomerService } from './customers.js';
 import type { FollowUpService } from './followUps.js';
 import type { HistoryService } from './history.js';
 import type { NudgeService } from './nudges.js';
+import type { PoolService } from './pool.js';
 import type { ReferralService } from './referrals.js';
 import type { PromiseService } from './promises.js';
 
@@ -22,6 +23,7 @@ interface Deps {
   followUps: FollowUpService;
   ambassadors: AmbassadorService;
   cadence: CadenceService;
+  pool: PoolService;
   history: HistoryService;
   promises: PromiseService;
   writes: GuardedWrites;
@@ -53,7 +55,7 @@ function visitFields(input: VisitFormInput) {
  * Every step of logging a visit is keyed by the visit's id, so a delivery
  * processed twice, or one finished after a crash, has the effect of one.
  */
-export function createVisitService({ models, now, customers, nudges, followUps, ambassadors, cadence, history, promises, writes, referrals }: Deps) {
+export function createVisitService({ models, now, customers, nudges, followUps, ambassadors, cadence, pool, history, promises, writes, referrals }: Deps) {
   async function scheduleNext(customer: CustomerRecord, visit: VisitRecord, userId: string): Promise<void> {
     if (!visit.nextFollowUpDate) return;
     await followUps.scheduleFollowUp({
@@ -69,7 +71,7 @@ export function createVisitService({ models, now, customers, nudges, followUps, 
 
   /**
    * Moves the card's last contact forward, never backward (visits are logged
-   * late too); a contact that moved it restarts an ambassador's month and the tier's interval.
+   * late too); a contact that moved it restarts an ambassador's month, the tier's interval and the pool's count.
    */
   async function touchLastContact(customer: CustomerRecord, date: string, userId: string): Promise<void> {
     const moved = await writes.updateUntilWritten<CustomerRecord>(models.customers, customer.teamId, customer._id, (c) =>
@@ -78,6 +80,7 @@ export function createVisitService({ models, now, customers, nudges, followUps, 
     if (!moved) return;
     await ambassadors.contactLogged(moved, userId);
     await cadence.reschedule(moved, userId);
+    await pool.reschedule(moved, userId);
   }
 
   async function insertVisit(_id: Types.ObjectId, customer: CustomerRecord, input: VisitFormInput, userId: string): Promise<VisitRecord> {

@@ -11,6 +11,7 @@ import type { HomeService } from '../services/home.js';
 import type { InstallationService } from '../services/installations.js';
 import type { MoneyService } from '../services/money.js';
 import type { NudgeService } from '../services/nudges.js';
+import type { PoolService } from '../services/pool.js';
 import type { ReferralService } from '../services/referrals.js';
 import type { SegmentService } from '../services/segments.js';
 import type { PromiseService } from '../services/promises.js';
@@ -33,6 +34,7 @@ export interface ListenerDeps {
   promises: PromiseService;
   segments: SegmentService;
   visitPlan: VisitPlanService;
+  pool: PoolService;
   history: HistoryService;
   exports: ExportService;
   handover: HandoverService;

@@ -35,6 +35,8 @@ export const ACTION = {
   reassign: 'card_reassign',
   /** `/card handover` preview's Confirm; value = `<requestId>:<fromId>:<toId>`. */
   handoverConfirm: 'handover_confirm',
+  /** 公海: take a pooled card; value = the customer's id. */
+  poolClaim: 'pool_claim',
 } as const;
 
 export const CALLBACK = {

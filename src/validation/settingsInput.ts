@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { domain } from '../config/domain.js';
+import { TIERS } from '../domain/segments.js';
 import type { EditableSettings } from '../services/teamSettings.js';
 import { isValidTimezone } from '../time.js';
 
@@ -12,6 +13,8 @@ export const SETTINGS_RANGES: Record<string, { min: number; max: number }> = {
   'collection.largeFromFen': ranges['collection.largeFromFen'],
   'collection.repeatEveryDays': ranges['collection.repeatEveryDays'],
   ...Object.fromEntries(CADENCE_CLASSES.map((c) => [`cadenceDays.${c}`, ranges.cadenceDays])),
+  'pool.afterDays': ranges['pool.afterDays'],
+  'pool.graceDays': ranges['pool.graceDays'],
 };
 
 const userIds = z.array(z.string().regex(/^[UW][A-Z0-9]+$/)).max(20).optional().transform((ids) => [...new Set(ids ?? [])]);
@@ -31,6 +34,7 @@ const schema = z.object({
   timezone: z.string().max(64).refine(isValidTimezone),
   locale: z.enum(['zh', 'en']),
   ...Object.fromEntries(Object.entries(SETTINGS_RANGES).map(([key, range]) => [key, whole(range)])),
+  'pool.excludeTiers': z.array(z.enum(TIERS)).optional().transform((tiers) => TIERS.filter((t) => tiers?.includes(t))),
 });
 
 export type SettingsParse = { ok: true; value: EditableSettings } | { ok: false, badBlocks: string[] };
@@ -54,6 +58,7 @@ export function parseSettingsInput(values: Record<string, unknown>): SettingsPar
         repeatEveryDays: v['collection.repeatEveryDays'],
       },
       cadenceDays: Object.fromEntries(CADENCE_CLASSES.map((c) => [c, v[`cadenceDays.${c}`]])) as EditableSettings['cadenceDays'],
+      pool: { afterDays: v['pool.afterDays'], graceDays: v['pool.graceDays'], excludeTiers: v['pool.excludeTiers'] },
     },
   };
 }

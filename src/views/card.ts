@@ -15,6 +15,7 @@ import { ACTION } from '../slack/ids.js';
 import { referralBlocks, referralButtons } from './cardReferrals.js';
 import { promiseButtonValue } from '../slack/metadata.js';
 import { optionLabel } from './fieldValues.js';
+import { claimButton } from './pool.js';
 import { LIMITS, PREVIEW } from './limits.js';
 import { message, type SlackMessage } from './message.js';
 import { escapeMrkdwn, joinMrkdwn, md, mention, mrkdwn, plain, section, truncate, type Mrkdwn } from './text.js';
@@ -35,7 +36,7 @@ export function segmentLabel(t: Messages, c: CustomerRecord): string {
 function summaryLine(t: Messages, c: CustomerRecord): Mrkdwn {
   const parts = [
     md`\`${escapeMrkdwn(c.number)}\``,
-    md`${escapeMrkdwn(t.card.owner)} ${mention(c.ownerId, t.card.noOwner)}`,
+    c.pooledAt ? md`*${escapeMrkdwn(t.pool.badge)}*` : md`${escapeMrkdwn(t.card.owner)} ${mention(c.ownerId, t.card.noOwner)}`,
     ...[segmentLabel(t, c), optionLabel(t, 'stage', c.stage), c.ambassador ? `⭐ ${t.fields.ambassador}` : undefined]
       .filter((p): p is string => Boolean(p))
       .map(escapeMrkdwn),
@@ -149,6 +150,7 @@ export function renderCard(t: Messages, { customer: c, lastVisits, openPromises,
     {
       type: 'actions',
       elements: [
+        ...(c.pooledAt ? [claimButton(t, id)] : []),
         { type: 'button', action_id: ACTION.editCard, text: plain(t.card.edit, LIMITS.buttonText), value: id },
         { type: 'button', action_id: ACTION.cardBrief, text: plain(t.brief.button, LIMITS.buttonText), value: id },
         { type: 'button', action_id: ACTION.logVisit, style: 'primary', text: plain(t.card.logVisit, LIMITS.buttonText), value: id },

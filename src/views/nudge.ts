@@ -24,6 +24,11 @@ function copyOf(t: Messages, customer: NudgeCustomer, nudge: NudgeShown): { text
   if (nudge.kind === 'cadence') {
     return { text: t.cadence.text(name, owner), body: md`*${escapeMrkdwn(t.cadence.title)}*\n*${name}*（${number}）· ${owner}` };
   }
+  if (nudge.kind === 'poolWarning') {
+    const title = escapeMrkdwn(t.pool.warningTitle);
+    // Shown once answered (a contact logged from it): the grace period no longer matters.
+    return { text: md`${title} · ${name}`, body: md`*${title}*\n*${name}*（${number}）· ${owner}` };
+  }
   if (nudge.kind === 'referral') {
     // Shown once the contact is logged from it: the referrer is on the card; the message says who to call.
     return { text: escapeMrkdwn(t.referral.contactTitle), body: md`*${escapeMrkdwn(t.referral.contactTitle)}*\n*${name}*（${number}）· ${owner}` };

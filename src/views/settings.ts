@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import { domain } from '../config/domain.js';
 import { formatFen } from '../domain/money.js';
+import { TIERS, type Tier } from '../domain/segments.js';
 import type { Locale, Messages } from '../i18n/index.js';
 import type { EditableSettings, SettingsChange, TeamSettings } from '../services/teamSettings.js';
 import { ACTION, CALLBACK, INPUT_ACTION } from '../slack/ids.js';
@@ -33,6 +34,7 @@ function flat(s: EditableSettings): [string, Value][] {
     ['locale', s.locale],
     ...Object.entries(s.collection).map(([k, v]): [string, Value] => [`collection.${k}`, v]),
     ...Object.entries(s.cadenceDays).map(([k, v]): [string, Value] => [`cadenceDays.${k}`, v]),
+    ...Object.entries(s.pool).map(([k, v]): [string, Value] => [`pool.${k}`, v]),
   ];
 }
 
@@ -40,6 +42,7 @@ function flat(s: EditableSettings): [string, Value][] {
 function shown(t: Messages, field: string, value: Value): Mrkdwn {
   if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) return escapeMrkdwn(t.settings.unset);
   if (field === 'nudgeChannel') return /^[CG][A-Z0-9]+$/.test(String(value)) ? (`<#${String(value)}>` as Mrkdwn) : escapeMrkdwn(String(value));
+  if (field === 'pool.excludeTiers') return escapeMrkdwn((value as readonly string[]).map((tier) => t.options.tier[tier as Tier] ?? tier).join('、'));
   if (Array.isArray(value)) return joinMrkdwn(value.map((u) => mention(u, u)), ', ');
   if (field === 'nudgeHour') return escapeMrkdwn(t.settings.hour(Number(value)));
   if (field === 'locale') return escapeMrkdwn(t.settings.languages[value as Locale] ?? String(value));
@@ -92,7 +95,7 @@ export function renderSettingsModal(t: Messages, settings: TeamSettings): types.
     element: { type: 'multi_users_select', action_id: INPUT_ACTION, ...(settings[key].length ? { initial_users: [...settings[key]] } : {}) },
   });
   const numbers = Object.entries(SETTINGS_RANGES).map(([key, { min, max }]) => {
-    const [group, name] = key.split('.') as ['collection' | 'cadenceDays', string];
+    const [group, name] = key.split('.') as ['collection' | 'cadenceDays' | 'pool', string];
     const value = (settings[group] as Record<string, number>)[name]!;
     const block = numberInput({ key, label: f[key]!, optional: false, value: key === 'collection.largeFromFen' ? Math.round(value / 100) : value });
     return { ...block, element: { ...block.element, min_value: String(min), max_value: String(max) } } as types.InputBlock;
@@ -118,7 +121,21 @@ export function renderSettingsModal(t: Messages, settings: TeamSettings): types.
       selectInput({ key: 'timezone', label: f.timezone!, optional: false, options: zones, value: settings.timezone }),
       selectInput({ key: 'locale', label: f.locale!, optional: false, options: t.settings.languages, value: settings.locale }),
       ...numbers,
+      poolTiersInput(t, settings.pool.excludeTiers),
     ],
+  };
+}
+
+/** The tiers kept out of the pool: any of them, or none. */
+function poolTiersInput(t: Messages, excluded: readonly string[]): types.InputBlock {
+  const options = TIERS.map((tier) => ({ text: plain(t.options.tier[tier], LIMITS.optionText), value: tier }));
+  const initial = options.filter((o) => excluded.includes(o.value));
+  return {
+    type: 'input',
+    block_id: 'pool.excludeTiers',
+    optional: true,
+    label: plain(t.settings.fields['pool.excludeTiers']!, 2000),
+    element: { type: 'multi_static_select', action_id: INPUT_ACTION, options, ...(initial.length ? { initial_options: initial } : {}) },
   };
 }
 

@@ -8,7 +8,7 @@ type Surface = 'message' | 'modal' | 'home';
 
 const ELEMENT_TYPES_IN_INPUT = new Set([
   'plain_text_input', 'number_input', 'datepicker', 'static_select', 'external_select', 'radio_buttons', 'users_select', 'checkboxes',
-  'multi_users_select', 'conversations_select',
+  'multi_users_select', 'multi_static_select', 'conversations_select',
 ]);
 
 class Checker {
@@ -62,6 +62,11 @@ class Checker {
         break;
       case 'static_select':
         this.options(el, where, 100);
+        break;
+      case 'multi_static_select':
+        this.options(el, where, 100);
+        this.check(el.initial_options === undefined || el.initial_options.length >= 1, `${where}: initial_options must be a non-empty array`);
+        this.check(el.max_selected_items === undefined || el.max_selected_items >= 1, `${where}: max_selected_items must be at least 1`);
         break;
       case 'radio_buttons':
       case 'checkboxes':

@@ -57,6 +57,8 @@ function stateFor(elementType: string, value: unknown): StateValue {
       return { type: elementType, selected_user: value ?? null };
     case 'multi_users_select':
       return { type: elementType, selected_users: value ?? [] };
+    case 'multi_static_select':
+      return { type: elementType, selected_options: ((value as string[] | undefined) ?? []).map((v) => ({ value: v })) };
     case 'conversations_select':
       return { type: elementType, selected_conversation: value ?? null };
     case 'checkboxes':
@@ -67,6 +69,7 @@ function stateFor(elementType: string, value: unknown): StateValue {
 }
 
 function initialValue(element: Record<string, any>): unknown {
+  if (element.type === 'multi_static_select') return element.initial_options?.map((o: { value: string }) => o.value);
   return (
     element.initial_value ?? element.initial_option?.value ?? element.initial_date ?? element.initial_user ??
     element.initial_users ?? element.initial_conversation ??
@@ -234,7 +237,7 @@ export class Harness {
   async clickButton(
     actor: Actor,
     button: { action_id: string; value?: string; block_id?: string; text?: unknown },
-    where: { responseUrl?: string; channel?: string; messageTs?: string } = {},
+    where: { responseUrl?: string; channel?: string; messageTs?: string; instance?: number } = {},
   ): Promise<SlackResponse & { triggerId: string; responseUrl: string }> {
     const triggerId = `trigger-${++this.responseSeq}`;
     const responseUrl = where.responseUrl ?? this.nextResponseUrl();
@@ -249,7 +252,7 @@ export class Harness {
       channel: { id: where.channel ?? 'CSALES', name: 'sales' },
       actions: [{ type: 'button', block_id: button.block_id ?? 'b', action_id: button.action_id, text: button.text, value: button.value, action_ts: '1700000000.1' }],
     };
-    return { ...(await this.post(payloadBody(payload))), triggerId, responseUrl };
+    return { ...(await this.post(payloadBody(payload), where.instance)), triggerId, responseUrl };
   }
 
   /** Clicks a button that opens a modal; returns the modal as Slack received it. */

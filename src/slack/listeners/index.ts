@@ -4,6 +4,7 @@ import * as cardActions from './actions/card.js';
 import * as handoverActions from './actions/handover.js';
 import * as moneyActions from './actions/money.js';
 import * as nudgeActions from './actions/nudge.js';
+import * as poolActions from './actions/pool.js';
 import * as promiseActions from './actions/promise.js';
 import * as referralActions from './actions/referral.js';
 import * as settingsActions from './actions/settings.js';
@@ -22,7 +23,7 @@ import * as visitModal from './views/visitModal.js';
 /** Every Slack entry point of the app, in one list. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
   const listeners = [
-    cardCommand, cardActions, moneyActions, nudgeActions, referralActions, promiseActions,
+    cardCommand, cardActions, moneyActions, nudgeActions, referralActions, promiseActions, poolActions,
     cardModal, visitModal, moneyModals, referralModals, specialHandling, promiseReschedule, cardPicker, appHome, settingsActions, uninstall,
     handoverActions, reassignModal,
   ];

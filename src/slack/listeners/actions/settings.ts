@@ -60,11 +60,14 @@ export function register(app: App, deps: ListenerDeps): void {
       const changed = (field: string) => result.changes.some((c) => c.field === field);
       // Reminders already scheduled move to the new hour too, not only those scheduled from now on.
       const retime = changed('nudgeHour') || changed('timezone');
+      // The pool's thresholds apply to warnings already scheduled too.
+      const replanPool = result.changes.some((c) => c.field.startsWith('pool.'));
       const channel = changed('nudgeChannel') ? parsed.value.nudgeChannel : undefined;
-      if (!retime && !channel) return {};
+      if (!retime && !replanPool && !channel) return {};
       return {
         after: async () => {
           if (retime) await deps.nudges.retime(teamId);
+          if (replanPool) await deps.pool.replan(teamId);
           if (!channel) return;
           // conversations.info (scope channels:read) says whether the bot is in it; a private channel it is not in answers channel_not_found.
           const info = await client.conversations.info({ channel }).catch(() => null);

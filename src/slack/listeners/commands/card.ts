@@ -9,6 +9,7 @@ import { renderHandoverPreview } from '../../../views/handover.js';
 import { renderHelp, renderMatches, renderNotFound, renderNotice, type NewCardPrefill } from '../../../views/lookup.js';
 import type { SlackMessage } from '../../../views/message.js';
 import { renderOverdueList } from '../../../views/overdueList.js';
+import { renderPoolList } from '../../../views/pool.js';
 import { renderReferralList } from '../../../views/referralList.js';
 import { renderVisitPlan } from '../../../views/visitPlan.js';
 import { todayIn } from '../../../time.js';
@@ -77,6 +78,7 @@ async function lookupReply(deps: ListenerDeps, scope: TeamScope, caller: Caller,
   if (request.kind === 'overdue') return renderOverdueList(t, await deps.money.overdueList(teamId));
   if (request.kind === 'referrals') return renderReferralList(t, await deps.referrals.listReferrals(teamId));
   if (request.kind === 'segmentsRefresh') return refreshSegments(deps, scope, caller);
+  if (request.kind === 'pool') return renderPoolList(t, await deps.pool.list(teamId), scope.settings.timezone);
   if (request.kind === 'brief') return briefReply(deps, scope, request.search);
   if (request.kind === 'plan') {
     const today = todayIn(deps.now(), scope.settings.timezone);
@@ -96,7 +98,7 @@ async function lookupReply(deps: ListenerDeps, scope: TeamScope, caller: Caller,
   return renderMatches(t, request.text, matches, more);
 }
 
-/** `/card <name | phone | card number | brief <name> | overdue | referrals | ambassadors | plan [region] | segments refresh | export … | handover @a @b | help>` */
+/** `/card <name | phone | card number | brief <name> | overdue | referrals | ambassadors | pool | plan [region] | segments refresh | export … | handover @a @b | help>` */
 export function register(app: App, deps: ListenerDeps): void {
   app.command(
     COMMAND,
