@@ -151,4 +151,25 @@ describe('language per person', () => {
     expect(posted.length).toBeGreaterThan(0);
     expect(visibleText(posted[0]!.args.blocks)).toContain('逾期催款');
   });
+
+  it("what the app posts to a person's DM is in their language: the wrap-up in English for one, in Chinese for the colleague", async () => {
+    h.clock.set('2026-12-01T15:00:00+08:00');
+    for (const [actor, name] of [[TEAM_A, '英文成交客户'], [TEAM_A_COLLEAGUE, '中文成交客户']] as const) {
+      await createCard(h, actor, { name });
+      const card = await h.command(name, actor);
+      const { view } = await h.openModal(actor, findButton(card.args.blocks, ACTION.recordSale), { responseUrl: card.responseUrl });
+      expect((await h.submitView(actor, view, { product: '空调', quantity: 1, amountFen: '800', profitFen: null, paidInFull: true })).body).toBe('');
+    }
+    h.clock.set('2026-12-01T18:00:00+08:00');
+    const scanned = h.fake.mark();
+    await h.scanOnEveryInstance();
+    const dmTo = (userId: string) => h.fake.calls.slice(scanned).filter((c) => c.method === 'chat.postMessage' && c.args.channel === userId && !c.error);
+    const [english] = dmTo(TEAM_A.userId);
+    expect(String(english!.args.text)).toContain('Your wrap-up for today');
+    expect(visibleText(english!.args.blocks)).toContain('Bought today');
+    expect(visibleText(english!.args.blocks)).toContain('英文成交客户');
+    const [chinese] = dmTo(TEAM_A_COLLEAGUE.userId);
+    expect(String(chinese!.args.text)).toContain('今天的日终小结');
+    expect(visibleText(chinese!.args.blocks)).toContain('中文成交客户');
+  });
 });

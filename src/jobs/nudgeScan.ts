@@ -7,6 +7,7 @@ import type { PostingScope } from '../nudgeKinds/kind.js';
 import type { CustomerService } from '../services/customers.js';
 import { postedVersion, type DeliveryOutcome, type NudgeService } from '../services/nudges.js';
 import type { TeamSettings, TeamSettingsService } from '../services/teamSettings.js';
+import type { UserLocaleService } from '../services/userLocale.js';
 import type { MessagePoster } from '../slack/messagePoster.js';
 import { todayIn, type CalendarDate } from '../time.js';
 import { renderDigest } from '../views/digest.js';
@@ -29,6 +30,8 @@ export interface ScanDeps {
   refreshHome?: (teamId: string, userIds: string[]) => Promise<void>;
   /** More nudges than this due for the team's channel in one scan go out as one digest. */
   digestAbove: number;
+  /** Each person's own language, for what is posted to their DM. */
+  userLocales: UserLocaleService;
 }
 
 export interface ScanReport {
@@ -38,6 +41,9 @@ export interface ScanReport {
 }
 
 type Delivered = NudgeRecord['status'] | 'cancelled' | 'deferred' | null;
+
+/** Slack user ids (U…, or W… in Enterprise Grid): a nudge to one goes to that person's DM. */
+const USER_ID = /^[UW][A-Z0-9]+$/;
 
 /** A claimed nudge ready to post, and where. */
 interface Posting {
@@ -51,13 +57,22 @@ interface Posting {
 /** Called once per claimed nudge with what became of it. */
 type Settle = (nudge: NudgeRecord, status: Delivered) => void;
 
+/** The language a message to `destination` is in: a person's DM in theirs, the team's channel (or any channel) in the team's. */
+async function messagesTo(deps: ScanDeps, { settings }: PostingScope, destination: string, team: Messages): Promise<Messages> {
+  if (destination === settings.nudgeChannel || !USER_ID.test(destination)) return team;
+  const locale = await deps.userLocales.localeOf(settings.teamId, destination);
+  return locale ? messagesFor(locale) : team;
+}
+
 /** Null when its cause no longer holds; a later day when another contact nudge of the customer goes out today. A person's kind renders from what it loaded; the others, with their customer. */
-async function prepare(deps: ScanDeps, nudge: NudgeRecord, scope: PostingScope, t: Messages): Promise<Posting | { later: CalendarDate } | null> {
+async function prepare(deps: ScanDeps, nudge: NudgeRecord, scope: PostingScope, team: Messages): Promise<Posting | { later: CalendarDate } | null> {
   const kind = deps.kinds[nudge.kind];
   if (kind.about === 'person') {
     const context = await kind.load(nudge, scope);
     if (context === null) return null;
-    return { nudge, destination: kind.destination(nudge, scope, context), render: (version) => kind.render(t, { ...nudge, version }, context) };
+    const destination = kind.destination(nudge, scope, context);
+    const t = await messagesTo(deps, scope, destination, team);
+    return { nudge, destination, render: (version) => kind.render(t, { ...nudge, version }, context) };
   }
   if (!isAboutCustomer(nudge)) return { nudge, destination: nudge.ownerId, render: () => null };
   const aboutCustomer = nudge;
@@ -66,9 +81,11 @@ async function prepare(deps: ScanDeps, nudge: NudgeRecord, scope: PostingScope, 
   const later = await kind.deferTo?.(aboutCustomer, scope);
   if (later) return { later };
   const customer = await deps.customers.findCustomer(nudge.teamId, aboutCustomer.customerId.toString());
+  const destination = kind.destination(aboutCustomer, scope, context);
+  const t = await messagesTo(deps, scope, destination, team);
   return {
     nudge,
-    destination: kind.destination(aboutCustomer, scope, context),
+    destination,
     render: (version) => customer && kind.render(t, customer, { ...aboutCustomer, version }, context),
     afterPosted: async () => kind.afterPosted?.(aboutCustomer, scope, context),
   };

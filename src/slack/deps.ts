@@ -71,6 +71,11 @@ export async function teamScope(
   return { teamId, settings, t: messagesFor(locale ?? settings.locale) };
 }
 
+/** The language to write to someone else in (a DM to a colleague): theirs, else the team's. */
+export async function messagesForUser(deps: Pick<ListenerDeps, 'userLocales'>, settings: TeamSettings, userId: string): Promise<Messages> {
+  return messagesFor((await deps.userLocales.localeOf(settings.teamId, userId)) ?? settings.locale);
+}
+
 /** Who sent a request, from any payload shape (command, action, submission, options). */
 export function requesterOf(body: unknown): string | undefined {
   const b = (body ?? {}) as { user?: { id?: unknown }; user_id?: unknown };

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { renderHandoverNotice, renderHandoverSummary, renderReassignModal } from '../../../views/handover.js';
 import { renderNotice } from '../../../views/lookup.js';
-import type { ListenerDeps, TeamScope } from '../../deps.js';
+import { messagesForUser, type ListenerDeps, type TeamScope } from '../../deps.js';
 import { ACTION } from '../../ids.js';
 import { afterAck } from '../../listen.js';
 import { parseHandoverRef } from '../../metadata.js';
@@ -34,8 +34,9 @@ export function register(app: App, deps: ListenerDeps): void {
       if (result.status === 'busy') return void (await notice(t.handover.busy));
       await respond({ replace_original: true, ...renderHandoverNotice(t.handover.done(result.moved, result.skipped)) });
       if (!result.finished) return;
-      await client.chat.postMessage({ channel: result.fromId, ...renderHandoverSummary(t, 'from', body.user.id, result.moved, result.toId) });
-      await client.chat.postMessage({ channel: result.toId, ...renderHandoverSummary(t, 'to', body.user.id, result.moved, result.fromId) });
+      const [tFrom, tTo] = await Promise.all([messagesForUser(deps, settings, result.fromId), messagesForUser(deps, settings, result.toId)]);
+      await client.chat.postMessage({ channel: result.fromId, ...renderHandoverSummary(tFrom, 'from', body.user.id, result.moved, result.toId) });
+      await client.chat.postMessage({ channel: result.toId, ...renderHandoverSummary(tTo, 'to', body.user.id, result.moved, result.fromId) });
     }),
   );
 }

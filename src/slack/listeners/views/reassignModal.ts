@@ -2,7 +2,7 @@ import type { App, ViewSubmitAction } from '@slack/bolt';
 import { parseReassignInput } from '../../../validation/reassignInput.js';
 import { renderCard } from '../../../views/card.js';
 import { renderReassignDm } from '../../../views/handover.js';
-import type { ListenerDeps } from '../../deps.js';
+import { messagesForUser, type ListenerDeps } from '../../deps.js';
 import { CALLBACK } from '../../ids.js';
 import { inlineErrors, onSubmission, type ViewArgs } from '../../listen.js';
 import { parseReassignModalMetadata } from '../../metadata.js';
@@ -32,7 +32,9 @@ export function register(app: App, deps: ListenerDeps): void {
         after: async () => {
           if (meta.responseUrl) await replaceViaResponseUrl(meta.responseUrl, renderCard(t, await deps.cards.loadCard(customer)), logger);
           // Told once: a replayed submission (no `from`) already told them.
-          if (from !== undefined && parsed.input.to !== by) await client.chat.postMessage({ channel: parsed.input.to, ...renderReassignDm(t, by, customer, parsed.input.reason) });
+          if (from === undefined || parsed.input.to === by) return;
+          const tTo = await messagesForUser(deps, settings, parsed.input.to);
+          await client.chat.postMessage({ channel: parsed.input.to, ...renderReassignDm(tTo, by, customer, parsed.input.reason) });
         },
       };
     }),
