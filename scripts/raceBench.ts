@@ -4,7 +4,9 @@
  *   - WRITERS people save the same card version at once (writeIfUnchanged):
  *     exactly one may win, and the card and its history must show that one;
  *   - WRITERS first cards of a new workspace at once (createCustomer): all
- *     created, under distinct numbers.
+ *     created, under distinct numbers;
+ *   - WRITERS people claim one pooled card (公海) at once (pool.claim): exactly
+ *     one owns it, with one `claimed` history entry; the rest are told it is taken.
  * Exits non-zero when any round breaks a rule. Not part of `npm test`.
  *
  *   MONGODB_URI=mongodb://127.0.0.1:27017/ npm run race
@@ -38,6 +40,14 @@ interface CreateRace {
   distinct: number;
   stored: number;
   failed: string[];
+  ms: number;
+}
+
+interface ClaimRace {
+  claimed: number;
+  taken: number;
+  failed: string[];
+  cardOk: boolean;
   ms: number;
 }
 
@@ -93,6 +103,29 @@ async function raceCreates({ models, customers }: Services, round: number): Prom
   };
 }
 
+async function raceClaims(services: Services, round: number): Promise<ClaimRace> {
+  const { models, customers, pool } = services;
+  const created = await customers.createCustomer(TEAM, 'UOWNER', { name: `公海${round}`, ambassador: false });
+  if (created.status !== 'created') throw new Error(`card not created: ${created.status}`);
+  const { _id } = created.customer;
+  // Pooled as the release leaves it: no owner, pooledAt set.
+  await models.customers.updateOne({ _id, teamId: TEAM }, { $set: { pooledAt: now(), previousOwnerId: 'UOWNER' }, $unset: { ownerId: 1 }, $inc: { version: 1 } });
+  const t0 = performance.now();
+  const results = await Promise.all(Array.from({ length: WRITERS }, (_, i) => settle(pool.claim(TEAM, `UCLAIM${i}`, _id.toString()))));
+  const ms = performance.now() - t0;
+  const winners = results.flatMap((r, i) => (!(r instanceof Error) && r.status === 'claimed' ? [i] : []));
+  const after = await models.customers.findOne({ _id, teamId: TEAM }).lean();
+  const claims = await models.history.find({ teamId: TEAM, customerId: _id, action: 'claimed' }).lean();
+  const [winner] = winners;
+  return {
+    claimed: winners.length,
+    taken: results.filter((r) => !(r instanceof Error) && r.status === 'taken').length,
+    failed: results.flatMap((r) => (r instanceof Error ? [r.message] : [])),
+    cardOk: winners.length === 1 && after?.ownerId === `UCLAIM${winner}` && !after.pooledAt && claims.length === 1 && claims[0]!.userId === `UCLAIM${winner}`,
+    ms,
+  };
+}
+
 /** FerretDB 2 names its version under `ferretdb`, FerretDB 1 as `ferretdbVersion`. */
 async function serverName(connection: mongoose.Connection): Promise<string> {
   const info = await connection.db!.admin().command({ buildInfo: 1 });
@@ -111,18 +144,21 @@ async function main(): Promise<void> {
     const services = buildServices(connection, env, now);
     await ensureIndexes(services.models);
     console.log(`${await serverName(connection)} at ${MONGODB_URI}, db ${DB_NAME}: ${ROUNDS} rounds, ${WRITERS} at once`);
-    console.log('round | saves: written conflict failed card history     ms | creates: created distinct stored failed     ms');
+    console.log('round | saves: written conflict failed card history     ms | creates: created distinct stored failed     ms | claims: claimed taken failed card     ms');
     for (let round = 1; round <= ROUNDS; round++) {
       const save = await raceSaves(services, round);
       const create = await raceCreates(services, round);
+      const claim = await raceClaims(services, round);
       const ok = save.written === 1 && save.failed.length === 0 && save.cardOk && save.historyOk &&
-        create.created === WRITERS && create.distinct === WRITERS && create.stored === WRITERS;
+        create.created === WRITERS && create.distinct === WRITERS && create.stored === WRITERS &&
+        claim.claimed === 1 && claim.taken === WRITERS - 1 && claim.failed.length === 0 && claim.cardOk;
       if (!ok) broken += 1;
       console.log(
         `${cell(round, 5)} | ${cell(save.written, 14)} ${cell(save.conflict, 8)} ${cell(save.failed.length, 6)} ${cell(save.cardOk ? 'ok' : 'BAD', 4)} ${cell(save.historyOk ? 'ok' : 'BAD', 7)} ${cell(save.ms.toFixed(0), 6)} |` +
-          ` ${cell(create.created, 16)} ${cell(create.distinct, 8)} ${cell(create.stored, 6)} ${cell(create.failed.length, 6)} ${cell(create.ms.toFixed(0), 6)}${ok ? '' : '  <- broken'}`,
+          ` ${cell(create.created, 16)} ${cell(create.distinct, 8)} ${cell(create.stored, 6)} ${cell(create.failed.length, 6)} ${cell(create.ms.toFixed(0), 6)} |` +
+          ` ${cell(claim.claimed, 15)} ${cell(claim.taken, 5)} ${cell(claim.failed.length, 6)} ${cell(claim.cardOk ? 'ok' : 'BAD', 4)} ${cell(claim.ms.toFixed(0), 6)}${ok ? '' : '  <- broken'}`,
       );
-      for (const message of new Set([...save.failed, ...create.failed])) console.log(`      failed: ${message}`);
+      for (const message of new Set([...save.failed, ...create.failed, ...claim.failed])) console.log(`      failed: ${message}`);
     }
     console.log(broken === 0 ? `all ${ROUNDS} rounds held` : `${broken} of ${ROUNDS} rounds broken`);
   } finally {

@@ -96,17 +96,18 @@ export function createInstallationService({ models, now, encryptionKey, retentio
   }
 
   /**
-   * Deletes the data of every team whose retention period is over. Taking
-   * the installation record first is the claim: a reinstall clears
-   * purgeAfter, so it is never matched, and two instances never both purge.
+   * Deletes the data of every team whose retention period is over, then its
+   * installation record, last: a run that stops half-way leaves the record,
+   * so the next run (on any instance) finishes the job. Deleting is
+   * idempotent, so two instances purging at once do no harm and need no
+   * claim. A reinstall clears purgeAfter, so its record is never matched.
    */
   async function purgeDue(): Promise<string[]> {
     const purged: string[] = [];
     for (const { _id } of await models.installations.find({ purgeAfter: { $lte: now() } }, { _id: 1 }).lean()) {
-      const claimed = await models.installations.findOneAndDelete({ _id, purgeAfter: { $lte: now() } }).lean();
-      if (!claimed) continue;
       await deleteTeamData(models, _id);
-      purged.push(_id);
+      const { deletedCount } = await models.installations.deleteOne({ _id, purgeAfter: { $lte: now() } });
+      if (deletedCount > 0) purged.push(_id);
     }
     return purged;
   }
