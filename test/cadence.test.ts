@@ -1,6 +1,6 @@
 import type { ObjectId } from 'mongodb';
 import { ACTION } from '../src/slack/ids.js';
-import { createCard } from './support/flows.js';
+import { createCard, logContact as logContactFrom, recordSale } from './support/flows.js';
 import { findButton, Harness, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
 
@@ -43,19 +43,8 @@ async function scanAt(at: string) {
   await h.scanOnEveryInstance();
 }
 
-async function sell(name: string, amount: string): Promise<void> {
-  const card = await h.command(name, SELLER);
-  const { view } = await h.openModal(SELLER, findButton(card.args.blocks, ACTION.recordSale), { responseUrl: card.responseUrl });
-  const res = await h.submitView(SELLER, view, { product: '空调', quantity: 1, amountFen: amount, profitFen: null, paidInFull: true });
-  if (res.body !== '') throw new Error(`sale refused: ${res.body}`);
-}
-
-async function logContact(name: string, fields: Record<string, unknown>) {
-  const card = await h.command(name, SELLER);
-  const { view } = await h.openModal(SELLER, findButton(card.args.blocks, ACTION.logVisit));
-  const res = await h.submitView(SELLER, view, fields);
-  if (res.body !== '') throw new Error(`contact refused: ${res.body}`);
-}
+const sell = (name: string, amount: string) => recordSale(h, SELLER, name, { amountFen: amount });
+const logContact = (name: string, fields: Record<string, unknown>) => logContactFrom(h, SELLER, name, fields);
 
 async function markAmbassador(name: string, ambassador = true) {
   const card = await h.command(name, SELLER);

@@ -1,7 +1,7 @@
 import type { ObjectId } from 'mongodb';
 import { ACTION } from '../src/slack/ids.js';
 import { eventually } from './support/eventually.js';
-import { createCard } from './support/flows.js';
+import { createCard, logContact as logContactFrom, recordSale } from './support/flows.js';
 import { findButton, Harness, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
 
@@ -57,19 +57,8 @@ async function scanAt(at: string) {
   await h.scanOnEveryInstance();
 }
 
-async function sell(name: string, amount: string): Promise<void> {
-  const card = await h.command(name, SELLER);
-  const { view } = await h.openModal(SELLER, findButton(card.args.blocks, ACTION.recordSale), { responseUrl: card.responseUrl });
-  const res = await h.submitView(SELLER, view, { product: '空调', quantity: 1, amountFen: amount, profitFen: null, paidInFull: true });
-  if (res.body !== '') throw new Error(`sale refused: ${res.body}`);
-}
-
-async function logContact(name: string, fields: Record<string, unknown>) {
-  const card = await h.command(name, SELLER);
-  const { view } = await h.openModal(SELLER, findButton(card.args.blocks, ACTION.logVisit));
-  const res = await h.submitView(SELLER, view, fields);
-  if (res.body !== '') throw new Error(`contact refused: ${res.body}`);
-}
+const sell = (name: string, amount: string) => recordSale(h, SELLER, name, { amountFen: amount });
+const logContact = (name: string, fields: Record<string, unknown>) => logContactFrom(h, SELLER, name, fields);
 
 function claimButtonFor(blocks: Record<string, any>[], customerId: ObjectId) {
   const button = blocks.flatMap((b) => b.elements ?? []).find((e: Record<string, any>) => e.action_id === ACTION.poolClaim && e.value === customerId.toString());

@@ -1,5 +1,5 @@
 import { ACTION } from '../src/slack/ids.js';
-import { createCard } from './support/flows.js';
+import { createCard, recordSale } from './support/flows.js';
 import { findButton, Harness, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
 
@@ -156,9 +156,7 @@ describe('language per person', () => {
     h.clock.set('2026-12-01T15:00:00+08:00');
     for (const [actor, name] of [[TEAM_A, '英文成交客户'], [TEAM_A_COLLEAGUE, '中文成交客户']] as const) {
       await createCard(h, actor, { name });
-      const card = await h.command(name, actor);
-      const { view } = await h.openModal(actor, findButton(card.args.blocks, ACTION.recordSale), { responseUrl: card.responseUrl });
-      expect((await h.submitView(actor, view, { product: '空调', quantity: 1, amountFen: '800', profitFen: null, paidInFull: true })).body).toBe('');
+      await recordSale(h, actor, name, { amountFen: '800' });
     }
     h.clock.set('2026-12-01T18:00:00+08:00');
     const scanned = h.fake.mark();

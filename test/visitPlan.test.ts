@@ -1,5 +1,5 @@
 import { ACTION } from '../src/slack/ids.js';
-import { createCard } from './support/flows.js';
+import { createCard, logContact as logContactFrom, recordSale } from './support/flows.js';
 import { findButton, Harness, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
 
@@ -22,19 +22,8 @@ afterEach(() => {
   expect(h.fake.invalidPayloads).toEqual([]);
 });
 
-async function sell(name: string, fields: Record<string, unknown>): Promise<void> {
-  const card = await h.command(name, SELLER);
-  const { view } = await h.openModal(SELLER, findButton(card.args.blocks, ACTION.recordSale), { responseUrl: card.responseUrl });
-  const res = await h.submitView(SELLER, view, { product: '空调', quantity: 1, profitFen: null, paidInFull: true, ...fields });
-  if (res.body !== '') throw new Error(`sale refused: ${res.body}`);
-}
-
-async function logContact(actor: Actor, name: string, fields: Record<string, unknown>) {
-  const card = await h.command(name, actor);
-  const { view } = await h.openModal(actor, findButton(card.args.blocks, ACTION.logVisit));
-  const res = await h.submitView(actor, view, fields);
-  if (res.body !== '') throw new Error(`contact refused: ${res.body}`);
-}
+const sell = (name: string, fields: Record<string, unknown>) => recordSale(h, SELLER, name, fields);
+const logContact = (actor: Actor, name: string, fields: Record<string, unknown>) => logContactFrom(h, actor, name, fields);
 
 async function plan(text: string, actor: Actor = SELLER) {
   const reply = await h.command(text, actor);

@@ -20,3 +20,23 @@ export async function createCard(h: Harness, actor: Actor, fields: Record<string
   const number = /KH-\d{4}-\d{4,}/.exec(JSON.stringify(shown.args.blocks))?.[0] ?? '';
   return { id: edit.value, number, shown };
 }
+
+/** Finds the card by `/card <name>`, presses one of its buttons and submits the modal it opens; throws when refused. */
+async function submitFromCard(h: Harness, actor: Actor, name: string, action: string, fields: Record<string, unknown>, what: string): Promise<void> {
+  const card = await h.command(name, actor);
+  const button = (card.args.blocks as Record<string, any>[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id === action);
+  if (!button) throw new Error(`no ${action} on the card of ${name}`);
+  const { view } = await h.openModal(actor, button, { responseUrl: card.responseUrl });
+  const res = await h.submitView(actor, view, fields);
+  if (res.body !== '') throw new Error(`${what} refused: ${res.body}`);
+}
+
+/** Records a sale from the card: one unit, paid in full, unless `fields` say otherwise. */
+export async function recordSale(h: Harness, actor: Actor, name: string, fields: Record<string, unknown>): Promise<void> {
+  await submitFromCard(h, actor, name, ACTION.recordSale, { product: '空调', quantity: 1, profitFen: null, paidInFull: true, ...fields }, 'sale');
+}
+
+/** Logs a visit, call or other contact from the card. */
+export async function logContact(h: Harness, actor: Actor, name: string, fields: Record<string, unknown>): Promise<void> {
+  await submitFromCard(h, actor, name, ACTION.logVisit, fields, 'contact');
+}
