@@ -28,6 +28,8 @@
  * timed with Slack's one message per second per channel paced for real, and
  * again with the pacing off (the app's own cost). The other scans run with the
  * pacing off, so their figures stay the app's cost and comparable across runs.
+ * Then the customer pool: BENCH_POOL_CARDS owned cards with their pending
+ * warnings, replanned as saving new pool thresholds does after its ack.
  * Not part of `npm test`.
  *
  *   MONGODB_URI=mongodb://127.0.0.1:27017/ npm run bench
@@ -54,7 +56,7 @@ import { searchStages, type SearchRequest } from '../src/services/customers.js';
 import { deliverToDm } from '../src/slack/exportDelivery.js';
 import { ACTION } from '../src/slack/ids.js';
 import { historyDoc } from '../src/services/history.js';
-import { addDays, instantAt } from '../src/time.js';
+import { addDays, instantAt, todayIn } from '../src/time.js';
 import type { CardInput } from '../src/validation/cardInput.js';
 type Services = ReturnType<typeof buildServices>;
 
@@ -98,6 +100,9 @@ const HOME_USER = 'UHOMESELLER';
 const HOME_TODAY = '2026-11-30';
 /** Follow-ups due at once in one channel for the digest scans (each timed once paced, once not); 0 leaves them out. */
 const DIGEST_NUDGES = Number(process.env.BENCH_DIGEST ?? 200);
+/** Owned cards, each with a pending pool warning, whose warnings a change of the team's pool thresholds moves (0 skips). */
+const POOL_CARDS = Number(process.env.BENCH_POOL_CARDS ?? 5_000);
+const POOL_TEAM = 'TPOOL';
 const DIGEST_TEAM = 'TDIGEST';
 /** After the cadence scan's day and before any other team's later nudges: only the digest's follow-ups are due. */
 const DIGEST_DAYS = { paced: '2026-12-01', unpaced: '2026-12-02' };
@@ -650,6 +655,51 @@ async function measureCadence(db: mongoose.mongo.Db, scan: Scan, slack: Awaited<
   await timeDueScan(`cadence scan (of ${CADENCE_CARDS})`, CADENCE_SCAN.due, scan, slack);
 }
 
+/**
+ * Owned cards in every tier (顶级 and 大 kept out of the pool by default),
+ * each contacted some day in the last 90 and, but the kept ones, with the
+ * pending warning that contact scheduled; the team has just lowered its
+ * threshold to 60 days and stopped keeping any tier.
+ */
+async function seedPool(db: mongoose.mongo.Db): Promise<void> {
+  const now = clock.now();
+  const today = todayIn(now, 'Asia/Shanghai');
+  const tiers = ['top', 'large', 'medium', 'small'] as const;
+  for (let from = 0; from < POOL_CARDS; from += 5000) {
+    const cards = [];
+    const nudges = [];
+    for (let i = from; i < Math.min(POOL_CARDS, from + 5000); i++) {
+      const _id = new mongoose.Types.ObjectId();
+      const tier = tiers[i % tiers.length]!;
+      const lastContactDate = addDays(today, -(i % 90));
+      const name = nameFor(i);
+      cards.push({
+        _id, teamId: POOL_TEAM, number: numberFor(i), year: 2026, name, ...searchKeys({ name }), ownerId: 'UOWNER', segment: 'current', tier, lastContactDate,
+        version: 1, createdBy: 'UOWNER', updatedBy: 'UOWNER', createdAt: now, updatedAt: now,
+      });
+      if (domain.pool.excludeTiers.includes(tier)) continue;
+      const dueDate = addDays(lastContactDate, domain.pool.afterDays);
+      nudges.push({
+        _id: new mongoose.Types.ObjectId(), teamId: POOL_TEAM, kind: 'poolWarning', customerId: _id, ownerId: 'UOWNER', dueDate, status: 'pending', version: 1, attempts: 0, claims: 0,
+        nextAttemptAt: instantAt(dueDate, 9, 'Asia/Shanghai'), createdBy: 'UOWNER', createdAt: now, updatedAt: now,
+      });
+    }
+    await db.collection('customers').insertMany(cards, { ordered: false });
+    await db.collection('nudges').insertMany(nudges, { ordered: false });
+  }
+  await db.collection('teams').insertOne({ _id: POOL_TEAM as never, teamId: POOL_TEAM, pool: { afterDays: 60, excludeTiers: [] }, version: 1, createdAt: now });
+}
+
+/** What saving new pool thresholds costs after the ack: every owned card's warning moved, cancelled or scheduled. */
+async function measurePoolReplan(db: mongoose.mongo.Db, { pool }: Services) {
+  await seedPool(db);
+  const started = performance.now();
+  await pool.replan(POOL_TEAM);
+  const ms = performance.now() - started;
+  const pending = await db.collection('nudges').countDocuments({ teamId: POOL_TEAM, kind: 'poolWarning', status: 'pending' });
+  console.log(`pool thresholds changed, ${POOL_CARDS} owned cards replanned   ${(ms / 1000).toFixed(1)} s, ${(ms / POOL_CARDS).toFixed(1)} ms per card (${pending} warnings pending after)`);
+}
+
 /** The digest team's cards, each with a follow-up due on each of the digest days. */
 async function seedDigest(db: mongoose.mongo.Db): Promise<void> {
   const now = clock.now();
@@ -850,6 +900,7 @@ async function main(): Promise<void> {
   if (DIGEST_NUDGES > 0) await measureDigest(db, services, env, slack);
   await measureEdits(db, services);
   if (EXPORT_CARDS > 0) await measureExport(env, slack);
+  if (POOL_CARDS > 0) await measurePoolReplan(db, services);
   if (SEGMENT_CARDS > 0) await measureSegments(db, services);
   if (HOME_OPENS > 0) await measureHome(db, port!, slack);
   await app.stop();

@@ -208,6 +208,8 @@ export const domain = {
     excludeTiers: ['top', 'large'] as readonly string[],
     /** Pooled cards `/card pool` lists, oldest first; each takes two blocks (50 a message). */
     listed: 20,
+    /** Cards whose warnings a change of thresholds moves side by side, as the segmentation writes. */
+    replanConcurrency: 8,
   },
   /** App Home: each list shows its first rows and counts the rest, so the tab fits Block Kit's 100 blocks at any size. */
   home: {

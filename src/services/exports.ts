@@ -15,6 +15,7 @@ import type { SaleRecord } from '../models/sale.js';
 import type { VisitRecord } from '../models/visit.js';
 import { todayIn } from '../time.js';
 import { cardHeader, cardRow, saleHeader, saleRow, visitHeader, visitRow, type CardRef, type CsvRow } from '../views/exportCsv.js';
+import { inBatches } from './batching.js';
 import type { TeamSettingsService } from './teamSettings.js';
 
 interface Deps {
@@ -39,17 +40,6 @@ export interface ExportSummary {
 /** Hands the written files on (to a DM); they are removed once it returns or throws. */
 export type Deliver = (files: ExportFile[], summary: ExportSummary, t: Messages) => Promise<void>;
 
-async function* inBatches<T>(items: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
-  let batch: T[] = [];
-  for await (const item of items) {
-    batch.push(item);
-    if (batch.length === size) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (batch.length > 0) yield batch;
-}
 
 /** Rows through csv-stringify into a UTF-8 file with a BOM (so spreadsheets read it as UTF-8); resolves with the data rows written. */
 async function writeCsv(path: string, header: CsvRow, rows: AsyncIterable<CsvRow>): Promise<number> {

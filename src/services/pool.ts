@@ -7,6 +7,7 @@ import type { Models } from '../models/index.js';
 import { OPEN_NUDGE_STATUSES, type CustomerNudgeRecord } from '../models/nudge.js';
 import type { PoolThresholds } from '../models/team.js';
 import { addDays, todayIn, type CalendarDate } from '../time.js';
+import { inBatches, inPool } from './batching.js';
 import type { CadenceCard, CadenceService } from './cadence.js';
 import { historyDoc } from './history.js';
 import type { NudgeService } from './nudges.js';
@@ -217,11 +218,23 @@ export function createPoolService({ models, now, settings, writes, nudges, caden
   async function replan(teamId: string): Promise<void> {
     const thresholds = await thresholdsOf(teamId);
     const cards = models.customers.find({ teamId, ownerId: { $exists: true } }, POOL_FIELDS).lean<PoolCard[]>().cursor({ batchSize: ADOPT_BATCH });
-    for await (const card of cards) {
-      const open = await models.nudges.find({ teamId, customerId: card._id, kind: { $in: POOL_KINDS }, status: { $in: OPEN_NUDGE_STATUSES } }, { kind: 1 }).lean();
-      const warned = open.some((n) => n.kind === 'poolRelease');
-      if (canBePooled(card, thresholds) ? !warned : open.length > 0) await reschedule(card, SYSTEM_USER);
+    for await (const batch of inBatches(cards, ADOPT_BATCH)) {
+      await inPool(batch, domain.pool.replanConcurrency, (card) => replanCard(card, thresholds));
     }
+  }
+
+  /** One card's part of a replan; a warning already on the right day is left as it is. */
+  async function replanCard(card: PoolCard, thresholds: PoolThresholds): Promise<void> {
+    const filter = { teamId: card.teamId, customerId: card._id, kind: { $in: POOL_KINDS }, status: { $in: OPEN_NUDGE_STATUSES } };
+    const open = await models.nudges.find(filter, { kind: 1, status: 1, dueDate: 1 }).lean();
+    if (!canBePooled(card, thresholds)) {
+      if (open.length > 0) await reschedule(card, SYSTEM_USER);
+      return;
+    }
+    if (open.some((n) => n.kind === 'poolRelease')) return;
+    const [only, ...others] = open;
+    if (only && others.length === 0 && only.status === 'pending' && only.dueDate === (await warningDay(card))) return;
+    await reschedule(card, SYSTEM_USER);
   }
 
   /** Cards stored before the pool existed, with an owner and no warning open, get one (a boot step, run once). */

@@ -7,6 +7,7 @@ import { rankCustomers, type AbcClass, type Standing, type StoredSegment, type T
 import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
 import { addDays, localNow, todayIn, type CalendarDate } from '../time.js';
+import { inPool } from './batching.js';
 import { historyDoc } from './history.js';
 import type { CadenceService } from './cadence.js';
 import type { PoolService } from './pool.js';
@@ -51,14 +52,6 @@ const PLACED = ['segment', 'tier', 'abc'] as const;
 const samePlacement = (a: Placement, b: Placement) => PLACED.every((k) => a[k] === b[k]);
 const placementOf = (card: Placement): Placement => ({ segment: card.segment, tier: card.tier, abc: card.abc });
 
-/** Runs `work` over `items`, `limit` at a time. */
-async function inPool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
 
 /**
  * 客户金字塔 and ABC, computed inside the database: each figure is one
