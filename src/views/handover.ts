@@ -36,6 +36,22 @@ export function renderReassignModal(t: Messages, card: Pick<CustomerRecord, 'nam
   };
 }
 
+/** Home's handover: the departing salesperson and the successor, both required; submitting DMs the preview. */
+export function renderHandoverModal(t: Messages): types.ModalView {
+  return {
+    type: 'modal',
+    callback_id: CALLBACK.handoverModal,
+    title: plain(t.handover.modalTitle, LIMITS.modalTitle),
+    submit: plain(t.handover.previewSubmit, LIMITS.modalTitle),
+    close: plain(t.modal.cancel, LIMITS.modalTitle),
+    blocks: [
+      section(escapeMrkdwn(t.handover.modalIntro), LIMITS.sectionText),
+      userInput({ key: 'from', label: t.handover.from, optional: false }),
+      userInput({ key: 'to', label: t.handover.successor, optional: false }),
+    ],
+  };
+}
+
 /** The new owner's note about a card given to them. */
 export function renderReassignDm(t: Messages, by: string, card: Pick<CustomerRecord, 'name' | 'number'>, reason: string): SlackMessage {
   const text = t.handover.reassignDm(mention(by, ''), escapeMrkdwn(card.name), escapeMrkdwn(card.number), escapeMrkdwn(reason));
