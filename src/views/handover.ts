@@ -58,7 +58,7 @@ export function renderReassignDm(t: Messages, by: string, card: Pick<CustomerRec
   return message(text, [section(text, LIMITS.sectionText)]);
 }
 
-/** `/card handover`: what would move, and Confirm (which carries who to whom and the request id). */
+/** `/card handover` and Home's Hand over: what would move, and Confirm (which carries who to whom and the request id). */
 export function renderHandoverPreview(t: Messages, preview: HandoverPreview, ref: HandoverRef): SlackMessage {
   const from = mention(ref.fromId, '');
   if (preview.cards === 0) {
