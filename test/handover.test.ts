@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { parseLookup, unescapeSlack } from '../src/domain/lookup.js';
-import { ACTION } from '../src/slack/ids.js';
+import { ACTION, CALLBACK } from '../src/slack/ids.js';
 import { eventually } from './support/eventually.js';
 import { createCard, type CreatedCard } from './support/flows.js';
 import { findButton, Harness, TEAM_A, visibleText } from './support/harness.js';
@@ -189,6 +189,94 @@ describe('/card handover', () => {
     for (const text of ['handover', `handover <@${LEAVER.userId}>`, `交接 <@${LEAVER.userId}> <@${LEAVER.userId}>`, 'handover leaver successor']) {
       expect(visibleText((await h.command(text, MANAGER)).args.blocks)).toContain('用法');
     }
+  });
+});
+
+describe('Hand over from App Home', () => {
+  const LEAVING: Actor = { teamId: T, userId: 'U3LEAVING' };
+  const TAKER = 'U4TAKER';
+  const START = { type: 'button', action_id: ACTION.handoverStart, value: 'start' };
+  const refusal = '只有管理员和经理可以交接客户卡';
+  const previews = (to: string, after: number) =>
+    h.fake.calls.slice(after).filter((c) => c.method === 'chat.postMessage' && c.args.channel === to && JSON.stringify(c.args.blocks).includes(ACTION.handoverConfirm));
+
+  beforeAll(async () => {
+    h.fake.setUser(LEAVING.userId, T, 'member');
+    await cardWithWork(LEAVING, '主页交接甲', '2026-11-27');
+    await createCard(h, LEAVING, { name: '主页交接乙' });
+  });
+
+  /** Presses Hand over on `actor`'s Home (a view: no response_url); resolves with the modal it opened. */
+  async function openHandover(actor: Actor): Promise<Record<string, any>> {
+    const mark = h.fake.mark();
+    await h.homeAction(actor, START);
+    return (await h.fake.waitFor('views.open', (c) => c.args.view.callback_id === CALLBACK.handoverModal, mark)).args.view;
+  }
+
+  it("is on the manager's Home, not on a member's", async () => {
+    findButton((await h.openHome(MANAGER)).blocks, ACTION.handoverStart);
+    const member = await h.openHome(BYSTANDER);
+    expect(() => findButton(member.blocks, ACTION.handoverStart)).toThrow();
+  });
+
+  it("a member's crafted press is refused by DM and opens nothing; their crafted submission is refused inline and nothing moves", async () => {
+    const mark = h.fake.mark();
+    expect((await h.homeAction(BYSTANDER, START)).status).toBe(200);
+    const notice = await h.fake.waitFor('chat.postMessage', (c) => c.args.channel === BYSTANDER.userId, mark);
+    expect(visibleText(notice.args.blocks)).toContain(refusal);
+    expect(h.fake.calls.slice(mark).filter((c) => c.method === 'views.open')).toEqual([]);
+
+    const view = await openHandover(MANAGER);
+    const submitted = h.fake.mark();
+    const res = await h.submitView(BYSTANDER, view, { from: LEAVING.userId, to: BYSTANDER.userId });
+    expect(res.json()).toEqual({ response_action: 'errors', errors: { from: `${refusal}。` } });
+    expect(previews(BYSTANDER.userId, submitted)).toEqual([]);
+    expect(await customers().countDocuments({ ownerId: LEAVING.userId })).toBe(2);
+    expect(await h.db.collection('handovers').countDocuments({ fromId: LEAVING.userId })).toBe(0);
+  });
+
+  it('asks for two different people, inline', async () => {
+    const view = await openHandover(MANAGER);
+    const mark = h.fake.mark();
+    expect((await h.submitView(MANAGER, view, { from: LEAVING.userId, to: LEAVING.userId })).json()).toEqual({
+      response_action: 'errors',
+      errors: { to: '原负责人和接替者不能是同一个人。' },
+    });
+    expect((await h.submitView(MANAGER, view, { from: null, to: TAKER })).json()).toEqual({ response_action: 'errors', errors: { from: '请选择一位同事。' } });
+    expect((await h.submitView(MANAGER, view, { from: null, to: null })).json()).toEqual({
+      response_action: 'errors',
+      errors: { from: '请选择一位同事。', to: '请选择一位同事。' },
+    });
+    expect(previews(MANAGER.userId, mark)).toEqual([]);
+  });
+
+  it("the manager's submission DMs them the preview; its Confirm there moves the cards and each person gets a summary", async () => {
+    const view = await openHandover(MANAGER);
+    expect(view.blocks.filter((b: Record<string, any>) => b.type === 'input').map((b: Record<string, any>) => [b.block_id, b.element.type])).toEqual([
+      ['from', 'users_select'],
+      ['to', 'users_select'],
+    ]);
+    const mark = h.fake.mark();
+    expect((await h.submitView(MANAGER, view, { from: LEAVING.userId, to: TAKER })).body).toBe('');
+    const dm = await h.fake.waitFor('chat.postMessage', (c) => previews(MANAGER.userId, mark).includes(c), mark);
+    const reminders = await nudges().countDocuments({ ownerId: LEAVING.userId, status: { $in: ['pending', 'failed'] }, customerId: { $exists: true } });
+    expect(reminders).toBeGreaterThanOrEqual(2);
+    expect(visibleText(dm.args.blocks)).toContain(`2 张客户卡、${reminders} 条待发提醒、1 项未兑现承诺、应收款 ¥0.00 从 <@${LEAVING.userId}> 交给 <@${TAKER}>`);
+    // A preview moves nothing.
+    expect(await customers().countDocuments({ ownerId: LEAVING.userId })).toBe(2);
+
+    const before = h.fake.mark();
+    const click = await h.clickButton(MANAGER, findButton(dm.args.blocks, ACTION.handoverConfirm), { channel: h.fake.dmOf(MANAGER.userId), messageTs: '1700000000.000200' });
+    const done = await h.fake.waitForResponse(click.responseUrl, before);
+    expect(done.args.replace_original).toBe(true);
+    expect(visibleText(done.args.blocks)).toContain('已完成：转交 2 张客户卡。');
+    expect(await customers().countDocuments({ ownerId: LEAVING.userId })).toBe(0);
+    expect(await customers().countDocuments({ ownerId: TAKER })).toBe(2);
+
+    const summaries = () => h.fake.calls.slice(before).filter((c) => c.method === 'chat.postMessage' && !c.error && [LEAVING.userId, TAKER].includes(String(c.args.channel)));
+    await eventually(async () => expect(summaries()).toHaveLength(2));
+    expect(visibleText(summaries().find((c) => c.args.channel === LEAVING.userId)!.args.blocks)).toContain(`2 张客户卡交接给了 <@${TAKER}>`);
+    expect(visibleText(summaries().find((c) => c.args.channel === TAKER)!.args.blocks)).toContain(`把 <@${LEAVING.userId}> 负责的 2 张客户卡交接给了你`);
   });
 });
 

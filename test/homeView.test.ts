@@ -38,12 +38,17 @@ const homeData: fc.Arbitrary<HomeData> = fc.record({
     tiers: fc.record({ top: count, large: count, medium: count, small: count }),
     overdueByQuadrant: fc.record({ shortSmall: fen, shortLarge: fen, longSmall: fen, longLarge: fen }),
     awaitingThanks: list(fc.record({ referrer: customer, referred: customer })),
+    pooled: count,
   }),
 });
 
-/** The settings section at its largest: read-only (a context line) with a full change log. */
-const settingsSection = (locale: 'zh' | 'en'): SettingsSection => ({
-  admin: false,
+type Roles = Pick<SettingsSection, 'admin' | 'manager'>;
+const roles = fc.record({ admin: fc.boolean(), manager: fc.boolean() });
+
+/** The settings section with a full change log; at its largest for a manager who is not an admin (read-only note and Hand over). */
+const settingsSection = (locale: 'zh' | 'en', { admin, manager }: Roles = { admin: false, manager: true }): SettingsSection => ({
+  admin,
+  manager,
   locale,
   changes: Array.from({ length: domain.settings.changesShown }, (_, i) => ({ field: 'nudgeHour', userId: 'U1ADMIN', at: new Date(), from: i, to: i + 1 })),
   settings: {
@@ -57,8 +62,8 @@ const settingsSection = (locale: 'zh' | 'en'): SettingsSection => ({
 describe('renderHome', () => {
   it('is a valid Home tab within 100 blocks whatever the data, in both languages', () => {
     fc.assert(
-      fc.property(homeData, fc.constantFrom('zh' as const, 'en' as const), (home, locale) => {
-        const view = renderHome(messagesFor(locale), home, settingsSection(locale));
+      fc.property(homeData, fc.constantFrom('zh' as const, 'en' as const), roles, (home, locale, who) => {
+        const view = renderHome(messagesFor(locale), home, settingsSection(locale, who));
         expect(validateHome(view)).toEqual([]);
       }),
       { numRuns: 200 },
@@ -85,6 +90,27 @@ describe('renderHome', () => {
     expect(visibleText(more)).toContain(`还有 ${5000 - shown} 条`);
     const buttons = (view.blocks as Record<string, any>[]).flatMap((b) => (b.type === 'actions' ? b.elements : []));
     expect(buttons.filter((e: Record<string, any>) => e.action_id === ACTION.cardBrief)).toHaveLength(7 * shown);
+    expect(buttons.filter((e: Record<string, any>) => e.action_id === ACTION.handoverStart)).toHaveLength(1);
+  });
+
+  it('offers Hand over to admins and the manager only, beside Edit settings for an admin', () => {
+    const home = fc.sample(homeData, 1)[0]!;
+    const buttonsFor = (who: Roles) =>
+      (renderHome(messagesFor('zh'), home, settingsSection('zh', who)).blocks as Record<string, any>[])
+        .filter((b) => b.block_id === 'home_settings_edit')
+        .map((b) => b.elements.map((e: Record<string, any>) => e.action_id));
+    expect(buttonsFor({ admin: true, manager: false })).toEqual([[ACTION.editSettings, ACTION.handoverStart]]);
+    expect(buttonsFor({ admin: false, manager: true })).toEqual([[ACTION.handoverStart]]);
+    expect(buttonsFor({ admin: false, manager: false })).toEqual([]);
+  });
+
+  it('says how many cards wait in the pool, in one line', () => {
+    const home = fc.sample(homeData, 1)[0]!;
+    const poolLine = (pooled: number, locale: 'zh' | 'en') =>
+      visibleText((renderHome(messagesFor(locale), { ...home, team: { ...home.team, pooled } }, settingsSection(locale)).blocks as Record<string, any>[]).filter((b) => b.block_id === 'home_pool'));
+    expect(poolLine(3, 'zh')).toBe('*🌊 公海*：3 张客户卡等待认领（`/card 公海`）');
+    expect(poolLine(0, 'zh')).toBe('*🌊 公海*：暂无等待认领的客户卡');
+    expect(poolLine(12, 'en')).toContain('12 cards waiting to be claimed (`/card pool`)');
   });
 
   it('escapes user text: a name cannot mention anyone or form a link', () => {

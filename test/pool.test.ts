@@ -164,6 +164,12 @@ describe('the customer pool (公海)', () => {
     expect(visibleText((await h.command('pool', STRANGER)).args.blocks)).not.toContain('甲客户');
   });
 
+  it("Home counts the team's pooled cards in one line pointing to /card 公海; another team's Home counts none of them", async () => {
+    const pooledLine = (view: Record<string, any>) => visibleText(view.blocks.filter((b: Record<string, any>) => b.block_id === 'home_pool'));
+    expect(pooledLine(await h.openHome(SELLER))).toBe('*🌊 公海*：2 张客户卡等待认领（`/card 公海`）');
+    expect(pooledLine(await h.openHome(STRANGER))).toBe('*🌊 公海*：暂无等待认领的客户卡');
+  });
+
   it('two claims at once: exactly one owner, the other told and nothing changed', async () => {
     h.clock.set('2026-12-07T15:00:00+08:00');
     const list = await h.command('公海', SELLER);

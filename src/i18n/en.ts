@@ -587,6 +587,7 @@ export const en: Messages = {
     awaitingThanks: (count) => md`*🙏 Referrals awaiting thanks* (${count})`,
     thanksRow: (referrer, referred) => md`*${referrer}* referred ${referred}`,
     brief: 'Brief',
+    pool: (count) => (count === 0 ? md`*🌊 Customer pool*: no cards waiting to be claimed` : md`*🌊 Customer pool*: ${count} cards waiting to be claimed (\`/card pool\`)`),
   },
   handover: {
     reassign: 'Reassign',
@@ -610,6 +611,14 @@ export const en: Messages = {
     busy: 'This handover is under way; this message is updated when it is done.',
     done: (moved, skipped) => (skipped > 0 ? `Done: ${moved} cards moved; ${skipped} had meanwhile gone to someone else and were left.` : `Done: ${moved} cards moved.`),
     summaryFrom: (by, moved, to) => md`${by} handed your ${moved} cards over to ${to}, with their reminders and promises. Thank you!`,
+    start: 'Hand over cards',
+    modalTitle: 'Hand over cards',
+    modalIntro: "Give every card of a salesperson to a successor. You get a preview by DM; nothing moves until you confirm it there.",
+    from: 'Departing salesperson',
+    successor: 'Successor',
+    previewSubmit: 'Preview',
+    pickPerson: 'Please pick a colleague.',
+    samePerson: 'The departing salesperson and the successor must be two different people.',
     summaryTo: (by, moved, from) => md`${by} handed ${from}'s ${moved} cards over to you; their reminders, promises and receivables are yours from now on. Try \`/card plan\` to see whom to contact soon.`,
   },
   digest: {

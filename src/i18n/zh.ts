@@ -593,6 +593,7 @@ export const zh = {
     awaitingThanks: (count: number) => md`*🙏 待感谢的转介绍*（${count}）`,
     thanksRow: (referrer: Mrkdwn, referred: Mrkdwn) => md`*${referrer}* 介绍了 ${referred}`,
     brief: '访前简报',
+    pool: (count: number) => (count === 0 ? md`*🌊 公海*：暂无等待认领的客户卡` : md`*🌊 公海*：${count} 张客户卡等待认领（\`/card 公海\`）`),
   },
   handover: {
     reassign: '转交',
@@ -616,6 +617,14 @@ export const zh = {
     busy: '这次交接正在进行中，完成后会更新这条消息。',
     done: (moved: number, skipped: number) => (skipped > 0 ? `已完成：转交 ${moved} 张客户卡；${skipped} 张在交接时已被改由他人负责，未转交。` : `已完成：转交 ${moved} 张客户卡。`),
     summaryFrom: (by: Mrkdwn, moved: number, to: Mrkdwn) => md`${by} 把你负责的 ${moved} 张客户卡交接给了 ${to}，相关的提醒和承诺也一并转交。谢谢你！`,
+    start: '交接客户卡',
+    modalTitle: '交接客户卡',
+    modalIntro: '把一位销售的全部客户卡交给接替者。提交后会私信你一份预览，确认后才执行。',
+    from: '原负责人',
+    successor: '接替者',
+    previewSubmit: '预览',
+    pickPerson: '请选择一位同事。',
+    samePerson: '原负责人和接替者不能是同一个人。',
     summaryTo: (by: Mrkdwn, moved: number, from: Mrkdwn) => md`${by} 把 ${from} 负责的 ${moved} 张客户卡交接给了你，相关的提醒、承诺和应收款跟进从现在起由你负责。用 \`/card plan\` 看看近期要联系谁。`,
   },
   digest: {

@@ -56,6 +56,8 @@ export interface HomeData {
     tiers: Record<Tier, number>;
     overdueByQuadrant: Record<CollectionQuadrant, number>;
     awaitingThanks: HomeList<ThanksRow>;
+    /** Cards in the team pool (公海), waiting for anyone to claim them. */
+    pooled: number;
   };
 }
 
@@ -177,7 +179,7 @@ export function createHomeService({ models, now }: Deps) {
   }
 
   async function homeFor(teamId: string, userId: string, today: CalendarDate, thresholds: CollectionThresholds): Promise<HomeData> {
-    const [firsts, counts, money, mine, tiers, [referrals, thanksTotal]] = await Promise.all([
+    const [firsts, counts, money, mine, tiers, [referrals, thanksTotal], pooled] = await Promise.all([
       Promise.all([
         firstDue(teamId, userId, ['followUp'], { $lt: today }),
         firstDue(teamId, userId, ['followUp'], { $eq: today }),
@@ -190,6 +192,7 @@ export function createHomeService({ models, now }: Deps) {
       pyramid(teamId, userId),
       teamTiers(teamId),
       awaitingThanks(teamId),
+      models.customers.countDocuments({ teamId, pooledAt: { $exists: true } }),
     ]);
     const byId = await names(teamId, [...firsts.flat().map((n) => n.customerId), ...referrals.flatMap((r) => [r.referrerId, r.referredId])]);
     const dueList = (nudges: (typeof firsts)[number], total: number): HomeList<DueRow> => ({
@@ -214,7 +217,7 @@ export function createHomeService({ models, now }: Deps) {
       promisesDue: dueList(promisesDue, counts.promisesDue),
       overdue: money.mine,
       pyramid: mine,
-      team: { tiers, overdueByQuadrant: money.byQuadrant, awaitingThanks: { rows: thanks, total: thanksTotal } },
+      team: { tiers, overdueByQuadrant: money.byQuadrant, awaitingThanks: { rows: thanks, total: thanksTotal }, pooled },
     };
   }
 

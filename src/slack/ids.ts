@@ -33,8 +33,10 @@ export const ACTION = {
   chooseLocale: 'locale_choose',
   /** 转交: on the card; value = the customer's id. */
   reassign: 'card_reassign',
-  /** `/card handover` preview's Confirm; value = `<requestId>:<fromId>:<toId>`. */
+  /** A handover preview's Confirm (`/card handover`, or the DM Home's Hand over sends); value = `<requestId>:<fromId>:<toId>`. */
   handoverConfirm: 'handover_confirm',
+  /** App Home: an admin or the manager opens the handover modal (the same preview as `/card handover`). */
+  handoverStart: 'handover_start',
   /** 公海: take a pooled card; value = the customer's id. */
   poolClaim: 'pool_claim',
 } as const;
@@ -54,6 +56,7 @@ export const CALLBACK = {
   promiseRescheduleModal: 'promise_reschedule_modal',
   settingsModal: 'settings_modal',
   reassignModal: 'reassign_modal',
+  handoverModal: 'handover_modal',
 } as const;
 
 /** Input blocks use the field's key as block id and this as action id. */

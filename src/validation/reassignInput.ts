@@ -7,7 +7,8 @@ export interface ReassignInput {
   reason: string;
 }
 
-const USER_ID = /^[UW][A-Z0-9]{1,30}$/;
+/** A Slack user id as a users_select submits it. */
+export const USER_ID = /^[UW][A-Z0-9]{1,30}$/;
 
 /** The submitted fields, or the inline error of the first one that is wrong. */
 export function parseReassignInput(t: Messages, values: Record<string, unknown>): { ok: true; input: ReassignInput } | { ok: false; errors: Record<string, string> } {

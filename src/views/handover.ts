@@ -36,13 +36,29 @@ export function renderReassignModal(t: Messages, card: Pick<CustomerRecord, 'nam
   };
 }
 
+/** Home's handover: the departing salesperson and the successor, both required; submitting DMs the preview. */
+export function renderHandoverModal(t: Messages): types.ModalView {
+  return {
+    type: 'modal',
+    callback_id: CALLBACK.handoverModal,
+    title: plain(t.handover.modalTitle, LIMITS.modalTitle),
+    submit: plain(t.handover.previewSubmit, LIMITS.modalTitle),
+    close: plain(t.modal.cancel, LIMITS.modalTitle),
+    blocks: [
+      section(escapeMrkdwn(t.handover.modalIntro), LIMITS.sectionText),
+      userInput({ key: 'from', label: t.handover.from, optional: false }),
+      userInput({ key: 'to', label: t.handover.successor, optional: false }),
+    ],
+  };
+}
+
 /** The new owner's note about a card given to them. */
 export function renderReassignDm(t: Messages, by: string, card: Pick<CustomerRecord, 'name' | 'number'>, reason: string): SlackMessage {
   const text = t.handover.reassignDm(mention(by, ''), escapeMrkdwn(card.name), escapeMrkdwn(card.number), escapeMrkdwn(reason));
   return message(text, [section(text, LIMITS.sectionText)]);
 }
 
-/** `/card handover`: what would move, and Confirm (which carries who to whom and the request id). */
+/** `/card handover` and Home's Hand over: what would move, and Confirm (which carries who to whom and the request id). */
 export function renderHandoverPreview(t: Messages, preview: HandoverPreview, ref: HandoverRef): SlackMessage {
   const from = mention(ref.fromId, '');
   if (preview.cards === 0) {

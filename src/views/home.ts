@@ -85,7 +85,8 @@ const figures = (title: string, parts: Mrkdwn[]): Block => section(md`${escapeMr
 
 /**
  * The viewer's App Home: their day (follow-ups, contacts, ambassadors,
- * promises, overdue money, pyramid), a card search, and the team's figures.
+ * promises, overdue money, pyramid), a card search, and the team's figures
+ * (tiers, overdue money, the pool, referrers to thank).
  * Every list shows domain.home.rowsShown rows at most, so the view stays
  * under Block Kit's 100 blocks whatever the data.
  */
@@ -116,6 +117,7 @@ export function renderHome(t: Messages, home: HomeData, settings: SettingsSectio
         h.quadrant(escapeMrkdwn(t.overdue.quadrant[q]), escapeMrkdwn(formatFen(home.team.overdueByQuadrant[q]))),
       ),
     ),
+    { ...section(h.pool(home.team.pooled), LIMITS.sectionText), block_id: 'home_pool' },
     ...list(t, 'thanks', h.awaitingThanks, home.team.awaitingThanks, thanksRow(t), { command: '/card referrals' }),
     { type: 'divider' },
     ...renderSettingsSection(t, settings),

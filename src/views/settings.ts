@@ -18,6 +18,8 @@ type Value = string | number | readonly string[] | null | undefined;
 export interface SettingsSection {
   settings: TeamSettings;
   admin: boolean;
+  /** The team's manager: may hand a salesperson's cards over, as an admin may. */
+  manager: boolean;
   changes: SettingsChange[];
   /** The language the viewer sees, theirs or the team's. */
   locale: Locale;
@@ -52,18 +54,25 @@ function shown(t: Messages, field: string, value: Value): Mrkdwn {
 
 const label = (t: Messages, field: string) => escapeMrkdwn(t.settings.fields[field] ?? field);
 
+/** Edit settings (admins) and Hand over cards (admins and the manager), in one actions block. */
+function settingsButtons(t: Messages, admin: boolean, manager: boolean): types.Button[] {
+  const edit: types.Button = { type: 'button', action_id: ACTION.editSettings, text: plain(t.settings.edit, LIMITS.buttonText), value: 'edit' };
+  const handover: types.Button = { type: 'button', action_id: ACTION.handoverStart, text: plain(t.handover.start, LIMITS.buttonText), value: 'start' };
+  return [...(admin ? [edit] : []), ...(admin || manager ? [handover] : [])];
+}
+
 /**
- * The team's settings for everyone to read, an Edit button for admins, the
- * last few changes, and the viewer's own language. At most 5 blocks.
+ * The team's settings for everyone to read, an Edit button for admins, a
+ * Hand over button for admins and the manager, the last few changes, and the
+ * viewer's own language. At most 6 blocks (a manager who is not an admin
+ * reads the settings and gets the button).
  */
-export function renderSettingsSection(t: Messages, { settings, admin, changes, locale }: SettingsSection): Block[] {
+export function renderSettingsSection(t: Messages, { settings, admin, manager, changes, locale }: SettingsSection): Block[] {
   const rows = flat(settings).map(([field, value]) => t.settings.row(label(t, field), shown(t, field, value)));
   const blocks: Block[] = [{ ...section(md`${escapeMrkdwn(t.settings.title)}\n${joinMrkdwn(rows, '\n')}`, LIMITS.sectionText), block_id: 'home_settings' }];
-  blocks.push(
-    admin
-      ? { type: 'actions', block_id: 'home_settings_edit', elements: [{ type: 'button', action_id: ACTION.editSettings, text: plain(t.settings.edit, LIMITS.buttonText), value: 'edit' }] }
-      : { type: 'context', block_id: 'home_settings_readonly', elements: [mrkdwn(escapeMrkdwn(t.settings.readOnly), LIMITS.contextText)] },
-  );
+  if (!admin) blocks.push({ type: 'context', block_id: 'home_settings_readonly', elements: [mrkdwn(escapeMrkdwn(t.settings.readOnly), LIMITS.contextText)] });
+  const buttons = settingsButtons(t, admin, manager);
+  if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'home_settings_edit', elements: buttons });
   if (changes.length > 0) {
     const lines = changes.map((c) =>
       t.settings.changeRow(mention(c.userId, c.userId), label(t, c.field), shown(t, c.field, c.from), shown(t, c.field, c.to), escapeMrkdwn(formatInstant(c.at, settings.timezone))),

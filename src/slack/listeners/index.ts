@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import type { ListenerDeps } from '../deps.js';
 import * as cardActions from './actions/card.js';
 import * as handoverActions from './actions/handover.js';
+import * as homeHandover from './actions/homeHandover.js';
 import * as moneyActions from './actions/money.js';
 import * as nudgeActions from './actions/nudge.js';
 import * as poolActions from './actions/pool.js';
@@ -25,7 +26,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   const listeners = [
     cardCommand, cardActions, moneyActions, nudgeActions, referralActions, promiseActions, poolActions,
     cardModal, visitModal, moneyModals, referralModals, specialHandling, promiseReschedule, cardPicker, appHome, settingsActions, uninstall,
-    handoverActions, reassignModal,
+    handoverActions, reassignModal, homeHandover,
   ];
   for (const listener of listeners) {
     listener.register(app, deps);

@@ -1,11 +1,10 @@
 import type { App } from '@slack/bolt';
 import { exportAllowed, type ExportRequest } from '../../../domain/exportRequest.js';
 import { parseLookup, type LookupRequest, type SearchLookup } from '../../../domain/lookup.js';
+import { mayHandOver } from '../../../services/handover.js';
 import { renderAmbassadorList } from '../../../views/ambassadorList.js';
 import { renderBriefMessage } from '../../../views/brief.js';
 import { renderCard } from '../../../views/card.js';
-import { randomBytes } from 'node:crypto';
-import { renderHandoverPreview } from '../../../views/handover.js';
 import { renderHelp, renderMatches, renderNotFound, renderNotice, type NewCardPrefill } from '../../../views/lookup.js';
 import type { SlackMessage } from '../../../views/message.js';
 import { renderOverdueList } from '../../../views/overdueList.js';
@@ -15,6 +14,7 @@ import { renderVisitPlan } from '../../../views/visitPlan.js';
 import { todayIn } from '../../../time.js';
 import type { ListenerDeps, TeamScope } from '../../deps.js';
 import { deliverToDm } from '../../exportDelivery.js';
+import { handoverPreview } from '../../handoverPreview.js';
 import { COMMAND } from '../../ids.js';
 import { afterAck, describeRequest, type CommandArgs } from '../../listen.js';
 
@@ -36,11 +36,9 @@ async function refreshSegments(deps: ListenerDeps, { teamId, settings, t }: Team
 }
 
 /** `/card handover <@from> <@to>`: admins and the manager only; a preview whose Confirm names this request. */
-async function handoverPreview(deps: ListenerDeps, { teamId, settings, t }: TeamScope, caller: Caller, request: Extract<LookupRequest, { kind: 'handover' }>): Promise<SlackMessage> {
-  const roles = await deps.roles.rolesOf(caller.client, settings, caller.userId);
-  if (!roles.admin && !roles.manager) return renderNotice(t.handover.adminOnly);
-  const preview = await deps.handover.preview(teamId, request.fromId);
-  return renderHandoverPreview(t, preview, { requestId: randomBytes(16).toString('hex'), fromId: request.fromId, toId: request.toId });
+async function handoverReply(deps: ListenerDeps, scope: TeamScope, caller: Caller, request: Extract<LookupRequest, { kind: 'handover' }>): Promise<SlackMessage> {
+  if (!mayHandOver(await deps.roles.rolesOf(caller.client, scope.settings, caller.userId))) return renderNotice(scope.t.handover.adminOnly);
+  return handoverPreview(deps, scope, request.fromId, request.toId);
 }
 
 /** `/card brief <name | phone | card number>`: found as `/card <name>` finds, one match answered with its brief. */
@@ -85,7 +83,7 @@ async function lookupReply(deps: ListenerDeps, scope: TeamScope, caller: Caller,
     return renderVisitPlan(t, await deps.visitPlan.planVisits(teamId, caller.userId, { region: request.region, today }));
   }
   if (request.kind === 'badExport') return renderNotice(t.exports.badFilter(request.word));
-  if (request.kind === 'handover') return handoverPreview(deps, scope, caller, request);
+  if (request.kind === 'handover') return handoverReply(deps, scope, caller, request);
   if (request.kind === 'badHandover') return renderNotice(t.handover.usage);
   if (request.kind === 'ambassadors') {
     const list = await deps.ambassadors.list(teamId);
