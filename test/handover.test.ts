@@ -265,6 +265,8 @@ describe('Hand over from App Home', () => {
     // A preview moves nothing.
     expect(await customers().countDocuments({ ownerId: LEAVING.userId })).toBe(2);
 
+    // The successor is looking at their Home: it is republished once the cards are theirs.
+    await h.openHome({ teamId: T, userId: TAKER });
     const before = h.fake.mark();
     const click = await h.clickButton(MANAGER, findButton(dm.args.blocks, ACTION.handoverConfirm), { channel: h.fake.dmOf(MANAGER.userId), messageTs: '1700000000.000200' });
     const done = await h.fake.waitForResponse(click.responseUrl, before);
@@ -277,6 +279,7 @@ describe('Hand over from App Home', () => {
     await eventually(async () => expect(summaries()).toHaveLength(2));
     expect(visibleText(summaries().find((c) => c.args.channel === LEAVING.userId)!.args.blocks)).toContain(`2 张客户卡交接给了 <@${TAKER}>`);
     expect(visibleText(summaries().find((c) => c.args.channel === TAKER)!.args.blocks)).toContain(`把 <@${LEAVING.userId}> 负责的 2 张客户卡交接给了你`);
+    await h.fake.waitFor('views.publish', (c) => c.args.user_id === TAKER, before);
   });
 });
 

@@ -37,6 +37,8 @@ export function register(app: App, deps: ListenerDeps): void {
       const [tFrom, tTo] = await Promise.all([messagesForUser(deps, settings, result.fromId), messagesForUser(deps, settings, result.toId)]);
       await client.chat.postMessage({ channel: result.fromId, ...renderHandoverSummary(tFrom, 'from', body.user.id, result.moved, result.toId) });
       await client.chat.postMessage({ channel: result.toId, ...renderHandoverSummary(tTo, 'to', body.user.id, result.moved, result.fromId) });
+      // Their lists changed the most: each sees it on a Home they are looking at.
+      await deps.refreshHome(teamId, [result.fromId, result.toId]);
     }),
   );
 }
