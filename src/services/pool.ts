@@ -84,11 +84,13 @@ export function createPoolService({ models, now, settings, writes, nudges, caden
     await scheduleWarning(card, userId, { replacing: true, keeping });
   }
 
-  async function scheduleWarning(card: PoolCard, userId: string, options: { replacing: boolean; keeping?: Types.ObjectId[] }): Promise<void> {
+  /** Schedules the card's warning on its day; returns its id. */
+  async function scheduleWarning(card: PoolCard, userId: string, options: { replacing: boolean; keeping?: Types.ObjectId[] }): Promise<Types.ObjectId> {
     const dueDate = await warningDay(card);
+    const _id = idFor(`${card._id.toString()}:poolWarning:${dueDate}:v${card.version}`);
     await nudges.schedule(
       {
-        _id: idFor(`${card._id.toString()}:poolWarning:${dueDate}:v${card.version}`),
+        _id,
         teamId: card.teamId,
         kind: 'poolWarning',
         customerId: card._id,
@@ -98,6 +100,7 @@ export function createPoolService({ models, now, settings, writes, nudges, caden
       },
       options,
     );
+    return _id;
   }
 
   /**
@@ -234,7 +237,9 @@ export function createPoolService({ models, now, settings, writes, nudges, caden
     if (open.some((n) => n.kind === 'poolRelease')) return;
     const [only, ...others] = open;
     if (only && others.length === 0 && only.status === 'pending' && only.dueDate === (await warningDay(card))) return;
-    await reschedule(card, SYSTEM_USER);
+    // What is open is known: the new warning, then the old ones superseded, without reading them again.
+    const scheduled = await scheduleWarning(card, SYSTEM_USER, { replacing: false });
+    for (const n of open) if (!n._id.equals(scheduled)) await nudges.supersede(card.teamId, n._id, SYSTEM_USER);
   }
 
   /** Cards stored before the pool existed, with an owner and no warning open, get one (a boot step, run once). */
