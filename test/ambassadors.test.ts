@@ -24,11 +24,6 @@ afterEach(() => {
 
 const ids: Record<string, ObjectId> = {};
 
-async function scanAt(at: string) {
-  h.clock.set(at);
-  await h.scanOnEveryInstance();
-}
-
 /** The contact nudges Slack accepted for a card, oldest first. */
 const contactNudges = (name: string) =>
   h.fake.accepted('chat.postMessage').filter((c) => c.args.text.includes(name) && visibleText(c.args.blocks).includes('宣传大使联络'));
@@ -75,9 +70,9 @@ describe('ambassador contact nudges', () => {
     expect(await openAmbassadorNudges('普通客户')).toEqual([]);
 
     await h.scanOnEveryInstance();
-    await scanAt('2026-11-24T08:59:59+08:00');
+    await h.scanAt('2026-11-24T08:59:59+08:00');
     expect(contactNudges('大使丙')).toHaveLength(0);
-    await scanAt('2026-11-24T09:00:00+08:00');
+    await h.scanAt('2026-11-24T09:00:00+08:00');
     const [never] = contactNudges('大使丙');
     expect(never!.args.channel).toBe('U1SELLER');
     expect(visibleText(never!.args.blocks)).toContain('上次联络：还没有记录');
@@ -119,7 +114,7 @@ describe('ambassador contact nudges', () => {
   });
 
   it('posts on the due day at the nudge hour, once across two instances, to the owner, with when and what', async () => {
-    await scanAt('2026-12-20T08:59:59+08:00');
+    await h.scanAt('2026-12-20T08:59:59+08:00');
     expect(contactNudges('大使甲')).toHaveLength(0);
     h.clock.set('2026-12-20T09:00:00+08:00');
     const reports = await h.scanOnEveryInstance();
@@ -155,15 +150,15 @@ describe('ambassador contact nudges', () => {
   });
 
   it('sends nothing on the day the month was restarted away from', async () => {
-    await scanAt('2026-12-21T09:00:00+08:00');
-    await scanAt('2026-12-22T09:00:00+08:00');
+    await h.scanAt('2026-12-21T09:00:00+08:00');
+    await h.scanAt('2026-12-22T09:00:00+08:00');
     expect(contactNudges('大使乙')).toHaveLength(0);
     expect(contactNudges('大使丁')).toHaveLength(1);
     expect(visibleText(contactNudges('大使丁')[0]!.args.blocks)).toContain('上次联络：2026-11-22（30 天前）');
   });
 
   it('posts the snoozed nudge a week later, and the next one a cadence after that replaces the one before', async () => {
-    await scanAt('2026-12-27T09:00:00+08:00');
+    await h.scanAt('2026-12-27T09:00:00+08:00');
     expect(contactNudges('大使甲')).toHaveLength(2);
     expect(visibleText(contactNudges('大使甲')[1]!.args.blocks)).toContain('上次联络：2026-11-20（37 天前）');
     expect((await openAmbassadorNudges('大使甲')).filter((n) => n.status === 'pending').map((n) => n.dueDate)).toEqual(['2027-01-26']);
@@ -171,7 +166,7 @@ describe('ambassador contact nudges', () => {
   });
 
   it('posts the restarted month to the owner, and logging the contact from it answers it', async () => {
-    await scanAt('2027-01-10T09:00:00+08:00');
+    await h.scanAt('2027-01-10T09:00:00+08:00');
     const [nudge] = contactNudges('大使乙');
     expect(contactNudges('大使乙')).toHaveLength(1);
     expect(nudge!.args.channel).toBe('U1SELLER');
@@ -192,7 +187,7 @@ describe('ambassador contact nudges', () => {
     await h.db.collection('customers').updateOne({ _id: ids['大使丙'] }, { $set: { ambassador: false } });
     await h.db.collection('customers').updateOne({ _id: ids['大使丁'] }, { $set: { lastContactDate: '2027-01-15' } });
     const before = { 丙: contactNudges('大使丙').length, 丁: contactNudges('大使丁').length };
-    await scanAt('2027-01-26T09:00:00+08:00');
+    await h.scanAt('2027-01-26T09:00:00+08:00');
     expect(contactNudges('大使丙')).toHaveLength(before.丙);
     // Nothing left to post (the message posted on 12-27 keeps its buttons).
     expect((await openAmbassadorNudges('大使丙')).map((n) => n.status)).toEqual(['sent']);

@@ -37,12 +37,6 @@ function postedAbout(name: string, mark = 0) {
   return h.fake.calls.slice(mark).filter((c) => c.method === 'chat.postMessage' && !c.error && String(c.args.text).includes(name));
 }
 
-async function scanAt(at: string) {
-  h.clock.set(at);
-  await h.scanOnEveryInstance();
-  await h.scanOnEveryInstance();
-}
-
 const sell = (name: string, amount: string) => recordSale(h, SELLER, name, { amountFen: amount });
 const logContact = (name: string, fields: Record<string, unknown>) => logContactFrom(h, SELLER, name, fields);
 
@@ -91,13 +85,13 @@ describe('contact cadence by tier', () => {
   });
 
   it('posts at the interval at the nudge hour, once across two instances, to the owner, with tier, days and topic', async () => {
-    await scanAt('2026-11-30T08:59:59+08:00');
+    await h.scanAt('2026-11-30T08:59:59+08:00', 2);
     expect(postedAbout('客户一')).toHaveLength(0);
     // The sale's check-in falls on the same day and goes first; the cadence nudge waits a day.
-    await scanAt('2026-11-30T09:00:00+08:00');
+    await h.scanAt('2026-11-30T09:00:00+08:00', 2);
     expect(postedAbout('客户一')).toHaveLength(1);
     expect(visibleText(postedAbout('客户一')[0]!.args.blocks)).toContain('售后回访');
-    await scanAt('2026-12-01T09:00:00+08:00');
+    await h.scanAt('2026-12-01T09:00:00+08:00', 2);
     const [, top] = postedAbout('客户一');
     expect(postedAbout('客户一')).toHaveLength(2);
     expect(top!.args.channel).toBe(SELLER.userId);
@@ -111,7 +105,7 @@ describe('contact cadence by tier', () => {
       expect.arrayContaining([['2026-12-01', 'sent'], ['2026-12-08', 'pending']]),
     );
 
-    await scanAt('2026-12-04T09:00:00+08:00');
+    await h.scanAt('2026-12-04T09:00:00+08:00', 2);
     const [potential] = postedAbout('潜在客户');
     const said = visibleText(potential!.args.blocks);
     expect(said).toContain('是潜在客户，每 14 天至少联系一次');
@@ -132,10 +126,10 @@ describe('contact cadence by tier', () => {
     expect((await openNudges('客户一')).filter((n) => n.status === 'pending')).toEqual([expect.objectContaining({ dueDate: '2026-12-12' })]);
 
     const mark = h.fake.calls.length;
-    await scanAt('2026-12-12T09:00:00+08:00');
+    await h.scanAt('2026-12-12T09:00:00+08:00', 2);
     expect(postedAbout('客户一', mark)).toHaveLength(1);
     expect(visibleText(postedAbout('客户一', mark)[0]!.args.blocks)).toContain('送报价');
-    await scanAt('2026-12-13T09:00:00+08:00');
+    await h.scanAt('2026-12-13T09:00:00+08:00', 2);
     const both = postedAbout('客户一', mark);
     expect(both).toHaveLength(2);
     expect(visibleText(both[1]!.args.blocks)).toContain('该联系客户了');
@@ -157,13 +151,13 @@ describe('contact cadence by tier', () => {
     expect(await h.db.collection('nudges').findOne({ customerId: await idOf('客户二'), kind: 'cadence', dueDate: '2027-01-13' })).toMatchObject({ status: 'cancelled' });
 
     const mark = h.fake.calls.length;
-    await scanAt('2027-01-13T09:00:00+08:00');
+    await h.scanAt('2027-01-13T09:00:00+08:00', 2);
     const day1 = postedAbout('客户二', mark);
     expect(day1).toHaveLength(1);
     expect(visibleText(day1[0]!.args.blocks)).toContain('签续约');
 
     const next = h.fake.calls.length;
-    await scanAt('2027-01-14T09:00:00+08:00');
+    await h.scanAt('2027-01-14T09:00:00+08:00', 2);
     const day2 = postedAbout('客户二', next);
     expect(day2).toHaveLength(1);
     expect(visibleText(day2[0]!.args.blocks)).toContain('宣传大使联络');
@@ -204,10 +198,10 @@ describe('one contact nudge per customer per day, between the person-set kinds',
     expect((await openNudges('回访客户', 'checkIn')).map((n) => n.dueDate)).toEqual(['2027-02-08']);
 
     const mark = h.fake.calls.length;
-    await scanAt('2027-02-08T09:00:00+08:00');
+    await h.scanAt('2027-02-08T09:00:00+08:00', 2);
     expect(postedAbout('回访客户', mark)).toHaveLength(1);
     expect(visibleText(postedAbout('回访客户', mark)[0]!.args.blocks)).toContain('看安装效果');
-    await scanAt('2027-02-09T09:00:00+08:00');
+    await h.scanAt('2027-02-09T09:00:00+08:00', 2);
     const both = postedAbout('回访客户', mark);
     expect(both).toHaveLength(2);
     expect(visibleText(both[1]!.args.blocks)).toContain('售后回访');

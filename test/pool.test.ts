@@ -51,12 +51,6 @@ function posted(name: string, says: string, mark = 0) {
 const WARNED = '快要放入公海';
 const RELEASED = '已放入团队公海';
 
-async function scanAt(at: string) {
-  h.clock.set(at);
-  await h.scanOnEveryInstance();
-  await h.scanOnEveryInstance();
-}
-
 const sell = (name: string, amount: string) => recordSale(h, SELLER, name, { amountFen: amount });
 const logContact = (name: string, fields: Record<string, unknown>) => logContactFrom(h, SELLER, name, fields);
 
@@ -85,11 +79,11 @@ describe('the customer pool (公海)', () => {
     expect(await nudgesOf('小客户', 'poolWarning')).toEqual([expect.objectContaining({ dueDate: '2026-11-29' })]);
     expect(await nudgesOf('顶级客户', 'poolWarning')).toEqual([]);
 
-    await scanAt('2026-11-29T09:00:00+08:00');
+    await h.scanAt('2026-11-29T09:00:00+08:00', 2);
     expect(posted('小客户', WARNED)).toHaveLength(1);
-    await scanAt('2026-11-30T08:59:59+08:00');
+    await h.scanAt('2026-11-30T08:59:59+08:00', 2);
     expect(posted('甲客户', WARNED)).toHaveLength(0);
-    await scanAt('2026-11-30T09:00:00+08:00');
+    await h.scanAt('2026-11-30T09:00:00+08:00', 2);
     for (const name of ['甲客户', '乙客户', '小客户']) expect(posted(name, WARNED)).toHaveLength(1);
     expect(posted('顶级客户', WARNED)).toHaveLength(0);
 
@@ -117,12 +111,12 @@ describe('the customer pool (公海)', () => {
   });
 
   it('untouched 7 days after the warning, the card goes to the pool: owner unset, history, the owner told once', async () => {
-    await scanAt('2026-12-06T09:00:00+08:00');
+    await h.scanAt('2026-12-06T09:00:00+08:00', 2);
     expect((await cardOf('甲客户')).ownerId).toBe(SELLER.userId);
     expect((await cardOf('小客户')).pooledAt).toEqual(new Date('2026-12-06T01:00:00Z'));
 
     const mark = h.fake.calls.length;
-    await scanAt('2026-12-07T09:00:00+08:00');
+    await h.scanAt('2026-12-07T09:00:00+08:00', 2);
     const released = await cardOf('甲客户');
     expect(released.ownerId).toBeUndefined();
     expect(released.previousOwnerId).toBe(SELLER.userId);
@@ -201,7 +195,7 @@ describe('the customer pool (公海)', () => {
     expect(await nudgesOf('甲客户', 'cadence')).toEqual([expect.objectContaining({ dueDate: '2026-12-08', status: 'pending', ownerId })]);
 
     const mark = h.fake.calls.length;
-    await scanAt('2026-12-08T09:00:00+08:00');
+    await h.scanAt('2026-12-08T09:00:00+08:00', 2);
     const nudged = h.fake.calls.slice(mark).filter((c) => c.method === 'chat.postMessage' && !c.error && String(c.args.text).includes('甲客户'));
     expect(nudged).toHaveLength(1);
     expect(nudged[0]!.args.channel).toBe(ownerId);
@@ -279,7 +273,7 @@ describe('the customer pool (公海)', () => {
       );
       expect(visibleText((await h.openHome(SELLER)).blocks)).toContain('公海：这些层级不放入公海：未设置');
 
-      await scanAt('2026-12-09T09:00:00+08:00');
+      await h.scanAt('2026-12-09T09:00:00+08:00', 2);
       const [warning] = posted('顶级客户', WARNED);
       expect(visibleText(warning!.args.blocks)).toContain('请在 3 天内记录一次联络');
       expect(await nudgesOf('顶级客户', 'poolRelease')).toEqual([expect.objectContaining({ dueDate: '2026-12-12' })]);

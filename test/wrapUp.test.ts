@@ -43,11 +43,6 @@ async function sell(name: string, product: string, amountFen: string, date: stri
   if (res.body !== '') throw new Error(`sale refused: ${res.body}`);
 }
 
-async function scanAt(at: string) {
-  h.clock.set(at);
-  return h.scanOnEveryInstance();
-}
-
 /** Wrap-ups Slack accepted, to one person's DM. */
 const wrapUps = (userId: string) =>
   h.fake.accepted('chat.postMessage').filter((c) => c.args.channel === userId && visibleText(c.args.blocks).includes('日终小结'));
@@ -101,12 +96,12 @@ describe('the daily wrap-up', () => {
   });
 
   it('posts nothing before the wrap-up hour', async () => {
-    await scanAt('2026-11-23T17:59:59+08:00');
+    await h.scanAt('2026-11-23T17:59:59+08:00');
     expect(wrapUps('U1SELLER')).toHaveLength(0);
   });
 
   it('posts ONE message at 18:00, once across two instances, to the DM: sales to thank, tomorrow to book (key first), material to send', async () => {
-    await scanAt('2026-11-23T18:00:00+08:00');
+    await h.scanAt('2026-11-23T18:00:00+08:00');
     await h.scanOnEveryInstance();
     expect(wrapUps('U1SELLER')).toHaveLength(1);
     expect(wrapUps('U2COLLEAGUE')).toHaveLength(0);
@@ -141,7 +136,7 @@ describe('the daily wrap-up', () => {
   });
 
   it('someone with nothing to do gets no message: a wrap-up whose day emptied is cancelled', async () => {
-    await scanAt('2026-11-24T18:00:00+08:00');
+    await h.scanAt('2026-11-24T18:00:00+08:00');
     expect(wrapUps('U2COLLEAGUE')).toHaveLength(0);
     expect(await wrapUpNudges('U2COLLEAGUE', '2026-11-24')).toEqual([expect.objectContaining({ status: 'cancelled' })]);
     expect(wrapUps('U1SELLER')).toHaveLength(1);
@@ -151,17 +146,17 @@ describe('the daily wrap-up', () => {
     h.clock.set('2026-11-25T10:00:00+08:00');
     await sell('感谢乙', '茶具', '500', '2026-11-25');
     h.fake.failNext('chat.postMessage', { error: 'internal_error' }, 5);
-    await scanAt('2026-11-25T18:00:00+08:00');
+    await h.scanAt('2026-11-25T18:00:00+08:00');
     const [waiting] = await wrapUpNudges('U1SELLER', '2026-11-25');
     expect(waiting).toMatchObject({ status: 'pending', lastError: 'internal_error', attempts: 1 });
     expect(waiting!.nextAttemptAt.toISOString()).toBe('2026-11-25T10:05:00.000Z');
 
-    for (const at of ['18:05', '18:15', '18:35', '19:15']) await scanAt(`2026-11-25T${at}:00+08:00`);
+    for (const at of ['18:05', '18:15', '18:35', '19:15']) await h.scanAt(`2026-11-25T${at}:00+08:00`);
     expect(await wrapUpNudges('U1SELLER', '2026-11-25')).toEqual([expect.objectContaining({ status: 'failed', lastError: 'internal_error', attempts: 5 })]);
     const refused = h.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.error === 'internal_error');
     expect(refused).toHaveLength(5);
     expect(refused.every((c) => c.args.channel === 'U1SELLER' && visibleText(c.args.blocks).includes('买了：茶具'))).toBe(true);
-    await scanAt('2026-11-25T23:00:00+08:00');
+    await h.scanAt('2026-11-25T23:00:00+08:00');
     expect(wrapUps('U1SELLER')).toHaveLength(1);
   });
 
@@ -171,7 +166,7 @@ describe('the daily wrap-up', () => {
     const click = await h.clickButton(TEAM_A, findButton(posted.args.blocks, ACTION.snoozeDay), { channel: posted.args.channel, messageTs: '1700000000.000901' });
     expect(visibleText((await h.fake.waitForResponse(click.responseUrl)).args.blocks)).toContain('2026-11-27');
 
-    await scanAt('2026-11-26T18:00:00+08:00');
+    await h.scanAt('2026-11-26T18:00:00+08:00');
     expect(wrapUps('U1SELLER')).toHaveLength(2);
     const text = visibleText(wrapUps('U1SELLER')[1]!.args.blocks);
     expect(text).toContain('*普通跟进*');

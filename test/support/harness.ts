@@ -153,6 +153,14 @@ export class Harness {
     return Promise.all(this.instances.map((i) => i.app.scanNudges()));
   }
 
+  /** Sets the clock, then scans on every instance `rounds` times (more than once proves a second scan posts nothing again). */
+  async scanAt(at: string, rounds = 1) {
+    this.clock.set(at);
+    let reports: Awaited<ReturnType<Harness['scanOnEveryInstance']>> = [];
+    for (let round = 0; round < rounds; round++) reports = await this.scanOnEveryInstance();
+    return reports;
+  }
+
   nextResponseUrl(): string {
     return this.fake.responseUrl(`r${++this.responseSeq}`);
   }
