@@ -18,7 +18,7 @@ export const en: Messages = {
       '*`/card pool`* lists the team pool: cards nobody contacted for too long, released for anyone to claim (Claim makes them yours)',
       '*`/card segments refresh`* (admins) recomputes the customer tiers (pyramid, ABC) now; they are recomputed nightly anyway',
       '*`/card export`* sends the cards to your DM as a CSV file; add `visits`, `sales` and the filters `tier:top`, `region:Chengdu`, `owner:@someone`, `year:2026`. Admins and the manager export any cards, everyone else only their own',
-      '*`/card handover @from @to`* (admins and the manager) hands every card of a salesperson, with their open reminders, promises and receivables, to a colleague: a preview first, then Confirm; one card at a time with Reassign on the card',
+      '*`/card handover @from @to`* (admins and the manager) hands every card of a salesperson, with their open reminders, promises and receivables, to a colleague: a preview first, then Confirm (or Hand over cards on the app’s Home tab); one card at a time with Reassign on the card',
       '*`/card help`* shows this help',
       '',
       'When nothing matches you can create the card right away. From a card you can read its pre-visit brief, edit it, log a visit, record sales and payments, record a referral and see its history.',
