@@ -255,7 +255,9 @@ describe('the customer pool (公海)', () => {
       expect(await h.db.collection('settingsChanges').countDocuments({ teamId: TEAM })).toBe(0);
     });
 
-    it('moves the warnings already scheduled to the new threshold and warns the tiers no longer kept', async () => {
+    it('moves the warnings already scheduled to the new threshold and warns the tiers no longer kept, on every instance at once', async () => {
+      // The other instance has just read the old settings: its next scan must not act on them.
+      await h.command('公海', SELLER, 1);
       const view = await settingsModal();
       expect(JSON.stringify(view.blocks)).toContain('"initial_options"');
       expect((await h.submitView(ADMIN_ACTOR, view, { 'pool.afterDays': '30', 'pool.graceDays': '3', 'pool.excludeTiers': [] })).body).toBe('');
@@ -273,6 +275,9 @@ describe('the customer pool (公海)', () => {
       );
       expect(visibleText((await h.openHome(SELLER)).blocks)).toContain('公海：这些层级不放入公海：未设置');
 
+      // The instance that did not save scans first.
+      h.clock.set('2026-12-09T09:00:00+08:00');
+      await h.instances[1]!.app.scanNudges();
       await h.scanAt('2026-12-09T09:00:00+08:00', 2);
       const [warning] = posted('顶级客户', WARNED);
       expect(visibleText(warning!.args.blocks)).toContain('请在 3 天内记录一次联络');

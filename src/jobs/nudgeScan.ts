@@ -174,7 +174,8 @@ export function createNudgeScan(deps: ScanDeps) {
     const report: ScanReport = { sent: 0, retrying: 0, failed: 0 };
     for (const teamId of await deps.settings.teamIds()) {
       if (deps.isServed && !(await deps.isServed(teamId))) continue;
-      const settings = await deps.settings.settingsFor(teamId);
+      // Read past the cache: a reminder must not be posted, or dropped, by rules an admin changed on another instance seconds ago.
+      const settings = await deps.settings.settingsFor(teamId, { fresh: true });
       const t = messagesFor(settings.locale);
       await deps.writes.tidyIntents(teamId);
       // Whoever was just reminded sees the same day on their Home: a scan posts when a new day's reminders fall due.
