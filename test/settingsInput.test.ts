@@ -1,0 +1,120 @@
+import fc from 'fast-check';
+import { TIERS } from '../src/domain/segments.js';
+import { messagesFor } from '../src/i18n/index.js';
+import { INPUT_ACTION } from '../src/slack/ids.js';
+import { readViewState } from '../src/slack/viewState.js';
+import { parseHandoverInput } from '../src/validation/handoverInput.js';
+import { parseSettingsInput, SETTINGS_RANGES } from '../src/validation/settingsInput.js';
+
+const SELECTS = ['nudgeHour', 'timezone', 'locale'];
+const BLOCKS = ['nudgeChannel', 'financeUserIds', 'managerUserIds', ...SELECTS, ...Object.keys(SETTINGS_RANGES), 'pool.excludeTiers'];
+
+const junk: fc.Arbitrary<unknown> = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.constantFrom('', '0', '-1', '1e3', '7.5', '9999999', ' 30 ', 'NaN', '{"$gt":""}', 'Asia/Shanghai', 'Mars/Olympus', 'zh', 'en', 'CNUDGES', 'U1', 'top', 'small'),
+  fc.integer(),
+  fc.constant(null),
+  fc.array(fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom(...TIERS, 'U0123', 'W9')), { maxLength: 6 }),
+  fc.object({ maxDepth: 1 }),
+);
+
+/** One block's element as a crafted payload may carry it: any type, any value in any of Slack's fields. */
+const element = fc.record(
+  {
+    type: fc.constantFrom('static_select', 'multi_static_select', 'number_input', 'plain_text_input', 'users_select', 'conversations_select', 'multi_users_select', 'checkboxes', 'nonsense'),
+    value: junk,
+    selected_option: fc.oneof(fc.constant(null), fc.record({ value: junk })),
+    selected_options: fc.oneof(junk, fc.array(fc.record({ value: junk }), { maxLength: 5 })),
+    selected_conversation: junk,
+    selected_users: junk,
+    selected_user: junk,
+  },
+  { requiredKeys: ['type'] },
+);
+
+/** What the modal itself would send for a block, near its limits on both sides. */
+function plausible(block: string): fc.Arbitrary<Record<string, unknown>> {
+  const select = (values: fc.Arbitrary<string>) => values.map((value) => ({ type: 'static_select', selected_option: { value } }));
+  const range = SETTINGS_RANGES[block];
+  if (range) return fc.integer({ min: range.min - 2, max: range.max + 2 }).map((n) => ({ type: 'number_input', value: String(n) }));
+  if (block === 'nudgeHour') return select(fc.integer({ min: -1, max: 25 }).map(String));
+  if (block === 'timezone') return select(fc.constantFrom('Asia/Shanghai', 'UTC', 'Europe/London', 'Mars/Olympus'));
+  if (block === 'locale') return select(fc.constantFrom('zh', 'en', 'fr'));
+  if (block === 'nudgeChannel') return fc.constantFrom('CNUDGES', 'G123', 'D1', 'U1').map((c) => ({ type: 'conversations_select', selected_conversation: c }));
+  if (block === 'pool.excludeTiers') {
+    return fc.array(fc.constantFrom(...TIERS, 'huge'), { maxLength: 5 }).map((tiers) => ({ type: 'multi_static_select', selected_options: tiers.map((value) => ({ value })) }));
+  }
+  return fc.array(fc.constantFrom('U0123', 'W9', 'C1', 'u1'), { maxLength: 4 }).map((users) => ({ type: 'multi_users_select', selected_users: users }));
+}
+
+const state = fc.record(
+  Object.fromEntries(BLOCKS.map((block) => [block, fc.record({ [INPUT_ACTION]: fc.oneof({ arbitrary: plausible(block), weight: 19 }, { arbitrary: element, weight: 1 }) })])),
+  { requiredKeys: [] },
+);
+
+describe('the settings modal as a crafted payload fills it', () => {
+  it('never throws, and whatever it accepts is within every range', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(state, (values) => {
+        const parsed = parseSettingsInput(readViewState({ values }));
+        if (!parsed.ok) return expect(parsed.badBlocks.length).toBeGreaterThan(0);
+        accepted += 1;
+        const v = parsed.value;
+        expect(Number.isInteger(v.nudgeHour) && v.nudgeHour >= 0 && v.nudgeHour <= 23).toBe(true);
+        expect(['zh', 'en']).toContain(v.locale);
+        const numbers: Record<string, number> = {
+          ...Object.fromEntries(Object.entries(v.collection).map(([k, n]) => [`collection.${k}`, k === 'largeFromFen' ? n / 100 : n])),
+          ...Object.fromEntries(Object.entries(v.cadenceDays).map(([k, n]) => [`cadenceDays.${k}`, n])),
+          'pool.afterDays': v.pool.afterDays,
+          'pool.graceDays': v.pool.graceDays,
+        };
+        for (const [key, { min, max }] of Object.entries(SETTINGS_RANGES)) {
+          expect(Number.isInteger(numbers[key]) && numbers[key]! >= min && numbers[key]! <= max).toBe(true);
+        }
+        expect(v.pool.excludeTiers.every((tier) => (TIERS as readonly string[]).includes(tier))).toBe(true);
+        expect(new Set(v.pool.excludeTiers).size).toBe(v.pool.excludeTiers.length);
+        for (const id of [...v.financeUserIds, ...v.managerUserIds]) expect(id).toMatch(/^[UW][A-Z0-9]+$/);
+      }),
+      { numRuns: 2000 },
+    );
+    // The checks above ran on accepted forms, not only on refusals.
+    expect(accepted).toBeGreaterThan(0);
+  });
+
+  it('accepts a well-formed form, tiers in their order without repeats', () => {
+    const form = (type: string, field: string, value: unknown) => ({ [INPUT_ACTION]: { type, [field]: value } });
+    const values = {
+      nudgeHour: form('static_select', 'selected_option', { value: '9' }),
+      timezone: form('static_select', 'selected_option', { value: 'Asia/Shanghai' }),
+      locale: form('static_select', 'selected_option', { value: 'en' }),
+      ...Object.fromEntries(Object.entries(SETTINGS_RANGES).map(([key, { min }]) => [key, form('number_input', 'value', String(min))])),
+      'pool.excludeTiers': form('multi_static_select', 'selected_options', [{ value: 'small' }, { value: 'top' }, { value: 'small' }]),
+    };
+    const parsed = parseSettingsInput(readViewState({ values }));
+    expect(parsed.ok && parsed.value.pool).toEqual({ afterDays: 14, graceDays: 1, excludeTiers: ['top', 'small'] });
+  });
+});
+
+describe("Home's handover modal as a crafted payload fills it", () => {
+  it('never throws, and accepts only two different Slack user ids', () => {
+    const t = messagesFor('zh');
+    const person = fc.oneof(
+      fc.constantFrom('U0123', 'W9', 'U0123 ', 'C1', '<@U1>').map((user) => ({ type: 'users_select', selected_user: user })),
+      element,
+    );
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.record({ from: fc.record({ [INPUT_ACTION]: person }), to: fc.record({ [INPUT_ACTION]: person }) }, { requiredKeys: [] }), (values) => {
+        const parsed = parseHandoverInput(t, readViewState({ values }));
+        if (!parsed.ok) return expect(Object.keys(parsed.errors).length).toBeGreaterThan(0);
+        accepted += 1;
+        expect(parsed.input.fromId).toMatch(/^[UW][A-Z0-9]+$/);
+        expect(parsed.input.toId).toMatch(/^[UW][A-Z0-9]+$/);
+        expect(parsed.input.fromId).not.toBe(parsed.input.toId);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(accepted).toBeGreaterThan(0);
+  });
+});
