@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { jest } from '@jest/globals';
 import { createLogger } from '../src/logger.js';
 import { ACTION } from '../src/slack/ids.js';
@@ -32,11 +33,20 @@ async function cardWithFollowUp(actor: Actor, name: string, dueDate: string): Pr
   if (res.body !== '') throw new Error(`visit refused: ${res.body}`);
 }
 
+/** The bot scopes manifest.yml declares, read from its `scopes: bot:` list. */
+function manifestBotScopes(): string[] {
+  const manifest = readFileSync(new URL('../manifest.yml', import.meta.url), 'utf8');
+  const list = /\n {4}bot:\n((?: {6}(?:#.*|- .*)\n)+)/.exec(manifest)?.[1] ?? '';
+  return [...list.matchAll(/^ {6}- (\S+)/gm)].map((m) => m[1]!);
+}
+
 describe('install to any workspace', () => {
   it('installs through /slack/install and the OAuth redirect, and keeps the bot token only encrypted', async () => {
     const start = await h.startInstall();
     expect(start.status).toBe(200);
     expect(start.state).not.toBe('');
+    // The install asks for exactly the manifest's bot scopes: one missing would fail only in the workspaces installed this way.
+    expect([...start.scopes].sort()).toEqual(manifestBotScopes().sort());
     expect(start.cookie).toMatch(/^slack-app-oauth-state=/);
 
     const done = await h.finishInstall(h.fake.grantInstall(TEAM_A.teamId, 'U1ADMIN'), start.state, start.cookie);

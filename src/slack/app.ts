@@ -28,7 +28,7 @@ const healthRoute = (isHealthy: () => Promise<boolean>): CustomRoute => ({
 });
 
 /** What the installer asks each workspace for: the bot scopes of manifest.yml. */
-const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'files:write', 'users:read'];
+const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'files:write', 'users:read', 'channels:read'];
 
 /** Web API options for every client, the installer's included, so SLACK_API_URL reaches each call. */
 function clientOptions(env: Readonly<Env>) {

@@ -24,6 +24,8 @@ export interface InstallStart {
   status: number;
   state: string;
   cookie: string;
+  /** The bot scopes the link to Slack asks for. */
+  scopes: string[];
 }
 
 export interface Instance {
@@ -182,8 +184,9 @@ export class Harness {
     const res = await fetch(`${this.instances[instance]!.url}/slack/install`, { redirect: 'manual' });
     const page = await res.text();
     const state = /[?&]state=([^&"']+)/.exec(page)?.[1] ?? '';
+    const scopes = decodeURIComponent(/[?&](?:amp;)?scope=([^&"']+)/.exec(page)?.[1] ?? '').split(',').filter(Boolean);
     const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
-    return { status: res.status, state: decodeURIComponent(state), cookie };
+    return { status: res.status, state: decodeURIComponent(state), cookie, scopes };
   }
 
   /** Slack sends the browser back to /slack/oauth_redirect with the code and state, and the browser its cookie. */
