@@ -52,13 +52,11 @@ describe('GET /healthz', () => {
     const spare = await Harness.start();
     const url = `${spare.instances[0]!.url}/healthz`;
     expect((await fetch(url)).status).toBe(200);
-    await spare.db.dropDatabase();
     await spare.instances[0]!.app.connection.close();
     const res = await fetch(url);
     expect(res.status).toBe(503);
     expect(await res.text()).toBe('database unreachable');
-    for (const { app } of spare.instances) await app.stop();
-    await spare.fake.stop();
+    await spare.stop();
   });
 });
 

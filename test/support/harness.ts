@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { LogLevel, type Logger } from '@slack/bolt';
-import type { Db } from 'mongodb';
+import { MongoClient, type Db } from 'mongodb';
 import { createApplication, type Application } from '../../src/application.js';
 import { parseEnv } from '../../src/config/env.js';
 import { FakeClock } from './fakeClock.js';
@@ -111,6 +111,7 @@ export class Harness {
     readonly clock: FakeClock,
     readonly instances: Instance[],
     readonly dbName: string,
+    private readonly mongoUri: string,
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
@@ -129,25 +130,37 @@ export class Harness {
     });
     const logs: string[] = [];
     const instances: Instance[] = [];
+    const mongoUri = options.mongoUri ?? process.env.MONGODB_URI!;
     for (let i = 0; i < (options.instances ?? 1); i++) {
       const logger = recordingLogger(logs);
       // Posts to one channel a second apart, in the test's time: waiting moves the clock.
       const pacing = { now: () => clock.now().getTime(), sleep: async (ms: number) => clock.advanceMs(ms) };
-      const app = await createApplication({ env, mongoUri: options.mongoUri ?? process.env.MONGODB_URI!, dbName, clock, logger, pacing });
+      const app = await createApplication({ env, mongoUri, dbName, clock, logger, pacing });
       const { port } = await app.start({ port: 0, host: '127.0.0.1' });
       instances.push({ app, url: `http://127.0.0.1:${port}` });
     }
-    return new Harness(logs, fake, clock, instances, dbName);
+    return new Harness(logs, fake, clock, instances, dbName, mongoUri);
   }
 
   get db(): Db {
     return this.instances[0]!.app.connection.db as unknown as Db;
   }
 
+  /**
+   * Stops every instance before dropping the database: FerretDB 1 deletes a
+   * dropped database's SQLite files, and a query still running on them (a
+   * scheduler's poll, work after an ack) then dies with SIGBUS, taking the
+   * whole server, and every other test file on it, down.
+   */
   async stop(): Promise<void> {
-    await this.db.dropDatabase();
     for (const { app } of this.instances) await app.stop();
     await this.fake.stop();
+    const client = await MongoClient.connect(this.mongoUri);
+    try {
+      await client.db(this.dbName).dropDatabase();
+    } finally {
+      await client.close();
+    }
   }
 
   /** Every instance runs a nudge scan at the same moment, as their schedulers might. */
