@@ -32,24 +32,26 @@ const element = fc.record(
   { requiredKeys: ['type'] },
 );
 
-/** What the modal itself would send for a block, near its limits on both sides. */
+/** What the modal itself would send for a block: valid values mostly, some just past a limit. */
 function plausible(block: string): fc.Arbitrary<Record<string, unknown>> {
   const select = (values: fc.Arbitrary<string>) => values.map((value) => ({ type: 'static_select', selected_option: { value } }));
   const range = SETTINGS_RANGES[block];
-  if (range) return fc.integer({ min: range.min - 2, max: range.max + 2 }).map((n) => ({ type: 'number_input', value: String(n) }));
-  if (block === 'nudgeHour') return select(fc.integer({ min: -1, max: 25 }).map(String));
-  if (block === 'timezone') return select(fc.constantFrom('Asia/Shanghai', 'UTC', 'Europe/London', 'Mars/Olympus'));
-  if (block === 'locale') return select(fc.constantFrom('zh', 'en', 'fr'));
-  if (block === 'nudgeChannel') return fc.constantFrom('CNUDGES', 'G123', 'D1', 'U1').map((c) => ({ type: 'conversations_select', selected_conversation: c }));
+  if (range) return fc.integer({ min: range.min - 1, max: range.max + 1 }).map((n) => ({ type: 'number_input', value: String(n) }));
+  if (block === 'nudgeHour') return select(fc.integer({ min: 0, max: 24 }).map(String));
+  if (block === 'timezone') return select(fc.constantFrom('Asia/Shanghai', 'UTC', 'Europe/London', 'America/New_York', 'Mars/Olympus'));
+  if (block === 'locale') return select(fc.constantFrom('zh', 'en', 'zh', 'en', 'fr'));
+  if (block === 'nudgeChannel') return fc.constantFrom('CNUDGES', 'G123', 'C9', 'D1').map((c) => ({ type: 'conversations_select', selected_conversation: c }));
   if (block === 'pool.excludeTiers') {
     return fc.array(fc.constantFrom(...TIERS, 'huge'), { maxLength: 5 }).map((tiers) => ({ type: 'multi_static_select', selected_options: tiers.map((value) => ({ value })) }));
   }
-  return fc.array(fc.constantFrom('U0123', 'W9', 'C1', 'u1'), { maxLength: 4 }).map((users) => ({ type: 'multi_users_select', selected_users: users }));
+  return fc.array(fc.constantFrom('U0123', 'W9', 'U77'), { maxLength: 4 }).map((users) => ({ type: 'multi_users_select', selected_users: users }));
 }
 
-const state = fc.record(
-  Object.fromEntries(BLOCKS.map((block) => [block, fc.record({ [INPUT_ACTION]: fc.oneof({ arbitrary: plausible(block), weight: 19 }, { arbitrary: element, weight: 1 }) })])),
-  { requiredKeys: [] },
+const block = (name: string) => fc.record({ [INPUT_ACTION]: fc.oneof({ arbitrary: plausible(name), weight: 19 }, { arbitrary: element, weight: 1 }) });
+/** Whole forms most of the time, so that some are accepted; forms with blocks missing the rest. */
+const state = fc.oneof(
+  fc.record(Object.fromEntries(BLOCKS.map((name) => [name, block(name)]))),
+  fc.record(Object.fromEntries(BLOCKS.map((name) => [name, block(name)])), { requiredKeys: [] }),
 );
 
 describe('the settings modal as a crafted payload fills it', () => {
