@@ -7,6 +7,7 @@ import { renderCard } from '../src/views/card.js';
 import { renderCardModal } from '../src/views/cardModal.js';
 import { renderHistoryModal } from '../src/views/historyModal.js';
 import { renderMatches } from '../src/views/lookup.js';
+import { renderPoolList } from '../src/views/pool.js';
 import { renderVisitModal } from '../src/views/visitModal.js';
 import { validateMessage, validateModal } from './support/blockKit.js';
 import { domain } from '../src/config/domain.js';
@@ -146,4 +147,23 @@ it('the validator itself refuses what Slack refuses', () => {
   expect(validateMessage({ text: 'x', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } }] })).toEqual([
     'blocks[0].text: text longer than 3000 (3001)',
   ]);
+});
+
+describe('the pool list (公海)', () => {
+  const pooled = (i: number) => ({
+    _id: new Types.ObjectId(), name: `客户${i}`, number: `KH-2026-${String(i).padStart(4, '0')}`, pooledAt: new Date('2026-12-01T01:00:00Z'), previousOwnerId: 'U1',
+  });
+
+  it('counts every pooled card in its title and says how many it lists, within Block Kit', () => {
+    const rows = Array.from({ length: domain.pool.listed }, (_, i) => pooled(i));
+    const view = renderPoolList(messagesFor('zh'), { rows, total: 57 }, 'Asia/Shanghai');
+    expect(view.text).toContain('57 张客户卡等待认领');
+    expect(JSON.stringify(view.blocks)).toContain(`只列出最早的 ${domain.pool.listed} 张`);
+    expect(validateMessage(view)).toEqual([]);
+  });
+
+  it('lists a small pool whole, without the footer', () => {
+    const view = renderPoolList(messagesFor('en'), { rows: [pooled(1)], total: 1 }, 'Asia/Shanghai');
+    expect(view.blocks.filter((b) => b.type === 'context')).toEqual([]);
+  });
 });

@@ -6,6 +6,7 @@ import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
 import { CONTACT_NUDGE_KINDS, OPEN_NUDGE_STATUSES, type CustomerNudgeRecord, type NudgeKind } from '../models/nudge.js';
 import type { CalendarDate } from '../time.js';
+import { pooledIn } from './pool.js';
 
 interface Deps {
   models: Models;
@@ -192,7 +193,7 @@ export function createHomeService({ models, now }: Deps) {
       pyramid(teamId, userId),
       teamTiers(teamId),
       awaitingThanks(teamId),
-      models.customers.countDocuments({ teamId, pooledAt: { $exists: true } }),
+      models.customers.countDocuments(pooledIn(teamId)),
     ]);
     const byId = await names(teamId, [...firsts.flat().map((n) => n.customerId), ...referrals.flatMap((r) => [r.referrerId, r.referredId])]);
     const dueList = (nudges: (typeof firsts)[number], total: number): HomeList<DueRow> => ({

@@ -32,13 +32,20 @@ export type PooledCard = Pick<CustomerRecord, '_id' | 'name' | 'number' | 'compa
 
 export interface PoolList {
   rows: PooledCard[];
-  /** Pooled cards beyond those listed. */
-  more: boolean;
+  /** Every pooled card of the team, listed or not. */
+  total: number;
 }
 
 export type ClaimResult = { status: 'claimed'; card: CustomerRecord } | { status: 'taken' } | { status: 'notFound' };
 
 const POOL_KINDS = ['poolWarning', 'poolRelease'] as const;
+
+/**
+ * A team's pooled cards. A range on the date, not `$exists`: the
+ * `{teamId, pooledAt}` index holds every card (a missing date as null), and
+ * only a range keeps MongoDB from reading the team's other cards too.
+ */
+export const pooledIn = (teamId: string) => ({ teamId, pooledAt: { $gt: new Date(0) } });
 /** Who released what the app released by itself. */
 const SYSTEM_USER = 'system';
 /** Cards a boot-time adoption reads per round trip. */
@@ -174,12 +181,11 @@ export function createPoolService({ models, now, settings, writes, nudges, caden
   /** The team's pooled cards, longest in the pool first. */
   async function list(teamId: string): Promise<PoolList> {
     const fields = { name: 1, number: 1, company: 1, region: 1, lastContactDate: 1, previousOwnerId: 1, pooledAt: 1 };
-    const found = await models.customers
-      .find({ teamId, pooledAt: { $exists: true } }, fields)
-      .sort({ pooledAt: 1, _id: 1 })
-      .limit(domain.pool.listed + 1)
-      .lean<PooledCard[]>();
-    return { rows: found.slice(0, domain.pool.listed), more: found.length > domain.pool.listed };
+    const [rows, total] = await Promise.all([
+      models.customers.find(pooledIn(teamId), fields).sort({ pooledAt: 1, _id: 1 }).limit(domain.pool.listed).lean<PooledCard[]>(),
+      models.customers.countDocuments(pooledIn(teamId)),
+    ]);
+    return { rows, total };
   }
 
   /**

@@ -79,7 +79,8 @@ export function renderPoolList(t: Messages, list: PoolList, timezone: string): S
       },
     ];
   });
-  const footer: types.KnownBlock[] = list.more ? [{ type: 'context', elements: [mrkdwn(t.pool.more(list.rows.length), LIMITS.contextText)] }] : [];
-  const intro = t.pool.listTitle(list.rows.length);
+  const more = list.total > list.rows.length;
+  const footer: types.KnownBlock[] = more ? [{ type: 'context', elements: [mrkdwn(t.pool.more(list.rows.length), LIMITS.contextText)] }] : [];
+  const intro = t.pool.listTitle(list.total);
   return message(intro, [section(intro, LIMITS.sectionText), ...rows, ...footer]);
 }
