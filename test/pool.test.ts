@@ -110,6 +110,15 @@ describe('the customer pool (公海)', () => {
     expect(await nudgesOf('乙客户', 'poolWarning')).toEqual([expect.objectContaining({ dueDate: '2027-03-02', status: 'pending' })]);
   });
 
+  it('a new placement is not a contact: a warned card ranked 非积极 overnight keeps its release', async () => {
+    // 甲客户 bought once, long ago: the ranking now makes it inactive.
+    await recordSale(h, SELLER, '甲客户', { amountFen: '300', date: '2025-06-01' });
+    h.clock.set('2026-12-05T10:00:00+08:00');
+    expect(visibleText((await h.command('segments refresh', ADMIN_ACTOR)).args.blocks)).toContain('非积极客户 1 位');
+    expect((await cardOf('甲客户')).segment).toBe('inactive');
+    expect(await nudgesOf('甲客户', 'poolRelease')).toEqual([expect.objectContaining({ dueDate: '2026-12-07', status: 'pending' })]);
+  });
+
   it('untouched 7 days after the warning, the card goes to the pool: owner unset, history, the owner told once', async () => {
     await h.scanAt('2026-12-06T09:00:00+08:00', 2);
     expect((await cardOf('甲客户')).ownerId).toBe(SELLER.userId);

@@ -57,8 +57,8 @@ export const canBePooled = (card: PoolCard, { excludeTiers }: Pick<PoolThreshold
 
 /**
  * 公海: a card not contacted for `afterDays` warns its owner (one open
- * warning per card, moved by every contact and tier change, as the cadence
- * nudge is); a warning left unanswered `graceDays` releases the card to the
+ * warning per card, moved by every contact; a tier change only stops it,
+ * for a tier kept out of the pool); a warning left unanswered `graceDays` releases the card to the
  * team's pool, whence anyone may claim it, the first claim winning.
  */
 export function createPoolService({ models, now, settings, writes, nudges, cadence }: Deps) {
@@ -82,7 +82,7 @@ export function createPoolService({ models, now, settings, writes, nudges, caden
   /**
    * Replaces the card's warning (but those in `keeping`) with one due
    * `afterDays` after its last contact, and cancels a release under way: a
-   * contact or a tier change restarts the count. A card that cannot go to
+   * contact restarts the count. A card that cannot go to
    * the pool has both cancelled. The id names the card's version, as the cadence's does.
    */
   async function reschedule(card: PoolCard, userId: string, { keeping = [] as Types.ObjectId[] } = {}): Promise<void> {

@@ -120,10 +120,10 @@ export function createSegmentService({ models, now, settings, writes, cadence, p
         records: [{ model: models.history, doc: historyDoc(entry) }],
       };
     });
-    // A new tier is a new interval: the contact nudge moves with it, and the pool's count restarts (or stops, for a tier kept).
+    // A new tier is a new interval: the contact nudge moves with it. The pool's count goes on (only a contact restarts it), unless the tier is now kept out of the pool.
     if (written) {
       await cadence.reschedule(written, SYSTEM_USER);
-      await pool.reschedule(written, SYSTEM_USER);
+      await pool.cardSaved(written, SYSTEM_USER);
     }
     return written !== null;
   }
@@ -198,7 +198,7 @@ export function createSegmentService({ models, now, settings, writes, cadence, p
     );
     if (written) {
       await cadence.reschedule({ ...written, tier: undefined }, SYSTEM_USER);
-      await pool.reschedule({ ...written, tier: undefined }, SYSTEM_USER);
+      await pool.cardSaved({ ...written, tier: undefined }, SYSTEM_USER);
     }
   }
 
