@@ -49,12 +49,13 @@ const GIVES_WAY_TO: Partial<Record<NudgeKind, readonly NudgeKind[]>> = {
  * contact, a tier change) replaces it; the nudge re-checks the card as it is
  * posted, so one a path forgot still never nags too early.
  */
+/** A card never contacted counts from the day it was made, so old cards do not all fall due at once. */
+export const lastContactIn = (card: Pick<CadenceCard, 'lastContactDate' | 'createdAt'>, timezone: string): CalendarDate =>
+  card.lastContactDate ?? todayIn(card.createdAt, timezone);
+
 export function createCadenceService({ models, settings, nudges }: Deps) {
-  /** A card never contacted counts from the day it was made, so old cards do not all fall due at once. */
   async function lastContactOf(card: CadenceCard): Promise<CalendarDate> {
-    if (card.lastContactDate) return card.lastContactDate;
-    const { timezone } = await settings.settingsFor(card.teamId);
-    return todayIn(card.createdAt, timezone);
+    return card.lastContactDate ?? lastContactIn(card, (await settings.settingsFor(card.teamId)).timezone);
   }
 
   /**

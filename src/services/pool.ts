@@ -8,7 +8,7 @@ import { OPEN_NUDGE_STATUSES, type CustomerNudgeRecord } from '../models/nudge.j
 import type { PoolThresholds } from '../models/team.js';
 import { addDays, todayIn, type CalendarDate } from '../time.js';
 import { inBatches, inPool } from './batching.js';
-import type { CadenceCard, CadenceService } from './cadence.js';
+import { lastContactIn, type CadenceCard, type CadenceService } from './cadence.js';
 import { historyDoc } from './history.js';
 import type { NudgeService } from './nudges.js';
 import type { TeamSettingsService } from './teamSettings.js';
@@ -55,6 +55,16 @@ const ADOPT_BATCH = 1000;
 export const canBePooled = (card: PoolCard, { excludeTiers }: Pick<PoolThresholds, 'excludeTiers'>): boolean =>
   Boolean(card.ownerId) && !card.pooledAt && !(card.tier && excludeTiers.includes(card.tier));
 
+/** The day the pool counts from: the last contact, or the last claim if later. */
+function countedFrom(card: PoolCard, timezone: string): CalendarDate {
+  const contact = lastContactIn(card, timezone);
+  return card.claimedOn && card.claimedOn > contact ? card.claimedOn : contact;
+}
+
+/** Whether the card's last contact (or claim) is at least `afterDays` old on `today`. */
+const staleOn = (card: PoolCard, today: CalendarDate, { afterDays }: Pick<PoolThresholds, 'afterDays'>, timezone: string): boolean =>
+  addDays(countedFrom(card, timezone), afterDays) <= today;
+
 /**
  * 公海: a card not contacted for `afterDays` warns its owner (one open
  * warning per card, moved by every contact; a tier change only stops it,
@@ -66,15 +76,10 @@ export function createPoolService({ models, now, settings, writes, nudges, caden
   const hasOpen = async (teamId: string, customerId: Types.ObjectId) =>
     (await models.nudges.findOne({ teamId, customerId, kind: { $in: POOL_KINDS }, status: { $in: OPEN_NUDGE_STATUSES } }, { _id: 1 }).lean()) !== null;
 
-  /** The day the pool counts from: the last contact, or the last claim if later. */
-  async function countedFrom(card: PoolCard): Promise<CalendarDate> {
-    const contact = await cadence.lastContactOf(card);
-    return card.claimedOn && card.claimedOn > contact ? card.claimedOn : contact;
-  }
-
   /** The day the card's warning falls due: `afterDays` after it is counted from, never before the next nudge hour. */
   async function warningDay(card: PoolCard): Promise<CalendarDate> {
-    const due = addDays(await countedFrom(card), (await thresholdsOf(card.teamId)).afterDays);
+    const { pool: thresholds, timezone } = await settings.settingsFor(card.teamId);
+    const due = addDays(countedFrom(card, timezone), thresholds.afterDays);
     const first = await nudges.firstNudgeDay(card.teamId);
     return due > first ? due : first;
   }
@@ -148,31 +153,28 @@ export function createPoolService({ models, now, settings, writes, nudges, caden
 
   /** Whether the card's last contact (or claim) is at least `afterDays` old on `today`. */
   async function isStale(card: PoolCard, today: CalendarDate): Promise<boolean> {
-    return addDays(await countedFrom(card), (await thresholdsOf(card.teamId)).afterDays) <= today;
+    const { pool: thresholds, timezone } = await settings.settingsFor(card.teamId);
+    return staleOn(card, today, thresholds, timezone);
   }
 
   /**
    * Releases the card to the pool if it still can go and is still stale:
-   * owner unset (kept as previousOwnerId), pooledAt set, history `released`,
-   * written only on the version read, so a contact logged meanwhile wins.
-   * Its contact nudges stop: nobody owns it. Returns the card as released, or null.
+   * owner unset (kept as previousOwnerId), pooledAt set, history `released`.
+   * Decided again on every version it meets: a contact logged meanwhile
+   * wins, and any other change (an edit, the nightly ranking) is written
+   * over rather than losing the release. Its contact nudges stop: nobody
+   * owns it. Returns the card as released, or null.
    */
   async function release(teamId: string, customerId: Types.ObjectId, today: CalendarDate): Promise<PoolCard | null> {
-    const card = await models.customers.findOne({ _id: customerId, teamId }, POOL_FIELDS).lean<PoolCard>();
-    if (!card || !canBePooled(card, await thresholdsOf(teamId)) || !(await isStale(card, today))) return null;
+    const { pool: thresholds, timezone } = await settings.settingsFor(teamId);
     const at = now();
-    const entry = { teamId, customerId, action: 'released' as const, userId: SYSTEM_USER, at, changes: [{ field: 'ownerId', from: card.ownerId, to: undefined }] };
-    const outcome = await writes.writeIfUnchanged({
-      teamId,
-      model: models.customers,
-      id: customerId,
-      version: card.version,
-      set: { pooledAt: at, previousOwnerId: card.ownerId, updatedBy: SYSTEM_USER },
-      unset: ['ownerId'],
-      records: [{ model: models.history, doc: historyDoc(entry) }],
+    const written = await writes.updateUntilWritten<PoolCard>(models.customers, teamId, customerId, (card) => {
+      if (!canBePooled(card, thresholds) || !staleOn(card, today, thresholds, timezone)) return null;
+      const entry = { teamId, customerId, action: 'released' as const, userId: SYSTEM_USER, at, changes: [{ field: 'ownerId', from: card.ownerId, to: undefined }] };
+      return { set: { pooledAt: at, previousOwnerId: card.ownerId, updatedBy: SYSTEM_USER }, unset: ['ownerId'], records: [{ model: models.history, doc: historyDoc(entry) }] };
     });
-    if (outcome !== 'written') return null;
-    const released = { ...card, ownerId: undefined, pooledAt: at, previousOwnerId: card.ownerId, version: card.version + 1 };
+    if (!written) return null;
+    const released = { ...written, ownerId: undefined };
     await nudges.cancelOpen(teamId, customerId, 'poolWarning', SYSTEM_USER);
     await cadence.reschedule(released, SYSTEM_USER);
     return released;
