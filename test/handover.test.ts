@@ -102,6 +102,20 @@ describe('Reassign on a card', () => {
     expect(await history().countDocuments({ customerId: before!._id, action: 'reassigned' })).toBe(0);
   });
 
+  it('an edit never changes the owner: the modal shows who owns the card and where to change it; a crafted owner is ignored', async () => {
+    const other = await createCard(h, TEAM_A, { name: '转交编辑' });
+    const { view } = await h.openModal(BYSTANDER, { action_id: ACTION.editCard, value: other.id });
+    expect(view.blocks.some((b: Record<string, any>) => b.block_id === 'ownerId')).toBe(false);
+    expect(visibleText(view.blocks)).toContain(`负责人：<@${TEAM_A.userId}>。更换负责人请用卡片上的「转交」。`);
+    // The same view with an owner picker put back by hand, as a crafted payload would.
+    const crafted = { ...view, blocks: [...view.blocks, { type: 'input', block_id: 'ownerId', element: { type: 'users_select', action_id: 'value' } }] };
+    expect((await h.submitView(BYSTANDER, crafted, { ownerId: BYSTANDER.userId, preferences: '改了备注' })).body).toBe('');
+    const saved = await customers().findOne({ number: other.number });
+    expect(saved).toMatchObject({ ownerId: TEAM_A.userId, preferences: '改了备注' });
+    const entry = await history().findOne({ customerId: saved!._id, action: 'updated' });
+    expect(entry!.changes.map((c: { field: string }) => c.field)).toEqual(['preferences']);
+  });
+
   it('the manager may reassign any card; an empty or too long reason is an inline error', async () => {
     const other = await createCard(h, TEAM_A, { name: '转交三' });
     const shown = await shownCard(MANAGER, other.number);

@@ -70,6 +70,7 @@ export const en: Messages = {
     moneyHint: 'In yuan, at most two decimals',
     phoneHint: 'e.g. 138 0013 8000',
     cardPlaceholder: 'Type a name, pinyin, phone or company',
+    ownerViaReassign: (owner) => md`Owner: ${owner}. To change it, use Reassign on the card.`,
   },
   groups: {
     basic: 'Basic',

@@ -73,6 +73,7 @@ export const zh = {
     moneyHint: '单位：元，最多两位小数',
     phoneHint: '例如 138 0013 8000',
     cardPlaceholder: '输入姓名、拼音、电话或公司查找',
+    ownerViaReassign: (owner: Mrkdwn) => md`负责人：${owner}。更换负责人请用卡片上的「转交」。`,
   },
   groups: {
     basic: '基本资料',

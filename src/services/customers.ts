@@ -50,6 +50,8 @@ export interface ReferralNotes {
 }
 
 const FIELD_KEYS = CARD_FIELDS.map((f) => f.key);
+/** An edit changes every field but the owner: a card changes hands through Reassign, which moves its reminders too. */
+const EDIT_KEYS = FIELD_KEYS.filter((key) => key !== 'ownerId');
 
 interface Deps {
   models: Models;
@@ -252,18 +254,18 @@ export function createCustomerService({ models, now, settings, history, writes, 
         return { status: 'saved', customer: current };
       }
       // The card already holds exactly this edit (the same save delivered again after landing on top).
-      if (diffFields(current, input, FIELD_KEYS).length === 0) return { status: 'saved', customer: current };
+      if (diffFields(current, input, EDIT_KEYS).length === 0) return { status: 'saved', customer: current };
       // Only what the editor could not see changed since (a contact logged): the edit applies on top of it.
       if (!fingerprint || fingerprint !== cardFingerprint(current)) return { status: 'conflict' };
       version = current.version;
     }
-    const changes = diffFields(current, input, FIELD_KEYS);
+    const changes = diffFields(current, input, EDIT_KEYS);
     if (changes.length === 0) return { status: 'saved', customer: current };
     const relinked = input.referrerId && input.referrerId !== current.referrerId;
     const link = relinked ? await referrals.checkLink(teamId, current._id, input.referrerId!) : undefined;
     if (link && !link.ok) return { status: 'refused', refusal: link };
     const step = referralStep(current._id, version);
-    const linked = link && !link.linked ? await referrals.linkRecords({ prospect: { ...current, ownerId: input.ownerId ?? current.ownerId }, referrer: link.referrer, userId, step }) : [];
+    const linked = link && !link.linked ? await referrals.linkRecords({ prospect: current, referrer: link.referrer, userId, step }) : [];
     const entry = { teamId, customerId: current._id, action: 'updated' as const, userId, at: now(), changes: describeReferrer(changes, link?.referrer) };
     const outcome = await writes.writeIfUnchanged({
       teamId,

@@ -5,7 +5,7 @@ import type { Messages } from '../i18n/index.js';
 import { CALLBACK } from '../slack/ids.js';
 import { cardInput, checkboxInput, dateInput, header, selectInput, textInput, userInput } from './inputs.js';
 import { LIMITS } from './limits.js';
-import { escapeMrkdwn, md, mrkdwn, plain } from './text.js';
+import { escapeMrkdwn, md, mention, mrkdwn, plain } from './text.js';
 
 export interface CardModalMetadata {
   customerId?: string;
@@ -53,6 +53,11 @@ function fieldInput(t: Messages, spec: FieldSpec, value: unknown, referrer: Card
   }
 }
 
+/** The edit modal's owner: shown, with where to change it. */
+function ownerLine(t: Messages, ownerId: string | undefined): types.KnownBlock {
+  return { type: 'context', elements: [mrkdwn(t.modal.ownerViaReassign(mention(ownerId, t.card.noOwner)), LIMITS.contextText)] };
+}
+
 /** A referrer typed as free text before referrers were picked from cards: shown, never lost. */
 function legacyReferrer(t: Messages, values: { referrer?: unknown }): types.KnownBlock[] {
   if (typeof values.referrer !== 'string' || !values.referrer) return [];
@@ -67,6 +72,11 @@ export function renderCardModal(t: Messages, { number, values, metadata, referre
   for (const { group, fields } of CARD_FIELD_GROUPS) {
     blocks.push(header(t.groups[group]));
     for (const spec of fields) {
+      // A card changes hands through Reassign (with its reminders, a reason and the right to do it), never by an edit.
+      if (number && spec.key === 'ownerId') {
+        blocks.push(ownerLine(t, (values as { ownerId?: string }).ownerId));
+        continue;
+      }
       blocks.push(fieldInput(t, spec, (values as Record<string, unknown>)[spec.key], referrer));
       if (spec.kind === 'card') blocks.push(...legacyReferrer(t, values));
     }
