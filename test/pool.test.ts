@@ -293,4 +293,43 @@ describe('the customer pool (公海)', () => {
       expect(await nudgesOf('顶级客户', 'poolRelease')).toEqual([expect.objectContaining({ dueDate: '2026-12-12' })]);
     });
   });
+
+  describe('cards that change hands around the pool (the team now warns after 30 days, with 3 days of grace)', () => {
+    beforeAll(async () => {
+      h.clock.set('2026-12-09T15:00:00+08:00');
+      for (const name of ['丙客户', '丁客户']) {
+        await createCard(h, SELLER, { name, ownerId: SELLER.userId });
+        // Visited on 10-01 with a promise for later: the promise waits for its owner.
+        await logContact(name, { date: '2026-10-01', kind: 'visit', notes: '看了样品', promise1: `${name}的样品`, promise1Due: '2026-12-20' });
+      }
+      await h.scanAt('2026-12-10T09:00:00+08:00', 2);
+      expect(posted('丙客户', WARNED)).toHaveLength(1);
+      expect(posted('丁客户', WARNED)).toHaveLength(1);
+    });
+
+    it('a card reassigned while its release is under way warns its new owner afresh, with the whole grace period', async () => {
+      h.clock.set('2026-12-10T15:00:00+08:00');
+      const shown = await h.command('丁客户', SELLER);
+      const { view } = await h.openModal(SELLER, findButton(shown.args.blocks, ACTION.reassign));
+      expect((await h.submitView(SELLER, view, { to: RIVAL.userId, reason: '换区域' })).body).toBe('');
+
+      expect(await nudgesOf('丁客户', 'poolRelease')).toEqual([]);
+      expect(await nudgesOf('丁客户', 'poolWarning')).toEqual([expect.objectContaining({ ownerId: RIVAL.userId, dueDate: '2026-12-11', status: 'pending' })]);
+      await h.scanAt('2026-12-13T09:00:00+08:00', 2);
+      expect((await cardOf('丁客户')).ownerId).toBe(RIVAL.userId);
+      expect(posted('丁客户', WARNED).map((c) => c.args.channel)).toEqual([SELLER.userId, RIVAL.userId]);
+    });
+
+    it('a claim gives the claimer what waited for the previous owner', async () => {
+      const released = await cardOf('丙客户');
+      expect(released.pooledAt).toBeInstanceOf(Date);
+      expect(await nudgesOf('丙客户', 'promise')).toEqual([expect.objectContaining({ ownerId: SELLER.userId, status: 'pending' })]);
+
+      const list = await h.command('公海', RIVAL);
+      const click = await h.clickButton(RIVAL, claimButtonFor(list.args.blocks, released._id as ObjectId));
+      await h.fake.waitForResponse(click.responseUrl);
+      expect((await cardOf('丙客户')).ownerId).toBe(RIVAL.userId);
+      expect(await nudgesOf('丙客户', 'promise')).toEqual([expect.objectContaining({ ownerId: RIVAL.userId, status: 'pending' })]);
+    });
+  });
 });

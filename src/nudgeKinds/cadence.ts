@@ -5,16 +5,13 @@ import { addDays, daysBetween } from '../time.js';
 import { renderCadenceNudge, type CadenceFacts } from '../views/nudge.js';
 import type { NudgeKindSpec } from './kind.js';
 
-/** What a posted cadence nudge knows: what it shows, and the card to schedule the next one from. */
-type Loaded = CadenceFacts & { card: CadenceCard };
-
 /**
  * 按层级联络: a tier's interval after the last contact, to the card's owner.
  * Re-checked as it is posted: a card with no cadence now (an ambassador, its
  * tier gone) is not nudged, and one contacted since, or whose interval grew,
  * gets its nudge moved instead.
  */
-export function createCadenceKind({ models, cadence }: { models: Models; cadence: CadenceService }): NudgeKindSpec<Loaded> {
+export function createCadenceKind({ models, cadence }: { models: Models; cadence: CadenceService }): NudgeKindSpec<CadenceFacts> {
   return {
     deferTo: (nudge, { today, settings }) => cadence.deferral(nudge, today, settings.timezone),
     async load(nudge, { today, settings }) {
@@ -29,7 +26,6 @@ export function createCadenceKind({ models, cadence }: { models: Models; cadence
       }
       const visit = await models.visits.findOne({ teamId, customerId }, { notes: 1, needs: 1 }).sort({ date: -1, createdAt: -1 }).lean();
       return {
-        card,
         ownerId: card.ownerId ?? nudge.ownerId,
         cadenceClass: cadenceClassOf(card) as CadenceClass,
         interval,
@@ -40,9 +36,11 @@ export function createCadenceKind({ models, cadence }: { models: Models; cadence
     },
     destination: (_nudge, _scope, facts) => facts.ownerId,
     render: (t, customer, nudge, facts) => renderCadenceNudge(t, customer, nudge, facts),
-    async afterPosted(nudge, { today }, { card }) {
+    async afterPosted(nudge, { today }) {
       // The next interval counts from today; a contact logged meanwhile moves it. This one stays answerable.
-      await cadence.reschedule(card, nudge.createdBy, { from: today, keeping: [nudge._id] });
+      // Read again: the same scan may have changed the card since it was loaded (released it to the pool).
+      const card = await models.customers.findOne({ _id: nudge.customerId, teamId: nudge.teamId }, CADENCE_FIELDS).lean<CadenceCard>();
+      if (card) await cadence.reschedule(card, nudge.createdBy, { from: today, keeping: [nudge._id] });
     },
   };
 }

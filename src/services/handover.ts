@@ -7,11 +7,10 @@ import type { FieldChange } from '../domain/diff.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { HandoverRecord } from '../models/handover.js';
 import type { Models } from '../models/index.js';
-import { CONTACT_NUDGE_KINDS, type NudgeRecord, type NudgeStatus } from '../models/nudge.js';
 import type { Roles } from '../slack/roles.js';
-import { addDays, todayIn } from '../time.js';
+import { todayIn } from '../time.js';
 import { historyDoc } from './history.js';
-import type { NudgeService } from './nudges.js';
+import { MOVABLE_STATUSES, type NudgeService } from './nudges.js';
 import type { PoolService } from './pool.js';
 import type { TeamSettingsService } from './teamSettings.js';
 
@@ -23,14 +22,6 @@ interface Deps {
   nudges: NudgeService;
   pool: PoolService;
 }
-
-/**
- * Nudges that move with their card. A sent one stays: its message's buttons
- * answer the version it was posted with, and a move would bump it. A sending
- * one stays: it is being posted right now, and a bump would make its delivery
- * unrecordable, so it would be posted again.
- */
-const MOVABLE: readonly NudgeStatus[] = ['pending', 'failed'];
 
 /** The owner of a card, a manager or an admin may give the card to a colleague; anyone else may not. */
 export const mayReassign = (card: Pick<CustomerRecord, 'ownerId'>, userId: string, roles: Roles): boolean =>
@@ -81,17 +72,6 @@ const reassignedEntry = (teamId: string, customerId: Types.ObjectId, by: string,
  * that stopped half-way.
  */
 export function createHandoverService({ models, now, settings, writes, nudges, pool }: Deps) {
-  /** The card's waiting nudges, moved to `owner`; a contact nudge is booked in the new owner's wrap-up. */
-  async function moveNudges(teamId: string, customerId: Types.ObjectId, owner: string, by: string): Promise<void> {
-    const stray = await models.nudges.find({ teamId, customerId, status: { $in: MOVABLE }, ownerId: { $ne: owner } }, { _id: 1 }).lean();
-    for (const { _id } of stray) {
-      const moved = await writes.updateUntilWritten<NudgeRecord>(models.nudges, teamId, _id, (n) =>
-        MOVABLE.includes(n.status) && n.ownerId !== owner ? { set: { ownerId: owner } } : null,
-      );
-      if (moved && CONTACT_NUDGE_KINDS.includes(moved.kind)) await nudges.scheduleWrapUp(teamId, owner, addDays(moved.dueDate, -1), by);
-    }
-  }
-
   /** Reassign on a card: to a colleague, with a reason, from the version the person saw. */
   async function reassign(teamId: string, customerId: string, request: ReassignRequest): Promise<ReassignResult> {
     const _id = isValidObjectId(customerId) ? new Types.ObjectId(customerId) : null;
@@ -102,7 +82,7 @@ export function createHandoverService({ models, now, settings, writes, nudges, p
       const outcome = await writes.staleOutcome(models.customers, current._id, request.seenVersion, request.requestKey);
       if (outcome !== 'replayed') return { status: 'conflict' };
       // The same request landed before and may have stopped before its nudges moved.
-      await moveNudges(teamId, current._id, current.ownerId ?? request.to, request.by);
+      await nudges.moveTo(teamId, current._id, current.ownerId ?? request.to, request.by);
       return { status: 'reassigned', customer: current };
     }
     if (current.ownerId === request.to) return { status: 'same' };
@@ -121,9 +101,10 @@ export function createHandoverService({ models, now, settings, writes, nudges, p
     });
     if (outcome === 'notFound') return { status: 'notFound' };
     if (outcome === 'conflict') return { status: 'conflict' };
-    await moveNudges(teamId, current._id, request.to, request.by);
+    const moved = await nudges.moveTo(teamId, current._id, request.to, request.by);
     const customer = { ...current, ownerId: request.to, updatedBy: request.by, ...fromPool, pooledAt: undefined, version: current.version + 1 };
     if (fromPool) await pool.ownedAgain(customer, request.by);
+    else await pool.handedOver(customer, moved, request.by);
     return { status: 'reassigned', customer, from: current.ownerId };
   }
 
@@ -143,7 +124,7 @@ export function createHandoverService({ models, now, settings, writes, nudges, p
     const result: HandoverPreview = { cards: 0, reminders: 0, promises: 0, receivableFen: 0 };
     for await (const ids of cardIdsOf(teamId, fromId)) {
       result.cards += ids.length;
-      result.reminders += await models.nudges.countDocuments({ teamId, customerId: { $in: ids }, status: { $in: MOVABLE } });
+      result.reminders += await models.nudges.countDocuments({ teamId, customerId: { $in: ids }, status: { $in: MOVABLE_STATUSES } });
       result.promises += await models.promises.countDocuments({ teamId, customerId: { $in: ids }, status: 'open' });
       const ledgers = await models.ledgers.find({ teamId, _id: { $in: ids }, outstandingFen: { $gt: 0 } }, { outstandingFen: 1 }).lean();
       result.receivableFen += ledgers.reduce((sum, l) => sum + l.outstandingFen, 0);
@@ -158,16 +139,16 @@ export function createHandoverService({ models, now, settings, writes, nudges, p
         ? null
         : { set: { ownerId: toId, updatedBy: by }, records: [{ model: models.history, doc: reassignedEntry(teamId, id, by, now(), [{ field: 'ownerId', from: fromId, to: toId }]) }] },
     );
-    if (moved) await moveNudges(teamId, id, toId, by);
+    if (moved) await pool.handedOver(moved, await nudges.moveTo(teamId, id, toId, by), by);
     return moved !== null;
   }
 
   /** Cards moved before a runner died: their nudges still name `fromId`; each goes to its card's owner now. */
   async function finishStrayNudges(teamId: string, fromId: string, by: string): Promise<void> {
-    const stray = await models.nudges.distinct('customerId', { teamId, ownerId: fromId, status: { $in: MOVABLE }, customerId: { $exists: true } });
+    const stray = await models.nudges.distinct('customerId', { teamId, ownerId: fromId, status: { $in: MOVABLE_STATUSES }, customerId: { $exists: true } });
     for (const customerId of stray as Types.ObjectId[]) {
       const card = await models.customers.findOne({ _id: customerId, teamId }, { ownerId: 1 }).lean();
-      if (card?.ownerId && card.ownerId !== fromId) await moveNudges(teamId, customerId, card.ownerId, by);
+      if (card?.ownerId && card.ownerId !== fromId) await nudges.moveTo(teamId, customerId, card.ownerId, by);
     }
   }
 

@@ -6,6 +6,7 @@ import type { HistoryAction } from '../models/history.js';
 import type { Models } from '../models/index.js';
 import {
   ANSWERABLE_NUDGE_STATUSES, CONTACT_NUDGE_KINDS, isAboutCustomer, OPEN_NUDGE_STATUSES, type CustomerNudgeRecord, type NudgeKind, type NudgeRecord,
+  type NudgeStatus,
 } from '../models/nudge.js';
 import { addDays, instantAt, todayIn, type CalendarDate } from '../time.js';
 import { historyDoc } from './history.js';
@@ -77,6 +78,14 @@ export const postedVersion = (claimed: NudgeRecord): number => claimed.version +
 const isAnswerable = (n: NudgeRecord) => ANSWERABLE_NUDGE_STATUSES.includes(n.status);
 
 /**
+ * Nudges that move with their card to a new owner. A sent one stays: its
+ * message's buttons answer the version it was posted with, and a move would
+ * bump it. A sending one stays: it is being posted right now, and a bump
+ * would make its delivery unrecordable, so it would be posted again.
+ */
+export const MOVABLE_STATUSES: readonly NudgeStatus[] = ['pending', 'failed'];
+
+/**
  * The one nudge pipeline: every kind of reminder is scheduled, found due,
  * claimed, recorded, snoozed and answered here; kinds add only their rules
  * and views (src/nudgeKinds/). Every change goes through writeIfUnchanged.
@@ -128,6 +137,25 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
   /** A contact due on a day is booked the evening before, in its owner's wrap-up. */
   async function contactScheduled({ kind, teamId, ownerId, dueDate, createdBy }: Pick<NudgeRecord, 'kind' | 'teamId' | 'ownerId' | 'dueDate' | 'createdBy'>): Promise<void> {
     if (CONTACT_NUDGE_KINDS.includes(kind)) await scheduleWrapUp(teamId, ownerId, addDays(dueDate, -1), createdBy);
+  }
+
+  /**
+   * The card's waiting nudges, moved to its new `owner` (whatever else
+   * changed on each meanwhile); a contact nudge is booked in their wrap-up.
+   * Returns the kinds moved.
+   */
+  async function moveTo(teamId: string, customerId: Types.ObjectId, owner: string, by: string): Promise<NudgeKind[]> {
+    const waiting = await models.nudges.find({ teamId, customerId, status: { $in: MOVABLE_STATUSES }, ownerId: { $ne: owner } }, { _id: 1 }).lean();
+    const kinds: NudgeKind[] = [];
+    for (const { _id } of waiting) {
+      const moved = await writes.updateUntilWritten<NudgeRecord>(models.nudges, teamId, _id, (n) =>
+        MOVABLE_STATUSES.includes(n.status) && n.ownerId !== owner ? { set: { ownerId: owner } } : null,
+      );
+      if (!moved) continue;
+      kinds.push(moved.kind);
+      await contactScheduled({ ...moved, createdBy: by });
+    }
+    return kinds;
   }
 
   /** Contacts scheduled before wrap-ups existed are booked in them too (a boot step, run once). */
@@ -333,7 +361,7 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
     return done ? { status: 'ok', nudge: done } : { status: 'closed' };
   }
 
-  return { schedule, retime, firstNudgeDay, scheduleWrapUp, adoptContactWrapUps, supersede, cancelOpen, findDue, claim, keepClaim, cancel, defer, recordDelivery, get, openFor, openFrom, snooze, answer };
+  return { schedule, retime, firstNudgeDay, scheduleWrapUp, adoptContactWrapUps, moveTo, supersede, cancelOpen, findDue, claim, keepClaim, cancel, defer, recordDelivery, get, openFor, openFrom, snooze, answer };
 }
 
 export type NudgeService = ReturnType<typeof createNudgeService>;

@@ -4,7 +4,7 @@ import { idFor } from '../db/requestIds.js';
 import type { GuardedWrites } from '../db/writeIfUnchanged.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
-import { OPEN_NUDGE_STATUSES, type CustomerNudgeRecord } from '../models/nudge.js';
+import { OPEN_NUDGE_STATUSES, type CustomerNudgeRecord, type NudgeKind } from '../models/nudge.js';
 import type { PoolThresholds } from '../models/team.js';
 import { addDays, todayIn, type CalendarDate } from '../time.js';
 import { inBatches, inPool } from './batching.js';
@@ -211,8 +211,19 @@ export function createPoolService({ models, now, settings, writes, nudges, caden
       return current.ownerId === userId ? { status: 'claimed', card: current } : { status: 'taken' };
     }
     const card = { ...claimed, pooledAt: undefined };
+    // What waited for the previous owner (follow-ups, promises, collections) is the claimer's now.
+    await nudges.moveTo(teamId, _id, userId, userId);
     await ownedAgain(card, userId);
     return { status: 'claimed', card };
+  }
+
+  /**
+   * After a card changed hands with its waiting nudges (`moved`, their
+   * kinds): a release under way was preceded by a warning to the previous
+   * owner only, so the new one is warned afresh, with the whole grace period.
+   */
+  async function handedOver(card: PoolCard, moved: NudgeKind[], userId: string): Promise<void> {
+    if (moved.includes('poolRelease')) await reschedule(card, userId);
   }
 
   /** A card out of the pool (claimed, or assigned by a manager) gets its cadence and its warning again. */
@@ -261,7 +272,7 @@ export function createPoolService({ models, now, settings, writes, nudges, caden
     }
   }
 
-  return { reschedule, cardCreated, cardSaved, scheduleRelease, isStale, release, list, claim, ownedAgain, replan, adoptAll };
+  return { reschedule, cardCreated, cardSaved, scheduleRelease, isStale, release, list, claim, ownedAgain, handedOver, replan, adoptAll };
 }
 
 export type PoolService = ReturnType<typeof createPoolService>;
