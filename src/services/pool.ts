@@ -253,12 +253,12 @@ export function createPoolService({ models, now, settings, writes, nudges, caden
       if (open.length > 0) await reschedule(card, SYSTEM_USER);
       return;
     }
-    if (open.some((n) => n.kind === 'poolRelease')) return;
+    // Warned already (a release under way, or a warning being posted or just posted, whose release follows): it keeps its course.
+    if (open.some((n) => n.kind === 'poolRelease' || n.status === 'sending' || n.status === 'sent')) return;
     const [only, ...others] = open;
     if (only && others.length === 0 && only.status === 'pending' && only.dueDate === (await warningDay(card))) return;
-    // What is open is known: the new warning, then the old ones superseded, without reading them again.
-    const scheduled = await scheduleWarning(card, SYSTEM_USER, { replacing: false });
-    for (const n of open) if (!n._id.equals(scheduled)) await nudges.supersede(card.teamId, n._id, SYSTEM_USER);
+    // Replacing reads what is open again: two replans at once (two saves in a row) leave one warning, not two.
+    await scheduleWarning(card, SYSTEM_USER, { replacing: true });
   }
 
   /** Cards stored before the pool existed, with an owner and no warning open, get one (a boot step, run once). */
