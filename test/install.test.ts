@@ -204,4 +204,29 @@ describe('uninstall', () => {
     expect(await h.instances[0]!.app.purgeUninstalled()).toEqual([]);
     expect(await h.db.collection('customers').countDocuments({ teamId: TEAM_B.teamId })).toBeGreaterThan(0);
   });
+
+  it('a reinstall while another instance deletes the old data is refused until it is done; then it starts afresh', async () => {
+    const TEAM_C = { teamId: 'T5LATE', userId: 'U5SELLER' };
+    await h.install(TEAM_C.teamId);
+    await createCard(h, TEAM_C, { name: '旧客户' });
+    expect((await h.event(TEAM_C, { type: 'app_uninstalled' })).status).toBe(200);
+    await eventually(async () => expect(await installations().findOne({ _id: TEAM_C.teamId as never })).toMatchObject({ purgeAfter: expect.any(Date) }));
+
+    // 31 days on, another instance has just claimed the purge and is deleting.
+    h.clock.set('2027-03-05T09:00:00+08:00');
+    await installations().updateOne({ _id: TEAM_C.teamId as never }, { $set: { purgingSince: h.clock.now() } });
+    const start = await h.startInstall();
+    const refused = await h.finishInstall(h.fake.grantInstall(TEAM_C.teamId, 'U5ADMIN'), start.state, start.cookie);
+    expect(refused.status).not.toBe(200);
+    expect(await installations().findOne({ _id: TEAM_C.teamId as never })).toMatchObject({ purgingSince: expect.any(Date), uninstalledAt: expect.any(Date) });
+    // Its claim holds: this instance does not purge alongside it.
+    expect(await h.instances[0]!.app.purgeUninstalled()).toEqual([]);
+
+    // The other instance died; once its claim is old, the next run finishes the job, and the install goes through.
+    h.clock.set('2027-03-05T10:01:00+08:00');
+    expect(await h.instances[0]!.app.purgeUninstalled()).toEqual([TEAM_C.teamId]);
+    expect(await h.db.collection('customers').countDocuments({ teamId: TEAM_C.teamId })).toBe(0);
+    await h.install(TEAM_C.teamId);
+    expect(await installations().findOne({ _id: TEAM_C.teamId as never })).not.toHaveProperty('purgingSince');
+  });
 });

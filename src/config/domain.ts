@@ -235,5 +235,7 @@ export const domain = {
     stateLifetimeMinutes: 10,
     /** How often the job deleting the data of teams that uninstalled looks for one whose retention is over. */
     purgeEveryMinutes: 60,
+    /** A purge that has not finished this long after it began is taken as dead: the next run starts it again. */
+    purgeLeaseMinutes: 60,
   },
 } as const;

@@ -20,6 +20,8 @@ export interface InstallationRecord {
   uninstalledAt?: Date;
   /** When the team's data is deleted, unless it reinstalls first. */
   purgeAfter?: Date;
+  /** Set while an instance deletes the team's data: a reinstall waits, and another instance takes over only once this is old. */
+  purgingSince?: Date;
 }
 
 const installationSchema = new Schema<InstallationRecord>(
@@ -35,6 +37,7 @@ const installationSchema = new Schema<InstallationRecord>(
     installedAt: { type: Date, required: true },
     uninstalledAt: Date,
     purgeAfter: Date,
+    purgingSince: Date,
   },
   { collection: 'installations', versionKey: false },
 );

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { domain } from '../config/domain.js';
 import type { Models } from '../models/index.js';
 import type { InstallationRecord } from '../models/installation.js';
 
@@ -56,6 +57,13 @@ async function deleteTeamData(models: Models, teamId: string): Promise<void> {
   await models.teams.deleteOne({ _id: teamId });
 }
 
+/** A reinstall while the workspace's old data is being deleted: Slack's install page shows it failed, and it can be tried again shortly. */
+export class PurgeUnderWayError extends Error {
+  constructor(teamId: string) {
+    super(`the data of workspace ${teamId} is being deleted after its uninstall; install again in a few minutes`);
+  }
+}
+
 /**
  * Workspaces installed through OAuth: their bot tokens (encrypted at rest),
  * uninstalls, and the deletion of a departed team's data once its
@@ -67,9 +75,11 @@ export function createInstallationService({ models, now, encryptionKey, retentio
   /** A reinstall replaces the token and cancels a pending deletion. */
   async function save(install: NewInstallation): Promise<void> {
     const { id, botToken, ...rest } = install;
+    // Data being deleted right now would take the new install's first cards with it: the install is refused until it is done.
+    if (await models.installations.exists({ _id: id, purgingSince: { $gt: leaseStart() } })) throw new PurgeUnderWayError(id);
     await models.installations.updateOne(
       { _id: id },
-      { $set: { ...rest, botTokenEncrypted: cipher.encrypt(botToken), installedAt: now() }, $unset: { uninstalledAt: '', purgeAfter: '' } },
+      { $set: { ...rest, botTokenEncrypted: cipher.encrypt(botToken), installedAt: now() }, $unset: { uninstalledAt: '', purgeAfter: '', purgingSince: '' } },
       { upsert: true },
     );
   }
@@ -95,19 +105,26 @@ export function createInstallationService({ models, now, encryptionKey, retentio
     );
   }
 
+  const leaseStart = () => new Date(now().getTime() - domain.oauth.purgeLeaseMinutes * 60_000);
+
   /**
    * Deletes the data of every team whose retention period is over, then its
-   * installation record, last: a run that stops half-way leaves the record,
-   * so the next run (on any instance) finishes the job. Deleting is
-   * idempotent, so two instances purging at once do no harm and need no
-   * claim. A reinstall clears purgeAfter, so its record is never matched.
+   * installation record, last. Each team is claimed first, only while it is
+   * still due (a reinstall clears purgeAfter) and not being purged: a
+   * reinstall meanwhile is refused (see save). A run that stops half-way
+   * leaves its claim to expire, and the next run finishes the job; deleting
+   * is idempotent, so a claim two instances both win does no harm.
    */
   async function purgeDue(): Promise<string[]> {
     const purged: string[] = [];
     for (const { _id } of await models.installations.find({ purgeAfter: { $lte: now() } }, { _id: 1 }).lean()) {
+      const purgingSince = now();
+      const free = { $or: [{ purgingSince: { $exists: false } }, { purgingSince: { $lte: leaseStart() } }] };
+      const { modifiedCount } = await models.installations.updateOne({ _id, purgeAfter: { $lte: purgingSince }, ...free }, { $set: { purgingSince } });
+      if (modifiedCount === 0) continue;
       await deleteTeamData(models, _id);
-      const { deletedCount } = await models.installations.deleteOne({ _id, purgeAfter: { $lte: now() } });
-      if (deletedCount > 0) purged.push(_id);
+      await models.installations.deleteOne({ _id, purgingSince });
+      purged.push(_id);
     }
     return purged;
   }
