@@ -99,6 +99,21 @@ describe('the customer pool (公海)', () => {
     expect(await nudgesOf('甲客户', 'poolRelease')).toEqual([expect.objectContaining({ dueDate: '2026-12-07', status: 'pending' })]);
   });
 
+  it('a crafted Snooze naming the warning or the release, or Done naming the release, changes nothing: only a contact keeps the card', async () => {
+    const [warning] = await nudgesOf('甲客户', 'poolWarning');
+    const [release] = await nudgesOf('甲客户', 'poolRelease');
+    const crafted: [string, typeof warning][] = [
+      [ACTION.snoozeDay, warning], [ACTION.snoozeWeek, warning], [ACTION.snoozeDay, release], [ACTION.snoozeWeek, release], [ACTION.nudgeDone, release],
+    ];
+    const mark = h.fake.mark();
+    for (const [action_id, nudge] of crafted) {
+      const click = await h.clickButton(SELLER, { action_id, value: `${nudge!._id.toString()}:${nudge!.version}` });
+      await h.fake.waitForResponse(click.responseUrl, mark);
+    }
+    expect(await nudgesOf('甲客户', 'poolRelease')).toEqual([release]);
+    expect(await nudgesOf('甲客户', 'poolWarning')).toEqual([warning]);
+  });
+
   it('a contact logged from the warning within the grace period cancels the release and restarts the count', async () => {
     h.clock.set('2026-12-02T15:00:00+08:00');
     const [warning] = posted('乙客户', WARNED);

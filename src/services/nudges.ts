@@ -64,6 +64,15 @@ function toObjectId(id: string): Types.ObjectId | null {
   return isValidObjectId(id) ? new Types.ObjectId(id) : null;
 }
 
+/**
+ * Kinds no button snoozes: only a logged contact keeps a card from the
+ * pool. A crafted Snooze naming one (its id is in the warning's buttons)
+ * must not postpone a release.
+ */
+const NEVER_SNOOZED: readonly NudgeKind[] = ['poolWarning', 'poolRelease'];
+/** Kinds nobody answers: the release is the app's own act, undone only by a contact. */
+const NEVER_ANSWERED: readonly NudgeKind[] = ['poolRelease'];
+
 /** Kinds posted at an instant of their own (the moment of a referral, the wrap-up hour), not at the team's nudge hour. */
 const OWN_INSTANT: readonly NudgeKind[] = ['referral', 'thanks', 'wrapUp'];
 
@@ -326,7 +335,7 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
   async function snooze(teamId: string, ref: NudgeRef, userId: string, length: SnoozeLength): Promise<CloseResult<CustomerNudgeRecord>> {
     const current = await get(teamId, ref.id);
     if (!current) return { status: 'notFound' };
-    if (!isAnswerable(current) || (ref.version !== undefined && ref.version !== current.version)) return { status: 'closed' };
+    if (!isAnswerable(current) || NEVER_SNOOZED.includes(current.kind) || (ref.version !== undefined && ref.version !== current.version)) return { status: 'closed' };
     const { timezone } = await settings.settingsFor(teamId);
     const dueDate = addDays(todayIn(now(), timezone), domain.nudges.snoozeDays[length]);
     const set = { status: 'pending' as const, dueDate, attempts: 0, nextAttemptAt: await dueInstant(teamId, dueDate), closedBy: userId };
@@ -354,7 +363,7 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
     const _id = toObjectId(nudgeId);
     if (!_id) return { status: 'notFound' };
     const done = await writes.updateUntilWritten<NudgeRecord>(models.nudges, teamId, _id, (n) => {
-      if (!isAnswerable(n) || !isAboutCustomer(n)) return null;
+      if (!isAnswerable(n) || !isAboutCustomer(n) || NEVER_ANSWERED.includes(n.kind)) return null;
       const entry = { teamId, customerId: n.customerId, action: 'nudgeAnswered' as const, userId, at: now(), changes: [{ field: n.kind, from: undefined, to: did }] };
       return { set: { status: 'done', closedBy: userId }, records: did ? [{ model: models.history, doc: historyDoc(entry) }] : [] };
     });
