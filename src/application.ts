@@ -160,14 +160,16 @@ export async function createApplication({ env, mongoUri, dbName, clock = systemC
   const isServed = installations && ((teamId: string) => installations.isInstalled(teamId));
   const scanNudges = createNudgeScan({ ...services, kinds: createNudgeKinds(services), now: () => clock.now(), poster, logger, refreshHome, isServed, digestAbove: env.DIGEST_ABOVE ?? domain.nudges.digestAbove });
   const purgeUninstalled = async () => (installations ? installations.purgeDue() : []);
-  const scheduler = await startScheduler({ db: connection.db!, scanSeconds: env.FOLLOWUP_SCAN_SECONDS, scanNudges, refreshSegments: services.segments.refreshDue, purgeUninstalled, logger });
+  const scheduler = await startScheduler({
+    db: connection.db!, scanSeconds: env.FOLLOWUP_SCAN_SECONDS, scanNudges, refreshSegments: services.segments.refreshDue, purgeUninstalled, replanPool: services.pool.replan, logger,
+  });
   const oauth = installations && {
     installationStore: createInstallationStore(installations),
     stateStore: createStateStore(services.models, env.SLACK_STATE_SECRET!, () => clock.now()),
   };
   const app = createSlackApp({
     env, bot, oauth, logger, isHealthy: pinger(connection),
-    deps: { ...services, installations, roles, refreshHome, now: () => clock.now(), logger, defaultLocale: env.DEFAULT_LOCALE },
+    deps: { ...services, installations, roles, refreshHome, queuePoolReplan: (teamId) => scheduler.queuePoolReplan(teamId), now: () => clock.now(), logger, defaultLocale: env.DEFAULT_LOCALE },
   });
 
   return {

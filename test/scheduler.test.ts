@@ -1,6 +1,9 @@
+import { ObjectId } from 'mongodb';
 import { NUDGE_SCAN_JOB } from '../src/jobs/nudgeScan.js';
+import { POOL_REPLAN_JOB } from '../src/jobs/scheduler.js';
 import { eventually } from './support/eventually.js';
-import { Harness, NUDGE_CHANNEL, visibleText } from './support/harness.js';
+import { createCard } from './support/flows.js';
+import { Harness, NUDGE_CHANNEL, TEAM_A, visibleText } from './support/harness.js';
 import { cardWithFollowUp } from './support/visits.js';
 
 let h: Harness;
@@ -45,4 +48,22 @@ it('releases the scan job when instances shut down, so others can run it at once
   } finally {
     await client.close();
   }
+});
+
+it('finishes a pool replan whose instance died: another instance takes the job once its lock is old', async () => {
+  h.clock.set('2026-12-02T10:00:00+08:00');
+  const card = await createCard(h, TEAM_A, { name: '公海重排' });
+  const warning = () => h.db.collection('nudges').findOne({ customerId: new ObjectId(card.id), kind: 'poolWarning', status: 'pending' });
+  // Made today: warned 90 days on.
+  expect(await warning()).toMatchObject({ dueDate: '2027-03-02' });
+
+  // As an instance leaves it when it dies mid-replan: the new thresholds saved, its job locked long ago.
+  await h.db.collection('teams').updateOne({ _id: TEAM_A.teamId as never }, { $set: { pool: { afterDays: 30 } } });
+  const longAgo = new Date(Date.now() - 2 * 60 * 60_000);
+  await h.db.collection('agendaJobs').insertOne({
+    name: POOL_REPLAN_JOB, data: { teamId: TEAM_A.teamId }, type: 'normal', priority: 0, nextRunAt: longAgo, lockedAt: longAgo, lastModifiedBy: 'a-dead-instance',
+  });
+
+  await eventually(async () => expect(await warning()).toMatchObject({ dueDate: '2027-01-01' }), 15_000);
+  await eventually(async () => expect(await h.db.collection('agendaJobs').countDocuments({ name: POOL_REPLAN_JOB })).toBe(0));
 });

@@ -238,7 +238,8 @@ export function createPoolService({ models, now, settings, writes, nudges, caden
    * newly pooled tier's scheduled. A card already warned keeps its release.
    */
   async function replan(teamId: string): Promise<void> {
-    const thresholds = await thresholdsOf(teamId);
+    // Past the cache: this may run on an instance that has not seen the new thresholds yet.
+    const { pool: thresholds } = await settings.settingsFor(teamId, { fresh: true });
     const cards = models.customers.find({ teamId, ownerId: { $exists: true } }, POOL_FIELDS).lean<PoolCard[]>().cursor({ batchSize: ADOPT_BATCH });
     for await (const batch of inBatches(cards, ADOPT_BATCH)) {
       await inPool(batch, domain.pool.replanConcurrency, (card) => replanCard(card, thresholds));

@@ -67,7 +67,7 @@ export function register(app: App, deps: ListenerDeps): void {
       return {
         after: async () => {
           if (retime) await deps.nudges.retime(teamId);
-          if (replanPool) await deps.pool.replan(teamId);
+          if (replanPool) await deps.queuePoolReplan(teamId);
           if (!channel) return;
           // conversations.info (scope channels:read) says whether the bot is in it; a private channel it is not in answers channel_not_found.
           const info = await client.conversations.info({ channel }).catch(() => null);
