@@ -120,7 +120,7 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   const referrals = createReferralService({ models, now, settings, nudges, writes });
   const ambassadors = createAmbassadorService({ models, nudges });
   const cadence = createCadenceService({ models, settings, nudges });
-  const pool = createPoolService({ models, now, settings, writes, nudges, cadence });
+  const pool = createPoolService({ models, now, settings, writes, nudges, cadence, ambassadors });
   const customers = createCustomerService({ models, now, settings, history, writes, referrals, ambassadors, cadence, pool });
   const segments = createSegmentService({ models, now, settings, writes, cadence, pool });
   const money = createMoneyService({ models, now, customers, nudges, settings, writes, referrals, segments });

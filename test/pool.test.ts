@@ -313,9 +313,14 @@ describe('the customer pool (公海)', () => {
     beforeAll(async () => {
       h.clock.set('2026-12-09T15:00:00+08:00');
       for (const name of ['丙客户', '丁客户']) {
-        await createCard(h, SELLER, { name, ownerId: SELLER.userId });
+        const created = await createCard(h, SELLER, { name, ownerId: SELLER.userId });
         // Visited on 10-01 with a promise for later: the promise waits for its owner.
         await logContact(name, { date: '2026-10-01', kind: 'visit', notes: '看了样品', promise1: `${name}的样品`, promise1Due: '2026-12-20' });
+        if (name === '丙客户') {
+          // An ambassador too: its monthly contact is due at once.
+          const { view } = await h.openModal(SELLER, { action_id: ACTION.editCard, value: created.id });
+          expect((await h.submitView(SELLER, view, { ambassador: true })).body).toBe('');
+        }
       }
       await h.scanAt('2026-12-10T09:00:00+08:00', 2);
       expect(posted('丙客户', WARNED)).toHaveLength(1);
@@ -335,16 +340,18 @@ describe('the customer pool (公海)', () => {
       expect(posted('丁客户', WARNED).map((c) => c.args.channel)).toEqual([SELLER.userId, RIVAL.userId]);
     });
 
-    it('a claim gives the claimer what waited for the previous owner', async () => {
+    it('a claim gives the claimer what waited for the previous owner, and the ambassador month nobody had while pooled', async () => {
       const released = await cardOf('丙客户');
       expect(released.pooledAt).toBeInstanceOf(Date);
       expect(await nudgesOf('丙客户', 'promise')).toEqual([expect.objectContaining({ ownerId: SELLER.userId, status: 'pending' })]);
+      expect(await nudgesOf('丙客户', 'ambassador')).toEqual([]);
 
       const list = await h.command('公海', RIVAL);
       const click = await h.clickButton(RIVAL, claimButtonFor(list.args.blocks, released._id as ObjectId));
       await h.fake.waitForResponse(click.responseUrl);
       expect((await cardOf('丙客户')).ownerId).toBe(RIVAL.userId);
       expect(await nudgesOf('丙客户', 'promise')).toEqual([expect.objectContaining({ ownerId: RIVAL.userId, status: 'pending' })]);
+      expect(await nudgesOf('丙客户', 'ambassador')).toEqual([expect.objectContaining({ ownerId: RIVAL.userId, status: 'pending' })]);
     });
   });
 });

@@ -8,12 +8,14 @@ import { OPEN_NUDGE_STATUSES, type CustomerNudgeRecord, type NudgeKind } from '.
 import type { PoolThresholds } from '../models/team.js';
 import { addDays, todayIn, type CalendarDate } from '../time.js';
 import { inBatches, inPool } from './batching.js';
+import type { AmbassadorService } from './ambassadors.js';
 import { lastContactIn, type CadenceCard, type CadenceService } from './cadence.js';
 import { historyDoc } from './history.js';
 import type { NudgeService } from './nudges.js';
 import type { TeamSettingsService } from './teamSettings.js';
 
 interface Deps {
+  ambassadors: AmbassadorService;
   models: Models;
   now: () => Date;
   settings: TeamSettingsService;
@@ -71,7 +73,7 @@ const staleOn = (card: PoolCard, today: CalendarDate, { afterDays }: Pick<PoolTh
  * for a tier kept out of the pool); a warning left unanswered `graceDays` releases the card to the
  * team's pool, whence anyone may claim it, the first claim winning.
  */
-export function createPoolService({ models, now, settings, writes, nudges, cadence }: Deps) {
+export function createPoolService({ models, now, settings, writes, nudges, cadence, ambassadors }: Deps) {
   const thresholdsOf = async (teamId: string) => (await settings.settingsFor(teamId)).pool;
   const hasOpen = async (teamId: string, customerId: Types.ObjectId) =>
     (await models.nudges.findOne({ teamId, customerId, kind: { $in: POOL_KINDS }, status: { $in: OPEN_NUDGE_STATUSES } }, { _id: 1 }).lean()) !== null;
@@ -176,6 +178,8 @@ export function createPoolService({ models, now, settings, writes, nudges, caden
     if (!written) return null;
     const released = { ...written, ownerId: undefined };
     await nudges.cancelOpen(teamId, customerId, 'poolWarning', SYSTEM_USER);
+    // Nobody owns an ambassador in the pool: its monthly contact would go to the owner who lost it.
+    await nudges.cancelOpen(teamId, customerId, 'ambassador', SYSTEM_USER);
     await cadence.reschedule(released, SYSTEM_USER);
     return released;
   }
@@ -226,9 +230,10 @@ export function createPoolService({ models, now, settings, writes, nudges, caden
     if (moved.includes('poolRelease')) await reschedule(card, userId);
   }
 
-  /** A card out of the pool (claimed, or assigned by a manager) gets its cadence and its warning again. */
-  async function ownedAgain(card: PoolCard, userId: string): Promise<void> {
+  /** A card out of the pool (claimed, or assigned by a manager) gets its cadence, its ambassador's month and its warning again. */
+  async function ownedAgain(card: CustomerRecord, userId: string): Promise<void> {
     await cadence.reschedule(card, userId);
+    await ambassadors.cardSaved(card, userId);
     await reschedule(card, userId);
   }
 
