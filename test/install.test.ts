@@ -129,6 +129,7 @@ describe('OAuth state', () => {
 
     const replay = await h.finishInstall(h.fake.grantInstall('T4REPLAY'), start.state, start.cookie);
     expect(replay.status).toBe(400);
+    expect(replay.body).toContain('这个安装链接已经用过或已过期。请回到安装页面重新开始。');
     expect(h.fake.accepted('oauth.v2.access')).toHaveLength(exchanges);
     expect(await installations().findOne({ _id: 'T4REPLAY' as never })).toBeNull();
   });
@@ -217,7 +218,8 @@ describe('uninstall', () => {
     await installations().updateOne({ _id: TEAM_C.teamId as never }, { $set: { purgingSince: h.clock.now() } });
     const start = await h.startInstall();
     const refused = await h.finishInstall(h.fake.grantInstall(TEAM_C.teamId, 'U5ADMIN'), start.state, start.cookie);
-    expect(refused.status).not.toBe(200);
+    expect(refused.status).toBe(503);
+    expect(refused.body).toContain('这个工作区卸载后留下的数据正在删除，请过几分钟再安装。');
     expect(await installations().findOne({ _id: TEAM_C.teamId as never })).toMatchObject({ purgingSince: expect.any(Date), uninstalledAt: expect.any(Date) });
     // Its claim holds: this instance does not purge alongside it.
     expect(await h.instances[0]!.app.purgeUninstalled()).toEqual([]);

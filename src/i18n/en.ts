@@ -632,4 +632,10 @@ export const en: Messages = {
     unavailable: 'The customer card database is temporarily unavailable and nothing was saved. Please try again in a minute or two.',
     malformed: 'This request was not in the expected form and was not processed. Close it, reopen and try again.',
   },
+  install: {
+    title: 'Customer Cards was not installed',
+    badState: 'This install link was already used or has expired. Go back to the install page and start again.',
+    purgeUnderWay: "This workspace's data from before it uninstalled the app is being deleted. Please install again in a few minutes.",
+    failed: 'Something went wrong while installing, and nothing was saved. Please try again later; if it keeps failing, contact the app owner.',
+  },
 };

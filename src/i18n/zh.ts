@@ -638,6 +638,12 @@ export const zh = {
     unavailable: '客户卡数据库暂时无法访问，内容没有保存。请过一两分钟再试。',
     malformed: '这个请求的格式不对，没有处理。请关闭后重新打开再试。',
   },
+  install: {
+    title: '客户卡没有安装',
+    badState: '这个安装链接已经用过或已过期。请回到安装页面重新开始。',
+    purgeUnderWay: '这个工作区卸载后留下的数据正在删除，请过几分钟再安装。',
+    failed: '安装时出了错，什么都没有保存。请稍后再试；如果一直出错，请联系应用的管理员。',
+  },
 };
 
 export type Messages = typeof zh;

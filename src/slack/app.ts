@@ -1,9 +1,11 @@
 import { App, HTTPReceiver, LogLevel, type CustomRoute, type InstallationStore, type Logger, type StateStore } from '@slack/bolt';
 import type { Env } from '../config/env.js';
+import { messagesFor } from '../i18n/index.js';
 import type { ListenerDeps } from './deps.js';
 import { guardFrontDoor } from './frontDoor.js';
 import { describeRequest } from './listen.js';
 import { registerListeners } from './listeners/index.js';
+import { installFailurePage } from './oauth.js';
 import type { BotIdentity } from './verifyTokens.js';
 
 export interface SlackAppOptions {
@@ -47,7 +49,12 @@ function installer(env: Readonly<Env>, oauth: NonNullable<SlackAppOptions['oauth
     stateSecret: env.SLACK_STATE_SECRET!,
     scopes: BOT_SCOPES,
     installationStore: oauth.installationStore,
-    installerOptions: { stateStore: oauth.stateStore, stateVerification: true, clientOptions: clientOptions(env) },
+    installerOptions: {
+      stateStore: oauth.stateStore,
+      stateVerification: true,
+      clientOptions: clientOptions(env),
+      callbackOptions: { failure: installFailurePage(messagesFor(env.DEFAULT_LOCALE)) },
+    },
   };
 }
 

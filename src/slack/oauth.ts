@@ -1,8 +1,10 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Installation, InstallationQuery, InstallationStore, InstallURLOptions, StateStore } from '@slack/bolt';
 import { domain } from '../config/domain.js';
+import type { Messages } from '../i18n/index.js';
 import type { Models } from '../models/index.js';
-import type { InstallationService } from '../services/installations.js';
+import { PurgeUnderWayError, type InstallationService } from '../services/installations.js';
 
 /** Slack's install flow takes seconds; a state older than this is refused. */
 const STATE_LIFETIME_MS = domain.oauth.stateLifetimeMinutes * 60_000;
@@ -85,5 +87,22 @@ export function createInstallationStore(installations: InstallationService): Ins
       const id = installationId(query);
       if (id) await installations.uninstall(id);
     },
+  };
+}
+
+/** @slack/oauth's codes for a callback without a usable state or code: the user's link, not the app, is at fault. */
+const BAD_LINK_CODES = new Set(['slack_oauth_missing_state', 'slack_oauth_invalid_state', 'slack_oauth_missing_code']);
+
+/**
+ * The page the browser shows when an install fails, saying why in the
+ * app's language: Bolt's own says only "Something went wrong" with a code.
+ * Its texts are our own, never the error's.
+ */
+export function installFailurePage(t: Messages) {
+  return (error: Error & { code?: string }, _options: InstallURLOptions, _req: IncomingMessage, res: ServerResponse): void => {
+    const [status, message] =
+      error instanceof PurgeUnderWayError ? [503, t.install.purgeUnderWay] : BAD_LINK_CODES.has(error.code ?? '') ? [400, t.install.badState] : [500, t.install.failed];
+    res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><html><head><meta charset="utf-8"><title>${t.install.title}</title></head><body><h2>${t.install.title}</h2><p>${message}</p></body></html>`);
   };
 }
