@@ -1,5 +1,5 @@
 import { ACTION } from '../src/slack/ids.js';
-import { createCard } from './support/flows.js';
+import { createCard, recordReferral, submitFromCard } from './support/flows.js';
 import { findButton, Harness, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
 
@@ -39,19 +39,11 @@ async function logVisit(actor: Actor, name: string, fields: Record<string, unkno
   return saved;
 }
 
-async function sell(actor: Actor, name: string, fields: Record<string, unknown>): Promise<void> {
-  const card = await h.command(name, actor);
-  const { view } = await h.openModal(actor, findButton(card.args.blocks, ACTION.recordSale), { responseUrl: card.responseUrl });
-  const res = await h.submitView(actor, view, { product: '空调', quantity: 1, ...fields });
-  if (res.body !== '') throw new Error(`sale refused: ${res.body}`);
-}
+/** A sale of one air conditioner; paid or not as `fields` say. */
+const sell = (actor: Actor, name: string, fields: Record<string, unknown>) =>
+  submitFromCard(h, actor, name, ACTION.recordSale, { product: '空调', quantity: 1, ...fields }, 'sale');
 
-async function refer(actor: Actor, referrer: string, prospect: string): Promise<void> {
-  const card = await h.command(referrer, actor);
-  const { view } = await h.openModal(actor, findButton(card.args.blocks, ACTION.recordReferral), { responseUrl: card.responseUrl });
-  const res = await h.submitView(actor, view, { name: prospect });
-  if (res.body !== '') throw new Error(`referral refused: ${res.body}`);
-}
+const refer = (actor: Actor, referrer: string, prospect: string) => recordReferral(h, actor, referrer, prospect);
 
 /**
  * One of each thing Home lists, all owned by `actor`, made on 2026-11-23;

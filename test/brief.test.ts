@@ -11,7 +11,7 @@ import type { Brief } from '../src/services/briefs.js';
 import { ACTION } from '../src/slack/ids.js';
 import { renderBriefMessage, renderBriefModal } from '../src/views/brief.js';
 import { validateMessage, validateModal } from './support/blockKit.js';
-import { createCard } from './support/flows.js';
+import { createCard, recordReferral, submitFromCard } from './support/flows.js';
 import { findButton, Harness, TEAM_A, TEAM_B, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
 
@@ -49,19 +49,11 @@ async function logVisit(actor: Actor, name: string, fields: Record<string, unkno
   if (res.body !== '') throw new Error(`visit refused: ${res.body}`);
 }
 
-async function sell(actor: Actor, name: string, fields: Record<string, unknown>): Promise<void> {
-  const card = await h.command(name, actor);
-  const { view } = await h.openModal(actor, findButton(card.args.blocks, ACTION.recordSale), { responseUrl: card.responseUrl });
-  const res = await h.submitView(actor, view, { product: '空调', quantity: 1, ...fields });
-  if (res.body !== '') throw new Error(`sale refused: ${res.body}`);
-}
+/** A sale of one air conditioner; paid or not as `fields` say. */
+const sell = (actor: Actor, name: string, fields: Record<string, unknown>) =>
+  submitFromCard(h, actor, name, ACTION.recordSale, { product: '空调', quantity: 1, ...fields }, 'sale');
 
-async function referFrom(actor: Actor, referrer: string, prospect: string): Promise<void> {
-  const card = await h.command(referrer, actor);
-  const { view } = await h.openModal(actor, findButton(card.args.blocks, ACTION.recordReferral), { responseUrl: card.responseUrl });
-  const res = await h.submitView(actor, view, { name: prospect });
-  if (res.body !== '') throw new Error(`referral refused: ${res.body}`);
-}
+const referFrom = (actor: Actor, referrer: string, prospect: string) => recordReferral(h, actor, referrer, prospect);
 
 /** What a salesperson must read in 张三's brief, in the order the brief gives it. */
 const ZHANG_FACTS = [

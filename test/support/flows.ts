@@ -22,7 +22,7 @@ export async function createCard(h: Harness, actor: Actor, fields: Record<string
 }
 
 /** Finds the card by `/card <name>`, presses one of its buttons and submits the modal it opens; throws when refused. */
-async function submitFromCard(h: Harness, actor: Actor, name: string, action: string, fields: Record<string, unknown>, what: string): Promise<void> {
+export async function submitFromCard(h: Harness, actor: Actor, name: string, action: string, fields: Record<string, unknown>, what: string): Promise<void> {
   const card = await h.command(name, actor);
   const button = (card.args.blocks as Record<string, any>[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id === action);
   if (!button) throw new Error(`no ${action} on the card of ${name}`);
@@ -39,4 +39,9 @@ export async function recordSale(h: Harness, actor: Actor, name: string, fields:
 /** Logs a visit, call or other contact from the card. */
 export async function logContact(h: Harness, actor: Actor, name: string, fields: Record<string, unknown>): Promise<void> {
   await submitFromCard(h, actor, name, ACTION.logVisit, fields, 'contact');
+}
+
+/** Records from the referrer's card that they referred `prospect`, which makes the prospect's card. */
+export async function recordReferral(h: Harness, actor: Actor, referrer: string, prospect: string): Promise<void> {
+  await submitFromCard(h, actor, referrer, ACTION.recordReferral, { name: prospect }, 'referral');
 }
