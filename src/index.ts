@@ -21,6 +21,9 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(env.LOG_LEVEL);
+  // A promise nobody awaited must not take every request down with it: log it and keep serving.
+  // A thrown exception still ends the process (Node's default), as its state can no longer be trusted.
+  process.on('unhandledRejection', (reason) => logger.error(`unhandled rejection (kept running): ${reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason)}`));
   let embedded: EmbeddedMongo | undefined;
   if (!env.MONGODB_URI) {
     try {

@@ -29,6 +29,11 @@ const healthRoute = (isHealthy: () => Promise<boolean>): CustomRoute => ({
   },
 });
 
+/** Bolt's default paths: Slack's requests, and the install pages of an app installed through OAuth. */
+const EVENTS_PATH = '/slack/events';
+const INSTALL_PATH = '/slack/install';
+const REDIRECT_PATH = '/slack/oauth_redirect';
+
 /** What the installer asks each workspace for: the bot scopes of manifest.yml. */
 const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'files:write', 'users:read', 'channels:read'];
 
@@ -61,7 +66,9 @@ function installer(env: Readonly<Env>, oauth: NonNullable<SlackAppOptions['oauth
 /** HTTP mode: Bolt's receiver, which verifies every request's signature, behind our checks of its timestamp and shape. */
 function httpReceiver(env: Readonly<Env>, logger: Logger, routes: CustomRoute[], oauth: SlackAppOptions['oauth']): HTTPReceiver {
   const receiver = new HTTPReceiver({ signingSecret: env.SLACK_SIGNING_SECRET!, logger, customRoutes: routes, ...(oauth ? installer(env, oauth) : {}) });
-  receiver.requestListener = guardFrontDoor(receiver.requestListener, env.SLACK_SIGNING_SECRET!, (m) => logger.warn(m));
+  const others: Record<string, string[]> = Object.fromEntries(routes.map((r) => [r.path, [r.method].flat()]));
+  if (oauth) Object.assign(others, { [INSTALL_PATH]: ['GET'], [REDIRECT_PATH]: ['GET'] });
+  receiver.requestListener = guardFrontDoor(receiver.requestListener, env.SLACK_SIGNING_SECRET!, { events: EVENTS_PATH, others }, (m) => logger.warn(m));
   return receiver;
 }
 

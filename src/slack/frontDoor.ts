@@ -74,22 +74,64 @@ async function refusal(req: IncomingMessage, signingSecret: string): Promise<Ref
   return signed ? { status: 400, reason: 'its body is not a Slack request' } : { status: 401, reason: 'its signature is invalid' };
 }
 
+/** What a request that never reaches Bolt is answered: the routes we serve, and the methods each takes. */
+export interface Routes {
+  /** Bolt's endpoint for every Slack request: POST only. */
+  events: string;
+  /** Other paths and the methods they answer (the health check, the OAuth pages). */
+  others: Record<string, readonly string[]>;
+}
+
+function answer(res: ServerResponse, status: number, headers: Record<string, string> = {}): void {
+  if (res.headersSent) return void res.end();
+  res.writeHead(status, headers);
+  res.end();
+}
+
 /**
- * Wraps a receiver's request listener: requests signed in the future are
- * refused as Bolt refuses stale ones, and a signed body Bolt cannot route is
- * answered 400 at once (the signature is checked first: unsigned stays 401). Everything else goes on to Bolt, body already read.
+ * Wraps a receiver's request listener. Slack's endpoint takes POST only;
+ * requests signed in the future are refused as Bolt refuses stale ones, a
+ * body over Bolt's limit is answered 413, and a signed body Bolt cannot route
+ * is answered 400 at once (the signature is checked first: unsigned stays 401).
+ * Any other path or method is answered 404 or 405 here: Bolt throws for
+ * those, and a throw from inside a promise would end the process.
  */
-export function guardFrontDoor(listener: Listener, signingSecret: string, log: (message: string) => void): Listener {
+export function guardFrontDoor(listener: Listener, signingSecret: string, routes: Routes, log: (message: string) => void): Listener {
+  const allowed = (path: string) => (path === routes.events ? ['POST'] : routes.others[path]);
+  const pass = (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      listener(req, res);
+    } catch (error) {
+      log(`answered a request Bolt could not take (${String(req.method)} ${pathOf(req)}): ${(error as Error).message}`);
+      answer(res, 500);
+    }
+  };
   return (req, res) => {
+    const path = pathOf(req);
+    const methods = allowed(path);
+    if (!methods) return answer(res, 404);
+    if (!methods.includes(String(req.method).toUpperCase())) return answer(res, 405, { allow: methods.join(', ') });
+    if (path !== routes.events) return pass(req, res);
     refusal(req, signingSecret).then(
       (refused) => {
-        if (!refused) return listener(req, res);
+        if (!refused) return pass(req, res);
         log(`refused a request: ${refused.reason}`);
-        res.writeHead(refused.status);
-        res.end();
+        answer(res, refused.status);
       },
-      // Reading the body failed (too large, aborted): Bolt's own handling answers it.
-      () => listener(req, res),
+      (error: { statusCode?: number; message?: string }) => {
+        // Too large (413) or cut off (400): Bolt could not read the body either, and would never answer.
+        const status = error.statusCode === 413 ? 413 : 400;
+        log(`refused a request: its body could not be read (${error.message ?? 'unknown'})`);
+        answer(res, status, status === 413 ? { connection: 'close' } : {});
+      },
     );
   };
+}
+
+function pathOf(req: IncomingMessage): string {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost').pathname;
+  } catch {
+    return '';
+  }
 }
