@@ -71,3 +71,19 @@ describe('a request that fails after its acknowledgement', () => {
     expect(h.logs.join('\n')).not.toMatch(/xox[bpa]-/);
   });
 });
+
+describe('a signed request no listener takes', () => {
+  const from = { team: { id: 'T1', domain: 'example' }, user: { id: 'U1SELLER', team_id: 'T1' }, api_app_id: 'A1' };
+  it.each([
+    ['a button the app no longer has', { type: 'block_actions', ...from, trigger_id: 't', actions: [{ action_id: 'retired_button', block_id: 'b', type: 'button', value: 'x' }] }],
+    ['a modal closed', { type: 'view_closed', ...from, view: { id: 'V1', callback_id: 'card_modal', private_metadata: '{}' } }],
+    ['a read-only modal submitted', { type: 'view_submission', ...from, view: { id: 'V1', callback_id: 'history_modal', private_metadata: '{}', state: { values: {} } } }],
+    ['a global shortcut', { type: 'shortcut', ...from, callback_id: 'not_ours', trigger_id: 't' }],
+    ['a message shortcut', { type: 'message_action', ...from, callback_id: 'not_ours', trigger_id: 't', channel: { id: 'C1' }, message: { ts: '1.1', text: 'x' } }],
+  ])('is answered 200 at once: %s', async (_, payload) => {
+    const started = performance.now();
+    const res = await h.post(payloadBody(payload));
+    expect(res.status).toBe(200);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});

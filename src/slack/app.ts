@@ -1,4 +1,4 @@
-import { App, HTTPReceiver, LogLevel, type CustomRoute, type InstallationStore, type Logger, type StateStore } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type AckFn, type CustomRoute, type ReceiverEvent, type InstallationStore, type Logger, type StateStore } from '@slack/bolt';
 import type { Env } from '../config/env.js';
 import { messagesFor } from '../i18n/index.js';
 import type { ListenerDeps } from './deps.js';
@@ -73,6 +73,27 @@ function httpReceiver(env: Readonly<Env>, logger: Logger, routes: CustomRoute[],
 }
 
 /**
+ * A signed request no listener takes (an action or a shortcut of an older
+ * message, a modal closed, a read-only modal submitted) would wait for Bolt's
+ * unhandled-request timeout, past Slack's 3 seconds. Bolt runs every listener
+ * before processEvent resolves, so one still unacknowledged then never will
+ * be: it is answered at once, with nothing.
+ */
+function answerWhatNoListenerTook(app: App): void {
+  const process = app.processEvent.bind(app);
+  app.processEvent = async (event: ReceiverEvent) => {
+    let acked = false;
+    const ack: AckFn<unknown> = async (response) => {
+      acked = true;
+      await event.ack(response);
+    };
+    await process({ ...event, ack });
+    // A workflow step's function_executed waits for its own complete() or fail(), not for an ack.
+    if (!acked && event.body.event?.type !== 'function_executed') await event.ack();
+  };
+}
+
+/**
  * The Bolt app: Socket Mode when an app token is configured, otherwise HTTP
  * on /slack/events. Without a bot token, Bolt's installer serves the OAuth
  * routes and each request is authorised with its workspace's stored token.
@@ -95,6 +116,7 @@ export function createSlackApp({ env, bot, oauth, deps, logger, isHealthy }: Sla
     extendedErrorHandler: true,
   });
   registerListeners(app, deps);
+  answerWhatNoListenerTook(app);
   // Listeners catch their own failures; this logs what fails around them (never the context: it holds the token).
   app.error(async ({ error, body }: { error: Error & { code?: string }; body: unknown }) => logger.error(`${describeRequest(body)}: ${error.code ?? ''} ${error.message}`));
   return app;
