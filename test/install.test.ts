@@ -134,6 +134,19 @@ describe('OAuth state', () => {
     expect(await installations().findOne({ _id: 'T4REPLAY' as never })).toBeNull();
   });
 
+  it('is used once when several callbacks bring it at the same moment', async () => {
+    const installed: number[] = [];
+    for (let trial = 0; trial < 10; trial++) {
+      const start = await h.startInstall();
+      const teams = Array.from({ length: 5 }, (_, i) => `T6RACE${trial}X${i}`);
+      const answers = await Promise.all(teams.map((team) => h.finishInstall(h.fake.grantInstall(team), start.state, start.cookie)));
+      expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+      expect(answers.filter((a) => a.status === 400)).toHaveLength(4);
+      installed.push(await installations().countDocuments({ _id: { $in: teams } as never }));
+    }
+    expect(installed).toEqual(Array(10).fill(1));
+  });
+
   it('refuses a state older than ten minutes', async () => {
     const start = await h.startInstall();
     h.clock.advanceMs(11 * 60_000);

@@ -9,7 +9,7 @@ import { historyModel } from './history.js';
 import { homeOpenModel } from './homeOpen.js';
 import { installationModel } from './installation.js';
 import { ledgerModel } from './ledger.js';
-import { oauthStateModel } from './oauthState.js';
+import { oauthStateModel, oauthStateUseModel } from './oauthState.js';
 import { promiseModel } from './promise.js';
 import { referralModel } from './referral.js';
 import { saleModel } from './sale.js';
@@ -43,6 +43,7 @@ export function createModels(connection: Connection) {
     handovers: handoverModel(connection),
     installations: installationModel(connection),
     oauthStates: oauthStateModel(connection),
+    oauthStateUses: oauthStateUseModel(connection),
   };
 }
 

@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Installation, InstallationQuery, InstallationStore, InstallURLOptions, StateStore } from '@slack/bolt';
 import { domain } from '../config/domain.js';
+import { isDuplicateKey } from '../db/errors.js';
 import type { Messages } from '../i18n/index.js';
 import type { Models } from '../models/index.js';
 import { PurgeUnderWayError, type InstallationService } from '../services/installations.js';
@@ -16,8 +17,9 @@ class InvalidStateError extends Error {
 }
 
 /**
- * OAuth states kept in MongoDB and deleted when used, so a replayed
- * callback is refused on every instance; Bolt's default store checks only
+ * OAuth states kept in MongoDB and used once, through the insert of their
+ * use (see OAuthStateUseRecord), so a replayed callback is refused on every
+ * instance, even several at once; Bolt's default store checks only
  * the signature and age. The HMAC refuses a forged state before any read.
  */
 export function createStateStore(models: Models, stateSecret: string, now: () => Date): StateStore {
@@ -32,17 +34,26 @@ export function createStateStore(models: Models, stateSecret: string, now: () =>
       const id = randomBytes(24).toString('base64url');
       const createdAt = now();
       await models.oauthStates.create({ _id: id, installOptions: { ...installOptions }, createdAt });
-      // Abandoned installs leave states behind; each new one sweeps the expired.
-      await models.oauthStates.deleteMany({ createdAt: { $lt: new Date(createdAt.getTime() - STATE_LIFETIME_MS) } });
+      // Abandoned installs leave states behind, and used ones their use; each new state sweeps the expired.
+      const expired = new Date(createdAt.getTime() - STATE_LIFETIME_MS);
+      await models.oauthStates.deleteMany({ createdAt: { $lt: expired } });
+      await models.oauthStateUses.deleteMany({ usedAt: { $lt: expired } });
       return `${id}.${sign(id)}`;
     },
     async verifyStateParam(_wallClock: Date, state: string) {
       const [id = '', signature = ''] = String(state).split('.');
       if (!signatureMatches(id, signature)) throw new InvalidStateError('the state parameter was not issued by this app');
-      const used = await models.oauthStates.findOneAndDelete({ _id: id }).lean();
-      if (!used) throw new InvalidStateError('the state parameter was already used or has expired');
-      if (now().getTime() - used.createdAt.getTime() > STATE_LIFETIME_MS) throw new InvalidStateError('the state parameter has expired');
-      return used.installOptions as unknown as InstallURLOptions;
+      const issued = await models.oauthStates.findById(id).lean();
+      if (!issued) throw new InvalidStateError('the state parameter was already used or has expired');
+      if (now().getTime() - issued.createdAt.getTime() > STATE_LIFETIME_MS) throw new InvalidStateError('the state parameter has expired');
+      try {
+        await models.oauthStateUses.create({ _id: id, usedAt: now() });
+      } catch (error) {
+        if (isDuplicateKey(error)) throw new InvalidStateError('the state parameter was already used');
+        throw error;
+      }
+      await models.oauthStates.deleteOne({ _id: id });
+      return issued.installOptions as unknown as InstallURLOptions;
     },
   };
 }
