@@ -1,5 +1,6 @@
 import { ACTION } from '../src/slack/ids.js';
-import { Harness, TEAM_A, visibleText } from './support/harness.js';
+import { findButton, Harness, TEAM_A, visibleText } from './support/harness.js';
+import { createCard } from './support/flows.js';
 import { payloadBody, postToSlackEndpoint, signatureHeaders, slashCommandBody } from './support/slackRequests.js';
 
 let h: Harness;
@@ -85,5 +86,22 @@ describe('a signed request no listener takes', () => {
     const res = await h.post(payloadBody(payload));
     expect(res.status).toBe(200);
     expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('a crafted owner id', () => {
+  it.each([['CLEAKY01'], ['<!channel>'], ['U1SELLER|x'], ['G0PRIVATE']])('%s is refused inline on the card and referral modals, nothing saved', async (owner) => {
+    const before = await h.db.collection('customers').countDocuments();
+    const { view } = await h.openModal(TEAM_A, { action_id: ACTION.newCard, value: JSON.stringify({ name: '所有者伪造' }) });
+    const res = await h.submitView(TEAM_A, view, { name: '所有者伪造', ownerId: owner });
+    expect(res.json()).toEqual({ response_action: 'errors', errors: { ownerId: '请从列表中选择一位同事。' } });
+
+    const referrer = await createCard(h, TEAM_A, { name: `推荐人${before}` });
+    const card = await h.command(`推荐人${before}`);
+    const { view: referral } = await h.openModal(TEAM_A, findButton(card.args.blocks, ACTION.recordReferral), { responseUrl: card.responseUrl });
+    const refused = await h.submitView(TEAM_A, referral, { name: '被推荐伪造', ownerId: owner });
+    expect(refused.json()).toEqual({ response_action: 'errors', errors: { ownerId: '请从列表中选择一位同事。' } });
+    expect(await h.db.collection('customers').countDocuments()).toBe(before + 1);
+    expect(referrer.id).toBeTruthy();
   });
 });

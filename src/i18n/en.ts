@@ -200,6 +200,7 @@ export const en: Messages = {
     invalidQuantity: 'Type a whole number of at least 1.',
     dueBeforeSale: 'The payment cannot be due before the sale.',
     invalidCard: 'Pick a card from the list.',
+    invalidUser: 'Pick a person from the list.',
     promiseDueInPast: 'The due date cannot be before today.',
   },
   nudge: {

@@ -203,6 +203,7 @@ export const zh = {
     invalidQuantity: '请输入不小于 1 的整数。',
     dueBeforeSale: '付款到期日不能早于交易日期。',
     invalidCard: '请从列表中选择一张客户卡。',
+    invalidUser: '请从列表中选择一位同事。',
     promiseDueInPast: '兑现日期不能早于今天。',
   },
   nudge: {

@@ -1,5 +1,6 @@
 import type { Logger } from '@slack/bolt';
 import type { GuardedWrites } from '../db/writeIfUnchanged.js';
+import { isSlackUserId } from '../domain/slackIds.js';
 import { messagesFor, type Messages } from '../i18n/index.js';
 import { isAboutCustomer, type NudgeRecord } from '../models/nudge.js';
 import type { NudgeKinds } from '../nudgeKinds/index.js';
@@ -42,8 +43,6 @@ export interface ScanReport {
 
 type Delivered = NudgeRecord['status'] | 'cancelled' | 'deferred' | null;
 
-/** Slack user ids (U…, or W… in Enterprise Grid): a nudge to one goes to that person's DM. */
-const USER_ID = /^[UW][A-Z0-9]+$/;
 
 /** A claimed nudge ready to post, and where. */
 interface Posting {
@@ -59,7 +58,7 @@ type Settle = (nudge: NudgeRecord, status: Delivered) => void;
 
 /** The language a message to `destination` is in: a person's DM in theirs, the team's channel (or any channel) in the team's. */
 async function messagesTo(deps: ScanDeps, { settings }: PostingScope, destination: string, team: Messages): Promise<Messages> {
-  if (destination === settings.nudgeChannel || !USER_ID.test(destination)) return team;
+  if (destination === settings.nudgeChannel || !isSlackUserId(destination)) return team;
   const locale = await deps.userLocales.localeOf(settings.teamId, destination);
   return locale ? messagesFor(locale) : team;
 }

@@ -7,10 +7,7 @@ import {
   maxLengthOf,
   RELATIONSHIP_STAGES,
 } from '../domain/cardFields.js';
-import { optionalChoice, optionalObjectId, optionalDate, optionalMoneyFen, optionalPhone, optionalText, requiredText } from './fields.js';
-
-/** Slack user ids are short; anything longer is not one. */
-const SLACK_ID_MAX = 20;
+import { optionalChoice, optionalObjectId, optionalDate, optionalMoneyFen, optionalPhone, optionalText, optionalUserId, requiredText } from './fields.js';
 
 /** What the create/edit modal may write to a card. Keys match the modal's block ids. */
 export const CardInputSchema = z.object({
@@ -46,7 +43,7 @@ export const CardInputSchema = z.object({
   stage: optionalChoice(RELATIONSHIP_STAGES),
   style: optionalChoice(COMMUNICATION_STYLES),
   loyalty: optionalChoice(LOYALTY_ATTITUDES),
-  ownerId: optionalText(SLACK_ID_MAX),
+  ownerId: optionalUserId,
   referrerId: optionalObjectId,
   ambassador: z.boolean().default(false),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isCalendarDate } from '../time.js';
+import { SLACK_USER_ID } from '../domain/slackIds.js';
 import { domain } from '../config/domain.js';
 import { PHONE_TEXT, phoneKey } from '../domain/lookup.js';
 import { parseAmount, parseYuanToFen, type AmountRefusal } from '../domain/money.js';
@@ -28,6 +29,7 @@ export type ValidationKey =
   | 'invalidQuantity'
   | 'dueBeforeSale'
   | 'invalidCard'
+  | 'invalidUser'
   | 'promiseDueInPast';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -43,6 +45,9 @@ export const optionalChoice = <T extends readonly [string, ...string[]]>(values:
 
 /** A card picked from the type-ahead: its id, which the service then looks up inside the team. */
 export const optionalObjectId = z.preprocess(blankToUndefined, z.string().regex(/^[0-9a-f]{24}$/, 'invalidCard').optional());
+
+/** A person picked with a users_select: a Slack user id, never any other text. */
+export const optionalUserId = z.preprocess(blankToUndefined, z.string().regex(SLACK_USER_ID, 'invalidUser').optional());
 
 export const optionalDate = z.preprocess(
   blankToUndefined,

@@ -1,5 +1,5 @@
 import type { Messages } from '../i18n/index.js';
-import { USER_ID } from './reassignInput.js';
+import { isSlackUserId } from '../domain/slackIds.js';
 
 /** Who leaves and who takes over, as read from Home's handover modal. */
 export interface HandoverInput {
@@ -11,7 +11,7 @@ export interface HandoverInput {
 export function parseHandoverInput(t: Messages, values: Record<string, unknown>): { ok: true; input: HandoverInput } | { ok: false; errors: Record<string, string> } {
   const picked = (key: string) => {
     const value = values[key];
-    return typeof value === 'string' && USER_ID.test(value) ? value : undefined;
+    return isSlackUserId(value) ? value : undefined;
   };
   const fromId = picked('from');
   const toId = picked('to');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { domain } from '../config/domain.js';
 import { TIERS } from '../domain/segments.js';
+import { SLACK_USER_ID } from '../domain/slackIds.js';
 import type { EditableSettings } from '../services/teamSettings.js';
 import { isValidTimezone } from '../time.js';
 
@@ -17,7 +18,7 @@ export const SETTINGS_RANGES: Record<string, { min: number; max: number }> = {
   'pool.graceDays': ranges['pool.graceDays'],
 };
 
-const userIds = z.array(z.string().regex(/^[UW][A-Z0-9]+$/)).max(20).optional().transform((ids) => [...new Set(ids ?? [])]);
+const userIds = z.array(z.string().regex(SLACK_USER_ID)).max(20).optional().transform((ids) => [...new Set(ids ?? [])]);
 const whole = ({ min, max }: { min: number; max: number }) => z.coerce.number().int().min(min).max(max);
 
 /**
