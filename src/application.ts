@@ -96,19 +96,42 @@ function pinger(connection: Connection): () => Promise<boolean> {
   };
 }
 
+/** Settings that name people or a channel of one workspace. */
+const ONE_WORKSPACE_KEYS = ['NUDGE_CHANNEL_ID', 'FINANCE_USER_ID', 'MANAGER_USER_ID', 'ADMIN_USER_IDS'] as const;
+
+/**
+ * Ids of one workspace's people and channels, from the environment: they
+ * mean something only in the one workspace a bot token serves. Installed to
+ * any workspace, they would grant rights (admin, manager) in every one of
+ * them, so there they apply nowhere; each workspace sets its own in its settings.
+ */
+function oneWorkspaceSettings(env: Readonly<Env>): Partial<Pick<Env, (typeof ONE_WORKSPACE_KEYS)[number]>> {
+  return isOAuthMode(env) ? {} : env;
+}
+
+/** What start-up says about settings it ignores because the app is installed to any workspace. */
+function ignoredInOAuthMode(env: Readonly<Env>): string[] {
+  if (!isOAuthMode(env)) return [];
+  return ONE_WORKSPACE_KEYS.filter((key) => {
+    const value = env[key];
+    return Array.isArray(value) ? value.length > 0 : value !== undefined;
+  });
+}
+
 /** The services over a connection, wired once: for the app and for the benches that drive them directly. */
 export function buildServices(connection: Connection, env: Readonly<Env>, now: () => Date) {
   const models = createModels(connection);
   const writes = createGuardedWrites(models, now);
   const { longAfterDays, largeFromFen, repeatEveryDays } = domain.collection;
+  const people = oneWorkspaceSettings(env);
   const settings = createTeamSettings(
     models,
     {
-      locale: env.DEFAULT_LOCALE, timezone: env.DEFAULT_TIMEZONE, nudgeHour: env.DEFAULT_NUDGE_HOUR, nudgeChannel: env.NUDGE_CHANNEL_ID,
-      financeUserIds: env.FINANCE_USER_ID ? [env.FINANCE_USER_ID] : [], managerUserIds: env.MANAGER_USER_ID ? [env.MANAGER_USER_ID] : [],
+      locale: env.DEFAULT_LOCALE, timezone: env.DEFAULT_TIMEZONE, nudgeHour: env.DEFAULT_NUDGE_HOUR, nudgeChannel: people.NUDGE_CHANNEL_ID,
+      financeUserIds: people.FINANCE_USER_ID ? [people.FINANCE_USER_ID] : [], managerUserIds: people.MANAGER_USER_ID ? [people.MANAGER_USER_ID] : [],
       collection: { longAfterDays, largeFromFen, repeatEveryDays }, cadenceDays: { ...domain.cadence.days },
       pool: { afterDays: domain.pool.afterDays, graceDays: domain.pool.graceDays, excludeTiers: domain.pool.excludeTiers },
-      segmentHour: env.SEGMENT_HOUR, adminUserIds: env.ADMIN_USER_IDS, wrapUpHour: env.WRAPUP_HOUR,
+      segmentHour: env.SEGMENT_HOUR, adminUserIds: people.ADMIN_USER_IDS ?? [], wrapUpHour: env.WRAPUP_HOUR,
     },
     now,
     writes,
@@ -146,6 +169,10 @@ function createInstallations(models: ReturnType<typeof buildServices>['models'],
  */
 export async function createApplication({ env, mongoUri, dbName, clock = systemClock, logger = createLogger(env.LOG_LEVEL), pacing }: ApplicationOptions): Promise<Application> {
   const bot = await verifySlackTokens(env);
+  const ignored = ignoredInOAuthMode(env);
+  if (ignored.length > 0) {
+    logger.warn(`${ignored.join(', ')}: ignored when installed to any workspace (they would apply in every workspace); each workspace's admins set the channel, finance and manager in Home → Edit settings`);
+  }
   const connection = await connect(mongoUri, dbName);
   const services = buildServices(connection, env, () => clock.now());
   await ensureIndexes(services.models);

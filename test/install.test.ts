@@ -4,7 +4,7 @@ import { createLogger } from '../src/logger.js';
 import { ACTION } from '../src/slack/ids.js';
 import { eventually } from './support/eventually.js';
 import { createCard } from './support/flows.js';
-import { findButton, Harness, NUDGE_CHANNEL, TEAM_A, TEAM_B, visibleText } from './support/harness.js';
+import { findButton, Harness, TEAM_A, TEAM_B, visibleText } from './support/harness.js';
 import { slashCommandBody, type Actor } from './support/slackRequests.js';
 
 let h: Harness;
@@ -171,7 +171,8 @@ describe('uninstall', () => {
     const sent = posts().slice(before);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.token).toBe(tokenOf(TEAM_B.teamId));
-    expect(sent[0]!.args.channel).toBe(NUDGE_CHANNEL);
+    // Installed to any workspace, NUDGE_CHANNEL_ID names no workspace's channel: without its own, a team's nudges go to DMs.
+    expect(sent[0]!.args.channel).toBe(TEAM_B.userId);
     expect(visibleText(sent[0]!.args.blocks)).toContain('乙客户');
     expect(await h.db.collection('nudges').countDocuments({ teamId: TEAM_A.teamId, status: 'sent' })).toBe(0);
   });
@@ -243,5 +244,37 @@ describe('uninstall', () => {
     expect(await h.db.collection('customers').countDocuments({ teamId: TEAM_C.teamId })).toBe(0);
     await h.install(TEAM_C.teamId);
     expect(await installations().findOne({ _id: TEAM_C.teamId as never })).not.toHaveProperty('purgingSince');
+  });
+});
+
+describe('people named in the environment, installed to any workspace', () => {
+  let listed: Harness;
+  const LISTED: Actor = { teamId: 'T2', userId: 'U7LISTED' };
+
+  beforeAll(async () => {
+    listed = await Harness.start({ oauth: true, env: { ADMIN_USER_IDS: 'U7LISTED', MANAGER_USER_ID: 'U7LISTED', FINANCE_USER_ID: 'U7LISTED', NUDGE_CHANNEL_ID: 'CT1ONLY' } });
+    await listed.install('T1');
+    await listed.install('T2');
+    listed.fake.setUser('U7LISTED', 'T2', 'member');
+  });
+
+  afterAll(async () => {
+    await listed.stop();
+  });
+
+  it('grant nothing in any workspace: no admin command, no handover, no export of colleagues’ cards', async () => {
+    await createCard(listed, { teamId: 'T2', userId: 'U2OTHERSELLER' }, { name: '别人的客户' });
+    expect(visibleText((await listed.command('segments refresh', LISTED)).args.blocks)).toContain('只有管理员可以刷新客户分层');
+    expect(visibleText((await listed.command('handover <@U2OTHERSELLER> <@U7LISTED>', LISTED)).args.blocks)).toContain('只有管理员和经理可以交接客户卡');
+    const exported = await listed.command('export', LISTED);
+    expect(visibleText(exported.args.blocks)).toContain('你不是管理员或经理，只导出你负责的客户卡。');
+    await listed.fake.waitFor('response_url', (c) => c.responseUrl === exported.responseUrl && visibleText(c.args.blocks).includes('没有符合条件的客户卡'));
+    expect(listed.fake.sharedFiles()).toEqual([]);
+  });
+
+  it('route nothing to a channel of one workspace, and start-up says they are ignored', async () => {
+    const settings = await listed.db.collection('teams').findOne({ _id: 'T2' as never });
+    expect(settings?.nudgeChannel).toBeUndefined();
+    expect(listed.logs.join('\n')).toContain('NUDGE_CHANNEL_ID, FINANCE_USER_ID, MANAGER_USER_ID, ADMIN_USER_IDS: ignored when installed to any workspace');
   });
 });

@@ -120,10 +120,10 @@ export class Harness {
     const clock = new FakeClock(options.now ?? '2026-11-23T10:00:00+08:00');
     const dbName = `cards_test_${randomBytes(6).toString('hex')}`;
     const env = parseEnv({
-      ...(options.oauth ? OAUTH_ENV : { SLACK_BOT_TOKEN: 'xoxb-test-token' }),
+      // A channel id names one workspace's channel: installed to any workspace, each team picks its own in its settings.
+      ...(options.oauth ? OAUTH_ENV : { SLACK_BOT_TOKEN: 'xoxb-test-token', NUDGE_CHANNEL_ID: NUDGE_CHANNEL }),
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: fake.apiUrl,
-      NUDGE_CHANNEL_ID: NUDGE_CHANNEL,
       FOLLOWUP_SCAN_SECONDS: '3600',
       LOG_LEVEL: 'error',
       ...options.env,
