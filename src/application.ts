@@ -2,7 +2,7 @@ import type { Logger } from '@slack/bolt';
 import { domain } from './config/domain.js';
 import mongoose, { type Connection } from 'mongoose';
 import { systemClock, type Clock } from './clock.js';
-import { isOAuthMode, type Env } from './config/env.js';
+import { isOAuthMode, secretsOf, type Env } from './config/env.js';
 import { createNudgeScan, type ScanReport } from './jobs/nudgeScan.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { migrate } from './db/migrations.js';
@@ -167,7 +167,7 @@ function createInstallations(models: ReturnType<typeof buildServices>['models'],
  * Boots in a fixed order: Slack tokens → MongoDB → indexes → migrations → services → jobs → Slack app.
  * The tokens come first so that a refused one stops start-up before anything needs closing.
  */
-export async function createApplication({ env, mongoUri, dbName, clock = systemClock, logger = createLogger(env.LOG_LEVEL), pacing }: ApplicationOptions): Promise<Application> {
+export async function createApplication({ env, mongoUri, dbName, clock = systemClock, logger = createLogger(env.LOG_LEVEL, secretsOf(env)), pacing }: ApplicationOptions): Promise<Application> {
   const bot = await verifySlackTokens(env);
   const ignored = ignoredInOAuthMode(env);
   if (ignored.length > 0) {

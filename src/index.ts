@@ -1,5 +1,5 @@
 import { createApplication } from './application.js';
-import { ConfigError, isOAuthMode } from './config/env.js';
+import { ConfigError, isOAuthMode, secretsOf } from './config/env.js';
 import { loadEnv } from './config/loadEnv.js';
 import { EmbeddedMongoError, startEmbeddedMongo, type EmbeddedMongo } from './db/embedded.js';
 import { isDatabaseUnavailable } from './db/errors.js';
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     if (error instanceof ConfigError) exitWith(`${error.message}\nSee .env.example for every setting.`);
     throw error;
   }
-  const logger = createLogger(env.LOG_LEVEL);
+  const logger = createLogger(env.LOG_LEVEL, secretsOf(env));
   // A promise nobody awaited must not take every request down with it: log it and keep serving.
   // A thrown exception still ends the process (Node's default), as its state can no longer be trusted.
   process.on('unhandledRejection', (reason) => logger.error(`unhandled rejection (kept running): ${reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason)}`));

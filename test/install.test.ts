@@ -4,8 +4,8 @@ import { createLogger } from '../src/logger.js';
 import { ACTION } from '../src/slack/ids.js';
 import { eventually } from './support/eventually.js';
 import { createCard } from './support/flows.js';
-import { findButton, Harness, TEAM_A, TEAM_B, visibleText } from './support/harness.js';
-import { slashCommandBody, type Actor } from './support/slackRequests.js';
+import { findButton, Harness, OAUTH_ENV, TEAM_A, TEAM_B, visibleText } from './support/harness.js';
+import { SIGNING_SECRET, slashCommandBody, type Actor } from './support/slackRequests.js';
 
 let h: Harness;
 
@@ -103,6 +103,25 @@ describe('the log', () => {
     const written = lines.flat().map((p) => (p instanceof Error ? `${p.message} ${p.stack}` : String(p))).join(' ');
     expect(written).toContain('stored xoxb-[redacted] for T1');
     expect(written).not.toMatch(/T1-5-secret|9-abc/);
+  });
+
+  it('at debug, through a whole install and a command, never carries a secret from the environment or a token', async () => {
+    const written: string[] = [];
+    const keep = (...parts: unknown[]) => void written.push(parts.map((p) => (p instanceof Error ? `${p.message} ${p.stack}` : String(p))).join(' '));
+    const spies = (['debug', 'info', 'warn', 'error'] as const).map((level) => jest.spyOn(console, level).mockImplementation(keep));
+    const debug = await Harness.start({ oauth: true, appLogger: true, env: { LOG_LEVEL: 'debug' } });
+    try {
+      await debug.install('T8DEBUG');
+      await debug.command('help', { teamId: 'T8DEBUG', userId: 'U8' });
+    } finally {
+      await debug.stop();
+      spies.forEach((spy) => spy.mockRestore());
+    }
+    const log = written.join('\n');
+    expect(log).toContain('oauth.v2.access');
+    for (const secret of [OAUTH_ENV.SLACK_CLIENT_SECRET, OAUTH_ENV.SLACK_STATE_SECRET, OAUTH_ENV.ENCRYPTION_KEY, SIGNING_SECRET, debug.fake.installOf('T8DEBUG')!.token]) {
+      expect(log).not.toContain(secret);
+    }
   });
 });
 

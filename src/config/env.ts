@@ -60,6 +60,11 @@ const SECRET = new Set<Key>(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_A
 const OAUTH_KEYS = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'ENCRYPTION_KEY'] as const;
 
 /** Installed to any workspace through Slack's OAuth, each served with its own stored token. */
+/** What the log must never show: every secret the environment holds. */
+export function secretsOf(env: Readonly<Env>): (string | undefined)[] {
+  return [env.SLACK_BOT_TOKEN, env.SLACK_APP_TOKEN, env.SLACK_SIGNING_SECRET, env.SLACK_CLIENT_SECRET, env.SLACK_STATE_SECRET, env.ENCRYPTION_KEY];
+}
+
 export function isOAuthMode(env: Readonly<Env>): boolean {
   return env.SLACK_BOT_TOKEN === undefined;
 }

@@ -42,6 +42,8 @@ export interface HarnessOptions {
   mongoUri?: string;
   /** Installed to any workspace through OAuth (OAUTH_ENV) instead of with one bot token. */
   oauth?: boolean;
+  /** Log through the app's own logger, to the console, as in production (at env.LOG_LEVEL), instead of keeping lines in `logs`. */
+  appLogger?: boolean;
 }
 
 type StateValue = Record<string, unknown>;
@@ -135,7 +137,7 @@ export class Harness {
       const logger = recordingLogger(logs);
       // Posts to one channel a second apart, in the test's time: waiting moves the clock.
       const pacing = { now: () => clock.now().getTime(), sleep: async (ms: number) => clock.advanceMs(ms) };
-      const app = await createApplication({ env, mongoUri, dbName, clock, logger, pacing });
+      const app = await createApplication({ env, mongoUri, dbName, clock, pacing, ...(options.appLogger ? {} : { logger }) });
       const { port } = await app.start({ port: 0, host: '127.0.0.1' });
       instances.push({ app, url: `http://127.0.0.1:${port}` });
     }
