@@ -105,3 +105,26 @@ describe('a crafted owner id', () => {
     expect(referrer.id).toBeTruthy();
   });
 });
+
+describe('a button pressed where Slack gives no response_url (App Home, a modal)', () => {
+  const GONE = '0123456789abcdef01234567';
+  it.each([
+    [ACTION.editCard, GONE],
+    [ACTION.recordSale, GONE],
+    [ACTION.recordPayment, GONE],
+    [ACTION.reassign, GONE],
+    [ACTION.markAmbassador, GONE],
+    [ACTION.snoozeDay, `${GONE}:2`],
+    [ACTION.nudgeDone, `${GONE}:2`],
+    [ACTION.promiseKept, GONE],
+    [ACTION.thankReferrer, GONE],
+  ])('%s answers in the DM instead of failing', async (actionId, value) => {
+    const after = h.fake.mark();
+    const logged = h.logs.length;
+    expect((await h.homeAction(TEAM_A, { action_id: actionId, type: 'button', value })).status).toBe(200);
+    const dm = await h.fake.waitFor('chat.postMessage', (c) => c.args.channel === TEAM_A.userId, after);
+    expect(visibleText(dm.args.blocks ?? []) || dm.args.text).not.toContain('出错了');
+    expect(dm.args.replace_original).toBeUndefined();
+    expect(h.logs.slice(logged).join('\n')).not.toContain('is not a function');
+  });
+});

@@ -39,7 +39,7 @@ function logFailure(logger: Logger, body: unknown, error: unknown): void {
 
 interface AckedArgs extends AllMiddlewareArgs {
   ack: () => Promise<void>;
-  /** Absent where Slack gave no response_url: a button on App Home. */
+  /** Absent where Slack gave no response_url (a button on App Home or in a modal); `work` always gets one (see answerer). */
   respond?: RespondFn;
   body: unknown;
 }
@@ -58,11 +58,20 @@ async function refreshHomesAfter(deps: ListenerDeps, teamId: string, body: unkno
   await deps.refreshHome(teamId, [b.user?.id ?? b.user_id, owner]);
 }
 
-/** Where a failure notice goes: the response_url, or the user's DM with the app when there is none (App Home). */
-function tellUser(args: AckedArgs, notice: ReturnType<typeof renderNotice>): Promise<unknown> {
-  if (args.respond) return args.respond({ response_type: 'ephemeral', replace_original: false, ...notice });
-  const userId = (args.body as { user?: { id?: string } }).user?.id;
-  return userId ? args.client.chat.postMessage({ channel: userId, ...notice }) : Promise.resolve();
+/**
+ * How a command or button answers the person who used it: through Slack's
+ * response_url, or, for a button on App Home or in a modal (Slack gives
+ * those none), in their DM with the app, as a new message.
+ */
+function answerer(args: AckedArgs): RespondFn {
+  if (args.respond) return args.respond;
+  const userId = requesterOf(args.body);
+  return async (message) => {
+    const { replace_original: _replace, delete_original: _delete, response_type: _type, ...shown } = typeof message === 'string' ? { text: message } : message;
+    if (userId) await args.client.chat.postMessage({ channel: userId, text: shown.text ?? '', ...shown });
+    // What a response_url answers: handlers never read it, but the signature is Bolt's.
+    return new Response(null, { status: 200 });
+  };
 }
 
 /**
@@ -73,15 +82,18 @@ function tellUser(args: AckedArgs, notice: ReturnType<typeof renderNotice>): Pro
 export function afterAck<A extends AckedArgs>(deps: ListenerDeps, work: (args: A, scope: TeamScope) => Promise<void>) {
   return async (args: A): Promise<void> => {
     await args.ack();
+    const respond = answerer(args);
     let t = messagesFor(deps.defaultLocale);
     let scope: TeamScope | undefined;
     try {
       scope = await teamScope(deps, args.context, requesterOf(args.body));
       t = scope.t;
-      await work(args, scope);
+      await work({ ...args, respond }, scope);
     } catch (error) {
       logFailure(deps.logger, args.body, error);
-      await tellUser(args, renderNotice(failureNotice(t, error))).catch((e: Error) => deps.logger.warn(`could not tell the user: ${e.message}`));
+      await respond({ response_type: 'ephemeral', replace_original: false, ...renderNotice(failureNotice(t, error)) }).catch((e: Error) =>
+        deps.logger.warn(`could not tell the user: ${e.message}`),
+      );
     }
     // A slash command only looks cards up (the admin's segment refresh aside, which Home shows on its next open).
     const isCommand = (args.body as { command?: string }).command !== undefined;
