@@ -106,7 +106,7 @@ describe('digests instead of floods in the nudge channel', () => {
     expect(await nudges().countDocuments({ plan: /^六位[3-6]的计划$/, status: 'sent' })).toBe(4);
   });
 
-  it('a reply Slack refuses is retried later on its own; the others are sent', async () => {
+  it('a reply Slack refuses is retried later in its digest’s thread, never listed again; the others are sent', async () => {
     const names = await followUpsDue('拒收', 6, '2026-11-28');
     h.fake.failMatching('chat.postMessage', (args) => args.thread_ts !== undefined && JSON.stringify(args.blocks).includes('拒收3'), { error: 'internal_error' });
     h.clock.set('2026-11-28T09:00:00+08:00');
@@ -125,18 +125,20 @@ describe('digests instead of floods in the nudge channel', () => {
     await scanOnOneInstance();
     const retried = channelPosts(before).filter((c) => isReminder(c) && naming('拒收3')(c));
     expect(retried).toHaveLength(1);
-    expect(retried[0]!.args.thread_ts).toBeUndefined();
+    const digest = channelPosts(before).filter((c) => c.args.thread_ts === undefined && naming('拒收')(c));
+    expect(digest).toHaveLength(1);
+    expect(retried[0]!.args.thread_ts).toBe(tsOf(digest[0]!));
     expect(await nudges().findOne({ plan: '拒收3的计划' })).toMatchObject({ status: 'sent', attempts: 2, messageTs: tsOf(retried[0]!) });
   });
 
-  it('a digest Slack refuses leaves every nudge in it to be retried, none posted', async () => {
+  it('a digest Slack refuses leaves every nudge in it to be retried, none posted and none charged an attempt', async () => {
     const names = await followUpsDue('母帖', 6, '2026-11-30');
     h.fake.failNext('chat.postMessage', { error: 'channel_not_found' });
     h.clock.set('2026-11-30T09:00:00+08:00');
     const before = h.fake.mark();
     await scanOnOneInstance();
     expect(channelPosts(before).filter(naming('母帖'))).toEqual([]);
-    expect(await nudges().countDocuments({ plan: /^母帖/, status: 'pending', lastError: 'channel_not_found', attempts: 1 })).toBe(6);
+    expect(await nudges().countDocuments({ plan: /^母帖/, status: 'pending', lastError: 'channel_not_found', attempts: 0 })).toBe(6);
 
     h.clock.set('2026-11-30T09:05:00+08:00');
     await scanOnOneInstance();
@@ -144,7 +146,7 @@ describe('digests instead of floods in the nudge channel', () => {
     const digests = posted.filter((c) => c.args.thread_ts === undefined && naming('母帖')(c));
     expect(digests).toHaveLength(1);
     for (const name of names) expect(posted.filter((c) => isReminder(c) && naming(name)(c) && c.args.thread_ts === tsOf(digests[0]!))).toHaveLength(1);
-    expect(await nudges().countDocuments({ plan: /^母帖/, status: 'sent', attempts: 2 })).toBe(6);
+    expect(await nudges().countDocuments({ plan: /^母帖/, status: 'sent', attempts: 1 })).toBe(6);
   });
 
   it('two instances scanning at once post each nudge once', async () => {

@@ -96,8 +96,9 @@ describe('follow-up nudges', () => {
     h.clock.set('2026-11-27T09:00:00+08:00');
     expect((await h.scanOnEveryInstance()).map((r) => r.retrying).reduce((a, b) => a + b)).toBe(1);
 
+    // A rate limit says "wait", not "failed": it uses up no attempt.
     const waiting = await followUps().findOne({ plan: '催回款' });
-    expect(waiting).toMatchObject({ status: 'pending', lastError: 'ratelimited', attempts: 1 });
+    expect(waiting).toMatchObject({ status: 'pending', lastError: 'ratelimited', attempts: 0 });
     expect(waiting!.nextAttemptAt.toISOString()).toBe('2026-11-27T01:00:30.000Z');
 
     const triedBefore = posts().length;
@@ -109,7 +110,7 @@ describe('follow-up nudges', () => {
     await h.scanOnEveryInstance();
     await h.scanOnEveryInstance();
     expect(h.fake.accepted('chat.postMessage').filter((c) => visibleText(c.args.blocks).includes('周九'))).toHaveLength(1);
-    expect(await followUps().findOne({ plan: '催回款' })).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(await followUps().findOne({ plan: '催回款' })).toMatchObject({ status: 'sent', attempts: 1 });
   });
 
   it('records channel_not_found, shows it on the card, retries with backoff and finally gives up visibly', async () => {
@@ -123,14 +124,18 @@ describe('follow-up nudges', () => {
     expect(recorded!.nextAttemptAt.toISOString()).toBe('2026-11-30T01:05:00.000Z');
     expect(visibleText((await h.command('吴十')).args.blocks)).toContain('提醒发送失败（channel_not_found），将自动重试');
 
-    // Backoff doubles: +5, +10, +20, +40 minutes; the fifth refusal is the last.
-    for (const at of ['09:05', '09:15', '09:35', '10:15']) {
-      h.clock.set(`2026-11-30T${at}:00+08:00`);
+    // Backoff doubles (+5, +10, +20, +40 minutes…) up to two hours; refused for a day, it is given up.
+    const retriedAt: string[] = [];
+    for (let nudge = recorded!; nudge.status === 'pending'; nudge = (await followUps().findOne({ plan: '拜访工厂' }))!) {
+      h.clock.set(nudge.nextAttemptAt.toISOString());
+      retriedAt.push(nudge.nextAttemptAt.toISOString().slice(5, 16));
       await h.scanOnEveryInstance();
     }
+    expect(retriedAt.slice(0, 6)).toEqual(['11-30T01:05', '11-30T01:15', '11-30T01:35', '11-30T02:15', '11-30T03:35', '11-30T05:35']);
+    expect(retriedAt.at(-1)! >= '12-01T01:00').toBe(true);
     const gaveUp = await followUps().findOne({ plan: '拜访工厂' });
-    expect(gaveUp).toMatchObject({ status: 'failed', lastError: 'channel_not_found', attempts: 5 });
-    expect(h.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.error === 'channel_not_found')).toHaveLength(5);
+    expect(gaveUp).toMatchObject({ status: 'failed', lastError: 'channel_not_found', attempts: retriedAt.length + 1 });
+    expect(h.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.error === 'channel_not_found')).toHaveLength(retriedAt.length + 1);
     expect(visibleText((await h.command('吴十')).args.blocks)).toContain('提醒多次发送失败（channel_not_found）');
     h.fake.restoreChannel(NUDGE_CHANNEL);
   });

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { domain } from '../src/config/domain.js';
+import { ACTION } from '../src/slack/ids.js';
+import type { RecordedCall } from './support/fakeSlack.js';
 import { Harness, NUDGE_CHANNEL, visibleText } from './support/harness.js';
 import { cardWithFollowUp } from './support/visits.js';
 
@@ -16,13 +18,22 @@ afterAll(async () => {
 const DUE_AT = '2026-11-25T09:00:00+08:00';
 const NAMES = ['崩溃甲', '崩溃乙', '崩溃丙'];
 
-/** A second instance, in its own process, scanning at DUE_AT (its scheduler's first run and one more, at once). */
-function scanInChildProcess(): ChildProcess {
+/** A second instance, in its own process, scanning at `now` (its scheduler's first run and one more, at once). */
+function scanInChildProcess(now = DUE_AT, env: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'test/support/scanChild.ts'], {
-    env: { ...process.env, DB_NAME: h.dbName, SLACK_API_URL: h.fake.apiUrl, NUDGE_CHANNEL_ID: NUDGE_CHANNEL, NOW: DUE_AT },
+    env: { ...process.env, DB_NAME: h.dbName, SLACK_API_URL: h.fake.apiUrl, NUDGE_CHANNEL_ID: NUDGE_CHANNEL, NOW: now, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
+
+async function killed(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+const never = new Promise<void>(() => undefined);
+const isReminder = (c: RecordedCall) => JSON.stringify(c.args.blocks).includes(ACTION.snoozeDay);
 
 const acceptedFor = (name: string) => h.fake.accepted('chat.postMessage').filter((c) => visibleText(c.args.blocks).includes(name));
 
@@ -51,5 +62,57 @@ describe('an instance killed (SIGKILL) in the middle of a nudge scan', () => {
     for (const name of NAMES) expect(acceptedFor(name)).toHaveLength(1);
     expect(await h.db.collection('nudges').countDocuments({ status: 'sent' })).toBe(3);
     expect(await h.db.collection('writeintents').countDocuments({ state: 'pending' })).toBe(0);
+  }, 60_000);
+});
+
+describe('an instance killed right after Slack took its post, before it could record it', () => {
+  it('does not post that nudge again: the survivor finds it in the channel, records it and brings its buttons up to date', async () => {
+    const due = '2026-11-27T09:00:00+08:00';
+    const names = ['已发甲', '已发乙'];
+    for (const name of names) await cardWithFollowUp(h, name, '2026-11-27', `${name}的计划`);
+    const held = h.fake.holdAnswer('chat.postMessage', never, 1);
+    // Slack stamps messages with the time they arrive: the test's clock, which the child's starts from.
+    h.clock.set(due);
+    const child = scanInChildProcess(due);
+    const heldCall = await held;
+    await killed(child);
+
+    h.clock.advanceMs(domain.nudges.claimTimeoutMs + 1000);
+    await h.instances[0]!.app.scanNudges();
+    await h.instances[0]!.app.scanNudges();
+
+    for (const name of names) expect(acceptedFor(`${name}的计划`)).toHaveLength(1);
+    const heldName = names.find((name) => visibleText(heldCall.args.blocks).includes(name))!;
+    const recorded = await h.db.collection('nudges').findOne({ plan: `${heldName}的计划` });
+    expect(recorded).toMatchObject({ status: 'sent', messageTs: heldCall.result!.ts });
+    // Its buttons were made for the dead instance's claim: the message now answers the recorded version.
+    const updated = await h.fake.waitFor('chat.update', (c) => c.args.ts === heldCall.result!.ts);
+    expect(JSON.stringify(updated.args.blocks)).toContain(`${recorded!._id.toString()}:${recorded!.version}`);
+  }, 60_000);
+
+  it('mid-digest: the survivor adds only the missing replies to the same digest’s thread, and no second digest', async () => {
+    const due = '2026-11-28T09:00:00+08:00';
+    const names = ['摘要崩溃1', '摘要崩溃2', '摘要崩溃3', '摘要崩溃4'];
+    for (const name of names) await cardWithFollowUp(h, name, '2026-11-28', `${name}的计划`);
+    const before = h.fake.mark();
+    // The digest, then its first reply are answered; the second reply is taken by Slack but its answer never comes.
+    const held = h.fake.holdAnswer('chat.postMessage', never, 2);
+    h.clock.set(due);
+    const child = scanInChildProcess(due, { DIGEST_ABOVE: '2' });
+    await held;
+    await killed(child);
+
+    h.clock.advanceMs(domain.nudges.claimTimeoutMs + 1000);
+    await h.instances[0]!.app.scanNudges();
+    await h.instances[0]!.app.scanNudges();
+
+    const posts = h.fake.calls.slice(before).filter((c) => c.method === 'chat.postMessage' && !c.error);
+    const digests = posts.filter((c) => !isReminder(c));
+    expect(digests).toHaveLength(1);
+    for (const name of names) {
+      const replies = posts.filter((c) => isReminder(c) && visibleText(c.args.blocks).includes(`${name}的计划`));
+      expect(replies.map((c) => c.args.thread_ts)).toEqual([digests[0]!.result!.ts]);
+    }
+    expect(await h.db.collection('nudges').countDocuments({ plan: /^摘要崩溃/, status: 'sent' })).toBe(4);
   }, 60_000);
 });

@@ -142,24 +142,6 @@ describe('the daily wrap-up', () => {
     expect(wrapUps('U1SELLER')).toHaveLength(1);
   });
 
-  it('Slack refusing it: retried with backoff, then recorded as failed like other nudges', async () => {
-    h.clock.set('2026-11-25T10:00:00+08:00');
-    await sell('感谢乙', '茶具', '500', '2026-11-25');
-    h.fake.failNext('chat.postMessage', { error: 'internal_error' }, 5);
-    await h.scanAt('2026-11-25T18:00:00+08:00');
-    const [waiting] = await wrapUpNudges('U1SELLER', '2026-11-25');
-    expect(waiting).toMatchObject({ status: 'pending', lastError: 'internal_error', attempts: 1 });
-    expect(waiting!.nextAttemptAt.toISOString()).toBe('2026-11-25T10:05:00.000Z');
-
-    for (const at of ['18:05', '18:15', '18:35', '19:15']) await h.scanAt(`2026-11-25T${at}:00+08:00`);
-    expect(await wrapUpNudges('U1SELLER', '2026-11-25')).toEqual([expect.objectContaining({ status: 'failed', lastError: 'internal_error', attempts: 5 })]);
-    const refused = h.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.error === 'internal_error');
-    expect(refused).toHaveLength(5);
-    expect(refused.every((c) => c.args.channel === 'U1SELLER' && visibleText(c.args.blocks).includes('买了：茶具'))).toBe(true);
-    await h.scanAt('2026-11-25T23:00:00+08:00');
-    expect(wrapUps('U1SELLER')).toHaveLength(1);
-  });
-
   it('a contact snoozed to tomorrow is booked in today’s wrap-up', async () => {
     const posted = h.fake.accepted('chat.postMessage').find((c) => c.args.channel === NUDGE_CHANNEL && visibleText(c.args.blocks).includes('普通跟进'))!;
     h.clock.set('2026-11-26T10:00:00+08:00');
@@ -187,6 +169,31 @@ describe('the daily wrap-up', () => {
     await Promise.all(h.instances.map((i) => i.app.carryOverReminders()));
     await Promise.all(h.instances.map((i) => i.app.carryOverReminders()));
     expect(await wrapUpNudges('U1SELLER', '2026-12-09')).toEqual([expect.objectContaining({ status: 'pending', nextAttemptAt: new Date('2026-12-09T10:00:00Z') })]);
+  });
+
+  // Last: it moves the clock on to the next day.
+  it('Slack refusing it: retried with backoff through its evening, and dropped, never posted late, once its day is over', async () => {
+    h.clock.set('2026-11-25T10:00:00+08:00');
+    await sell('感谢乙', '茶具', '500', '2026-11-25');
+    h.fake.failNext('chat.postMessage', { error: 'internal_error' }, 100);
+    await h.scanAt('2026-11-25T18:00:00+08:00');
+    const [waiting] = await wrapUpNudges('U1SELLER', '2026-11-25');
+    expect(waiting).toMatchObject({ status: 'pending', lastError: 'internal_error', attempts: 1 });
+    expect(waiting!.nextAttemptAt.toISOString()).toBe('2026-11-25T10:05:00.000Z');
+
+    let tries = 1;
+    for (let [nudge] = await wrapUpNudges('U1SELLER', '2026-11-25'); nudge!.status === 'pending'; [nudge] = await wrapUpNudges('U1SELLER', '2026-11-25')) {
+      await h.scanAt(nudge!.nextAttemptAt.toISOString());
+      if (h.clock.now() < new Date('2026-11-26T00:00:00+08:00')) tries += 1;
+    }
+    // +5, +10, +20, +40, +80, +120 minutes… until midnight: then the wrap-up of a day gone by is cancelled.
+    expect(await wrapUpNudges('U1SELLER', '2026-11-25')).toEqual([expect.objectContaining({ status: 'cancelled', lastError: 'internal_error' })]);
+    expect(tries).toBe(7);
+    const refused = h.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.error === 'internal_error');
+    expect(refused).toHaveLength(tries);
+    expect(refused.every((c) => c.args.channel === 'U1SELLER' && visibleText(c.args.blocks).includes('买了：茶具'))).toBe(true);
+    h.fake.clearFailures('chat.postMessage');
+    expect(wrapUps('U1SELLER').filter((c) => visibleText(c.args.blocks).includes('2026-11-25'))).toEqual([]);
   });
 });
 

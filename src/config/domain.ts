@@ -31,11 +31,32 @@ export const domain = {
     snoozeDays: { day: 1, week: 7 },
     /** A claimed nudge not confirmed within this time is taken again by another instance. */
     claimTimeoutMs: 5 * 60_000,
-    maxAttempts: 5,
+    /**
+     * A nudge Slack keeps refusing is given up (status failed, shown on the
+     * card) once it has been refused for this long: by age, not by a count of
+     * tries, so a burst of rate limits or a refused digest cannot use it up.
+     */
+    giveUpAfterMs: 24 * 60 * 60_000,
     /** Due nudges read per query by a scan. */
     scanBatch: 100,
-    /** Retry delay after attempt n (1-based) when Slack refuses without a Retry-After. */
+    /** Retry delay after attempt n (1-based) when Slack refuses without a Retry-After, doubling up to retryMaxMs. */
     retryBaseMs: 5 * 60_000,
+    retryMaxMs: 2 * 60 * 60_000,
+    /** A rate limit (429) without a Retry-After waits this long; a rate limit is never counted as a failed attempt. */
+    rateLimitedWaitMs: 60_000,
+    /**
+     * Slack took a post but recording it failed (the database went away): the
+     * record is tried again this often for as long as the claim is ours, so
+     * no other instance posts it again.
+     */
+    recordRetryMs: 1000,
+    /** How far before a lost claim began the channel's history is searched for the post it may have made. */
+    postedLookbackMs: 60_000,
+    /** That search reads at most this many pages of this many messages (a busy channel in a few minutes). */
+    historyPageSize: 200,
+    historyMaxPages: 5,
+    /** A digest lists at most this many reminders; more due at once go out as several digests. */
+    digestMaxItems: 40,
     /** More nudges than this due for one channel in one scan go out as one digest, each item a reply in its thread. */
     digestAbove: 5,
     /** Slack takes about one message per second per channel; posts to one channel are spaced this far apart. */

@@ -90,7 +90,12 @@ export function createGuardedWrites(models: Models, now: () => Date) {
   async function collision(id: string, requestKey: string | undefined): Promise<WriteOutcome> {
     const theirs = await models.writeIntents.findOne({ _id: id }).lean();
     if (!theirs) return 'conflict';
-    if (requestKey && theirs.requestKey === requestKey) return theirs.state === 'void' ? 'conflict' : 'replayed';
+    if (requestKey && theirs.requestKey === requestKey) {
+      if (theirs.state === 'void') return 'conflict';
+      // The same request again, its change claimed but maybe not applied (its writer lost the database half-way): it is ours to finish.
+      if (theirs.state === 'pending') return (await applyIntent(theirs)) === 'written' ? 'replayed' : 'conflict';
+      return 'replayed';
+    }
     if (theirs.state === 'pending' && isStale(theirs)) await applyIntent(theirs);
     return 'conflict';
   }

@@ -2,17 +2,16 @@ import type { Logger } from '@slack/bolt';
 import type { GuardedWrites } from '../db/writeIfUnchanged.js';
 import { isSlackUserId } from '../domain/slackIds.js';
 import { messagesFor, type Messages } from '../i18n/index.js';
-import { isAboutCustomer, type NudgeRecord } from '../models/nudge.js';
+import { isAboutCustomer } from '../models/nudge.js';
 import type { NudgeKinds } from '../nudgeKinds/index.js';
 import type { PostingScope } from '../nudgeKinds/kind.js';
 import type { CustomerService } from '../services/customers.js';
-import { postedVersion, type DeliveryOutcome, type NudgeService } from '../services/nudges.js';
+import type { Claimed, NudgeService } from '../services/nudges.js';
 import type { TeamSettings, TeamSettingsService } from '../services/teamSettings.js';
 import type { UserLocaleService } from '../services/userLocale.js';
 import type { MessagePoster } from '../slack/messagePoster.js';
 import { todayIn, type CalendarDate } from '../time.js';
-import { renderDigest } from '../views/digest.js';
-import type { SlackMessage } from '../views/message.js';
+import { createDelivery, type Delivered, type Posting, type Settle } from './nudgeDelivery.js';
 
 export const NUDGE_SCAN_JOB = 'nudges.scan';
 
@@ -33,6 +32,8 @@ export interface ScanDeps {
   digestAbove: number;
   /** Each person's own language, for what is posted to their DM. */
   userLocales: UserLocaleService;
+  /** Waits between tries to record an outcome while the database is away (see nudgeDelivery.ts). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface ScanReport {
@@ -41,21 +42,6 @@ export interface ScanReport {
   failed: number;
 }
 
-type Delivered = NudgeRecord['status'] | 'cancelled' | 'deferred' | null;
-
-
-/** A claimed nudge ready to post, and where. */
-interface Posting {
-  nudge: NudgeRecord;
-  destination: string;
-  /** Its message, whose buttons answer `version`; null when the customer it is about is gone. */
-  render(version: number): SlackMessage | null;
-  afterPosted?: () => Promise<void>;
-}
-
-/** Called once per claimed nudge with what became of it. */
-type Settle = (nudge: NudgeRecord, status: Delivered) => void;
-
 /** The language a message to `destination` is in: a person's DM in theirs, the team's channel (or any channel) in the team's. */
 async function messagesTo(deps: ScanDeps, { settings }: PostingScope, destination: string, team: Messages): Promise<Messages> {
   if (destination === settings.nudgeChannel || !isSlackUserId(destination)) return team;
@@ -63,17 +49,21 @@ async function messagesTo(deps: ScanDeps, { settings }: PostingScope, destinatio
   return locale ? messagesFor(locale) : team;
 }
 
+/** Where a nudge may go: the team's nudge channel, or a person's DM. A card whose owner is anything else was written before owners were checked. */
+const isDeliverable = (destination: string, { settings }: PostingScope) => destination === settings.nudgeChannel || isSlackUserId(destination);
+
 /** Null when its cause no longer holds; a later day when another contact nudge of the customer goes out today. A person's kind renders from what it loaded; the others, with their customer. */
-async function prepare(deps: ScanDeps, nudge: NudgeRecord, scope: PostingScope, team: Messages): Promise<Posting | { later: CalendarDate } | null> {
+async function prepare(deps: ScanDeps, { nudge, lapsedClaimFrom }: Claimed, scope: PostingScope, team: Messages): Promise<Posting | { later: CalendarDate } | null> {
+  const lapsed = lapsedClaimFrom ? { lapsedClaimFrom } : {};
   const kind = deps.kinds[nudge.kind];
   if (kind.about === 'person') {
     const context = await kind.load(nudge, scope);
     if (context === null) return null;
     const destination = kind.destination(nudge, scope, context);
     const t = await messagesTo(deps, scope, destination, team);
-    return { nudge, destination, render: (version) => kind.render(t, { ...nudge, version }, context) };
+    return { nudge, destination, render: (version) => kind.render(t, { ...nudge, version }, context), ...lapsed };
   }
-  if (!isAboutCustomer(nudge)) return { nudge, destination: nudge.ownerId, render: () => null };
+  if (!isAboutCustomer(nudge)) return { nudge, destination: nudge.ownerId, render: () => null, ...lapsed };
   const aboutCustomer = nudge;
   const context = await kind.load(aboutCustomer, scope);
   if (context === null) return null;
@@ -82,11 +72,13 @@ async function prepare(deps: ScanDeps, nudge: NudgeRecord, scope: PostingScope, 
   const customer = await deps.customers.findCustomer(nudge.teamId, aboutCustomer.customerId.toString());
   const destination = kind.destination(aboutCustomer, scope, context);
   const t = await messagesTo(deps, scope, destination, team);
+  if (!isDeliverable(destination, scope)) return { nudge, destination, render: () => null, undeliverable: 'invalid_destination', ...lapsed };
   return {
     nudge,
     destination,
     render: (version) => customer && kind.render(t, customer, { ...aboutCustomer, version }, context),
     afterPosted: async () => kind.afterPosted?.(aboutCustomer, scope, context),
+    ...lapsed,
   };
 }
 
@@ -101,60 +93,17 @@ async function claimDue(deps: ScanDeps, settings: TeamSettings, t: Messages, set
   for (let claimedAny = true; claimedAny; ) {
     claimedAny = false;
     for (const candidate of await deps.nudges.findDue(settings.teamId)) {
-      const nudge = await deps.nudges.claim(candidate);
-      if (!nudge) continue;
+      const claimed = await deps.nudges.claim(candidate);
+      if (!claimed) continue;
       claimedAny = true;
-      const posting = await prepare(deps, nudge, scope, t);
+      const { nudge } = claimed;
+      const posting = await prepare(deps, claimed, scope, t);
       if (posting === null) settle(nudge, (await deps.nudges.cancel(nudge)) ? 'cancelled' : null);
       else if ('later' in posting) settle(nudge, (await deps.nudges.defer(nudge, posting.later)) ? 'deferred' : null);
       else postings.push(posting);
     }
   }
   return postings;
-}
-
-/** Records Slack's answer for one claimed nudge, and what follows it once sent. */
-async function record(deps: ScanDeps, nudge: NudgeRecord, posting: Posting, outcome: DeliveryOutcome): Promise<Delivered> {
-  const status = await deps.nudges.recordDelivery(nudge, outcome);
-  if (status === 'sent') await posting.afterPosted?.();
-  const what = `${nudge.kind} nudge ${nudge._id.toString()} (team ${nudge.teamId})`;
-  if (status === null) deps.logger.warn(`${what} changed while it was being posted; the change stands`);
-  else if (!outcome.ok) deps.logger.warn(`${what} not posted to ${posting.destination}: ${outcome.error}; attempt ${nudge.attempts}, now ${status}`);
-  return status;
-}
-
-/** Posts one claimed nudge, on its own or as a reply in a digest's thread. */
-async function deliver(deps: ScanDeps, posting: Posting, threadTs?: string): Promise<Delivered> {
-  const nudge = await deps.nudges.keepClaim(posting.nudge);
-  if (!nudge) {
-    deps.logger.warn(`${posting.nudge.kind} nudge ${posting.nudge._id.toString()} (team ${posting.nudge.teamId}) changed before it was posted; the change stands`);
-    return null;
-  }
-  const message = posting.render(postedVersion(nudge));
-  const outcome: DeliveryOutcome = message ? await deps.poster.post(nudge.teamId, posting.destination, message, threadTs) : { ok: false, error: 'customer_missing' };
-  return record(deps, nudge, posting, outcome);
-}
-
-/**
- * More than `digestAbove` nudges for the team's channel go out as one digest
- * listing them, each posted in full (buttons and all) as a reply in its
- * thread, so every reply is answered as a nudge on its own is. When Slack
- * refuses the digest, each of its nudges records that refusal and is retried.
- */
-async function deliverToChannel(deps: ScanDeps, t: Messages, postings: Posting[], settle: Settle): Promise<void> {
-  const listed = postings.flatMap((posting) => {
-    const message = posting.render(postedVersion(posting.nudge));
-    return message ? [{ posting, message }] : [];
-  });
-  if (listed.length <= deps.digestAbove) {
-    for (const posting of postings) settle(posting.nudge, await deliver(deps, posting));
-    return;
-  }
-  for (const posting of postings) if (!listed.some((l) => l.posting === posting)) settle(posting.nudge, await deliver(deps, posting));
-  const digest = await deps.poster.post(listed[0]!.posting.nudge.teamId, listed[0]!.posting.destination, renderDigest(t, listed.map((l) => l.message)));
-  for (const { posting } of listed) {
-    settle(posting.nudge, digest.ok ? await deliver(deps, posting, digest.ts) : await record(deps, posting.nudge, posting, digest));
-  }
 }
 
 function count(report: ScanReport, status: Delivered): void {
@@ -184,10 +133,11 @@ export function createNudgeScan(deps: ScanDeps) {
         count(report, status);
       };
       const postings = await claimDue(deps, settings, t, settle);
+      const delivery = createDelivery(deps, teamId, settle);
       // Only the team's channel gets digests: a person's DMs already come one per reminder, and the wrap-up sums up their day.
       const toChannel = postings.filter((p) => p.destination === settings.nudgeChannel);
-      for (const posting of postings) if (!toChannel.includes(posting)) settle(posting.nudge, await deliver(deps, posting));
-      await deliverToChannel(deps, t, toChannel, settle);
+      for (const posting of postings) if (!toChannel.includes(posting)) await delivery.deliver(posting);
+      await delivery.deliverToChannel(t, toChannel);
       await deps.refreshHome?.(teamId, [...reminded]);
     }
     return report;

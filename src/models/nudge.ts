@@ -41,11 +41,19 @@ export interface NudgeRecord {
   version: number;
   /** When a scan may (re)try to post it; for a claimed nudge, when the claim expires. */
   nextAttemptAt: Date;
-  /** Delivery attempts since it was last (re)scheduled. */
+  /** Delivery attempts since it was last (re)scheduled; a rate limit (429) is not counted. */
   attempts: number;
+  /**
+   * Since when Slack has been refusing it (or its claim lapsed mid-post):
+   * a nudge refused this long is given up (domain.nudges.giveUpAfterMs).
+   * Unset while nothing went wrong, and again once it is posted or rescheduled.
+   */
+  refusedSince?: Date;
   /** Claims ever taken on it, never reset. */
   claims: number;
   lastError?: string;
+  /** Listed in this digest (its ts in the team's channel) but its reply not posted yet: the reply belongs in that thread. */
+  digestTs?: string;
   channel?: string;
   messageTs?: string;
   sentAt?: Date;
@@ -74,8 +82,10 @@ const nudgeSchema = new Schema<NudgeRecord>(
     version: { type: Number, required: true },
     nextAttemptAt: { type: Date, required: true },
     attempts: { type: Number, default: 0 },
+    refusedSince: Date,
     claims: { type: Number, default: 0 },
     lastError: String,
+    digestTs: String,
     channel: String,
     messageTs: String,
     sentAt: Date,

@@ -42,7 +42,14 @@ export type CloseResult<N extends NudgeRecord = NudgeRecord> = { status: 'ok'; n
 /** What happened when Slack was asked to post a nudge. */
 export type DeliveryOutcome =
   | { ok: true; channel: string; ts: string }
-  | { ok: false; error: string; retryAfterMs?: number };
+  | { ok: false; error: string; retryAfterMs?: number; rateLimited?: boolean };
+
+/** A nudge claimed for posting. */
+export interface Claimed {
+  nudge: NudgeRecord;
+  /** An earlier claim lapsed while it was being posted: that instance may have posted it, from this instant on. */
+  lapsedClaimFrom?: Date;
+}
 
 /** A posted nudge's buttons name the nudge and the version it has once recorded as sent. */
 export interface NudgeRef {
@@ -76,9 +83,30 @@ const NEVER_ANSWERED: readonly NudgeKind[] = ['poolRelease'];
 /** Kinds posted at an instant of their own (the moment of a referral, the wrap-up hour), not at the team's nudge hour. */
 const OWN_INSTANT: readonly NudgeKind[] = ['referral', 'thanks', 'wrapUp'];
 
-/** Retry delay after `attempts` failures: Slack's Retry-After when given, else doubling from the base. */
+/** Retry delay after `attempts` counted failures: Slack's Retry-After when given, else doubling from the base, capped. */
 export function retryDelayMs(attempts: number, retryAfterMs?: number): number {
-  return retryAfterMs ?? domain.nudges.retryBaseMs * 2 ** Math.max(0, attempts - 1);
+  return retryAfterMs ?? Math.min(domain.nudges.retryMaxMs, domain.nudges.retryBaseMs * 2 ** Math.max(0, attempts - 1));
+}
+
+/**
+ * What a refusal changes on a claimed nudge. A rate limit means "wait": it
+ * is retried after Slack's Retry-After and not counted as an attempt; nor is
+ * a refusal that was not the nudge's own (`charged: false`: the digest it was
+ * in was refused). Either way a nudge refused for giveUpAfterMs is given up.
+ */
+function refusal(nudge: NudgeRecord, outcome: Extract<DeliveryOutcome, { ok: false }>, charged: boolean, at: Date) {
+  const counted = charged && !outcome.rateLimited;
+  const attempts = counted ? nudge.attempts : Math.max(0, nudge.attempts - 1);
+  const wait = outcome.rateLimited ? (outcome.retryAfterMs ?? domain.nudges.rateLimitedWaitMs) : retryDelayMs(Math.max(1, attempts), outcome.retryAfterMs);
+  const refusedSince = nudge.refusedSince ?? at;
+  const giveUp = at.getTime() - refusedSince.getTime() >= domain.nudges.giveUpAfterMs;
+  return {
+    status: giveUp ? ('failed' as const) : ('pending' as const),
+    attempts,
+    refusedSince,
+    lastError: outcome.error,
+    nextAttemptAt: new Date(at.getTime() + wait),
+  };
 }
 
 /** The version a claimed nudge has once its delivery is recorded: what its message's buttons answer. */
@@ -119,7 +147,7 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
    */
   async function retime(teamId: string): Promise<void> {
     const { nudgeHour, timezone } = await settings.settingsFor(teamId);
-    const waiting = { teamId, status: 'pending' as const, attempts: 0, kind: { $nin: [...OWN_INSTANT] } };
+    const waiting = { teamId, status: 'pending' as const, attempts: 0, refusedSince: { $exists: false }, kind: { $nin: [...OWN_INSTANT] } };
     const days: CalendarDate[] = await models.nudges.distinct('dueDate', waiting);
     for (const day of days) {
       await models.nudges.updateMany({ ...waiting, dueDate: day }, { $set: { nextAttemptAt: instantAt(day, nudgeHour, timezone) }, $inc: { version: 1 } });
@@ -230,12 +258,16 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
    * or it changed (superseded, done, snoozed) since it was read. A claim whose
    * instance died expires after claimTimeoutMs and is taken again.
    */
-  async function claim(candidate: NudgeRecord): Promise<NudgeRecord | null> {
+  async function claim(candidate: NudgeRecord): Promise<Claimed | null> {
+    // Still `sending` when due: the instance that claimed it stopped (or lost the database) mid-post.
+    const lapsed = candidate.status === 'sending';
     const claimed = {
       status: 'sending' as const,
       nextAttemptAt: new Date(now().getTime() + domain.nudges.claimTimeoutMs),
       attempts: candidate.attempts + 1,
       claims: candidate.claims + 1,
+      // A claim that keeps lapsing (a post that crashes its instance) is given up by age like a refusal.
+      ...(lapsed ? { refusedSince: candidate.refusedSince ?? now() } : {}),
     };
     const outcome = await writes.writeIfUnchanged({
       teamId: candidate.teamId,
@@ -244,7 +276,9 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
       version: candidate.version,
       set: claimed,
     });
-    return outcome === 'written' ? { ...candidate, ...claimed, version: candidate.version + 1 } : null;
+    if (outcome !== 'written') return null;
+    const nudge = { ...candidate, ...claimed, version: candidate.version + 1 };
+    return lapsed ? { nudge, lapsedClaimFrom: new Date(candidate.nextAttemptAt.getTime() - domain.nudges.claimTimeoutMs) } : { nudge };
   }
 
   /**
@@ -262,8 +296,10 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
       id: claimed._id,
       version: claimed.version,
       set: { nextAttemptAt },
+      // Asked again after the database went away mid-write, the renewal is recognised as this one.
+      requestKey: `renew:${claimed._id.toString()}:${claimed.version}`,
     });
-    return outcome === 'written' ? { ...claimed, nextAttemptAt, version: claimed.version + 1 } : null;
+    return outcome === 'written' || outcome === 'replayed' ? { ...claimed, nextAttemptAt, version: claimed.version + 1 } : null;
   }
 
   /** A claimed nudge whose cause no longer holds is closed instead of posted. */
@@ -286,28 +322,30 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
       id: claimed._id,
       version: claimed.version,
       set: { status: 'pending', dueDate, attempts: 0, nextAttemptAt: await dueInstant(claimed.teamId, dueDate) },
+      unset: ['refusedSince', 'digestTs'],
     });
     return outcome === 'written';
   }
 
   /**
    * Records Slack's answer to a claimed nudge: sent, to be retried, or given
-   * up. Returns null when the nudge changed meanwhile (its claim expired
-   * and another instance took it, or it was answered): that change stands.
+   * up (see `refusal`). Returns null when the nudge changed meanwhile (its
+   * claim expired and another instance took it, or it was answered): that
+   * change stands. `charged: false` for a refusal of the digest it was in;
+   * `digestTs`, the digest it was listed in, whose thread its reply awaits.
    */
-  async function recordDelivery(nudge: NudgeRecord, outcome: DeliveryOutcome): Promise<NudgeRecord['status'] | null> {
-    const giveUp = nudge.attempts >= domain.nudges.maxAttempts;
+  async function recordDelivery(
+    nudge: NudgeRecord,
+    outcome: DeliveryOutcome,
+    { charged = true, digestTs }: { charged?: boolean; digestTs?: string } = {},
+  ): Promise<NudgeRecord['status'] | null> {
     const change = outcome.ok
-      ? { set: { status: 'sent' as const, channel: outcome.channel, messageTs: outcome.ts, sentAt: now() }, unset: ['lastError'] }
-      : {
-          set: {
-            status: giveUp ? ('failed' as const) : ('pending' as const),
-            lastError: outcome.error,
-            nextAttemptAt: new Date(now().getTime() + retryDelayMs(nudge.attempts, outcome.retryAfterMs)),
-          },
-        };
-    const written = await writes.writeIfUnchanged({ teamId: nudge.teamId, model: models.nudges, id: nudge._id, version: nudge.version, ...change });
-    return written === 'written' ? change.set.status : null;
+      ? { set: { status: 'sent' as const, channel: outcome.channel, messageTs: outcome.ts, sentAt: now() }, unset: ['lastError', 'refusedSince', 'digestTs'] }
+      : { set: { ...refusal(nudge, outcome, charged, now()), ...(digestTs ? { digestTs } : {}) } };
+    // Recorded again after the database went away mid-write, the record is recognised as this one (and finished).
+    const requestKey = `delivery:${nudge._id.toString()}:${nudge.version}`;
+    const written = await writes.writeIfUnchanged({ teamId: nudge.teamId, model: models.nudges, id: nudge._id, version: nudge.version, ...change, requestKey });
+    return written === 'written' || written === 'replayed' ? change.set.status : null;
   }
 
   /** A nudge about a customer, as its buttons name it; a person's wrap-up has no buttons to answer it. */
@@ -339,6 +377,8 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
     const { timezone } = await settings.settingsFor(teamId);
     const dueDate = addDays(todayIn(now(), timezone), domain.nudges.snoozeDays[length]);
     const set = { status: 'pending' as const, dueDate, attempts: 0, nextAttemptAt: await dueInstant(teamId, dueDate), closedBy: userId };
+    // Another day's reminder: a fresh one, whatever became of this day's.
+    const unset = ['refusedSince', 'digestTs'];
     const { action, field } = SNOOZE_HISTORY[current.kind] ?? SNOOZED_OTHER;
     const entry = { teamId, customerId: current.customerId, action, userId, at: now(), changes: [{ field, from: current.dueDate, to: dueDate }] };
     const outcome = await writes.writeIfUnchanged({
@@ -347,6 +387,7 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
       id: current._id,
       version: current.version,
       set,
+      unset,
       records: [{ model: models.history, doc: historyDoc(entry) }],
     });
     if (outcome !== 'written') return { status: 'closed' };

@@ -35,7 +35,7 @@ const INSTALL_PATH = '/slack/install';
 const REDIRECT_PATH = '/slack/oauth_redirect';
 
 /** What the installer asks each workspace for: the bot scopes of manifest.yml. */
-const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'files:write', 'users:read', 'channels:read'];
+const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'files:write', 'users:read', 'channels:read', 'channels:history', 'im:history'];
 
 /** Web API options for every client, the installer's included, so SLACK_API_URL reaches each call. */
 function clientOptions(env: Readonly<Env>) {

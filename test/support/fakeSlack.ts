@@ -41,6 +41,15 @@ export interface SharedFile {
 }
 
 const MESSAGE_METHODS = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'response_url']);
+
+/** A message as the fake keeps it, for conversations.history and conversations.replies. */
+interface StoredMessage {
+  ts: string;
+  text?: string;
+  blocks?: unknown[];
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  thread_ts?: string;
+}
 const VIEW_METHODS = new Set(['views.open', 'views.update', 'views.push']);
 
 function readBytes(req: IncomingMessage): Promise<Buffer> {
@@ -104,6 +113,13 @@ export class FakeSlack {
   private readonly installsByToken = new Map<string, FakeInstall>();
   private readonly matchedFailures: { method: string; match: (args: Record<string, any>) => boolean; failure: Failure }[] = [];
   private postLimit?: { now: () => number; lastPost: Map<string, number> };
+  /** Per channel: chat.postMessage answers 429 (Retry-After 1) until this instant of the fake's clock. */
+  private readonly rateLimitedUntil = new Map<string, number>();
+  /** Messages posted, per conversation (a DM under its D… id), oldest first. */
+  private readonly history = new Map<string, StoredMessage[]>();
+  /** The clock message timestamps are taken from: the test's, once useClock is called. */
+  private clock: () => number = () => Date.now();
+  private readonly answerHolds: { method: string; after: number; release: Promise<void>; held: (call: RecordedCall) => void }[] = [];
   url = '';
 
   async start(): Promise<void> {
@@ -124,6 +140,11 @@ export class FakeSlack {
 
   responseUrl(id: string): string {
     return `${this.url}/response/${id}`;
+  }
+
+  /** Calls of `method` are answered normally again: failures still queued by failNext are dropped. */
+  clearFailures(method: string): void {
+    this.failures.delete(method);
   }
 
   /** The next `times` calls of `method` fail as given. */
@@ -152,6 +173,40 @@ export class FakeSlack {
    */
   limitPostsPerChannel(now: () => number): void {
     this.postLimit = { now, lastPost: new Map() };
+  }
+
+  /** Message timestamps follow this clock (the test's), as Slack's follow real time. */
+  useClock(now: () => number): void {
+    this.clock = now;
+  }
+
+  /**
+   * The call of `method` after `after` more is accepted (a message is posted
+   * and kept in the history) but its answer waits until `release` resolves,
+   * as when the caller loses the database, or dies, right after Slack took
+   * it. Resolves `held` with the call once it has been accepted.
+   */
+  holdAnswer(method: string, release: Promise<void>, after = 0): Promise<RecordedCall> {
+    return new Promise((held) => this.answerHolds.push({ method, after, release, held }));
+  }
+
+  /** Top-level messages of a conversation (a user id means their DM with the app), oldest first. */
+  messagesIn(channel: string): StoredMessage[] {
+    return (this.history.get(this.conversationOf(channel)) ?? []).filter((m) => m.thread_ts === undefined);
+  }
+
+  /** Replies in a message's thread, oldest first. */
+  repliesTo(channel: string, ts: string): StoredMessage[] {
+    return (this.history.get(this.conversationOf(channel)) ?? []).filter((m) => m.thread_ts === ts);
+  }
+
+  private conversationOf(channel: string): string {
+    return /^[UW][A-Z0-9]+$/.test(channel) ? this.dmOf(channel) : channel;
+  }
+
+  /** Until `untilMs` on the fake's clock (see useClock), every post to `channel` is answered 429 with Retry-After: 1. */
+  rateLimitUntil(channel: string, untilMs: number): void {
+    this.rateLimitedUntil.set(channel, untilMs);
   }
 
   /** Posting to this channel answers channel_not_found until it is created. */
@@ -214,7 +269,7 @@ export class FakeSlack {
     const install = { teamId: grant.teamId, token: `xoxb-${grant.teamId}-${++this.messageSeq}-secret`, botUserId: `UBOT${grant.teamId}`, botId: `BBOT${grant.teamId}` };
     this.installsByToken.set(install.token, install);
     return {
-      ok: true, app_id: 'A1', token_type: 'bot', access_token: install.token, scope: 'commands,chat:write,im:write,files:write,users:read',
+      ok: true, app_id: 'A1', token_type: 'bot', access_token: install.token, scope: 'commands,chat:write,im:write,files:write,users:read,channels:read,channels:history,im:history',
       bot_user_id: install.botUserId, team: { id: grant.teamId, name: `Team ${grant.teamId}` }, enterprise: null, is_enterprise_install: false,
       authed_user: { id: grant.userId },
     };
@@ -302,7 +357,14 @@ export class FakeSlack {
     }
     const result = failure ? { ok: false, error: failure.error } : this.answer(method, args, token);
     if (result.ok && method === 'chat.postMessage') this.postLimit?.lastPost.set(args.channel, this.postLimit.now());
-    this.record({ method, args, responseUrl, token, ...(result.ok ? { result } : { error: String(result.error) }) });
+    const call = { method, args, responseUrl, token, ...(result.ok ? { result } : { error: String(result.error) }) };
+    this.record(call);
+    const answerHold = result.ok ? this.answerHolds.find((h) => h.method === method) : undefined;
+    if (answerHold && answerHold.after-- === 0) {
+      this.answerHolds.splice(this.answerHolds.indexOf(answerHold), 1);
+      answerHold.held(call);
+      await answerHold.release;
+    }
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(result));
   }
@@ -313,6 +375,7 @@ export class FakeSlack {
   }
 
   private channelLimited(method: string, args: Record<string, any>): Failure | undefined {
+    if (method === 'chat.postMessage' && this.clock() < (this.rateLimitedUntil.get(args.channel) ?? 0)) return { status: 429, retryAfter: 1 };
     if (method !== 'chat.postMessage' || !this.postLimit) return undefined;
     const last = this.postLimit.lastPost.get(args.channel);
     return last !== undefined && this.postLimit.now() - last < 1000 ? { status: 429, retryAfter: 1 } : undefined;
@@ -345,6 +408,8 @@ export class FakeSlack {
       return { ok: true, view: { id: args.view?.id ?? `V${++this.messageSeq}`, ...args.view } };
     }
     if (method.startsWith('chat.')) return this.chat(method, args);
+    if (method === 'conversations.history') return this.readHistory(args, undefined);
+    if (method === 'conversations.replies') return this.readHistory(args, String(args.ts ?? ''));
     if (method === 'conversations.open') return args.users ? { ok: true, channel: { id: this.dmOf(String(args.users)) } } : { ok: false, error: 'invalid_arguments' };
     if (method === 'users.info') return this.userInfo(String(args.user));
     if (method === 'conversations.info') {
@@ -388,7 +453,35 @@ export class FakeSlack {
   private chat(method: string, args: Record<string, any>): Record<string, unknown> {
     if (!args.channel) return { ok: false, error: 'channel_not_found' };
     if (this.unknownChannels.has(args.channel)) return { ok: false, error: 'channel_not_found' };
-    const ts = method === 'chat.update' ? args.ts : `1700000000.${String(++this.messageSeq).padStart(6, '0')}`;
+    const ts = method === 'chat.update' ? args.ts : `${Math.floor(this.clock() / 1000)}.${String(++this.messageSeq).padStart(6, '0')}`;
+    const stored: StoredMessage = { ts, text: args.text, blocks: args.blocks, metadata: args.metadata, ...(args.thread_ts ? { thread_ts: String(args.thread_ts) } : {}) };
+    const conversation = this.conversationOf(args.channel);
+    const kept = this.history.get(conversation) ?? [];
+    if (method === 'chat.postMessage') this.history.set(conversation, [...kept, stored]);
+    // A message the fake never posted (a test describes a click on one by hand) is updated without being kept.
+    const i = method === 'chat.update' ? kept.findIndex((m) => m.ts === ts) : -1;
+    if (i >= 0) kept[i] = { ...stored, ...(kept[i]!.thread_ts ? { thread_ts: kept[i]!.thread_ts } : {}) };
     return { ok: true, channel: args.channel, ts, message: { text: args.text, blocks: args.blocks } };
+  }
+
+  /**
+   * conversations.history (newest first, top-level messages after `oldest`)
+   * and conversations.replies (the parent, then its replies), a page of
+   * `limit` at a time, with message metadata only when asked for, as Slack.
+   */
+  private readHistory(args: Record<string, any>, threadTs: string | undefined): Record<string, unknown> {
+    const channel = String(args.channel ?? '');
+    if (!channel || this.unknownChannels.has(channel)) return { ok: false, error: 'channel_not_found' };
+    const all = this.history.get(channel) ?? [];
+    const oldest = Number(args.oldest ?? 0);
+    const picked = threadTs === undefined
+      ? all.filter((m) => m.thread_ts === undefined && Number(m.ts) > oldest).reverse()
+      : all.filter((m) => m.ts === threadTs || m.thread_ts === threadTs);
+    const limit = Math.min(Number(args.limit ?? 100), 999);
+    const start = Number(args.cursor ?? 0);
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+    const page = picked.slice(start, start + limit).map(({ metadata, ...m }) => ({ type: 'message', ...m, ...(withMetadata && metadata ? { metadata } : {}) }));
+    const more = start + limit < picked.length;
+    return { ok: true, messages: page, has_more: more, response_metadata: { next_cursor: more ? String(start + limit) : '' } };
   }
 }

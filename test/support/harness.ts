@@ -120,6 +120,7 @@ export class Harness {
     const fake = new FakeSlack();
     await fake.start();
     const clock = new FakeClock(options.now ?? '2026-11-23T10:00:00+08:00');
+    fake.useClock(() => clock.now().getTime());
     const dbName = `cards_test_${randomBytes(6).toString('hex')}`;
     const env = parseEnv({
       // A channel id names one workspace's channel: installed to any workspace, each team picks its own in its settings.

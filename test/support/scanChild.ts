@@ -1,7 +1,7 @@
 /**
  * One app instance in a process of its own that runs a single follow-up scan
  * and exits, so a test can kill it (SIGKILL) in the middle of the scan.
- *   node --import tsx test/support/scanChild.ts   (env: MONGODB_URI, DB_NAME, SLACK_API_URL, NOW)
+ *   node --import tsx test/support/scanChild.ts   (env: MONGODB_URI, DB_NAME, SLACK_API_URL, NOW, DIGEST_ABOVE)
  */
 import { createApplication } from '../../src/application.js';
 import { parseEnv } from '../../src/config/env.js';
@@ -14,6 +14,7 @@ const env = parseEnv({
   SLACK_API_URL: process.env.SLACK_API_URL,
   NUDGE_CHANNEL_ID: process.env.NUDGE_CHANNEL_ID,
   FOLLOWUP_SCAN_SECONDS: '3600',
+  ...(process.env.DIGEST_ABOVE ? { DIGEST_ABOVE: process.env.DIGEST_ABOVE } : {}),
   LOG_LEVEL: 'error',
 });
 const app = await createApplication({ env, mongoUri: process.env.MONGODB_URI!, dbName: process.env.DB_NAME, clock: new FakeClock(process.env.NOW!) });
