@@ -15,6 +15,13 @@ export const domain = {
     /** A type-ahead's options must reach Slack within 3 s or are dropped; past this, it answers with none. */
     optionsDeadlineMs: 2500,
   },
+  slack: {
+    /**
+     * A modal submission must be answered within Slack's 3 s; a save still
+     * running by then turns the modal to "saving…" and tells its outcome later.
+     */
+    submissionAnswerMs: 2500,
+  },
   card: {
     numberPrefix: 'KH',
     numberDigits: 4,

@@ -70,6 +70,11 @@ export const en: Messages = {
     moneyHint: 'In yuan, at most two decimals',
     phoneHint: 'e.g. 138 0013 8000',
     cardPlaceholder: 'Type a name, pinyin, phone or company',
+    saving: (what) => `“${what}” is taking longer than usual to save. You can close this window: a message will tell you how it went. Please do not submit it again.`,
+    savingTitle: 'Saving…',
+    savedTitle: 'How the save went',
+    savedLate: (what) => `✅ “${what}” was saved.`,
+    notSavedLate: (what, why) => `“${what}” was not saved: ${why}`,
     ownerViaReassign: (owner) => md`Owner: ${owner}. To change it, use Reassign on the card.`,
   },
   groups: {

@@ -73,6 +73,11 @@ export const zh = {
     moneyHint: '单位：元，最多两位小数',
     phoneHint: '例如 138 0013 8000',
     cardPlaceholder: '输入姓名、拼音、电话或公司查找',
+    saving: (what: string) => `「${what}」正在保存，比平时慢一些。可以关闭这个窗口，保存完后会发消息告诉你结果；请不要再提交一次。`,
+    savingTitle: '正在保存',
+    savedTitle: '保存结果',
+    savedLate: (what: string) => `✅「${what}」已保存。`,
+    notSavedLate: (what: string, why: string) => `「${what}」没有保存：${why}`,
     ownerViaReassign: (owner: Mrkdwn) => md`负责人：${owner}。更换负责人请用卡片上的「转交」。`,
   },
   groups: {

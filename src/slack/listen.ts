@@ -12,6 +12,7 @@ import { domain } from '../config/domain.js';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import { messagesFor, type Messages } from '../i18n/index.js';
 import { renderNotice } from '../views/lookup.js';
+import { renderSavedModal, renderSavingModal } from '../views/savingModal.js';
 import { requesterOf, teamScope, type ListenerDeps, type TeamScope } from './deps.js';
 import { parseMetadataCustomerId } from './metadata.js';
 
@@ -112,11 +113,43 @@ export interface SubmissionResult {
   after?: () => Promise<void>;
 }
 
+/** The title of the modal a submission came from, to name it in a message about it. */
+function titleOf(body: unknown): string {
+  const title = (body as { view?: { title?: { text?: unknown } } }).view?.title?.text;
+  return typeof title === 'string' ? title : '';
+}
+
+/**
+ * What a submission answered too late for its modal becomes: the modal (if
+ * still open) and a DM to the person say how it ended; a success's own
+ * follow-up (the card shown again) runs as it would have.
+ */
+async function tellLateOutcome(deps: ListenerDeps, args: SubmissionArgs, t: Messages, outcome: { result: SubmissionResult } | { error: unknown }) {
+  const what = titleOf(args.body);
+  let text: string;
+  if ('error' in outcome) {
+    logFailure(deps.logger, args.body, outcome.error);
+    text = t.modal.notSavedLate(what, failureNotice(t, outcome.error));
+  } else if (outcome.result.response?.response_action === 'errors') {
+    text = t.modal.notSavedLate(what, Object.values(outcome.result.response.errors).join(' '));
+  } else {
+    await outcome.result.after?.().catch((error: unknown) => logFailure(deps.logger, args.body, error));
+    text = t.modal.savedLate(what);
+  }
+  const userId = requesterOf(args.body);
+  const viewId = (args.body as { view?: { id?: string } }).view?.id;
+  // The person may have closed the modal meanwhile: the DM is what always arrives.
+  if (viewId) await args.client.views.update({ view_id: viewId, view: renderSavedModal(t, text) }).catch(() => undefined);
+  if (userId) await args.client.chat.postMessage({ channel: userId, ...renderNotice(text) });
+}
+
 /**
  * Modal submissions: the answer (close, or inline errors) must go back within
  * 3 s and may depend on the save, so the work decides it. Whatever fails
  * before the answer is answered inline on `errorBlock`; whatever fails after
- * is logged.
+ * is logged. A save still running at the deadline is not cut short: the
+ * modal turns to "saving…" (an error there would make the person submit
+ * again what is being saved), and the outcome is told when it is known.
  */
 export function onSubmission<A extends SubmissionArgs>(
   deps: ListenerDeps,
@@ -125,19 +158,31 @@ export function onSubmission<A extends SubmissionArgs>(
 ) {
   return async (args: A): Promise<void> => {
     let t = messagesFor(deps.defaultLocale);
-    let result: SubmissionResult;
-    let scope: TeamScope;
-    try {
+    let scope: TeamScope | undefined;
+    const settled = (async () => {
       scope = await teamScope(deps, args.context, requesterOf(args.body));
       t = scope.t;
-      result = await work(args, scope);
-    } catch (error) {
-      logFailure(deps.logger, args.body, error);
-      return args.ack({ response_action: 'errors', errors: { [errorBlock]: failureNotice(t, error) } });
+      return work(args, scope);
+    })().then(
+      (result) => ({ result }),
+      (error: unknown) => ({ error }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, domain.slack.submissionAnswerMs, 'late')));
+    const first = await Promise.race([settled, deadline]);
+    clearTimeout(timer);
+    if (first === 'late') {
+      deps.logger.warn(`${describeRequest(args.body)} took over ${domain.slack.submissionAnswerMs} ms; the modal says it is saving`);
+      await args.ack({ response_action: 'update', view: renderSavingModal(t, titleOf(args.body)) });
+      await tellLateOutcome(deps, args, t, await settled).catch((error: unknown) => logFailure(deps.logger, args.body, error));
+    } else if ('error' in first) {
+      logFailure(deps.logger, args.body, first.error);
+      return args.ack({ response_action: 'errors', errors: { [errorBlock]: failureNotice(t, first.error) } });
+    } else {
+      await args.ack(first.result.response);
+      await first.result.after?.().catch((error: unknown) => logFailure(deps.logger, args.body, error));
     }
-    await args.ack(result.response);
-    await result.after?.().catch((error: unknown) => logFailure(deps.logger, args.body, error));
-    await refreshHomesAfter(deps, scope.teamId, args.body);
+    if (scope) await refreshHomesAfter(deps, scope.teamId, args.body);
   };
 }
 

@@ -313,6 +313,9 @@ export class Harness {
         team_id: actor.teamId,
         type: 'modal',
         callback_id: view.callback_id,
+        // Slack sends the whole view back, as it was shown.
+        title: view.title,
+        blocks: view.blocks,
         private_metadata: view.private_metadata ?? '',
         state: { values },
         hash: 'hash',
