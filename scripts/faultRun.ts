@@ -51,6 +51,8 @@ async function seed(h: Harness): Promise<void> {
       plan: `${name}的计划`, status: 'pending', version: 1, nextAttemptAt: DUE, attempts: 0, claims: 0, createdBy: OWNER, createdAt: at, updatedAt: at,
     });
   }
+  // The scan visits the teams that have used the app.
+  await h.db.collection('teams').insertOne({ _id: TEAM as never, teamId: TEAM, createdAt: at });
   await h.db.collection('customers').insertMany(customers);
   await h.db.collection('nudges').insertMany(nudges);
 }
@@ -80,9 +82,9 @@ async function main(): Promise<void> {
       h.clock.set(new Date(DUE.getTime() + rounds * STEP_MS).toISOString());
       const reports = await Promise.all(h.instances.map((i) => i.app.scanNudges().catch(() => null)));
       failedScans += reports.filter((r) => r === null).length;
-      if (!restarted) continue;
-      const open = await h.db.collection('nudges').countDocuments({ teamId: TEAM, status: { $in: ['pending', 'sending'] } }).catch(() => 1);
-      if (open === 0) break;
+      const open = await h.db.collection('nudges').countDocuments({ teamId: TEAM, status: { $in: ['pending', 'sending'] } }).catch(() => -1);
+      if (rounds % 10 === 0) console.error(`round ${rounds}: ${open} open, ${Math.round((performance.now() - started) / 1000)} s`);
+      if (restarted && open === 0) break;
     }
 
     const posts = h.fake.accepted('chat.postMessage').filter((c) => c.args.metadata?.event_type === 'customer_cards_nudge');

@@ -179,5 +179,5 @@ export function createDelivery(deps: DeliveryDeps, teamId: string, settle: Settl
     await deliverDigests(t, listed);
   }
 
-  return { deliver, deliverToChannel, record };
+  return { deliver, deliverToChannel, isHeldOff: (destination: string) => heldOff(destination) !== null };
 }

@@ -83,27 +83,26 @@ async function prepare(deps: ScanDeps, { nudge, lapsedClaimFrom }: Claimed, scop
 }
 
 /**
- * Claims every nudge of the team due now and readies it; those whose cause
- * is gone are closed, those giving way to another today deferred. A batch in
- * which every nudge went to other instances ends the claiming: they have the rest.
+ * Claims one batch of the team's nudges due now and readies each; those
+ * whose cause is gone are closed, those giving way to another today
+ * deferred. `claimedAny` false: every one went to other instances, which
+ * have the rest.
  */
-async function claimDue(deps: ScanDeps, settings: TeamSettings, t: Messages, settle: Settle): Promise<Posting[]> {
+async function claimBatch(deps: ScanDeps, settings: TeamSettings, t: Messages, settle: Settle): Promise<{ postings: Posting[]; claimedAny: boolean }> {
   const scope = { settings, today: todayIn(deps.now(), settings.timezone) };
   const postings: Posting[] = [];
-  for (let claimedAny = true; claimedAny; ) {
-    claimedAny = false;
-    for (const candidate of await deps.nudges.findDue(settings.teamId)) {
-      const claimed = await deps.nudges.claim(candidate);
-      if (!claimed) continue;
-      claimedAny = true;
-      const { nudge } = claimed;
-      const posting = await prepare(deps, claimed, scope, t);
-      if (posting === null) settle(nudge, (await deps.nudges.cancel(nudge)) ? 'cancelled' : null);
-      else if ('later' in posting) settle(nudge, (await deps.nudges.defer(nudge, posting.later)) ? 'deferred' : null);
-      else postings.push(posting);
-    }
+  let claimedAny = false;
+  for (const candidate of await deps.nudges.findDue(settings.teamId)) {
+    const claimed = await deps.nudges.claim(candidate);
+    if (!claimed) continue;
+    claimedAny = true;
+    const { nudge } = claimed;
+    const posting = await prepare(deps, claimed, scope, t);
+    if (posting === null) settle(nudge, (await deps.nudges.cancel(nudge)) ? 'cancelled' : null);
+    else if ('later' in posting) settle(nudge, (await deps.nudges.defer(nudge, posting.later)) ? 'deferred' : null);
+    else postings.push(posting);
   }
-  return postings;
+  return { postings, claimedAny };
 }
 
 function count(report: ScanReport, status: Delivered): void {
@@ -113,9 +112,9 @@ function count(report: ScanReport, status: Delivered): void {
 }
 
 /**
- * Posts every due nudge of every kind, team by team. Each nudge is claimed
- * atomically first, so scans running on several instances at once never
- * post the same nudge twice. Costs O(nudges due), never O(cards).
+ * Posts every due nudge of every kind, team by team, a batch at a time. Each
+ * nudge is claimed atomically first, so scans running on several instances
+ * at once never post the same nudge twice. Costs O(nudges due), never O(cards).
  */
 export function createNudgeScan(deps: ScanDeps) {
   return async function scanNudges(): Promise<ScanReport> {
@@ -132,12 +131,17 @@ export function createNudgeScan(deps: ScanDeps) {
         if (status === 'sent') reminded.add(nudge.ownerId);
         count(report, status);
       };
-      const postings = await claimDue(deps, settings, t, settle);
       const delivery = createDelivery(deps, teamId, settle);
-      // Only the team's channel gets digests: a person's DMs already come one per reminder, and the wrap-up sums up their day.
-      const toChannel = postings.filter((p) => p.destination === settings.nudgeChannel);
-      for (const posting of postings) if (!toChannel.includes(posting)) await delivery.deliver(posting);
-      await delivery.deliverToChannel(t, toChannel);
+      for (;;) {
+        const { postings, claimedAny } = await claimBatch(deps, settings, t, settle);
+        if (!claimedAny) break;
+        // Only the team's channel gets digests: a person's DMs already come one per reminder, and the wrap-up sums up their day.
+        const toChannel = postings.filter((p) => p.destination === settings.nudgeChannel);
+        for (const posting of postings) if (!toChannel.includes(posting)) await delivery.deliver(posting);
+        await delivery.deliverToChannel(t, toChannel);
+        // Slack asked the channel to wait: what is still due waits for a later scan rather than being claimed only to be put back.
+        if (settings.nudgeChannel && delivery.isHeldOff(settings.nudgeChannel)) break;
+      }
       await deps.refreshHome?.(teamId, [...reminded]);
     }
     return report;
