@@ -367,6 +367,7 @@ export const en: Messages = {
       `Over the credit limit: owes ${now} now, ${after} after this sale, limit ${limit}. Tick "Save anyway" to record it.`,
     overpayment: (outstanding) => `That is more than the ${outstanding} still owed; nothing was saved.`,
     noReceivable: 'This customer owes nothing.',
+    paymentRecordedBy: (user, amount) => md`✅ ${user} recorded a payment of ${amount}`,
     unknownReceivable: 'That receivable is settled or gone; pick again.',
     section: 'Account',
     outstanding: 'Owed',
@@ -458,6 +459,7 @@ export const en: Messages = {
     empty: 'The pool is empty.',
     badge: 'Pool',
     taken: 'Someone claimed this card first; nothing was changed.',
+    claimedBy: (user) => md`✅ ${user} claimed this card.`,
   },
   plan: {
     title: (region, count) => md`*Visit plan: ${region}* (${count} due or nearly due, key customers first)`,

@@ -370,6 +370,7 @@ export const zh = {
       `超出信用额度：现在欠款 ${now}，这笔交易后 ${after}，额度 ${limit}。如确需成交，请勾选“仍然保存”。`,
     overpayment: (outstanding: string) => `收款金额超过未收款 ${outstanding}，没有保存。`,
     noReceivable: '这张客户卡没有未收款。',
+    paymentRecordedBy: (user: Mrkdwn, amount: Mrkdwn) => md`✅ ${user} 记录收款 ${amount}`,
     unknownReceivable: '这笔应收款已经结清或不存在，请重新选择。',
     section: '往来账',
     outstanding: '未收款',
@@ -464,6 +465,7 @@ export const zh = {
     empty: '公海里没有客户卡。',
     badge: '公海',
     taken: '这张卡已经被别人先认领了，没有改动。',
+    claimedBy: (user: Mrkdwn) => md`✅ ${user} 已认领这张卡。`,
   },
   plan: {
     title: (region: Mrkdwn, count: number) => md`*拜访计划：${region}*（${count} 位到期或即将到期，重点客户在前）`,

@@ -5,16 +5,15 @@ import type { Messages } from '../i18n/index.js';
 import { CALLBACK } from '../slack/ids.js';
 import { cardInput, checkboxInput, dateInput, header, selectInput, textInput, userInput } from './inputs.js';
 import { LIMITS } from './limits.js';
+import type { AnswerTo } from './message.js';
 import { escapeMrkdwn, md, mention, mrkdwn, plain } from './text.js';
 
-export interface CardModalMetadata {
+export interface CardModalMetadata extends AnswerTo {
   customerId?: string;
   /** The card version the edit started from: saving fails if it moved on. */
   version?: number;
   /** The card's editable fields as the edit started (cardFingerprint): unchanged, a later version does not refuse the save. */
   fingerprint?: string;
-  /** Where to show the saved card: the message the modal was opened from. */
-  responseUrl?: string;
 }
 
 export interface CardModalInput {

@@ -40,6 +40,11 @@ function copyOf(t: Messages, customer: NudgeCustomer, nudge: NudgeShown): { text
       body: md`*${escapeMrkdwn(t.checkIn.title)}*\n${t.checkIn.body(name, number, owner, product)}`,
     };
   }
+  if (nudge.kind === 'overdue') {
+    // Shown only when the message as posted (amount, days, due date) did not come with the press.
+    const title = escapeMrkdwn(t.overdue.title);
+    return { text: md`${title} · ${name}`, body: md`*${title}*\n*${name}*（${number}）· ${owner}` };
+  }
   const plan = nudge.plan ? t.nudge.plan(escapeMrkdwn(nudge.plan)) : escapeMrkdwn(t.nudge.noPlan);
   return { text: t.nudge.text(name, owner), body: md`*${escapeMrkdwn(t.nudge.title)}*\n${t.nudge.body(name, number, owner)}\n${plan}` };
 }
@@ -135,9 +140,18 @@ export function renderCadenceNudge(t: Messages, customer: NudgeCustomer, nudge: 
   ]);
 }
 
-/** A reminder answered by a button: what was done, by whom, in place of the message and its buttons. */
-export function renderAnsweredNudge(note: Mrkdwn): SlackMessage {
-  return message(note, [section(note, LIMITS.sectionText)]);
+/**
+ * A posted message once someone acted on it: what it stated, exactly as
+ * posted, then a line saying who did what. Its buttons go, unless what was
+ * done leaves the message still to be answered (a payment on a collection
+ * reminder). Earlier lines of this kind stay.
+ */
+export function renderAnswered(posted: types.KnownBlock[], note: Mrkdwn, { keepButtons = false } = {}): SlackMessage {
+  const kept = posted.filter((b) => keepButtons || b.type !== 'actions');
+  const noteBlock: types.ContextBlock = { type: 'context', elements: [mrkdwn(note, LIMITS.contextText)] };
+  const actions = kept.filter((b) => b.type === 'actions');
+  const facts = kept.filter((b) => b.type !== 'actions').slice(0, LIMITS.messageBlocks - 1 - actions.length);
+  return message(note, [...facts, noteBlock, ...actions]);
 }
 
 /** The same reminder once answered: its buttons replaced by what was done. */

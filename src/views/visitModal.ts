@@ -7,16 +7,17 @@ import type { CalendarDate } from '../time.js';
 import { PROMISE_SLOTS } from '../validation/visitInput.js';
 import { checkboxInput, dateInput, header, numberInput, radioInput, selectInput, textInput } from './inputs.js';
 import { LIMITS } from './limits.js';
+import type { AnswerTo, PostedMessage } from './message.js';
 import { escapeMrkdwn, mrkdwn, plain } from './text.js';
 
 const MAX = domain.visit.maxLength;
 
-export interface VisitModalMetadata {
+export interface VisitModalMetadata extends AnswerTo {
   customerId: string;
-  responseUrl?: string;
   /** Set when the visit answers a follow-up nudge, so the nudge can be closed. */
   followUpId?: string;
-  nudge?: { channel: string; ts: string };
+  /** The nudge's message, with what it stated as posted when that fits. */
+  nudge?: PostedMessage;
 }
 
 function promiseInputs(t: Messages): types.KnownBlock[] {

@@ -261,7 +261,7 @@ export class Harness {
   async clickButton(
     actor: Actor,
     button: { action_id: string; value?: string; block_id?: string; text?: unknown },
-    where: { responseUrl?: string; channel?: string; messageTs?: string; instance?: number } = {},
+    where: PressedOn & { instance?: number } = {},
   ): Promise<SlackResponse & { triggerId: string; responseUrl: string }> {
     const triggerId = `trigger-${++this.responseSeq}`;
     const responseUrl = where.responseUrl ?? this.nextResponseUrl();
@@ -275,6 +275,8 @@ export class Harness {
       container: { type: 'message', channel_id: where.channel ?? 'CSALES', message_ts: where.messageTs ?? '1700000000.000001', is_ephemeral: !where.messageTs },
       channel: { id: where.channel ?? 'CSALES', name: 'sales' },
       actions: [{ type: 'button', block_id: button.block_id ?? 'b', action_id: button.action_id, text: button.text, value: button.value, action_ts: '1700000000.1' }],
+      // Slack sends a posted message's content with a press on it (never an ephemeral one's).
+      ...(where.messageTs && where.message ? { message: { type: 'message', ts: where.messageTs, text: where.message.text, blocks: where.message.blocks } } : {}),
     };
     return { ...(await this.post(payloadBody(payload), where.instance)), triggerId, responseUrl };
   }
@@ -283,7 +285,7 @@ export class Harness {
   async openModal(
     actor: Actor,
     button: { action_id: string; value?: string; block_id?: string },
-    where: { responseUrl?: string; channel?: string; messageTs?: string } = {},
+    where: PressedOn = {},
   ): Promise<{ view: Record<string, any>; responseUrl: string }> {
     const click = await this.clickButton(actor, button, where);
     if (click.status !== 200) throw new Error(`button answered HTTP ${click.status}`);
@@ -317,6 +319,23 @@ export class Harness {
     };
     return this.post(payloadBody(payload));
   }
+}
+
+/**
+ * Where a button is pressed: an ephemeral answer (no `messageTs`), or a
+ * message posted to `channel` at `messageTs`, whose content (`message`)
+ * Slack sends with the press.
+ */
+export interface PressedOn {
+  responseUrl?: string;
+  channel?: string;
+  messageTs?: string;
+  message?: { text?: string; blocks: Record<string, any>[] };
+}
+
+/** A press on a message the app posted, as recorded by the fake (chat.postMessage's channel, ts and content). */
+export function onPosted(call: RecordedCall): PressedOn {
+  return { channel: call.args.channel, messageTs: String(call.result?.ts), message: { text: call.args.text, blocks: call.args.blocks } };
 }
 
 /** The button with `action_id` in a message or view's blocks. */

@@ -5,6 +5,7 @@ import { renderNotice } from '../../../views/lookup.js';
 import { renderClosedPromiseNudge, renderPromiseRescheduleModal } from '../../../views/promiseNudge.js';
 import { escapeMrkdwn, mention } from '../../../views/text.js';
 import type { ListenerDeps, TeamScope } from '../../deps.js';
+import { clickOrigin } from '../../clickedMessage.js';
 import { ACTION } from '../../ids.js';
 import { afterAck } from '../../listen.js';
 import { parsePromiseRef } from '../../metadata.js';
@@ -25,7 +26,7 @@ export function register(app: App, deps: ListenerDeps): void {
       const { promise } = result;
       if (ref.from === 'card') {
         const card = await deps.cards.getCard(teamId, promise.customerId.toString());
-        return void (await respond({ replace_original: true, ...(card ? renderCard(t, card) : renderNotice(t.card.gone)) }));
+        return void (await respond({ replace_original: clickOrigin(body).replace, response_type: 'ephemeral', ...(card ? renderCard(t, card) : renderNotice(t.card.gone)) }));
       }
       const customer = await deps.customers.findCustomer(teamId, promise.customerId.toString());
       if (!customer) return void (await notice(t.card.gone));

@@ -2,7 +2,7 @@ import type { App, Logger, ViewSubmitAction } from '@slack/bolt';
 import type { Messages } from '../../../i18n/index.js';
 import type { CardInput } from '../../../validation/cardInput.js';
 import { NoDealInputSchema, ReferralInputSchema, ThanksInputSchema, type ReferralInput } from '../../../validation/referralInput.js';
-import { renderCard } from '../../../views/card.js';
+import type { AnswerTo } from '../../../views/message.js';
 import { renderThanked } from '../../../views/referralNudge.js';
 import type { ListenerDeps } from '../../deps.js';
 import { modalErrors } from '../../fieldErrors.js';
@@ -11,7 +11,7 @@ import { inlineErrors, onSubmission, type SubmissionResult, type ViewArgs } from
 import { parseReferralActionMetadata, parseReferralModalMetadata } from '../../metadata.js';
 import { referralRefusal } from '../../referralRefusal.js';
 import { submissionKey } from '../../requestKey.js';
-import { replaceViaResponseUrl } from '../../responseUrl.js';
+import { showSavedCard } from '../../savedCard.js';
 import { readViewState } from '../../viewState.js';
 
 /** A referred prospect starts as a potential customer, owned by whoever recorded it unless chosen. */
@@ -19,15 +19,10 @@ function prospectCard(input: ReferralInput, referrerId: string): CardInput {
   return { name: input.name, phone: input.phone, ownerId: input.ownerId, status: 'potential', referrerId, ambassador: false };
 }
 
-/** Shows the card a modal was opened from again, refreshed, once the modal has closed. */
-function refreshCard(deps: ListenerDeps, t: Messages, teamId: string, cardId: string | undefined, responseUrl: string | undefined, logger: Logger): SubmissionResult {
-  if (!cardId || !responseUrl) return {};
-  return {
-    after: async () => {
-      const card = await deps.cards.getCard(teamId, cardId);
-      if (card) await replaceViaResponseUrl(responseUrl, renderCard(t, card), logger);
-    },
-  };
+/** Shows the card a modal was opened from again, refreshed, to who saved it, once the modal has closed. */
+function refreshCard(deps: ListenerDeps, t: Messages, teamId: string, cardId: string | undefined, to: AnswerTo, logger: Logger): SubmissionResult {
+  if (!cardId || !to.responseUrl) return {};
+  return { after: () => showSavedCard(deps, t, teamId, cardId, to, logger) };
 }
 
 /** Record referral, Thank referrer and No deal submissions. */
@@ -42,7 +37,7 @@ export function register(app: App, deps: ListenerDeps): void {
       const { needs, notes } = parsed.data;
       const created = await deps.customers.createCustomer(teamId, body.user.id, prospectCard(parsed.data, meta.referrerId), submissionKey(teamId, view), { needs, notes });
       if (created.status === 'refused') return inlineErrors({ name: referralRefusal(t, created.refusal) });
-      return refreshCard(deps, t, teamId, meta.referrerId, meta.responseUrl, logger);
+      return refreshCard(deps, t, teamId, meta.referrerId, meta, logger);
     }),
   );
 
@@ -57,7 +52,7 @@ export function register(app: App, deps: ListenerDeps): void {
       if (result.status === 'notFound') return inlineErrors({ how: t.referral.gone });
       // The same person submitting twice has nothing to be told; someone else thanked first, they do.
       if (result.status === 'already') return result.by === body.user.id ? {} : inlineErrors({ how: t.referral.alreadyThanked });
-      const refresh = refreshCard(deps, t, teamId, meta.cardId, meta.responseUrl, logger);
+      const refresh = refreshCard(deps, t, teamId, meta.cardId, meta, logger);
       return {
         after: async () => {
           const thanked = renderThanked(t, result.facts, result.facts.referrer.ownerId);
@@ -77,7 +72,7 @@ export function register(app: App, deps: ListenerDeps): void {
       if (!parsed.success) return inlineErrors(modalErrors(t, parsed.error));
       const result = await deps.referrals.markNoDeal(teamId, meta.referralId, body.user.id, parsed.data.reason);
       if (result.status !== 'ok') return inlineErrors({ reason: result.status === 'notOpen' ? t.referral.notOpen : t.referral.gone });
-      return refreshCard(deps, t, teamId, meta.cardId, meta.responseUrl, logger);
+      return refreshCard(deps, t, teamId, meta.cardId, meta, logger);
     }),
   );
 }

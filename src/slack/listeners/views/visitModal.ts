@@ -4,8 +4,7 @@ import type { Messages } from '../../../i18n/index.js';
 import type { LoggedVisit } from '../../../services/visits.js';
 import { todayIn } from '../../../time.js';
 import { visitInputSchema } from '../../../validation/visitInput.js';
-import { renderCard } from '../../../views/card.js';
-import { renderClosedNudge } from '../../../views/nudge.js';
+import { renderAnswered, renderClosedNudge } from '../../../views/nudge.js';
 import { mention } from '../../../views/text.js';
 import type { VisitModalMetadata } from '../../../views/visitModal.js';
 import type { ListenerDeps } from '../../deps.js';
@@ -14,7 +13,7 @@ import { CALLBACK } from '../../ids.js';
 import { inlineErrors, onSubmission, type ViewArgs } from '../../listen.js';
 import { parseVisitModalMetadata } from '../../metadata.js';
 import { submissionKey } from '../../requestKey.js';
-import { replaceViaResponseUrl } from '../../responseUrl.js';
+import { showSavedCard } from '../../savedCard.js';
 import { readViewState } from '../../viewState.js';
 
 interface AfterSave {
@@ -27,16 +26,20 @@ interface AfterSave {
   logger: Logger;
 }
 
-/** Shows the result where the modal came from: the refreshed card, or the answered nudge. */
+/**
+ * Shows the result where the modal came from: the refreshed card to who
+ * saved it, or the nudge closed, its own facts as posted kept (an overdue
+ * payment's amount and days, a cadence's last contact) with who logged it.
+ */
 async function showResult({ deps, t, logged, metadata, userId, client, logger }: AfterSave): Promise<void> {
-  if (metadata.responseUrl) {
-    await replaceViaResponseUrl(metadata.responseUrl, renderCard(t, await deps.cards.loadCard(logged.customer)), logger);
-  }
-  const followUp = metadata.followUpId && (await deps.nudges.get(logged.customer.teamId, metadata.followUpId));
-  if (metadata.nudge && followUp) {
-    const closed = renderClosedNudge(t, logged.customer, followUp, t.nudge.done(mention(userId, '')));
-    await client.chat.update({ channel: metadata.nudge.channel, ts: metadata.nudge.ts, ...closed });
-  }
+  const { teamId, _id } = logged.customer;
+  await showSavedCard(deps, t, teamId, _id.toString(), metadata, logger);
+  const { nudge } = metadata;
+  if (!nudge) return;
+  const note = t.nudge.done(mention(userId, ''));
+  if (nudge.blocks) return void (await client.chat.update({ channel: nudge.channel, ts: nudge.ts, ...renderAnswered(nudge.blocks, note) }));
+  const followUp = metadata.followUpId && (await deps.nudges.get(teamId, metadata.followUpId));
+  if (followUp) await client.chat.update({ channel: nudge.channel, ts: nudge.ts, ...renderClosedNudge(t, logged.customer, followUp, note) });
 }
 
 /** 拜访记录 submissions: validate against the team's today, store, then show the result. */
