@@ -57,6 +57,8 @@ export const en: Messages = {
     logVisit: 'Log visit',
     history: 'History',
     gone: 'This card does not exist or does not belong to this workspace.',
+    statusAsEntered: (entered) =>
+      md`ℹ️ This card was opened as “${entered}”. The category is worked out from what is recorded: a sale makes a current customer, a logged contact or a referral a potential one. Record the last sale or a contact to update it.`,
   },
   modal: {
     newCard: 'New customer card',
@@ -71,6 +73,9 @@ export const en: Messages = {
     phoneHint: 'e.g. 138 0013 8000',
     cardPlaceholder: 'Type a name, pinyin, phone or company',
     ownerViaReassign: (owner) => md`Owner: ${owner}. To change it, use Reassign on the card.`,
+    category:
+      'The customer category is worked out from what is recorded, not chosen: a sale in the last 12 months makes a current customer (ranked by profit), earlier sales only an inactive one, a logged contact or a referral a potential one, and anyone else a suspect. For an existing customer, save, then record their last sale with Record sale on the card.',
+    categoryNow: (segment) => md`Category now: *${segment}*`,
   },
   groups: {
     basic: 'Basic',

@@ -60,6 +60,8 @@ export const zh = {
     logVisit: '记录拜访',
     history: '历史',
     gone: '这张客户卡不存在或不属于本工作区。',
+    statusAsEntered: (entered: Mrkdwn) =>
+      md`ℹ️ 建卡时选的客户类别是「${entered}」。客户类别按记录计算：有交易为现有客户，联系过或经人推荐为潜在客户。补记最近一笔交易或一次联系后即会更新。`,
   },
   modal: {
     newCard: '新建客户卡',
@@ -74,6 +76,8 @@ export const zh = {
     phoneHint: '例如 138 0013 8000',
     cardPlaceholder: '输入姓名、拼音、电话或公司查找',
     ownerViaReassign: (owner: Mrkdwn) => md`负责人：${owner}。更换负责人请用卡片上的「转交」。`,
+    category: '客户类别由系统按记录计算，不用手填：12 个月内有交易为现有客户（按利润分层），以前买过但 12 个月内没有为非积极客户，联系过或经人推荐为潜在客户，其余为疑虑客户。老客户请保存后在卡片上用「记录交易」补记最近一笔交易。',
+    categoryNow: (segment: Mrkdwn) => md`当前客户类别：*${segment}*`,
   },
   groups: {
     basic: '基本资料',

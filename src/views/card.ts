@@ -26,11 +26,23 @@ function labelled(label: string, value: string | undefined): types.MrkdwnElement
 
 /**
  * 客户分层 as computed: the job's tier and class once ranked, else what the
- * card itself says. It takes the place of the hand-set status, which it supersedes.
+ * card itself says (segmentOf). The one category shown for a customer, on the
+ * card, the brief, Home and the export alike.
  */
 export function segmentLabel(t: Messages, c: CustomerRecord): string {
   if (c.segment === 'current' && c.tier && c.abc) return `${t.options.tier[c.tier]} · ${t.options.abc[c.abc]}`;
   return t.options.segment[segmentOf(c)];
+}
+
+/**
+ * A card opened with a hand-chosen status (earlier versions' form) that the
+ * records do not bear out yet, say 现有客户 with no sale recorded: why it
+ * reads as it does, and what updates it. Nothing when they agree.
+ */
+export function statusNote(t: Messages, c: CustomerRecord): Mrkdwn | undefined {
+  // Once a sale is recorded (a stored segment), the records speak for themselves.
+  if (!c.status || c.segment || c.status === segmentOf(c)) return undefined;
+  return t.card.statusAsEntered(escapeMrkdwn(t.options.segment[c.status]));
 }
 
 function summaryLine(t: Messages, c: CustomerRecord): Mrkdwn {
@@ -43,6 +55,8 @@ function summaryLine(t: Messages, c: CustomerRecord): Mrkdwn {
   ];
   return joinMrkdwn(parts, ' · ');
 }
+
+const contextIf = (text: Mrkdwn | undefined): types.KnownBlock[] => (text ? [{ type: 'context', elements: [mrkdwn(text, LIMITS.contextText)] }] : []);
 
 function contactBlock(t: Messages, c: CustomerRecord): types.KnownBlock[] {
   const fields = [
@@ -137,6 +151,7 @@ export function renderCard(t: Messages, { customer: c, lastVisits, openPromises,
   const blocks: types.KnownBlock[] = [
     { type: 'header', text: plain(c.name, LIMITS.headerText) },
     { type: 'context', elements: [mrkdwn(summaryLine(t, c), LIMITS.contextText)] },
+    ...contextIf(statusNote(t, c)),
     ...contactBlock(t, c),
     ...(c.preferences ? [titled(t.card.preferences, escapeMrkdwn(c.preferences))] : []),
     ...creditBlock(t, c, money),
