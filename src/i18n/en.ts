@@ -566,6 +566,8 @@ export const en: Messages = {
       recordedBy: 'Recorded by',
       recordedAt: 'Recorded at',
       creditOverriddenBy: 'Saved over the credit limit by',
+      slackId: (column) => `${column} (Slack ID)`,
+      referrerNumber: 'Referrer card number',
     },
     yes: 'yes',
     no: 'no',

@@ -571,6 +571,8 @@ export const zh = {
       recordedBy: '记录人',
       recordedAt: '记录时间',
       creditOverriddenBy: '超出信用额度仍保存的人',
+      slackId: (column: string) => `${column} Slack ID`,
+      referrerNumber: '推荐人卡号',
     },
     yes: '是',
     no: '否',

@@ -15,6 +15,7 @@ import { todayIn } from '../../../time.js';
 import type { ListenerDeps, TeamScope } from '../../deps.js';
 import { deliverToDm } from '../../exportDelivery.js';
 import { handoverPreview } from '../../handoverPreview.js';
+import { slackNames } from '../../userNames.js';
 import { COMMAND } from '../../ids.js';
 import { afterAck, describeRequest, type CommandArgs } from '../../listen.js';
 
@@ -61,7 +62,7 @@ async function runExport(deps: ListenerDeps, { teamId, settings, t }: TeamScope,
   const tell = (text: string) => respond({ response_type: 'ephemeral', ...renderNotice(text) });
   await tell(ownOnly ? `${t.exports.started}\n${t.exports.ownOnly}` : t.exports.started);
   try {
-    const summary = await deps.exports.exportCards(teamId, request, deliverToDm(client, command.user_id));
+    const summary = await deps.exports.exportCards(teamId, request, deliverToDm(client, command.user_id), slackNames(client, deps.logger));
     if (summary.cards === 0 && !summary.visits && !summary.sales) await tell(t.exports.none);
   } catch (error) {
     deps.logger.error(`${describeRequest(body)} export failed: ${(error as Error).message}`);
