@@ -382,6 +382,7 @@ export const en: Messages = {
     yearProfit: 'Profit',
     lastSale: (product, quantity, date) => md`Last: ${product} ×${quantity} (${date})`,
     headroom: (limit, headroom) => md`Credit limit ${limit}, ${headroom} left`,
+    overLimitBy: (limit, over) => md`⚠️ Credit limit ${limit}, over it by ${over}`,
     lowCredit: '⚠️ Low credit rating',
   },
   history: {

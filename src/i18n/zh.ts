@@ -384,6 +384,7 @@ export const zh = {
     yearProfit: '利润',
     lastSale: (product: Mrkdwn, quantity: number, date: Mrkdwn) => md`最近一次：${product} ×${quantity}（${date}）`,
     headroom: (limit: Mrkdwn, headroom: Mrkdwn) => md`信用额度 ${limit}，剩余 ${headroom}`,
+    overLimitBy: (limit: Mrkdwn, over: Mrkdwn) => md`⚠️ 信用额度 ${limit}，超出额度 ${over}`,
     lowCredit: '⚠️ 信用等级低',
   },
   history: {

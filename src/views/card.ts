@@ -69,6 +69,12 @@ function contactBlock(t: Messages, c: CustomerRecord): types.KnownBlock[] {
   return fields.length > 0 ? [{ type: 'section', fields }] : [];
 }
 
+/** What is left of the credit limit, or, past it, by how much it is exceeded, with a warning: never a negative "left". */
+export function creditLeft(t: Messages, limitFen: number, headroomFen: number): Mrkdwn {
+  const limit = escapeMrkdwn(formatFen(limitFen));
+  return headroomFen < 0 ? t.money.overLimitBy(limit, escapeMrkdwn(formatFen(-headroomFen))) : t.money.headroom(limit, escapeMrkdwn(formatFen(headroomFen)));
+}
+
 function creditBlock(t: Messages, c: CustomerRecord, money: MoneySummary): types.KnownBlock[] {
   const rating = optionLabel(t, 'creditRating', c.creditRating);
   const fields = [
@@ -78,7 +84,7 @@ function creditBlock(t: Messages, c: CustomerRecord, money: MoneySummary): types
     ...labelled(t.fields.paymentMethod, c.paymentMethod),
   ];
   if (money.creditLimitFen !== undefined && money.headroomFen !== undefined) {
-    fields.push(mrkdwn(t.money.headroom(escapeMrkdwn(formatFen(money.creditLimitFen)), escapeMrkdwn(formatFen(money.headroomFen))), LIMITS.fieldText));
+    fields.push(mrkdwn(creditLeft(t, money.creditLimitFen, money.headroomFen), LIMITS.fieldText));
   }
   return fields.length > 0 ? [{ type: 'section', fields }] : [];
 }
