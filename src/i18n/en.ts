@@ -48,6 +48,7 @@ export const en: Messages = {
     noFollowUp: 'None planned.',
     followUpFailed: (error) => md`⚠️ The reminder could not be posted (${error}); it will be retried.`,
     followUpGaveUp: (error) => md`⚠️ The reminder failed repeatedly (${error}); check the nudge channel.`,
+    followUpMoved: (asked, due) => md`ℹ️ Asked for ${asked}: this customer already had a contact reminder that day (one a day at most), so it comes on ${due}.`,
     openPromises: 'Open promises',
     noPromises: 'None.',
     lastContact: 'Last contact',
@@ -163,6 +164,7 @@ export const en: Messages = {
     visitWelcome: { yes: 'Welcome', no: 'Not welcome', unknown: 'Not sure' },
   },
   visit: {
+    saved: (customer) => md`✅ The visit to *${customer}* is saved.`,
     date: 'Date',
     kind: 'Kind',
     notes: 'What was discussed',

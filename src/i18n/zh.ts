@@ -51,6 +51,7 @@ export const zh = {
     noFollowUp: '未安排。',
     followUpFailed: (error: Mrkdwn) => md`⚠️ 提醒发送失败（${error}），将自动重试。`,
     followUpGaveUp: (error: Mrkdwn) => md`⚠️ 提醒多次发送失败（${error}），请检查提醒频道。`,
+    followUpMoved: (asked: Mrkdwn, due: Mrkdwn) => md`ℹ️ 原定 ${asked}：这位客户今天已经有过一条联系提醒（每位客户每天最多一条），所以顺延到 ${due}。`,
     openPromises: '未兑现的承诺',
     noPromises: '没有。',
     lastContact: '最近联系',
@@ -165,6 +166,7 @@ export const zh = {
     visitWelcome: { yes: '欢迎', no: '不欢迎', unknown: '不确定' },
   },
   visit: {
+    saved: (customer: Mrkdwn) => md`✅ 已保存 *${customer}* 的拜访记录。`,
     date: '日期',
     kind: '方式',
     notes: '谈了什么',

@@ -107,7 +107,7 @@ export function createCadenceService({ models, settings, nudges }: Deps) {
    * it now: another contact nudge of the customer it gives way to is due by
    * today, or one was already posted today. One customer, one contact nudge a day.
    */
-  async function deferral(nudge: NudgeRecord, today: CalendarDate, timezone: string): Promise<CalendarDate | null> {
+  async function deferral(nudge: Pick<NudgeRecord, '_id' | 'teamId' | 'customerId' | 'kind'>, today: CalendarDate, timezone: string): Promise<CalendarDate | null> {
     const { teamId, customerId, _id } = nudge;
     const before = GIVES_WAY_TO[nudge.kind] ?? [];
     const tomorrow = addDays(today, 1);

@@ -110,8 +110,9 @@ function visitLine(t: Messages, v: VisitRecord): Mrkdwn {
   return joinMrkdwn([md`• ${head}`, ...body.map((b) => md`   ${b}`)], '\n');
 }
 
-function followUpText(t: Messages, f: NudgeRecord | null): Mrkdwn {
+function followUpText(t: Messages, f: NudgeRecord | null, asked: CalendarDate | undefined): Mrkdwn {
   if (!f) return escapeMrkdwn(t.card.noFollowUp);
+  const moved = asked ? md`\n${t.card.followUpMoved(escapeMrkdwn(asked), escapeMrkdwn(f.dueDate))}` : md``;
   const plan = f.plan ? md` · ${escapeMrkdwn(f.plan)}` : md``;
   const warning =
     f.status === 'failed'
@@ -119,7 +120,7 @@ function followUpText(t: Messages, f: NudgeRecord | null): Mrkdwn {
       : f.lastError && f.status === 'pending'
         ? md`\n${t.card.followUpFailed(escapeMrkdwn(f.lastError))}`
         : md``;
-  return md`${escapeMrkdwn(f.dueDate)}${plan}${warning}`;
+  return md`${escapeMrkdwn(f.dueDate)}${plan}${moved}${warning}`;
 }
 
 /** 未兑现的承诺: each on its own line with a Kept button; overdue ones (first, as sorted) flagged. */
@@ -150,7 +151,7 @@ function completenessLine(t: Messages, c: CustomerRecord): Mrkdwn {
   return top.length > 0 ? md`${t.card.completeness(percent)} · ${t.card.missing(escapeMrkdwn(top.join('、')))}` : t.card.completeness(percent);
 }
 
-export function renderCard(t: Messages, { customer: c, lastVisits, openPromises, nextFollowUp, money, referrals, today }: CardData): SlackMessage {
+export function renderCard(t: Messages, { customer: c, lastVisits, openPromises, nextFollowUp, money, referrals, today, followUpAsked }: CardData): SlackMessage {
   const id = c._id.toString();
   const visits = lastVisits.length > 0 ? joinMrkdwn(lastVisits.map((v) => visitLine(t, v)), '\n') : escapeMrkdwn(t.card.noVisits);
   const titled = (title: string, body: Mrkdwn) => section(md`*${escapeMrkdwn(title)}*\n${body}`, LIMITS.sectionText);
@@ -165,7 +166,7 @@ export function renderCard(t: Messages, { customer: c, lastVisits, openPromises,
     ...referralBlocks(t, c, referrals),
     { type: 'divider' },
     titled(t.card.lastVisits, visits),
-    titled(t.card.nextFollowUp, followUpText(t, nextFollowUp)),
+    titled(t.card.nextFollowUp, followUpText(t, nextFollowUp, followUpAsked)),
     ...promiseBlocks(t, openPromises, today),
     { type: 'context', elements: [mrkdwn(completenessLine(t, c), LIMITS.contextText)] },
     {

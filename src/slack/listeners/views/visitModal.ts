@@ -6,7 +6,7 @@ import { todayIn } from '../../../time.js';
 import { visitInputSchema } from '../../../validation/visitInput.js';
 import { renderAnswered, renderClosedNudge } from '../../../views/nudge.js';
 import { mention } from '../../../views/text.js';
-import type { VisitModalMetadata } from '../../../views/visitModal.js';
+import { renderVisitSaved, type VisitModalMetadata } from '../../../views/visitModal.js';
 import type { ListenerDeps } from '../../deps.js';
 import { modalErrors } from '../../fieldErrors.js';
 import { CALLBACK } from '../../ids.js';
@@ -54,7 +54,11 @@ export function register(app: App, deps: ListenerDeps): void {
       const options = { followUpId: metadata.followUpId, requestKey: submissionKey(teamId, view) };
       const logged = await deps.visits.logVisit(teamId, body.user.id, metadata.customerId, parsed.data, options);
       if (!logged) return inlineErrors({ date: t.card.gone });
-      return { after: () => showResult({ deps, t, logged, metadata, userId: body.user.id, client, logger }) };
+      const after = () => showResult({ deps, t, logged, metadata, userId: body.user.id, client, logger });
+      // A follow-up moved to tomorrow is said, not left to be found out.
+      const { followUpMoved } = logged;
+      if (followUpMoved) return { response: { response_action: 'update', view: renderVisitSaved(t, logged.customer, followUpMoved) }, after };
+      return { after };
     }),
   );
 }
