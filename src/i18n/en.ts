@@ -533,6 +533,7 @@ export const en: Messages = {
       md`Segments refreshed: ${current} current customers, ${inactive} inactive, ${changed} cards changed.`,
   },
   brief: {
+    usage: 'Usage: `/card brief Zhang San`, naming the customer by name, phone or card number.',
     button: 'Brief',
     title: 'Pre-visit brief',
     fallback: (name, number) => md`Pre-visit brief: ${name} (${number})`,
@@ -643,6 +644,8 @@ export const en: Messages = {
     generic: 'Something went wrong and nothing was saved. Please try again; if it keeps failing, tell your admin.',
     unavailable: 'The customer card database is temporarily unavailable and nothing was saved. Please try again in a minute or two.',
     malformed: 'This request was not in the expected form and was not processed. Close it, reopen and try again.',
+    failed: 'Something went wrong and this could not be done. Please try again; if it keeps failing, tell your admin.',
+    unavailableNow: 'The customer card database is temporarily unavailable. Please try again in a minute or two.',
   },
   install: {
     title: 'Customer Cards was not installed',

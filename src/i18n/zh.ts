@@ -538,6 +538,7 @@ export const zh = {
       md`客户分层已刷新：现有客户 ${current} 位，非积极客户 ${inactive} 位，${changed} 张卡片有变化。`,
   },
   brief: {
+    usage: '用法：`/card brief 张三`（或 `简报`、`访前`），后面写客户的姓名、电话或卡号。',
     button: '访前简报',
     title: '访前简报',
     fallback: (name: Mrkdwn, number: Mrkdwn) => md`访前简报：${name}（${number}）`,
@@ -648,6 +649,8 @@ export const zh = {
     generic: '出错了，内容没有保存。请稍后再试；如果一直出错，请联系管理员。',
     unavailable: '客户卡数据库暂时无法访问，内容没有保存。请过一两分钟再试。',
     malformed: '这个请求的格式不对，没有处理。请关闭后重新打开再试。',
+    failed: '出错了，没能完成。请稍后再试；如果一直出错，请联系管理员。',
+    unavailableNow: '客户卡数据库暂时无法访问。请过一两分钟再试。',
   },
   install: {
     title: '客户卡没有安装',

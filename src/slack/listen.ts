@@ -18,9 +18,14 @@ import { parseMetadataCustomerId } from './metadata.js';
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 export type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
-/** What a failure tells the user: wait for the database, or a plain "went wrong". */
-export function failureNotice(t: Messages, error: unknown): string {
-  return isDatabaseUnavailable(error) ? t.errors.unavailable : t.errors.generic;
+/**
+ * What a failure tells the user: wait for the database, or a plain "went
+ * wrong". Only a save (a modal submission) says nothing was saved; a lookup
+ * or a button has nothing to say about saving.
+ */
+export function failureNotice(t: Messages, error: unknown, saving = true): string {
+  if (isDatabaseUnavailable(error)) return saving ? t.errors.unavailable : t.errors.unavailableNow;
+  return saving ? t.errors.generic : t.errors.failed;
 }
 
 /** Who and what a failed request was about, for the log; never tokens or user text. */
@@ -81,7 +86,7 @@ export function afterAck<A extends AckedArgs>(deps: ListenerDeps, work: (args: A
       await work(args, scope);
     } catch (error) {
       logFailure(deps.logger, args.body, error);
-      await tellUser(args, renderNotice(failureNotice(t, error))).catch((e: Error) => deps.logger.warn(`could not tell the user: ${e.message}`));
+      await tellUser(args, renderNotice(failureNotice(t, error, false))).catch((e: Error) => deps.logger.warn(`could not tell the user: ${e.message}`));
     }
     // A slash command only looks cards up (the admin's segment refresh aside, which Home shows on its next open).
     const isCommand = (args.body as { command?: string }).command !== undefined;

@@ -79,6 +79,7 @@ async function lookupReply(deps: ListenerDeps, scope: TeamScope, caller: Caller,
   if (request.kind === 'segmentsRefresh') return refreshSegments(deps, scope, caller);
   if (request.kind === 'pool') return renderPoolList(t, await deps.pool.list(teamId), scope.settings.timezone);
   if (request.kind === 'brief') return briefReply(deps, scope, request.search);
+  if (request.kind === 'badBrief') return renderNotice(t.brief.usage);
   if (request.kind === 'plan') {
     const today = todayIn(deps.now(), scope.settings.timezone);
     return renderVisitPlan(t, await deps.visitPlan.planVisits(teamId, caller.userId, { region: request.region, today }));
