@@ -132,6 +132,13 @@ describe('configuration', () => {
     expect(parseEnv({ ...valid, PORT: ' 8080 ', LOG_LEVEL: ' debug' })).toMatchObject({ PORT: 8080, LOG_LEVEL: 'debug' });
   });
 
+  it(".env.example says what an empty ADMIN_USER_IDS means: the workspace's admins and owners, not nobody", () => {
+    const text = readFileSync(join(projectDir, '.env.example'), 'utf8');
+    const comment = text.slice(0, text.indexOf('ADMIN_USER_IDS=')).split('\n\n').at(-1)!;
+    expect(comment).not.toMatch(/Empty: nobody/);
+    expect(comment).toContain("Empty: only the workspace's admins and owners");
+  });
+
   it('refuses the placeholders .env.example ships with, saying what to paste', () => {
     const example = parseDotEnv(readFileSync(join(projectDir, '.env.example'), 'utf8'));
     expect(problems(example)).toEqual([

@@ -5,7 +5,7 @@ import type { ListenerDeps } from './deps.js';
 import { guardFrontDoor } from './frontDoor.js';
 import { describeRequest } from './listen.js';
 import { registerListeners } from './listeners/index.js';
-import { installFailurePage } from './oauth.js';
+import { installFailurePage, installPage, installSuccessPage, quietInstallRefusals } from './oauth.js';
 import type { BotIdentity } from './verifyTokens.js';
 
 export interface SlackAppOptions {
@@ -53,14 +53,17 @@ function installer(env: Readonly<Env>, oauth: NonNullable<SlackAppOptions['oauth
       stateStore: oauth.stateStore,
       stateVerification: true,
       clientOptions: clientOptions(env),
-      callbackOptions: { failure: installFailurePage(messagesFor(env.DEFAULT_LOCALE)) },
+      renderHtmlForInstallPath: installPage(messagesFor(env.DEFAULT_LOCALE)),
+      callbackOptions: { success: installSuccessPage(messagesFor(env.DEFAULT_LOCALE)), failure: installFailurePage(messagesFor(env.DEFAULT_LOCALE)) },
     },
   };
 }
 
 /** HTTP mode: Bolt's receiver, which verifies every request's signature, behind our checks of its timestamp and shape. */
 function httpReceiver(env: Readonly<Env>, logger: Logger, routes: CustomRoute[], oauth: SlackAppOptions['oauth']): HTTPReceiver {
-  const receiver = new HTTPReceiver({ signingSecret: env.SLACK_SIGNING_SECRET!, logger, customRoutes: routes, ...(oauth ? installer(env, oauth) : {}) });
+  // Installed through OAuth, a refused install (cancelled, a stale link) is one warning line, not an error with a stack.
+  const receiverLogger = oauth ? quietInstallRefusals(logger) : logger;
+  const receiver = new HTTPReceiver({ signingSecret: env.SLACK_SIGNING_SECRET!, logger: receiverLogger, customRoutes: routes, ...(oauth ? installer(env, oauth) : {}) });
   receiver.requestListener = guardFrontDoor(receiver.requestListener, env.SLACK_SIGNING_SECRET!, (m) => logger.warn(m));
   return receiver;
 }

@@ -151,7 +151,17 @@ function completenessLine(t: Messages, c: CustomerRecord): Mrkdwn {
   return top.length > 0 ? md`${t.card.completeness(percent)} · ${t.card.missing(escapeMrkdwn(top.join('、')))}` : t.card.completeness(percent);
 }
 
-export function renderCard(t: Messages, { customer: c, lastVisits, openPromises, nextFollowUp, money, referrals, today, followUpAsked }: CardData): SlackMessage {
+/** What the person a card is shown to may do with it beyond everyone's buttons. */
+export interface CardViewerRights {
+  /** Its owner, the manager or an admin: only they are offered Reassign. */
+  mayReassign: boolean;
+}
+
+export function renderCard(
+  t: Messages,
+  { customer: c, lastVisits, openPromises, nextFollowUp, money, referrals, today, followUpAsked }: CardData,
+  viewer: CardViewerRights = { mayReassign: false },
+): SlackMessage {
   const id = c._id.toString();
   const visits = lastVisits.length > 0 ? joinMrkdwn(lastVisits.map((v) => visitLine(t, v)), '\n') : escapeMrkdwn(t.card.noVisits);
   const titled = (title: string, body: Mrkdwn) => section(md`*${escapeMrkdwn(title)}*\n${body}`, LIMITS.sectionText);
@@ -188,7 +198,7 @@ export function renderCard(t: Messages, { customer: c, lastVisits, openPromises,
           : []),
         ...referralButtons(t, c, referrals),
         { type: 'button', action_id: ACTION.history, text: plain(t.card.history, LIMITS.buttonText), value: id },
-        { type: 'button', action_id: ACTION.reassign, text: plain(t.handover.reassign, LIMITS.buttonText), value: id },
+        ...(viewer.mayReassign ? [{ type: 'button' as const, action_id: ACTION.reassign, text: plain(t.handover.reassign, LIMITS.buttonText), value: id }] : []),
       ],
     },
   ];

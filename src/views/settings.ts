@@ -114,6 +114,7 @@ export function renderSettingsModal(t: Messages, settings: TeamSettings): types.
     callback_id: CALLBACK.settingsModal,
     title: plain(t.settings.modalTitle, LIMITS.modalTitle),
     submit: plain(t.settings.save, LIMITS.modalTitle),
+    close: plain(t.modal.cancel, LIMITS.modalTitle),
     private_metadata: JSON.stringify({ version: settings.version }),
     blocks: [
       {
@@ -122,7 +123,13 @@ export function renderSettingsModal(t: Messages, settings: TeamSettings): types.
         optional: true,
         label: plain(f.nudgeChannel!, 2000),
         hint: plain(t.settings.nudgeChannelHint, 2000),
-        element: { type: 'conversations_select', action_id: INPUT_ACTION, filter: { include: ['public', 'private'], exclude_bot_users: true }, ...(settings.nudgeChannel ? { initial_conversation: settings.nudgeChannel } : {}) },
+        // Public channels only: with channels:read the app can tell whether it is in one, and asks for no groups:read to see private ones.
+        element: {
+          type: 'conversations_select',
+          action_id: INPUT_ACTION,
+          filter: { include: ['public'], exclude_bot_users: true, exclude_external_shared_channels: true },
+          ...(settings.nudgeChannel ? { initial_conversation: settings.nudgeChannel } : {}),
+        },
       },
       users('financeUserIds'),
       users('managerUserIds'),

@@ -196,7 +196,8 @@ export class Harness {
   async startInstall(instance = 0): Promise<InstallStart> {
     const res = await fetch(`${this.instances[instance]!.url}/slack/install`, { redirect: 'manual' });
     const page = await res.text();
-    const state = /[?&]state=([^&"']+)/.exec(page)?.[1] ?? '';
+    // The link as an HTML page writes it: `&` may be escaped as `&amp;`.
+    const state = /[?&](?:amp;)?state=([^&"']+)/.exec(page)?.[1] ?? '';
     const scopes = decodeURIComponent(/[?&](?:amp;)?scope=([^&"']+)/.exec(page)?.[1] ?? '').split(',').filter(Boolean);
     const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
     return { status: res.status, state: decodeURIComponent(state), cookie, scopes };

@@ -2,11 +2,11 @@ import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, ExternalSelectA
 import { cardFingerprint } from '../../../domain/cardFingerprint.js';
 import { todayIn } from '../../../time.js';
 import { renderBriefModal, renderBriefRefusal } from '../../../views/brief.js';
-import { renderCard } from '../../../views/card.js';
 import { renderCardModal } from '../../../views/cardModal.js';
 import { renderHistoryModal } from '../../../views/historyModal.js';
 import { renderNotice } from '../../../views/lookup.js';
 import { renderVisitModal } from '../../../views/visitModal.js';
+import { renderCardFor } from '../../cardFor.js';
 import type { ListenerDeps, TeamScope } from '../../deps.js';
 import { answerTo, clickOrigin } from '../../clickedMessage.js';
 import { ACTION } from '../../ids.js';
@@ -24,9 +24,9 @@ type PickArgs = SlackActionMiddlewareArgs<PickBody> & AllMiddlewareArgs;
  * (a wrap-up or reminder keeps what it lists), or, from App Home or a modal
  * (no message), in their DM with the app, where its buttons work as on any card.
  */
-async function showCard(deps: ListenerDeps, { body, respond, client }: ButtonArgs | PickArgs, { teamId, t }: TeamScope, customerId: string) {
+async function showCard(deps: ListenerDeps, { body, respond, client }: ButtonArgs | PickArgs, { teamId, t, settings }: TeamScope, customerId: string) {
   const card = await deps.cards.getCard(teamId, customerId);
-  const shown = card ? renderCard(t, card) : renderNotice(t.card.gone);
+  const shown = card ? await renderCardFor(deps, t, card, { client, settings, userId: body.user.id }) : renderNotice(t.card.gone);
   if (body.view?.type === 'home' || !respond) await client.chat.postMessage({ channel: body.user.id, ...shown });
   else await respond({ replace_original: clickOrigin(body).replace, response_type: 'ephemeral', ...shown });
 }

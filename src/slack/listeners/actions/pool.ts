@@ -1,9 +1,9 @@
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { renderCard } from '../../../views/card.js';
 import { renderNotice } from '../../../views/lookup.js';
 import { renderAnswered } from '../../../views/nudge.js';
 import { mention } from '../../../views/text.js';
 import { clickOrigin } from '../../clickedMessage.js';
+import { renderCardFor } from '../../cardFor.js';
 import type { ListenerDeps } from '../../deps.js';
 import { ACTION } from '../../ids.js';
 import { afterAck } from '../../listen.js';
@@ -21,10 +21,10 @@ type ButtonArgs = SlackActionMiddlewareArgs<ButtonBody> & AllMiddlewareArgs;
 export function register(app: App, deps: ListenerDeps): void {
   app.action<ButtonBody>(
     ACTION.poolClaim,
-    afterAck(deps, async ({ body, action, respond, client }: ButtonArgs, { teamId, t }) => {
+    afterAck(deps, async ({ body, action, respond, client }: ButtonArgs, { teamId, t, settings }) => {
       const result = await deps.pool.claim(teamId, body.user.id, action.value ?? '');
       const card = result.status === 'claimed' ? await deps.cards.getCard(teamId, result.card._id.toString()) : null;
-      const shown = card ? renderCard(t, card) : renderNotice(result.status === 'taken' ? t.pool.taken : t.card.gone);
+      const shown = card ? await renderCardFor(deps, t, card, { client, settings, userId: body.user.id }) : renderNotice(result.status === 'taken' ? t.pool.taken : t.card.gone);
       if (body.view?.type === 'home' || !respond) return void (await client.chat.postMessage({ channel: body.user.id, ...shown }));
       const origin = clickOrigin(body);
       await respond({ replace_original: Boolean(card) && origin.replace, response_type: 'ephemeral', ...shown });

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { renderCard } from '../../../views/card.js';
 import { renderNotice } from '../../../views/lookup.js';
 import { renderNoDealModal, renderReferralModal, renderThanksModal } from '../../../views/referralModals.js';
+import { renderCardFor } from '../../cardFor.js';
 import type { ListenerDeps, TeamScope } from '../../deps.js';
 import { answerTo, clickOrigin } from '../../clickedMessage.js';
 import { ACTION } from '../../ids.js';
@@ -59,11 +59,12 @@ export function register(app: App, deps: ListenerDeps): void {
   );
 
   const answerSuggestion = (mark: boolean) =>
-    afterAck(deps, async ({ body, action, respond }: ButtonArgs, { teamId, t }: TeamScope) => {
+    afterAck(deps, async ({ body, action, respond, client }: ButtonArgs, { teamId, t, settings }: TeamScope) => {
       const customer = await deps.customers.answerAmbassadorSuggestion(teamId, body.user.id, action.value ?? '', mark);
       const card = customer && (await deps.cards.getCard(teamId, customer._id.toString()));
       if (!card) return void (await respond(notice(t.card.gone)));
-      await respond({ replace_original: clickOrigin(body).replace, response_type: 'ephemeral', ...renderCard(t, card) });
+      const shown = await renderCardFor(deps, t, card, { client, settings, userId: body.user.id });
+      await respond({ replace_original: clickOrigin(body).replace, response_type: 'ephemeral', ...shown });
     });
 
   app.action<ButtonBody>(ACTION.markAmbassador, answerSuggestion(true));

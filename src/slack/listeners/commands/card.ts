@@ -4,7 +4,6 @@ import { parseLookup, type LookupRequest, type SearchLookup } from '../../../dom
 import { mayHandOver } from '../../../services/handover.js';
 import { renderAmbassadorList } from '../../../views/ambassadorList.js';
 import { renderBriefMessage } from '../../../views/brief.js';
-import { renderCard } from '../../../views/card.js';
 import { renderHelp, renderMatches, renderNotFound, renderNotice, type NewCardPrefill } from '../../../views/lookup.js';
 import type { SlackMessage } from '../../../views/message.js';
 import { renderOverdueList } from '../../../views/overdueList.js';
@@ -12,6 +11,7 @@ import { renderPoolList } from '../../../views/pool.js';
 import { renderReferralList } from '../../../views/referralList.js';
 import { renderVisitPlan } from '../../../views/visitPlan.js';
 import { todayIn } from '../../../time.js';
+import { renderCardFor } from '../../cardFor.js';
 import type { ListenerDeps, TeamScope } from '../../deps.js';
 import { deliverToDm } from '../../exportDelivery.js';
 import { handoverPreview } from '../../handoverPreview.js';
@@ -94,7 +94,7 @@ async function lookupReply(deps: ListenerDeps, scope: TeamScope, caller: Caller,
   const { matches, more } = await deps.customers.findCustomers(teamId, request, { exactDecides: true });
   const [only] = matches;
   if (!only) return renderNotFound(t, request.text, prefillFor(request));
-  if (matches.length === 1) return renderCard(t, await deps.cards.loadCard(only));
+  if (matches.length === 1) return renderCardFor(deps, t, await deps.cards.loadCard(only), { ...caller, settings: scope.settings });
   return renderMatches(t, request.text, matches, more);
 }
 

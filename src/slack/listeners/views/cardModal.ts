@@ -10,7 +10,7 @@ import { inlineErrors, onSubmission, type ViewArgs } from '../../listen.js';
 import { parseCardModalMetadata } from '../../metadata.js';
 import { submissionKey } from '../../requestKey.js';
 import { referralRefusal } from '../../referralRefusal.js';
-import { showSavedCard } from '../../savedCard.js';
+import { showSavedCard, submitter } from '../../savedCard.js';
 import { readViewState } from '../../viewState.js';
 
 type SaveOutcome = { ok: true; customer: CustomerRecord } | { ok: false; field: 'name' | 'referrerId'; error: string };
@@ -36,7 +36,9 @@ async function save(deps: ListenerDeps, t: Messages, { teamId, userId, meta, inp
 export function register(app: App, deps: ListenerDeps): void {
   app.view<ViewSubmitAction>(
     CALLBACK.cardModal,
-    onSubmission<ViewArgs>(deps, 'name', async ({ body, view, logger }, { teamId, t }) => {
+    onSubmission<ViewArgs>(deps, 'name', async (args, scope) => {
+      const { body, view } = args;
+      const { teamId, t } = scope;
       const meta = parseCardModalMetadata(view.private_metadata);
       if (!meta) return inlineErrors({ name: t.errors.malformed });
       const parsed = CardInputSchema.safeParse(readViewState(view.state));
@@ -45,7 +47,7 @@ export function register(app: App, deps: ListenerDeps): void {
       const outcome = await save(deps, t, { teamId, userId: body.user.id, meta, input: parsed.data, requestKey });
       if (!outcome.ok) return inlineErrors({ [outcome.field]: outcome.error });
       if (!meta.responseUrl) return {};
-      return { after: () => showSavedCard(deps, t, teamId, outcome.customer._id.toString(), meta, logger) };
+      return { after: () => showSavedCard(deps, t, outcome.customer._id.toString(), meta, submitter(args, scope)) };
     }),
   );
 }

@@ -14,7 +14,7 @@ import { CALLBACK } from '../../ids.js';
 import { inlineErrors, onSubmission, type SubmissionResult, type ViewArgs } from '../../listen.js';
 import { parseMoneyModalMetadata } from '../../metadata.js';
 import { submissionKey } from '../../requestKey.js';
-import { showSavedCard } from '../../savedCard.js';
+import { showSavedCard, submitter } from '../../savedCard.js';
 import { readViewState } from '../../viewState.js';
 
 /**
@@ -22,12 +22,14 @@ import { readViewState } from '../../viewState.js';
  * pressed; a posted message pressed (a collection reminder) keeps its facts
  * and says what was done (`note`), in the team's language when in a channel.
  */
-function showCard(deps: ListenerDeps, t: Messages, customer: CustomerRecord, meta: MoneyModalMetadata, { logger, client }: ViewArgs, note?: Mrkdwn): SubmissionResult {
+function showCard(deps: ListenerDeps, scope: TeamScope, customer: CustomerRecord, meta: MoneyModalMetadata, args: ViewArgs, note?: Mrkdwn): SubmissionResult {
+  const { t } = scope;
+  const { client } = args;
   const { posted } = meta;
   if (!meta.responseUrl && !(note && posted?.blocks)) return {};
   return {
     after: async () => {
-      await showSavedCard(deps, t, customer.teamId, customer._id.toString(), meta, logger);
+      await showSavedCard(deps, t, customer._id.toString(), meta, submitter(args, scope));
       if (note && posted?.blocks) await client.chat.update({ channel: posted.channel, ts: posted.ts, ...renderAnswered(posted.blocks, note, { keepButtons: true }) });
     },
   };
@@ -64,7 +66,8 @@ function onMoneySubmission<T>(
 export function register(app: App, deps: ListenerDeps): void {
   app.view<ViewSubmitAction>(
     CALLBACK.saleModal,
-    onMoneySubmission(deps, saleInputSchema, async (args, { teamId, t }, { meta, input, requestKey }) => {
+    onMoneySubmission(deps, saleInputSchema, async (args, scope, { meta, input, requestKey }) => {
+      const { teamId, t } = scope;
       const options = { requestKey, overrideCredit: input.overrideCredit };
       const result = await deps.money.recordSale(teamId, args.body.user.id, meta.customerId, input, options);
       if (result.status === 'notFound') return inlineErrors({ amountFen: t.card.gone });
@@ -72,23 +75,25 @@ export function register(app: App, deps: ListenerDeps): void {
         const { outstandingFen, afterFen, limitFen } = result.warning;
         return inlineErrors({ amountFen: t.money.creditExceeded(formatFen(outstandingFen), formatFen(afterFen), formatFen(limitFen)) });
       }
-      return showCard(deps, t, result.customer, meta, args);
+      return showCard(deps, scope, result.customer, meta, args);
     }),
   );
 
   app.view<ViewSubmitAction>(
     CALLBACK.adjustmentModal,
-    onMoneySubmission(deps, () => AdjustmentInputSchema, async (args, { teamId, t }, { meta, input, requestKey }) => {
+    onMoneySubmission(deps, () => AdjustmentInputSchema, async (args, scope, { meta, input, requestKey }) => {
+      const { teamId, t } = scope;
       const result = await deps.money.recordAdjustment(teamId, args.body.user.id, meta.customerId, input, requestKey);
       if (result.status === 'notFound') return inlineErrors({ amountFen: t.card.gone });
       if (result.status === 'exceedsSale') return inlineErrors({ amountFen: t.money.exceedsSale(formatFen(result.remainingFen)) });
-      return showCard(deps, t, result.customer, meta, args);
+      return showCard(deps, scope, result.customer, meta, args);
     }),
   );
 
   app.view<ViewSubmitAction>(
     CALLBACK.paymentModal,
-    onMoneySubmission(deps, paymentInputSchema, async (args, { teamId, t, settings }, { meta, input, requestKey }) => {
+    onMoneySubmission(deps, paymentInputSchema, async (args, scope, { meta, input, requestKey }) => {
+      const { teamId, t, settings } = scope;
       const result = await deps.money.recordPayment(teamId, args.body.user.id, meta.customerId, input, requestKey);
       if (result.status === 'notFound') return inlineErrors({ amountFen: t.card.gone });
       if (result.status === 'overpayment') return inlineErrors({ amountFen: t.money.overpayment(formatFen(result.outstandingFen)) });
@@ -96,7 +101,7 @@ export function register(app: App, deps: ListenerDeps): void {
       // A channel's reminder speaks the team's language; a DM, the reader's.
       const tPosted = meta.posted && !meta.posted.channel.startsWith('D') && !meta.posted.channel.startsWith('U') ? messagesFor(settings.locale) : t;
       const note = tPosted.money.paymentRecordedBy(mention(args.body.user.id, ''), escapeMrkdwn(formatFen(input.amountFen)));
-      return showCard(deps, t, result.customer, meta, args, note);
+      return showCard(deps, scope, result.customer, meta, args, note);
     }),
   );
 }

@@ -13,7 +13,8 @@ import { CALLBACK } from '../../ids.js';
 import { inlineErrors, onSubmission, type ViewArgs } from '../../listen.js';
 import { parseVisitModalMetadata } from '../../metadata.js';
 import { submissionKey } from '../../requestKey.js';
-import { showSavedCard } from '../../savedCard.js';
+import type { CardViewer } from '../../cardFor.js';
+import { showSavedCard, submitter } from '../../savedCard.js';
 import { readViewState } from '../../viewState.js';
 
 interface AfterSave {
@@ -21,9 +22,7 @@ interface AfterSave {
   t: Messages;
   logged: LoggedVisit;
   metadata: VisitModalMetadata;
-  userId: string;
-  client: webApi.WebClient;
-  logger: Logger;
+  viewer: CardViewer & { logger: Logger };
 }
 
 /**
@@ -31,9 +30,10 @@ interface AfterSave {
  * saved it, or the nudge closed, its own facts as posted kept (an overdue
  * payment's amount and days, a cadence's last contact) with who logged it.
  */
-async function showResult({ deps, t, logged, metadata, userId, client, logger }: AfterSave): Promise<void> {
+async function showResult({ deps, t, logged, metadata, viewer }: AfterSave): Promise<void> {
   const { teamId, _id } = logged.customer;
-  await showSavedCard(deps, t, teamId, _id.toString(), metadata, logger);
+  const { client, userId } = viewer;
+  await showSavedCard(deps, t, _id.toString(), metadata, viewer);
   const { nudge } = metadata;
   if (!nudge) return;
   const note = t.nudge.done(mention(userId, ''));
@@ -46,7 +46,9 @@ async function showResult({ deps, t, logged, metadata, userId, client, logger }:
 export function register(app: App, deps: ListenerDeps): void {
   app.view<ViewSubmitAction>(
     CALLBACK.visitModal,
-    onSubmission<ViewArgs>(deps, 'date', async ({ body, view, client, logger }, { teamId, t, settings }) => {
+    onSubmission<ViewArgs>(deps, 'date', async (args, scope) => {
+      const { body, view } = args;
+      const { teamId, t, settings } = scope;
       const metadata = parseVisitModalMetadata(view.private_metadata);
       if (!metadata) return inlineErrors({ date: t.errors.malformed });
       const parsed = visitInputSchema(todayIn(deps.now(), settings.timezone)).safeParse(readViewState(view.state));
@@ -54,7 +56,7 @@ export function register(app: App, deps: ListenerDeps): void {
       const options = { followUpId: metadata.followUpId, requestKey: submissionKey(teamId, view) };
       const logged = await deps.visits.logVisit(teamId, body.user.id, metadata.customerId, parsed.data, options);
       if (!logged) return inlineErrors({ date: t.card.gone });
-      const after = () => showResult({ deps, t, logged, metadata, userId: body.user.id, client, logger });
+      const after = () => showResult({ deps, t, logged, metadata, viewer: submitter(args, scope) });
       // A follow-up moved to tomorrow is said, not left to be found out.
       const { followUpMoved } = logged;
       if (followUpMoved) return { response: { response_action: 'update', view: renderVisitSaved(t, logged.customer, followUpMoved) }, after };
