@@ -59,12 +59,34 @@ function installer(env: Readonly<Env>, oauth: NonNullable<SlackAppOptions['oauth
   };
 }
 
+/** What Bolt, and the front door before it, log for a request whose signature is not the signing secret's. */
+const SIGNATURE_MISMATCH = /Failed to verify authenticity: signature mismatch|its signature is invalid/;
+const WRONG_SIGNATURE =
+  'A request to /slack/events was refused (HTTP 401): its signature does not match SLACK_SIGNING_SECRET. ' +
+  "If Slack's requests are all refused, copy the Signing Secret again (Basic Information → App Credentials) into SLACK_SIGNING_SECRET.";
+
+/** A warning about a refused signature as one line naming the setting to check: every request failing so means SLACK_SIGNING_SECRET is wrong. */
+const aboutSignature = (message: unknown): string => (SIGNATURE_MISMATCH.test(String(message)) ? WRONG_SIGNATURE : String(message));
+
+/** Bolt's logger for the receiver, its refused signatures said as aboutSignature says them. */
+function namingTheSigningSecret(logger: Logger): Logger {
+  return {
+    debug: (...msgs) => logger.debug(...msgs),
+    info: (...msgs) => logger.info(...msgs),
+    warn: (...msgs) => (msgs.length === 1 ? logger.warn(aboutSignature(msgs[0])) : logger.warn(...msgs)),
+    error: (...msgs) => logger.error(...msgs),
+    setLevel: (level) => logger.setLevel(level),
+    getLevel: () => logger.getLevel(),
+    setName: (name) => logger.setName(name),
+  };
+}
+
 /** HTTP mode: Bolt's receiver, which verifies every request's signature, behind our checks of its timestamp and shape. */
 function httpReceiver(env: Readonly<Env>, logger: Logger, routes: CustomRoute[], oauth: SlackAppOptions['oauth']): HTTPReceiver {
   // Installed through OAuth, a refused install (cancelled, a stale link) is one warning line, not an error with a stack.
-  const receiverLogger = oauth ? quietInstallRefusals(logger) : logger;
+  const receiverLogger = namingTheSigningSecret(oauth ? quietInstallRefusals(logger) : logger);
   const receiver = new HTTPReceiver({ signingSecret: env.SLACK_SIGNING_SECRET!, logger: receiverLogger, customRoutes: routes, ...(oauth ? installer(env, oauth) : {}) });
-  receiver.requestListener = guardFrontDoor(receiver.requestListener, env.SLACK_SIGNING_SECRET!, (m) => logger.warn(m));
+  receiver.requestListener = guardFrontDoor(receiver.requestListener, env.SLACK_SIGNING_SECRET!, (m) => logger.warn(aboutSignature(m)));
   return receiver;
 }
 
