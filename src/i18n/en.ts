@@ -558,7 +558,7 @@ export const en: Messages = {
     started: 'Exporting… the file will arrive in your DM with the Customer Cards bot.',
     ownOnly: 'You are not an admin or the manager, so only the cards you own are exported.',
     badFilter: (word) =>
-      `“${word}” is not something export understands. Usage: \`/card export [visits] [sales] [tier:top|large|medium|small] [region:<region>] [owner:@someone] [year:2026]\`, each at most once.`,
+      md`“${word}” is not something export understands. Usage: \`/card export [visits] [sales] [tier:top|large|medium|small] [region:<region>] [owner:@someone] [year:2026]\`, each at most once.`,
     none: 'No cards match, so no file was made.',
     comment: (cards) => `Customer cards export: ${cards} cards. Open it with any spreadsheet program.`,
     failed: 'The export failed and no file was sent. Please try again; if it keeps failing, tell your admin.',

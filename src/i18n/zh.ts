@@ -562,8 +562,8 @@ export const zh = {
   exports: {
     started: '导出中…文件稍后会发到你和客户卡机器人的私信。',
     ownOnly: '你不是管理员或经理，只导出你负责的客户卡。',
-    badFilter: (word: string) =>
-      `看不懂「${word}」。用法：\`/card export [visits] [sales] [tier:顶级|大|中|小] [region:地区] [owner:@某人] [year:2026]\`（也可以写 \`导出\`、\`拜访\`、\`交易\`、\`层级:\`、\`地区:\`、\`负责人:\`、\`年份:\`），每项最多一次。`,
+    badFilter: (word: Mrkdwn) =>
+      md`看不懂「${word}」。用法：\`/card export [visits] [sales] [tier:顶级|大|中|小] [region:地区] [owner:@某人] [year:2026]\`（也可以写 \`导出\`、\`拜访\`、\`交易\`、\`层级:\`、\`地区:\`、\`负责人:\`、\`年份:\`），每项最多一次。`,
     none: '没有符合条件的客户卡，没有生成文件。',
     comment: (cards: number) => `客户卡导出：${cards} 张客户卡。用表格软件打开即可。`,
     failed: '导出失败，没有发送文件。请稍后再试；如果一直出错，请联系管理员。',

@@ -9,7 +9,7 @@ import { formatInstant } from '../time.js';
 import { SETTINGS_RANGES } from '../validation/settingsInput.js';
 import { numberInput, selectInput } from './inputs.js';
 import { LIMITS } from './limits.js';
-import { escapeMrkdwn, joinMrkdwn, md, mention, mrkdwn, plain, section, type Mrkdwn } from './text.js';
+import { appMrkdwn, escapeMrkdwn, joinMrkdwn, md, mention, mrkdwn, plain, section, type Mrkdwn } from './text.js';
 
 type Block = types.KnownBlock;
 type Value = string | number | readonly string[] | null | undefined;
@@ -69,7 +69,7 @@ function settingsButtons(t: Messages, admin: boolean, manager: boolean): types.B
  */
 export function renderSettingsSection(t: Messages, { settings, admin, manager, changes, locale }: SettingsSection): Block[] {
   const rows = flat(settings).map(([field, value]) => t.settings.row(label(t, field), shown(t, field, value)));
-  const blocks: Block[] = [{ ...section(md`${escapeMrkdwn(t.settings.title)}\n${joinMrkdwn(rows, '\n')}`, LIMITS.sectionText), block_id: 'home_settings' }];
+  const blocks: Block[] = [{ ...section(md`${appMrkdwn(t.settings.title)}\n${joinMrkdwn(rows, '\n')}`, LIMITS.sectionText), block_id: 'home_settings' }];
   if (!admin) blocks.push({ type: 'context', block_id: 'home_settings_readonly', elements: [mrkdwn(escapeMrkdwn(t.settings.readOnly), LIMITS.contextText)] });
   const buttons = settingsButtons(t, admin, manager);
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'home_settings_edit', elements: buttons });
@@ -77,11 +77,11 @@ export function renderSettingsSection(t: Messages, { settings, admin, manager, c
     const lines = changes.map((c) =>
       t.settings.changeRow(mention(c.userId, c.userId), label(t, c.field), shown(t, c.field, c.from), shown(t, c.field, c.to), escapeMrkdwn(formatInstant(c.at, settings.timezone))),
     );
-    blocks.push({ type: 'context', block_id: 'home_settings_changes', elements: [mrkdwn(md`${escapeMrkdwn(t.settings.changes)}\n${joinMrkdwn(lines, '\n')}`, LIMITS.contextText)] });
+    blocks.push({ type: 'context', block_id: 'home_settings_changes', elements: [mrkdwn(md`${appMrkdwn(t.settings.changes)}\n${joinMrkdwn(lines, '\n')}`, LIMITS.contextText)] });
   }
   const languages = (Object.keys(t.settings.languages) as Locale[]).map((l) => ({ text: plain(t.settings.languages[l], LIMITS.optionText), value: l }));
   blocks.push(
-    { ...section(escapeMrkdwn(t.settings.myLanguage), LIMITS.sectionText), block_id: 'home_language' },
+    { ...section(appMrkdwn(t.settings.myLanguage), LIMITS.sectionText), block_id: 'home_language' },
     {
       type: 'actions',
       block_id: 'home_language_select',

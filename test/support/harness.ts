@@ -349,7 +349,11 @@ export function findButton(blocks: Record<string, any>[], actionId: string): { a
   throw new Error(`no button ${actionId} in ${JSON.stringify(blocks).slice(0, 500)}`);
 }
 
-/** All text a person would read in some blocks, for asserting on content. */
+/**
+ * All text a person would read in some blocks, for asserting on content:
+ * without the zero-width spaces that keep user text's `*` or `_` literal
+ * (nobody sees them). Assert on the blocks themselves to see those.
+ */
 export function visibleText(blocks: Record<string, any>[]): string {
   const parts: string[] = [];
   const walk = (node: unknown): void => {
@@ -361,7 +365,7 @@ export function visibleText(blocks: Record<string, any>[]): string {
     }
   };
   walk(blocks);
-  return parts.join('\n');
+  return parts.join('\n').replace(/\u200B/g, '');
 }
 
 /**

@@ -4,9 +4,10 @@ import { parseLookup, type LookupRequest, type SearchLookup } from '../../../dom
 import { mayHandOver } from '../../../services/handover.js';
 import { renderAmbassadorList } from '../../../views/ambassadorList.js';
 import { renderBriefMessage } from '../../../views/brief.js';
-import { renderHelp, renderMatches, renderNotFound, renderNotice, type NewCardPrefill } from '../../../views/lookup.js';
+import { renderHelp, renderMatches, renderNotFound, renderNotice, renderSafeNotice, type NewCardPrefill } from '../../../views/lookup.js';
 import type { SlackMessage } from '../../../views/message.js';
 import { renderOverdueList } from '../../../views/overdueList.js';
+import { escapeMrkdwn } from '../../../views/text.js';
 import { renderPoolList } from '../../../views/pool.js';
 import { renderReferralList } from '../../../views/referralList.js';
 import { renderVisitPlan } from '../../../views/visitPlan.js';
@@ -84,7 +85,7 @@ async function lookupReply(deps: ListenerDeps, scope: TeamScope, caller: Caller,
     const today = todayIn(deps.now(), scope.settings.timezone);
     return renderVisitPlan(t, await deps.visitPlan.planVisits(teamId, caller.userId, { region: request.region, today }));
   }
-  if (request.kind === 'badExport') return renderNotice(t.exports.badFilter(request.word));
+  if (request.kind === 'badExport') return renderSafeNotice(t.exports.badFilter(escapeMrkdwn(request.word)));
   if (request.kind === 'handover') return handoverReply(deps, scope, caller, request);
   if (request.kind === 'badHandover') return renderNotice(t.handover.usage);
   if (request.kind === 'ambassadors') {
