@@ -304,6 +304,7 @@ export const en: Messages = {
     specialPlan: 'What was agreed with the company',
     specialDone: (plan) => `Special handling: ${plan}`,
     none: 'No overdue receivables.',
+    listMore: (shown) => md`Only the ${shown} due earliest are listed.`,
     listTitle: (count) => md`*Overdue receivables* (${count}, oldest due first)`,
     row: (amount, days, due, quadrant) => md`${amount} open · ${days} days overdue · due ${due} · ${quadrant}`,
     quadrant: { shortSmall: 'short, small', shortLarge: 'short, large', longSmall: 'long, small', longLarge: 'long, large' },

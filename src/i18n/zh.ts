@@ -306,6 +306,7 @@ export const zh = {
     specialPlan: '与公司商定的处理办法',
     specialDone: (plan: string) => `特别处理：${plan}`,
     none: '没有逾期的应收款。',
+    listMore: (shown: number) => md`只列出最早到期的 ${shown} 条。`,
     listTitle: (count: number) => md`*逾期应收款*（${count} 笔，按到期日从早到晚）`,
     row: (amount: Mrkdwn, days: number, due: Mrkdwn, quadrant: Mrkdwn) => md`未收 ${amount} · 逾期 ${days} 天 · 到期日 ${due} · ${quadrant}`,
     quadrant: { shortSmall: '短期小额', shortLarge: '短期大额', longSmall: '长期小额', longLarge: '长期大额' },

@@ -47,10 +47,17 @@ export function joinMrkdwn(parts: Mrkdwn[], separator: string): Mrkdwn {
   return parts.join(escapeMrkdwn(separator)) as Mrkdwn;
 }
 
-/** Shortens to at most `max` characters (code points, so emoji are never cut in half). */
+/**
+ * Shortens to at most `max` characters as Slack counts them, in UTF-16 code
+ * units (an emoji outside the BMP is two), never cutting a surrogate pair
+ * in half; `…` marks the cut.
+ */
 export function truncate(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+  if (text.length <= max) return text;
+  let cut = Math.max(0, max - 1);
+  const last = text.charCodeAt(cut - 1);
+  if (cut > 0 && last >= 0xd800 && last <= 0xdbff) cut -= 1;
+  return `${text.slice(0, cut)}…`;
 }
 
 /** Shortens mrkdwn without cutting an escape (`&amp;`) in half. */
