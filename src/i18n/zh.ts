@@ -5,6 +5,12 @@ import { md, type Mrkdwn } from '../views/text.js';
  * Functions whose text Slack parses as mrkdwn take only escaped values (Mrkdwn).
  */
 export const zh = {
+  /** Punctuation the views put between pieces: Chinese full-width, English half-width. */
+  punct: {
+    list: '、',
+    colon: '：',
+    paren: (text: Mrkdwn) => md`（${text}）`,
+  },
   help: {
     title: '客户卡 · 使用说明',
     body: [
@@ -239,7 +245,7 @@ export const zh = {
     stats: (count: number, deals: number, value: Mrkdwn) => md`*转介绍* 推荐了 ${count} 位 · 成交 ${deals} 位 · 近 12 个月带来 ${value}`,
     awaitingRow: (name: Mrkdwn, number: Mrkdwn, outcome: Mrkdwn) => md`• ${name}（${number}）${outcome}，还没有致谢推荐人`,
     moreAwaiting: (count: number) => md`还有 ${count} 条待致谢，见 \`/card referrals\``,
-    suggestAmbassador: (deals: number) => md`💡 这位客户推荐的客户已有 ${deals} 位成交。要把 TA 标为宣传大使吗？`,
+    suggestAmbassador: (deals: number) => md`💡 这位客户推荐的客户已有 ${deals} 位成交。要把这位客户标为宣传大使吗？`,
     markAmbassador: '标为宣传大使',
     notNow: '暂不',
     noDeal: '未成交',
@@ -257,7 +263,7 @@ export const zh = {
     needs: (needs: Mrkdwn) => md`需求：${needs}`,
     logContact: '记录联系',
     thanksTitle: '🙏 告诉推荐人结果，并致谢',
-    thanksText: (referrer: Mrkdwn, name: Mrkdwn) => md`告诉 ${referrer} ${name} 的结果，并致谢`,
+    thanksText: (referrer: Mrkdwn, name: Mrkdwn) => md`把 ${name} 的结果告诉推荐人 ${referrer}，并致谢`,
     thanksBody: (referrer: Mrkdwn, number: Mrkdwn, name: Mrkdwn, outcome: Mrkdwn, owner: Mrkdwn) =>
       md`*${referrer}*（${number}）推荐的 *${name}* ${outcome}。请 ${owner} 告诉推荐人结果并表示感谢（用心就好，通常不是现金）。`,
     outcomeDeal: '已成交',
@@ -267,7 +273,7 @@ export const zh = {
     thanksModalIntro: (referrer: Mrkdwn, name: Mrkdwn) => md`致谢 *${referrer}* 推荐了 *${name}*。`,
     how: '方式',
     note: '备注',
-    thanked: (user: Mrkdwn, how: Mrkdwn) => md`✅ 已致谢 by ${user}（${how}）`,
+    thanked: (user: Mrkdwn, how: Mrkdwn) => md`✅ ${user} 已致谢推荐人（${how}）`,
     alreadyThanked: '推荐人已经被致谢过了。',
     gone: '这条转介绍不存在或不属于本工作区。',
     listTitle: md`*转介绍*`,

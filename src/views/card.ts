@@ -148,7 +148,7 @@ function promiseBlocks(t: Messages, promises: PromiseRecord[], today: CalendarDa
 function completenessLine(t: Messages, c: CustomerRecord): Mrkdwn {
   const { percent, missing } = completeness(c as unknown as Record<string, unknown>);
   const top = missing.slice(0, domain.card.missingFieldsShown).map((key) => t.fields[key as keyof Messages['fields']] ?? key);
-  return top.length > 0 ? md`${t.card.completeness(percent)} · ${t.card.missing(escapeMrkdwn(top.join('、')))}` : t.card.completeness(percent);
+  return top.length > 0 ? md`${t.card.completeness(percent)} · ${t.card.missing(escapeMrkdwn(top.join(t.punct.list)))}` : t.card.completeness(percent);
 }
 
 /** What the person a card is shown to may do with it beyond everyone's buttons. */

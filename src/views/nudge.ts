@@ -22,16 +22,16 @@ function copyOf(t: Messages, customer: NudgeCustomer, nudge: NudgeShown): { text
     return { text: a.text(name, owner), body: md`*${escapeMrkdwn(a.title)}*\n${a.body(name, number, owner, domain.ambassador.cadenceDays)}` };
   }
   if (nudge.kind === 'cadence') {
-    return { text: t.cadence.text(name, owner), body: md`*${escapeMrkdwn(t.cadence.title)}*\n*${name}*（${number}）· ${owner}` };
+    return { text: t.cadence.text(name, owner), body: md`*${escapeMrkdwn(t.cadence.title)}*\n*${name}*${t.punct.paren(number)} · ${owner}` };
   }
   if (nudge.kind === 'poolWarning') {
     const title = escapeMrkdwn(t.pool.warningTitle);
     // Shown once answered (a contact logged from it): the grace period no longer matters.
-    return { text: md`${title} · ${name}`, body: md`*${title}*\n*${name}*（${number}）· ${owner}` };
+    return { text: md`${title} · ${name}`, body: md`*${title}*\n*${name}*${t.punct.paren(number)} · ${owner}` };
   }
   if (nudge.kind === 'referral') {
     // Shown once the contact is logged from it: the referrer is on the card; the message says who to call.
-    return { text: escapeMrkdwn(t.referral.contactTitle), body: md`*${escapeMrkdwn(t.referral.contactTitle)}*\n*${name}*（${number}）· ${owner}` };
+    return { text: escapeMrkdwn(t.referral.contactTitle), body: md`*${escapeMrkdwn(t.referral.contactTitle)}*\n*${name}*${t.punct.paren(number)} · ${owner}` };
   }
   if (nudge.kind === 'checkIn') {
     const product = escapeMrkdwn(nudge.plan ?? '');
@@ -43,7 +43,7 @@ function copyOf(t: Messages, customer: NudgeCustomer, nudge: NudgeShown): { text
   if (nudge.kind === 'overdue') {
     // Shown only when the message as posted (amount, days, due date) did not come with the press.
     const title = escapeMrkdwn(t.overdue.title);
-    return { text: md`${title} · ${name}`, body: md`*${title}*\n*${name}*（${number}）· ${owner}` };
+    return { text: md`${title} · ${name}`, body: md`*${title}*\n*${name}*${t.punct.paren(number)} · ${owner}` };
   }
   const plan = nudge.plan ? t.nudge.plan(escapeMrkdwn(nudge.plan)) : escapeMrkdwn(t.nudge.noPlan);
   return { text: t.nudge.text(name, owner), body: md`*${escapeMrkdwn(t.nudge.title)}*\n${t.nudge.body(name, number, owner)}\n${plan}` };

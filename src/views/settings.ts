@@ -44,7 +44,7 @@ function flat(s: EditableSettings): [string, Value][] {
 function shown(t: Messages, field: string, value: Value): Mrkdwn {
   if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) return escapeMrkdwn(t.settings.unset);
   if (field === 'nudgeChannel') return /^[CG][A-Z0-9]+$/.test(String(value)) ? (`<#${String(value)}>` as Mrkdwn) : escapeMrkdwn(String(value));
-  if (field === 'pool.excludeTiers') return escapeMrkdwn((value as readonly string[]).map((tier) => t.options.tier[tier as Tier] ?? tier).join('、'));
+  if (field === 'pool.excludeTiers') return escapeMrkdwn((value as readonly string[]).map((tier) => t.options.tier[tier as Tier] ?? tier).join(t.punct.list));
   if (Array.isArray(value)) return joinMrkdwn(value.map((u) => mention(u, u)), ', ');
   if (field === 'nudgeHour') return escapeMrkdwn(t.settings.hour(Number(value)));
   if (field === 'locale') return escapeMrkdwn(t.settings.languages[value as Locale] ?? String(value));

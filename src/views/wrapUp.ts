@@ -48,10 +48,10 @@ export function renderWrapUp(t: Messages, facts: WrapUpFacts): SlackMessage {
   const count = (l: WrapUpList<unknown>) => l.rows.length + l.more;
   const contact = ({ kind, plan }: { kind: string; plan?: string }) => {
     const label = escapeMrkdwn(w.contactKinds[kind] ?? w.contact);
-    return plan ? md`${label}：${quote(plan)}` : label;
+    return plan ? md`${label}${escapeMrkdwn(t.punct.colon)}${quote(plan)}` : label;
   };
   const blocks: types.KnownBlock[] = [section(w.title(escapeMrkdwn(facts.day)), LIMITS.sectionText)];
-  blocks.push(...list(t, blocks, w.bought, facts.bought, (r) => w.products(quote(r.products.join('、')))));
+  blocks.push(...list(t, blocks, w.bought, facts.bought, (r) => w.products(quote(r.products.join(t.punct.list)))));
   blocks.push(...list(t, blocks, w.book, facts.book, (r) => joinMrkdwn(r.contacts.map(contact), ' · ')));
   blocks.push(...list(t, blocks, w.material, facts.material, (r) => (r.needs ? w.needs(quote(r.needs)) : undefined)));
   return message(w.text(count(facts.bought), count(facts.book), count(facts.material)), blocks);
