@@ -117,7 +117,7 @@ describe.each(['en', 'zh'] as const)('everything the app shows a %s team', (loca
     for (const text of ['help', d.nobody, 'brief', 'overdue', 'referrals', 'ambassadors', 'pool', 'plan', 'handover', d.badFilter, `${d.ann}${'长'.repeat(70)}`]) await h.command(text);
 
     // Cards, every field as the form asks for it.
-    const ann = await createCard(h, SELLER, {
+    await createCard(h, SELLER, {
       name: d.ann, company: d.company, title: d.title, phone: '138 0013 8000', address: d.address, region: d.region, family: d.family,
       preferences: d.pref, creditRating: 'low', creditLimitFen: '1000', paymentTerms: d.terms, stage: 'trust', style: 'driver', loyalty: 'loyal',
     });

@@ -1,7 +1,7 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import type { z } from 'zod';
 import { formatFen } from '../../../domain/money.js';
-import { messagesFor, type Messages } from '../../../i18n/index.js';
+import { messagesFor } from '../../../i18n/index.js';
 import type { CustomerRecord } from '../../../models/customer.js';
 import { todayIn, type CalendarDate } from '../../../time.js';
 import { AdjustmentInputSchema, paymentInputSchema, saleInputSchema } from '../../../validation/moneyInput.js';

@@ -1,5 +1,4 @@
-import type { App, Logger, ViewSubmitAction } from '@slack/bolt';
-import type { Messages } from '../../../i18n/index.js';
+import type { App, ViewSubmitAction } from '@slack/bolt';
 import type { CardInput } from '../../../validation/cardInput.js';
 import { NoDealInputSchema, ReferralInputSchema, ThanksInputSchema, type ReferralInput } from '../../../validation/referralInput.js';
 import type { AnswerTo } from '../../../views/message.js';

@@ -1,5 +1,4 @@
 import type { App, Logger, ViewSubmitAction } from '@slack/bolt';
-import type { webApi } from '@slack/bolt';
 import type { Messages } from '../../../i18n/index.js';
 import type { LoggedVisit } from '../../../services/visits.js';
 import { todayIn } from '../../../time.js';
