@@ -150,7 +150,7 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   const cards = createCardService({ models, now, settings, customers, followUps, money, referrals });
   const briefs = createBriefService({ cards });
   const promises = createPromiseService({ models, now, nudges, writes });
-  const visits = createVisitService({ models, now, customers, nudges, followUps, ambassadors, cadence, pool, history, promises, writes, referrals });
+  const visits = createVisitService({ models, now, customers, nudges, followUps, ambassadors, cadence, pool, history, promises, writes, referrals, settings });
   const wrapUps = createWrapUpService({ models });
   const exports = createExportService({ models, settings, now });
   const home = createHomeService({ models, now });

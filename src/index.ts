@@ -3,7 +3,7 @@ import { ConfigError, isOAuthMode, secretsOf } from './config/env.js';
 import { loadEnv } from './config/loadEnv.js';
 import { EmbeddedMongoError, startEmbeddedMongo, type EmbeddedMongo } from './db/embedded.js';
 import { isDatabaseUnavailable } from './db/errors.js';
-import { databaseUnreachableMessage } from './db/startupMessages.js';
+import { databaseNotFoundMessage, databaseUnreachableMessage, isHostNotFound, portUnavailableMessage } from './db/startupMessages.js';
 import { createLogger } from './logger.js';
 
 /** Start-up problems a user can fix get one clear message and exit code 1, no stack trace. */
@@ -36,9 +36,15 @@ async function main(): Promise<void> {
   const application = await createApplication({ env, mongoUri: env.MONGODB_URI ?? embedded!.uri, logger }).catch(async (error: unknown) => {
     await embedded?.stop().catch(() => undefined);
     if (env.MONGODB_URI && isDatabaseUnavailable(error)) exitWith(databaseUnreachableMessage(env.MONGODB_URI, (error as Error).message));
+    if (env.MONGODB_URI && isHostNotFound(error)) exitWith(databaseNotFoundMessage(env.MONGODB_URI, (error as Error).message));
     throw error;
   });
-  const { port } = await application.start();
+  const { port } = await application.start().catch(async (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') throw error;
+    // Nothing is listening to stop; the embedded database is, and keeps its data if left to exit.
+    await embedded?.stop().catch(() => undefined);
+    return exitWith(portUnavailableMessage(env.PORT, error.code));
+  });
   const routes = isOAuthMode(env) ? '/slack/events; installs at /slack/install' : '/slack/events';
   logger.info(env.SLACK_APP_TOKEN ? 'customer cards running in Socket Mode' : `customer cards listening on port ${port} (${routes})`);
 

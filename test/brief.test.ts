@@ -68,7 +68,7 @@ const ZHANG_FACTS = [
   '• 2026-11-20 送样品到店 · ⚠️ 已逾期', // open promise, overdue
   '*未收款* ¥1,500.00',
   '逾期 ¥1,500.00（最久 23 天）',
-  '信用额度 ¥1,000.00，剩余 ¥-500.00',
+  '⚠️ 信用额度 ¥1,000.00，超出额度 ¥500.00',
   '⚠️ 信用额度已用完',
   '• 李四（', // referral awaiting thanks…
   '还没有致谢推荐人',
@@ -147,6 +147,14 @@ describe('a card with everything filled', () => {
     expect(JSON.parse(findButton(reply.args.blocks, ACTION.newCard).value!)).toEqual({ name: '不存在的人' });
   });
 
+  it('answers `/card brief` with no one named with its usage, not an offer to create a customer called "brief"', async () => {
+    for (const text of ['brief', '简报']) {
+      const reply = await h.command(text);
+      expect(visibleText(reply.args.blocks)).toContain('用法：`/card brief 张三`');
+      expect(JSON.stringify(reply.args.blocks)).not.toContain(ACTION.newCard);
+    }
+  });
+
   it('lists several matches each with a Brief button that opens that one', async () => {
     await createCard(h, TEAM_A, { name: '王伟', region: '杭州' });
     await createCard(h, TEAM_A, { name: '王伟', region: '宁波', preferences: '宁波的王伟爱喝龙井' });
@@ -217,9 +225,9 @@ describe('parsing `/card brief`', () => {
     expect(parseLookup(text)).toEqual({ kind: 'brief', search: expect.objectContaining(search) });
   });
 
-  it('leaves the word alone, and a name merely starting with it, as searches for that name', () => {
-    expect(parseLookup('brief')).toMatchObject({ kind: 'name', text: 'brief' });
+  it('leaves a name merely starting with the word as a search for that name; the word alone names nobody', () => {
     expect(parseLookup('简报员')).toMatchObject({ kind: 'name', text: '简报员' });
+    for (const word of ['brief', 'BRIEF', '简报', '访前']) expect(parseLookup(word)).toEqual({ kind: 'badBrief' });
   });
 
   it('refuses a brief of text too long to search for', () => {

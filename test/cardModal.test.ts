@@ -61,6 +61,15 @@ describe('creating a card', () => {
     expect(history[0]!.changes).toEqual(expect.arrayContaining([{ field: 'name', to: '赵六' }]));
   });
 
+  it("lists in the creation's history only what was filled in, not a checkbox left unticked", async () => {
+    const created = await createCard(h, TEAM_A, { name: '没勾大使' });
+    const stored = await customers().findOne({ number: created.number });
+    const [entry] = await historyOf(stored!._id);
+    expect(entry!.changes.map((c: { field: string }) => c.field)).toEqual(['name', 'ownerId']);
+    const { view } = await h.openModal(TEAM_A, findButton(created.shown.args.blocks, ACTION.history));
+    expect(visibleText(view.blocks)).not.toContain('宣传大使');
+  });
+
   it('answers invalid fields inline in the modal and writes nothing', async () => {
     const before = await customers().countDocuments();
     const { view } = await h.openModal(TEAM_A, { action_id: ACTION.newCard, value: '{"name":"x"}' });

@@ -128,8 +128,32 @@ describe('configuration', () => {
     expect(problems({ ...valid, [key]: value })).toEqual([message]);
   });
 
+  it.each([
+    ['mongodb://127.0.0.1:99999/cards', 'MONGODB_URI: the port of 127.0.0.1:99999 must be a whole number from 1 to 65535'],
+    ['mongodb://ann:s3cret@db1:27o17/cards', 'MONGODB_URI: the port of db1:27o17 must be a whole number from 1 to 65535'],
+    ['mongodb://ann:s3cret@127.0.0.1:27017/my cards', 'MONGODB_URI: the database name "my cards" is not one MongoDB accepts (no spaces or / \\ . " $ * < > : | ?, at most 63 bytes); use one such as customer-cards'],
+    ['mongodb://127.0.0.1/cards.v2?retryWrites=true', 'MONGODB_URI: the database name "cards.v2" is not one MongoDB accepts (no spaces or / \\ . " $ * < > : | ?, at most 63 bytes); use one such as customer-cards'],
+    ['mongodb+srv://cluster0.example.net:27017/cards', 'MONGODB_URI: a mongodb+srv:// address names one host and no port (the port comes from DNS)'],
+  ])('refuses MONGODB_URI %s before connecting, saying what is wrong and never the password', (uri, message) => {
+    expect(problems({ ...valid, MONGODB_URI: uri })).toEqual([message]);
+  });
+
+  it.each(['mongodb://localhost', 'mongodb://ann:p%40ss@db1:27017,db2:27018/客户卡?replicaSet=rs0', 'mongodb+srv://ann:s3cret@cluster0.abcde.mongodb.net/?retryWrites=true', 'mongodb://[::1]:27017/cards'])(
+    'accepts MONGODB_URI %s',
+    (uri) => {
+      expect(problems({ ...valid, MONGODB_URI: uri })).toEqual([]);
+    },
+  );
+
   it('reads surrounding spaces as no part of a value', () => {
     expect(parseEnv({ ...valid, PORT: ' 8080 ', LOG_LEVEL: ' debug' })).toMatchObject({ PORT: 8080, LOG_LEVEL: 'debug' });
+  });
+
+  it(".env.example says what an empty ADMIN_USER_IDS means: the workspace's admins and owners, not nobody", () => {
+    const text = readFileSync(join(projectDir, '.env.example'), 'utf8');
+    const comment = text.slice(0, text.indexOf('ADMIN_USER_IDS=')).split('\n\n').at(-1)!;
+    expect(comment).not.toMatch(/Empty: nobody/);
+    expect(comment).toContain("Empty: only the workspace's admins and owners");
   });
 
   it('refuses the placeholders .env.example ships with, saying what to paste', () => {

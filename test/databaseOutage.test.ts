@@ -35,12 +35,15 @@ describe('the database going away under a running app', () => {
     const lookup = await h.command('断线客户');
     expect(performance.now() - started).toBeLessThan(3000);
     expect(visibleText(lookup.args.blocks)).toContain(UNAVAILABLE);
+    // A lookup saves nothing, so it does not say nothing was saved; a save does.
+    expect(visibleText(lookup.args.blocks)).not.toContain('没有保存');
 
     const { view } = await h.openModal(TEAM_A, { action_id: ACTION.newCard, value: JSON.stringify({ name: '断线中新建' }) });
     const beganSave = performance.now();
     const save = await h.submitView(TEAM_A, view);
     expect(performance.now() - beganSave).toBeLessThan(3000);
     expect(save.json()).toEqual({ response_action: 'errors', errors: { name: expect.stringContaining(UNAVAILABLE) } });
+    expect(save.json().errors.name).toContain('没有保存');
 
     h.clock.set('2026-11-25T09:00:00+08:00');
     await expect(h.instances[0]!.app.scanNudges()).rejects.toThrow();

@@ -167,6 +167,22 @@ describe('through the front door', () => {
     }
   });
 
+  it('*bold*, _italic_, ~struck~ and `code` typed by a user stay literal in the card and in a channel nudge', async () => {
+    const name = '*大客户* _急_';
+    await cardWithFollowUp(h, name, '2026-11-26', '~旧计划~ `样品`');
+    const card = await h.command(name, TEAM_A);
+    h.clock.set('2026-11-26T09:00:00+08:00');
+    await h.instances[0]!.app.scanNudges();
+    const nudge = h.fake.accepted('chat.postMessage').find((c) => String(c.args.text).includes('大客户'))!;
+    const shown = [...mrkdwnTexts(card.args.blocks), nudge.args.text as string, ...mrkdwnTexts(nudge.args.blocks)].join('\n');
+    // Each mark the user typed sits between zero-width spaces, so no pair can form (and nothing visible changes).
+    expect(shown).toContain('\u200B*\u200B大客户\u200B*\u200B \u200B_\u200B急\u200B_\u200B');
+    expect(shown).toContain('\u200B~\u200B旧计划\u200B~\u200B \u200B`\u200B样品\u200B`\u200B');
+    for (const typed of ['*大客户*', '_急_', '~旧计划~', '`样品`']) expect(shown).not.toContain(typed);
+    // The app's own bold stays bold.
+    expect(mrkdwnTexts(nudge.args.blocks).join('\n')).toMatch(/^\*⏰ 跟进提醒\*/);
+  });
+
   it('/card <!here> answers without echoing a mention', async () => {
     const reply = await h.command('<!here>', TEAM_A);
     const everything = [reply.args.text as string, ...mrkdwnTexts(reply.args.blocks)];

@@ -53,7 +53,6 @@ const FULL_CARD = {
   paymentTerms: '月结45天',
   paymentMethod: '转账',
   competitors: '老李家',
-  status: 'current',
   stage: 'trust',
   style: 'driver',
   loyalty: 'loyal',
@@ -66,9 +65,13 @@ const EXPECTED_CELLS: Record<string, string> = {
   生日: '1970-05-06', 学历: '本科', '家庭（配偶、子女）': '妻子，两个孩子', 兴趣爱好: '高尔夫', 性格: '直爽', 能力与经历背景: '做了二十年外贸',
   成就: '省优秀企业家', 旅行过的地方: '日本, 法国', 文化背景: '江南', '偏好（服务时要记住的细节）': TRICKY_NOTE, 当地文化与习俗: '春节送茶',
   发展潜力: '大', 出口市场政策: '出口退税', 目前销售情况: '每月进货', 存在的问题: '回款慢', 未来潜力: '开分店', 财务状况: '良好', 信用度: '高',
-  '信用额度（元）': '50000.50', 付款条件: '月结45天', 付款方式: '转账', '竞争对手（使用或关注的）': '老李家', 客户类别: '现有客户', 关系阶段: '信赖',
-  沟通风格: '进取型', 忠诚态度: '忠诚客户', 负责人: TEAM_A.userId, 宣传大使: '是',
+  '信用额度（元）': '50000.50', 付款条件: '月结45天', 付款方式: '转账', '竞争对手（使用或关注的）': '老李家', 关系阶段: '信赖',
+  沟通风格: '进取型', 忠诚态度: '忠诚客户', 负责人: '张销售', '负责人 Slack ID': TEAM_A.userId, 宣传大使: '是',
 };
+
+/** Times as the app shows them: the team's time zone (Asia/Shanghai here), to the minute, no milliseconds. */
+const SHOWN_TIME = /^\d{4}-\d\d-\d\d \d\d:\d\d$/;
+const inShanghai = (at: Date) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' }).format(at);
 
 interface Exported {
   reply: RecordedCall & { responseUrl: string };
@@ -124,6 +127,9 @@ async function logVisit(actor: Actor, card: CreatedCard, fields: Record<string, 
 
 beforeAll(async () => {
   h = await Harness.start({ env: { ADMIN_USER_IDS: ADMIN.userId, MANAGER_USER_ID: MANAGER.userId } });
+  // People as Slack names them; one whose display name a spreadsheet would run as a formula.
+  h.fake.setUser(TEAM_A.userId, TEAM_A.teamId, 'member', { displayName: '张销售', realName: 'Zhang Xiaoshou' });
+  h.fake.setUser(TEAM_A_COLLEAGUE.userId, TEAM_A.teamId, 'member', { displayName: '', realName: '=HYPERLINK("http://evil")' });
   referrer = await createCard(h, TEAM_A, { name: '老王', region: '上海' });
   full = await createCard(h, TEAM_A, { ...FULL_CARD, referrerId: referrer.id });
   for (const name of HOSTILE) await createCard(h, TEAM_A, { name, region: '深圳' });
@@ -170,15 +176,21 @@ describe('/card export by an admin', () => {
     expect(exported.files.map((f) => f.filename)).toEqual(['客户卡-2026-11-23.csv']);
   });
 
-  it('has Chinese headers and every field entered on a card, as entered', () => {
+  it('has Chinese headers and every field entered on a card, as entered, people by name and times as the app shows them', async () => {
     const [{ rows }] = exported.files as [Exported['files'][number]];
     expect(rows[0]).toEqual(expect.arrayContaining(['卡号', ...Object.keys(EXPECTED_CELLS), '推荐人', '客户分层', '创建时间', '更新时间']));
     const row = rowOf(rows, '钱多多');
     for (const [label, value] of Object.entries(EXPECTED_CELLS)) expect([label, row[label]]).toEqual([label, value]);
     expect(row['卡号']).toBe(full.number);
-    expect(row['推荐人']).toBe(referrer.number);
+    expect(row['推荐人']).toBe('老王');
+    expect(row['推荐人卡号']).toBe(referrer.number);
     expect(row['客户分层']).toBe('现有客户');
-    expect(row['创建时间']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    // The category is the computed segment; the form asks for none, so no hand-set column competes with it.
+    expect(rows[0]).not.toContain('客户类别');
+    expect(row['创建时间']).toMatch(SHOWN_TIME);
+    expect(row['更新时间']).toMatch(SHOWN_TIME);
+    const stored = await h.db.collection('customers').findOne({ name: '钱多多' });
+    expect([row['创建时间'], row['更新时间']]).toEqual([inShanghai(stored!.createdAt), inShanghai(stored!.updatedAt)]);
   });
 
   it('lists the team\'s cards by number and never another team\'s', () => {
@@ -218,11 +230,23 @@ describe('visits and sales', () => {
     const visit = Object.fromEntries(visits.rows[0]!.map((label, i) => [label, visits.rows[1]![i]]));
     expect(visit).toMatchObject({
       卡号: full.number, 客户: '钱多多', 日期: '2026-11-23', 方式: '拜访', 谈了什么: `'=HYPERLINK("http://evil")\n${TRICKY_NOTE}`,
-      客户需求: '要样品', 跟进内容: "'-送样品", 记录人: TEAM_A.userId,
+      客户需求: '要样品', 跟进内容: "'-送样品", 记录人: '张销售', '记录人 Slack ID': TEAM_A.userId,
     });
+    expect(visit['记录时间']).toMatch(SHOWN_TIME);
     expect(sales.rows).toHaveLength(2);
     const sale = Object.fromEntries(sales.rows[0]!.map((label, i) => [label, sales.rows[1]![i]]));
     expect(sale).toMatchObject({ 卡号: full.number, 客户: '钱多多', 产品: '空调, 柜机', 数量: '1', '金额（元）': '12800.50', '利润（元）': '1500.00', 已全额付款: '是' });
+    expect(sale).toMatchObject({ 记录人: '张销售', '记录人 Slack ID': TEAM_A.userId });
+    expect(sale['记录时间']).toMatch(SHOWN_TIME);
+  });
+
+  it('name who recorded each, through the formula neutraliser like any text not written by the app', async () => {
+    await sell(TEAM_A_COLLEAGUE, '同事的客户', { product: '风扇', amountFen: '100' });
+    const { files } = await exportAs(ADMIN, 'export sales owner:<@U2COLLEAGUE>');
+    const sales = files[1]!.rows;
+    const sale = Object.fromEntries(sales[0]!.map((label, i) => [label, sales[1]![i]]));
+    expect(sale).toMatchObject({ 产品: '风扇', 记录人: `'=HYPERLINK("http://evil")`, '记录人 Slack ID': TEAM_A_COLLEAGUE.userId });
+    expect(rowOf(files[0]!.rows, '同事的客户')['负责人']).toBe(`'=HYPERLINK("http://evil")`);
   });
 
   it('follow the language of the team', async () => {

@@ -93,10 +93,15 @@ describe('Reassign on a card', () => {
     h.clock.set('2026-11-23T10:00:00+08:00');
   });
 
-  it('is refused to anyone but the owner, the manager or an admin, and nothing changes', async () => {
+  it('is offered only to the owner, the manager or an admin, refused to anyone else even when crafted, and nothing changes', async () => {
     const other = await createCard(h, TEAM_A, { name: '转交二' });
     const before = await customers().findOne({ number: other.number });
-    const { res } = await reassignAs(BYSTANDER, other, BYSTANDER.userId, '我想要');
+    expect(JSON.stringify((await shownCard(BYSTANDER, other.number)).args.blocks)).not.toContain(ACTION.reassign);
+    findButton((await shownCard(TEAM_A, other.number)).args.blocks, ACTION.reassign);
+    findButton((await shownCard(MANAGER, other.number)).args.blocks, ACTION.reassign);
+    // Pressed anyway, as a crafted payload would.
+    const { view } = await h.openModal(BYSTANDER, { action_id: ACTION.reassign, value: other.id });
+    const res = await h.submitView(BYSTANDER, view, { to: BYSTANDER.userId, reason: '我想要' });
     expect(res.json()).toMatchObject({ response_action: 'errors', errors: { to: expect.stringContaining('负责人、经理或管理员') } });
     expect(await customers().findOne({ number: other.number })).toEqual(before);
     expect(await history().countDocuments({ customerId: before!._id, action: 'reassigned' })).toBe(0);

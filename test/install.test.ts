@@ -125,13 +125,47 @@ describe('the log', () => {
   });
 });
 
+describe('the install pages', () => {
+  it('/slack/install names the app and speaks the default language, with the Add to Slack link', async () => {
+    const res = await fetch(`${h.instances[0]!.url}/slack/install`);
+    const page = await res.text();
+    expect(res.status).toBe(200);
+    expect(page).toContain('<html lang="zh">');
+    expect(page).toContain('客户卡 · Customer Cards');
+    expect(page).toContain('添加到 Slack');
+    expect(page).toMatch(/href="https:\/\/slack\.com\/oauth\/v2\/authorize\?[^"]*state=/);
+  });
+
+  it('after the install says where to go next, in the default language', async () => {
+    const start = await h.startInstall();
+    const done = await h.finishInstall(h.fake.grantInstall('T6PAGE'), start.state, start.cookie);
+    expect(done.status).toBe(200);
+    expect(done.body).toContain('客户卡已安装');
+    expect(done.body).toContain('/card help');
+  });
+
+  it('says an install cancelled on Slack\'s page was cancelled, not that it failed, and logs no error', async () => {
+    const start = await h.startInstall();
+    const logged = h.logs.length;
+    const res = await fetch(`${h.instances[0]!.url}/slack/oauth_redirect?error=access_denied&state=${encodeURIComponent(start.state)}`, { headers: { cookie: start.cookie } });
+    const body = await res.text();
+    expect(res.status).toBe(200);
+    expect(body).toContain('安装已取消');
+    expect(body).not.toContain('出了错');
+    expect(h.logs.slice(logged).filter((l) => l.startsWith('ERROR'))).toEqual([]);
+  });
+});
+
 describe('OAuth state', () => {
-  it('refuses a callback whose state this app never issued', async () => {
+  it('refuses a callback whose state this app never issued, with one warning line and no error logged', async () => {
     const start = await h.startInstall();
     const forged = `${start.state.split('.')[0]}.forged-signature`;
+    const logged = h.logs.length;
     const res = await h.finishInstall(h.fake.grantInstall('T3FORGED'), forged, `slack-app-oauth-state=${forged}`);
     expect(res.status).toBe(400);
+    expect(res.body).toContain('客户卡 · Customer Cards');
     expect(await installations().findOne({ _id: 'T3FORGED' as never })).toBeNull();
+    expect(h.logs.slice(logged)).toEqual([expect.stringMatching(/^WARN install refused: .*slack_oauth_invalid_state/)]);
   });
 
   it('refuses a state from another browser (no matching cookie)', async () => {

@@ -36,6 +36,18 @@ describe('npm test without a database', () => {
     );
   });
 
+  it('warns, before creating any test database, that MONGODB_URI is not this machine', () => {
+    const { status, output } = jest({ MONGODB_URI: 'mongodb://ann:s3cret@cards-db.invalid:27017/cards' });
+    expect(status).not.toBe(0);
+    const [warning, ...rest] = output.split('\n');
+    expect(warning).toBe(
+      'npm test uses MONGODB_URI at cards-db.invalid:27017, which is not this machine: each test file creates a database ' +
+        'named cards_test_<random> there and drops it when done. Point MONGODB_URI at a server meant for tests.',
+    );
+    expect(rest.join('\n')).toMatch(/^Cannot reach MongoDB at cards-db\.invalid:27017/);
+    expect(output).not.toContain('s3cret');
+  });
+
   it('says where it downloads MongoDB, then what to do when that fails', () => {
     // A version no cache holds, from a server that is not there.
     const { status, output } = jest({

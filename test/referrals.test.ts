@@ -170,7 +170,7 @@ describe('outcome and thanks', () => {
     expect(referral).toMatchObject({ awaitingThanks: false });
     expect(await history().countDocuments({ action: 'referrerThanked' })).toBe(2);
     const updated = await h.fake.waitFor('chat.update', (c) => c.args.ts === where.messageTs, before);
-    expect(visibleText(updated.args.blocks)).toContain(`已致谢 by <@${referral!.thanks.by}>`);
+    expect(visibleText(updated.args.blocks)).toContain(`<@${referral!.thanks.by}> 已致谢推荐人`);
     expect(JSON.stringify(updated.args.blocks)).not.toContain(ACTION.thankReferrer);
     expect(await h.db.collection('nudges').findOne({ kind: 'thanks' })).toMatchObject({ status: 'done' });
     expect(visibleText((await cardOf('王大使')).args.blocks)).not.toContain('还没有致谢推荐人');
@@ -315,12 +315,12 @@ describe('the ambassador suggestion', () => {
       await recordSale(name, '1000');
     }
     const card = await cardOf('孙热心');
-    expect(visibleText(card.args.blocks)).toContain('已有 2 位成交。要把 TA 标为宣传大使吗');
+    expect(visibleText(card.args.blocks)).toContain('已有 2 位成交。要把这位客户标为宣传大使吗');
     const before = h.fake.mark();
     const click = await h.clickButton(TEAM_A, findButton(card.args.blocks, ACTION.dismissAmbassadorSuggestion), { responseUrl: card.responseUrl });
-    expect(visibleText((await h.fake.waitForResponse(click.responseUrl, before)).args.blocks)).not.toContain('要把 TA 标为宣传大使吗');
+    expect(visibleText((await h.fake.waitForResponse(click.responseUrl, before)).args.blocks)).not.toContain('要把这位客户标为宣传大使吗');
     expect(await customers().findOne({ name: '孙热心' })).toMatchObject({ ambassadorSuggestionDismissed: true, ambassador: false });
-    expect(visibleText((await cardOf('孙热心')).args.blocks)).not.toContain('要把 TA 标为宣传大使吗');
+    expect(visibleText((await cardOf('孙热心')).args.blocks)).not.toContain('要把这位客户标为宣传大使吗');
   });
 
   it('"mark as ambassador" marks them, in the history', async () => {

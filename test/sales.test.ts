@@ -135,7 +135,9 @@ describe('the credit check before the deal', () => {
     expect(await sales().findOne({ product: '柜台' })).toMatchObject({ creditOverriddenBy: 'U2COLLEAGUE' });
     const card = visibleText((await cardOf('孙掌柜')).args.blocks);
     expect(card).toContain('信用等级低');
-    expect(card).toContain('信用额度 ¥10,000.00，剩余 ¥-1,000.00');
+    // Past the limit it says by how much, with a warning, never a negative "left".
+    expect(card).toContain('⚠️ 信用额度 ¥10,000.00，超出额度 ¥1,000.00');
+    expect(card).not.toContain('¥-');
   });
 });
 

@@ -42,6 +42,14 @@ describe('team settings in App Home', () => {
     expect(visibleText(member.blocks)).toContain('每天提醒时间（点）：9:00');
   });
 
+  it('labels its close button in the team language, and offers public channels only for nudges (no groups:read)', async () => {
+    const view = await settingsModal();
+    expect(view.close?.text).toBe('取消');
+    const channel = view.blocks.find((b: Record<string, any>) => b.block_id === 'nudgeChannel');
+    expect(channel.element.filter).toEqual({ include: ['public'], exclude_bot_users: true, exclude_external_shared_channels: true });
+    expect(channel.hint.text).toContain('只能选公开频道');
+  });
+
   it('refuses a crafted submission from a non-admin, changing nothing', async () => {
     const view = await settingsModal();
     const res = await h.submitView(TEAM_A, view, { nudgeHour: '15' });

@@ -59,6 +59,7 @@ describe('checking the Slack tokens at start-up', () => {
     const error = await startupError(boot({ SLACK_API_URL: url }));
     // The reason is the network's (ECONNREFUSED outside Jest, where its sandbox drops the error's cause).
     expect(error.message).toMatch(new RegExp(`^could not reach Slack at ${url} to check SLACK_BOT_TOKEN: \\S`));
+    expect(error.message).toMatch(/; check this machine's network \(a proxy or firewall in the way\?\) or SLACK_API_URL$/);
   });
 
   it('in Socket Mode stops with one line naming a refused app token', async () => {

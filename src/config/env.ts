@@ -1,6 +1,44 @@
 import { z } from 'zod';
 import { isValidTimezone } from '../time.js';
 
+/** What MongoDB refuses in a database name (on any server OS), besides being empty or over 63 bytes. */
+const BAD_DATABASE_NAME = /[/\\. "$*<>:|?\0]/;
+
+/**
+ * What is wrong with a connection string that has the right scheme, found
+ * before connecting (the driver's own words are "Unable to parse … with URL"
+ * or "Invalid namespace specified"). Names only hosts and the database, never
+ * the user or password.
+ */
+function mongoUriProblem(uri: string): string | undefined {
+  // A wrong scheme is the regex's to report.
+  if (!/^mongodb(\+srv)?:\/\//.test(uri)) return undefined;
+  const rest = uri.replace(/^mongodb(\+srv)?:\/\//, '');
+  const afterCredentials = rest.slice(rest.lastIndexOf('@') + 1);
+  const [hostList = '', pathAndQuery = ''] = afterCredentials.split(/\/(.*)/s, 2);
+  const hosts = hostList.split('?')[0]!.split(',');
+  if (hosts.some((h) => h === '')) return 'names no host; write it as mongodb://host:27017/customer-cards';
+  for (const host of hosts) {
+    const port = /^(?:\[[^\]]*\]|[^:]*)(?::(.*))?$/.exec(host)?.[1];
+    if (port !== undefined && !(/^\d+$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) {
+      return `the port of ${host} must be a whole number from 1 to 65535`;
+    }
+  }
+  if (uri.startsWith('mongodb+srv://') && (hosts.length > 1 || hosts[0]!.includes(':'))) {
+    return 'a mongodb+srv:// address names one host and no port (the port comes from DNS)';
+  }
+  let database = pathAndQuery.split('?')[0]!;
+  try {
+    database = decodeURIComponent(database);
+  } catch {
+    return 'its database name is not valid percent-encoding';
+  }
+  if (database && (BAD_DATABASE_NAME.test(database) || Buffer.byteLength(database) > 63)) {
+    return `the database name ${JSON.stringify(database)} is not one MongoDB accepts (no spaces or / \\ . " $ * < > : | ?, at most 63 bytes); use one such as customer-cards`;
+  }
+  return undefined;
+}
+
 const wholeNumber = (min: number, max: number) =>
   z
     .string()
@@ -25,7 +63,14 @@ const EnvSchema = z.object({
   SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional(),
   SLACK_API_URL: z.url('must be a URL such as https://slack.com/api/').optional(),
   PORT: wholeNumber(0, 65535).default(3000),
-  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .superRefine((uri, ctx) => {
+      const problem = mongoUriProblem(uri);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
   EMBEDDED_MONGO_DIR: z.string().default('.data/mongo'),
   DEFAULT_TIMEZONE: z.string().refine(isValidTimezone, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
   DEFAULT_NUDGE_HOUR: wholeNumber(0, 23).default(9),

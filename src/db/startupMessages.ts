@@ -48,3 +48,23 @@ export function databaseUnreachableMessage(uri: string, reason?: string): string
 export function databaseRefusedMessage(uri: string, reason: string): string {
   return `MongoDB at ${mongoHosts(uri)} from MONGODB_URI refused the connection (${withoutCredentials(oneLine(reason), uri)}). Check the user, password and options in MONGODB_URI.`;
 }
+
+/** A host name in MONGODB_URI that DNS does not know (a mongodb+srv:// cluster's SRV record, typically). */
+export function isHostNotFound(error: unknown): boolean {
+  const e = error as { code?: unknown; syscall?: unknown; message?: unknown } | undefined;
+  return ['ENOTFOUND', 'EAI_AGAIN', 'ESERVFAIL', 'ENODATA'].includes(String(e?.code)) || /^query(Srv|Txt) /.test(String(e?.message ?? ''));
+}
+
+/** One line for a MONGODB_URI whose host name does not resolve. */
+export function databaseNotFoundMessage(uri: string, reason: string): string {
+  return (
+    `Cannot find MongoDB at ${mongoHosts(uri)} from MONGODB_URI (${withoutCredentials(oneLine(reason), uri)}): that host name does not resolve. ` +
+    'Check the host name in MONGODB_URI (for Atlas, copy the connection string again from Connect → Drivers) and this machine’s network and DNS.'
+  );
+}
+
+/** One line for a PORT another program (often a second instance of the app) is already listening on, or that needs privileges. */
+export function portUnavailableMessage(port: number, code: string | undefined): string {
+  if (code === 'EACCES') return `Port ${port} needs privileges this user does not have. Set PORT to a port from 1024 up, e.g. 3000.`;
+  return `Port ${port} is already in use, perhaps by another instance of the app. Stop that one, or set PORT to a free port.`;
+}

@@ -1,11 +1,9 @@
 import { domain } from '../config/domain.js';
-import { segmentOf, type StoredSegment, type Tier } from './segments.js';
+import { segmentOf, type SegmentFacts, type Tier } from './segments.js';
 
 /** What the cadence rule reads of a card. */
-export interface CadenceFacts {
-  segment?: StoredSegment;
+export interface CadenceFacts extends SegmentFacts {
   tier?: Tier;
-  lastContactDate?: string;
   ambassador?: boolean;
 }
 

@@ -1,6 +1,13 @@
 /** The card's editable fields, grouped as the modal shows them; docs/fields.md says what each means. */
 
+/**
+ * The customer status (客户类别) earlier versions let the salesperson choose.
+ * It is no longer on the form: the segment computed from sales, contacts and
+ * referrals is the one category shown. Cards keep what was chosen, and the
+ * card explains when it differs (a card opened as 现有客户 with no sale recorded).
+ */
 export const CUSTOMER_STATUSES = ['current', 'inactive', 'potential', 'doubtful'] as const;
+export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
 export const RELATIONSHIP_STAGES = ['acquainted', 'meeting', 'trust', 'alliance'] as const;
 export const COMMUNICATION_STYLES = ['analytical', 'driver', 'expressive', 'amiable'] as const;
 export const LOYALTY_ATTITUDES = ['loyal', 'switcher', 'nonLoyal'] as const;
@@ -64,7 +71,6 @@ export const CARD_FIELD_GROUPS = [
   {
     group: 'relationship',
     fields: [
-      select('status', CUSTOMER_STATUSES),
       select('stage', RELATIONSHIP_STAGES),
       select('style', COMMUNICATION_STYLES),
       select('loyalty', LOYALTY_ATTITUDES),

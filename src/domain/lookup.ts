@@ -12,6 +12,8 @@ export type LookupRequest =
   | { kind: 'segmentsRefresh' }
   | { kind: 'pool' }
   | { kind: 'brief'; search: SearchLookup }
+  /** `/card brief` with nothing after it: who is not said. */
+  | { kind: 'badBrief' }
   /** `/card plan [region]`: no region groups by region. */
   | { kind: 'plan'; region?: string }
   | { kind: 'export'; request: ExportRequest }
@@ -217,6 +219,7 @@ export function parseLookup(raw: string): LookupRequest {
   if (SEGMENTS_REFRESH_WORDS.has(text.toLowerCase())) return { kind: 'segmentsRefresh' };
   if (POOL_WORDS.has(text.toLowerCase())) return { kind: 'pool' };
   const [word = '', ...rest] = text.split(' ');
+  if (rest.length === 0 && BRIEF_WORDS.has(word.toLowerCase())) return { kind: 'badBrief' };
   if (rest.length > 0 && BRIEF_WORDS.has(word.toLowerCase())) {
     const wanted = rest.join(' ');
     return isTooLong(wanted) ? { kind: 'tooLong', max: domain.lookup.maxQueryLength } : { kind: 'brief', search: searchOf(wanted) };

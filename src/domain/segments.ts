@@ -95,7 +95,19 @@ export function rankCustomers(standings: Standing[]): Map<string, Ranked> {
   );
 }
 
-/** The card's segment: stored by a sale or the job, else 潜在 once in contact, 疑虑 before. */
-export function segmentOf(card: { segment?: StoredSegment; lastContactDate?: string }): Segment {
-  return card.segment ?? (card.lastContactDate ? 'potential' : 'doubtful');
+/** What the segment is computed from: a sale or the job's ranking, a logged contact, a referral. */
+export interface SegmentFacts {
+  segment?: StoredSegment;
+  lastContactDate?: string;
+  /** Referred by another card: a lead the referrer vouched for, not a stranger. */
+  referrerId?: string;
+}
+
+/**
+ * The card's segment, the one category the app shows for a customer: stored
+ * by a sale or the job (现有, 非积极), else 潜在 once in contact or referred,
+ * 疑虑 before. Never the hand-set status of earlier versions (see statusNote).
+ */
+export function segmentOf(card: SegmentFacts): Segment {
+  return card.segment ?? (card.lastContactDate || card.referrerId ? 'potential' : 'doubtful');
 }

@@ -1,13 +1,22 @@
 import type { Messages } from './zh.js';
-import { md } from '../views/text.js';
+import { appMrkdwn, md, type Mrkdwn } from '../views/text.js';
+
+/** `1 card`, `2 cards`: a count with its noun, singular for exactly one. */
+const counted = (count: number, one: string, many = `${one}s`): Mrkdwn => appMrkdwn(`${count} ${count === 1 ? one : many}`);
+const days = (count: number) => counted(count, 'day');
 
 export const en: Messages = {
+  punct: {
+    list: ', ',
+    colon: ': ',
+    paren: (text) => md` (${text})`,
+  },
   help: {
     title: 'Customer cards · help',
     body: [
       '*`/card Zhang San`* finds a card by name (exact match first, then names starting with it, pinyin, company)',
       '*`/card zhangsan`*, *`/card zs`* finds by pinyin, in full or by initials',
-      '*`/card 华东贸易`* finds by company',
+      '*`/card Acme Trading`* finds by company',
       '*`/card 13800138000`* finds by phone',
       '*`/card KH-2026-0001`* finds by card number',
       '*`/card brief Zhang San`* the pre-visit brief: preferences, what to talk about, last purchase and stock, last needs, promises, money owed and credit, referrals to thank for',
@@ -27,10 +36,10 @@ export const en: Messages = {
     ].join('\n'),
   },
   lookup: {
-    tooLong: (max) => md`That is too long to look up: at most ${max} characters. Type a name, phone or card number.`,
+    tooLong: (max) => md`That is too long to look up: at most ${counted(max, 'character')}. Type a name, phone or card number.`,
     notFound: (text) => md`No card found for “${text}”.`,
     newCard: 'New card',
-    several: (count, text) => md`${count} cards match “${text}”. Pick one:`,
+    several: (count, text) => md`${counted(count, 'card')} match “${text}”. Pick one:`,
     more: (max) => md`Showing the first ${max} only. Type more of the name, the phone or the card number.`,
     open: 'Open',
   },
@@ -48,6 +57,7 @@ export const en: Messages = {
     noFollowUp: 'None planned.',
     followUpFailed: (error) => md`⚠️ The reminder could not be posted (${error}); it will be retried.`,
     followUpGaveUp: (error) => md`⚠️ The reminder failed repeatedly (${error}); check the nudge channel.`,
+    followUpMoved: (asked, due) => md`ℹ️ Asked for ${asked}: this customer already had a contact reminder that day (one a day at most), so it comes on ${due}.`,
     openPromises: 'Open promises',
     noPromises: 'None.',
     lastContact: 'Last contact',
@@ -57,6 +67,8 @@ export const en: Messages = {
     logVisit: 'Log visit',
     history: 'History',
     gone: 'This card does not exist or does not belong to this workspace.',
+    statusAsEntered: (entered) =>
+      md`ℹ️ This card was opened as “${entered}”. The category is worked out from what is recorded: a sale makes a current customer, a logged contact or a referral a potential one. Record the last sale or a contact to update it.`,
   },
   modal: {
     newCard: 'New customer card',
@@ -76,6 +88,9 @@ export const en: Messages = {
     savedLate: (what) => `✅ “${what}” was saved.`,
     notSavedLate: (what, why) => `“${what}” was not saved: ${why}`,
     ownerViaReassign: (owner) => md`Owner: ${owner}. To change it, use Reassign on the card.`,
+    category:
+      'The customer category is worked out from what is recorded, not chosen: a sale in the last 12 months makes a current customer (ranked by profit), earlier sales only an inactive one, a logged contact or a referral a potential one, and anyone else a suspect. For an existing customer, save, then record their last sale with Record sale on the card.',
+    categoryNow: (segment) => md`Category now: *${segment}*`,
   },
   groups: {
     basic: 'Basic',
@@ -163,6 +178,7 @@ export const en: Messages = {
     visitWelcome: { yes: 'Welcome', no: 'Not welcome', unknown: 'Not sure' },
   },
   visit: {
+    saved: (customer) => md`✅ The visit to *${customer}* is saved.`,
     date: 'Date',
     kind: 'Kind',
     notes: 'What was discussed',
@@ -187,7 +203,7 @@ export const en: Messages = {
   },
   validation: {
     required: 'Required.',
-    tooLong: (max) => `Too long: at most ${max} characters.`,
+    tooLong: (max) => `Too long: at most ${max} ${max === 1 ? 'character' : 'characters'}.`,
     invalidChoice: 'Pick one of the options.',
     invalidPhone: 'Use digits, spaces, +, -, ., / and brackets only, at least 5 digits.',
     invalidMoney: 'Enter an amount in yuan, e.g. 50000 or 1234.50.',
@@ -198,7 +214,7 @@ export const en: Messages = {
     planNeedsDate: 'You wrote a plan: pick the follow-up date too.',
     promiseNeedsDate: 'Pick the date this promise is due.',
     promiseNeedsText: 'Write what was promised.',
-    amountFormat: 'Type an amount in yuan, e.g. 12800, 12,800.50, ¥12800 or 1.28万.',
+    amountFormat: 'Type an amount in yuan, e.g. 12800, 12,800.50 or ¥12800.',
     amountTooManyDecimals: 'At most two decimals (fen).',
     amountNotPositive: 'The amount must be more than 0.',
     amountTooLarge: 'The amount cannot be more than ¥100,000,000.',
@@ -236,7 +252,7 @@ export const en: Messages = {
     stats: (count, deals, value) => md`*Referrals* ${count} referred · ${deals} bought · ${value} in the last 12 months`,
     awaitingRow: (name, number, outcome) => md`• ${name} (${number}) ${outcome}, referrer not thanked yet`,
     moreAwaiting: (count) => md`${count} more waiting for thanks, see \`/card referrals\``,
-    suggestAmbassador: (deals) => md`💡 ${deals} customers this customer referred have bought. Mark them as an ambassador?`,
+    suggestAmbassador: (deals) => md`💡 ${counted(deals, 'customer')} this customer referred ${appMrkdwn(deals === 1 ? 'has' : 'have')} bought. Mark them as an ambassador?`,
     markAmbassador: 'Mark as ambassador',
     notNow: 'Not now',
     noDeal: 'No deal',
@@ -247,10 +263,10 @@ export const en: Messages = {
     contactTitle: '🤝 Referral: contact them now',
     contactText: (name, referrer, owner) => md`${referrer} referred ${name}: ${owner}, contact them now`,
     contactBody: (name, number, referrer, owner, minutes) =>
-      md`*${name}* (${number}) was referred by *${referrer}*. Referrals close far more often than cold contacts: ${owner}, contact them within ${minutes} minutes — the sooner the better.`,
+      md`*${name}* (${number}) was referred by *${referrer}*. Referrals close far more often than cold contacts: ${owner}, contact them within ${counted(minutes, 'minute')} — the sooner the better.`,
     reminderTitle: '⏰ Referral: not contacted yet',
     reminderBody: (name, number, referrer, owner, minutes) =>
-      md`*${name}* (${number}), referred by *${referrer}*, has had no contact logged in ${minutes} minutes. ${owner}, please contact them soon.`,
+      md`*${name}* (${number}), referred by *${referrer}*, has had no contact logged in ${counted(minutes, 'minute')}. ${owner}, please contact them soon.`,
     needs: (needs) => md`Needs: ${needs}`,
     logContact: 'Log contact',
     thanksTitle: '🙏 Tell the referrer how it went, and thank them',
@@ -283,8 +299,8 @@ export const en: Messages = {
   },
   overdue: {
     title: '💰 Overdue payment',
-    text: (name, amount, days, who) => md`${amount} from ${name} is ${days} days overdue; ${who}, please follow up`,
-    facts: (number, amount, days, due) => md`Card ${number} · ${amount} open · ${days} days overdue · due ${due}`,
+    text: (name, amount, overdueDays, who) => md`${amount} from ${name} is ${days(overdueDays)} overdue; ${who}, please follow up`,
+    facts: (number, amount, overdueDays, due) => md`Card ${number} · ${amount} open · ${days(overdueDays)} overdue · due ${due}`,
     todo: {
       shortSmall: () => 'Finance: send the normal payment reminder.',
       shortLarge: () => 'Owner: a large amount; visit the customer in person to collect.',
@@ -303,16 +319,17 @@ export const en: Messages = {
     specialPlan: 'What was agreed with the company',
     specialDone: (plan) => `Special handling: ${plan}`,
     none: 'No overdue receivables.',
+    listMore: (shown) => md`Only the ${shown} due earliest are listed.`,
     listTitle: (count) => md`*Overdue receivables* (${count}, oldest due first)`,
-    row: (amount, days, due, quadrant) => md`${amount} open · ${days} days overdue · due ${due} · ${quadrant}`,
+    row: (amount, overdueDays, due, quadrant) => md`${amount} open · ${days(overdueDays)} overdue · due ${due} · ${quadrant}`,
     quadrant: { shortSmall: 'short, small', shortLarge: 'short, large', longSmall: 'long, small', longLarge: 'long, large' },
   },
   ambassador: {
     title: '🤝 Ambassador contact',
     text: (name, owner) => md`Time to contact ambassador ${name} (owner ${owner})`,
     body: (name, number, owner, cadence) =>
-      md`Ambassador *${name}* (${number}) is contacted at least every ${cadence} days, and today is the day. Owner ${owner}.`,
-    lastContact: (date, days) => md`Last contact: ${date} (${days} days ago)`,
+      md`Ambassador *${name}* (${number}) is contacted at least every ${days(cadence)}, and today is the day. Owner ${owner}.`,
+    lastContact: (date, ago) => md`Last contact: ${date} (${days(ago)} ago)`,
     neverContacted: 'Last contact: none logged yet',
     topic: (topic) => md`Talked about: ${topic}`,
     noTopic: 'Talked about: (not written)',
@@ -356,7 +373,7 @@ export const en: Messages = {
     style: 'Colour / style',
     quantity: 'Quantity',
     amount: 'Amount (yuan)',
-    amountHint: 'e.g. 12800, 12,800.50, ¥12800 or 1.28万',
+    amountHint: 'e.g. 12800, 12,800.50 or ¥12800',
     profit: 'Profit (yuan)',
     dueDate: 'Payment due',
     dueDateHint: "Empty: the card's payment terms, else 30 days",
@@ -373,15 +390,17 @@ export const en: Messages = {
       `Over the credit limit: owes ${now} now, ${after} after this sale, limit ${limit}. Tick "Save anyway" to record it.`,
     overpayment: (outstanding) => `That is more than the ${outstanding} still owed; nothing was saved.`,
     noReceivable: 'This customer owes nothing.',
+    paymentRecordedBy: (user, amount) => md`✅ ${user} recorded a payment of ${amount}`,
     unknownReceivable: 'That receivable is settled or gone; pick again.',
     section: 'Account',
     outstanding: 'Owed',
-    overdue: (amount, days) => md`${amount} overdue (oldest ${days} days)`,
+    overdue: (amount, oldest) => md`${amount} overdue (oldest ${days(oldest)})`,
     noOverdue: 'Nothing overdue',
     yearSales: 'Bought, last 12 months',
     yearProfit: 'Profit',
     lastSale: (product, quantity, date) => md`Last: ${product} ×${quantity} (${date})`,
     headroom: (limit, headroom) => md`Credit limit ${limit}, ${headroom} left`,
+    overLimitBy: (limit, over) => md`⚠️ Credit limit ${limit}, over it by ${over}`,
     lowCredit: '⚠️ Low credit rating',
   },
   history: {
@@ -443,27 +462,28 @@ export const en: Messages = {
     title: '📅 Time to contact a customer',
     text: (name, owner) => md`Time to contact ${name} (owner ${owner})`,
     body: (name, number, owner, level, interval) =>
-      md`*${name}* (${number}) is a ${level}, contacted at least every ${interval} days, and today is the day. Owner ${owner}.`,
-    lastContact: (date, days, interval) => md`Last contact: ${date} (${days} days ago; interval ${interval} days)`,
+      md`*${name}* (${number}), ${level}, is contacted at least every ${days(interval)}, and today is the day. Owner ${owner}.`,
+    lastContact: (date, ago, interval) => md`Last contact: ${date} (${days(ago)} ago; interval ${days(interval)})`,
   },
   pool: {
     warningTitle: '⏳ A customer is about to go to the pool',
-    warningText: (name, grace) => md`No contact with ${name} for a long time: log one within ${grace} days or the card goes to the team pool`,
+    warningText: (name, grace) => md`No contact with ${name} for a long time: log one within ${days(grace)} or the card goes to the team pool`,
     warning: (name, number, after, grace) =>
-      md`*${name}* (${number}) has had no logged contact for ${after} days. Log a contact within ${grace} days, or the card goes to the team pool, where anyone can claim it.`,
-    lastContact: (date, days) => md`Last contact: ${date} (${days} days ago)`,
+      md`*${name}* (${number}) has had no logged contact for ${days(after)}. Log a contact within ${days(grace)}, or the card goes to the team pool, where anyone can claim it.`,
+    lastContact: (date, ago) => md`Last contact: ${date} (${days(ago)} ago)`,
     neverContacted: 'Last contact: none logged yet',
     logContact: 'Log contact',
     released: (name, number, grace) =>
-      md`*${name}* (${number}) had no contact logged ${grace} days after the warning and went to the team pool (\`/card pool\`). To keep it, press Claim while nobody else has.`,
+      md`*${name}* (${number}) had no contact logged ${days(grace)} after the warning and went to the team pool (\`/card pool\`). To keep it, press Claim while nobody else has.`,
     claim: 'Claim',
-    listTitle: (count) => md`*Customer pool*: ${count} cards waiting to be claimed, longest in the pool first`,
+    listTitle: (count) => md`*Customer pool*: ${counted(count, 'card')} waiting to be claimed, longest in the pool first`,
     row: (pooled, last, previous) => md`Pooled ${pooled} · last contact ${last} · previous owner ${previous}`,
     never: 'none logged',
     more: (shown) => md`Only the ${shown} oldest are listed.`,
     empty: 'The pool is empty.',
     badge: 'Pool',
     taken: 'Someone claimed this card first; nothing was changed.',
+    claimedBy: (user) => md`✅ ${user} claimed this card.`,
   },
   plan: {
     title: (region, count) => md`*Visit plan: ${region}* (${count} due or nearly due, key customers first)`,
@@ -472,9 +492,9 @@ export const en: Messages = {
     noRegion: 'No region',
     none: (region) => md`None of your customers in “${region}” is due or nearly due for contact.`,
     noneAll: 'None of your customers is due or nearly due for contact.',
-    overdue: (days) => md`${days} days overdue`,
+    overdue: (overdueDays) => md`${days(overdueDays)} overdue`,
     dueToday: 'due today',
-    dueIn: (days) => md`due in ${days} days`,
+    dueIn: (inDays) => md`due in ${days(inDays)}`,
     needs: (needs) => md`Needs: ${needs}`,
     noNeeds: 'Needs: (not written)',
     owed: (amount) => md`${amount} overdue`,
@@ -509,7 +529,7 @@ export const en: Messages = {
       'pool.graceDays': 'Pool: days after the warning before the card goes to the pool',
       'pool.excludeTiers': 'Pool: tiers that never go to the pool',
     },
-    nudgeChannelHint: 'None: nudges go to the owner by DM',
+    nudgeChannelHint: 'Public channels only, so the app can check it has been invited. None: nudges go to the owner by DM.',
     hour: (hour) => `${hour}:00`,
     unset: 'not set',
     row: (label, value) => md`${label}: ${value}`,
@@ -526,9 +546,10 @@ export const en: Messages = {
   segments: {
     adminOnly: 'Only an admin can refresh the customer segments. Ask an admin to do it.',
     refreshed: (current, inactive, changed) =>
-      md`Segments refreshed: ${current} current customers, ${inactive} inactive, ${changed} cards changed.`,
+      md`Segments refreshed: ${counted(current, 'current customer')}, ${inactive} inactive, ${counted(changed, 'card')} changed.`,
   },
   brief: {
+    usage: 'Usage: `/card brief Zhang San`, naming the customer by name, phone or card number.',
     button: 'Brief',
     title: 'Pre-visit brief',
     fallback: (name, number) => md`Pre-visit brief: ${name} (${number})`,
@@ -553,9 +574,9 @@ export const en: Messages = {
     started: 'Exporting… the file will arrive in your DM with the Customer Cards bot.',
     ownOnly: 'You are not an admin or the manager, so only the cards you own are exported.',
     badFilter: (word) =>
-      `“${word}” is not something export understands. Usage: \`/card export [visits] [sales] [tier:top|large|medium|small] [region:<region>] [owner:@someone] [year:2026]\`, each at most once.`,
+      md`“${word}” is not something export understands. Usage: \`/card export [visits] [sales] [tier:top|large|medium|small] [region:<region>] [owner:@someone] [year:2026]\`, each at most once.`,
     none: 'No cards match, so no file was made.',
-    comment: (cards) => `Customer cards export: ${cards} cards. Open it with any spreadsheet program.`,
+    comment: (cards) => `Customer cards export: ${cards} ${cards === 1 ? 'card' : 'cards'}. Open it with any spreadsheet program.`,
     failed: 'The export failed and no file was sent. Please try again; if it keeps failing, tell your admin.',
     filename: { cards: (day) => `customer-cards-${day}.csv`, visits: (day) => `visits-${day}.csv`, sales: (day) => `sales-${day}.csv` },
     columns: {
@@ -565,6 +586,8 @@ export const en: Messages = {
       recordedBy: 'Recorded by',
       recordedAt: 'Recorded at',
       creditOverriddenBy: 'Saved over the credit limit by',
+      slackId: (column) => `${column} (Slack ID)`,
+      referrerNumber: 'Referrer card number',
     },
     yes: 'yes',
     no: 'no',
@@ -579,10 +602,10 @@ export const en: Messages = {
     contactDue: (count) => md`*📞 Customers due for contact* (${count})`,
     ambassadorsDue: (count) => md`*📣 Ambassadors due for contact* (${count})`,
     promisesDue: (count) => md`*🤝 Promises due* (${count})`,
-    overdue: (count, total) => md`*💰 Overdue money of my customers* (${count} customers, ${total} in all)`,
+    overdue: (count, total) => md`*💰 Overdue money of my customers* (${counted(count, 'customer')}, ${total} in all)`,
     none: 'none',
     due: (date) => md`due ${date}`,
-    overdueRow: (amount, days) => md`${amount} overdue, oldest ${days} days`,
+    overdueRow: (amount, oldest) => md`${amount} overdue, oldest ${days(oldest)}`,
     moreReminders: (count) => md`${count} more; each reaches you as a reminder`,
     moreIn: (count, command) => md`${count} more; ${command} lists them all`,
     pyramid: '*🔺 My customer pyramid*',
@@ -594,7 +617,7 @@ export const en: Messages = {
     awaitingThanks: (count) => md`*🙏 Referrals awaiting thanks* (${count})`,
     thanksRow: (referrer, referred) => md`*${referrer}* referred ${referred}`,
     brief: 'Brief',
-    pool: (count) => (count === 0 ? md`*🌊 Customer pool*: no cards waiting to be claimed` : md`*🌊 Customer pool*: ${count} cards waiting to be claimed (\`/card pool\`)`),
+    pool: (count) => (count === 0 ? md`*🌊 Customer pool*: no cards waiting to be claimed` : md`*🌊 Customer pool*: ${counted(count, 'card')} waiting to be claimed (\`/card pool\`)`),
   },
   handover: {
     reassign: 'Reassign',
@@ -604,7 +627,7 @@ export const en: Messages = {
     reason: 'Reason',
     reasonHint: 'For example: new role, leaving, new region. It goes into the card history.',
     reasonRequired: 'Please give a reason.',
-    reasonTooLong: (max) => `The reason can be at most ${max} characters.`,
+    reasonTooLong: (max) => `The reason can be at most ${max} ${max === 1 ? 'character' : 'characters'}.`,
     reassignRefused: 'Only the owner of this card, the manager or an admin can reassign it.',
     reassignConflict: 'Someone changed or reassigned this card just now; it was not reassigned. Close and reopen the card, then try again.',
     sameOwner: 'This colleague already owns this card.',
@@ -612,12 +635,15 @@ export const en: Messages = {
     adminOnly: 'Only admins and the manager can hand cards over.',
     usage: 'Usage: `/card handover @from @to`, naming two different colleagues with @.',
     preview: (cards, reminders, promises, receivable, from, to) =>
-      md`${cards} cards, ${reminders} open reminders, ${promises} open promises and ${receivable} receivable move from ${from} to ${to}. History is kept and records the handover.`,
+      md`${counted(cards, 'card')}, ${counted(reminders, 'open reminder')}, ${counted(promises, 'open promise')} and ${receivable} receivable move from ${from} to ${to}. History is kept and records the handover.`,
     nothing: (from) => md`${from} owns no cards: nothing to hand over.`,
     confirm: 'Confirm handover',
     busy: 'This handover is under way; this message is updated when it is done.',
-    done: (moved, skipped) => (skipped > 0 ? `Done: ${moved} cards moved; ${skipped} had meanwhile gone to someone else and were left.` : `Done: ${moved} cards moved.`),
-    summaryFrom: (by, moved, to) => md`${by} handed your ${moved} cards over to ${to}, with their reminders and promises. Thank you!`,
+    done: (moved, skipped) => {
+      const cards = `${moved} ${moved === 1 ? 'card' : 'cards'} moved`;
+      return skipped > 0 ? `Done: ${cards}; ${skipped} had meanwhile gone to someone else and ${skipped === 1 ? 'was' : 'were'} left.` : `Done: ${cards}.`;
+    },
+    summaryFrom: (by, moved, to) => md`${by} handed your ${counted(moved, 'card')} over to ${to}, with their reminders and promises. Thank you!`,
     start: 'Hand over cards',
     modalTitle: 'Hand over cards',
     modalIntro: "Give every card of a salesperson to a successor. You get a preview by DM; nothing moves until you confirm it there.",
@@ -626,19 +652,30 @@ export const en: Messages = {
     previewSubmit: 'Preview',
     pickPerson: 'Please pick a colleague.',
     samePerson: 'The departing salesperson and the successor must be two different people.',
-    summaryTo: (by, moved, from) => md`${by} handed ${from}'s ${moved} cards over to you; their reminders, promises and receivables are yours from now on. Try \`/card plan\` to see whom to contact soon.`,
+    summaryTo: (by, moved, from) => md`${by} handed ${from}'s ${counted(moved, 'card')} over to you; their reminders, promises and receivables are yours from now on. Try \`/card plan\` to see whom to contact soon.`,
   },
   digest: {
-    text: (count) => md`${count} reminders for today`,
-    title: (count) => md`*⏰ ${count} reminders for today*, each in the thread below with its buttons.`,
+    text: (count) => md`${counted(count, 'reminder')} for today`,
+    title: (count) => md`*⏰ ${counted(count, 'reminder')} for today*, each in the thread below with its buttons.`,
     more: (count) => md`…and ${count} more in the thread`,
   },
   errors: {
     generic: 'Something went wrong and nothing was saved. Please try again; if it keeps failing, tell your admin.',
     unavailable: 'The customer card database is temporarily unavailable and nothing was saved. Please try again in a minute or two.',
     malformed: 'This request was not in the expected form and was not processed. Close it, reopen and try again.',
+    failed: 'Something went wrong and this could not be done. Please try again; if it keeps failing, tell your admin.',
+    unavailableNow: 'The customer card database is temporarily unavailable. Please try again in a minute or two.',
   },
   install: {
+    lang: 'en',
+    appName: 'Customer Cards · 客户卡',
+    pageTitle: 'Install Customer Cards',
+    intro: "Customer Cards keeps your sales team's customer cards in Slack: look customers up, log visits, get reminded to follow up. Press the button to add it to your Slack workspace.",
+    addToSlack: 'Add to Slack',
+    installedTitle: 'Customer Cards is installed',
+    installed: 'Customer Cards has been added to your workspace. Go back to Slack and type /card help to start.',
+    cancelledTitle: 'Install cancelled',
+    cancelled: 'You cancelled the install, so nothing was installed. To install it, open the install page again.',
     title: 'Customer Cards was not installed',
     badState: 'This install link was already used or has expired. Go back to the install page and start again.',
     purgeUnderWay: "This workspace's data from before it uninstalled the app is being deleted. Please install again in a few minutes.",

@@ -5,6 +5,12 @@ import { md, type Mrkdwn } from '../views/text.js';
  * Functions whose text Slack parses as mrkdwn take only escaped values (Mrkdwn).
  */
 export const zh = {
+  /** Punctuation the views put between pieces: Chinese full-width, English half-width. */
+  punct: {
+    list: '、',
+    colon: '：',
+    paren: (text: Mrkdwn) => md`（${text}）`,
+  },
   help: {
     title: '客户卡 · 使用说明',
     body: [
@@ -51,6 +57,7 @@ export const zh = {
     noFollowUp: '未安排。',
     followUpFailed: (error: Mrkdwn) => md`⚠️ 提醒发送失败（${error}），将自动重试。`,
     followUpGaveUp: (error: Mrkdwn) => md`⚠️ 提醒多次发送失败（${error}），请检查提醒频道。`,
+    followUpMoved: (asked: Mrkdwn, due: Mrkdwn) => md`ℹ️ 原定 ${asked}：这位客户今天已经有过一条联系提醒（每位客户每天最多一条），所以顺延到 ${due}。`,
     openPromises: '未兑现的承诺',
     noPromises: '没有。',
     lastContact: '最近联系',
@@ -60,6 +67,8 @@ export const zh = {
     logVisit: '记录拜访',
     history: '历史',
     gone: '这张客户卡不存在或不属于本工作区。',
+    statusAsEntered: (entered: Mrkdwn) =>
+      md`ℹ️ 建卡时选的客户类别是「${entered}」。客户类别按记录计算：有交易为现有客户，联系过或经人推荐为潜在客户。补记最近一笔交易或一次联系后即会更新。`,
   },
   modal: {
     newCard: '新建客户卡',
@@ -79,6 +88,8 @@ export const zh = {
     savedLate: (what: string) => `✅「${what}」已保存。`,
     notSavedLate: (what: string, why: string) => `「${what}」没有保存：${why}`,
     ownerViaReassign: (owner: Mrkdwn) => md`负责人：${owner}。更换负责人请用卡片上的「转交」。`,
+    category: '客户类别由系统按记录计算，不用手填：12 个月内有交易为现有客户（按利润分层），以前买过但 12 个月内没有为非积极客户，联系过或经人推荐为潜在客户，其余为疑虑客户。老客户请保存后在卡片上用「记录交易」补记最近一笔交易。',
+    categoryNow: (segment: Mrkdwn) => md`当前客户类别：*${segment}*`,
   },
   groups: {
     basic: '基本资料',
@@ -166,6 +177,7 @@ export const zh = {
     visitWelcome: { yes: '欢迎', no: '不欢迎', unknown: '不确定' },
   },
   visit: {
+    saved: (customer: Mrkdwn) => md`✅ 已保存 *${customer}* 的拜访记录。`,
     date: '日期',
     kind: '方式',
     notes: '谈了什么',
@@ -239,7 +251,7 @@ export const zh = {
     stats: (count: number, deals: number, value: Mrkdwn) => md`*转介绍* 推荐了 ${count} 位 · 成交 ${deals} 位 · 近 12 个月带来 ${value}`,
     awaitingRow: (name: Mrkdwn, number: Mrkdwn, outcome: Mrkdwn) => md`• ${name}（${number}）${outcome}，还没有致谢推荐人`,
     moreAwaiting: (count: number) => md`还有 ${count} 条待致谢，见 \`/card referrals\``,
-    suggestAmbassador: (deals: number) => md`💡 这位客户推荐的客户已有 ${deals} 位成交。要把 TA 标为宣传大使吗？`,
+    suggestAmbassador: (deals: number) => md`💡 这位客户推荐的客户已有 ${deals} 位成交。要把这位客户标为宣传大使吗？`,
     markAmbassador: '标为宣传大使',
     notNow: '暂不',
     noDeal: '未成交',
@@ -257,7 +269,7 @@ export const zh = {
     needs: (needs: Mrkdwn) => md`需求：${needs}`,
     logContact: '记录联系',
     thanksTitle: '🙏 告诉推荐人结果，并致谢',
-    thanksText: (referrer: Mrkdwn, name: Mrkdwn) => md`告诉 ${referrer} ${name} 的结果，并致谢`,
+    thanksText: (referrer: Mrkdwn, name: Mrkdwn) => md`把 ${name} 的结果告诉推荐人 ${referrer}，并致谢`,
     thanksBody: (referrer: Mrkdwn, number: Mrkdwn, name: Mrkdwn, outcome: Mrkdwn, owner: Mrkdwn) =>
       md`*${referrer}*（${number}）推荐的 *${name}* ${outcome}。请 ${owner} 告诉推荐人结果并表示感谢（用心就好，通常不是现金）。`,
     outcomeDeal: '已成交',
@@ -267,7 +279,7 @@ export const zh = {
     thanksModalIntro: (referrer: Mrkdwn, name: Mrkdwn) => md`致谢 *${referrer}* 推荐了 *${name}*。`,
     how: '方式',
     note: '备注',
-    thanked: (user: Mrkdwn, how: Mrkdwn) => md`✅ 已致谢 by ${user}（${how}）`,
+    thanked: (user: Mrkdwn, how: Mrkdwn) => md`✅ ${user} 已致谢推荐人（${how}）`,
     alreadyThanked: '推荐人已经被致谢过了。',
     gone: '这条转介绍不存在或不属于本工作区。',
     listTitle: md`*转介绍*`,
@@ -306,6 +318,7 @@ export const zh = {
     specialPlan: '与公司商定的处理办法',
     specialDone: (plan: string) => `特别处理：${plan}`,
     none: '没有逾期的应收款。',
+    listMore: (shown: number) => md`只列出最早到期的 ${shown} 条。`,
     listTitle: (count: number) => md`*逾期应收款*（${count} 笔，按到期日从早到晚）`,
     row: (amount: Mrkdwn, days: number, due: Mrkdwn, quadrant: Mrkdwn) => md`未收 ${amount} · 逾期 ${days} 天 · 到期日 ${due} · ${quadrant}`,
     quadrant: { shortSmall: '短期小额', shortLarge: '短期大额', longSmall: '长期小额', longLarge: '长期大额' },
@@ -376,6 +389,7 @@ export const zh = {
       `超出信用额度：现在欠款 ${now}，这笔交易后 ${after}，额度 ${limit}。如确需成交，请勾选“仍然保存”。`,
     overpayment: (outstanding: string) => `收款金额超过未收款 ${outstanding}，没有保存。`,
     noReceivable: '这张客户卡没有未收款。',
+    paymentRecordedBy: (user: Mrkdwn, amount: Mrkdwn) => md`✅ ${user} 记录收款 ${amount}`,
     unknownReceivable: '这笔应收款已经结清或不存在，请重新选择。',
     section: '往来账',
     outstanding: '未收款',
@@ -385,6 +399,7 @@ export const zh = {
     yearProfit: '利润',
     lastSale: (product: Mrkdwn, quantity: number, date: Mrkdwn) => md`最近一次：${product} ×${quantity}（${date}）`,
     headroom: (limit: Mrkdwn, headroom: Mrkdwn) => md`信用额度 ${limit}，剩余 ${headroom}`,
+    overLimitBy: (limit: Mrkdwn, over: Mrkdwn) => md`⚠️ 信用额度 ${limit}，超出额度 ${over}`,
     lowCredit: '⚠️ 信用等级低',
   },
   history: {
@@ -470,6 +485,7 @@ export const zh = {
     empty: '公海里没有客户卡。',
     badge: '公海',
     taken: '这张卡已经被别人先认领了，没有改动。',
+    claimedBy: (user: Mrkdwn) => md`✅ ${user} 已认领这张卡。`,
   },
   plan: {
     title: (region: Mrkdwn, count: number) => md`*拜访计划：${region}*（${count} 位到期或即将到期，重点客户在前）`,
@@ -515,7 +531,7 @@ export const zh = {
       'pool.graceDays': '公海：提醒后再过多少天放入公海',
       'pool.excludeTiers': '公海：这些层级不放入公海',
     } as Record<string, string>,
-    nudgeChannelHint: '不选：提醒私信给负责人',
+    nudgeChannelHint: '只能选公开频道，应用才能确认自己已被邀请进去。不选：提醒私信给负责人。',
     hour: (hour: number) => `${hour}:00`,
     unset: '未设置',
     row: (label: Mrkdwn, value: Mrkdwn) => md`${label}：${value}`,
@@ -535,6 +551,7 @@ export const zh = {
       md`客户分层已刷新：现有客户 ${current} 位，非积极客户 ${inactive} 位，${changed} 张卡片有变化。`,
   },
   brief: {
+    usage: '用法：`/card brief 张三`（或 `简报`、`访前`），后面写客户的姓名、电话或卡号。',
     button: '访前简报',
     title: '访前简报',
     fallback: (name: Mrkdwn, number: Mrkdwn) => md`访前简报：${name}（${number}）`,
@@ -558,8 +575,8 @@ export const zh = {
   exports: {
     started: '导出中…文件稍后会发到你和客户卡机器人的私信。',
     ownOnly: '你不是管理员或经理，只导出你负责的客户卡。',
-    badFilter: (word: string) =>
-      `看不懂「${word}」。用法：\`/card export [visits] [sales] [tier:顶级|大|中|小] [region:地区] [owner:@某人] [year:2026]\`（也可以写 \`导出\`、\`拜访\`、\`交易\`、\`层级:\`、\`地区:\`、\`负责人:\`、\`年份:\`），每项最多一次。`,
+    badFilter: (word: Mrkdwn) =>
+      md`看不懂「${word}」。用法：\`/card export [visits] [sales] [tier:顶级|大|中|小] [region:地区] [owner:@某人] [year:2026]\`（也可以写 \`导出\`、\`拜访\`、\`交易\`、\`层级:\`、\`地区:\`、\`负责人:\`、\`年份:\`），每项最多一次。`,
     none: '没有符合条件的客户卡，没有生成文件。',
     comment: (cards: number) => `客户卡导出：${cards} 张客户卡。用表格软件打开即可。`,
     failed: '导出失败，没有发送文件。请稍后再试；如果一直出错，请联系管理员。',
@@ -571,6 +588,8 @@ export const zh = {
       recordedBy: '记录人',
       recordedAt: '记录时间',
       creditOverriddenBy: '超出信用额度仍保存的人',
+      slackId: (column: string) => `${column} Slack ID`,
+      referrerNumber: '推荐人卡号',
     },
     yes: '是',
     no: '否',
@@ -643,8 +662,19 @@ export const zh = {
     generic: '出错了，内容没有保存。请稍后再试；如果一直出错，请联系管理员。',
     unavailable: '客户卡数据库暂时无法访问，内容没有保存。请过一两分钟再试。',
     malformed: '这个请求的格式不对，没有处理。请关闭后重新打开再试。',
+    failed: '出错了，没能完成。请稍后再试；如果一直出错，请联系管理员。',
+    unavailableNow: '客户卡数据库暂时无法访问。请过一两分钟再试。',
   },
   install: {
+    lang: 'zh',
+    appName: '客户卡 · Customer Cards',
+    pageTitle: '安装客户卡',
+    intro: '客户卡把销售团队的客户资料卡放进 Slack：查客户、记拜访、按时提醒跟进。点下面的按钮，把它添加到你的 Slack 工作区。',
+    addToSlack: '添加到 Slack',
+    installedTitle: '客户卡已安装',
+    installed: '客户卡已经添加到你的工作区。回到 Slack，输入 /card help 开始使用。',
+    cancelledTitle: '安装已取消',
+    cancelled: '你取消了安装，什么都没有安装。想安装时，重新打开安装页面即可。',
     title: '客户卡没有安装',
     badState: '这个安装链接已经用过或已过期。请回到安装页面重新开始。',
     purgeUnderWay: '这个工作区卸载后留下的数据正在删除，请过几分钟再安装。',

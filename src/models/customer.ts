@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model, type SchemaDefinition, type Types } from 'mongoose';
-import { CARD_FIELDS, type FieldKind } from '../domain/cardFields.js';
+import { CARD_FIELDS, CUSTOMER_STATUSES, type FieldKind } from '../domain/cardFields.js';
 import { ABC_CLASSES, STORED_SEGMENTS, TIERS, type AbcClass, type StoredSegment, type Tier } from '../domain/segments.js';
 import type { CardInput } from '../validation/cardInput.js';
 
@@ -78,6 +78,8 @@ const customerSchema = new Schema<CustomerRecord>(
     pooledAt: Date,
     previousOwnerId: String,
     claimedOn: String,
+    /** The status chosen by hand in earlier versions (CUSTOMER_STATUSES); a referral's prospect is stored as potential. */
+    status: { type: String, enum: CUSTOMER_STATUSES },
   } as SchemaDefinition<CustomerRecord>,
   { collection: 'customers', timestamps: true, versionKey: false, strict: 'throw' },
 );

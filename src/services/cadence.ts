@@ -17,10 +17,10 @@ interface Deps {
 /** What the cadence reads of a card to schedule its nudge. */
 export type CadenceCard = Pick<
   CustomerRecord,
-  '_id' | 'teamId' | 'ownerId' | 'lastContactDate' | 'segment' | 'tier' | 'ambassador' | 'version' | 'createdAt' | 'pooledAt'
+  '_id' | 'teamId' | 'ownerId' | 'lastContactDate' | 'segment' | 'tier' | 'ambassador' | 'version' | 'createdAt' | 'pooledAt' | 'referrerId'
 >;
 
-export const CADENCE_FIELDS = { teamId: 1, ownerId: 1, lastContactDate: 1, segment: 1, tier: 1, ambassador: 1, version: 1, createdAt: 1, pooledAt: 1 } as const;
+export const CADENCE_FIELDS = { teamId: 1, ownerId: 1, lastContactDate: 1, segment: 1, tier: 1, ambassador: 1, version: 1, createdAt: 1, pooledAt: 1, referrerId: 1 } as const;
 
 /** The card's contact interval; none while it is in the pool (公海): it has no owner to nudge. */
 export const cadenceOf = (card: CadenceCard, days: Record<CadenceClass, number>): number | null => (card.pooledAt ? null : intervalFor(card, days));
@@ -107,7 +107,7 @@ export function createCadenceService({ models, settings, nudges }: Deps) {
    * it now: another contact nudge of the customer it gives way to is due by
    * today, or one was already posted today. One customer, one contact nudge a day.
    */
-  async function deferral(nudge: NudgeRecord, today: CalendarDate, timezone: string): Promise<CalendarDate | null> {
+  async function deferral(nudge: Pick<NudgeRecord, '_id' | 'teamId' | 'customerId' | 'kind'>, today: CalendarDate, timezone: string): Promise<CalendarDate | null> {
     const { teamId, customerId, _id } = nudge;
     const before = GIVES_WAY_TO[nudge.kind] ?? [];
     const tomorrow = addDays(today, 1);
@@ -131,7 +131,7 @@ export function createCadenceService({ models, settings, nudges }: Deps) {
   async function adoptAll(teamIds: string[]): Promise<void> {
     for (const teamId of teamIds) {
       const cards = models.customers
-        .find({ teamId, $or: [{ segment: { $exists: true } }, { lastContactDate: { $exists: true } }] }, CADENCE_FIELDS)
+        .find({ teamId, $or: [{ segment: { $exists: true } }, { lastContactDate: { $exists: true } }, { referrerId: { $exists: true } }] }, CADENCE_FIELDS)
         .lean<CadenceCard[]>()
         .cursor({ batchSize: ADOPT_BATCH });
       for await (const card of cards) {

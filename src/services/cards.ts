@@ -31,6 +31,12 @@ export interface CardData {
   referrals: CardReferrals;
   /** The team's today, against which promises are overdue. */
   today: CalendarDate;
+  /**
+   * The day the visit asked the next follow-up for, when the one-contact-
+   * reminder-a-day rule moved it (not when someone snoozed it: that is theirs
+   * and in the history).
+   */
+  followUpAsked?: CalendarDate;
 }
 
 /** Gathers a card: the customer with their latest visits, open promises, next follow-up and account. */
@@ -46,7 +52,17 @@ export function createCardService({ models, now, settings, customers, followUps,
       money.moneySummary(customer, today),
       referrals.cardReferrals(customer, today),
     ]);
-    return { customer, lastVisits, openPromises, nextFollowUp, money: account, referrals: cardReferrals, today };
+    const followUpAsked = await askedDay(nextFollowUp, lastVisits);
+    return { customer, lastVisits, openPromises, nextFollowUp, money: account, referrals: cardReferrals, today, ...(followUpAsked ? { followUpAsked } : {}) };
+  }
+
+  /** The day a follow-up's visit asked for, if the rule moved it from there; the visit is usually among those just read. */
+  async function askedDay(followUp: NudgeRecord | null, lastVisits: VisitRecord[]): Promise<CalendarDate | undefined> {
+    if (!followUp?.sourceId || followUp.closedBy) return undefined;
+    const { teamId, sourceId } = followUp;
+    const visit = lastVisits.find((v) => v._id.equals(sourceId)) ?? (await models.visits.findOne({ _id: sourceId, teamId }, { nextFollowUpDate: 1 }).lean());
+    const asked = visit?.nextFollowUpDate;
+    return asked && asked !== followUp.dueDate ? asked : undefined;
   }
 
   async function getCard(teamId: string, customerId: string): Promise<CardData | null> {

@@ -200,9 +200,11 @@ export function createCustomerService({ models, now, settings, history, writes, 
     if (link && !link.ok) return { status: 'refused', refusal: link };
     const referrer = link?.referrer;
     const { customer } = await insertNumbered(teamId, _id, fields, userId, at);
+    // What was filled in: a checkbox left unticked was not (宣传大使 “（空） → ✗” says nothing).
+    const filled = diffFields({}, fields, FIELD_KEYS).filter((change) => change.to !== false);
     // Written on a replay too, in case the first delivery stopped between the inserts.
     await history.recordHistory(
-      { teamId, customerId: customer._id, action: 'created', userId: customer.createdBy, at: customer.createdAt, changes: describeReferrer(diffFields({}, fields, FIELD_KEYS), referrer) },
+      { teamId, customerId: customer._id, action: 'created', userId: customer.createdBy, at: customer.createdAt, changes: describeReferrer(filled, referrer) },
       idFor(`${customer._id.toString()}:created`),
     );
     if (referrer) {

@@ -13,6 +13,9 @@ export interface NewFollowUp {
   createdBy: string;
 }
 
+/** The follow-up a visit sets: its id comes from the visit. */
+const followUpId = (visitId: Types.ObjectId) => idFor(`${visitId.toString()}:followUp`);
+
 /** The follow-up kind's rules: one open follow-up per customer, set by the latest visit. */
 export function createFollowUpService({ nudges }: { nudges: NudgeService }) {
   /**
@@ -21,7 +24,7 @@ export function createFollowUpService({ nudges }: { nudges: NudgeService }) {
    * visit twice schedules it once.
    */
   async function scheduleFollowUp({ visitId, ...input }: NewFollowUp): Promise<void> {
-    await nudges.schedule({ ...input, _id: idFor(`${visitId.toString()}:followUp`), kind: 'followUp', sourceId: visitId }, { replacing: true });
+    await nudges.schedule({ ...input, _id: followUpId(visitId), kind: 'followUp', sourceId: visitId }, { replacing: true });
   }
 
   /** A visit logged from a follow-up nudge answers it. */
@@ -29,7 +32,7 @@ export function createFollowUpService({ nudges }: { nudges: NudgeService }) {
 
   const nextFollowUp = (teamId: string, customerId: Types.ObjectId) => nudges.openFor(teamId, customerId, 'followUp');
 
-  return { scheduleFollowUp, completeFollowUp, nextFollowUp };
+  return { scheduleFollowUp, completeFollowUp, nextFollowUp, followUpId };
 }
 
 export type FollowUpService = ReturnType<typeof createFollowUpService>;

@@ -134,14 +134,15 @@ export function createHomeService({ models, now }: Deps) {
     return { byQuadrant, mine: { rows: all.slice(0, shown), total: all.length, totalFen } };
   }
 
-  /** The viewer's cards by segment and tier (the index holds both), and those in contact among the unsegmented. */
+  /** The viewer's cards by segment and tier (the index holds both), and those in contact or referred among the unsegmented. */
   async function pyramid(teamId: string, ownerId: string): Promise<Record<PyramidBucket, number>> {
     const [rows, potential] = await Promise.all([
       models.customers.aggregate<Counted<{ segment?: string; tier?: Tier }>>([
         { $match: { teamId, ownerId } },
         { $group: { _id: { segment: '$segment', tier: '$tier' }, n: { $sum: 1 } } },
       ]),
-      models.customers.countDocuments({ teamId, ownerId, segment: { $exists: false }, lastContactDate: { $exists: true } }),
+      // 潜在 as segmentOf says: not ranked by a sale, and in contact or referred.
+      models.customers.countDocuments({ teamId, ownerId, segment: { $exists: false }, $or: [{ lastContactDate: { $exists: true } }, { referrerId: { $exists: true } }] }),
     ]);
     const counts = Object.fromEntries(PYRAMID_BUCKETS.map((b) => [b, 0])) as Record<PyramidBucket, number>;
     for (const { _id, n } of rows) {

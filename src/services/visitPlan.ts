@@ -11,7 +11,7 @@ interface Deps {
   models: Models;
 }
 
-export type PlanCustomer = Pick<CustomerRecord, '_id' | 'name' | 'number' | 'region' | 'segment' | 'tier' | 'lastContactDate' | 'ownerId'>;
+export type PlanCustomer = Pick<CustomerRecord, '_id' | 'name' | 'number' | 'region' | 'segment' | 'tier' | 'lastContactDate' | 'ownerId' | 'referrerId'>;
 
 export interface PlanRow {
   customer: PlanCustomer;
@@ -32,7 +32,7 @@ export interface VisitPlan {
   more: number;
 }
 
-const PLAN_FIELDS = { name: 1, number: 1, region: 1, segment: 1, tier: 1, lastContactDate: 1, ownerId: 1 } as const;
+const PLAN_FIELDS = { name: 1, number: 1, region: 1, segment: 1, tier: 1, lastContactDate: 1, ownerId: 1, referrerId: 1 } as const;
 
 /** Key customers first: 顶级 … 小 (unranked current as 小), then 非积极, 潜在, the rest. */
 function keyRank(card: PlanCustomer): number {

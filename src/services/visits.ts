@@ -4,6 +4,7 @@ import type { GuardedWrites } from '../db/writeIfUnchanged.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
 import type { VisitRecord } from '../models/visit.js';
+import { todayIn, type CalendarDate } from '../time.js';
 import { promisesOf, type VisitFormInput } from '../validation/visitInput.js';
 import type { AmbassadorService } from './ambassadors.js';
 import type { CadenceService } from './cadence.js';
@@ -14,6 +15,7 @@ import type { NudgeService } from './nudges.js';
 import type { PoolService } from './pool.js';
 import type { ReferralService } from './referrals.js';
 import type { PromiseService } from './promises.js';
+import type { TeamSettingsService } from './teamSettings.js';
 
 interface Deps {
   models: Models;
@@ -28,11 +30,14 @@ interface Deps {
   promises: PromiseService;
   writes: GuardedWrites;
   referrals: ReferralService;
+  settings: TeamSettingsService;
 }
 
 export interface LoggedVisit {
   customer: CustomerRecord;
   visit: VisitRecord;
+  /** The follow-up asked for today, moved to tomorrow by the one-contact-reminder-a-day rule: both days. */
+  followUpMoved?: { asked: CalendarDate; due: CalendarDate };
 }
 
 export interface LogVisitOptions {
@@ -55,18 +60,34 @@ function visitFields(input: VisitFormInput) {
  * Every step of logging a visit is keyed by the visit's id, so a delivery
  * processed twice, or one finished after a crash, has the effect of one.
  */
-export function createVisitService({ models, now, customers, nudges, followUps, ambassadors, cadence, pool, history, promises, writes, referrals }: Deps) {
-  async function scheduleNext(customer: CustomerRecord, visit: VisitRecord, userId: string): Promise<void> {
-    if (!visit.nextFollowUpDate) return;
+export function createVisitService({ models, now, customers, nudges, followUps, ambassadors, cadence, pool, history, promises, writes, referrals, settings }: Deps) {
+  /**
+   * The day the follow-up will go out: the day asked for, unless it is today
+   * and the customer had a contact reminder today already (often the very one
+   * this visit answers). One contact reminder a day per customer, so the scan
+   * would post it tomorrow; it is scheduled for tomorrow now, so the card and
+   * the answer to the save can say so instead of it moving silently.
+   */
+  async function followUpDay(customer: CustomerRecord, visit: VisitRecord, asked: CalendarDate): Promise<CalendarDate> {
+    const { timezone } = await settings.settingsFor(customer.teamId);
+    if (asked > todayIn(now(), timezone)) return asked;
+    const probe = { _id: followUps.followUpId(visit._id), teamId: customer.teamId, customerId: customer._id, kind: 'followUp' as const };
+    return (await cadence.deferral(probe, asked, timezone)) ?? asked;
+  }
+
+  async function scheduleNext(customer: CustomerRecord, visit: VisitRecord, userId: string): Promise<LoggedVisit['followUpMoved']> {
+    if (!visit.nextFollowUpDate) return undefined;
+    const due = await followUpDay(customer, visit, visit.nextFollowUpDate);
     await followUps.scheduleFollowUp({
       teamId: customer.teamId,
       customerId: customer._id,
       visitId: visit._id,
       ownerId: customer.ownerId ?? userId,
-      dueDate: visit.nextFollowUpDate,
+      dueDate: due,
       plan: visit.nextFollowUpPlan,
       createdBy: userId,
     });
+    return due === visit.nextFollowUpDate ? undefined : { asked: visit.nextFollowUpDate, due };
   }
 
   /**
@@ -101,7 +122,7 @@ export function createVisitService({ models, now, customers, nudges, followUps, 
     const visit = await insertVisit(newIdFor(requestKey, 'visit'), customer, input, userId);
     await promises.record(visit, promisesOf(input), customer.ownerId ?? userId, userId);
     if (followUpId) await followUps.completeFollowUp(teamId, followUpId, userId);
-    await scheduleNext(customer, visit, userId);
+    const followUpMoved = await scheduleNext(customer, visit, userId);
     await touchLastContact(customer, visit.date, userId);
     await referrals.recordFirstContact(teamId, customer._id);
     // A prospect who asked for material is in their owner's wrap-up that day.
@@ -110,7 +131,7 @@ export function createVisitService({ models, now, customers, nudges, followUps, 
       { teamId, customerId: customer._id, action: 'visit', userId, at: now(), visitId: visit._id },
       idFor(`${visit._id.toString()}:history`),
     );
-    return { customer, visit };
+    return { customer, visit, ...(followUpMoved ? { followUpMoved } : {}) };
   }
 
   return { logVisit };

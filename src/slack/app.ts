@@ -5,7 +5,7 @@ import type { ListenerDeps } from './deps.js';
 import { guardFrontDoor } from './frontDoor.js';
 import { describeRequest } from './listen.js';
 import { registerListeners } from './listeners/index.js';
-import { installFailurePage } from './oauth.js';
+import { installFailurePage, installPage, installSuccessPage, quietInstallRefusals } from './oauth.js';
 import type { BotIdentity } from './verifyTokens.js';
 
 export interface SlackAppOptions {
@@ -58,17 +58,42 @@ function installer(env: Readonly<Env>, oauth: NonNullable<SlackAppOptions['oauth
       stateStore: oauth.stateStore,
       stateVerification: true,
       clientOptions: clientOptions(env),
-      callbackOptions: { failure: installFailurePage(messagesFor(env.DEFAULT_LOCALE)) },
+      renderHtmlForInstallPath: installPage(messagesFor(env.DEFAULT_LOCALE)),
+      callbackOptions: { success: installSuccessPage(messagesFor(env.DEFAULT_LOCALE)), failure: installFailurePage(messagesFor(env.DEFAULT_LOCALE)) },
     },
+  };
+}
+
+/** What Bolt, and the front door before it, log for a request whose signature is not the signing secret's. */
+const SIGNATURE_MISMATCH = /Failed to verify authenticity: signature mismatch|its signature is invalid/;
+const WRONG_SIGNATURE =
+  'A request to /slack/events was refused (HTTP 401): its signature does not match SLACK_SIGNING_SECRET. ' +
+  "If Slack's requests are all refused, copy the Signing Secret again (Basic Information → App Credentials) into SLACK_SIGNING_SECRET.";
+
+/** A warning about a refused signature as one line naming the setting to check: every request failing so means SLACK_SIGNING_SECRET is wrong. */
+const aboutSignature = (message: unknown): string => (SIGNATURE_MISMATCH.test(String(message)) ? WRONG_SIGNATURE : String(message));
+
+/** Bolt's logger for the receiver, its refused signatures said as aboutSignature says them. */
+function namingTheSigningSecret(logger: Logger): Logger {
+  return {
+    debug: (...msgs) => logger.debug(...msgs),
+    info: (...msgs) => logger.info(...msgs),
+    warn: (...msgs) => (msgs.length === 1 ? logger.warn(aboutSignature(msgs[0])) : logger.warn(...msgs)),
+    error: (...msgs) => logger.error(...msgs),
+    setLevel: (level) => logger.setLevel(level),
+    getLevel: () => logger.getLevel(),
+    setName: (name) => logger.setName(name),
   };
 }
 
 /** HTTP mode: Bolt's receiver, which verifies every request's signature, behind our checks of its timestamp and shape. */
 function httpReceiver(env: Readonly<Env>, logger: Logger, routes: CustomRoute[], oauth: SlackAppOptions['oauth']): HTTPReceiver {
-  const receiver = new HTTPReceiver({ signingSecret: env.SLACK_SIGNING_SECRET!, logger, customRoutes: routes, ...(oauth ? installer(env, oauth) : {}) });
+  // Installed through OAuth, a refused install (cancelled, a stale link) is one warning line, not an error with a stack.
+  const receiverLogger = namingTheSigningSecret(oauth ? quietInstallRefusals(logger) : logger);
+  const receiver = new HTTPReceiver({ signingSecret: env.SLACK_SIGNING_SECRET!, logger: receiverLogger, customRoutes: routes, ...(oauth ? installer(env, oauth) : {}) });
   const others: Record<string, string[]> = Object.fromEntries(routes.map((r) => [r.path, [r.method].flat()]));
   if (oauth) Object.assign(others, { [INSTALL_PATH]: ['GET'], [REDIRECT_PATH]: ['GET'] });
-  receiver.requestListener = guardFrontDoor(receiver.requestListener, env.SLACK_SIGNING_SECRET!, { events: EVENTS_PATH, others }, (m) => logger.warn(m));
+  receiver.requestListener = guardFrontDoor(receiver.requestListener, env.SLACK_SIGNING_SECRET!, { events: EVENTS_PATH, others }, (m) => logger.warn(aboutSignature(m)));
   return receiver;
 }
 

@@ -19,9 +19,14 @@ import { parseMetadataCustomerId } from './metadata.js';
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 export type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
-/** What a failure tells the user: wait for the database, or a plain "went wrong". */
-export function failureNotice(t: Messages, error: unknown): string {
-  return isDatabaseUnavailable(error) ? t.errors.unavailable : t.errors.generic;
+/**
+ * What a failure tells the user: wait for the database, or a plain "went
+ * wrong". Only a save (a modal submission) says nothing was saved; a lookup
+ * or a button has nothing to say about saving.
+ */
+export function failureNotice(t: Messages, error: unknown, saving = true): string {
+  if (isDatabaseUnavailable(error)) return saving ? t.errors.unavailable : t.errors.unavailableNow;
+  return saving ? t.errors.generic : t.errors.failed;
 }
 
 /** Who and what a failed request was about, for the log; never tokens or user text. */
@@ -92,7 +97,7 @@ export function afterAck<A extends AckedArgs>(deps: ListenerDeps, work: (args: A
       await work({ ...args, respond }, scope);
     } catch (error) {
       logFailure(deps.logger, args.body, error);
-      await respond({ response_type: 'ephemeral', replace_original: false, ...renderNotice(failureNotice(t, error)) }).catch((e: Error) =>
+      await respond({ response_type: 'ephemeral', replace_original: false, ...renderNotice(failureNotice(t, error, false)) }).catch((e: Error) =>
         deps.logger.warn(`could not tell the user: ${e.message}`),
       );
     }

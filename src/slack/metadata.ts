@@ -6,25 +6,36 @@ import type { SpecialHandlingMetadata } from '../views/overdueNudge.js';
 import type { ReferralActionMetadata, ReferralModalMetadata } from '../views/referralModals.js';
 import type { PromiseRescheduleMetadata } from '../views/promiseNudge.js';
 import type { ReassignModalMetadata } from '../views/handover.js';
+import type { PostedMessage } from '../views/message.js';
 import type { VisitModalMetadata } from '../views/visitModal.js';
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/);
+
+/** Where a modal answers once saved (AnswerTo): the response_url of the message pressed, and whether it may be replaced. */
+const answerTo = { responseUrl: z.url().optional(), replace: z.boolean().optional() };
+
+/** A posted message a modal came from (PostedMessage): its blocks are the app's own, as Slack sent them back. */
+const PostedMessageSchema = z.object({
+  channel: z.string(),
+  ts: z.string(),
+  blocks: z.array(z.looseObject({ type: z.string() })).max(50).optional(),
+}) as unknown as z.ZodType<PostedMessage>;
 
 const CardModalMetadataSchema = z.object({
   customerId: objectId.optional(),
   version: z.number().int().positive().optional(),
   fingerprint: z.string().max(64).optional(),
-  responseUrl: z.url().optional(),
+  ...answerTo,
 });
 
 const VisitModalMetadataSchema = z.object({
   customerId: objectId,
-  responseUrl: z.url().optional(),
+  ...answerTo,
   followUpId: objectId.optional(),
-  nudge: z.object({ channel: z.string(), ts: z.string() }).optional(),
+  nudge: PostedMessageSchema.optional(),
 });
 
-const MoneyModalMetadataSchema = z.object({ customerId: objectId, responseUrl: z.url().optional() });
+const MoneyModalMetadataSchema = z.object({ customerId: objectId, ...answerTo, posted: PostedMessageSchema.optional() });
 
 const NewCardPrefillSchema = z.object({ name: z.string().optional(), phone: z.string().optional() });
 
@@ -40,7 +51,7 @@ function parseJson<T>(schema: z.ZodType<T>, raw: string | undefined): T | null {
 export const parseCardModalMetadata = (raw?: string): CardModalMetadata | null => parseJson(CardModalMetadataSchema, raw);
 export const parseVisitModalMetadata = (raw?: string): VisitModalMetadata | null => parseJson(VisitModalMetadataSchema, raw);
 export const parseMoneyModalMetadata = (raw?: string): MoneyModalMetadata | null => parseJson(MoneyModalMetadataSchema, raw);
-const SpecialHandlingMetadataSchema = z.object({ nudgeRef: z.string(), channel: z.string().optional(), ts: z.string().optional() });
+const SpecialHandlingMetadataSchema = z.object({ nudgeRef: z.string(), channel: z.string().optional(), ts: z.string().optional(), posted: PostedMessageSchema.optional() });
 export const parseSpecialHandlingMetadata = (raw?: string): SpecialHandlingMetadata | null => parseJson(SpecialHandlingMetadataSchema, raw);
 const PromiseRescheduleMetadataSchema = z.object({ promiseId: objectId, channel: z.string().optional(), ts: z.string().optional() });
 export const parsePromiseRescheduleMetadata = (raw?: string): PromiseRescheduleMetadata | null => parseJson(PromiseRescheduleMetadataSchema, raw);
@@ -57,8 +68,8 @@ export function parseNudgeRef(raw?: string): NudgeRef | null {
   return match[2] === undefined ? { id: match[1]! } : { id: match[1]!, version: Number(match[2]) };
 }
 
-const ReferralModalMetadataSchema = z.object({ referrerId: objectId, responseUrl: z.url().optional() });
-const ReferralActionMetadataSchema = z.object({ referralId: objectId, cardId: objectId.optional(), responseUrl: z.url().optional() });
+const ReferralModalMetadataSchema = z.object({ referrerId: objectId, ...answerTo });
+const ReferralActionMetadataSchema = z.object({ referralId: objectId, cardId: objectId.optional(), ...answerTo });
 export const parseReferralModalMetadata = (raw?: string): ReferralModalMetadata | null => parseJson(ReferralModalMetadataSchema, raw);
 export const parseReferralActionMetadata = (raw?: string): ReferralActionMetadata | null => parseJson(ReferralActionMetadataSchema, raw);
 
@@ -87,7 +98,7 @@ export function parsePromiseRef(raw?: string): PromiseRef | null {
   return match ? { from: match[1] as PromiseRef['from'], id: match[2]! } : null;
 }
 
-const ReassignModalMetadataSchema = z.object({ customerId: objectId, version: z.number().int().positive(), responseUrl: z.url().optional() });
+const ReassignModalMetadataSchema = z.object({ customerId: objectId, version: z.number().int().positive(), ...answerTo });
 export const parseReassignModalMetadata = (raw?: string): ReassignModalMetadata | null => parseJson(ReassignModalMetadataSchema, raw);
 
 /** A handover's Confirm: which preview (its request id) and who to whom. */

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Installation, InstallationQuery, InstallationStore, InstallURLOptions, StateStore } from '@slack/bolt';
+import type { Installation, InstallationQuery, InstallationStore, InstallURLOptions, Logger, StateStore } from '@slack/bolt';
 import { domain } from '../config/domain.js';
 import { isDuplicateKey } from '../db/errors.js';
 import type { Messages } from '../i18n/index.js';
@@ -103,17 +103,78 @@ export function createInstallationStore(installations: InstallationService): Ins
 
 /** @slack/oauth's codes for a callback without a usable state or code: the user's link, not the app, is at fault. */
 const BAD_LINK_CODES = new Set(['slack_oauth_missing_state', 'slack_oauth_invalid_state', 'slack_oauth_missing_code']);
+/** @slack/oauth's code for `?error=access_denied`: the person cancelled on Slack's page. */
+const CANCELLED_CODE = 'slack_oauth_installer_authorization_error';
+
+const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** One small page of the install flow, in the team's default language, naming the app. */
+function page(t: Messages, title: string, body: string): string {
+  return (
+    `<!doctype html><html lang="${t.install.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+    `<title>${escapeHtml(title)} · ${escapeHtml(t.install.appName)}</title></head>` +
+    `<body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 3rem auto; padding: 0 1rem">` +
+    `<h1>${escapeHtml(t.install.appName)}</h1><h2>${escapeHtml(title)}</h2>${body}</body></html>`
+  );
+}
+
+/** /slack/install: what the app is, and the Add to Slack link (Bolt's own page is in English and names no app). */
+export function installPage(t: Messages) {
+  return (url: string): string =>
+    page(t, t.install.pageTitle, `<p>${escapeHtml(t.install.intro)}</p><p><a href="${escapeHtml(url)}" style="font-size: 1.2rem">${escapeHtml(t.install.addToSlack)}</a></p>`);
+}
+
+/** The page once installed: where to go next. */
+export function installSuccessPage(t: Messages) {
+  return (_installation: Installation, _options: InstallURLOptions, _req: IncomingMessage, res: ServerResponse): void => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(page(t, t.install.installedTitle, `<p>${escapeHtml(t.install.installed)}</p>`));
+  };
+}
 
 /**
- * The page the browser shows when an install fails, saying why in the
- * app's language: Bolt's own says only "Something went wrong" with a code.
- * Its texts are our own, never the error's.
+ * The page the browser shows when an install does not go through, saying why
+ * in the app's language: cancelled on Slack's page (not a failure, 200), a
+ * used or expired link (400), a deletion under way (503), anything else (500).
+ * Bolt's own says only "Something went wrong" with a code. Its texts are our
+ * own, never the error's.
  */
 export function installFailurePage(t: Messages) {
   return (error: Error & { code?: string }, _options: InstallURLOptions, _req: IncomingMessage, res: ServerResponse): void => {
-    const [status, message] =
-      error instanceof PurgeUnderWayError ? [503, t.install.purgeUnderWay] : BAD_LINK_CODES.has(error.code ?? '') ? [400, t.install.badState] : [500, t.install.failed];
+    const [status, title, message] =
+      error.code === CANCELLED_CODE
+        ? [200, t.install.cancelledTitle, t.install.cancelled]
+        : error instanceof PurgeUnderWayError
+          ? [503, t.install.title, t.install.purgeUnderWay]
+          : BAD_LINK_CODES.has(error.code ?? '')
+            ? [400, t.install.title, t.install.badState]
+            : [500, t.install.title, t.install.failed];
     res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8' });
-    res.end(`<!doctype html><html><head><meta charset="utf-8"><title>${t.install.title}</title></head><body><h2>${t.install.title}</h2><p>${message}</p></body></html>`);
+    res.end(page(t, title, `<p>${escapeHtml(message)}</p>`));
+  };
+}
+
+/**
+ * The installer logs every refused callback as an error, with its stack. A
+ * cancelled install, a used, expired or forged link and a reinstall during a
+ * deletion are routine, answered with their own page: one warning line each,
+ * naming the reason. Anything else is logged as it was.
+ */
+export function quietInstallRefusals(logger: Logger): Logger {
+  const codeOf = (e: unknown) => (e as { code?: unknown } | undefined)?.code;
+  const routine = (e: unknown): e is Error & { code?: string } =>
+    e instanceof Error && (e instanceof PurgeUnderWayError || codeOf(e) === CANCELLED_CODE || BAD_LINK_CODES.has(String(codeOf(e))));
+  return {
+    debug: (...msgs) => logger.debug(...msgs),
+    info: (...msgs) => logger.info(...msgs),
+    warn: (...msgs) => logger.warn(...msgs),
+    error: (...msgs) => {
+      const [only] = msgs;
+      if (msgs.length === 1 && routine(only)) return logger.warn(`install refused: ${only.message} (${only.code ?? only.name})`);
+      return logger.error(...msgs);
+    },
+    setLevel: (level) => logger.setLevel(level),
+    getLevel: () => logger.getLevel(),
+    setName: (name) => logger.setName(name),
   };
 }

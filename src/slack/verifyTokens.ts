@@ -48,7 +48,9 @@ function explain(error: unknown, name: TokenName, url: string): unknown {
     case webApi.ErrorCode.PlatformError:
       return new SlackTokenError(`Slack refused ${name}: ${e.data?.error ?? 'unknown error'}; ${WHERE_TO_FIX[name]}`);
     case webApi.ErrorCode.RequestError:
-      return new SlackTokenError(`could not reach Slack at ${url} to check ${name}: ${unreachableReason(e.original!)}`);
+      return new SlackTokenError(
+        `could not reach Slack at ${url} to check ${name}: ${unreachableReason(e.original!)}; check this machine's network (a proxy or firewall in the way?) or SLACK_API_URL`,
+      );
     case webApi.ErrorCode.HTTPError:
       return new SlackTokenError(`Slack at ${url} answered HTTP ${e.statusCode} when checking ${name}; is SLACK_API_URL right?`);
     case webApi.ErrorCode.RateLimitedError:

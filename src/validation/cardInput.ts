@@ -39,6 +39,7 @@ export const CardInputSchema = z.object({
   paymentTerms: optionalText(maxLengthOf('paymentTerms')),
   paymentMethod: optionalText(maxLengthOf('paymentMethod')),
   competitors: optionalText(maxLengthOf('competitors')),
+  /** Not on the form any more (see CUSTOMER_STATUSES): only a referral's prospect is created with one. */
   status: optionalChoice(CUSTOMER_STATUSES),
   stage: optionalChoice(RELATIONSHIP_STAGES),
   style: optionalChoice(COMMUNICATION_STYLES),

@@ -5,7 +5,7 @@ import type { CustomerRecord } from '../models/customer.js';
 import type { Brief } from '../services/briefs.js';
 import type { MoneySummary } from '../services/money.js';
 import { ACTION } from '../slack/ids.js';
-import { segmentLabel } from './card.js';
+import { creditLeft, segmentLabel, statusNote } from './card.js';
 import { optionLabel } from './fieldValues.js';
 import { LIMITS, PREVIEW } from './limits.js';
 import { message, type SlackMessage } from './message.js';
@@ -88,7 +88,7 @@ function money(t: Messages, c: CustomerRecord, m: MoneySummary): Mrkdwn[] {
     m.creditLimitFen === undefined || m.headroomFen === undefined
       ? [escapeMrkdwn(t.brief.noLimit)]
       : [
-          t.money.headroom(escapeMrkdwn(formatFen(m.creditLimitFen)), escapeMrkdwn(formatFen(m.headroomFen))),
+          creditLeft(t, m.creditLimitFen, m.headroomFen),
           ...(m.headroomFen <= 0 ? [escapeMrkdwn(t.brief.overLimit)] : []),
         ];
   const rating = c.creditRating === 'low' ? [escapeMrkdwn(t.money.lowCredit)] : [];
@@ -103,7 +103,8 @@ function thanks(t: Messages, { awaitingThanks, moreAwaitingThanks }: Brief): Mrk
 }
 
 function tier(t: Messages, c: CustomerRecord): Mrkdwn[] {
-  return [escapeMrkdwn(segmentLabel(t, c)), ...(c.ambassador ? [escapeMrkdwn(`⭐ ${t.fields.ambassador}`)] : [])];
+  const note = statusNote(t, c);
+  return [escapeMrkdwn(segmentLabel(t, c)), ...(c.ambassador ? [escapeMrkdwn(`⭐ ${t.fields.ambassador}`)] : []), ...(note ? [note] : [])];
 }
 
 /** 访前简报, in the order a salesperson reads it walking in: who, what to talk about, what they bought, then what is owed to whom. */

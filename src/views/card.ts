@@ -26,11 +26,23 @@ function labelled(label: string, value: string | undefined): types.MrkdwnElement
 
 /**
  * 客户分层 as computed: the job's tier and class once ranked, else what the
- * card itself says. It takes the place of the hand-set status, which it supersedes.
+ * card itself says (segmentOf). The one category shown for a customer, on the
+ * card, the brief, Home and the export alike.
  */
 export function segmentLabel(t: Messages, c: CustomerRecord): string {
   if (c.segment === 'current' && c.tier && c.abc) return `${t.options.tier[c.tier]} · ${t.options.abc[c.abc]}`;
   return t.options.segment[segmentOf(c)];
+}
+
+/**
+ * A card opened with a hand-chosen status (earlier versions' form) that the
+ * records do not bear out yet, say 现有客户 with no sale recorded: why it
+ * reads as it does, and what updates it. Nothing when they agree.
+ */
+export function statusNote(t: Messages, c: CustomerRecord): Mrkdwn | undefined {
+  // Once a sale is recorded (a stored segment), the records speak for themselves.
+  if (!c.status || c.segment || c.status === segmentOf(c)) return undefined;
+  return t.card.statusAsEntered(escapeMrkdwn(t.options.segment[c.status]));
 }
 
 function summaryLine(t: Messages, c: CustomerRecord): Mrkdwn {
@@ -44,6 +56,8 @@ function summaryLine(t: Messages, c: CustomerRecord): Mrkdwn {
   return joinMrkdwn(parts, ' · ');
 }
 
+const contextIf = (text: Mrkdwn | undefined): types.KnownBlock[] => (text ? [{ type: 'context', elements: [mrkdwn(text, LIMITS.contextText)] }] : []);
+
 function contactBlock(t: Messages, c: CustomerRecord): types.KnownBlock[] {
   const fields = [
     ...labelled(t.fields.company, [c.company, c.title].filter(Boolean).join(' · ') || undefined),
@@ -55,6 +69,12 @@ function contactBlock(t: Messages, c: CustomerRecord): types.KnownBlock[] {
   return fields.length > 0 ? [{ type: 'section', fields }] : [];
 }
 
+/** What is left of the credit limit, or, past it, by how much it is exceeded, with a warning: never a negative "left". */
+export function creditLeft(t: Messages, limitFen: number, headroomFen: number): Mrkdwn {
+  const limit = escapeMrkdwn(formatFen(limitFen));
+  return headroomFen < 0 ? t.money.overLimitBy(limit, escapeMrkdwn(formatFen(-headroomFen))) : t.money.headroom(limit, escapeMrkdwn(formatFen(headroomFen)));
+}
+
 function creditBlock(t: Messages, c: CustomerRecord, money: MoneySummary): types.KnownBlock[] {
   const rating = optionLabel(t, 'creditRating', c.creditRating);
   const fields = [
@@ -64,7 +84,7 @@ function creditBlock(t: Messages, c: CustomerRecord, money: MoneySummary): types
     ...labelled(t.fields.paymentMethod, c.paymentMethod),
   ];
   if (money.creditLimitFen !== undefined && money.headroomFen !== undefined) {
-    fields.push(mrkdwn(t.money.headroom(escapeMrkdwn(formatFen(money.creditLimitFen)), escapeMrkdwn(formatFen(money.headroomFen))), LIMITS.fieldText));
+    fields.push(mrkdwn(creditLeft(t, money.creditLimitFen, money.headroomFen), LIMITS.fieldText));
   }
   return fields.length > 0 ? [{ type: 'section', fields }] : [];
 }
@@ -90,8 +110,9 @@ function visitLine(t: Messages, v: VisitRecord): Mrkdwn {
   return joinMrkdwn([md`• ${head}`, ...body.map((b) => md`   ${b}`)], '\n');
 }
 
-function followUpText(t: Messages, f: NudgeRecord | null): Mrkdwn {
+function followUpText(t: Messages, f: NudgeRecord | null, asked: CalendarDate | undefined): Mrkdwn {
   if (!f) return escapeMrkdwn(t.card.noFollowUp);
+  const moved = asked ? md`\n${t.card.followUpMoved(escapeMrkdwn(asked), escapeMrkdwn(f.dueDate))}` : md``;
   const plan = f.plan ? md` · ${escapeMrkdwn(f.plan)}` : md``;
   const warning =
     f.status === 'failed'
@@ -99,7 +120,7 @@ function followUpText(t: Messages, f: NudgeRecord | null): Mrkdwn {
       : f.lastError && f.status === 'pending'
         ? md`\n${t.card.followUpFailed(escapeMrkdwn(f.lastError))}`
         : md``;
-  return md`${escapeMrkdwn(f.dueDate)}${plan}${warning}`;
+  return md`${escapeMrkdwn(f.dueDate)}${plan}${moved}${warning}`;
 }
 
 /** 未兑现的承诺: each on its own line with a Kept button; overdue ones (first, as sorted) flagged. */
@@ -127,16 +148,27 @@ function promiseBlocks(t: Messages, promises: PromiseRecord[], today: CalendarDa
 function completenessLine(t: Messages, c: CustomerRecord): Mrkdwn {
   const { percent, missing } = completeness(c as unknown as Record<string, unknown>);
   const top = missing.slice(0, domain.card.missingFieldsShown).map((key) => t.fields[key as keyof Messages['fields']] ?? key);
-  return top.length > 0 ? md`${t.card.completeness(percent)} · ${t.card.missing(escapeMrkdwn(top.join('、')))}` : t.card.completeness(percent);
+  return top.length > 0 ? md`${t.card.completeness(percent)} · ${t.card.missing(escapeMrkdwn(top.join(t.punct.list)))}` : t.card.completeness(percent);
 }
 
-export function renderCard(t: Messages, { customer: c, lastVisits, openPromises, nextFollowUp, money, referrals, today }: CardData): SlackMessage {
+/** What the person a card is shown to may do with it beyond everyone's buttons. */
+export interface CardViewerRights {
+  /** Its owner, the manager or an admin: only they are offered Reassign. */
+  mayReassign: boolean;
+}
+
+export function renderCard(
+  t: Messages,
+  { customer: c, lastVisits, openPromises, nextFollowUp, money, referrals, today, followUpAsked }: CardData,
+  viewer: CardViewerRights = { mayReassign: false },
+): SlackMessage {
   const id = c._id.toString();
   const visits = lastVisits.length > 0 ? joinMrkdwn(lastVisits.map((v) => visitLine(t, v)), '\n') : escapeMrkdwn(t.card.noVisits);
   const titled = (title: string, body: Mrkdwn) => section(md`*${escapeMrkdwn(title)}*\n${body}`, LIMITS.sectionText);
   const blocks: types.KnownBlock[] = [
     { type: 'header', text: plain(c.name, LIMITS.headerText) },
     { type: 'context', elements: [mrkdwn(summaryLine(t, c), LIMITS.contextText)] },
+    ...contextIf(statusNote(t, c)),
     ...contactBlock(t, c),
     ...(c.preferences ? [titled(t.card.preferences, escapeMrkdwn(c.preferences))] : []),
     ...creditBlock(t, c, money),
@@ -144,7 +176,7 @@ export function renderCard(t: Messages, { customer: c, lastVisits, openPromises,
     ...referralBlocks(t, c, referrals),
     { type: 'divider' },
     titled(t.card.lastVisits, visits),
-    titled(t.card.nextFollowUp, followUpText(t, nextFollowUp)),
+    titled(t.card.nextFollowUp, followUpText(t, nextFollowUp, followUpAsked)),
     ...promiseBlocks(t, openPromises, today),
     { type: 'context', elements: [mrkdwn(completenessLine(t, c), LIMITS.contextText)] },
     {
@@ -166,7 +198,7 @@ export function renderCard(t: Messages, { customer: c, lastVisits, openPromises,
           : []),
         ...referralButtons(t, c, referrals),
         { type: 'button', action_id: ACTION.history, text: plain(t.card.history, LIMITS.buttonText), value: id },
-        { type: 'button', action_id: ACTION.reassign, text: plain(t.handover.reassign, LIMITS.buttonText), value: id },
+        ...(viewer.mayReassign ? [{ type: 'button' as const, action_id: ACTION.reassign, text: plain(t.handover.reassign, LIMITS.buttonText), value: id }] : []),
       ],
     },
   ];

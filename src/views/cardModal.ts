@@ -1,20 +1,20 @@
 import type { types } from '@slack/bolt';
 import { CARD_FIELD_GROUPS, type FieldSpec } from '../domain/cardFields.js';
 import { fenToYuanInput } from '../domain/money.js';
+import { segmentOf, type SegmentFacts } from '../domain/segments.js';
 import type { Messages } from '../i18n/index.js';
 import { CALLBACK } from '../slack/ids.js';
 import { cardInput, checkboxInput, dateInput, header, selectInput, textInput, userInput } from './inputs.js';
 import { LIMITS } from './limits.js';
+import type { AnswerTo } from './message.js';
 import { escapeMrkdwn, md, mention, mrkdwn, plain } from './text.js';
 
-export interface CardModalMetadata {
+export interface CardModalMetadata extends AnswerTo {
   customerId?: string;
   /** The card version the edit started from: saving fails if it moved on. */
   version?: number;
   /** The card's editable fields as the edit started (cardFingerprint): unchanged, a later version does not refuse the save. */
   fingerprint?: string;
-  /** Where to show the saved card: the message the modal was opened from. */
-  responseUrl?: string;
 }
 
 export interface CardModalInput {
@@ -37,7 +37,7 @@ function fieldInput(t: Messages, spec: FieldSpec, value: unknown, referrer: Card
     case 'date':
       return dateInput({ ...base, value: text });
     case 'select':
-      return selectInput({ ...base, options: t.options[spec.key as 'status'], value: text });
+      return selectInput({ ...base, options: t.options[spec.key as 'stage'], value: text });
     case 'money': {
       const yuan = typeof value === 'number' ? fenToYuanInput(value) : undefined;
       return textInput({ ...base, hint: t.modal.moneyHint, maxLength: 20, value: yuan });
@@ -51,6 +51,12 @@ function fieldInput(t: Messages, spec: FieldSpec, value: unknown, referrer: Card
       return cardInput({ ...base, placeholder: t.modal.cardPlaceholder, value: current });
     }
   }
+}
+
+/** 客户类别 is computed, not chosen: how, and on an edit what it is now. */
+function categoryNote(t: Messages, card: SegmentFacts | undefined): types.KnownBlock {
+  const now = card ? md`\n${t.modal.categoryNow(escapeMrkdwn(t.options.segment[segmentOf(card)]))}` : md``;
+  return { type: 'context', elements: [mrkdwn(md`${escapeMrkdwn(t.modal.category)}${now}`, LIMITS.contextText)] };
 }
 
 /** The edit modal's owner: shown, with where to change it. */
@@ -71,6 +77,7 @@ export function renderCardModal(t: Messages, { number, values, metadata, referre
     : [];
   for (const { group, fields } of CARD_FIELD_GROUPS) {
     blocks.push(header(t.groups[group]));
+    if (group === 'relationship') blocks.push(categoryNote(t, number ? (values as SegmentFacts) : undefined));
     for (const spec of fields) {
       // A card changes hands through Reassign (with its reminders, a reason and the right to do it), never by an edit.
       if (number && spec.key === 'ownerId') {

@@ -5,6 +5,7 @@ import type { Messages } from '../i18n/index.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { SaleRecord } from '../models/sale.js';
 import type { VisitRecord } from '../models/visit.js';
+import { formatInstant } from '../time.js';
 
 /** One CSV line as strings; csv-stringify quotes whatever needs it. */
 export type CsvRow = string[];
@@ -12,48 +13,74 @@ export type CsvRow = string[];
 /** Starts a spreadsheet reads as a formula (OWASP "CSV injection"), including tab and CR it may strip first. */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-/** User-typed text as a cell that a spreadsheet shows and never evaluates. */
+/** Text not written by the app (typed by users, or a name from Slack) as a cell that a spreadsheet shows and never evaluates. */
 export function userText(value: string | undefined): string {
   if (value === undefined) return '';
   return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
+/**
+ * What the rows need besides the records: who people are (their Slack
+ * display names, by id), the referrers the batch names (name and card
+ * number, by id), and the team's time zone for times.
+ */
+export interface ExportContext {
+  names: ReadonlyMap<string, string>;
+  referrers: ReadonlyMap<string, Pick<CustomerRecord, 'name' | 'number'>>;
+  timezone: string;
+}
+
 const optionLabel = (labels: Record<string, string>, value: string | undefined) => (value === undefined ? '' : (labels[value] ?? userText(value)));
 const optional = (value: number | undefined) => (value === undefined ? '' : String(value));
 const money = (fen: number | undefined) => (fen === undefined ? '' : fenToYuan(fen));
+/** A time as the app shows it: the team's time zone, to the minute. */
+const time = (at: Date | undefined, { timezone }: ExportContext) => (at ? formatInstant(at, timezone) : '');
+/** A person as people know them (their name in Slack, else the id), then the id in its own cell for re-import. */
+const person = (id: string | undefined, { names }: ExportContext): [string, string] => (id ? [userText(names.get(id) ?? id), userText(id)] : ['', '']);
+
+/** The columns one card field takes: a person or a referrer also gets the id a re-import needs. */
+function fieldColumns(t: Messages, spec: FieldSpec): string[] {
+  const label = (t.fields as Record<string, string>)[spec.key]!;
+  if (spec.kind === 'user') return [label, t.exports.columns.slackId(label)];
+  if (spec.kind === 'card') return [label, t.exports.columns.referrerNumber];
+  return [label];
+}
 
 export function cardHeader(t: Messages): CsvRow {
   const { fields, exports: e } = t;
-  return [fields.number, ...CARD_FIELDS.map((f) => (fields as Record<string, string>)[f.key]!), fields.referrer, fields.segment, fields.tier, fields.abc, e.columns.createdAt, e.columns.updatedAt];
+  return [fields.number, ...CARD_FIELDS.flatMap((f) => fieldColumns(t, f)), fields.referrer, fields.segment, fields.tier, fields.abc, e.columns.createdAt, e.columns.updatedAt];
 }
 
-function fieldCell(t: Messages, spec: FieldSpec, card: CustomerRecord, referrerNumbers: ReadonlyMap<string, string>): string {
+function fieldCells(t: Messages, spec: FieldSpec, card: CustomerRecord, context: ExportContext): string[] {
   const value = (card as unknown as Record<string, unknown>)[spec.key];
   switch (spec.kind) {
     case 'select':
-      return optionLabel((t.options as Record<string, Record<string, string>>)[spec.key]!, value as string | undefined);
+      return [optionLabel((t.options as Record<string, Record<string, string>>)[spec.key]!, value as string | undefined)];
     case 'money':
-      return money(value as number | undefined);
+      return [money(value as number | undefined)];
     case 'checkbox':
-      return value ? t.exports.yes : '';
-    case 'card':
-      return value ? (referrerNumbers.get(String(value)) ?? '') : '';
+      return [value ? t.exports.yes : ''];
+    case 'user':
+      return person(value as string | undefined, context);
+    case 'card': {
+      const referrer = value ? context.referrers.get(String(value)) : undefined;
+      return referrer ? [userText(referrer.name), referrer.number] : ['', ''];
+    }
     default:
-      return userText(value as string | undefined);
+      return [userText(value as string | undefined)];
   }
 }
 
-/** `referrerNumbers`: the card numbers of the referrers the batch names, by id. */
-export function cardRow(t: Messages, card: CustomerRecord, referrerNumbers: ReadonlyMap<string, string>): CsvRow {
+export function cardRow(t: Messages, card: CustomerRecord, context: ExportContext): CsvRow {
   return [
     card.number,
-    ...CARD_FIELDS.map((spec) => fieldCell(t, spec, card, referrerNumbers)),
+    ...CARD_FIELDS.flatMap((spec) => fieldCells(t, spec, card, context)),
     userText(card.referrer),
     t.options.segment[segmentOf(card)],
     card.tier ? t.options.tier[card.tier] : '',
     card.abc ? t.options.abc[card.abc] : '',
-    card.createdAt.toISOString(),
-    card.updatedAt.toISOString(),
+    time(card.createdAt, context),
+    time(card.updatedAt, context),
   ];
 }
 
@@ -64,32 +91,37 @@ export function visitHeader(t: Messages): CsvRow {
   const { visit: v, exports: e } = t;
   return [
     t.fields.number, e.columns.customerName, v.date, v.kind, v.notes, v.needs, v.attitude, v.visitWelcome, v.lastPurchaseDate,
-    v.purchaseQuantity, v.purchaseKinds, v.stockOnHand, v.nextFollowUpDate, v.nextFollowUpPlan, e.columns.recordedBy, e.columns.recordedAt,
+    v.purchaseQuantity, v.purchaseKinds, v.stockOnHand, v.nextFollowUpDate, v.nextFollowUpPlan,
+    e.columns.recordedBy, e.columns.slackId(e.columns.recordedBy), e.columns.recordedAt,
   ];
 }
 
-export function visitRow(t: Messages, card: CardRef, visit: VisitRecord): CsvRow {
+export function visitRow(t: Messages, card: CardRef, visit: VisitRecord, context: ExportContext): CsvRow {
   const o = t.options;
   return [
     card.number, userText(card.name), visit.date, optionLabel(o.visitKind, visit.kind), userText(visit.notes), userText(visit.needs),
     optionLabel(o.attitude, visit.attitude), optionLabel(o.visitWelcome, visit.visitWelcome), visit.lastPurchaseDate ?? '',
     optional(visit.purchaseQuantity), userText(visit.purchaseKinds), optional(visit.stockOnHand), visit.nextFollowUpDate ?? '',
-    userText(visit.nextFollowUpPlan), visit.createdBy, visit.createdAt.toISOString(),
+    userText(visit.nextFollowUpPlan), ...person(visit.createdBy, context), time(visit.createdAt, context),
   ];
 }
 
 export function saleHeader(t: Messages): CsvRow {
   const { money: m, exports: e } = t;
+  const c = e.columns;
   return [
-    t.fields.number, e.columns.customerName, m.date, m.product, m.model, m.style, m.quantity, m.amount, m.profit, m.dueDate, m.paidInFull,
-    e.columns.creditOverriddenBy, e.columns.recordedBy, e.columns.recordedAt,
+    t.fields.number, c.customerName, m.date, m.product, m.model, m.style, m.quantity, m.amount, m.profit, m.dueDate, m.paidInFull,
+    c.creditOverriddenBy, c.slackId(c.creditOverriddenBy), c.recordedBy, c.slackId(c.recordedBy), c.recordedAt,
   ];
 }
 
-export function saleRow(t: Messages, card: CardRef, sale: SaleRecord): CsvRow {
+export function saleRow(t: Messages, card: CardRef, sale: SaleRecord, context: ExportContext): CsvRow {
   return [
     card.number, userText(card.name), sale.date, userText(sale.product), userText(sale.model), userText(sale.style), String(sale.quantity),
     money(sale.amountFen), money(sale.profitFen), sale.dueDate ?? '', sale.paidInFull ? t.exports.yes : t.exports.no,
-    sale.creditOverriddenBy ?? '', sale.createdBy, sale.createdAt.toISOString(),
+    ...person(sale.creditOverriddenBy, context), ...person(sale.createdBy, context), time(sale.createdAt, context),
   ];
 }
+
+/** The people a batch of rows names, to look their names up once. */
+export const peopleIn = (ids: (string | undefined)[]): string[] => [...new Set(ids.filter((id): id is string => Boolean(id)))];

@@ -8,15 +8,14 @@ import { ACTION, CALLBACK } from '../slack/ids.js';
 import { handoverButtonValue, type HandoverRef } from '../slack/metadata.js';
 import { textInput, userInput } from './inputs.js';
 import { LIMITS } from './limits.js';
-import { message, type SlackMessage } from './message.js';
+import { message, type AnswerTo, type SlackMessage } from './message.js';
 import { escapeMrkdwn, mention, plain, section } from './text.js';
 
 /** What the Reassign modal carries to its submission. */
-export interface ReassignModalMetadata {
+export interface ReassignModalMetadata extends AnswerTo {
   customerId: string;
   /** The card version shown: a card changed since is not reassigned over the change. */
   version: number;
-  responseUrl?: string;
 }
 
 /** Reassign: a colleague and a reason, both required. */

@@ -8,7 +8,7 @@ import { ACTION } from '../slack/ids.js';
 import { header } from './inputs.js';
 import { renderSettingsSection, type SettingsSection } from './settings.js';
 import { LIMITS, PREVIEW } from './limits.js';
-import { escapeMrkdwn, joinMrkdwn, md, mrkdwn, plain, section, truncate, type Mrkdwn } from './text.js';
+import { appMrkdwn, escapeMrkdwn, joinMrkdwn, md, mrkdwn, plain, section, truncate, type Mrkdwn } from './text.js';
 
 type Block = types.KnownBlock;
 
@@ -81,7 +81,7 @@ function bucketLabel(t: Messages, bucket: PyramidBucket): string {
 }
 
 /** A title and one line of figures, in one block. */
-const figures = (title: string, parts: Mrkdwn[]): Block => section(md`${escapeMrkdwn(title)}\n${joinMrkdwn(parts, ' · ')}`, LIMITS.sectionText);
+const figures = (title: string, parts: Mrkdwn[]): Block => section(md`${appMrkdwn(title)}\n${joinMrkdwn(parts, ' · ')}`, LIMITS.sectionText);
 
 /**
  * The viewer's App Home: their day (follow-ups, contacts, ambassadors,

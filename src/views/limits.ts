@@ -14,6 +14,12 @@ export const LIMITS = {
   placeholder: 150,
   privateMetadata: 3000,
   fallbackText: 4000,
+  /**
+   * All the text of one message's blocks together, in UTF-16 code units:
+   * past about 12,000 chat.postMessage has been seen to answer
+   * msg_blocks_too_long (slackapi/bolt-js issues 2509, 2867).
+   */
+  messageText: 12_000,
 } as const;
 
 /** How much of a long text a view quotes, so a few long entries cannot crowd out the rest. */

@@ -4,18 +4,22 @@ import type { CustomerRecord } from '../models/customer.js';
 import { ACTION } from '../slack/ids.js';
 import { LIMITS } from './limits.js';
 import { message, type SlackMessage } from './message.js';
-import { escapeMrkdwn, joinMrkdwn, md, mrkdwn, plain, section, type Mrkdwn } from './text.js';
+import { appMrkdwn, escapeMrkdwn, joinMrkdwn, md, mrkdwn, plain, section, type Mrkdwn } from './text.js';
 
 export function renderHelp(t: Messages): SlackMessage {
   return message(escapeMrkdwn(t.help.title), [
     { type: 'header', text: plain(t.help.title, LIMITS.headerText) },
-    section(escapeMrkdwn(t.help.body), LIMITS.sectionText),
+    section(appMrkdwn(t.help.body), LIMITS.sectionText),
   ]);
 }
 
-/** A one-line answer in plain words (escaped here). */
+/** A one-line answer in the app's words (src/i18n), its `code` kept. */
 export function renderNotice(text: string): SlackMessage {
-  const safe = escapeMrkdwn(text);
+  return renderSafeNotice(appMrkdwn(text));
+}
+
+/** A one-line answer already made safe: the app's words around user text escaped with escapeMrkdwn. */
+export function renderSafeNotice(safe: Mrkdwn): SlackMessage {
   return message(safe, [section(safe, LIMITS.sectionText)]);
 }
 

@@ -9,6 +9,7 @@ import { CALLBACK } from '../slack/ids.js';
 import type { CalendarDate } from '../time.js';
 import { checkboxInput, dateInput, numberInput, radioInput, selectInput, textInput, userInput } from './inputs.js';
 import { LIMITS } from './limits.js';
+import type { AnswerTo, PostedMessage } from './message.js';
 import { escapeMrkdwn, mrkdwn, plain } from './text.js';
 
 const MAX = domain.money.maxLength;
@@ -16,9 +17,10 @@ const MAX = domain.money.maxLength;
 const AMOUNT_LENGTH = 20;
 
 /** Which card a money modal is for, and where to show the card again once saved. */
-export interface MoneyModalMetadata {
+export interface MoneyModalMetadata extends AnswerTo {
   customerId: string;
-  responseUrl?: string;
+  /** Pressed on a posted message (a collection reminder): it says who recorded what, keeping its facts. */
+  posted?: PostedMessage;
 }
 
 function modal(t: Messages, callbackId: string, title: string, customer: Pick<CustomerRecord, 'name' | 'number'>, metadata: MoneyModalMetadata, blocks: types.KnownBlock[]): types.ModalView {

@@ -22,16 +22,16 @@ function copyOf(t: Messages, customer: NudgeCustomer, nudge: NudgeShown): { text
     return { text: a.text(name, owner), body: md`*${escapeMrkdwn(a.title)}*\n${a.body(name, number, owner, domain.ambassador.cadenceDays)}` };
   }
   if (nudge.kind === 'cadence') {
-    return { text: t.cadence.text(name, owner), body: md`*${escapeMrkdwn(t.cadence.title)}*\n*${name}*（${number}）· ${owner}` };
+    return { text: t.cadence.text(name, owner), body: md`*${escapeMrkdwn(t.cadence.title)}*\n*${name}*${t.punct.paren(number)} · ${owner}` };
   }
   if (nudge.kind === 'poolWarning') {
     const title = escapeMrkdwn(t.pool.warningTitle);
     // Shown once answered (a contact logged from it): the grace period no longer matters.
-    return { text: md`${title} · ${name}`, body: md`*${title}*\n*${name}*（${number}）· ${owner}` };
+    return { text: md`${title} · ${name}`, body: md`*${title}*\n*${name}*${t.punct.paren(number)} · ${owner}` };
   }
   if (nudge.kind === 'referral') {
     // Shown once the contact is logged from it: the referrer is on the card; the message says who to call.
-    return { text: escapeMrkdwn(t.referral.contactTitle), body: md`*${escapeMrkdwn(t.referral.contactTitle)}*\n*${name}*（${number}）· ${owner}` };
+    return { text: escapeMrkdwn(t.referral.contactTitle), body: md`*${escapeMrkdwn(t.referral.contactTitle)}*\n*${name}*${t.punct.paren(number)} · ${owner}` };
   }
   if (nudge.kind === 'checkIn') {
     const product = escapeMrkdwn(nudge.plan ?? '');
@@ -39,6 +39,11 @@ function copyOf(t: Messages, customer: NudgeCustomer, nudge: NudgeShown): { text
       text: t.checkIn.text(name, owner),
       body: md`*${escapeMrkdwn(t.checkIn.title)}*\n${t.checkIn.body(name, number, owner, product)}`,
     };
+  }
+  if (nudge.kind === 'overdue') {
+    // Shown only when the message as posted (amount, days, due date) did not come with the press.
+    const title = escapeMrkdwn(t.overdue.title);
+    return { text: md`${title} · ${name}`, body: md`*${title}*\n*${name}*${t.punct.paren(number)} · ${owner}` };
   }
   const plan = nudge.plan ? t.nudge.plan(escapeMrkdwn(nudge.plan)) : escapeMrkdwn(t.nudge.noPlan);
   return { text: t.nudge.text(name, owner), body: md`*${escapeMrkdwn(t.nudge.title)}*\n${t.nudge.body(name, number, owner)}\n${plan}` };
@@ -135,9 +140,18 @@ export function renderCadenceNudge(t: Messages, customer: NudgeCustomer, nudge: 
   ]);
 }
 
-/** A reminder answered by a button: what was done, by whom, in place of the message and its buttons. */
-export function renderAnsweredNudge(note: Mrkdwn): SlackMessage {
-  return message(note, [section(note, LIMITS.sectionText)]);
+/**
+ * A posted message once someone acted on it: what it stated, exactly as
+ * posted, then a line saying who did what. Its buttons go, unless what was
+ * done leaves the message still to be answered (a payment on a collection
+ * reminder). Earlier lines of this kind stay.
+ */
+export function renderAnswered(posted: types.KnownBlock[], note: Mrkdwn, { keepButtons = false } = {}): SlackMessage {
+  const kept = posted.filter((b) => keepButtons || b.type !== 'actions');
+  const noteBlock: types.ContextBlock = { type: 'context', elements: [mrkdwn(note, LIMITS.contextText)] };
+  const actions = kept.filter((b) => b.type === 'actions');
+  const facts = kept.filter((b) => b.type !== 'actions').slice(0, LIMITS.messageBlocks - 1 - actions.length);
+  return message(note, [...facts, noteBlock, ...actions]);
 }
 
 /** The same reminder once answered: its buttons replaced by what was done. */

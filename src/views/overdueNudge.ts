@@ -8,7 +8,7 @@ import type { NudgeRecord } from '../models/nudge.js';
 import { ACTION, CALLBACK } from '../slack/ids.js';
 import { textInput } from './inputs.js';
 import { LIMITS } from './limits.js';
-import { message, type SlackMessage } from './message.js';
+import { message, type PostedMessage, type SlackMessage } from './message.js';
 import { escapeMrkdwn, joinMrkdwn, md, mention, plain, section } from './text.js';
 
 /** What an overdue nudge states, read from the ledger as it is posted. */
@@ -51,6 +51,8 @@ export interface SpecialHandlingMetadata {
   nudgeRef: string;
   channel?: string;
   ts?: string;
+  /** The nudge as posted, to keep its facts once answered. */
+  posted?: PostedMessage;
 }
 
 /** 特别处理: the plan the owner and the manager agreed for a large, long-overdue debt. */

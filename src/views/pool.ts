@@ -6,7 +6,7 @@ import type { PoolList } from '../services/pool.js';
 import { ACTION } from '../slack/ids.js';
 import { todayIn } from '../time.js';
 import { LIMITS } from './limits.js';
-import { message, type SlackMessage } from './message.js';
+import { message, rowsWithin, type SlackMessage } from './message.js';
 import { escapeMrkdwn, md, mention, mrkdwn, plain, section } from './text.js';
 
 type PoolCustomer = Pick<CustomerRecord, '_id' | 'name' | 'number'>;
@@ -66,7 +66,7 @@ export function renderPoolReleased(t: Messages, customer: PoolCustomer, { graceD
 /** `/card pool`: the team's pooled cards, longest in the pool first, each with Claim and a button to its card. */
 export function renderPoolList(t: Messages, list: PoolList, timezone: string): SlackMessage {
   if (list.rows.length === 0) return message(escapeMrkdwn(t.pool.empty), [section(escapeMrkdwn(t.pool.empty), LIMITS.sectionText)]);
-  const rows: types.KnownBlock[] = list.rows.flatMap((c) => {
+  const rows: types.KnownBlock[][] = list.rows.map((c) => {
     const id = c._id.toString();
     const last = escapeMrkdwn(c.lastContactDate ?? t.pool.never);
     const line = t.pool.row(escapeMrkdwn(todayIn(c.pooledAt, timezone)), last, mention(c.previousOwnerId, t.card.noOwner));
@@ -79,8 +79,10 @@ export function renderPoolList(t: Messages, list: PoolList, timezone: string): S
       },
     ];
   });
-  const more = list.total > list.rows.length;
-  const footer: types.KnownBlock[] = more ? [{ type: 'context', elements: [mrkdwn(t.pool.more(list.rows.length), LIMITS.contextText)] }] : [];
   const intro = t.pool.listTitle(list.total);
-  return message(intro, [section(intro, LIMITS.sectionText), ...rows, ...footer]);
+  const head = [section(intro, LIMITS.sectionText)];
+  // As many as fit one message's text; long names and escapes can make that fewer than listed.
+  const { blocks, shown } = rowsWithin(head, rows);
+  const footer: types.KnownBlock[] = list.total > shown ? [{ type: 'context', elements: [mrkdwn(t.pool.more(shown), LIMITS.contextText)] }] : [];
+  return message(intro, [...head, ...blocks, ...footer]);
 }

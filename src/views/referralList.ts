@@ -4,7 +4,7 @@ import type { Messages } from '../i18n/index.js';
 import type { ReferralFacts, ReferralList } from '../services/referrals.js';
 import { ACTION } from '../slack/ids.js';
 import { LIMITS } from './limits.js';
-import { message, type SlackMessage } from './message.js';
+import { message, rowsWithin, type SlackMessage } from './message.js';
 import { outcomeText } from './referralNudge.js';
 import { escapeMrkdwn, mrkdwn, plain, section, type Mrkdwn } from './text.js';
 
@@ -29,11 +29,15 @@ function awaitingRow(t: Messages, { referral, referrer, referred }: ReferralFact
 /** `/card referrals`: referrals still in progress, and those whose referrer is waiting to be thanked. */
 export function renderReferralList(t: Messages, { open, awaiting, more }: ReferralList): SlackMessage {
   if (open.length === 0 && awaiting.length === 0) return message(escapeMrkdwn(t.referral.none), [section(escapeMrkdwn(t.referral.none), LIMITS.sectionText)]);
-  const blocks: types.KnownBlock[] = [
-    section(t.referral.listTitle, LIMITS.sectionText),
-    ...(open.length > 0 ? [section(t.referral.openHeader(open.length), LIMITS.sectionText), ...open.map((f) => openRow(t, f))] : []),
-    ...(awaiting.length > 0 ? [section(t.referral.awaitingHeader(awaiting.length), LIMITS.sectionText), ...awaiting.map((f) => awaitingRow(t, f))] : []),
-    ...(more ? [{ type: 'context' as const, elements: [mrkdwn(t.referral.listMore(domain.referral.listed), LIMITS.contextText)] }] : []),
+  // Each heading travels with its first row, so a heading is never left without one; rows past one message's text are left out.
+  const group = (header: types.KnownBlock, rows: types.KnownBlock[]): types.KnownBlock[][] => rows.map((r, i) => (i === 0 ? [header, r] : [r]));
+  const rows = [
+    ...group(section(t.referral.openHeader(open.length), LIMITS.sectionText), open.map((f) => openRow(t, f))),
+    ...group(section(t.referral.awaitingHeader(awaiting.length), LIMITS.sectionText), awaiting.map((f) => awaitingRow(t, f))),
   ];
-  return message(t.referral.listTitle, blocks);
+  const head = [section(t.referral.listTitle, LIMITS.sectionText)];
+  const { blocks, shown } = rowsWithin(head, rows);
+  const cut = shown < rows.length;
+  const footer: types.KnownBlock[] = more || cut ? [{ type: 'context', elements: [mrkdwn(t.referral.listMore(cut ? shown : domain.referral.listed), LIMITS.contextText)] }] : [];
+  return message(t.referral.listTitle, [...head, ...blocks, ...footer]);
 }

@@ -7,19 +7,18 @@ import { domain } from '../config/domain.js';
 import { maxLengthOf } from '../domain/cardFields.js';
 import { radioInput, textInput, userInput } from './inputs.js';
 import { LIMITS } from './limits.js';
+import type { AnswerTo } from './message.js';
 import { escapeMrkdwn, plain, section } from './text.js';
 
-export interface ReferralModalMetadata {
+export interface ReferralModalMetadata extends AnswerTo {
   referrerId: string;
-  responseUrl?: string;
 }
 
 /** Where the referral's button was pressed: the card to refresh, or the nudge to update. */
-export interface ReferralActionMetadata {
+export interface ReferralActionMetadata extends AnswerTo {
   referralId: string;
   /** Pressed on this card: it is shown again, refreshed, once saved. */
   cardId?: string;
-  responseUrl?: string;
 }
 
 function modal(t: Messages, callback_id: string, title: string, blocks: types.KnownBlock[], metadata: object): types.ModalView {

@@ -9,7 +9,7 @@ import { formatInstant } from '../time.js';
 import { SETTINGS_RANGES } from '../validation/settingsInput.js';
 import { numberInput, selectInput } from './inputs.js';
 import { LIMITS } from './limits.js';
-import { escapeMrkdwn, joinMrkdwn, md, mention, mrkdwn, plain, section, type Mrkdwn } from './text.js';
+import { appMrkdwn, escapeMrkdwn, joinMrkdwn, md, mention, mrkdwn, plain, section, type Mrkdwn } from './text.js';
 
 type Block = types.KnownBlock;
 type Value = string | number | readonly string[] | null | undefined;
@@ -44,7 +44,7 @@ function flat(s: EditableSettings): [string, Value][] {
 function shown(t: Messages, field: string, value: Value): Mrkdwn {
   if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) return escapeMrkdwn(t.settings.unset);
   if (field === 'nudgeChannel') return /^[CG][A-Z0-9]+$/.test(String(value)) ? (`<#${String(value)}>` as Mrkdwn) : escapeMrkdwn(String(value));
-  if (field === 'pool.excludeTiers') return escapeMrkdwn((value as readonly string[]).map((tier) => t.options.tier[tier as Tier] ?? tier).join('、'));
+  if (field === 'pool.excludeTiers') return escapeMrkdwn((value as readonly string[]).map((tier) => t.options.tier[tier as Tier] ?? tier).join(t.punct.list));
   if (Array.isArray(value)) return joinMrkdwn(value.map((u) => mention(u, u)), ', ');
   if (field === 'nudgeHour') return escapeMrkdwn(t.settings.hour(Number(value)));
   if (field === 'locale') return escapeMrkdwn(t.settings.languages[value as Locale] ?? String(value));
@@ -69,7 +69,7 @@ function settingsButtons(t: Messages, admin: boolean, manager: boolean): types.B
  */
 export function renderSettingsSection(t: Messages, { settings, admin, manager, changes, locale }: SettingsSection): Block[] {
   const rows = flat(settings).map(([field, value]) => t.settings.row(label(t, field), shown(t, field, value)));
-  const blocks: Block[] = [{ ...section(md`${escapeMrkdwn(t.settings.title)}\n${joinMrkdwn(rows, '\n')}`, LIMITS.sectionText), block_id: 'home_settings' }];
+  const blocks: Block[] = [{ ...section(md`${appMrkdwn(t.settings.title)}\n${joinMrkdwn(rows, '\n')}`, LIMITS.sectionText), block_id: 'home_settings' }];
   if (!admin) blocks.push({ type: 'context', block_id: 'home_settings_readonly', elements: [mrkdwn(escapeMrkdwn(t.settings.readOnly), LIMITS.contextText)] });
   const buttons = settingsButtons(t, admin, manager);
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'home_settings_edit', elements: buttons });
@@ -77,11 +77,11 @@ export function renderSettingsSection(t: Messages, { settings, admin, manager, c
     const lines = changes.map((c) =>
       t.settings.changeRow(mention(c.userId, c.userId), label(t, c.field), shown(t, c.field, c.from), shown(t, c.field, c.to), escapeMrkdwn(formatInstant(c.at, settings.timezone))),
     );
-    blocks.push({ type: 'context', block_id: 'home_settings_changes', elements: [mrkdwn(md`${escapeMrkdwn(t.settings.changes)}\n${joinMrkdwn(lines, '\n')}`, LIMITS.contextText)] });
+    blocks.push({ type: 'context', block_id: 'home_settings_changes', elements: [mrkdwn(md`${appMrkdwn(t.settings.changes)}\n${joinMrkdwn(lines, '\n')}`, LIMITS.contextText)] });
   }
   const languages = (Object.keys(t.settings.languages) as Locale[]).map((l) => ({ text: plain(t.settings.languages[l], LIMITS.optionText), value: l }));
   blocks.push(
-    { ...section(escapeMrkdwn(t.settings.myLanguage), LIMITS.sectionText), block_id: 'home_language' },
+    { ...section(appMrkdwn(t.settings.myLanguage), LIMITS.sectionText), block_id: 'home_language' },
     {
       type: 'actions',
       block_id: 'home_language_select',
@@ -114,6 +114,7 @@ export function renderSettingsModal(t: Messages, settings: TeamSettings): types.
     callback_id: CALLBACK.settingsModal,
     title: plain(t.settings.modalTitle, LIMITS.modalTitle),
     submit: plain(t.settings.save, LIMITS.modalTitle),
+    close: plain(t.modal.cancel, LIMITS.modalTitle),
     private_metadata: JSON.stringify({ version: settings.version }),
     blocks: [
       {
@@ -122,7 +123,13 @@ export function renderSettingsModal(t: Messages, settings: TeamSettings): types.
         optional: true,
         label: plain(f.nudgeChannel!, 2000),
         hint: plain(t.settings.nudgeChannelHint, 2000),
-        element: { type: 'conversations_select', action_id: INPUT_ACTION, filter: { include: ['public', 'private'], exclude_bot_users: true }, ...(settings.nudgeChannel ? { initial_conversation: settings.nudgeChannel } : {}) },
+        // Public channels only: with channels:read the app can tell whether it is in one, and asks for no groups:read to see private ones.
+        element: {
+          type: 'conversations_select',
+          action_id: INPUT_ACTION,
+          filter: { include: ['public'], exclude_bot_users: true, exclude_external_shared_channels: true },
+          ...(settings.nudgeChannel ? { initial_conversation: settings.nudgeChannel } : {}),
+        },
       },
       users('financeUserIds'),
       users('managerUserIds'),

@@ -7,16 +7,17 @@ import type { CalendarDate } from '../time.js';
 import { PROMISE_SLOTS } from '../validation/visitInput.js';
 import { checkboxInput, dateInput, header, numberInput, radioInput, selectInput, textInput } from './inputs.js';
 import { LIMITS } from './limits.js';
-import { escapeMrkdwn, mrkdwn, plain } from './text.js';
+import type { AnswerTo, PostedMessage } from './message.js';
+import { escapeMrkdwn, mrkdwn, plain, section } from './text.js';
 
 const MAX = domain.visit.maxLength;
 
-export interface VisitModalMetadata {
+export interface VisitModalMetadata extends AnswerTo {
   customerId: string;
-  responseUrl?: string;
   /** Set when the visit answers a follow-up nudge, so the nudge can be closed. */
   followUpId?: string;
-  nudge?: { channel: string; ts: string };
+  /** The nudge's message, with what it stated as posted when that fits. */
+  nudge?: PostedMessage;
 }
 
 function promiseInputs(t: Messages): types.KnownBlock[] {
@@ -60,6 +61,23 @@ export function renderVisitModal(
       textInput({ key: 'nextFollowUpPlan', label: v.nextFollowUpPlan, maxLength: MAX.nextFollowUpPlan }),
       header(v.promisesHeader),
       ...promiseInputs(t),
+    ],
+  };
+}
+
+/**
+ * The answer to a save whose follow-up the one-contact-reminder-a-day rule
+ * moved: the modal stays open a moment to say so, rather than closing as if
+ * the day asked for held.
+ */
+export function renderVisitSaved(t: Messages, customer: Pick<CustomerRecord, 'name'>, moved: { asked: CalendarDate; due: CalendarDate }): types.ModalView {
+  return {
+    type: 'modal',
+    title: plain(t.modal.visit, LIMITS.modalTitle),
+    close: plain(t.modal.close, LIMITS.modalTitle),
+    blocks: [
+      section(t.visit.saved(escapeMrkdwn(customer.name)), LIMITS.sectionText),
+      section(t.card.followUpMoved(escapeMrkdwn(moved.asked), escapeMrkdwn(moved.due)), LIMITS.sectionText),
     ],
   };
 }

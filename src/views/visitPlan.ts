@@ -5,7 +5,7 @@ import type { Messages } from '../i18n/index.js';
 import { regionKey, type PlanCustomer, type PlanRow, type VisitPlan } from '../services/visitPlan.js';
 import { ACTION } from '../slack/ids.js';
 import { LIMITS, PREVIEW } from './limits.js';
-import { message, type SlackMessage } from './message.js';
+import { message, rowsWithin, type SlackMessage } from './message.js';
 import { escapeMrkdwn, joinMrkdwn, md, mrkdwn, plain, section, truncate, type Mrkdwn } from './text.js';
 
 /** The tier of a ranked customer, else the segment (a first sale not yet ranked shows as current). */
@@ -68,13 +68,19 @@ export function renderVisitPlan(t: Messages, plan: VisitPlan): SlackMessage {
     return message(none, [section(none, LIMITS.sectionText)]);
   }
   const title = region === undefined ? t.plan.titleAll(count) : t.plan.title(region, count);
-  const body =
+  // A region's heading travels with its first row; rows past one message's text are counted with the rest.
+  const rows: types.KnownBlock[][] =
     region === undefined
-      ? byRegion(plan.rows).flatMap((g) => [
-          section(t.plan.region(escapeMrkdwn(g.region || t.plan.noRegion), g.rows.length), LIMITS.sectionText),
-          ...g.rows.flatMap((row) => rowBlocks(t, row)),
-        ])
-      : plan.rows.flatMap((row) => rowBlocks(t, row));
-  const more: types.KnownBlock[] = plan.more > 0 ? [{ type: 'context', elements: [mrkdwn(t.plan.more(plan.more), LIMITS.contextText)] }] : [];
-  return message(title, [section(title, LIMITS.sectionText), ...body, ...more]);
+      ? byRegion(plan.rows).flatMap((g) =>
+          g.rows.map((row, i) => [
+            ...(i === 0 ? [section(t.plan.region(escapeMrkdwn(g.region || t.plan.noRegion), g.rows.length), LIMITS.sectionText)] : []),
+            ...rowBlocks(t, row),
+          ]),
+        )
+      : plan.rows.map((row) => rowBlocks(t, row));
+  const head = [section(title, LIMITS.sectionText)];
+  const { blocks, shown } = rowsWithin(head, rows);
+  const left = plan.more + rows.length - shown;
+  const more: types.KnownBlock[] = left > 0 ? [{ type: 'context', elements: [mrkdwn(t.plan.more(left), LIMITS.contextText)] }] : [];
+  return message(title, [...head, ...blocks, ...more]);
 }

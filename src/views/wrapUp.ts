@@ -3,7 +3,7 @@ import type { Messages } from '../i18n/index.js';
 import type { WrapUpCard, WrapUpFacts, WrapUpList } from '../services/wrapUps.js';
 import { ACTION } from '../slack/ids.js';
 import { LIMITS, PREVIEW } from './limits.js';
-import { message, type SlackMessage } from './message.js';
+import { message, rowsWithin, type SlackMessage } from './message.js';
 import { escapeMrkdwn, joinMrkdwn, md, mrkdwn, plain, section, truncate, type Mrkdwn } from './text.js';
 
 const quote = (text: string) => escapeMrkdwn(truncate(text, PREVIEW.wrapUpDetail));
@@ -18,11 +18,24 @@ function row(t: Messages, customer: WrapUpCard, detail: Mrkdwn | undefined): typ
   };
 }
 
-/** A titled list, omitted when empty, with how many more were left off. */
-function list<Row extends { customer: WrapUpCard }>(t: Messages, title: string, { rows, more }: WrapUpList<Row>, detail: (r: Row) => Mrkdwn | undefined): types.KnownBlock[] {
+/**
+ * A titled list after `before` (the message so far), omitted when empty,
+ * its rows as many as fit the message's text, with how many more were left off.
+ */
+function list<Row extends { customer: WrapUpCard }>(
+  t: Messages,
+  before: types.KnownBlock[],
+  title: string,
+  { rows, more }: WrapUpList<Row>,
+  detail: (r: Row) => Mrkdwn | undefined,
+): types.KnownBlock[] {
   if (rows.length === 0) return [];
-  const footer: types.KnownBlock[] = more > 0 ? [{ type: 'context', elements: [mrkdwn(t.wrapUp.more(more), LIMITS.contextText)] }] : [];
-  return [section(md`*${escapeMrkdwn(title)}*`, LIMITS.sectionText), ...rows.map((r) => row(t, r.customer, detail(r))), ...footer];
+  const head = [section(md`*${escapeMrkdwn(title)}*`, LIMITS.sectionText)];
+  // Room is kept for the lists after this one's title and its "N more".
+  const { blocks, shown } = rowsWithin([...before, ...head], rows.map((r) => [row(t, r.customer, detail(r))]), 1200);
+  const left = more + rows.length - shown;
+  const footer: types.KnownBlock[] = left > 0 ? [{ type: 'context', elements: [mrkdwn(t.wrapUp.more(left), LIMITS.contextText)] }] : [];
+  return [...head, ...blocks, ...footer];
 }
 
 /**
@@ -35,12 +48,11 @@ export function renderWrapUp(t: Messages, facts: WrapUpFacts): SlackMessage {
   const count = (l: WrapUpList<unknown>) => l.rows.length + l.more;
   const contact = ({ kind, plan }: { kind: string; plan?: string }) => {
     const label = escapeMrkdwn(w.contactKinds[kind] ?? w.contact);
-    return plan ? md`${label}：${quote(plan)}` : label;
+    return plan ? md`${label}${escapeMrkdwn(t.punct.colon)}${quote(plan)}` : label;
   };
-  return message(w.text(count(facts.bought), count(facts.book), count(facts.material)), [
-    section(w.title(escapeMrkdwn(facts.day)), LIMITS.sectionText),
-    ...list(t, w.bought, facts.bought, (r) => w.products(quote(r.products.join('、')))),
-    ...list(t, w.book, facts.book, (r) => joinMrkdwn(r.contacts.map(contact), ' · ')),
-    ...list(t, w.material, facts.material, (r) => (r.needs ? w.needs(quote(r.needs)) : undefined)),
-  ]);
+  const blocks: types.KnownBlock[] = [section(w.title(escapeMrkdwn(facts.day)), LIMITS.sectionText)];
+  blocks.push(...list(t, blocks, w.bought, facts.bought, (r) => w.products(quote(r.products.join(t.punct.list)))));
+  blocks.push(...list(t, blocks, w.book, facts.book, (r) => joinMrkdwn(r.contacts.map(contact), ' · ')));
+  blocks.push(...list(t, blocks, w.material, facts.material, (r) => (r.needs ? w.needs(quote(r.needs)) : undefined)));
+  return message(w.text(count(facts.bought), count(facts.book), count(facts.material)), blocks);
 }

@@ -1,5 +1,6 @@
 /**
- * Block Kit's documented limits, checked the way Slack checks them, written
+ * Block Kit's documented limits, checked the way Slack checks them (lengths
+ * in UTF-16 code units, as JavaScript's `length` counts), written
  * independently of the app's own views so that an invalid view fails a test.
  * https://api.slack.com/reference/block-kit
  */
@@ -142,11 +143,31 @@ class Checker {
   }
 }
 
+/**
+ * What all the text objects of some blocks hold together, in UTF-16 code
+ * units (JavaScript's `length`, as Slack counts: an emoji outside the BMP is
+ * two): labels and options included.
+ */
+export function totalText(node: unknown): number {
+  if (Array.isArray(node)) return node.reduce((sum: number, n) => sum + totalText(n), 0);
+  if (!node || typeof node !== 'object') return 0;
+  const obj = node as Json;
+  if ((obj.type === 'mrkdwn' || obj.type === 'plain_text') && typeof obj.text === 'string') return obj.text.length;
+  return Object.values(obj).reduce((sum: number, v) => sum + totalText(v), 0);
+}
+
+/** A message's blocks may hold this much text in all; more, and chat.postMessage has been seen to answer msg_blocks_too_long. */
+const MESSAGE_TEXT_TOTAL = 12_000;
+
 export function validateMessage(payload: Json): string[] {
   const c = new Checker();
   c.check(typeof payload.text === 'string' || payload.blocks !== undefined, 'message needs text or blocks');
   c.check(typeof payload.text !== 'string' || payload.text.length <= 40000, 'text > 40000');
-  if (payload.blocks !== undefined) c.blocks(payload.blocks, 'message');
+  if (payload.blocks !== undefined) {
+    c.blocks(payload.blocks, 'message');
+    const total = totalText(payload.blocks);
+    c.check(total <= MESSAGE_TEXT_TOTAL, `msg_blocks_too_long: the blocks hold ${total} characters (UTF-16 units) of text, more than ${MESSAGE_TEXT_TOTAL}`);
+  }
   return c.errors;
 }
 

@@ -102,7 +102,7 @@ export class FakeSlack {
   private readonly failures = new Map<string, Failure[]>();
   private readonly unknownChannels = new Set<string>();
   private readonly channelsWithoutBot = new Set<string>();
-  private readonly users = new Map<string, { id: string; team_id: string; is_admin: boolean; is_owner: boolean }>();
+  private readonly users = new Map<string, { id: string; team_id: string; is_admin: boolean; is_owner: boolean; name?: string; real_name?: string; profile?: Record<string, string> }>();
   private readonly holds = new Map<string, { after: number; resolve: (call: RecordedCall) => void }>();
   private server?: Server;
   private messageSeq = 0;
@@ -235,9 +235,15 @@ export class FakeSlack {
       .sort((a, b) => a.sharedSeq! - b.sharedSeq!);
   }
 
-  /** users.info answers for this user as a member of `teamId`, a workspace admin or owner as given; unknown users are user_not_found. */
-  setUser(userId: string, teamId: string, role: 'member' | 'admin' | 'owner' = 'member'): void {
-    this.users.set(userId, { id: userId, team_id: teamId, is_admin: role !== 'member', is_owner: role === 'owner' });
+  /**
+   * users.info answers for this user as a member of `teamId`, a workspace
+   * admin or owner as given, with the names given (as Slack shows them: the
+   * display name, else the full name); unknown users are user_not_found.
+   */
+  setUser(userId: string, teamId: string, role: 'member' | 'admin' | 'owner' = 'member', names: { displayName?: string; realName?: string } = {}): void {
+    const { displayName = '', realName = '' } = names;
+    const profile = { display_name: displayName, real_name: realName };
+    this.users.set(userId, { id: userId, team_id: teamId, is_admin: role !== 'member', is_owner: role === 'owner', name: userId.toLowerCase(), real_name: realName, profile });
   }
 
   private userInfo(userId: string): Record<string, unknown> {

@@ -39,6 +39,15 @@ async function checkDatabase(uri: string): Promise<void> {
   }
 }
 
+/** Whether every host of the connection string is this machine (a seed list counts as remote). */
+function isThisMachine(uri: string): boolean {
+  if (uri.startsWith('mongodb+srv://')) return false;
+  return messages
+    .mongoHosts(uri)
+    .split(',')
+    .every((host) => /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i.test(host));
+}
+
 /**
  * Tests use MONGODB_URI when it is set, in the environment or `.env` (CI
  * starts FerretDB); otherwise one mongodb-memory-server for the whole run.
@@ -47,6 +56,13 @@ async function checkDatabase(uri: string): Promise<void> {
 export default async function globalSetup(globalConfig: { rootDir: string }): Promise<void> {
   const uri = configuredMongoUri(globalConfig.rootDir, process.env);
   if (uri) {
+    // Said before anything is created there: a shared or production server would get the test databases.
+    if (!isThisMachine(uri)) {
+      console.log(
+        `npm test uses MONGODB_URI at ${messages.mongoHosts(uri)}, which is not this machine: each test file creates a database ` +
+          'named cards_test_<random> there and drops it when done. Point MONGODB_URI at a server meant for tests.',
+      );
+    }
     await checkDatabase(uri);
     process.env.MONGODB_URI = uri;
     return;

@@ -199,7 +199,8 @@ export class Harness {
   async startInstall(instance = 0): Promise<InstallStart> {
     const res = await fetch(`${this.instances[instance]!.url}/slack/install`, { redirect: 'manual' });
     const page = await res.text();
-    const state = /[?&]state=([^&"']+)/.exec(page)?.[1] ?? '';
+    // The link as an HTML page writes it: `&` may be escaped as `&amp;`.
+    const state = /[?&](?:amp;)?state=([^&"']+)/.exec(page)?.[1] ?? '';
     const scopes = decodeURIComponent(/[?&](?:amp;)?scope=([^&"']+)/.exec(page)?.[1] ?? '').split(',').filter(Boolean);
     const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
     return { status: res.status, state: decodeURIComponent(state), cookie, scopes };
@@ -264,7 +265,7 @@ export class Harness {
   async clickButton(
     actor: Actor,
     button: { action_id: string; value?: string; block_id?: string; text?: unknown },
-    where: { responseUrl?: string; channel?: string; messageTs?: string; instance?: number } = {},
+    where: PressedOn & { instance?: number } = {},
   ): Promise<SlackResponse & { triggerId: string; responseUrl: string }> {
     const triggerId = `trigger-${++this.responseSeq}`;
     const responseUrl = where.responseUrl ?? this.nextResponseUrl();
@@ -278,6 +279,8 @@ export class Harness {
       container: { type: 'message', channel_id: where.channel ?? 'CSALES', message_ts: where.messageTs ?? '1700000000.000001', is_ephemeral: !where.messageTs },
       channel: { id: where.channel ?? 'CSALES', name: 'sales' },
       actions: [{ type: 'button', block_id: button.block_id ?? 'b', action_id: button.action_id, text: button.text, value: button.value, action_ts: '1700000000.1' }],
+      // Slack sends a posted message's content with a press on it (never an ephemeral one's).
+      ...(where.messageTs && where.message ? { message: { type: 'message', ts: where.messageTs, text: where.message.text, blocks: where.message.blocks } } : {}),
     };
     return { ...(await this.post(payloadBody(payload), where.instance)), triggerId, responseUrl };
   }
@@ -286,7 +289,7 @@ export class Harness {
   async openModal(
     actor: Actor,
     button: { action_id: string; value?: string; block_id?: string },
-    where: { responseUrl?: string; channel?: string; messageTs?: string } = {},
+    where: PressedOn = {},
   ): Promise<{ view: Record<string, any>; responseUrl: string }> {
     const click = await this.clickButton(actor, button, where);
     if (click.status !== 200) throw new Error(`button answered HTTP ${click.status}`);
@@ -325,6 +328,23 @@ export class Harness {
   }
 }
 
+/**
+ * Where a button is pressed: an ephemeral answer (no `messageTs`), or a
+ * message posted to `channel` at `messageTs`, whose content (`message`)
+ * Slack sends with the press.
+ */
+export interface PressedOn {
+  responseUrl?: string;
+  channel?: string;
+  messageTs?: string;
+  message?: { text?: string; blocks: Record<string, any>[] };
+}
+
+/** A press on a message the app posted, as recorded by the fake (chat.postMessage's channel, ts and content). */
+export function onPosted(call: RecordedCall): PressedOn {
+  return { channel: call.args.channel, messageTs: String(call.result?.ts), message: { text: call.args.text, blocks: call.args.blocks } };
+}
+
 /** The button with `action_id` in a message or view's blocks. */
 export function findButton(blocks: Record<string, any>[], actionId: string): { action_id: string; value?: string; block_id?: string } {
   for (const block of blocks) {
@@ -335,7 +355,11 @@ export function findButton(blocks: Record<string, any>[], actionId: string): { a
   throw new Error(`no button ${actionId} in ${JSON.stringify(blocks).slice(0, 500)}`);
 }
 
-/** All text a person would read in some blocks, for asserting on content. */
+/**
+ * All text a person would read in some blocks, for asserting on content:
+ * without the zero-width spaces that keep user text's `*` or `_` literal
+ * (nobody sees them). Assert on the blocks themselves to see those.
+ */
 export function visibleText(blocks: Record<string, any>[]): string {
   const parts: string[] = [];
   const walk = (node: unknown): void => {
@@ -347,7 +371,7 @@ export function visibleText(blocks: Record<string, any>[]): string {
     }
   };
   walk(blocks);
-  return parts.join('\n');
+  return parts.join('\n').replace(/\u200B/g, '');
 }
 
 /**

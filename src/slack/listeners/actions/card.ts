@@ -2,12 +2,13 @@ import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, ExternalSelectA
 import { cardFingerprint } from '../../../domain/cardFingerprint.js';
 import { todayIn } from '../../../time.js';
 import { renderBriefModal, renderBriefRefusal } from '../../../views/brief.js';
-import { renderCard } from '../../../views/card.js';
 import { renderCardModal } from '../../../views/cardModal.js';
 import { renderHistoryModal } from '../../../views/historyModal.js';
 import { renderNotice } from '../../../views/lookup.js';
 import { renderVisitModal } from '../../../views/visitModal.js';
+import { renderCardFor } from '../../cardFor.js';
 import type { ListenerDeps, TeamScope } from '../../deps.js';
+import { answerTo, clickOrigin } from '../../clickedMessage.js';
 import { ACTION } from '../../ids.js';
 import { afterAck } from '../../listen.js';
 import { parseNewCardPrefill } from '../../metadata.js';
@@ -18,15 +19,16 @@ type PickBody = BlockAction<ExternalSelectAction>;
 type PickArgs = SlackActionMiddlewareArgs<PickBody> & AllMiddlewareArgs;
 
 /**
- * Shows a card where it was asked for: in place of the message clicked, or,
- * from App Home (no message to replace), in the user's DM with the app, where
- * its buttons work as on any card.
+ * Shows a card, only to the person who asked: in place of the message
+ * clicked when that is theirs alone (a lookup answer), beside it otherwise
+ * (a wrap-up or reminder keeps what it lists), or, from App Home or a modal
+ * (no message), in their DM with the app, where its buttons work as on any card.
  */
-async function showCard(deps: ListenerDeps, { body, respond, client }: ButtonArgs | PickArgs, { teamId, t }: TeamScope, customerId: string) {
+async function showCard(deps: ListenerDeps, { body, respond, client }: ButtonArgs | PickArgs, { teamId, t, settings }: TeamScope, customerId: string) {
   const card = await deps.cards.getCard(teamId, customerId);
-  const shown = card ? renderCard(t, card) : renderNotice(t.card.gone);
+  const shown = card ? await renderCardFor(deps, t, card, { client, settings, userId: body.user.id }) : renderNotice(t.card.gone);
   if (body.view?.type === 'home' || !respond) await client.chat.postMessage({ channel: body.user.id, ...shown });
-  else await respond({ replace_original: true, ...shown });
+  else await respond({ replace_original: clickOrigin(body).replace, response_type: 'ephemeral', ...shown });
 }
 
 /** The card a button names, in the clicking user's workspace; tells the user when there is none. */
@@ -53,7 +55,7 @@ export function register(app: App, deps: ListenerDeps): void {
     ACTION.newCard,
     afterAck(deps, async ({ body, action, client }, { t }) => {
       const prefill = parseNewCardPrefill(action.value);
-      const view = renderCardModal(t, { values: prefill, metadata: { responseUrl: body.response_url } });
+      const view = renderCardModal(t, { values: prefill, metadata: answerTo(clickOrigin(body)) });
       await client.views.open({ trigger_id: body.trigger_id, view });
     }),
   );
@@ -63,7 +65,7 @@ export function register(app: App, deps: ListenerDeps): void {
     afterAck(deps, async (args, scope) => {
       const customer = await cardOfButton(deps, args, scope);
       if (!customer) return;
-      const metadata = { customerId: customer._id.toString(), version: customer.version, fingerprint: cardFingerprint(customer), responseUrl: args.body.response_url };
+      const metadata = { customerId: customer._id.toString(), version: customer.version, fingerprint: cardFingerprint(customer), ...answerTo(clickOrigin(args.body)) };
       const referrer = customer.referrerId ? await deps.customers.findCustomer(scope.teamId, customer.referrerId) : null;
       const view = renderCardModal(scope.t, { number: customer.number, values: customer, metadata, referrer: referrer ?? undefined });
       await args.client.views.open({ trigger_id: args.body.trigger_id, view });
@@ -75,7 +77,7 @@ export function register(app: App, deps: ListenerDeps): void {
     afterAck(deps, async (args, scope) => {
       const customer = await cardOfButton(deps, args, scope);
       if (!customer) return;
-      const metadata = { customerId: customer._id.toString(), responseUrl: args.body.response_url };
+      const metadata = { customerId: customer._id.toString(), ...answerTo(clickOrigin(args.body)) };
       const view = renderVisitModal(scope.t, customer, todayIn(deps.now(), scope.settings.timezone), metadata);
       await args.client.views.open({ trigger_id: args.body.trigger_id, view });
     }),

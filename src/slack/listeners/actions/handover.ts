@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMidd
 import { renderHandoverNotice, renderHandoverSummary, renderReassignModal } from '../../../views/handover.js';
 import { renderNotice } from '../../../views/lookup.js';
 import { messagesForUser, type ListenerDeps, type TeamScope } from '../../deps.js';
+import { answerTo, clickOrigin } from '../../clickedMessage.js';
 import { ACTION } from '../../ids.js';
 import { afterAck } from '../../listen.js';
 import { parseHandoverRef } from '../../metadata.js';
@@ -16,7 +17,7 @@ export function register(app: App, deps: ListenerDeps): void {
     afterAck(deps, async ({ body, action, client, respond }: ButtonArgs, { teamId, t }: TeamScope) => {
       const customer = await deps.customers.findCustomer(teamId, action.value ?? '');
       if (!customer) return void (await respond({ replace_original: false, ...renderNotice(t.card.gone) }));
-      const metadata = { customerId: customer._id.toString(), version: customer.version, responseUrl: body.response_url };
+      const metadata = { customerId: customer._id.toString(), version: customer.version, ...answerTo(clickOrigin(body)) };
       await client.views.open({ trigger_id: body.trigger_id, view: renderReassignModal(t, customer, metadata) });
     }),
   );

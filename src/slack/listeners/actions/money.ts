@@ -4,6 +4,7 @@ import { renderNotice } from '../../../views/lookup.js';
 import { renderMoneyModal } from '../../../views/moneyModal.js';
 import { renderAdjustmentModal, renderPaymentModal, renderSaleModal } from '../../../views/moneyModals.js';
 import type { ListenerDeps } from '../../deps.js';
+import { answerTo, clickOrigin, metadataWithPosted } from '../../clickedMessage.js';
 import { ACTION } from '../../ids.js';
 import { afterAck } from '../../listen.js';
 
@@ -17,7 +18,7 @@ export function register(app: App, deps: ListenerDeps): void {
     afterAck(deps, async ({ body, action, client, respond }: ButtonArgs, { teamId, t, settings }) => {
       const customer = await deps.customers.findCustomer(teamId, action.value ?? '');
       if (!customer) return void (await respond({ replace_original: false, ...renderNotice(t.card.gone) }));
-      const metadata = { customerId: customer._id.toString(), responseUrl: body.response_url };
+      const metadata = { customerId: customer._id.toString(), ...answerTo(clickOrigin(body)) };
       await client.views.open({ trigger_id: body.trigger_id, view: renderSaleModal(t, customer, todayIn(deps.now(), settings.timezone), metadata) });
     }),
   );
@@ -28,7 +29,7 @@ export function register(app: App, deps: ListenerDeps): void {
       const customer = await deps.customers.findCustomer(teamId, action.value ?? '');
       if (!customer) return void (await respond({ replace_original: false, ...renderNotice(t.card.gone) }));
       const { sales } = await deps.money.account(customer);
-      const metadata = { customerId: customer._id.toString(), responseUrl: body.response_url };
+      const metadata = { customerId: customer._id.toString(), ...answerTo(clickOrigin(body)) };
       await client.views.open({ trigger_id: body.trigger_id, view: renderAdjustmentModal(t, customer, sales, metadata) });
     }),
   );
@@ -48,7 +49,9 @@ export function register(app: App, deps: ListenerDeps): void {
       const card = await deps.cards.getCard(teamId, action.value ?? '');
       if (!card) return void (await respond({ replace_original: false, ...renderNotice(t.card.gone) }));
       if (card.money.receivables.length === 0) return void (await respond({ replace_original: false, ...renderNotice(t.money.noReceivable) }));
-      const metadata = { customerId: card.customer._id.toString(), responseUrl: body.response_url };
+      // On a collection reminder the payment is answered privately, and the reminder says who recorded what.
+      const origin = clickOrigin(body);
+      const metadata = metadataWithPosted({ customerId: card.customer._id.toString(), ...answerTo(origin) }, 'posted', origin.replace ? undefined : origin.posted);
       const today = todayIn(deps.now(), settings.timezone);
       await client.views.open({ trigger_id: body.trigger_id, view: renderPaymentModal(t, card.customer, card.money.receivables, today, metadata) });
     }),

@@ -2,11 +2,12 @@ import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMidd
 import type { SnoozeLength } from '../../../services/nudges.js';
 import { todayIn } from '../../../time.js';
 import { renderNotice } from '../../../views/lookup.js';
-import { renderAnsweredNudge, renderClosedNudge } from '../../../views/nudge.js';
+import { renderAnswered, renderClosedNudge } from '../../../views/nudge.js';
 import { renderSpecialHandlingModal } from '../../../views/overdueNudge.js';
 import { escapeMrkdwn, mention } from '../../../views/text.js';
 import { renderVisitModal } from '../../../views/visitModal.js';
 import type { ListenerDeps, TeamScope } from '../../deps.js';
+import { clickOrigin, metadataWithPosted } from '../../clickedMessage.js';
 import { ACTION } from '../../ids.js';
 import { afterAck } from '../../listen.js';
 import { parseNudgeRef } from '../../metadata.js';
@@ -23,9 +24,9 @@ export function register(app: App, deps: ListenerDeps): void {
       const followUp = ref && (await deps.nudges.get(teamId, ref.id));
       const customer = followUp && (await deps.customers.findCustomer(teamId, followUp.customerId.toString()));
       if (!followUp || !customer) return void (await respond({ replace_original: false, ...renderNotice(t.card.gone) }));
-      const { channel_id: channel, message_ts: ts } = body.container as { channel_id?: string; message_ts?: string };
-      const nudge = channel && ts ? { channel, ts } : undefined;
-      const metadata = { customerId: customer._id.toString(), followUpId: followUp._id.toString(), nudge };
+      // The nudge's own words, as posted, are kept when it is closed: each kind states different facts.
+      const base = { customerId: customer._id.toString(), followUpId: followUp._id.toString() };
+      const metadata = metadataWithPosted(base, 'nudge', clickOrigin(body).posted);
       const view = renderVisitModal(t, customer, todayIn(deps.now(), settings.timezone), metadata);
       await client.views.open({ trigger_id: body.trigger_id, view });
     }),
@@ -42,7 +43,8 @@ export function register(app: App, deps: ListenerDeps): void {
       const customer = await deps.customers.findCustomer(teamId, result.nudge.customerId.toString());
       if (!customer) return void (await respond({ replace_original: false, ...renderNotice(t.card.gone) }));
       const note = t.nudge.snoozed(mention(body.user.id, ''), escapeMrkdwn(result.nudge.dueDate));
-      await respond({ replace_original: true, ...renderClosedNudge(t, customer, result.nudge, note) });
+      const posted = clickOrigin(body).posted?.blocks;
+      await respond({ replace_original: true, ...(posted ? renderAnswered(posted, note) : renderClosedNudge(t, customer, result.nudge, note)) });
     });
 
   app.action<ButtonBody>(
@@ -56,15 +58,18 @@ export function register(app: App, deps: ListenerDeps): void {
         return void (await respond({ replace_original: false, ...renderNotice(result.status === 'closed' ? t.nudge.closed : t.card.gone) }));
       }
       const note = t.overdue.answered(mention(body.user.id, ''), escapeMrkdwn(did));
-      await respond({ replace_original: true, ...renderAnsweredNudge(note) });
+      const posted = clickOrigin(body).posted?.blocks;
+      if (posted) return void (await respond({ replace_original: true, ...renderAnswered(posted, note) }));
+      const customer = await deps.customers.findCustomer(teamId, result.nudge.customerId?.toString() ?? '');
+      if (customer) await respond({ replace_original: true, ...renderClosedNudge(t, customer, result.nudge, note) });
     }),
   );
 
   app.action<ButtonBody>(
     ACTION.specialHandling,
     afterAck(deps, async ({ body, action, client }: ButtonArgs, { t }: TeamScope) => {
-      const { channel_id: channel, message_ts: ts } = body.container as { channel_id?: string; message_ts?: string };
-      const view = renderSpecialHandlingModal(t, { nudgeRef: action.value ?? '', channel, ts });
+      const posted = clickOrigin(body).posted;
+      const view = renderSpecialHandlingModal(t, metadataWithPosted({ nudgeRef: action.value ?? '', channel: posted?.channel, ts: posted?.ts }, 'posted', posted));
       await client.views.open({ trigger_id: body.trigger_id, view });
     }),
   );

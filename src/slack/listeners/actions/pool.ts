@@ -1,6 +1,9 @@
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { renderCard } from '../../../views/card.js';
 import { renderNotice } from '../../../views/lookup.js';
+import { renderAnswered } from '../../../views/nudge.js';
+import { mention } from '../../../views/text.js';
+import { clickOrigin } from '../../clickedMessage.js';
+import { renderCardFor } from '../../cardFor.js';
 import type { ListenerDeps } from '../../deps.js';
 import { ACTION } from '../../ids.js';
 import { afterAck } from '../../listen.js';
@@ -10,20 +13,25 @@ type ButtonArgs = SlackActionMiddlewareArgs<ButtonBody> & AllMiddlewareArgs;
 
 /**
  * Claim (公海), on `/card pool`, on a pooled card and on the note to its
- * former owner: the first claim takes the card and sees it in place of the
- * message pressed (from App Home, in their DM); a later one is told, and nothing changes.
+ * former owner: the first claim takes the card and sees it, only they do: in
+ * place of what they pressed when that was theirs alone (the list, the
+ * card), else beside it, the note then saying who claimed it (from App Home,
+ * in their DM). A later one is told, and nothing changes.
  */
 export function register(app: App, deps: ListenerDeps): void {
   app.action<ButtonBody>(
     ACTION.poolClaim,
-    afterAck(deps, async ({ body, action, respond, client }: ButtonArgs, { teamId, t }) => {
+    afterAck(deps, async ({ body, action, respond, client }: ButtonArgs, { teamId, t, settings }) => {
       const result = await deps.pool.claim(teamId, body.user.id, action.value ?? '');
-      const shown =
-        result.status === 'claimed'
-          ? renderCard(t, await deps.cards.loadCard(result.card))
-          : renderNotice(result.status === 'taken' ? t.pool.taken : t.card.gone);
-      if (body.view?.type === 'home' || !respond) await client.chat.postMessage({ channel: body.user.id, ...shown });
-      else await respond({ replace_original: result.status === 'claimed', ...shown });
+      const card = result.status === 'claimed' ? await deps.cards.getCard(teamId, result.card._id.toString()) : null;
+      const shown = card ? await renderCardFor(deps, t, card, { client, settings, userId: body.user.id }) : renderNotice(result.status === 'taken' ? t.pool.taken : t.card.gone);
+      if (body.view?.type === 'home' || !respond) return void (await client.chat.postMessage({ channel: body.user.id, ...shown }));
+      const origin = clickOrigin(body);
+      await respond({ replace_original: Boolean(card) && origin.replace, response_type: 'ephemeral', ...shown });
+      if (card && !origin.replace && origin.posted?.blocks) {
+        const { channel, ts, blocks } = origin.posted;
+        await client.chat.update({ channel, ts, ...renderAnswered(blocks, t.pool.claimedBy(mention(body.user.id, ''))) });
+      }
     }),
   );
 }

@@ -1,10 +1,11 @@
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { formatInstant, todayIn } from '../../../time.js';
-import { renderCard } from '../../../views/card.js';
 import { renderNotice } from '../../../views/lookup.js';
 import { renderClosedPromiseNudge, renderPromiseRescheduleModal } from '../../../views/promiseNudge.js';
 import { escapeMrkdwn, mention } from '../../../views/text.js';
+import { renderCardFor } from '../../cardFor.js';
 import type { ListenerDeps, TeamScope } from '../../deps.js';
+import { clickOrigin } from '../../clickedMessage.js';
 import { ACTION } from '../../ids.js';
 import { afterAck } from '../../listen.js';
 import { parsePromiseRef } from '../../metadata.js';
@@ -16,7 +17,7 @@ type ButtonArgs = SlackActionMiddlewareArgs<ButtonBody> & AllMiddlewareArgs;
 export function register(app: App, deps: ListenerDeps): void {
   app.action<ButtonBody>(
     ACTION.promiseKept,
-    afterAck(deps, async ({ body, action, respond }: ButtonArgs, { teamId, t, settings }: TeamScope) => {
+    afterAck(deps, async ({ body, action, respond, client }: ButtonArgs, { teamId, t, settings }: TeamScope) => {
       const notice = (text: string) => respond({ replace_original: false, ...renderNotice(text) });
       const ref = parsePromiseRef(action.value);
       const result = ref ? await deps.promises.keep(teamId, ref.id, body.user.id) : ({ status: 'notFound' } as const);
@@ -25,7 +26,8 @@ export function register(app: App, deps: ListenerDeps): void {
       const { promise } = result;
       if (ref.from === 'card') {
         const card = await deps.cards.getCard(teamId, promise.customerId.toString());
-        return void (await respond({ replace_original: true, ...(card ? renderCard(t, card) : renderNotice(t.card.gone)) }));
+        const shown = card ? await renderCardFor(deps, t, card, { client, settings, userId: body.user.id }) : renderNotice(t.card.gone);
+        return void (await respond({ replace_original: clickOrigin(body).replace, response_type: 'ephemeral', ...shown }));
       }
       const customer = await deps.customers.findCustomer(teamId, promise.customerId.toString());
       if (!customer) return void (await notice(t.card.gone));

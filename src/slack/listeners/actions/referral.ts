@@ -1,8 +1,9 @@
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { renderCard } from '../../../views/card.js';
 import { renderNotice } from '../../../views/lookup.js';
 import { renderNoDealModal, renderReferralModal, renderThanksModal } from '../../../views/referralModals.js';
+import { renderCardFor } from '../../cardFor.js';
 import type { ListenerDeps, TeamScope } from '../../deps.js';
+import { answerTo, clickOrigin } from '../../clickedMessage.js';
 import { ACTION } from '../../ids.js';
 import { afterAck } from '../../listen.js';
 import { parseReferralButton } from '../../metadata.js';
@@ -30,7 +31,7 @@ export function register(app: App, deps: ListenerDeps): void {
     afterAck(deps, async ({ body, action, client, respond }: ButtonArgs, { teamId, t }: TeamScope) => {
       const referrer = await deps.customers.findCustomer(teamId, action.value ?? '');
       if (!referrer) return void (await respond(notice(t.card.gone)));
-      const view = renderReferralModal(t, referrer, { referrerId: referrer._id.toString(), responseUrl: body.response_url });
+      const view = renderReferralModal(t, referrer, { referrerId: referrer._id.toString(), ...answerTo(clickOrigin(body)) });
       await client.views.open({ trigger_id: body.trigger_id, view });
     }),
   );
@@ -41,7 +42,7 @@ export function register(app: App, deps: ListenerDeps): void {
       const found = await referralOfButton(deps, args, scope);
       if (!found) return;
       if (found.facts.referral.thanks) return void (await args.respond(notice(scope.t.referral.alreadyThanked)));
-      const metadata = { referralId: found.facts.referral._id.toString(), cardId: found.cardId, responseUrl: args.body.response_url };
+      const metadata = { referralId: found.facts.referral._id.toString(), cardId: found.cardId, ...answerTo(clickOrigin(args.body)) };
       await args.client.views.open({ trigger_id: args.body.trigger_id, view: renderThanksModal(scope.t, found.facts, metadata) });
     }),
   );
@@ -52,16 +53,18 @@ export function register(app: App, deps: ListenerDeps): void {
       const found = await referralOfButton(deps, args, scope);
       if (!found) return;
       if (found.facts.referral.status !== 'open') return void (await args.respond(notice(scope.t.referral.notOpen)));
-      const metadata = { referralId: found.facts.referral._id.toString(), cardId: found.cardId, responseUrl: args.body.response_url };
+      const metadata = { referralId: found.facts.referral._id.toString(), cardId: found.cardId, ...answerTo(clickOrigin(args.body)) };
       await args.client.views.open({ trigger_id: args.body.trigger_id, view: renderNoDealModal(scope.t, found.facts, metadata) });
     }),
   );
 
   const answerSuggestion = (mark: boolean) =>
-    afterAck(deps, async ({ body, action, respond }: ButtonArgs, { teamId, t }: TeamScope) => {
+    afterAck(deps, async ({ body, action, respond, client }: ButtonArgs, { teamId, t, settings }: TeamScope) => {
       const customer = await deps.customers.answerAmbassadorSuggestion(teamId, body.user.id, action.value ?? '', mark);
-      if (!customer) return void (await respond(notice(t.card.gone)));
-      await respond({ replace_original: true, ...renderCard(t, await deps.cards.loadCard(customer)) });
+      const card = customer && (await deps.cards.getCard(teamId, customer._id.toString()));
+      if (!card) return void (await respond(notice(t.card.gone)));
+      const shown = await renderCardFor(deps, t, card, { client, settings, userId: body.user.id });
+      await respond({ replace_original: clickOrigin(body).replace, response_type: 'ephemeral', ...shown });
     });
 
   app.action<ButtonBody>(ACTION.markAmbassador, answerSuggestion(true));

@@ -4,17 +4,19 @@ import { parseLookup, type LookupRequest, type SearchLookup } from '../../../dom
 import { mayHandOver } from '../../../services/handover.js';
 import { renderAmbassadorList } from '../../../views/ambassadorList.js';
 import { renderBriefMessage } from '../../../views/brief.js';
-import { renderCard } from '../../../views/card.js';
-import { renderHelp, renderMatches, renderNotFound, renderNotice, type NewCardPrefill } from '../../../views/lookup.js';
+import { renderHelp, renderMatches, renderNotFound, renderNotice, renderSafeNotice, type NewCardPrefill } from '../../../views/lookup.js';
 import type { SlackMessage } from '../../../views/message.js';
 import { renderOverdueList } from '../../../views/overdueList.js';
+import { escapeMrkdwn } from '../../../views/text.js';
 import { renderPoolList } from '../../../views/pool.js';
 import { renderReferralList } from '../../../views/referralList.js';
 import { renderVisitPlan } from '../../../views/visitPlan.js';
 import { todayIn } from '../../../time.js';
+import { renderCardFor } from '../../cardFor.js';
 import type { ListenerDeps, TeamScope } from '../../deps.js';
 import { deliverToDm } from '../../exportDelivery.js';
 import { handoverPreview } from '../../handoverPreview.js';
+import { slackNames } from '../../userNames.js';
 import { COMMAND } from '../../ids.js';
 import { afterAck, describeRequest, type CommandArgs } from '../../listen.js';
 
@@ -61,7 +63,7 @@ async function runExport(deps: ListenerDeps, { teamId, settings, t }: TeamScope,
   const tell = (text: string) => respond({ response_type: 'ephemeral', ...renderNotice(text) });
   await tell(ownOnly ? `${t.exports.started}\n${t.exports.ownOnly}` : t.exports.started);
   try {
-    const summary = await deps.exports.exportCards(teamId, request, deliverToDm(client, command.user_id));
+    const summary = await deps.exports.exportCards(teamId, request, deliverToDm(client, command.user_id), slackNames(client, deps.logger));
     if (summary.cards === 0 && !summary.visits && !summary.sales) await tell(t.exports.none);
   } catch (error) {
     deps.logger.error(`${describeRequest(body)} export failed: ${(error as Error).message}`);
@@ -78,11 +80,12 @@ async function lookupReply(deps: ListenerDeps, scope: TeamScope, caller: Caller,
   if (request.kind === 'segmentsRefresh') return refreshSegments(deps, scope, caller);
   if (request.kind === 'pool') return renderPoolList(t, await deps.pool.list(teamId), scope.settings.timezone);
   if (request.kind === 'brief') return briefReply(deps, scope, request.search);
+  if (request.kind === 'badBrief') return renderNotice(t.brief.usage);
   if (request.kind === 'plan') {
     const today = todayIn(deps.now(), scope.settings.timezone);
     return renderVisitPlan(t, await deps.visitPlan.planVisits(teamId, caller.userId, { region: request.region, today }));
   }
-  if (request.kind === 'badExport') return renderNotice(t.exports.badFilter(request.word));
+  if (request.kind === 'badExport') return renderSafeNotice(t.exports.badFilter(escapeMrkdwn(request.word)));
   if (request.kind === 'handover') return handoverReply(deps, scope, caller, request);
   if (request.kind === 'badHandover') return renderNotice(t.handover.usage);
   if (request.kind === 'ambassadors') {
@@ -92,7 +95,7 @@ async function lookupReply(deps: ListenerDeps, scope: TeamScope, caller: Caller,
   const { matches, more } = await deps.customers.findCustomers(teamId, request, { exactDecides: true });
   const [only] = matches;
   if (!only) return renderNotFound(t, request.text, prefillFor(request));
-  if (matches.length === 1) return renderCard(t, await deps.cards.loadCard(only));
+  if (matches.length === 1) return renderCardFor(deps, t, await deps.cards.loadCard(only), { ...caller, settings: scope.settings });
   return renderMatches(t, request.text, matches, more);
 }
 

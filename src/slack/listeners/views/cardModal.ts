@@ -2,7 +2,6 @@ import type { App, ViewSubmitAction } from '@slack/bolt';
 import type { Messages } from '../../../i18n/index.js';
 import type { CustomerRecord } from '../../../models/customer.js';
 import { CardInputSchema, type CardInput } from '../../../validation/cardInput.js';
-import { renderCard } from '../../../views/card.js';
 import type { CardModalMetadata } from '../../../views/cardModal.js';
 import type { ListenerDeps } from '../../deps.js';
 import { modalErrors } from '../../fieldErrors.js';
@@ -11,7 +10,7 @@ import { inlineErrors, onSubmission, type ViewArgs } from '../../listen.js';
 import { parseCardModalMetadata } from '../../metadata.js';
 import { submissionKey } from '../../requestKey.js';
 import { referralRefusal } from '../../referralRefusal.js';
-import { replaceViaResponseUrl } from '../../responseUrl.js';
+import { showSavedCard, submitter } from '../../savedCard.js';
 import { readViewState } from '../../viewState.js';
 
 type SaveOutcome = { ok: true; customer: CustomerRecord } | { ok: false; field: 'name' | 'referrerId'; error: string };
@@ -37,7 +36,9 @@ async function save(deps: ListenerDeps, t: Messages, { teamId, userId, meta, inp
 export function register(app: App, deps: ListenerDeps): void {
   app.view<ViewSubmitAction>(
     CALLBACK.cardModal,
-    onSubmission<ViewArgs>(deps, 'name', async ({ body, view, logger }, { teamId, t }) => {
+    onSubmission<ViewArgs>(deps, 'name', async (args, scope) => {
+      const { body, view } = args;
+      const { teamId, t } = scope;
       const meta = parseCardModalMetadata(view.private_metadata);
       if (!meta) return inlineErrors({ name: t.errors.malformed });
       const parsed = CardInputSchema.safeParse(readViewState(view.state));
@@ -45,9 +46,8 @@ export function register(app: App, deps: ListenerDeps): void {
       const requestKey = submissionKey(teamId, view);
       const outcome = await save(deps, t, { teamId, userId: body.user.id, meta, input: parsed.data, requestKey });
       if (!outcome.ok) return inlineErrors({ [outcome.field]: outcome.error });
-      const { responseUrl } = meta;
-      if (!responseUrl) return {};
-      return { after: async () => replaceViaResponseUrl(responseUrl, renderCard(t, await deps.cards.loadCard(outcome.customer)), logger) };
+      if (!meta.responseUrl) return {};
+      return { after: () => showSavedCard(deps, t, outcome.customer._id.toString(), meta, submitter(args, scope)) };
     }),
   );
 }

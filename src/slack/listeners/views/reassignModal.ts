@@ -1,20 +1,21 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import { parseReassignInput } from '../../../validation/reassignInput.js';
-import { renderCard } from '../../../views/card.js';
 import { renderReassignDm } from '../../../views/handover.js';
 import { messagesForUser, type ListenerDeps } from '../../deps.js';
 import { CALLBACK } from '../../ids.js';
 import { inlineErrors, onSubmission, type ViewArgs } from '../../listen.js';
 import { parseReassignModalMetadata } from '../../metadata.js';
 import { submissionKey } from '../../requestKey.js';
-import { replaceViaResponseUrl } from '../../responseUrl.js';
+import { showSavedCard, submitter } from '../../savedCard.js';
 import { readViewState } from '../../viewState.js';
 
 /** Reassign submissions: the role is checked again here (a modal can be submitted by anyone who crafts one). */
 export function register(app: App, deps: ListenerDeps): void {
   app.view<ViewSubmitAction>(
     CALLBACK.reassignModal,
-    onSubmission<ViewArgs>(deps, 'to', async ({ body, view, client, logger }, { teamId, t, settings }) => {
+    onSubmission<ViewArgs>(deps, 'to', async (args, scope) => {
+      const { body, view, client } = args;
+      const { teamId, t, settings } = scope;
       const meta = parseReassignModalMetadata(view.private_metadata);
       if (!meta) return inlineErrors({ to: t.errors.malformed });
       const parsed = parseReassignInput(t, readViewState(view.state));
@@ -30,7 +31,7 @@ export function register(app: App, deps: ListenerDeps): void {
       const { customer, from } = result;
       return {
         after: async () => {
-          if (meta.responseUrl) await replaceViaResponseUrl(meta.responseUrl, renderCard(t, await deps.cards.loadCard(customer)), logger);
+          await showSavedCard(deps, t, customer._id.toString(), meta, submitter(args, scope));
           // Told once: a replayed submission (no `from`) already told them.
           if (from === undefined || parsed.input.to === by) return;
           const tTo = await messagesForUser(deps, settings, parsed.input.to);

@@ -1,17 +1,16 @@
-import type { App, Logger, ViewSubmitAction } from '@slack/bolt';
-import type { Messages } from '../../../i18n/index.js';
+import type { App, ViewSubmitAction } from '@slack/bolt';
 import type { CardInput } from '../../../validation/cardInput.js';
 import { NoDealInputSchema, ReferralInputSchema, ThanksInputSchema, type ReferralInput } from '../../../validation/referralInput.js';
-import { renderCard } from '../../../views/card.js';
+import type { AnswerTo } from '../../../views/message.js';
 import { renderThanked } from '../../../views/referralNudge.js';
-import type { ListenerDeps } from '../../deps.js';
+import type { ListenerDeps, TeamScope } from '../../deps.js';
 import { modalErrors } from '../../fieldErrors.js';
 import { CALLBACK } from '../../ids.js';
 import { inlineErrors, onSubmission, type SubmissionResult, type ViewArgs } from '../../listen.js';
 import { parseReferralActionMetadata, parseReferralModalMetadata } from '../../metadata.js';
 import { referralRefusal } from '../../referralRefusal.js';
 import { submissionKey } from '../../requestKey.js';
-import { replaceViaResponseUrl } from '../../responseUrl.js';
+import { showSavedCard, submitter } from '../../savedCard.js';
 import { readViewState } from '../../viewState.js';
 
 /** A referred prospect starts as a potential customer, owned by whoever recorded it unless chosen. */
@@ -19,22 +18,19 @@ function prospectCard(input: ReferralInput, referrerId: string): CardInput {
   return { name: input.name, phone: input.phone, ownerId: input.ownerId, status: 'potential', referrerId, ambassador: false };
 }
 
-/** Shows the card a modal was opened from again, refreshed, once the modal has closed. */
-function refreshCard(deps: ListenerDeps, t: Messages, teamId: string, cardId: string | undefined, responseUrl: string | undefined, logger: Logger): SubmissionResult {
-  if (!cardId || !responseUrl) return {};
-  return {
-    after: async () => {
-      const card = await deps.cards.getCard(teamId, cardId);
-      if (card) await replaceViaResponseUrl(responseUrl, renderCard(t, card), logger);
-    },
-  };
+/** Shows the card a modal was opened from again, refreshed, to who saved it, once the modal has closed. */
+function refreshCard(deps: ListenerDeps, cardId: string | undefined, to: AnswerTo, args: ViewArgs, scope: TeamScope): SubmissionResult {
+  if (!cardId || !to.responseUrl) return {};
+  return { after: () => showSavedCard(deps, scope.t, cardId, to, submitter(args, scope)) };
 }
 
 /** Record referral, Thank referrer and No deal submissions. */
 export function register(app: App, deps: ListenerDeps): void {
   app.view<ViewSubmitAction>(
     CALLBACK.referralModal,
-    onSubmission<ViewArgs>(deps, 'name', async ({ body, view, logger }, { teamId, t }) => {
+    onSubmission<ViewArgs>(deps, 'name', async (args, scope) => {
+      const { body, view } = args;
+      const { teamId, t } = scope;
       const meta = parseReferralModalMetadata(view.private_metadata);
       if (!meta) return inlineErrors({ name: t.errors.malformed });
       const parsed = ReferralInputSchema.safeParse(readViewState(view.state));
@@ -42,13 +38,15 @@ export function register(app: App, deps: ListenerDeps): void {
       const { needs, notes } = parsed.data;
       const created = await deps.customers.createCustomer(teamId, body.user.id, prospectCard(parsed.data, meta.referrerId), submissionKey(teamId, view), { needs, notes });
       if (created.status === 'refused') return inlineErrors({ name: referralRefusal(t, created.refusal) });
-      return refreshCard(deps, t, teamId, meta.referrerId, meta.responseUrl, logger);
+      return refreshCard(deps, meta.referrerId, meta, args, scope);
     }),
   );
 
   app.view<ViewSubmitAction>(
     CALLBACK.thanksModal,
-    onSubmission<ViewArgs>(deps, 'how', async ({ body, view, client, logger }, { teamId, t }) => {
+    onSubmission<ViewArgs>(deps, 'how', async (args, scope) => {
+      const { body, view, client } = args;
+      const { teamId, t } = scope;
       const meta = parseReferralActionMetadata(view.private_metadata);
       if (!meta) return inlineErrors({ how: t.errors.malformed });
       const parsed = ThanksInputSchema.safeParse(readViewState(view.state));
@@ -57,7 +55,7 @@ export function register(app: App, deps: ListenerDeps): void {
       if (result.status === 'notFound') return inlineErrors({ how: t.referral.gone });
       // The same person submitting twice has nothing to be told; someone else thanked first, they do.
       if (result.status === 'already') return result.by === body.user.id ? {} : inlineErrors({ how: t.referral.alreadyThanked });
-      const refresh = refreshCard(deps, t, teamId, meta.cardId, meta.responseUrl, logger);
+      const refresh = refreshCard(deps, meta.cardId, meta, args, scope);
       return {
         after: async () => {
           const thanked = renderThanked(t, result.facts, result.facts.referrer.ownerId);
@@ -70,14 +68,16 @@ export function register(app: App, deps: ListenerDeps): void {
 
   app.view<ViewSubmitAction>(
     CALLBACK.noDealModal,
-    onSubmission<ViewArgs>(deps, 'reason', async ({ body, view, logger }, { teamId, t }) => {
+    onSubmission<ViewArgs>(deps, 'reason', async (args, scope) => {
+      const { body, view } = args;
+      const { teamId, t } = scope;
       const meta = parseReferralActionMetadata(view.private_metadata);
       if (!meta) return inlineErrors({ reason: t.errors.malformed });
       const parsed = NoDealInputSchema.safeParse(readViewState(view.state));
       if (!parsed.success) return inlineErrors(modalErrors(t, parsed.error));
       const result = await deps.referrals.markNoDeal(teamId, meta.referralId, body.user.id, parsed.data.reason);
       if (result.status !== 'ok') return inlineErrors({ reason: result.status === 'notOpen' ? t.referral.notOpen : t.referral.gone });
-      return refreshCard(deps, t, teamId, meta.cardId, meta.responseUrl, logger);
+      return refreshCard(deps, meta.cardId, meta, args, scope);
     }),
   );
 }

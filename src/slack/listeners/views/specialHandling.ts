@@ -2,7 +2,7 @@ import type { App, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import { domain } from '../../../config/domain.js';
 import { requiredText } from '../../../validation/fields.js';
-import { renderAnsweredNudge } from '../../../views/nudge.js';
+import { renderAnswered, renderClosedNudge } from '../../../views/nudge.js';
 import { escapeMrkdwn, mention } from '../../../views/text.js';
 import type { ListenerDeps } from '../../deps.js';
 import { modalErrors } from '../../fieldErrors.js';
@@ -26,9 +26,13 @@ export function register(app: App, deps: ListenerDeps): void {
       const did = t.overdue.specialDone(parsed.data.plan);
       const result = await deps.nudges.answer(teamId, ref.id, body.user.id, did);
       if (result.status !== 'ok') return inlineErrors({ plan: result.status === 'closed' ? t.nudge.closed : t.card.gone });
-      const { channel, ts } = meta;
+      const { channel, ts } = meta.posted ?? meta;
       if (!channel || !ts) return {};
-      const answered = renderAnsweredNudge(t.overdue.answered(mention(body.user.id, ''), escapeMrkdwn(did)));
+      // The reminder keeps its facts as posted (amount, days, due date); else it is read again.
+      const note = t.overdue.answered(mention(body.user.id, ''), escapeMrkdwn(did));
+      const customer = meta.posted?.blocks ? null : await deps.customers.findCustomer(teamId, result.nudge.customerId?.toString() ?? '');
+      const answered = meta.posted?.blocks ? renderAnswered(meta.posted.blocks, note) : customer ? renderClosedNudge(t, customer, result.nudge, note) : null;
+      if (!answered) return {};
       return { after: async () => void (await client.chat.update({ channel, ts, ...answered })) };
     }),
   );

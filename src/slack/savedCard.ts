@@ -1,0 +1,27 @@
+import type { Logger } from '@slack/bolt';
+import type { Messages } from '../i18n/index.js';
+import type { AnswerTo } from '../views/message.js';
+import { renderCardFor, type CardViewer } from './cardFor.js';
+import type { ListenerDeps, TeamScope } from './deps.js';
+import type { ViewArgs } from './listen.js';
+import { answerVia } from './responseUrl.js';
+
+/**
+ * The card once a modal about it is saved, shown to whoever saved it where
+ * they pressed (AnswerTo). Read again after the save and everything it set
+ * going (last contact, segment, follow-up, money), so it is never a step behind.
+ */
+export async function showSavedCard(
+  deps: Pick<ListenerDeps, 'cards' | 'roles'>,
+  t: Messages,
+  customerId: string,
+  to: AnswerTo,
+  viewer: CardViewer & { logger: Logger },
+): Promise<void> {
+  if (!to.responseUrl) return;
+  const card = await deps.cards.getCard(viewer.settings.teamId, customerId);
+  if (card) await answerVia(to, await renderCardFor(deps, t, card, viewer), viewer.logger);
+}
+
+/** Whoever submitted a modal, as the viewer of the card it shows. */
+export const submitter = ({ body, client, logger }: ViewArgs, { settings }: TeamScope): CardViewer & { logger: Logger } => ({ client, settings, userId: body.user.id, logger });
