@@ -80,15 +80,22 @@ describe('emoji, two UTF-16 units each', () => {
 });
 
 describe('a digest of many reminders', () => {
-  it('lists what fits one message, counts the rest, and posts every reminder in its thread', async () => {
+  it('splits into digests of at most 40, each inside the limit and listing its own, every reminder in the thread of the one listing it', async () => {
     for (let i = 0; i < 62; i++) await cardWithFollowUp(h, heavy(`摘${i}`), '2026-11-25', '跟进');
     const before = h.fake.mark();
     await h.scanAt('2026-11-25T09:00:00+08:00');
     const posted = h.fake.calls.slice(before).filter((c) => c.method === 'chat.postMessage' && !c.error && c.args.channel === NUDGE_CHANNEL);
-    const [digest, ...replies] = posted;
-    expect(digest!.args.thread_ts).toBeUndefined();
-    expect(totalText(digest!.args.blocks)).toBeLessThanOrEqual(12_000);
-    expect(visibleText(digest!.args.blocks)).toMatch(/……另有 \d+ 条，见消息列/);
-    expect(replies.filter((r) => r.args.thread_ts !== undefined)).toHaveLength(62);
+    const digests = posted.filter((c) => c.args.thread_ts === undefined);
+    const replies = posted.filter((c) => c.args.thread_ts !== undefined);
+    expect(digests.map((d) => String(d.args.metadata.event_payload.nudge_ids).split(',').length)).toEqual([40, 22]);
+    for (const digest of digests) {
+      expect(totalText(digest.args.blocks)).toBeLessThanOrEqual(12_000);
+      expect(visibleText(digest.args.blocks)).not.toMatch(/另有 \d+ 条/);
+    }
+    expect(replies).toHaveLength(62);
+    for (const reply of replies) {
+      const digest = digests.find((d) => d.result!.ts === reply.args.thread_ts)!;
+      expect(String(digest.args.metadata.event_payload.nudge_ids).split(',')).toContain(reply.args.metadata.event_payload.nudge_id);
+    }
   }, 120_000);
 });
