@@ -54,7 +54,7 @@ import type { CustomerRecord } from '../src/models/customer.js';
 import { OPEN_NUDGE_STATUSES } from '../src/models/nudge.js';
 import { searchStages, type SearchRequest } from '../src/services/customers.js';
 import { deliverToDm } from '../src/slack/exportDelivery.js';
-import { ACTION } from '../src/slack/ids.js';
+import { ACTION } from '../src/views/ids.js';
 import { historyDoc } from '../src/services/history.js';
 import { addDays, instantAt, todayIn } from '../src/time.js';
 import type { CardInput } from '../src/validation/cardInput.js';

@@ -8,7 +8,7 @@ import type { PromiseRecord } from '../src/models/promise.js';
 import type { ReferralRecord } from '../src/models/referral.js';
 import type { VisitRecord } from '../src/models/visit.js';
 import type { Brief } from '../src/services/briefs.js';
-import { ACTION } from '../src/slack/ids.js';
+import { ACTION } from '../src/views/ids.js';
 import { renderBriefMessage, renderBriefModal } from '../src/views/brief.js';
 import { validateMessage, validateModal } from './support/blockKit.js';
 import { createCard, recordReferral, submitFromCard } from './support/flows.js';

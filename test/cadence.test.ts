@@ -1,5 +1,5 @@
 import type { ObjectId } from 'mongodb';
-import { ACTION } from '../src/slack/ids.js';
+import { ACTION } from '../src/views/ids.js';
 import { createCard, logContact as logContactFrom, recordSale } from './support/flows.js';
 import { findButton, Harness, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';

@@ -1,4 +1,4 @@
-import { ACTION } from '../src/slack/ids.js';
+import { ACTION } from '../src/views/ids.js';
 import { createCard, logContact, recordSale } from './support/flows.js';
 import { findButton, Harness, NUDGE_CHANNEL, onPosted, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
 

@@ -1,6 +1,6 @@
 import { ObjectId } from 'mongodb';
 import { domain } from '../src/config/domain.js';
-import { ACTION } from '../src/slack/ids.js';
+import { ACTION } from '../src/views/ids.js';
 import { createCard } from './support/flows.js';
 import { findButton, Harness, TEAM_A } from './support/harness.js';
 import { slashCommandBody, type Actor } from './support/slackRequests.js';

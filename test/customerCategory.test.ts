@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { ACTION } from '../src/slack/ids.js';
+import { ACTION } from '../src/views/ids.js';
 import { createCard, recordReferral } from './support/flows.js';
 import { findButton, Harness, TEAM_A, visibleText } from './support/harness.js';
 

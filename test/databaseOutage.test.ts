@@ -1,4 +1,4 @@
-import { ACTION } from '../src/slack/ids.js';
+import { ACTION } from '../src/views/ids.js';
 import { eventually } from './support/eventually.js';
 import { createCard } from './support/flows.js';
 import { Harness, TEAM_A, visibleText } from './support/harness.js';

@@ -3,7 +3,7 @@ import { ObjectId } from 'mongodb';
 import { migrate } from '../src/db/migrations.js';
 import { SEARCH_KEYS_VERSION } from '../src/domain/lookup.js';
 import { createModels } from '../src/models/index.js';
-import { ACTION } from '../src/slack/ids.js';
+import { ACTION } from '../src/views/ids.js';
 import { createCard, type CreatedCard } from './support/flows.js';
 import { Harness, suggest, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';

@@ -1,7 +1,7 @@
 import { ObjectId } from 'mongodb';
 import { migrate } from '../src/db/migrations.js';
 import { createModels } from '../src/models/index.js';
-import { ACTION } from '../src/slack/ids.js';
+import { ACTION } from '../src/views/ids.js';
 import { createCard } from './support/flows.js';
 import * as visitHelpers from './support/visits.js';
 import { findButton, Harness, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ACTION, CALLBACK } from '../src/slack/ids.js';
+import { ACTION, CALLBACK } from '../src/views/ids.js';
 import { createCard } from './support/flows.js';
 import { Harness, suggest, TEAM_A } from './support/harness.js';
 import { payloadBody, postToSlackEndpoint, signatureHeaders, slashCommandBody, type Actor } from './support/slackRequests.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { parseLookup, unescapeSlack } from '../src/domain/lookup.js';
-import { ACTION, CALLBACK } from '../src/slack/ids.js';
+import { ACTION, CALLBACK } from '../src/views/ids.js';
 import { eventually } from './support/eventually.js';
 import { createCard, type CreatedCard } from './support/flows.js';
 import { findButton, Harness, TEAM_A, visibleText } from './support/harness.js';

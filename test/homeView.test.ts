@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import { domain } from '../src/config/domain.js';
 import { messagesFor } from '../src/i18n/index.js';
 import type { HomeCustomer, HomeData, HomeList } from '../src/services/home.js';
-import { ACTION } from '../src/slack/ids.js';
+import { ACTION } from '../src/views/ids.js';
 import { renderHome } from '../src/views/home.js';
 import type { SettingsSection } from '../src/views/settings.js';
 import { validateHome } from './support/blockKit.js';

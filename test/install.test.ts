@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { jest } from '@jest/globals';
 import { createLogger } from '../src/logger.js';
-import { ACTION } from '../src/slack/ids.js';
+import { ACTION } from '../src/views/ids.js';
 import { eventually } from './support/eventually.js';
 import { createCard } from './support/flows.js';
 import { findButton, Harness, OAUTH_ENV, TEAM_A, TEAM_B, visibleText } from './support/harness.js';

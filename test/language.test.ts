@@ -1,7 +1,7 @@
 import { en } from '../src/i18n/en.js';
 import { messagesFor } from '../src/i18n/index.js';
 import { zh } from '../src/i18n/zh.js';
-import { ACTION } from '../src/slack/ids.js';
+import { ACTION } from '../src/views/ids.js';
 import { createCard, logContact, recordSale } from './support/flows.js';
 import { findButton, Harness, NUDGE_CHANNEL, onPosted, suggest, TEAM_A, TEAM_A_COLLEAGUE } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';

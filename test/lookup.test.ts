@@ -3,7 +3,7 @@ import { ObjectId } from 'mongodb';
 import { migrate } from '../src/db/migrations.js';
 import { nameKey, parseLookup, phoneKey, SEARCH_KEYS_VERSION } from '../src/domain/lookup.js';
 import { createModels } from '../src/models/index.js';
-import { ACTION } from '../src/slack/ids.js';
+import { ACTION } from '../src/views/ids.js';
 import { createCard } from './support/flows.js';
 import { findButton, Harness, TEAM_A, TEAM_B, visibleText } from './support/harness.js';
 

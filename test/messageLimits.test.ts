@@ -1,4 +1,4 @@
-import { ACTION } from '../src/slack/ids.js';
+import { ACTION } from '../src/views/ids.js';
 import { totalText } from './support/blockKit.js';
 import { createCard, logContact } from './support/flows.js';
 import { findButton, Harness, NUDGE_CHANNEL, TEAM_A, visibleText } from './support/harness.js';

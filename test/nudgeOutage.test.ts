@@ -1,5 +1,5 @@
 import { domain } from '../src/config/domain.js';
-import { ACTION } from '../src/slack/ids.js';
+import { ACTION } from '../src/views/ids.js';
 import type { RecordedCall } from './support/fakeSlack.js';
 import { Harness, visibleText } from './support/harness.js';
 import { startRestartableDatabase, type RestartableDatabase } from './support/restartableDatabase.js';

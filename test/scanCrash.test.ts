@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { domain } from '../src/config/domain.js';
-import { ACTION } from '../src/slack/ids.js';
+import { ACTION } from '../src/views/ids.js';
 import type { RecordedCall } from './support/fakeSlack.js';
 import { Harness, NUDGE_CHANNEL, visibleText } from './support/harness.js';
 import { cardWithFollowUp } from './support/visits.js';

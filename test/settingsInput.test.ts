@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { TIERS } from '../src/domain/segments.js';
 import { messagesFor } from '../src/i18n/index.js';
-import { INPUT_ACTION } from '../src/slack/ids.js';
+import { INPUT_ACTION } from '../src/views/ids.js';
 import { readViewState } from '../src/slack/viewState.js';
 import { parseHandoverInput } from '../src/validation/handoverInput.js';
 import { parseSettingsInput, SETTINGS_RANGES } from '../src/validation/settingsInput.js';

@@ -1,7 +1,7 @@
 import { ObjectId } from 'mongodb';
 import { domain } from '../src/config/domain.js';
 import { messagesFor } from '../src/i18n/index.js';
-import { ACTION } from '../src/slack/ids.js';
+import { ACTION } from '../src/views/ids.js';
 import { renderWrapUp } from '../src/views/wrapUp.js';
 import { validateMessage } from './support/blockKit.js';
 import { createCard } from './support/flows.js';

@@ -9,3 +9,6 @@ export function firstContactMinutes(recordedAt: Date, contactAt: Date): number {
 export function shouldSuggestAmbassador(card: { ambassador?: boolean; ambassadorSuggestionDismissed?: boolean }, deals: number): boolean {
   return !card.ambassador && !card.ambassadorSuggestionDismissed && deals >= domain.referral.suggestAmbassadorFromDeals;
 }
+
+export const THANKS_WAYS = ['call', 'visit', 'gift', 'message'] as const;
+export type ThanksWay = (typeof THANKS_WAYS)[number];

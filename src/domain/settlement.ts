@@ -73,3 +73,6 @@ export function defaultDueDate(saleDate: CalendarDate, paymentTermsDays?: number
 export function checkInDate(saleDate: CalendarDate): CalendarDate {
   return addDays(saleDate, domain.checkIn.afterDays);
 }
+
+export const ADJUSTMENT_KINDS = ['return', 'discount'] as const;
+export type AdjustmentKind = (typeof ADJUSTMENT_KINDS)[number];

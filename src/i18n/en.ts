@@ -1,5 +1,5 @@
 import type { Messages } from './zh.js';
-import { appMrkdwn, md, type Mrkdwn } from '../views/text.js';
+import { appMrkdwn, md, type Mrkdwn } from './mrkdwn.js';
 
 /** `1 card`, `2 cards`: a count with its noun, singular for exactly one. */
 const counted = (count: number, one: string, many = `${one}s`): Mrkdwn => appMrkdwn(`${count} ${count === 1 ? one : many}`);

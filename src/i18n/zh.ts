@@ -1,4 +1,4 @@
-import { md, type Mrkdwn } from '../views/text.js';
+import { md, type Mrkdwn } from './mrkdwn.js';
 
 /**
  * Every string a Chinese-speaking user sees. `en.ts` must provide the same keys.

@@ -4,9 +4,30 @@ import { isDatabaseUnavailable } from '../db/errors.js';
 import type { Messages } from '../i18n/index.js';
 import type { NudgeRecord } from '../models/nudge.js';
 import { postedVersion, type DeliveryOutcome, type NudgeService } from '../services/nudges.js';
-import type { MessagePoster } from '../slack/messagePoster.js';
 import { renderDigest } from '../views/digest.js';
 import type { SlackMessage } from '../views/message.js';
+
+/** What a post carries so that it can be found again: the nudge it is, or the nudges a digest lists. */
+export type PostTag = { nudge: string } | { digestOf: string[] };
+
+/** Where Slack's history says a nudge went, looked for after a claim on it lapsed mid-post. */
+export type PostedCheck =
+  | { found: 'posted'; channel: string; ts: string }
+  /** A digest listing it was posted, but not its reply: it belongs in that thread. */
+  | { found: 'inDigest'; threadTs: string }
+  | { found: 'nothing' }
+  /** Slack could not say: `retry` when asking again later may tell, else it never will (no access to the history). */
+  | { found: 'unknown'; error: string; retry: boolean };
+
+/** The port to Slack the pipeline posts through (src/slack/messagePoster.ts is Slack's side of it). */
+export interface MessagePoster {
+  /** Posts as the bot of `teamId`'s workspace to `channel`, or as a reply in the thread of its message `threadTs`. */
+  post(teamId: string, channel: string, message: SlackMessage, options: { tag: PostTag; threadTs?: string }): Promise<DeliveryOutcome>;
+  /** Whether nudge `nudgeId` was posted to `channel` (a channel, or a person's DM) since `since`. */
+  findPosted(teamId: string, channel: string, nudgeId: string, since: Date): Promise<PostedCheck>;
+  /** Replaces a message posted earlier (its buttons, once the nudge it shows was recorded at a newer version). */
+  update(teamId: string, channel: string, ts: string, message: SlackMessage, tag: PostTag): Promise<DeliveryOutcome>;
+}
 
 /** A claimed nudge ready to post, and where. */
 export interface Posting {

@@ -9,9 +9,8 @@ import type { CustomerService } from '../services/customers.js';
 import type { Claimed, NudgeService } from '../services/nudges.js';
 import type { TeamSettings, TeamSettingsService } from '../services/teamSettings.js';
 import type { UserLocaleService } from '../services/userLocale.js';
-import type { MessagePoster } from '../slack/messagePoster.js';
 import { todayIn, type CalendarDate } from '../time.js';
-import { createDelivery, type Delivered, type Posting, type Settle } from './nudgeDelivery.js';
+import { createDelivery, type Delivered, type MessagePoster, type Posting, type Settle } from './nudgeDelivery.js';
 
 export const NUDGE_SCAN_JOB = 'nudges.scan';
 

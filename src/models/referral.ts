@@ -1,10 +1,9 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { THANKS_WAYS, type ThanksWay } from '../domain/referrals.js';
 
 /** open until the referred customer buys (deal) or someone closes it (noDeal, with a reason). */
 export const REFERRAL_STATUSES = ['open', 'deal', 'noDeal'] as const;
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
-export const THANKS_WAYS = ['call', 'visit', 'gift', 'message'] as const;
-export type ThanksWay = (typeof THANKS_WAYS)[number];
 
 export interface ReferralThanks {
   by: string;

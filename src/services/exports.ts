@@ -14,7 +14,7 @@ import type { Models } from '../models/index.js';
 import type { SaleRecord } from '../models/sale.js';
 import type { VisitRecord } from '../models/visit.js';
 import { todayIn } from '../time.js';
-import { cardHeader, cardRow, peopleIn, saleHeader, saleRow, visitHeader, visitRow, type CardRef, type CsvRow, type ExportContext } from '../views/exportCsv.js';
+import { cardHeader, cardRow, peopleIn, saleHeader, saleRow, visitHeader, visitRow, type CardRef, type CsvRow, type ExportContext } from './exportRows.js';
 import { inBatches } from './batching.js';
 import type { TeamSettingsService } from './teamSettings.js';
 

@@ -7,7 +7,7 @@ import type { FieldChange } from '../domain/diff.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { HandoverRecord } from '../models/handover.js';
 import type { Models } from '../models/index.js';
-import type { Roles } from '../slack/roles.js';
+import { mayHandOver, mayReassign, type Roles } from '../domain/roles.js';
 import { todayIn } from '../time.js';
 import { historyDoc } from './history.js';
 import { MOVABLE_STATUSES, type NudgeService } from './nudges.js';
@@ -22,13 +22,6 @@ interface Deps {
   nudges: NudgeService;
   pool: PoolService;
 }
-
-/** The owner of a card, a manager or an admin may give the card to a colleague; anyone else may not. */
-export const mayReassign = (card: Pick<CustomerRecord, 'ownerId'>, userId: string, roles: Roles): boolean =>
-  roles.admin || roles.manager || card.ownerId === userId;
-
-/** Handing over every card of a person is the manager's or an admin's. */
-export const mayHandOver = (roles: Roles): boolean => roles.admin || roles.manager;
 
 export interface ReassignRequest {
   to: string;

@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import { mayReassign } from '../services/handover.js';
+import { mayReassign } from '../domain/roles.js';
 import type { CardData } from '../services/cards.js';
 import type { TeamSettings } from '../services/teamSettings.js';
 import type { Messages } from '../i18n/index.js';

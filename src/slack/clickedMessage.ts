@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import { LIMITS } from '../views/limits.js';
 import type { AnswerTo, PostedMessage } from '../views/message.js';
-import { ACTION } from './ids.js';
+import { ACTION } from '../views/ids.js';
 
 /**
  * Where the answer to a button press may go. Only what the presser alone

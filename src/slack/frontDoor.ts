@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defaultBodyLimit, HTTPModuleFunctions, isValidSlackRequest, type BufferedIncomingMessage } from '@slack/bolt';
 import { z } from 'zod';
-import { COMMAND } from './ids.js';
+import { COMMAND } from '../views/ids.js';
 
 /** Slack signs with its clock; Bolt refuses requests older than this, and so do we for newer. */
 const MAX_SKEW_SECONDS = 5 * 60;

@@ -14,7 +14,7 @@ import { messagesFor, type Messages } from '../i18n/index.js';
 import { renderNotice } from '../views/lookup.js';
 import { renderSavedModal, renderSavingModal } from '../views/savingModal.js';
 import { requesterOf, teamScope, type ListenerDeps, type TeamScope } from './deps.js';
-import { parseMetadataCustomerId } from './metadata.js';
+import { parseMetadataCustomerId } from '../views/modalMetadata.js';
 
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 export type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;

@@ -1,30 +1,9 @@
 import { webApi } from '@slack/bolt';
 import { domain } from '../config/domain.js';
 import { isSlackUserId } from '../domain/slackIds.js';
+import type { MessagePoster, PostedCheck, PostTag } from '../jobs/nudgeDelivery.js';
 import type { DeliveryOutcome } from '../services/nudges.js';
-import type { SlackMessage } from '../views/message.js';
 import type { TeamClients } from './teamClients.js';
-
-/** What a post carries so that it can be found again: the nudge it is, or the nudges a digest lists. */
-export type PostTag = { nudge: string } | { digestOf: string[] };
-
-/** Where Slack's history says a nudge went, looked for after a claim on it lapsed mid-post. */
-export type PostedCheck =
-  | { found: 'posted'; channel: string; ts: string }
-  /** A digest listing it was posted, but not its reply: it belongs in that thread. */
-  | { found: 'inDigest'; threadTs: string }
-  | { found: 'nothing' }
-  /** Slack could not say: `retry` when asking again later may tell, else it never will (no access to the history). */
-  | { found: 'unknown'; error: string; retry: boolean };
-
-export interface MessagePoster {
-  /** Posts as the bot of `teamId`'s workspace to `channel`, or as a reply in the thread of its message `threadTs`. */
-  post(teamId: string, channel: string, message: SlackMessage, options: { tag: PostTag; threadTs?: string }): Promise<DeliveryOutcome>;
-  /** Whether nudge `nudgeId` was posted to `channel` (a channel, or a person's DM) since `since`. */
-  findPosted(teamId: string, channel: string, nudgeId: string, since: Date): Promise<PostedCheck>;
-  /** Replaces a message posted earlier (its buttons, once the nudge it shows was recorded at a newer version). */
-  update(teamId: string, channel: string, ts: string, message: SlackMessage, tag: PostTag): Promise<DeliveryOutcome>;
-}
 
 /** Message metadata event types: posts are tagged so a lapsed claim can be told from a lost post. */
 const NUDGE_EVENT = 'customer_cards_nudge';

@@ -1,13 +1,6 @@
 import type { webApi } from '@slack/bolt';
+import type { Roles } from '../domain/roles.js';
 import type { TeamSettings } from '../services/teamSettings.js';
-
-/** What a user may do beyond their own cards. */
-export interface Roles {
-  /** Changes team settings and runs admin commands: listed in ADMIN_USER_IDS, or a workspace admin or owner as Slack reports it. */
-  admin: boolean;
-  /** The team's manager: hands cards over and exports the team's cards, as an admin does. */
-  manager: boolean;
-}
 
 /** Slack's word on admins is cached this long: an admin command costs no users.info call each time. */
 const CACHE_MS = 5 * 60_000;

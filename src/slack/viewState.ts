@@ -1,4 +1,4 @@
-import { ACTION, INPUT_ACTION } from './ids.js';
+import { ACTION, INPUT_ACTION } from '../views/ids.js';
 
 type FormValue = string | string[] | boolean | undefined;
 type Loose = Record<string, unknown>;

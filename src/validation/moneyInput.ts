@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { domain } from '../config/domain.js';
 import type { CalendarDate } from '../time.js';
-import { ADJUSTMENT_KINDS } from '../models/adjustment.js';
+import { ADJUSTMENT_KINDS } from '../domain/settlement.js';
 import { checked, optionalAmountFen, optionalChoice, optionalDate, optionalText, requiredAmountFen, requiredQuantity, requiredText } from './fields.js';
 
 const MAX = domain.money.maxLength;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { domain } from '../config/domain.js';
 import { maxLengthOf } from '../domain/cardFields.js';
-import { THANKS_WAYS } from '../models/referral.js';
+import { THANKS_WAYS } from '../domain/referrals.js';
 import { optionalChoice, optionalPhone, optionalText, optionalUserId, requiredText } from './fields.js';
 
 const MAX = domain.referral.maxLength;

@@ -2,10 +2,11 @@ import type { types } from '@slack/bolt';
 import type { Messages } from '../i18n/index.js';
 import type { AmbassadorList } from '../services/ambassadors.js';
 import type { ReferralCount } from '../services/referrals.js';
-import { ACTION } from '../slack/ids.js';
+import { ACTION } from './ids.js';
 import { LIMITS } from './limits.js';
 import { message, rowsWithin, type SlackMessage } from './message.js';
-import { escapeMrkdwn, md, mention, mrkdwn, plain, section } from './text.js';
+import { mrkdwn, plain, section } from './text.js';
+import { escapeMrkdwn, md, mention } from '../i18n/mrkdwn.js';
 
 /**
  * `/card ambassadors`: the team's ambassadors, next contact due first, each

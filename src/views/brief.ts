@@ -4,13 +4,14 @@ import type { Messages } from '../i18n/index.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { Brief } from '../services/briefs.js';
 import type { MoneySummary } from '../services/money.js';
-import { ACTION } from '../slack/ids.js';
+import { ACTION } from './ids.js';
 import { creditLeft, segmentLabel, statusNote } from './card.js';
 import { optionLabel } from './fieldValues.js';
 import { LIMITS, PREVIEW } from './limits.js';
 import { message, type SlackMessage } from './message.js';
 import { outcomeText } from './referralNudge.js';
-import { escapeMrkdwn, joinMrkdwn, md, mention, mrkdwn, plain, section, truncate, type Mrkdwn } from './text.js';
+import { mrkdwn, plain, section } from './text.js';
+import { escapeMrkdwn, joinMrkdwn, md, mention, truncate, type Mrkdwn } from '../i18n/mrkdwn.js';
 
 /** User text as the brief quotes it: escaped, and short enough that one long note cannot push the rest off. */
 const quote = (text: string | number) => escapeMrkdwn(truncate(String(text), PREVIEW.briefText));

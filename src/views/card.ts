@@ -11,14 +11,15 @@ import type { VisitRecord } from '../models/visit.js';
 import type { CardData } from '../services/cards.js';
 import type { MoneySummary } from '../services/money.js';
 import type { CalendarDate } from '../time.js';
-import { ACTION } from '../slack/ids.js';
+import { ACTION } from './ids.js';
 import { referralBlocks, referralButtons } from './cardReferrals.js';
-import { promiseButtonValue } from '../slack/metadata.js';
+import { promiseButtonValue } from './buttonValues.js';
 import { optionLabel } from './fieldValues.js';
 import { claimButton } from './pool.js';
 import { LIMITS, PREVIEW } from './limits.js';
 import { message, type SlackMessage } from './message.js';
-import { escapeMrkdwn, joinMrkdwn, md, mention, mrkdwn, plain, section, truncate, type Mrkdwn } from './text.js';
+import { mrkdwn, plain, section } from './text.js';
+import { escapeMrkdwn, joinMrkdwn, md, mention, truncate, type Mrkdwn } from '../i18n/mrkdwn.js';
 
 function labelled(label: string, value: string | undefined): types.MrkdwnElement[] {
   return value ? [mrkdwn(md`*${escapeMrkdwn(label)}*\n${escapeMrkdwn(value)}`, LIMITS.fieldText)] : [];

@@ -3,11 +3,12 @@ import { CARD_FIELD_GROUPS, type FieldSpec } from '../domain/cardFields.js';
 import { fenToYuanInput } from '../domain/money.js';
 import { segmentOf, type SegmentFacts } from '../domain/segments.js';
 import type { Messages } from '../i18n/index.js';
-import { CALLBACK } from '../slack/ids.js';
+import { CALLBACK } from './ids.js';
 import { cardInput, checkboxInput, dateInput, header, selectInput, textInput, userInput } from './inputs.js';
 import { LIMITS } from './limits.js';
 import type { AnswerTo } from './message.js';
-import { escapeMrkdwn, md, mention, mrkdwn, plain } from './text.js';
+import { mrkdwn, plain } from './text.js';
+import { escapeMrkdwn, md, mention } from '../i18n/mrkdwn.js';
 
 export interface CardModalMetadata extends AnswerTo {
   customerId?: string;

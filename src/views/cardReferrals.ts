@@ -4,10 +4,12 @@ import { formatFen } from '../domain/money.js';
 import type { Messages } from '../i18n/index.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { CardReferrals, ReferredBy, ReferrerSummary } from '../services/referrals.js';
-import { ACTION } from '../slack/ids.js';
+import { ACTION } from './ids.js';
 import { LIMITS } from './limits.js';
 import { outcomeText } from './referralNudge.js';
-import { escapeMrkdwn, joinMrkdwn, mrkdwn, plain, section, type Mrkdwn } from './text.js';
+import { mrkdwn, plain, section } from './text.js';
+import { escapeMrkdwn, joinMrkdwn, type Mrkdwn } from '../i18n/mrkdwn.js';
+import { referralButtonValue } from './buttonValues.js';
 
 const context = (text: Mrkdwn): types.ContextBlock => ({ type: 'context', elements: [mrkdwn(text, LIMITS.contextText)] });
 
@@ -36,7 +38,7 @@ function referrerBlocks(t: Messages, summary: ReferrerSummary): types.KnownBlock
   const rows: types.KnownBlock[] = summary.awaiting.map(({ referral, referred }) => ({
     type: 'section',
     text: mrkdwn(t.referral.awaitingRow(escapeMrkdwn(referred.name), escapeMrkdwn(referred.number), outcomeText(t, referral)), LIMITS.sectionText),
-    accessory: button(ACTION.thankReferrer, t.referral.thank, `${referral._id.toString()}:${referral.referrerId.toString()}`),
+    accessory: button(ACTION.thankReferrer, t.referral.thank, referralButtonValue(referral._id.toString(), referral.referrerId.toString())),
   }));
   return [
     section(t.referral.stats(summary.count, summary.deals, escapeMrkdwn(formatFen(summary.valueFen))), LIMITS.sectionText),
@@ -75,6 +77,6 @@ export function referralButtons(t: Messages, customer: CustomerRecord, { referre
   const open = referredBy?.referral.status === 'open' ? referredBy.referral : undefined;
   return [
     button(ACTION.recordReferral, t.referral.record, customer._id.toString()),
-    ...(open ? [button(ACTION.referralNoDeal, t.referral.noDeal, `${open._id.toString()}:${customer._id.toString()}`)] : []),
+    ...(open ? [button(ACTION.referralNoDeal, t.referral.noDeal, referralButtonValue(open._id.toString(), customer._id.toString()))] : []),
   ];
 }

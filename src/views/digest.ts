@@ -2,7 +2,8 @@ import type { types } from '@slack/bolt';
 import type { Messages } from '../i18n/index.js';
 import { LIMITS } from './limits.js';
 import { message, textLength, type SlackMessage } from './message.js';
-import { joinMrkdwn, md, mrkdwn, section, truncateMrkdwn, type Mrkdwn } from './text.js';
+import { mrkdwn, section } from './text.js';
+import { joinMrkdwn, md, truncateMrkdwn, type Mrkdwn } from '../i18n/mrkdwn.js';
 
 /** Longest line a digest lists per reminder: its notification text, which names the customer and owner first. */
 const LINE_CHARS = 200;

@@ -1,7 +1,7 @@
 import { formatFen } from '../domain/money.js';
 import type { Messages } from '../i18n/index.js';
 import { PREVIEW } from './limits.js';
-import { escapeMrkdwn, mention, truncate, type Mrkdwn } from './text.js';
+import { escapeMrkdwn, mention, truncate, type Mrkdwn } from '../i18n/mrkdwn.js';
 
 type OptionGroup = keyof Messages['options'];
 

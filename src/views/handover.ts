@@ -4,12 +4,13 @@ import { formatFen } from '../domain/money.js';
 import type { Messages } from '../i18n/index.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { HandoverPreview } from '../services/handover.js';
-import { ACTION, CALLBACK } from '../slack/ids.js';
-import { handoverButtonValue, type HandoverRef } from '../slack/metadata.js';
+import { ACTION, CALLBACK } from './ids.js';
+import { handoverButtonValue, type HandoverRef } from './buttonValues.js';
 import { textInput, userInput } from './inputs.js';
 import { LIMITS } from './limits.js';
 import { message, type AnswerTo, type SlackMessage } from './message.js';
-import { escapeMrkdwn, mention, plain, section } from './text.js';
+import { plain, section } from './text.js';
+import { escapeMrkdwn, mention } from '../i18n/mrkdwn.js';
 
 /** What the Reassign modal carries to its submission. */
 export interface ReassignModalMetadata extends AnswerTo {

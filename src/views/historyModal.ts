@@ -4,12 +4,13 @@ import type { CustomerRecord } from '../models/customer.js';
 import type { HistoryRecord } from '../models/history.js';
 import type { VisitRecord } from '../models/visit.js';
 import type { CardHistory } from '../services/history.js';
-import { CALLBACK } from '../slack/ids.js';
+import { CALLBACK } from './ids.js';
 import { formatInstant } from '../time.js';
 import { displayValue, optionLabel } from './fieldValues.js';
 import { header } from './inputs.js';
 import { LIMITS, PREVIEW } from './limits.js';
-import { escapeMrkdwn, joinMrkdwn, md, mention, plain, section, truncate, type Mrkdwn } from './text.js';
+import { plain, section } from './text.js';
+import { escapeMrkdwn, joinMrkdwn, md, mention, truncate, type Mrkdwn } from '../i18n/mrkdwn.js';
 
 function fieldLabel(t: Messages, field: string): string {
   return (t.fields as Record<string, string>)[field] ?? (t.visit as unknown as Record<string, string>)[field] ?? field;

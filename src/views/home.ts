@@ -4,11 +4,12 @@ import { TIERS } from '../domain/segments.js';
 import type { Messages } from '../i18n/index.js';
 import type { DueRow, HomeCustomer, HomeData, HomeList, OverdueRow, PyramidBucket, ThanksRow } from '../services/home.js';
 import { PYRAMID_BUCKETS } from '../services/home.js';
-import { ACTION } from '../slack/ids.js';
+import { ACTION } from './ids.js';
 import { header } from './inputs.js';
 import { renderSettingsSection, type SettingsSection } from './settings.js';
 import { LIMITS, PREVIEW } from './limits.js';
-import { appMrkdwn, escapeMrkdwn, joinMrkdwn, md, mrkdwn, plain, section, truncate, type Mrkdwn } from './text.js';
+import { mrkdwn, plain, section } from './text.js';
+import { appMrkdwn, escapeMrkdwn, joinMrkdwn, md, truncate, type Mrkdwn } from '../i18n/mrkdwn.js';
 
 type Block = types.KnownBlock;
 

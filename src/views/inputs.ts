@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { ACTION, INPUT_ACTION } from '../slack/ids.js';
+import { ACTION, INPUT_ACTION } from './ids.js';
 import { LIMITS } from './limits.js';
 import { plain } from './text.js';
 

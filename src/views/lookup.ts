@@ -1,10 +1,11 @@
 import type { types } from '@slack/bolt';
 import type { Messages } from '../i18n/index.js';
 import type { CustomerRecord } from '../models/customer.js';
-import { ACTION } from '../slack/ids.js';
+import { ACTION } from './ids.js';
 import { LIMITS } from './limits.js';
 import { message, type SlackMessage } from './message.js';
-import { appMrkdwn, escapeMrkdwn, joinMrkdwn, md, mrkdwn, plain, section, type Mrkdwn } from './text.js';
+import { mrkdwn, plain, section } from './text.js';
+import { appMrkdwn, escapeMrkdwn, joinMrkdwn, md, type Mrkdwn } from '../i18n/mrkdwn.js';
 
 export function renderHelp(t: Messages): SlackMessage {
   return message(escapeMrkdwn(t.help.title), [

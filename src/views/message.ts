@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import { LIMITS } from './limits.js';
-import { truncate, truncateMrkdwn, type Mrkdwn } from './text.js';
+import { truncate, truncateMrkdwn, type Mrkdwn } from '../i18n/mrkdwn.js';
 
 /** A message as sent to chat.postMessage or a response_url: blocks plus the notification text. */
 export interface SlackMessage {

@@ -3,10 +3,11 @@ import { formatFen } from '../domain/money.js';
 import type { Messages } from '../i18n/index.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { Account } from '../services/money.js';
-import { CALLBACK } from '../slack/ids.js';
+import { CALLBACK } from './ids.js';
 import { header } from './inputs.js';
 import { LIMITS } from './limits.js';
-import { escapeMrkdwn, joinMrkdwn, md, mention, plain, section, type Mrkdwn } from './text.js';
+import { plain, section } from './text.js';
+import { escapeMrkdwn, joinMrkdwn, md, mention, type Mrkdwn } from '../i18n/mrkdwn.js';
 
 const fen = (amount: number) => escapeMrkdwn(formatFen(amount));
 

@@ -5,12 +5,13 @@ import type { Messages } from '../i18n/index.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { OpenReceivable } from '../models/ledger.js';
 import type { SaleRecord } from '../models/sale.js';
-import { CALLBACK } from '../slack/ids.js';
+import { CALLBACK } from './ids.js';
 import type { CalendarDate } from '../time.js';
 import { checkboxInput, dateInput, numberInput, radioInput, selectInput, textInput, userInput } from './inputs.js';
 import { LIMITS } from './limits.js';
 import type { AnswerTo, PostedMessage } from './message.js';
-import { escapeMrkdwn, mrkdwn, plain } from './text.js';
+import { mrkdwn, plain } from './text.js';
+import { escapeMrkdwn } from '../i18n/mrkdwn.js';
 
 const MAX = domain.money.maxLength;
 /** Long enough for any amount people write (`¥100,000,000.00`, `1.28万元`). */

@@ -4,10 +4,12 @@ import type { CadenceClass } from '../domain/cadence.js';
 import type { Messages } from '../i18n/index.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { NudgeRecord } from '../models/nudge.js';
-import { ACTION } from '../slack/ids.js';
+import { ACTION } from './ids.js';
 import { LIMITS, PREVIEW } from './limits.js';
 import { message, type SlackMessage } from './message.js';
-import { escapeMrkdwn, md, mention, mrkdwn, plain, section, truncate, type Mrkdwn } from './text.js';
+import { mrkdwn, plain, section } from './text.js';
+import { escapeMrkdwn, md, mention, truncate, type Mrkdwn } from '../i18n/mrkdwn.js';
+import { nudgeButtonValue } from './buttonValues.js';
 
 type NudgeShown = Pick<NudgeRecord, '_id' | 'kind' | 'ownerId' | 'plan' | 'dueDate' | 'version'>;
 type NudgeCustomer = Pick<CustomerRecord, 'name' | 'number'>;
@@ -51,7 +53,7 @@ function copyOf(t: Messages, customer: NudgeCustomer, nudge: NudgeShown): { text
 
 /** A posted reminder's buttons; each names the nudge and its version, so a second press (or one after someone else answered) changes nothing. */
 function buttons(nudge: NudgeShown, specs: [action: string, label: string][]): types.ActionsBlock {
-  const value = `${nudge._id.toString()}:${nudge.version}`;
+  const value = nudgeButtonValue(nudge);
   return {
     type: 'actions',
     elements: specs.map(([action_id, label], i) => ({

@@ -2,10 +2,11 @@ import type { types } from '@slack/bolt';
 import { formatFen } from '../domain/money.js';
 import type { Messages } from '../i18n/index.js';
 import type { OverdueItem } from '../services/money.js';
-import { ACTION } from '../slack/ids.js';
+import { ACTION } from './ids.js';
 import { LIMITS } from './limits.js';
 import { message, rowsWithin, type SlackMessage } from './message.js';
-import { escapeMrkdwn, md, mrkdwn, plain, section } from './text.js';
+import { mrkdwn, plain, section } from './text.js';
+import { escapeMrkdwn, md } from '../i18n/mrkdwn.js';
 
 /** `/card overdue`: the team's overdue receivables in collection order, each with a button to its card. */
 export function renderOverdueList(t: Messages, items: OverdueItem[]): SlackMessage {

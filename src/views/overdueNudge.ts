@@ -5,11 +5,13 @@ import { formatFen } from '../domain/money.js';
 import type { Messages } from '../i18n/index.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { NudgeRecord } from '../models/nudge.js';
-import { ACTION, CALLBACK } from '../slack/ids.js';
+import { ACTION, CALLBACK } from './ids.js';
 import { textInput } from './inputs.js';
 import { LIMITS } from './limits.js';
 import { message, type PostedMessage, type SlackMessage } from './message.js';
-import { escapeMrkdwn, joinMrkdwn, md, mention, plain, section } from './text.js';
+import { plain, section } from './text.js';
+import { escapeMrkdwn, joinMrkdwn, md, mention } from '../i18n/mrkdwn.js';
+import { nudgeButtonValue } from './buttonValues.js';
 
 /** What an overdue nudge states, read from the ledger as it is posted. */
 export interface OverdueFacts {
@@ -30,7 +32,7 @@ export function renderOverdueNudge(t: Messages, customer: Pick<CustomerRecord, '
   const headline = o.text(escapeMrkdwn(customer.name), amount, facts.days, who);
   const todo = o.todo[facts.quadrant](facts.letterLevel);
   const factsLine = o.facts(escapeMrkdwn(customer.number), amount, facts.days, escapeMrkdwn(facts.dueDate));
-  const ref = `${nudge._id.toString()}:${nudge.version}`;
+  const ref = nudgeButtonValue(nudge);
   const button = (action_id: string, label: string, value: string, style?: 'primary'): types.Button => ({
     type: 'button', action_id, text: plain(label, LIMITS.buttonText), value, ...(style ? { style } : {}),
   });

@@ -3,11 +3,13 @@ import type { Messages } from '../i18n/index.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { NudgeRecord } from '../models/nudge.js';
 import type { PoolList } from '../services/pool.js';
-import { ACTION } from '../slack/ids.js';
+import { ACTION } from './ids.js';
 import { todayIn } from '../time.js';
 import { LIMITS } from './limits.js';
 import { message, rowsWithin, type SlackMessage } from './message.js';
-import { escapeMrkdwn, md, mention, mrkdwn, plain, section } from './text.js';
+import { mrkdwn, plain, section } from './text.js';
+import { escapeMrkdwn, md, mention } from '../i18n/mrkdwn.js';
+import { nudgeButtonValue } from './buttonValues.js';
 
 type PoolCustomer = Pick<CustomerRecord, '_id' | 'name' | 'number'>;
 
@@ -50,7 +52,7 @@ export function renderPoolWarning(t: Messages, customer: PoolCustomer, nudge: Pi
           action_id: ACTION.nudgeLogVisit,
           style: 'primary',
           text: plain(t.pool.logContact, LIMITS.buttonText),
-          value: `${nudge._id.toString()}:${nudge.version}`,
+          value: nudgeButtonValue(nudge),
         },
       ],
     },

@@ -2,13 +2,14 @@ import type { types } from '@slack/bolt';
 import type { Messages } from '../i18n/index.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { PromiseRecord } from '../models/promise.js';
-import { ACTION, CALLBACK } from '../slack/ids.js';
-import { promiseButtonValue } from '../slack/metadata.js';
+import { ACTION, CALLBACK } from './ids.js';
+import { promiseButtonValue } from './buttonValues.js';
 import type { CalendarDate } from '../time.js';
 import { dateInput } from './inputs.js';
 import { LIMITS } from './limits.js';
 import { message, type SlackMessage } from './message.js';
-import { escapeMrkdwn, md, mention, mrkdwn, plain, section, type Mrkdwn } from './text.js';
+import { mrkdwn, plain, section } from './text.js';
+import { escapeMrkdwn, md, mention, type Mrkdwn } from '../i18n/mrkdwn.js';
 
 type PromiseShown = Pick<PromiseRecord, '_id' | 'text' | 'dueDate'>;
 type PromiseCustomer = Pick<CustomerRecord, 'name' | 'number'>;

@@ -2,11 +2,13 @@ import type { types } from '@slack/bolt';
 import { domain } from '../config/domain.js';
 import type { Messages } from '../i18n/index.js';
 import type { ReferralFacts, ReferralList } from '../services/referrals.js';
-import { ACTION } from '../slack/ids.js';
+import { ACTION } from './ids.js';
 import { LIMITS } from './limits.js';
 import { message, rowsWithin, type SlackMessage } from './message.js';
 import { outcomeText } from './referralNudge.js';
-import { escapeMrkdwn, mrkdwn, plain, section, type Mrkdwn } from './text.js';
+import { mrkdwn, plain, section } from './text.js';
+import { escapeMrkdwn, type Mrkdwn } from '../i18n/mrkdwn.js';
+import { referralButtonValue } from './buttonValues.js';
 
 function row(text: Mrkdwn, button: types.Button): types.SectionBlock {
   return { type: 'section', text: mrkdwn(text, LIMITS.sectionText), accessory: button };
@@ -23,7 +25,7 @@ function openRow(t: Messages, { referral, referrer, referred }: ReferralFacts): 
 
 function awaitingRow(t: Messages, { referral, referrer, referred }: ReferralFacts): types.SectionBlock {
   const text = t.referral.awaitingListRow(escapeMrkdwn(referred.name), escapeMrkdwn(referrer.name), outcomeText(t, referral));
-  return row(text, { type: 'button', action_id: ACTION.thankReferrer, text: plain(t.referral.thank, LIMITS.buttonText), value: referral._id.toString() });
+  return row(text, { type: 'button', action_id: ACTION.thankReferrer, text: plain(t.referral.thank, LIMITS.buttonText), value: referralButtonValue(referral._id.toString()) });
 }
 
 /** `/card referrals`: referrals still in progress, and those whose referrer is waiting to be thanked. */

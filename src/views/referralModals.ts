@@ -2,13 +2,14 @@ import type { types } from '@slack/bolt';
 import type { Messages } from '../i18n/index.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { ReferralFacts } from '../services/referrals.js';
-import { CALLBACK } from '../slack/ids.js';
+import { CALLBACK } from './ids.js';
 import { domain } from '../config/domain.js';
 import { maxLengthOf } from '../domain/cardFields.js';
 import { radioInput, textInput, userInput } from './inputs.js';
 import { LIMITS } from './limits.js';
 import type { AnswerTo } from './message.js';
-import { escapeMrkdwn, plain, section } from './text.js';
+import { plain, section } from './text.js';
+import { escapeMrkdwn } from '../i18n/mrkdwn.js';
 
 export interface ReferralModalMetadata extends AnswerTo {
   referrerId: string;

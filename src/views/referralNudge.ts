@@ -4,10 +4,12 @@ import type { Messages } from '../i18n/index.js';
 import type { NudgeRecord } from '../models/nudge.js';
 import type { ReferralRecord } from '../models/referral.js';
 import type { CardRef, ReferralFacts } from '../services/referrals.js';
-import { ACTION } from '../slack/ids.js';
+import { ACTION } from './ids.js';
 import { LIMITS, PREVIEW } from './limits.js';
 import { message, type SlackMessage } from './message.js';
-import { escapeMrkdwn, joinMrkdwn, md, mention, mrkdwn, plain, section, truncate, type Mrkdwn } from './text.js';
+import { mrkdwn, plain, section } from './text.js';
+import { escapeMrkdwn, joinMrkdwn, md, mention, truncate, type Mrkdwn } from '../i18n/mrkdwn.js';
+import { nudgeButtonValue, referralButtonValue } from './buttonValues.js';
 
 type NudgeShown = Pick<NudgeRecord, '_id' | 'ownerId' | 'version' | 'round'>;
 
@@ -40,7 +42,7 @@ export function renderReferralNudge(t: Messages, { referral, referrer, referred 
           action_id: ACTION.nudgeLogVisit,
           style: 'primary',
           text: plain(t.referral.logContact, LIMITS.buttonText),
-          value: `${nudge._id.toString()}:${nudge.version}`,
+          value: nudgeButtonValue(nudge),
         },
       ],
     },
@@ -65,7 +67,7 @@ export function renderThanksNudge(t: Messages, facts: ReferralFacts, nudge: Nudg
           action_id: ACTION.thankReferrer,
           style: 'primary',
           text: plain(t.referral.thank, LIMITS.buttonText),
-          value: facts.referral._id.toString(),
+          value: referralButtonValue(facts.referral._id.toString()),
         },
       ],
     },

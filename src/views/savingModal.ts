@@ -1,7 +1,8 @@
 import type { types } from '@slack/bolt';
 import type { Messages } from '../i18n/index.js';
 import { LIMITS } from './limits.js';
-import { escapeMrkdwn, plain, section } from './text.js';
+import { plain, section } from './text.js';
+import { escapeMrkdwn } from '../i18n/mrkdwn.js';
 
 function notice(t: Messages, title: string, text: string): types.ModalView {
   return {

@@ -4,12 +4,13 @@ import { formatFen } from '../domain/money.js';
 import { TIERS, type Tier } from '../domain/segments.js';
 import type { Locale, Messages } from '../i18n/index.js';
 import type { EditableSettings, SettingsChange, TeamSettings } from '../services/teamSettings.js';
-import { ACTION, CALLBACK, INPUT_ACTION } from '../slack/ids.js';
+import { ACTION, CALLBACK, INPUT_ACTION } from './ids.js';
 import { formatInstant } from '../time.js';
 import { SETTINGS_RANGES } from '../validation/settingsInput.js';
 import { numberInput, selectInput } from './inputs.js';
 import { LIMITS } from './limits.js';
-import { appMrkdwn, escapeMrkdwn, joinMrkdwn, md, mention, mrkdwn, plain, section, type Mrkdwn } from './text.js';
+import { mrkdwn, plain, section } from './text.js';
+import { appMrkdwn, escapeMrkdwn, joinMrkdwn, md, mention, type Mrkdwn } from '../i18n/mrkdwn.js';
 
 type Block = types.KnownBlock;
 type Value = string | number | readonly string[] | null | undefined;

@@ -1,83 +1,13 @@
 import type { types } from '@slack/bolt';
+import { truncate, truncateMrkdwn, type Mrkdwn } from '../i18n/mrkdwn.js';
 
-declare const safe: unique symbol;
-
-/**
- * Text that may go where Slack parses mrkdwn (section and context text, a
- * message's notification `text`): user text escaped, mentions built by the
- * app from user ids. The block builders take only this, so user text cannot
- * reach Slack unescaped without a type error.
- */
-export type Mrkdwn = string & { readonly [safe]: true };
-
-const ZWSP = '\u200B';
-
-/** `&`, `<`, `>` as entities: no link, mention or @channel can form. */
-const escapeEntities = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-/**
- * Escapes text for mrkdwn so it is shown as typed: `&`, `<`, `>` so it can
- * never form a link, a mention or an @channel, and each formatting mark
- * (`*`, `_`, `~`, `` ` ``) between zero-width spaces so `*bold*` or
- * `_italic_` typed by a user stays literal. Slack formats a mark only at a
- * word's edge: read as a space, the zero-width space leaves an opening mark
- * followed by a space; read as a letter, it leaves no mark at a word's edge.
- * Either way no pair forms, and nothing visible changes.
- */
-export function escapeMrkdwn(text: string): Mrkdwn {
-  return escapeEntities(text).replace(/[*_~`]/g, (mark) => `${ZWSP}${mark}${ZWSP}`) as Mrkdwn;
-}
-
-/**
- * The app's own words (src/i18n), whose `*bold*` and `` `code` `` are meant:
- * entities escaped, formatting kept. Never for text a user typed or Slack
- * returned; that is escapeMrkdwn's.
- */
-export function appMrkdwn(text: string): Mrkdwn {
-  return escapeEntities(text) as Mrkdwn;
-}
-
-/** App-written mrkdwn around values that are already safe; a plain string value does not type-check. */
-export function md(strings: TemplateStringsArray, ...values: (Mrkdwn | number)[]): Mrkdwn {
-  return strings.reduce((out, part, i) => out + part + (i < values.length ? String(values[i]) : ''), '') as Mrkdwn;
-}
-
-/** Joins safe pieces. */
-export function joinMrkdwn(parts: Mrkdwn[], separator: string): Mrkdwn {
-  return parts.join(escapeMrkdwn(separator)) as Mrkdwn;
-}
-
-/**
- * Shortens to at most `max` characters as Slack counts them, in UTF-16 code
- * units (an emoji outside the BMP is two), never cutting a surrogate pair
- * in half; `…` marks the cut.
- */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = Math.max(0, max - 1);
-  const last = text.charCodeAt(cut - 1);
-  if (cut > 0 && last >= 0xd800 && last <= 0xdbff) cut -= 1;
-  return `${text.slice(0, cut)}…`;
-}
-
-/** Shortens mrkdwn without cutting an escape (`&amp;`) in half. */
-export function truncateMrkdwn(text: Mrkdwn, max: number): Mrkdwn {
-  const cut = truncate(text, max);
-  return (cut === text ? cut : cut.replace(/&[a-z]{0,3}…$/, '…')) as Mrkdwn;
-}
-
+/** Block Kit's text elements and the plain section, each cut to the limit given. */
 export function plain(text: string, max: number): types.PlainTextElement {
   return { type: 'plain_text', text: truncate(text, max), emoji: true };
 }
 
 export function mrkdwn(text: Mrkdwn, max: number): types.MrkdwnElement {
   return { type: 'mrkdwn', text: truncateMrkdwn(text, max) };
-}
-
-/** A Slack user mention; anything that is not a user id is shown as escaped text. */
-export function mention(userId: string | undefined, fallback: string): Mrkdwn {
-  if (!userId) return escapeMrkdwn(fallback);
-  return /^[UW][A-Z0-9]+$/.test(userId) ? (`<@${userId}>` as Mrkdwn) : escapeMrkdwn(userId);
 }
 
 export function section(text: Mrkdwn, max: number): types.SectionBlock {

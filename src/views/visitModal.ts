@@ -2,13 +2,14 @@ import type { types } from '@slack/bolt';
 import { domain } from '../config/domain.js';
 import type { Messages } from '../i18n/index.js';
 import type { CustomerRecord } from '../models/customer.js';
-import { CALLBACK } from '../slack/ids.js';
+import { CALLBACK } from './ids.js';
 import type { CalendarDate } from '../time.js';
 import { PROMISE_SLOTS } from '../validation/visitInput.js';
 import { checkboxInput, dateInput, header, numberInput, radioInput, selectInput, textInput } from './inputs.js';
 import { LIMITS } from './limits.js';
 import type { AnswerTo, PostedMessage } from './message.js';
-import { escapeMrkdwn, mrkdwn, plain, section } from './text.js';
+import { mrkdwn, plain, section } from './text.js';
+import { escapeMrkdwn } from '../i18n/mrkdwn.js';
 
 const MAX = domain.visit.maxLength;
 

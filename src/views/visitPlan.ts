@@ -3,10 +3,11 @@ import { segmentOf } from '../domain/segments.js';
 import { formatFen } from '../domain/money.js';
 import type { Messages } from '../i18n/index.js';
 import { regionKey, type PlanCustomer, type PlanRow, type VisitPlan } from '../services/visitPlan.js';
-import { ACTION } from '../slack/ids.js';
+import { ACTION } from './ids.js';
 import { LIMITS, PREVIEW } from './limits.js';
 import { message, rowsWithin, type SlackMessage } from './message.js';
-import { escapeMrkdwn, joinMrkdwn, md, mrkdwn, plain, section, truncate, type Mrkdwn } from './text.js';
+import { mrkdwn, plain, section } from './text.js';
+import { escapeMrkdwn, joinMrkdwn, md, truncate, type Mrkdwn } from '../i18n/mrkdwn.js';
 
 /** The tier of a ranked customer, else the segment (a first sale not yet ranked shows as current). */
 function levelOf(t: Messages, c: PlanCustomer): string {

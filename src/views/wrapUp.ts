@@ -1,10 +1,11 @@
 import type { types } from '@slack/bolt';
 import type { Messages } from '../i18n/index.js';
 import type { WrapUpCard, WrapUpFacts, WrapUpList } from '../services/wrapUps.js';
-import { ACTION } from '../slack/ids.js';
+import { ACTION } from './ids.js';
 import { LIMITS, PREVIEW } from './limits.js';
 import { message, rowsWithin, type SlackMessage } from './message.js';
-import { escapeMrkdwn, joinMrkdwn, md, mrkdwn, plain, section, truncate, type Mrkdwn } from './text.js';
+import { mrkdwn, plain, section } from './text.js';
+import { escapeMrkdwn, joinMrkdwn, md, truncate, type Mrkdwn } from '../i18n/mrkdwn.js';
 
 const quote = (text: string) => escapeMrkdwn(truncate(text, PREVIEW.wrapUpDetail));
 

@@ -1,4 +1,4 @@
-import { ACTION } from '../../src/slack/ids.js';
+import { ACTION } from '../../src/views/ids.js';
 import type { RecordedCall } from './fakeSlack.js';
 import type { Harness } from './harness.js';
 import type { Actor } from './slackRequests.js';

@@ -1,4 +1,4 @@
-import { ACTION } from '../../src/slack/ids.js';
+import { ACTION } from '../../src/views/ids.js';
 import { createCard, type CreatedCard } from './flows.js';
 import { findButton, TEAM_A, type Harness } from './harness.js';
 

@@ -13,13 +13,13 @@ import * as cardCommand from './commands/card.js';
 import * as appHome from './events/appHome.js';
 import * as uninstall from './events/uninstall.js';
 import * as cardPicker from './options/cardPicker.js';
-import * as cardModal from './views/cardModal.js';
-import * as moneyModals from './views/moneyModals.js';
-import * as referralModals from './views/referralModals.js';
-import * as promiseReschedule from './views/promiseReschedule.js';
-import * as reassignModal from './views/reassignModal.js';
-import * as specialHandling from './views/specialHandling.js';
-import * as visitModal from './views/visitModal.js';
+import * as cardModal from './submissions/cardModal.js';
+import * as moneyModals from './submissions/moneyModals.js';
+import * as referralModals from './submissions/referralModals.js';
+import * as promiseReschedule from './submissions/promiseReschedule.js';
+import * as reassignModal from './submissions/reassignModal.js';
+import * as specialHandling from './submissions/specialHandling.js';
+import * as visitModal from './submissions/visitModal.js';
 
 /** Every Slack entry point of the app, in one list. */
 export function registerListeners(app: App, deps: ListenerDeps): void {

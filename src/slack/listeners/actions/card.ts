@@ -9,9 +9,9 @@ import { renderVisitModal } from '../../../views/visitModal.js';
 import { renderCardFor } from '../../cardFor.js';
 import type { ListenerDeps, TeamScope } from '../../deps.js';
 import { answerTo, clickOrigin } from '../../clickedMessage.js';
-import { ACTION } from '../../ids.js';
+import { ACTION } from '../../../views/ids.js';
 import { afterAck } from '../../listen.js';
-import { parseNewCardPrefill } from '../../metadata.js';
+import { parseNewCardPrefill } from '../../../views/modalMetadata.js';
 
 type ButtonBody = BlockAction<ButtonAction>;
 type ButtonArgs = SlackActionMiddlewareArgs<ButtonBody> & AllMiddlewareArgs;

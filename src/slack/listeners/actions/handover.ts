@@ -3,9 +3,9 @@ import { renderHandoverNotice, renderHandoverSummary, renderReassignModal } from
 import { renderNotice } from '../../../views/lookup.js';
 import { messagesForUser, type ListenerDeps, type TeamScope } from '../../deps.js';
 import { answerTo, clickOrigin } from '../../clickedMessage.js';
-import { ACTION } from '../../ids.js';
+import { ACTION } from '../../../views/ids.js';
 import { afterAck } from '../../listen.js';
-import { parseHandoverRef } from '../../metadata.js';
+import { parseHandoverRef } from '../../../views/buttonValues.js';
 
 type ButtonBody = BlockAction<ButtonAction>;
 type ButtonArgs = SlackActionMiddlewareArgs<ButtonBody> & AllMiddlewareArgs;

@@ -1,11 +1,11 @@
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { mayHandOver } from '../../../services/handover.js';
+import { mayHandOver } from '../../../domain/roles.js';
 import { parseHandoverInput } from '../../../validation/handoverInput.js';
 import { renderHandoverModal } from '../../../views/handover.js';
 import { renderNotice } from '../../../views/lookup.js';
 import type { ListenerDeps, TeamScope } from '../../deps.js';
 import { handoverPreview } from '../../handoverPreview.js';
-import { ACTION, CALLBACK } from '../../ids.js';
+import { ACTION, CALLBACK } from '../../../views/ids.js';
 import { afterAck, inlineErrors, onSubmission, type ViewArgs } from '../../listen.js';
 import { readViewState } from '../../viewState.js';
 

@@ -5,7 +5,7 @@ import { renderMoneyModal } from '../../../views/moneyModal.js';
 import { renderAdjustmentModal, renderPaymentModal, renderSaleModal } from '../../../views/moneyModals.js';
 import type { ListenerDeps } from '../../deps.js';
 import { answerTo, clickOrigin, metadataWithPosted } from '../../clickedMessage.js';
-import { ACTION } from '../../ids.js';
+import { ACTION } from '../../../views/ids.js';
 import { afterAck } from '../../listen.js';
 
 type ButtonBody = BlockAction<ButtonAction>;

@@ -4,13 +4,13 @@ import { todayIn } from '../../../time.js';
 import { renderNotice } from '../../../views/lookup.js';
 import { renderAnswered, renderClosedNudge } from '../../../views/nudge.js';
 import { renderSpecialHandlingModal } from '../../../views/overdueNudge.js';
-import { escapeMrkdwn, mention } from '../../../views/text.js';
+import { escapeMrkdwn, mention } from '../../../i18n/mrkdwn.js';
 import { renderVisitModal } from '../../../views/visitModal.js';
 import type { ListenerDeps, TeamScope } from '../../deps.js';
 import { clickOrigin, metadataWithPosted } from '../../clickedMessage.js';
-import { ACTION } from '../../ids.js';
+import { ACTION } from '../../../views/ids.js';
 import { afterAck } from '../../listen.js';
-import { parseNudgeRef } from '../../metadata.js';
+import { parseNudgeRef } from '../../../views/buttonValues.js';
 
 type ButtonBody = BlockAction<ButtonAction>;
 type ButtonArgs = SlackActionMiddlewareArgs<ButtonBody> & AllMiddlewareArgs;

@@ -1,11 +1,11 @@
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { renderNotice } from '../../../views/lookup.js';
 import { renderAnswered } from '../../../views/nudge.js';
-import { mention } from '../../../views/text.js';
+import { mention } from '../../../i18n/mrkdwn.js';
 import { clickOrigin } from '../../clickedMessage.js';
 import { renderCardFor } from '../../cardFor.js';
 import type { ListenerDeps } from '../../deps.js';
-import { ACTION } from '../../ids.js';
+import { ACTION } from '../../../views/ids.js';
 import { afterAck } from '../../listen.js';
 
 type ButtonBody = BlockAction<ButtonAction>;

@@ -2,13 +2,13 @@ import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMidd
 import { formatInstant, todayIn } from '../../../time.js';
 import { renderNotice } from '../../../views/lookup.js';
 import { renderClosedPromiseNudge, renderPromiseRescheduleModal } from '../../../views/promiseNudge.js';
-import { escapeMrkdwn, mention } from '../../../views/text.js';
+import { escapeMrkdwn, mention } from '../../../i18n/mrkdwn.js';
 import { renderCardFor } from '../../cardFor.js';
 import type { ListenerDeps, TeamScope } from '../../deps.js';
 import { clickOrigin } from '../../clickedMessage.js';
-import { ACTION } from '../../ids.js';
+import { ACTION } from '../../../views/ids.js';
 import { afterAck } from '../../listen.js';
-import { parsePromiseRef } from '../../metadata.js';
+import { parsePromiseRef } from '../../../views/buttonValues.js';
 
 type ButtonBody = BlockAction<ButtonAction>;
 type ButtonArgs = SlackActionMiddlewareArgs<ButtonBody> & AllMiddlewareArgs;

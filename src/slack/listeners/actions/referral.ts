@@ -4,9 +4,9 @@ import { renderNoDealModal, renderReferralModal, renderThanksModal } from '../..
 import { renderCardFor } from '../../cardFor.js';
 import type { ListenerDeps, TeamScope } from '../../deps.js';
 import { answerTo, clickOrigin } from '../../clickedMessage.js';
-import { ACTION } from '../../ids.js';
+import { ACTION } from '../../../views/ids.js';
 import { afterAck } from '../../listen.js';
-import { parseReferralButton } from '../../metadata.js';
+import { parseReferralButton } from '../../../views/buttonValues.js';
 
 type ButtonBody = BlockAction<ButtonAction>;
 type ButtonArgs = SlackActionMiddlewareArgs<ButtonBody> & AllMiddlewareArgs;

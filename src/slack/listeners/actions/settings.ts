@@ -3,7 +3,7 @@ import { parseSettingsInput, SETTINGS_RANGES } from '../../../validation/setting
 import { renderNotice } from '../../../views/lookup.js';
 import { parseSettingsMetadata, renderInviteNotice, renderSettingsModal } from '../../../views/settings.js';
 import type { ListenerDeps, TeamScope } from '../../deps.js';
-import { ACTION, CALLBACK } from '../../ids.js';
+import { ACTION, CALLBACK } from '../../../views/ids.js';
 import { afterAck, inlineErrors, onSubmission, type ViewArgs } from '../../listen.js';
 import { readViewState } from '../../viewState.js';
 

@@ -1,13 +1,13 @@
 import type { App } from '@slack/bolt';
 import { exportAllowed, type ExportRequest } from '../../../domain/exportRequest.js';
 import { parseLookup, type LookupRequest, type SearchLookup } from '../../../domain/lookup.js';
-import { mayHandOver } from '../../../services/handover.js';
+import { mayHandOver } from '../../../domain/roles.js';
 import { renderAmbassadorList } from '../../../views/ambassadorList.js';
 import { renderBriefMessage } from '../../../views/brief.js';
 import { renderHelp, renderMatches, renderNotFound, renderNotice, renderSafeNotice, type NewCardPrefill } from '../../../views/lookup.js';
 import type { SlackMessage } from '../../../views/message.js';
 import { renderOverdueList } from '../../../views/overdueList.js';
-import { escapeMrkdwn } from '../../../views/text.js';
+import { escapeMrkdwn } from '../../../i18n/mrkdwn.js';
 import { renderPoolList } from '../../../views/pool.js';
 import { renderReferralList } from '../../../views/referralList.js';
 import { renderVisitPlan } from '../../../views/visitPlan.js';
@@ -17,7 +17,7 @@ import type { ListenerDeps, TeamScope } from '../../deps.js';
 import { deliverToDm } from '../../exportDelivery.js';
 import { handoverPreview } from '../../handoverPreview.js';
 import { slackNames } from '../../userNames.js';
-import { COMMAND } from '../../ids.js';
+import { COMMAND } from '../../../views/ids.js';
 import { afterAck, describeRequest, type CommandArgs } from '../../listen.js';
 
 function prefillFor(request: LookupRequest & { text: string }): NewCardPrefill {

@@ -2,9 +2,9 @@ import type { AllMiddlewareArgs, App, SlackOptionsMiddlewareArgs } from '@slack/
 import { parseTypeAhead } from '../../../domain/lookup.js';
 import { renderCardOptions } from '../../../views/cardOptions.js';
 import type { ListenerDeps } from '../../deps.js';
-import { ACTION } from '../../ids.js';
+import { ACTION } from '../../../views/ids.js';
 import { onOptions } from '../../listen.js';
-import { parseCardModalMetadata } from '../../metadata.js';
+import { parseCardModalMetadata } from '../../../views/modalMetadata.js';
 
 type SuggestionArgs = SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs;
 

@@ -5,9 +5,9 @@ import { CardInputSchema, type CardInput } from '../../../validation/cardInput.j
 import type { CardModalMetadata } from '../../../views/cardModal.js';
 import type { ListenerDeps } from '../../deps.js';
 import { modalErrors } from '../../fieldErrors.js';
-import { CALLBACK } from '../../ids.js';
+import { CALLBACK } from '../../../views/ids.js';
 import { inlineErrors, onSubmission, type ViewArgs } from '../../listen.js';
-import { parseCardModalMetadata } from '../../metadata.js';
+import { parseCardModalMetadata } from '../../../views/modalMetadata.js';
 import { submissionKey } from '../../requestKey.js';
 import { referralRefusal } from '../../referralRefusal.js';
 import { showSavedCard, submitter } from '../../savedCard.js';

@@ -1,13 +1,12 @@
 import { z } from 'zod';
-import type { NudgeRef } from '../services/nudges.js';
-import type { CardModalMetadata } from '../views/cardModal.js';
-import type { MoneyModalMetadata } from '../views/moneyModals.js';
-import type { SpecialHandlingMetadata } from '../views/overdueNudge.js';
-import type { ReferralActionMetadata, ReferralModalMetadata } from '../views/referralModals.js';
-import type { PromiseRescheduleMetadata } from '../views/promiseNudge.js';
-import type { ReassignModalMetadata } from '../views/handover.js';
-import type { PostedMessage } from '../views/message.js';
-import type { VisitModalMetadata } from '../views/visitModal.js';
+import type { CardModalMetadata } from './cardModal.js';
+import type { MoneyModalMetadata } from './moneyModals.js';
+import type { SpecialHandlingMetadata } from './overdueNudge.js';
+import type { ReferralActionMetadata, ReferralModalMetadata } from './referralModals.js';
+import type { PromiseRescheduleMetadata } from './promiseNudge.js';
+import type { ReassignModalMetadata } from './handover.js';
+import type { PostedMessage } from './message.js';
+import type { VisitModalMetadata } from './visitModal.js';
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/);
 
@@ -59,60 +58,10 @@ export const parseNewCardPrefill = (raw?: string) => parseJson(NewCardPrefillSch
 /** The card a modal is about, whichever modal: card, visit and money modals all name it `customerId`. */
 export const parseMetadataCustomerId = (raw?: string): string | undefined => parseJson(z.object({ customerId: objectId }), raw)?.customerId;
 
-const NUDGE_REF = /^([0-9a-f]{24})(?::(\d{1,9}))?$/;
-
-/** A nudge button's value: `<followUpId>:<version>` (older messages carry the id alone). */
-export function parseNudgeRef(raw?: string): NudgeRef | null {
-  const match = NUDGE_REF.exec(raw ?? '');
-  if (!match) return null;
-  return match[2] === undefined ? { id: match[1]! } : { id: match[1]!, version: Number(match[2]) };
-}
-
 const ReferralModalMetadataSchema = z.object({ referrerId: objectId, ...answerTo });
 const ReferralActionMetadataSchema = z.object({ referralId: objectId, cardId: objectId.optional(), ...answerTo });
 export const parseReferralModalMetadata = (raw?: string): ReferralModalMetadata | null => parseJson(ReferralModalMetadataSchema, raw);
 export const parseReferralActionMetadata = (raw?: string): ReferralActionMetadata | null => parseJson(ReferralActionMetadataSchema, raw);
 
-const REFERRAL_BUTTON = /^([0-9a-f]{24})(?::([0-9a-f]{24}))?$/;
-
-/** A referral button's value: `<referralId>`, or `<referralId>:<cardId>` when pressed on that card. */
-export function parseReferralButton(raw?: string): { referralId: string; cardId?: string } | null {
-  const match = REFERRAL_BUTTON.exec(raw ?? '');
-  if (!match) return null;
-  return match[2] === undefined ? { referralId: match[1]! } : { referralId: match[1]!, cardId: match[2] };
-}
-
-/** Where a promise's button was pressed: on the card (show the card again) or on its nudge (close the nudge). */
-export interface PromiseRef {
-  id: string;
-  from: 'card' | 'nudge';
-}
-
-const PROMISE_REF = /^(card|nudge):([0-9a-f]{24})$/;
-
-/** A promise button's value: `card:<promiseId>` or `nudge:<promiseId>`. */
-export const promiseButtonValue = ({ from, id }: PromiseRef): string => `${from}:${id}`;
-
-export function parsePromiseRef(raw?: string): PromiseRef | null {
-  const match = PROMISE_REF.exec(raw ?? '');
-  return match ? { from: match[1] as PromiseRef['from'], id: match[2]! } : null;
-}
-
 const ReassignModalMetadataSchema = z.object({ customerId: objectId, version: z.number().int().positive(), ...answerTo });
 export const parseReassignModalMetadata = (raw?: string): ReassignModalMetadata | null => parseJson(ReassignModalMetadataSchema, raw);
-
-/** A handover's Confirm: which preview (its request id) and who to whom. */
-export interface HandoverRef {
-  requestId: string;
-  fromId: string;
-  toId: string;
-}
-
-const HANDOVER_REF = /^([0-9a-f]{16,64}):([UW][A-Z0-9]{1,30}):([UW][A-Z0-9]{1,30})$/;
-
-export const handoverButtonValue = ({ requestId, fromId, toId }: HandoverRef): string => `${requestId}:${fromId}:${toId}`;
-
-export function parseHandoverRef(raw?: string): HandoverRef | null {
-  const match = HANDOVER_REF.exec(raw ?? '');
-  return match ? { requestId: match[1]!, fromId: match[2]!, toId: match[3]! } : null;
-}

@@ -2,12 +2,12 @@ import type { App, ViewSubmitAction } from '@slack/bolt';
 import { todayIn } from '../../../time.js';
 import { rescheduleInputSchema } from '../../../validation/promiseInput.js';
 import { renderClosedPromiseNudge } from '../../../views/promiseNudge.js';
-import { escapeMrkdwn, mention } from '../../../views/text.js';
+import { escapeMrkdwn, mention } from '../../../i18n/mrkdwn.js';
 import type { ListenerDeps } from '../../deps.js';
 import { modalErrors } from '../../fieldErrors.js';
-import { CALLBACK } from '../../ids.js';
+import { CALLBACK } from '../../../views/ids.js';
 import { inlineErrors, onSubmission, type ViewArgs } from '../../listen.js';
-import { parsePromiseRescheduleMetadata } from '../../metadata.js';
+import { parsePromiseRescheduleMetadata } from '../../../views/modalMetadata.js';
 import { readViewState } from '../../viewState.js';
 
 /** 承诺改期 submissions: a date today or later moves the promise and its nudge, and closes the nudge it came from. */

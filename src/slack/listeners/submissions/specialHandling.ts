@@ -3,12 +3,13 @@ import { z } from 'zod';
 import { domain } from '../../../config/domain.js';
 import { requiredText } from '../../../validation/fields.js';
 import { renderAnswered, renderClosedNudge } from '../../../views/nudge.js';
-import { escapeMrkdwn, mention } from '../../../views/text.js';
+import { escapeMrkdwn, mention } from '../../../i18n/mrkdwn.js';
 import type { ListenerDeps } from '../../deps.js';
 import { modalErrors } from '../../fieldErrors.js';
-import { CALLBACK } from '../../ids.js';
+import { CALLBACK } from '../../../views/ids.js';
 import { inlineErrors, onSubmission, type ViewArgs } from '../../listen.js';
-import { parseNudgeRef, parseSpecialHandlingMetadata } from '../../metadata.js';
+import { parseSpecialHandlingMetadata } from '../../../views/modalMetadata.js';
+import { parseNudgeRef } from '../../../views/buttonValues.js';
 import { readViewState } from '../../viewState.js';
 
 const PlanSchema = z.object({ plan: requiredText(domain.money.maxLength.reason) });
