@@ -41,8 +41,9 @@ import { webApi } from '@slack/bolt';
 import mongoose, { type Types } from 'mongoose';
 import { buildServices, createApplication } from '../src/application.js';
 import { createNudgeScan } from '../src/jobs/nudgeScan.js';
+import { KIND_SETTINGS } from '../src/nudgeKinds/index.js';
+import { POOL_REPLAN_JOB } from '../src/nudgeKinds/pool.js';
 import { createLogger } from '../src/logger.js';
-import { createNudgeKinds } from '../src/nudgeKinds/index.js';
 import { createMessagePoster, POSTER_CLIENT_OPTIONS, realPacing } from '../src/slack/messagePoster.js';
 import { createTeamClients } from '../src/slack/teamClients.js';
 import { domain } from '../src/config/domain.js';
@@ -108,6 +109,12 @@ const DIGEST_TEAM = 'TDIGEST';
 const DIGEST_DAYS = { paced: '2026-12-01', unpaced: '2026-12-02' };
 /** Leading samples of each series left out: connection pools and query plans warming up. */
 const WARMUP = 20;
+/** The kinds' defaults the seeded data follows: the cadence's days per tier, and the pool's thresholds. */
+const CADENCE_DAYS = Object.fromEntries(KIND_SETTINGS.filter((s) => s.key.startsWith('cadenceDays.')).map((s) => [s.key.slice('cadenceDays.'.length), s.default as number]));
+const POOL_DEFAULTS = {
+  afterDays: KIND_SETTINGS.find((s) => s.key === 'pool.afterDays')!.default as number,
+  excludeTiers: KIND_SETTINGS.find((s) => s.key === 'pool.excludeTiers')!.default as readonly string[],
+};
 const MONGODB_URI = process.env.MONGODB_URI;
 const DB_NAME = process.env.BENCH_DB ?? 'customer_cards_bench';
 const TEAM = 'TBENCH';
@@ -622,7 +629,7 @@ async function seedCadence(db: mongoose.mongo.Db): Promise<void> {
       const name = nameFor(i);
       cards.push({
         _id, teamId: CADENCE_TEAM, number: numberFor(i), year: 2026, name, ...searchKeys({ name }), region: `地区${i % 50}`, ownerId: 'UOWNER',
-        segment: 'current', tier, lastContactDate: addDays(dueDate, -domain.cadence.days[tier]), version: 1,
+        segment: 'current', tier, lastContactDate: addDays(dueDate, -CADENCE_DAYS[tier]!), version: 1,
         createdBy: 'UOWNER', updatedBy: 'UOWNER', createdAt: now, updatedAt: now,
       });
       nudges.push({
@@ -677,8 +684,8 @@ async function seedPool(db: mongoose.mongo.Db): Promise<void> {
         _id, teamId: POOL_TEAM, number: numberFor(i), year: 2026, name, ...searchKeys({ name }), ownerId: 'UOWNER', segment: 'current', tier, lastContactDate,
         version: 1, createdBy: 'UOWNER', updatedBy: 'UOWNER', createdAt: now, updatedAt: now,
       });
-      if (domain.pool.excludeTiers.includes(tier)) continue;
-      const dueDate = addDays(lastContactDate, domain.pool.afterDays);
+      if (POOL_DEFAULTS.excludeTiers.includes(tier)) continue;
+      const dueDate = addDays(lastContactDate, POOL_DEFAULTS.afterDays);
       nudges.push({
         _id: new mongoose.Types.ObjectId(), teamId: POOL_TEAM, kind: 'poolWarning', customerId: _id, ownerId: 'UOWNER', dueDate, status: 'pending', version: 1, attempts: 0, claims: 0,
         nextAttemptAt: instantAt(dueDate, 9, 'Asia/Shanghai'), createdBy: 'UOWNER', createdAt: now, updatedAt: now,
@@ -687,14 +694,14 @@ async function seedPool(db: mongoose.mongo.Db): Promise<void> {
     await db.collection('customers').insertMany(cards, { ordered: false });
     await db.collection('nudges').insertMany(nudges, { ordered: false });
   }
-  await db.collection('teams').insertOne({ _id: POOL_TEAM as never, teamId: POOL_TEAM, pool: { afterDays: 60, excludeTiers: [] }, version: 1, createdAt: now });
+  await db.collection('teams').insertOne({ _id: POOL_TEAM as never, teamId: POOL_TEAM, kindSettings: { pool: { afterDays: 60, excludeTiers: [] } }, version: 1, createdAt: now });
 }
 
 /** What saving new pool thresholds costs after the ack: every owned card's warning moved, cancelled or scheduled. */
-async function measurePoolReplan(db: mongoose.mongo.Db, { pool }: Services) {
+async function measurePoolReplan(db: mongoose.mongo.Db, { kinds }: Services) {
   await seedPool(db);
   const started = performance.now();
-  await pool.replan(POOL_TEAM);
+  await kinds.jobs.find((job) => job.name === POOL_REPLAN_JOB)!.run({ teamId: POOL_TEAM });
   const ms = performance.now() - started;
   const pending = await db.collection('nudges').countDocuments({ teamId: POOL_TEAM, kind: 'poolWarning', status: 'pending' });
   console.log(`pool thresholds changed, ${POOL_CARDS} owned cards replanned   ${(ms / 1000).toFixed(1)} s, ${(ms / POOL_CARDS).toFixed(1)} ms per card (${pending} warnings pending after)`);
@@ -730,7 +737,7 @@ async function measureDigest(db: mongoose.mongo.Db, services: Services, env: Ret
   await seedDigest(db);
   const scanWith = (intervalMs: number) =>
     createNudgeScan({
-      ...services, kinds: createNudgeKinds(services), now: clock.now, logger: createLogger('error'), digestAbove: domain.nudges.digestAbove,
+      ...services, now: clock.now, logger: createLogger('error'), digestAbove: domain.nudges.digestAbove,
       poster: createMessagePoster(
         createTeamClients({ botToken: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL, logger: createLogger('error') }, POSTER_CLIENT_OPTIONS),
         realPacing(intervalMs),

@@ -4,22 +4,22 @@ import mongoose, { type Connection } from 'mongoose';
 import { systemClock, type Clock } from './clock.js';
 import { isOAuthMode, secretsOf, type Env } from './config/env.js';
 import { createNudgeScan, type ScanReport } from './jobs/nudgeScan.js';
-import { startScheduler } from './jobs/scheduler.js';
+import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import { migrate } from './db/migrations.js';
 import { createGuardedWrites } from './db/writeIfUnchanged.js';
 import { createLogger } from './logger.js';
 import { createModels, ensureIndexes } from './models/index.js';
-import { createNudgeKinds } from './nudgeKinds/index.js';
+import type { KindDeps } from './nudgeKinds/deps.js';
+import { createKinds, KIND_SETTINGS, KIND_TRAITS } from './nudgeKinds/index.js';
 import { createAmbassadorService } from './services/ambassadors.js';
 import { createBriefService } from './services/briefs.js';
-import { createCadenceService } from './services/cadence.js';
 import { createPoolService } from './services/pool.js';
 import { createCardService } from './services/cards.js';
 import { createCustomerService } from './services/customers.js';
 import { createExportService } from './services/exports.js';
-import { createFollowUpService } from './services/followUps.js';
 import { createNudgeService } from './services/nudges.js';
 import { carryOverReminders } from './services/carryOver.js';
+import { createCardEvents } from './services/cardEvents.js';
 import { createReferralService } from './services/referrals.js';
 import { createSegmentService, type SegmentReport } from './services/segments.js';
 import { createHistoryService } from './services/history.js';
@@ -118,45 +118,50 @@ function ignoredInOAuthMode(env: Readonly<Env>): string[] {
   });
 }
 
-/** The services over a connection, wired once: for the app and for the benches that drive them directly. */
-export function buildServices(connection: Connection, env: Readonly<Env>, now: () => Date) {
+/**
+ * The services over a connection, wired once (for the app and for the
+ * benches that drive them directly), and the reminder kinds that react to
+ * what the services announce. `queue` starts a kind's job (the scheduler's,
+ * once it runs).
+ */
+export function buildServices(connection: Connection, env: Readonly<Env>, now: () => Date, queue: KindDeps['queue'] = notQueued) {
   const models = createModels(connection);
   const writes = createGuardedWrites(models, now);
-  const { longAfterDays, largeFromFen, repeatEveryDays } = domain.collection;
+  const events = createCardEvents(models, now);
   const people = oneWorkspaceSettings(env);
-  const settings = createTeamSettings(
-    models,
-    {
-      locale: env.DEFAULT_LOCALE, timezone: env.DEFAULT_TIMEZONE, nudgeHour: env.DEFAULT_NUDGE_HOUR, nudgeChannel: people.NUDGE_CHANNEL_ID,
-      financeUserIds: people.FINANCE_USER_ID ? [people.FINANCE_USER_ID] : [], managerUserIds: people.MANAGER_USER_ID ? [people.MANAGER_USER_ID] : [],
-      collection: { longAfterDays, largeFromFen, repeatEveryDays }, cadenceDays: { ...domain.cadence.days },
-      pool: { afterDays: domain.pool.afterDays, graceDays: domain.pool.graceDays, excludeTiers: domain.pool.excludeTiers },
-      segmentHour: env.SEGMENT_HOUR, adminUserIds: people.ADMIN_USER_IDS ?? [], wrapUpHour: env.WRAPUP_HOUR,
-    },
-    now,
-    writes,
-  );
+  const defaults = {
+    locale: env.DEFAULT_LOCALE, timezone: env.DEFAULT_TIMEZONE, nudgeHour: env.DEFAULT_NUDGE_HOUR, nudgeChannel: people.NUDGE_CHANNEL_ID,
+    financeUserIds: people.FINANCE_USER_ID ? [people.FINANCE_USER_ID] : [], managerUserIds: people.MANAGER_USER_ID ? [people.MANAGER_USER_ID] : [],
+    segmentHour: env.SEGMENT_HOUR, adminUserIds: people.ADMIN_USER_IDS ?? [], wrapUpHour: env.WRAPUP_HOUR,
+  };
+  const settings = createTeamSettings({ models, now, writes, events }, defaults, KIND_SETTINGS);
   const userLocales = createUserLocales(models);
   const history = createHistoryService(models);
-  const nudges = createNudgeService({ models, now, settings, writes });
-  const followUps = createFollowUpService({ nudges });
-  const referrals = createReferralService({ models, now, settings, nudges, writes });
+  const nudges = createNudgeService({ models, now, settings, writes, traits: KIND_TRAITS });
+  const { contactKinds } = nudges;
+  const referrals = createReferralService({ models, now, settings, nudges, writes, events });
   const ambassadors = createAmbassadorService({ models, nudges });
-  const cadence = createCadenceService({ models, settings, nudges });
-  const pool = createPoolService({ models, now, settings, writes, nudges, cadence, ambassadors });
-  const customers = createCustomerService({ models, now, settings, history, writes, referrals, ambassadors, cadence, pool });
-  const segments = createSegmentService({ models, now, settings, writes, cadence, pool });
-  const money = createMoneyService({ models, now, customers, nudges, settings, writes, referrals, segments });
-  const cards = createCardService({ models, now, settings, customers, followUps, money, referrals });
+  const pool = createPoolService({ models, now, settings, writes, events });
+  const customers = createCustomerService({ models, now, settings, history, writes, referrals, events });
+  const segments = createSegmentService({ models, now, settings, writes, events });
+  const money = createMoneyService({ models, now, customers, settings, writes, referrals, segments, events });
+  const cards = createCardService({ models, now, settings, customers, nudges, money, referrals });
   const briefs = createBriefService({ cards });
-  const promises = createPromiseService({ models, now, nudges, writes });
-  const visits = createVisitService({ models, now, customers, nudges, followUps, ambassadors, cadence, pool, history, promises, writes, referrals, settings });
-  const wrapUps = createWrapUpService({ models });
+  const promises = createPromiseService({ models, now, nudges, writes, events });
+  const visits = createVisitService({ models, now, customers, nudges, history, promises, writes, referrals, events });
+  const wrapUps = createWrapUpService({ models, contactKinds });
   const exports = createExportService({ models, settings, now });
-  const home = createHomeService({ models, now });
-  const visitPlan = createVisitPlanService({ models });
-  const handover = createHandoverService({ models, now, settings, writes, nudges, pool });
-  return { models, settings, userLocales, history, writes, customers, money, cards, briefs, nudges, followUps, promises, visits, referrals, ambassadors, cadence, pool, segments, wrapUps, visitPlan, exports, home, handover };
+  const home = createHomeService({ models, now, contactKinds });
+  const visitPlan = createVisitPlanService({ models, contactKinds });
+  const handover = createHandoverService({ models, now, settings, writes, nudges, events });
+  const kinds = createKinds({ models, now, nudges, settings, referrals, ambassadors, pool, wrapUps, queue });
+  events.subscribe(kinds.react);
+  return { models, settings, userLocales, history, writes, events, kinds, customers, money, cards, briefs, nudges, promises, visits, referrals, ambassadors, pool, segments, wrapUps, visitPlan, exports, home, handover };
+}
+
+/** Before the scheduler runs (a bench driving the services alone), a kind's job cannot be started. */
+async function notQueued(job: string): Promise<void> {
+  throw new Error(`no scheduler runs to start ${job}`);
 }
 
 function createInstallations(models: ReturnType<typeof buildServices>['models'], env: Readonly<Env>, now: () => Date): InstallationService {
@@ -174,10 +179,12 @@ export async function createApplication({ env, mongoUri, dbName, clock = systemC
     logger.warn(`${ignored.join(', ')}: ignored when installed to any workspace (they would apply in every workspace); each workspace's admins set the channel, finance and manager in Home → Edit settings`);
   }
   const connection = await connect(mongoUri, dbName);
-  const services = buildServices(connection, env, () => clock.now());
+  let scheduler: Scheduler | undefined;
+  const services = buildServices(connection, env, () => clock.now(), (job, data) => (scheduler ? scheduler.queue(job, data) : notQueued(job)));
+  const carryOver = () => carryOverReminders(services.models, services.settings.teamIds, services.kinds.carryOvers);
   await ensureIndexes(services.models);
   await migrate(services.models);
-  await carryOverReminders(services);
+  await carryOver();
   const installations = isOAuthMode(env) ? createInstallations(services.models, env, () => clock.now()) : undefined;
   const clientsWith = (options: Parameters<typeof createTeamClients>[1]) =>
     createTeamClients({ botToken: env.SLACK_BOT_TOKEN, installations, slackApiUrl: env.SLACK_API_URL, logger }, options);
@@ -185,18 +192,19 @@ export async function createApplication({ env, mongoUri, dbName, clock = systemC
   const roles = createRoles();
   const refreshHome = createHomeRefresher({ ...services, roles, now: () => clock.now(), clients: clientsWith({ retryConfig: { retries: 1 } }), logger });
   const isServed = installations && ((teamId: string) => installations.isInstalled(teamId));
-  const scanNudges = createNudgeScan({ ...services, kinds: createNudgeKinds(services), now: () => clock.now(), poster, logger, refreshHome, isServed, digestAbove: env.DIGEST_ABOVE ?? domain.nudges.digestAbove });
+  const scanNudges = createNudgeScan({ ...services, now: () => clock.now(), poster, logger, refreshHome, isServed, digestAbove: env.DIGEST_ABOVE ?? domain.nudges.digestAbove });
   const purgeUninstalled = async () => (installations ? installations.purgeDue() : []);
-  const scheduler = await startScheduler({
-    db: connection.db!, scanSeconds: env.FOLLOWUP_SCAN_SECONDS, scanNudges, refreshSegments: services.segments.refreshDue, purgeUninstalled, replanPool: services.pool.replan, logger,
+  scheduler = await startScheduler({
+    db: connection.db!, scanSeconds: env.FOLLOWUP_SCAN_SECONDS, scanNudges, refreshSegments: services.segments.refreshDue, purgeUninstalled, kindJobs: services.kinds.jobs, logger,
   });
+  const running = scheduler;
   const oauth = installations && {
     installationStore: createInstallationStore(installations),
     stateStore: createStateStore(services.models, env.SLACK_STATE_SECRET!, () => clock.now()),
   };
   const app = createSlackApp({
     env, bot, oauth, logger, isHealthy: pinger(connection),
-    deps: { ...services, installations, roles, refreshHome, queuePoolReplan: (teamId) => scheduler.queuePoolReplan(teamId), now: () => clock.now(), logger, defaultLocale: env.DEFAULT_LOCALE },
+    deps: { ...services, installations, roles, refreshHome, now: () => clock.now(), logger, defaultLocale: env.DEFAULT_LOCALE },
   });
 
   return {
@@ -204,7 +212,7 @@ export async function createApplication({ env, mongoUri, dbName, clock = systemC
     scanNudges,
     refreshSegments: services.segments.refreshDue,
     purgeUninstalled,
-    carryOverReminders: () => carryOverReminders(services),
+    carryOverReminders: carryOver,
     async start(listen = { port: env.PORT }) {
       if (env.SLACK_APP_TOKEN) {
         await app.start();
@@ -219,7 +227,7 @@ export async function createApplication({ env, mongoUri, dbName, clock = systemC
       const step = (label: string, work: () => Promise<unknown>) =>
         work().catch((error: Error) => logger.warn(`shutdown: ${label}: ${error.message}`));
       await step('stopping Slack app', () => app.stop());
-      await step('stopping scheduler', () => scheduler.stop());
+      await step('stopping scheduler', () => running.stop());
       await step('closing MongoDB', () => connection.close());
     },
   };

@@ -168,7 +168,7 @@ describe('contact cadence by tier', () => {
 
   it('cards from before the cadence get one nudge each at boot, once across instances', async () => {
     await h.db.collection('nudges').deleteMany({ teamId: TEAM, kind: 'cadence' });
-    await h.db.collection('bootSteps').deleteOne({ _id: 'cadenceNudges' as never });
+    await h.db.collection('bootSteps').deleteOne({ _id: 'cadence' as never });
     h.clock.set('2027-01-20T10:00:00+08:00');
     await Promise.all(h.instances.map((i) => i.app.carryOverReminders()));
     await Promise.all(h.instances.map((i) => i.app.carryOverReminders()));

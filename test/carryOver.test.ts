@@ -27,6 +27,6 @@ describe('reminders an earlier release stored no nudge for', () => {
     const open = await nudges().find({ customerId: new ObjectId(card.id), kind: 'ambassador', status: 'pending' }).toArray();
     expect(open).toHaveLength(1);
     expect(open[0]).toMatchObject({ dueDate: '2026-12-10', ownerId: 'U1SELLER' });
-    expect(await h.db.collection('bootSteps').countDocuments({ _id: 'ambassadorNudges' } as never)).toBe(1);
+    expect(await h.db.collection('bootSteps').countDocuments({ _id: 'ambassador' } as never)).toBe(1);
   });
 });

@@ -8,6 +8,7 @@ import { renderHome } from '../src/views/home.js';
 import type { SettingsSection } from '../src/views/settings.js';
 import { validateHome } from './support/blockKit.js';
 import { visibleText } from './support/harness.js';
+import { KIND_SETTINGS } from '../src/nudgeKinds/index.js';
 
 const shown = domain.home.rowsShown;
 const hostile = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 400 });
@@ -47,13 +48,15 @@ const roles = fc.record({ admin: fc.boolean(), manager: fc.boolean() });
 
 /** The settings section with a full change log; at its largest for a manager who is not an admin (read-only note and Hand over). */
 const settingsSection = (locale: 'zh' | 'en', { admin, manager }: Roles = { admin: false, manager: true }): SettingsSection => ({
+  specs: KIND_SETTINGS,
   admin,
   manager,
   locale,
   changes: Array.from({ length: domain.settings.changesShown }, (_, i) => ({ field: 'nudgeHour', userId: 'U1ADMIN', at: new Date(), from: i, to: i + 1 })),
   settings: {
     teamId: 'T1', locale: 'zh', timezone: 'Asia/Shanghai', nudgeHour: 9, nudgeChannel: 'CNUDGES', financeUserIds: ['U1', 'U2'], managerUserIds: [],
-    collection: { longAfterDays: 30, largeFromFen: 10_000_00, repeatEveryDays: 7 }, cadenceDays: { ...domain.cadence.days },
+    kinds: Object.fromEntries(KIND_SETTINGS.map((spec) => [spec.key, spec.default])),
+    collection: { longAfterDays: 30, largeFromFen: 10_000_00, repeatEveryDays: 7 }, cadenceDays: { top: 7, large: 14, medium: 30, small: 90, inactive: 60, potential: 14 },
     pool: { afterDays: 90, graceDays: 7, excludeTiers: ['top', 'large'] },
     segmentHour: 2, wrapUpHour: 18, adminUserIds: [], version: 3,
   },

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { domain } from '../src/config/domain.js';
-import { collectionQuadrant, daysOverdue, nextLetterLevel, nextOverdueNudgeDate } from '../src/domain/collection.js';
+import { collectionQuadrant, daysOverdue } from '../src/domain/collection.js';
 import { formatFen, parseAmount } from '../src/domain/money.js';
 import { allocatePayment, checkInDate, creditCheck, defaultDueDate, type OpenReceivable } from '../src/domain/settlement.js';
 import { addDays } from '../src/time.js';
@@ -169,26 +169,7 @@ describe('collection matrix', () => {
     [0, 1, 'shortSmall'],
     [365, 1_000_000_00, 'longLarge'],
   ] as const)('%i days and %i fen overdue is %s', (days, fen, quadrant) => {
-    expect(collectionQuadrant(days, fen)).toBe(quadrant);
-  });
-
-  it.each([
-    ['never nudged, not yet overdue', '2024-03-01', undefined, '2024-02-20', '2024-03-02'],
-    ['never nudged, due today', '2024-03-01', undefined, '2024-03-01', '2024-03-02'],
-    ['never nudged, first overdue day', '2024-03-01', undefined, '2024-03-02', '2024-03-02'],
-    ['never nudged, overdue for a while', '2024-03-01', undefined, '2024-03-20', '2024-03-20'],
-    ['nudged three days ago', '2024-03-01', '2024-03-10', '2024-03-13', '2024-03-17'],
-    ['nudged today', '2024-03-01', '2024-03-10', '2024-03-10', '2024-03-17'],
-    ['nudged exactly a week ago', '2024-03-01', '2024-03-10', '2024-03-17', '2024-03-17'],
-    ['a nudge missed while the bot was down', '2024-03-01', '2024-03-10', '2024-03-25', '2024-03-25'],
-    ['nudged before the due date moved later', '2024-03-20', '2024-03-10', '2024-03-12', '2024-03-21'],
-  ])('next overdue nudge, %s', (_case, due, lastNudgedOn, today, next) => {
-    expect(nextOverdueNudgeDate(due, lastNudgedOn, today)).toBe(next);
-  });
-
-  it('firms up reminder letters one level at a time, up to the highest', () => {
-    expect(domain.collection.maxLetterLevel).toBe(3);
-    expect([undefined, 0, 1, 2, 3, 7].map(nextLetterLevel)).toEqual([1, 1, 2, 3, 3, 3]);
+    expect(collectionQuadrant(days, fen, { longAfterDays: 30, largeFromFen: 10_000_00, repeatEveryDays: 7 })).toBe(quadrant);
   });
 });
 

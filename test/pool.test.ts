@@ -239,7 +239,7 @@ describe('the customer pool (公海)', () => {
 
   it('cards from before the pool get one warning each at boot, once across instances', async () => {
     await h.db.collection('nudges').deleteMany({ teamId: TEAM, kind: 'poolWarning' });
-    await h.db.collection('bootSteps').deleteOne({ _id: 'poolWarnings' as never });
+    await h.db.collection('bootSteps').deleteOne({ _id: 'poolWarning' as never });
     await Promise.all(h.instances.map((i) => i.app.carryOverReminders()));
     await Promise.all(h.instances.map((i) => i.app.carryOverReminders()));
 

@@ -1,6 +1,6 @@
 import { ObjectId } from 'mongodb';
 import { NUDGE_SCAN_JOB } from '../src/jobs/nudgeScan.js';
-import { POOL_REPLAN_JOB } from '../src/jobs/scheduler.js';
+import { POOL_REPLAN_JOB } from '../src/nudgeKinds/pool.js';
 import { eventually } from './support/eventually.js';
 import { createCard } from './support/flows.js';
 import { Harness, NUDGE_CHANNEL, TEAM_A, visibleText } from './support/harness.js';
@@ -58,7 +58,7 @@ it('finishes a pool replan whose instance died: another instance takes the job o
   expect(await warning()).toMatchObject({ dueDate: '2027-03-02' });
 
   // As an instance leaves it when it dies mid-replan: the new thresholds saved, its job locked long ago.
-  await h.db.collection('teams').updateOne({ _id: TEAM_A.teamId as never }, { $set: { pool: { afterDays: 30 } } });
+  await h.db.collection('teams').updateOne({ _id: TEAM_A.teamId as never }, { $set: { kindSettings: { pool: { afterDays: 30 } } } });
   const longAgo = new Date(Date.now() - 2 * 60 * 60_000);
   await h.db.collection('agendaJobs').insertOne({
     name: POOL_REPLAN_JOB, data: { teamId: TEAM_A.teamId }, type: 'normal', priority: 0, nextRunAt: longAgo, lockedAt: longAgo, lastModifiedBy: 'a-dead-instance',

@@ -4,10 +4,15 @@ import { messagesFor } from '../src/i18n/index.js';
 import { INPUT_ACTION } from '../src/views/ids.js';
 import { readViewState } from '../src/slack/viewState.js';
 import { parseHandoverInput } from '../src/validation/handoverInput.js';
-import { parseSettingsInput, SETTINGS_RANGES } from '../src/validation/settingsInput.js';
+import { KIND_SETTINGS } from '../src/nudgeKinds/index.js';
+import { parseSettingsInput } from '../src/validation/settingsInput.js';
 
+/** The kinds' settings the app's modal asks, as the kinds declare them. */
+const NUMBERS = KIND_SETTINGS.filter((spec) => spec.unit !== 'tiers');
+const TIER_LISTS = KIND_SETTINGS.filter((spec) => spec.unit === 'tiers').map((spec) => spec.key);
+const RANGES = Object.fromEntries(NUMBERS.map((spec) => [spec.key, { min: spec.min!, max: spec.max!, yuan: spec.unit === 'yuan' }]));
 const SELECTS = ['nudgeHour', 'timezone', 'locale'];
-const BLOCKS = ['nudgeChannel', 'financeUserIds', 'managerUserIds', ...SELECTS, ...Object.keys(SETTINGS_RANGES), 'pool.excludeTiers'];
+const BLOCKS = ['nudgeChannel', 'financeUserIds', 'managerUserIds', ...SELECTS, ...Object.keys(RANGES), ...TIER_LISTS];
 
 const junk: fc.Arbitrary<unknown> = fc.oneof(
   fc.string({ maxLength: 12 }),
@@ -35,13 +40,13 @@ const element = fc.record(
 /** What the modal itself would send for a block: valid values mostly, some just past a limit. */
 function plausible(block: string): fc.Arbitrary<Record<string, unknown>> {
   const select = (values: fc.Arbitrary<string>) => values.map((value) => ({ type: 'static_select', selected_option: { value } }));
-  const range = SETTINGS_RANGES[block];
+  const range = RANGES[block];
   if (range) return fc.integer({ min: range.min - 1, max: range.max + 1 }).map((n) => ({ type: 'number_input', value: String(n) }));
   if (block === 'nudgeHour') return select(fc.integer({ min: 0, max: 24 }).map(String));
   if (block === 'timezone') return select(fc.constantFrom('Asia/Shanghai', 'UTC', 'Europe/London', 'America/New_York', 'Mars/Olympus'));
   if (block === 'locale') return select(fc.constantFrom('zh', 'en', 'zh', 'en', 'fr'));
   if (block === 'nudgeChannel') return fc.constantFrom('CNUDGES', 'G123', 'C9', 'D1').map((c) => ({ type: 'conversations_select', selected_conversation: c }));
-  if (block === 'pool.excludeTiers') {
+  if (TIER_LISTS.includes(block)) {
     return fc.array(fc.constantFrom(...TIERS, 'huge'), { maxLength: 5 }).map((tiers) => ({ type: 'multi_static_select', selected_options: tiers.map((value) => ({ value })) }));
   }
   return fc.array(fc.constantFrom('U0123', 'W9', 'U77'), { maxLength: 4 }).map((users) => ({ type: 'multi_users_select', selected_users: users }));
@@ -59,23 +64,21 @@ describe('the settings modal as a crafted payload fills it', () => {
     let accepted = 0;
     fc.assert(
       fc.property(state, (values) => {
-        const parsed = parseSettingsInput(readViewState({ values }));
+        const parsed = parseSettingsInput(readViewState({ values }), KIND_SETTINGS);
         if (!parsed.ok) return expect(parsed.badBlocks.length).toBeGreaterThan(0);
         accepted += 1;
         const v = parsed.value;
         expect(Number.isInteger(v.nudgeHour) && v.nudgeHour >= 0 && v.nudgeHour <= 23).toBe(true);
         expect(['zh', 'en']).toContain(v.locale);
-        const numbers: Record<string, number> = {
-          ...Object.fromEntries(Object.entries(v.collection).map(([k, n]) => [`collection.${k}`, k === 'largeFromFen' ? n / 100 : n])),
-          ...Object.fromEntries(Object.entries(v.cadenceDays).map(([k, n]) => [`cadenceDays.${k}`, n])),
-          'pool.afterDays': v.pool.afterDays,
-          'pool.graceDays': v.pool.graceDays,
-        };
-        for (const [key, { min, max }] of Object.entries(SETTINGS_RANGES)) {
-          expect(Number.isInteger(numbers[key]) && numbers[key]! >= min && numbers[key]! <= max).toBe(true);
+        for (const [key, { min, max, yuan }] of Object.entries(RANGES)) {
+          const asked = (v.kinds[key] as number) / (yuan ? 100 : 1);
+          expect(Number.isInteger(asked) && asked >= min && asked <= max).toBe(true);
         }
-        expect(v.pool.excludeTiers.every((tier) => (TIERS as readonly string[]).includes(tier))).toBe(true);
-        expect(new Set(v.pool.excludeTiers).size).toBe(v.pool.excludeTiers.length);
+        for (const key of TIER_LISTS) {
+          const tiers = v.kinds[key] as readonly string[];
+          expect(tiers.every((tier) => (TIERS as readonly string[]).includes(tier))).toBe(true);
+          expect(new Set(tiers).size).toBe(tiers.length);
+        }
         for (const id of [...v.financeUserIds, ...v.managerUserIds]) expect(id).toMatch(/^[UW][A-Z0-9]+$/);
       }),
       { numRuns: 2000 },
@@ -90,11 +93,13 @@ describe('the settings modal as a crafted payload fills it', () => {
       nudgeHour: form('static_select', 'selected_option', { value: '9' }),
       timezone: form('static_select', 'selected_option', { value: 'Asia/Shanghai' }),
       locale: form('static_select', 'selected_option', { value: 'en' }),
-      ...Object.fromEntries(Object.entries(SETTINGS_RANGES).map(([key, { min }]) => [key, form('number_input', 'value', String(min))])),
+      ...Object.fromEntries(Object.entries(RANGES).map(([key, { min }]) => [key, form('number_input', 'value', String(min))])),
       'pool.excludeTiers': form('multi_static_select', 'selected_options', [{ value: 'small' }, { value: 'top' }, { value: 'small' }]),
     };
-    const parsed = parseSettingsInput(readViewState({ values }));
-    expect(parsed.ok && parsed.value.pool).toEqual({ afterDays: 14, graceDays: 1, excludeTiers: ['top', 'small'] });
+    const parsed = parseSettingsInput(readViewState({ values }), KIND_SETTINGS);
+    const kinds = parsed.ok ? parsed.value.kinds : {};
+    expect([kinds['pool.afterDays'], kinds['pool.graceDays'], kinds['pool.excludeTiers']]).toEqual([14, 1, ['top', 'small']]);
+    expect(kinds['collection.largeFromFen']).toBe(100);
   });
 });
 

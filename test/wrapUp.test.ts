@@ -163,7 +163,7 @@ describe('the daily wrap-up', () => {
       version: 1, nextAttemptAt: new Date('2026-12-10T01:00:00Z'), attempts: 0, claims: 0, createdBy: 'U1SELLER', createdAt: new Date(), updatedAt: new Date(),
     };
     await h.db.collection('nudges').insertOne(followUp);
-    await h.db.collection('bootSteps').deleteOne({ _id: 'contactWrapUps' } as never);
+    await h.db.collection('bootSteps').deleteOne({ _id: 'wrapUp' } as never);
     expect(await wrapUpNudges('U1SELLER', '2026-12-09')).toEqual([]);
 
     await Promise.all(h.instances.map((i) => i.app.carryOverReminders()));

@@ -83,6 +83,15 @@ export const domain = {
      */
     settledRetentionMs: 7 * 24 * 60 * 60_000,
   },
+  /** What services announce about cards (services/cardEvents.ts), kept until every kind has reacted. */
+  cardEvents: {
+    /** Still pending this long after it was recorded, its writer stopped: the scan handles it. */
+    leftOverAfterMs: 60_000,
+    /** Handled events a scan takes up per team and run. */
+    batch: 200,
+    /** Handled events are kept this long, then removed by the scan. */
+    keptMs: 7 * 24 * 60 * 60_000,
+  },
   numbering: {
     /** Card numbers tried past the counter before giving up; each miss means another card took it. */
     maxProbes: 1000,
@@ -131,12 +140,6 @@ export const domain = {
   },
   /** The collection matrix: how long and how large an overdue receivable is decides how we chase it. */
   collection: {
-    /** Overdue this many days or more is "long". */
-    longAfterDays: 30,
-    /** Overdue this much or more is "large": ¥10,000.00. */
-    largeFromFen: 10_000_00,
-    /** Days between overdue nudges for the same receivable. */
-    repeatEveryDays: 7,
     /** Highest reminder-letter level; each letter is firmer than the one before. */
     maxLetterLevel: 3,
   },
@@ -193,30 +196,15 @@ export const domain = {
     /** Rows each of its three lists shows; the rest are counted. Three full lists stay inside one message's 50 blocks. */
     listed: 10,
   },
-  /**
-   * Contact cadence by tier: the owner is nudged when a customer's last
-   * logged contact is this many days old. 疑虑 and ambassadors have none
-   * (the ambassador cadence covers the latter).
-   */
+  /** `/card plan`: customers due for contact by the cadence (whose intervals are the cadence kind's settings). */
   cadence: {
-    days: { top: 7, large: 14, medium: 30, small: 90, inactive: 60, potential: 14 },
     /** `/card plan` lists customers due within this many days, as well as those overdue. */
     planAheadDays: 3,
     /** Customers `/card plan` lists before a "N more" line: each takes two blocks, a region heading at most one more (50 a message). */
     planListed: 15,
   },
-  /** Team settings an admin edits from App Home: each number's allowed range (whole numbers), and the time zones offered. */
+  /** Team settings an admin edits from App Home (the kinds' own, with their ranges, are in their files): the time zones offered. */
   settings: {
-    ranges: {
-      'collection.longAfterDays': { min: 1, max: 365 },
-      /** In yuan: the modal asks in yuan, the team stores fen. */
-      'collection.largeFromFen': { min: 1, max: 1_000_000 },
-      'collection.repeatEveryDays': { min: 1, max: 90 },
-      cadenceDays: { min: 1, max: 365 },
-      // A warning before the first cadence of most tiers would nag; a year and more is no pool at all.
-      'pool.afterDays': { min: 14, max: 730 },
-      'pool.graceDays': { min: 1, max: 90 },
-    },
     timezones: [
       'Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Taipei', 'Asia/Singapore', 'Asia/Tokyo', 'Asia/Seoul', 'Asia/Bangkok', 'Asia/Kolkata',
       'Asia/Dubai', 'Europe/London', 'Europe/Paris', 'Europe/Berlin', 'America/New_York', 'America/Chicago', 'America/Los_Angeles',
@@ -231,9 +219,6 @@ export const domain = {
    * anyone to claim. The top tiers stay with their owners.
    */
   pool: {
-    afterDays: 90,
-    graceDays: 7,
-    excludeTiers: ['top', 'large'] as readonly string[],
     /** Pooled cards `/card pool` lists, oldest first; each takes two blocks (50 a message). */
     listed: 20,
     /** Cards whose warnings a change of thresholds moves side by side, as the segmentation writes. */

@@ -13,6 +13,27 @@ const REKEY_BATCH = 500;
 export async function migrate(models: Models): Promise<void> {
   await moveFollowUpsIntoNudges(models);
   await rekeyCards(models);
+  await moveSettingsUnderKinds(models);
+}
+
+/** Where an earlier release stored a team's collection matrix, cadence and pool thresholds, and the kinds' group each is now. */
+const EARLIER_SETTINGS = { collectionMatrix: 'collection', cadenceDays: 'cadenceDays', pool: 'pool' } as const;
+
+/**
+ * The reminder kinds' settings live under `kindSettings.<group>` now, each
+ * kind declaring its own. A team that changed some under an earlier release
+ * has them moved there, from the version read (a save racing it wins, and
+ * the next boot moves what is left).
+ */
+async function moveSettingsUnderKinds(models: Models): Promise<void> {
+  const teams = models.teams.collection;
+  const earlier = Object.keys(EARLIER_SETTINGS) as (keyof typeof EARLIER_SETTINGS)[];
+  for await (const team of teams.find({ $or: earlier.map((field) => ({ [field]: { $exists: true } })) })) {
+    const kindSettings: Record<string, unknown> = { ...(team.kindSettings as Record<string, unknown> | undefined) };
+    for (const field of earlier) if (team[field]) kindSettings[EARLIER_SETTINGS[field]] = { ...(team[field] as object), ...(kindSettings[EARLIER_SETTINGS[field]] as object) };
+    const $unset = Object.fromEntries(earlier.map((field) => [field, '']));
+    await teams.updateOne({ _id: team._id, version: team.version }, { $set: { kindSettings }, $unset });
+  }
 }
 
 const RETIRED_FOLLOW_UPS = 'followups';

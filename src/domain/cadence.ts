@@ -1,4 +1,3 @@
-import { domain } from '../config/domain.js';
 import { segmentOf, type SegmentFacts, type Tier } from './segments.js';
 
 /** What the cadence rule reads of a card. */
@@ -7,8 +6,8 @@ export interface CadenceFacts extends SegmentFacts {
   ambassador?: boolean;
 }
 
-/** Which row of domain.cadence.days applies to a card. */
-export type CadenceClass = keyof typeof domain.cadence.days;
+/** Which of the team's contact intervals applies to a card (the cadence kind's settings, `cadenceDays.<class>`). */
+export type CadenceClass = 'top' | 'large' | 'medium' | 'small' | 'inactive' | 'potential';
 
 /**
  * The card's cadence class: its tier when current (小's until the job ranks a
@@ -24,7 +23,7 @@ export function cadenceClassOf(card: CadenceFacts): CadenceClass | null {
 }
 
 /** Days from the last contact to the next contact nudge, or null when the card has no cadence. */
-export function intervalFor(card: CadenceFacts, days: Record<CadenceClass, number> = domain.cadence.days): number | null {
+export function intervalFor(card: CadenceFacts, days: Record<CadenceClass, number>): number | null {
   const cls = cadenceClassOf(card);
   return cls ? days[cls] : null;
 }

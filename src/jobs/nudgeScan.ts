@@ -3,9 +3,10 @@ import type { GuardedWrites } from '../db/writeIfUnchanged.js';
 import { isSlackUserId } from '../domain/slackIds.js';
 import { messagesFor, type Messages } from '../i18n/index.js';
 import { isAboutCustomer } from '../models/nudge.js';
-import type { NudgeKinds } from '../nudgeKinds/index.js';
-import type { PostingScope } from '../nudgeKinds/kind.js';
+import { KIND_TRAITS, type Kinds } from '../nudgeKinds/index.js';
+import type { KindRules, PersonKindRules, PostingScope } from '../nudgeKinds/kind.js';
 import type { CustomerService } from '../services/customers.js';
+import type { CardEvents } from '../services/cardEvents.js';
 import type { Claimed, NudgeService } from '../services/nudges.js';
 import type { TeamSettings, TeamSettingsService } from '../services/teamSettings.js';
 import type { UserLocaleService } from '../services/userLocale.js';
@@ -19,7 +20,9 @@ export interface ScanDeps {
   settings: TeamSettingsService;
   customers: CustomerService;
   nudges: NudgeService;
-  kinds: NudgeKinds;
+  kinds: Kinds;
+  /** What services announced that was left pending by an instance that stopped: handled by the scan. */
+  events: CardEvents;
   now: () => Date;
   poster: MessagePoster;
   logger: Logger;
@@ -54,8 +57,11 @@ const isDeliverable = (destination: string, { settings }: PostingScope) => desti
 /** Null when its cause no longer holds; a later day when another contact nudge of the customer goes out today. A person's kind renders from what it loaded; the others, with their customer. */
 async function prepare(deps: ScanDeps, { nudge, lapsedClaimFrom }: Claimed, scope: PostingScope, team: Messages): Promise<Posting | { later: CalendarDate } | null> {
   const lapsed = lapsedClaimFrom ? { lapsedClaimFrom } : {};
-  const kind = deps.kinds[nudge.kind];
-  if (kind.about === 'person') {
+  const registered = deps.kinds.rules[nudge.kind];
+  // A kind no release knows any more (a nudge written by a newer release, rolled back): it waits, never posted wrongly.
+  if (!registered) return { nudge, destination: nudge.ownerId, render: () => null, undeliverable: 'unknown_kind', ...lapsed };
+  if (registered.about === 'person') {
+    const kind = registered.rules as PersonKindRules<unknown>;
     const context = await kind.load(nudge, scope);
     if (context === null) return null;
     const destination = kind.destination(nudge, scope, context);
@@ -63,6 +69,7 @@ async function prepare(deps: ScanDeps, { nudge, lapsedClaimFrom }: Claimed, scop
     return { nudge, destination, render: (version) => kind.render(t, { ...nudge, version }, context), ...lapsed };
   }
   if (!isAboutCustomer(nudge)) return { nudge, destination: nudge.ownerId, render: () => null, ...lapsed };
+  const kind = registered.rules as KindRules<unknown>;
   const aboutCustomer = nudge;
   const context = await kind.load(aboutCustomer, scope);
   if (context === null) return null;
@@ -124,6 +131,7 @@ export function createNudgeScan(deps: ScanDeps) {
       const settings = await deps.settings.settingsFor(teamId, { fresh: true });
       const t = messagesFor(settings.locale);
       await deps.writes.tidyIntents(teamId);
+      await deps.events.handleLeftOver(teamId);
       // Whoever was just reminded sees the same day on their Home: a scan posts when a new day's reminders fall due.
       const reminded = new Set<string>();
       const settle: Settle = (nudge, status) => {
@@ -134,8 +142,8 @@ export function createNudgeScan(deps: ScanDeps) {
       for (;;) {
         const { postings, claimedAny } = await claimBatch(deps, settings, t, settle);
         if (!claimedAny) break;
-        // Only the team's channel gets digests: a person's DMs already come one per reminder, and the wrap-up sums up their day.
-        const toChannel = postings.filter((p) => p.destination === settings.nudgeChannel);
+        // Only the team's channel gets digests, of the kinds that join them: a person's DMs already come one per reminder, and the wrap-up sums up their day.
+        const toChannel = postings.filter((p) => p.destination === settings.nudgeChannel && KIND_TRAITS[p.nudge.kind]?.digest);
         for (const posting of postings) if (!toChannel.includes(posting)) await delivery.deliver(posting);
         await delivery.deliverToChannel(t, toChannel);
         // Slack asked the channel to wait: what is still due waits for a later scan rather than being claimed only to be put back.

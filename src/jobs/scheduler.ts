@@ -5,6 +5,7 @@ import type { Logger } from '@slack/bolt';
 import { Agenda, InMemoryNotificationChannel } from 'agenda';
 import type { Db } from 'mongodb';
 import { domain } from '../config/domain.js';
+import type { KindJob } from '../nudgeKinds/kind.js';
 import { NUDGE_SCAN_JOB } from './nudgeScan.js';
 
 export interface SchedulerOptions {
@@ -14,14 +15,14 @@ export interface SchedulerOptions {
   refreshSegments: () => Promise<unknown>;
   /** Deletes the data of teams whose retention period after uninstalling is over. */
   purgeUninstalled: () => Promise<unknown>;
-  /** Moves a team's pool warnings to its new thresholds. */
-  replanPool: (teamId: string) => Promise<unknown>;
+  /** The reminder kinds' own jobs (a replan of the pool's warnings…), each queued by its kind for one team. */
+  kindJobs: readonly KindJob[];
   logger: Logger;
 }
 
 export interface Scheduler {
-  /** Queues a team's pool replan: started at once here, finished by another instance if this one dies. */
-  queuePoolReplan(teamId: string): Promise<void>;
+  /** Queues a kind's job for a team: started at once here, finished by another instance if this one dies. */
+  queue(job: string, data: { teamId: string }): Promise<void>;
   /** Stops taking jobs, frees the ones this instance had queued, and waits for a running scan. */
   stop(): Promise<void>;
 }
@@ -37,9 +38,6 @@ const SEGMENT_LOCK_LIFETIME_MS = 30 * 60_000;
 export const PURGE_JOB = 'installations.purge';
 /** Deleting a large team's documents takes minutes; the claim on its installation keeps it to one run. */
 const PURGE_LOCK_LIFETIME_MS = 30 * 60_000;
-export const POOL_REPLAN_JOB = 'pool.replan';
-/** A replan of 100,000 cards takes about a quarter of an hour; one whose instance died is taken up again after this. */
-const POOL_REPLAN_LOCK_LIFETIME_MS = 60 * 60_000;
 
 /**
  * Counts job runs from start to Agenda's 'complete', which fires after Agenda
@@ -62,7 +60,7 @@ function trackRuns(agenda: Agenda) {
  * Agenda's lock lets one instance run it at a time, and the claims inside it
  * keep a nudge single even if two scans overlap.
  */
-export async function startScheduler({ db, scanSeconds, scanNudges, refreshSegments, purgeUninstalled, replanPool, logger }: SchedulerOptions): Promise<Scheduler> {
+export async function startScheduler({ db, scanSeconds, scanNudges, refreshSegments, purgeUninstalled, kindJobs, logger }: SchedulerOptions): Promise<Scheduler> {
   // Agenda arms a timer for each job due within one poll; a short poll keeps those timers short-lived.
   const pollMs = Math.min(scanSeconds, MAX_POLL_SECONDS) * 1000;
   const name = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
@@ -89,12 +87,14 @@ export async function startScheduler({ db, scanSeconds, scanNudges, refreshSegme
     lockLimit: 1,
     lockLifetime: PURGE_LOCK_LIFETIME_MS,
   });
-  agenda.on(`fail:${POOL_REPLAN_JOB}`, (error) => logger.error(`pool replan failed: ${error}`));
-  agenda.define<{ teamId: string }>(POOL_REPLAN_JOB, async (job) => void (await replanPool(job.attrs.data.teamId)), {
-    concurrency: 1,
-    lockLifetime: POOL_REPLAN_LOCK_LIFETIME_MS,
-    removeOnComplete: true,
-  });
+  for (const job of kindJobs) {
+    agenda.on(`fail:${job.name}`, (error) => logger.error(`${job.name} failed: ${error}`));
+    agenda.define<{ teamId: string }>(job.name, async ({ attrs }) => void (await job.run(attrs.data)), {
+      concurrency: 1,
+      lockLifetime: job.lockLifetimeMs,
+      removeOnComplete: true,
+    });
+  }
   await agenda.start();
   // The follow-up scan of earlier releases is now the nudge scan.
   await agenda.cancel({ name: RETIRED_SCAN_JOB });
@@ -102,8 +102,8 @@ export async function startScheduler({ db, scanSeconds, scanNudges, refreshSegme
   await agenda.every(`${domain.segments.checkEveryMinutes} minutes`, SEGMENT_REFRESH_JOB);
   await agenda.every(`${domain.oauth.purgeEveryMinutes} minutes`, PURGE_JOB);
   return {
-    async queuePoolReplan(teamId: string) {
-      await agenda.now(POOL_REPLAN_JOB, { teamId });
+    async queue(job, data) {
+      await agenda.now(job, data);
     },
     async stop() {
       // Agenda's drain() would keep queued jobs locked for their whole lock lifetime; stop() frees them.

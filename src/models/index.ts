@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { adjustmentModel } from './adjustment.js';
+import { cardEventModel } from './cardEvent.js';
 import { counterModel } from './counter.js';
 import { customerModel } from './customer.js';
 import { nudgeModel } from './nudge.js';
@@ -28,6 +29,7 @@ export function createModels(connection: Connection) {
     promises: promiseModel(connection),
     referrals: referralModel(connection),
     nudges: nudgeModel(connection),
+    cardEvents: cardEventModel(connection),
     ledgers: ledgerModel(connection),
     sales: saleModel(connection),
     payments: paymentModel(connection),

@@ -1,13 +1,7 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 
-/** Every kind of reminder the one nudge pipeline posts; each has its rules and view in src/nudgeKinds/. */
-export const NUDGE_KINDS = ['followUp', 'checkIn', 'overdue', 'referral', 'thanks', 'promise', 'ambassador', 'cadence', 'wrapUp', 'poolWarning', 'poolRelease'] as const;
-export type NudgeKind = (typeof NUDGE_KINDS)[number];
-/** Kinds that ask the owner to contact the customer: one customer gets at most one of them a day. */
-export const CONTACT_NUDGE_KINDS: readonly NudgeKind[] = ['followUp', 'checkIn', 'ambassador', 'cadence'];
-
-/** Kinds about a person's day rather than one customer: they alone have no customerId. */
-export const PERSON_NUDGE_KINDS: readonly NudgeKind[] = ['wrapUp'];
+/** A kind of reminder, by the name its file in src/nudgeKinds gives it; the registry there lists them all. */
+export type NudgeKind = string;
 
 /**
  * pending → sending (claimed by one instance) → sent, or back to pending with a
@@ -26,7 +20,7 @@ export interface NudgeRecord {
   _id: Types.ObjectId;
   teamId: string;
   kind: NudgeKind;
-  /** The customer it is about; absent only for PERSON_NUDGE_KINDS. */
+  /** The customer it is about; absent only for kinds about a person's day (the wrap-up). */
   customerId?: Types.ObjectId;
   /** The record that caused it (the visit of a follow-up, the sale of a check-in, the promise due). */
   sourceId?: Types.ObjectId;
@@ -63,7 +57,7 @@ export interface NudgeRecord {
   updatedAt: Date;
 }
 
-/** A nudge about one customer: any kind but PERSON_NUDGE_KINDS. */
+/** A nudge about one customer: any kind but those about a person's day. */
 export type CustomerNudgeRecord = NudgeRecord & { customerId: Types.ObjectId };
 
 export const isAboutCustomer = (n: NudgeRecord): n is CustomerNudgeRecord => n.customerId !== undefined;
@@ -71,8 +65,8 @@ export const isAboutCustomer = (n: NudgeRecord): n is CustomerNudgeRecord => n.c
 const nudgeSchema = new Schema<NudgeRecord>(
   {
     teamId: { type: String, required: true },
-    kind: { type: String, enum: NUDGE_KINDS, required: true },
-    customerId: { type: Schema.Types.ObjectId, required: function (this: NudgeRecord) { return !PERSON_NUDGE_KINDS.includes(this.kind); } },
+    kind: { type: String, required: true },
+    customerId: Schema.Types.ObjectId,
     sourceId: Schema.Types.ObjectId,
     ownerId: { type: String, required: true },
     dueDate: { type: String, required: true },

@@ -1,44 +1,113 @@
+import type { Types } from 'mongoose';
 import { domain } from '../config/domain.js';
-import type { Models } from '../models/index.js';
-import type { AmbassadorService } from '../services/ambassadors.js';
-import type { CadenceService } from '../services/cadence.js';
-import { addDays, daysBetween } from '../time.js';
-import { renderAmbassadorNudge, type AmbassadorFacts } from '../views/nudge.js';
-import type { NudgeKindSpec } from './kind.js';
+import { idFor } from '../db/requestIds.js';
+import type { CustomerRecord } from '../models/customer.js';
+import { nextAmbassadorContact } from '../services/ambassadors.js';
+import { addDays, daysBetween, type CalendarDate } from '../time.js';
+import { renderAmbassadorNudge } from '../views/nudge.js';
+import { SYSTEM_USER, type KindDeps } from './deps.js';
+import type { KindDefinition } from './kind.js';
+
+type AmbassadorCard = Pick<CustomerRecord, '_id' | 'teamId' | 'ambassador' | 'ownerId' | 'lastContactDate'>;
+
+function ambassadorRules({ nudges }: Pick<KindDeps, 'nudges'>) {
+  /**
+   * Schedules the card's next contact nudge a cadence after `from` (its last
+   * contact by default), replacing its open one but those in `keeping`. One
+   * long overdue, or never contacted, comes at the next nudge hour rather than
+   * at once (a card marked in the evening is nudged the next morning).
+   * `generation` tells apart nudges for the same day when an earlier one was
+   * closed (unmarked, then marked again).
+   */
+  async function scheduleNext(card: AmbassadorCard, userId: string, { from = card.lastContactDate, generation = '', keeping = [] as Types.ObjectId[] } = {}) {
+    const dueDate = nextAmbassadorContact(from, await nudges.firstNudgeDay(card.teamId));
+    const _id = idFor(`${card._id.toString()}:ambassador:${dueDate}${generation}`);
+    await nudges.schedule({ _id, teamId: card.teamId, kind: 'ambassador', customerId: card._id, ownerId: card.ownerId ?? userId, dueDate, createdBy: userId }, { replacing: true, keeping });
+  }
+
+  /**
+   * After a card changed (made, edited, a save replayed, taken out of the
+   * pool): an ambassador without a contact nudge to come gets one from its
+   * last contact; a card no longer an ambassador has its nudge closed.
+   * Decided from the card as it is, so a replay finishes what a crash interrupted.
+   */
+  async function settle(card: AmbassadorCard & Pick<CustomerRecord, 'version' | 'pooledAt'>, userId: string) {
+    const open = await nudges.openFor(card.teamId, card._id, 'ambassador');
+    // Only one still to be posted counts: after a failed one, or a crash right after posting, the month starts again.
+    const next = await nudges.hasUpcoming(card.teamId, card._id, 'ambassador');
+    // Nobody owns an ambassador in the pool: its monthly contact would go to the owner who lost it.
+    const active = card.ambassador && !card.pooledAt;
+    if (active && !next) await scheduleNext(card, userId, { generation: `:v${card.version}` });
+    if (!active && open) await nudges.cancelOpen(card.teamId, card._id, 'ambassador', userId);
+  }
+
+  return { scheduleNext, settle };
+}
 
 /**
- * 宣传大使联络: a cadence after an ambassador's last contact, to the card's
- * owner. Re-checked as it is posted: a card no longer an ambassador is not
- * nudged, and one contacted since it was scheduled (by a path that did not
- * move it, or while it was being claimed) gets its month restarted instead.
+ * 宣传大使联络: an ambassador is nudged a month (domain.ambassador.cadenceDays)
+ * after the last contact of any kind, by anyone, to the card's owner. The
+ * card keeps one open contact nudge: every logged contact replaces it with
+ * one a month later, so the team is never asked to call someone it has just
+ * spoken to. Re-checked as it is posted: a card no longer an ambassador is
+ * not nudged, one contacted since gets its month restarted instead.
  */
-export function createAmbassadorKind({ models, ambassadors, cadence }: { models: Models; ambassadors: AmbassadorService; cadence: CadenceService }): NudgeKindSpec<AmbassadorFacts> {
-  return {
-    // A follow-up or check-in due the same day asks for the contact already.
-    deferTo: (nudge, { today, settings }) => cadence.deferral(nudge, today, settings.timezone),
-    async load(nudge, { today }) {
-      const { teamId, customerId } = nudge;
-      const card = await models.customers.findOne({ _id: customerId, teamId }, { teamId: 1, ambassador: 1, ownerId: 1, lastContactDate: 1 }).lean();
-      if (!card?.ambassador) return null;
-      const { lastContactDate } = card;
-      if (lastContactDate && lastContactDate > addDays(nudge.dueDate, -domain.ambassador.cadenceDays)) {
-        await ambassadors.scheduleNext(card, nudge.createdBy, { keeping: [nudge._id] });
-        return null;
-      }
-      const visit = await models.visits.findOne({ teamId, customerId }, { notes: 1, needs: 1 }).sort({ date: -1, createdAt: -1 }).lean();
-      return {
-        ownerId: card.ownerId ?? nudge.ownerId,
-        lastContactDate,
-        daysSinceContact: lastContactDate ? daysBetween(lastContactDate, today) : undefined,
-        topic: visit?.notes || visit?.needs || undefined,
-      };
-    },
-    destination: (_nudge, _scope, facts) => facts.ownerId,
-    render: (t, customer, nudge, facts) => renderAmbassadorNudge(t, customer, nudge, facts),
-    async afterPosted(nudge, { today }, facts) {
-      // The next month counts from today; a contact logged meanwhile moves it. This one stays answerable.
-      const card = { _id: nudge.customerId, teamId: nudge.teamId, ambassador: true, ownerId: facts.ownerId };
-      await ambassadors.scheduleNext(card, nudge.createdBy, { from: today, keeping: [nudge._id] });
-    },
-  };
-}
+export const ambassadorKind = {
+  name: 'ambassador',
+  about: 'customer',
+  traits: {
+    snooze: { action: 'ambassadorSnoozed', field: 'ambassadorContactDate' },
+    answerable: true,
+    contact: true,
+    givesWayTo: ['followUp', 'checkIn'],
+    ownInstant: false,
+    digest: true,
+  },
+  create: ({ models, nudges }) => {
+    const { scheduleNext, settle } = ambassadorRules({ nudges });
+    return {
+      on: {
+        created: async (event, { card }) => card && settle(card, card.ownerId ?? event.by),
+        saved: async (event, { card }) => card && settle(card, card.ownerId ?? event.by),
+        ownerChanged: async (event, { card }) => card && settle(card, event.by),
+        released: async (event, { card }) => card && settle(card, event.by),
+        // A contact that moved the card's last contact forward restarts the month.
+        contactLogged: async (event, { card }) => (card?.ambassador && event.moved ? scheduleNext(card, event.by) : undefined),
+      },
+      /** Ambassadors marked before the nudges existed get their contact nudge, if they have none to come. */
+      async carryOver(teamIds) {
+        for (const teamId of teamIds) {
+          const fields = { teamId: 1, ambassador: 1, ownerId: 1, lastContactDate: 1, version: 1, pooledAt: 1 };
+          const cards = await models.customers.find({ teamId, ambassador: true }, fields).lean();
+          for (const card of cards) await settle(card, card.ownerId ?? SYSTEM_USER);
+        }
+      },
+      // A follow-up or check-in due the same day asks for the contact already.
+      deferTo: (nudge, { today, settings }) => nudges.contactDeferral(nudge, today, settings.timezone),
+      async load(nudge, { today }) {
+        const { teamId, customerId } = nudge;
+        const card = await models.customers.findOne({ _id: customerId, teamId }, { teamId: 1, ambassador: 1, ownerId: 1, lastContactDate: 1 }).lean();
+        if (!card?.ambassador) return null;
+        const { lastContactDate } = card;
+        if (lastContactDate && lastContactDate > addDays(nudge.dueDate, -domain.ambassador.cadenceDays)) {
+          await scheduleNext(card, nudge.createdBy, { keeping: [nudge._id] });
+          return null;
+        }
+        const visit = await models.visits.findOne({ teamId, customerId }, { notes: 1, needs: 1 }).sort({ date: -1, createdAt: -1 }).lean();
+        return {
+          ownerId: card.ownerId ?? nudge.ownerId,
+          lastContactDate,
+          daysSinceContact: lastContactDate ? daysBetween(lastContactDate, today) : undefined,
+          topic: visit?.notes || visit?.needs || undefined,
+        };
+      },
+      destination: (_nudge, _scope, facts) => facts.ownerId,
+      render: (t, customer, nudge, facts) => renderAmbassadorNudge(t, customer, nudge, facts),
+      async afterPosted(nudge, { today }: { today: CalendarDate }, facts) {
+        // The next month counts from today; a contact logged meanwhile moves it. This one stays answerable.
+        const card = { _id: nudge.customerId, teamId: nudge.teamId, ambassador: true, ownerId: facts.ownerId };
+        await scheduleNext(card, nudge.createdBy, { from: today, keeping: [nudge._id] });
+      },
+    };
+  },
+} as const satisfies KindDefinition<'ambassador'>;

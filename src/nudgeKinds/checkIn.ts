@@ -1,14 +1,43 @@
-import type { CadenceService } from '../services/cadence.js';
+import { Types } from 'mongoose';
+import { idFor } from '../db/requestIds.js';
+import { checkInDate } from '../domain/settlement.js';
 import { renderNudge } from '../views/nudge.js';
-import type { NudgeKindSpec } from './kind.js';
+import type { KindDefinition } from './kind.js';
 
-/** 售后回访: a week after a sale, to the card's owner, to ask how the product is working. */
-export function createCheckInKind({ cadence }: { cadence: CadenceService }): NudgeKindSpec<object> {
-  return {
+/** 售后回访: a week after a sale, to the card's owner, to ask how the product is working (once per sale). */
+export const checkInKind = {
+  name: 'checkIn',
+  about: 'customer',
+  traits: {
+    snooze: { action: 'checkInSnoozed', field: 'checkInDate' },
+    answerable: true,
+    contact: true,
+    givesWayTo: ['followUp'],
+    ownInstant: false,
+    digest: true,
+  },
+  create: ({ models, nudges }) => ({
+    on: {
+      async saleRecorded({ teamId, saleId }, { card }) {
+        const sale = await models.sales.findOne({ _id: new Types.ObjectId(saleId), teamId }).lean();
+        if (!card || !sale) return;
+        await nudges.schedule({
+          _id: idFor(`${sale._id.toString()}:checkIn`),
+          teamId,
+          kind: 'checkIn',
+          customerId: card._id,
+          sourceId: sale._id,
+          ownerId: card.ownerId ?? sale.createdBy,
+          dueDate: checkInDate(sale.date),
+          plan: sale.product,
+          createdBy: sale.createdBy,
+        });
+      },
+    },
     // One contact nudge per customer a day: a follow-up due the same day goes first.
-    deferTo: (nudge, { today, settings }) => cadence.deferral(nudge, today, settings.timezone),
+    deferTo: (nudge, { today, settings }) => nudges.contactDeferral(nudge, today, settings.timezone),
     load: async () => ({}),
     destination: (nudge) => nudge.ownerId,
     render: (t, customer, nudge) => renderNudge(t, customer, nudge),
-  };
-}
+  }),
+} as const satisfies KindDefinition<'checkIn'>;

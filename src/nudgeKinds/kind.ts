@@ -1,9 +1,13 @@
 import type { Messages } from '../i18n/index.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { CustomerNudgeRecord, NudgeRecord } from '../models/nudge.js';
+import type { CardEvent, CardEventType } from '../services/cardEvents.js';
+import type { KindTraits } from '../services/nudges.js';
 import type { TeamSettings } from '../services/teamSettings.js';
+import type { SettingSpec } from '../domain/settings.js';
 import type { CalendarDate } from '../time.js';
 import type { SlackMessage } from '../views/message.js';
+import type { KindDeps } from './deps.js';
 
 /** When and for whom a nudge is being posted. */
 export interface PostingScope {
@@ -11,15 +15,34 @@ export interface PostingScope {
   today: CalendarDate;
 }
 
-/**
- * What a kind of reminder adds to the one nudge pipeline: what it needs to
- * know as it is about to be posted (and whether its cause still holds),
- * where it goes, how it reads, and what follows it. Scheduling, claiming,
- * retrying and answering are the pipeline's.
- */
-export interface NudgeKindSpec<Context = unknown> {
-  /** About one customer, whom the pipeline loads for `render` (the default). */
-  about?: 'customer';
+/** One event a kind reacts to, with the card as it is now (null: gone) and, for an owner change, the kinds whose reminders moved with it. */
+export type Reaction<T extends CardEventType> = (event: Extract<CardEvent, { type: T }>, context: ReactionContext) => Promise<unknown>;
+
+export interface ReactionContext {
+  /** The card the event is about, read once for every kind; null for a team's event, or a card no longer there. */
+  card: CustomerRecord | null;
+  /** For `ownerChanged`: the kinds of the waiting reminders the pipeline moved to the new owner. */
+  moved: readonly string[];
+}
+
+/** A background job a kind owns (one Agenda job definition), queued by its own reactions. */
+export interface KindJob {
+  name: string;
+  /** A run whose instance died is taken up by another after this long. */
+  lockLifetimeMs: number;
+  run(data: { teamId: string }): Promise<unknown>;
+}
+
+/** The rules of one kind of reminder, made with the app's services. */
+export interface KindRules<Context> {
+  /** The card events it reacts to, and what it then schedules, moves or cancels. */
+  on?: { [T in CardEventType]?: Reaction<T> };
+  /** Takes up data written before it existed (a boot step run once per database, or at every boot with `carryOverEveryBoot`). */
+  carryOver?(teamIds: string[]): Promise<void>;
+  /** Data an earlier release may still write (during a rolling upgrade): the carry-over runs at every boot. */
+  carryOverEveryBoot?: boolean;
+  /** Jobs of its own, queued by its reactions. */
+  jobs?: KindJob[];
   /** Asked once its cause holds: a later day to post it on instead (another contact nudge of the customer goes out today), or null. */
   deferTo?(nudge: NudgeRecord, scope: PostingScope): Promise<CalendarDate | null>;
   /** Null when its cause no longer holds (an invoice paid meanwhile): the nudge is cancelled, not posted. */
@@ -31,11 +54,23 @@ export interface NudgeKindSpec<Context = unknown> {
   afterPosted?(nudge: CustomerNudgeRecord, scope: PostingScope, context: Context): Promise<void>;
 }
 
-/** A kind about a person's day (PERSON_NUDGE_KINDS): no customer; `load` gathers everything it shows. */
-export interface PersonNudgeKindSpec<Context = unknown> {
-  about: 'person';
+/** A kind about a person's day rather than one customer: no customer; `load` gathers everything it shows. */
+export interface PersonKindRules<Context> {
+  on?: { [T in CardEventType]?: Reaction<T> };
+  carryOver?(teamIds: string[]): Promise<void>;
+  jobs?: KindJob[];
   /** Null when there is nothing to say: the nudge is cancelled, not posted. */
   load(nudge: NudgeRecord, scope: PostingScope): Promise<Context | null>;
   destination(nudge: NudgeRecord, scope: PostingScope, context: Context): string;
   render(t: Messages, nudge: NudgeRecord, context: Context): SlackMessage;
 }
+
+/**
+ * Everything about one kind of reminder, in its file: its name, its traits
+ * (how the one pipeline treats it), the team settings it reads (default and
+ * range; the settings modal shows them), and its rules. Adding a kind is
+ * its file, its strings, one line in index.ts and a test.
+ */
+export type KindDefinition<Name extends string = string> =
+  | { name: Name; about: 'customer'; traits: KindTraits; settings?: readonly SettingSpec[]; create(deps: KindDeps): KindRules<any> }
+  | { name: Name; about: 'person'; traits: KindTraits; settings?: readonly SettingSpec[]; create(deps: KindDeps): PersonKindRules<any> };

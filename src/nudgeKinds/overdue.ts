@@ -1,13 +1,12 @@
+import { Types } from 'mongoose';
 import { domain } from '../config/domain.js';
 import { idFor } from '../db/requestIds.js';
 import { collectionQuadrant, daysOverdue, type CollectionQuadrant, type CollectionThresholds } from '../domain/collection.js';
-import type { Models } from '../models/index.js';
 import type { NudgeRecord } from '../models/nudge.js';
-import type { NudgeService } from '../services/nudges.js';
 import type { TeamSettings } from '../services/teamSettings.js';
 import { addDays } from '../time.js';
-import { renderOverdueNudge, type OverdueFacts } from '../views/overdueNudge.js';
-import type { NudgeKindSpec } from './kind.js';
+import { renderOverdueNudge } from '../views/overdueNudge.js';
+import type { KindDefinition } from './kind.js';
 
 /** Reminder letters get firmer every repeat while a small debt stays long overdue: 1, 2, 3. */
 function letterLevel(days: number, { longAfterDays, repeatEveryDays }: CollectionThresholds): number {
@@ -24,13 +23,39 @@ function recipients(quadrant: CollectionQuadrant, nudge: NudgeRecord, settings: 
 }
 
 /**
- * 回收账款: the day a receivable becomes overdue, then every repeatEveryDays
- * while it stays unpaid, shaped by the collection matrix as it is posted (so
- * one that crosses into another quadrant gets that quadrant's nudge). A paid
- * one is cancelled instead of posted.
+ * 回收账款: the day the unpaid part of a sale becomes overdue (at once if it
+ * already is), then every `collection.repeatEveryDays` while it stays
+ * unpaid, shaped by the collection matrix as it is posted (so one that
+ * crosses into another quadrant gets that quadrant's nudge). A paid one is
+ * cancelled instead of posted.
  */
-export function createOverdueKind({ models, nudges }: { models: Models; nudges: NudgeService }): NudgeKindSpec<OverdueFacts> {
-  return {
+export const overdueKind = {
+  name: 'overdue',
+  about: 'customer',
+  traits: { snooze: { action: 'overdueSnoozed', field: 'overdueReminderDate' }, answerable: true, contact: false, ownInstant: false, digest: true },
+  settings: [
+    { key: 'collection.longAfterDays', unit: 'days', default: 30, min: 1, max: 365 },
+    // Asked in yuan (¥10,000 by default), stored in fen.
+    { key: 'collection.largeFromFen', unit: 'yuan', default: 10_000_00, min: 1, max: 1_000_000 },
+    { key: 'collection.repeatEveryDays', unit: 'days', default: 7, min: 1, max: 90 },
+  ],
+  create: ({ models, nudges }) => ({
+    on: {
+      async saleRecorded({ teamId, saleId }, { card }) {
+        const sale = await models.sales.findOne({ _id: new Types.ObjectId(saleId), teamId }).lean();
+        if (!card || !sale?.dueDate) return;
+        await nudges.schedule({
+          _id: idFor(`${sale._id.toString()}:overdue:first`),
+          teamId,
+          kind: 'overdue',
+          customerId: card._id,
+          sourceId: sale._id,
+          ownerId: card.ownerId ?? sale.createdBy,
+          dueDate: addDays(sale.dueDate, 1),
+          createdBy: sale.createdBy,
+        });
+      },
+    },
     async load(nudge, { settings, today }) {
       const ledger = await models.ledgers.findOne({ _id: nudge.customerId, teamId: nudge.teamId }).lean();
       const receivable = ledger?.receivables.find((r) => nudge.sourceId && r._id.equals(nudge.sourceId));
@@ -56,5 +81,5 @@ export function createOverdueKind({ models, nudges }: { models: Models; nudges: 
         createdBy: nudge.createdBy,
       });
     },
-  };
-}
+  }),
+} as const satisfies KindDefinition<'overdue'>;

@@ -6,7 +6,7 @@ import type { PromiseRecord } from '../models/promise.js';
 import type { VisitRecord } from '../models/visit.js';
 import { todayIn, type CalendarDate } from '../time.js';
 import type { CustomerService } from './customers.js';
-import type { FollowUpService } from './followUps.js';
+import type { NudgeService } from './nudges.js';
 import type { MoneyService, MoneySummary } from './money.js';
 import type { CardReferrals, ReferralService } from './referrals.js';
 import type { TeamSettingsService } from './teamSettings.js';
@@ -16,7 +16,7 @@ interface Deps {
   now: () => Date;
   settings: TeamSettingsService;
   customers: CustomerService;
-  followUps: FollowUpService;
+  nudges: NudgeService;
   money: MoneyService;
   referrals: ReferralService;
 }
@@ -40,7 +40,7 @@ export interface CardData {
 }
 
 /** Gathers a card: the customer with their latest visits, open promises, next follow-up and account. */
-export function createCardService({ models, now, settings, customers, followUps, money, referrals }: Deps) {
+export function createCardService({ models, now, settings, customers, nudges, money, referrals }: Deps) {
   async function loadCard(customer: CustomerRecord): Promise<CardData> {
     const { teamId, _id: customerId } = customer;
     const { timezone } = await settings.settingsFor(teamId);
@@ -48,7 +48,7 @@ export function createCardService({ models, now, settings, customers, followUps,
     const [lastVisits, openPromises, nextFollowUp, account, cardReferrals] = await Promise.all([
       models.visits.find({ teamId, customerId }).sort({ date: -1, createdAt: -1 }).limit(domain.card.lastVisitsShown).lean(),
       models.promises.find({ teamId, customerId, status: 'open' }).sort({ dueDate: 1 }).limit(domain.card.openPromisesShown).lean(),
-      followUps.nextFollowUp(teamId, customerId),
+      nudges.openFor(teamId, customerId, 'followUp'),
       money.moneySummary(customer, today),
       referrals.cardReferrals(customer, today),
     ]);

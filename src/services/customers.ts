@@ -13,9 +13,7 @@ import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
 import { yearIn } from '../time.js';
 import type { CardInput } from '../validation/cardInput.js';
-import type { AmbassadorService } from './ambassadors.js';
-import type { CadenceService } from './cadence.js';
-import type { PoolService } from './pool.js';
+import type { CardEvent, CardEvents, RecordedEvent } from './cardEvents.js';
 import { historyDoc, type HistoryService } from './history.js';
 import type { CardRef, LinkRefusal, ReferralService } from './referrals.js';
 import type { TeamSettingsService } from './teamSettings.js';
@@ -41,7 +39,11 @@ export type SaveResult =
   | { status: 'notFound' }
   | { status: 'refused'; refusal: LinkRefusal };
 
-export type CreateResult = { status: 'created'; customer: CustomerRecord } | { status: 'refused'; refusal: LinkRefusal };
+/**
+ * A card made: `react` has the reminder kinds react to it, to be run once the
+ * person has been answered (should the instance stop first, the next scan runs it).
+ */
+export type CreateResult = { status: 'created'; customer: CustomerRecord; react(): Promise<void> } | { status: 'refused'; refusal: LinkRefusal };
 
 /** What a referred prospect's referral notes (the Record referral modal). */
 export interface ReferralNotes {
@@ -60,9 +62,7 @@ interface Deps {
   history: HistoryService;
   writes: GuardedWrites;
   referrals: ReferralService;
-  ambassadors: AmbassadorService;
-  cadence: CadenceService;
-  pool: PoolService;
+  events: CardEvents;
 }
 
 const cardLabel = (card: Pick<CardRef, 'name' | 'number'>) => `${card.name} ${card.number}`;
@@ -113,7 +113,7 @@ function toObjectId(id: string): Types.ObjectId | null {
   return isValidObjectId(id) ? new Types.ObjectId(id) : null;
 }
 
-export function createCustomerService({ models, now, settings, history, writes, referrals, ambassadors, cadence, pool }: Deps) {
+export function createCustomerService({ models, now, settings, history, writes, referrals, events }: Deps) {
   const limit = domain.lookup.maxListed + 1;
 
   /**
@@ -189,8 +189,10 @@ export function createCustomerService({ models, now, settings, history, writes, 
 
   /**
    * Creates a card; one that names a referrer is linked to it in the referral
-   * ledger, and its owner nudged to contact it at once. A referrer that is
-   * not a card of the team refuses the whole card, before anything is written.
+   * ledger (its owner is then nudged at once). A referrer that is not a card
+   * of the team refuses the whole card, before anything is written. What the
+   * kinds make of it waits for the caller's `react`: a person creating a card
+   * is answered as soon as it is written.
    */
   async function createCustomer(teamId: string, userId: string, input: CardInput, requestKey?: string, notes: ReferralNotes = {}): Promise<CreateResult> {
     const at = now();
@@ -207,17 +209,36 @@ export function createCustomerService({ models, now, settings, history, writes, 
       { teamId, customerId: customer._id, action: 'created', userId: customer.createdBy, at: customer.createdAt, changes: describeReferrer(filled, referrer) },
       idFor(`${customer._id.toString()}:created`),
     );
+    const about = { teamId, customerId: customer._id.toString(), by: userId };
+    const announced = [await events.record({ ...about, type: 'created' }, `${about.customerId}:created`)];
     if (referrer) {
       const step = `${customer._id.toString()}:created`;
       const records = await referrals.linkRecords({ prospect: customer, referrer, userId: customer.createdBy, step, ...notes });
       for (const { model, doc } of records) await writes.insertOnce(model, doc);
-      await referrals.scheduleContact(teamId, idFor(`${step}:referral`));
+      const referralId = idFor(`${step}:referral`).toString();
+      announced.push(await events.record({ ...about, type: 'referred', referralId }, `${referralId}:referred`));
     }
-    await ambassadors.cardSaved(customer, userId);
-    await cadence.cardSaved(customer, userId);
-    await pool.cardCreated(customer, userId);
-    return { status: 'created', customer };
+    const react = async () => {
+      for (const event of announced) await event.react();
+    };
+    return { status: 'created', customer, react };
   }
+
+  /** An edit as announced with its guarded write: saved, and referred when it linked a referrer. */
+  function editEvents(card: Pick<CustomerRecord, '_id' | 'teamId'>, userId: string, version: number, referralStep?: string): RecordedEvent[] {
+    const about = { teamId: card.teamId, customerId: card._id.toString(), by: userId };
+    const saved: CardEvent = { ...about, type: 'saved' };
+    const recorded = [events.withChange(saved, `${about.customerId}:v${version}:saved`)];
+    if (referralStep) {
+      const referralId = idFor(`${referralStep}:referral`).toString();
+      recorded.push(events.withChange({ ...about, type: 'referred', referralId }, `${referralId}:referred`));
+    }
+    return recorded;
+  }
+
+  const reactAll = async (recorded: RecordedEvent[]) => {
+    for (const event of recorded) await event.react();
+  };
 
   function updateFields(changes: FieldChange[], input: CardInput, userId: string) {
     const keys = searchKeyChanges(input);
@@ -248,11 +269,9 @@ export function createCustomerService({ models, now, settings, history, writes, 
     if (current.version !== expectedVersion) {
       const outcome = await writes.staleOutcome(models.customers, current._id, expectedVersion, requestKey);
       if (outcome === 'replayed') {
-        // The first delivery may have stopped after the save: finish what follows it (each step is idempotent).
-        await referrals.scheduleContact(teamId, idFor(`${referralStep(current._id, expectedVersion)}:referral`));
-        await ambassadors.cardSaved(current, userId);
-        await cadence.cardSaved(current, userId);
-        await pool.cardSaved(current, userId);
+        // The first delivery may have stopped after the save: its events were written with it; react to them again (each reaction is idempotent).
+        await events.again(teamId, `${current._id.toString()}:v${expectedVersion + 1}:saved`);
+        await events.again(teamId, `${idFor(`${referralStep(current._id, expectedVersion)}:referral`).toString()}:referred`);
         return { status: 'saved', customer: current };
       }
       // The card already holds exactly this edit (the same save delivered again after landing on top).
@@ -269,23 +288,20 @@ export function createCustomerService({ models, now, settings, history, writes, 
     const step = referralStep(current._id, version);
     const linked = link && !link.linked ? await referrals.linkRecords({ prospect: current, referrer: link.referrer, userId, step }) : [];
     const entry = { teamId, customerId: current._id, action: 'updated' as const, userId, at: now(), changes: describeReferrer(changes, link?.referrer) };
+    const announced = editEvents(current, userId, version + 1, linked.length > 0 ? step : undefined);
     const outcome = await writes.writeIfUnchanged({
       teamId,
       model: models.customers,
       id: current._id,
       version,
       ...updateFields(changes, input, userId),
-      records: [{ model: models.history, doc: historyDoc(entry) }, ...linked],
+      records: [{ model: models.history, doc: historyDoc(entry) }, ...linked, ...announced.map((a) => a.record)],
       requestKey,
     });
     const status = SAVE_RESULTS[outcome];
     if (status !== 'saved') return { status };
-    if (linked.length > 0) await referrals.scheduleContact(teamId, idFor(`${step}:referral`));
-    const saved = (await findCustomer(teamId, customerId)) ?? current;
-    await ambassadors.cardSaved(saved, userId);
-    await cadence.cardSaved(saved, userId);
-    await pool.cardSaved(saved, userId);
-    return { status, customer: saved };
+    await reactAll(announced);
+    return { status, customer: (await findCustomer(teamId, customerId)) ?? current };
   }
 
   /**
@@ -296,16 +312,14 @@ export function createCustomerService({ models, now, settings, history, writes, 
     const _id = toObjectId(customerId);
     if (!_id) return null;
     const field = mark ? 'ambassador' : 'ambassadorSuggestionDismissed';
+    let announced: RecordedEvent[] = [];
     const written = await writes.updateUntilWritten<CustomerRecord>(models.customers, teamId, _id, (c) => {
       if (c[field]) return null;
       const entry = { teamId, customerId: _id, action: 'updated' as const, userId, at: now(), changes: [{ field, from: false, to: true }] };
-      return { set: { [field]: true, updatedBy: userId }, records: [{ model: models.history, doc: historyDoc(entry) }] };
+      announced = editEvents(c, userId, c.version + 1);
+      return { set: { [field]: true, updatedBy: userId }, records: [{ model: models.history, doc: historyDoc(entry) }, ...announced.map((a) => a.record)] };
     });
-    if (written) {
-      await ambassadors.cardSaved(written, userId);
-      await cadence.cardSaved(written, userId);
-      await pool.cardSaved(written, userId);
-    }
+    if (written) await reactAll(announced);
     return written ?? findCustomer(teamId, customerId);
   }
 

@@ -11,7 +11,7 @@ import { mayHandOver, mayReassign, type Roles } from '../domain/roles.js';
 import { todayIn } from '../time.js';
 import { historyDoc } from './history.js';
 import { MOVABLE_STATUSES, type NudgeService } from './nudges.js';
-import type { PoolService } from './pool.js';
+import type { CardEvents, RecordedEvent } from './cardEvents.js';
 import type { TeamSettingsService } from './teamSettings.js';
 
 interface Deps {
@@ -20,7 +20,7 @@ interface Deps {
   settings: TeamSettingsService;
   writes: GuardedWrites;
   nudges: NudgeService;
-  pool: PoolService;
+  events: CardEvents;
 }
 
 export interface ReassignRequest {
@@ -64,7 +64,14 @@ const reassignedEntry = (teamId: string, customerId: Types.ObjectId, by: string,
  * to the card's owner after every move, so running it again finishes a move
  * that stopped half-way.
  */
-export function createHandoverService({ models, now, settings, writes, nudges, pool }: Deps) {
+export function createHandoverService({ models, now, settings, writes, nudges, events }: Deps) {
+  /** A change of owner as announced with its write: the pipeline moves the card's waiting reminders, the kinds do the rest. */
+  const ownerChanged = (card: Pick<CustomerRecord, '_id' | 'teamId' | 'version' | 'ownerId' | 'pooledAt'>, how: 'reassign' | 'handover', to: string, by: string) =>
+    events.withChange(
+      { type: 'ownerChanged', teamId: card.teamId, customerId: card._id.toString(), by, how, to, fromPool: Boolean(card.pooledAt), ...(card.ownerId ? { from: card.ownerId } : {}) },
+      `${card._id.toString()}:v${card.version + 1}:ownerChanged`,
+    );
+
   /** Reassign on a card: to a colleague, with a reason, from the version the person saw. */
   async function reassign(teamId: string, customerId: string, request: ReassignRequest): Promise<ReassignResult> {
     const _id = isValidObjectId(customerId) ? new Types.ObjectId(customerId) : null;
@@ -74,14 +81,15 @@ export function createHandoverService({ models, now, settings, writes, nudges, p
     if (current.version !== request.seenVersion) {
       const outcome = await writes.staleOutcome(models.customers, current._id, request.seenVersion, request.requestKey);
       if (outcome !== 'replayed') return { status: 'conflict' };
-      // The same request landed before and may have stopped before its nudges moved.
-      await nudges.moveTo(teamId, current._id, current.ownerId ?? request.to, request.by);
+      // The same request landed before, its event with it, and may have stopped before the kinds reacted: they react again.
+      await events.again(teamId, `${current._id.toString()}:v${request.seenVersion + 1}:ownerChanged`);
       return { status: 'reassigned', customer: current };
     }
     if (current.ownerId === request.to) return { status: 'same' };
     const changes = [{ field: 'ownerId', from: current.ownerId, to: request.to }, { field: 'reassignReason', from: undefined, to: request.reason }];
     // A pooled card given to someone leaves the pool, as a claim takes it: its count starts again today.
     const fromPool = current.pooledAt ? { claimedOn: todayIn(now(), (await settings.settingsFor(teamId)).timezone) } : undefined;
+    const announced = ownerChanged(current, 'reassign', request.to, request.by);
     const outcome = await writes.writeIfUnchanged({
       teamId,
       model: models.customers,
@@ -89,15 +97,13 @@ export function createHandoverService({ models, now, settings, writes, nudges, p
       version: current.version,
       set: { ownerId: request.to, updatedBy: request.by, ...fromPool },
       ...(fromPool ? { unset: ['pooledAt'] } : {}),
-      records: [{ model: models.history, doc: reassignedEntry(teamId, current._id, request.by, now(), changes) }],
+      records: [{ model: models.history, doc: reassignedEntry(teamId, current._id, request.by, now(), changes) }, announced.record],
       requestKey: request.requestKey,
     });
     if (outcome === 'notFound') return { status: 'notFound' };
     if (outcome === 'conflict') return { status: 'conflict' };
-    const moved = await nudges.moveTo(teamId, current._id, request.to, request.by);
+    await announced.react();
     const customer = { ...current, ownerId: request.to, updatedBy: request.by, ...fromPool, pooledAt: undefined, version: current.version + 1 };
-    if (fromPool) await pool.ownedAgain(customer, request.by);
-    else await pool.handedOver(customer, moved, request.by);
     return { status: 'reassigned', customer, from: current.ownerId };
   }
 
@@ -127,12 +133,14 @@ export function createHandoverService({ models, now, settings, writes, nudges, p
 
   /** Moves one card of `fromId` to `toId`, whatever else changed on it meanwhile; false when it is no longer `fromId`'s. */
   async function handOverCard(teamId: string, id: Types.ObjectId, fromId: string, toId: string, by: string): Promise<boolean> {
-    const moved = await writes.updateUntilWritten<CustomerRecord>(models.customers, teamId, id, (card) =>
-      card.ownerId !== fromId
-        ? null
-        : { set: { ownerId: toId, updatedBy: by }, records: [{ model: models.history, doc: reassignedEntry(teamId, id, by, now(), [{ field: 'ownerId', from: fromId, to: toId }]) }] },
-    );
-    if (moved) await pool.handedOver(moved, await nudges.moveTo(teamId, id, toId, by), by);
+    let announced: RecordedEvent | undefined;
+    const moved = await writes.updateUntilWritten<CustomerRecord>(models.customers, teamId, id, (card) => {
+      if (card.ownerId !== fromId) return null;
+      announced = ownerChanged(card, 'handover', toId, by);
+      const entry = reassignedEntry(teamId, id, by, now(), [{ field: 'ownerId', from: fromId, to: toId }]);
+      return { set: { ownerId: toId, updatedBy: by }, records: [{ model: models.history, doc: entry }, announced.record] };
+    });
+    if (moved) await announced!.react();
     return moved !== null;
   }
 

@@ -4,13 +4,15 @@ import { collectionQuadrant, daysOverdue, type CollectionQuadrant, type Collecti
 import { TIERS, type Tier } from '../domain/segments.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
-import { CONTACT_NUDGE_KINDS, OPEN_NUDGE_STATUSES, type CustomerNudgeRecord, type NudgeKind } from '../models/nudge.js';
+import { OPEN_NUDGE_STATUSES, type CustomerNudgeRecord, type NudgeKind } from '../models/nudge.js';
 import type { CalendarDate } from '../time.js';
 import { pooledIn } from './pool.js';
 
 interface Deps {
   models: Models;
   now: () => Date;
+  /** The kinds that ask for a contact (their trait): those without a list of their own are Home's "due for contact". */
+  contactKinds: readonly NudgeKind[];
 }
 
 export type HomeCustomer = Pick<CustomerRecord, '_id' | 'name' | 'number'>;
@@ -62,9 +64,8 @@ export interface HomeData {
   };
 }
 
-/** Contact reminders other than those with a list of their own (follow-ups, ambassadors). */
-const CONTACT_KINDS = CONTACT_NUDGE_KINDS.filter((k) => k !== 'followUp' && k !== 'ambassador');
-const LISTED_KINDS: NudgeKind[] = ['followUp', ...CONTACT_KINDS, 'ambassador', 'promise'];
+/** Reminders with a list of their own on Home; other contact reminders are listed together. */
+const OWN_LISTS: readonly NudgeKind[] = ['followUp', 'ambassador', 'promise'];
 const QUADRANTS: CollectionQuadrant[] = ['shortSmall', 'shortLarge', 'longSmall', 'longLarge'];
 const NAME = { name: 1, number: 1 } as const;
 
@@ -85,8 +86,10 @@ type Counted<Key> = { _id: Key; n: number };
  * its size counted by one $group (FerretDB computes a $group's first
  * accumulator only, so each pipeline has one $sum), then one read of names.
  */
-export function createHomeService({ models, now }: Deps) {
+export function createHomeService({ models, now, contactKinds }: Deps) {
   const shown = domain.home.rowsShown;
+  const dueForContact = contactKinds.filter((k) => !OWN_LISTS.includes(k));
+  const listedKinds = [...OWN_LISTS, ...dueForContact];
 
   /** The viewer's open reminders of some kinds due by a day (or on it), soonest first. */
   function firstDue(teamId: string, ownerId: string, kinds: readonly NudgeKind[], dueDate: Record<string, CalendarDate>) {
@@ -100,7 +103,7 @@ export function createHomeService({ models, now }: Deps) {
   /** How many open reminders each list holds: counted by kind and day, placed in lists here. */
   async function dueCounts(teamId: string, ownerId: string, today: CalendarDate): Promise<Record<DueList, number>> {
     const rows = await models.nudges.aggregate<Counted<{ kind: NudgeKind; dueDate: CalendarDate }>>([
-      { $match: { teamId, ownerId, kind: { $in: LISTED_KINDS }, status: { $in: OPEN_NUDGE_STATUSES }, dueDate: { $lte: today } } },
+      { $match: { teamId, ownerId, kind: { $in: listedKinds }, status: { $in: OPEN_NUDGE_STATUSES }, dueDate: { $lte: today } } },
       { $group: { _id: { kind: '$kind', dueDate: '$dueDate' }, n: { $sum: 1 } } },
     ]);
     const counts: Record<DueList, number> = { followUpsOverdue: 0, followUpsToday: 0, contactDue: 0, ambassadorsDue: 0, promisesDue: 0 };
@@ -185,7 +188,7 @@ export function createHomeService({ models, now }: Deps) {
       Promise.all([
         firstDue(teamId, userId, ['followUp'], { $lt: today }),
         firstDue(teamId, userId, ['followUp'], { $eq: today }),
-        firstDue(teamId, userId, CONTACT_KINDS, { $lte: today }),
+        firstDue(teamId, userId, dueForContact, { $lte: today }),
         firstDue(teamId, userId, ['ambassador'], { $lte: today }),
         firstDue(teamId, userId, ['promise'], { $lte: today }),
       ]),

@@ -1,23 +1,23 @@
 import { Types } from 'mongoose';
 import { domain } from '../config/domain.js';
-import { idFor, newIdFor } from '../db/requestIds.js';
+import { newIdFor } from '../db/requestIds.js';
 import type { GuardedWrites } from '../db/writeIfUnchanged.js';
 import { collectionQuadrant, daysOverdue, type CollectionQuadrant } from '../domain/collection.js';
 import type { FieldChange } from '../domain/diff.js';
 import { formatFen } from '../domain/money.js';
 import { paymentTermsDays } from '../domain/paymentTerms.js';
-import { allocatePayment, checkInDate, creditCheck, defaultDueDate } from '../domain/settlement.js';
+import { allocatePayment, creditCheck, defaultDueDate } from '../domain/settlement.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
 import type { LedgerRecord, OpenReceivable } from '../models/ledger.js';
 import type { AdjustmentRecord } from '../models/adjustment.js';
 import type { PaymentRecord } from '../models/payment.js';
 import type { SaleRecord } from '../models/sale.js';
-import { addDays, todayIn, type CalendarDate } from '../time.js';
+import { todayIn, type CalendarDate } from '../time.js';
 import type { AdjustmentFormInput, PaymentFormInput, SaleFormInput } from '../validation/moneyInput.js';
 import type { CustomerService } from './customers.js';
 import { historyDoc } from './history.js';
-import type { NudgeService } from './nudges.js';
+import type { CardEvents } from './cardEvents.js';
 import type { ReferralService } from './referrals.js';
 import type { SegmentService } from './segments.js';
 import { yearTotals } from './yearTotals.js';
@@ -27,8 +27,8 @@ interface Deps {
   models: Models;
   now: () => Date;
   customers: CustomerService;
-  nudges: NudgeService;
   settings: TeamSettingsService;
+  events: CardEvents;
   writes: GuardedWrites;
   referrals: ReferralService;
   segments: SegmentService;
@@ -95,7 +95,7 @@ const withApplied = (ledger: LedgerRecord, id: Types.ObjectId) => [...ledger.app
  * history entry, so a payment never settles more than is owed even when two
  * arrive at once, and a replayed submission records nothing twice.
  */
-export function createMoneyService({ models, now, customers, nudges, settings, writes, referrals, segments }: Deps) {
+export function createMoneyService({ models, now, customers, settings, writes, referrals, segments, events }: Deps) {
   /** A customer's ledger is opened by their first sale or payment. */
   async function openLedger(teamId: string, customerId: Types.ObjectId): Promise<void> {
     await writes.insertOnce(models.ledgers, { _id: customerId, teamId, version: 1, receivables: [], outstandingFen: 0, applied: [], createdAt: now() });
@@ -161,43 +161,16 @@ export function createMoneyService({ models, now, customers, nudges, settings, w
     return { status: 'ok', customer, sale: record };
   }
 
-  /** What a sale sets going: the customer is current, the check-in a week later, collection of the unpaid part, a referral's deal. */
+  /**
+   * What a sale sets going: the customer is current, a referral's deal, and
+   * the sale announced (the kinds check in a week later, chase the unpaid
+   * part, put the buyer in the owner's wrap-up). Every step is idempotent, so a replay finishes it.
+   */
   async function followSale(customer: CustomerRecord, sale: SaleRecord, userId: string): Promise<void> {
     await segments.markCurrent(customer, sale.date);
-    await scheduleCheckIn(customer, sale);
-    if (sale.dueDate) await scheduleCollection(customer, sale, sale.dueDate);
     await referrals.recordDeal(customer.teamId, customer._id, sale._id, userId);
-    // Who bought today is thanked: they are in their owner's wrap-up of the sale's day.
-    await nudges.scheduleWrapUp(customer.teamId, customer.ownerId ?? sale.createdBy, sale.date, sale.createdBy);
-  }
-
-  /** 回收账款: the day the unpaid part becomes overdue (at once if it already is); repeats are the kind's. */
-  async function scheduleCollection(customer: CustomerRecord, sale: SaleRecord, dueDate: CalendarDate): Promise<void> {
-    await nudges.schedule({
-      _id: idFor(`${sale._id.toString()}:overdue:first`),
-      teamId: sale.teamId,
-      kind: 'overdue',
-      customerId: customer._id,
-      sourceId: sale._id,
-      ownerId: customer.ownerId ?? sale.createdBy,
-      dueDate: addDays(dueDate, 1),
-      createdBy: sale.createdBy,
-    });
-  }
-
-  /** 售后回访: a week after the sale, the owner asks how it is working (once per sale, replays included). */
-  async function scheduleCheckIn(customer: CustomerRecord, sale: SaleRecord): Promise<void> {
-    await nudges.schedule({
-      _id: idFor(`${sale._id.toString()}:checkIn`),
-      teamId: sale.teamId,
-      kind: 'checkIn',
-      customerId: customer._id,
-      sourceId: sale._id,
-      ownerId: customer.ownerId ?? sale.createdBy,
-      dueDate: checkInDate(sale.date),
-      plan: sale.product,
-      createdBy: sale.createdBy,
-    });
+    const event = { type: 'saleRecorded', teamId: customer.teamId, customerId: customer._id.toString(), by: sale.createdBy, saleId: sale._id.toString() } as const;
+    await events.announce(event, `${sale._id.toString()}:saleRecorded`);
   }
 
   async function recordPayment(teamId: string, userId: string, customerId: string, input: PaymentFormInput, requestKey?: string): Promise<PaymentResult> {

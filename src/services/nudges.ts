@@ -5,18 +5,42 @@ import type { GuardedWrites } from '../db/writeIfUnchanged.js';
 import type { HistoryAction } from '../models/history.js';
 import type { Models } from '../models/index.js';
 import {
-  ANSWERABLE_NUDGE_STATUSES, CONTACT_NUDGE_KINDS, isAboutCustomer, OPEN_NUDGE_STATUSES, type CustomerNudgeRecord, type NudgeKind, type NudgeRecord,
+  ANSWERABLE_NUDGE_STATUSES, isAboutCustomer, OPEN_NUDGE_STATUSES, type CustomerNudgeRecord, type NudgeKind, type NudgeRecord,
   type NudgeStatus,
 } from '../models/nudge.js';
 import { addDays, instantAt, todayIn, type CalendarDate } from '../time.js';
 import { historyDoc } from './history.js';
 import type { TeamSettingsService } from './teamSettings.js';
 
+/** How the one pipeline treats a kind of reminder: each kind says it in its file (src/nudgeKinds). */
+export interface KindTraits {
+  /** How a snooze is recorded in the card's history; null: no button snoozes it. */
+  snooze: { action: HistoryAction; field: string } | null;
+  /** Whether Done, or a visit logged from it, closes it; false for the app's own acts (a release to the pool). */
+  answerable: boolean;
+  /**
+   * It asks the owner to contact the customer: one customer gets at most
+   * one such reminder a day, and it is booked the evening before in the
+   * owner's wrap-up.
+   */
+  contact: boolean;
+  /** Contact kinds it waits for when both are due the same day. */
+  givesWayTo?: readonly NudgeKind[];
+  /** Posted at an instant of its own (a referral's moment, the wrap-up hour), not the team's nudge hour. */
+  ownInstant: boolean;
+  /** Listed in a digest when many go to the team's channel at once. */
+  digest: boolean;
+}
+
+/** Every kind's traits, by name: what the composition root hands the pipeline from the kinds registry. */
+export type KindTraitsByName = Readonly<Record<NudgeKind, KindTraits>>;
+
 interface Deps {
   models: Models;
   now: () => Date;
   settings: TeamSettingsService;
   writes: GuardedWrites;
+  traits: KindTraitsByName;
 }
 
 /** A reminder to schedule: its id comes from its cause, so scheduling it twice schedules it once. */
@@ -57,31 +81,9 @@ export interface NudgeRef {
   version?: number;
 }
 
-/** How a snooze of each kind reads in the card's history. */
-const SNOOZE_HISTORY: Partial<Record<NudgeKind, { action: HistoryAction; field: string }>> = {
-  followUp: { action: 'followUpSnoozed', field: 'nextFollowUpDate' },
-  checkIn: { action: 'checkInSnoozed', field: 'checkInDate' },
-  overdue: { action: 'overdueSnoozed', field: 'overdueReminderDate' },
-  promise: { action: 'promiseRescheduled', field: 'promiseDue' },
-  ambassador: { action: 'ambassadorSnoozed', field: 'ambassadorContactDate' },
-};
-const SNOOZED_OTHER = { action: 'nudgeSnoozed', field: 'nudgeDate' } as const;
-
 function toObjectId(id: string): Types.ObjectId | null {
   return isValidObjectId(id) ? new Types.ObjectId(id) : null;
 }
-
-/**
- * Kinds no button snoozes: only a logged contact keeps a card from the
- * pool. A crafted Snooze naming one (its id is in the warning's buttons)
- * must not postpone a release.
- */
-const NEVER_SNOOZED: readonly NudgeKind[] = ['poolWarning', 'poolRelease'];
-/** Kinds nobody answers: the release is the app's own act, undone only by a contact. */
-const NEVER_ANSWERED: readonly NudgeKind[] = ['poolRelease'];
-
-/** Kinds posted at an instant of their own (the moment of a referral, the wrap-up hour), not at the team's nudge hour. */
-const OWN_INSTANT: readonly NudgeKind[] = ['referral', 'thanks', 'wrapUp'];
 
 /** Retry delay after `attempts` counted failures: Slack's Retry-After when given, else doubling from the base, capped. */
 export function retryDelayMs(attempts: number, retryAfterMs?: number): number {
@@ -122,12 +124,23 @@ const isAnswerable = (n: NudgeRecord) => ANSWERABLE_NUDGE_STATUSES.includes(n.st
  */
 export const MOVABLE_STATUSES: readonly NudgeStatus[] = ['pending', 'failed'];
 
+/** Not yet posted: it will still go out. */
+const TO_BE_POSTED: readonly NudgeStatus[] = ['pending', 'sending'];
+
 /**
  * The one nudge pipeline: every kind of reminder is scheduled, found due,
  * claimed, recorded, snoozed and answered here; kinds add only their rules
  * and views (src/nudgeKinds/). Every change goes through writeIfUnchanged.
  */
-export function createNudgeService({ models, now, settings, writes }: Deps) {
+export function createNudgeService({ models, now, settings, writes, traits }: Deps) {
+  const traitsOf = (kind: NudgeKind): KindTraits => {
+    const known = traits[kind];
+    if (!known) throw new Error(`no reminder kind ${kind} is registered`);
+    return known;
+  };
+  const contactKinds = Object.keys(traits).filter((kind) => traits[kind]!.contact);
+  const ownInstantKinds = Object.keys(traits).filter((kind) => traits[kind]!.ownInstant);
+
   /** The first day whose nudge hour is still ahead: today before the hour, else tomorrow. Reminders that would fall due in the past are due then. */
   async function firstNudgeDay(teamId: string): Promise<CalendarDate> {
     const { nudgeHour, timezone } = await settings.settingsFor(teamId);
@@ -147,7 +160,7 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
    */
   async function retime(teamId: string): Promise<void> {
     const { nudgeHour, timezone } = await settings.settingsFor(teamId);
-    const waiting = { teamId, status: 'pending' as const, attempts: 0, refusedSince: { $exists: false }, kind: { $nin: [...OWN_INSTANT] } };
+    const waiting = { teamId, status: 'pending' as const, attempts: 0, refusedSince: { $exists: false }, kind: { $nin: ownInstantKinds } };
     const days: CalendarDate[] = await models.nudges.distinct('dueDate', waiting);
     for (const day of days) {
       await models.nudges.updateMany({ ...waiting, dueDate: day }, { $set: { nextAttemptAt: instantAt(day, nudgeHour, timezone) }, $inc: { version: 1 } });
@@ -173,7 +186,7 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
 
   /** A contact due on a day is booked the evening before, in its owner's wrap-up. */
   async function contactScheduled({ kind, teamId, ownerId, dueDate, createdBy }: Pick<NudgeRecord, 'kind' | 'teamId' | 'ownerId' | 'dueDate' | 'createdBy'>): Promise<void> {
-    if (CONTACT_NUDGE_KINDS.includes(kind)) await scheduleWrapUp(teamId, ownerId, addDays(dueDate, -1), createdBy);
+    if (traitsOf(kind).contact) await scheduleWrapUp(teamId, ownerId, addDays(dueDate, -1), createdBy);
   }
 
   /**
@@ -200,7 +213,7 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
     for (const teamId of teamIds) {
       const { timezone } = await settings.settingsFor(teamId);
       const fields = { kind: 1, teamId: 1, ownerId: 1, dueDate: 1, createdBy: 1 };
-      const ahead = await models.nudges.find({ teamId, dueDate: { $gt: todayIn(now(), timezone) }, kind: { $in: CONTACT_NUDGE_KINDS }, status: 'pending' }, fields).lean();
+      const ahead = await models.nudges.find({ teamId, dueDate: { $gt: todayIn(now(), timezone) }, kind: { $in: contactKinds }, status: 'pending' }, fields).lean();
       for (const nudge of ahead) await contactScheduled(nudge);
     }
   }
@@ -242,6 +255,32 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
   /** Closes the customer's open nudges of a kind whose cause is gone (a card no longer an ambassador). */
   async function cancelOpen(teamId: string, customerId: Types.ObjectId, kind: NudgeKind, userId: string): Promise<void> {
     await closeOpen({ teamId, customerId, kind }, [], { status: 'cancelled', closedBy: userId });
+  }
+
+  /**
+   * The day a contact reminder should go out instead of today, or null to
+   * post it now: a contact reminder of the customer it gives way to is due
+   * by today, or one went out today already. One customer, one contact reminder a day.
+   */
+  async function contactDeferral(nudge: Pick<NudgeRecord, '_id' | 'teamId' | 'customerId' | 'kind'>, today: CalendarDate, timezone: string): Promise<CalendarDate | null> {
+    const { teamId, customerId, _id } = nudge;
+    const before = traitsOf(nudge.kind).givesWayTo ?? [];
+    const tomorrow = addDays(today, 1);
+    if (before.length > 0) {
+      const first = await models.nudges
+        .findOne({ teamId, customerId, kind: { $in: before }, status: { $in: TO_BE_POSTED }, dueDate: { $lte: today }, _id: { $ne: _id } }, { _id: 1 })
+        .lean();
+      if (first) return tomorrow;
+    }
+    const postedToday = await models.nudges
+      .findOne({ teamId, customerId, kind: { $in: contactKinds }, sentAt: { $gte: instantAt(today, 0, timezone) }, _id: { $ne: _id } }, { _id: 1 })
+      .lean();
+    return postedToday ? tomorrow : null;
+  }
+
+  /** Whether the customer has a reminder of the kind still to be posted (a posted one stays open until answered). */
+  async function hasUpcoming(teamId: string, customerId: Types.ObjectId, kind: NudgeKind): Promise<boolean> {
+    return (await models.nudges.findOne({ teamId, customerId, kind, status: { $in: TO_BE_POSTED } }, { _id: 1 }).lean()) !== null;
   }
 
   /** The team's nudges due now, of every kind, oldest first: candidates, not yet claimed. */
@@ -373,13 +412,14 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
   async function snooze(teamId: string, ref: NudgeRef, userId: string, length: SnoozeLength): Promise<CloseResult<CustomerNudgeRecord>> {
     const current = await get(teamId, ref.id);
     if (!current) return { status: 'notFound' };
-    if (!isAnswerable(current) || NEVER_SNOOZED.includes(current.kind) || (ref.version !== undefined && ref.version !== current.version)) return { status: 'closed' };
+    const { snooze: history } = traitsOf(current.kind);
+    if (!isAnswerable(current) || !history || (ref.version !== undefined && ref.version !== current.version)) return { status: 'closed' };
     const { timezone } = await settings.settingsFor(teamId);
     const dueDate = addDays(todayIn(now(), timezone), domain.nudges.snoozeDays[length]);
     const set = { status: 'pending' as const, dueDate, attempts: 0, nextAttemptAt: await dueInstant(teamId, dueDate), closedBy: userId };
     // Another day's reminder: a fresh one, whatever became of this day's.
     const unset = ['refusedSince', 'digestTs'];
-    const { action, field } = SNOOZE_HISTORY[current.kind] ?? SNOOZED_OTHER;
+    const { action, field } = history;
     const entry = { teamId, customerId: current.customerId, action, userId, at: now(), changes: [{ field, from: current.dueDate, to: dueDate }] };
     const outcome = await writes.writeIfUnchanged({
       teamId,
@@ -404,14 +444,14 @@ export function createNudgeService({ models, now, settings, writes }: Deps) {
     const _id = toObjectId(nudgeId);
     if (!_id) return { status: 'notFound' };
     const done = await writes.updateUntilWritten<NudgeRecord>(models.nudges, teamId, _id, (n) => {
-      if (!isAnswerable(n) || !isAboutCustomer(n) || NEVER_ANSWERED.includes(n.kind)) return null;
+      if (!isAnswerable(n) || !isAboutCustomer(n) || !traitsOf(n.kind).answerable) return null;
       const entry = { teamId, customerId: n.customerId, action: 'nudgeAnswered' as const, userId, at: now(), changes: [{ field: n.kind, from: undefined, to: did }] };
       return { set: { status: 'done', closedBy: userId }, records: did ? [{ model: models.history, doc: historyDoc(entry) }] : [] };
     });
     return done ? { status: 'ok', nudge: done } : { status: 'closed' };
   }
 
-  return { schedule, retime, firstNudgeDay, scheduleWrapUp, adoptContactWrapUps, moveTo, supersede, cancelOpen, findDue, claim, keepClaim, cancel, defer, recordDelivery, get, openFor, openFrom, snooze, answer };
+  return { contactKinds, contactDeferral, hasUpcoming, schedule, retime, firstNudgeDay, scheduleWrapUp, adoptContactWrapUps, moveTo, supersede, cancelOpen, findDue, claim, keepClaim, cancel, defer, recordDelivery, get, openFor, openFrom, snooze, answer };
 }
 
 export type NudgeService = ReturnType<typeof createNudgeService>;

@@ -7,6 +7,7 @@ import type { VisitRecord } from '../models/visit.js';
 import type { CalendarDate } from '../time.js';
 import type { PromiseInput } from '../validation/visitInput.js';
 import { historyDoc } from './history.js';
+import type { CardEvents, RecordedEvent } from './cardEvents.js';
 import type { NudgeService } from './nudges.js';
 
 interface Deps {
@@ -14,11 +15,8 @@ interface Deps {
   now: () => Date;
   nudges: NudgeService;
   writes: GuardedWrites;
+  events: CardEvents;
 }
-
-const ADOPT_BATCH = 500;
-
-type NudgedPromise = Pick<PromiseRecord, '_id' | 'teamId' | 'customerId' | 'text' | 'dueDate' | 'version'>;
 
 export type KeepResult = { status: 'ok'; promise: PromiseRecord } | { status: 'kept' } | { status: 'notFound' };
 
@@ -32,15 +30,10 @@ export type RescheduleResult = { status: 'ok'; promise: PromiseRecord; previous:
 export const promiseNudgeId = (p: Pick<PromiseRecord, '_id' | 'version' | 'dueDate'>): Types.ObjectId =>
   idFor(`${p._id.toString()}:promise:${p.version}:${p.dueDate}`);
 
-/** 承诺: promises made on visits, nudged to the card's owner on their due day, kept or rescheduled once. */
-export function createPromiseService({ models, now, nudges, writes }: Deps) {
-  async function scheduleNudge(promise: NudgedPromise, ownerId: string, createdBy: string): Promise<void> {
-    const { teamId, customerId, dueDate, text } = promise;
-    await nudges.schedule({ _id: promiseNudgeId(promise), teamId, kind: 'promise', customerId, sourceId: promise._id, ownerId, dueDate, plan: text, createdBy });
-  }
-
-  /** Stores a visit's promises and schedules their nudges; ids come from the visit, so a replay adds nothing. */
-  async function record(visit: VisitRecord, promises: PromiseInput[], ownerId: string, userId: string): Promise<void> {
+/** 承诺: promises made on visits (the promise kind nudges the card's owner on their due day), kept or rescheduled once. */
+export function createPromiseService({ models, now, nudges, writes, events }: Deps) {
+  /** Stores a visit's promises; ids come from the visit, so a replay adds nothing. The visit's announcement has them nudged. */
+  async function record(visit: VisitRecord, promises: PromiseInput[], userId: string): Promise<void> {
     for (const [i, input] of promises.entries()) {
       const row = {
         ...input,
@@ -53,7 +46,6 @@ export function createPromiseService({ models, now, nudges, writes }: Deps) {
         createdBy: userId,
       };
       await writes.insertOnce(models.promises, row);
-      await scheduleNudge(row, ownerId, userId);
     }
   }
 
@@ -76,46 +68,29 @@ export function createPromiseService({ models, now, nudges, writes }: Deps) {
     return { status: 'ok', promise: kept };
   }
 
-  /** Moves an open promise's due date; its nudge moves with it (the old one closed, a new one scheduled). */
+  /** Moves an open promise's due date, announced with it: its nudge moves with it (the old one closed, a new one scheduled). */
   async function reschedule(teamId: string, promiseId: string, userId: string, dueDate: CalendarDate): Promise<RescheduleResult> {
     const current = await get(teamId, promiseId);
     if (!current) return { status: 'notFound' };
     // The same day again changes nothing (a new version would post its reminder again at once).
     if (current.status === 'open' && current.dueDate === dueDate) return { status: 'ok', promise: current, previous: current };
     let previous = current;
+    let announced: RecordedEvent | undefined;
     const moved = await writes.updateUntilWritten<PromiseRecord>(models.promises, teamId, current._id, (p) => {
       previous = p;
       if (p.status !== 'open') return null;
       const changes = [{ field: 'promise', from: undefined, to: p.text }, { field: 'promiseDue', from: p.dueDate, to: dueDate }];
       const entry = { teamId, customerId: p.customerId, action: 'promiseRescheduled' as const, userId, at: now(), changes };
-      return { set: { dueDate }, records: [{ model: models.history, doc: historyDoc(entry) }] };
+      const event = { type: 'promiseMoved', teamId, customerId: p.customerId.toString(), by: userId, promiseId: p._id.toString(), previousVersion: p.version, previousDueDate: p.dueDate } as const;
+      announced = events.withChange(event, `${p._id.toString()}:v${p.version + 1}:moved`);
+      return { set: { dueDate }, records: [{ model: models.history, doc: historyDoc(entry) }, announced.record] };
     });
     if (!moved) return { status: 'kept' };
-    // The nudge goes to whoever owns the card now, as a visit's would.
-    const customer = await models.customers.findOne({ _id: moved.customerId, teamId }, { ownerId: 1 }).lean();
-    await scheduleNudge(moved, customer?.ownerId ?? userId, userId);
-    await nudges.supersede(teamId, promiseNudgeId(previous), userId);
+    await announced!.react();
     return { status: 'ok', promise: moved, previous };
   }
 
-  /**
-   * Promises an earlier release stored had no version and no reminder: each
-   * open one gets its nudge (to the card's owner now), then version 1, so a
-   * boot interrupted half-way, or two booting at once, schedule each once.
-   */
-  async function adoptUnversioned(): Promise<void> {
-    for (;;) {
-      const batch = await models.promises.find({ version: { $exists: false } }).limit(ADOPT_BATCH).lean();
-      for (const old of batch) {
-        const card = await models.customers.findOne({ _id: old.customerId, teamId: old.teamId }, { ownerId: 1 }).lean();
-        if (old.status === 'open') await scheduleNudge({ ...old, version: 1 }, card?.ownerId ?? old.createdBy, old.createdBy);
-        await models.promises.updateOne({ _id: old._id, teamId: old.teamId, version: { $exists: false } }, { $set: { version: 1 } });
-      }
-      if (batch.length < ADOPT_BATCH) return;
-    }
-  }
-
-  return { record, get, keep, reschedule, adoptUnversioned };
+  return { record, get, keep, reschedule };
 }
 
 export type PromiseService = ReturnType<typeof createPromiseService>;

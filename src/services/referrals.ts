@@ -11,6 +11,7 @@ import type { ReferralRecord } from '../models/referral.js';
 import type { ThanksWay } from '../domain/referrals.js';
 import { todayIn, type CalendarDate } from '../time.js';
 import { historyDoc } from './history.js';
+import type { CardEvents } from './cardEvents.js';
 import type { NudgeService } from './nudges.js';
 import type { TeamSettingsService } from './teamSettings.js';
 import { yearTotals } from './yearTotals.js';
@@ -21,6 +22,7 @@ interface Deps {
   settings: TeamSettingsService;
   nudges: NudgeService;
   writes: GuardedWrites;
+  events: CardEvents;
 }
 
 /** The part of a card a referral names. */
@@ -104,7 +106,7 @@ const cardLabel = (card: Pick<CardRef, 'name' | 'number'>) => `${card.name} ${ca
  * ends with the referrer told how it went and thanked. Every change to a
  * referral is a guarded write, with its history on both cards.
  */
-export function createReferralService({ models, now, settings, nudges, writes }: Deps) {
+export function createReferralService({ models, now, settings, nudges, writes, events }: Deps) {
   const cardRef = (teamId: string, _id: Types.ObjectId) => models.customers.findOne({ _id, teamId }, CARD_REF).lean<CardRef>();
 
   const openReferralOf = (teamId: string, referredId: Types.ObjectId) =>
@@ -151,27 +153,6 @@ export function createReferralService({ models, now, settings, nudges, writes }:
     ];
   }
 
-  /**
-   * The prospect's owner is nudged now, with a reminder once if no contact
-   * is logged in time. Ids come from the referral: scheduling twice schedules once.
-   */
-  async function scheduleContact(teamId: string, referralId: Types.ObjectId): Promise<void> {
-    const referral = await models.referrals.findOne({ _id: referralId, teamId }).lean();
-    const prospect = referral && (await cardRef(teamId, referral.referredId));
-    if (!referral || !prospect) return;
-    const { timezone } = await settings.settingsFor(teamId);
-    const reminderAt = new Date(referral.createdAt.getTime() + domain.referral.reminderAfterMinutes * 60_000);
-    for (const [round, at] of [[1, referral.createdAt], [2, reminderAt]] as const) {
-      await nudges.schedule(
-        {
-          _id: idFor(`${referralId.toString()}:contact:${round}`), teamId, kind: 'referral', customerId: prospect._id, sourceId: referralId,
-          ownerId: prospect.ownerId ?? referral.recordedBy, dueDate: todayIn(at, timezone), round, createdBy: referral.recordedBy,
-        },
-        { at },
-      );
-    }
-  }
-
   /** The first contact logged with a referred customer: how long it took is kept on the referral. */
   async function recordFirstContact(teamId: string, referredId: Types.ObjectId): Promise<void> {
     const waiting = await models.referrals.findOne({ teamId, referredId, status: 'open', firstContactAt: { $exists: false } }, { _id: 1 }).lean();
@@ -181,27 +162,17 @@ export function createReferralService({ models, now, settings, nudges, writes }:
     );
   }
 
-  /** The referrer's owner is asked to tell the referrer how it went and thank them, now. */
-  async function scheduleThanks(referral: ReferralRecord): Promise<void> {
-    const referrer = await cardRef(referral.teamId, referral.referrerId);
-    if (!referrer) return;
-    const { timezone } = await settings.settingsFor(referral.teamId);
-    const at = referral.outcomeAt ?? now();
-    await nudges.schedule(
-      {
-        _id: idFor(`${referral._id.toString()}:thanks`), teamId: referral.teamId, kind: 'thanks', customerId: referrer._id, sourceId: referral._id,
-        ownerId: referrer.ownerId ?? referral.recordedBy, dueDate: todayIn(at, timezone), createdBy: referral.outcomeBy ?? referral.recordedBy,
-      },
-      { at },
-    );
-  }
-
   async function closeReferral(referral: ReferralRecord, userId: string, outcome: { status: 'deal'; saleId: Types.ObjectId } | { status: 'noDeal'; reason: string }): Promise<ReferralRecord | null> {
     const at = now();
     const changes = { referralOutcome: outcome.status, noDealReason: outcome.status === 'noDeal' ? outcome.reason : undefined };
     const step = `${referral._id.toString()}:outcome`;
     const [referrer, referred] = await Promise.all([cardRef(referral.teamId, referral.referrerId), cardRef(referral.teamId, referral.referredId)]);
-    return writes.updateUntilWritten<ReferralRecord>(models.referrals, referral.teamId, referral._id, (r) =>
+    // The referrer's owner is then asked to tell the referrer how it went, and to thank them (the thanks kind).
+    const closed = events.withChange(
+      { type: 'referralClosed', teamId: referral.teamId, customerId: referral.referrerId.toString(), by: userId, referralId: referral._id.toString() },
+      `${step}:referralClosed`,
+    );
+    const written = await writes.updateUntilWritten<ReferralRecord>(models.referrals, referral.teamId, referral._id, (r) =>
       r.status !== 'open'
         ? null
         : {
@@ -209,16 +180,17 @@ export function createReferralService({ models, now, settings, nudges, writes }:
               status: outcome.status, outcomeAt: at, outcomeBy: userId, awaitingThanks: !r.thanks,
               ...(outcome.status === 'deal' ? { dealSaleId: outcome.saleId } : { noDealReason: outcome.reason }),
             },
-            records: [referrer, referred].flatMap((card) => (card ? [entry(card, 'referralOutcome', userId, changes, step)] : [])),
+            records: [...[referrer, referred].flatMap((card) => (card ? [entry(card, 'referralOutcome', userId, changes, step)] : [])), closed.record],
           },
     );
+    if (written) await closed.react();
+    return written;
   }
 
   /** A referred customer's sale while its referral is open: the referral became a deal. */
   async function recordDeal(teamId: string, referredId: Types.ObjectId, saleId: Types.ObjectId, userId: string): Promise<void> {
     const open = await openReferralOf(teamId, referredId);
-    const closed = open && (await closeReferral(open, userId, { status: 'deal', saleId }));
-    if (closed) await scheduleThanks(closed);
+    if (open) await closeReferral(open, userId, { status: 'deal', saleId });
   }
 
   async function getReferral(teamId: string, referralId: string): Promise<ReferralRecord | null> {
@@ -230,9 +202,7 @@ export function createReferralService({ models, now, settings, nudges, writes }:
     const referral = await getReferral(teamId, referralId);
     if (!referral) return { status: 'notFound' };
     const closed = await closeReferral(referral, userId, { status: 'noDeal', reason });
-    if (!closed) return { status: 'notOpen' };
-    await scheduleThanks(closed);
-    return { status: 'ok' };
+    return closed ? { status: 'ok' } : { status: 'notOpen' };
   }
 
   async function factsOf(referral: ReferralRecord): Promise<ReferralFacts | null> {
@@ -340,7 +310,7 @@ export function createReferralService({ models, now, settings, nudges, writes }:
   }
 
   return {
-    checkLink, linkRecords, scheduleContact, recordFirstContact, recordDeal, markNoDeal, thank, facts, cardReferrals, listReferrals, countsFor,
+    checkLink, linkRecords, recordFirstContact, recordDeal, markNoDeal, thank, facts, cardReferrals, listReferrals, countsFor,
   };
 }
 

@@ -9,8 +9,7 @@ import type { Models } from '../models/index.js';
 import { addDays, localNow, todayIn, type CalendarDate } from '../time.js';
 import { inPool } from './batching.js';
 import { historyDoc } from './history.js';
-import type { CadenceService } from './cadence.js';
-import type { PoolService } from './pool.js';
+import type { CardEvents, RecordedEvent } from './cardEvents.js';
 import type { TeamSettingsService } from './teamSettings.js';
 
 interface Deps {
@@ -18,8 +17,7 @@ interface Deps {
   now: () => Date;
   settings: TeamSettingsService;
   writes: GuardedWrites;
-  cadence: CadenceService;
-  pool: PoolService;
+  events: CardEvents;
 }
 
 /** What the job keeps on a card; absent fields are unset. */
@@ -61,7 +59,11 @@ const placementOf = (card: Placement): Placement => ({ segment: card.segment, ti
  * a user's edit; edits do not touch these fields, so the bump costs them
  * nothing (the edit modal only refuses changes to fields it showed).
  */
-export function createSegmentService({ models, now, settings, writes, cadence, pool }: Deps) {
+export function createSegmentService({ models, now, settings, writes, events }: Deps) {
+  /** A placement is announced with its write: the contact cadence follows the tier, the pool a tier now kept out of it. */
+  const rankedEvent = (card: Pick<CustomerRecord, '_id' | 'teamId' | 'version'>) =>
+    events.withChange({ type: 'ranked', teamId: card.teamId, customerId: card._id.toString(), by: SYSTEM_USER }, `${card._id.toString()}:v${card.version + 1}:ranked`);
+
   /**
    * Sum of one field per customer. One accumulator per pipeline, and no
    * $cond/$ifNull: FerretDB 1.24 computes only the first $sum of a $group
@@ -110,21 +112,19 @@ export function createSegmentService({ models, now, settings, writes, cadence, p
    * stands until the next run.
    */
   async function place(teamId: string, id: Types.ObjectId, seen: Placement, target: Placement): Promise<boolean> {
+    let ranked: RecordedEvent | undefined;
     const written = await writes.updateUntilWritten<CustomerRecord>(models.customers, teamId, id, (card) => {
       if (!samePlacement(placementOf(card), seen)) return null;
       const changes: FieldChange[] = PLACED.filter((k) => seen[k] !== target[k]).map((k) => ({ field: k, from: seen[k], to: target[k] }));
       const entry = { teamId, customerId: id, action: 'tierChanged' as const, userId: SYSTEM_USER, at: now(), changes };
+      ranked = rankedEvent(card);
       return {
         set: Object.fromEntries(PLACED.filter((k) => target[k] !== undefined).map((k) => [k, target[k]])),
         unset: PLACED.filter((k) => target[k] === undefined && seen[k] !== undefined),
-        records: [{ model: models.history, doc: historyDoc(entry) }],
+        records: [{ model: models.history, doc: historyDoc(entry) }, ranked.record],
       };
     });
-    // A new tier is a new interval: the contact nudge moves with it. The pool's count goes on (only a contact restarts it), unless the tier is now kept out of the pool.
-    if (written) {
-      await cadence.reschedule(written, SYSTEM_USER);
-      await pool.cardSaved(written, SYSTEM_USER);
-    }
+    if (written) await ranked!.react();
     return written !== null;
   }
 
@@ -193,13 +193,13 @@ export function createSegmentService({ models, now, settings, writes, cadence, p
   async function markCurrent(customer: CustomerRecord, saleDate: CalendarDate): Promise<void> {
     const { timezone } = await settings.settingsFor(customer.teamId);
     if (saleDate <= addDays(todayIn(now(), timezone), -domain.segments.windowDays)) return;
-    const written = await writes.updateUntilWritten<CustomerRecord>(models.customers, customer.teamId, customer._id, (card) =>
-      card.segment === 'current' ? null : { set: { segment: 'current' }, unset: ['tier', 'abc'] },
-    );
-    if (written) {
-      await cadence.reschedule({ ...written, tier: undefined }, SYSTEM_USER);
-      await pool.cardSaved({ ...written, tier: undefined }, SYSTEM_USER);
-    }
+    let ranked: RecordedEvent | undefined;
+    const written = await writes.updateUntilWritten<CustomerRecord>(models.customers, customer.teamId, customer._id, (card) => {
+      if (card.segment === 'current') return null;
+      ranked = rankedEvent(card);
+      return { set: { segment: 'current' }, unset: ['tier', 'abc'], records: [ranked.record] };
+    });
+    if (written) await ranked!.react();
   }
 
   return { planRefresh, applyMoves, refreshTeam, refreshDue, markCurrent };

@@ -1,13 +1,24 @@
 import { Types } from 'mongoose';
 import { domain } from '../config/domain.js';
-import type { Locale } from '../i18n/index.js';
+import type { CollectionThresholds } from '../domain/collection.js';
+import type { SettingSpec, SettingValue } from '../domain/settings.js';
 import { isDuplicateKey } from '../db/errors.js';
 import type { GuardedWrites, WriteOutcome } from '../db/writeIfUnchanged.js';
+import type { Locale } from '../i18n/index.js';
 import type { Models } from '../models/index.js';
 import type { SettingsChangeRecord } from '../models/settingsChange.js';
-import type { CadenceDays, CollectionThresholds, PoolThresholds, TeamRecord } from '../models/team.js';
+import type { TeamRecord } from '../models/team.js';
+import type { CardEvents } from './cardEvents.js';
 
-export type { CadenceDays, CollectionThresholds, PoolThresholds };
+/** 公海's thresholds (the pool kinds' settings). */
+export interface PoolThresholds {
+  afterDays: number;
+  graceDays: number;
+  excludeTiers: readonly string[];
+}
+
+/** Contact cadence in days per class (the cadence kind's settings). */
+export type CadenceDays = Record<'top' | 'large' | 'medium' | 'small' | 'inactive' | 'potential', number>;
 
 export interface TeamSettings {
   teamId: string;
@@ -20,11 +31,11 @@ export interface TeamSettings {
   financeUserIds: readonly string[];
   /** Who agrees special handling of large, long-overdue debts, hands cards over and exports; the first is nudged. */
   managerUserIds: readonly string[];
-  /** The collection matrix (domain.collection's by default). */
+  /** Every kind's setting, by key: the team's value, else the kind's default. */
+  kinds: Readonly<Record<string, SettingValue>>;
+  /** The collection matrix (the overdue kind's settings), as the rules that read it want it. */
   collection: CollectionThresholds;
-  /** Contact cadence per class (domain.cadence.days by default). */
   cadenceDays: CadenceDays;
-  /** 公海 (domain.pool by default). */
   pool: PoolThresholds;
   /** Team-local hour from which the nightly segmentation runs. */
   segmentHour: number;
@@ -36,13 +47,14 @@ export interface TeamSettings {
   version: number;
 }
 
-export type TeamDefaults = Omit<TeamSettings, 'teamId' | 'version'>;
-
-/** What the settings modal edits. */
-export type EditableSettings = Pick<
+/** The environment's defaults for what is not a kind's. */
+export type TeamDefaults = Pick<
   TeamSettings,
-  'locale' | 'timezone' | 'nudgeHour' | 'nudgeChannel' | 'financeUserIds' | 'managerUserIds' | 'collection' | 'cadenceDays' | 'pool'
+  'locale' | 'timezone' | 'nudgeHour' | 'nudgeChannel' | 'financeUserIds' | 'managerUserIds' | 'segmentHour' | 'wrapUpHour' | 'adminUserIds'
 >;
+
+/** What the settings modal edits: the team's own settings, and every kind's. */
+export type EditableSettings = Pick<TeamSettings, 'locale' | 'timezone' | 'nudgeHour' | 'nudgeChannel' | 'financeUserIds' | 'managerUserIds' | 'kinds'>;
 
 /**
  * Short, because with several instances a change made on one must show on
@@ -51,18 +63,28 @@ export type EditableSettings = Pick<
  */
 const CACHE_MS = 5_000;
 
-type SettingValue = string | number | readonly string[] | null;
-export type SettingsChange = Pick<SettingsChangeRecord, 'field' | 'userId' | 'at'> & { from: SettingValue; to: SettingValue };
+type LoggedValue = string | number | readonly string[] | null;
+export type SettingsChange = Pick<SettingsChangeRecord, 'field' | 'userId' | 'at'> & { from: LoggedValue; to: LoggedValue };
 export type SettingsSaveResult = { outcome: Exclude<WriteOutcome, 'replayed'> | 'unchanged'; changes: SettingsChange[] };
 
-const same = (a: SettingValue, b: SettingValue) => JSON.stringify(a) === JSON.stringify(b);
+const same = (a: LoggedValue, b: LoggedValue) => JSON.stringify(a) === JSON.stringify(b);
+const split = (key: string) => key.split('.') as [string, string];
+
+/** The settings of one group of keys (`pool.afterDays` → `{ afterDays }`), as an object. */
+function groupOf<T>(kinds: Readonly<Record<string, SettingValue>>, group: string): T {
+  return Object.fromEntries(Object.entries(kinds).flatMap(([key, value]) => (split(key)[0] === group ? [[split(key)[1], value]] : []))) as T;
+}
 
 /**
- * Team settings with the environment's defaults underneath. Cached briefly
- * because every command needs them; the first call also registers the team
- * so the follow-up scan knows it exists.
+ * Team settings with the environment's and the kinds' defaults underneath.
+ * Cached briefly because every command needs them; the first call also
+ * registers the team so the nudge scan knows it exists.
  */
-export function createTeamSettings(models: Models, defaults: TeamDefaults, now: () => Date, writes: GuardedWrites) {
+export function createTeamSettings(
+  { models, now, writes, events }: { models: Models; now: () => Date; writes: GuardedWrites; events: CardEvents },
+  defaults: TeamDefaults,
+  specs: readonly SettingSpec[],
+) {
   const cache = new Map<string, { settings: TeamSettings; expires: number }>();
 
   /** A workspace's first requests may arrive together: whichever insert loses just reads the winner's. */
@@ -76,6 +98,12 @@ export function createTeamSettings(models: Models, defaults: TeamDefaults, now: 
   }
 
   function resolve(teamId: string, team: TeamRecord | null): TeamSettings {
+    const kinds = Object.fromEntries(
+      specs.map((spec) => {
+        const [group, field] = split(spec.key);
+        return [spec.key, team?.kindSettings?.[group]?.[field] ?? spec.default];
+      }),
+    );
     return {
       ...defaults,
       teamId,
@@ -85,9 +113,10 @@ export function createTeamSettings(models: Models, defaults: TeamDefaults, now: 
       nudgeChannel: team?.nudgeChannel ?? defaults.nudgeChannel,
       financeUserIds: team?.financeUserIds ?? defaults.financeUserIds,
       managerUserIds: team?.managerUserIds ?? defaults.managerUserIds,
-      collection: { ...defaults.collection, ...team?.collectionMatrix },
-      cadenceDays: { ...defaults.cadenceDays, ...team?.cadenceDays },
-      pool: { ...defaults.pool, ...team?.pool },
+      kinds,
+      collection: groupOf(kinds, 'collection'),
+      cadenceDays: groupOf(kinds, 'cadenceDays'),
+      pool: groupOf(kinds, 'pool'),
       version: team?.version ?? 0,
     };
   }
@@ -103,7 +132,7 @@ export function createTeamSettings(models: Models, defaults: TeamDefaults, now: 
   }
 
   /** Every setting the modal edits, flat, as the change log names them. */
-  function flatten(s: EditableSettings): Record<string, SettingValue> {
+  function flatten(s: EditableSettings): Record<string, LoggedValue> {
     return {
       nudgeChannel: s.nudgeChannel ?? null,
       financeUserIds: s.financeUserIds,
@@ -111,9 +140,7 @@ export function createTeamSettings(models: Models, defaults: TeamDefaults, now: 
       nudgeHour: s.nudgeHour,
       timezone: s.timezone,
       locale: s.locale,
-      ...Object.fromEntries(Object.entries(s.collection).map(([k, v]) => [`collection.${k}`, v])),
-      ...Object.fromEntries(Object.entries(s.cadenceDays).map(([k, v]) => [`cadenceDays.${k}`, v])),
-      ...Object.fromEntries(Object.entries(s.pool).map(([k, v]) => [`pool.${k}`, v])),
+      ...s.kinds,
     };
   }
 
@@ -128,23 +155,21 @@ export function createTeamSettings(models: Models, defaults: TeamDefaults, now: 
       if (wanted.nudgeChannel) set.nudgeChannel = wanted.nudgeChannel;
       else unset.push('nudgeChannel');
     }
-    const sub = <K extends 'collection' | 'cadenceDays' | 'pool'>(prefix: K, stored: object | undefined) => {
-      const keys = Object.keys(wanted[prefix]).filter((k) => changed.has(`${prefix}.${k}`));
-      return keys.length ? { ...stored, ...Object.fromEntries(keys.map((k) => [k, (wanted[prefix] as Record<string, unknown>)[k]])) } : undefined;
-    };
-    const collectionMatrix = sub('collection', team.collectionMatrix);
-    const cadenceDays = sub('cadenceDays', team.cadenceDays);
-    const pool = sub('pool', team.pool);
-    if (collectionMatrix) set.collectionMatrix = collectionMatrix;
-    if (cadenceDays) set.cadenceDays = cadenceDays;
-    if (pool) set.pool = pool;
+    const kindSettings = structuredClone(team.kindSettings ?? {});
+    const kindKeys = specs.map((s) => s.key).filter((key) => changed.has(key));
+    for (const key of kindKeys) {
+      const [group, field] = split(key);
+      kindSettings[group] = { ...kindSettings[group], [field]: wanted.kinds[key]! };
+    }
+    if (kindKeys.length > 0) set.kindSettings = kindSettings;
     return { set, unset };
   }
 
   /**
    * Saves an admin's settings from the version they saw: every changed
    * setting is logged with the change in one guarded write, so two admins
-   * saving at once cannot both win and the log never lies.
+   * saving at once cannot both win and the log never lies. What changed is
+   * announced, for the kinds whose reminders follow a setting.
    */
   async function save(teamId: string, userId: string, seenVersion: number, wanted: EditableSettings): Promise<SettingsSaveResult> {
     // Teams registered before settings were versioned start at 0, and get the teamId guarded writes filter on.
@@ -156,13 +181,15 @@ export function createTeamSettings(models: Models, defaults: TeamDefaults, now: 
     const after = flatten(wanted);
     const at = now();
     const changes = Object.keys(after)
-      .filter((field) => !same(before[field]!, after[field]!))
-      .map((field) => ({ field, userId, at, from: before[field]!, to: after[field]! }));
+      .filter((field) => !same(before[field] ?? null, after[field]!))
+      .map((field) => ({ field, userId, at, from: before[field] ?? null, to: after[field]! }));
     if (changes.length === 0) return { outcome: 'unchanged', changes };
     const { set, unset } = storedChanges(team, wanted, new Set(changes.map((c) => c.field)));
     const records = changes.map((c) => ({ model: models.settingsChanges, doc: { _id: new Types.ObjectId(), teamId, ...c } }));
-    const outcome = await writes.writeIfUnchanged({ teamId, model: models.teams, id: teamId, version: seenVersion, set, unset, records });
+    const announced = events.withChange({ type: 'settingsChanged', teamId, by: userId, fields: changes.map((c) => c.field) }, `${teamId}:settings:v${seenVersion + 1}`);
+    const outcome = await writes.writeIfUnchanged({ teamId, model: models.teams, id: teamId, version: seenVersion, set, unset, records: [...records, announced.record] });
     cache.delete(teamId);
+    if (outcome === 'written') await announced.react();
     return { outcome: outcome === 'replayed' ? 'written' : outcome, changes: outcome === 'written' ? changes : [] };
   }
 
@@ -177,7 +204,7 @@ export function createTeamSettings(models: Models, defaults: TeamDefaults, now: 
     return teams.map((t) => t._id);
   }
 
-  return { settingsFor, save, recentChanges, teamIds };
+  return { settingsFor, save, recentChanges, teamIds, specs };
 }
 
 export type TeamSettingsService = ReturnType<typeof createTeamSettings>;

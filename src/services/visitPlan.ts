@@ -4,11 +4,13 @@ import { daysOverdue } from '../domain/collection.js';
 import { segmentOf, TIERS } from '../domain/segments.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
-import { CONTACT_NUDGE_KINDS, OPEN_NUDGE_STATUSES, type CustomerNudgeRecord, type NudgeRecord } from '../models/nudge.js';
+import { OPEN_NUDGE_STATUSES, type CustomerNudgeRecord, type NudgeRecord } from '../models/nudge.js';
 import { addDays, daysBetween, type CalendarDate } from '../time.js';
 
 interface Deps {
   models: Models;
+  /** The kinds that ask for a contact (their trait). */
+  contactKinds: readonly string[];
 }
 
 export type PlanCustomer = Pick<CustomerRecord, '_id' | 'name' | 'number' | 'region' | 'segment' | 'tier' | 'lastContactDate' | 'ownerId' | 'referrerId'>;
@@ -49,12 +51,12 @@ export const regionKey = (region: string | undefined) => (region ?? '').normaliz
  * from their open contact nudges (indexed by owner and due day), so the cost
  * follows the caller's due customers, not the team's cards.
  */
-export function createVisitPlanService({ models }: Deps) {
+export function createVisitPlanService({ models, contactKinds }: Deps) {
   /** Each of the owner's customers with a contact due by `horizon`, at its earliest due day. */
   async function dueCustomers(teamId: string, ownerId: string, horizon: CalendarDate): Promise<Map<string, CustomerNudgeRecord[]>> {
     const nudges = await models.nudges
       .find(
-        { teamId, ownerId, dueDate: { $lte: horizon }, kind: { $in: CONTACT_NUDGE_KINDS }, status: { $in: OPEN_NUDGE_STATUSES } },
+        { teamId, ownerId, dueDate: { $lte: horizon }, kind: { $in: contactKinds }, status: { $in: OPEN_NUDGE_STATUSES } },
         { customerId: 1, dueDate: 1, status: 1 },
       )
       .lean<CustomerNudgeRecord[]>();

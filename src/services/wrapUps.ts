@@ -3,7 +3,7 @@ import { domain } from '../config/domain.js';
 import { TIERS } from '../domain/segments.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
-import { CONTACT_NUDGE_KINDS, OPEN_NUDGE_STATUSES, type CustomerNudgeRecord, type NudgeKind } from '../models/nudge.js';
+import { OPEN_NUDGE_STATUSES, type CustomerNudgeRecord, type NudgeKind } from '../models/nudge.js';
 import { addDays, type CalendarDate } from '../time.js';
 
 /** What a wrap-up row shows of a card. */
@@ -65,7 +65,8 @@ function distinct(ids: Types.ObjectId[]): Types.ObjectId[] {
  * person's as they are now (one handed over today is listed for its new
  * owner). Each list is read by team and day, then kept to the person's cards.
  */
-export function createWrapUpService({ models }: { models: Models }) {
+/** `contactKinds`: the kinds that ask for a contact (their trait), booked the evening before. */
+export function createWrapUpService({ models, contactKinds }: { models: Models; contactKinds: readonly string[] }) {
   /** The person's cards among `ids`, by id. */
   async function ownCards(teamId: string, userId: string, ids: Types.ObjectId[]) {
     const cards = await models.customers.find({ teamId, ownerId: userId, _id: { $in: distinct(ids) } }, CARD_FIELDS).lean();
@@ -88,7 +89,7 @@ export function createWrapUpService({ models }: { models: Models }) {
 
   async function book(teamId: string, userId: string, tomorrow: CalendarDate): Promise<BookRow[]> {
     const due = await models.nudges
-      .find({ teamId, dueDate: tomorrow, kind: { $in: CONTACT_NUDGE_KINDS }, status: { $in: OPEN_NUDGE_STATUSES } }, { customerId: 1, kind: 1, plan: 1 })
+      .find({ teamId, dueDate: tomorrow, kind: { $in: contactKinds }, status: { $in: OPEN_NUDGE_STATUSES } }, { customerId: 1, kind: 1, plan: 1 })
       .lean<Pick<CustomerNudgeRecord, 'customerId' | 'kind' | 'plan'>[]>();
     const cards = await ownCards(teamId, userId, due.map((n) => n.customerId));
     const rows = new Map<string, BookRow>();

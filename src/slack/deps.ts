@@ -44,8 +44,6 @@ export interface ListenerDeps {
   home: HomeService;
   /** Installed through OAuth only: the workspaces' installations, which uninstall events end. */
   installations?: InstallationService;
-  /** Queues the move of a team's pool warnings to its new thresholds, as a job that survives this instance. */
-  queuePoolReplan: (teamId: string) => Promise<void>;
   /** Republishes App Home for those of these users who have opened it; never rejects. */
   refreshHome: (teamId: string, userIds: (string | undefined)[]) => Promise<void>;
   now: () => Date;

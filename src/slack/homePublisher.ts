@@ -29,7 +29,7 @@ export async function publishHome(deps: PublishDeps, client: webApi.WebClient, {
     deps.userLocales.localeOf(teamId, userId),
   ]);
   const locale = chosen ?? settings.locale;
-  await client.views.publish({ user_id: userId, view: renderHome(messagesFor(locale), home, { settings, admin: roles.admin, manager: roles.manager, changes, locale }) });
+  await client.views.publish({ user_id: userId, view: renderHome(messagesFor(locale), home, { settings, specs: deps.settings.specs, admin: roles.admin, manager: roles.manager, changes, locale }) });
 }
 
 interface RefreshDeps extends PublishDeps {

@@ -1,49 +1,54 @@
 import { z } from 'zod';
-import { domain } from '../config/domain.js';
 import { TIERS } from '../domain/segments.js';
+import { storedValue, type SettingSpec, type SettingValue } from '../domain/settings.js';
 import { SLACK_USER_ID } from '../domain/slackIds.js';
-import type { EditableSettings } from '../services/teamSettings.js';
+import type { Locale } from '../i18n/index.js';
 import { isValidTimezone } from '../time.js';
 
-const CADENCE_CLASSES = Object.keys(domain.cadence.days) as (keyof typeof domain.cadence.days)[];
-const { ranges } = domain.settings;
+/** The settings modal's values, checked: the team's own, and every kind's by key (amounts in fen). */
+export interface SettingsInput {
+  nudgeChannel?: string;
+  financeUserIds: string[];
+  managerUserIds: string[];
+  nudgeHour: number;
+  timezone: string;
+  locale: Locale;
+  kinds: Record<string, SettingValue>;
+}
 
-/** The range each numeric setting's block accepts, by block id. */
-export const SETTINGS_RANGES: Record<string, { min: number; max: number }> = {
-  'collection.longAfterDays': ranges['collection.longAfterDays'],
-  'collection.largeFromFen': ranges['collection.largeFromFen'],
-  'collection.repeatEveryDays': ranges['collection.repeatEveryDays'],
-  ...Object.fromEntries(CADENCE_CLASSES.map((c) => [`cadenceDays.${c}`, ranges.cadenceDays])),
-  'pool.afterDays': ranges['pool.afterDays'],
-  'pool.graceDays': ranges['pool.graceDays'],
-};
+/** The hours a nudge may go out at. */
+export const NUDGE_HOURS = { min: 0, max: 23 } as const;
 
 const userIds = z.array(z.string().regex(SLACK_USER_ID)).max(20).optional().transform((ids) => [...new Set(ids ?? [])]);
 const whole = ({ min, max }: { min: number; max: number }) => z.coerce.number().int().min(min).max(max);
+
+/** How one kind's setting is read from its block: a whole number within its range, or tiers (each known one once). */
+function fieldOf(spec: SettingSpec): z.ZodType<SettingValue> {
+  if (spec.unit === 'tiers') return z.array(z.enum(TIERS)).optional().transform((tiers) => TIERS.filter((t) => tiers?.includes(t)));
+  return whole({ min: spec.min ?? 0, max: spec.max ?? Number.MAX_SAFE_INTEGER }).transform((asked) => storedValue(spec, asked));
+}
+
+export type SettingsParse = { ok: true; value: SettingsInput } | { ok: false; badBlocks: string[] };
 
 /**
  * The settings modal's blocks, by block id. Every value is checked here,
  * never trusted from the form: a crafted payload meets the same rules.
  * Failures carry no message: the block id says which range to name.
  */
-const schema = z.object({
-  nudgeChannel: z.string().regex(/^[CG][A-Z0-9]+$/).optional(),
-  financeUserIds: userIds,
-  managerUserIds: userIds,
-  nudgeHour: whole({ min: 0, max: 23 }),
-  // Any real zone, not just the listed ones: a team's env default may be elsewhere, and the modal offers it too.
-  timezone: z.string().max(64).refine(isValidTimezone),
-  locale: z.enum(['zh', 'en']),
-  ...Object.fromEntries(Object.entries(SETTINGS_RANGES).map(([key, range]) => [key, whole(range)])),
-  'pool.excludeTiers': z.array(z.enum(TIERS)).optional().transform((tiers) => TIERS.filter((t) => tiers?.includes(t))),
-});
-
-export type SettingsParse = { ok: true; value: EditableSettings } | { ok: false, badBlocks: string[] };
-
-export function parseSettingsInput(values: Record<string, unknown>): SettingsParse {
+export function parseSettingsInput(values: Record<string, unknown>, specs: readonly SettingSpec[]): SettingsParse {
+  const schema = z.object({
+    nudgeChannel: z.string().regex(/^[CG][A-Z0-9]+$/).optional(),
+    financeUserIds: userIds,
+    managerUserIds: userIds,
+    nudgeHour: whole(NUDGE_HOURS),
+    // Any real zone, not just the listed ones: a team's env default may be elsewhere, and the modal offers it too.
+    timezone: z.string().max(64).refine(isValidTimezone),
+    locale: z.enum(['zh', 'en']),
+    ...Object.fromEntries(specs.map((spec) => [spec.key, fieldOf(spec)])),
+  });
   const parsed = schema.safeParse(values);
   if (!parsed.success) return { ok: false, badBlocks: [...new Set(parsed.error.issues.map((i) => String(i.path[0] ?? '')))] };
-  const v = parsed.data as Record<string, any>;
+  const v = parsed.data as Record<string, unknown> & Omit<SettingsInput, 'kinds'>;
   return {
     ok: true,
     value: {
@@ -53,13 +58,7 @@ export function parseSettingsInput(values: Record<string, unknown>): SettingsPar
       nudgeHour: v.nudgeHour,
       timezone: v.timezone,
       locale: v.locale,
-      collection: {
-        longAfterDays: v['collection.longAfterDays'],
-        largeFromFen: v['collection.largeFromFen'] * 100,
-        repeatEveryDays: v['collection.repeatEveryDays'],
-      },
-      cadenceDays: Object.fromEntries(CADENCE_CLASSES.map((c) => [c, v[`cadenceDays.${c}`]])) as EditableSettings['cadenceDays'],
-      pool: { afterDays: v['pool.afterDays'], graceDays: v['pool.graceDays'], excludeTiers: v['pool.excludeTiers'] },
+      kinds: Object.fromEntries(specs.map((spec) => [spec.key, v[spec.key] as SettingValue])),
     },
   };
 }

@@ -3,10 +3,10 @@ import { domain } from '../config/domain.js';
 import { formatFen } from '../domain/money.js';
 import { TIERS, type Tier } from '../domain/segments.js';
 import type { Locale, Messages } from '../i18n/index.js';
+import { askedValue, type SettingSpec, type SettingValue } from '../domain/settings.js';
 import type { EditableSettings, SettingsChange, TeamSettings } from '../services/teamSettings.js';
 import { ACTION, CALLBACK, INPUT_ACTION } from './ids.js';
 import { formatInstant } from '../time.js';
-import { SETTINGS_RANGES } from '../validation/settingsInput.js';
 import { numberInput, selectInput } from './inputs.js';
 import { LIMITS } from './limits.js';
 import { mrkdwn, plain, section } from './text.js';
@@ -18,6 +18,8 @@ type Value = string | number | readonly string[] | null | undefined;
 /** What App Home's settings section shows a viewer. */
 export interface SettingsSection {
   settings: TeamSettings;
+  /** The kinds' settings, as the kinds declare them. */
+  specs: readonly SettingSpec[];
   admin: boolean;
   /** The team's manager: may hand a salesperson's cards over, as an admin may. */
   manager: boolean;
@@ -26,7 +28,7 @@ export interface SettingsSection {
   locale: Locale;
 }
 
-/** Each edited setting as the change log names it, in the order the modal asks. */
+/** Each edited setting as the change log names it, in the order the modal asks: the team's own, then each kind's. */
 function flat(s: EditableSettings): [string, Value][] {
   return [
     ['nudgeChannel', s.nudgeChannel],
@@ -35,21 +37,20 @@ function flat(s: EditableSettings): [string, Value][] {
     ['nudgeHour', s.nudgeHour],
     ['timezone', s.timezone],
     ['locale', s.locale],
-    ...Object.entries(s.collection).map(([k, v]): [string, Value] => [`collection.${k}`, v]),
-    ...Object.entries(s.cadenceDays).map(([k, v]): [string, Value] => [`cadenceDays.${k}`, v]),
-    ...Object.entries(s.pool).map(([k, v]): [string, Value] => [`pool.${k}`, v]),
+    ...Object.entries(s.kinds),
   ];
 }
 
-/** A setting's value as people read it: channels and people as mentions, money as yuan. */
-function shown(t: Messages, field: string, value: Value): Mrkdwn {
+/** A setting's value as people read it: channels and people as mentions, amounts in yuan, tiers by name. */
+function shown(t: Messages, specs: readonly SettingSpec[], field: string, value: Value): Mrkdwn {
   if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) return escapeMrkdwn(t.settings.unset);
+  const unit = specs.find((spec) => spec.key === field)?.unit;
   if (field === 'nudgeChannel') return /^[CG][A-Z0-9]+$/.test(String(value)) ? (`<#${String(value)}>` as Mrkdwn) : escapeMrkdwn(String(value));
-  if (field === 'pool.excludeTiers') return escapeMrkdwn((value as readonly string[]).map((tier) => t.options.tier[tier as Tier] ?? tier).join(t.punct.list));
+  if (unit === 'tiers') return escapeMrkdwn((value as readonly string[]).map((tier) => t.options.tier[tier as Tier] ?? tier).join(t.punct.list));
   if (Array.isArray(value)) return joinMrkdwn(value.map((u) => mention(u, u)), ', ');
   if (field === 'nudgeHour') return escapeMrkdwn(t.settings.hour(Number(value)));
   if (field === 'locale') return escapeMrkdwn(t.settings.languages[value as Locale] ?? String(value));
-  if (field === 'collection.largeFromFen') return escapeMrkdwn(formatFen(Number(value)));
+  if (unit === 'yuan') return escapeMrkdwn(formatFen(Number(value)));
   return escapeMrkdwn(String(value));
 }
 
@@ -68,15 +69,15 @@ function settingsButtons(t: Messages, admin: boolean, manager: boolean): types.B
  * viewer's own language. At most 6 blocks (a manager who is not an admin
  * reads the settings and gets the button).
  */
-export function renderSettingsSection(t: Messages, { settings, admin, manager, changes, locale }: SettingsSection): Block[] {
-  const rows = flat(settings).map(([field, value]) => t.settings.row(label(t, field), shown(t, field, value)));
+export function renderSettingsSection(t: Messages, { settings, specs, admin, manager, changes, locale }: SettingsSection): Block[] {
+  const rows = flat(settings).map(([field, value]) => t.settings.row(label(t, field), shown(t, specs, field, value)));
   const blocks: Block[] = [{ ...section(md`${appMrkdwn(t.settings.title)}\n${joinMrkdwn(rows, '\n')}`, LIMITS.sectionText), block_id: 'home_settings' }];
   if (!admin) blocks.push({ type: 'context', block_id: 'home_settings_readonly', elements: [mrkdwn(escapeMrkdwn(t.settings.readOnly), LIMITS.contextText)] });
   const buttons = settingsButtons(t, admin, manager);
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'home_settings_edit', elements: buttons });
   if (changes.length > 0) {
     const lines = changes.map((c) =>
-      t.settings.changeRow(mention(c.userId, c.userId), label(t, c.field), shown(t, c.field, c.from), shown(t, c.field, c.to), escapeMrkdwn(formatInstant(c.at, settings.timezone))),
+      t.settings.changeRow(mention(c.userId, c.userId), label(t, c.field), shown(t, specs, c.field, c.from), shown(t, specs, c.field, c.to), escapeMrkdwn(formatInstant(c.at, settings.timezone))),
     );
     blocks.push({ type: 'context', block_id: 'home_settings_changes', elements: [mrkdwn(md`${appMrkdwn(t.settings.changes)}\n${joinMrkdwn(lines, '\n')}`, LIMITS.contextText)] });
   }
@@ -92,8 +93,16 @@ export function renderSettingsSection(t: Messages, { settings, admin, manager, c
   return blocks;
 }
 
+/** One kind's setting as the modal asks it: a whole number within its range, or tiers picked from the list. */
+function kindInput(t: Messages, spec: SettingSpec, value: SettingValue): types.InputBlock {
+  if (spec.unit === 'tiers') return tiersInput(t, spec.key, value as readonly string[]);
+  const block = numberInput({ key: spec.key, label: t.settings.fields[spec.key] ?? spec.key, optional: false, value: askedValue(spec, value as number) });
+  const range = { ...(spec.min !== undefined ? { min_value: String(spec.min) } : {}), ...(spec.max !== undefined ? { max_value: String(spec.max) } : {}) };
+  return { ...block, element: { ...block.element, ...range } } as types.InputBlock;
+}
+
 /** The settings modal, filled with the team's current values; the version it shows travels in private_metadata. */
-export function renderSettingsModal(t: Messages, settings: TeamSettings): types.ModalView {
+export function renderSettingsModal(t: Messages, settings: TeamSettings, specs: readonly SettingSpec[]): types.ModalView {
   const f = t.settings.fields;
   const hours = Object.fromEntries(Array.from({ length: 24 }, (_, h) => [String(h), t.settings.hour(h)]));
   const zones = Object.fromEntries([...new Set([settings.timezone, ...domain.settings.timezones])].map((z) => [z, z]));
@@ -103,12 +112,6 @@ export function renderSettingsModal(t: Messages, settings: TeamSettings): types.
     optional: true,
     label: plain(f[key]!, 2000),
     element: { type: 'multi_users_select', action_id: INPUT_ACTION, ...(settings[key].length ? { initial_users: [...settings[key]] } : {}) },
-  });
-  const numbers = Object.entries(SETTINGS_RANGES).map(([key, { min, max }]) => {
-    const [group, name] = key.split('.') as ['collection' | 'cadenceDays' | 'pool', string];
-    const value = (settings[group] as Record<string, number>)[name]!;
-    const block = numberInput({ key, label: f[key]!, optional: false, value: key === 'collection.largeFromFen' ? Math.round(value / 100) : value });
-    return { ...block, element: { ...block.element, min_value: String(min), max_value: String(max) } } as types.InputBlock;
   });
   return {
     type: 'modal',
@@ -137,21 +140,20 @@ export function renderSettingsModal(t: Messages, settings: TeamSettings): types.
       selectInput({ key: 'nudgeHour', label: f.nudgeHour!, optional: false, options: hours, value: String(settings.nudgeHour) }),
       selectInput({ key: 'timezone', label: f.timezone!, optional: false, options: zones, value: settings.timezone }),
       selectInput({ key: 'locale', label: f.locale!, optional: false, options: t.settings.languages, value: settings.locale }),
-      ...numbers,
-      poolTiersInput(t, settings.pool.excludeTiers),
+      ...specs.map((spec) => kindInput(t, spec, settings.kinds[spec.key] ?? spec.default)),
     ],
   };
 }
 
-/** The tiers kept out of the pool: any of them, or none. */
-function poolTiersInput(t: Messages, excluded: readonly string[]): types.InputBlock {
+/** Tiers picked from the list (those kept out of the pool): any of them, or none. */
+function tiersInput(t: Messages, key: string, picked: readonly string[]): types.InputBlock {
   const options = TIERS.map((tier) => ({ text: plain(t.options.tier[tier], LIMITS.optionText), value: tier }));
-  const initial = options.filter((o) => excluded.includes(o.value));
+  const initial = options.filter((o) => picked.includes(o.value));
   return {
     type: 'input',
-    block_id: 'pool.excludeTiers',
+    block_id: key,
     optional: true,
-    label: plain(t.settings.fields['pool.excludeTiers']!, 2000),
+    label: plain(t.settings.fields[key] ?? key, 2000),
     element: { type: 'multi_static_select', action_id: INPUT_ACTION, options, ...(initial.length ? { initial_options: initial } : {}) },
   };
 }

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs, StaticSelectAction, ViewSubmitAction } from '@slack/bolt';
-import { parseSettingsInput, SETTINGS_RANGES } from '../../../validation/settingsInput.js';
+import { NUDGE_HOURS, parseSettingsInput } from '../../../validation/settingsInput.js';
 import { renderNotice } from '../../../views/lookup.js';
 import { parseSettingsMetadata, renderInviteNotice, renderSettingsModal } from '../../../views/settings.js';
 import type { ListenerDeps, TeamScope } from '../../deps.js';
@@ -25,7 +25,7 @@ export function register(app: App, deps: ListenerDeps): void {
       const settings = await deps.settings.settingsFor(teamId, { fresh: true });
       const { admin } = await deps.roles.rolesOf(client, settings, body.user.id);
       if (!admin) return void (await client.chat.postMessage({ channel: body.user.id, ...renderNotice(t.settings.notAdmin) }));
-      await client.views.open({ trigger_id: body.trigger_id, view: renderSettingsModal(t, settings) });
+      await client.views.open({ trigger_id: body.trigger_id, view: renderSettingsModal(t, settings, deps.settings.specs) });
     }),
   );
 
@@ -46,10 +46,11 @@ export function register(app: App, deps: ListenerDeps): void {
       if (!admin) return inlineErrors({ [FIRST_BLOCK]: t.settings.notAdmin });
       const version = parseSettingsMetadata(view.private_metadata);
       if (version === null) return inlineErrors({ [FIRST_BLOCK]: t.errors.malformed });
-      const parsed = parseSettingsInput(readViewState(view.state));
+      const parsed = parseSettingsInput(readViewState(view.state), deps.settings.specs);
       if (!parsed.ok) {
         const message = (block: string) => {
-          const range = SETTINGS_RANGES[block] ?? (block === 'nudgeHour' ? { min: 0, max: 23 } : undefined);
+          const spec = deps.settings.specs.find((s) => s.key === block);
+          const range = block === 'nudgeHour' ? NUDGE_HOURS : spec?.min !== undefined && spec.max !== undefined ? { min: spec.min, max: spec.max } : undefined;
           return range ? t.settings.outOfRange(range.min, range.max) : t.settings.pickOne;
         };
         return inlineErrors(Object.fromEntries(parsed.badBlocks.map((block) => [block, message(block)])));
@@ -57,18 +58,11 @@ export function register(app: App, deps: ListenerDeps): void {
       const result = await deps.settings.save(teamId, userId, version, parsed.value);
       if (result.outcome === 'conflict') return inlineErrors({ [FIRST_BLOCK]: t.settings.conflict });
       if (result.outcome === 'notFound') return inlineErrors({ [FIRST_BLOCK]: t.errors.generic });
-      const changed = (field: string) => result.changes.some((c) => c.field === field);
-      // Reminders already scheduled move to the new hour too, not only those scheduled from now on.
-      const retime = changed('nudgeHour') || changed('timezone');
-      // The pool's thresholds apply to warnings already scheduled too.
-      const replanPool = result.changes.some((c) => c.field.startsWith('pool.'));
-      const channel = changed('nudgeChannel') ? parsed.value.nudgeChannel : undefined;
-      if (!retime && !replanPool && !channel) return {};
+      // Reminders already scheduled follow the new settings too: the change is announced (a new hour moves them, new pool thresholds move the warnings).
+      const channel = result.changes.some((c) => c.field === 'nudgeChannel') ? parsed.value.nudgeChannel : undefined;
+      if (!channel) return {};
       return {
         after: async () => {
-          if (retime) await deps.nudges.retime(teamId);
-          if (replanPool) await deps.queuePoolReplan(teamId);
-          if (!channel) return;
           // conversations.info (scope channels:read) says whether the bot is in it; a private channel it is not in answers channel_not_found.
           const info = await client.conversations.info({ channel }).catch(() => null);
           if (!info?.channel?.is_member) await client.chat.postMessage({ channel: userId, ...renderInviteNotice(t, channel) });

@@ -13,7 +13,8 @@ import { referralRefusal } from '../../referralRefusal.js';
 import { showSavedCard, submitter } from '../../savedCard.js';
 import { readViewState } from '../../viewState.js';
 
-type SaveOutcome = { ok: true; customer: CustomerRecord } | { ok: false; field: 'name' | 'referrerId'; error: string };
+/** Saved: the card, and for a new card what the reminder kinds make of it, to run once the person is answered. */
+type SaveOutcome = { ok: true; customer: CustomerRecord; react?: () => Promise<void> } | { ok: false; field: 'name' | 'referrerId'; error: string };
 
 interface Save {
   teamId: string;
@@ -27,7 +28,8 @@ async function save(deps: ListenerDeps, t: Messages, { teamId, userId, meta, inp
   const result = meta.customerId
     ? await deps.customers.updateCustomer(teamId, userId, meta.customerId, meta.version ?? 0, input, requestKey, meta.fingerprint)
     : await deps.customers.createCustomer(teamId, userId, input, requestKey);
-  if (result.status === 'saved' || result.status === 'created') return { ok: true, customer: result.customer };
+  if (result.status === 'created') return { ok: true, customer: result.customer, react: result.react };
+  if (result.status === 'saved') return { ok: true, customer: result.customer };
   if (result.status === 'refused') return { ok: false, field: 'referrerId', error: referralRefusal(t, result.refusal) };
   return { ok: false, field: 'name', error: result.status === 'conflict' ? t.modal.conflict : t.card.gone };
 }
@@ -46,8 +48,13 @@ export function register(app: App, deps: ListenerDeps): void {
       const requestKey = submissionKey(teamId, view);
       const outcome = await save(deps, t, { teamId, userId: body.user.id, meta, input: parsed.data, requestKey });
       if (!outcome.ok) return inlineErrors({ [outcome.field]: outcome.error });
-      if (!meta.responseUrl) return {};
-      return { after: () => showSavedCard(deps, t, outcome.customer._id.toString(), meta, submitter(args, scope)) };
+      // A new card is answered as soon as it is written; its reminders are scheduled after the answer.
+      return {
+        after: async () => {
+          await outcome.react?.();
+          if (meta.responseUrl) await showSavedCard(deps, t, outcome.customer._id.toString(), meta, submitter(args, scope));
+        },
+      };
     }),
   );
 }

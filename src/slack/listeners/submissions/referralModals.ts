@@ -38,7 +38,14 @@ export function register(app: App, deps: ListenerDeps): void {
       const { needs, notes } = parsed.data;
       const created = await deps.customers.createCustomer(teamId, body.user.id, prospectCard(parsed.data, meta.referrerId), submissionKey(teamId, view), { needs, notes });
       if (created.status === 'refused') return inlineErrors({ name: referralRefusal(t, created.refusal) });
-      return refreshCard(deps, meta.referrerId, meta, args, scope);
+      // The prospect's owner is nudged (the referral kind) once the person is answered.
+      const refresh = refreshCard(deps, meta.referrerId, meta, args, scope);
+      return {
+        after: async () => {
+          await created.react();
+          await refresh.after?.();
+        },
+      };
     }),
   );
 

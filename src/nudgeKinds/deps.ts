@@ -1,0 +1,24 @@
+import type { Models } from '../models/index.js';
+import type { AmbassadorService } from '../services/ambassadors.js';
+import type { NudgeService } from '../services/nudges.js';
+import type { PoolService } from '../services/pool.js';
+import type { ReferralService } from '../services/referrals.js';
+import type { TeamSettingsService } from '../services/teamSettings.js';
+import type { WrapUpService } from '../services/wrapUps.js';
+
+/** What a kind's rules may use: the app's services, never Slack. */
+export interface KindDeps {
+  models: Models;
+  now: () => Date;
+  nudges: NudgeService;
+  settings: TeamSettingsService;
+  referrals: ReferralService;
+  ambassadors: AmbassadorService;
+  pool: PoolService;
+  wrapUps: WrapUpService;
+  /** Starts a job a kind owns (KindRules.jobs) for a team: on this instance at once, on another if this one stops. */
+  queue(job: string, data: { teamId: string }): Promise<void>;
+}
+
+/** Who scheduled what the app scheduled by itself. */
+export const SYSTEM_USER = 'system';
