@@ -5,22 +5,11 @@ import { ACTION } from '../src/views/ids.js';
 import { renderAmbassadorList } from '../src/views/ambassadorList.js';
 import { validateMessage } from './support/blockKit.js';
 import { createCard } from './support/flows.js';
-import { findButton, Harness, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
+import { findButton, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await Harness.start({ instances: 2, now: '2026-11-23T10:00:00+08:00' });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
+const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00' });
 
 const ids: Record<string, ObjectId> = {};
 

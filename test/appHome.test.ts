@@ -1,23 +1,12 @@
 import { ACTION } from '../src/views/ids.js';
 import { createCard, recordReferral, submitFromCard } from './support/flows.js';
-import { findButton, Harness, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
+import { findButton, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
 
 const ADMIN = 'U9ADMIN';
-let h: Harness;
-
-beforeAll(async () => {
-  // The nightly segmentation never runs on its own here (the clock stays before 23:00): team B is never ranked.
-  h = await Harness.start({ now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: ADMIN, SEGMENT_HOUR: '23' } });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
+// The nightly segmentation never runs on its own here (the clock stays before 23:00): team B is never ranked.
+const h = useHarness({ now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: ADMIN, SEGMENT_HOUR: '23' } });
 
 type Blocks = Record<string, any>[];
 

@@ -12,24 +12,12 @@ import { ACTION } from '../src/views/ids.js';
 import { renderBriefMessage, renderBriefModal } from '../src/views/brief.js';
 import { validateMessage, validateModal } from './support/blockKit.js';
 import { createCard, recordReferral, submitFromCard } from './support/flows.js';
-import { findButton, Harness, TEAM_A, TEAM_B, visibleText } from './support/harness.js';
+import { findButton, TEAM_A, TEAM_B, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
 
 const ADMIN: Actor = { teamId: TEAM_A.teamId, userId: 'U9ADMIN' };
-let h: Harness;
-
-beforeAll(async () => {
-  h = await Harness.start({ now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: ADMIN.userId, SEGMENT_HOUR: '2' } });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  // The fake Slack refuses what real Slack would (Block Kit limits included).
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
+const h = useHarness({ now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: ADMIN.userId, SEGMENT_HOUR: '2' } });
 
 /** Every text Slack parses as mrkdwn, where `<!channel>` would ping a channel. */
 function mrkdwnTexts(node: unknown, out: string[] = []): string[] {

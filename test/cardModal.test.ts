@@ -1,20 +1,9 @@
 import { ACTION } from '../src/views/ids.js';
 import { createCard } from './support/flows.js';
-import { findButton, Harness, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
+import { findButton, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
+import { useHarness } from './support/useHarness.js';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await Harness.start();
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
+const h = useHarness();
 
 const customers = () => h.db.collection('customers');
 const historyOf = (customerId: unknown) => h.db.collection('history').find({ customerId }).sort({ at: 1 }).toArray();

@@ -1,16 +1,9 @@
 import { ObjectId } from 'mongodb';
-import { Harness, TEAM_A } from './support/harness.js';
+import { TEAM_A } from './support/harness.js';
 import { createCard } from './support/flows.js';
+import { useHarness } from './support/useHarness.js';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await Harness.start({ instances: 2, now: '2026-11-23T10:00:00+08:00' });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
+const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00' }, { checkPayloads: false });
 
 const customers = () => h.db.collection('customers');
 const nudges = () => h.db.collection('nudges');

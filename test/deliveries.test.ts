@@ -1,21 +1,10 @@
 import { ACTION } from '../src/views/ids.js';
-import { findButton, Harness, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
+import { findButton, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
 import { payloadBody, postToSlackEndpoint, signatureHeaders, slashCommandBody } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
 import { cardWithFollowUp } from './support/visits.js';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await Harness.start();
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
+const h = useHarness();
 
 const customers = () => h.db.collection('customers');
 const history = () => h.db.collection('history');

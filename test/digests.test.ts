@@ -1,22 +1,14 @@
 import { ACTION } from '../src/views/ids.js';
 import type { RecordedCall } from './support/fakeSlack.js';
-import { findButton, Harness, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
+import { findButton, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
+import { useHarness } from './support/useHarness.js';
 import { cardWithFollowUp } from './support/visits.js';
 
-let h: Harness;
+const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00' });
 
-beforeAll(async () => {
-  h = await Harness.start({ instances: 2, now: '2026-11-23T10:00:00+08:00' });
+beforeAll(() => {
   // As Slack does: a second message to one channel within a second is refused.
   h.fake.limitPostsPerChannel(() => h.clock.now().getTime());
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
 });
 
 const nudges = () => h.db.collection('nudges');

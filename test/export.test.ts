@@ -9,6 +9,7 @@ import type { RecordedCall } from './support/fakeSlack.js';
 import { createCard, type CreatedCard } from './support/flows.js';
 import { findButton, Harness, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
 
 const ADMIN: Actor = { teamId: TEAM_A.teamId, userId: 'U9ADMIN' };
 const MANAGER: Actor = { teamId: TEAM_A.teamId, userId: 'U8MANAGER' };
@@ -19,7 +20,7 @@ const BOM = [0xef, 0xbb, 0xbf];
 const HOSTILE = ["=cmd|' /C calc'!A0", '+1', '-2', '@SUM(1)'];
 const TRICKY_NOTE = '他说："要快, 要好"\n第二行, 还有 "引号"\r\n第三行';
 
-let h: Harness;
+const h = useHarness({ env: { ADMIN_USER_IDS: ADMIN.userId, MANAGER_USER_ID: MANAGER.userId } });
 let full: CreatedCard;
 let referrer: CreatedCard;
 
@@ -126,7 +127,6 @@ async function logVisit(actor: Actor, card: CreatedCard, fields: Record<string, 
 }
 
 beforeAll(async () => {
-  h = await Harness.start({ env: { ADMIN_USER_IDS: ADMIN.userId, MANAGER_USER_ID: MANAGER.userId } });
   // People as Slack names them; one whose display name a spreadsheet would run as a formula.
   h.fake.setUser(TEAM_A.userId, TEAM_A.teamId, 'member', { displayName: '张销售', realName: 'Zhang Xiaoshou' });
   h.fake.setUser(TEAM_A_COLLEAGUE.userId, TEAM_A.teamId, 'member', { displayName: '', realName: '=HYPERLINK("http://evil")' });
@@ -137,14 +137,6 @@ beforeAll(async () => {
   await createCard(h, TEAM_B, { name: '别队客户', region: '上海' });
   await logVisit(TEAM_A, full, { notes: `=HYPERLINK("http://evil")\n${TRICKY_NOTE}`, needs: '要样品', nextFollowUpDate: '2026-12-01', nextFollowUpPlan: '-送样品' });
   await sell(TEAM_A, '钱多多', { product: '空调, 柜机', amountFen: '12,800.5', profitFen: '1500' });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
 });
 
 /**

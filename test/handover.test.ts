@@ -3,8 +3,9 @@ import { parseLookup, unescapeSlack } from '../src/domain/lookup.js';
 import { ACTION, CALLBACK } from '../src/views/ids.js';
 import { eventually } from './support/eventually.js';
 import { createCard, type CreatedCard } from './support/flows.js';
-import { findButton, Harness, TEAM_A, visibleText } from './support/harness.js';
+import { findButton, TEAM_A, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
 
 const T = TEAM_A.teamId;
 const MANAGER: Actor = { teamId: T, userId: 'U7MANAGER' };
@@ -13,19 +14,10 @@ const SUCCESSOR = 'U6SUCCESSOR';
 const BYSTANDER: Actor = { teamId: T, userId: 'U8MEMBER' };
 const COLLEAGUE = 'U2COLLEAGUE';
 
-let h: Harness;
+const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00', env: { MANAGER_USER_ID: MANAGER.userId } });
 
-beforeAll(async () => {
-  h = await Harness.start({ instances: 2, now: '2026-11-23T10:00:00+08:00', env: { MANAGER_USER_ID: MANAGER.userId } });
+beforeAll(() => {
   for (const actor of [MANAGER, LEAVER, BYSTANDER, TEAM_A]) h.fake.setUser(actor.userId, T, 'member');
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
 });
 
 const customers = () => h.db.collection('customers');

@@ -6,20 +6,9 @@ import { eventually } from './support/eventually.js';
 import { createCard } from './support/flows.js';
 import { findButton, Harness, OAUTH_ENV, TEAM_A, TEAM_B, visibleText } from './support/harness.js';
 import { SIGNING_SECRET, slashCommandBody, type Actor } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await Harness.start({ oauth: true, now: '2026-11-23T10:00:00+08:00', env: { DATA_RETENTION_DAYS: '30' } });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
+const h = useHarness({ oauth: true, now: '2026-11-23T10:00:00+08:00', env: { DATA_RETENTION_DAYS: '30' } });
 
 const installations = () => h.db.collection('installations');
 const tokenOf = (teamId: string) => h.fake.installOf(teamId)!.token;
@@ -301,18 +290,16 @@ describe('uninstall', () => {
 });
 
 describe('people named in the environment, installed to any workspace', () => {
-  let listed: Harness;
+  const listed = useHarness(
+    { oauth: true, env: { ADMIN_USER_IDS: 'U7LISTED', MANAGER_USER_ID: 'U7LISTED', FINANCE_USER_ID: 'U7LISTED', NUDGE_CHANNEL_ID: 'CT1ONLY' } },
+    { checkPayloads: false },
+  );
   const LISTED: Actor = { teamId: 'T2', userId: 'U7LISTED' };
 
   beforeAll(async () => {
-    listed = await Harness.start({ oauth: true, env: { ADMIN_USER_IDS: 'U7LISTED', MANAGER_USER_ID: 'U7LISTED', FINANCE_USER_ID: 'U7LISTED', NUDGE_CHANNEL_ID: 'CT1ONLY' } });
     await listed.install('T1');
     await listed.install('T2');
     listed.fake.setUser('U7LISTED', 'T2', 'member');
-  });
-
-  afterAll(async () => {
-    await listed.stop();
   });
 
   it('grant nothing in any workspace: no admin command, no handover, no export of colleagues’ cards', async () => {

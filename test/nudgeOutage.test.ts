@@ -1,8 +1,9 @@
 import { domain } from '../src/config/domain.js';
 import { ACTION } from '../src/views/ids.js';
 import type { RecordedCall } from './support/fakeSlack.js';
-import { Harness, visibleText } from './support/harness.js';
+import { visibleText } from './support/harness.js';
 import { startRestartableDatabase, type RestartableDatabase } from './support/restartableDatabase.js';
+import { useHarness } from './support/useHarness.js';
 import { cardWithFollowUp } from './support/visits.js';
 
 /**
@@ -12,18 +13,20 @@ import { cardWithFollowUp } from './support/visits.js';
  */
 
 let database: RestartableDatabase;
-let h: Harness;
-
-beforeAll(async () => {
-  database = await startRestartableDatabase();
-  h = await Harness.start({ instances: 3, mongoUri: database.uri, env: { DIGEST_ABOVE: '1000' } });
-});
-
-afterAll(async () => {
-  await database.start().catch(() => undefined);
-  await h.stop();
-  await database.dispose();
-});
+const h = useHarness(
+  async () => {
+    database = await startRestartableDatabase();
+    return { instances: 3, mongoUri: database.uri, env: { DIGEST_ABOVE: '1000' } };
+  },
+  {
+    checkPayloads: false,
+    stop: async (stopHarness) => {
+      await database.start().catch(() => undefined);
+      await stopHarness();
+      await database.dispose();
+    },
+  },
+);
 
 const COUNT = 12;
 const DUE = '2026-11-25T09:00:00+08:00';

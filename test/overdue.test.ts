@@ -1,20 +1,9 @@
 import { ACTION } from '../src/views/ids.js';
 import { createCard } from './support/flows.js';
-import { findButton, Harness, NUDGE_CHANNEL, TEAM_A, visibleText } from './support/harness.js';
+import { findButton, NUDGE_CHANNEL, TEAM_A, visibleText } from './support/harness.js';
+import { useHarness } from './support/useHarness.js';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await Harness.start({ instances: 2, now: '2026-11-23T10:00:00+08:00', env: { FINANCE_USER_ID: 'UFINANCE', MANAGER_USER_ID: 'UMANAGER' } });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
+const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00', env: { FINANCE_USER_ID: 'UFINANCE', MANAGER_USER_ID: 'UMANAGER' } });
 
 /** A card with one sale whose unpaid `amount` was due on `dueDate`, recorded today. */
 async function cardOwing(name: string, amount: string, dueDate: string, date = '2026-10-01') {

@@ -1,22 +1,11 @@
 import { ObjectId } from 'mongodb';
 import { ACTION } from '../src/views/ids.js';
 import { createCard } from './support/flows.js';
-import { findButton, Harness, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
+import { findButton, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await Harness.start({ instances: 2, now: '2026-11-23T10:00:00+08:00' });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
+const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00' });
 
 const referrals = () => h.db.collection('referrals');
 const customers = () => h.db.collection('customers');

@@ -2,18 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { domain } from '../src/config/domain.js';
 import { ACTION } from '../src/views/ids.js';
 import type { RecordedCall } from './support/fakeSlack.js';
-import { Harness, NUDGE_CHANNEL, visibleText } from './support/harness.js';
+import { NUDGE_CHANNEL, visibleText } from './support/harness.js';
+import { useHarness } from './support/useHarness.js';
 import { cardWithFollowUp } from './support/visits.js';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await Harness.start();
-});
-
-afterAll(async () => {
-  await h.stop();
-});
+const h = useHarness({}, { checkPayloads: false });
 
 const DUE_AT = '2026-11-25T09:00:00+08:00';
 const NAMES = ['崩溃甲', '崩溃乙', '崩溃丙'];

@@ -1,24 +1,13 @@
 import { ObjectId } from 'mongodb';
 import { ACTION } from '../src/views/ids.js';
 import { createCard } from './support/flows.js';
-import { findButton, Harness, visibleText } from './support/harness.js';
+import { findButton, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
 
 const ADMIN = 'U9ADMIN';
-let h: Harness;
-
-beforeAll(async () => {
-  // 10:00 in Shanghai: past the segmentation hour (02:00) of the day.
-  h = await Harness.start({ instances: 2, now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: `UOTHERADMIN, ${ADMIN}`, SEGMENT_HOUR: '2' } });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
+// 10:00 in Shanghai: past the segmentation hour (02:00) of the day.
+const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: `UOTHERADMIN, ${ADMIN}`, SEGMENT_HOUR: '2' } });
 
 /** Each scenario ranks a workspace of its own: a team's ranking depends on all of its customers. */
 const seller = (teamId: string): Actor => ({ teamId, userId: `U${teamId}` });

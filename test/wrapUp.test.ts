@@ -5,23 +5,12 @@ import { ACTION } from '../src/views/ids.js';
 import { renderWrapUp } from '../src/views/wrapUp.js';
 import { validateMessage } from './support/blockKit.js';
 import { createCard } from './support/flows.js';
-import { findButton, Harness, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
+import { findButton, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
 
-let h: Harness;
-
-beforeAll(async () => {
-  // 2026-11-23 10:00 in Shanghai; the wrap-up hour is the default, 18:00.
-  h = await Harness.start({ instances: 2, now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: TEAM_A.userId } });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
+// 2026-11-23 10:00 in Shanghai; the wrap-up hour is the default, 18:00.
+const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: TEAM_A.userId } });
 
 const ids: Record<string, ObjectId> = {};
 
