@@ -1,6 +1,6 @@
 import type { ObjectId } from 'mongodb';
 import { ACTION } from '../src/views/ids.js';
-import { createCard, logContact as logContactFrom, recordSale } from './support/flows.js';
+import { createCard, editCard, logContact as logContactFrom, recordSale } from './support/flows.js';
 import { findButton, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
 import { useHarness } from './support/useHarness.js';
@@ -29,12 +29,7 @@ function postedAbout(name: string, mark = 0) {
 const sell = (name: string, amount: string) => recordSale(h, SELLER, name, { amountFen: amount });
 const logContact = (name: string, fields: Record<string, unknown>) => logContactFrom(h, SELLER, name, fields);
 
-async function markAmbassador(name: string, ambassador = true) {
-  const card = await h.command(name, SELLER);
-  const { view } = await h.openModal(SELLER, findButton(card.args.blocks, ACTION.editCard), { responseUrl: card.responseUrl });
-  const res = await h.submitView(SELLER, view, { ambassador });
-  if (res.body !== '') throw new Error(`edit refused: ${res.body}`);
-}
+const markAmbassador = (name: string, ambassador = true) => editCard(h, SELLER, name, { ambassador });
 
 // Seven current customers rank as one 顶级, one 中, five 小.
 const RANKED: [string, number][] = [

@@ -6,6 +6,7 @@ import { createCard, type CreatedCard } from './support/flows.js';
 import { findButton, TEAM_A, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
 import { useHarness } from './support/useHarness.js';
+import { cardWithVisit } from './support/visits.js';
 
 const T = TEAM_A.teamId;
 const MANAGER: Actor = { teamId: T, userId: 'U7MANAGER' };
@@ -25,13 +26,8 @@ const nudges = () => h.db.collection('nudges');
 const history = () => h.db.collection('history');
 
 /** A card of `actor` with a visit logged today: a follow-up and a promise, both due on `due`. */
-async function cardWithWork(actor: Actor, name: string, due: string): Promise<CreatedCard> {
-  const card = await createCard(h, actor, { name });
-  const { view } = await h.openModal(actor, findButton(card.shown.args.blocks, ACTION.logVisit));
-  const res = await h.submitView(actor, view, { notes: '拜访', nextFollowUpDate: due, nextFollowUpPlan: `跟进${name}`, promise1: `给${name}寄样品`, promise1Due: due });
-  if (res.body !== '') throw new Error(`visit refused: ${res.body}`);
-  return card;
-}
+const cardWithWork = (actor: Actor, name: string, due: string): Promise<CreatedCard> =>
+  cardWithVisit(h, actor, name, { notes: '拜访', nextFollowUpDate: due, nextFollowUpPlan: `跟进${name}`, promise1: `给${name}寄样品`, promise1Due: due });
 
 /** The card as `actor` sees it after `/card <number>`. */
 async function shownCard(actor: Actor, number: string) {

@@ -1,26 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { jest } from '@jest/globals';
 import { createLogger } from '../src/logger.js';
-import { ACTION } from '../src/views/ids.js';
 import { eventually } from './support/eventually.js';
 import { createCard } from './support/flows.js';
-import { findButton, Harness, OAUTH_ENV, TEAM_A, TEAM_B, visibleText } from './support/harness.js';
+import { Harness, OAUTH_ENV, TEAM_A, TEAM_B, visibleText } from './support/harness.js';
 import { SIGNING_SECRET, slashCommandBody, type Actor } from './support/slackRequests.js';
 import { useHarness } from './support/useHarness.js';
+import { cardWithFollowUp } from './support/visits.js';
 
 const h = useHarness({ oauth: true, now: '2026-11-23T10:00:00+08:00', env: { DATA_RETENTION_DAYS: '30' } });
 
 const installations = () => h.db.collection('installations');
 const tokenOf = (teamId: string) => h.fake.installOf(teamId)!.token;
 const posts = () => h.fake.calls.filter((c) => c.method === 'chat.postMessage');
-
-/** A card of `actor`'s with a follow-up due on `dueDate`, logged as a salesperson does. */
-async function cardWithFollowUp(actor: Actor, name: string, dueDate: string): Promise<void> {
-  const created = await createCard(h, actor, { name });
-  const { view } = await h.openModal(actor, findButton(created.shown.args.blocks, ACTION.logVisit));
-  const res = await h.submitView(actor, view, { notes: '初访', nextFollowUpDate: dueDate, nextFollowUpPlan: '回访' });
-  if (res.body !== '') throw new Error(`visit refused: ${res.body}`);
-}
 
 /** The bot scopes manifest.yml declares, read from its `scopes: bot:` list. */
 function manifestBotScopes(): string[] {
@@ -201,8 +193,8 @@ describe('OAuth state', () => {
 describe('uninstall', () => {
   it('app_uninstalled stops that team’s due nudges at once; the other team’s still go', async () => {
     h.clock.set('2026-11-24T10:00:00+08:00');
-    await cardWithFollowUp(TEAM_A, '甲客户', '2026-11-26');
-    await cardWithFollowUp(TEAM_B, '乙客户', '2026-11-26');
+    await cardWithFollowUp(h, '甲客户', '2026-11-26', '回访', TEAM_A);
+    await cardWithFollowUp(h, '乙客户', '2026-11-26', '回访', TEAM_B);
 
     expect((await h.event(TEAM_A, { type: 'app_uninstalled' })).status).toBe(200);
     await eventually(async () => expect(await installations().findOne({ _id: TEAM_A.teamId as never })).toMatchObject({ uninstalledAt: expect.any(Date) }));
@@ -240,7 +232,7 @@ describe('uninstall', () => {
 
   it('tokens_revoked for the bot stops the team; a reinstall before the deadline keeps its data', async () => {
     h.clock.set('2026-12-26T10:00:00+08:00');
-    await cardWithFollowUp(TEAM_B, '丙客户', '2026-12-28');
+    await cardWithFollowUp(h, '丙客户', '2026-12-28', '回访', TEAM_B);
     const revoked = await h.event(TEAM_B, { type: 'tokens_revoked', tokens: { bot: [`UBOT${TEAM_B.teamId}`] } });
     expect(revoked.status).toBe(200);
     await eventually(async () => expect(await installations().findOne({ _id: TEAM_B.teamId as never })).toMatchObject({ uninstalledAt: expect.any(Date) }));

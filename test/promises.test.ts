@@ -3,6 +3,7 @@ import { ACTION } from '../src/views/ids.js';
 import { createCard, type CreatedCard } from './support/flows.js';
 import { findButton, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
 import { useHarness } from './support/useHarness.js';
+import { cardWithVisit } from './support/visits.js';
 
 const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00' });
 
@@ -18,13 +19,9 @@ const promiseNudges = (text: string) =>
   h.fake.accepted('chat.postMessage').filter((c) => visibleText(c.args.blocks).includes('承诺到期') && visibleText(c.args.blocks).includes(text));
 
 /** A card with a visit logged today that promised each `[text, dueDate]`. */
-async function cardWithPromises(name: string, ...made: [string, string][]): Promise<CreatedCard> {
-  const created = await createCard(h, TEAM_A, { name });
-  const { view } = await h.openModal(TEAM_A, findButton(created.shown.args.blocks, ACTION.logVisit));
+function cardWithPromises(name: string, ...made: [string, string][]): Promise<CreatedCard> {
   const fields = Object.fromEntries(made.flatMap(([text, due], i) => [[`promise${i + 1}`, text], [`promise${i + 1}Due`, due]]));
-  const res = await h.submitView(TEAM_A, view, { notes: '拜访', ...fields });
-  if (res.body !== '') throw new Error(`visit refused: ${res.body}`);
-  return created;
+  return cardWithVisit(h, TEAM_A, name, { notes: '拜访', ...fields });
 }
 
 describe('promise nudges', () => {

@@ -1,6 +1,6 @@
 import { ObjectId } from 'mongodb';
 import { ACTION } from '../src/views/ids.js';
-import { createCard } from './support/flows.js';
+import { createCard, recordSale } from './support/flows.js';
 import { findButton, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
 import { useHarness } from './support/useHarness.js';
@@ -21,12 +21,7 @@ async function cardText(actor: Actor, name: string): Promise<string> {
 }
 
 /** Records a sale from the card, as a user does; amounts in yuan as typed. */
-async function sell(actor: Actor, name: string, amount: string, profit?: string): Promise<void> {
-  const card = await h.command(name, actor);
-  const { view } = await h.openModal(actor, findButton(card.args.blocks, ACTION.recordSale), { responseUrl: card.responseUrl });
-  const res = await h.submitView(actor, view, { product: '空调', quantity: 1, amountFen: amount, profitFen: profit ?? null, paidInFull: true });
-  if (res.body !== '') throw new Error(`sale refused: ${res.body}`);
-}
+const sell = (actor: Actor, name: string, amount: string, profit?: string) => recordSale(h, actor, name, { amountFen: amount, profitFen: profit ?? null });
 
 /** Customers each with one sale of `amount` and `profit` yuan. */
 async function customersWithSales(actor: Actor, rows: [name: string, amount: number, profit?: number][]): Promise<void> {

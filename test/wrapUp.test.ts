@@ -4,7 +4,7 @@ import { messagesFor } from '../src/i18n/index.js';
 import { ACTION } from '../src/views/ids.js';
 import { renderWrapUp } from '../src/views/wrapUp.js';
 import { validateMessage } from './support/blockKit.js';
-import { createCard } from './support/flows.js';
+import { createCard, logContact, recordSale } from './support/flows.js';
 import { findButton, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
 import { useHarness } from './support/useHarness.js';
@@ -18,19 +18,9 @@ async function card(name: string, actor: Actor = TEAM_A) {
   ids[name] = new ObjectId((await createCard(h, actor, { name })).id);
 }
 
-async function logVisit(name: string, fields: Record<string, unknown>, actor: Actor = TEAM_A) {
-  const shown = await h.command(name, actor);
-  const { view } = await h.openModal(actor, findButton(shown.args.blocks, ACTION.logVisit));
-  const res = await h.submitView(actor, view, fields);
-  if (res.body !== '') throw new Error(`visit refused: ${res.body}`);
-}
+const logVisit = (name: string, fields: Record<string, unknown>, actor: Actor = TEAM_A) => logContact(h, actor, name, fields);
 
-async function sell(name: string, product: string, amountFen: string, date: string, actor: Actor = TEAM_A) {
-  const shown = await h.command(name, actor);
-  const { view } = await h.openModal(actor, findButton(shown.args.blocks, ACTION.recordSale), { responseUrl: shown.responseUrl });
-  const res = await h.submitView(actor, view, { product, quantity: 1, amountFen, date, paidInFull: true });
-  if (res.body !== '') throw new Error(`sale refused: ${res.body}`);
-}
+const sell = (name: string, product: string, amountFen: string, date: string, actor: Actor = TEAM_A) => recordSale(h, actor, name, { product, amountFen, date });
 
 /** Wrap-ups Slack accepted, to one person's DM. */
 const wrapUps = (userId: string) =>
