@@ -1,11 +1,11 @@
 import { ACTION } from '../src/views/ids.js';
 import { createCard } from './support/flows.js';
-import { findButton, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
+import { collectionsOf, findButton, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
 import { useHarness } from './support/useHarness.js';
 
 const h = useHarness();
 
-const customers = () => h.db.collection('customers');
+const { customers } = collectionsOf(h);
 const historyOf = (customerId: unknown) => h.db.collection('history').find({ customerId }).sort({ at: 1 }).toArray();
 
 async function openEdit(actor = TEAM_A, name = '赵六') {

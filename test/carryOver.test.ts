@@ -1,12 +1,11 @@
 import { ObjectId } from 'mongodb';
-import { TEAM_A } from './support/harness.js';
+import { collectionsOf, TEAM_A } from './support/harness.js';
 import { createCard } from './support/flows.js';
 import { useHarness } from './support/useHarness.js';
 
 const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00' }, { checkPayloads: false });
 
-const customers = () => h.db.collection('customers');
-const nudges = () => h.db.collection('nudges');
+const { customers, nudges } = collectionsOf(h);
 
 describe('reminders an earlier release stored no nudge for', () => {
   it('an ambassador marked before the monthly nudges existed gets one at boot, once, from its last contact', async () => {

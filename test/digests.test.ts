@@ -1,6 +1,6 @@
 import { ACTION } from '../src/views/ids.js';
 import type { RecordedCall } from './support/fakeSlack.js';
-import { findButton, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
+import { collectionsOf, findButton, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
 import { useHarness } from './support/useHarness.js';
 import { cardsWithFollowUps, isReminder } from './support/visits.js';
 
@@ -11,7 +11,7 @@ beforeAll(() => {
   h.fake.limitPostsPerChannel(() => h.clock.now().getTime());
 });
 
-const nudges = () => h.db.collection('nudges');
+const { nudges } = collectionsOf(h);
 
 /** Messages the nudge channel accepted since `after`, oldest first. */
 const channelPosts = (after: number) =>

@@ -5,11 +5,11 @@ import { ACTION } from '../src/views/ids.js';
 import { createCard } from './support/flows.js';
 import { useHarness } from './support/useHarness.js';
 import * as visitHelpers from './support/visits.js';
-import { findButton, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
+import { collectionsOf, findButton, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
 
 const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00' });
 
-const followUps = () => h.db.collection('nudges');
+const { nudges: followUps } = collectionsOf(h);
 const posts = () => h.fake.calls.filter((c) => c.method === 'chat.postMessage');
 
 

@@ -3,7 +3,7 @@ import { parseLookup, unescapeSlack } from '../src/domain/lookup.js';
 import { ACTION, CALLBACK } from '../src/views/ids.js';
 import { eventually } from './support/eventually.js';
 import { createCard, type CreatedCard } from './support/flows.js';
-import { findButton, TEAM_A, visibleText } from './support/harness.js';
+import { collectionsOf, findButton, TEAM_A, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
 import { useHarness } from './support/useHarness.js';
 import { cardWithVisit } from './support/visits.js';
@@ -21,9 +21,7 @@ beforeAll(() => {
   for (const actor of [MANAGER, LEAVER, BYSTANDER, TEAM_A]) h.fake.setUser(actor.userId, T, 'member');
 });
 
-const customers = () => h.db.collection('customers');
-const nudges = () => h.db.collection('nudges');
-const history = () => h.db.collection('history');
+const { customers, nudges, history } = collectionsOf(h);
 
 /** A card of `actor` with a visit logged today: a follow-up and a promise, both due on `due`. */
 const cardWithWork = (actor: Actor, name: string, due: string): Promise<CreatedCard> =>

@@ -3,14 +3,14 @@ import { jest } from '@jest/globals';
 import { createLogger } from '../src/logger.js';
 import { eventually } from './support/eventually.js';
 import { createCard } from './support/flows.js';
-import { Harness, OAUTH_ENV, TEAM_A, TEAM_B, visibleText } from './support/harness.js';
+import { collectionsOf, Harness, OAUTH_ENV, TEAM_A, TEAM_B, visibleText } from './support/harness.js';
 import { SIGNING_SECRET, slashCommandBody, type Actor } from './support/slackRequests.js';
 import { useHarness } from './support/useHarness.js';
 import { cardWithFollowUp } from './support/visits.js';
 
 const h = useHarness({ oauth: true, now: '2026-11-23T10:00:00+08:00', env: { DATA_RETENTION_DAYS: '30' } });
 
-const installations = () => h.db.collection('installations');
+const { installations } = collectionsOf(h);
 const tokenOf = (teamId: string) => h.fake.installOf(teamId)!.token;
 const posts = () => h.fake.calls.filter((c) => c.method === 'chat.postMessage');
 

@@ -1,7 +1,7 @@
 import { ObjectId } from 'mongodb';
 import { ACTION } from '../src/views/ids.js';
 import { createCard, type CreatedCard } from './support/flows.js';
-import { findButton, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
+import { collectionsOf, findButton, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
 import { useHarness } from './support/useHarness.js';
 import { cardWithVisit } from './support/visits.js';
 
@@ -10,9 +10,7 @@ const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00' });
 /** The owner's DM: promise nudges go to the card's owner, whatever the team's nudge channel. */
 const OWNER_DM = TEAM_A.userId;
 
-const promises = () => h.db.collection('promises');
-const nudges = () => h.db.collection('nudges');
-const history = () => h.db.collection('history');
+const { promises, nudges, history } = collectionsOf(h);
 
 /** Promise nudges posted so far about `text`. */
 const promiseNudges = (text: string) =>

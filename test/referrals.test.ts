@@ -1,15 +1,13 @@
 import { ObjectId } from 'mongodb';
 import { ACTION } from '../src/views/ids.js';
 import { createCard, recordSale as recordSaleFrom } from './support/flows.js';
-import { findButton, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
+import { collectionsOf, findButton, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
 import { useHarness } from './support/useHarness.js';
 
 const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00' });
 
-const referrals = () => h.db.collection('referrals');
-const customers = () => h.db.collection('customers');
-const history = () => h.db.collection('history');
+const { referrals, customers, history } = collectionsOf(h);
 const posts = (kindText?: string) =>
   h.fake.calls.filter((c) => c.method === 'chat.postMessage' && (!kindText || visibleText(c.args.blocks).includes(kindText)));
 

@@ -1,13 +1,12 @@
 import { ACTION } from '../src/views/ids.js';
 import { createCard } from './support/flows.js';
-import { findButton, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
+import { collectionsOf, findButton, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
 import { useHarness } from './support/useHarness.js';
 
 const h = useHarness({ now: '2026-11-23T10:00:00+08:00' });
 
-const sales = () => h.db.collection('sales');
-const ledgers = () => h.db.collection('ledgers');
+const { sales, ledgers } = collectionsOf(h);
 
 async function cardOf(name: string, actor: Actor = TEAM_A) {
   return h.command(name, actor);

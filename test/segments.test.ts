@@ -1,7 +1,7 @@
 import { ObjectId } from 'mongodb';
 import { ACTION } from '../src/views/ids.js';
 import { createCard, recordSale } from './support/flows.js';
-import { findButton, visibleText } from './support/harness.js';
+import { collectionsOf, findButton, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
 import { useHarness } from './support/useHarness.js';
 
@@ -13,8 +13,7 @@ const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00', env: { AD
 const seller = (teamId: string): Actor => ({ teamId, userId: `U${teamId}` });
 const admin = (teamId: string): Actor => ({ teamId, userId: ADMIN });
 
-const customers = () => h.db.collection('customers');
-const history = () => h.db.collection('history');
+const { customers, history } = collectionsOf(h);
 
 async function cardText(actor: Actor, name: string): Promise<string> {
   return visibleText((await h.command(name, actor)).args.blocks);
