@@ -2,25 +2,10 @@ import { ACTION } from '../src/views/ids.js';
 import { eventually } from './support/eventually.js';
 import { createCard } from './support/flows.js';
 import { TEAM_A, visibleText } from './support/harness.js';
-import { startRestartableDatabase, type RestartableDatabase } from './support/restartableDatabase.js';
-import { useHarness } from './support/useHarness.js';
+import { useHarnessOnRestartableDatabase } from './support/useHarness.js';
 import { cardWithFollowUp } from './support/visits.js';
 
-let database: RestartableDatabase;
-const h = useHarness(
-  async () => {
-    database = await startRestartableDatabase();
-    return { mongoUri: database.uri };
-  },
-  {
-    checkPayloads: false,
-    stop: async (stopHarness) => {
-      await database.start().catch(() => undefined);
-      await stopHarness();
-      await database.dispose();
-    },
-  },
-);
+const { h, database } = useHarnessOnRestartableDatabase({}, { checkPayloads: false });
 
 const UNAVAILABLE = '数据库暂时无法访问';
 const healthz = async () => (await fetch(`${h.instances[0]!.url}/healthz`)).status;

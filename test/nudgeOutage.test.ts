@@ -1,7 +1,6 @@
 import { domain } from '../src/config/domain.js';
 import { visibleText } from './support/harness.js';
-import { startRestartableDatabase, type RestartableDatabase } from './support/restartableDatabase.js';
-import { useHarness } from './support/useHarness.js';
+import { useHarnessOnRestartableDatabase } from './support/useHarness.js';
 import { cardsWithFollowUps, isReminder } from './support/visits.js';
 
 /**
@@ -10,21 +9,7 @@ import { cardsWithFollowUps, isReminder } from './support/visits.js';
  * exactly once, not again by the next scan or by another instance.
  */
 
-let database: RestartableDatabase;
-const h = useHarness(
-  async () => {
-    database = await startRestartableDatabase();
-    return { instances: 3, mongoUri: database.uri, env: { DIGEST_ABOVE: '1000' } };
-  },
-  {
-    checkPayloads: false,
-    stop: async (stopHarness) => {
-      await database.start().catch(() => undefined);
-      await stopHarness();
-      await database.dispose();
-    },
-  },
-);
+const { h, database } = useHarnessOnRestartableDatabase({ instances: 3, env: { DIGEST_ABOVE: '1000' } }, { checkPayloads: false });
 
 const COUNT = 12;
 const DUE = '2026-11-25T09:00:00+08:00';

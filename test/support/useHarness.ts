@@ -1,4 +1,5 @@
 import { Harness, type HarnessOptions } from './harness.js';
+import { startRestartableDatabase, type RestartableDatabase } from './restartableDatabase.js';
 
 export interface HarnessSetup {
   /** After each test, expect the fake Slack to have refused nothing real Slack would (Block Kit limits included). On unless false. */
@@ -48,4 +49,40 @@ export function useHarness(options: HarnessOptions | (() => HarnessOptions | Pro
     set: (_, key, value) => Reflect.set(current(), key, value),
     has: (_, key) => Reflect.has(current(), key),
   });
+}
+
+/**
+ * useHarness on a database server of the file's own, which its tests may stop
+ * and start again: started before the harness; started again, if a test left
+ * it stopped, before the harness drops its data; disposed of after.
+ */
+export function useHarnessOnRestartableDatabase(options: HarnessOptions, setup: HarnessSetup = {}): { h: Harness; database: RestartableDatabase } {
+  let started: RestartableDatabase | undefined;
+  const current = (): RestartableDatabase => {
+    if (!started) throw new Error('the database is used before beforeAll started it');
+    return started;
+  };
+  const database: RestartableDatabase = {
+    get uri() {
+      return current().uri;
+    },
+    stop: () => current().stop(),
+    start: () => current().start(),
+    dispose: () => current().dispose(),
+  };
+  const h = useHarness(
+    async () => {
+      started = await startRestartableDatabase();
+      return { ...options, mongoUri: started.uri };
+    },
+    {
+      ...setup,
+      stop: async (stopHarness) => {
+        await database.start().catch(() => undefined);
+        await stopHarness();
+        await database.dispose();
+      },
+    },
+  );
+  return { h, database };
 }
