@@ -4,23 +4,12 @@ import { messagesFor } from '../src/i18n/index.js';
 import { ACTION } from '../src/views/ids.js';
 import { renderAmbassadorList } from '../src/views/ambassadorList.js';
 import { validateMessage } from './support/blockKit.js';
-import { createCard } from './support/flows.js';
-import { findButton, Harness, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
+import { createCard, editCard, logContact as logContactFrom } from './support/flows.js';
+import { findButton, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await Harness.start({ instances: 2, now: '2026-11-23T10:00:00+08:00' });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
+const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00' });
 
 const ids: Record<string, ObjectId> = {};
 
@@ -31,19 +20,9 @@ const contactNudges = (name: string) =>
 const openAmbassadorNudges = (name: string) =>
   h.db.collection('nudges').find({ customerId: ids[name], kind: 'ambassador', status: { $in: ['pending', 'sending', 'sent', 'failed'] } }).toArray();
 
-async function logContact(name: string, fields: { date: string; kind: string; notes?: string }, actor: Actor = TEAM_A) {
-  const card = await h.command(name, actor);
-  const { view } = await h.openModal(actor, findButton(card.args.blocks, ACTION.logVisit));
-  const res = await h.submitView(actor, view, fields);
-  if (res.body !== '') throw new Error(`contact refused: ${res.body}`);
-}
+const logContact = (name: string, fields: { date: string; kind: string; notes?: string }, actor: Actor = TEAM_A) => logContactFrom(h, actor, name, fields);
 
-async function setAmbassador(name: string, ambassador: boolean, actor: Actor = TEAM_A) {
-  const card = await h.command(name, actor);
-  const { view } = await h.openModal(actor, findButton(card.args.blocks, ACTION.editCard), { responseUrl: card.responseUrl });
-  const res = await h.submitView(actor, view, { ambassador });
-  if (res.body !== '') throw new Error(`edit refused: ${res.body}`);
-}
+const setAmbassador = (name: string, ambassador: boolean, actor: Actor = TEAM_A) => editCard(h, actor, name, { ambassador });
 
 async function cardWithContact(name: string, contact?: { date: string; kind: string; notes?: string }) {
   ids[name] = new ObjectId((await createCard(h, TEAM_A, { name })).id);

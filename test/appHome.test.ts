@@ -1,23 +1,12 @@
 import { ACTION } from '../src/views/ids.js';
-import { createCard, recordReferral, submitFromCard } from './support/flows.js';
-import { findButton, Harness, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
+import { createCard, logContact, recordReferral, recordSale } from './support/flows.js';
+import { findButton, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
 
 const ADMIN = 'U9ADMIN';
-let h: Harness;
-
-beforeAll(async () => {
-  // The nightly segmentation never runs on its own here (the clock stays before 23:00): team B is never ranked.
-  h = await Harness.start({ now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: ADMIN, SEGMENT_HOUR: '23' } });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
+// The nightly segmentation never runs on its own here (the clock stays before 23:00): team B is never ranked.
+const h = useHarness({ now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: ADMIN, SEGMENT_HOUR: '23' } });
 
 type Blocks = Record<string, any>[];
 
@@ -30,18 +19,10 @@ const rowsOf = (view: Record<string, any>, list: string): string[] =>
   (view.blocks as Blocks).filter((b) => new RegExp(`^home_${list}_\\d+$`).test(b.block_id ?? '')).map((b) => visibleText([b]));
 
 /** Logs a visit from the card; returns the point in the call log just before it was saved. */
-async function logVisit(actor: Actor, name: string, fields: Record<string, unknown>): Promise<number> {
-  const card = await h.command(name, actor);
-  const { view } = await h.openModal(actor, findButton(card.args.blocks, ACTION.logVisit), { responseUrl: card.responseUrl });
-  const saved = h.fake.mark();
-  const res = await h.submitView(actor, view, { notes: '拜访', ...fields });
-  if (res.body !== '') throw new Error(`visit refused: ${res.body}`);
-  return saved;
-}
+const logVisit = (actor: Actor, name: string, fields: Record<string, unknown>) => logContact(h, actor, name, { notes: '拜访', ...fields });
 
 /** A sale of one air conditioner; paid or not as `fields` say. */
-const sell = (actor: Actor, name: string, fields: Record<string, unknown>) =>
-  submitFromCard(h, actor, name, ACTION.recordSale, { product: '空调', quantity: 1, ...fields }, 'sale');
+const sell = (actor: Actor, name: string, fields: Record<string, unknown>) => recordSale(h, actor, name, { paidInFull: false, ...fields });
 
 const refer = (actor: Actor, referrer: string, prospect: string) => recordReferral(h, actor, referrer, prospect);
 

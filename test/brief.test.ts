@@ -11,25 +11,13 @@ import type { Brief } from '../src/services/briefs.js';
 import { ACTION } from '../src/views/ids.js';
 import { renderBriefMessage, renderBriefModal } from '../src/views/brief.js';
 import { validateMessage, validateModal } from './support/blockKit.js';
-import { createCard, recordReferral, submitFromCard } from './support/flows.js';
-import { findButton, Harness, TEAM_A, TEAM_B, visibleText } from './support/harness.js';
+import { createCard, logContact, recordReferral, recordSale } from './support/flows.js';
+import { findButton, TEAM_A, TEAM_B, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
 
 const ADMIN: Actor = { teamId: TEAM_A.teamId, userId: 'U9ADMIN' };
-let h: Harness;
-
-beforeAll(async () => {
-  h = await Harness.start({ now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: ADMIN.userId, SEGMENT_HOUR: '2' } });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  // The fake Slack refuses what real Slack would (Block Kit limits included).
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
+const h = useHarness({ now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: ADMIN.userId, SEGMENT_HOUR: '2' } });
 
 /** Every text Slack parses as mrkdwn, where `<!channel>` would ping a channel. */
 function mrkdwnTexts(node: unknown, out: string[] = []): string[] {
@@ -42,16 +30,8 @@ function mrkdwnTexts(node: unknown, out: string[] = []): string[] {
   return out;
 }
 
-async function logVisit(actor: Actor, name: string, fields: Record<string, unknown>): Promise<void> {
-  const card = await h.command(name, actor);
-  const { view } = await h.openModal(actor, findButton(card.args.blocks, ACTION.logVisit), { responseUrl: card.responseUrl });
-  const res = await h.submitView(actor, view, fields);
-  if (res.body !== '') throw new Error(`visit refused: ${res.body}`);
-}
-
 /** A sale of one air conditioner; paid or not as `fields` say. */
-const sell = (actor: Actor, name: string, fields: Record<string, unknown>) =>
-  submitFromCard(h, actor, name, ACTION.recordSale, { product: '空调', quantity: 1, ...fields }, 'sale');
+const sell = (actor: Actor, name: string, fields: Record<string, unknown>) => recordSale(h, actor, name, { paidInFull: false, ...fields });
 
 const referFrom = (actor: Actor, referrer: string, prospect: string) => recordReferral(h, actor, referrer, prospect);
 
@@ -97,7 +77,7 @@ describe('a card with everything filled', () => {
       creditLimitFen: '1000',
     });
     zhangId = zhang.id;
-    await logVisit(TEAM_A, '张三', {
+    await logContact(h, TEAM_A, '张三', {
       notes: '看了新款',
       needs: '想换节能款',
       attitude: 'positive',
@@ -181,7 +161,7 @@ describe('a card with everything filled', () => {
 describe('hostile and long text', () => {
   it('escapes a name and notes that try to ping the channel', async () => {
     await createCard(h, TEAM_A, { name: '<!channel> 钱七', preferences: '<@U0HACKER> & <https://evil.example|点我>' });
-    await logVisit(TEAM_A, '<!channel> 钱七', { needs: '<!here> 马上' });
+    await logContact(h, TEAM_A, '<!channel> 钱七', { needs: '<!here> 马上' });
     const card = await h.command('<!channel> 钱七');
     const { view } = await h.openModal(TEAM_A, findButton(card.args.blocks, ACTION.cardBrief), { responseUrl: card.responseUrl });
     const reply = await h.command('brief <!channel> 钱七');
@@ -200,7 +180,7 @@ describe('hostile and long text', () => {
   it('keeps the brief within Block Kit limits when every note is as long as the modals allow', async () => {
     const amp = (n: number) => '&'.repeat(n);
     await createCard(h, TEAM_A, { name: '孙长', preferences: amp(1000), family: amp(500), interests: amp(500), paymentTerms: amp(200) });
-    await logVisit(TEAM_A, '孙长', {
+    await logContact(h, TEAM_A, '孙长', {
       notes: amp(3000), needs: amp(1000), purchaseKinds: amp(200), stockOnHand: '99999',
       promise1: amp(300), promise1Due: '2026-11-20', promise2: amp(300), promise2Due: '2026-11-21', promise3: amp(300), promise3Due: '2026-11-22',
     });

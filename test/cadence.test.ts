@@ -1,26 +1,15 @@
 import type { ObjectId } from 'mongodb';
 import { ACTION } from '../src/views/ids.js';
-import { createCard, logContact as logContactFrom, recordSale } from './support/flows.js';
-import { findButton, Harness, visibleText } from './support/harness.js';
+import { createCard, editCard, logContact as logContactFrom, recordSale } from './support/flows.js';
+import { findButton, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
 
 const ADMIN = 'U9ADMIN';
 const TEAM = 'TCAD';
 const SELLER: Actor = { teamId: TEAM, userId: 'USELLER' };
-let h: Harness;
-
-beforeAll(async () => {
-  // Monday 2026-11-23 10:00 in Shanghai: past today's 09:00 nudge hour.
-  h = await Harness.start({ instances: 2, now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: ADMIN, SEGMENT_HOUR: '2' } });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
+// Monday 2026-11-23 10:00 in Shanghai: past today's 09:00 nudge hour.
+const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: ADMIN, SEGMENT_HOUR: '2' } });
 
 const OPEN = ['pending', 'sending', 'sent', 'failed'];
 
@@ -40,12 +29,7 @@ function postedAbout(name: string, mark = 0) {
 const sell = (name: string, amount: string) => recordSale(h, SELLER, name, { amountFen: amount });
 const logContact = (name: string, fields: Record<string, unknown>) => logContactFrom(h, SELLER, name, fields);
 
-async function markAmbassador(name: string, ambassador = true) {
-  const card = await h.command(name, SELLER);
-  const { view } = await h.openModal(SELLER, findButton(card.args.blocks, ACTION.editCard), { responseUrl: card.responseUrl });
-  const res = await h.submitView(SELLER, view, { ambassador });
-  if (res.body !== '') throw new Error(`edit refused: ${res.body}`);
-}
+const markAmbassador = (name: string, ambassador = true) => editCard(h, SELLER, name, { ambassador });
 
 // Seven current customers rank as one 顶级, one 中, five 小.
 const RANKED: [string, number][] = [

@@ -1,22 +1,11 @@
 import { ACTION } from '../src/views/ids.js';
 import { createCard } from './support/flows.js';
-import { findButton, Harness, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
+import { collectionsOf, findButton, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
+import { useHarness } from './support/useHarness.js';
 
-let h: Harness;
+const h = useHarness();
 
-beforeAll(async () => {
-  h = await Harness.start();
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
-
-const customers = () => h.db.collection('customers');
+const { customers } = collectionsOf(h);
 const historyOf = (customerId: unknown) => h.db.collection('history').find({ customerId }).sort({ at: 1 }).toArray();
 
 async function openEdit(actor = TEAM_A, name = '赵六') {

@@ -1,19 +1,11 @@
 import { ObjectId } from 'mongodb';
-import { Harness, TEAM_A } from './support/harness.js';
+import { collectionsOf, TEAM_A } from './support/harness.js';
 import { createCard } from './support/flows.js';
+import { useHarness } from './support/useHarness.js';
 
-let h: Harness;
+const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00' }, { checkPayloads: false });
 
-beforeAll(async () => {
-  h = await Harness.start({ instances: 2, now: '2026-11-23T10:00:00+08:00' });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-const customers = () => h.db.collection('customers');
-const nudges = () => h.db.collection('nudges');
+const { customers, nudges } = collectionsOf(h);
 
 describe('reminders an earlier release stored no nudge for', () => {
   it('an ambassador marked before the monthly nudges existed gets one at boot, once, from its last contact', async () => {

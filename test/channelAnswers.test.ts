@@ -1,6 +1,7 @@
 import { ACTION } from '../src/views/ids.js';
 import { createCard, logContact, recordSale } from './support/flows.js';
-import { findButton, Harness, NUDGE_CHANNEL, onPosted, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
+import { findButton, NUDGE_CHANNEL, onPosted, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
+import { useHarness } from './support/useHarness.js';
 
 /**
  * Buttons on messages the app posted (reminders in the team channel, a
@@ -8,19 +9,7 @@ import { findButton, Harness, NUDGE_CHANNEL, onPosted, TEAM_A, TEAM_A_COLLEAGUE,
  * message keeps what it says; the card shown after any save is the card as
  * that save left it.
  */
-let h: Harness;
-
-beforeAll(async () => {
-  h = await Harness.start({ now: '2026-11-23T10:00:00+08:00', env: { FINANCE_USER_ID: 'UFINANCE', MANAGER_USER_ID: 'UMANAGER' } });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
+const h = useHarness({ now: '2026-11-23T10:00:00+08:00', env: { FINANCE_USER_ID: 'UFINANCE', MANAGER_USER_ID: 'UMANAGER' } });
 
 /** A card owing `amount`, due `dueDate`, and its collection reminder as posted to the nudge channel. */
 async function reminderFor(name: string, amount: string, dueDate: string) {

@@ -2,22 +2,11 @@ import { ObjectId } from 'mongodb';
 import { domain } from '../src/config/domain.js';
 import { ACTION } from '../src/views/ids.js';
 import { createCard } from './support/flows.js';
-import { findButton, Harness, TEAM_A } from './support/harness.js';
+import { findButton, TEAM_A } from './support/harness.js';
 import { slashCommandBody, type Actor } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await Harness.start();
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
+const h = useHarness();
 
 const WRITERS = 50;
 const ROUNDS = 10;

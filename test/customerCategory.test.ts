@@ -1,7 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { ACTION } from '../src/views/ids.js';
 import { createCard, recordReferral } from './support/flows.js';
-import { findButton, Harness, TEAM_A, visibleText } from './support/harness.js';
+import { findButton, TEAM_A, visibleText } from './support/harness.js';
+import { useHarness } from './support/useHarness.js';
 
 /**
  * 客户类别: the segment computed from sales, contacts and referrals is the one
@@ -9,19 +10,7 @@ import { findButton, Harness, TEAM_A, visibleText } from './support/harness.js';
  * asks for one, and a card opened with a hand-chosen status that the records
  * do not bear out says why it reads otherwise.
  */
-let h: Harness;
-
-beforeAll(async () => {
-  h = await Harness.start({ env: { ADMIN_USER_IDS: TEAM_A.userId } });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
+const h = useHarness({ env: { ADMIN_USER_IDS: TEAM_A.userId } });
 
 async function exportedRow(name: string): Promise<Record<string, string>> {
   const before = h.fake.mark();

@@ -1,23 +1,11 @@
 import { ACTION } from '../src/views/ids.js';
 import { eventually } from './support/eventually.js';
 import { createCard } from './support/flows.js';
-import { Harness, TEAM_A, visibleText } from './support/harness.js';
-import { startRestartableDatabase, type RestartableDatabase } from './support/restartableDatabase.js';
+import { TEAM_A, visibleText } from './support/harness.js';
+import { useHarnessOnRestartableDatabase } from './support/useHarness.js';
 import { cardWithFollowUp } from './support/visits.js';
 
-let database: RestartableDatabase;
-let h: Harness;
-
-beforeAll(async () => {
-  database = await startRestartableDatabase();
-  h = await Harness.start({ mongoUri: database.uri });
-});
-
-afterAll(async () => {
-  await database.start().catch(() => undefined);
-  await h.stop();
-  await database.dispose();
-});
+const { h, database } = useHarnessOnRestartableDatabase({}, { checkPayloads: false });
 
 const UNAVAILABLE = '数据库暂时无法访问';
 const healthz = async () => (await fetch(`${h.instances[0]!.url}/healthz`)).status;

@@ -1,24 +1,12 @@
 import { ACTION } from '../src/views/ids.js';
-import { findButton, Harness, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
+import { collectionsOf, findButton, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
 import { payloadBody, postToSlackEndpoint, signatureHeaders, slashCommandBody } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
 import { cardWithFollowUp } from './support/visits.js';
 
-let h: Harness;
+const h = useHarness();
 
-beforeAll(async () => {
-  h = await Harness.start();
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
-
-const customers = () => h.db.collection('customers');
-const history = () => h.db.collection('history');
+const { customers, history } = collectionsOf(h);
 
 /** The exact body Slack would deliver for a submission, to be delivered more than once. */
 async function captureSubmission(submit: () => Promise<unknown>): Promise<string> {

@@ -1,40 +1,27 @@
 import { ACTION } from '../src/views/ids.js';
 import type { RecordedCall } from './support/fakeSlack.js';
-import { findButton, Harness, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
-import { cardWithFollowUp } from './support/visits.js';
+import { collectionsOf, findButton, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
+import { useHarness } from './support/useHarness.js';
+import { cardsWithFollowUps, isReminder } from './support/visits.js';
 
-let h: Harness;
+const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00' });
 
-beforeAll(async () => {
-  h = await Harness.start({ instances: 2, now: '2026-11-23T10:00:00+08:00' });
+beforeAll(() => {
   // As Slack does: a second message to one channel within a second is refused.
   h.fake.limitPostsPerChannel(() => h.clock.now().getTime());
 });
 
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
-
-const nudges = () => h.db.collection('nudges');
+const { nudges } = collectionsOf(h);
 
 /** Messages the nudge channel accepted since `after`, oldest first. */
 const channelPosts = (after: number) =>
   h.fake.calls.slice(after).filter((c) => c.method === 'chat.postMessage' && !c.error && c.args.channel === NUDGE_CHANNEL);
 
-/** A reminder as posted, on its own or as a digest's reply: the message that carries its buttons. */
-const isReminder = (c: RecordedCall) => JSON.stringify(c.args.blocks).includes(ACTION.snoozeDay);
 const naming = (name: string) => (c: RecordedCall) => visibleText(c.args.blocks).includes(name);
 
 /** `count` cards whose follow-ups all fall due on `dueDate`, named `<prefix>1`, `<prefix>2`… */
-async function followUpsDue(prefix: string, count: number, dueDate: string): Promise<string[]> {
-  const names = Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`);
-  for (const name of names) await cardWithFollowUp(h, name, dueDate, `${name}的计划`);
-  return names;
-}
+const followUpsDue = (prefix: string, count: number, dueDate: string): Promise<string[]> =>
+  cardsWithFollowUps(h, Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`), dueDate);
 
 const scanOnOneInstance = () => h.instances[0]!.app.scanNudges();
 

@@ -21,8 +21,9 @@ import type { CardReferrals } from '../src/services/referrals.js';
 import { renderReferralList } from '../src/views/referralList.js';
 import { renderNoDealModal, renderReferralModal, renderThanksModal } from '../src/views/referralModals.js';
 import { renderReferralNudge, renderThanked, renderThanksNudge } from '../src/views/referralNudge.js';
+import { useHarness } from './support/useHarness.js';
 import { cardWithFollowUp } from './support/visits.js';
-import { Harness, NUDGE_CHANNEL, TEAM_A } from './support/harness.js';
+import { NUDGE_CHANNEL, TEAM_A } from './support/harness.js';
 
 /** The only control sequences the app itself writes: mentions of the user ids it was given. */
 const APP_MENTIONS = new Set(['<@U1OWNER>', '<@U2EDITOR>']);
@@ -143,15 +144,7 @@ describe.each(['zh', 'en'] as const)('no user text becomes a mention, a link or 
 });
 
 describe('through the front door', () => {
-  let h: Harness;
-
-  beforeAll(async () => {
-    h = await Harness.start();
-  });
-
-  afterAll(async () => {
-    await h.stop();
-  });
+  const h = useHarness({}, { checkPayloads: false });
 
   it('a customer named "<!channel> 客户" never pings the channel from a nudge', async () => {
     await cardWithFollowUp(h, '<!channel> 客户', '2026-11-25', '带<!here>样品');

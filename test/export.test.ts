@@ -4,11 +4,12 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { parseExportWords } from '../src/domain/exportRequest.js';
 import { parseLookup } from '../src/domain/lookup.js';
-import { ACTION } from '../src/views/ids.js';
 import type { RecordedCall } from './support/fakeSlack.js';
-import { createCard, type CreatedCard } from './support/flows.js';
-import { findButton, Harness, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
+import { createCard, recordSale, type CreatedCard } from './support/flows.js';
+import { Harness, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
+import { logVisitOn } from './support/visits.js';
 
 const ADMIN: Actor = { teamId: TEAM_A.teamId, userId: 'U9ADMIN' };
 const MANAGER: Actor = { teamId: TEAM_A.teamId, userId: 'U8MANAGER' };
@@ -19,7 +20,7 @@ const BOM = [0xef, 0xbb, 0xbf];
 const HOSTILE = ["=cmd|' /C calc'!A0", '+1', '-2', '@SUM(1)'];
 const TRICKY_NOTE = '他说："要快, 要好"\n第二行, 还有 "引号"\r\n第三行';
 
-let h: Harness;
+const h = useHarness({ env: { ADMIN_USER_IDS: ADMIN.userId, MANAGER_USER_ID: MANAGER.userId } });
 let full: CreatedCard;
 let referrer: CreatedCard;
 
@@ -112,21 +113,7 @@ const rowOf = (rows: string[][], name: string) => {
   return Object.fromEntries(rows[0]!.map((label, i) => [label, row[i]!]));
 };
 
-async function sell(actor: Actor, name: string, fields: Record<string, unknown>): Promise<void> {
-  const card = await h.command(name, actor);
-  const { view } = await h.openModal(actor, findButton(card.args.blocks, ACTION.recordSale), { responseUrl: card.responseUrl });
-  const res = await h.submitView(actor, view, { quantity: 1, paidInFull: true, ...fields });
-  if (res.body !== '') throw new Error(`sale refused: ${res.body}`);
-}
-
-async function logVisit(actor: Actor, card: CreatedCard, fields: Record<string, unknown>): Promise<void> {
-  const { view } = await h.openModal(actor, findButton(card.shown.args.blocks, ACTION.logVisit));
-  const res = await h.submitView(actor, view, fields);
-  if (res.body !== '') throw new Error(`visit refused: ${res.body}`);
-}
-
 beforeAll(async () => {
-  h = await Harness.start({ env: { ADMIN_USER_IDS: ADMIN.userId, MANAGER_USER_ID: MANAGER.userId } });
   // People as Slack names them; one whose display name a spreadsheet would run as a formula.
   h.fake.setUser(TEAM_A.userId, TEAM_A.teamId, 'member', { displayName: '张销售', realName: 'Zhang Xiaoshou' });
   h.fake.setUser(TEAM_A_COLLEAGUE.userId, TEAM_A.teamId, 'member', { displayName: '', realName: '=HYPERLINK("http://evil")' });
@@ -135,16 +122,8 @@ beforeAll(async () => {
   for (const name of HOSTILE) await createCard(h, TEAM_A, { name, region: '深圳' });
   await createCard(h, TEAM_A_COLLEAGUE, { name: '同事的客户', region: '成都' });
   await createCard(h, TEAM_B, { name: '别队客户', region: '上海' });
-  await logVisit(TEAM_A, full, { notes: `=HYPERLINK("http://evil")\n${TRICKY_NOTE}`, needs: '要样品', nextFollowUpDate: '2026-12-01', nextFollowUpPlan: '-送样品' });
-  await sell(TEAM_A, '钱多多', { product: '空调, 柜机', amountFen: '12,800.5', profitFen: '1500' });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
+  await logVisitOn(h, TEAM_A, full, { notes: `=HYPERLINK("http://evil")\n${TRICKY_NOTE}`, needs: '要样品', nextFollowUpDate: '2026-12-01', nextFollowUpPlan: '-送样品' });
+  await recordSale(h, TEAM_A, '钱多多', { product: '空调, 柜机', amountFen: '12,800.5', profitFen: '1500' });
 });
 
 /**
@@ -241,7 +220,7 @@ describe('visits and sales', () => {
   });
 
   it('name who recorded each, through the formula neutraliser like any text not written by the app', async () => {
-    await sell(TEAM_A_COLLEAGUE, '同事的客户', { product: '风扇', amountFen: '100' });
+    await recordSale(h, TEAM_A_COLLEAGUE, '同事的客户', { product: '风扇', amountFen: '100' });
     const { files } = await exportAs(ADMIN, 'export sales owner:<@U2COLLEAGUE>');
     const sales = files[1]!.rows;
     const sale = Object.fromEntries(sales[0]!.map((label, i) => [label, sales[1]![i]]));

@@ -5,8 +5,9 @@ import { SEARCH_KEYS_VERSION } from '../src/domain/lookup.js';
 import { createModels } from '../src/models/index.js';
 import { ACTION } from '../src/views/ids.js';
 import { createCard, type CreatedCard } from './support/flows.js';
-import { Harness, suggest, visibleText } from './support/harness.js';
+import { suggest, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
 
 /** Each scenario works in a workspace of its own, so one scenario's cards never crowd another's results. */
 const team = (teamId: string): Actor => ({ teamId, userId: `U${teamId}` });
@@ -16,7 +17,7 @@ const RANKING_LOOKALIKE = team('TLOOKALIKE');
 const HOSTILE = team('THOSTILE');
 const OLD = team('TOLD');
 
-let h: Harness;
+const h = useHarness({}, { checkLogs: true });
 const cards: Record<string, CreatedCard> = {};
 
 /** The options a type-ahead answered with, as [text, value] pairs. */
@@ -33,7 +34,6 @@ async function optionsFor(actor: Actor, value: string, privateMetadata?: string)
 const valuesFor = async (actor: Actor, value: string, privateMetadata?: string) => (await optionsFor(actor, value, privateMetadata)).map((o) => o.value);
 
 beforeAll(async () => {
-  h = await Harness.start();
   cards.zhangSan = await createCard(h, PINYIN, { name: '张三', company: '华东贸易' });
   cards.wangWu = await createCard(h, PINYIN, { name: '王五', company: '华东贸易' });
   cards.liSi = await createCard(h, PINYIN, { name: '李四', company: '长江实业' });
@@ -49,16 +49,6 @@ beforeAll(async () => {
 
   cards.dotStar = await createCard(h, HOSTILE, { name: '.*' });
   cards.plain = await createCard(h, HOSTILE, { name: 'abc', company: 'regex 公司' });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-  // Taken, so one test's warnings fail that test alone.
-  expect(h.logs.splice(0)).toEqual([]);
 });
 
 describe('/card by pinyin and company', () => {

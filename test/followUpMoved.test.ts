@@ -1,5 +1,6 @@
 import { ACTION } from '../src/views/ids.js';
-import { findButton, Harness, NUDGE_CHANNEL, TEAM_A, visibleText } from './support/harness.js';
+import { findButton, NUDGE_CHANNEL, TEAM_A, visibleText } from './support/harness.js';
+import { useHarness } from './support/useHarness.js';
 import { cardWithFollowUp } from './support/visits.js';
 
 /**
@@ -7,19 +8,7 @@ import { cardWithFollowUp } from './support/visits.js';
  * customer reminded today already, goes out tomorrow, and the save and the
  * card say so instead of it moving silently.
  */
-let h: Harness;
-
-beforeAll(async () => {
-  h = await Harness.start({ now: '2026-11-23T08:00:00+08:00' });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
+const h = useHarness({ now: '2026-11-23T08:00:00+08:00' });
 
 const followUpPosts = (name: string) =>
   h.fake.accepted('chat.postMessage').filter((c) => c.args.channel === NUDGE_CHANNEL && String(c.args.text).includes(name));

@@ -3,24 +3,13 @@ import { migrate } from '../src/db/migrations.js';
 import { createModels } from '../src/models/index.js';
 import { ACTION } from '../src/views/ids.js';
 import { createCard } from './support/flows.js';
+import { useHarness } from './support/useHarness.js';
 import * as visitHelpers from './support/visits.js';
-import { findButton, Harness, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
+import { collectionsOf, findButton, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
 
-let h: Harness;
+const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00' });
 
-beforeAll(async () => {
-  h = await Harness.start({ instances: 2, now: '2026-11-23T10:00:00+08:00' });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
-
-const followUps = () => h.db.collection('nudges');
+const { nudges: followUps } = collectionsOf(h);
 const posts = () => h.fake.calls.filter((c) => c.method === 'chat.postMessage');
 
 

@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { ACTION, CALLBACK } from '../src/views/ids.js';
 import { createCard } from './support/flows.js';
-import { Harness, suggest, TEAM_A } from './support/harness.js';
+import { suggest, TEAM_A } from './support/harness.js';
 import { payloadBody, postToSlackEndpoint, signatureHeaders, slashCommandBody, type Actor } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
 
 /**
  * Random command texts, submissions and button presses from one workspace,
  * through the signed front door: every one is answered without a 5xx, nothing
  * rejects unhandled, and nothing outside the caller's workspace changes.
  */
-let h: Harness;
 const FUZZER: Actor = { teamId: 'TFUZZ', userId: 'UFUZZ' };
 const RUNS = Number(process.env.FUZZ_RUNS ?? 120);
 const unhandled: unknown[] = [];
@@ -19,6 +19,18 @@ let ownCardId: string;
 let before: string;
 let modalInputs: Record<string, { blockId: string; type: string }[]>;
 const statuses: number[] = [];
+
+beforeAll(() => {
+  process.on('unhandledRejection', onUnhandled);
+});
+
+const h = useHarness({}, {
+  checkPayloads: false,
+  stop: async (stopHarness) => {
+    process.off('unhandledRejection', onUnhandled);
+    await stopHarness();
+  },
+});
 
 /** Every document of every collection that belongs to another workspace, as text. */
 async function otherWorkspaces(): Promise<string> {
@@ -38,8 +50,6 @@ function inputsOf(view: Record<string, any>) {
 }
 
 beforeAll(async () => {
-  process.on('unhandledRejection', onUnhandled);
-  h = await Harness.start();
   const theirs = await createCard(h, TEAM_A, { name: '别队客户', phone: '138 0000 0001' });
   otherTeamCardId = theirs.id;
   const mine = await createCard(h, FUZZER, { name: '自己的客户' });
@@ -48,11 +58,6 @@ beforeAll(async () => {
   const { view: cardView } = await h.openModal(FUZZER, { action_id: ACTION.newCard, value: '{}' });
   modalInputs = { [CALLBACK.cardModal]: inputsOf(cardView), [CALLBACK.visitModal]: inputsOf(visitView) };
   before = await otherWorkspaces();
-});
-
-afterAll(async () => {
-  process.off('unhandledRejection', onUnhandled);
-  await h.stop();
 });
 
 const text = fc.oneof(

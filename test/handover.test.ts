@@ -3,8 +3,10 @@ import { parseLookup, unescapeSlack } from '../src/domain/lookup.js';
 import { ACTION, CALLBACK } from '../src/views/ids.js';
 import { eventually } from './support/eventually.js';
 import { createCard, type CreatedCard } from './support/flows.js';
-import { findButton, Harness, TEAM_A, visibleText } from './support/harness.js';
+import { collectionsOf, findButton, TEAM_A, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
+import { cardWithVisit } from './support/visits.js';
 
 const T = TEAM_A.teamId;
 const MANAGER: Actor = { teamId: T, userId: 'U7MANAGER' };
@@ -13,33 +15,17 @@ const SUCCESSOR = 'U6SUCCESSOR';
 const BYSTANDER: Actor = { teamId: T, userId: 'U8MEMBER' };
 const COLLEAGUE = 'U2COLLEAGUE';
 
-let h: Harness;
+const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00', env: { MANAGER_USER_ID: MANAGER.userId } });
 
-beforeAll(async () => {
-  h = await Harness.start({ instances: 2, now: '2026-11-23T10:00:00+08:00', env: { MANAGER_USER_ID: MANAGER.userId } });
+beforeAll(() => {
   for (const actor of [MANAGER, LEAVER, BYSTANDER, TEAM_A]) h.fake.setUser(actor.userId, T, 'member');
 });
 
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
-
-const customers = () => h.db.collection('customers');
-const nudges = () => h.db.collection('nudges');
-const history = () => h.db.collection('history');
+const { customers, nudges, history } = collectionsOf(h);
 
 /** A card of `actor` with a visit logged today: a follow-up and a promise, both due on `due`. */
-async function cardWithWork(actor: Actor, name: string, due: string): Promise<CreatedCard> {
-  const card = await createCard(h, actor, { name });
-  const { view } = await h.openModal(actor, findButton(card.shown.args.blocks, ACTION.logVisit));
-  const res = await h.submitView(actor, view, { notes: '拜访', nextFollowUpDate: due, nextFollowUpPlan: `跟进${name}`, promise1: `给${name}寄样品`, promise1Due: due });
-  if (res.body !== '') throw new Error(`visit refused: ${res.body}`);
-  return card;
-}
+const cardWithWork = (actor: Actor, name: string, due: string): Promise<CreatedCard> =>
+  cardWithVisit(h, actor, name, { notes: '拜访', nextFollowUpDate: due, nextFollowUpPlan: `跟进${name}`, promise1: `给${name}寄样品`, promise1Due: due });
 
 /** The card as `actor` sees it after `/card <number>`. */
 async function shownCard(actor: Actor, number: string) {

@@ -1,37 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { jest } from '@jest/globals';
 import { createLogger } from '../src/logger.js';
-import { ACTION } from '../src/views/ids.js';
 import { eventually } from './support/eventually.js';
 import { createCard } from './support/flows.js';
-import { findButton, Harness, OAUTH_ENV, TEAM_A, TEAM_B, visibleText } from './support/harness.js';
+import { collectionsOf, Harness, OAUTH_ENV, TEAM_A, TEAM_B, visibleText } from './support/harness.js';
 import { SIGNING_SECRET, slashCommandBody, type Actor } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
+import { cardWithFollowUp } from './support/visits.js';
 
-let h: Harness;
+const h = useHarness({ oauth: true, now: '2026-11-23T10:00:00+08:00', env: { DATA_RETENTION_DAYS: '30' } });
 
-beforeAll(async () => {
-  h = await Harness.start({ oauth: true, now: '2026-11-23T10:00:00+08:00', env: { DATA_RETENTION_DAYS: '30' } });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
-
-const installations = () => h.db.collection('installations');
+const { installations } = collectionsOf(h);
 const tokenOf = (teamId: string) => h.fake.installOf(teamId)!.token;
 const posts = () => h.fake.calls.filter((c) => c.method === 'chat.postMessage');
-
-/** A card of `actor`'s with a follow-up due on `dueDate`, logged as a salesperson does. */
-async function cardWithFollowUp(actor: Actor, name: string, dueDate: string): Promise<void> {
-  const created = await createCard(h, actor, { name });
-  const { view } = await h.openModal(actor, findButton(created.shown.args.blocks, ACTION.logVisit));
-  const res = await h.submitView(actor, view, { notes: '初访', nextFollowUpDate: dueDate, nextFollowUpPlan: '回访' });
-  if (res.body !== '') throw new Error(`visit refused: ${res.body}`);
-}
 
 /** The bot scopes manifest.yml declares, read from its `scopes: bot:` list. */
 function manifestBotScopes(): string[] {
@@ -212,8 +193,8 @@ describe('OAuth state', () => {
 describe('uninstall', () => {
   it('app_uninstalled stops that team’s due nudges at once; the other team’s still go', async () => {
     h.clock.set('2026-11-24T10:00:00+08:00');
-    await cardWithFollowUp(TEAM_A, '甲客户', '2026-11-26');
-    await cardWithFollowUp(TEAM_B, '乙客户', '2026-11-26');
+    await cardWithFollowUp(h, '甲客户', '2026-11-26', '回访', TEAM_A);
+    await cardWithFollowUp(h, '乙客户', '2026-11-26', '回访', TEAM_B);
 
     expect((await h.event(TEAM_A, { type: 'app_uninstalled' })).status).toBe(200);
     await eventually(async () => expect(await installations().findOne({ _id: TEAM_A.teamId as never })).toMatchObject({ uninstalledAt: expect.any(Date) }));
@@ -251,7 +232,7 @@ describe('uninstall', () => {
 
   it('tokens_revoked for the bot stops the team; a reinstall before the deadline keeps its data', async () => {
     h.clock.set('2026-12-26T10:00:00+08:00');
-    await cardWithFollowUp(TEAM_B, '丙客户', '2026-12-28');
+    await cardWithFollowUp(h, '丙客户', '2026-12-28', '回访', TEAM_B);
     const revoked = await h.event(TEAM_B, { type: 'tokens_revoked', tokens: { bot: [`UBOT${TEAM_B.teamId}`] } });
     expect(revoked.status).toBe(200);
     await eventually(async () => expect(await installations().findOne({ _id: TEAM_B.teamId as never })).toMatchObject({ uninstalledAt: expect.any(Date) }));
@@ -301,18 +282,16 @@ describe('uninstall', () => {
 });
 
 describe('people named in the environment, installed to any workspace', () => {
-  let listed: Harness;
+  const listed = useHarness(
+    { oauth: true, env: { ADMIN_USER_IDS: 'U7LISTED', MANAGER_USER_ID: 'U7LISTED', FINANCE_USER_ID: 'U7LISTED', NUDGE_CHANNEL_ID: 'CT1ONLY' } },
+    { checkPayloads: false },
+  );
   const LISTED: Actor = { teamId: 'T2', userId: 'U7LISTED' };
 
   beforeAll(async () => {
-    listed = await Harness.start({ oauth: true, env: { ADMIN_USER_IDS: 'U7LISTED', MANAGER_USER_ID: 'U7LISTED', FINANCE_USER_ID: 'U7LISTED', NUDGE_CHANNEL_ID: 'CT1ONLY' } });
     await listed.install('T1');
     await listed.install('T2');
     listed.fake.setUser('U7LISTED', 'T2', 'member');
-  });
-
-  afterAll(async () => {
-    await listed.stop();
   });
 
   it('grant nothing in any workspace: no admin command, no handover, no export of colleagues’ cards', async () => {

@@ -3,8 +3,9 @@ import { messagesFor } from '../src/i18n/index.js';
 import { zh } from '../src/i18n/zh.js';
 import { ACTION } from '../src/views/ids.js';
 import { createCard, logContact, recordSale } from './support/flows.js';
-import { findButton, Harness, NUDGE_CHANNEL, onPosted, suggest, TEAM_A, TEAM_A_COLLEAGUE } from './support/harness.js';
+import { findButton, NUDGE_CHANNEL, onPosted, suggest, TEAM_A, TEAM_A_COLLEAGUE } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
 
 /**
  * English that reads as English, Chinese that reads as Chinese. A team of
@@ -89,7 +90,6 @@ const DATA = {
 
 describe.each(['en', 'zh'] as const)('everything the app shows a %s team', (locale) => {
   const d = DATA[locale];
-  let h: Harness;
   const answers: { where: string; body: unknown }[] = [];
   const submit = async (actor: Actor, view: Record<string, any>, changes: Record<string, unknown> = {}) => {
     const res = await h.submitView(actor, view, changes);
@@ -101,16 +101,13 @@ describe.each(['en', 'zh'] as const)('everything the app shows a %s team', (loca
   const posted = (pred: (c: { args: Record<string, any> }) => boolean) => h.fake.accepted('chat.postMessage').filter(pred);
   const dmsTo = (user: string, containing: string) => posted((c) => c.args.channel === user && JSON.stringify(c.args).includes(containing));
 
-  beforeAll(async () => {
-    h = await Harness.start({
+  const h = useHarness(
+    {
       now: '2026-11-23T10:00:00+08:00',
       env: { DEFAULT_LOCALE: locale, ADMIN_USER_IDS: ADMIN.userId, MANAGER_USER_ID: MANAGER.userId, FINANCE_USER_ID: 'U7FINANCE' },
-    });
-  }, 60_000);
-
-  afterAll(async () => {
-    await h.stop();
-  });
+    },
+    { checkPayloads: false, timeout: 60_000 },
+  );
 
   it('walks through every command, button, modal and reminder', async () => {
     // Commands that only answer.

@@ -1,20 +1,9 @@
 import { ACTION } from '../src/views/ids.js';
 import { createCard } from './support/flows.js';
-import { findButton, Harness, TEAM_A, visibleText } from './support/harness.js';
+import { findButton, TEAM_A, visibleText } from './support/harness.js';
+import { useHarness } from './support/useHarness.js';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await Harness.start({ env: { DEFAULT_LOCALE: 'en', DEFAULT_TIMEZONE: 'America/New_York' } });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
+const h = useHarness({ env: { DEFAULT_LOCALE: 'en', DEFAULT_TIMEZONE: 'America/New_York' } });
 
 it('speaks English and uses the configured time zone when the team is set up so', async () => {
   expect(visibleText((await h.command('help')).args.blocks)).toContain('finds a card by name');

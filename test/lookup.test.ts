@@ -5,24 +5,16 @@ import { nameKey, parseLookup, phoneKey, SEARCH_KEYS_VERSION } from '../src/doma
 import { createModels } from '../src/models/index.js';
 import { ACTION } from '../src/views/ids.js';
 import { createCard } from './support/flows.js';
-import { findButton, Harness, TEAM_A, TEAM_B, visibleText } from './support/harness.js';
+import { findButton, TEAM_A, TEAM_B, visibleText } from './support/harness.js';
+import { useHarness } from './support/useHarness.js';
 
-let h: Harness;
+const h = useHarness();
 
 beforeAll(async () => {
-  h = await Harness.start();
   await createCard(h, TEAM_A, { name: '张三', company: '华东贸易', phone: '138 0013 8000' });
   await createCard(h, TEAM_A, { name: '张三', company: '西南百货', region: '成都' });
   await createCard(h, TEAM_A, { name: '张三丰', company: '武当山庄' });
   await createCard(h, TEAM_A, { name: 'Li Lei', phone: '+86 139-0000-1111' });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
 });
 
 describe('/card help', () => {

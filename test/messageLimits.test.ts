@@ -1,7 +1,8 @@
 import { ACTION } from '../src/views/ids.js';
 import { totalText } from './support/blockKit.js';
 import { createCard, logContact } from './support/flows.js';
-import { findButton, Harness, NUDGE_CHANNEL, TEAM_A, visibleText } from './support/harness.js';
+import { findButton, NUDGE_CHANNEL, TEAM_A, visibleText } from './support/harness.js';
+import { useHarness } from './support/useHarness.js';
 import { cardWithFollowUp } from './support/visits.js';
 
 /**
@@ -12,24 +13,12 @@ import { cardWithFollowUp } from './support/visits.js';
  * over its block's limit counted in UTF-16 units; every message and view here
  * must be accepted, lists saying how many they left out.
  */
-let h: Harness;
+const h = useHarness({ now: '2026-11-23T10:00:00+08:00' });
 
 /** 100 characters that escaping makes 350 (`<` is `&lt;`, a typed `*` is kept literal between zero-width spaces). */
 const heavy = (tag: string) => `${tag}${'<*'.repeat(50)}`.slice(0, 100);
 /** Text of emoji outside the BMP: each one character to a person, two UTF-16 units to Slack. */
 const emoji = (n: number) => '😀'.repeat(n);
-
-beforeAll(async () => {
-  h = await Harness.start({ now: '2026-11-23T10:00:00+08:00' });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
 
 describe('lists of long, escape-heavy names', () => {
   it('/card pool lists what fits one message and says how many it lists', async () => {

@@ -1,9 +1,7 @@
 import { domain } from '../src/config/domain.js';
-import { ACTION } from '../src/views/ids.js';
-import type { RecordedCall } from './support/fakeSlack.js';
-import { Harness, visibleText } from './support/harness.js';
-import { startRestartableDatabase, type RestartableDatabase } from './support/restartableDatabase.js';
-import { cardWithFollowUp } from './support/visits.js';
+import { visibleText } from './support/harness.js';
+import { useHarnessOnRestartableDatabase } from './support/useHarness.js';
+import { cardsWithFollowUps, isReminder } from './support/visits.js';
 
 /**
  * The database restarting in the middle of a scan on three instances: Slack
@@ -11,29 +9,16 @@ import { cardWithFollowUp } from './support/visits.js';
  * exactly once, not again by the next scan or by another instance.
  */
 
-let database: RestartableDatabase;
-let h: Harness;
-
-beforeAll(async () => {
-  database = await startRestartableDatabase();
-  h = await Harness.start({ instances: 3, mongoUri: database.uri, env: { DIGEST_ABOVE: '1000' } });
-});
-
-afterAll(async () => {
-  await database.start().catch(() => undefined);
-  await h.stop();
-  await database.dispose();
-});
+const { h, database } = useHarnessOnRestartableDatabase({ instances: 3, env: { DIGEST_ABOVE: '1000' } }, { checkPayloads: false });
 
 const COUNT = 12;
 const DUE = '2026-11-25T09:00:00+08:00';
-const isReminder = (c: RecordedCall) => JSON.stringify(c.args.blocks).includes(ACTION.snoozeDay);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the database restarting while a scan posts', () => {
   it('posts every due nudge exactly once across three instances, none lost, none twice', async () => {
     const names = Array.from({ length: COUNT }, (_, i) => `重启${String(i + 1).padStart(2, '0')}`);
-    for (const name of names) await cardWithFollowUp(h, name, '2026-11-25', `${name}的计划`);
+    await cardsWithFollowUps(h, names, '2026-11-25');
 
     // Slack takes the fourth post, then the database goes away before its answer reaches the app.
     let release!: () => void;

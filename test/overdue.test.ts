@@ -1,28 +1,14 @@
 import { ACTION } from '../src/views/ids.js';
-import { createCard } from './support/flows.js';
-import { findButton, Harness, NUDGE_CHANNEL, TEAM_A, visibleText } from './support/harness.js';
+import { createCard, recordSale } from './support/flows.js';
+import { findButton, NUDGE_CHANNEL, TEAM_A, visibleText } from './support/harness.js';
+import { useHarness } from './support/useHarness.js';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await Harness.start({ instances: 2, now: '2026-11-23T10:00:00+08:00', env: { FINANCE_USER_ID: 'UFINANCE', MANAGER_USER_ID: 'UMANAGER' } });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
+const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00', env: { FINANCE_USER_ID: 'UFINANCE', MANAGER_USER_ID: 'UMANAGER' } });
 
 /** A card with one sale whose unpaid `amount` was due on `dueDate`, recorded today. */
 async function cardOwing(name: string, amount: string, dueDate: string, date = '2026-10-01') {
   await createCard(h, TEAM_A, { name });
-  const card = await h.command(name);
-  const { view } = await h.openModal(TEAM_A, findButton(card.args.blocks, ACTION.recordSale));
-  const res = await h.submitView(TEAM_A, view, { product: '货款', quantity: 1, amountFen: amount, date, dueDate });
-  if (res.body !== '') throw new Error(`sale refused: ${res.body}`);
+  await recordSale(h, TEAM_A, name, { product: '货款', amountFen: amount, date, dueDate, paidInFull: false });
 }
 
 const collectionNudges = (name: string) =>

@@ -2,8 +2,9 @@ import type { ObjectId } from 'mongodb';
 import { ACTION } from '../src/views/ids.js';
 import { eventually } from './support/eventually.js';
 import { createCard, logContact as logContactFrom, recordSale } from './support/flows.js';
-import { findButton, Harness, visibleText } from './support/harness.js';
+import { findButton, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
 
 const ADMIN = 'U9ADMIN';
 const TEAM = 'TPOOL';
@@ -12,20 +13,8 @@ const RIVAL: Actor = { teamId: TEAM, userId: 'URIVAL' };
 const STRANGER: Actor = { teamId: 'TOTHER', userId: 'USTRANGER' };
 const ADMIN_ACTOR: Actor = { teamId: TEAM, userId: ADMIN };
 const MANAGER: Actor = { teamId: TEAM, userId: 'UMANAGER' };
-let h: Harness;
-
-beforeAll(async () => {
-  // Monday 2026-11-23 10:00 in Shanghai: past today's 09:00 nudge hour.
-  h = await Harness.start({ instances: 2, now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: ADMIN, MANAGER_USER_ID: MANAGER.userId, SEGMENT_HOUR: '2' } });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
+// Monday 2026-11-23 10:00 in Shanghai: past today's 09:00 nudge hour.
+const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: ADMIN, MANAGER_USER_ID: MANAGER.userId, SEGMENT_HOUR: '2' } });
 
 const OPEN = ['pending', 'sending', 'sent', 'failed'];
 

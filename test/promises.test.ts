@@ -1,41 +1,25 @@
 import { ObjectId } from 'mongodb';
 import { ACTION } from '../src/views/ids.js';
 import { createCard, type CreatedCard } from './support/flows.js';
-import { findButton, Harness, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
+import { collectionsOf, findButton, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
+import { useHarness } from './support/useHarness.js';
+import { cardWithVisit } from './support/visits.js';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await Harness.start({ instances: 2, now: '2026-11-23T10:00:00+08:00' });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
+const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00' });
 
 /** The owner's DM: promise nudges go to the card's owner, whatever the team's nudge channel. */
 const OWNER_DM = TEAM_A.userId;
 
-const promises = () => h.db.collection('promises');
-const nudges = () => h.db.collection('nudges');
-const history = () => h.db.collection('history');
+const { promises, nudges, history } = collectionsOf(h);
 
 /** Promise nudges posted so far about `text`. */
 const promiseNudges = (text: string) =>
   h.fake.accepted('chat.postMessage').filter((c) => visibleText(c.args.blocks).includes('承诺到期') && visibleText(c.args.blocks).includes(text));
 
 /** A card with a visit logged today that promised each `[text, dueDate]`. */
-async function cardWithPromises(name: string, ...made: [string, string][]): Promise<CreatedCard> {
-  const created = await createCard(h, TEAM_A, { name });
-  const { view } = await h.openModal(TEAM_A, findButton(created.shown.args.blocks, ACTION.logVisit));
+function cardWithPromises(name: string, ...made: [string, string][]): Promise<CreatedCard> {
   const fields = Object.fromEntries(made.flatMap(([text, due], i) => [[`promise${i + 1}`, text], [`promise${i + 1}Due`, due]]));
-  const res = await h.submitView(TEAM_A, view, { notes: '拜访', ...fields });
-  if (res.body !== '') throw new Error(`visit refused: ${res.body}`);
-  return created;
+  return cardWithVisit(h, TEAM_A, name, { notes: '拜访', ...fields });
 }
 
 describe('promise nudges', () => {

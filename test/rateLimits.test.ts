@@ -1,7 +1,5 @@
-import { ACTION } from '../src/views/ids.js';
-import type { RecordedCall } from './support/fakeSlack.js';
 import { Harness, NUDGE_CHANNEL, visibleText } from './support/harness.js';
-import { cardWithFollowUp } from './support/visits.js';
+import { cardsWithFollowUps, isReminder } from './support/visits.js';
 
 /**
  * Slack answering 429 (Retry-After: 1) to every post in the nudge channel for
@@ -13,13 +11,8 @@ import { cardWithFollowUp } from './support/visits.js';
 const COUNT = 10;
 const DUE = '2026-11-25T09:00:00+08:00';
 
-const isReminder = (c: RecordedCall) => JSON.stringify(c.args.blocks).includes(ACTION.snoozeDay);
-
-async function followUpsDue(h: Harness, prefix: string): Promise<string[]> {
-  const names = Array.from({ length: COUNT }, (_, i) => `${prefix}${String(i + 1).padStart(2, '0')}`);
-  for (const name of names) await cardWithFollowUp(h, name, '2026-11-25', `${name}的计划`);
-  return names;
-}
+const followUpsDue = (h: Harness, prefix: string): Promise<string[]> =>
+  cardsWithFollowUps(h, Array.from({ length: COUNT }, (_, i) => `${prefix}${String(i + 1).padStart(2, '0')}`), '2026-11-25');
 
 /** Scans on every instance every `everyMs` of the test's clock for `forMs`, as their schedulers would. */
 async function scanThrough(h: Harness, everyMs: number, forMs: number): Promise<void> {

@@ -1,26 +1,13 @@
 import { ObjectId } from 'mongodb';
 import { ACTION } from '../src/views/ids.js';
-import { createCard } from './support/flows.js';
-import { findButton, Harness, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
+import { createCard, recordSale as recordSaleFrom } from './support/flows.js';
+import { collectionsOf, findButton, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
 
-let h: Harness;
+const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00' });
 
-beforeAll(async () => {
-  h = await Harness.start({ instances: 2, now: '2026-11-23T10:00:00+08:00' });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
-
-const referrals = () => h.db.collection('referrals');
-const customers = () => h.db.collection('customers');
-const history = () => h.db.collection('history');
+const { referrals, customers, history } = collectionsOf(h);
 const posts = (kindText?: string) =>
   h.fake.calls.filter((c) => c.method === 'chat.postMessage' && (!kindText || visibleText(c.args.blocks).includes(kindText)));
 
@@ -43,12 +30,7 @@ async function referralOf(prospectName: string) {
   return referrals().findOne({ referredId: prospect!._id });
 }
 
-async function recordSale(name: string, amountFen: string) {
-  const card = await cardOf(name);
-  const { view } = await h.openModal(TEAM_A, findButton(card.args.blocks, ACTION.recordSale), { responseUrl: card.responseUrl });
-  const res = await h.submitView(TEAM_A, view, { product: '空调', quantity: 1, amountFen, paidInFull: true });
-  expect(res.body).toBe('');
-}
+const recordSale = (name: string, amountFen: string) => recordSaleFrom(h, TEAM_A, name, { amountFen });
 
 async function logContactFrom(nudge: { args: Record<string, any> }, actor: Actor = TEAM_A) {
   const { view } = await h.openModal(actor, findButton(nudge.args.blocks, ACTION.nudgeLogVisit));

@@ -1,24 +1,12 @@
 import { ACTION } from '../src/views/ids.js';
 import { createCard } from './support/flows.js';
-import { findButton, Harness, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
+import { collectionsOf, findButton, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
 
-let h: Harness;
+const h = useHarness({ now: '2026-11-23T10:00:00+08:00' });
 
-beforeAll(async () => {
-  h = await Harness.start({ now: '2026-11-23T10:00:00+08:00' });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
-
-const sales = () => h.db.collection('sales');
-const ledgers = () => h.db.collection('ledgers');
+const { sales, ledgers } = collectionsOf(h);
 
 async function cardOf(name: string, actor: Actor = TEAM_A) {
   return h.command(name, actor);

@@ -1,19 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { domain } from '../src/config/domain.js';
-import { ACTION } from '../src/views/ids.js';
-import type { RecordedCall } from './support/fakeSlack.js';
-import { Harness, NUDGE_CHANNEL, visibleText } from './support/harness.js';
-import { cardWithFollowUp } from './support/visits.js';
+import { NUDGE_CHANNEL, visibleText } from './support/harness.js';
+import { useHarness } from './support/useHarness.js';
+import { cardsWithFollowUps, isReminder } from './support/visits.js';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await Harness.start();
-});
-
-afterAll(async () => {
-  await h.stop();
-});
+const h = useHarness({}, { checkPayloads: false });
 
 const DUE_AT = '2026-11-25T09:00:00+08:00';
 const NAMES = ['崩溃甲', '崩溃乙', '崩溃丙'];
@@ -33,13 +24,12 @@ async function killed(child: ChildProcess): Promise<void> {
 }
 
 const never = new Promise<void>(() => undefined);
-const isReminder = (c: RecordedCall) => JSON.stringify(c.args.blocks).includes(ACTION.snoozeDay);
 
 const acceptedFor = (name: string) => h.fake.accepted('chat.postMessage').filter((c) => visibleText(c.args.blocks).includes(name));
 
 describe('an instance killed (SIGKILL) in the middle of a nudge scan', () => {
   it('loses no nudge and posts none twice', async () => {
-    for (const name of NAMES) await cardWithFollowUp(h, name, '2026-11-25', `${name}的计划`);
+    await cardsWithFollowUps(h, NAMES, '2026-11-25');
     const held = h.fake.holdNext('chat.postMessage', 1);
 
     const child = scanInChildProcess();
@@ -69,7 +59,7 @@ describe('an instance killed right after Slack took its post, before it could re
   it('does not post that nudge again: the survivor finds it in the channel, records it and brings its buttons up to date', async () => {
     const due = '2026-11-27T09:00:00+08:00';
     const names = ['已发甲', '已发乙'];
-    for (const name of names) await cardWithFollowUp(h, name, '2026-11-27', `${name}的计划`);
+    await cardsWithFollowUps(h, names, '2026-11-27');
     const held = h.fake.holdAnswer('chat.postMessage', never, 1);
     // Slack stamps messages with the time they arrive: the test's clock, which the child's starts from.
     h.clock.set(due);
@@ -93,7 +83,7 @@ describe('an instance killed right after Slack took its post, before it could re
   it('mid-digest: the survivor adds only the missing replies to the same digest’s thread, and no second digest', async () => {
     const due = '2026-11-28T09:00:00+08:00';
     const names = ['摘要崩溃1', '摘要崩溃2', '摘要崩溃3', '摘要崩溃4'];
-    for (const name of names) await cardWithFollowUp(h, name, '2026-11-28', `${name}的计划`);
+    await cardsWithFollowUps(h, names, '2026-11-28');
     const before = h.fake.mark();
     // The digest, then its first reply are answered; the second reply is taken by Slack but its answer never comes.
     const held = h.fake.holdAnswer('chat.postMessage', never, 2);

@@ -4,18 +4,11 @@ import { POOL_REPLAN_JOB } from '../src/nudgeKinds/pool.js';
 import { eventually } from './support/eventually.js';
 import { createCard } from './support/flows.js';
 import { Harness, NUDGE_CHANNEL, TEAM_A, visibleText } from './support/harness.js';
+import { useHarness } from './support/useHarness.js';
 import { cardWithFollowUp } from './support/visits.js';
 
-let h: Harness;
-
-beforeAll(async () => {
-  // Agenda polls on real time; a short interval lets it run here. Follow-up dates still follow the fake clock.
-  h = await Harness.start({ instances: 2, env: { FOLLOWUP_SCAN_SECONDS: '1' } });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
+// Agenda polls on real time; a short interval lets it run here. Follow-up dates still follow the fake clock.
+const h = useHarness({ instances: 2, env: { FOLLOWUP_SCAN_SECONDS: '1' } }, { checkPayloads: false });
 
 it('runs the follow-up scan as one repeating Agenda job shared by the instances', async () => {
   const jobs = await h.db.collection('agendaJobs').find({ name: NUDGE_SCAN_JOB }).toArray();

@@ -2,16 +2,9 @@ import { ACTION } from '../src/views/ids.js';
 import { findButton, Harness, TEAM_A, visibleText } from './support/harness.js';
 import { createCard } from './support/flows.js';
 import { payloadBody, postToSlackEndpoint, signatureHeaders, slashCommandBody } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await Harness.start();
-});
-
-afterAll(async () => {
-  await h.stop();
-});
+const h = useHarness({}, { checkPayloads: false });
 
 const newCardSubmission = () =>
   payloadBody({

@@ -1,43 +1,26 @@
 import { ObjectId } from 'mongodb';
 import { ACTION } from '../src/views/ids.js';
-import { createCard } from './support/flows.js';
-import { findButton, Harness, visibleText } from './support/harness.js';
+import { createCard, recordSale } from './support/flows.js';
+import { collectionsOf, findButton, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
 
 const ADMIN = 'U9ADMIN';
-let h: Harness;
-
-beforeAll(async () => {
-  // 10:00 in Shanghai: past the segmentation hour (02:00) of the day.
-  h = await Harness.start({ instances: 2, now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: `UOTHERADMIN, ${ADMIN}`, SEGMENT_HOUR: '2' } });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
+// 10:00 in Shanghai: past the segmentation hour (02:00) of the day.
+const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: `UOTHERADMIN, ${ADMIN}`, SEGMENT_HOUR: '2' } });
 
 /** Each scenario ranks a workspace of its own: a team's ranking depends on all of its customers. */
 const seller = (teamId: string): Actor => ({ teamId, userId: `U${teamId}` });
 const admin = (teamId: string): Actor => ({ teamId, userId: ADMIN });
 
-const customers = () => h.db.collection('customers');
-const history = () => h.db.collection('history');
+const { customers, history } = collectionsOf(h);
 
 async function cardText(actor: Actor, name: string): Promise<string> {
   return visibleText((await h.command(name, actor)).args.blocks);
 }
 
 /** Records a sale from the card, as a user does; amounts in yuan as typed. */
-async function sell(actor: Actor, name: string, amount: string, profit?: string): Promise<void> {
-  const card = await h.command(name, actor);
-  const { view } = await h.openModal(actor, findButton(card.args.blocks, ACTION.recordSale), { responseUrl: card.responseUrl });
-  const res = await h.submitView(actor, view, { product: '空调', quantity: 1, amountFen: amount, profitFen: profit ?? null, paidInFull: true });
-  if (res.body !== '') throw new Error(`sale refused: ${res.body}`);
-}
+const sell = (actor: Actor, name: string, amount: string, profit?: string) => recordSale(h, actor, name, { amountFen: amount, profitFen: profit ?? null });
 
 /** Customers each with one sale of `amount` and `profit` yuan. */
 async function customersWithSales(actor: Actor, rows: [name: string, amount: number, profit?: number][]): Promise<void> {

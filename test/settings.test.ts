@@ -1,25 +1,17 @@
 import { ACTION } from '../src/views/ids.js';
 import { createCard, recordSale } from './support/flows.js';
-import { findButton, Harness, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
+import { findButton, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
 
 const ADMIN: Actor = { teamId: TEAM_A.teamId, userId: 'U1ADMIN' };
 const TEAM_B_ADMIN: Actor = { teamId: TEAM_B.teamId, userId: 'U9BADMIN' };
 const NEW_CHANNEL = 'CNEWNUDGES';
-let h: Harness;
+const h = useHarness({ now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: ADMIN.userId } });
 
-beforeAll(async () => {
-  h = await Harness.start({ now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: ADMIN.userId } });
+beforeAll(() => {
   h.fake.setUser(TEAM_B_ADMIN.userId, TEAM_B.teamId, 'admin');
   h.fake.setUser(TEAM_A.userId, TEAM_A.teamId, 'member');
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
 });
 
 const team = (teamId: string) => h.db.collection('teams').findOne({ _id: teamId as never });

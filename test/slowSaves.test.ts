@@ -1,7 +1,8 @@
 import { ACTION } from '../src/views/ids.js';
 import { createCard } from './support/flows.js';
-import { findButton, Harness, TEAM_A, visibleText } from './support/harness.js';
+import { findButton, TEAM_A, visibleText } from './support/harness.js';
 import { LatencyProxy } from './support/latencyProxy.js';
+import { useHarness } from './support/useHarness.js';
 
 /**
  * A save Slack's 3 seconds cannot wait for (a loaded machine, a distant
@@ -10,22 +11,22 @@ import { LatencyProxy } from './support/latencyProxy.js';
  */
 
 let proxy: LatencyProxy;
-let h: Harness;
-
-beforeAll(async () => {
-  proxy = await LatencyProxy.for(process.env.MONGODB_URI!);
-  h = await Harness.start({ mongoUri: proxy.uri(process.env.MONGODB_URI!) });
-});
-
-afterAll(async () => {
-  proxy.delayMs = 0;
-  await h.stop();
-  await proxy.stop();
-});
+const h = useHarness(
+  async () => {
+    proxy = await LatencyProxy.for(process.env.MONGODB_URI!);
+    return { mongoUri: proxy.uri(process.env.MONGODB_URI!) };
+  },
+  {
+    stop: async (stopHarness) => {
+      proxy.delayMs = 0;
+      await stopHarness();
+      await proxy.stop();
+    },
+  },
+);
 
 afterEach(() => {
   proxy.delayMs = 0;
-  expect(h.fake.invalidPayloads).toEqual([]);
 });
 
 /** Submits `view` and times Slack's wait for the answer. */

@@ -1,22 +1,14 @@
 import { ACTION } from '../src/views/ids.js';
 import { createCard, type CreatedCard } from './support/flows.js';
-import { findButton, Harness, TEAM_A, TEAM_B, visibleText } from './support/harness.js';
+import { findButton, TEAM_A, TEAM_B, visibleText } from './support/harness.js';
+import { useHarness } from './support/useHarness.js';
 
-let h: Harness;
+// 01:30 on 24 Nov in Shanghai is still 23 Nov in UTC: "today" must be the team's.
+const h = useHarness({ now: '2026-11-23T17:30:00Z' });
 let card: CreatedCard;
 
 beforeAll(async () => {
-  // 01:30 on 24 Nov in Shanghai is still 23 Nov in UTC: "today" must be the team's.
-  h = await Harness.start({ now: '2026-11-23T17:30:00Z' });
   card = await createCard(h, TEAM_A, { name: '钱七', company: '钱记茶庄' });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
 });
 
 async function openVisit(actor = TEAM_A) {

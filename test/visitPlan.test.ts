@@ -1,26 +1,15 @@
 import { ACTION } from '../src/views/ids.js';
 import { createCard, logContact as logContactFrom, recordSale } from './support/flows.js';
-import { findButton, Harness, visibleText } from './support/harness.js';
+import { findButton, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
 
 const ADMIN = 'U9ADMIN';
 const TEAM = 'TPLAN';
 const SELLER: Actor = { teamId: TEAM, userId: 'USELLER' };
 const COLLEAGUE: Actor = { teamId: TEAM, userId: 'UCOLLEAGUE' };
 const IDLE: Actor = { teamId: TEAM, userId: 'UIDLE' };
-let h: Harness;
-
-beforeAll(async () => {
-  h = await Harness.start({ now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: ADMIN, SEGMENT_HOUR: '2' } });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
+const h = useHarness({ now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: ADMIN, SEGMENT_HOUR: '2' } });
 
 const sell = (name: string, fields: Record<string, unknown>) => recordSale(h, SELLER, name, fields);
 const logContact = (actor: Actor, name: string, fields: Record<string, unknown>) => logContactFrom(h, actor, name, fields);

@@ -4,24 +4,13 @@ import { messagesFor } from '../src/i18n/index.js';
 import { ACTION } from '../src/views/ids.js';
 import { renderWrapUp } from '../src/views/wrapUp.js';
 import { validateMessage } from './support/blockKit.js';
-import { createCard } from './support/flows.js';
-import { findButton, Harness, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
+import { createCard, logContact, recordSale } from './support/flows.js';
+import { findButton, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
+import { useHarness } from './support/useHarness.js';
 
-let h: Harness;
-
-beforeAll(async () => {
-  // 2026-11-23 10:00 in Shanghai; the wrap-up hour is the default, 18:00.
-  h = await Harness.start({ instances: 2, now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: TEAM_A.userId } });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
-
-afterEach(() => {
-  expect(h.fake.invalidPayloads).toEqual([]);
-});
+// 2026-11-23 10:00 in Shanghai; the wrap-up hour is the default, 18:00.
+const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: TEAM_A.userId } });
 
 const ids: Record<string, ObjectId> = {};
 
@@ -29,19 +18,9 @@ async function card(name: string, actor: Actor = TEAM_A) {
   ids[name] = new ObjectId((await createCard(h, actor, { name })).id);
 }
 
-async function logVisit(name: string, fields: Record<string, unknown>, actor: Actor = TEAM_A) {
-  const shown = await h.command(name, actor);
-  const { view } = await h.openModal(actor, findButton(shown.args.blocks, ACTION.logVisit));
-  const res = await h.submitView(actor, view, fields);
-  if (res.body !== '') throw new Error(`visit refused: ${res.body}`);
-}
+const logVisit = (name: string, fields: Record<string, unknown>, actor: Actor = TEAM_A) => logContact(h, actor, name, fields);
 
-async function sell(name: string, product: string, amountFen: string, date: string, actor: Actor = TEAM_A) {
-  const shown = await h.command(name, actor);
-  const { view } = await h.openModal(actor, findButton(shown.args.blocks, ACTION.recordSale), { responseUrl: shown.responseUrl });
-  const res = await h.submitView(actor, view, { product, quantity: 1, amountFen, date, paidInFull: true });
-  if (res.body !== '') throw new Error(`sale refused: ${res.body}`);
-}
+const sell = (name: string, product: string, amountFen: string, date: string, actor: Actor = TEAM_A) => recordSale(h, actor, name, { product, amountFen, date });
 
 /** Wrap-ups Slack accepted, to one person's DM. */
 const wrapUps = (userId: string) =>

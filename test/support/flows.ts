@@ -1,6 +1,6 @@
 import { ACTION } from '../../src/views/ids.js';
 import type { RecordedCall } from './fakeSlack.js';
-import type { Harness } from './harness.js';
+import { findButton, type Harness } from './harness.js';
 import type { Actor } from './slackRequests.js';
 
 export interface CreatedCard {
@@ -21,24 +21,32 @@ export async function createCard(h: Harness, actor: Actor, fields: Record<string
   return { id: edit.value, number, shown };
 }
 
-/** Finds the card by `/card <name>`, presses one of its buttons and submits the modal it opens; throws when refused. */
-export async function submitFromCard(h: Harness, actor: Actor, name: string, action: string, fields: Record<string, unknown>, what: string): Promise<void> {
+/**
+ * Finds the card by `/card <name>`, presses one of its buttons and submits the modal it opens; throws when refused.
+ * Resolves with the point in the fake's call log just before the submission.
+ */
+export async function submitFromCard(h: Harness, actor: Actor, name: string, action: string, fields: Record<string, unknown>, what: string): Promise<number> {
   const card = await h.command(name, actor);
-  const button = (card.args.blocks as Record<string, any>[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id === action);
-  if (!button) throw new Error(`no ${action} on the card of ${name}`);
-  const { view } = await h.openModal(actor, button, { responseUrl: card.responseUrl });
+  const { view } = await h.openModal(actor, findButton(card.args.blocks, action), { responseUrl: card.responseUrl });
+  const submitted = h.fake.mark();
   const res = await h.submitView(actor, view, fields);
   if (res.body !== '') throw new Error(`${what} refused: ${res.body}`);
+  return submitted;
 }
 
 /** Records a sale from the card: one unit, paid in full, unless `fields` say otherwise. */
-export async function recordSale(h: Harness, actor: Actor, name: string, fields: Record<string, unknown>): Promise<void> {
-  await submitFromCard(h, actor, name, ACTION.recordSale, { product: '空调', quantity: 1, profitFen: null, paidInFull: true, ...fields }, 'sale');
+export function recordSale(h: Harness, actor: Actor, name: string, fields: Record<string, unknown>): Promise<number> {
+  return submitFromCard(h, actor, name, ACTION.recordSale, { product: '空调', quantity: 1, profitFen: null, paidInFull: true, ...fields }, 'sale');
 }
 
 /** Logs a visit, call or other contact from the card. */
-export async function logContact(h: Harness, actor: Actor, name: string, fields: Record<string, unknown>): Promise<void> {
-  await submitFromCard(h, actor, name, ACTION.logVisit, fields, 'contact');
+export function logContact(h: Harness, actor: Actor, name: string, fields: Record<string, unknown>): Promise<number> {
+  return submitFromCard(h, actor, name, ACTION.logVisit, fields, 'contact');
+}
+
+/** Edits the card: Edit on the card, `fields` typed over what the form shows, Save. */
+export function editCard(h: Harness, actor: Actor, name: string, fields: Record<string, unknown>): Promise<number> {
+  return submitFromCard(h, actor, name, ACTION.editCard, fields, 'edit');
 }
 
 /** Records from the referrer's card that they referred `prospect`, which makes the prospect's card. */

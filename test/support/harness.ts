@@ -328,6 +328,21 @@ export class Harness {
   }
 }
 
+/** The app's collections by name, each looked up when called: a test file names them before its harness has started. */
+export function collectionsOf(h: Harness) {
+  const named = (name: string) => () => h.db.collection(name);
+  return {
+    customers: named('customers'),
+    history: named('history'),
+    installations: named('installations'),
+    ledgers: named('ledgers'),
+    nudges: named('nudges'),
+    promises: named('promises'),
+    referrals: named('referrals'),
+    sales: named('sales'),
+  };
+}
+
 /**
  * Where a button is pressed: an ephemeral answer (no `messageTs`), or a
  * message posted to `channel` at `messageTs`, whose content (`message`)
