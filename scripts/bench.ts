@@ -76,7 +76,10 @@ const AMBASSADOR_LISTS = 20;
 /** Nothing-due scans timed; each is short, so one is noise. */
 const IDLE_SCANS = 20;
 const EDITS = Number(process.env.BENCH_EDITS ?? 200);
-/** BENCH_LOOKUPS=0 leaves out the lookups (slow on FerretDB over SQLite) to time the scans, the list and the edits alone. */
+/**
+ * BENCH_LOOKUPS=0 leaves out the lookups (slow on FerretDB over SQLite) to time the scans, the list and the edits
+ * alone.
+ */
 const LOOKUPS = process.env.BENCH_LOOKUPS !== '0';
 /** Segmentation's own team: customers, and sales spread over two years (so some are inactive); 0 leaves it out. */
 const SEGMENT_CARDS = Number(process.env.BENCH_SEGMENT_CARDS ?? 100_000);
@@ -87,12 +90,20 @@ const EXPORT_CARDS = Number(process.env.BENCH_EXPORT_CARDS ?? 100_000);
 const EXPORT_TEAM = 'TEXPORT';
 /** Card writes of the first run timed: on FerretDB each costs a scan of the team's cards, so all 100,000 take hours. */
 const SEGMENT_WRITES = Number(process.env.BENCH_SEGMENT_WRITES ?? 200);
-/** Contact cadence's own team: cards each with a pending cadence nudge, the first BENCH_CADENCE_DUE due; 0 leaves it out. */
+/**
+ * Contact cadence's own team: cards each with a pending cadence nudge, the first BENCH_CADENCE_DUE due; 0 leaves it
+ * out.
+ */
 const CADENCE_CARDS = Number(process.env.BENCH_CADENCE_CARDS ?? 100_000);
 const CADENCE_DUE = Number(process.env.BENCH_CADENCE_DUE ?? 500);
 const CADENCE_TEAM = 'TCADENCE';
 /** After the other scans' days, and before any of their later nudges: only cadence nudges are due. */
-const CADENCE_SCAN = { idle: '2026-11-28T08:00:00+08:00', due: '2026-11-28T09:00:00+08:00', dueDate: '2026-11-28', later: '2027-01-15' };
+const CADENCE_SCAN = {
+  idle: '2026-11-28T08:00:00+08:00',
+  due: '2026-11-28T09:00:00+08:00',
+  dueDate: '2026-11-28',
+  later: '2027-01-15',
+};
 /** App Home's salesperson: cards they own (a colleague owns as many more in the same team), and Home opens timed. */
 const HOME_CARDS = Number(process.env.BENCH_HOME_CARDS ?? 5_000);
 const HOME_OPENS = Number(process.env.BENCH_HOME_OPENS ?? 200);
@@ -101,7 +112,9 @@ const HOME_USER = 'UHOMESELLER';
 const HOME_TODAY = '2026-11-30';
 /** Follow-ups due at once in one channel for the digest scans (each timed once paced, once not); 0 leaves them out. */
 const DIGEST_NUDGES = Number(process.env.BENCH_DIGEST ?? 200);
-/** Owned cards, each with a pending pool warning, whose warnings a change of the team's pool thresholds moves (0 skips). */
+/**
+ * Owned cards, each with a pending pool warning, whose warnings a change of the team's pool thresholds moves (0 skips).
+ */
 const POOL_CARDS = Number(process.env.BENCH_POOL_CARDS ?? 5_000);
 const POOL_TEAM = 'TPOOL';
 const DIGEST_TEAM = 'TDIGEST';
@@ -110,7 +123,12 @@ const DIGEST_DAYS = { paced: '2026-12-01', unpaced: '2026-12-02' };
 /** Leading samples of each series left out: connection pools and query plans warming up. */
 const WARMUP = 20;
 /** The kinds' defaults the seeded data follows: the cadence's days per tier, and the pool's thresholds. */
-const CADENCE_DAYS = Object.fromEntries(KIND_SETTINGS.filter((s) => s.key.startsWith('cadenceDays.')).map((s) => [s.key.slice('cadenceDays.'.length), s.default as number]));
+const CADENCE_DAYS = Object.fromEntries(
+  KIND_SETTINGS.filter((s) => s.key.startsWith('cadenceDays.')).map((s) => [
+    s.key.slice('cadenceDays.'.length),
+    s.default as number,
+  ]),
+);
 const POOL_DEFAULTS = {
   afterDays: KIND_SETTINGS.find((s) => s.key === 'pool.afterDays')!.default as number,
   excludeTiers: KIND_SETTINGS.find((s) => s.key === 'pool.excludeTiers')!.default as readonly string[],
@@ -119,7 +137,9 @@ const MONGODB_URI = process.env.MONGODB_URI;
 const DB_NAME = process.env.BENCH_DB ?? 'customer_cards_bench';
 const TEAM = 'TBENCH';
 const SECRET = 'bench-signing-secret';
-const SURNAMES = [...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤'];
+const SURNAMES = [
+  ...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤',
+];
 const GIVEN = [...'伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬鹏辉建国志文斌宇浩凯'];
 
 let clockNow = new Date('2026-11-23T10:00:00+08:00');
@@ -129,7 +149,10 @@ let clockNow = new Date('2026-11-23T10:00:00+08:00');
  * kind's scan is timed on its own.
  */
 const SCAN_TIMES = {
-  idle: '2026-11-24T10:00:00+08:00', followUps: '2026-11-25T09:00:00+08:00', overdue: '2026-11-26T09:00:00+08:00', ambassadors: '2026-11-27T09:00:00+08:00',
+  idle: '2026-11-24T10:00:00+08:00',
+  followUps: '2026-11-25T09:00:00+08:00',
+  overdue: '2026-11-26T09:00:00+08:00',
+  ambassadors: '2026-11-27T09:00:00+08:00',
 };
 /** Ambassador contact nudges: the due ones on the ambassador scan's day, the rest later. */
 const AMBASSADOR_DUE = { due: '2026-11-27', later: '2026-12-21' };
@@ -138,7 +161,11 @@ const RECEIVABLE_DUE = { due: '2026-11-25', later: '2026-12-19' };
 const clock = { now: () => new Date(clockNow) };
 
 function nameFor(i: number): string {
-  return SURNAMES[i % SURNAMES.length]! + GIVEN[Math.floor(i / SURNAMES.length) % GIVEN.length]! + GIVEN[Math.floor(i / 997) % GIVEN.length]!;
+  return (
+    SURNAMES[i % SURNAMES.length]! +
+    GIVEN[Math.floor(i / SURNAMES.length) % GIVEN.length]! +
+    GIVEN[Math.floor(i / 997) % GIVEN.length]!
+  );
 }
 
 const phoneFor = (i: number) => `139${String(i).padStart(8, '0')}`;
@@ -166,19 +193,47 @@ async function seed(db: mongoose.mongo.Db): Promise<void> {
       const name = nameFor(i);
       const company = companyFor(i);
       docs.push({
-        teamId: TEAM, number: numberFor(i), year: 2026, name, phone: phoneFor(i), ...searchKeys({ name, phone: phoneFor(i), company }),
-        company, region: `地区${i % 50}`, ownerId: 'UOWNER', ...ambassadorFields(i), version: 1,
-        createdBy: 'UOWNER', updatedBy: 'UOWNER', createdAt: now, updatedAt: now,
+        teamId: TEAM,
+        number: numberFor(i),
+        year: 2026,
+        name,
+        phone: phoneFor(i),
+        ...searchKeys({ name, phone: phoneFor(i), company }),
+        company,
+        region: `地区${i % 50}`,
+        ownerId: 'UOWNER',
+        ...ambassadorFields(i),
+        version: 1,
+        createdBy: 'UOWNER',
+        updatedBy: 'UOWNER',
+        createdAt: now,
+        updatedAt: now,
       });
     }
     await db.collection('customers').insertMany(docs, { ordered: false });
   }
-  const customers = await db.collection('customers').find({}, { projection: { _id: 1 } }).limit(PENDING_FOLLOW_UPS).toArray();
+  const customers = await db
+    .collection('customers')
+    .find({}, { projection: { _id: 1 } })
+    .limit(PENDING_FOLLOW_UPS)
+    .toArray();
   const followUps = customers.map((c, i) => {
     const dueDate = i < DUE_NUDGES ? '2026-11-25' : '2026-12-20';
     return {
-      teamId: TEAM, kind: 'followUp', customerId: c._id, ownerId: 'UOWNER', dueDate, plan: '回访', status: 'pending', version: 1, attempts: 0, claims: 0,
-      nextAttemptAt: instantAt(dueDate, 9, 'Asia/Shanghai'), createdBy: 'UOWNER', createdAt: now, updatedAt: now,
+      teamId: TEAM,
+      kind: 'followUp',
+      customerId: c._id,
+      ownerId: 'UOWNER',
+      dueDate,
+      plan: '回访',
+      status: 'pending',
+      version: 1,
+      attempts: 0,
+      claims: 0,
+      nextAttemptAt: instantAt(dueDate, 9, 'Asia/Shanghai'),
+      createdBy: 'UOWNER',
+      createdAt: now,
+      updatedAt: now,
     };
   });
   if (followUps.length > 0) await db.collection('nudges').insertMany(followUps, { ordered: false });
@@ -197,7 +252,11 @@ async function seed(db: mongoose.mongo.Db): Promise<void> {
  * is the sale's), and the pending overdue nudge for the day after it is due.
  */
 async function seedReceivables(db: mongoose.mongo.Db, now: Date): Promise<number> {
-  const customers = await db.collection('customers').find({}, { projection: { _id: 1, ownerId: 1 } }).limit(RECEIVABLES).toArray();
+  const customers = await db
+    .collection('customers')
+    .find({}, { projection: { _id: 1, ownerId: 1 } })
+    .limit(RECEIVABLES)
+    .toArray();
   for (let from = 0; from < customers.length; from += 5000) {
     const sales = [];
     const ledgers = [];
@@ -209,17 +268,43 @@ async function seedReceivables(db: mongoose.mongo.Db, now: Date): Promise<number
       // Small and large debts both, so the posted nudges take both sides of the collection matrix.
       const amountFen = (i % 2 === 0 ? 3_000_00 : 15_000_00) + (i % 100) * 100;
       sales.push({
-        _id: saleId, teamId: TEAM, customerId: c._id, date: addDays(dueDate, -domain.money.defaultPaymentTermsDays), product: '钢材', quantity: 1, amountFen,
-        dueDate, paidInFull: false, createdBy: 'UOWNER', createdAt: now,
+        _id: saleId,
+        teamId: TEAM,
+        customerId: c._id,
+        date: addDays(dueDate, -domain.money.defaultPaymentTermsDays),
+        product: '钢材',
+        quantity: 1,
+        amountFen,
+        dueDate,
+        paidInFull: false,
+        createdBy: 'UOWNER',
+        createdAt: now,
       });
       ledgers.push({
-        _id: c._id, teamId: TEAM, version: 1, receivables: [{ _id: saleId, saleId, dueDate, amountFen, settledFen: 0 }], outstandingFen: amountFen,
-        applied: [saleId], createdAt: now,
+        _id: c._id,
+        teamId: TEAM,
+        version: 1,
+        receivables: [{ _id: saleId, saleId, dueDate, amountFen, settledFen: 0 }],
+        outstandingFen: amountFen,
+        applied: [saleId],
+        createdAt: now,
       });
       const nudgeDate = addDays(dueDate, 1);
       overdue.push({
-        teamId: TEAM, kind: 'overdue', customerId: c._id, sourceId: saleId, ownerId: c.ownerId, dueDate: nudgeDate, status: 'pending', version: 1,
-        attempts: 0, claims: 0, nextAttemptAt: instantAt(nudgeDate, 9, 'Asia/Shanghai'), createdBy: 'UOWNER', createdAt: now, updatedAt: now,
+        teamId: TEAM,
+        kind: 'overdue',
+        customerId: c._id,
+        sourceId: saleId,
+        ownerId: c.ownerId,
+        dueDate: nudgeDate,
+        status: 'pending',
+        version: 1,
+        attempts: 0,
+        claims: 0,
+        nextAttemptAt: instantAt(nudgeDate, 9, 'Asia/Shanghai'),
+        createdBy: 'UOWNER',
+        createdAt: now,
+        updatedAt: now,
       });
     }
     await db.collection('sales').insertMany(sales, { ordered: false });
@@ -229,7 +314,10 @@ async function seedReceivables(db: mongoose.mongo.Db, now: Date): Promise<number
   return customers.length;
 }
 
-/** The last AMBASSADORS cards, clear of the follow-ups and receivables at the front; the first DUE_AMBASSADORS of them due. */
+/**
+ * The last AMBASSADORS cards, clear of the follow-ups and receivables at the front; the first DUE_AMBASSADORS of them
+ * due.
+ */
 function ambassadorDue(i: number): string | undefined {
   const k = i - (CARDS - AMBASSADORS);
   if (k < 0) return undefined;
@@ -239,21 +327,46 @@ function ambassadorDue(i: number): string | undefined {
 /** An ambassador card as a save and a logged visit leave it: the flag, its last contact a cadence before its nudge. */
 function ambassadorFields(i: number) {
   const dueDate = ambassadorDue(i);
-  return dueDate ? { ambassador: true, lastContactDate: addDays(dueDate, -domain.ambassador.cadenceDays) } : { ambassador: false };
+  return dueDate
+    ? { ambassador: true, lastContactDate: addDays(dueDate, -domain.ambassador.cadenceDays) }
+    : { ambassador: false };
 }
 
 /** Each ambassador's logged visit and pending contact nudge. */
 async function seedAmbassadors(db: mongoose.mongo.Db, now: Date): Promise<number> {
-  const cards = await db.collection('customers').find({ teamId: TEAM, ambassador: true }, { projection: { _id: 1, lastContactDate: 1 } }).toArray();
+  const cards = await db
+    .collection('customers')
+    .find({ teamId: TEAM, ambassador: true }, { projection: { _id: 1, lastContactDate: 1 } })
+    .toArray();
   const visits = [];
   const nudges = [];
   for (const c of cards) {
     const lastContactDate = c.lastContactDate as string;
     const dueDate = addDays(lastContactDate, domain.ambassador.cadenceDays);
-    visits.push({ teamId: TEAM, customerId: c._id, date: lastContactDate, kind: 'phone', notes: '聊了新品和转介绍', createdBy: 'UOWNER', createdAt: now, updatedAt: now });
+    visits.push({
+      teamId: TEAM,
+      customerId: c._id,
+      date: lastContactDate,
+      kind: 'phone',
+      notes: '聊了新品和转介绍',
+      createdBy: 'UOWNER',
+      createdAt: now,
+      updatedAt: now,
+    });
     nudges.push({
-      teamId: TEAM, kind: 'ambassador', customerId: c._id, ownerId: 'UOWNER', dueDate, status: 'pending', version: 1, attempts: 0, claims: 0,
-      nextAttemptAt: instantAt(dueDate, 9, 'Asia/Shanghai'), createdBy: 'UOWNER', createdAt: now, updatedAt: now,
+      teamId: TEAM,
+      kind: 'ambassador',
+      customerId: c._id,
+      ownerId: 'UOWNER',
+      dueDate,
+      status: 'pending',
+      version: 1,
+      attempts: 0,
+      claims: 0,
+      nextAttemptAt: instantAt(dueDate, 9, 'Asia/Shanghai'),
+      createdBy: 'UOWNER',
+      createdAt: now,
+      updatedAt: now,
     });
   }
   if (visits.length > 0) await db.collection('visits').insertMany(visits, { ordered: false });
@@ -298,16 +411,34 @@ async function startSlackStandIn() {
     posts: () => posts,
     uploadedBytes: () => uploadedBytes,
     expect: (id: string) => new Promise<number>((resolve) => arrivals.set(id, resolve)),
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
-function postSigned(port: number, body: string, contentType = 'application/x-www-form-urlencoded'): Promise<{ status: number; body: string }> {
+function postSigned(
+  port: number,
+  body: string,
+  contentType = 'application/x-www-form-urlencoded',
+): Promise<{ status: number; body: string }> {
   const ts = Math.floor(Date.now() / 1000);
   const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, path: '/slack/events', method: 'POST', headers: { 'content-type': contentType, 'x-slack-signature': signature, 'x-slack-request-timestamp': String(ts) } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/slack/events',
+        method: 'POST',
+        headers: {
+          'content-type': contentType,
+          'x-slack-signature': signature,
+          'x-slack-request-timestamp': String(ts),
+        },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -336,11 +467,16 @@ function byKind(label: string, samples: number[], kinds: readonly string[] = KIN
 function queryFor(i: number): string {
   const k = Math.floor(Math.random() * CARDS);
   switch (i % 5) {
-    case 0: return nameFor(k);
-    case 1: return phoneFor(k);
-    case 2: return numberFor(k);
-    case 3: return nameFor(k).slice(0, 2);
-    default: return `无此人${i}`;
+    case 0:
+      return nameFor(k);
+    case 1:
+      return phoneFor(k);
+    case 2:
+      return numberFor(k);
+    case 3:
+      return nameFor(k).slice(0, 2);
+    default:
+      return `无此人${i}`;
   }
 }
 
@@ -350,8 +486,14 @@ async function measureLookups(port: number, slack: Awaited<ReturnType<typeof sta
   for (let i = 0; i < texts.length; i++) {
     const id = randomBytes(6).toString('hex');
     const body = new URLSearchParams({
-      team_id: TEAM, user_id: 'UBENCH', command: '/card', text: texts[i]!, channel_id: 'CBENCH', api_app_id: 'A1',
-      response_url: `${slack.url}/response/${id}`, trigger_id: `t${i}`,
+      team_id: TEAM,
+      user_id: 'UBENCH',
+      command: '/card',
+      text: texts[i]!,
+      channel_id: 'CBENCH',
+      api_app_id: 'A1',
+      response_url: `${slack.url}/response/${id}`,
+      trigger_id: `t${i}`,
     }).toString();
     const arrived = slack.expect(id);
     const t0 = performance.now();
@@ -371,29 +513,59 @@ async function measureLookups(port: number, slack: Awaited<ReturnType<typeof sta
 
 const TYPE_AHEAD_KINDS = ['pinyin', 'initials', 'prefix', 'company', 'miss'] as const;
 
-/** What someone types into the card type-ahead: the start of a name's pinyin, its initials, a name's start, a company, nothing known. */
+/**
+ * What someone types into the card type-ahead: the start of a name's pinyin, its initials, a name's start, a company,
+ * nothing known.
+ */
 function typedFor(i: number): string {
   const k = Math.floor(Math.random() * CARDS);
   const { pinyinKey = '', initialsKey = '' } = pinyinKeys(nameFor(k));
   switch (i % TYPE_AHEAD_KINDS.length) {
-    case 0: return pinyinKey.slice(0, 6);
-    case 1: return initialsKey;
-    case 2: return nameFor(k).slice(0, 2);
-    case 3: return companyFor(k);
-    default: return `qqq${i}`;
+    case 0:
+      return pinyinKey.slice(0, 6);
+    case 1:
+      return initialsKey;
+    case 2:
+      return nameFor(k).slice(0, 2);
+    case 3:
+      return companyFor(k);
+    default:
+      return `qqq${i}`;
   }
 }
 
-/** The type-ahead's options request (a signed block_suggestion) through the front door: the full round trip, answer included. */
+/**
+ * The type-ahead's options request (a signed block_suggestion) through the front door: the full round trip, answer
+ * included.
+ */
 async function measureTypeAhead(port: number, texts: string[]) {
   const trips = await timeEach(texts, async (value) => {
     const payload = {
-      type: 'block_suggestion', team: { id: TEAM, domain: 'bench' }, user: { id: 'UBENCH', name: 'bench', team_id: TEAM }, api_app_id: 'A1',
-      token: 't', container: { type: 'view', view_id: 'VBENCH' }, block_id: 'referrer', action_id: ACTION.cardPicker, value,
-      view: { id: 'VBENCH', team_id: TEAM, type: 'modal', callback_id: 'card_modal', private_metadata: '', state: { values: {} }, hash: 'h' },
+      type: 'block_suggestion',
+      team: { id: TEAM, domain: 'bench' },
+      user: { id: 'UBENCH', name: 'bench', team_id: TEAM },
+      api_app_id: 'A1',
+      token: 't',
+      container: { type: 'view', view_id: 'VBENCH' },
+      block_id: 'referrer',
+      action_id: ACTION.cardPicker,
+      value,
+      view: {
+        id: 'VBENCH',
+        team_id: TEAM,
+        type: 'modal',
+        callback_id: 'card_modal',
+        private_metadata: '',
+        state: { values: {} },
+        hash: 'h',
+      },
     };
-    const { status, body } = await postSigned(port, new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
-    if (status !== 200 || !Array.isArray(JSON.parse(body).options)) throw new Error(`type-ahead answered ${status}: ${body.slice(0, 200)}`);
+    const { status, body } = await postSigned(
+      port,
+      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+    );
+    if (status !== 200 || !Array.isArray(JSON.parse(body).options))
+      throw new Error(`type-ahead answered ${status}: ${body.slice(0, 200)}`);
   });
   console.log(summary('type-ahead options', trips));
   console.log(byKind('type-ahead options', trips, TYPE_AHEAD_KINDS));
@@ -425,7 +597,13 @@ async function rawFind(db: mongoose.mongo.Db, request: SearchRequest) {
     if (found.length >= limit) return;
     const skip = found.map((c) => c._id);
     const query = { teamId: TEAM, ...filter, ...(skip.length > 0 ? { _id: { $nin: skip } } : {}) };
-    found.push(...(await customers.find(query).sort(sort).limit(limit - found.length).toArray()));
+    found.push(
+      ...(await customers
+        .find(query)
+        .sort(sort)
+        .limit(limit - found.length)
+        .toArray()),
+    );
   };
   const { exact, looser } = searchStages(request);
   await ask(exact);
@@ -438,8 +616,15 @@ function rawCardReads(db: mongoose.mongo.Db, customerId: unknown) {
   const filter = { teamId: TEAM, customerId };
   return Promise.all([
     db.collection('visits').find(filter).sort({ date: -1, createdAt: -1 }).limit(domain.card.lastVisitsShown).toArray(),
-    db.collection('promises').find({ ...filter, status: 'open' }).sort({ dueDate: 1 }).limit(domain.card.openPromisesShown).toArray(),
-    db.collection('nudges').findOne({ ...filter, kind: 'followUp', status: { $in: [...OPEN_NUDGE_STATUSES] } }, { sort: { dueDate: 1 } }),
+    db
+      .collection('promises')
+      .find({ ...filter, status: 'open' })
+      .sort({ dueDate: 1 })
+      .limit(domain.card.openPromisesShown)
+      .toArray(),
+    db
+      .collection('nudges')
+      .findOne({ ...filter, kind: 'followUp', status: { $in: [...OPEN_NUDGE_STATUSES] } }, { sort: { dueDate: 1 } }),
   ]);
 }
 
@@ -465,7 +650,9 @@ async function measureQueryLayers(db: mongoose.mongo.Db, { customers, cards }: S
 
 /** The card's own fields as the edit modal would submit them, with `preferences` changed. */
 function editedInput(card: CustomerRecord, preferences: string): CardInput {
-  const fields = Object.fromEntries(CARD_FIELDS.map((f) => [f.key, (card as unknown as Record<string, unknown>)[f.key]]));
+  const fields = Object.fromEntries(
+    CARD_FIELDS.map((f) => [f.key, (card as unknown as Record<string, unknown>)[f.key]]),
+  );
   return { ...fields, preferences } as CardInput;
 }
 
@@ -477,17 +664,36 @@ function editedInput(card: CustomerRecord, preferences: string): CardInput {
  */
 async function measureEdits(db: mongoose.mongo.Db, { models, writes, customers }: Services) {
   const n = EDITS + WARMUP;
-  const ids = (await db.collection('customers').find({ teamId: TEAM, version: 1 }, { projection: { _id: 1 } }).limit(4 * n).toArray())
-    .map((c) => c._id as unknown as Types.ObjectId);
+  const ids = (
+    await db
+      .collection('customers')
+      .find({ teamId: TEAM, version: 1 }, { projection: { _id: 1 } })
+      .limit(4 * n)
+      .toArray()
+  ).map((c) => c._id);
   if (ids.length < 4 * n) throw new Error(`edits need ${4 * n} cards, have ${ids.length}`);
-  const [rawIds, rawHistoryIds, guardedIds, serviceIds] = [0, 1, 2, 3].map((k) => ids.slice(k * n, (k + 1) * n)) as [Types.ObjectId[], Types.ObjectId[], Types.ObjectId[], Types.ObjectId[]];
+  const [rawIds, rawHistoryIds, guardedIds, serviceIds] = [0, 1, 2, 3].map((k) => ids.slice(k * n, (k + 1) * n)) as [
+    Types.ObjectId[],
+    Types.ObjectId[],
+    Types.ObjectId[],
+    Types.ObjectId[],
+  ];
   const history = (customerId: Types.ObjectId, i: number) =>
-    historyDoc({ teamId: TEAM, customerId, action: 'updated', userId: 'UBENCH', at: clock.now(), changes: [{ field: 'preferences', from: undefined, to: `edit-${i}` }] });
+    historyDoc({
+      teamId: TEAM,
+      customerId,
+      action: 'updated',
+      userId: 'UBENCH',
+      at: clock.now(),
+      changes: [{ field: 'preferences', from: undefined, to: `edit-${i}` }],
+    });
   const rawUpdate = async (_id: Types.ObjectId, i: number) => {
-    const { matchedCount } = await db.collection('customers').updateOne(
-      { _id, teamId: TEAM, version: 1 },
-      { $set: { preferences: `edit-${i}`, updatedBy: 'UBENCH', updatedAt: clock.now() }, $inc: { version: 1 } },
-    );
+    const { matchedCount } = await db
+      .collection('customers')
+      .updateOne(
+        { _id, teamId: TEAM, version: 1 },
+        { $set: { preferences: `edit-${i}`, updatedBy: 'UBENCH', updatedAt: clock.now() }, $inc: { version: 1 } },
+      );
     if (matchedCount !== 1) throw new Error(`raw edit of ${_id.toString()} matched ${matchedCount}`);
   };
   const raw = await timeEach(rawIds, rawUpdate);
@@ -497,14 +703,24 @@ async function measureEdits(db: mongoose.mongo.Db, { models, writes, customers }
   });
   const guarded = await timeEach(guardedIds, async (id, i) => {
     const outcome = await writes.writeIfUnchanged({
-      teamId: TEAM, model: models.customers, id, version: 1,
-      set: { preferences: `edit-${i}`, updatedBy: 'UBENCH' }, records: [{ model: models.history, doc: history(id, i) }],
+      teamId: TEAM,
+      model: models.customers,
+      id,
+      version: 1,
+      set: { preferences: `edit-${i}`, updatedBy: 'UBENCH' },
+      records: [{ model: models.history, doc: history(id, i) }],
     });
     if (outcome !== 'written') throw new Error(`guarded edit of ${id.toString()}: ${outcome}`);
   });
   const cards = await models.customers.find({ _id: { $in: serviceIds }, teamId: TEAM }).lean();
   const service = await timeEach(cards, async (card, i) => {
-    const saved = await customers.updateCustomer(TEAM, 'UBENCH', card._id.toString(), 1, editedInput(card, `edit-${i}`));
+    const saved = await customers.updateCustomer(
+      TEAM,
+      'UBENCH',
+      card._id.toString(),
+      1,
+      editedInput(card, `edit-${i}`),
+    );
     if (saved.status !== 'saved') throw new Error(`service edit of ${card._id.toString()}: ${saved.status}`);
   });
   console.log(`${EDITS} card edits (one field, from version 1):`);
@@ -517,19 +733,30 @@ async function measureEdits(db: mongoose.mongo.Db, { models, writes, customers }
 type Scan = () => Promise<{ sent: number }>;
 
 /** One scan at `at` that posts what is due: its total time and per nudge posted. */
-async function timeDueScan(label: string, at: string, scan: Scan, slack: Awaited<ReturnType<typeof startSlackStandIn>>): Promise<void> {
+async function timeDueScan(
+  label: string,
+  at: string,
+  scan: Scan,
+  slack: Awaited<ReturnType<typeof startSlackStandIn>>,
+): Promise<void> {
   clockNow = new Date(at);
   const postsBefore = slack.posts();
   const t0 = performance.now();
   const report = await scan();
   const ms = performance.now() - t0;
-  console.log(`${label}, ${report.sent} due (posted ${slack.posts() - postsBefore}): ${ms.toFixed(1)} ms (${(ms / Math.max(1, report.sent)).toFixed(2)} ms per nudge)`);
+  console.log(
+    `${label}, ${report.sent} due (posted ${slack.posts() - postsBefore}): ${ms.toFixed(1)} ms (${(ms / Math.max(1, report.sent)).toFixed(2)} ms per nudge)`,
+  );
 }
 
 async function measureScans(db: mongoose.mongo.Db, scan: Scan, slack: Awaited<ReturnType<typeof startSlackStandIn>>) {
   clockNow = new Date(SCAN_TIMES.idle);
   const pending = (kind: string) => db.collection('nudges').countDocuments({ teamId: TEAM, kind, status: 'pending' });
-  const [followUps, overdue, ambassadors] = await Promise.all([pending('followUp'), pending('overdue'), pending('ambassador')]);
+  const [followUps, overdue, ambassadors] = await Promise.all([
+    pending('followUp'),
+    pending('overdue'),
+    pending('ambassador'),
+  ]);
   const idle = await timeEach(Array.from({ length: IDLE_SCANS + WARMUP }), async () => {
     const { sent } = await scan();
     if (sent !== 0) throw new Error(`the nothing-due scan posted ${sent}`);
@@ -554,8 +781,16 @@ function segmentSale(i: number, customers: Types.ObjectId[], now: Date) {
   const customerId = customers[(i * 7919) % customers.length]!;
   const amountFen = 100_00 + ((i * 104_729) % 5_000_00);
   return {
-    teamId: SEGMENT_TEAM, customerId, date: addDays('2026-11-23', -((i * 31) % 730)), product: '空调', quantity: 1, amountFen,
-    ...(i % 4 === 0 ? {} : { profitFen: Math.floor(amountFen / 5) }), paidInFull: true, createdBy: 'UOWNER', createdAt: now,
+    teamId: SEGMENT_TEAM,
+    customerId,
+    date: addDays('2026-11-23', -((i * 31) % 730)),
+    product: '空调',
+    quantity: 1,
+    amountFen,
+    ...(i % 4 === 0 ? {} : { profitFen: Math.floor(amountFen / 5) }),
+    paidInFull: true,
+    createdBy: 'UOWNER',
+    createdAt: now,
   };
 }
 
@@ -566,15 +801,26 @@ async function seedSegments(db: mongoose.mongo.Db): Promise<void> {
     const docs = Array.from({ length: Math.min(SEGMENT_CARDS, from + 5000) - from }, (_, k) => {
       const name = nameFor(from + k);
       return {
-        teamId: SEGMENT_TEAM, number: numberFor(from + k), year: 2026, name, ...searchKeys({ name }), ownerId: 'UOWNER', version: 1,
-        createdBy: 'UOWNER', updatedBy: 'UOWNER', createdAt: now, updatedAt: now,
+        teamId: SEGMENT_TEAM,
+        number: numberFor(from + k),
+        year: 2026,
+        name,
+        ...searchKeys({ name }),
+        ownerId: 'UOWNER',
+        version: 1,
+        createdBy: 'UOWNER',
+        updatedBy: 'UOWNER',
+        createdAt: now,
+        updatedAt: now,
       };
     });
     const { insertedIds } = await db.collection('customers').insertMany(docs, { ordered: false });
     ids.push(...(Object.values(insertedIds) as Types.ObjectId[]));
   }
   for (let from = 0; from < SEGMENT_SALES; from += 10_000) {
-    const sales = Array.from({ length: Math.min(SEGMENT_SALES, from + 10_000) - from }, (_, k) => segmentSale(from + k, ids, now));
+    const sales = Array.from({ length: Math.min(SEGMENT_SALES, from + 10_000) - from }, (_, k) =>
+      segmentSale(from + k, ids, now),
+    );
     await db.collection('sales').insertMany(sales, { ordered: false });
   }
 }
@@ -600,7 +846,9 @@ async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; ms: 
 async function measureSegments(db: mongoose.mongo.Db, { segments }: Services) {
   const seeding = performance.now();
   await seedSegments(db);
-  console.log(`segmentation: seeded ${SEGMENT_CARDS} customers, ${SEGMENT_SALES} sales in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
+  console.log(
+    `segmentation: seeded ${SEGMENT_CARDS} customers, ${SEGMENT_SALES} sales in ${((performance.now() - seeding) / 1000).toFixed(1)} s`,
+  );
   clockNow = new Date('2026-11-23T10:00:00+08:00');
   const baseMb = process.memoryUsage.rss() / 2 ** 20;
   const { result: plan, ms, peakMb } = await withPeakRss(() => segments.planRefresh(SEGMENT_TEAM));
@@ -612,7 +860,9 @@ async function measureSegments(db: mongoose.mongo.Db, { segments }: Services) {
   const started = performance.now();
   const written = await segments.applyMoves(SEGMENT_TEAM, sample);
   const perCard = (performance.now() - started) / Math.max(1, written);
-  console.log(`segmentation, card writes         ${written} written, ${perCard.toFixed(1)} ms per card (guarded step + history; ${SEGMENT_WRITES} of the first run's ${plan.moves.length})`);
+  console.log(
+    `segmentation, card writes         ${written} written, ${perCard.toFixed(1)} ms per card (guarded step + history; ${SEGMENT_WRITES} of the first run's ${plan.moves.length})`,
+  );
 }
 
 /** Ranked cards as the segmentation job leaves them, each with the pending cadence nudge a contact scheduled. */
@@ -628,13 +878,37 @@ async function seedCadence(db: mongoose.mongo.Db): Promise<void> {
       const dueDate = i < CADENCE_DUE ? CADENCE_SCAN.dueDate : CADENCE_SCAN.later;
       const name = nameFor(i);
       cards.push({
-        _id, teamId: CADENCE_TEAM, number: numberFor(i), year: 2026, name, ...searchKeys({ name }), region: `地区${i % 50}`, ownerId: 'UOWNER',
-        segment: 'current', tier, lastContactDate: addDays(dueDate, -CADENCE_DAYS[tier]!), version: 1,
-        createdBy: 'UOWNER', updatedBy: 'UOWNER', createdAt: now, updatedAt: now,
+        _id,
+        teamId: CADENCE_TEAM,
+        number: numberFor(i),
+        year: 2026,
+        name,
+        ...searchKeys({ name }),
+        region: `地区${i % 50}`,
+        ownerId: 'UOWNER',
+        segment: 'current',
+        tier,
+        lastContactDate: addDays(dueDate, -CADENCE_DAYS[tier]!),
+        version: 1,
+        createdBy: 'UOWNER',
+        updatedBy: 'UOWNER',
+        createdAt: now,
+        updatedAt: now,
       });
       nudges.push({
-        teamId: CADENCE_TEAM, kind: 'cadence', customerId: _id, ownerId: 'UOWNER', dueDate, status: 'pending', version: 1, attempts: 0, claims: 0,
-        nextAttemptAt: instantAt(dueDate, 9, 'Asia/Shanghai'), createdBy: 'UOWNER', createdAt: now, updatedAt: now,
+        teamId: CADENCE_TEAM,
+        kind: 'cadence',
+        customerId: _id,
+        ownerId: 'UOWNER',
+        dueDate,
+        status: 'pending',
+        version: 1,
+        attempts: 0,
+        claims: 0,
+        nextAttemptAt: instantAt(dueDate, 9, 'Asia/Shanghai'),
+        createdBy: 'UOWNER',
+        createdAt: now,
+        updatedAt: now,
       });
     }
     await db.collection('customers').insertMany(cards, { ordered: false });
@@ -651,14 +925,18 @@ async function seedCadence(db: mongoose.mongo.Db): Promise<void> {
 async function measureCadence(db: mongoose.mongo.Db, scan: Scan, slack: Awaited<ReturnType<typeof startSlackStandIn>>) {
   const seeding = performance.now();
   await seedCadence(db);
-  console.log(`cadence: seeded ${CADENCE_CARDS} ranked cards with pending cadence nudges, ${CADENCE_DUE} due, in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
+  console.log(
+    `cadence: seeded ${CADENCE_CARDS} ranked cards with pending cadence nudges, ${CADENCE_DUE} due, in ${((performance.now() - seeding) / 1000).toFixed(1)} s`,
+  );
   clockNow = new Date(CADENCE_SCAN.idle);
   const idle = await timeEach(Array.from({ length: IDLE_SCANS + WARMUP }), async () => {
     const { sent } = await scan();
     if (sent !== 0) throw new Error(`the nothing-due cadence scan posted ${sent}`);
   });
   console.log(summary(`cadence scan, nothing due`, idle));
-  console.log(`  (${IDLE_SCANS} scans, ${CADENCE_CARDS} cards with a pending cadence nudge; compare across BENCH_CADENCE_CARDS)`);
+  console.log(
+    `  (${IDLE_SCANS} scans, ${CADENCE_CARDS} cards with a pending cadence nudge; compare across BENCH_CADENCE_CARDS)`,
+  );
   await timeDueScan(`cadence scan (of ${CADENCE_CARDS})`, CADENCE_SCAN.due, scan, slack);
 }
 
@@ -681,20 +959,51 @@ async function seedPool(db: mongoose.mongo.Db): Promise<void> {
       const lastContactDate = addDays(today, -(i % 90));
       const name = nameFor(i);
       cards.push({
-        _id, teamId: POOL_TEAM, number: numberFor(i), year: 2026, name, ...searchKeys({ name }), ownerId: 'UOWNER', segment: 'current', tier, lastContactDate,
-        version: 1, createdBy: 'UOWNER', updatedBy: 'UOWNER', createdAt: now, updatedAt: now,
+        _id,
+        teamId: POOL_TEAM,
+        number: numberFor(i),
+        year: 2026,
+        name,
+        ...searchKeys({ name }),
+        ownerId: 'UOWNER',
+        segment: 'current',
+        tier,
+        lastContactDate,
+        version: 1,
+        createdBy: 'UOWNER',
+        updatedBy: 'UOWNER',
+        createdAt: now,
+        updatedAt: now,
       });
       if (POOL_DEFAULTS.excludeTiers.includes(tier)) continue;
       const dueDate = addDays(lastContactDate, POOL_DEFAULTS.afterDays);
       nudges.push({
-        _id: new mongoose.Types.ObjectId(), teamId: POOL_TEAM, kind: 'poolWarning', customerId: _id, ownerId: 'UOWNER', dueDate, status: 'pending', version: 1, attempts: 0, claims: 0,
-        nextAttemptAt: instantAt(dueDate, 9, 'Asia/Shanghai'), createdBy: 'UOWNER', createdAt: now, updatedAt: now,
+        _id: new mongoose.Types.ObjectId(),
+        teamId: POOL_TEAM,
+        kind: 'poolWarning',
+        customerId: _id,
+        ownerId: 'UOWNER',
+        dueDate,
+        status: 'pending',
+        version: 1,
+        attempts: 0,
+        claims: 0,
+        nextAttemptAt: instantAt(dueDate, 9, 'Asia/Shanghai'),
+        createdBy: 'UOWNER',
+        createdAt: now,
+        updatedAt: now,
       });
     }
     await db.collection('customers').insertMany(cards, { ordered: false });
     await db.collection('nudges').insertMany(nudges, { ordered: false });
   }
-  await db.collection('teams').insertOne({ _id: POOL_TEAM as never, teamId: POOL_TEAM, kindSettings: { pool: { afterDays: 60, excludeTiers: [] } }, version: 1, createdAt: now });
+  await db.collection('teams').insertOne({
+    _id: POOL_TEAM as never,
+    teamId: POOL_TEAM,
+    kindSettings: { pool: { afterDays: 60, excludeTiers: [] } },
+    version: 1,
+    createdAt: now,
+  });
 }
 
 /** What saving new pool thresholds costs after the ack: every owned card's warning moved, cancelled or scheduled. */
@@ -703,8 +1012,12 @@ async function measurePoolReplan(db: mongoose.mongo.Db, { kinds }: Services) {
   const started = performance.now();
   await kinds.jobs.find((job) => job.name === POOL_REPLAN_JOB)!.run({ teamId: POOL_TEAM });
   const ms = performance.now() - started;
-  const pending = await db.collection('nudges').countDocuments({ teamId: POOL_TEAM, kind: 'poolWarning', status: 'pending' });
-  console.log(`pool thresholds changed, ${POOL_CARDS} owned cards replanned   ${(ms / 1000).toFixed(1)} s, ${(ms / POOL_CARDS).toFixed(1)} ms per card (${pending} warnings pending after)`);
+  const pending = await db
+    .collection('nudges')
+    .countDocuments({ teamId: POOL_TEAM, kind: 'poolWarning', status: 'pending' });
+  console.log(
+    `pool thresholds changed, ${POOL_CARDS} owned cards replanned   ${(ms / 1000).toFixed(1)} s, ${(ms / POOL_CARDS).toFixed(1)} ms per card (${pending} warnings pending after)`,
+  );
 }
 
 /** The digest team's cards, each with a follow-up due on each of the digest days. */
@@ -713,15 +1026,37 @@ async function seedDigest(db: mongoose.mongo.Db): Promise<void> {
   const cards = Array.from({ length: DIGEST_NUDGES }, (_, i) => {
     const name = nameFor(i);
     return {
-      _id: new mongoose.Types.ObjectId(), teamId: DIGEST_TEAM, number: numberFor(i), year: 2026, name, ...searchKeys({ name }), ownerId: 'UOWNER',
-      version: 1, createdBy: 'UOWNER', updatedBy: 'UOWNER', createdAt: now, updatedAt: now,
+      _id: new mongoose.Types.ObjectId(),
+      teamId: DIGEST_TEAM,
+      number: numberFor(i),
+      year: 2026,
+      name,
+      ...searchKeys({ name }),
+      ownerId: 'UOWNER',
+      version: 1,
+      createdBy: 'UOWNER',
+      updatedBy: 'UOWNER',
+      createdAt: now,
+      updatedAt: now,
     };
   });
   await db.collection('customers').insertMany(cards, { ordered: false });
   const nudges = Object.values(DIGEST_DAYS).flatMap((dueDate) =>
     cards.map((c) => ({
-      teamId: DIGEST_TEAM, kind: 'followUp', customerId: c._id, ownerId: 'UOWNER', dueDate, plan: '回访', status: 'pending', version: 1, attempts: 0, claims: 0,
-      nextAttemptAt: instantAt(dueDate, 9, 'Asia/Shanghai'), createdBy: 'UOWNER', createdAt: now, updatedAt: now,
+      teamId: DIGEST_TEAM,
+      kind: 'followUp',
+      customerId: c._id,
+      ownerId: 'UOWNER',
+      dueDate,
+      plan: '回访',
+      status: 'pending',
+      version: 1,
+      attempts: 0,
+      claims: 0,
+      nextAttemptAt: instantAt(dueDate, 9, 'Asia/Shanghai'),
+      createdBy: 'UOWNER',
+      createdAt: now,
+      updatedAt: now,
     })),
   );
   await db.collection('nudges').insertMany(nudges, { ordered: false });
@@ -733,20 +1068,43 @@ async function seedDigest(db: mongoose.mongo.Db): Promise<void> {
  * a reply per follow-up. Paced, Slack's one message a second per channel
  * decides (about BENCH_DIGEST seconds); unpaced, what the app itself costs.
  */
-async function measureDigest(db: mongoose.mongo.Db, services: Services, env: ReturnType<typeof parseEnv>, slack: Awaited<ReturnType<typeof startSlackStandIn>>) {
+async function measureDigest(
+  db: mongoose.mongo.Db,
+  services: Services,
+  env: ReturnType<typeof parseEnv>,
+  slack: Awaited<ReturnType<typeof startSlackStandIn>>,
+) {
   await seedDigest(db);
   const scanWith = (intervalMs: number) =>
     createNudgeScan({
-      ...services, now: clock.now, logger: createLogger('error'), digestAbove: domain.nudges.digestAbove,
+      ...services,
+      now: clock.now,
+      logger: createLogger('error'),
+      digestAbove: domain.nudges.digestAbove,
       poster: createMessagePoster(
-        createTeamClients({ botToken: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL, logger: createLogger('error') }, POSTER_CLIENT_OPTIONS),
+        createTeamClients(
+          { botToken: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL, logger: createLogger('error') },
+          POSTER_CLIENT_OPTIONS,
+        ),
         realPacing(intervalMs),
       ),
     });
-  await timeDueScan(`digest scan, paced ${domain.nudges.channelIntervalMs} ms a message (real Slack pace)`, `${DIGEST_DAYS.paced}T09:00:00+08:00`, scanWith(domain.nudges.channelIntervalMs), slack);
-  await timeDueScan('digest scan, pacing off (the app alone)', `${DIGEST_DAYS.unpaced}T09:00:00+08:00`, scanWith(0), slack);
+  await timeDueScan(
+    `digest scan, paced ${domain.nudges.channelIntervalMs} ms a message (real Slack pace)`,
+    `${DIGEST_DAYS.paced}T09:00:00+08:00`,
+    scanWith(domain.nudges.channelIntervalMs),
+    slack,
+  );
+  await timeDueScan(
+    'digest scan, pacing off (the app alone)',
+    `${DIGEST_DAYS.unpaced}T09:00:00+08:00`,
+    scanWith(0),
+    slack,
+  );
   const replies = await db.collection('nudges').countDocuments({ teamId: DIGEST_TEAM, status: 'sent' });
-  console.log(`  (${DIGEST_NUDGES} follow-ups due in one channel per scan, each scan one digest + its replies; ${replies} sent in all)`);
+  console.log(
+    `  (${DIGEST_NUDGES} follow-ups due in one channel per scan, each scan one digest + its replies; ${replies} sent in all)`,
+  );
 }
 
 /** Export cards with every text field filled, some of it as long as a salesperson writes. */
@@ -757,11 +1115,27 @@ async function seedExport(db: mongoose.mongo.Db): Promise<void> {
     const docs = Array.from({ length: Math.min(EXPORT_CARDS, from + 5000) - from }, (_, k) => {
       const i = from + k;
       const name = nameFor(i);
-      const filled = Object.fromEntries(texts.map((f) => [f.key, `${f.key} ${i}：${'客户资料，逗号, "引号"'.repeat(f.kind === 'multiline' ? 3 : 1)}`]));
+      const filled = Object.fromEntries(
+        texts.map((f) => [f.key, `${f.key} ${i}：${'客户资料，逗号, "引号"'.repeat(f.kind === 'multiline' ? 3 : 1)}`]),
+      );
       return {
-        ...filled, teamId: EXPORT_TEAM, number: numberFor(i), year: 2026, name, phone: phoneFor(i), ...searchKeys({ name, phone: phoneFor(i) }),
-        region: `地区${i % 50}`, creditRating: 'medium', creditLimitFen: 1_234_550 + i, status: 'current', ownerId: 'UOWNER',
-        version: 1, createdBy: 'UOWNER', updatedBy: 'UOWNER', createdAt: now, updatedAt: now,
+        ...filled,
+        teamId: EXPORT_TEAM,
+        number: numberFor(i),
+        year: 2026,
+        name,
+        phone: phoneFor(i),
+        ...searchKeys({ name, phone: phoneFor(i) }),
+        region: `地区${i % 50}`,
+        creditRating: 'medium',
+        creditLimitFen: 1_234_550 + i,
+        status: 'current',
+        ownerId: 'UOWNER',
+        version: 1,
+        createdBy: 'UOWNER',
+        updatedBy: 'UOWNER',
+        createdAt: now,
+        updatedAt: now,
       };
     });
     await db.collection('customers').insertMany(docs, { ordered: false });
@@ -777,17 +1151,23 @@ async function seedExport(db: mongoose.mongo.Db): Promise<void> {
  * path is the same; only the uniqueness check is missing.
  */
 async function measureExport(env: ReturnType<typeof parseEnv>, slack: Awaited<ReturnType<typeof startSlackStandIn>>) {
-  const connection = await mongoose.createConnection(MONGODB_URI!, { dbName: `${DB_NAME}-export`, autoIndex: false }).asPromise();
+  const connection = await mongoose
+    .createConnection(MONGODB_URI!, { dbName: `${DB_NAME}-export`, autoIndex: false })
+    .asPromise();
   const db = connection.db as unknown as mongoose.mongo.Db;
   await db.dropDatabase();
   const seeding = performance.now();
   await seedExport(db);
   await db.collection('customers').createIndex({ teamId: 1, number: 1 });
-  console.log(`export: seeded ${EXPORT_CARDS} cards and indexed them in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
+  console.log(
+    `export: seeded ${EXPORT_CARDS} cards and indexed them in ${((performance.now() - seeding) / 1000).toFixed(1)} s`,
+  );
   const { exports } = buildServices(connection, env, clock.now);
   const client = new webApi.WebClient('xoxb-bench', { slackApiUrl: `${slack.url}/api/` });
   const baseMb = process.memoryUsage.rss() / 2 ** 20;
-  const { result, ms, peakMb } = await withPeakRss(() => exports.exportCards(EXPORT_TEAM, { visits: false, sales: false }, deliverToDm(client, 'UADMIN')));
+  const { result, ms, peakMb } = await withPeakRss(() =>
+    exports.exportCards(EXPORT_TEAM, { visits: false, sales: false }, deliverToDm(client, 'UADMIN')),
+  );
   console.log(
     `export, ${result.cards} cards       ${(ms / 1000).toFixed(1).padStart(7)} s   peak RSS ${peakMb.toFixed(0)} MB (from ${baseMb.toFixed(0)} MB)   ` +
       `${(slack.uploadedBytes() / 2 ** 20).toFixed(1)} MB uploaded`,
@@ -796,10 +1176,17 @@ async function measureExport(env: ReturnType<typeof parseEnv>, slack: Awaited<Re
   await connection.close();
 }
 
-/** Where the i-th of someone's cards sits in the pyramid: 1 % 顶级, 4 % 大, 15 % 中, 20 % 小, 10 % 非积极, 30 % 潜在, the rest 疑虑. */
+/**
+ * Where the i-th of someone's cards sits in the pyramid: 1 % 顶级, 4 % 大, 15 % 中, 20 % 小, 10 % 非积极, 30 % 潜在, the rest 疑虑.
+ */
 function homePlacement(i: number): Record<string, string> {
   const p = i % 100;
-  if (p < 40) return { segment: 'current', tier: p < 1 ? 'top' : p < 5 ? 'large' : p < 20 ? 'medium' : 'small', lastContactDate: addDays(HOME_TODAY, -(i % 90)) };
+  if (p < 40)
+    return {
+      segment: 'current',
+      tier: p < 1 ? 'top' : p < 5 ? 'large' : p < 20 ? 'medium' : 'small',
+      lastContactDate: addDays(HOME_TODAY, -(i % 90)),
+    };
   if (p < 50) return { segment: 'inactive', lastContactDate: '2025-06-01' };
   return p < 80 ? { lastContactDate: addDays(HOME_TODAY, -(i % 200)) } : {};
 }
@@ -819,16 +1206,40 @@ async function seedHome(db: mongoose.mongo.Db): Promise<void> {
       const k = o * HOME_CARDS + i;
       const name = nameFor(k);
       return {
-        _id: new mongoose.Types.ObjectId(), teamId: HOME_TEAM, number: numberFor(k), year: 2026, name, ...searchKeys({ name }), ownerId, ...homePlacement(i),
-        version: 1, createdBy: ownerId, updatedBy: ownerId, createdAt: now, updatedAt: now,
+        _id: new mongoose.Types.ObjectId(),
+        teamId: HOME_TEAM,
+        number: numberFor(k),
+        year: 2026,
+        name,
+        ...searchKeys({ name }),
+        ownerId,
+        ...homePlacement(i),
+        version: 1,
+        createdBy: ownerId,
+        updatedBy: ownerId,
+        createdAt: now,
+        updatedAt: now,
       };
     }),
   );
   await db.collection('customers').insertMany(cards, { ordered: false });
-  // Due ones were posted at their nudge hour (sent, still open), later ones wait: the scheduler's scan has nothing to do meanwhile.
+  // Due ones were posted at their nudge hour (sent, still open), later ones wait: the scheduler's scan has nothing to
+  // do meanwhile.
   const nudge = (c: (typeof cards)[number], kind: string, dueDate: string) => ({
-    teamId: HOME_TEAM, kind, customerId: c._id, ownerId: c.ownerId, dueDate, plan: '回访', status: dueDate <= HOME_TODAY ? 'sent' : 'pending', version: 1, attempts: 0, claims: 0,
-    nextAttemptAt: instantAt(dueDate, 9, 'Asia/Shanghai'), createdBy: c.ownerId, createdAt: now, updatedAt: now,
+    teamId: HOME_TEAM,
+    kind,
+    customerId: c._id,
+    ownerId: c.ownerId,
+    dueDate,
+    plan: '回访',
+    status: dueDate <= HOME_TODAY ? 'sent' : 'pending',
+    version: 1,
+    attempts: 0,
+    claims: 0,
+    nextAttemptAt: instantAt(dueDate, 9, 'Asia/Shanghai'),
+    createdBy: c.ownerId,
+    createdAt: now,
+    updatedAt: now,
   });
   const nudges = cards.flatMap((c, k) => {
     const i = k % HOME_CARDS;
@@ -839,19 +1250,41 @@ async function seedHome(db: mongoose.mongo.Db): Promise<void> {
     return [];
   });
   await db.collection('nudges').insertMany(nudges, { ordered: false });
-  const ledgers = cards.filter((_, k) => k % 10 === 5).map((c, j) => {
-    const saleId = new mongoose.Types.ObjectId();
-    const dueDate = addDays(HOME_TODAY, -1 - (j % 60));
-    const amountFen = j % 2 === 0 ? 3_000_00 : 15_000_00;
-    return { _id: c._id, teamId: HOME_TEAM, version: 1, receivables: [{ _id: saleId, saleId, dueDate, amountFen, settledFen: 0 }], outstandingFen: amountFen, applied: [saleId], adjusted: [], createdAt: now };
-  });
+  const ledgers = cards
+    .filter((_, k) => k % 10 === 5)
+    .map((c, j) => {
+      const saleId = new mongoose.Types.ObjectId();
+      const dueDate = addDays(HOME_TODAY, -1 - (j % 60));
+      const amountFen = j % 2 === 0 ? 3_000_00 : 15_000_00;
+      return {
+        _id: c._id,
+        teamId: HOME_TEAM,
+        version: 1,
+        receivables: [{ _id: saleId, saleId, dueDate, amountFen, settledFen: 0 }],
+        outstandingFen: amountFen,
+        applied: [saleId],
+        adjusted: [],
+        createdAt: now,
+      };
+    });
   await db.collection('ledgers').insertMany(ledgers, { ordered: false });
   const referrals = Array.from({ length: 30 }, (_, j) => ({
-    teamId: HOME_TEAM, referrerId: cards[j]!._id, referredId: cards[j + 100]!._id, recordedBy: HOME_USER, status: 'deal', awaitingThanks: true,
-    outcomeAt: now, outcomeBy: HOME_USER, version: 1, createdAt: now, updatedAt: now,
+    teamId: HOME_TEAM,
+    referrerId: cards[j]!._id,
+    referredId: cards[j + 100]!._id,
+    recordedBy: HOME_USER,
+    status: 'deal',
+    awaitingThanks: true,
+    outcomeAt: now,
+    outcomeBy: HOME_USER,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
   }));
   await db.collection('referrals').insertMany(referrals, { ordered: false });
-  console.log(`App Home: seeded ${cards.length} cards (${HOME_CARDS} the seller's), ${nudges.length} open reminders, ${ledgers.length} overdue receivables, ${referrals.length} referrals awaiting thanks`);
+  console.log(
+    `App Home: seeded ${cards.length} cards (${HOME_CARDS} the seller's), ${nudges.length} open reminders, ${ledgers.length} overdue receivables, ${referrals.length} referrals awaiting thanks`,
+  );
 }
 
 /** Signed app_home_opened events through the front door, each timed until its views.publish reaches the stand-in. */
@@ -860,8 +1293,19 @@ async function measureHome(db: mongoose.mongo.Db, port: number, slack: Awaited<R
   clockNow = new Date(`${HOME_TODAY}T10:00:00+08:00`);
   const trips = await timeEach(Array.from({ length: HOME_OPENS + WARMUP }), async (_, i) => {
     const body = JSON.stringify({
-      token: 't', team_id: HOME_TEAM, api_app_id: 'A1', type: 'event_callback', event_id: `EvHome${i}`, event_time: Math.floor(Date.now() / 1000),
-      event: { type: 'app_home_opened', user: HOME_USER, channel: 'DHOME', tab: 'home', event_ts: `${Date.now() / 1000}` },
+      token: 't',
+      team_id: HOME_TEAM,
+      api_app_id: 'A1',
+      type: 'event_callback',
+      event_id: `EvHome${i}`,
+      event_time: Math.floor(Date.now() / 1000),
+      event: {
+        type: 'app_home_opened',
+        user: HOME_USER,
+        channel: 'DHOME',
+        tab: 'home',
+        event_ts: `${Date.now() / 1000}`,
+      },
       authorizations: [{ team_id: HOME_TEAM, user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
     });
     const published = slack.expect(`home:${HOME_USER}`);
@@ -874,12 +1318,18 @@ async function measureHome(db: mongoose.mongo.Db, port: number, slack: Awaited<R
 }
 
 async function main(): Promise<void> {
-  if (!MONGODB_URI) throw new Error('Set MONGODB_URI to the MongoDB server to benchmark, e.g. mongodb://127.0.0.1:27017/');
+  if (!MONGODB_URI)
+    throw new Error('Set MONGODB_URI to the MongoDB server to benchmark, e.g. mongodb://127.0.0.1:27017/');
   const slack = await startSlackStandIn();
   const env = parseEnv({
-    SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: `${slack.url}/api/`,
-    NUDGE_CHANNEL_ID: 'CBENCH', FOLLOWUP_SCAN_SECONDS: '86400', LOG_LEVEL: 'error',
-    // The bench's clock never reaches 23:00, so the nightly segmentation never re-ranks the seeded teams under a timing.
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: `${slack.url}/api/`,
+    NUDGE_CHANNEL_ID: 'CBENCH',
+    FOLLOWUP_SCAN_SECONDS: '86400',
+    LOG_LEVEL: 'error',
+    // The bench's clock never reaches 23:00, so the nightly segmentation never re-ranks the seeded teams under a
+    // timing.
     SEGMENT_HOUR: '23',
   });
   // Seed first: the app builds its indexes at boot, over the seeded data.
@@ -888,7 +1338,13 @@ async function main(): Promise<void> {
   await seeding.close();
   const booted = performance.now();
   // Pacing off: these scans time the app, not Slack's one message a second (the digest section times both).
-  const app = await createApplication({ env, mongoUri: MONGODB_URI, dbName: DB_NAME, clock, pacing: { intervalMs: 0 } });
+  const app = await createApplication({
+    env,
+    mongoUri: MONGODB_URI,
+    dbName: DB_NAME,
+    clock,
+    pacing: { intervalMs: 0 },
+  });
   console.log(`app booted (indexes built) in ${((performance.now() - booted) / 1000).toFixed(1)} s`);
   const { port } = await app.start({ port: 0, host: '127.0.0.1' });
   const db = app.connection.db as unknown as mongoose.mongo.Db;
@@ -897,8 +1353,13 @@ async function main(): Promise<void> {
     console.log(`${REQUESTS} lookups (names, phones, card numbers, prefixes, misses) against ${CARDS} cards:`);
     const texts = Array.from({ length: REQUESTS + WARMUP }, (_, i) => queryFor(i));
     await measureLookups(port!, slack, texts);
-    console.log(`${REQUESTS} type-ahead options requests (pinyin, initials, name starts, companies, misses) against ${CARDS} cards:`);
-    await measureTypeAhead(port!, Array.from({ length: REQUESTS + WARMUP }, (_, i) => typedFor(i)));
+    console.log(
+      `${REQUESTS} type-ahead options requests (pinyin, initials, name starts, companies, misses) against ${CARDS} cards:`,
+    );
+    await measureTypeAhead(
+      port!,
+      Array.from({ length: REQUESTS + WARMUP }, (_, i) => typedFor(i)),
+    );
     await measureQueryLayers(db, services, texts);
   }
   await measureScans(db, app.scanNudges, slack);

@@ -48,9 +48,16 @@ if (!always && built === wanted && existsSync(ENTRY)) {
   process.exit(0);
 }
 
-console.log(existsSync(ENTRY) && !always ? 'src/ changed since the last build: building dist/ with tsc…' : 'Building dist/ with tsc…');
+console.log(
+  existsSync(ENTRY) && !always
+    ? 'src/ changed since the last build: building dist/ with tsc…'
+    : 'Building dist/ with tsc…',
+);
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-const result = spawnSync(process.execPath, [tsc, '-p', join(projectDir, 'tsconfig.build.json')], { cwd: projectDir, stdio: 'inherit' });
+const result = spawnSync(process.execPath, [tsc, '-p', join(projectDir, 'tsconfig.build.json')], {
+  cwd: projectDir,
+  stdio: 'inherit',
+});
 if (result.status !== 0) {
   console.error('The build failed (tsc, above); nothing was started.');
   process.exit(result.status ?? 1);

@@ -43,12 +43,37 @@ async function seed(h: Harness): Promise<void> {
     const customerId = new Types.ObjectId();
     const name = `故障${String(i).padStart(4, '0')}`;
     customers.push({
-      _id: customerId, teamId: TEAM, number: `KH-2026-${String(i + 1).padStart(4, '0')}`, year: 2026, name, nameKey: name, ownerId: OWNER,
-      ambassador: false, version: 1, createdBy: OWNER, updatedBy: OWNER, createdAt: at, updatedAt: at,
+      _id: customerId,
+      teamId: TEAM,
+      number: `KH-2026-${String(i + 1).padStart(4, '0')}`,
+      year: 2026,
+      name,
+      nameKey: name,
+      ownerId: OWNER,
+      ambassador: false,
+      version: 1,
+      createdBy: OWNER,
+      updatedBy: OWNER,
+      createdAt: at,
+      updatedAt: at,
     });
     nudges.push({
-      _id: new Types.ObjectId(), teamId: TEAM, kind: 'followUp', customerId, sourceId: new Types.ObjectId(), ownerId: OWNER, dueDate: DUE_DATE,
-      plan: `${name}的计划`, status: 'pending', version: 1, nextAttemptAt: DUE, attempts: 0, claims: 0, createdBy: OWNER, createdAt: at, updatedAt: at,
+      _id: new Types.ObjectId(),
+      teamId: TEAM,
+      kind: 'followUp',
+      customerId,
+      sourceId: new Types.ObjectId(),
+      ownerId: OWNER,
+      dueDate: DUE_DATE,
+      plan: `${name}的计划`,
+      status: 'pending',
+      version: 1,
+      nextAttemptAt: DUE,
+      attempts: 0,
+      claims: 0,
+      createdBy: OWNER,
+      createdAt: at,
+      updatedAt: at,
     });
   }
   // The scan visits the teams that have used the app.
@@ -82,37 +107,60 @@ async function main(): Promise<void> {
       h.clock.set(new Date(DUE.getTime() + rounds * STEP_MS).toISOString());
       const reports = await Promise.all(h.instances.map((i) => i.app.scanNudges().catch(() => null)));
       failedScans += reports.filter((r) => r === null).length;
-      const open = await h.db.collection('nudges').countDocuments({ teamId: TEAM, status: { $in: ['pending', 'sending'] } }).catch(() => -1);
-      if (rounds % 10 === 0) console.error(`round ${rounds}: ${open} open, ${Math.round((performance.now() - started) / 1000)} s`);
+      const open = await h.db
+        .collection('nudges')
+        .countDocuments({ teamId: TEAM, status: { $in: ['pending', 'sending'] } })
+        .catch(() => -1);
+      if (rounds % 10 === 0)
+        console.error(`round ${rounds}: ${open} open, ${Math.round((performance.now() - started) / 1000)} s`);
       if (restarted && open === 0) break;
     }
 
-    const posts = h.fake.accepted('chat.postMessage').filter((c) => c.args.metadata?.event_type === 'customer_cards_nudge');
+    const posts = h.fake
+      .accepted('chat.postMessage')
+      .filter((c) => c.args.metadata?.event_type === 'customer_cards_nudge');
     const perNudge = new Map<string, number>();
-    for (const post of posts) perNudge.set(post.args.metadata.event_payload.nudge_id, (perNudge.get(post.args.metadata.event_payload.nudge_id) ?? 0) + 1);
-    const digests = h.fake.accepted('chat.postMessage').filter((c) => c.args.metadata?.event_type === 'customer_cards_digest');
+    for (const post of posts)
+      perNudge.set(
+        post.args.metadata.event_payload.nudge_id,
+        (perNudge.get(post.args.metadata.event_payload.nudge_id) ?? 0) + 1,
+      );
+    const digests = h.fake
+      .accepted('chat.postMessage')
+      .filter((c) => c.args.metadata?.event_type === 'customer_cards_digest');
     const listed = new Map<string, number>();
-    for (const d of digests) for (const id of String(d.args.metadata.event_payload.nudge_ids).split(',')) listed.set(id, (listed.get(id) ?? 0) + 1);
-    const statuses = await h.db.collection('nudges').aggregate([{ $group: { _id: '$status', n: { $sum: 1 } } }]).toArray();
+    for (const d of digests)
+      for (const id of String(d.args.metadata.event_payload.nudge_ids).split(','))
+        listed.set(id, (listed.get(id) ?? 0) + 1);
+    const statuses = await h.db
+      .collection('nudges')
+      .aggregate([{ $group: { _id: '$status', n: { $sum: 1 } } }])
+      .toArray();
     const counts = [...perNudge.values()];
-    console.log(JSON.stringify({
-      nudges: NUDGES,
-      instances: INSTANCES,
-      rounds,
-      clockMinutes: Math.round((rounds * STEP_MS) / 60_000),
-      wallSeconds: Math.round((performance.now() - started) / 1000),
-      databaseRestarted: restarted,
-      scansThatFailed: failedScans,
-      rateLimited: h.fake.calls.filter((c) => c.error === 'ratelimited').length,
-      postedOnce: counts.filter((n) => n === 1).length,
-      postedTwiceOrMore: counts.filter((n) => n > 1).length,
-      neverPosted: NUDGES - perNudge.size,
-      digests: digests.length,
-      listedInTwoDigests: [...listed.values()].filter((n) => n > 1).length,
-      historyLookups: h.fake.calls.filter((c) => c.method === 'conversations.history').length,
-      statuses: Object.fromEntries(statuses.map((s) => [s._id, s.n])),
-      claimTimeoutMinutes: domain.nudges.claimTimeoutMs / 60_000,
-    }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          nudges: NUDGES,
+          instances: INSTANCES,
+          rounds,
+          clockMinutes: Math.round((rounds * STEP_MS) / 60_000),
+          wallSeconds: Math.round((performance.now() - started) / 1000),
+          databaseRestarted: restarted,
+          scansThatFailed: failedScans,
+          rateLimited: h.fake.calls.filter((c) => c.error === 'ratelimited').length,
+          postedOnce: counts.filter((n) => n === 1).length,
+          postedTwiceOrMore: counts.filter((n) => n > 1).length,
+          neverPosted: NUDGES - perNudge.size,
+          digests: digests.length,
+          listedInTwoDigests: [...listed.values()].filter((n) => n > 1).length,
+          historyLookups: h.fake.calls.filter((c) => c.method === 'conversations.history').length,
+          statuses: Object.fromEntries(statuses.map((s) => [s._id, s.n])),
+          claimTimeoutMinutes: domain.nudges.claimTimeoutMs / 60_000,
+        },
+        null,
+        2,
+      ),
+    );
   } finally {
     await database.start().catch(() => undefined);
     await h.stop();

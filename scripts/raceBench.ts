@@ -55,9 +55,19 @@ const settle = <T>(work: Promise<T>) => work.catch((error: Error) => new Error(e
 
 function updateFrom(services: Services, id: Types.ObjectId, version: number, i: number) {
   const { models } = services;
-  const entry = { teamId: TEAM, customerId: id, action: 'updated' as const, userId: `UWRITER${i}`, at: now(), changes: [{ field: 'preferences', from: undefined, to: `writer-${i}` }] };
+  const entry = {
+    teamId: TEAM,
+    customerId: id,
+    action: 'updated' as const,
+    userId: `UWRITER${i}`,
+    at: now(),
+    changes: [{ field: 'preferences', from: undefined, to: `writer-${i}` }],
+  };
   return {
-    teamId: TEAM, model: models.customers, id, version,
+    teamId: TEAM,
+    model: models.customers,
+    id,
+    version,
     set: { preferences: `writer-${i}`, updatedBy: `UWRITER${i}` },
     records: [{ model: models.history, doc: historyDoc(entry) }],
   };
@@ -69,7 +79,11 @@ async function raceSaves(services: Services, round: number): Promise<SaveRace> {
   if (created.status !== 'created') throw new Error(`card not created: ${created.status}`);
   const card = created.customer;
   const t0 = performance.now();
-  const outcomes = await Promise.all(Array.from({ length: WRITERS }, (_, i) => settle(writes.writeIfUnchanged(updateFrom(services, card._id, card.version, i)))));
+  const outcomes = await Promise.all(
+    Array.from({ length: WRITERS }, (_, i) =>
+      settle(writes.writeIfUnchanged(updateFrom(services, card._id, card.version, i))),
+    ),
+  );
   const ms = performance.now() - t0;
   const winners = outcomes.flatMap((outcome, i) => (outcome === 'written' ? [i] : []));
   const after = await models.customers.findOne({ _id: card._id, teamId: TEAM }).lean();
@@ -79,7 +93,9 @@ async function raceSaves(services: Services, round: number): Promise<SaveRace> {
   return {
     written: winners.length,
     conflict: outcomes.filter((o) => o === 'conflict').length,
-    failed: outcomes.flatMap((o) => (o instanceof Error ? [o.message] : o === 'written' || o === 'conflict' ? [] : [o])),
+    failed: outcomes.flatMap((o) =>
+      o instanceof Error ? [o.message] : o === 'written' || o === 'conflict' ? [] : [o],
+    ),
     cardOk: won && after?.preferences === `writer-${winner}` && after.version === card.version + 1,
     historyOk: won && entries.length === 1 && entries[0]!.userId === `UWRITER${winner}`,
     ms,
@@ -90,7 +106,9 @@ async function raceCreates({ models, customers }: Services, round: number): Prom
   const team = `TNEW${round}`;
   const t0 = performance.now();
   const results = await Promise.all(
-    Array.from({ length: WRITERS }, (_, i) => settle(customers.createCustomer(team, `U${i}`, { name: `新客${round}-${i}`, ambassador: false }))),
+    Array.from({ length: WRITERS }, (_, i) =>
+      settle(customers.createCustomer(team, `U${i}`, { name: `新客${round}-${i}`, ambassador: false })),
+    ),
   );
   const ms = performance.now() - t0;
   const cards = results.flatMap((r) => (r instanceof Error || r.status !== 'created' ? [] : [r.customer]));
@@ -109,9 +127,14 @@ async function raceClaims(services: Services, round: number): Promise<ClaimRace>
   if (created.status !== 'created') throw new Error(`card not created: ${created.status}`);
   const { _id } = created.customer;
   // Pooled as the release leaves it: no owner, pooledAt set.
-  await models.customers.updateOne({ _id, teamId: TEAM }, { $set: { pooledAt: now(), previousOwnerId: 'UOWNER' }, $unset: { ownerId: 1 }, $inc: { version: 1 } });
+  await models.customers.updateOne(
+    { _id, teamId: TEAM },
+    { $set: { pooledAt: now(), previousOwnerId: 'UOWNER' }, $unset: { ownerId: 1 }, $inc: { version: 1 } },
+  );
   const t0 = performance.now();
-  const results = await Promise.all(Array.from({ length: WRITERS }, (_, i) => settle(pool.claim(TEAM, `UCLAIM${i}`, _id.toString()))));
+  const results = await Promise.all(
+    Array.from({ length: WRITERS }, (_, i) => settle(pool.claim(TEAM, `UCLAIM${i}`, _id.toString()))),
+  );
   const ms = performance.now() - t0;
   const winners = results.flatMap((r, i) => (!(r instanceof Error) && r.status === 'claimed' ? [i] : []));
   const after = await models.customers.findOne({ _id, teamId: TEAM }).lean();
@@ -121,7 +144,12 @@ async function raceClaims(services: Services, round: number): Promise<ClaimRace>
     claimed: winners.length,
     taken: results.filter((r) => !(r instanceof Error) && r.status === 'taken').length,
     failed: results.flatMap((r) => (r instanceof Error ? [r.message] : [])),
-    cardOk: winners.length === 1 && after?.ownerId === `UCLAIM${winner}` && !after.pooledAt && claims.length === 1 && claims[0]!.userId === `UCLAIM${winner}`,
+    cardOk:
+      winners.length === 1 &&
+      after?.ownerId === `UCLAIM${winner}` &&
+      !after.pooledAt &&
+      claims.length === 1 &&
+      claims[0]!.userId === `UCLAIM${winner}`,
     ms,
   };
 }
@@ -130,7 +158,9 @@ async function raceClaims(services: Services, round: number): Promise<ClaimRace>
 async function serverName(connection: mongoose.Connection): Promise<string> {
   const info = await connection.db!.admin().command({ buildInfo: 1 });
   const ferretdb = info.ferretdb?.version ?? info.ferretdbVersion;
-  return ferretdb ? `FerretDB ${String(ferretdb)} (as MongoDB ${String(info.version)})` : `MongoDB ${String(info.version)}`;
+  return ferretdb
+    ? `FerretDB ${String(ferretdb)} (as MongoDB ${String(info.version)})`
+    : `MongoDB ${String(info.version)}`;
 }
 
 const cell = (value: unknown, width: number) => String(value).padStart(width);
@@ -143,22 +173,36 @@ async function main(): Promise<void> {
   try {
     const services = buildServices(connection, env, now);
     await ensureIndexes(services.models);
-    console.log(`${await serverName(connection)} at ${MONGODB_URI}, db ${DB_NAME}: ${ROUNDS} rounds, ${WRITERS} at once`);
-    console.log('round | saves: written conflict failed card history     ms | creates: created distinct stored failed     ms | claims: claimed taken failed card     ms');
+    console.log(
+      `${await serverName(connection)} at ${MONGODB_URI}, db ${DB_NAME}: ${ROUNDS} rounds, ${WRITERS} at once`,
+    );
+    console.log(
+      'round | saves: written conflict failed card history     ms | creates: created distinct stored failed     ms | claims: claimed taken failed card     ms',
+    );
     for (let round = 1; round <= ROUNDS; round++) {
       const save = await raceSaves(services, round);
       const create = await raceCreates(services, round);
       const claim = await raceClaims(services, round);
-      const ok = save.written === 1 && save.failed.length === 0 && save.cardOk && save.historyOk &&
-        create.created === WRITERS && create.distinct === WRITERS && create.stored === WRITERS &&
-        claim.claimed === 1 && claim.taken === WRITERS - 1 && claim.failed.length === 0 && claim.cardOk;
+      const ok =
+        save.written === 1 &&
+        save.failed.length === 0 &&
+        save.cardOk &&
+        save.historyOk &&
+        create.created === WRITERS &&
+        create.distinct === WRITERS &&
+        create.stored === WRITERS &&
+        claim.claimed === 1 &&
+        claim.taken === WRITERS - 1 &&
+        claim.failed.length === 0 &&
+        claim.cardOk;
       if (!ok) broken += 1;
       console.log(
         `${cell(round, 5)} | ${cell(save.written, 14)} ${cell(save.conflict, 8)} ${cell(save.failed.length, 6)} ${cell(save.cardOk ? 'ok' : 'BAD', 4)} ${cell(save.historyOk ? 'ok' : 'BAD', 7)} ${cell(save.ms.toFixed(0), 6)} |` +
           ` ${cell(create.created, 16)} ${cell(create.distinct, 8)} ${cell(create.stored, 6)} ${cell(create.failed.length, 6)} ${cell(create.ms.toFixed(0), 6)} |` +
           ` ${cell(claim.claimed, 15)} ${cell(claim.taken, 5)} ${cell(claim.failed.length, 6)} ${cell(claim.cardOk ? 'ok' : 'BAD', 4)} ${cell(claim.ms.toFixed(0), 6)}${ok ? '' : '  <- broken'}`,
       );
-      for (const message of new Set([...save.failed, ...create.failed, ...claim.failed])) console.log(`      failed: ${message}`);
+      for (const message of new Set([...save.failed, ...create.failed, ...claim.failed]))
+        console.log(`      failed: ${message}`);
     }
     console.log(broken === 0 ? `all ${ROUNDS} rounds held` : `${broken} of ${ROUNDS} rounds broken`);
   } finally {

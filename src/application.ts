@@ -48,7 +48,10 @@ export interface ApplicationOptions {
   dbName?: string;
   clock?: Clock;
   logger?: Logger;
-  /** How posts to one channel are spaced: real time by default (Slack's limit is); tests move their clock instead of waiting. */
+  /**
+   * How posts to one channel are spaced: real time by default (Slack's limit is); tests move their clock instead of
+   * waiting.
+   */
   pacing?: Partial<Pacing>;
 }
 
@@ -91,7 +94,10 @@ async function connect(uri: string, dbName: string | undefined): Promise<Connect
 function pinger(connection: Connection): () => Promise<boolean> {
   return async () => {
     const timeout = new Promise<boolean>((resolve) => setTimeout(resolve, PING_TIMEOUT_MS, false).unref());
-    const ping = connection.db!.command({ ping: 1 }).then(() => true, () => false);
+    const ping = connection.db!.command({ ping: 1 }).then(
+      () => true,
+      () => false,
+    );
     return Promise.race([ping, timeout]);
   };
 }
@@ -124,15 +130,26 @@ function ignoredInOAuthMode(env: Readonly<Env>): string[] {
  * what the services announce. `queue` starts a kind's job (the scheduler's,
  * once it runs).
  */
-export function buildServices(connection: Connection, env: Readonly<Env>, now: () => Date, queue: KindDeps['queue'] = notQueued) {
+export function buildServices(
+  connection: Connection,
+  env: Readonly<Env>,
+  now: () => Date,
+  queue: KindDeps['queue'] = notQueued,
+) {
   const models = createModels(connection);
   const writes = createGuardedWrites(models, now);
   const events = createCardEvents(models, now);
   const people = oneWorkspaceSettings(env);
   const defaults = {
-    locale: env.DEFAULT_LOCALE, timezone: env.DEFAULT_TIMEZONE, nudgeHour: env.DEFAULT_NUDGE_HOUR, nudgeChannel: people.NUDGE_CHANNEL_ID,
-    financeUserIds: people.FINANCE_USER_ID ? [people.FINANCE_USER_ID] : [], managerUserIds: people.MANAGER_USER_ID ? [people.MANAGER_USER_ID] : [],
-    segmentHour: env.SEGMENT_HOUR, adminUserIds: people.ADMIN_USER_IDS ?? [], wrapUpHour: env.WRAPUP_HOUR,
+    locale: env.DEFAULT_LOCALE,
+    timezone: env.DEFAULT_TIMEZONE,
+    nudgeHour: env.DEFAULT_NUDGE_HOUR,
+    nudgeChannel: people.NUDGE_CHANNEL_ID,
+    financeUserIds: people.FINANCE_USER_ID ? [people.FINANCE_USER_ID] : [],
+    managerUserIds: people.MANAGER_USER_ID ? [people.MANAGER_USER_ID] : [],
+    segmentHour: env.SEGMENT_HOUR,
+    adminUserIds: people.ADMIN_USER_IDS ?? [],
+    wrapUpHour: env.WRAPUP_HOUR,
   };
   const settings = createTeamSettings({ models, now, writes, events }, defaults, KIND_SETTINGS);
   const userLocales = createUserLocales(models);
@@ -156,7 +173,31 @@ export function buildServices(connection: Connection, env: Readonly<Env>, now: (
   const handover = createHandoverService({ models, now, settings, writes, nudges, events });
   const kinds = createKinds({ models, now, nudges, settings, referrals, ambassadors, pool, wrapUps, queue });
   events.subscribe(kinds.react);
-  return { models, settings, userLocales, history, writes, events, kinds, customers, money, cards, briefs, nudges, promises, visits, referrals, ambassadors, pool, segments, wrapUps, visitPlan, exports, home, handover };
+  return {
+    models,
+    settings,
+    userLocales,
+    history,
+    writes,
+    events,
+    kinds,
+    customers,
+    money,
+    cards,
+    briefs,
+    nudges,
+    promises,
+    visits,
+    referrals,
+    ambassadors,
+    pool,
+    segments,
+    wrapUps,
+    visitPlan,
+    exports,
+    home,
+    handover,
+  };
 }
 
 /** Before the scheduler runs (a bench driving the services alone), a kind's job cannot be started. */
@@ -164,47 +205,109 @@ async function notQueued(job: string): Promise<void> {
   throw new Error(`no scheduler runs to start ${job}`);
 }
 
-function createInstallations(models: ReturnType<typeof buildServices>['models'], env: Readonly<Env>, now: () => Date): InstallationService {
-  return createInstallationService({ models, now, encryptionKey: env.ENCRYPTION_KEY!, retentionDays: env.DATA_RETENTION_DAYS });
+function createInstallations(
+  models: ReturnType<typeof buildServices>['models'],
+  env: Readonly<Env>,
+  now: () => Date,
+): InstallationService {
+  return createInstallationService({
+    models,
+    now,
+    encryptionKey: env.ENCRYPTION_KEY!,
+    retentionDays: env.DATA_RETENTION_DAYS,
+  });
 }
 
 /**
  * Boots in a fixed order: Slack tokens → MongoDB → indexes → migrations → services → jobs → Slack app.
  * The tokens come first so that a refused one stops start-up before anything needs closing.
  */
-export async function createApplication({ env, mongoUri, dbName, clock = systemClock, logger = createLogger(env.LOG_LEVEL, secretsOf(env)), pacing }: ApplicationOptions): Promise<Application> {
+export async function createApplication({
+  env,
+  mongoUri,
+  dbName,
+  clock = systemClock,
+  logger = createLogger(env.LOG_LEVEL, secretsOf(env)),
+  pacing,
+}: ApplicationOptions): Promise<Application> {
   const bot = await verifySlackTokens(env);
   const ignored = ignoredInOAuthMode(env);
   if (ignored.length > 0) {
-    logger.warn(`${ignored.join(', ')}: ignored when installed to any workspace (they would apply in every workspace); each workspace's admins set the channel, finance and manager in Home → Edit settings`);
+    logger.warn(
+      `${ignored.join(', ')}: ignored when installed to any workspace (they would apply in every workspace); each workspace's admins set the channel, finance and manager in Home → Edit settings`,
+    );
   }
   const connection = await connect(mongoUri, dbName);
-  let scheduler: Scheduler | undefined;
-  const services = buildServices(connection, env, () => clock.now(), (job, data) => (scheduler ? scheduler.queue(job, data) : notQueued(job)));
+  // Kinds queue their jobs through the scheduler, which starts once the services exist.
+  const jobs: Pick<Scheduler, 'queue'> = { queue: notQueued };
+  const services = buildServices(
+    connection,
+    env,
+    () => clock.now(),
+    (job, data) => jobs.queue(job, data),
+  );
   const carryOver = () => carryOverReminders(services.models, services.settings.teamIds, services.kinds.carryOvers);
   await ensureIndexes(services.models);
   await migrate(services.models);
   await carryOver();
   const installations = isOAuthMode(env) ? createInstallations(services.models, env, () => clock.now()) : undefined;
   const clientsWith = (options: Parameters<typeof createTeamClients>[1]) =>
-    createTeamClients({ botToken: env.SLACK_BOT_TOKEN, installations, slackApiUrl: env.SLACK_API_URL, logger }, options);
-  const poster = createMessagePoster(clientsWith(POSTER_CLIENT_OPTIONS), { ...realPacing(domain.nudges.channelIntervalMs), ...pacing });
-  const roles = createRoles();
-  const refreshHome = createHomeRefresher({ ...services, roles, now: () => clock.now(), clients: clientsWith({ retryConfig: { retries: 1 } }), logger });
-  const isServed = installations && ((teamId: string) => installations.isInstalled(teamId));
-  const scanNudges = createNudgeScan({ ...services, now: () => clock.now(), poster, logger, refreshHome, isServed, digestAbove: env.DIGEST_ABOVE ?? domain.nudges.digestAbove });
-  const purgeUninstalled = async () => (installations ? installations.purgeDue() : []);
-  scheduler = await startScheduler({
-    db: connection.db!, scanSeconds: env.FOLLOWUP_SCAN_SECONDS, scanNudges, refreshSegments: services.segments.refreshDue, purgeUninstalled, kindJobs: services.kinds.jobs, logger,
+    createTeamClients(
+      { botToken: env.SLACK_BOT_TOKEN, installations, slackApiUrl: env.SLACK_API_URL, logger },
+      options,
+    );
+  const poster = createMessagePoster(clientsWith(POSTER_CLIENT_OPTIONS), {
+    ...realPacing(domain.nudges.channelIntervalMs),
+    ...pacing,
   });
-  const running = scheduler;
+  const roles = createRoles();
+  const refreshHome = createHomeRefresher({
+    ...services,
+    roles,
+    now: () => clock.now(),
+    clients: clientsWith({ retryConfig: { retries: 1 } }),
+    logger,
+  });
+  const isServed = installations && ((teamId: string) => installations.isInstalled(teamId));
+  const scanNudges = createNudgeScan({
+    ...services,
+    now: () => clock.now(),
+    poster,
+    logger,
+    refreshHome,
+    isServed,
+    digestAbove: env.DIGEST_ABOVE ?? domain.nudges.digestAbove,
+  });
+  const purgeUninstalled = async () => (installations ? installations.purgeDue() : []);
+  const scheduler = await startScheduler({
+    db: connection.db!,
+    scanSeconds: env.FOLLOWUP_SCAN_SECONDS,
+    scanNudges,
+    refreshSegments: services.segments.refreshDue,
+    purgeUninstalled,
+    kindJobs: services.kinds.jobs,
+    logger,
+  });
+  jobs.queue = (job, data) => scheduler.queue(job, data);
   const oauth = installations && {
     installationStore: createInstallationStore(installations),
     stateStore: createStateStore(services.models, env.SLACK_STATE_SECRET!, () => clock.now()),
   };
   const app = createSlackApp({
-    env, bot, oauth, logger, isHealthy: pinger(connection),
-    deps: { ...services, installations, roles, refreshHome, now: () => clock.now(), logger, defaultLocale: env.DEFAULT_LOCALE },
+    env,
+    bot,
+    oauth,
+    logger,
+    isHealthy: pinger(connection),
+    deps: {
+      ...services,
+      installations,
+      roles,
+      refreshHome,
+      now: () => clock.now(),
+      logger,
+      defaultLocale: env.DEFAULT_LOCALE,
+    },
   });
 
   return {
@@ -227,7 +330,7 @@ export async function createApplication({ env, mongoUri, dbName, clock = systemC
       const step = (label: string, work: () => Promise<unknown>) =>
         work().catch((error: Error) => logger.warn(`shutdown: ${label}: ${error.message}`));
       await step('stopping Slack app', () => app.stop());
-      await step('stopping scheduler', () => running.stop());
+      await step('stopping scheduler', () => scheduler.stop());
       await step('closing MongoDB', () => connection.close());
     },
   };

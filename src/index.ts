@@ -3,7 +3,12 @@ import { ConfigError, isOAuthMode, secretsOf } from './config/env.js';
 import { loadEnv } from './config/loadEnv.js';
 import { EmbeddedMongoError, startEmbeddedMongo, type EmbeddedMongo } from './db/embedded.js';
 import { isDatabaseUnavailable } from './db/errors.js';
-import { databaseNotFoundMessage, databaseUnreachableMessage, isHostNotFound, portUnavailableMessage } from './db/startupMessages.js';
+import {
+  databaseNotFoundMessage,
+  databaseUnreachableMessage,
+  isHostNotFound,
+  portUnavailableMessage,
+} from './db/startupMessages.js';
 import { createLogger } from './logger.js';
 
 /** Start-up problems a user can fix get one clear message and exit code 1, no stack trace. */
@@ -23,7 +28,11 @@ async function main(): Promise<void> {
   const logger = createLogger(env.LOG_LEVEL, secretsOf(env));
   // A promise nobody awaited must not take every request down with it: log it and keep serving.
   // A thrown exception still ends the process (Node's default), as its state can no longer be trusted.
-  process.on('unhandledRejection', (reason) => logger.error(`unhandled rejection (kept running): ${reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason)}`));
+  process.on('unhandledRejection', (reason) =>
+    logger.error(
+      `unhandled rejection (kept running): ${reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason)}`,
+    ),
+  );
   let embedded: EmbeddedMongo | undefined;
   if (!env.MONGODB_URI) {
     try {
@@ -33,12 +42,16 @@ async function main(): Promise<void> {
       throw error;
     }
   }
-  const application = await createApplication({ env, mongoUri: env.MONGODB_URI ?? embedded!.uri, logger }).catch(async (error: unknown) => {
-    await embedded?.stop().catch(() => undefined);
-    if (env.MONGODB_URI && isDatabaseUnavailable(error)) exitWith(databaseUnreachableMessage(env.MONGODB_URI, (error as Error).message));
-    if (env.MONGODB_URI && isHostNotFound(error)) exitWith(databaseNotFoundMessage(env.MONGODB_URI, (error as Error).message));
-    throw error;
-  });
+  const application = await createApplication({ env, mongoUri: env.MONGODB_URI ?? embedded!.uri, logger }).catch(
+    async (error: unknown) => {
+      await embedded?.stop().catch(() => undefined);
+      if (env.MONGODB_URI && isDatabaseUnavailable(error))
+        exitWith(databaseUnreachableMessage(env.MONGODB_URI, (error as Error).message));
+      if (env.MONGODB_URI && isHostNotFound(error))
+        exitWith(databaseNotFoundMessage(env.MONGODB_URI, (error as Error).message));
+      throw error;
+    },
+  );
   const { port } = await application.start().catch(async (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') throw error;
     // Nothing is listening to stop; the embedded database is, and keeps its data if left to exit.
@@ -46,7 +59,11 @@ async function main(): Promise<void> {
     return exitWith(portUnavailableMessage(env.PORT, error.code));
   });
   const routes = isOAuthMode(env) ? '/slack/events; installs at /slack/install' : '/slack/events';
-  logger.info(env.SLACK_APP_TOKEN ? 'customer cards running in Socket Mode' : `customer cards listening on port ${port} (${routes})`);
+  logger.info(
+    env.SLACK_APP_TOKEN
+      ? 'customer cards running in Socket Mode'
+      : `customer cards listening on port ${port} (${routes})`,
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {

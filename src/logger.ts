@@ -10,7 +10,8 @@ const HOLDS_TOKEN = new RegExp(SLACK_TOKEN.source);
 const MIN_SECRET_LENGTH = 8;
 
 function redactor(secrets: readonly string[]) {
-  const text = (value: string) => secrets.reduce((v, secret) => v.split(secret).join('[redacted]'), value.replace(SLACK_TOKEN, '$1-[redacted]'));
+  const text = (value: string) =>
+    secrets.reduce((v, secret) => v.split(secret).join('[redacted]'), value.replace(SLACK_TOKEN, '$1-[redacted]'));
   const holds = (value: string) => HOLDS_TOKEN.test(value) || secrets.some((secret) => value.includes(secret));
   return (part: unknown): unknown => {
     if (typeof part === 'string') return text(part);
@@ -30,13 +31,20 @@ function redactor(secrets: readonly string[]) {
  * they appear: at debug, Slack's Web API client logs each request's body,
  * and the installer's oauth.v2.access carries the client secret.
  */
-export function createLogger(level: `${LogLevel}`, secrets: readonly (string | undefined)[] = [], name = 'customer-cards'): Logger {
+export function createLogger(
+  level: `${LogLevel}`,
+  secrets: readonly (string | undefined)[] = [],
+  name = 'customer-cards',
+): Logger {
   let current = level as LogLevel;
   let label = name;
   const redact = redactor(secrets.filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH));
-  const write = (at: LogLevel, out: (...a: unknown[]) => void) => (...msgs: unknown[]) => {
-    if (ORDER[at] >= ORDER[current]) out(`${new Date().toISOString()} ${at.toUpperCase()} [${label}]`, ...msgs.map(redact));
-  };
+  const write =
+    (at: LogLevel, out: (...a: unknown[]) => void) =>
+    (...msgs: unknown[]) => {
+      if (ORDER[at] >= ORDER[current])
+        out(`${new Date().toISOString()} ${at.toUpperCase()} [${label}]`, ...msgs.map(redact));
+    };
   return {
     debug: write(LogLevel.DEBUG, console.debug),
     info: write(LogLevel.INFO, console.info),

@@ -15,14 +15,21 @@ const ids: Record<string, ObjectId> = {};
 
 /** The contact nudges Slack accepted for a card, oldest first. */
 const contactNudges = (name: string) =>
-  h.fake.accepted('chat.postMessage').filter((c) => c.args.text.includes(name) && visibleText(c.args.blocks).includes('宣传大使联络'));
+  h.fake
+    .accepted('chat.postMessage')
+    .filter((c) => c.args.text.includes(name) && visibleText(c.args.blocks).includes('宣传大使联络'));
 
 const openAmbassadorNudges = (name: string) =>
-  h.db.collection('nudges').find({ customerId: ids[name], kind: 'ambassador', status: { $in: ['pending', 'sending', 'sent', 'failed'] } }).toArray();
+  h.db
+    .collection('nudges')
+    .find({ customerId: ids[name], kind: 'ambassador', status: { $in: ['pending', 'sending', 'sent', 'failed'] } })
+    .toArray();
 
-const logContact = (name: string, fields: { date: string; kind: string; notes?: string }, actor: Actor = TEAM_A) => logContactFrom(h, actor, name, fields);
+const logContact = (name: string, fields: { date: string; kind: string; notes?: string }, actor: Actor = TEAM_A) =>
+  logContactFrom(h, actor, name, fields);
 
-const setAmbassador = (name: string, ambassador: boolean, actor: Actor = TEAM_A) => editCard(h, actor, name, { ambassador });
+const setAmbassador = (name: string, ambassador: boolean, actor: Actor = TEAM_A) =>
+  editCard(h, actor, name, { ambassador });
 
 async function cardWithContact(name: string, contact?: { date: string; kind: string; notes?: string }) {
   ids[name] = new ObjectId((await createCard(h, TEAM_A, { name })).id);
@@ -41,7 +48,9 @@ describe('ambassador contact nudges', () => {
   });
 
   it('schedules the nudge a cadence after the last contact; one never contacted, at the next nudge hour', async () => {
-    expect(await openAmbassadorNudges('大使甲')).toEqual([expect.objectContaining({ dueDate: '2026-12-20', status: 'pending', ownerId: 'U1SELLER' })]);
+    expect(await openAmbassadorNudges('大使甲')).toEqual([
+      expect.objectContaining({ dueDate: '2026-12-20', status: 'pending', ownerId: 'U1SELLER' }),
+    ]);
     const [due] = await openAmbassadorNudges('大使甲');
     expect(due!.nextAttemptAt.toISOString()).toBe('2026-12-20T01:00:00.000Z');
     expect(await openAmbassadorNudges('大使乙')).toEqual([expect.objectContaining({ dueDate: '2026-12-21' })]);
@@ -61,12 +70,17 @@ describe('ambassador contact nudges', () => {
   it('unmarking stops the nudges; marking again starts from the last contact', async () => {
     await setAmbassador('大使丁', false);
     expect(await openAmbassadorNudges('大使丁')).toEqual([]);
-    expect(await h.db.collection('nudges').findOne({ customerId: ids['大使丁'], kind: 'ambassador' })).toMatchObject({ status: 'cancelled', dueDate: '2026-12-22' });
+    expect(await h.db.collection('nudges').findOne({ customerId: ids['大使丁'], kind: 'ambassador' })).toMatchObject({
+      status: 'cancelled',
+      dueDate: '2026-12-22',
+    });
 
     h.clock.set('2026-12-01T10:00:00+08:00');
     await setAmbassador('大使丁', true);
     // The same day as the cancelled one: a new nudge, not the closed one found again.
-    expect(await openAmbassadorNudges('大使丁')).toEqual([expect.objectContaining({ dueDate: '2026-12-22', status: 'pending' })]);
+    expect(await openAmbassadorNudges('大使丁')).toEqual([
+      expect.objectContaining({ dueDate: '2026-12-22', status: 'pending' }),
+    ]);
   });
 
   it('/card ambassadors lists them, next contact due first, with last contact and next due', async () => {
@@ -89,7 +103,9 @@ describe('ambassador contact nudges', () => {
   it('a contact logged by someone else 10 days before the nudge was due restarts the month', async () => {
     h.clock.set('2026-12-11T15:00:00+08:00');
     await logContact('大使乙', { date: '2026-12-11', kind: 'phone', notes: '电话聊了转介绍的事' }, TEAM_A_COLLEAGUE);
-    expect(await openAmbassadorNudges('大使乙')).toEqual([expect.objectContaining({ dueDate: '2027-01-10', status: 'pending' })]);
+    expect(await openAmbassadorNudges('大使乙')).toEqual([
+      expect.objectContaining({ dueDate: '2027-01-10', status: 'pending' }),
+    ]);
   });
 
   it('posts on the due day at the nudge hour, once across two instances, to the owner, with when and what', async () => {
@@ -113,17 +129,25 @@ describe('ambassador contact nudges', () => {
 
     // The next one is already waiting, a cadence later.
     expect((await openAmbassadorNudges('大使甲')).map((n) => [n.dueDate, n.status])).toEqual(
-      expect.arrayContaining([['2026-12-20', 'sent'], ['2027-01-19', 'pending']]),
+      expect.arrayContaining([
+        ['2026-12-20', 'sent'],
+        ['2027-01-19', 'pending'],
+      ]),
     );
   });
 
   it('snoozes a week from the posted nudge', async () => {
     const [nudge] = contactNudges('大使甲');
-    const click = await h.clickButton(TEAM_A, findButton(nudge!.args.blocks, ACTION.snoozeWeek), { channel: 'U1SELLER', messageTs: '1700000000.000101' });
+    const click = await h.clickButton(TEAM_A, findButton(nudge!.args.blocks, ACTION.snoozeWeek), {
+      channel: 'U1SELLER',
+      messageTs: '1700000000.000101',
+    });
     const replaced = await h.fake.waitForResponse(click.responseUrl);
     expect(visibleText(replaced.args.blocks)).toContain('<@U1SELLER> 已将提醒推迟到 2026-12-27');
     expect(visibleText(replaced.args.blocks)).toContain('宣传大使 *大使甲*');
-    expect(await h.db.collection('history').findOne({ customerId: ids['大使甲'], action: 'ambassadorSnoozed' })).toMatchObject({
+    expect(
+      await h.db.collection('history').findOne({ customerId: ids['大使甲'], action: 'ambassadorSnoozed' }),
+    ).toMatchObject({
       changes: [{ field: 'ambassadorContactDate', from: '2026-12-20', to: '2026-12-27' }],
     });
   });
@@ -140,8 +164,12 @@ describe('ambassador contact nudges', () => {
     await h.scanAt('2026-12-27T09:00:00+08:00');
     expect(contactNudges('大使甲')).toHaveLength(2);
     expect(visibleText(contactNudges('大使甲')[1]!.args.blocks)).toContain('上次联络：2026-11-20（37 天前）');
-    expect((await openAmbassadorNudges('大使甲')).filter((n) => n.status === 'pending').map((n) => n.dueDate)).toEqual(['2027-01-26']);
-    expect(await h.db.collection('nudges').findOne({ customerId: ids['大使甲'], dueDate: '2027-01-19' })).toMatchObject({ status: 'superseded' });
+    expect((await openAmbassadorNudges('大使甲')).filter((n) => n.status === 'pending').map((n) => n.dueDate)).toEqual([
+      '2027-01-26',
+    ]);
+    expect(await h.db.collection('nudges').findOne({ customerId: ids['大使甲'], dueDate: '2027-01-19' })).toMatchObject(
+      { status: 'superseded' },
+    );
   });
 
   it('posts the restarted month to the owner, and logging the contact from it answers it', async () => {
@@ -153,12 +181,19 @@ describe('ambassador contact nudges', () => {
     expect(visibleText(nudge!.args.blocks)).toContain('谈了：电话聊了转介绍的事');
 
     const messageTs = '1700000000.000201';
-    const { view } = await h.openModal(TEAM_A, findButton(nudge!.args.blocks, ACTION.nudgeLogVisit), { channel: 'U1SELLER', messageTs });
+    const { view } = await h.openModal(TEAM_A, findButton(nudge!.args.blocks, ACTION.nudgeLogVisit), {
+      channel: 'U1SELLER',
+      messageTs,
+    });
     expect((await h.submitView(TEAM_A, view, { kind: 'meeting', notes: '一起吃饭' })).body).toBe('');
     const updated = await h.fake.waitFor('chat.update', (c) => c.args.ts === messageTs);
     expect(visibleText(updated.args.blocks)).toContain('✅ <@U1SELLER> 已记录拜访');
-    expect(await h.db.collection('nudges').findOne({ customerId: ids['大使乙'], dueDate: '2027-01-10', kind: 'ambassador' })).toMatchObject({ status: 'done' });
-    expect(await openAmbassadorNudges('大使乙')).toEqual([expect.objectContaining({ dueDate: '2027-02-09', status: 'pending' })]);
+    expect(
+      await h.db.collection('nudges').findOne({ customerId: ids['大使乙'], dueDate: '2027-01-10', kind: 'ambassador' }),
+    ).toMatchObject({ status: 'done' });
+    expect(await openAmbassadorNudges('大使乙')).toEqual([
+      expect.objectContaining({ dueDate: '2027-02-09', status: 'pending' }),
+    ]);
   });
 
   it('re-checks as it posts: cancels one unmarked behind its back, restarts one contacted since; posts the rest', async () => {
@@ -170,25 +205,41 @@ describe('ambassador contact nudges', () => {
     expect(contactNudges('大使丙')).toHaveLength(before.丙);
     // Nothing left to post (the message posted on 12-27 keeps its buttons).
     expect((await openAmbassadorNudges('大使丙')).map((n) => n.status)).toEqual(['sent']);
-    expect(await h.db.collection('nudges').findOne({ customerId: ids['大使丙'], dueDate: '2027-01-26' })).toMatchObject({ status: 'cancelled' });
+    expect(await h.db.collection('nudges').findOne({ customerId: ids['大使丙'], dueDate: '2027-01-26' })).toMatchObject(
+      { status: 'cancelled' },
+    );
 
     expect(contactNudges('大使丁')).toHaveLength(before.丁);
-    expect(await h.db.collection('nudges').findOne({ customerId: ids['大使丁'], dueDate: '2027-01-21' })).toMatchObject({ status: 'cancelled' });
-    expect((await openAmbassadorNudges('大使丁')).filter((n) => n.status === 'pending').map((n) => n.dueDate)).toEqual(['2027-02-14']);
+    expect(await h.db.collection('nudges').findOne({ customerId: ids['大使丁'], dueDate: '2027-01-21' })).toMatchObject(
+      { status: 'cancelled' },
+    );
+    expect((await openAmbassadorNudges('大使丁')).filter((n) => n.status === 'pending').map((n) => n.dueDate)).toEqual([
+      '2027-02-14',
+    ]);
 
     // 甲's next month counted from the snoozed nudge: nothing on 01-19, one on 01-26.
     expect(contactNudges('大使甲')).toHaveLength(3);
   });
 
   it('never posts to the nudge channel', () => {
-    expect(h.fake.accepted('chat.postMessage').filter((c) => c.args.channel === NUDGE_CHANNEL && c.args.text.includes('宣传大使'))).toEqual([]);
+    expect(
+      h.fake
+        .accepted('chat.postMessage')
+        .filter((c) => c.args.channel === NUDGE_CHANNEL && c.args.text.includes('宣传大使')),
+    ).toEqual([]);
   });
 });
 
 describe('the ambassador list view', () => {
   it('stays inside Block Kit with the most rows it lists, long names and referral counts, and says there are more', () => {
     const rows = Array.from({ length: domain.ambassador.listed }, (_, i) => ({
-      customer: { _id: new ObjectId(), name: `<!channel> ${'长'.repeat(200)}${i}`, number: `KH-2026-${i}`, ownerId: 'U1SELLER', lastContactDate: '2026-11-20' },
+      customer: {
+        _id: new ObjectId(),
+        name: `<!channel> ${'长'.repeat(200)}${i}`,
+        number: `KH-2026-${i}`,
+        ownerId: 'U1SELLER',
+        lastContactDate: '2026-11-20',
+      },
       nextDue: '2026-12-20',
     }));
     const counts = new Map([[rows[0]!.customer._id.toHexString(), { count: 3, deals: 2 }]]);
@@ -202,7 +253,9 @@ describe('the ambassador list view', () => {
       const listed = JSON.stringify(shown.blocks).split(ACTION.openCard).length - 1;
       expect(listed).toBeGreaterThan(0);
       expect(listed).toBeLessThan(domain.ambassador.listed);
-      expect(text).toContain(locale === 'zh' ? `只显示下次联络最早的 ${listed} 位` : `Showing the ${listed} due soonest`);
+      expect(text).toContain(
+        locale === 'zh' ? `只显示下次联络最早的 ${listed} 位` : `Showing the ${listed} due soonest`,
+      );
       expect(text).toContain(locale === 'zh' ? '推荐 3 位（成交 2）' : '3 referred (2 bought)');
       expect(text).toContain(locale === 'zh' ? '推荐 0 位（成交 0）' : '0 referred (0 bought)');
     }

@@ -16,13 +16,17 @@ const blockText = (view: Record<string, any>, blockId: string): string =>
 
 /** The rows of one Home list, in order, as text. */
 const rowsOf = (view: Record<string, any>, list: string): string[] =>
-  (view.blocks as Blocks).filter((b) => new RegExp(`^home_${list}_\\d+$`).test(b.block_id ?? '')).map((b) => visibleText([b]));
+  (view.blocks as Blocks)
+    .filter((b) => new RegExp(`^home_${list}_\\d+$`).test(b.block_id ?? ''))
+    .map((b) => visibleText([b]));
 
 /** Logs a visit from the card; returns the point in the call log just before it was saved. */
-const logVisit = (actor: Actor, name: string, fields: Record<string, unknown>) => logContact(h, actor, name, { notes: '拜访', ...fields });
+const logVisit = (actor: Actor, name: string, fields: Record<string, unknown>) =>
+  logContact(h, actor, name, { notes: '拜访', ...fields });
 
 /** A sale of one air conditioner; paid or not as `fields` say. */
-const sell = (actor: Actor, name: string, fields: Record<string, unknown>) => recordSale(h, actor, name, { paidInFull: false, ...fields });
+const sell = (actor: Actor, name: string, fields: Record<string, unknown>) =>
+  recordSale(h, actor, name, { paidInFull: false, ...fields });
 
 const refer = (actor: Actor, referrer: string, prospect: string) => recordReferral(h, actor, referrer, prospect);
 
@@ -80,7 +84,9 @@ describe('App Home', () => {
   it("shows the viewer's pyramid and, for the whole team, tiers, overdue by quadrant and referrals awaiting thanks", () => {
     const text = visibleText(home.blocks);
     // Three current customers (one ranked 顶级, two 小); cards with a visit are 潜在, the rest 疑虑.
-    expect(text).toMatch(/我的客户金字塔\*\n顶级客户 1 · 大客户 0 · 中客户 0 · 小客户 2 · 新成交（待分层） 0 · 非积极客户 0 · 潜在客户 3 · 疑虑客户 2/);
+    expect(text).toMatch(
+      /我的客户金字塔\*\n顶级客户 1 · 大客户 0 · 中客户 0 · 小客户 2 · 新成交（待分层） 0 · 非积极客户 0 · 潜在客户 3 · 疑虑客户 2/,
+    );
     expect(text).toMatch(/团队客户分层\*\n顶级客户 1 · 大客户 0 · 中客户 0 · 小客户 2/);
     expect(text).toContain('长期大额 ¥20,000.00');
     expect(text).toContain('短期小额 ¥0.00');
@@ -93,8 +99,16 @@ describe('App Home', () => {
     expect(search.elements[0]).toMatchObject({ type: 'external_select', action_id: ACTION.cardPicker });
     const card = await h.db.collection('customers').findOne({ teamId: TEAM_A.teamId, name: '承诺丁' });
     const after = h.fake.mark();
-    await h.homeAction(TEAM_A, { type: 'external_select', action_id: ACTION.cardPicker, selected_option: { value: card!._id.toString() } });
-    const shown = await h.fake.waitFor('chat.postMessage', (c) => c.args.channel === TEAM_A.userId && visibleText(c.args.blocks).includes('承诺丁'), after);
+    await h.homeAction(TEAM_A, {
+      type: 'external_select',
+      action_id: ACTION.cardPicker,
+      selected_option: { value: card!._id.toString() },
+    });
+    const shown = await h.fake.waitFor(
+      'chat.postMessage',
+      (c) => c.args.channel === TEAM_A.userId && visibleText(c.args.blocks).includes('承诺丁'),
+      after,
+    );
     findButton(shown.args.blocks, ACTION.logVisit);
   });
 
@@ -103,7 +117,11 @@ describe('App Home', () => {
     const after = h.fake.mark();
     await h.homeAction(TEAM_A, { type: 'button', ...open });
     // The scheduler's own scans may post reminders to the same DM meanwhile: wait for the card.
-    const shown = await h.fake.waitFor('chat.postMessage', (c) => c.args.channel === TEAM_A.userId && visibleText(c.args.blocks).includes('跟进甲'), after);
+    const shown = await h.fake.waitFor(
+      'chat.postMessage',
+      (c) => c.args.channel === TEAM_A.userId && visibleText(c.args.blocks).includes('跟进甲'),
+      after,
+    );
     findButton(shown.args.blocks, ACTION.logVisit);
   });
 
@@ -155,7 +173,9 @@ describe('App Home', () => {
     expect(res.status).toBe(200);
     // A Home opened after it is published; by then the Messages tab's event has long been handled.
     await h.openHome({ teamId: TEAM_A.teamId, userId: 'U4LATER' });
-    expect(h.fake.calls.slice(after).filter((c) => c.method === 'views.publish' && c.args.user_id === newcomer.userId)).toEqual([]);
+    expect(
+      h.fake.calls.slice(after).filter((c) => c.method === 'views.publish' && c.args.user_id === newcomer.userId),
+    ).toEqual([]);
     expect(await h.db.collection('homeOpens').countDocuments({ userId: newcomer.userId })).toBe(0);
   });
 });

@@ -31,7 +31,8 @@ function mrkdwnTexts(node: unknown, out: string[] = []): string[] {
 }
 
 /** A sale of one air conditioner; paid or not as `fields` say. */
-const sell = (actor: Actor, name: string, fields: Record<string, unknown>) => recordSale(h, actor, name, { paidInFull: false, ...fields });
+const sell = (actor: Actor, name: string, fields: Record<string, unknown>) =>
+  recordSale(h, actor, name, { paidInFull: false, ...fields });
 
 const referFrom = (actor: Actor, referrer: string, prospect: string) => recordReferral(h, actor, referrer, prospect);
 
@@ -88,7 +89,13 @@ describe('a card with everything filled', () => {
       promise1Due: '2026-11-20',
     });
     // Past the ¥1,000 credit limit, overdue since 2026-10-31.
-    await sell(TEAM_A, '张三', { amountFen: '1500', profitFen: '300', date: '2026-10-01', dueDate: '2026-10-31', overrideCredit: true });
+    await sell(TEAM_A, '张三', {
+      amountFen: '1500',
+      profitFen: '300',
+      date: '2026-10-01',
+      dueDate: '2026-10-31',
+      overrideCredit: true,
+    });
     await createCard(h, TEAM_A, { name: '王五' });
     await referFrom(TEAM_A, '王五', '赵六');
     await referFrom(TEAM_A, '张三', '李四');
@@ -140,15 +147,25 @@ describe('a card with everything filled', () => {
     await createCard(h, TEAM_A, { name: '王伟', region: '宁波', preferences: '宁波的王伟爱喝龙井' });
     const reply = await h.command('brief 王伟');
     expect(visibleText(reply.args.blocks)).toContain('「王伟」有 2 张客户卡');
-    const rows = (reply.args.blocks as Record<string, any>[]).filter((b) => b.accessory?.action_id === ACTION.cardBrief);
+    const rows = (reply.args.blocks as Record<string, any>[]).filter(
+      (b) => b.accessory?.action_id === ACTION.cardBrief,
+    );
     expect(rows).toHaveLength(2);
     const ningbo = rows.find((r) => r.text.text.includes('宁波'))!;
-    const { view } = await h.openModal(TEAM_A, { ...ningbo.accessory, block_id: ningbo.block_id }, { responseUrl: reply.responseUrl });
+    const { view } = await h.openModal(
+      TEAM_A,
+      { ...ningbo.accessory, block_id: ningbo.block_id },
+      { responseUrl: reply.responseUrl },
+    );
     expect(visibleText(view.blocks)).toContain('宁波的王伟爱喝龙井');
   });
 
   it("refuses another team's card, an unknown id and a malformed one, showing nothing of any card", async () => {
-    for (const [actor, value] of [[TEAM_B, zhangId], [TEAM_A, new ObjectId().toHexString()], [TEAM_A, '{"$ne":null}']] as const) {
+    for (const [actor, value] of [
+      [TEAM_B, zhangId],
+      [TEAM_A, new ObjectId().toHexString()],
+      [TEAM_A, '{"$ne":null}'],
+    ] as const) {
       const { view } = await h.openModal(actor, { action_id: ACTION.cardBrief, value });
       const text = visibleText(view.blocks);
       expect(text).toContain('这张客户卡不存在或不属于本工作区。');
@@ -163,7 +180,9 @@ describe('hostile and long text', () => {
     await createCard(h, TEAM_A, { name: '<!channel> 钱七', preferences: '<@U0HACKER> & <https://evil.example|点我>' });
     await logContact(h, TEAM_A, '<!channel> 钱七', { needs: '<!here> 马上' });
     const card = await h.command('<!channel> 钱七');
-    const { view } = await h.openModal(TEAM_A, findButton(card.args.blocks, ACTION.cardBrief), { responseUrl: card.responseUrl });
+    const { view } = await h.openModal(TEAM_A, findButton(card.args.blocks, ACTION.cardBrief), {
+      responseUrl: card.responseUrl,
+    });
     const reply = await h.command('brief <!channel> 钱七');
     // The name heads the brief as plain text, which Slack never parses; the notification text escapes it.
     expect(view.blocks[0].text).toMatchObject({ type: 'plain_text', text: '<!channel> 钱七' });
@@ -179,18 +198,42 @@ describe('hostile and long text', () => {
 
   it('keeps the brief within Block Kit limits when every note is as long as the modals allow', async () => {
     const amp = (n: number) => '&'.repeat(n);
-    await createCard(h, TEAM_A, { name: '孙长', preferences: amp(1000), family: amp(500), interests: amp(500), paymentTerms: amp(200) });
+    await createCard(h, TEAM_A, {
+      name: '孙长',
+      preferences: amp(1000),
+      family: amp(500),
+      interests: amp(500),
+      paymentTerms: amp(200),
+    });
     await logContact(h, TEAM_A, '孙长', {
-      notes: amp(3000), needs: amp(1000), purchaseKinds: amp(200), stockOnHand: '99999',
-      promise1: amp(300), promise1Due: '2026-11-20', promise2: amp(300), promise2Due: '2026-11-21', promise3: amp(300), promise3Due: '2026-11-22',
+      notes: amp(3000),
+      needs: amp(1000),
+      purchaseKinds: amp(200),
+      stockOnHand: '99999',
+      promise1: amp(300),
+      promise1Due: '2026-11-20',
+      promise2: amp(300),
+      promise2Due: '2026-11-21',
+      promise3: amp(300),
+      promise3Due: '2026-11-22',
     });
     const card = await h.command('孙长');
-    const { view } = await h.openModal(TEAM_A, findButton(card.args.blocks, ACTION.cardBrief), { responseUrl: card.responseUrl });
+    const { view } = await h.openModal(TEAM_A, findButton(card.args.blocks, ACTION.cardBrief), {
+      responseUrl: card.responseUrl,
+    });
     const reply = await h.command('brief 孙长');
     expect(validateModal(view)).toEqual([]);
     expect(validateMessage(reply.args)).toEqual([]);
     // Cut notes still leave every section after them in place.
-    for (const title of ['可以聊的话题', '最近购买与库存', '上次拜访', '未兑现的承诺', '欠款与信用', '待致谢的转介绍', '客户分层']) {
+    for (const title of [
+      '可以聊的话题',
+      '最近购买与库存',
+      '上次拜访',
+      '未兑现的承诺',
+      '欠款与信用',
+      '待致谢的转介绍',
+      '客户分层',
+    ]) {
       expect(visibleText(view.blocks)).toContain(title);
     }
   });
@@ -220,45 +263,97 @@ describe('renderBrief over arbitrary text', () => {
   /** A card's name is required: never empty. */
   const name = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 100 });
   const visit = (notes: string, needs: string, kinds: string): VisitRecord => ({
-    _id: new Types.ObjectId(), teamId: 'T1', customerId: new Types.ObjectId(), date: '2026-11-23', kind: 'visit', notes, needs,
-    attitude: 'negative', purchaseKinds: kinds, stockOnHand: 3, createdBy: 'U1SELLER', createdAt: new Date(),
+    _id: new Types.ObjectId(),
+    teamId: 'T1',
+    customerId: new Types.ObjectId(),
+    date: '2026-11-23',
+    kind: 'visit',
+    notes,
+    needs,
+    attitude: 'negative',
+    purchaseKinds: kinds,
+    stockOnHand: 3,
+    createdBy: 'U1SELLER',
+    createdAt: new Date(),
   });
   const promise = (text: string): PromiseRecord => ({
-    _id: new Types.ObjectId(), teamId: 'T1', customerId: new Types.ObjectId(), visitId: new Types.ObjectId(), text, dueDate: '2026-11-01',
-    status: 'open', version: 1, createdBy: 'U1SELLER', createdAt: new Date(),
+    _id: new Types.ObjectId(),
+    teamId: 'T1',
+    customerId: new Types.ObjectId(),
+    visitId: new Types.ObjectId(),
+    text,
+    dueDate: '2026-11-01',
+    status: 'open',
+    version: 1,
+    createdBy: 'U1SELLER',
+    createdAt: new Date(),
   });
   const referral = (reason: string) =>
-    ({ _id: new Types.ObjectId(), referrerId: new Types.ObjectId(), status: 'noDeal', noDealReason: reason }) as unknown as ReferralRecord;
+    ({
+      _id: new Types.ObjectId(),
+      referrerId: new Types.ObjectId(),
+      status: 'noDeal',
+      noDealReason: reason,
+    }) as unknown as ReferralRecord;
 
   it('stays within Block Kit limits and escapes every piece, in either language', () => {
     fc.assert(
-      fc.property(fc.constantFrom('zh', 'en' as const), name, text(1000), text(3000), text(300), text(1000), fc.integer({ min: -1e13, max: 1e13 }), (locale, name, prefs, notes, short, reason, fen) => {
-        const t = messagesFor(locale);
-        const customer = {
-          _id: new Types.ObjectId(), teamId: 'T1', number: 'KH-2026-0001', name, preferences: prefs, family: prefs.slice(0, 500), interests: short,
-          company: short.slice(0, 100), phone: short.slice(0, 30), paymentTerms: short.slice(0, 200), creditRating: 'low', ambassador: true,
-        } as unknown as CustomerRecord;
-        const brief: Brief = {
-          customer,
-          lastVisit: visit(notes, prefs, short),
-          stockVisit: visit(notes, prefs, short),
-          openPromises: Array.from({ length: 5 }, () => promise(short)),
-          money: {
-            outstandingFen: Math.abs(fen), overdueFen: Math.abs(fen), oldestOverdueDays: 9, yearSalesFen: 0, yearProfitFen: 0,
-            lastSale: { product: short, quantity: 2, date: '2026-10-01' }, creditLimitFen: 0, headroomFen: fen, receivables: [],
-          },
-          awaitingThanks: Array.from({ length: 5 }, () => ({ referral: referral(reason), referred: { _id: new Types.ObjectId(), teamId: 'T1', name, number: 'KH-2026-0002' } as never })),
-          moreAwaitingThanks: 3,
-          today: '2026-11-23',
-        };
-        const modal = renderBriefModal(t, brief);
-        const reply = renderBriefMessage(t, brief);
-        expect(validateModal(modal)).toEqual([]);
-        expect(validateMessage(reply)).toEqual([]);
-        for (const mrkdwn of [...mrkdwnTexts(modal.blocks), ...mrkdwnTexts(reply.blocks), reply.text]) {
-          expect(mrkdwn.replace(/<@U1SELLER>/g, '')).not.toMatch(/</);
-        }
-      }),
+      fc.property(
+        fc.constantFrom('zh', 'en' as const),
+        name,
+        text(1000),
+        text(3000),
+        text(300),
+        text(1000),
+        fc.integer({ min: -1e13, max: 1e13 }),
+        (locale, name, prefs, notes, short, reason, fen) => {
+          const t = messagesFor(locale);
+          const customer = {
+            _id: new Types.ObjectId(),
+            teamId: 'T1',
+            number: 'KH-2026-0001',
+            name,
+            preferences: prefs,
+            family: prefs.slice(0, 500),
+            interests: short,
+            company: short.slice(0, 100),
+            phone: short.slice(0, 30),
+            paymentTerms: short.slice(0, 200),
+            creditRating: 'low',
+            ambassador: true,
+          } as unknown as CustomerRecord;
+          const brief: Brief = {
+            customer,
+            lastVisit: visit(notes, prefs, short),
+            stockVisit: visit(notes, prefs, short),
+            openPromises: Array.from({ length: 5 }, () => promise(short)),
+            money: {
+              outstandingFen: Math.abs(fen),
+              overdueFen: Math.abs(fen),
+              oldestOverdueDays: 9,
+              yearSalesFen: 0,
+              yearProfitFen: 0,
+              lastSale: { product: short, quantity: 2, date: '2026-10-01' },
+              creditLimitFen: 0,
+              headroomFen: fen,
+              receivables: [],
+            },
+            awaitingThanks: Array.from({ length: 5 }, () => ({
+              referral: referral(reason),
+              referred: { _id: new Types.ObjectId(), teamId: 'T1', name, number: 'KH-2026-0002' } as never,
+            })),
+            moreAwaitingThanks: 3,
+            today: '2026-11-23',
+          };
+          const modal = renderBriefModal(t, brief);
+          const reply = renderBriefMessage(t, brief);
+          expect(validateModal(modal)).toEqual([]);
+          expect(validateMessage(reply)).toEqual([]);
+          for (const mrkdwn of [...mrkdwnTexts(modal.blocks), ...mrkdwnTexts(reply.blocks), reply.text]) {
+            expect(mrkdwn.replace(/<@U1SELLER>/g, '')).not.toMatch(/</);
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -17,7 +17,20 @@ beforeAll(() => {
   mkdirSync(join(dir, 'src'));
   copyFileSync(resolve('scripts/build.mjs'), join(dir, 'scripts/build.mjs'));
   symlinkSync(resolve('node_modules'), join(dir, 'node_modules'));
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'nodenext', outDir: 'dist', rootDir: '.', strict: true, types: [], skipLibCheck: true } }));
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'nodenext',
+        outDir: 'dist',
+        rootDir: '.',
+        strict: true,
+        types: [],
+        skipLibCheck: true,
+      },
+    }),
+  );
   writeFileSync(join(dir, 'tsconfig.build.json'), JSON.stringify({ extends: './tsconfig.json', include: ['src'] }));
   writeFileSync(join(dir, 'package-lock.json'), '{}');
   writeFileSync(join(dir, 'src/index.ts'), 'export const version: number = 1;\n');
@@ -26,7 +39,11 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function prestart(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(dir, 'scripts/build.mjs'), ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, [join(dir, 'scripts/build.mjs'), ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 

@@ -9,21 +9,30 @@ const ADMIN = 'U9ADMIN';
 const TEAM = 'TCAD';
 const SELLER: Actor = { teamId: TEAM, userId: 'USELLER' };
 // Monday 2026-11-23 10:00 in Shanghai: past today's 09:00 nudge hour.
-const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: ADMIN, SEGMENT_HOUR: '2' } });
+const h = useHarness({
+  instances: 2,
+  now: '2026-11-23T10:00:00+08:00',
+  env: { ADMIN_USER_IDS: ADMIN, SEGMENT_HOUR: '2' },
+});
 
 const OPEN = ['pending', 'sending', 'sent', 'failed'];
 
 async function idOf(name: string): Promise<ObjectId> {
-  return (await h.db.collection('customers').findOne({ teamId: TEAM, name }))!._id as ObjectId;
+  return (await h.db.collection('customers').findOne({ teamId: TEAM, name }))!._id;
 }
 
 async function openNudges(name: string, kind = 'cadence') {
-  return h.db.collection('nudges').find({ teamId: TEAM, customerId: await idOf(name), kind, status: { $in: OPEN } }).toArray();
+  return h.db
+    .collection('nudges')
+    .find({ teamId: TEAM, customerId: await idOf(name), kind, status: { $in: OPEN } })
+    .toArray();
 }
 
 /** What Slack accepted about a customer since `mark`, in any channel. */
 function postedAbout(name: string, mark = 0) {
-  return h.fake.calls.slice(mark).filter((c) => c.method === 'chat.postMessage' && !c.error && String(c.args.text).includes(name));
+  return h.fake.calls
+    .slice(mark)
+    .filter((c) => c.method === 'chat.postMessage' && !c.error && String(c.args.text).includes(name));
 }
 
 const sell = (name: string, amount: string) => recordSale(h, SELLER, name, { amountFen: amount });
@@ -55,7 +64,9 @@ describe('contact cadence by tier', () => {
 
   it('a first sale uses 小 until ranked; the ranking moves each nudge to its tier; 潜在 counts from the contact; 疑虑 has none', async () => {
     // Never contacted: counted from the day the card was made.
-    expect(await openNudges('客户一')).toEqual([expect.objectContaining({ dueDate: '2027-02-21', status: 'pending', ownerId: SELLER.userId })]);
+    expect(await openNudges('客户一')).toEqual([
+      expect.objectContaining({ dueDate: '2027-02-21', status: 'pending', ownerId: SELLER.userId }),
+    ]);
     const refreshed = await h.command('segments refresh', { teamId: TEAM, userId: ADMIN });
     expect(visibleText(refreshed.args.blocks)).toContain('现有客户 7 位');
 
@@ -86,7 +97,10 @@ describe('contact cadence by tier', () => {
     findButton(top!.args.blocks, ACTION.snoozeWeek);
     // The next one, a week from the day it was posted; the posted one stays answerable.
     expect((await openNudges('客户一')).map((n) => [n.dueDate, n.status])).toEqual(
-      expect.arrayContaining([['2026-12-01', 'sent'], ['2026-12-08', 'pending']]),
+      expect.arrayContaining([
+        ['2026-12-01', 'sent'],
+        ['2026-12-08', 'pending'],
+      ]),
     );
 
     await h.scanAt('2026-12-04T09:00:00+08:00', 2);
@@ -98,16 +112,33 @@ describe('contact cadence by tier', () => {
 
     // Log contact from the nudge: it is answered, and the next one counts from the contact.
     const messageTs = '1700000000.000301';
-    const { view } = await h.openModal(SELLER, findButton(potential!.args.blocks, ACTION.nudgeLogVisit), { channel: SELLER.userId, messageTs });
+    const { view } = await h.openModal(SELLER, findButton(potential!.args.blocks, ACTION.nudgeLogVisit), {
+      channel: SELLER.userId,
+      messageTs,
+    });
     expect((await h.submitView(SELLER, view, { kind: 'phone', notes: '报了价' })).body).toBe('');
-    expect(await h.db.collection('nudges').findOne({ customerId: await idOf('潜在客户'), kind: 'cadence', dueDate: '2026-12-04' })).toMatchObject({ status: 'done' });
-    expect(await openNudges('潜在客户')).toEqual([expect.objectContaining({ dueDate: '2026-12-18', status: 'pending' })]);
+    expect(
+      await h.db
+        .collection('nudges')
+        .findOne({ customerId: await idOf('潜在客户'), kind: 'cadence', dueDate: '2026-12-04' }),
+    ).toMatchObject({ status: 'done' });
+    expect(await openNudges('潜在客户')).toEqual([
+      expect.objectContaining({ dueDate: '2026-12-18', status: 'pending' }),
+    ]);
   });
 
   it('one contact nudge per customer per day when cadence and a follow-up coincide; the cadence comes the next day', async () => {
     h.clock.set('2026-12-05T15:00:00+08:00');
-    await logContact('客户一', { date: '2026-12-05', kind: 'visit', notes: '看了样品', nextFollowUpDate: '2026-12-12', nextFollowUpPlan: '送报价' });
-    expect((await openNudges('客户一')).filter((n) => n.status === 'pending')).toEqual([expect.objectContaining({ dueDate: '2026-12-12' })]);
+    await logContact('客户一', {
+      date: '2026-12-05',
+      kind: 'visit',
+      notes: '看了样品',
+      nextFollowUpDate: '2026-12-12',
+      nextFollowUpPlan: '送报价',
+    });
+    expect((await openNudges('客户一')).filter((n) => n.status === 'pending')).toEqual([
+      expect.objectContaining({ dueDate: '2026-12-12' }),
+    ]);
 
     const mark = h.fake.calls.length;
     await h.scanAt('2026-12-12T09:00:00+08:00', 2);
@@ -121,18 +152,33 @@ describe('contact cadence by tier', () => {
 
   it('a logged contact restarts the interval', async () => {
     h.clock.set('2026-12-14T15:00:00+08:00');
-    await logContact('客户二', { date: '2026-12-14', kind: 'visit', notes: '谈了续约', nextFollowUpDate: '2027-01-13', nextFollowUpPlan: '签续约' });
+    await logContact('客户二', {
+      date: '2026-12-14',
+      kind: 'visit',
+      notes: '谈了续约',
+      nextFollowUpDate: '2027-01-13',
+      nextFollowUpPlan: '签续约',
+    });
     expect(await openNudges('客户二')).toEqual([expect.objectContaining({ dueDate: '2027-01-13', status: 'pending' })]);
   });
 
   it('one contact nudge per customer per day when cadence, ambassador and follow-up coincide', async () => {
-    // All three fall on 01-13: the follow-up set at the visit, its 中 interval, and (once marked) the ambassador's month.
-    expect(await openNudges('客户二', 'followUp')).toEqual([expect.objectContaining({ dueDate: '2027-01-13', status: 'pending' })]);
+    // All three fall on 01-13: the follow-up set at the visit, its 中 interval, and (once marked) the ambassador's
+    // month.
+    expect(await openNudges('客户二', 'followUp')).toEqual([
+      expect.objectContaining({ dueDate: '2027-01-13', status: 'pending' }),
+    ]);
     await markAmbassador('客户二');
-    expect(await openNudges('客户二', 'ambassador')).toEqual([expect.objectContaining({ dueDate: '2027-01-13', status: 'pending' })]);
+    expect(await openNudges('客户二', 'ambassador')).toEqual([
+      expect.objectContaining({ dueDate: '2027-01-13', status: 'pending' }),
+    ]);
     // The ambassador's month replaces the tier cadence at once.
     expect(await openNudges('客户二')).toEqual([]);
-    expect(await h.db.collection('nudges').findOne({ customerId: await idOf('客户二'), kind: 'cadence', dueDate: '2027-01-13' })).toMatchObject({ status: 'cancelled' });
+    expect(
+      await h.db
+        .collection('nudges')
+        .findOne({ customerId: await idOf('客户二'), kind: 'cadence', dueDate: '2027-01-13' }),
+    ).toMatchObject({ status: 'cancelled' });
 
     const mark = h.fake.calls.length;
     await h.scanAt('2027-01-13T09:00:00+08:00', 2);
@@ -178,7 +224,13 @@ describe('one contact nudge per customer per day, between the person-set kinds',
     h.clock.set('2027-02-01T10:00:00+08:00');
     await createCard(h, SELLER, { name: '回访客户', ownerId: SELLER.userId });
     await sell('回访客户', '800');
-    await logContact('回访客户', { date: '2027-02-01', kind: 'visit', notes: '交了货', nextFollowUpDate: '2027-02-08', nextFollowUpPlan: '看安装效果' });
+    await logContact('回访客户', {
+      date: '2027-02-01',
+      kind: 'visit',
+      notes: '交了货',
+      nextFollowUpDate: '2027-02-08',
+      nextFollowUpPlan: '看安装效果',
+    });
     expect((await openNudges('回访客户', 'checkIn')).map((n) => n.dueDate)).toEqual(['2027-02-08']);
 
     const mark = h.fake.calls.length;

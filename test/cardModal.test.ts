@@ -165,7 +165,11 @@ describe('editing a card', () => {
     expect((await h.submitView(TEAM_A, mine.view, { preferences: '喜欢咖啡' })).body).toBe('');
     expect((await h.submitView(TEAM_A, mine.view, { preferences: '喜欢咖啡' })).body).toBe('');
     const stored = await customers().findOne({ number: 'KH-2026-0001' });
-    expect(stored).toMatchObject({ preferences: '喜欢咖啡', lastContactDate: '2026-11-22', version: contacted!.version + 1 });
+    expect(stored).toMatchObject({
+      preferences: '喜欢咖啡',
+      lastContactDate: '2026-11-22',
+      version: contacted!.version + 1,
+    });
   });
 
   it('shows the change history, newest first, from the History button', async () => {

@@ -11,12 +11,17 @@ describe('reminders an earlier release stored no nudge for', () => {
   it('an ambassador marked before the monthly nudges existed gets one at boot, once, from its last contact', async () => {
     const card = await createCard(h, TEAM_A, { name: '老大使' });
     // As an earlier release left it: ticked, with no contact nudge, and the boot step not yet run.
-    await customers().updateOne({ _id: new ObjectId(card.id) }, { $set: { ambassador: true, lastContactDate: '2026-11-10' } });
+    await customers().updateOne(
+      { _id: new ObjectId(card.id) },
+      { $set: { ambassador: true, lastContactDate: '2026-11-10' } },
+    );
     await h.db.collection('bootSteps').deleteMany({});
 
     await Promise.all(h.instances.map((i) => i.app.carryOverReminders()));
     await Promise.all(h.instances.map((i) => i.app.carryOverReminders()));
-    const open = await nudges().find({ customerId: new ObjectId(card.id), kind: 'ambassador', status: 'pending' }).toArray();
+    const open = await nudges()
+      .find({ customerId: new ObjectId(card.id), kind: 'ambassador', status: 'pending' })
+      .toArray();
     expect(open).toHaveLength(1);
     expect(open[0]).toMatchObject({ dueDate: '2026-12-10', ownerId: 'U1SELLER' });
     expect(await h.db.collection('bootSteps').countDocuments({ _id: 'ambassador' } as never)).toBe(1);

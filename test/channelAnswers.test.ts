@@ -9,19 +9,33 @@ import { useHarness } from './support/useHarness.js';
  * message keeps what it says; the card shown after any save is the card as
  * that save left it.
  */
-const h = useHarness({ now: '2026-11-23T10:00:00+08:00', env: { FINANCE_USER_ID: 'UFINANCE', MANAGER_USER_ID: 'UMANAGER' } });
+const h = useHarness({
+  now: '2026-11-23T10:00:00+08:00',
+  env: { FINANCE_USER_ID: 'UFINANCE', MANAGER_USER_ID: 'UMANAGER' },
+});
 
 /** A card owing `amount`, due `dueDate`, and its collection reminder as posted to the nudge channel. */
 async function reminderFor(name: string, amount: string, dueDate: string) {
   await createCard(h, TEAM_A, { name });
-  await recordSale(h, TEAM_A, name, { product: '货款', amountFen: amount, date: '2026-11-01', dueDate, paidInFull: false });
+  await recordSale(h, TEAM_A, name, {
+    product: '货款',
+    amountFen: amount,
+    date: '2026-11-01',
+    dueDate,
+    paidInFull: false,
+  });
   const before = h.fake.mark();
   await h.scanOnEveryInstance();
-  return h.fake.waitFor('chat.postMessage', (c) => c.args.channel === NUDGE_CHANNEL && String(c.args.text).includes(name), before);
+  return h.fake.waitFor(
+    'chat.postMessage',
+    (c) => c.args.channel === NUDGE_CHANNEL && String(c.args.text).includes(name),
+    before,
+  );
 }
 
 /** Everything the app sent through one response_url, in order. */
-const answersVia = (responseUrl: string) => h.fake.accepted('response_url').filter((c) => c.responseUrl === responseUrl);
+const answersVia = (responseUrl: string) =>
+  h.fake.accepted('response_url').filter((c) => c.responseUrl === responseUrl);
 
 describe('Record payment on a collection reminder in the team channel', () => {
   it('shows the card only to the payer and leaves the reminder stating its facts, with who recorded what', async () => {
@@ -29,7 +43,11 @@ describe('Record payment on a collection reminder in the team channel', () => {
     const facts = visibleText(reminder.args.blocks);
     expect(facts).toContain('未收 ¥800.00 · 逾期 13 天');
     const where = onPosted(reminder);
-    const { view, responseUrl } = await h.openModal(TEAM_A_COLLEAGUE, findButton(reminder.args.blocks, ACTION.recordPayment), where);
+    const { view, responseUrl } = await h.openModal(
+      TEAM_A_COLLEAGUE,
+      findButton(reminder.args.blocks, ACTION.recordPayment),
+      where,
+    );
     const before = h.fake.mark();
     expect((await h.submitView(TEAM_A_COLLEAGUE, view, { amountFen: '100' })).body).toBe('');
 
@@ -81,10 +99,23 @@ describe('a reminder answered keeps its own facts', () => {
 
 describe('Open on a wrap-up in a DM', () => {
   it('shows the card beside the wrap-up instead of in its place', async () => {
-    const wrapUp = { channel: 'DU1SELLER', messageTs: '1700000000.000777', message: { text: '日终小结', blocks: [] as Record<string, any>[] } };
+    const wrapUp = {
+      channel: 'DU1SELLER',
+      messageTs: '1700000000.000777',
+      message: { text: '日终小结', blocks: [] as Record<string, any>[] },
+    };
     const created = await createCard(h, TEAM_A, { name: '小结客户' });
     wrapUp.message.blocks = [
-      { type: 'section', text: { type: 'mrkdwn', text: '*🌙 日终小结*' }, accessory: { type: 'button', action_id: ACTION.openCard, text: { type: 'plain_text', text: '打开' }, value: created.id } },
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: '*🌙 日终小结*' },
+        accessory: {
+          type: 'button',
+          action_id: ACTION.openCard,
+          text: { type: 'plain_text', text: '打开' },
+          value: created.id,
+        },
+      },
     ];
     const click = await h.clickButton(TEAM_A, { action_id: ACTION.openCard, value: created.id }, wrapUp);
     const shown = await h.fake.waitForResponse(click.responseUrl);
@@ -99,7 +130,9 @@ describe('the card shown after a save', () => {
     await createCard(h, TEAM_A, { name: '刚联系客户' });
     const card = await h.command('刚联系客户');
     expect(visibleText(card.args.blocks)).toContain('疑虑客户');
-    const { view } = await h.openModal(TEAM_A, findButton(card.args.blocks, ACTION.logVisit), { responseUrl: card.responseUrl });
+    const { view } = await h.openModal(TEAM_A, findButton(card.args.blocks, ACTION.logVisit), {
+      responseUrl: card.responseUrl,
+    });
     const before = h.fake.mark();
     expect((await h.submitView(TEAM_A, view, { notes: '初次电话' })).body).toBe('');
     const shown = visibleText((await h.fake.waitForResponse(card.responseUrl, before)).args.blocks);
@@ -113,9 +146,21 @@ describe('the card shown after a save', () => {
     await logContact(h, TEAM_A, '首单客户', { notes: '谈过' });
     const card = await h.command('首单客户');
     expect(visibleText(card.args.blocks)).toContain('潜在客户');
-    const { view } = await h.openModal(TEAM_A, findButton(card.args.blocks, ACTION.recordSale), { responseUrl: card.responseUrl });
+    const { view } = await h.openModal(TEAM_A, findButton(card.args.blocks, ACTION.recordSale), {
+      responseUrl: card.responseUrl,
+    });
     const before = h.fake.mark();
-    expect((await h.submitView(TEAM_A, view, { product: '空调', quantity: 1, amountFen: '3000', profitFen: null, paidInFull: true })).body).toBe('');
+    expect(
+      (
+        await h.submitView(TEAM_A, view, {
+          product: '空调',
+          quantity: 1,
+          amountFen: '3000',
+          profitFen: null,
+          paidInFull: true,
+        })
+      ).body,
+    ).toBe('');
     const shown = visibleText((await h.fake.waitForResponse(card.responseUrl, before)).args.blocks);
     expect(shown).toContain('现有客户');
     expect(shown).not.toContain('潜在客户');

@@ -14,8 +14,15 @@ describe('a small debt long overdue', () => {
   it('gets a firmer letter every repeat, up to the third, each nudge a week after the last', async () => {
     // ¥500 due 2026-10-24: 30 days overdue on 11-23, which is "long" by the default matrix.
     await createCard(h, TEAM_A, { name: '催款函客户' });
-    await recordSale(h, TEAM_A, '催款函客户', { product: '货款', amountFen: '500', date: '2026-10-01', dueDate: '2026-10-24', paidInFull: false });
-    for (const day of ['2026-11-23', '2026-11-30', '2026-12-07', '2026-12-14']) await h.scanAt(`${day}T09:00:00+08:00`, 2);
+    await recordSale(h, TEAM_A, '催款函客户', {
+      product: '货款',
+      amountFen: '500',
+      date: '2026-10-01',
+      dueDate: '2026-10-24',
+      paidInFull: false,
+    });
+    for (const day of ['2026-11-23', '2026-11-30', '2026-12-07', '2026-12-14'])
+      await h.scanAt(`${day}T09:00:00+08:00`, 2);
     expect(letters('催款函客户')).toEqual(['1', '2', '3', '3']);
   });
 });

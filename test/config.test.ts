@@ -54,7 +54,10 @@ describe('configuration', () => {
   });
 
   it('says which variables are missing', () => {
-    expect(problems({})).toEqual(['SLACK_BOT_TOKEN: is required', 'SLACK_SIGNING_SECRET: is required in HTTP mode (when SLACK_APP_TOKEN is not set)']);
+    expect(problems({})).toEqual([
+      'SLACK_BOT_TOKEN: is required',
+      'SLACK_SIGNING_SECRET: is required in HTTP mode (when SLACK_APP_TOKEN is not set)',
+    ]);
   });
 
   it('needs no signing secret in Socket Mode', () => {
@@ -62,7 +65,13 @@ describe('configuration', () => {
   });
 
   describe('installing to any workspace (OAuth)', () => {
-    const oauth = { SLACK_SIGNING_SECRET: 'secret', SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'client-secret', SLACK_STATE_SECRET: 'state-secret', ENCRYPTION_KEY: 'ab'.repeat(32) };
+    const oauth = {
+      SLACK_SIGNING_SECRET: 'secret',
+      SLACK_CLIENT_ID: '1.2',
+      SLACK_CLIENT_SECRET: 'client-secret',
+      SLACK_STATE_SECRET: 'state-secret',
+      ENCRYPTION_KEY: 'ab'.repeat(32),
+    };
 
     it('needs no bot token when the OAuth settings are all there, and keeps data 30 days by default', () => {
       expect(problems(oauth)).toEqual([]);
@@ -81,7 +90,9 @@ describe('configuration', () => {
       expect(problems({ ...oauth, SLACK_BOT_TOKEN: 'xoxb-1' })).toEqual([
         'SLACK_BOT_TOKEN: set it for one workspace, or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET, ENCRYPTION_KEY to install to any workspace, not both',
       ]);
-      expect(problems({ ...oauth, SLACK_APP_TOKEN: 'xapp-1' })).toEqual(['SLACK_APP_TOKEN: installing to any workspace runs in HTTP mode; leave SLACK_APP_TOKEN empty']);
+      expect(problems({ ...oauth, SLACK_APP_TOKEN: 'xapp-1' })).toEqual([
+        'SLACK_APP_TOKEN: installing to any workspace runs in HTTP mode; leave SLACK_APP_TOKEN empty',
+      ]);
     });
 
     it('wants a 32-byte hex encryption key and never repeats the OAuth secrets', () => {
@@ -93,7 +104,8 @@ describe('configuration', () => {
   });
 
   it('never echoes a secret value in its messages', () => {
-    const message = new ConfigError(problems({ SLACK_BOT_TOKEN: 'xoxp-user-token-secret', SLACK_SIGNING_SECRET: 's' })).message;
+    const message = new ConfigError(problems({ SLACK_BOT_TOKEN: 'xoxp-user-token-secret', SLACK_SIGNING_SECRET: 's' }))
+      .message;
     expect(message).not.toContain('xoxp-user-token-secret');
   });
 
@@ -101,9 +113,13 @@ describe('configuration', () => {
     const defaults = parseEnv(valid);
     const keys = Object.keys(defaults).filter((k) => !(k in valid));
     const blanks = Object.fromEntries(keys.map((k) => [k, blank]));
-    expect(keys).toEqual(expect.arrayContaining(['PORT', 'DEFAULT_NUDGE_HOUR', 'DEFAULT_TIMEZONE', 'EMBEDDED_MONGO_DIR', 'LOG_LEVEL']));
+    expect(keys).toEqual(
+      expect.arrayContaining(['PORT', 'DEFAULT_NUDGE_HOUR', 'DEFAULT_TIMEZONE', 'EMBEDDED_MONGO_DIR', 'LOG_LEVEL']),
+    );
     expect(parseEnv({ ...valid, ...blanks })).toEqual(defaults);
-    expect(parseEnv({ ...valid, SLACK_APP_TOKEN: blank, SLACK_API_URL: blank, MONGODB_URI: blank, NUDGE_CHANNEL_ID: blank })).toEqual(defaults);
+    expect(
+      parseEnv({ ...valid, SLACK_APP_TOKEN: blank, SLACK_API_URL: blank, MONGODB_URI: blank, NUDGE_CHANNEL_ID: blank }),
+    ).toEqual(defaults);
   });
 
   it('treats an empty required value as missing', () => {
@@ -129,24 +145,44 @@ describe('configuration', () => {
   });
 
   it.each([
-    ['mongodb://127.0.0.1:99999/cards', 'MONGODB_URI: the port of 127.0.0.1:99999 must be a whole number from 1 to 65535'],
-    ['mongodb://ann:s3cret@db1:27o17/cards', 'MONGODB_URI: the port of db1:27o17 must be a whole number from 1 to 65535'],
-    ['mongodb://ann:s3cret@127.0.0.1:27017/my cards', 'MONGODB_URI: the database name "my cards" is not one MongoDB accepts (no spaces or / \\ . " $ * < > : | ?, at most 63 bytes); use one such as customer-cards'],
-    ['mongodb://127.0.0.1/cards.v2?retryWrites=true', 'MONGODB_URI: the database name "cards.v2" is not one MongoDB accepts (no spaces or / \\ . " $ * < > : | ?, at most 63 bytes); use one such as customer-cards'],
-    ['mongodb+srv://cluster0.example.net:27017/cards', 'MONGODB_URI: a mongodb+srv:// address names one host and no port (the port comes from DNS)'],
+    [
+      'mongodb://127.0.0.1:99999/cards',
+      'MONGODB_URI: the port of 127.0.0.1:99999 must be a whole number from 1 to 65535',
+    ],
+    [
+      'mongodb://ann:s3cret@db1:27o17/cards',
+      'MONGODB_URI: the port of db1:27o17 must be a whole number from 1 to 65535',
+    ],
+    [
+      'mongodb://ann:s3cret@127.0.0.1:27017/my cards',
+      'MONGODB_URI: the database name "my cards" is not one MongoDB accepts (no spaces or / \\ . " $ * < > : | ?, at most 63 bytes); use one such as customer-cards',
+    ],
+    [
+      'mongodb://127.0.0.1/cards.v2?retryWrites=true',
+      'MONGODB_URI: the database name "cards.v2" is not one MongoDB accepts (no spaces or / \\ . " $ * < > : | ?, at most 63 bytes); use one such as customer-cards',
+    ],
+    [
+      'mongodb+srv://cluster0.example.net:27017/cards',
+      'MONGODB_URI: a mongodb+srv:// address names one host and no port (the port comes from DNS)',
+    ],
   ])('refuses MONGODB_URI %s before connecting, saying what is wrong and never the password', (uri, message) => {
     expect(problems({ ...valid, MONGODB_URI: uri })).toEqual([message]);
   });
 
-  it.each(['mongodb://localhost', 'mongodb://ann:p%40ss@db1:27017,db2:27018/客户卡?replicaSet=rs0', 'mongodb+srv://ann:s3cret@cluster0.abcde.mongodb.net/?retryWrites=true', 'mongodb://[::1]:27017/cards'])(
-    'accepts MONGODB_URI %s',
-    (uri) => {
-      expect(problems({ ...valid, MONGODB_URI: uri })).toEqual([]);
-    },
-  );
+  it.each([
+    'mongodb://localhost',
+    'mongodb://ann:p%40ss@db1:27017,db2:27018/客户卡?replicaSet=rs0',
+    'mongodb+srv://ann:s3cret@cluster0.abcde.mongodb.net/?retryWrites=true',
+    'mongodb://[::1]:27017/cards',
+  ])('accepts MONGODB_URI %s', (uri) => {
+    expect(problems({ ...valid, MONGODB_URI: uri })).toEqual([]);
+  });
 
   it('reads surrounding spaces as no part of a value', () => {
-    expect(parseEnv({ ...valid, PORT: ' 8080 ', LOG_LEVEL: ' debug' })).toMatchObject({ PORT: 8080, LOG_LEVEL: 'debug' });
+    expect(parseEnv({ ...valid, PORT: ' 8080 ', LOG_LEVEL: ' debug' })).toMatchObject({
+      PORT: 8080,
+      LOG_LEVEL: 'debug',
+    });
   });
 
   it(".env.example says what an empty ADMIN_USER_IDS means: the workspace's admins and owners, not nobody", () => {
@@ -191,7 +227,10 @@ describe('finding .env', () => {
   });
 
   it("reads the project's .env, with real environment variables winning", () => {
-    writeFileSync(join(tmp, '.env'), 'SLACK_BOT_TOKEN=xoxb-from-file\nSLACK_SIGNING_SECRET=file-secret\nPORT=4000\nLOG_LEVEL=warn\n');
+    writeFileSync(
+      join(tmp, '.env'),
+      'SLACK_BOT_TOKEN=xoxb-from-file\nSLACK_SIGNING_SECRET=file-secret\nPORT=4000\nLOG_LEVEL=warn\n',
+    );
     expect(process.cwd()).not.toBe(tmp);
     expect(loadEnv({ projectDir: tmp, environment: { LOG_LEVEL: 'debug' } })).toMatchObject({
       SLACK_BOT_TOKEN: 'xoxb-from-file',
@@ -203,7 +242,10 @@ describe('finding .env', () => {
   it("keeps the embedded database in the project's folder unless told an absolute path", () => {
     const environment = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
     expect(loadEnv({ projectDir: tmp, environment }).EMBEDDED_MONGO_DIR).toBe(join(tmp, '.data', 'mongo'));
-    expect(loadEnv({ projectDir: tmp, environment: { ...environment, EMBEDDED_MONGO_DIR: '/srv/cards' } }).EMBEDDED_MONGO_DIR).toBe('/srv/cards');
+    expect(
+      loadEnv({ projectDir: tmp, environment: { ...environment, EMBEDDED_MONGO_DIR: '/srv/cards' } })
+        .EMBEDDED_MONGO_DIR,
+    ).toBe('/srv/cards');
   });
 
   it('says where it looked when a problem remains', () => {
@@ -211,6 +253,8 @@ describe('finding .env', () => {
     expect(missing).toThrow(ConfigError);
     expect(missing).toThrow(`no ${join(tmp, '.env')}; read from the environment only`);
     writeFileSync(join(tmp, '.env'), 'PORT=abc\n');
-    expect(() => loadEnv({ projectDir: tmp, environment: {} })).toThrow(`read from ${join(tmp, '.env')} and the environment`);
+    expect(() => loadEnv({ projectDir: tmp, environment: {} })).toThrow(
+      `read from ${join(tmp, '.env')} and the environment`,
+    );
   });
 });

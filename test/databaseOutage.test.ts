@@ -9,7 +9,8 @@ const { h, database } = useHarnessOnRestartableDatabase({}, { checkPayloads: fal
 
 const UNAVAILABLE = '数据库暂时无法访问';
 const healthz = async () => (await fetch(`${h.instances[0]!.url}/healthz`)).status;
-const nudgesFor = (name: string) => h.fake.accepted('chat.postMessage').filter((c) => visibleText(c.args.blocks).includes(name));
+const nudgesFor = (name: string) =>
+  h.fake.accepted('chat.postMessage').filter((c) => visibleText(c.args.blocks).includes(name));
 
 describe('the database going away under a running app', () => {
   it('answers, waits and recovers by itself with nothing lost', async () => {
@@ -26,7 +27,10 @@ describe('the database going away under a running app', () => {
     // A lookup saves nothing, so it does not say nothing was saved; a save does.
     expect(visibleText(lookup.args.blocks)).not.toContain('没有保存');
 
-    const { view } = await h.openModal(TEAM_A, { action_id: ACTION.newCard, value: JSON.stringify({ name: '断线中新建' }) });
+    const { view } = await h.openModal(TEAM_A, {
+      action_id: ACTION.newCard,
+      value: JSON.stringify({ name: '断线中新建' }),
+    });
     const beganSave = performance.now();
     const save = await h.submitView(TEAM_A, view);
     expect(performance.now() - beganSave).toBeLessThan(3000);

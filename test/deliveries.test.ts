@@ -1,5 +1,13 @@
 import { ACTION } from '../src/views/ids.js';
-import { collectionsOf, findButton, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
+import {
+  collectionsOf,
+  findButton,
+  NUDGE_CHANNEL,
+  TEAM_A,
+  TEAM_A_COLLEAGUE,
+  TEAM_B,
+  visibleText,
+} from './support/harness.js';
 import { payloadBody, postToSlackEndpoint, signatureHeaders, slashCommandBody } from './support/slackRequests.js';
 import { useHarness } from './support/useHarness.js';
 import { cardWithFollowUp } from './support/visits.js';
@@ -26,7 +34,10 @@ async function captureSubmission(submit: () => Promise<unknown>): Promise<string
 
 describe('the same delivery processed twice has one effect', () => {
   it('a create submission delivered three times, twice at once, makes one card', async () => {
-    const { view, responseUrl } = await h.openModal(TEAM_A, { action_id: ACTION.newCard, value: JSON.stringify({ name: '重放客户' }) });
+    const { view, responseUrl } = await h.openModal(TEAM_A, {
+      action_id: ACTION.newCard,
+      value: JSON.stringify({ name: '重放客户' }),
+    });
     const body = await captureSubmission(() => h.submitView(TEAM_A, view, { phone: '139 0000 1111' }));
 
     const answers = [...(await Promise.all([h.post(body), h.post(body)])), await h.post(body)];
@@ -54,7 +65,13 @@ describe('the same delivery processed twice has one effect', () => {
     const card = await h.command('重放客户');
     const { view } = await h.openModal(TEAM_A, findButton(card.args.blocks, ACTION.logVisit));
     const body = await captureSubmission(() =>
-      h.submitView(TEAM_A, view, { notes: '谈了新品', nextFollowUpDate: '2026-12-01', nextFollowUpPlan: '送样品', promise1: '下周寄样品', promise1Due: '2026-11-30' }),
+      h.submitView(TEAM_A, view, {
+        notes: '谈了新品',
+        nextFollowUpDate: '2026-12-01',
+        nextFollowUpPlan: '送样品',
+        promise1: '下周寄样品',
+        promise1Due: '2026-11-30',
+      }),
     );
     const answers = await Promise.all([h.post(body), h.post(body)]);
     expect(answers.map((a) => `${a.status} ${a.body}`)).toEqual(['200 ', '200 ']);
@@ -76,7 +93,10 @@ describe('the same delivery processed twice has one effect', () => {
     const where = { channel: NUDGE_CHANNEL, messageTs: '1700000000.000009' };
     const button = findButton(nudge.args.blocks, ACTION.snoozeDay);
 
-    const clicks = await Promise.all([h.clickButton(TEAM_A, button, where), h.clickButton(TEAM_A_COLLEAGUE, button, where)]);
+    const clicks = await Promise.all([
+      h.clickButton(TEAM_A, button, where),
+      h.clickButton(TEAM_A_COLLEAGUE, button, where),
+    ]);
     const answers = await Promise.all(clicks.map((c) => h.fake.waitForResponse(c.responseUrl)));
 
     const followUp = await h.db.collection('nudges').findOne({ plan: '双击测试' });
@@ -95,9 +115,17 @@ describe('request timestamps', () => {
 
   it('refuses a request signed more than 5 minutes in the future, like one 5 minutes old', async () => {
     const body = slashCommandBody(TEAM_B, '未来客户', h.nextResponseUrl());
-    const res = await postToSlackEndpoint(h.instances[0]!.url, body, signatureHeaders(body, undefined, nowSeconds() + 60 * 60));
+    const res = await postToSlackEndpoint(
+      h.instances[0]!.url,
+      body,
+      signatureHeaders(body, undefined, nowSeconds() + 60 * 60),
+    );
     expect(res.status).toBe(401);
-    const justOver = await postToSlackEndpoint(h.instances[0]!.url, body, signatureHeaders(body, undefined, nowSeconds() + 5 * 60 + 30));
+    const justOver = await postToSlackEndpoint(
+      h.instances[0]!.url,
+      body,
+      signatureHeaders(body, undefined, nowSeconds() + 5 * 60 + 30),
+    );
     expect(justOver.status).toBe(401);
     expect(await h.db.collection('teams').countDocuments({ _id: 'T2' as never })).toBe(0);
   });
@@ -105,7 +133,11 @@ describe('request timestamps', () => {
   it('accepts a clock a little ahead of ours', async () => {
     const responseUrl = h.nextResponseUrl();
     const body = slashCommandBody(TEAM_B, 'help', responseUrl);
-    const res = await postToSlackEndpoint(h.instances[0]!.url, body, signatureHeaders(body, undefined, nowSeconds() + 60));
+    const res = await postToSlackEndpoint(
+      h.instances[0]!.url,
+      body,
+      signatureHeaders(body, undefined, nowSeconds() + 60),
+    );
     expect(res.status).toBe(200);
     await h.fake.waitForResponse(responseUrl);
   });
@@ -113,8 +145,20 @@ describe('request timestamps', () => {
 
 describe('a signed submission whose view is not the usual shape', () => {
   const submission = (view: unknown) =>
-    payloadBody({ type: 'view_submission', team: { id: 'T1' }, user: { id: 'U1SELLER', team_id: 'T1' }, api_app_id: 'A1', view });
-  const cardView = (state: unknown, privateMetadata = '{}') => ({ id: 'VODD', hash: 'h', callback_id: 'card_modal', private_metadata: privateMetadata, state });
+    payloadBody({
+      type: 'view_submission',
+      team: { id: 'T1' },
+      user: { id: 'U1SELLER', team_id: 'T1' },
+      api_app_id: 'A1',
+      view,
+    });
+  const cardView = (state: unknown, privateMetadata = '{}') => ({
+    id: 'VODD',
+    hash: 'h',
+    callback_id: 'card_modal',
+    private_metadata: privateMetadata,
+    state,
+  });
 
   it.each([
     ['state null', cardView(null)],
@@ -123,8 +167,14 @@ describe('a signed submission whose view is not the usual shape', () => {
     ['a null block', cardView({ values: { name: null } })],
     ['a null action', cardView({ values: { name: { value: null } } })],
     ['a number for a value', cardView({ values: { name: { value: { type: 'plain_text_input', value: 42 } } } })],
-    ['metadata that is not JSON', cardView({ values: { name: { value: { type: 'plain_text_input', value: '某人' } } } }, '{not json')],
-    ['metadata naming another card', cardView({ values: { name: { value: { type: 'plain_text_input', value: '某人' } } } }, '{"customerId":"zzz"}')],
+    [
+      'metadata that is not JSON',
+      cardView({ values: { name: { value: { type: 'plain_text_input', value: '某人' } } } }, '{not json'),
+    ],
+    [
+      'metadata naming another card',
+      cardView({ values: { name: { value: { type: 'plain_text_input', value: '某人' } } } }, '{"customerId":"zzz"}'),
+    ],
   ])('%s: answers at once with an error on the form, writes nothing', async (_, view) => {
     const started = performance.now();
     const res = await h.post(submission(view));
@@ -135,7 +185,9 @@ describe('a signed submission whose view is not the usual shape', () => {
   });
 
   it('a visit submission with no card behind it is told so on the form', async () => {
-    const res = await h.post(submission({ id: 'VV', hash: 'h', callback_id: 'visit_modal', private_metadata: '', state: { values: null } }));
+    const res = await h.post(
+      submission({ id: 'VV', hash: 'h', callback_id: 'visit_modal', private_metadata: '', state: { values: null } }),
+    );
     expect(res.status).toBe(200);
     expect(res.json()).toEqual({ response_action: 'errors', errors: { date: expect.any(String) } });
   });

@@ -15,13 +15,19 @@ const { nudges } = collectionsOf(h);
 
 /** Messages the nudge channel accepted since `after`, oldest first. */
 const channelPosts = (after: number) =>
-  h.fake.calls.slice(after).filter((c) => c.method === 'chat.postMessage' && !c.error && c.args.channel === NUDGE_CHANNEL);
+  h.fake.calls
+    .slice(after)
+    .filter((c) => c.method === 'chat.postMessage' && !c.error && c.args.channel === NUDGE_CHANNEL);
 
 const naming = (name: string) => (c: RecordedCall) => visibleText(c.args.blocks).includes(name);
 
 /** `count` cards whose follow-ups all fall due on `dueDate`, named `<prefix>1`, `<prefix>2`… */
 const followUpsDue = (prefix: string, count: number, dueDate: string): Promise<string[]> =>
-  cardsWithFollowUps(h, Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`), dueDate);
+  cardsWithFollowUps(
+    h,
+    Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`),
+    dueDate,
+  );
 
 const scanOnOneInstance = () => h.instances[0]!.app.scanNudges();
 
@@ -60,7 +66,8 @@ describe('digests instead of floods in the nudge channel', () => {
     expect(replies.every((c) => c.args.thread_ts === digestTs && isReminder(c))).toBe(true);
     for (const name of names) {
       const reply = replies.find(naming(name))!;
-      for (const action of [ACTION.nudgeLogVisit, ACTION.snoozeDay, ACTION.snoozeWeek]) findButton(reply.args.blocks, action);
+      for (const action of [ACTION.nudgeLogVisit, ACTION.snoozeDay, ACTION.snoozeWeek])
+        findButton(reply.args.blocks, action);
       // Each nudge is recorded with its own reply, which its buttons update.
       const nudge = await nudges().findOne({ plan: `${name}的计划` });
       expect(nudge).toMatchObject({ status: 'sent', channel: NUDGE_CHANNEL, messageTs: tsOf(reply), attempts: 1 });
@@ -72,10 +79,15 @@ describe('digests instead of floods in the nudge channel', () => {
   });
 
   it("a reply's buttons answer its own nudge and update that reply", async () => {
-    const replies = h.fake.accepted('chat.postMessage').filter((c) => c.args.thread_ts !== undefined && naming('六位')(c));
+    const replies = h.fake
+      .accepted('chat.postMessage')
+      .filter((c) => c.args.thread_ts !== undefined && naming('六位')(c));
     const snoozed = replies.find(naming('六位1'))!;
     const snoozedTs = tsOf(snoozed);
-    const click = await h.clickButton(TEAM_A_COLLEAGUE, findButton(snoozed.args.blocks, ACTION.snoozeDay), { channel: NUDGE_CHANNEL, messageTs: snoozedTs });
+    const click = await h.clickButton(TEAM_A_COLLEAGUE, findButton(snoozed.args.blocks, ACTION.snoozeDay), {
+      channel: NUDGE_CHANNEL,
+      messageTs: snoozedTs,
+    });
     const replaced = await h.fake.waitForResponse(click.responseUrl);
     expect(replaced.args.replace_original).toBe(true);
     expect(visibleText(replaced.args.blocks)).toContain('<@U2COLLEAGUE> 已将提醒推迟到 2026-11-27');
@@ -83,7 +95,10 @@ describe('digests instead of floods in the nudge channel', () => {
 
     const visited = replies.find(naming('六位2'))!;
     const visitedTs = tsOf(visited);
-    const { view } = await h.openModal(TEAM_A, findButton(visited.args.blocks, ACTION.nudgeLogVisit), { channel: NUDGE_CHANNEL, messageTs: visitedTs });
+    const { view } = await h.openModal(TEAM_A, findButton(visited.args.blocks, ACTION.nudgeLogVisit), {
+      channel: NUDGE_CHANNEL,
+      messageTs: visitedTs,
+    });
     expect((await h.submitView(TEAM_A, view, { notes: '从摘要里记录' })).body).toBe('');
     const updated = await h.fake.waitFor('chat.update', (c) => c.args.ts === visitedTs);
     expect(updated.args.channel).toBe(NUDGE_CHANNEL);
@@ -95,7 +110,11 @@ describe('digests instead of floods in the nudge channel', () => {
 
   it('a reply Slack refuses is retried later in its digest’s thread, never listed again; the others are sent', async () => {
     const names = await followUpsDue('拒收', 6, '2026-11-28');
-    h.fake.failMatching('chat.postMessage', (args) => args.thread_ts !== undefined && JSON.stringify(args.blocks).includes('拒收3'), { error: 'internal_error' });
+    h.fake.failMatching(
+      'chat.postMessage',
+      (args) => args.thread_ts !== undefined && JSON.stringify(args.blocks).includes('拒收3'),
+      { error: 'internal_error' },
+    );
     h.clock.set('2026-11-28T09:00:00+08:00');
     const before = h.fake.mark();
     await scanOnOneInstance();
@@ -115,7 +134,11 @@ describe('digests instead of floods in the nudge channel', () => {
     const digest = channelPosts(before).filter((c) => c.args.thread_ts === undefined && naming('拒收')(c));
     expect(digest).toHaveLength(1);
     expect(retried[0]!.args.thread_ts).toBe(tsOf(digest[0]!));
-    expect(await nudges().findOne({ plan: '拒收3的计划' })).toMatchObject({ status: 'sent', attempts: 2, messageTs: tsOf(retried[0]!) });
+    expect(await nudges().findOne({ plan: '拒收3的计划' })).toMatchObject({
+      status: 'sent',
+      attempts: 2,
+      messageTs: tsOf(retried[0]!),
+    });
   });
 
   it('a digest Slack refuses leaves every nudge in it to be retried, none posted and none charged an attempt', async () => {
@@ -125,14 +148,19 @@ describe('digests instead of floods in the nudge channel', () => {
     const before = h.fake.mark();
     await scanOnOneInstance();
     expect(channelPosts(before).filter(naming('母帖'))).toEqual([]);
-    expect(await nudges().countDocuments({ plan: /^母帖/, status: 'pending', lastError: 'channel_not_found', attempts: 0 })).toBe(6);
+    expect(
+      await nudges().countDocuments({ plan: /^母帖/, status: 'pending', lastError: 'channel_not_found', attempts: 0 }),
+    ).toBe(6);
 
     h.clock.set('2026-11-30T09:05:00+08:00');
     await scanOnOneInstance();
     const posted = channelPosts(before);
     const digests = posted.filter((c) => c.args.thread_ts === undefined && naming('母帖')(c));
     expect(digests).toHaveLength(1);
-    for (const name of names) expect(posted.filter((c) => isReminder(c) && naming(name)(c) && c.args.thread_ts === tsOf(digests[0]!))).toHaveLength(1);
+    for (const name of names)
+      expect(
+        posted.filter((c) => isReminder(c) && naming(name)(c) && c.args.thread_ts === tsOf(digests[0]!)),
+      ).toHaveLength(1);
     expect(await nudges().countDocuments({ plan: /^母帖/, status: 'sent', attempts: 1 })).toBe(6);
   });
 

@@ -13,7 +13,11 @@ import { renderCardModal } from '../src/views/cardModal.js';
 import { renderHistoryModal } from '../src/views/historyModal.js';
 import { renderMatches, renderNotFound, renderNotice } from '../src/views/lookup.js';
 import { renderClosedNudge, renderNudge } from '../src/views/nudge.js';
-import { renderClosedPromiseNudge, renderPromiseNudge, renderPromiseRescheduleModal } from '../src/views/promiseNudge.js';
+import {
+  renderClosedPromiseNudge,
+  renderPromiseNudge,
+  renderPromiseRescheduleModal,
+} from '../src/views/promiseNudge.js';
 import { escapeMrkdwn, mention } from '../src/i18n/mrkdwn.js';
 import { renderVisitModal } from '../src/views/visitModal.js';
 import type { ReferralRecord } from '../src/models/referral.js';
@@ -50,42 +54,138 @@ function strayControls(text: string): string[] {
 
 const hostile = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.constantFrom('<!channel>', '<!here>', '<!everyone>', '<@U0HACKER>', '<#C0GENERAL>', '<https://evil.example|点我>', '&lt;!channel&gt;', 'a & b', '>引用', '<'),
-  fc.tuple(fc.string({ maxLength: 10 }), fc.constantFrom('<!channel>', '<@U0HACKER|x>', '<!subteam^S1>'), fc.string({ maxLength: 10 })).map((p) => p.join('')),
+  fc.constantFrom(
+    '<!channel>',
+    '<!here>',
+    '<!everyone>',
+    '<@U0HACKER>',
+    '<#C0GENERAL>',
+    '<https://evil.example|点我>',
+    '&lt;!channel&gt;',
+    'a & b',
+    '>引用',
+    '<',
+  ),
+  fc
+    .tuple(
+      fc.string({ maxLength: 10 }),
+      fc.constantFrom('<!channel>', '<@U0HACKER|x>', '<!subteam^S1>'),
+      fc.string({ maxLength: 10 }),
+    )
+    .map((p) => p.join('')),
 );
 
 const id = () => new Types.ObjectId();
 
 function customerWith(text: string): CustomerRecord {
   const fields = Object.fromEntries(
-    CARD_FIELDS.filter((f) => f.kind === 'text' || f.kind === 'multiline').map((f) => [f.key, `${f.key}:${text}`.slice(0, f.maxLength ?? 100)]),
+    CARD_FIELDS.filter((f) => f.kind === 'text' || f.kind === 'multiline').map((f) => [
+      f.key,
+      `${f.key}:${text}`.slice(0, f.maxLength ?? 100),
+    ]),
   );
   return {
     ...fields,
-    _id: id(), teamId: 'T1', number: 'KH-2026-0001', year: 2026, name: `名${text}`, nameKey: 'x', ownerId: 'U1OWNER', version: 1,
-    createdBy: 'U1OWNER', updatedBy: 'U2EDITOR', createdAt: new Date(), updatedAt: new Date(), lastContactDate: '2026-11-20',
+    _id: id(),
+    teamId: 'T1',
+    number: 'KH-2026-0001',
+    year: 2026,
+    name: `名${text}`,
+    nameKey: 'x',
+    ownerId: 'U1OWNER',
+    version: 1,
+    createdBy: 'U1OWNER',
+    updatedBy: 'U2EDITOR',
+    createdAt: new Date(),
+    updatedAt: new Date(),
+    lastContactDate: '2026-11-20',
   } as unknown as CustomerRecord;
 }
 
 function cardDataWith(text: string) {
   const customer = customerWith(text);
-  const visit = { _id: id(), teamId: 'T1', customerId: customer._id, date: '2026-11-20', kind: 'visit', notes: text, needs: text, purchaseKinds: text, nextFollowUpPlan: text, createdBy: 'U2EDITOR', createdAt: new Date() } as unknown as VisitRecord;
-  const promise = { _id: id(), teamId: 'T1', customerId: customer._id, text, dueDate: '2026-11-30', status: 'open' } as unknown as PromiseRecord;
-  const followUp = { _id: id(), teamId: 'T1', customerId: customer._id, ownerId: 'U1OWNER', dueDate: '2026-11-25', plan: text, status: 'pending', lastError: text, version: 2 } as unknown as NudgeRecord;
-  const entry = { _id: id(), teamId: 'T1', customerId: customer._id, action: 'updated', userId: 'U2EDITOR', at: new Date(), changes: [{ field: 'preferences', from: text, to: `${text}!` }, { field: 'name', to: text }] } as unknown as HistoryRecord;
+  const visit = {
+    _id: id(),
+    teamId: 'T1',
+    customerId: customer._id,
+    date: '2026-11-20',
+    kind: 'visit',
+    notes: text,
+    needs: text,
+    purchaseKinds: text,
+    nextFollowUpPlan: text,
+    createdBy: 'U2EDITOR',
+    createdAt: new Date(),
+  } as unknown as VisitRecord;
+  const promise = {
+    _id: id(),
+    teamId: 'T1',
+    customerId: customer._id,
+    text,
+    dueDate: '2026-11-30',
+    status: 'open',
+  } as unknown as PromiseRecord;
+  const followUp = {
+    _id: id(),
+    teamId: 'T1',
+    customerId: customer._id,
+    ownerId: 'U1OWNER',
+    dueDate: '2026-11-25',
+    plan: text,
+    status: 'pending',
+    lastError: text,
+    version: 2,
+  } as unknown as NudgeRecord;
+  const entry = {
+    _id: id(),
+    teamId: 'T1',
+    customerId: customer._id,
+    action: 'updated',
+    userId: 'U2EDITOR',
+    at: new Date(),
+    changes: [
+      { field: 'preferences', from: text, to: `${text}!` },
+      { field: 'name', to: text },
+    ],
+  } as unknown as HistoryRecord;
   const money = {
-    outstandingFen: 1_000_00, overdueFen: 500_00, oldestOverdueDays: 3, yearSalesFen: 2_000_00, yearProfitFen: 300_00,
-    lastSale: { product: text, quantity: 2, date: '2026-11-01' }, creditLimitFen: 5_000_00, headroomFen: 4_000_00, receivables: [],
+    outstandingFen: 1_000_00,
+    overdueFen: 500_00,
+    oldestOverdueDays: 3,
+    yearSalesFen: 2_000_00,
+    yearProfitFen: 300_00,
+    lastSale: { product: text, quantity: 2, date: '2026-11-01' },
+    creditLimitFen: 5_000_00,
+    headroomFen: 4_000_00,
+    receivables: [],
   };
   const referrer = { ...customerWith(text), _id: id(), number: 'KH-2026-0002', name: `荐${text}` };
   const referral = {
-    _id: id(), teamId: 'T1', referrerId: referrer._id, referredId: customer._id, date: '2026-11-20', needs: text, notes: text, recordedBy: 'U2EDITOR',
-    status: 'noDeal', noDealReason: text, awaitingThanks: true, thanks: { by: 'U2EDITOR', at: new Date(), how: 'gift', note: text }, version: 2,
+    _id: id(),
+    teamId: 'T1',
+    referrerId: referrer._id,
+    referredId: customer._id,
+    date: '2026-11-20',
+    needs: text,
+    notes: text,
+    recordedBy: 'U2EDITOR',
+    status: 'noDeal',
+    noDealReason: text,
+    awaitingThanks: true,
+    thanks: { by: 'U2EDITOR', at: new Date(), how: 'gift', note: text },
+    version: 2,
   } as unknown as ReferralRecord;
   const facts = { referral, referrer, referred: customer };
   const referrals: CardReferrals = {
     referredBy: { referral: { ...referral, status: 'open' }, referrer },
-    asReferrer: { count: 3, deals: 2, valueFen: 1_000_00, awaiting: [{ referral, referred: customer }], moreAwaiting: 2, suggestAmbassador: true },
+    asReferrer: {
+      count: 3,
+      deals: 2,
+      valueFen: 1_000_00,
+      awaiting: [{ referral, referred: customer }],
+      moreAwaiting: 2,
+      suggestAmbassador: true,
+    },
   };
   return { customer, visit, promise, followUp, entry, money, referrals, facts };
 }
@@ -99,8 +199,24 @@ describe.each(['zh', 'en'] as const)('no user text becomes a mention, a link or 
         const { customer, visit, promise, followUp, entry, money, referrals, facts } = cardDataWith(text);
         const legacy = { ...customer, referrer: text };
         const outputs: unknown[] = [
-          renderCard(t, { customer, lastVisits: [visit], openPromises: [promise], nextFollowUp: followUp, money, referrals, today: '2026-12-01' }),
-          renderCard(t, { customer: legacy, lastVisits: [], openPromises: [], nextFollowUp: { ...followUp, status: 'failed' } as NudgeRecord, money, referrals: { ...referrals, referredBy: null }, today: '2026-11-23' }),
+          renderCard(t, {
+            customer,
+            lastVisits: [visit],
+            openPromises: [promise],
+            nextFollowUp: followUp,
+            money,
+            referrals,
+            today: '2026-12-01',
+          }),
+          renderCard(t, {
+            customer: legacy,
+            lastVisits: [],
+            openPromises: [],
+            nextFollowUp: { ...followUp, status: 'failed' },
+            money,
+            referrals: { ...referrals, referredBy: null },
+            today: '2026-11-23',
+          }),
           renderReferralNudge(t, facts, { ...followUp, round: 2 }),
           renderThanksNudge(t, facts, followUp),
           renderThanked(t, facts, 'U1OWNER'),
@@ -119,7 +235,11 @@ describe.each(['zh', 'en'] as const)('no user text becomes a mention, a link or 
           renderClosedPromiseNudge(t, customer, promise, t.promise.keptBy(mention('U2EDITOR', ''), escapeMrkdwn(text))),
           renderPromiseRescheduleModal(t, customer, promise, '2026-11-23', { promiseId: promise._id.toString() }),
           renderVisitModal(t, customer, '2026-11-23', { customerId: customer._id.toString() }),
-          renderCardModal(t, { number: customer.number, values: customer, metadata: { customerId: customer._id.toString(), version: 1 } }),
+          renderCardModal(t, {
+            number: customer.number,
+            values: customer,
+            metadata: { customerId: customer._id.toString(), version: 1 },
+          }),
         ];
         for (const output of outputs) {
           const texts = mrkdwnTexts(output);
@@ -134,11 +254,22 @@ describe.each(['zh', 'en'] as const)('no user text becomes a mention, a link or 
 
   it('while plain text shows what was typed, unescaped', () => {
     fc.assert(
-      fc.property(hostile.filter((s) => s.trim().length > 0 && [...s].length < 40), (text) => {
-        const { customer, money, referrals } = cardDataWith(text);
-        const card = renderCard(t, { customer, lastVisits: [], openPromises: [], nextFollowUp: null, money, referrals, today: '2026-11-23' });
-        expect(plainTexts(card.blocks)).toContain(customer.name);
-      }),
+      fc.property(
+        hostile.filter((s) => s.trim().length > 0 && [...s].length < 40),
+        (text) => {
+          const { customer, money, referrals } = cardDataWith(text);
+          const card = renderCard(t, {
+            customer,
+            lastVisits: [],
+            openPromises: [],
+            nextFollowUp: null,
+            money,
+            referrals,
+            today: '2026-11-23',
+          });
+          expect(plainTexts(card.blocks)).toContain(customer.name);
+        },
+      ),
     );
   });
 });
@@ -167,7 +298,9 @@ describe('through the front door', () => {
     h.clock.set('2026-11-26T09:00:00+08:00');
     await h.instances[0]!.app.scanNudges();
     const nudge = h.fake.accepted('chat.postMessage').find((c) => String(c.args.text).includes('大客户'))!;
-    const shown = [...mrkdwnTexts(card.args.blocks), nudge.args.text as string, ...mrkdwnTexts(nudge.args.blocks)].join('\n');
+    const shown = [...mrkdwnTexts(card.args.blocks), nudge.args.text as string, ...mrkdwnTexts(nudge.args.blocks)].join(
+      '\n',
+    );
     // Each mark the user typed sits between zero-width spaces, so no pair can form (and nothing visible changes).
     expect(shown).toContain('\u200B*\u200B大客户\u200B*\u200B \u200B_\u200B急\u200B_\u200B');
     expect(shown).toContain('\u200B~\u200B旧计划\u200B~\u200B \u200B`\u200B样品\u200B`\u200B');
@@ -181,7 +314,9 @@ describe('through the front door', () => {
     const everything = [reply.args.text as string, ...mrkdwnTexts(reply.args.blocks)];
     expect(everything.join('\n')).toContain('&lt;!here&gt;');
     for (const text of everything) expect(text).not.toContain('<!here>');
-    const button = (reply.args.blocks as Record<string, any>[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id === ACTION.newCard);
+    const button = (reply.args.blocks as Record<string, any>[])
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.action_id === ACTION.newCard);
     expect(JSON.parse(button.value)).toEqual({ name: '<!here>' });
   });
 });

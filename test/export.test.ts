@@ -62,17 +62,46 @@ const FULL_CARD = {
 
 /** The label each entered field has in the Chinese export, and the cell it must show. */
 const EXPECTED_CELLS: Record<string, string> = {
-  '姓名 / 名称': '钱多多', 公司: '多多贸易, 有限公司', 职务: '总经理', 电话: '138 0013 8000', 地址: '上海市 "浦东" 新区', 地区: '上海',
-  生日: '1970-05-06', 学历: '本科', '家庭（配偶、子女）': '妻子，两个孩子', 兴趣爱好: '高尔夫', 性格: '直爽', 能力与经历背景: '做了二十年外贸',
-  成就: '省优秀企业家', 旅行过的地方: '日本, 法国', 文化背景: '江南', '偏好（服务时要记住的细节）': TRICKY_NOTE, 当地文化与习俗: '春节送茶',
-  发展潜力: '大', 出口市场政策: '出口退税', 目前销售情况: '每月进货', 存在的问题: '回款慢', 未来潜力: '开分店', 财务状况: '良好', 信用度: '高',
-  '信用额度（元）': '50000.50', 付款条件: '月结45天', 付款方式: '转账', '竞争对手（使用或关注的）': '老李家', 关系阶段: '信赖',
-  沟通风格: '进取型', 忠诚态度: '忠诚客户', 负责人: '张销售', '负责人 Slack ID': TEAM_A.userId, 宣传大使: '是',
+  '姓名 / 名称': '钱多多',
+  公司: '多多贸易, 有限公司',
+  职务: '总经理',
+  电话: '138 0013 8000',
+  地址: '上海市 "浦东" 新区',
+  地区: '上海',
+  生日: '1970-05-06',
+  学历: '本科',
+  '家庭（配偶、子女）': '妻子，两个孩子',
+  兴趣爱好: '高尔夫',
+  性格: '直爽',
+  能力与经历背景: '做了二十年外贸',
+  成就: '省优秀企业家',
+  旅行过的地方: '日本, 法国',
+  文化背景: '江南',
+  '偏好（服务时要记住的细节）': TRICKY_NOTE,
+  当地文化与习俗: '春节送茶',
+  发展潜力: '大',
+  出口市场政策: '出口退税',
+  目前销售情况: '每月进货',
+  存在的问题: '回款慢',
+  未来潜力: '开分店',
+  财务状况: '良好',
+  信用度: '高',
+  '信用额度（元）': '50000.50',
+  付款条件: '月结45天',
+  付款方式: '转账',
+  '竞争对手（使用或关注的）': '老李家',
+  关系阶段: '信赖',
+  沟通风格: '进取型',
+  忠诚态度: '忠诚客户',
+  负责人: '张销售',
+  '负责人 Slack ID': TEAM_A.userId,
+  宣传大使: '是',
 };
 
 /** Times as the app shows them: the team's time zone (Asia/Shanghai here), to the minute, no milliseconds. */
 const SHOWN_TIME = /^\d{4}-\d\d-\d\d \d\d:\d\d$/;
-const inShanghai = (at: Date) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' }).format(at);
+const inShanghai = (at: Date) =>
+  new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' }).format(at);
 
 interface Exported {
   reply: RecordedCall & { responseUrl: string };
@@ -91,7 +120,10 @@ async function exportAs(actor: Actor, text: string): Promise<Exported> {
   const reply = await h.command(text, actor);
   const completion = await h.fake.waitFor('files.completeUploadExternal', () => true, before);
   const ids = (completion.args.files as { id: string }[]).map((f) => f.id);
-  const files = h.fake.sharedFiles().filter((f) => ids.includes(f.id)).map((f) => ({ filename: f.filename, bytes: f.bytes!, rows: rowsOf(f.bytes!) }));
+  const files = h.fake
+    .sharedFiles()
+    .filter((f) => ids.includes(f.id))
+    .map((f) => ({ filename: f.filename, bytes: f.bytes!, rows: rowsOf(f.bytes!) }));
   return { reply, completion, files };
 }
 
@@ -116,13 +148,21 @@ const rowOf = (rows: string[][], name: string) => {
 beforeAll(async () => {
   // People as Slack names them; one whose display name a spreadsheet would run as a formula.
   h.fake.setUser(TEAM_A.userId, TEAM_A.teamId, 'member', { displayName: '张销售', realName: 'Zhang Xiaoshou' });
-  h.fake.setUser(TEAM_A_COLLEAGUE.userId, TEAM_A.teamId, 'member', { displayName: '', realName: '=HYPERLINK("http://evil")' });
+  h.fake.setUser(TEAM_A_COLLEAGUE.userId, TEAM_A.teamId, 'member', {
+    displayName: '',
+    realName: '=HYPERLINK("http://evil")',
+  });
   referrer = await createCard(h, TEAM_A, { name: '老王', region: '上海' });
   full = await createCard(h, TEAM_A, { ...FULL_CARD, referrerId: referrer.id });
   for (const name of HOSTILE) await createCard(h, TEAM_A, { name, region: '深圳' });
   await createCard(h, TEAM_A_COLLEAGUE, { name: '同事的客户', region: '成都' });
   await createCard(h, TEAM_B, { name: '别队客户', region: '上海' });
-  await logVisitOn(h, TEAM_A, full, { notes: `=HYPERLINK("http://evil")\n${TRICKY_NOTE}`, needs: '要样品', nextFollowUpDate: '2026-12-01', nextFollowUpPlan: '-送样品' });
+  await logVisitOn(h, TEAM_A, full, {
+    notes: `=HYPERLINK("http://evil")\n${TRICKY_NOTE}`,
+    needs: '要样品',
+    nextFollowUpDate: '2026-12-01',
+    nextFollowUpPlan: '-送样品',
+  });
   await recordSale(h, TEAM_A, '钱多多', { product: '空调, 柜机', amountFen: '12,800.5', profitFen: '1500' });
 });
 
@@ -157,7 +197,9 @@ describe('/card export by an admin', () => {
 
   it('has Chinese headers and every field entered on a card, as entered, people by name and times as the app shows them', async () => {
     const [{ rows }] = exported.files as [Exported['files'][number]];
-    expect(rows[0]).toEqual(expect.arrayContaining(['卡号', ...Object.keys(EXPECTED_CELLS), '推荐人', '客户分层', '创建时间', '更新时间']));
+    expect(rows[0]).toEqual(
+      expect.arrayContaining(['卡号', ...Object.keys(EXPECTED_CELLS), '推荐人', '客户分层', '创建时间', '更新时间']),
+    );
     const row = rowOf(rows, '钱多多');
     for (const [label, value] of Object.entries(EXPECTED_CELLS)) expect([label, row[label]]).toEqual([label, value]);
     expect(row['卡号']).toBe(full.number);
@@ -172,7 +214,7 @@ describe('/card export by an admin', () => {
     expect([row['创建时间'], row['更新时间']]).toEqual([inShanghai(stored!.createdAt), inShanghai(stored!.updatedAt)]);
   });
 
-  it('lists the team\'s cards by number and never another team\'s', () => {
+  it("lists the team's cards by number and never another team's", () => {
     const rows = exported.files[0]!.rows;
     expect(column(rows, '卡号')).toEqual([...column(rows, '卡号')].sort());
     expect(names(rows)).toHaveLength(7);
@@ -203,18 +245,37 @@ describe('/card export by an admin', () => {
 describe('visits and sales', () => {
   it('come as a file each, their rows joined with the card number and name', async () => {
     const { files } = await exportAs(ADMIN, 'export visits sales');
-    expect(files.map((f) => f.filename)).toEqual(['客户卡-2026-11-23.csv', '拜访记录-2026-11-23.csv', '交易记录-2026-11-23.csv']);
+    expect(files.map((f) => f.filename)).toEqual([
+      '客户卡-2026-11-23.csv',
+      '拜访记录-2026-11-23.csv',
+      '交易记录-2026-11-23.csv',
+    ]);
     const [, visits, sales] = files as [unknown, Exported['files'][number], Exported['files'][number]];
     expect(visits.rows).toHaveLength(2);
     const visit = Object.fromEntries(visits.rows[0]!.map((label, i) => [label, visits.rows[1]![i]]));
     expect(visit).toMatchObject({
-      卡号: full.number, 客户: '钱多多', 日期: '2026-11-23', 方式: '拜访', 谈了什么: `'=HYPERLINK("http://evil")\n${TRICKY_NOTE}`,
-      客户需求: '要样品', 跟进内容: "'-送样品", 记录人: '张销售', '记录人 Slack ID': TEAM_A.userId,
+      卡号: full.number,
+      客户: '钱多多',
+      日期: '2026-11-23',
+      方式: '拜访',
+      谈了什么: `'=HYPERLINK("http://evil")\n${TRICKY_NOTE}`,
+      客户需求: '要样品',
+      跟进内容: "'-送样品",
+      记录人: '张销售',
+      '记录人 Slack ID': TEAM_A.userId,
     });
     expect(visit['记录时间']).toMatch(SHOWN_TIME);
     expect(sales.rows).toHaveLength(2);
     const sale = Object.fromEntries(sales.rows[0]!.map((label, i) => [label, sales.rows[1]![i]]));
-    expect(sale).toMatchObject({ 卡号: full.number, 客户: '钱多多', 产品: '空调, 柜机', 数量: '1', '金额（元）': '12800.50', '利润（元）': '1500.00', 已全额付款: '是' });
+    expect(sale).toMatchObject({
+      卡号: full.number,
+      客户: '钱多多',
+      产品: '空调, 柜机',
+      数量: '1',
+      '金额（元）': '12800.50',
+      '利润（元）': '1500.00',
+      已全额付款: '是',
+    });
     expect(sale).toMatchObject({ 记录人: '张销售', '记录人 Slack ID': TEAM_A.userId });
     expect(sale['记录时间']).toMatch(SHOWN_TIME);
   });
@@ -224,7 +285,11 @@ describe('visits and sales', () => {
     const { files } = await exportAs(ADMIN, 'export sales owner:<@U2COLLEAGUE>');
     const sales = files[1]!.rows;
     const sale = Object.fromEntries(sales[0]!.map((label, i) => [label, sales[1]![i]]));
-    expect(sale).toMatchObject({ 产品: '风扇', 记录人: `'=HYPERLINK("http://evil")`, '记录人 Slack ID': TEAM_A_COLLEAGUE.userId });
+    expect(sale).toMatchObject({
+      产品: '风扇',
+      记录人: `'=HYPERLINK("http://evil")`,
+      '记录人 Slack ID': TEAM_A_COLLEAGUE.userId,
+    });
     expect(rowOf(files[0]!.rows, '同事的客户')['负责人']).toBe(`'=HYPERLINK("http://evil")`);
   });
 
@@ -232,12 +297,16 @@ describe('visits and sales', () => {
     const restarted = await Harness.start({ env: { ADMIN_USER_IDS: ADMIN.userId } });
     try {
       // An app of its own, so the team's language is read fresh (settings are cached).
-      await restarted.db.collection('teams').insertOne({ _id: TEAM_B.teamId as never, locale: 'en', createdAt: new Date() });
+      await restarted.db
+        .collection('teams')
+        .insertOne({ _id: TEAM_B.teamId as never, locale: 'en', createdAt: new Date() });
       await createCard(restarted, ADMIN_IN_B, { name: 'Li Lei', region: 'Chengdu' });
       const before = restarted.fake.mark();
       await restarted.command('export visits', ADMIN_IN_B);
       const completion = await restarted.fake.waitFor('files.completeUploadExternal', () => true, before);
-      const shared = restarted.fake.sharedFiles().filter((f) => (completion.args.files as { id: string }[]).some((c) => c.id === f.id));
+      const shared = restarted.fake
+        .sharedFiles()
+        .filter((f) => (completion.args.files as { id: string }[]).some((c) => c.id === f.id));
       expect(shared.map((f) => f.filename)).toEqual(['customer-cards-2026-11-23.csv', 'visits-2026-11-23.csv']);
       expect(rowsOf(shared[0]!.bytes!)[0]).toEqual(expect.arrayContaining(['Card number', 'Name', 'Region']));
     } finally {
@@ -268,8 +337,12 @@ describe('who may export what', () => {
 
 describe('filters', () => {
   it('by region, owner and year', async () => {
-    expect(names((await exportAs(ADMIN, 'export region:深圳')).files[0]!.rows).sort()).toEqual([...HOSTILE].map((n) => `'${n}`).sort());
-    expect(names((await exportAs(ADMIN, `export 负责人:<@${TEAM_A_COLLEAGUE.userId}|colleague>`)).files[0]!.rows)).toEqual(['同事的客户']);
+    expect(names((await exportAs(ADMIN, 'export region:深圳')).files[0]!.rows).sort()).toEqual(
+      [...HOSTILE].map((n) => `'${n}`).sort(),
+    );
+    expect(
+      names((await exportAs(ADMIN, `export 负责人:<@${TEAM_A_COLLEAGUE.userId}|colleague>`)).files[0]!.rows),
+    ).toEqual(['同事的客户']);
     expect(names((await exportAs(ADMIN, '导出 年份:2026 地区：上海')).files[0]!.rows)).toEqual(['老王', '钱多多']);
   });
 
@@ -294,7 +367,9 @@ describe('filters', () => {
     expect(text).toContain('看不懂「tier:金牌」');
     expect(text).toContain('region:');
     expect(text).toContain('year:2026');
-    expect(h.fake.calls.slice(before).filter((c) => c.method.startsWith('files.') || c.method === 'conversations.open')).toEqual([]);
+    expect(
+      h.fake.calls.slice(before).filter((c) => c.method.startsWith('files.') || c.method === 'conversations.open'),
+    ).toEqual([]);
   });
 });
 
@@ -314,10 +389,18 @@ describe('the export command words', () => {
   const part = fc.oneof(
     word('visits', '拜访', 'VISITS').map((w) => ({ words: [w], request: { visits: true } })),
     word('sales', '交易').map((w) => ({ words: [w], request: { sales: true } })),
-    fc.tuple(word('tier', '层级', 'TIER'), word(['顶级', 'top'], ['大', 'large'], ['小客户', 'small'])).map(([k, [v, tier]]) => ({ words: [`${k}:${v}`], request: { tier } })),
-    fc.tuple(word('region', '地区'), fc.stringMatching(/^[^\s]{1,20}$/)).map(([k, v]) => ({ words: [`${k}:${v}`], request: { region: v } })),
-    fc.tuple(word('owner', '负责人'), fc.stringMatching(/^U[A-Z0-9]{4,10}$/)).map(([k, id]) => ({ words: [`${k}:<@${id}>`], request: { ownerId: id } })),
-    fc.tuple(word('year', '年'), fc.integer({ min: 2000, max: 2999 })).map(([k, y]) => ({ words: [`${k}:${y}`], request: { year: y } })),
+    fc
+      .tuple(word('tier', '层级', 'TIER'), word(['顶级', 'top'], ['大', 'large'], ['小客户', 'small']))
+      .map(([k, [v, tier]]) => ({ words: [`${k}:${v}`], request: { tier } })),
+    fc
+      .tuple(word('region', '地区'), fc.stringMatching(/^[^\s]{1,20}$/))
+      .map(([k, v]) => ({ words: [`${k}:${v}`], request: { region: v } })),
+    fc
+      .tuple(word('owner', '负责人'), fc.stringMatching(/^U[A-Z0-9]{4,10}$/))
+      .map(([k, id]) => ({ words: [`${k}:<@${id}>`], request: { ownerId: id } })),
+    fc
+      .tuple(word('year', '年'), fc.integer({ min: 2000, max: 2999 }))
+      .map(([k, y]) => ({ words: [`${k}:${y}`], request: { year: y } })),
   );
   /** Parts with distinct keys, so each appears once. */
   const parts = fc.uniqueArray(part, { maxLength: 6, selector: (p) => Object.keys(p.request)[0] });
@@ -326,7 +409,10 @@ describe('the export command words', () => {
     fc.assert(
       fc.property(parts, (ps) => {
         const parsed = parseExportWords(ps.flatMap((p) => p.words));
-        expect(parsed).toEqual({ ok: true, request: { visits: false, sales: false, ...Object.assign({}, ...ps.map((p) => p.request)) } });
+        expect(parsed).toEqual({
+          ok: true,
+          request: { visits: false, sales: false, ...Object.assign({}, ...ps.map((p) => p.request)) },
+        });
       }),
     );
   });
@@ -334,22 +420,41 @@ describe('the export command words', () => {
   it('refuses any other word, naming it', () => {
     const known = /^(visits?|sales?|拜访|交易)$/i;
     fc.assert(
-      fc.property(parts, fc.string({ minLength: 1 }).filter((w) => !/\s/.test(w) && !known.test(w) && !/^(tier|层级|分层|region|地区|owner|负责人|year|年份|年):/i.test(w)), (ps, stray) => {
-        expect(parseExportWords([...ps.flatMap((p) => p.words), stray])).toEqual({ ok: false, word: stray });
-      }),
+      fc.property(
+        parts,
+        fc
+          .string({ minLength: 1 })
+          .filter(
+            (w) =>
+              !/\s/.test(w) && !known.test(w) && !/^(tier|层级|分层|region|地区|owner|负责人|year|年份|年):/i.test(w),
+          ),
+        (ps, stray) => {
+          expect(parseExportWords([...ps.flatMap((p) => p.words), stray])).toEqual({ ok: false, word: stray });
+        },
+      ),
     );
   });
 
-  it.each(['tier:金牌', 'year:26', 'owner:@someone', 'region:', 'constructor:x', '__proto__:x', 'tier:constructor', 'visits', 'region:a'])(
-    'refuses %p (bad value, unknown key, or a part given twice)',
-    (bad) => {
-      const words = bad === 'visits' || bad === 'region:a' ? ['visits', 'region:a', bad] : [bad];
-      expect(parseExportWords(words)).toEqual({ ok: false, word: bad });
-    },
-  );
+  it.each([
+    'tier:金牌',
+    'year:26',
+    'owner:@someone',
+    'region:',
+    'constructor:x',
+    '__proto__:x',
+    'tier:constructor',
+    'visits',
+    'region:a',
+  ])('refuses %p (bad value, unknown key, or a part given twice)', (bad) => {
+    const words = bad === 'visits' || bad === 'region:a' ? ['visits', 'region:a', bad] : [bad];
+    expect(parseExportWords(words)).toEqual({ ok: false, word: bad });
+  });
 
   it('is what `/card export` and `/card 导出` ask for, in full-width or half-width', () => {
-    expect(parseLookup('导出 拜访 地区：成都')).toEqual({ kind: 'export', request: { visits: true, sales: false, region: '成都' } });
+    expect(parseLookup('导出 拜访 地区：成都')).toEqual({
+      kind: 'export',
+      request: { visits: true, sales: false, region: '成都' },
+    });
     expect(parseLookup('EXPORT')).toEqual({ kind: 'export', request: { visits: false, sales: false } });
   });
 });

@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 
@@ -38,7 +47,12 @@ interface Sandbox {
 }
 
 function sandbox(): Sandbox {
-  const box = { bin: join(root, 'bin'), tmp: join(root, 'tmp'), cache: join(root, 'cache'), copied: join(root, 'cp-was-called') };
+  const box = {
+    bin: join(root, 'bin'),
+    tmp: join(root, 'tmp'),
+    cache: join(root, 'cache'),
+    copied: join(root, 'cp-was-called'),
+  };
   for (const dir of [box.bin, box.tmp, box.cache]) mkdirSync(dir);
   for (const tool of ['bash', 'sed', 'grep', 'mktemp', 'chmod', 'mkdir', 'mv', 'rm', 'seq', 'sleep', 'cat']) {
     symlinkSync(onPath(tool), join(box.bin, tool));
@@ -55,7 +69,12 @@ function fakeGo(box: Sandbox, json: string): void {
 
 function run(box: Sandbox, command: string) {
   const env: NodeJS.ProcessEnv = { PATH: box.bin, TMPDIR: box.tmp, FERRETDB_CACHE: box.cache, HOME: root };
-  const result = spawnSync(join(box.bin, 'bash'), ['-c', command, 'bash'], { cwd: resolve('.'), env, encoding: 'utf8', timeout: 20_000 });
+  const result = spawnSync(join(box.bin, 'bash'), ['-c', command, 'bash'], {
+    cwd: resolve('.'),
+    env,
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -78,14 +97,19 @@ describe('scripts/ferretdb.sh without a way to build FerretDB', () => {
     expectNothingCopied(box);
   });
 
-  it("returns non-zero to a plain shell and leaves its options, EXIT trap and MONGODB_URI alone", () => {
+  it('returns non-zero to a plain shell and leaves its options, EXIT trap and MONGODB_URI alone', () => {
     const box = sandbox();
     const result = run(
       box,
       `trap 'echo mine' EXIT; set +e; source '${script}'; echo "status=$?"; echo "uri=\${MONGODB_URI-unset}"; ${options}; trap -p EXIT`,
     );
     expect(result.stderr).toBe(noGo);
-    expect(result.stdout.trim().split('\n').map((line) => line.replace(/\s+/g, ' '))).toEqual([
+    expect(
+      result.stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.replace(/\s+/g, ' ')),
+    ).toEqual([
       'status=1',
       'uri=unset',
       'errexit off',
@@ -104,14 +128,12 @@ describe('scripts/ferretdb.sh without a way to build FerretDB', () => {
       `set -euo pipefail; trap 'echo mine' EXIT; source '${script}' || { echo "status=$?"; ${options}; trap -p EXIT; exit 3; }; echo SHOULD-NOT-RUN`,
     );
     expect(result.status).toBe(3);
-    expect(result.stdout.trim().split('\n').map((line) => line.replace(/\s+/g, ' '))).toEqual([
-      'status=1',
-      'errexit on',
-      'nounset on',
-      'pipefail on',
-      "trap -- 'echo mine' EXIT",
-      'mine',
-    ]);
+    expect(
+      result.stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.replace(/\s+/g, ' ')),
+    ).toEqual(['status=1', 'errexit on', 'nounset on', 'pipefail on', "trap -- 'echo mine' EXIT", 'mine']);
     expectNothingCopied(box);
   });
 
@@ -135,7 +157,9 @@ describe('scripts/ferretdb.sh without a way to build FerretDB', () => {
     fakeGo(box, json);
     const result = run(box, `source '${script}' && echo SHOULD-NOT-RUN`);
     expect(result.status).not.toBe(0);
-    expect(result.stderr.trim().split('\n').pop()).toMatch(/^ferretdb\.sh: 'go mod download' named .*(no usable FerretDB directory|holds no FerretDB module)/);
+    expect(result.stderr.trim().split('\n').pop()).toMatch(
+      /^ferretdb\.sh: 'go mod download' named .*(no usable FerretDB directory|holds no FerretDB module)/,
+    );
     expect(result.stdout).not.toContain('SHOULD-NOT-RUN');
     expectNothingCopied(box);
   });
@@ -168,9 +192,14 @@ describe('scripts/ferretdb.sh without a way to build FerretDB', () => {
   it('stops, cleans up and restores the EXIT trap when FerretDB does not start', () => {
     const box = sandbox();
     executable(join(box.cache, 'ferretdb-v1.24.2'), 'echo "listen: address already in use"\nexit 1');
-    const result = run(box, `trap 'echo mine' EXIT; source '${script}'; echo "status=$?"; echo "uri=\${MONGODB_URI-unset}"; trap -p EXIT`);
+    const result = run(
+      box,
+      `trap 'echo mine' EXIT; source '${script}'; echo "status=$?"; echo "uri=\${MONGODB_URI-unset}"; trap -p EXIT`,
+    );
     expect(result.stderr).toContain('listen: address already in use');
-    expect(result.stderr.trim().split('\n').pop()).toMatch(/^ferretdb\.sh: FerretDB did not start listening on 127\.0\.0\.1:\d+ \(its log is above\)$/);
+    expect(result.stderr.trim().split('\n').pop()).toMatch(
+      /^ferretdb\.sh: FerretDB did not start listening on 127\.0\.0\.1:\d+ \(its log is above\)$/,
+    );
     expect(result.stdout.trim().split('\n')).toEqual(['status=1', 'uri=unset', "trap -- 'echo mine' EXIT", 'mine']);
     expect(readdirSync(box.tmp)).toEqual([]);
   });

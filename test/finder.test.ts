@@ -21,7 +21,11 @@ const h = useHarness({}, { checkLogs: true });
 const cards: Record<string, CreatedCard> = {};
 
 /** The options a type-ahead answered with, as [text, value] pairs. */
-async function optionsFor(actor: Actor, value: string, privateMetadata?: string): Promise<{ text: string; value: string }[]> {
+async function optionsFor(
+  actor: Actor,
+  value: string,
+  privateMetadata?: string,
+): Promise<{ text: string; value: string }[]> {
   const res = await suggest(h, actor, ACTION.cardPicker, value, privateMetadata);
   expect(res.status).toBe(200);
   return (res.json().options as { text: { type: string; text: string }; value: string }[]).map((o) => {
@@ -31,7 +35,8 @@ async function optionsFor(actor: Actor, value: string, privateMetadata?: string)
   });
 }
 
-const valuesFor = async (actor: Actor, value: string, privateMetadata?: string) => (await optionsFor(actor, value, privateMetadata)).map((o) => o.value);
+const valuesFor = async (actor: Actor, value: string, privateMetadata?: string) =>
+  (await optionsFor(actor, value, privateMetadata)).map((o) => o.value);
 
 beforeAll(async () => {
   cards.zhangSan = await createCard(h, PINYIN, { name: '张三', company: '华东贸易' });
@@ -60,7 +65,8 @@ describe('/card by pinyin and company', () => {
   });
 
   it('reads a surname as a surname and ü as v', async () => {
-    for (const text of ['zengxiaoxian', 'zxx']) expect(visibleText((await h.command(text, PINYIN)).args.blocks)).toContain(cards.zeng!.number);
+    for (const text of ['zengxiaoxian', 'zxx'])
+      expect(visibleText((await h.command(text, PINYIN)).args.blocks)).toContain(cards.zeng!.number);
     expect(visibleText((await h.command('lvbu', PINYIN)).args.blocks)).toContain(cards.lv!.number);
   });
 
@@ -80,7 +86,9 @@ describe('/card by pinyin and company', () => {
 
   it('lists looser matches ranked: name start, then pinyin, then company', async () => {
     const shown = await h.command('zhan', RANKING);
-    const listed = (shown.args.blocks as Record<string, any>[]).filter((b) => b.accessory?.action_id === ACTION.openCard).map((b) => b.accessory.value);
+    const listed = (shown.args.blocks as Record<string, any>[])
+      .filter((b) => b.accessory?.action_id === ACTION.openCard)
+      .map((b) => b.accessory.value);
     expect(listed).toEqual([cards.exact, cards.prefix, cards.pinyin, cards.company].map((c) => c!.id));
   });
 });
@@ -88,7 +96,9 @@ describe('/card by pinyin and company', () => {
 describe('the card type-ahead', () => {
   it('ranks the exact name, then name start, then pinyin, then company', async () => {
     const options = await optionsFor(RANKING, 'zhang');
-    expect(options.map((o) => o.value)).toEqual([cards.exact, cards.prefix, cards.pinyin, cards.company].map((c) => c!.id));
+    expect(options.map((o) => o.value)).toEqual(
+      [cards.exact, cards.prefix, cards.pinyin, cards.company].map((c) => c!.id),
+    );
     expect(options[0]!.text).toBe(`Zhang · ${cards.exact!.number}`);
     expect(options[3]!.text).toBe(`李四 · ${cards.company!.number} · Zhangjiang Trading`);
   });
@@ -100,7 +110,9 @@ describe('the card type-ahead', () => {
 
   it('never offers the card being edited', async () => {
     const editing = JSON.stringify({ customerId: cards.pinyin!.id, version: 1 });
-    expect(await valuesFor(RANKING, 'zhang', editing)).toEqual([cards.exact, cards.prefix, cards.company].map((c) => c!.id));
+    expect(await valuesFor(RANKING, 'zhang', editing)).toEqual(
+      [cards.exact, cards.prefix, cards.company].map((c) => c!.id),
+    );
   });
 
   it.each([
@@ -125,9 +137,12 @@ describe('the card type-ahead', () => {
     expect(await valuesFor(team('THELP'), 'help')).toEqual([help.id]);
   });
 
-  it.each(['.+', '^a', '{"$gt":""}', '$regex', '[a-z]', 'a|b'])('matches %p literally: no card holds it', async (text) => {
-    expect(await valuesFor(HOSTILE, text)).toEqual([]);
-  });
+  it.each(['.+', '^a', '{"$gt":""}', '$regex', '[a-z]', 'a|b'])(
+    'matches %p literally: no card holds it',
+    async (text) => {
+      expect(await valuesFor(HOSTILE, text)).toEqual([]);
+    },
+  );
 
   it('finds names and companies that hold the typed characters', async () => {
     expect(await valuesFor(HOSTILE, '.*')).toEqual([cards.dotStar!.id]);
@@ -141,13 +156,29 @@ describe('cards keyed before pinyin', () => {
     const customers = h.db.collection('customers');
     const template = await customers.findOne({ _id: new ObjectId(cards.liSi!.id) });
     const { pinyinKey: _p, initialsKey: _i, companyKey: _c, ...shape } = template!;
-    const old = { ...shape, _id: new ObjectId(), teamId: OLD.teamId, number: 'KH-2026-0900', name: '赵六', nameKey: '赵六', company: '西南百货', searchKeysVersion: 2, version: 4 };
+    const old = {
+      ...shape,
+      _id: new ObjectId(),
+      teamId: OLD.teamId,
+      number: 'KH-2026-0900',
+      name: '赵六',
+      nameKey: '赵六',
+      company: '西南百货',
+      searchKeysVersion: 2,
+      version: 4,
+    };
     await customers.insertOne(old);
     expect(await valuesFor(OLD, 'zhaoliu')).toEqual([]);
 
     await migrate(createModels(h.instances[0]!.app.connection));
 
-    expect(await customers.findOne({ _id: old._id })).toMatchObject({ pinyinKey: 'zhaoliu', initialsKey: 'zl', companyKey: '西南百货', searchKeysVersion: SEARCH_KEYS_VERSION, version: 4 });
+    expect(await customers.findOne({ _id: old._id })).toMatchObject({
+      pinyinKey: 'zhaoliu',
+      initialsKey: 'zl',
+      companyKey: '西南百货',
+      searchKeysVersion: SEARCH_KEYS_VERSION,
+      version: 4,
+    });
     for (const text of ['zhaoliu', 'zl', '西南']) expect(await valuesFor(OLD, text)).toEqual([old._id.toHexString()]);
     expect(visibleText((await h.command('zhaoliu', OLD)).args.blocks)).toContain('KH-2026-0900');
   });
@@ -183,23 +214,77 @@ describe('editing a card', () => {
 
 /** Characters with one reading each, written down here rather than asked of the library under test. */
 const READINGS: Record<string, string> = {
-  张: 'zhang', 王: 'wang', 李: 'li', 刘: 'liu', 陈: 'chen', 杨: 'yang', 黄: 'huang', 赵: 'zhao', 吴: 'wu', 周: 'zhou', 徐: 'xu', 孙: 'sun',
-  马: 'ma', 朱: 'zhu', 胡: 'hu', 林: 'lin', 郭: 'guo', 何: 'he', 高: 'gao', 罗: 'luo', 伟: 'wei', 芳: 'fang', 娜: 'na', 敏: 'min',
-  静: 'jing', 丽: 'li', 强: 'qiang', 磊: 'lei', 军: 'jun', 洋: 'yang', 勇: 'yong', 艳: 'yan', 杰: 'jie', 涛: 'tao', 明: 'ming', 霞: 'xia',
-  平: 'ping', 刚: 'gang', 华: 'hua', 吕: 'lv', 女: 'nv', 春: 'chun', 梅: 'mei', 兰: 'lan', 秋: 'qiu', 云: 'yun',
+  张: 'zhang',
+  王: 'wang',
+  李: 'li',
+  刘: 'liu',
+  陈: 'chen',
+  杨: 'yang',
+  黄: 'huang',
+  赵: 'zhao',
+  吴: 'wu',
+  周: 'zhou',
+  徐: 'xu',
+  孙: 'sun',
+  马: 'ma',
+  朱: 'zhu',
+  胡: 'hu',
+  林: 'lin',
+  郭: 'guo',
+  何: 'he',
+  高: 'gao',
+  罗: 'luo',
+  伟: 'wei',
+  芳: 'fang',
+  娜: 'na',
+  敏: 'min',
+  静: 'jing',
+  丽: 'li',
+  强: 'qiang',
+  磊: 'lei',
+  军: 'jun',
+  洋: 'yang',
+  勇: 'yong',
+  艳: 'yan',
+  杰: 'jie',
+  涛: 'tao',
+  明: 'ming',
+  霞: 'xia',
+  平: 'ping',
+  刚: 'gang',
+  华: 'hua',
+  吕: 'lv',
+  女: 'nv',
+  春: 'chun',
+  梅: 'mei',
+  兰: 'lan',
+  秋: 'qiu',
+  云: 'yun',
 };
 
 describe('any Chinese name', () => {
   it('is found by its full pinyin and by its initials', async () => {
     let run = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.constantFrom(...Object.keys(READINGS)), { minLength: 2, maxLength: 4 }), fc.boolean(), async (chars, spaced) => {
-        const actor = team(`TPROP${++run}`);
-        const card = await createCard(h, actor, { name: chars.join('') });
-        const syllables = chars.map((c) => READINGS[c]!);
-        expect(await valuesFor(actor, syllables.join(spaced ? ' ' : ''))).toEqual([card.id]);
-        expect(await valuesFor(actor, syllables.map((s) => s[0]).join('').toUpperCase())).toEqual([card.id]);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.constantFrom(...Object.keys(READINGS)), { minLength: 2, maxLength: 4 }),
+        fc.boolean(),
+        async (chars, spaced) => {
+          const actor = team(`TPROP${++run}`);
+          const card = await createCard(h, actor, { name: chars.join('') });
+          const syllables = chars.map((c) => READINGS[c]!);
+          expect(await valuesFor(actor, syllables.join(spaced ? ' ' : ''))).toEqual([card.id]);
+          expect(
+            await valuesFor(
+              actor,
+              syllables
+                .map((s) => s[0])
+                .join('')
+                .toUpperCase(),
+            ),
+          ).toEqual([card.id]);
+        },
+      ),
       { numRuns: 15 },
     );
   });

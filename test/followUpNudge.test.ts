@@ -12,8 +12,8 @@ const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00' });
 const { nudges: followUps } = collectionsOf(h);
 const posts = () => h.fake.calls.filter((c) => c.method === 'chat.postMessage');
 
-
-const cardWithFollowUp = (name: string, dueDate: string, plan: string) => visitHelpers.cardWithFollowUp(h, name, dueDate, plan);
+const cardWithFollowUp = (name: string, dueDate: string, plan: string) =>
+  visitHelpers.cardWithFollowUp(h, name, dueDate, plan);
 
 describe('follow-up nudges', () => {
   it('posts exactly one nudge at 09:00 team time on the due day, with two instances scanning', async () => {
@@ -38,15 +38,23 @@ describe('follow-up nudges', () => {
     expect(text).toContain('今天该跟进 *孙八*');
     expect(text).toContain('<@U1SELLER>');
     expect(text).toContain('计划：带新品目录');
-    for (const action of [ACTION.nudgeLogVisit, ACTION.snoozeDay, ACTION.snoozeWeek]) findButton(nudge!.args.blocks, action);
-    expect(await followUps().findOne({ plan: '带新品目录' })).toMatchObject({ status: 'sent', channel: NUDGE_CHANNEL, attempts: 1 });
+    for (const action of [ACTION.nudgeLogVisit, ACTION.snoozeDay, ACTION.snoozeWeek])
+      findButton(nudge!.args.blocks, action);
+    expect(await followUps().findOne({ plan: '带新品目录' })).toMatchObject({
+      status: 'sent',
+      channel: NUDGE_CHANNEL,
+      attempts: 1,
+    });
   });
 
   it('snoozes a nudge by a day, and posts it again then', async () => {
     const [nudge] = posts();
     const ts = '1700000000.000001';
     const before = h.fake.mark();
-    const click = await h.clickButton(TEAM_A_COLLEAGUE, findButton(nudge!.args.blocks, ACTION.snoozeDay), { channel: NUDGE_CHANNEL, messageTs: ts });
+    const click = await h.clickButton(TEAM_A_COLLEAGUE, findButton(nudge!.args.blocks, ACTION.snoozeDay), {
+      channel: NUDGE_CHANNEL,
+      messageTs: ts,
+    });
     const replaced = await h.fake.waitForResponse(click.responseUrl, before);
     expect(replaced.args.replace_original).toBe(true);
     expect(visibleText(replaced.args.blocks)).toContain('<@U2COLLEAGUE> 已将提醒推迟到 2026-11-26');
@@ -55,7 +63,9 @@ describe('follow-up nudges', () => {
     const snoozed = await followUps().findOne({ plan: '带新品目录' });
     expect(snoozed).toMatchObject({ status: 'pending', dueDate: '2026-11-26', attempts: 0 });
     expect(snoozed!.nextAttemptAt.toISOString()).toBe('2026-11-26T01:00:00.000Z');
-    expect(await h.db.collection('history').findOne({ action: 'followUpSnoozed', userId: 'U2COLLEAGUE' })).not.toBeNull();
+    expect(
+      await h.db.collection('history').findOne({ action: 'followUpSnoozed', userId: 'U2COLLEAGUE' }),
+    ).not.toBeNull();
 
     h.clock.set('2026-11-26T09:00:30+08:00');
     await h.scanOnEveryInstance();
@@ -65,7 +75,10 @@ describe('follow-up nudges', () => {
   it('logging the visit from the nudge answers it and marks the message', async () => {
     const nudge = posts().at(-1)!;
     const messageTs = '1700000000.000002';
-    const { view } = await h.openModal(TEAM_A, findButton(nudge.args.blocks, ACTION.nudgeLogVisit), { channel: NUDGE_CHANNEL, messageTs });
+    const { view } = await h.openModal(TEAM_A, findButton(nudge.args.blocks, ACTION.nudgeLogVisit), {
+      channel: NUDGE_CHANNEL,
+      messageTs,
+    });
     expect(visibleText(view.blocks)).toContain('孙八');
     expect(view.blocks.find((b: Record<string, any>) => b.block_id === 'date').element.initial_date).toBe('2026-11-26');
 
@@ -75,8 +88,13 @@ describe('follow-up nudges', () => {
     expect(visibleText(updated.args.blocks)).toContain('✅ <@U1SELLER> 已记录拜访');
     expect(await followUps().findOne({ plan: '带新品目录' })).toMatchObject({ status: 'done', closedBy: 'U1SELLER' });
 
-    const again = await h.clickButton(TEAM_A, findButton(nudge.args.blocks, ACTION.snoozeWeek), { channel: NUDGE_CHANNEL, messageTs });
-    expect(visibleText((await h.fake.waitForResponse(again.responseUrl)).args.blocks)).toContain('这条提醒已经处理过了');
+    const again = await h.clickButton(TEAM_A, findButton(nudge.args.blocks, ACTION.snoozeWeek), {
+      channel: NUDGE_CHANNEL,
+      messageTs,
+    });
+    expect(visibleText((await h.fake.waitForResponse(again.responseUrl)).args.blocks)).toContain(
+      '这条提醒已经处理过了',
+    );
   });
 
   it('waits as long as Slack asks when rate limited, then posts once', async () => {
@@ -98,7 +116,9 @@ describe('follow-up nudges', () => {
     h.clock.set('2026-11-27T09:00:30+08:00');
     await h.scanOnEveryInstance();
     await h.scanOnEveryInstance();
-    expect(h.fake.accepted('chat.postMessage').filter((c) => visibleText(c.args.blocks).includes('周九'))).toHaveLength(1);
+    expect(h.fake.accepted('chat.postMessage').filter((c) => visibleText(c.args.blocks).includes('周九'))).toHaveLength(
+      1,
+    );
     expect(await followUps().findOne({ plan: '催回款' })).toMatchObject({ status: 'sent', attempts: 1 });
   });
 
@@ -111,20 +131,35 @@ describe('follow-up nudges', () => {
     const recorded = await followUps().findOne({ plan: '拜访工厂' });
     expect(recorded).toMatchObject({ status: 'pending', lastError: 'channel_not_found', attempts: 1 });
     expect(recorded!.nextAttemptAt.toISOString()).toBe('2026-11-30T01:05:00.000Z');
-    expect(visibleText((await h.command('吴十')).args.blocks)).toContain('提醒发送失败（channel_not_found），将自动重试');
+    expect(visibleText((await h.command('吴十')).args.blocks)).toContain(
+      '提醒发送失败（channel_not_found），将自动重试',
+    );
 
     // Backoff doubles (+5, +10, +20, +40 minutes…) up to two hours; refused for a day, it is given up.
     const retriedAt: string[] = [];
-    for (let nudge = recorded!; nudge.status === 'pending'; nudge = (await followUps().findOne({ plan: '拜访工厂' }))!) {
+    for (
+      let nudge = recorded!;
+      nudge.status === 'pending';
+      nudge = (await followUps().findOne({ plan: '拜访工厂' }))!
+    ) {
       h.clock.set(nudge.nextAttemptAt.toISOString());
       retriedAt.push(nudge.nextAttemptAt.toISOString().slice(5, 16));
       await h.scanOnEveryInstance();
     }
-    expect(retriedAt.slice(0, 6)).toEqual(['11-30T01:05', '11-30T01:15', '11-30T01:35', '11-30T02:15', '11-30T03:35', '11-30T05:35']);
+    expect(retriedAt.slice(0, 6)).toEqual([
+      '11-30T01:05',
+      '11-30T01:15',
+      '11-30T01:35',
+      '11-30T02:15',
+      '11-30T03:35',
+      '11-30T05:35',
+    ]);
     expect(retriedAt.at(-1)! >= '12-01T01:00').toBe(true);
     const gaveUp = await followUps().findOne({ plan: '拜访工厂' });
     expect(gaveUp).toMatchObject({ status: 'failed', lastError: 'channel_not_found', attempts: retriedAt.length + 1 });
-    expect(h.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.error === 'channel_not_found')).toHaveLength(retriedAt.length + 1);
+    expect(h.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.error === 'channel_not_found')).toHaveLength(
+      retriedAt.length + 1,
+    );
     expect(visibleText((await h.command('吴十')).args.blocks)).toContain('提醒多次发送失败（channel_not_found）');
     h.fake.restoreChannel(NUDGE_CHANNEL);
   });
@@ -135,8 +170,20 @@ describe('follow-ups saved by an earlier release, in their own outbox', () => {
     const created = await createCard(h, TEAM_A, { name: '旧版客户' });
     const customerId = new ObjectId(created.id);
     const old = {
-      _id: new ObjectId(), teamId: 'T1', customerId, visitId: new ObjectId(), ownerId: 'U1SELLER', dueDate: '2026-12-02', plan: '旧版计划',
-      status: 'pending', nextAttemptAt: new Date('2026-12-02T01:00:00Z'), attempts: 0, claims: 0, createdBy: 'U1SELLER', createdAt: new Date(), updatedAt: new Date(),
+      _id: new ObjectId(),
+      teamId: 'T1',
+      customerId,
+      visitId: new ObjectId(),
+      ownerId: 'U1SELLER',
+      dueDate: '2026-12-02',
+      plan: '旧版计划',
+      status: 'pending',
+      nextAttemptAt: new Date('2026-12-02T01:00:00Z'),
+      attempts: 0,
+      claims: 0,
+      createdBy: 'U1SELLER',
+      createdAt: new Date(),
+      updatedAt: new Date(),
     };
     await h.db.collection('followups').insertOne(old);
 
@@ -144,13 +191,21 @@ describe('follow-ups saved by an earlier release, in their own outbox', () => {
 
     expect(await h.db.listCollections({ name: 'followups' }).toArray()).toEqual([]);
     const moved = await followUps().findOne({ _id: old._id });
-    expect(moved).toMatchObject({ kind: 'followUp', sourceId: old.visitId, version: 1, plan: '旧版计划', status: 'pending' });
+    expect(moved).toMatchObject({
+      kind: 'followUp',
+      sourceId: old.visitId,
+      version: 1,
+      plan: '旧版计划',
+      status: 'pending',
+    });
     expect(moved).not.toHaveProperty('visitId');
     expect(visibleText((await h.command('旧版客户')).args.blocks)).toContain('2026-12-02');
 
     h.clock.set('2026-12-02T09:00:00+08:00');
     await h.scanOnEveryInstance();
     await h.scanOnEveryInstance();
-    expect(h.fake.accepted('chat.postMessage').filter((c) => visibleText(c.args.blocks).includes('旧版计划'))).toHaveLength(1);
+    expect(
+      h.fake.accepted('chat.postMessage').filter((c) => visibleText(c.args.blocks).includes('旧版计划')),
+    ).toHaveLength(1);
   });
 });

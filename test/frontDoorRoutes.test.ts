@@ -41,8 +41,8 @@ async function startApp(fake: FakeSlack, extra: Record<string, string>): Promise
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const port = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`app did not start: ${output}`)), 60_000);
     const look = () => {
@@ -52,8 +52,8 @@ async function startApp(fake: FakeSlack, extra: Record<string, string>): Promise
         resolve(found[1]!);
       }
     };
-    child.stdout!.on('data', look);
-    child.stderr!.on('data', look);
+    child.stdout.on('data', look);
+    child.stderr.on('data', look);
     child.on('exit', (code) => reject(new Error(`app exited (${code}) while starting: ${output}`)));
   });
   return { child, url: `http://127.0.0.1:${port}`, output: () => output, dbName };
@@ -66,11 +66,20 @@ async function stopApp(started: Started): Promise<void> {
     await exited;
   }
   const client = await MongoClient.connect(process.env.MONGODB_URI!);
-  await client.db(started.dbName).dropDatabase().finally(() => client.close());
+  await client
+    .db(started.dbName)
+    .dropDatabase()
+    .finally(() => client.close());
 }
 
 /** One raw HTTP request, its status; a connection the server drops is status 0. */
-function send(base: string, method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<number> {
+function send(
+  base: string,
+  method: string,
+  path: string,
+  body?: string | Buffer,
+  headers: Record<string, string> = {},
+): Promise<number> {
   return new Promise((resolve) => {
     const req = request(`${base}${path}`, { method, agent: false, headers, timeout: 5000 }, (res) => {
       res.resume();
@@ -124,7 +133,12 @@ describe('stray requests to the app', () => {
     expect(statuses).toEqual(STRAYS);
     expect(await send(app.url, 'GET', '/healthz')).toBe(200);
     const body = slashCommandBody({ teamId: 'T1', userId: 'U1SELLER' }, 'help', fake.responseUrl('help'));
-    expect(await send(app.url, 'POST', '/slack/events', body, { 'content-type': 'application/x-www-form-urlencoded', ...signatureHeaders(body) })).toBe(200);
+    expect(
+      await send(app.url, 'POST', '/slack/events', body, {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...signatureHeaders(body),
+      }),
+    ).toBe(200);
     await fake.waitForResponse(fake.responseUrl('help'));
     expect(app.child.exitCode).toBeNull();
     expect(app.output()).not.toMatch(/HTTPReceiverDeferredRequestError|unhandled rejection/i);
@@ -132,16 +146,27 @@ describe('stray requests to the app', () => {
 
   it('answers a body over the size limit with 413, unsigned or signed, and keeps serving', async () => {
     const big = Buffer.alloc(5 * 1024 * 1024, 'a');
-    expect(await send(app.url, 'POST', '/slack/events', big, { 'content-type': 'application/x-www-form-urlencoded' })).toBe(413);
+    expect(
+      await send(app.url, 'POST', '/slack/events', big, { 'content-type': 'application/x-www-form-urlencoded' }),
+    ).toBe(413);
     const signed = signatureHeaders(big.toString());
-    expect(await send(app.url, 'POST', '/slack/events', big, { 'content-type': 'application/x-www-form-urlencoded', ...signed })).toBe(413);
+    expect(
+      await send(app.url, 'POST', '/slack/events', big, {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...signed,
+      }),
+    ).toBe(413);
     expect(await send(app.url, 'GET', '/healthz')).toBe(200);
     expect(app.child.exitCode).toBeNull();
   });
 
   it('refuses a request cut off half-way and keeps serving', async () => {
     await new Promise<void>((resolve) => {
-      const req = request(`${app.url}/slack/events`, { method: 'POST', agent: false, headers: { 'content-length': '1000' } });
+      const req = request(`${app.url}/slack/events`, {
+        method: 'POST',
+        agent: false,
+        headers: { 'content-length': '1000' },
+      });
       req.on('error', () => resolve());
       req.write('payload=%7B');
       setTimeout(() => {

@@ -12,7 +12,9 @@ import { KIND_SETTINGS } from '../src/nudgeKinds/index.js';
 
 const shown = domain.home.rowsShown;
 const hostile = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 400 });
-const customer = fc.record({ name: hostile, number: fc.constant('KH-2026-0001') }).map((c): HomeCustomer => ({ ...c, _id: new Types.ObjectId() }));
+const customer = fc
+  .record({ name: hostile, number: fc.constant('KH-2026-0001') })
+  .map((c): HomeCustomer => ({ ...c, _id: new Types.ObjectId() }));
 
 /** A list of up to rowsShown rows, holding any number more. */
 function list<Row>(row: fc.Arbitrary<Row>): fc.Arbitrary<HomeList<Row>> {
@@ -21,7 +23,9 @@ function list<Row>(row: fc.Arbitrary<Row>): fc.Arbitrary<HomeList<Row>> {
     .map(([rows, extra]) => ({ rows, total: rows.length + (rows.length === shown ? extra : 0) }));
 }
 
-const due = list(fc.record({ customer, dueDate: fc.constant('2026-11-30'), plan: fc.option(hostile, { nil: undefined }) }));
+const due = list(
+  fc.record({ customer, dueDate: fc.constant('2026-11-30'), plan: fc.option(hostile, { nil: undefined }) }),
+);
 const count = fc.nat({ max: 10_000_000 });
 const fen = fc.nat({ max: 100_000_000_00 });
 
@@ -33,8 +37,19 @@ const homeData: fc.Arbitrary<HomeData> = fc.record({
   contactDue: due,
   ambassadorsDue: due,
   promisesDue: due,
-  overdue: fc.tuple(list(fc.record({ customer, overdueFen: fen, oldestDays: fc.nat({ max: 5000 }) })), fen).map(([l, totalFen]) => ({ ...l, totalFen })),
-  pyramid: fc.record({ top: count, large: count, medium: count, small: count, unranked: count, inactive: count, potential: count, doubtful: count }),
+  overdue: fc
+    .tuple(list(fc.record({ customer, overdueFen: fen, oldestDays: fc.nat({ max: 5000 }) })), fen)
+    .map(([l, totalFen]) => ({ ...l, totalFen })),
+  pyramid: fc.record({
+    top: count,
+    large: count,
+    medium: count,
+    small: count,
+    unranked: count,
+    inactive: count,
+    potential: count,
+    doubtful: count,
+  }),
   team: fc.record({
     tiers: fc.record({ top: count, large: count, medium: count, small: count }),
     overdueByQuadrant: fc.record({ shortSmall: fen, shortLarge: fen, longSmall: fen, longLarge: fen }),
@@ -46,19 +61,41 @@ const homeData: fc.Arbitrary<HomeData> = fc.record({
 type Roles = Pick<SettingsSection, 'admin' | 'manager'>;
 const roles = fc.record({ admin: fc.boolean(), manager: fc.boolean() });
 
-/** The settings section with a full change log; at its largest for a manager who is not an admin (read-only note and Hand over). */
-const settingsSection = (locale: 'zh' | 'en', { admin, manager }: Roles = { admin: false, manager: true }): SettingsSection => ({
+/**
+ * The settings section with a full change log; at its largest for a manager who is not an admin (read-only note and
+ * Hand over).
+ */
+const settingsSection = (
+  locale: 'zh' | 'en',
+  { admin, manager }: Roles = { admin: false, manager: true },
+): SettingsSection => ({
   specs: KIND_SETTINGS,
   admin,
   manager,
   locale,
-  changes: Array.from({ length: domain.settings.changesShown }, (_, i) => ({ field: 'nudgeHour', userId: 'U1ADMIN', at: new Date(), from: i, to: i + 1 })),
+  changes: Array.from({ length: domain.settings.changesShown }, (_, i) => ({
+    field: 'nudgeHour',
+    userId: 'U1ADMIN',
+    at: new Date(),
+    from: i,
+    to: i + 1,
+  })),
   settings: {
-    teamId: 'T1', locale: 'zh', timezone: 'Asia/Shanghai', nudgeHour: 9, nudgeChannel: 'CNUDGES', financeUserIds: ['U1', 'U2'], managerUserIds: [],
+    teamId: 'T1',
+    locale: 'zh',
+    timezone: 'Asia/Shanghai',
+    nudgeHour: 9,
+    nudgeChannel: 'CNUDGES',
+    financeUserIds: ['U1', 'U2'],
+    managerUserIds: [],
     kinds: Object.fromEntries(KIND_SETTINGS.map((spec) => [spec.key, spec.default])),
-    collection: { longAfterDays: 30, largeFromFen: 10_000_00, repeatEveryDays: 7 }, cadenceDays: { top: 7, large: 14, medium: 30, small: 90, inactive: 60, potential: 14 },
+    collection: { longAfterDays: 30, largeFromFen: 10_000_00, repeatEveryDays: 7 },
+    cadenceDays: { top: 7, large: 14, medium: 30, small: 90, inactive: 60, potential: 14 },
     pool: { afterDays: 90, graceDays: 7, excludeTiers: ['top', 'large'] },
-    segmentHour: 2, wrapUpHour: 18, adminUserIds: [], version: 3,
+    segmentHour: 2,
+    wrapUpHour: 18,
+    adminUserIds: [],
+    version: 3,
   },
 });
 
@@ -79,10 +116,20 @@ describe('renderHome', () => {
     const rows = Array.from({ length: shown }, (_, i) => ({ customer: row(i), dueDate: '2026-11-30' }));
     const maxed: HomeData = {
       ...full,
-      followUpsOverdue: { rows, total: 5000 }, followUpsToday: { rows, total: 5000 }, contactDue: { rows, total: 5000 },
-      ambassadorsDue: { rows, total: 5000 }, promisesDue: { rows, total: 5000 },
-      overdue: { rows: rows.map((r) => ({ customer: r.customer, overdueFen: 100, oldestDays: 3 })), total: 5000, totalFen: 500_000 },
-      team: { ...full.team, awaitingThanks: { rows: rows.map((r) => ({ referrer: r.customer, referred: r.customer })), total: 5000 } },
+      followUpsOverdue: { rows, total: 5000 },
+      followUpsToday: { rows, total: 5000 },
+      contactDue: { rows, total: 5000 },
+      ambassadorsDue: { rows, total: 5000 },
+      promisesDue: { rows, total: 5000 },
+      overdue: {
+        rows: rows.map((r) => ({ customer: r.customer, overdueFen: 100, oldestDays: 3 })),
+        total: 5000,
+        totalFen: 500_000,
+      },
+      team: {
+        ...full.team,
+        awaitingThanks: { rows: rows.map((r) => ({ referrer: r.customer, referred: r.customer })), total: 5000 },
+      },
     };
     const view = renderHome(messagesFor('zh'), maxed, settingsSection('zh'));
     expect(validateHome(view)).toEqual([]);
@@ -110,7 +157,12 @@ describe('renderHome', () => {
   it('says how many cards wait in the pool, in one line', () => {
     const home = fc.sample(homeData, 1)[0]!;
     const poolLine = (pooled: number, locale: 'zh' | 'en') =>
-      visibleText((renderHome(messagesFor(locale), { ...home, team: { ...home.team, pooled } }, settingsSection(locale)).blocks as Record<string, any>[]).filter((b) => b.block_id === 'home_pool'));
+      visibleText(
+        (
+          renderHome(messagesFor(locale), { ...home, team: { ...home.team, pooled } }, settingsSection(locale))
+            .blocks as Record<string, any>[]
+        ).filter((b) => b.block_id === 'home_pool'),
+      );
     expect(poolLine(3, 'zh')).toBe('*🌊 公海*：3 张客户卡等待认领（`/card 公海`）');
     expect(poolLine(0, 'zh')).toBe('*🌊 公海*：暂无等待认领的客户卡');
     expect(poolLine(12, 'en')).toContain('12 cards waiting to be claimed (`/card pool`)');
@@ -118,8 +170,16 @@ describe('renderHome', () => {
 
   it('escapes user text: a name cannot mention anyone or form a link', () => {
     const home = fc.sample(homeData, 1)[0]!;
-    const evil: HomeCustomer = { _id: new Types.ObjectId(), name: '<!channel> <https://x.example|点我>', number: 'KH-2026-0002' };
-    const view = renderHome(messagesFor('zh'), { ...home, promisesDue: { rows: [{ customer: evil, dueDate: '2026-11-30', plan: '<@U123>' }], total: 1 } }, settingsSection('zh'));
+    const evil: HomeCustomer = {
+      _id: new Types.ObjectId(),
+      name: '<!channel> <https://x.example|点我>',
+      number: 'KH-2026-0002',
+    };
+    const view = renderHome(
+      messagesFor('zh'),
+      { ...home, promisesDue: { rows: [{ customer: evil, dueDate: '2026-11-30', plan: '<@U123>' }], total: 1 } },
+      settingsSection('zh'),
+    );
     const text = visibleText(view.blocks);
     expect(text).toContain('&lt;!channel&gt; &lt;https://x.example|点我&gt;');
     expect(text).toContain('&lt;@U123&gt;');

@@ -26,7 +26,8 @@ describe('install to any workspace', () => {
     const start = await h.startInstall();
     expect(start.status).toBe(200);
     expect(start.state).not.toBe('');
-    // The install asks for exactly the manifest's bot scopes: one missing would fail only in the workspaces installed this way.
+    // The install asks for exactly the manifest's bot scopes: one missing would fail only in the workspaces installed
+    // this way.
     expect([...start.scopes].sort()).toEqual(manifestBotScopes().sort());
     expect(start.cookie).toMatch(/^slack-app-oauth-state=/);
 
@@ -37,7 +38,11 @@ describe('install to any workspace', () => {
     expect(exchange).toHaveLength(1);
     expect(exchange[0]!.args.client_id).toBe('1111.2222');
     const stored = await installations().findOne({ _id: TEAM_A.teamId as never });
-    expect(stored).toMatchObject({ botUserId: `UBOT${TEAM_A.teamId}`, botId: `BBOT${TEAM_A.teamId}`, installedBy: 'U1ADMIN' });
+    expect(stored).toMatchObject({
+      botUserId: `UBOT${TEAM_A.teamId}`,
+      botId: `BBOT${TEAM_A.teamId}`,
+      installedBy: 'U1ADMIN',
+    });
     expect(stored!.scopes).toEqual(expect.arrayContaining(['commands', 'chat:write']));
     const token = tokenOf(TEAM_A.teamId);
     expect(JSON.stringify(stored)).not.toContain(token);
@@ -81,15 +86,21 @@ describe('the log', () => {
     } finally {
       spy.mockRestore();
     }
-    const written = lines.flat().map((p) => (p instanceof Error ? `${p.message} ${p.stack}` : String(p))).join(' ');
+    const written = lines
+      .flat()
+      .map((p) => (p instanceof Error ? `${p.message} ${p.stack}` : String(p)))
+      .join(' ');
     expect(written).toContain('stored xoxb-[redacted] for T1');
     expect(written).not.toMatch(/T1-5-secret|9-abc/);
   });
 
   it('at debug, through a whole install and a command, never carries a secret from the environment or a token', async () => {
     const written: string[] = [];
-    const keep = (...parts: unknown[]) => void written.push(parts.map((p) => (p instanceof Error ? `${p.message} ${p.stack}` : String(p))).join(' '));
-    const spies = (['debug', 'info', 'warn', 'error'] as const).map((level) => jest.spyOn(console, level).mockImplementation(keep));
+    const keep = (...parts: unknown[]) =>
+      void written.push(parts.map((p) => (p instanceof Error ? `${p.message} ${p.stack}` : String(p))).join(' '));
+    const spies = (['debug', 'info', 'warn', 'error'] as const).map((level) =>
+      jest.spyOn(console, level).mockImplementation(keep),
+    );
     const debug = await Harness.start({ oauth: true, appLogger: true, env: { LOG_LEVEL: 'debug' } });
     try {
       await debug.install('T8DEBUG');
@@ -100,7 +111,13 @@ describe('the log', () => {
     }
     const log = written.join('\n');
     expect(log).toContain('oauth.v2.access');
-    for (const secret of [OAUTH_ENV.SLACK_CLIENT_SECRET, OAUTH_ENV.SLACK_STATE_SECRET, OAUTH_ENV.ENCRYPTION_KEY, SIGNING_SECRET, debug.fake.installOf('T8DEBUG')!.token]) {
+    for (const secret of [
+      OAUTH_ENV.SLACK_CLIENT_SECRET,
+      OAUTH_ENV.SLACK_STATE_SECRET,
+      OAUTH_ENV.ENCRYPTION_KEY,
+      SIGNING_SECRET,
+      debug.fake.installOf('T8DEBUG')!.token,
+    ]) {
       expect(log).not.toContain(secret);
     }
   });
@@ -125,10 +142,13 @@ describe('the install pages', () => {
     expect(done.body).toContain('/card help');
   });
 
-  it('says an install cancelled on Slack\'s page was cancelled, not that it failed, and logs no error', async () => {
+  it("says an install cancelled on Slack's page was cancelled, not that it failed, and logs no error", async () => {
     const start = await h.startInstall();
     const logged = h.logs.length;
-    const res = await fetch(`${h.instances[0]!.url}/slack/oauth_redirect?error=access_denied&state=${encodeURIComponent(start.state)}`, { headers: { cookie: start.cookie } });
+    const res = await fetch(
+      `${h.instances[0]!.url}/slack/oauth_redirect?error=access_denied&state=${encodeURIComponent(start.state)}`,
+      { headers: { cookie: start.cookie } },
+    );
     const body = await res.text();
     expect(res.status).toBe(200);
     expect(body).toContain('安装已取消');
@@ -173,7 +193,9 @@ describe('OAuth state', () => {
     for (let trial = 0; trial < 10; trial++) {
       const start = await h.startInstall();
       const teams = Array.from({ length: 5 }, (_, i) => `T6RACE${trial}X${i}`);
-      const answers = await Promise.all(teams.map((team) => h.finishInstall(h.fake.grantInstall(team), start.state, start.cookie)));
+      const answers = await Promise.all(
+        teams.map((team) => h.finishInstall(h.fake.grantInstall(team), start.state, start.cookie)),
+      );
       expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
       expect(answers.filter((a) => a.status === 400)).toHaveLength(4);
       installed.push(await installations().countDocuments({ _id: { $in: teams } as never }));
@@ -197,7 +219,11 @@ describe('uninstall', () => {
     await cardWithFollowUp(h, '乙客户', '2026-11-26', '回访', TEAM_B);
 
     expect((await h.event(TEAM_A, { type: 'app_uninstalled' })).status).toBe(200);
-    await eventually(async () => expect(await installations().findOne({ _id: TEAM_A.teamId as never })).toMatchObject({ uninstalledAt: expect.any(Date) }));
+    await eventually(async () =>
+      expect(await installations().findOne({ _id: TEAM_A.teamId as never })).toMatchObject({
+        uninstalledAt: expect.any(Date),
+      }),
+    );
 
     h.clock.set('2026-11-26T09:00:00+08:00');
     const before = posts().length;
@@ -205,7 +231,8 @@ describe('uninstall', () => {
     const sent = posts().slice(before);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.token).toBe(tokenOf(TEAM_B.teamId));
-    // Installed to any workspace, NUDGE_CHANNEL_ID names no workspace's channel: without its own, a team's nudges go to DMs.
+    // Installed to any workspace, NUDGE_CHANNEL_ID names no workspace's channel: without its own, a team's nudges go to
+    // DMs.
     expect(sent[0]!.args.channel).toBe(TEAM_B.userId);
     expect(visibleText(sent[0]!.args.blocks)).toContain('乙客户');
     expect(await h.db.collection('nudges').countDocuments({ teamId: TEAM_A.teamId, status: 'sent' })).toBe(0);
@@ -235,7 +262,11 @@ describe('uninstall', () => {
     await cardWithFollowUp(h, '丙客户', '2026-12-28', '回访', TEAM_B);
     const revoked = await h.event(TEAM_B, { type: 'tokens_revoked', tokens: { bot: [`UBOT${TEAM_B.teamId}`] } });
     expect(revoked.status).toBe(200);
-    await eventually(async () => expect(await installations().findOne({ _id: TEAM_B.teamId as never })).toMatchObject({ uninstalledAt: expect.any(Date) }));
+    await eventually(async () =>
+      expect(await installations().findOne({ _id: TEAM_B.teamId as never })).toMatchObject({
+        uninstalledAt: expect.any(Date),
+      }),
+    );
 
     h.clock.set('2026-12-28T09:00:00+08:00');
     const before = posts().length;
@@ -259,7 +290,11 @@ describe('uninstall', () => {
     await h.install(TEAM_C.teamId);
     await createCard(h, TEAM_C, { name: '旧客户' });
     expect((await h.event(TEAM_C, { type: 'app_uninstalled' })).status).toBe(200);
-    await eventually(async () => expect(await installations().findOne({ _id: TEAM_C.teamId as never })).toMatchObject({ purgeAfter: expect.any(Date) }));
+    await eventually(async () =>
+      expect(await installations().findOne({ _id: TEAM_C.teamId as never })).toMatchObject({
+        purgeAfter: expect.any(Date),
+      }),
+    );
 
     // 31 days on, another instance has just claimed the purge and is deleting.
     h.clock.set('2027-03-05T09:00:00+08:00');
@@ -268,7 +303,10 @@ describe('uninstall', () => {
     const refused = await h.finishInstall(h.fake.grantInstall(TEAM_C.teamId, 'U5ADMIN'), start.state, start.cookie);
     expect(refused.status).toBe(503);
     expect(refused.body).toContain('这个工作区卸载后留下的数据正在删除，请过几分钟再安装。');
-    expect(await installations().findOne({ _id: TEAM_C.teamId as never })).toMatchObject({ purgingSince: expect.any(Date), uninstalledAt: expect.any(Date) });
+    expect(await installations().findOne({ _id: TEAM_C.teamId as never })).toMatchObject({
+      purgingSince: expect.any(Date),
+      uninstalledAt: expect.any(Date),
+    });
     // Its claim holds: this instance does not purge alongside it.
     expect(await h.instances[0]!.app.purgeUninstalled()).toEqual([]);
 
@@ -283,7 +321,15 @@ describe('uninstall', () => {
 
 describe('people named in the environment, installed to any workspace', () => {
   const listed = useHarness(
-    { oauth: true, env: { ADMIN_USER_IDS: 'U7LISTED', MANAGER_USER_ID: 'U7LISTED', FINANCE_USER_ID: 'U7LISTED', NUDGE_CHANNEL_ID: 'CT1ONLY' } },
+    {
+      oauth: true,
+      env: {
+        ADMIN_USER_IDS: 'U7LISTED',
+        MANAGER_USER_ID: 'U7LISTED',
+        FINANCE_USER_ID: 'U7LISTED',
+        NUDGE_CHANNEL_ID: 'CT1ONLY',
+      },
+    },
     { checkPayloads: false },
   );
   const LISTED: Actor = { teamId: 'T2', userId: 'U7LISTED' };
@@ -296,17 +342,26 @@ describe('people named in the environment, installed to any workspace', () => {
 
   it('grant nothing in any workspace: no admin command, no handover, no export of colleagues’ cards', async () => {
     await createCard(listed, { teamId: 'T2', userId: 'U2OTHERSELLER' }, { name: '别人的客户' });
-    expect(visibleText((await listed.command('segments refresh', LISTED)).args.blocks)).toContain('只有管理员可以刷新客户分层');
-    expect(visibleText((await listed.command('handover <@U2OTHERSELLER> <@U7LISTED>', LISTED)).args.blocks)).toContain('只有管理员和经理可以交接客户卡');
+    expect(visibleText((await listed.command('segments refresh', LISTED)).args.blocks)).toContain(
+      '只有管理员可以刷新客户分层',
+    );
+    expect(visibleText((await listed.command('handover <@U2OTHERSELLER> <@U7LISTED>', LISTED)).args.blocks)).toContain(
+      '只有管理员和经理可以交接客户卡',
+    );
     const exported = await listed.command('export', LISTED);
     expect(visibleText(exported.args.blocks)).toContain('你不是管理员或经理，只导出你负责的客户卡。');
-    await listed.fake.waitFor('response_url', (c) => c.responseUrl === exported.responseUrl && visibleText(c.args.blocks).includes('没有符合条件的客户卡'));
+    await listed.fake.waitFor(
+      'response_url',
+      (c) => c.responseUrl === exported.responseUrl && visibleText(c.args.blocks).includes('没有符合条件的客户卡'),
+    );
     expect(listed.fake.sharedFiles()).toEqual([]);
   });
 
   it('route nothing to a channel of one workspace, and start-up says they are ignored', async () => {
     const settings = await listed.db.collection('teams').findOne({ _id: 'T2' as never });
     expect(settings?.nudgeChannel).toBeUndefined();
-    expect(listed.logs.join('\n')).toContain('NUDGE_CHANNEL_ID, FINANCE_USER_ID, MANAGER_USER_ID, ADMIN_USER_IDS: ignored when installed to any workspace');
+    expect(listed.logs.join('\n')).toContain(
+      'NUDGE_CHANNEL_ID, FINANCE_USER_ID, MANAGER_USER_ID, ADMIN_USER_IDS: ignored when installed to any workspace',
+    );
   });
 });

@@ -48,7 +48,11 @@ describe('/card lookup', () => {
     const rows = (reply.args.blocks as Record<string, any>[]).filter((b) => b.accessory?.action_id === ACTION.openCard);
     const westRow = rows.find((b) => b.text.text.includes('西南百货'))!;
     const before = h.fake.mark();
-    const click = await h.clickButton(TEAM_A, { ...westRow.accessory, block_id: westRow.block_id }, { responseUrl: reply.responseUrl });
+    const click = await h.clickButton(
+      TEAM_A,
+      { ...westRow.accessory, block_id: westRow.block_id },
+      { responseUrl: reply.responseUrl },
+    );
     expect(click.status).toBe(200);
     const shown = await h.fake.waitForResponse(reply.responseUrl, before);
     expect(shown.args.replace_original).toBe(true);
@@ -94,17 +98,22 @@ describe('/card lookup', () => {
   it('prefills the phone, not the name, when an unknown phone number was looked up', async () => {
     const reply = await h.command('021-5555 0000');
     const { view } = await h.openModal(TEAM_A, findButton(reply.args.blocks, ACTION.newCard));
-    expect(view.blocks.find((b: Record<string, any>) => b.block_id === 'phone').element.initial_value).toBe('021-5555 0000');
+    expect(view.blocks.find((b: Record<string, any>) => b.block_id === 'phone').element.initial_value).toBe(
+      '021-5555 0000',
+    );
     expect(view.blocks.find((b: Record<string, any>) => b.block_id === 'name').element.initial_value).toBeUndefined();
   });
 });
 
 describe('/card with hostile or odd input', () => {
-  it.each([['.*'], ['张.*'], ['^张'], ['{"$gt":""}'], ['$where'], ['😀']])('treats %p as plain text and finds nothing', async (text) => {
-    const reply = await h.command(text);
-    expect(visibleText(reply.args.blocks)).toContain(`没有找到「${text}」的客户卡`);
-    expect(await h.db.collection('customers').countDocuments()).toBe(4);
-  });
+  it.each([['.*'], ['张.*'], ['^张'], ['{"$gt":""}'], ['$where'], ['😀']])(
+    'treats %p as plain text and finds nothing',
+    async (text) => {
+      const reply = await h.command(text);
+      expect(visibleText(reply.args.blocks)).toContain(`没有找到「${text}」的客户卡`);
+      expect(await h.db.collection('customers').countDocuments()).toBe(4);
+    },
+  );
 
   it('refuses over-long text with a clear message and no database work', async () => {
     const reply = await h.command('张'.repeat(500));
@@ -153,12 +162,17 @@ describe('/card forgives how people type', () => {
     await createCard(h, TEAM_A, { name: '郑十', company: '短号商店', phone: '8688886666' });
   });
 
-  it.each(['138.0000.6666', '138/0000/6666', '(138) 0000-6666', '+86 138 0000 6666', '0086-13800006666', '8613800006666', '+86.138.0000.6666'])(
-    'finds the mobile 138 0000 6666 by %p',
-    async (text) => {
-      expect(visibleText((await h.command(text)).args.blocks)).toContain('八方物流');
-    },
-  );
+  it.each([
+    '138.0000.6666',
+    '138/0000/6666',
+    '(138) 0000-6666',
+    '+86 138 0000 6666',
+    '0086-13800006666',
+    '8613800006666',
+    '+86.138.0000.6666',
+  ])('finds the mobile 138 0000 6666 by %p', async (text) => {
+    expect(visibleText((await h.command(text)).args.blocks)).toContain('八方物流');
+  });
 
   it('saves a phone typed with dots as people write it, and finds it by any form', async () => {
     await createCard(h, TEAM_A, { name: '钱十一', phone: '139.2222.3333' });
@@ -176,12 +190,15 @@ describe('/card forgives how people type', () => {
     expect(phoneKey('+86 10 8888 6666')).toBe('861088886666');
   });
 
-  it.each(['张 三', '张三', '张\u3000三', ' 张  三 '])('ignores spaces inside the name %p, both typed and saved', async (text) => {
-    const shown = visibleText((await h.command(text)).args.blocks);
-    expect(shown).toContain('有 3 张客户卡');
-    for (const company of ['华东贸易', '西南百货', '东北商行']) expect(shown).toContain(company);
-    expect(shown).not.toContain('武当山庄');
-  });
+  it.each(['张 三', '张三', '张\u3000三', ' 张  三 '])(
+    'ignores spaces inside the name %p, both typed and saved',
+    async (text) => {
+      const shown = visibleText((await h.command(text)).args.blocks);
+      expect(shown).toContain('有 3 张客户卡');
+      for (const company of ['华东贸易', '西南百货', '东北商行']) expect(shown).toContain(company);
+      expect(shown).not.toContain('武当山庄');
+    },
+  );
 
   it.each(['kh-2026-1', 'KH 2026 1', 'kh2026-0001', 'Kh-2026-00001'])('finds KH-2026-0001 by %p', async (text) => {
     expect(visibleText((await h.command(text)).args.blocks)).toContain('华东贸易');
@@ -194,35 +211,56 @@ describe('/card forgives how people type', () => {
 
 describe('lookup keys', () => {
   const separator = fc.constantFrom(' ', '.', '-', '/', '(', ')', '');
-  const mobile = fc.tuple(fc.constant('1'), fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 10, maxLength: 10 })).map(([first, rest]) => first + rest.join(''));
+  const mobile = fc
+    .tuple(fc.constant('1'), fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 10, maxLength: 10 }))
+    .map(([first, rest]) => first + rest.join(''));
 
   it('gives every way of writing one mobile the same phone key', () => {
     fc.assert(
-      fc.property(mobile, fc.constantFrom('', '+86', '0086', '86', '+86 ', '0086-'), fc.array(separator, { minLength: 12, maxLength: 12 }), (digits, prefix, seps) => {
-        const written = prefix + [...digits].map((d, i) => seps[i] + d).join('') + seps[11];
-        expect(phoneKey(written)).toBe(digits);
-        const request = parseLookup(written);
-        if (request.kind === 'phone') expect(request.phoneKey).toBe(digits);
-      }),
+      fc.property(
+        mobile,
+        fc.constantFrom('', '+86', '0086', '86', '+86 ', '0086-'),
+        fc.array(separator, { minLength: 12, maxLength: 12 }),
+        (digits, prefix, seps) => {
+          const written = prefix + [...digits].map((d, i) => seps[i] + d).join('') + seps[11];
+          expect(phoneKey(written)).toBe(digits);
+          const request = parseLookup(written);
+          if (request.kind === 'phone') expect(request.phoneKey).toBe(digits);
+        },
+      ),
     );
   });
 
   it('makes a name key that is its own key', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.string({ unit: fc.constantFrom('A', 'e', ' ', '\u3000', '\u0301', '\u00a8', 'İ', 'ﬀ') })), (name) => {
-        const key = nameKey(name);
-        expect(nameKey(key)).toBe(key);
-        expect(key).not.toMatch(/\s/);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'grapheme' }),
+          fc.string({ unit: 'binary' }),
+          fc.string({ unit: fc.constantFrom('A', 'e', ' ', '\u3000', '\u0301', '\u00a8', 'İ', 'ﬀ') }),
+        ),
+        (name) => {
+          const key = nameKey(name);
+          expect(nameKey(key)).toBe(key);
+          expect(key).not.toMatch(/\s/);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
 
   it('parses any text without throwing', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 80 }), fc.string({ unit: 'binary', maxLength: 80 }), fc.string({ unit: fc.constantFrom('k', 'H', '-', ' ', '2', '0', '6', '1', '+', '.', '/') })), (text) => {
-        expect(() => parseLookup(text)).not.toThrow();
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'grapheme', maxLength: 80 }),
+          fc.string({ unit: 'binary', maxLength: 80 }),
+          fc.string({ unit: fc.constantFrom('k', 'H', '-', ' ', '2', '0', '6', '1', '+', '.', '/') }),
+        ),
+        (text) => {
+          expect(() => parseLookup(text)).not.toThrow();
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -233,8 +271,24 @@ describe('re-keying cards saved by earlier releases', () => {
     const customers = h.db.collection('customers');
     const template = await customers.findOne({ teamId: TEAM_A.teamId, number: 'KH-2026-0003' });
     const { searchKeysVersion: _dropped, ...shape } = template!;
-    const noVersion = { ...shape, _id: new ObjectId(), number: 'KH-2026-0900', name: '李 四', nameKey: '李 四', phone: '+86 137 0000 5555', phoneKey: '8613700005555', version: 3 };
-    const versionOne = { ...shape, _id: new ObjectId(), number: 'KH-2026-0901', name: '钱 七', nameKey: '钱 七', searchKeysVersion: 1 };
+    const noVersion = {
+      ...shape,
+      _id: new ObjectId(),
+      number: 'KH-2026-0900',
+      name: '李 四',
+      nameKey: '李 四',
+      phone: '+86 137 0000 5555',
+      phoneKey: '8613700005555',
+      version: 3,
+    };
+    const versionOne = {
+      ...shape,
+      _id: new ObjectId(),
+      number: 'KH-2026-0901',
+      name: '钱 七',
+      nameKey: '钱 七',
+      searchKeysVersion: 1,
+    };
     await customers.insertMany([noVersion, versionOne]);
     expect(visibleText((await h.command('李四')).args.blocks)).toContain('没有找到「李四」的客户卡');
 
@@ -243,7 +297,12 @@ describe('re-keying cards saved by earlier releases', () => {
     expect(visibleText((await h.command('李四')).args.blocks)).toContain('KH-2026-0900');
     expect(visibleText((await h.command('13700005555')).args.blocks)).toContain('KH-2026-0900');
     expect(visibleText((await h.command('钱七')).args.blocks)).toContain('KH-2026-0901');
-    expect(await customers.findOne({ _id: noVersion._id })).toMatchObject({ nameKey: '李四', phoneKey: '13700005555', searchKeysVersion: SEARCH_KEYS_VERSION, version: 3 });
+    expect(await customers.findOne({ _id: noVersion._id })).toMatchObject({
+      nameKey: '李四',
+      phoneKey: '13700005555',
+      searchKeysVersion: SEARCH_KEYS_VERSION,
+      version: 3,
+    });
     expect(await customers.countDocuments({ searchKeysVersion: { $ne: SEARCH_KEYS_VERSION } })).toBe(0);
   });
 });

@@ -29,7 +29,13 @@ describe('lists of long, escape-heavy names', () => {
       await createCard(h, TEAM_A, { name, company: heavy('公司'), region: heavy('区').slice(0, 50) });
     }
     // Released to the pool, as the pool's release leaves a card.
-    await h.db.collection('customers').updateMany({ teamId: 'T1', name: { $in: names } }, { $set: { pooledAt: new Date('2026-11-20T02:00:00Z'), previousOwnerId: TEAM_A.userId }, $unset: { ownerId: '' } });
+    await h.db.collection('customers').updateMany(
+      { teamId: 'T1', name: { $in: names } },
+      {
+        $set: { pooledAt: new Date('2026-11-20T02:00:00Z'), previousOwnerId: TEAM_A.userId },
+        $unset: { ownerId: '' },
+      },
+    );
     const reply = await h.command('pool');
     expect(totalText(reply.args.blocks)).toBeLessThanOrEqual(12_000);
     const listed = JSON.stringify(reply.args.blocks).split(ACTION.poolClaim).length - 1;
@@ -42,11 +48,32 @@ describe('lists of long, escape-heavy names', () => {
 describe('a card posted from Home', () => {
   it('with long, escape-heavy preferences, notes and promises stays inside one message', async () => {
     const note = '<*'.repeat(1500);
-    const created = await createCard(h, TEAM_A, { name: heavy('长卡'), preferences: note.slice(0, 1000), address: note.slice(0, 200), company: heavy('公司') });
-    const promises = Object.fromEntries([1, 2, 3].flatMap((n) => [[`promise${n}`, note.slice(0, 300)], [`promise${n}Due`, '2026-12-01']]));
-    for (let i = 0; i < 3; i++) await logContact(h, TEAM_A, created.number, { notes: note, needs: note.slice(0, 1000), nextFollowUpDate: '2026-12-01', nextFollowUpPlan: note.slice(0, 500), ...promises });
+    const created = await createCard(h, TEAM_A, {
+      name: heavy('长卡'),
+      preferences: note.slice(0, 1000),
+      address: note.slice(0, 200),
+      company: heavy('公司'),
+    });
+    const promises = Object.fromEntries(
+      [1, 2, 3].flatMap((n) => [
+        [`promise${n}`, note.slice(0, 300)],
+        [`promise${n}Due`, '2026-12-01'],
+      ]),
+    );
+    for (let i = 0; i < 3; i++)
+      await logContact(h, TEAM_A, created.number, {
+        notes: note,
+        needs: note.slice(0, 1000),
+        nextFollowUpDate: '2026-12-01',
+        nextFollowUpPlan: note.slice(0, 500),
+        ...promises,
+      });
     const before = h.fake.mark();
-    await h.homeAction(TEAM_A, { type: 'external_select', action_id: ACTION.cardPicker, selected_option: { value: created.id } });
+    await h.homeAction(TEAM_A, {
+      type: 'external_select',
+      action_id: ACTION.cardPicker,
+      selected_option: { value: created.id },
+    });
     const posted = await h.fake.waitFor('chat.postMessage', (c) => c.args.channel === TEAM_A.userId, before);
     expect(totalText(posted.args.blocks)).toBeLessThanOrEqual(12_000);
     findButton(posted.args.blocks, ACTION.editCard);
@@ -59,7 +86,14 @@ describe('emoji, two UTF-16 units each', () => {
     const { view } = await h.openModal(TEAM_A, findButton(created.shown.args.blocks, ACTION.editCard));
     const fields = Object.fromEntries(
       (view.blocks as Record<string, any>[])
-        .filter((b) => b.type === 'input' && b.element.type === 'plain_text_input' && b.block_id !== 'creditLimitFen' && b.block_id !== 'phone' && b.block_id !== 'name')
+        .filter(
+          (b) =>
+            b.type === 'input' &&
+            b.element.type === 'plain_text_input' &&
+            b.block_id !== 'creditLimitFen' &&
+            b.block_id !== 'phone' &&
+            b.block_id !== 'name',
+        )
         .map((b) => [b.block_id, emoji(Math.floor((b.element.max_length ?? 100) / 2))]),
     );
     expect((await h.submitView(TEAM_A, view, fields)).body).toBe('');
@@ -73,7 +107,9 @@ describe('a digest of many reminders', () => {
     for (let i = 0; i < 62; i++) await cardWithFollowUp(h, heavy(`摘${i}`), '2026-11-25', '跟进');
     const before = h.fake.mark();
     await h.scanAt('2026-11-25T09:00:00+08:00');
-    const posted = h.fake.calls.slice(before).filter((c) => c.method === 'chat.postMessage' && !c.error && c.args.channel === NUDGE_CHANNEL);
+    const posted = h.fake.calls
+      .slice(before)
+      .filter((c) => c.method === 'chat.postMessage' && !c.error && c.args.channel === NUDGE_CHANNEL);
     const digests = posted.filter((c) => c.args.thread_ts === undefined);
     const replies = posted.filter((c) => c.args.thread_ts !== undefined);
     expect(digests.map((d) => String(d.args.metadata.event_payload.nudge_ids).split(',').length)).toEqual([40, 22]);
@@ -84,7 +120,9 @@ describe('a digest of many reminders', () => {
     expect(replies).toHaveLength(62);
     for (const reply of replies) {
       const digest = digests.find((d) => d.result!.ts === reply.args.thread_ts)!;
-      expect(String(digest.args.metadata.event_payload.nudge_ids).split(',')).toContain(reply.args.metadata.event_payload.nudge_id);
+      expect(String(digest.args.metadata.event_payload.nudge_ids).split(',')).toContain(
+        reply.args.metadata.event_payload.nudge_id,
+      );
     }
   }, 120_000);
 });

@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import { domain } from '../src/config/domain.js';
 import { collectionQuadrant, daysOverdue } from '../src/domain/collection.js';
 import { formatFen, parseAmount } from '../src/domain/money.js';
-import { allocatePayment, checkInDate, creditCheck, defaultDueDate, type OpenReceivable } from '../src/domain/settlement.js';
+import {
+  allocatePayment,
+  checkInDate,
+  creditCheck,
+  defaultDueDate,
+  type OpenReceivable,
+} from '../src/domain/settlement.js';
 import { addDays } from '../src/time.js';
 
 describe('parseAmount', () => {
@@ -169,7 +175,9 @@ describe('collection matrix', () => {
     [0, 1, 'shortSmall'],
     [365, 1_000_000_00, 'longLarge'],
   ] as const)('%i days and %i fen overdue is %s', (days, fen, quadrant) => {
-    expect(collectionQuadrant(days, fen, { longAfterDays: 30, largeFromFen: 10_000_00, repeatEveryDays: 7 })).toBe(quadrant);
+    expect(collectionQuadrant(days, fen, { longAfterDays: 30, largeFromFen: 10_000_00, repeatEveryDays: 7 })).toBe(
+      quadrant,
+    );
   });
 });
 
@@ -219,7 +227,8 @@ describe('allocatePayment', () => {
   });
 
   it('refuses an amount that is not a positive whole number of fen', () => {
-    for (const amount of [0, -1, 1.5, Number.NaN]) expect(() => allocatePayment(receivables, amount)).toThrow(RangeError);
+    for (const amount of [0, -1, 1.5, Number.NaN])
+      expect(() => allocatePayment(receivables, amount)).toThrow(RangeError);
   });
 
   const openReceivables = fc.uniqueArray(
@@ -293,7 +302,10 @@ describe('what a sale sets up', () => {
       afterFen: 1_000_01,
       limitFen: 1_000_00,
     });
-    expect(creditCheck({ outstandingFen: 0, saleUnpaidFen: 1, creditLimitFen: 0 })).toMatchObject({ exceeds: true, limitFen: 0 });
+    expect(creditCheck({ outstandingFen: 0, saleUnpaidFen: 1, creditLimitFen: 0 })).toMatchObject({
+      exceeds: true,
+      limitFen: 0,
+    });
     expect(creditCheck({ outstandingFen: 5_000_000_00, saleUnpaidFen: 5_000_000_00 })).toEqual({
       exceeds: false,
       outstandingFen: 5_000_000_00,

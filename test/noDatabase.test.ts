@@ -60,8 +60,12 @@ describe('npm test without a database', () => {
     expect(lines[0]).toBe(
       `MONGODB_URI is not set: downloading MongoDB 0.0.1 once (about 100 MB) to ${dir} (MONGOMS_DOWNLOAD_DIR changes where)...`,
     );
-    expect(lines[1]).toMatch(/^MONGODB_URI is not set and mongodb-memory-server could not start MongoDB \(.*127\.0\.0\.1.*\)\. /);
-    expect(lines[1]).toMatch(/Set MONGODB_URI to a running MongoDB, or run `source scripts\/ferretdb\.sh && npm test`\.$/);
+    expect(lines[1]).toMatch(
+      /^MONGODB_URI is not set and mongodb-memory-server could not start MongoDB \(.*127\.0\.0\.1.*\)\. /,
+    );
+    expect(lines[1]).toMatch(
+      /Set MONGODB_URI to a running MongoDB, or run `source scripts\/ferretdb\.sh && npm test`\.$/,
+    );
     expect(readdirSync(dir).filter((name) => !name.endsWith('.lock'))).toEqual([]);
   });
 });

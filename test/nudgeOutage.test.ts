@@ -9,7 +9,10 @@ import { cardsWithFollowUps, isReminder } from './support/visits.js';
  * exactly once, not again by the next scan or by another instance.
  */
 
-const { h, database } = useHarnessOnRestartableDatabase({ instances: 3, env: { DIGEST_ABOVE: '1000' } }, { checkPayloads: false });
+const { h, database } = useHarnessOnRestartableDatabase(
+  { instances: 3, env: { DIGEST_ABOVE: '1000' } },
+  { checkPayloads: false },
+);
 
 const COUNT = 12;
 const DUE = '2026-11-25T09:00:00+08:00';
@@ -39,13 +42,18 @@ describe('the database restarting while a scan posts', () => {
     }
 
     const posted = h.fake.accepted('chat.postMessage').filter(isReminder);
-    expect(names.map((name) => posted.filter((c) => visibleText(c.args.blocks).includes(`${name}的计划`)).length)).toEqual(names.map(() => 1));
+    expect(
+      names.map((name) => posted.filter((c) => visibleText(c.args.blocks).includes(`${name}的计划`)).length),
+    ).toEqual(names.map(() => 1));
     const nudges = h.db.collection('nudges');
     expect(await nudges.countDocuments({ kind: 'followUp', status: 'sent' })).toBe(COUNT);
     expect(await h.db.collection('writeintents').countDocuments({ state: 'pending' })).toBe(0);
     // The post whose answer was held was recorded by the instance that made it, as the message Slack took.
     const heldCall = await held;
     const heldName = names.find((name) => visibleText(heldCall.args.blocks).includes(`${name}的计划`))!;
-    expect(await nudges.findOne({ plan: `${heldName}的计划` })).toMatchObject({ status: 'sent', messageTs: heldCall.result!.ts });
+    expect(await nudges.findOne({ plan: `${heldName}的计划` })).toMatchObject({
+      status: 'sent',
+      messageTs: heldCall.result!.ts,
+    });
   }, 120_000);
 });

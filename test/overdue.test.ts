@@ -3,7 +3,11 @@ import { createCard, recordSale } from './support/flows.js';
 import { findButton, NUDGE_CHANNEL, TEAM_A, visibleText } from './support/harness.js';
 import { useHarness } from './support/useHarness.js';
 
-const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00', env: { FINANCE_USER_ID: 'UFINANCE', MANAGER_USER_ID: 'UMANAGER' } });
+const h = useHarness({
+  instances: 2,
+  now: '2026-11-23T10:00:00+08:00',
+  env: { FINANCE_USER_ID: 'UFINANCE', MANAGER_USER_ID: 'UMANAGER' },
+});
 
 /** A card with one sale whose unpaid `amount` was due on `dueDate`, recorded today. */
 async function cardOwing(name: string, amount: string, dueDate: string, date = '2026-10-01') {
@@ -12,7 +16,9 @@ async function cardOwing(name: string, amount: string, dueDate: string, date = '
 }
 
 const collectionNudges = (name: string) =>
-  h.fake.accepted('chat.postMessage').filter((c) => c.args.text.includes(name) && visibleText(c.args.blocks).includes('逾期催款'));
+  h.fake
+    .accepted('chat.postMessage')
+    .filter((c) => c.args.text.includes(name) && visibleText(c.args.blocks).includes('逾期催款'));
 
 describe('overdue-payment nudges by the collection matrix', () => {
   beforeAll(async () => {
@@ -86,7 +92,9 @@ describe('overdue-payment nudges by the collection matrix', () => {
     expect(text).toContain('未收 ¥500.00 · 逾期 8 天 · 到期日 2026-11-25 · 短期小额');
     expect(text).not.toContain('付清客户');
     findButton(reply.args.blocks, ACTION.openCard);
-    expect(visibleText((await h.command('overdue', { teamId: 'T9', userId: 'U9' })).args.blocks)).toContain('没有逾期的应收款');
+    expect(visibleText((await h.command('overdue', { teamId: 'T9', userId: 'U9' })).args.blocks)).toContain(
+      '没有逾期的应收款',
+    );
   });
 
   it('is answered by its button, which replaces the message with who did what', async () => {
@@ -100,7 +108,9 @@ describe('overdue-payment nudges by the collection matrix', () => {
     expect(recorded).toMatchObject({ userId: 'U1SELLER', changes: [{ field: 'overdue', to: '已发送催款提醒' }] });
 
     const again = await h.clickButton(TEAM_A, findButton(second!.args.blocks, ACTION.nudgeDone), where);
-    expect(visibleText((await h.fake.waitForResponse(again.responseUrl)).args.blocks)).toContain('这条提醒已经处理过了');
+    expect(visibleText((await h.fake.waitForResponse(again.responseUrl)).args.blocks)).toContain(
+      '这条提醒已经处理过了',
+    );
   });
 
   it('a large, long-overdue debt is answered with the plan agreed, recorded on the card', async () => {
@@ -112,7 +122,11 @@ describe('overdue-payment nudges by the collection matrix', () => {
     const updated = await h.fake.waitFor('chat.update', (c) => c.args.ts === where.messageTs);
     expect(updated.args.channel).toBe(NUDGE_CHANNEL);
     expect(visibleText(updated.args.blocks)).toContain('✅ <@U1SELLER>：特别处理：分三期付清，经理同意');
-    expect(await h.db.collection('history').findOne({ action: 'nudgeAnswered', 'changes.to': '特别处理：分三期付清，经理同意' })).not.toBeNull();
+    expect(
+      await h.db
+        .collection('history')
+        .findOne({ action: 'nudgeAnswered', 'changes.to': '特别处理：分三期付清，经理同意' }),
+    ).not.toBeNull();
   });
 
   it('does not post a nudge whose invoice was paid after it was claimed, while Slack was refusing it', async () => {
@@ -120,7 +134,9 @@ describe('overdue-payment nudges by the collection matrix', () => {
     h.fake.failNext('chat.postMessage', { error: 'internal_error' }, 2);
     h.clock.set('2026-12-05T09:00:00+08:00');
     await h.scanOnEveryInstance();
-    const claimed = await h.db.collection('nudges').findOne({ kind: 'overdue', status: 'pending', lastError: 'internal_error' });
+    const claimed = await h.db
+      .collection('nudges')
+      .findOne({ kind: 'overdue', status: 'pending', lastError: 'internal_error' });
     expect(claimed).toMatchObject({ attempts: 1 });
 
     const card = await h.command('重试客户');

@@ -26,15 +26,31 @@ type Change = (typeof CHANGES)[number];
 
 let seq = 0;
 
-/** A card of SELLER's with a reminder of `kind` waiting for SELLER, as `status` leaves it (a failed one is still waiting). */
+/**
+ * A card of SELLER's with a reminder of `kind` waiting for SELLER, as `status` leaves it (a failed one is still
+ * waiting).
+ */
 async function cardWaiting(kind: string, status: 'pending' | 'failed') {
   const name = `换手${++seq}`;
   const card = await createCard(h, SELLER, { name });
   const customerId = new ObjectId(card.id);
   const nudgeId = new ObjectId();
   await nudges().insertOne({
-    _id: nudgeId, teamId: T, kind, customerId, sourceId: new ObjectId(), ownerId: SELLER.userId, dueDate: '2027-06-01', status, version: 1,
-    nextAttemptAt: new Date('2027-06-01T01:00:00Z'), attempts: status === 'failed' ? 3 : 0, claims: 0, createdBy: SELLER.userId, createdAt: new Date(), updatedAt: new Date(),
+    _id: nudgeId,
+    teamId: T,
+    kind,
+    customerId,
+    sourceId: new ObjectId(),
+    ownerId: SELLER.userId,
+    dueDate: '2027-06-01',
+    status,
+    version: 1,
+    nextAttemptAt: new Date('2027-06-01T01:00:00Z'),
+    attempts: status === 'failed' ? 3 : 0,
+    claims: 0,
+    createdBy: SELLER.userId,
+    createdAt: new Date(),
+    updatedAt: new Date(),
   });
   return { card, customerId, nudgeId, name };
 }
@@ -49,16 +65,29 @@ async function changeHands(how: Change, card: Awaited<ReturnType<typeof cardWait
   } else if (how === 'handover') {
     // Every card of SELLER goes: the earlier ones' reminders have moved already, so they change nothing here.
     const preview = await h.command(`handover <@${SELLER.userId}> <@${to}>`, MANAGER);
-    await h.clickButton(MANAGER, findButton(preview.args.blocks, ACTION.handoverConfirm), { responseUrl: preview.responseUrl });
-    await h.fake.waitFor('response_url', (c) => c.responseUrl === preview.responseUrl && visibleText(c.args.blocks).includes('已完成'));
+    await h.clickButton(MANAGER, findButton(preview.args.blocks, ACTION.handoverConfirm), {
+      responseUrl: preview.responseUrl,
+    });
+    await h.fake.waitFor(
+      'response_url',
+      (c) => c.responseUrl === preview.responseUrl && visibleText(c.args.blocks).includes('已完成'),
+    );
     // The manager's own cards stay; the next case starts again from SELLER.
   } else {
     // Released to the pool while the reminder waited for SELLER; someone claims it.
-    await customers().updateOne({ _id: card.customerId }, { $set: { pooledAt: new Date('2026-11-20T01:00:00Z'), previousOwnerId: SELLER.userId }, $unset: { ownerId: '' } });
+    await customers().updateOne(
+      { _id: card.customerId },
+      { $set: { pooledAt: new Date('2026-11-20T01:00:00Z'), previousOwnerId: SELLER.userId }, $unset: { ownerId: '' } },
+    );
     const list = await h.command('公海', { teamId: T, userId: to });
-    const claim = list.args.blocks.flatMap((b: Record<string, any>) => b.elements ?? []).find((e: Record<string, any>) => e.action_id === ACTION.poolClaim && e.value === card.card.id);
+    const claim = list.args.blocks
+      .flatMap((b: Record<string, any>) => b.elements ?? [])
+      .find((e: Record<string, any>) => e.action_id === ACTION.poolClaim && e.value === card.card.id);
     await h.clickButton({ teamId: T, userId: to }, claim, { responseUrl: list.responseUrl });
-    await h.fake.waitFor('response_url', (c) => c.responseUrl === list.responseUrl && c.args.replace_original !== undefined);
+    await h.fake.waitFor(
+      'response_url',
+      (c) => c.responseUrl === list.responseUrl && c.args.replace_original !== undefined,
+    );
   }
   expect((await customers().findOne({ _id: card.customerId }))?.ownerId).toBe(to);
   return to;
@@ -67,15 +96,25 @@ async function changeHands(how: Change, card: Awaited<ReturnType<typeof cardWait
 describe('a card changing hands', () => {
   it('takes every waiting reminder of every kind with it, whichever way it changes hands', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...CUSTOMER_KINDS), fc.constantFrom(...CHANGES), fc.constantFrom('pending' as const, 'failed' as const), async (kind, how, status) => {
-        const card = await cardWaiting(kind, status);
-        const to = await changeHands(how, card);
-        const left = await nudges().countDocuments({ customerId: card.customerId, ownerId: SELLER.userId, status: { $in: ['pending', 'failed'] } });
-        expect({ kind, how, status, left }).toEqual({ kind, how, status, left: 0 });
-        // The seeded reminder itself went to the new owner, unless its kind closed it for the new situation (a cadence the card no longer has).
-        const seeded = await nudges().findOne({ _id: card.nudgeId });
-        if (['pending', 'failed'].includes(seeded!.status as string)) expect(seeded!.ownerId).toBe(to);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...CUSTOMER_KINDS),
+        fc.constantFrom(...CHANGES),
+        fc.constantFrom('pending' as const, 'failed' as const),
+        async (kind, how, status) => {
+          const card = await cardWaiting(kind, status);
+          const to = await changeHands(how, card);
+          const left = await nudges().countDocuments({
+            customerId: card.customerId,
+            ownerId: SELLER.userId,
+            status: { $in: ['pending', 'failed'] },
+          });
+          expect({ kind, how, status, left }).toEqual({ kind, how, status, left: 0 });
+          // The seeded reminder itself went to the new owner, unless its kind closed it for the new situation (a
+          // cadence the card no longer has).
+          const seeded = await nudges().findOne({ _id: card.nudgeId });
+          if (['pending', 'failed'].includes(seeded!.status as string)) expect(seeded!.ownerId).toBe(to);
+        },
+      ),
       // Ten kinds × three changes × two states: enough runs to meet most of the sixty, each a few requests.
       { numRuns: 40 },
     );

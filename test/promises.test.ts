@@ -14,18 +14,29 @@ const { promises, nudges, history } = collectionsOf(h);
 
 /** Promise nudges posted so far about `text`. */
 const promiseNudges = (text: string) =>
-  h.fake.accepted('chat.postMessage').filter((c) => visibleText(c.args.blocks).includes('承诺到期') && visibleText(c.args.blocks).includes(text));
+  h.fake
+    .accepted('chat.postMessage')
+    .filter((c) => visibleText(c.args.blocks).includes('承诺到期') && visibleText(c.args.blocks).includes(text));
 
 /** A card with a visit logged today that promised each `[text, dueDate]`. */
 function cardWithPromises(name: string, ...made: [string, string][]): Promise<CreatedCard> {
-  const fields = Object.fromEntries(made.flatMap(([text, due], i) => [[`promise${i + 1}`, text], [`promise${i + 1}Due`, due]]));
+  const fields = Object.fromEntries(
+    made.flatMap(([text, due], i) => [
+      [`promise${i + 1}`, text],
+      [`promise${i + 1}Due`, due],
+    ]),
+  );
   return cardWithVisit(h, TEAM_A, name, { notes: '拜访', ...fields });
 }
 
 describe('promise nudges', () => {
   it('reach the owner once, at the nudge hour of the due day, with the promise, the customer and Kept / Reschedule', async () => {
     const card = await cardWithPromises('诺一', ['周四送样品到店', '2026-11-26']);
-    expect(await nudges().findOne({ kind: 'promise', plan: '周四送样品到店' })).toMatchObject({ status: 'pending', dueDate: '2026-11-26', ownerId: 'U1SELLER' });
+    expect(await nudges().findOne({ kind: 'promise', plan: '周四送样品到店' })).toMatchObject({
+      status: 'pending',
+      dueDate: '2026-11-26',
+      ownerId: 'U1SELLER',
+    });
 
     for (const at of ['2026-11-23T10:00:00+08:00', '2026-11-25T09:00:00+08:00', '2026-11-26T08:59:59+08:00']) {
       h.clock.set(at);
@@ -51,7 +62,14 @@ describe('promise nudges', () => {
     const [nudge] = promiseNudges('周四送样品到店');
     h.clock.set('2026-11-26T09:30:00+08:00');
     const before = h.fake.mark();
-    const presses = await Promise.all([TEAM_A, TEAM_A_COLLEAGUE].map((actor) => h.clickButton(actor, findButton(nudge!.args.blocks, ACTION.promiseKept), { channel: OWNER_DM, messageTs: '1700000000.000101' })));
+    const presses = await Promise.all(
+      [TEAM_A, TEAM_A_COLLEAGUE].map((actor) =>
+        h.clickButton(actor, findButton(nudge!.args.blocks, ACTION.promiseKept), {
+          channel: OWNER_DM,
+          messageTs: '1700000000.000101',
+        }),
+      ),
+    );
     const answers = await Promise.all(presses.map((p) => h.fake.waitForResponse(p.responseUrl, before)));
 
     const kept = await promises().findOne({ text: '周四送样品到店' });
@@ -69,7 +87,10 @@ describe('promise nudges', () => {
     expect(await history().find({ action: 'promiseKept', customerId: kept!.customerId }).toArray()).toEqual([
       expect.objectContaining({ userId: kept!.keptBy, changes: [{ field: 'promise', to: '周四送样品到店' }] }),
     ]);
-    expect(await nudges().findOne({ kind: 'promise', plan: '周四送样品到店' })).toMatchObject({ status: 'done', closedBy: kept!.keptBy });
+    expect(await nudges().findOne({ kind: 'promise', plan: '周四送样品到店' })).toMatchObject({
+      status: 'done',
+      closedBy: kept!.keptBy,
+    });
   });
 
   it('several promises on one card, due the same day, are each posted once with two instances scanning', async () => {
@@ -84,7 +105,10 @@ describe('promise nudges', () => {
   it('Reschedule refuses a past date inline, then moves the promise and its nudge to the new day', async () => {
     const [nudge] = promiseNudges('寄合同');
     const messageTs = '1700000000.000201';
-    const { view } = await h.openModal(TEAM_A, findButton(nudge!.args.blocks, ACTION.promiseReschedule), { channel: OWNER_DM, messageTs });
+    const { view } = await h.openModal(TEAM_A, findButton(nudge!.args.blocks, ACTION.promiseReschedule), {
+      channel: OWNER_DM,
+      messageTs,
+    });
     expect(visibleText(view.blocks)).toContain('寄合同');
 
     const past = await h.submitView(TEAM_A, view, { dueDate: '2026-11-27' });
@@ -96,7 +120,10 @@ describe('promise nudges', () => {
     expect(moved).toMatchObject({ status: 'open', dueDate: '2026-12-02', version: 2 });
     expect(await history().findOne({ action: 'promiseRescheduled', customerId: moved!.customerId })).toMatchObject({
       userId: 'U1SELLER',
-      changes: [{ field: 'promise', to: '寄合同' }, { field: 'promiseDue', from: '2026-11-28', to: '2026-12-02' }],
+      changes: [
+        { field: 'promise', to: '寄合同' },
+        { field: 'promiseDue', from: '2026-11-28', to: '2026-12-02' },
+      ],
     });
     const updated = await h.fake.waitFor('chat.update', (c) => c.args.ts === messageTs);
     expect(updated.args.channel).toBe(OWNER_DM);
@@ -108,12 +135,17 @@ describe('promise nudges', () => {
       ['2026-12-02', 'pending'],
     ]);
     // The other promises of the card keep their own nudges.
-    expect(await nudges().countDocuments({ kind: 'promise', plan: { $in: ['报新价', '请吃饭'] }, status: 'sent' })).toBe(2);
+    expect(
+      await nudges().countDocuments({ kind: 'promise', plan: { $in: ['报新价', '请吃饭'] }, status: 'sent' }),
+    ).toBe(2);
   });
 
   it('a nudge replaced by a later reschedule is never posted; the latest one is, once', async () => {
     const [nudge] = promiseNudges('寄合同');
-    const { view } = await h.openModal(TEAM_A, findButton(nudge!.args.blocks, ACTION.promiseReschedule), { channel: OWNER_DM, messageTs: '1700000000.000202' });
+    const { view } = await h.openModal(TEAM_A, findButton(nudge!.args.blocks, ACTION.promiseReschedule), {
+      channel: OWNER_DM,
+      messageTs: '1700000000.000202',
+    });
     expect((await h.submitView(TEAM_A, view, { dueDate: '2026-12-05' })).body).toBe('');
 
     h.clock.set('2026-12-02T09:00:00+08:00');
@@ -140,7 +172,9 @@ describe('promises on the card', () => {
     expect(text).toContain('• 2026-12-06 退换破损\n');
     expect(text).not.toContain('年底对账 · ⚠️');
 
-    const keptButton = card.args.blocks.find((b: Record<string, any>) => visibleText([b]).includes('补发发票')).accessory;
+    const keptButton = card.args.blocks.find((b: Record<string, any>) =>
+      visibleText([b]).includes('补发发票'),
+    ).accessory;
     expect(keptButton.action_id).toBe(ACTION.promiseKept);
     const before = h.fake.mark();
     await h.clickButton(TEAM_A_COLLEAGUE, keptButton, { responseUrl: card.responseUrl });
@@ -159,7 +193,9 @@ describe('promises on the card', () => {
   it('a promise kept before its due day is never posted', async () => {
     await cardWithPromises('诺四', ['月中回访', '2026-12-15']);
     const card = await h.command('诺四');
-    const keptButton = card.args.blocks.find((b: Record<string, any>) => visibleText([b]).includes('月中回访')).accessory;
+    const keptButton = card.args.blocks.find((b: Record<string, any>) =>
+      visibleText([b]).includes('月中回访'),
+    ).accessory;
     const before = h.fake.mark();
     await h.clickButton(TEAM_A, keptButton, { responseUrl: card.responseUrl });
     expect(visibleText((await h.fake.waitForResponse(card.responseUrl, before)).args.blocks)).not.toContain('月中回访');
@@ -174,7 +210,10 @@ describe('promises on the card', () => {
 describe('a promise changed by a writer that died before closing its nudge', () => {
   it('kept: the nudge is cancelled on its day, not posted', async () => {
     await cardWithPromises('诺五', ['送货上门', '2026-12-17']);
-    await promises().updateOne({ text: '送货上门' }, { $set: { status: 'kept', keptBy: 'U1SELLER', keptAt: new Date(), version: 2 } });
+    await promises().updateOne(
+      { text: '送货上门' },
+      { $set: { status: 'kept', keptBy: 'U1SELLER', keptAt: new Date(), version: 2 } },
+    );
     h.clock.set('2026-12-17T09:00:00+08:00');
     await h.scanOnEveryInstance();
     expect(promiseNudges('送货上门')).toHaveLength(0);
@@ -203,8 +242,14 @@ describe('a promise button naming no promise of this workspace', () => {
   });
 
   const unchanged = async () => {
-    expect(await promises().findOne({ _id: promiseId })).toMatchObject({ status: 'open', version: 1, dueDate: '2026-12-30' });
-    expect(await history().countDocuments({ action: { $in: ['promiseKept', 'promiseRescheduled'] }, userId: 'U9OTHER' })).toBe(0);
+    expect(await promises().findOne({ _id: promiseId })).toMatchObject({
+      status: 'open',
+      version: 1,
+      dueDate: '2026-12-30',
+    });
+    expect(
+      await history().countDocuments({ action: { $in: ['promiseKept', 'promiseRescheduled'] }, userId: 'U9OTHER' }),
+    ).toBe(0);
   };
 
   it.each([
@@ -221,11 +266,19 @@ describe('a promise button naming no promise of this workspace', () => {
 
   it('Reschedule from another workspace opens nothing, and its submitted modal is refused', async () => {
     const opened = h.fake.mark();
-    const click = await h.clickButton(TEAM_B, { action_id: ACTION.promiseReschedule, value: value.replace('card:', 'nudge:') });
-    expect(visibleText((await h.fake.waitForResponse(click.responseUrl)).args.blocks)).toContain('这条承诺不存在或不属于本工作区。');
+    const click = await h.clickButton(TEAM_B, {
+      action_id: ACTION.promiseReschedule,
+      value: value.replace('card:', 'nudge:'),
+    });
+    expect(visibleText((await h.fake.waitForResponse(click.responseUrl)).args.blocks)).toContain(
+      '这条承诺不存在或不属于本工作区。',
+    );
     expect(h.fake.calls.slice(opened).filter((c) => c.method === 'views.open')).toHaveLength(0);
 
-    const { view } = await h.openModal(TEAM_A, { action_id: ACTION.promiseReschedule, value: value.replace('card:', 'nudge:') });
+    const { view } = await h.openModal(TEAM_A, {
+      action_id: ACTION.promiseReschedule,
+      value: value.replace('card:', 'nudge:'),
+    });
     const res = await h.submitView(TEAM_B, view, { dueDate: '2026-12-31' });
     expect(res.json()).toEqual({ response_action: 'errors', errors: { dueDate: '这条承诺不存在或不属于本工作区。' } });
     await unchanged();
@@ -236,19 +289,38 @@ describe('promises saved by an earlier release, before they had a version', () =
   it('get version 1 and their reminder at boot, and can then be kept from the card', async () => {
     const card = await createCard(h, TEAM_A, { name: '诺八' });
     const old = {
-      _id: new ObjectId(), teamId: 'T1', customerId: new ObjectId(card.id), visitId: new ObjectId(), text: '旧版承诺', dueDate: '2027-01-05',
-      status: 'open', createdBy: 'U1SELLER', createdAt: new Date(),
+      _id: new ObjectId(),
+      teamId: 'T1',
+      customerId: new ObjectId(card.id),
+      visitId: new ObjectId(),
+      text: '旧版承诺',
+      dueDate: '2027-01-05',
+      status: 'open',
+      createdBy: 'U1SELLER',
+      createdAt: new Date(),
     };
     await promises().insertOne(old);
     await Promise.all(h.instances.map((i) => i.app.carryOverReminders()));
     expect(await promises().findOne({ _id: old._id })).toMatchObject({ version: 1 });
-    expect(await h.db.collection('nudges').countDocuments({ kind: 'promise', sourceId: old._id, status: 'pending', dueDate: '2027-01-05' })).toBe(1);
+    expect(
+      await h.db
+        .collection('nudges')
+        .countDocuments({ kind: 'promise', sourceId: old._id, status: 'pending', dueDate: '2027-01-05' }),
+    ).toBe(1);
 
     const shown = await h.command('诺八');
-    const keptButton = shown.args.blocks.find((b: Record<string, any>) => visibleText([b]).includes('旧版承诺')).accessory;
+    const keptButton = shown.args.blocks.find((b: Record<string, any>) =>
+      visibleText([b]).includes('旧版承诺'),
+    ).accessory;
     const before = h.fake.mark();
     await h.clickButton(TEAM_A, keptButton, { responseUrl: shown.responseUrl });
-    expect(visibleText((await h.fake.waitForResponse(shown.responseUrl, before)).args.blocks)).not.toContain('旧版承诺');
-    expect(await promises().findOne({ _id: old._id })).toMatchObject({ status: 'kept', keptBy: 'U1SELLER', version: 2 });
+    expect(visibleText((await h.fake.waitForResponse(shown.responseUrl, before)).args.blocks)).not.toContain(
+      '旧版承诺',
+    );
+    expect(await promises().findOne({ _id: old._id })).toMatchObject({
+      status: 'kept',
+      keptBy: 'U1SELLER',
+      version: 2,
+    });
   });
 });

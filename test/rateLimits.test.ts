@@ -12,7 +12,11 @@ const COUNT = 10;
 const DUE = '2026-11-25T09:00:00+08:00';
 
 const followUpsDue = (h: Harness, prefix: string): Promise<string[]> =>
-  cardsWithFollowUps(h, Array.from({ length: COUNT }, (_, i) => `${prefix}${String(i + 1).padStart(2, '0')}`), '2026-11-25');
+  cardsWithFollowUps(
+    h,
+    Array.from({ length: COUNT }, (_, i) => `${prefix}${String(i + 1).padStart(2, '0')}`),
+    '2026-11-25',
+  );
 
 /** Scans on every instance every `everyMs` of the test's clock for `forMs`, as their schedulers would. */
 async function scanThrough(h: Harness, everyMs: number, forMs: number): Promise<void> {
@@ -22,7 +26,9 @@ async function scanThrough(h: Harness, everyMs: number, forMs: number): Promise<
 
 async function expectEachPostedOnce(h: Harness, names: string[]): Promise<void> {
   const posted = h.fake.accepted('chat.postMessage').filter(isReminder);
-  const perName = names.map((name) => posted.filter((c) => visibleText(c.args.blocks).includes(`${name}的计划`)).length);
+  const perName = names.map(
+    (name) => posted.filter((c) => visibleText(c.args.blocks).includes(`${name}的计划`)).length,
+  );
   expect(perName).toEqual(names.map(() => 1));
   const nudges = h.db.collection('nudges');
   expect(await nudges.countDocuments({ kind: 'followUp', status: 'sent' })).toBe(COUNT);
@@ -38,7 +44,9 @@ describe('the nudge channel rate-limited for 30 seconds', () => {
       const names = await followUpsDue(h, '限流');
       h.fake.rateLimitUntil(NUDGE_CHANNEL, new Date(DUE).getTime() + 30_000);
       await scanThrough(h, 2_000, 40_000);
-      expect(h.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.error === 'ratelimited').length).toBeGreaterThan(0);
+      expect(
+        h.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.error === 'ratelimited').length,
+      ).toBeGreaterThan(0);
       await expectEachPostedOnce(h, names);
       // A rate limit stops posts to the channel for the rest of a scan: Slack is asked once per scan while it lasts.
       expect(h.fake.calls.filter((c) => c.error === 'ratelimited').length).toBeLessThanOrEqual(2 * 16);
@@ -55,7 +63,9 @@ describe('the nudge channel rate-limited for 30 seconds', () => {
       h.fake.rateLimitUntil(NUDGE_CHANNEL, new Date(DUE).getTime() + 30_000);
       await scanThrough(h, 2_000, 40_000);
       await expectEachPostedOnce(h, names);
-      const digests = h.fake.accepted('chat.postMessage').filter((c) => c.args.channel === NUDGE_CHANNEL && !c.args.thread_ts && !isReminder(c));
+      const digests = h.fake
+        .accepted('chat.postMessage')
+        .filter((c) => c.args.channel === NUDGE_CHANNEL && !c.args.thread_ts && !isReminder(c));
       const listed = names.map((name) => digests.filter((d) => visibleText(d.args.blocks).includes(name)).length);
       expect(listed).toEqual(names.map(() => 1));
       // Each reply is in the thread of the digest that lists it.

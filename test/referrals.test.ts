@@ -9,8 +9,9 @@ const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00' });
 
 const { referrals, customers, history } = collectionsOf(h);
 const posts = (kindText?: string) =>
-  h.fake.calls.filter((c) => c.method === 'chat.postMessage' && (!kindText || visibleText(c.args.blocks).includes(kindText)));
-
+  h.fake.calls.filter(
+    (c) => c.method === 'chat.postMessage' && (!kindText || visibleText(c.args.blocks).includes(kindText)),
+  );
 
 async function cardOf(name: string, actor: Actor = TEAM_A) {
   return h.command(name, actor);
@@ -19,7 +20,9 @@ async function cardOf(name: string, actor: Actor = TEAM_A) {
 /** Record referral on the referrer's card → fill the prospect → Save; returns the referrer's card as refreshed. */
 async function recordReferral(referrer: string, prospect: Record<string, unknown>, actor: Actor = TEAM_A) {
   const card = await cardOf(referrer, actor);
-  const { view, responseUrl } = await h.openModal(actor, findButton(card.args.blocks, ACTION.recordReferral), { responseUrl: card.responseUrl });
+  const { view, responseUrl } = await h.openModal(actor, findButton(card.args.blocks, ACTION.recordReferral), {
+    responseUrl: card.responseUrl,
+  });
   const before = h.fake.mark();
   const res = await h.submitView(actor, view, prospect);
   return { res, refreshed: res.body === '' ? await h.fake.waitForResponse(responseUrl, before) : undefined };
@@ -44,16 +47,35 @@ describe('recording a referral', () => {
   });
 
   it("creates the prospect's card, links it, and writes both cards' history", async () => {
-    const { res, refreshed } = await recordReferral('王大使', { name: '李新客', phone: '139 0000 1111', needs: '想换空调', notes: '周末方便' });
+    const { res, refreshed } = await recordReferral('王大使', {
+      name: '李新客',
+      phone: '139 0000 1111',
+      needs: '想换空调',
+      notes: '周末方便',
+    });
     expect(res.body).toBe('');
     const prospect = await customers().findOne({ name: '李新客' });
     const referrer = await customers().findOne({ name: '王大使' });
-    expect(prospect).toMatchObject({ status: 'potential', ownerId: 'U1SELLER', phoneKey: '13900001111', referrerId: referrer!._id.toString() });
+    expect(prospect).toMatchObject({
+      status: 'potential',
+      ownerId: 'U1SELLER',
+      phoneKey: '13900001111',
+      referrerId: referrer!._id.toString(),
+    });
     expect(await referralOf('李新客')).toMatchObject({
-      teamId: 'T1', referrerId: referrer!._id, status: 'open', needs: '想换空调', notes: '周末方便', recordedBy: 'U1SELLER', date: '2026-11-23', awaitingThanks: false,
+      teamId: 'T1',
+      referrerId: referrer!._id,
+      status: 'open',
+      needs: '想换空调',
+      notes: '周末方便',
+      recordedBy: 'U1SELLER',
+      date: '2026-11-23',
+      awaitingThanks: false,
     });
     expect(await history().countDocuments({ customerId: prospect!._id, action: 'referralRecorded' })).toBe(1);
-    expect(await history().findOne({ customerId: referrer!._id, action: 'referralRecorded' })).toMatchObject({ changes: [{ field: 'referral', to: `李新客 ${prospect!.number}` }] });
+    expect(await history().findOne({ customerId: referrer!._id, action: 'referralRecorded' })).toMatchObject({
+      changes: [{ field: 'referral', to: `李新客 ${prospect!.number}` }],
+    });
     expect(visibleText(refreshed!.args.blocks)).toContain('推荐了 1 位 · 成交 0 位');
   });
 
@@ -134,7 +156,10 @@ describe('outcome and thanks', () => {
 
   it('two people thanking at once record one thanks; the nudge shows who did it, buttons gone', async () => {
     const [thanks] = posts('告诉推荐人结果');
-    const where = { channel: 'U2COLLEAGUE', messageTs: (await h.db.collection('nudges').findOne({ kind: 'thanks' }))!.messageTs };
+    const where = {
+      channel: 'U2COLLEAGUE',
+      messageTs: (await h.db.collection('nudges').findOne({ kind: 'thanks' }))!.messageTs,
+    };
     const [a, b] = await Promise.all([
       h.openModal(TEAM_A_COLLEAGUE, findButton(thanks!.args.blocks, ACTION.thankReferrer), where),
       h.openModal(TEAM_A, findButton(thanks!.args.blocks, ACTION.thankReferrer), where),
@@ -166,16 +191,24 @@ describe('outcome and thanks', () => {
 
   it('no deal, with a reason, also asks for thanks, and thanking from the card refreshes it', async () => {
     const prospect = await cardOf('赵潜在');
-    const { view, responseUrl } = await h.openModal(TEAM_A, findButton(prospect.args.blocks, ACTION.referralNoDeal), { responseUrl: prospect.responseUrl });
+    const { view, responseUrl } = await h.openModal(TEAM_A, findButton(prospect.args.blocks, ACTION.referralNoDeal), {
+      responseUrl: prospect.responseUrl,
+    });
     expect((await h.submitView(TEAM_A, view, { reason: '' })).body).toContain('reason');
     expect(await h.submitView(TEAM_A, view, { reason: '预算不够' })).toMatchObject({ body: '' });
-    expect(await referralOf('赵潜在')).toMatchObject({ status: 'noDeal', noDealReason: '预算不够', awaitingThanks: true });
+    expect(await referralOf('赵潜在')).toMatchObject({
+      status: 'noDeal',
+      noDealReason: '预算不够',
+      awaitingThanks: true,
+    });
     expect(visibleText((await h.fake.waitForResponse(responseUrl)).args.blocks)).toContain('未成交');
     await h.scanOnEveryInstance();
     expect(visibleText(posts('告诉推荐人结果').at(-1)!.args.blocks)).toContain('未成交（预算不够）');
 
     const referrer = await cardOf('王大使');
-    const thank = await h.openModal(TEAM_A, findButton(referrer.args.blocks, ACTION.thankReferrer), { responseUrl: referrer.responseUrl });
+    const thank = await h.openModal(TEAM_A, findButton(referrer.args.blocks, ACTION.thankReferrer), {
+      responseUrl: referrer.responseUrl,
+    });
     const before = h.fake.mark();
     expect((await h.submitView(TEAM_A, thank.view, { how: 'visit', note: '上门道谢' })).body).toBe('');
     const refreshed = await h.fake.waitForResponse(thank.responseUrl, before);
@@ -186,11 +219,15 @@ describe('outcome and thanks', () => {
   it('a later referral of the same customer gets its own first contact, not the closed one', async () => {
     const other = await createCard(h, TEAM_A, { name: '冯新荐' });
     const prospect = await cardOf('赵潜在');
-    const { view } = await h.openModal(TEAM_A, findButton(prospect.args.blocks, ACTION.editCard), { responseUrl: prospect.responseUrl });
+    const { view } = await h.openModal(TEAM_A, findButton(prospect.args.blocks, ACTION.editCard), {
+      responseUrl: prospect.responseUrl,
+    });
     expect((await h.submitView(TEAM_A, view, { referrerId: other.id })).body).toBe('');
     h.clock.set('2026-11-26T10:10:00+08:00');
     const logged = await cardOf('赵潜在');
-    const visit = await h.openModal(TEAM_A, findButton(logged.args.blocks, ACTION.logVisit), { responseUrl: logged.responseUrl });
+    const visit = await h.openModal(TEAM_A, findButton(logged.args.blocks, ACTION.logVisit), {
+      responseUrl: logged.responseUrl,
+    });
     expect((await h.submitView(TEAM_A, visit.view, { kind: 'phone' })).body).toBe('');
     const prospectId = (await customers().findOne({ name: '赵潜在' }))!._id;
     const [closed, open] = await referrals().find({ referredId: prospectId }).sort({ createdAt: 1 }).toArray();
@@ -222,7 +259,9 @@ describe('choosing a referrer on the edit modal', () => {
 
   async function editWith(name: string, changes: Record<string, unknown>, actor: Actor = TEAM_A) {
     const card = await cardOf(name, actor);
-    const { view } = await h.openModal(actor, findButton(card.args.blocks, ACTION.editCard), { responseUrl: card.responseUrl });
+    const { view } = await h.openModal(actor, findButton(card.args.blocks, ACTION.editCard), {
+      responseUrl: card.responseUrl,
+    });
     return h.submitView(actor, view, changes);
   }
 
@@ -237,55 +276,99 @@ describe('choosing a referrer on the edit modal', () => {
 
   it('links the chosen card, shows it in the modal next time, and nudges at once', async () => {
     expect((await editWith('吴客户', { referrerId })).body).toBe('');
-    expect(await referrals().findOne({ referredId: new ObjectId(prospectId) })).toMatchObject({ referrerId: new ObjectId(referrerId), status: 'open' });
+    expect(await referrals().findOne({ referredId: new ObjectId(prospectId) })).toMatchObject({
+      referrerId: new ObjectId(referrerId),
+      status: 'open',
+    });
     const card = await cardOf('吴客户');
     expect(visibleText(card.args.blocks)).toContain('*推荐人* 周推荐');
     const { view } = await h.openModal(TEAM_A, findButton(card.args.blocks, ACTION.editCard));
     const picker = view.blocks.find((b: Record<string, any>) => b.block_id === 'referrerId').element;
-    expect(picker).toMatchObject({ type: 'external_select', action_id: ACTION.cardPicker, initial_option: { value: referrerId } });
+    expect(picker).toMatchObject({
+      type: 'external_select',
+      action_id: ACTION.cardPicker,
+      initial_option: { value: referrerId },
+    });
     await h.scanOnEveryInstance();
     expect(posts('吴客户')).toHaveLength(1);
   });
 
   it('refuses a second open referral of the same prospect from someone else', async () => {
     const other = (await createCard(h, TEAM_A, { name: '郑另一个' })).id;
-    expect((await editWith('吴客户', { referrerId: other })).body).toContain('已经有一条进行中的转介绍（推荐人：周推荐');
+    expect((await editWith('吴客户', { referrerId: other })).body).toContain(
+      '已经有一条进行中的转介绍（推荐人：周推荐',
+    );
     expect(await referrals().countDocuments({ referredId: new ObjectId(prospectId) })).toBe(1);
   });
 
   it('keeps a referrer typed as free text before, shows it, and never loses it on save', async () => {
     const { insertedId } = await customers().insertOne({
-      teamId: 'T1', number: 'KH-2026-0999', year: 2026, name: '老客户', nameKey: '老客户', searchKeysVersion: 99, version: 1, ambassador: false,
-      referrer: '隔壁老王', createdBy: 'U1SELLER', updatedBy: 'U1SELLER', createdAt: new Date(), updatedAt: new Date(),
+      teamId: 'T1',
+      number: 'KH-2026-0999',
+      year: 2026,
+      name: '老客户',
+      nameKey: '老客户',
+      searchKeysVersion: 99,
+      version: 1,
+      ambassador: false,
+      referrer: '隔壁老王',
+      createdBy: 'U1SELLER',
+      updatedBy: 'U1SELLER',
+      createdAt: new Date(),
+      updatedAt: new Date(),
     });
     const card = await cardOf('老客户');
     expect(visibleText(card.args.blocks)).toContain('推荐人（旧记录）* 隔壁老王');
     const { view } = await h.openModal(TEAM_A, findButton(card.args.blocks, ACTION.editCard));
     expect(visibleText(view.blocks)).toContain('隔壁老王');
     expect((await h.submitView(TEAM_A, view, { company: '老王公司' })).body).toBe('');
-    expect(await customers().findOne({ _id: insertedId })).toMatchObject({ referrer: '隔壁老王', company: '老王公司', version: 2 });
+    expect(await customers().findOne({ _id: insertedId })).toMatchObject({
+      referrer: '隔壁老王',
+      company: '老王公司',
+      version: 2,
+    });
   });
 });
 
 describe('buttons naming something that is not there', () => {
-  it.each([ACTION.thankReferrer, ACTION.referralNoDeal])('%s with a forged or foreign referral id says not found and writes nothing', async (action) => {
-    const foreignReferral = await referrals().insertOne({ teamId: 'T2', referrerId: new ObjectId(), referredId: new ObjectId(), status: 'open', version: 1 });
-    const modalsOpened = () => h.fake.calls.filter((c) => c.method === 'views.open' && ['thanks_modal', 'no_deal_modal'].includes(c.args.view.callback_id)).length;
-    const opened = modalsOpened();
-    for (const value of [new ObjectId().toHexString(), foreignReferral.insertedId.toHexString(), '{"$ne":null}']) {
-      const before = h.fake.mark();
-      const click = await h.clickButton(TEAM_A, { action_id: action, value });
-      const answer = await h.fake.waitForResponse(click.responseUrl, before);
-      expect(visibleText(answer.args.blocks)).toContain('这条转介绍不存在或不属于本工作区');
-    }
-    expect(modalsOpened()).toBe(opened);
-    expect(await referrals().findOne({ _id: foreignReferral.insertedId })).toMatchObject({ status: 'open', version: 1 });
-  });
+  it.each([ACTION.thankReferrer, ACTION.referralNoDeal])(
+    '%s with a forged or foreign referral id says not found and writes nothing',
+    async (action) => {
+      const foreignReferral = await referrals().insertOne({
+        teamId: 'T2',
+        referrerId: new ObjectId(),
+        referredId: new ObjectId(),
+        status: 'open',
+        version: 1,
+      });
+      const modalsOpened = () =>
+        h.fake.calls.filter(
+          (c) => c.method === 'views.open' && ['thanks_modal', 'no_deal_modal'].includes(c.args.view.callback_id),
+        ).length;
+      const opened = modalsOpened();
+      for (const value of [new ObjectId().toHexString(), foreignReferral.insertedId.toHexString(), '{"$ne":null}']) {
+        const before = h.fake.mark();
+        const click = await h.clickButton(TEAM_A, { action_id: action, value });
+        const answer = await h.fake.waitForResponse(click.responseUrl, before);
+        expect(visibleText(answer.args.blocks)).toContain('这条转介绍不存在或不属于本工作区');
+      }
+      expect(modalsOpened()).toBe(opened);
+      expect(await referrals().findOne({ _id: foreignReferral.insertedId })).toMatchObject({
+        status: 'open',
+        version: 1,
+      });
+    },
+  );
 
   it('Record referral on a deleted card says so', async () => {
     const before = h.fake.mark();
-    const click = await h.clickButton(TEAM_A, { action_id: ACTION.recordReferral, value: new ObjectId().toHexString() });
-    expect(visibleText((await h.fake.waitForResponse(click.responseUrl, before)).args.blocks)).toContain('这张客户卡不存在');
+    const click = await h.clickButton(TEAM_A, {
+      action_id: ACTION.recordReferral,
+      value: new ObjectId().toHexString(),
+    });
+    expect(visibleText((await h.fake.waitForResponse(click.responseUrl, before)).args.blocks)).toContain(
+      '这张客户卡不存在',
+    );
   });
 });
 
@@ -299,9 +382,16 @@ describe('the ambassador suggestion', () => {
     const card = await cardOf('孙热心');
     expect(visibleText(card.args.blocks)).toContain('已有 2 位成交。要把这位客户标为宣传大使吗');
     const before = h.fake.mark();
-    const click = await h.clickButton(TEAM_A, findButton(card.args.blocks, ACTION.dismissAmbassadorSuggestion), { responseUrl: card.responseUrl });
-    expect(visibleText((await h.fake.waitForResponse(click.responseUrl, before)).args.blocks)).not.toContain('要把这位客户标为宣传大使吗');
-    expect(await customers().findOne({ name: '孙热心' })).toMatchObject({ ambassadorSuggestionDismissed: true, ambassador: false });
+    const click = await h.clickButton(TEAM_A, findButton(card.args.blocks, ACTION.dismissAmbassadorSuggestion), {
+      responseUrl: card.responseUrl,
+    });
+    expect(visibleText((await h.fake.waitForResponse(click.responseUrl, before)).args.blocks)).not.toContain(
+      '要把这位客户标为宣传大使吗',
+    );
+    expect(await customers().findOne({ name: '孙热心' })).toMatchObject({
+      ambassadorSuggestionDismissed: true,
+      ambassador: false,
+    });
     expect(visibleText((await cardOf('孙热心')).args.blocks)).not.toContain('要把这位客户标为宣传大使吗');
   });
 
@@ -313,12 +403,18 @@ describe('the ambassador suggestion', () => {
     }
     const card = await cardOf('钱热心');
     const before = h.fake.mark();
-    const click = await h.clickButton(TEAM_A, findButton(card.args.blocks, ACTION.markAmbassador), { responseUrl: card.responseUrl });
+    const click = await h.clickButton(TEAM_A, findButton(card.args.blocks, ACTION.markAmbassador), {
+      responseUrl: card.responseUrl,
+    });
     expect(visibleText((await h.fake.waitForResponse(click.responseUrl, before)).args.blocks)).toContain('宣传大使');
     const marked = await customers().findOne({ name: '钱热心' });
     expect(marked).toMatchObject({ ambassador: true });
-    expect(await history().findOne({ customerId: marked!._id, action: 'updated', 'changes.field': 'ambassador' })).toMatchObject({ userId: 'U1SELLER' });
-    expect(await h.db.collection('nudges').findOne({ customerId: marked!._id, kind: 'ambassador', status: 'pending' })).not.toBeNull();
+    expect(
+      await history().findOne({ customerId: marked!._id, action: 'updated', 'changes.field': 'ambassador' }),
+    ).toMatchObject({ userId: 'U1SELLER' });
+    expect(
+      await h.db.collection('nudges').findOne({ customerId: marked!._id, kind: 'ambassador', status: 'pending' }),
+    ).not.toBeNull();
     expect(visibleText((await h.command('ambassadors')).args.blocks)).toContain('钱热心');
     expect(visibleText((await h.command('ambassadors')).args.blocks)).toContain('推荐 2 位（成交 2）');
   });

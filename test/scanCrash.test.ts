@@ -12,7 +12,14 @@ const NAMES = ['崩溃甲', '崩溃乙', '崩溃丙'];
 /** A second instance, in its own process, scanning at `now` (its scheduler's first run and one more, at once). */
 function scanInChildProcess(now = DUE_AT, env: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'test/support/scanChild.ts'], {
-    env: { ...process.env, DB_NAME: h.dbName, SLACK_API_URL: h.fake.apiUrl, NUDGE_CHANNEL_ID: NUDGE_CHANNEL, NOW: now, ...env },
+    env: {
+      ...process.env,
+      DB_NAME: h.dbName,
+      SLACK_API_URL: h.fake.apiUrl,
+      NUDGE_CHANNEL_ID: NUDGE_CHANNEL,
+      NOW: now,
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
@@ -25,7 +32,8 @@ async function killed(child: ChildProcess): Promise<void> {
 
 const never = new Promise<void>(() => undefined);
 
-const acceptedFor = (name: string) => h.fake.accepted('chat.postMessage').filter((c) => visibleText(c.args.blocks).includes(name));
+const acceptedFor = (name: string) =>
+  h.fake.accepted('chat.postMessage').filter((c) => visibleText(c.args.blocks).includes(name));
 
 describe('an instance killed (SIGKILL) in the middle of a nudge scan', () => {
   it('loses no nudge and posts none twice', async () => {

@@ -28,7 +28,13 @@ it('runs the follow-up scan as one repeating Agenda job shared by the instances'
 it('releases the scan job when instances shut down, so others can run it at once', async () => {
   const { MongoClient } = await import('mongodb');
   const spare = await Harness.start({ instances: 2, env: { FOLLOWUP_SCAN_SECONDS: '1' } });
-  await eventually(async () => expect(await spare.db.collection('agendaJobs').countDocuments({ name: NUDGE_SCAN_JOB, lastFinishedAt: { $exists: true } })).toBe(1));
+  await eventually(async () =>
+    expect(
+      await spare.db
+        .collection('agendaJobs')
+        .countDocuments({ name: NUDGE_SCAN_JOB, lastFinishedAt: { $exists: true } }),
+    ).toBe(1),
+  );
   for (const { app } of spare.instances) await app.stop();
   await spare.fake.stop();
 
@@ -46,17 +52,28 @@ it('releases the scan job when instances shut down, so others can run it at once
 it('finishes a pool replan whose instance died: another instance takes the job once its lock is old', async () => {
   h.clock.set('2026-12-02T10:00:00+08:00');
   const card = await createCard(h, TEAM_A, { name: '公海重排' });
-  const warning = () => h.db.collection('nudges').findOne({ customerId: new ObjectId(card.id), kind: 'poolWarning', status: 'pending' });
+  const warning = () =>
+    h.db.collection('nudges').findOne({ customerId: new ObjectId(card.id), kind: 'poolWarning', status: 'pending' });
   // Made today: warned 90 days on.
   expect(await warning()).toMatchObject({ dueDate: '2027-03-02' });
 
   // As an instance leaves it when it dies mid-replan: the new thresholds saved, its job locked long ago.
-  await h.db.collection('teams').updateOne({ _id: TEAM_A.teamId as never }, { $set: { kindSettings: { pool: { afterDays: 30 } } } });
+  await h.db
+    .collection('teams')
+    .updateOne({ _id: TEAM_A.teamId as never }, { $set: { kindSettings: { pool: { afterDays: 30 } } } });
   const longAgo = new Date(Date.now() - 2 * 60 * 60_000);
   await h.db.collection('agendaJobs').insertOne({
-    name: POOL_REPLAN_JOB, data: { teamId: TEAM_A.teamId }, type: 'normal', priority: 0, nextRunAt: longAgo, lockedAt: longAgo, lastModifiedBy: 'a-dead-instance',
+    name: POOL_REPLAN_JOB,
+    data: { teamId: TEAM_A.teamId },
+    type: 'normal',
+    priority: 0,
+    nextRunAt: longAgo,
+    lockedAt: longAgo,
+    lastModifiedBy: 'a-dead-instance',
   });
 
   await eventually(async () => expect(await warning()).toMatchObject({ dueDate: '2027-01-01' }), 15_000);
-  await eventually(async () => expect(await h.db.collection('agendaJobs').countDocuments({ name: POOL_REPLAN_JOB })).toBe(0));
+  await eventually(async () =>
+    expect(await h.db.collection('agendaJobs').countDocuments({ name: POOL_REPLAN_JOB })).toBe(0),
+  );
 });

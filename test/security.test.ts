@@ -12,7 +12,12 @@ const newCardSubmission = () =>
     team: { id: 'T1' },
     user: { id: 'U1SELLER', team_id: 'T1' },
     api_app_id: 'A1',
-    view: { id: 'V1', callback_id: 'card_modal', private_metadata: '{}', state: { values: { name: { value: { type: 'plain_text_input', value: '伪造' } } } } },
+    view: {
+      id: 'V1',
+      callback_id: 'card_modal',
+      private_metadata: '{}',
+      state: { values: { name: { value: { type: 'plain_text_input', value: '伪造' } } } },
+    },
   });
 
 describe('request verification', () => {
@@ -22,7 +27,7 @@ describe('request verification', () => {
     ['no signature', () => ({})],
   ])('answers 401 to %s and writes nothing', async (_, headers) => {
     const body = newCardSubmission();
-    const res = await postToSlackEndpoint(h.instances[0]!.url, body, headers(body) as Record<string, string>);
+    const res = await postToSlackEndpoint(h.instances[0]!.url, body, headers(body));
     expect(res.status).toBe(401);
     expect(await h.db.collection('customers').countDocuments()).toBe(0);
     expect(h.fake.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
@@ -69,11 +74,39 @@ describe('a request that fails after its acknowledgement', () => {
 describe('a signed request no listener takes', () => {
   const from = { team: { id: 'T1', domain: 'example' }, user: { id: 'U1SELLER', team_id: 'T1' }, api_app_id: 'A1' };
   it.each([
-    ['a button the app no longer has', { type: 'block_actions', ...from, trigger_id: 't', actions: [{ action_id: 'retired_button', block_id: 'b', type: 'button', value: 'x' }] }],
-    ['a modal closed', { type: 'view_closed', ...from, view: { id: 'V1', callback_id: 'card_modal', private_metadata: '{}' } }],
-    ['a read-only modal submitted', { type: 'view_submission', ...from, view: { id: 'V1', callback_id: 'history_modal', private_metadata: '{}', state: { values: {} } } }],
+    [
+      'a button the app no longer has',
+      {
+        type: 'block_actions',
+        ...from,
+        trigger_id: 't',
+        actions: [{ action_id: 'retired_button', block_id: 'b', type: 'button', value: 'x' }],
+      },
+    ],
+    [
+      'a modal closed',
+      { type: 'view_closed', ...from, view: { id: 'V1', callback_id: 'card_modal', private_metadata: '{}' } },
+    ],
+    [
+      'a read-only modal submitted',
+      {
+        type: 'view_submission',
+        ...from,
+        view: { id: 'V1', callback_id: 'history_modal', private_metadata: '{}', state: { values: {} } },
+      },
+    ],
     ['a global shortcut', { type: 'shortcut', ...from, callback_id: 'not_ours', trigger_id: 't' }],
-    ['a message shortcut', { type: 'message_action', ...from, callback_id: 'not_ours', trigger_id: 't', channel: { id: 'C1' }, message: { ts: '1.1', text: 'x' } }],
+    [
+      'a message shortcut',
+      {
+        type: 'message_action',
+        ...from,
+        callback_id: 'not_ours',
+        trigger_id: 't',
+        channel: { id: 'C1' },
+        message: { ts: '1.1', text: 'x' },
+      },
+    ],
   ])('is answered 200 at once: %s', async (_, payload) => {
     const started = performance.now();
     const res = await h.post(payloadBody(payload));
@@ -83,20 +116,28 @@ describe('a signed request no listener takes', () => {
 });
 
 describe('a crafted owner id', () => {
-  it.each([['CLEAKY01'], ['<!channel>'], ['U1SELLER|x'], ['G0PRIVATE']])('%s is refused inline on the card and referral modals, nothing saved', async (owner) => {
-    const before = await h.db.collection('customers').countDocuments();
-    const { view } = await h.openModal(TEAM_A, { action_id: ACTION.newCard, value: JSON.stringify({ name: '所有者伪造' }) });
-    const res = await h.submitView(TEAM_A, view, { name: '所有者伪造', ownerId: owner });
-    expect(res.json()).toEqual({ response_action: 'errors', errors: { ownerId: '请从列表中选择一位同事。' } });
+  it.each([['CLEAKY01'], ['<!channel>'], ['U1SELLER|x'], ['G0PRIVATE']])(
+    '%s is refused inline on the card and referral modals, nothing saved',
+    async (owner) => {
+      const before = await h.db.collection('customers').countDocuments();
+      const { view } = await h.openModal(TEAM_A, {
+        action_id: ACTION.newCard,
+        value: JSON.stringify({ name: '所有者伪造' }),
+      });
+      const res = await h.submitView(TEAM_A, view, { name: '所有者伪造', ownerId: owner });
+      expect(res.json()).toEqual({ response_action: 'errors', errors: { ownerId: '请从列表中选择一位同事。' } });
 
-    const referrer = await createCard(h, TEAM_A, { name: `推荐人${before}` });
-    const card = await h.command(`推荐人${before}`);
-    const { view: referral } = await h.openModal(TEAM_A, findButton(card.args.blocks, ACTION.recordReferral), { responseUrl: card.responseUrl });
-    const refused = await h.submitView(TEAM_A, referral, { name: '被推荐伪造', ownerId: owner });
-    expect(refused.json()).toEqual({ response_action: 'errors', errors: { ownerId: '请从列表中选择一位同事。' } });
-    expect(await h.db.collection('customers').countDocuments()).toBe(before + 1);
-    expect(referrer.id).toBeTruthy();
-  });
+      const referrer = await createCard(h, TEAM_A, { name: `推荐人${before}` });
+      const card = await h.command(`推荐人${before}`);
+      const { view: referral } = await h.openModal(TEAM_A, findButton(card.args.blocks, ACTION.recordReferral), {
+        responseUrl: card.responseUrl,
+      });
+      const refused = await h.submitView(TEAM_A, referral, { name: '被推荐伪造', ownerId: owner });
+      expect(refused.json()).toEqual({ response_action: 'errors', errors: { ownerId: '请从列表中选择一位同事。' } });
+      expect(await h.db.collection('customers').countDocuments()).toBe(before + 1);
+      expect(referrer.id).toBeTruthy();
+    },
+  );
 });
 
 describe('a button pressed where Slack gives no response_url (App Home, a modal)', () => {

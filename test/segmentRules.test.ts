@@ -2,10 +2,16 @@ import fc from 'fast-check';
 import { abcOf, rankCustomers, segmentOf, tierCutoffs, TIERS, type Standing } from '../src/domain/segments.js';
 
 const standings = fc
-  .array(fc.record({ valueFen: fc.integer({ min: -1_000_00, max: 1_000_000_00 }), amountFen: fc.integer({ min: -1_000_00, max: 1_000_000_00 }) }), {
-    minLength: 1,
-    maxLength: 300,
-  })
+  .array(
+    fc.record({
+      valueFen: fc.integer({ min: -1_000_00, max: 1_000_000_00 }),
+      amountFen: fc.integer({ min: -1_000_00, max: 1_000_000_00 }),
+    }),
+    {
+      minLength: 1,
+      maxLength: 300,
+    },
+  )
   .map((rows) => rows.map((r, i): Standing => ({ id: `c${i}`, ...r })));
 
 /** A few distinct values, so ties are common. */
@@ -49,7 +55,8 @@ describe('ranking properties', () => {
         const ranked = rankCustomers(rows);
         for (const a of rows)
           for (const b of rows) {
-            if (a.valueFen > b.valueFen) expect(tierIndex(ranked.get(a.id)!.tier)).toBeLessThanOrEqual(tierIndex(ranked.get(b.id)!.tier));
+            if (a.valueFen > b.valueFen)
+              expect(tierIndex(ranked.get(a.id)!.tier)).toBeLessThanOrEqual(tierIndex(ranked.get(b.id)!.tier));
             if (a.amountFen > b.amountFen) expect(ranked.get(a.id)!.abc <= ranked.get(b.id)!.abc).toBe(true);
           }
       }),
@@ -60,7 +67,9 @@ describe('ranking properties', () => {
   test('ties never split, and the input order never changes a result', () => {
     fc.assert(
       fc.property(
-        tied.chain((rows) => fc.tuple(fc.constant(rows), fc.shuffledSubarray(rows, { minLength: rows.length, maxLength: rows.length }))),
+        tied.chain((rows) =>
+          fc.tuple(fc.constant(rows), fc.shuffledSubarray(rows, { minLength: rows.length, maxLength: rows.length })),
+        ),
         ([rows, shuffled]) => {
           const ranked = rankCustomers(rows);
           const again = rankCustomers(shuffled);
@@ -75,16 +84,19 @@ describe('ranking properties', () => {
 
   test('without ties, each ranked tier holds exactly its rounded-up share', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 10_000_000 }), { minLength: 1, maxLength: 500 }), (values) => {
-        const rows = values.map((v, i) => ({ id: `c${i}`, valueFen: v, amountFen: v }));
-        const counts = new Map<string, number>();
-        for (const r of rankCustomers(rows).values()) counts.set(r.tier, (counts.get(r.tier) ?? 0) + 1);
-        const [top, large, medium] = tierCutoffs(rows.length);
-        expect(counts.get('top') ?? 0).toBe(top);
-        expect(counts.get('large') ?? 0).toBe(large! - top!);
-        expect(counts.get('medium') ?? 0).toBe(medium! - large!);
-        expect(counts.get('small') ?? 0).toBe(rows.length - medium!);
-      }),
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 10_000_000 }), { minLength: 1, maxLength: 500 }),
+        (values) => {
+          const rows = values.map((v, i) => ({ id: `c${i}`, valueFen: v, amountFen: v }));
+          const counts = new Map<string, number>();
+          for (const r of rankCustomers(rows).values()) counts.set(r.tier, (counts.get(r.tier) ?? 0) + 1);
+          const [top, large, medium] = tierCutoffs(rows.length);
+          expect(counts.get('top') ?? 0).toBe(top);
+          expect(counts.get('large') ?? 0).toBe(large! - top!);
+          expect(counts.get('medium') ?? 0).toBe(medium! - large!);
+          expect(counts.get('small') ?? 0).toBe(rows.length - medium!);
+        },
+      ),
     );
   });
 
@@ -93,7 +105,8 @@ describe('ranking properties', () => {
       fc.property(standings, (rows) => {
         const ranked = rankCustomers(rows);
         const total = rows.reduce((s, r) => s + Math.max(0, r.amountFen), 0);
-        const share = (classes: string[]) => rows.filter((r) => classes.includes(ranked.get(r.id)!.abc)).reduce((s, r) => s + Math.max(0, r.amountFen), 0);
+        const share = (classes: string[]) =>
+          rows.filter((r) => classes.includes(ranked.get(r.id)!.abc)).reduce((s, r) => s + Math.max(0, r.amountFen), 0);
         expect(share(['A']) * 100).toBeGreaterThanOrEqual(80 * total);
         expect(share(['A', 'B']) * 100).toBeGreaterThanOrEqual(95 * total);
       }),

@@ -7,7 +7,11 @@ import { useHarness } from './support/useHarness.js';
 
 const ADMIN = 'U9ADMIN';
 // 10:00 in Shanghai: past the segmentation hour (02:00) of the day.
-const h = useHarness({ instances: 2, now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: `UOTHERADMIN, ${ADMIN}`, SEGMENT_HOUR: '2' } });
+const h = useHarness({
+  instances: 2,
+  now: '2026-11-23T10:00:00+08:00',
+  env: { ADMIN_USER_IDS: `UOTHERADMIN, ${ADMIN}`, SEGMENT_HOUR: '2' },
+});
 
 /** Each scenario ranks a workspace of its own: a team's ranking depends on all of its customers. */
 const seller = (teamId: string): Actor => ({ teamId, userId: `U${teamId}` });
@@ -20,10 +24,14 @@ async function cardText(actor: Actor, name: string): Promise<string> {
 }
 
 /** Records a sale from the card, as a user does; amounts in yuan as typed. */
-const sell = (actor: Actor, name: string, amount: string, profit?: string) => recordSale(h, actor, name, { amountFen: amount, profitFen: profit ?? null });
+const sell = (actor: Actor, name: string, amount: string, profit?: string) =>
+  recordSale(h, actor, name, { amountFen: amount, profitFen: profit ?? null });
 
 /** Customers each with one sale of `amount` and `profit` yuan. */
-async function customersWithSales(actor: Actor, rows: [name: string, amount: number, profit?: number][]): Promise<void> {
+async function customersWithSales(
+  actor: Actor,
+  rows: [name: string, amount: number, profit?: number][],
+): Promise<void> {
   for (const [name, amount, profit] of rows) {
     await createCard(h, actor, { name });
     await sell(actor, name, String(amount), profit === undefined ? undefined : String(profit));
@@ -55,7 +63,9 @@ describe('ranked tiers', () => {
     await customersWithSales(seller(SMALL), SEVEN);
     expect(await refreshAsAdmin(SMALL)).toContain('现有客户 7 位，非积极客户 0 位，7 张卡片有变化');
 
-    const tiers = Object.fromEntries(await Promise.all(SEVEN.map(async ([name]) => [name, (await placement(SMALL, name)).tier])));
+    const tiers = Object.fromEntries(
+      await Promise.all(SEVEN.map(async ([name]) => [name, (await placement(SMALL, name)).tier])),
+    );
     // ⌈1 % × 7⌉ = 1 顶级, ⌈5 % × 7⌉ = 1 so no 大, ⌈20 % × 7⌉ = 2 so one 中.
     expect(tiers).toEqual({ 甲: 'top', 乙: 'medium', 丙: 'small', 丁: 'small', 戊: 'small', 己: 'small', 庚: 'small' });
     // Of ¥2,800: before 己 ¥2,500 have been bought (89 %: B), before 庚 ¥2,700 (96 %: C); the rest stay under 80 %.
@@ -72,12 +82,17 @@ describe('ranked tiers', () => {
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ userId: 'system' });
     expect(entries[0]!.changes).toEqual(
-      expect.arrayContaining([{ field: 'tier', to: 'top' }, { field: 'abc', to: 'A' }]),
+      expect.arrayContaining([
+        { field: 'tier', to: 'top' },
+        { field: 'abc', to: 'A' },
+      ]),
     );
     // The first sale had already made it current; only what the ranking added is a change.
     expect(entries[0]!.changes.map((c: { field: string }) => c.field)).not.toContain('segment');
     const card = await h.command('甲', seller(SMALL));
-    const { view } = await h.openModal(seller(SMALL), findButton(card.args.blocks, ACTION.history), { responseUrl: card.responseUrl });
+    const { view } = await h.openModal(seller(SMALL), findButton(card.args.blocks, ACTION.history), {
+      responseUrl: card.responseUrl,
+    });
     const shown = visibleText(view.blocks);
     expect(shown).toContain('系统更新了客户分层');
     expect(shown).toContain('金字塔层级：（空） → 顶级客户');
@@ -92,9 +107,18 @@ describe('ranked tiers', () => {
     expect(await placement(SMALL, '庚')).toMatchObject({ tier: 'top', abc: 'B' });
     expect(await placement(SMALL, '甲')).toMatchObject({ tier: 'medium' });
     expect(await placement(SMALL, '乙')).toMatchObject({ tier: 'small' });
-    const last = await history().find({ teamId: SMALL, customerId: (await placement(SMALL, '庚')).id, action: 'tierChanged' }).sort({ at: -1, _id: -1 }).limit(1).next();
+    const last = await history()
+      .find({ teamId: SMALL, customerId: (await placement(SMALL, '庚')).id, action: 'tierChanged' })
+      .sort({ at: -1, _id: -1 })
+      .limit(1)
+      .next();
     expect(last).toMatchObject({ userId: 'system' });
-    expect(last!.changes).toEqual(expect.arrayContaining([{ field: 'tier', from: 'small', to: 'top' }, { field: 'abc', from: 'C', to: 'B' }]));
+    expect(last!.changes).toEqual(
+      expect.arrayContaining([
+        { field: 'tier', from: 'small', to: 'top' },
+        { field: 'abc', from: 'C', to: 'B' },
+      ]),
+    );
     expect(await placement(SMALL, '己')).toMatchObject({ tier: 'small', abc: 'B' });
     // Unchanged cards are neither written nor given history.
     const untouched = await placement(SMALL, '丙');
@@ -158,7 +182,9 @@ describe('who may refresh', () => {
     const TEAM = 'TSLACKADMIN';
     await customersWithSales(seller(TEAM), [['乙', 100]]);
     h.fake.setUser('UELSEADMIN', 'TELSEWHERE', 'admin');
-    const outsider = visibleText((await h.command('segments refresh', { teamId: TEAM, userId: 'UELSEADMIN' })).args.blocks);
+    const outsider = visibleText(
+      (await h.command('segments refresh', { teamId: TEAM, userId: 'UELSEADMIN' })).args.blocks,
+    );
     expect(outsider).toContain('只有管理员可以刷新客户分层');
     expect(await placement(TEAM, '乙')).toMatchObject({ segment: 'current', tier: undefined });
 
@@ -199,8 +225,17 @@ describe('the scheduled job', () => {
     const card = await placement('TPLAIN', '新客户');
     expect(card).toMatchObject({ segment: 'inactive', tier: undefined, abc: undefined });
     expect(await cardText(seller('TPLAIN'), '新客户')).toContain('非积极客户');
-    const entry = await history().find({ customerId: card.id, action: 'tierChanged' }).sort({ at: -1, _id: -1 }).limit(1).next();
+    const entry = await history()
+      .find({ customerId: card.id, action: 'tierChanged' })
+      .sort({ at: -1, _id: -1 })
+      .limit(1)
+      .next();
     expect(entry).toMatchObject({ userId: 'system' });
-    expect(entry!.changes).toEqual(expect.arrayContaining([{ field: 'segment', from: 'current', to: 'inactive' }, { field: 'tier', from: 'top' }]));
+    expect(entry!.changes).toEqual(
+      expect.arrayContaining([
+        { field: 'segment', from: 'current', to: 'inactive' },
+        { field: 'tier', from: 'top' },
+      ]),
+    );
   });
 });

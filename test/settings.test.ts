@@ -38,14 +38,21 @@ describe('team settings in App Home', () => {
     const view = await settingsModal();
     expect(view.close?.text).toBe('取消');
     const channel = view.blocks.find((b: Record<string, any>) => b.block_id === 'nudgeChannel');
-    expect(channel.element.filter).toEqual({ include: ['public'], exclude_bot_users: true, exclude_external_shared_channels: true });
+    expect(channel.element.filter).toEqual({
+      include: ['public'],
+      exclude_bot_users: true,
+      exclude_external_shared_channels: true,
+    });
     expect(channel.hint.text).toContain('只能选公开频道');
   });
 
   it('refuses a crafted submission from a non-admin, changing nothing', async () => {
     const view = await settingsModal();
     const res = await h.submitView(TEAM_A, view, { nudgeHour: '15' });
-    expect(res.json()).toEqual({ response_action: 'errors', errors: { nudgeChannel: expect.stringContaining('只有管理员') } });
+    expect(res.json()).toEqual({
+      response_action: 'errors',
+      errors: { nudgeChannel: expect.stringContaining('只有管理员') },
+    });
     expect((await team(TEAM_A.teamId))?.nudgeHour).toBeUndefined();
     expect(await changesOf(TEAM_A.teamId)).toEqual([]);
   });
@@ -55,7 +62,10 @@ describe('team settings in App Home', () => {
     const res = await h.submitView(ADMIN, view, { 'collection.longAfterDays': '0', 'cadenceDays.top': '9999' });
     expect(res.json()).toEqual({
       response_action: 'errors',
-      errors: { 'collection.longAfterDays': '请输入 1 到 365 之间的整数', 'cadenceDays.top': '请输入 1 到 365 之间的整数' },
+      errors: {
+        'collection.longAfterDays': '请输入 1 到 365 之间的整数',
+        'cadenceDays.top': '请输入 1 到 365 之间的整数',
+      },
     });
     expect(await changesOf(TEAM_A.teamId)).toEqual([]);
   });
@@ -74,16 +84,43 @@ describe('team settings in App Home', () => {
       await createCard(h, TEAM_A, { name: '欠款客户' });
       const card = await h.command('欠款客户');
       const { view } = await h.openModal(TEAM_A, findButton(card.args.blocks, ACTION.recordSale));
-      expect((await h.submitView(TEAM_A, view, { product: '货款', quantity: 1, amountFen: '500', date: '2026-11-01', dueDate: '2026-11-13' })).body).toBe('');
+      expect(
+        (
+          await h.submitView(TEAM_A, view, {
+            product: '货款',
+            quantity: 1,
+            amountFen: '500',
+            date: '2026-11-01',
+            dueDate: '2026-11-13',
+          })
+        ).body,
+      ).toBe('');
       // A follow-up for tomorrow, scheduled at the old hour (09:00) before the hour changes.
       const visit = await h.openModal(TEAM_A, findButton((await h.command('欠款客户')).args.blocks, ACTION.logVisit));
-      expect((await h.submitView(TEAM_A, visit.view, { kind: 'visit', nextFollowUpDate: '2026-11-24', nextFollowUpPlan: '送合同' })).body).toBe('');
+      expect(
+        (
+          await h.submitView(TEAM_A, visit.view, {
+            kind: 'visit',
+            nextFollowUpDate: '2026-11-24',
+            nextFollowUpPlan: '送合同',
+          })
+        ).body,
+      ).toBe('');
       h.fake.botNotIn(NEW_CHANNEL);
       const settings = await settingsModal();
       const after = h.fake.mark();
-      const res = await h.submitView(ADMIN, settings, { nudgeChannel: NEW_CHANNEL, nudgeHour: '11', 'collection.longAfterDays': '5', 'cadenceDays.top': '10' });
+      const res = await h.submitView(ADMIN, settings, {
+        nudgeChannel: NEW_CHANNEL,
+        nudgeHour: '11',
+        'collection.longAfterDays': '5',
+        'cadenceDays.top': '10',
+      });
       expect(res.body).toBe('');
-      await h.fake.waitFor('chat.postMessage', (c) => c.args.channel === ADMIN.userId && String(c.args.text).includes('/invite @客户卡'), after);
+      await h.fake.waitFor(
+        'chat.postMessage',
+        (c) => c.args.channel === ADMIN.userId && String(c.args.text).includes('/invite @客户卡'),
+        after,
+      );
     });
 
     it('records each change (who, what, from, to) and shows the latest in Home', async () => {
@@ -111,7 +148,9 @@ describe('team settings in App Home', () => {
 
     it('moves reminders already scheduled to the new hour, in the new channel, in the team language', async () => {
       const followUps = () =>
-        h.fake.accepted('chat.postMessage').filter((c) => String(c.args.text).includes('欠款客户') && visibleText(c.args.blocks).includes('送合同'));
+        h.fake
+          .accepted('chat.postMessage')
+          .filter((c) => String(c.args.text).includes('欠款客户') && visibleText(c.args.blocks).includes('送合同'));
       h.clock.set('2026-11-24T10:00:00+08:00');
       await h.scanOnEveryInstance();
       expect(followUps()).toEqual([]);
@@ -136,8 +175,16 @@ describe('language per person', () => {
   it('a user choosing English gets English while a colleague keeps Chinese and channel nudges keep the team language', async () => {
     await h.openHome(TEAM_A);
     const after = h.fake.mark();
-    await h.homeAction(TEAM_A, { type: 'static_select', action_id: ACTION.chooseLocale, selected_option: { value: 'en' } });
-    const home = await h.fake.waitFor('views.publish', (c) => c.args.user_id === TEAM_A.userId && visibleText(c.args.view.blocks).includes('Team settings'), after);
+    await h.homeAction(TEAM_A, {
+      type: 'static_select',
+      action_id: ACTION.chooseLocale,
+      selected_option: { value: 'en' },
+    });
+    const home = await h.fake.waitFor(
+      'views.publish',
+      (c) => c.args.user_id === TEAM_A.userId && visibleText(c.args.view.blocks).includes('Team settings'),
+      after,
+    );
     expect(visibleText(home.args.view.blocks)).toContain('My language');
 
     expect(visibleText((await h.command('没有这个人', TEAM_A)).args.blocks)).toContain('No card found');
@@ -147,21 +194,29 @@ describe('language per person', () => {
     h.clock.set('2026-12-01T12:00:00+08:00');
     const scanned = h.fake.mark();
     await h.scanOnEveryInstance();
-    const posted = h.fake.calls.slice(scanned).filter((c) => c.method === 'chat.postMessage' && c.args.channel === NEW_CHANNEL && !c.error);
+    const posted = h.fake.calls
+      .slice(scanned)
+      .filter((c) => c.method === 'chat.postMessage' && c.args.channel === NEW_CHANNEL && !c.error);
     expect(posted.length).toBeGreaterThan(0);
     expect(visibleText(posted[0]!.args.blocks)).toContain('逾期催款');
   });
 
   it("what the app posts to a person's DM is in their language: the wrap-up in English for one, in Chinese for the colleague", async () => {
     h.clock.set('2026-12-01T15:00:00+08:00');
-    for (const [actor, name] of [[TEAM_A, '英文成交客户'], [TEAM_A_COLLEAGUE, '中文成交客户']] as const) {
+    for (const [actor, name] of [
+      [TEAM_A, '英文成交客户'],
+      [TEAM_A_COLLEAGUE, '中文成交客户'],
+    ] as const) {
       await createCard(h, actor, { name });
       await recordSale(h, actor, name, { amountFen: '800' });
     }
     h.clock.set('2026-12-01T18:00:00+08:00');
     const scanned = h.fake.mark();
     await h.scanOnEveryInstance();
-    const dmTo = (userId: string) => h.fake.calls.slice(scanned).filter((c) => c.method === 'chat.postMessage' && c.args.channel === userId && !c.error);
+    const dmTo = (userId: string) =>
+      h.fake.calls
+        .slice(scanned)
+        .filter((c) => c.method === 'chat.postMessage' && c.args.channel === userId && !c.error);
     const [english] = dmTo(TEAM_A.userId);
     expect(String(english!.args.text)).toContain('Your wrap-up for today');
     expect(visibleText(english!.args.blocks)).toContain('Bought today');

@@ -23,10 +23,20 @@ afterEach(async () => {
 });
 
 const envFor = (extra: Record<string, string> = {}) =>
-  parseEnv({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, LOG_LEVEL: 'error', ...extra });
+  parseEnv({
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    LOG_LEVEL: 'error',
+    ...extra,
+  });
 
 const boot = (extra: Record<string, string> = {}) =>
-  createApplication({ env: envFor(extra), mongoUri: process.env.MONGODB_URI!, dbName: `cards_test_${randomBytes(6).toString('hex')}` });
+  createApplication({
+    env: envFor(extra),
+    mongoUri: process.env.MONGODB_URI!,
+    dbName: `cards_test_${randomBytes(6).toString('hex')}`,
+  });
 
 /** A port nothing listens on: bound, then released. */
 async function unusedPort(): Promise<number> {
@@ -38,7 +48,10 @@ async function unusedPort(): Promise<number> {
 }
 
 async function startupError(start: Promise<unknown>): Promise<Error> {
-  const error = await start.then(() => undefined, (e: Error) => e);
+  const error = await start.then(
+    () => undefined,
+    (e: Error) => e,
+  );
   if (!error) throw new Error('start-up succeeded');
   expect(error).toBeInstanceOf(SlackTokenError);
   expect(error.message).not.toContain('\n');
@@ -51,7 +64,9 @@ describe('checking the Slack tokens at start-up', () => {
   it('stops with one line naming the bot token Slack refused, and why', async () => {
     fake.failNext('auth.test', { error: 'invalid_auth' });
     const error = await startupError(boot());
-    expect(error.message).toBe('Slack refused SLACK_BOT_TOKEN: invalid_auth; copy the Bot User OAuth Token again from OAuth & Permissions');
+    expect(error.message).toBe(
+      'Slack refused SLACK_BOT_TOKEN: invalid_auth; copy the Bot User OAuth Token again from OAuth & Permissions',
+    );
   });
 
   it('says Slack could not be reached, and where it looked', async () => {
@@ -59,7 +74,9 @@ describe('checking the Slack tokens at start-up', () => {
     const error = await startupError(boot({ SLACK_API_URL: url }));
     // The reason is the network's (ECONNREFUSED outside Jest, where its sandbox drops the error's cause).
     expect(error.message).toMatch(new RegExp(`^could not reach Slack at ${url} to check SLACK_BOT_TOKEN: \\S`));
-    expect(error.message).toMatch(/; check this machine's network \(a proxy or firewall in the way\?\) or SLACK_API_URL$/);
+    expect(error.message).toMatch(
+      /; check this machine's network \(a proxy or firewall in the way\?\) or SLACK_API_URL$/,
+    );
   });
 
   it('in Socket Mode stops with one line naming a refused app token', async () => {
@@ -72,11 +89,14 @@ describe('checking the Slack tokens at start-up', () => {
   });
 
   it('in Socket Mode accepts tokens Slack accepts, and learns who the bot is', async () => {
-    await expect(verifySlackTokens(envFor({ SLACK_APP_TOKEN: APP_TOKEN }))).resolves.toEqual({ botId: 'BBOT', botUserId: 'UBOT' });
+    await expect(verifySlackTokens(envFor({ SLACK_APP_TOKEN: APP_TOKEN }))).resolves.toEqual({
+      botId: 'BBOT',
+      botUserId: 'UBOT',
+    });
     expect(fake.accepted('apps.connections.open')).toHaveLength(1);
   });
 
-  it("asks Slack about the bot once at start-up and gives Bolt the answer, so no request asks again", async () => {
+  it('asks Slack about the bot once at start-up and gives Bolt the answer, so no request asks again', async () => {
     const h = await Harness.start();
     try {
       await h.command('help');

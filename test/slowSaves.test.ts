@@ -38,7 +38,10 @@ async function timedSubmit(view: Record<string, any>, changes: Record<string, un
 
 describe('a save slower than Slack waits', () => {
   it('answers within 3 s with "saving…", then saves and says so in a DM; the card is shown as usual', async () => {
-    const { view, responseUrl } = await h.openModal(TEAM_A, { action_id: ACTION.newCard, value: JSON.stringify({ name: '慢保存' }) });
+    const { view, responseUrl } = await h.openModal(TEAM_A, {
+      action_id: ACTION.newCard,
+      value: JSON.stringify({ name: '慢保存' }),
+    });
     const after = h.fake.mark();
     proxy.delayMs = 600;
     const { res, ms } = await timedSubmit(view, { name: '慢保存', company: '慢公司' });
@@ -69,13 +72,18 @@ describe('a save slower than Slack waits', () => {
     expect(res.json()).toMatchObject({ response_action: 'update' });
     const dm = await h.fake.waitFor('chat.postMessage', (c) => c.args.channel === TEAM_A.userId, after, 30_000);
     proxy.delayMs = 0;
-    expect(visibleText(dm.args.blocks)).toContain('「编辑客户卡」没有保存：保存失败：在你编辑期间，别人已经修改了这张卡');
+    expect(visibleText(dm.args.blocks)).toContain(
+      '「编辑客户卡」没有保存：保存失败：在你编辑期间，别人已经修改了这张卡',
+    );
     expect(await h.db.collection('customers').findOne({ name: '慢冲突' })).toMatchObject({ title: '经理' });
     expect(await h.db.collection('customers').findOne({ name: '慢冲突' })).not.toHaveProperty('company');
   }, 60_000);
 
   it('a save in time is answered as before: closed, no DM', async () => {
-    const { view } = await h.openModal(TEAM_A, { action_id: ACTION.newCard, value: JSON.stringify({ name: '快保存' }) });
+    const { view } = await h.openModal(TEAM_A, {
+      action_id: ACTION.newCard,
+      value: JSON.stringify({ name: '快保存' }),
+    });
     const after = h.fake.mark();
     const { res } = await timedSubmit(view, { name: '快保存' });
     expect(res.body).toBe('');

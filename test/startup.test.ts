@@ -27,13 +27,22 @@ afterAll(async () => {
 function start(env: Record<string, string>): Promise<{ status: number | null; output: string }> {
   const { MONGODB_URI: _, ...inherited } = process.env;
   const child = spawn(process.execPath, [resolve('node_modules/tsx/dist/cli.mjs'), resolve('src/index.ts')], {
-    env: { ...inherited, SLACK_BOT_TOKEN: 'xoxb-startup', SLACK_SIGNING_SECRET: 'startup-secret', SLACK_API_URL: slack.apiUrl, LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...inherited,
+      SLACK_BOT_TOKEN: 'xoxb-startup',
+      SLACK_SIGNING_SECRET: 'startup-secret',
+      SLACK_API_URL: slack.apiUrl,
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
   });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
   const killer = setTimeout(() => child.kill('SIGKILL'), 40_000);
-  return new Promise((done) => child.on('exit', (status) => (clearTimeout(killer), done({ status, output: output.trim() }))));
+  return new Promise((done) =>
+    child.on('exit', (status) => (clearTimeout(killer), done({ status, output: output.trim() }))),
+  );
 }
 
 describe('start-up mistakes, one line each', () => {
@@ -41,7 +50,9 @@ describe('start-up mistakes, one line each', () => {
     const { status, output } = await start({ MONGODB_URI: 'mongodb+srv://ann:s3cret@cards-cluster.invalid/cards' });
     expect(status).toBe(1);
     expect(output.split('\n')).toHaveLength(1);
-    expect(output).toMatch(/^Cannot find MongoDB at cards-cluster\.invalid from MONGODB_URI \(.*\): that host name does not resolve\. Check the host name in MONGODB_URI/);
+    expect(output).toMatch(
+      /^Cannot find MongoDB at cards-cluster\.invalid from MONGODB_URI \(.*\): that host name does not resolve\. Check the host name in MONGODB_URI/,
+    );
     expect(output).not.toContain('s3cret');
   }, 45_000);
 
@@ -51,13 +62,21 @@ describe('start-up mistakes, one line each', () => {
     const port = (busy.address() as { port: number }).port;
     const dbName = `cards_startup_${randomBytes(4).toString('hex')}`;
     try {
-      const { status, output } = await start({ MONGODB_URI: `${process.env.MONGODB_URI}${dbName}`, PORT: String(port) });
+      const { status, output } = await start({
+        MONGODB_URI: `${process.env.MONGODB_URI}${dbName}`,
+        PORT: String(port),
+      });
       expect(status).toBe(1);
-      expect(output).toBe(`Port ${port} is already in use, perhaps by another instance of the app. Stop that one, or set PORT to a free port.`);
+      expect(output).toBe(
+        `Port ${port} is already in use, perhaps by another instance of the app. Stop that one, or set PORT to a free port.`,
+      );
     } finally {
       busy.close();
       const client = await MongoClient.connect(process.env.MONGODB_URI!);
-      await client.db(dbName).dropDatabase().finally(() => client.close());
+      await client
+        .db(dbName)
+        .dropDatabase()
+        .finally(() => client.close());
     }
   }, 45_000);
 
@@ -81,7 +100,8 @@ describe('a wrong signing secret', () => {
         const res = await postToSlackEndpoint(h.instances[0]!.url, body, signatureHeaders(body, 'another-secret'));
         expect(res.status).toBe(401);
       }
-      const line = /^WARN A request to \/slack\/events was refused \(HTTP 401\): its signature does not match SLACK_SIGNING_SECRET\. .*Basic Information → App Credentials/;
+      const line =
+        /^WARN A request to \/slack\/events was refused \(HTTP 401\): its signature does not match SLACK_SIGNING_SECRET\. .*Basic Information → App Credentials/;
       expect(h.logs).toEqual([expect.stringMatching(line), expect.stringMatching(line)]);
     } finally {
       await h.stop();

@@ -13,7 +13,10 @@ describe('what start-up says about MONGODB_URI', () => {
     ['mongodb://127.0.0.1:27017/customer-cards', '127.0.0.1:27017'],
     ['mongodb://localhost', 'localhost'],
     ['mongodb://ann:s3cret@db1:27017,db2:27017/cards?replicaSet=rs0', 'db1:27017,db2:27017'],
-    ['mongodb+srv://ann:s3cret@cluster0.abcde.mongodb.net/?retryWrites=true&appName=Cluster0', 'cluster0.abcde.mongodb.net'],
+    [
+      'mongodb+srv://ann:s3cret@cluster0.abcde.mongodb.net/?retryWrites=true&appName=Cluster0',
+      'cluster0.abcde.mongodb.net',
+    ],
     ['mongodb://ann:pa/ss?w@rd@db1/cards', 'db1'],
   ])('names the hosts of %s and nothing else', (uri, hosts) => {
     expect(mongoHosts(uri)).toBe(hosts);
@@ -21,7 +24,10 @@ describe('what start-up says about MONGODB_URI', () => {
 
   it('says in one line which server, why, and what to do, without the password', () => {
     const uri = 'mongodb://ann:s%40cret@db1:27017/cards';
-    const message = databaseUnreachableMessage(uri, 'connect ECONNREFUSED db1:27017\n    at connect (net.js:1:1) ann:s@cret');
+    const message = databaseUnreachableMessage(
+      uri,
+      'connect ECONNREFUSED db1:27017\n    at connect (net.js:1:1) ann:s@cret',
+    );
     expect(message).toBe(
       'Cannot reach MongoDB at db1:27017 from MONGODB_URI (connect ECONNREFUSED db1:27017 at connect (net.js:1:1) ann:***). ' +
         'Start that server, set MONGODB_URI to one that runs, leave MONGODB_URI empty for an embedded MongoDB, ' +
@@ -36,7 +42,12 @@ describe('what start-up says about MONGODB_URI', () => {
   it('gets an error it recognises as "unreachable" when the server is not there', async () => {
     const slack = new FakeSlack();
     await slack.start();
-    const env = parseEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: slack.apiUrl, LOG_LEVEL: 'error' });
+    const env = parseEnv({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 's',
+      SLACK_API_URL: slack.apiUrl,
+      LOG_LEVEL: 'error',
+    });
     const started = Date.now();
     const error = await createApplication({ env, mongoUri: 'mongodb://127.0.0.1:1/cards' }).then(
       () => undefined,

@@ -46,33 +46,50 @@ const customer = {
   updatedAt: new Date(),
 } as unknown as CustomerRecord;
 
-const visit = (i: number): VisitRecord =>
-  ({
-    _id: new Types.ObjectId(),
-    teamId: 'T1',
-    customerId: customer._id,
-    date: `2026-11-${String(10 + i).padStart(2, '0')}`,
-    kind: 'visit',
-    notes: long(3000),
-    needs: long(1000),
-    purchaseKinds: long(200),
-    nextFollowUpPlan: long(500),
-    createdBy: 'U1',
-    createdAt: new Date(),
-  }) as VisitRecord;
+const visit = (i: number): VisitRecord => ({
+  _id: new Types.ObjectId(),
+  teamId: 'T1',
+  customerId: customer._id,
+  date: `2026-11-${String(10 + i).padStart(2, '0')}`,
+  kind: 'visit',
+  notes: long(3000),
+  needs: long(1000),
+  purchaseKinds: long(200),
+  nextFollowUpPlan: long(500),
+  createdBy: 'U1',
+  createdAt: new Date(),
+});
 
 const referrer = { ...customer, _id: new Types.ObjectId(), number: 'KH-2026-0002' };
 const referral = (status: 'open' | 'deal' | 'noDeal') =>
   ({
-    _id: new Types.ObjectId(), teamId: 'T1', referrerId: referrer._id, referredId: customer._id, date: '2026-11-20', needs: long(1000), notes: long(1000),
-    recordedBy: 'U1', status, noDealReason: long(300), awaitingThanks: status !== 'open', firstContactMinutes: 99_999, version: 1,
+    _id: new Types.ObjectId(),
+    teamId: 'T1',
+    referrerId: referrer._id,
+    referredId: customer._id,
+    date: '2026-11-20',
+    needs: long(1000),
+    notes: long(1000),
+    recordedBy: 'U1',
+    status,
+    noDealReason: long(300),
+    awaitingThanks: status !== 'open',
+    firstContactMinutes: 99_999,
+    version: 1,
   }) as unknown as ReferralRecord;
 /** A card that referred many and was referred itself, with every referral row the card shows. */
 const referrals: CardReferrals = {
   referredBy: { referral: referral('open'), referrer },
   asReferrer: {
-    count: 999_999, deals: 999_999, valueFen: 99_999_999_999_99, moreAwaiting: 999,
-    awaiting: Array.from({ length: domain.referral.shownOnCard }, () => ({ referral: referral('noDeal'), referred: customer })), suggestAmbassador: true,
+    count: 999_999,
+    deals: 999_999,
+    valueFen: 99_999_999_999_99,
+    moreAwaiting: 999,
+    awaiting: Array.from({ length: domain.referral.shownOnCard }, () => ({
+      referral: referral('noDeal'),
+      referred: customer,
+    })),
+    suggestAmbassador: true,
   },
 };
 
@@ -83,13 +100,27 @@ describe.each(['zh', 'en'] as const)('views in %s stay within Block Kit limits',
     const card = renderCard(t, {
       customer,
       lastVisits: [visit(1), visit(2), visit(3)],
-      openPromises: Array.from({ length: 5 }, (_, i) => ({ _id: new Types.ObjectId(), text: long(300), dueDate: `2026-12-0${i + 1}` }) as never),
-      nextFollowUp: { dueDate: '2026-12-01', plan: long(500), status: 'failed', lastError: 'channel_not_found' } as never,
+      openPromises: Array.from(
+        { length: 5 },
+        (_, i) => ({ _id: new Types.ObjectId(), text: long(300), dueDate: `2026-12-0${i + 1}` }) as never,
+      ),
+      nextFollowUp: {
+        dueDate: '2026-12-01',
+        plan: long(500),
+        status: 'failed',
+        lastError: 'channel_not_found',
+      } as never,
       referrals,
       money: {
-        outstandingFen: 99_999_999_999_99, overdueFen: 99_999_999_999_99, oldestOverdueDays: 9999, yearSalesFen: 99_999_999_999_99,
-        yearProfitFen: 99_999_999_999_99, lastSale: { product: long(100), quantity: 1_000_000_000, date: '2026-11-01' },
-        creditLimitFen: 99_999_999_999_99, headroomFen: -99_999_999_999_99, receivables: [],
+        outstandingFen: 99_999_999_999_99,
+        overdueFen: 99_999_999_999_99,
+        oldestOverdueDays: 9999,
+        yearSalesFen: 99_999_999_999_99,
+        yearProfitFen: 99_999_999_999_99,
+        lastSale: { product: long(100), quantity: 1_000_000_000, date: '2026-11-01' },
+        creditLimitFen: 99_999_999_999_99,
+        headroomFen: -99_999_999_999_99,
+        receivables: [],
       },
       today: '2026-12-03',
     });
@@ -101,20 +132,44 @@ describe.each(['zh', 'en'] as const)('views in %s stay within Block Kit limits',
     const facts = { referral: referral('noDeal'), referrer, referred: customer };
     const listed = Array.from({ length: domain.referral.listed }, () => facts);
     expect(validateMessage(renderReferralList(t, { open: listed, awaiting: listed, more: true }))).toEqual([]);
-    expect(validateMessage(renderReferralNudge(t, facts, { _id: new Types.ObjectId(), ownerId: 'U1', version: 2, round: 2 }))).toEqual([]);
-    expect(validateMessage(renderThanksNudge(t, facts, { _id: new Types.ObjectId(), ownerId: 'U1', version: 2 }))).toEqual([]);
-    expect(validateModal(renderReferralModal(t, customer, { referrerId: customer._id.toString(), responseUrl: `https://hooks.slack.com/${'x'.repeat(200)}` }))).toEqual([]);
+    expect(
+      validateMessage(
+        renderReferralNudge(t, facts, { _id: new Types.ObjectId(), ownerId: 'U1', version: 2, round: 2 }),
+      ),
+    ).toEqual([]);
+    expect(
+      validateMessage(renderThanksNudge(t, facts, { _id: new Types.ObjectId(), ownerId: 'U1', version: 2 })),
+    ).toEqual([]);
+    expect(
+      validateModal(
+        renderReferralModal(t, customer, {
+          referrerId: customer._id.toString(),
+          responseUrl: `https://hooks.slack.com/${'x'.repeat(200)}`,
+        }),
+      ),
+    ).toEqual([]);
     expect(validateModal(renderThanksModal(t, facts, { referralId: facts.referral._id.toString() }))).toEqual([]);
     expect(validateModal(renderNoDealModal(t, facts, { referralId: facts.referral._id.toString() }))).toEqual([]);
   });
 
   it('the edit modal filled to every maximum', () => {
-    const view = renderCardModal(t, { number: customer.number, values: { ...customer, referrerId: referrer._id.toString(), referrer: long(100) }, referrer, metadata: { customerId: customer._id.toString(), version: 3, responseUrl: `https://hooks.slack.com/${'x'.repeat(200)}` } });
+    const view = renderCardModal(t, {
+      number: customer.number,
+      values: { ...customer, referrerId: referrer._id.toString(), referrer: long(100) },
+      referrer,
+      metadata: {
+        customerId: customer._id.toString(),
+        version: 3,
+        responseUrl: `https://hooks.slack.com/${'x'.repeat(200)}`,
+      },
+    });
     expect(validateModal(view)).toEqual([]);
   });
 
   it('the visit modal', () => {
-    expect(validateModal(renderVisitModal(t, customer, '2026-11-23', { customerId: customer._id.toString() }))).toEqual([]);
+    expect(validateModal(renderVisitModal(t, customer, '2026-11-23', { customerId: customer._id.toString() }))).toEqual(
+      [],
+    );
   });
 
   it('a history of long changes and visits', () => {
@@ -125,9 +180,18 @@ describe.each(['zh', 'en'] as const)('views in %s stay within Block Kit limits',
       action: 'updated',
       userId: 'U1',
       at: new Date(),
-      changes: ['background', 'family', 'preferences', 'tradeActivity', 'problems', 'competitors'].map((field) => ({ field, from: long(1000), to: long(1000) })),
+      changes: ['background', 'family', 'preferences', 'tradeActivity', 'problems', 'competitors'].map((field) => ({
+        field,
+        from: long(1000),
+        to: long(1000),
+      })),
     }));
-    const view = renderHistoryModal(t, customer, { entries, visits: Array.from({ length: 10 }, (_, i) => visit(i)) }, 'Asia/Shanghai');
+    const view = renderHistoryModal(
+      t,
+      customer,
+      { entries, visits: Array.from({ length: 10 }, (_, i) => visit(i)) },
+      'Asia/Shanghai',
+    );
     expect(validateModal(view)).toEqual([]);
   });
 
@@ -144,14 +208,18 @@ it('the validator itself refuses what Slack refuses', () => {
   expect(validateMessage({ text: 'x', blocks: Array.from({ length: 51 }, () => ({ type: 'divider' })) })).toEqual([
     '51 blocks; a message holds at most 50',
   ]);
-  expect(validateMessage({ text: 'x', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } }] })).toEqual([
-    'blocks[0].text: text longer than 3000 (3001)',
-  ]);
+  expect(
+    validateMessage({ text: 'x', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } }] }),
+  ).toEqual(['blocks[0].text: text longer than 3000 (3001)']);
 });
 
 describe('the pool list (公海)', () => {
   const pooled = (i: number) => ({
-    _id: new Types.ObjectId(), name: `客户${i}`, number: `KH-2026-${String(i).padStart(4, '0')}`, pooledAt: new Date('2026-12-01T01:00:00Z'), previousOwnerId: 'U1',
+    _id: new Types.ObjectId(),
+    name: `客户${i}`,
+    number: `KH-2026-${String(i).padStart(4, '0')}`,
+    pooledAt: new Date('2026-12-01T01:00:00Z'),
+    previousOwnerId: 'U1',
   });
 
   it('counts every pooled card in its title and says how many it lists, within Block Kit', () => {

@@ -16,7 +16,8 @@ async function openVisit(actor = TEAM_A) {
   return h.openModal(actor, findButton(shown.args.blocks, ACTION.logVisit), { responseUrl: shown.responseUrl });
 }
 
-const field = (view: Record<string, any>, id: string) => view.blocks.find((b: Record<string, any>) => b.block_id === id).element;
+const field = (view: Record<string, any>, id: string) =>
+  view.blocks.find((b: Record<string, any>) => b.block_id === id).element;
 
 describe('the visit modal', () => {
   it("defaults to today in the team's time zone", async () => {
@@ -67,8 +68,12 @@ describe('the visit modal', () => {
     const followUp = await h.db.collection('nudges').findOne({ customerId: visit!.customerId, kind: 'followUp' });
     expect(followUp).toMatchObject({ status: 'pending', dueDate: '2026-11-26', plan: '送样品', ownerId: 'U1SELLER' });
     expect(followUp!.nextAttemptAt.toISOString()).toBe('2026-11-26T01:00:00.000Z');
-    expect(await h.db.collection('customers').findOne({ _id: visit!.customerId })).toMatchObject({ lastContactDate: '2026-11-24' });
-    expect(await h.db.collection('history').findOne({ action: 'visit', visitId: visit!._id })).toMatchObject({ userId: 'U1SELLER' });
+    expect(await h.db.collection('customers').findOne({ _id: visit!.customerId })).toMatchObject({
+      lastContactDate: '2026-11-24',
+    });
+    expect(await h.db.collection('history').findOne({ action: 'visit', visitId: visit!._id })).toMatchObject({
+      userId: 'U1SELLER',
+    });
 
     const shown = visibleText((await h.fake.waitForResponse(responseUrl, before)).args.blocks);
     expect(shown).toContain('2026-11-24 · 电话 · <@U1SELLER>');
@@ -80,7 +85,11 @@ describe('the visit modal', () => {
   it('a new follow-up date replaces the earlier one without deleting it', async () => {
     const { view } = await openVisit();
     await h.submitView(TEAM_A, view, { notes: '改期', nextFollowUpDate: '2026-12-01' });
-    const followUps = await h.db.collection('nudges').find({ teamId: 'T1', kind: 'followUp' }).sort({ createdAt: 1 }).toArray();
+    const followUps = await h.db
+      .collection('nudges')
+      .find({ teamId: 'T1', kind: 'followUp' })
+      .sort({ createdAt: 1 })
+      .toArray();
     expect(followUps.map((f) => [f.dueDate, f.status])).toEqual([
       ['2026-11-26', 'superseded'],
       ['2026-12-01', 'pending'],

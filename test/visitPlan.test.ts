@@ -12,7 +12,8 @@ const IDLE: Actor = { teamId: TEAM, userId: 'UIDLE' };
 const h = useHarness({ now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: ADMIN, SEGMENT_HOUR: '2' } });
 
 const sell = (name: string, fields: Record<string, unknown>) => recordSale(h, SELLER, name, fields);
-const logContact = (actor: Actor, name: string, fields: Record<string, unknown>) => logContactFrom(h, actor, name, fields);
+const logContact = (actor: Actor, name: string, fields: Record<string, unknown>) =>
+  logContactFrom(h, actor, name, fields);
 
 async function plan(text: string, actor: Actor = SELLER) {
   const reply = await h.command(text, actor);
@@ -37,22 +38,35 @@ describe('/card plan', () => {
     for (const [name, region, amount] of BUYERS) {
       await createCard(h, SELLER, { name, region, ownerId: SELLER.userId });
       // 客户二 bought on credit, due 11-10 and unpaid: overdue money.
-      await sell(name, name === '客户二' ? { date: '2026-11-01', dueDate: '2026-11-10', paidInFull: false, amountFen: String(amount) } : { amountFen: String(amount) });
+      await sell(
+        name,
+        name === '客户二'
+          ? { date: '2026-11-01', dueDate: '2026-11-10', paidInFull: false, amountFen: String(amount) }
+          : { amountFen: String(amount) },
+      );
     }
     // Visited before its check-in fell due (11-08): the check-in still stands, and its 30-day cadence falls due 12-05.
-    await logContact(SELLER, '客户二', { date: '2026-11-05', kind: 'visit', needs: '要新款样品', promise1: '寄样品', promise1Due: '2026-12-20' });
+    await logContact(SELLER, '客户二', {
+      date: '2026-11-05',
+      kind: 'visit',
+      needs: '要新款样品',
+      promise1: '寄样品',
+      promise1Due: '2026-12-20',
+    });
     await createCard(h, SELLER, { name: '潜在甲', region: '华东', ownerId: SELLER.userId });
     await logContact(SELLER, '潜在甲', { date: '2026-11-20', kind: 'phone' });
     await createCard(h, SELLER, { name: '远期乙', region: '华东', ownerId: SELLER.userId });
     await logContact(SELLER, '远期乙', { date: '2026-11-23', kind: 'phone' });
     await createCard(h, COLLEAGUE, { name: '别人的', region: '华东', ownerId: COLLEAGUE.userId });
     await logContact(COLLEAGUE, '别人的', { date: '2026-11-20', kind: 'phone' });
-    expect(visibleText((await h.command('segments refresh', { teamId: TEAM, userId: ADMIN })).args.blocks)).toContain('现有客户 7 位');
+    expect(visibleText((await h.command('segments refresh', { teamId: TEAM, userId: ADMIN })).args.blocks)).toContain(
+      '现有客户 7 位',
+    );
     // 12-02: due by 12-05 counts. Check-ins (11-30), 客户一's 7 days (11-30), 潜在甲's 14 (12-04); 远期乙's 14 is 12-07.
     h.clock.set('2026-12-02T10:00:00+08:00');
   });
 
-  it('lists the caller\'s due customers in the region, key customers first, each once, with tier, due, needs, money, promises and buttons', async () => {
+  it("lists the caller's due customers in the region, key customers first, each once, with tier, due, needs, money, promises and buttons", async () => {
     const { blocks, text } = await plan('plan 华东');
     expect(text).toContain('*拜访计划：华东*（4 位到期或即将到期');
     const listed = order(text, ['客户一', '客户二', '客户三', '潜在甲']);
@@ -99,7 +113,9 @@ describe('/card plan', () => {
     await sell('已联系丙', { amountFen: '100' });
     const customerId = (await h.db.collection('customers').findOne({ teamId: TEAM, name: '已联系丙' }))!._id;
     h.clock.set('2026-12-10T10:00:00+08:00');
-    const checkIn = await h.db.collection('nudges').findOne({ teamId: TEAM, customerId, kind: 'checkIn', status: 'pending' });
+    const checkIn = await h.db
+      .collection('nudges')
+      .findOne({ teamId: TEAM, customerId, kind: 'checkIn', status: 'pending' });
     expect(checkIn).toMatchObject({ dueDate: '2026-12-09' });
     expect((await plan('plan 华中')).text).toContain('已联系丙');
     await logContact(SELLER, '已联系丙', { date: '2026-12-10', kind: 'phone' });

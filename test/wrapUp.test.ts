@@ -18,15 +18,20 @@ async function card(name: string, actor: Actor = TEAM_A) {
   ids[name] = new ObjectId((await createCard(h, actor, { name })).id);
 }
 
-const logVisit = (name: string, fields: Record<string, unknown>, actor: Actor = TEAM_A) => logContact(h, actor, name, fields);
+const logVisit = (name: string, fields: Record<string, unknown>, actor: Actor = TEAM_A) =>
+  logContact(h, actor, name, fields);
 
-const sell = (name: string, product: string, amountFen: string, date: string, actor: Actor = TEAM_A) => recordSale(h, actor, name, { product, amountFen, date });
+const sell = (name: string, product: string, amountFen: string, date: string, actor: Actor = TEAM_A) =>
+  recordSale(h, actor, name, { product, amountFen, date });
 
 /** Wrap-ups Slack accepted, to one person's DM. */
 const wrapUps = (userId: string) =>
-  h.fake.accepted('chat.postMessage').filter((c) => c.args.channel === userId && visibleText(c.args.blocks).includes('日终小结'));
+  h.fake
+    .accepted('chat.postMessage')
+    .filter((c) => c.args.channel === userId && visibleText(c.args.blocks).includes('日终小结'));
 
-const wrapUpNudges = (userId: string, dueDate: string) => h.db.collection('nudges').find({ kind: 'wrapUp', ownerId: userId, dueDate }).toArray();
+const wrapUpNudges = (userId: string, dueDate: string) =>
+  h.db.collection('nudges').find({ kind: 'wrapUp', ownerId: userId, dueDate }).toArray();
 
 describe('the visit modal’s 索要资料 checkbox', () => {
   it('is stored on the visit when ticked, and shows in the card’s history', async () => {
@@ -34,8 +39,15 @@ describe('the visit modal’s 索要资料 checkbox', () => {
     await logVisit('资料客户', { notes: '看了样册', needs: '要春季目录', materialRequested: true });
     await logVisit('资料客户', { notes: '再聊一次' });
 
-    const visits = await h.db.collection('visits').find({ customerId: ids['资料客户'] }).sort({ createdAt: 1 }).toArray();
-    expect(visits.map((v) => [v.notes, v.materialRequested])).toEqual([['看了样册', true], ['再聊一次', false]]);
+    const visits = await h.db
+      .collection('visits')
+      .find({ customerId: ids['资料客户'] })
+      .sort({ createdAt: 1 })
+      .toArray();
+    expect(visits.map((v) => [v.notes, v.materialRequested])).toEqual([
+      ['看了样册', true],
+      ['再聊一次', false],
+    ]);
     const shown = await h.command('资料客户');
     const { view } = await h.openModal(TEAM_A, findButton(shown.args.blocks, ACTION.history));
     const text = visibleText(view.blocks);
@@ -90,19 +102,33 @@ describe('the daily wrap-up', () => {
     const text = visibleText(posted!.args.blocks);
     const lines = [
       '*🌙 日终小结 · 2026-11-23*',
-      '*🙏 今天成交，记得致谢*', '*感谢甲*', '买了：乌龙茶', '*感谢乙*', '买了：普洱茶',
+      '*🙏 今天成交，记得致谢*',
+      '*感谢甲*',
+      '买了：乌龙茶',
+      '*感谢乙*',
+      '买了：普洱茶',
       // The 顶级 customer first, though its card is newer.
-      '*📅 明天要联系，今天先预约（重点客户在前）*', '*大客户*', '· 顶级客户\n跟进：谈明年合同', '*普通跟进*', '跟进：报价',
-      '*📎 索要资料的潜在客户，记得寄送*', '*资料客户*', '需求：要春季目录',
+      '*📅 明天要联系，今天先预约（重点客户在前）*',
+      '*大客户*',
+      '· 顶级客户\n跟进：谈明年合同',
+      '*普通跟进*',
+      '跟进：报价',
+      '*📎 索要资料的潜在客户，记得寄送*',
+      '*资料客户*',
+      '需求：要春季目录',
     ];
     for (const line of lines) expect(text).toContain(line);
     const places = lines.map((line) => text.indexOf(line));
     expect(places).toEqual([...places].sort((a, b) => a - b));
     expect(text.match(/\*大客户\*/g)).toHaveLength(1);
 
-    const opens = posted!.args.blocks.flatMap((b: Record<string, any>) => (b.accessory?.action_id === ACTION.openCard ? [b.accessory.value] : []));
+    const opens = posted!.args.blocks.flatMap((b: Record<string, any>) =>
+      b.accessory?.action_id === ACTION.openCard ? [b.accessory.value] : [],
+    );
     expect(opens).toEqual(['感谢甲', '感谢乙', '大客户', '普通跟进', '资料客户'].map((n) => ids[n]!.toHexString()));
-    expect(await wrapUpNudges('U1SELLER', '2026-11-23')).toEqual([expect.objectContaining({ status: 'sent', attempts: 1, claims: 1 })]);
+    expect(await wrapUpNudges('U1SELLER', '2026-11-23')).toEqual([
+      expect.objectContaining({ status: 'sent', attempts: 1, claims: 1 }),
+    ]);
   });
 
   it('a sale after the wrap-up hour schedules none for that day', async () => {
@@ -122,9 +148,14 @@ describe('the daily wrap-up', () => {
   });
 
   it('a contact snoozed to tomorrow is booked in today’s wrap-up', async () => {
-    const posted = h.fake.accepted('chat.postMessage').find((c) => c.args.channel === NUDGE_CHANNEL && visibleText(c.args.blocks).includes('普通跟进'))!;
+    const posted = h.fake
+      .accepted('chat.postMessage')
+      .find((c) => c.args.channel === NUDGE_CHANNEL && visibleText(c.args.blocks).includes('普通跟进'))!;
     h.clock.set('2026-11-26T10:00:00+08:00');
-    const click = await h.clickButton(TEAM_A, findButton(posted.args.blocks, ACTION.snoozeDay), { channel: posted.args.channel, messageTs: '1700000000.000901' });
+    const click = await h.clickButton(TEAM_A, findButton(posted.args.blocks, ACTION.snoozeDay), {
+      channel: posted.args.channel,
+      messageTs: '1700000000.000901',
+    });
     expect(visibleText((await h.fake.waitForResponse(click.responseUrl)).args.blocks)).toContain('2026-11-27');
 
     await h.scanAt('2026-11-26T18:00:00+08:00');
@@ -138,8 +169,20 @@ describe('the daily wrap-up', () => {
   it('contacts an earlier release scheduled are booked in the day-before wrap-up at boot, once', async () => {
     // As an earlier release left it: a pending follow-up, no wrap-up, and the boot step not yet run.
     const followUp = {
-      _id: new ObjectId(), teamId: 'T1', kind: 'followUp', customerId: ids['普通跟进'], ownerId: 'U1SELLER', dueDate: '2026-12-10', status: 'pending',
-      version: 1, nextAttemptAt: new Date('2026-12-10T01:00:00Z'), attempts: 0, claims: 0, createdBy: 'U1SELLER', createdAt: new Date(), updatedAt: new Date(),
+      _id: new ObjectId(),
+      teamId: 'T1',
+      kind: 'followUp',
+      customerId: ids['普通跟进'],
+      ownerId: 'U1SELLER',
+      dueDate: '2026-12-10',
+      status: 'pending',
+      version: 1,
+      nextAttemptAt: new Date('2026-12-10T01:00:00Z'),
+      attempts: 0,
+      claims: 0,
+      createdBy: 'U1SELLER',
+      createdAt: new Date(),
+      updatedAt: new Date(),
     };
     await h.db.collection('nudges').insertOne(followUp);
     await h.db.collection('bootSteps').deleteOne({ _id: 'wrapUp' } as never);
@@ -147,7 +190,9 @@ describe('the daily wrap-up', () => {
 
     await Promise.all(h.instances.map((i) => i.app.carryOverReminders()));
     await Promise.all(h.instances.map((i) => i.app.carryOverReminders()));
-    expect(await wrapUpNudges('U1SELLER', '2026-12-09')).toEqual([expect.objectContaining({ status: 'pending', nextAttemptAt: new Date('2026-12-09T10:00:00Z') })]);
+    expect(await wrapUpNudges('U1SELLER', '2026-12-09')).toEqual([
+      expect.objectContaining({ status: 'pending', nextAttemptAt: new Date('2026-12-09T10:00:00Z') }),
+    ]);
   });
 
   // Last: it moves the clock on to the next day.
@@ -161,16 +206,24 @@ describe('the daily wrap-up', () => {
     expect(waiting!.nextAttemptAt.toISOString()).toBe('2026-11-25T10:05:00.000Z');
 
     let tries = 1;
-    for (let [nudge] = await wrapUpNudges('U1SELLER', '2026-11-25'); nudge!.status === 'pending'; [nudge] = await wrapUpNudges('U1SELLER', '2026-11-25')) {
+    for (
+      let [nudge] = await wrapUpNudges('U1SELLER', '2026-11-25');
+      nudge!.status === 'pending';
+      [nudge] = await wrapUpNudges('U1SELLER', '2026-11-25')
+    ) {
       await h.scanAt(nudge!.nextAttemptAt.toISOString());
       if (h.clock.now() < new Date('2026-11-26T00:00:00+08:00')) tries += 1;
     }
     // +5, +10, +20, +40, +80, +120 minutes… until midnight: then the wrap-up of a day gone by is cancelled.
-    expect(await wrapUpNudges('U1SELLER', '2026-11-25')).toEqual([expect.objectContaining({ status: 'cancelled', lastError: 'internal_error' })]);
+    expect(await wrapUpNudges('U1SELLER', '2026-11-25')).toEqual([
+      expect.objectContaining({ status: 'cancelled', lastError: 'internal_error' }),
+    ]);
     expect(tries).toBe(7);
     const refused = h.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.error === 'internal_error');
     expect(refused).toHaveLength(tries);
-    expect(refused.every((c) => c.args.channel === 'U1SELLER' && visibleText(c.args.blocks).includes('买了：茶具'))).toBe(true);
+    expect(
+      refused.every((c) => c.args.channel === 'U1SELLER' && visibleText(c.args.blocks).includes('买了：茶具')),
+    ).toBe(true);
     h.fake.clearFailures('chat.postMessage');
     expect(wrapUps('U1SELLER').filter((c) => visibleText(c.args.blocks).includes('2026-11-25'))).toEqual([]);
   });
@@ -179,12 +232,23 @@ describe('the daily wrap-up', () => {
 describe('the wrap-up view', () => {
   it('stays inside Block Kit with three full lists, long and hostile text, and counts the rest', () => {
     const long = (i: number) => `<!channel> *${'长'.repeat(400)}${i}`;
-    const customer = (i: number) => ({ _id: new ObjectId(), name: long(i), number: `KH-2026-${i}`, tier: 'top' as const });
-    const full = <Row>(row: (i: number) => Row) => ({ rows: Array.from({ length: domain.wrapUp.listed }, (_, i) => row(i)), more: 7 });
+    const customer = (i: number) => ({
+      _id: new ObjectId(),
+      name: long(i),
+      number: `KH-2026-${i}`,
+      tier: 'top' as const,
+    });
+    const full = <Row>(row: (i: number) => Row) => ({
+      rows: Array.from({ length: domain.wrapUp.listed }, (_, i) => row(i)),
+      more: 7,
+    });
     const facts = {
       day: '2026-11-23',
       bought: full((i) => ({ customer: customer(i), products: [long(i), long(i + 1)] })),
-      book: full((i) => ({ customer: customer(i), contacts: [{ kind: 'followUp' as const, plan: long(i) }, { kind: 'ambassador' as const }] })),
+      book: full((i) => ({
+        customer: customer(i),
+        contacts: [{ kind: 'followUp' as const, plan: long(i) }, { kind: 'ambassador' as const }],
+      })),
       material: full((i) => ({ customer: customer(i), needs: long(i) })),
     };
     for (const locale of ['zh', 'en'] as const) {
@@ -193,13 +257,20 @@ describe('the wrap-up view', () => {
       expect(shown.blocks.length).toBeLessThanOrEqual(50);
       const text = visibleText(shown.blocks as Record<string, any>[]);
       expect(text).not.toContain('<!channel>');
-      // Each list counts what it left out: the 7 beyond its 10 rows, and those of its rows past one message's total text.
+      // Each list counts what it left out: the 7 beyond its 10 rows, and those of its rows past one message's total
+      // text.
       const listed = JSON.stringify(shown.blocks).split(ACTION.openCard).length - 1;
-      const left = [...text.matchAll(locale === 'zh' ? /还有 (\d+) 位未列出/g : /(\d+) more not listed/g)].map((m) => Number(m[1]));
+      const left = [...text.matchAll(locale === 'zh' ? /还有 (\d+) 位未列出/g : /(\d+) more not listed/g)].map((m) =>
+        Number(m[1]),
+      );
       expect(left).toHaveLength(3);
       expect(left.every((n) => n >= 7)).toBe(true);
       expect(listed + left.reduce((a, b) => a + b, 0)).toBe(3 * 17);
-      expect(shown.text).toContain(locale === 'zh' ? '致谢成交客户 17 位 · 预约明天 17 位 · 寄送资料 17 位' : 'thank 17 · book 17 for tomorrow · send material to 17');
+      expect(shown.text).toContain(
+        locale === 'zh'
+          ? '致谢成交客户 17 位 · 预约明天 17 位 · 寄送资料 17 位'
+          : 'thank 17 · book 17 for tomorrow · send material to 17',
+      );
     }
   });
 });

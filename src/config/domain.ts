@@ -10,7 +10,10 @@ export const domain = {
     maxListed: 10,
     /** A query with at least this many digits (and nothing else) is a phone number. */
     minPhoneDigits: 5,
-    /** Longest pinyin, initials and company key stored on a card, in characters: only their start is matched, and short keys keep indexes small. */
+    /**
+     * Longest pinyin, initials and company key stored on a card, in characters: only their start is matched, and short
+     * keys keep indexes small.
+     */
     maxKeyLength: 32,
     /** A type-ahead's options must reach Slack within 3 s or are dropped; past this, it answers with none. */
     optionsDeadlineMs: 2500,
@@ -177,7 +180,10 @@ export const domain = {
       { tier: 'large', upToPercent: 5 },
       { tier: 'medium', upToPercent: 20 },
     ],
-    /** Cumulative percent of the team's 12-month amount reached before a customer: under A's is A, under B's is B, the rest C. */
+    /**
+     * Cumulative percent of the team's 12-month amount reached before a customer: under A's is A, under B's is B, the
+     * rest C.
+     */
     abc: { A: 80, B: 95 },
     /** How often the job looks for teams whose segmentation hour has come. */
     checkEveryMinutes: 60,
@@ -193,22 +199,44 @@ export const domain = {
   },
   /** 日终工作: each salesperson's daily wrap-up, at the team's wrap-up hour (WRAPUP_HOUR). */
   wrapUp: {
-    /** Rows each of its three lists shows; the rest are counted. Three full lists stay inside one message's 50 blocks. */
+    /**
+     * Rows each of its three lists shows; the rest are counted. Three full lists stay inside one message's 50 blocks.
+     */
     listed: 10,
   },
   /** `/card plan`: customers due for contact by the cadence (whose intervals are the cadence kind's settings). */
   cadence: {
     /** `/card plan` lists customers due within this many days, as well as those overdue. */
     planAheadDays: 3,
-    /** Customers `/card plan` lists before a "N more" line: each takes two blocks, a region heading at most one more (50 a message). */
+    /**
+     * Customers `/card plan` lists before a "N more" line: each takes two blocks, a region heading at most one more (50
+     * a message).
+     */
     planListed: 15,
   },
-  /** Team settings an admin edits from App Home (the kinds' own, with their ranges, are in their files): the time zones offered. */
+  /**
+   * Team settings an admin edits from App Home (the kinds' own, with their ranges, are in their files): the time zones
+   * offered.
+   */
   settings: {
     timezones: [
-      'Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Taipei', 'Asia/Singapore', 'Asia/Tokyo', 'Asia/Seoul', 'Asia/Bangkok', 'Asia/Kolkata',
-      'Asia/Dubai', 'Europe/London', 'Europe/Paris', 'Europe/Berlin', 'America/New_York', 'America/Chicago', 'America/Los_Angeles',
-      'Australia/Sydney', 'UTC',
+      'Asia/Shanghai',
+      'Asia/Hong_Kong',
+      'Asia/Taipei',
+      'Asia/Singapore',
+      'Asia/Tokyo',
+      'Asia/Seoul',
+      'Asia/Bangkok',
+      'Asia/Kolkata',
+      'Asia/Dubai',
+      'Europe/London',
+      'Europe/Paris',
+      'Europe/Berlin',
+      'America/New_York',
+      'America/Chicago',
+      'America/Los_Angeles',
+      'Australia/Sydney',
+      'UTC',
     ],
     /** Setting changes App Home lists, newest first. */
     changesShown: 5,
@@ -224,7 +252,9 @@ export const domain = {
     /** Cards whose warnings a change of thresholds moves side by side, as the segmentation writes. */
     replanConcurrency: 8,
   },
-  /** App Home: each list shows its first rows and counts the rest, so the tab fits Block Kit's 100 blocks at any size. */
+  /**
+   * App Home: each list shows its first rows and counts the rest, so the tab fits Block Kit's 100 blocks at any size.
+   */
   home: {
     rowsShown: 4,
     /**

@@ -42,7 +42,10 @@ function mongoUriProblem(uri: string): string | undefined {
 const wholeNumber = (min: number, max: number) =>
   z
     .string()
-    .refine((v) => /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max, `must be a whole number from ${min} to ${max}`)
+    .refine(
+      (v) => /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max,
+      `must be a whole number from ${min} to ${max}`,
+    )
     .transform(Number);
 
 /**
@@ -56,7 +59,10 @@ const EnvSchema = z.object({
   SLACK_CLIENT_SECRET: z.string().optional(),
   SLACK_STATE_SECRET: z.string().optional(),
   /** Encrypts installed workspaces' bot tokens at rest (AES-256-GCM). */
-  ENCRYPTION_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 32 bytes written as 64 hex digits (openssl rand -hex 32)').optional(),
+  ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be 32 bytes written as 64 hex digits (openssl rand -hex 32)')
+    .optional(),
   /** Days an uninstalled workspace's data is kept before it is deleted. */
   DATA_RETENTION_DAYS: wholeNumber(0, 3650).default(30),
   SLACK_SIGNING_SECRET: z.string().optional(),
@@ -72,12 +78,24 @@ const EnvSchema = z.object({
     })
     .optional(),
   EMBEDDED_MONGO_DIR: z.string().default('.data/mongo'),
-  DEFAULT_TIMEZONE: z.string().refine(isValidTimezone, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
+  DEFAULT_TIMEZONE: z
+    .string()
+    .refine(isValidTimezone, 'must be an IANA time zone such as Asia/Shanghai')
+    .default('Asia/Shanghai'),
   DEFAULT_NUDGE_HOUR: wholeNumber(0, 23).default(9),
   DEFAULT_LOCALE: z.enum(['zh', 'en'], 'must be zh or en').default('zh'),
-  NUDGE_CHANNEL_ID: z.string().regex(/^[CGD][A-Z0-9]+$/, 'must be a channel ID such as C0123456789').optional(),
-  FINANCE_USER_ID: z.string().regex(/^[UW][A-Z0-9]+$/, 'must be a Slack user ID such as U0123456789').optional(),
-  MANAGER_USER_ID: z.string().regex(/^[UW][A-Z0-9]+$/, 'must be a Slack user ID such as U0123456789').optional(),
+  NUDGE_CHANNEL_ID: z
+    .string()
+    .regex(/^[CGD][A-Z0-9]+$/, 'must be a channel ID such as C0123456789')
+    .optional(),
+  FINANCE_USER_ID: z
+    .string()
+    .regex(/^[UW][A-Z0-9]+$/, 'must be a Slack user ID such as U0123456789')
+    .optional(),
+  MANAGER_USER_ID: z
+    .string()
+    .regex(/^[UW][A-Z0-9]+$/, 'must be a Slack user ID such as U0123456789')
+    .optional(),
   FOLLOWUP_SCAN_SECONDS: wholeNumber(1, 86400).default(60),
   /** Team-local hour from which the nightly segmentation runs. */
   SEGMENT_HOUR: wholeNumber(0, 23).default(2),
@@ -86,8 +104,16 @@ const EnvSchema = z.object({
   /** Who may run admin commands such as `/card segments refresh`: Slack user IDs, comma-separated. */
   ADMIN_USER_IDS: z
     .string()
-    .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean))
-    .refine((ids) => ids.every((id) => /^[UW][A-Z0-9]+$/.test(id)), 'must be Slack user IDs such as U0123456789, separated by commas')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (ids) => ids.every((id) => /^[UW][A-Z0-9]+$/.test(id)),
+      'must be Slack user IDs such as U0123456789, separated by commas',
+    )
     .default([]),
   /** More nudges than this due for one channel in one scan go out as one digest (default domain.nudges.digestAbove). */
   DIGEST_ABOVE: wholeNumber(1, 1000).optional(),
@@ -100,14 +126,29 @@ type Key = keyof Env;
 const KEYS = Object.keys(EnvSchema.shape) as Key[];
 
 /** Never repeated in a message: tokens, the signing secret, and a URI that may carry a password. */
-const SECRET = new Set<Key>(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'MONGODB_URI', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'ENCRYPTION_KEY']);
+const SECRET = new Set<Key>([
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+  'MONGODB_URI',
+  'SLACK_CLIENT_SECRET',
+  'SLACK_STATE_SECRET',
+  'ENCRYPTION_KEY',
+]);
 
 const OAUTH_KEYS = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'ENCRYPTION_KEY'] as const;
 
 /** Installed to any workspace through Slack's OAuth, each served with its own stored token. */
 /** What the log must never show: every secret the environment holds. */
 export function secretsOf(env: Readonly<Env>): (string | undefined)[] {
-  return [env.SLACK_BOT_TOKEN, env.SLACK_APP_TOKEN, env.SLACK_SIGNING_SECRET, env.SLACK_CLIENT_SECRET, env.SLACK_STATE_SECRET, env.ENCRYPTION_KEY];
+  return [
+    env.SLACK_BOT_TOKEN,
+    env.SLACK_APP_TOKEN,
+    env.SLACK_SIGNING_SECRET,
+    env.SLACK_CLIENT_SECRET,
+    env.SLACK_STATE_SECRET,
+    env.ENCRYPTION_KEY,
+  ];
 }
 
 export function isOAuthMode(env: Readonly<Env>): boolean {
@@ -122,7 +163,8 @@ const PLACEHOLDERS: Partial<Record<Key, { value: string; instead: string }>> = {
   },
   SLACK_APP_TOKEN: {
     value: 'xapp-your-app-token',
-    instead: 'paste an app-level token with connections:write (Basic Information → App-Level Tokens), or leave it empty for HTTP mode',
+    instead:
+      'paste an app-level token with connections:write (Basic Information → App-Level Tokens), or leave it empty for HTTP mode',
   },
 };
 
@@ -176,9 +218,10 @@ function placeholderProblems(values: Partial<Record<Key, string>>): string[] {
 
 /** Checked on the raw input so it is reported alongside every other problem. */
 function modeProblems(values: Partial<Record<Key, string>>): string[] {
-  const http = values.SLACK_APP_TOKEN || values.SLACK_SIGNING_SECRET
-    ? []
-    : ['SLACK_SIGNING_SECRET: is required in HTTP mode (when SLACK_APP_TOKEN is not set)'];
+  const http =
+    values.SLACK_APP_TOKEN || values.SLACK_SIGNING_SECRET
+      ? []
+      : ['SLACK_SIGNING_SECRET: is required in HTTP mode (when SLACK_APP_TOKEN is not set)'];
   return [...oauthProblems(values), ...http];
 }
 
@@ -192,7 +235,11 @@ function oauthProblems(values: Partial<Record<Key, string>>): string[] {
   }
   // Without any OAuth setting this is the single-workspace setup missing its token.
   if (given.length === 0) return ['SLACK_BOT_TOKEN: is required'];
-  const missing = OAUTH_KEYS.filter((key) => !values[key]).map((key) => `${key}: is required to install to any workspace (when SLACK_BOT_TOKEN is not set)`);
-  const socket = values.SLACK_APP_TOKEN ? ['SLACK_APP_TOKEN: installing to any workspace runs in HTTP mode; leave SLACK_APP_TOKEN empty'] : [];
+  const missing = OAUTH_KEYS.filter((key) => !values[key]).map(
+    (key) => `${key}: is required to install to any workspace (when SLACK_BOT_TOKEN is not set)`,
+  );
+  const socket = values.SLACK_APP_TOKEN
+    ? ['SLACK_APP_TOKEN: installing to any workspace runs in HTTP mode; leave SLACK_APP_TOKEN empty']
+    : [];
   return [...missing, ...socket];
 }

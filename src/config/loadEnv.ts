@@ -8,6 +8,7 @@ import { ConfigError, parseEnv, type Env } from './env.js';
  * The nearest folder at or above `start` holding a package.json. From this
  * module that is the project, whether it runs as source (src/config/) or
  * built (dist/src/config/), and wherever the app was started from.
+ * @internal Exported for its own tests; the app uses it here.
  */
 export function findProjectDir(start: string): string {
   for (let dir = start; ; dir = dirname(dir)) {
@@ -39,6 +40,9 @@ export function loadEnv({
     return Object.freeze({ ...env, EMBEDDED_MONGO_DIR: resolve(projectDir, env.EMBEDDED_MONGO_DIR) });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    throw new ConfigError(error.problems, found ? `read from ${envFile} and the environment` : `no ${envFile}; read from the environment only`);
+    throw new ConfigError(
+      error.problems,
+      found ? `read from ${envFile} and the environment` : `no ${envFile}; read from the environment only`,
+    );
   }
 }

@@ -12,15 +12,28 @@ export function isDuplicateKey(error: unknown): boolean {
  * unique key with "deadlock detected". Trying again is the answer.
  */
 export function isTransientWriteError(error: unknown): boolean {
-  const e = error as { code?: number; message?: string; errorLabels?: string[]; hasErrorLabel?: (label: string) => boolean };
-  return e.code === 112 || e.hasErrorLabel?.('TransientTransactionError') === true || /deadlock detected/i.test(e.message ?? '');
+  const e = error as {
+    code?: number;
+    message?: string;
+    errorLabels?: string[];
+    hasErrorLabel?: (label: string) => boolean;
+  };
+  return (
+    e.code === 112 ||
+    e.hasErrorLabel?.('TransientTransactionError') === true ||
+    /deadlock detected/i.test(e.message ?? '')
+  );
 }
 
 const UNAVAILABLE = /^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|TopologyClosed)Error$/;
 
 /** The database could not be reached (down, restarting, network): worth "try again later", not a bug. */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let e = error as { name?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+  for (
+    let e = error as { name?: string; cause?: unknown } | undefined, depth = 0;
+    e && depth < 5;
+    e = e.cause as typeof e, depth++
+  ) {
     if (UNAVAILABLE.test(e.name ?? '')) return true;
   }
   return false;

@@ -16,7 +16,10 @@ export async function migrate(models: Models): Promise<void> {
   await moveSettingsUnderKinds(models);
 }
 
-/** Where an earlier release stored a team's collection matrix, cadence and pool thresholds, and the kinds' group each is now. */
+/**
+ * Where an earlier release stored a team's collection matrix, cadence and pool thresholds, and the kinds' group each is
+ * now.
+ */
 const EARLIER_SETTINGS = { collectionMatrix: 'collection', cadenceDays: 'cadenceDays', pool: 'pool' } as const;
 
 /**
@@ -30,7 +33,12 @@ async function moveSettingsUnderKinds(models: Models): Promise<void> {
   const earlier = Object.keys(EARLIER_SETTINGS) as (keyof typeof EARLIER_SETTINGS)[];
   for await (const team of teams.find({ $or: earlier.map((field) => ({ [field]: { $exists: true } })) })) {
     const kindSettings: Record<string, unknown> = { ...(team.kindSettings as Record<string, unknown> | undefined) };
-    for (const field of earlier) if (team[field]) kindSettings[EARLIER_SETTINGS[field]] = { ...(team[field] as object), ...(kindSettings[EARLIER_SETTINGS[field]] as object) };
+    for (const field of earlier)
+      if (team[field])
+        kindSettings[EARLIER_SETTINGS[field]] = {
+          ...(team[field] as object),
+          ...(kindSettings[EARLIER_SETTINGS[field]] as object),
+        };
     const $unset = Object.fromEntries(earlier.map((field) => [field, '']));
     await teams.updateOne({ _id: team._id, version: team.version }, { $set: { kindSettings }, $unset });
   }
@@ -50,7 +58,12 @@ async function moveFollowUpsIntoNudges(models: Models): Promise<void> {
   if (!(await retiredExists())) return;
   try {
     for await (const { visitId, ...old } of db.collection(RETIRED_FOLLOW_UPS).find()) {
-      await insertOnce(models.nudges, { version: 1, ...old, kind: 'followUp', ...(visitId ? { sourceId: visitId } : {}) });
+      await insertOnce(models.nudges, {
+        version: 1,
+        ...old,
+        kind: 'followUp',
+        ...(visitId ? { sourceId: visitId } : {}),
+      });
     }
   } catch (error) {
     // Another instance booting at the same time finished the move and dropped the collection under this cursor.
@@ -66,7 +79,14 @@ async function rekeyCards(models: Models): Promise<void> {
   let after: Types.ObjectId | undefined;
   for (;;) {
     const batch = await models.customers
-      .find(after ? { ...outdated, _id: { $gt: after } } : outdated, { _id: 1, teamId: 1, version: 1, name: 1, phone: 1, company: 1 })
+      .find(after ? { ...outdated, _id: { $gt: after } } : outdated, {
+        _id: 1,
+        teamId: 1,
+        version: 1,
+        name: 1,
+        phone: 1,
+        company: 1,
+      })
       .sort({ _id: 1 })
       .limit(REKEY_BATCH)
       .lean();
@@ -74,7 +94,10 @@ async function rekeyCards(models: Models): Promise<void> {
       // Only the version we read: an edit since then wrote current keys itself, so a miss needs no retry.
       const { set, unset } = searchKeyChanges({ name, phone, company });
       const $unset = Object.fromEntries(unset.map((key) => [key, '']));
-      await models.customers.updateOne({ _id, teamId, version }, unset.length > 0 ? { $set: set, $unset } : { $set: set });
+      await models.customers.updateOne(
+        { _id, teamId, version },
+        unset.length > 0 ? { $set: set, $unset } : { $set: set },
+      );
     }
     if (batch.length < REKEY_BATCH) return;
     after = batch.at(-1)!._id;

@@ -4,6 +4,7 @@
  * The hosts of a MongoDB connection string, safe to print: no user, password,
  * database or options. Cuts at the last `@` anywhere, so even a password with
  * an unescaped `/` or `?` never shows.
+ * @internal Exported for its own tests; the app uses it here.
  */
 export function mongoHosts(uri: string): string {
   const afterScheme = uri.replace(/^mongodb(\+srv)?:\/\//, '');
@@ -44,7 +45,10 @@ export function databaseUnreachableMessage(uri: string, reason?: string): string
   );
 }
 
-/** One line for a server that answered but refused, e.g. a wrong password. */
+/**
+ * One line for a server that answered but refused, e.g. a wrong password.
+ * @internal `npm test` says it (test/support/globalSetup.ts) when MONGODB_URI refuses the connection.
+ */
 export function databaseRefusedMessage(uri: string, reason: string): string {
   return `MongoDB at ${mongoHosts(uri)} from MONGODB_URI refused the connection (${withoutCredentials(oneLine(reason), uri)}). Check the user, password and options in MONGODB_URI.`;
 }
@@ -52,7 +56,10 @@ export function databaseRefusedMessage(uri: string, reason: string): string {
 /** A host name in MONGODB_URI that DNS does not know (a mongodb+srv:// cluster's SRV record, typically). */
 export function isHostNotFound(error: unknown): boolean {
   const e = error as { code?: unknown; syscall?: unknown; message?: unknown } | undefined;
-  return ['ENOTFOUND', 'EAI_AGAIN', 'ESERVFAIL', 'ENODATA'].includes(String(e?.code)) || /^query(Srv|Txt) /.test(String(e?.message ?? ''));
+  return (
+    ['ENOTFOUND', 'EAI_AGAIN', 'ESERVFAIL', 'ENODATA'].includes(String(e?.code)) ||
+    (typeof e?.message === 'string' && /^query(Srv|Txt) /.test(e.message))
+  );
 }
 
 /** One line for a MONGODB_URI whose host name does not resolve. */
@@ -63,8 +70,12 @@ export function databaseNotFoundMessage(uri: string, reason: string): string {
   );
 }
 
-/** One line for a PORT another program (often a second instance of the app) is already listening on, or that needs privileges. */
+/**
+ * One line for a PORT another program (often a second instance of the app) is already listening on, or that needs
+ * privileges.
+ */
 export function portUnavailableMessage(port: number, code: string | undefined): string {
-  if (code === 'EACCES') return `Port ${port} needs privileges this user does not have. Set PORT to a port from 1024 up, e.g. 3000.`;
+  if (code === 'EACCES')
+    return `Port ${port} needs privileges this user does not have. Set PORT to a port from 1024 up, e.g. 3000.`;
   return `Port ${port} is already in use, perhaps by another instance of the app. Stop that one, or set PORT to a free port.`;
 }

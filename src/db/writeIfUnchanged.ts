@@ -32,7 +32,8 @@ export async function insertOnce(model: Model<any>, doc: Record<string, unknown>
   }
 }
 
-const intentId = (collection: string, id: Types.ObjectId | string, version: number) => `${collection}:${id.toString()}:${version}`;
+const intentId = (collection: string, id: Types.ObjectId | string, version: number) =>
+  `${collection}:${id.toString()}:${version}`;
 
 /**
  * The one way to write "only if it is still as I saw it", atomic on MongoDB
@@ -45,7 +46,9 @@ const intentId = (collection: string, id: Types.ObjectId | string, version: numb
  * to bump into it, or the scan, finishes it: nothing stays blocked.
  */
 export function createGuardedWrites(models: Models, now: () => Date) {
-  const byCollection = new Map<string, Model<any>>(Object.values(models).map((m) => [m.collection.collectionName, m as Model<any>]));
+  const byCollection = new Map<string, Model<any>>(
+    Object.values(models).map((m) => [m.collection.collectionName, m as Model<any>]),
+  );
 
   function modelOf(collection: string): Model<any> {
     const model = byCollection.get(collection);
@@ -70,7 +73,10 @@ export function createGuardedWrites(models: Models, now: () => Date) {
     const filter = { _id: intent.targetId, teamId: intent.teamId };
     const unset = Object.fromEntries((intent.unset ?? []).map((field) => [field, '']));
     // `version` is set, not incremented, so applying twice lands on the same document.
-    const update = { $set: { ...intent.set, version: intent.version }, ...(intent.unset?.length ? { $unset: unset } : {}) };
+    const update = {
+      $set: { ...intent.set, version: intent.version },
+      ...(intent.unset?.length ? { $unset: unset } : {}),
+    };
     const { matchedCount } = await target.updateOne({ ...filter, version: intent.version - 1 }, update);
     if (matchedCount === 0) {
       const current = await target.findOne(filter, { version: 1 }).lean<{ version: number }>();
@@ -84,7 +90,8 @@ export function createGuardedWrites(models: Models, now: () => Date) {
     return 'written';
   }
 
-  const isStale = (intent: WriteIntentRecord) => now().getTime() - intent.createdAt.getTime() > domain.writes.intentLeaseMs;
+  const isStale = (intent: WriteIntentRecord) =>
+    now().getTime() - intent.createdAt.getTime() > domain.writes.intentLeaseMs;
 
   /** What an intent already taken for the step means for the writer who wanted it. */
   async function collision(id: string, requestKey: string | undefined): Promise<WriteOutcome> {
@@ -92,7 +99,8 @@ export function createGuardedWrites(models: Models, now: () => Date) {
     if (!theirs) return 'conflict';
     if (requestKey && theirs.requestKey === requestKey) {
       if (theirs.state === 'void') return 'conflict';
-      // The same request again, its change claimed but maybe not applied (its writer lost the database half-way): it is ours to finish.
+      // The same request again, its change claimed but maybe not applied (its writer lost the database half-way): it is
+      // ours to finish.
       if (theirs.state === 'pending') return (await applyIntent(theirs)) === 'written' ? 'replayed' : 'conflict';
       return 'replayed';
     }
@@ -128,7 +136,12 @@ export function createGuardedWrites(models: Models, now: () => Date) {
    * For a writer whose copy is already older than the record: was the next
    * step taken by this same request (a replay) or by someone else?
    */
-  async function staleOutcome(model: Model<any>, id: Types.ObjectId, version: number, requestKey?: string): Promise<WriteOutcome> {
+  async function staleOutcome(
+    model: Model<any>,
+    id: Types.ObjectId,
+    version: number,
+    requestKey?: string,
+  ): Promise<WriteOutcome> {
     return collision(intentId(model.collection.collectionName, id, version + 1), requestKey);
   }
 
@@ -151,7 +164,9 @@ export function createGuardedWrites(models: Models, now: () => Date) {
       if (outcome === 'written') return { ...current, ...change.set, version: current.version + 1 };
       if (outcome === 'notFound') return null;
     }
-    throw new Error(`${model.collection.collectionName} ${id.toString()} kept changing; gave up after ${domain.writes.maxRetries} attempts`);
+    throw new Error(
+      `${model.collection.collectionName} ${id.toString()} kept changing; gave up after ${domain.writes.maxRetries} attempts`,
+    );
   }
 
   /** Finishes the team's changes whose writers died before completing them, and forgets old finished ones. */

@@ -7,7 +7,6 @@
  * card explains when it differs (a card opened as 现有客户 with no sale recorded).
  */
 export const CUSTOMER_STATUSES = ['current', 'inactive', 'potential', 'doubtful'] as const;
-export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
 export const RELATIONSHIP_STAGES = ['acquainted', 'meeting', 'trust', 'alliance'] as const;
 export const COMMUNICATION_STYLES = ['analytical', 'driver', 'expressive', 'amiable'] as const;
 export const LOYALTY_ATTITUDES = ['loyal', 'switcher', 'nonLoyal'] as const;
@@ -24,7 +23,12 @@ export interface FieldSpec {
   options?: readonly string[];
 }
 
-const text = (key: string, maxLength: number, required = false): FieldSpec => ({ key, kind: 'text', maxLength, required });
+const text = (key: string, maxLength: number, required = false): FieldSpec => ({
+  key,
+  kind: 'text',
+  maxLength,
+  required,
+});
 const multiline = (key: string, maxLength: number): FieldSpec => ({ key, kind: 'multiline', maxLength });
 const select = (key: string, options: readonly string[]): FieldSpec => ({ key, kind: 'select', options });
 
@@ -81,7 +85,6 @@ export const CARD_FIELD_GROUPS = [
   },
 ] as const satisfies readonly { group: string; fields: readonly FieldSpec[] }[];
 
-export type CardFieldGroup = (typeof CARD_FIELD_GROUPS)[number]['group'];
 export type CardFieldKey = (typeof CARD_FIELD_GROUPS)[number]['fields'][number]['key'];
 
 export const CARD_FIELDS: readonly FieldSpec[] = CARD_FIELD_GROUPS.flatMap((g) => g.fields);

@@ -17,7 +17,11 @@ export function daysOverdue(dueDate: CalendarDate, today: CalendarDate): number 
 /** The matrix's thresholds: the team's (TeamSettings.collection), the overdue kind's defaults underneath. */
 export type CollectionThresholds = { longAfterDays: number; largeFromFen: number; repeatEveryDays: number };
 
-export function collectionQuadrant(daysOverdue: number, overdueFen: number, thresholds: CollectionThresholds): CollectionQuadrant {
+export function collectionQuadrant(
+  daysOverdue: number,
+  overdueFen: number,
+  thresholds: CollectionThresholds,
+): CollectionQuadrant {
   // Thresholds are inclusive: exactly longAfterDays overdue is long, exactly largeFromFen is large.
   const long = daysOverdue >= thresholds.longAfterDays;
   const large = overdueFen >= thresholds.largeFromFen;

@@ -15,7 +15,10 @@ function isFilled(value: unknown): boolean {
 }
 
 /** 资料完整度: the weighted share of the useful fields that are filled in. */
-export function completeness(card: Readonly<Record<string, unknown>>, weights: Weights = domain.completenessWeights): Completeness {
+export function completeness(
+  card: Readonly<Record<string, unknown>>,
+  weights: Weights = domain.completenessWeights,
+): Completeness {
   const entries = Object.entries(weights);
   const total = entries.reduce((sum, [, w]) => sum + w, 0);
   const filled = entries.filter(([key]) => isFilled(card[key])).reduce((sum, [, w]) => sum + w, 0);

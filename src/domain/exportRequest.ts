@@ -25,14 +25,27 @@ const SALE_WORDS = new Set(['sales', 'sale', '交易']);
 type FilterKey = 'tier' | 'region' | 'owner' | 'year';
 // Maps, not object literals: a typed `constructor:` must not find Object.prototype's.
 const FILTER_KEYS = new Map<string, FilterKey>([
-  ['tier', 'tier'], ['层级', 'tier'], ['分层', 'tier'],
-  ['region', 'region'], ['地区', 'region'],
-  ['owner', 'owner'], ['负责人', 'owner'],
-  ['year', 'year'], ['年份', 'year'], ['年', 'year'],
+  ['tier', 'tier'],
+  ['层级', 'tier'],
+  ['分层', 'tier'],
+  ['region', 'region'],
+  ['地区', 'region'],
+  ['owner', 'owner'],
+  ['负责人', 'owner'],
+  ['year', 'year'],
+  ['年份', 'year'],
+  ['年', 'year'],
 ]);
 
 const TIER_WORDS = new Map<string, Tier>([
-  ['顶级', 'top'], ['顶级客户', 'top'], ['大', 'large'], ['大客户', 'large'], ['中', 'medium'], ['中客户', 'medium'], ['小', 'small'], ['小客户', 'small'],
+  ['顶级', 'top'],
+  ['顶级客户', 'top'],
+  ['大', 'large'],
+  ['大客户', 'large'],
+  ['中', 'medium'],
+  ['中客户', 'medium'],
+  ['小', 'small'],
+  ['小客户', 'small'],
   ...TIERS.map((t): [string, Tier] => [t, t]),
 ]);
 
@@ -90,7 +103,11 @@ export function parseExportWords(words: readonly string[]): ParsedExport {
  * What the caller may export: admins and the manager any cards of the team;
  * anyone else only their own, whatever owner they asked for.
  */
-export function exportAllowed(request: ExportRequest, callerId: string, { admin, manager }: { admin: boolean; manager: boolean }): { request: ExportRequest; ownOnly: boolean } {
+export function exportAllowed(
+  request: ExportRequest,
+  callerId: string,
+  { admin, manager }: { admin: boolean; manager: boolean },
+): { request: ExportRequest; ownOnly: boolean } {
   if (admin || manager) return { request, ownOnly: false };
   return { request: { ...request, ownerId: callerId }, ownOnly: true };
 }

@@ -60,6 +60,7 @@ function foldName(text: string): string {
  * Canonical form of a name for matching: full-width folded, case-insensitive,
  * without any spaces (`张 三` is `张三`). Folded until stable, because removing a
  * space can let NFKC compose what the space kept apart.
+ * @internal Exported for its own tests; the app uses it here.
  */
 export function nameKey(name: string): string {
   let key = foldName(name);
@@ -92,7 +93,13 @@ function spokenWords(name: string): string[] {
     if (latin) words.push(latin);
     latin = '';
   };
-  const readings = pinyin(name.normalize('NFKC').toLowerCase(), { toneType: 'none', type: 'all', v: true, mode: 'surname', surname: 'head' });
+  const readings = pinyin(name.normalize('NFKC').toLowerCase(), {
+    toneType: 'none',
+    type: 'all',
+    v: true,
+    mode: 'surname',
+    surname: 'head',
+  });
   for (const { origin, pinyin: reading, isZh } of readings) {
     if (isZh && reading) {
       endLatin();
@@ -107,7 +114,10 @@ function spokenWords(name: string): string[] {
   return words;
 }
 
-/** Pinyin keys of a name: in full without spaces (`zhangsan`) and by initials (`zs`); undefined when it has nothing to read. */
+/**
+ * Pinyin keys of a name: in full without spaces (`zhangsan`) and by initials (`zs`); undefined when it has nothing to
+ * read.
+ */
 export function pinyinKeys(name: string): { pinyinKey?: string; initialsKey?: string } {
   const words = spokenWords(name);
   if (words.length === 0) return {};
@@ -115,7 +125,7 @@ export function pinyinKeys(name: string): { pinyinKey?: string; initialsKey?: st
 }
 
 /** A company folded as names are (`华东 贸易` is `华东贸易`), kept short: only its start is ever matched. */
-export function companyKey(company: string): string | undefined {
+function companyKey(company: string): string | undefined {
   return capped(nameKey(company)) || undefined;
 }
 
@@ -142,8 +152,14 @@ export function searchKeys(card: { name: string; phone?: string; company?: strin
   };
 }
 
-/** A card's keys as a write: those it has set, those it lacks (no phone, no company, nothing to read) unset, never stored empty. */
-export function searchKeyChanges(card: Parameters<typeof searchKeys>[0]): { set: Record<string, unknown>; unset: string[] } {
+/**
+ * A card's keys as a write: those it has set, those it lacks (no phone, no company, nothing to read) unset, never
+ * stored empty.
+ */
+export function searchKeyChanges(card: Parameters<typeof searchKeys>[0]): {
+  set: Record<string, unknown>;
+  unset: string[];
+} {
   const set: Record<string, unknown> = {};
   const unset: string[] = [];
   for (const [key, value] of Object.entries(searchKeys(card))) {
@@ -179,9 +195,14 @@ function typedText(inner: string): string {
  * `&`, `<`, `>` and wraps links, e-mail addresses and mentions in `<…>`; a
  * literal `<` arrives as `&lt;`, so every `<` is Slack's own. `&amp;` is
  * undone last, so `&amp;lt;` (a typed `&lt;`) stays `&lt;`.
+ * @internal Exported for its own tests; the app uses it here.
  */
 export function unescapeSlack(raw: string): string {
-  return raw.replace(SLACK_MARKUP, (_all, inner: string) => typedText(inner)).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return raw
+    .replace(SLACK_MARKUP, (_all, inner: string) => typedText(inner))
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 const normalized = (raw: string) => unescapeSlack(raw).normalize('NFKC').replace(/\s+/g, ' ').trim();
@@ -222,7 +243,9 @@ export function parseLookup(raw: string): LookupRequest {
   if (rest.length === 0 && BRIEF_WORDS.has(word.toLowerCase())) return { kind: 'badBrief' };
   if (rest.length > 0 && BRIEF_WORDS.has(word.toLowerCase())) {
     const wanted = rest.join(' ');
-    return isTooLong(wanted) ? { kind: 'tooLong', max: domain.lookup.maxQueryLength } : { kind: 'brief', search: searchOf(wanted) };
+    return isTooLong(wanted)
+      ? { kind: 'tooLong', max: domain.lookup.maxQueryLength }
+      : { kind: 'brief', search: searchOf(wanted) };
   }
   if (HANDOVER_WORDS.has(word.toLowerCase())) return handoverOf(rest);
   if (EXPORT_WORDS.has(word.toLowerCase())) {

@@ -6,7 +6,10 @@ export function firstContactMinutes(recordedAt: Date, contactAt: Date): number {
 }
 
 /** A customer whose referrals keep buying is worth keeping warm as an ambassador, once asked. */
-export function shouldSuggestAmbassador(card: { ambassador?: boolean; ambassadorSuggestionDismissed?: boolean }, deals: number): boolean {
+export function shouldSuggestAmbassador(
+  card: { ambassador?: boolean; ambassadorSuggestionDismissed?: boolean },
+  deals: number,
+): boolean {
   return !card.ambassador && !card.ambassadorSuggestionDismissed && deals >= domain.referral.suggestAmbassadorFromDeals;
 }
 

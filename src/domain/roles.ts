@@ -1,6 +1,9 @@
 /** What a user may do beyond their own cards. */
 export interface Roles {
-  /** Changes team settings and runs admin commands: listed in ADMIN_USER_IDS, or a workspace admin or owner as Slack reports it. */
+  /**
+   * Changes team settings and runs admin commands: listed in ADMIN_USER_IDS, or a workspace admin or owner as Slack
+   * reports it.
+   */
   admin: boolean;
   /** The team's manager: hands cards over and exports the team's cards, as an admin does. */
   manager: boolean;
@@ -12,4 +15,3 @@ export const mayReassign = (card: { ownerId?: string }, userId: string, roles: R
 
 /** Handing over every card of a person is the manager's or an admin's. */
 export const mayHandOver = (roles: Roles): boolean => roles.admin || roles.manager;
-

@@ -28,7 +28,10 @@ export interface Ranked {
 /** ⌈percent × n / 100⌉; percent × n is whole, so the division is exact where it should be (5 % of 100 is 5). */
 const ceilShare = (percent: number, n: number) => Math.ceil((percent * n) / 100);
 
-/** How many customers, counted from the best, each ranked tier may reach. */
+/**
+ * How many customers, counted from the best, each ranked tier may reach.
+ * @internal Exported for its own tests; the app uses it here.
+ */
 export function tierCutoffs(n: number, tiers = domain.segments.tiers): number[] {
   return tiers.map((t) => ceilShare(t.upToPercent, n));
 }
@@ -54,7 +57,7 @@ function places(values: number[]): Map<number, number> {
  * share the place of the best of them and so the same tier, even if that
  * puts more than the share in it; a tier never splits a tie.
  */
-export function tierOf(place: number, cutoffs: number[], tiers = domain.segments.tiers): Tier {
+function tierOf(place: number, cutoffs: number[], tiers = domain.segments.tiers): Tier {
   const index = cutoffs.findIndex((cutoff) => place <= cutoff);
   return index === -1 ? 'small' : tiers[index]!.tier;
 }
@@ -64,6 +67,7 @@ export function tierOf(place: number, cutoffs: number[], tiers = domain.segments
  * the customers with strictly larger amounts bought is under 80 % of the
  * total (so the customer crossing 80 % is A), B under 95 %, else C. Ties
  * share the class; negative net amounts count as nothing.
+ * @internal Exported for its own tests; the app uses it here.
  */
 export function abcOf(before: number, total: number, limits = domain.segments.abc): AbcClass {
   if (before * 100 < limits.A * total) return 'A';
@@ -91,7 +95,10 @@ export function rankCustomers(standings: Standing[]): Map<string, Ranked> {
   const total = amounts.reduce((sum, a) => sum + a, 0);
   const before = amountsBefore(amounts);
   return new Map(
-    standings.map((s, i) => [s.id, { tier: tierOf(place.get(s.valueFen)!, cutoffs), abc: abcOf(before.get(amounts[i]!)!, total) }]),
+    standings.map((s, i) => [
+      s.id,
+      { tier: tierOf(place.get(s.valueFen)!, cutoffs), abc: abcOf(before.get(amounts[i]!)!, total) },
+    ]),
   );
 }
 

@@ -1,8 +1,10 @@
 /** A kind's setting: a whole number (days, fen…) or a list (tiers kept out of the pool). */
 export type SettingValue = number | readonly string[];
 
-/** How a kind's setting is asked for and shown: days, an amount in yuan (stored in fen), or tiers picked from a list. */
-export type SettingUnit = 'days' | 'yuan' | 'tiers';
+/**
+ * How a kind's setting is asked for and shown: days, an amount in yuan (stored in fen), or tiers picked from a list.
+ */
+type SettingUnit = 'days' | 'yuan' | 'tiers';
 
 /**
  * One team setting a reminder kind reads, declared in the kind's file: its
@@ -20,5 +22,6 @@ export interface SettingSpec {
 }
 
 /** What a setting's value is in the unit the modal asks it in: yuan for amounts stored in fen. */
-export const askedValue = (spec: SettingSpec, value: number): number => (spec.unit === 'yuan' ? Math.round(value / 100) : value);
+export const askedValue = (spec: SettingSpec, value: number): number =>
+  spec.unit === 'yuan' ? Math.round(value / 100) : value;
 export const storedValue = (spec: SettingSpec, asked: number): number => (spec.unit === 'yuan' ? asked * 100 : asked);

@@ -9,7 +9,7 @@ export interface OpenReceivable {
   outstandingFen: number;
 }
 
-export interface Allocation {
+interface Allocation {
   id: string;
   fen: number;
 }
@@ -25,11 +25,13 @@ export type AllocationResult =
  * settle is refused, never silently capped.
  */
 export function allocatePayment(receivables: OpenReceivable[], amountFen: number, pickedId?: string): AllocationResult {
-  if (!Number.isSafeInteger(amountFen) || amountFen <= 0) throw new RangeError(`payment must be a positive whole number of fen, got ${amountFen}`);
+  if (!Number.isSafeInteger(amountFen) || amountFen <= 0)
+    throw new RangeError(`payment must be a positive whole number of fen, got ${amountFen}`);
   if (pickedId !== undefined) {
     const picked = receivables.find((r) => r.id === pickedId);
     if (!picked) return { ok: false, reason: 'unknownReceivable' };
-    if (amountFen > picked.outstandingFen) return { ok: false, reason: 'overpayment', outstandingFen: picked.outstandingFen };
+    if (amountFen > picked.outstandingFen)
+      return { ok: false, reason: 'overpayment', outstandingFen: picked.outstandingFen };
     return { ok: true, allocations: [{ id: picked.id, fen: amountFen }] };
   }
   const outstandingFen = receivables.reduce((sum, r) => sum + r.outstandingFen, 0);
@@ -58,10 +60,19 @@ export interface CreditCheck {
 }
 
 /** Whether a sale's unpaid part takes the customer past the card's credit limit; reaching it exactly is within. */
-export function creditCheck(input: { outstandingFen: number; saleUnpaidFen: number; creditLimitFen?: number }): CreditCheck {
+export function creditCheck(input: {
+  outstandingFen: number;
+  saleUnpaidFen: number;
+  creditLimitFen?: number;
+}): CreditCheck {
   const afterFen = input.outstandingFen + input.saleUnpaidFen;
   if (input.creditLimitFen === undefined) return { exceeds: false, outstandingFen: input.outstandingFen, afterFen };
-  return { exceeds: afterFen > input.creditLimitFen, outstandingFen: input.outstandingFen, afterFen, limitFen: input.creditLimitFen };
+  return {
+    exceeds: afterFen > input.creditLimitFen,
+    outstandingFen: input.outstandingFen,
+    afterFen,
+    limitFen: input.creditLimitFen,
+  };
 }
 
 /** When a sale's payment falls due: the card's terms, or the house default. */

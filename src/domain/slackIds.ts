@@ -5,4 +5,5 @@
  */
 export const SLACK_USER_ID = /^[UW][A-Z0-9]{1,30}$/;
 
-export const isSlackUserId = (value: unknown): value is string => typeof value === 'string' && SLACK_USER_ID.test(value);
+export const isSlackUserId = (value: unknown): value is string =>
+  typeof value === 'string' && SLACK_USER_ID.test(value);

@@ -2,7 +2,8 @@ import type { Messages } from './zh.js';
 import { appMrkdwn, md, type Mrkdwn } from './mrkdwn.js';
 
 /** `1 card`, `2 cards`: a count with its noun, singular for exactly one. */
-const counted = (count: number, one: string, many = `${one}s`): Mrkdwn => appMrkdwn(`${count} ${count === 1 ? one : many}`);
+const counted = (count: number, one: string, many = `${one}s`): Mrkdwn =>
+  appMrkdwn(`${count} ${count === 1 ? one : many}`);
 const days = (count: number) => counted(count, 'day');
 
 export const en: Messages = {
@@ -36,7 +37,8 @@ export const en: Messages = {
     ].join('\n'),
   },
   lookup: {
-    tooLong: (max) => md`That is too long to look up: at most ${counted(max, 'character')}. Type a name, phone or card number.`,
+    tooLong: (max) =>
+      md`That is too long to look up: at most ${counted(max, 'character')}. Type a name, phone or card number.`,
     notFound: (text) => md`No card found for “${text}”.`,
     newCard: 'New card',
     several: (count, text) => md`${counted(count, 'card')} match “${text}”. Pick one:`,
@@ -57,7 +59,8 @@ export const en: Messages = {
     noFollowUp: 'None planned.',
     followUpFailed: (error) => md`⚠️ The reminder could not be posted (${error}); it will be retried.`,
     followUpGaveUp: (error) => md`⚠️ The reminder failed repeatedly (${error}); check the nudge channel.`,
-    followUpMoved: (asked, due) => md`ℹ️ Asked for ${asked}: this customer already had a contact reminder that day (one a day at most), so it comes on ${due}.`,
+    followUpMoved: (asked, due) =>
+      md`ℹ️ Asked for ${asked}: this customer already had a contact reminder that day (one a day at most), so it comes on ${due}.`,
     openPromises: 'Open promises',
     noPromises: 'None.',
     lastContact: 'Last contact',
@@ -78,11 +81,13 @@ export const en: Messages = {
     save: 'Save',
     cancel: 'Cancel',
     close: 'Close',
-    conflict: 'Not saved: someone else changed this card while you were editing it. To avoid overwriting their change, close this and open Edit again.',
+    conflict:
+      'Not saved: someone else changed this card while you were editing it. To avoid overwriting their change, close this and open Edit again.',
     moneyHint: 'In yuan, at most two decimals',
     phoneHint: 'e.g. 138 0013 8000',
     cardPlaceholder: 'Type a name, pinyin, phone or company',
-    saving: (what) => `“${what}” is taking longer than usual to save. You can close this window: a message will tell you how it went. Please do not submit it again.`,
+    saving: (what) =>
+      `“${what}” is taking longer than usual to save. You can close this window: a message will tell you how it went. Please do not submit it again.`,
     savingTitle: 'Saving…',
     savedTitle: 'How the save went',
     savedLate: (what) => `✅ “${what}” was saved.`,
@@ -166,7 +171,12 @@ export const en: Messages = {
     thanks: { call: 'Call', visit: 'Visit', gift: 'Gift', message: 'Message' },
     creditRating: { high: 'High', medium: 'Medium', low: 'Low' },
     status: { current: 'Current', inactive: 'Inactive', potential: 'Potential', doubtful: 'Suspect' },
-    segment: { current: 'Current customer', inactive: 'Inactive customer', potential: 'Potential customer', doubtful: 'Suspect' },
+    segment: {
+      current: 'Current customer',
+      inactive: 'Inactive customer',
+      potential: 'Potential customer',
+      doubtful: 'Suspect',
+    },
     tier: { top: 'Top customer', large: 'Large customer', medium: 'Medium customer', small: 'Small customer' },
     abc: { A: 'Class A', B: 'Class B', C: 'Class C' },
     stage: { acquainted: 'Acquainted', meeting: 'Meeting', trust: 'Trust', alliance: 'Alliance' },
@@ -240,25 +250,30 @@ export const en: Messages = {
   referral: {
     record: 'Record referral',
     modalTitle: 'Referred prospect',
-    modalIntro: (referrer) => md`A new prospect referred by *${referrer}*. Saving creates their card and nudges the owner to contact them now.`,
+    modalIntro: (referrer) =>
+      md`A new prospect referred by *${referrer}*. Saving creates their card and nudges the owner to contact them now.`,
     ownerHint: 'Leave empty to own it yourself',
     self: 'A customer cannot refer themselves.',
     referrerGone: "The referrer's card does not exist or belongs to another workspace.",
-    alreadyOpen: (referrer) => `This customer already has an open referral (from ${referrer}). Record how that one went first.`,
+    alreadyOpen: (referrer) =>
+      `This customer already has an open referral (from ${referrer}). Record how that one went first.`,
     referredBy: (referrer, number, status) => md`*Referred by* ${referrer} (${number}) · ${status}`,
     legacyReferrer: (text) => md`*Referred by (earlier note)* ${text}`,
     firstContact: (minutes) => md`First contact after ${minutes} min`,
     notContacted: (target) => md`⚠️ Not contacted yet (target: within ${target} min)`,
-    stats: (count, deals, value) => md`*Referrals* ${count} referred · ${deals} bought · ${value} in the last 12 months`,
+    stats: (count, deals, value) =>
+      md`*Referrals* ${count} referred · ${deals} bought · ${value} in the last 12 months`,
     awaitingRow: (name, number, outcome) => md`• ${name} (${number}) ${outcome}, referrer not thanked yet`,
     moreAwaiting: (count) => md`${count} more waiting for thanks, see \`/card referrals\``,
-    suggestAmbassador: (deals) => md`💡 ${counted(deals, 'customer')} this customer referred ${appMrkdwn(deals === 1 ? 'has' : 'have')} bought. Mark them as an ambassador?`,
+    suggestAmbassador: (deals) =>
+      md`💡 ${counted(deals, 'customer')} this customer referred ${appMrkdwn(deals === 1 ? 'has' : 'have')} bought. Mark them as an ambassador?`,
     markAmbassador: 'Mark as ambassador',
     notNow: 'Not now',
     noDeal: 'No deal',
     noDealTitle: 'Referral: no deal',
     noDealReason: 'Reason',
-    noDealIntro: (referrer, name) => md`*${name}*, referred by *${referrer}*, did not buy. Once you give the reason, the referrer's owner is asked to tell them and thank them.`,
+    noDealIntro: (referrer, name) =>
+      md`*${name}*, referred by *${referrer}*, did not buy. Once you give the reason, the referrer's owner is asked to tell them and thank them.`,
     notOpen: 'This referral already has an outcome.',
     contactTitle: '🤝 Referral: contact them now',
     contactText: (name, referrer, owner) => md`${referrer} referred ${name}: ${owner}, contact them now`,
@@ -283,7 +298,9 @@ export const en: Messages = {
     thanked: (user, how) => md`✅ Thanked by ${user} (${how})`,
     alreadyThanked: 'The referrer has already been thanked.',
     gone: 'This referral does not exist or belongs to another workspace.',
-    listTitle: md`*Referrals*`,
+    listTitle: md`
+_Referrals_
+    `,
     openHeader: (count) => md`*In progress* (${count})`,
     openRow: (name, referrer, date, contact) => md`• ${name} ← ${referrer} · ${date} · ${contact}`,
     awaitingHeader: (count) => md`*Waiting for thanks* (${count})`,
@@ -299,8 +316,10 @@ export const en: Messages = {
   },
   overdue: {
     title: '💰 Overdue payment',
-    text: (name, amount, overdueDays, who) => md`${amount} from ${name} is ${days(overdueDays)} overdue; ${who}, please follow up`,
-    facts: (number, amount, overdueDays, due) => md`Card ${number} · ${amount} open · ${days(overdueDays)} overdue · due ${due}`,
+    text: (name, amount, overdueDays, who) =>
+      md`${amount} from ${name} is ${days(overdueDays)} overdue; ${who}, please follow up`,
+    facts: (number, amount, overdueDays, due) =>
+      md`Card ${number} · ${amount} open · ${days(overdueDays)} overdue · due ${due}`,
     todo: {
       shortSmall: () => 'Finance: send the normal payment reminder.',
       shortLarge: () => 'Owner: a large amount; visit the customer in person to collect.',
@@ -321,8 +340,14 @@ export const en: Messages = {
     none: 'No overdue receivables.',
     listMore: (shown) => md`Only the ${shown} due earliest are listed.`,
     listTitle: (count) => md`*Overdue receivables* (${count}, oldest due first)`,
-    row: (amount, overdueDays, due, quadrant) => md`${amount} open · ${days(overdueDays)} overdue · due ${due} · ${quadrant}`,
-    quadrant: { shortSmall: 'short, small', shortLarge: 'short, large', longSmall: 'long, small', longLarge: 'long, large' },
+    row: (amount, overdueDays, due, quadrant) =>
+      md`${amount} open · ${days(overdueDays)} overdue · due ${due} · ${quadrant}`,
+    quadrant: {
+      shortSmall: 'short, small',
+      shortLarge: 'short, large',
+      longSmall: 'long, small',
+      longLarge: 'long, large',
+    },
   },
   ambassador: {
     title: '🤝 Ambassador contact',
@@ -352,7 +377,8 @@ export const en: Messages = {
     reason: 'Reason',
     responsible: 'Responsible',
     saleOption: (date, product, amount) => `${date} ${product} ${amount}`,
-    exceedsSale: (remaining) => `More than the ${remaining} still open to return or discount on that sale; nothing was saved.`,
+    exceedsSale: (remaining) =>
+      `More than the ${remaining} still open to return or discount on that sale; nothing was saved.`,
     adjustmentLine: (kind, amount, reason, who) => md`  ↳ ${kind} ${amount}: ${reason} · ${who}`,
     title: 'Account',
     moneyButton: 'Money',
@@ -447,14 +473,20 @@ export const en: Messages = {
     newDueDate: 'New due date',
   },
   wrapUp: {
-    text: (bought, book, material) => md`Your wrap-up for today: thank ${bought} · book ${book} for tomorrow · send material to ${material}`,
+    text: (bought, book, material) =>
+      md`Your wrap-up for today: thank ${bought} · book ${book} for tomorrow · send material to ${material}`,
     title: (day) => md`*🌙 Wrap-up · ${day}*`,
     bought: '🙏 Bought today: thank them',
     book: '📅 To contact tomorrow: book them today (key customers first)',
     material: '📎 Prospects who asked for material: send it',
     products: (products) => md`Bought: ${products}`,
     contact: 'Contact',
-    contactKinds: { followUp: 'Follow-up', checkIn: 'After-sale check-in', ambassador: 'Ambassador contact', cadence: 'Regular contact' },
+    contactKinds: {
+      followUp: 'Follow-up',
+      checkIn: 'After-sale check-in',
+      ambassador: 'Ambassador contact',
+      cadence: 'Regular contact',
+    },
     needs: (needs) => md`Needs: ${needs}`,
     more: (count) => md`${count} more not listed.`,
   },
@@ -467,7 +499,8 @@ export const en: Messages = {
   },
   pool: {
     warningTitle: '⏳ A customer is about to go to the pool',
-    warningText: (name, grace) => md`No contact with ${name} for a long time: log one within ${days(grace)} or the card goes to the team pool`,
+    warningText: (name, grace) =>
+      md`No contact with ${name} for a long time: log one within ${days(grace)} or the card goes to the team pool`,
     warning: (name, number, after, grace) =>
       md`*${name}* (${number}) has had no logged contact for ${days(after)}. Log a contact within ${days(grace)}, or the card goes to the team pool, where anyone can claim it.`,
     lastContact: (date, ago) => md`Last contact: ${date} (${days(ago)} ago)`,
@@ -476,7 +509,8 @@ export const en: Messages = {
     released: (name, number, grace) =>
       md`*${name}* (${number}) had no contact logged ${days(grace)} after the warning and went to the team pool (\`/card pool\`). To keep it, press Claim while nobody else has.`,
     claim: 'Claim',
-    listTitle: (count) => md`*Customer pool*: ${counted(count, 'card')} waiting to be claimed, longest in the pool first`,
+    listTitle: (count) =>
+      md`*Customer pool*: ${counted(count, 'card')} waiting to be claimed, longest in the pool first`,
     row: (pooled, last, previous) => md`Pooled ${pooled} · last contact ${last} · previous owner ${previous}`,
     never: 'none logged',
     more: (shown) => md`Only the ${shown} oldest are listed.`,
@@ -529,7 +563,8 @@ export const en: Messages = {
       'pool.graceDays': 'Pool: days after the warning before the card goes to the pool',
       'pool.excludeTiers': 'Pool: tiers that never go to the pool',
     },
-    nudgeChannelHint: 'Public channels only, so the app can check it has been invited. None: nudges go to the owner by DM.',
+    nudgeChannelHint:
+      'Public channels only, so the app can check it has been invited. None: nudges go to the owner by DM.',
     hour: (hour) => `${hour}:00`,
     unset: 'not set',
     row: (label, value) => md`${label}: ${value}`,
@@ -538,8 +573,10 @@ export const en: Messages = {
     outOfRange: (min, max) => `Enter a whole number from ${min} to ${max}`,
     pickOne: 'Choose one',
     notAdmin: 'Only admins can change the team settings; nothing was changed.',
-    conflict: 'Another admin has just changed the settings, so yours were not saved. Close this and reopen it to try again.',
-    inviteBot: (channel) => md`Team settings saved, but Customer Cards is not in ${channel}, so nudges cannot be posted there. Type \`/invite @客户卡\` in ${channel}.`,
+    conflict:
+      'Another admin has just changed the settings, so yours were not saved. Close this and reopen it to try again.',
+    inviteBot: (channel) =>
+      md`Team settings saved, but Customer Cards is not in ${channel}, so nudges cannot be posted there. Type \`/invite @客户卡\` in ${channel}.`,
     myLanguage: '*🌐 My language* (only what you see; channel nudges use the team language)',
     languages: { zh: '中文', en: 'English' },
   },
@@ -576,9 +613,14 @@ export const en: Messages = {
     badFilter: (word) =>
       md`“${word}” is not something export understands. Usage: \`/card export [visits] [sales] [tier:top|large|medium|small] [region:<region>] [owner:@someone] [year:2026]\`, each at most once.`,
     none: 'No cards match, so no file was made.',
-    comment: (cards) => `Customer cards export: ${cards} ${cards === 1 ? 'card' : 'cards'}. Open it with any spreadsheet program.`,
+    comment: (cards) =>
+      `Customer cards export: ${cards} ${cards === 1 ? 'card' : 'cards'}. Open it with any spreadsheet program.`,
     failed: 'The export failed and no file was sent. Please try again; if it keeps failing, tell your admin.',
-    filename: { cards: (day) => `customer-cards-${day}.csv`, visits: (day) => `visits-${day}.csv`, sales: (day) => `sales-${day}.csv` },
+    filename: {
+      cards: (day) => `customer-cards-${day}.csv`,
+      visits: (day) => `visits-${day}.csv`,
+      sales: (day) => `sales-${day}.csv`,
+    },
     columns: {
       customerName: 'Customer',
       createdAt: 'Created',
@@ -617,7 +659,12 @@ export const en: Messages = {
     awaitingThanks: (count) => md`*🙏 Referrals awaiting thanks* (${count})`,
     thanksRow: (referrer, referred) => md`*${referrer}* referred ${referred}`,
     brief: 'Brief',
-    pool: (count) => (count === 0 ? md`*🌊 Customer pool*: no cards waiting to be claimed` : md`*🌊 Customer pool*: ${counted(count, 'card')} waiting to be claimed (\`/card pool\`)`),
+    pool: (count) =>
+      count === 0
+        ? md`
+_🌊 Customer pool_: no cards waiting to be claimed
+          `
+        : md`*🌊 Customer pool*: ${counted(count, 'card')} waiting to be claimed (\`/card pool\`)`,
   },
   handover: {
     reassign: 'Reassign',
@@ -629,7 +676,8 @@ export const en: Messages = {
     reasonRequired: 'Please give a reason.',
     reasonTooLong: (max) => `The reason can be at most ${max} ${max === 1 ? 'character' : 'characters'}.`,
     reassignRefused: 'Only the owner of this card, the manager or an admin can reassign it.',
-    reassignConflict: 'Someone changed or reassigned this card just now; it was not reassigned. Close and reopen the card, then try again.',
+    reassignConflict:
+      'Someone changed or reassigned this card just now; it was not reassigned. Close and reopen the card, then try again.',
     sameOwner: 'This colleague already owns this card.',
     reassignDm: (by, name, number, reason) => md`${by} gave you the card *${name}*  \`${number}\`. Reason: ${reason}`,
     adminOnly: 'Only admins and the manager can hand cards over.',
@@ -641,18 +689,23 @@ export const en: Messages = {
     busy: 'This handover is under way; this message is updated when it is done.',
     done: (moved, skipped) => {
       const cards = `${moved} ${moved === 1 ? 'card' : 'cards'} moved`;
-      return skipped > 0 ? `Done: ${cards}; ${skipped} had meanwhile gone to someone else and ${skipped === 1 ? 'was' : 'were'} left.` : `Done: ${cards}.`;
+      return skipped > 0
+        ? `Done: ${cards}; ${skipped} had meanwhile gone to someone else and ${skipped === 1 ? 'was' : 'were'} left.`
+        : `Done: ${cards}.`;
     },
-    summaryFrom: (by, moved, to) => md`${by} handed your ${counted(moved, 'card')} over to ${to}, with their reminders and promises. Thank you!`,
+    summaryFrom: (by, moved, to) =>
+      md`${by} handed your ${counted(moved, 'card')} over to ${to}, with their reminders and promises. Thank you!`,
     start: 'Hand over cards',
     modalTitle: 'Hand over cards',
-    modalIntro: "Give every card of a salesperson to a successor. You get a preview by DM; nothing moves until you confirm it there.",
+    modalIntro:
+      'Give every card of a salesperson to a successor. You get a preview by DM; nothing moves until you confirm it there.',
     from: 'Departing salesperson',
     successor: 'Successor',
     previewSubmit: 'Preview',
     pickPerson: 'Please pick a colleague.',
     samePerson: 'The departing salesperson and the successor must be two different people.',
-    summaryTo: (by, moved, from) => md`${by} handed ${from}'s ${counted(moved, 'card')} over to you; their reminders, promises and receivables are yours from now on. Try \`/card plan\` to see whom to contact soon.`,
+    summaryTo: (by, moved, from) =>
+      md`${by} handed ${from}'s ${counted(moved, 'card')} over to you; their reminders, promises and receivables are yours from now on. Try \`/card plan\` to see whom to contact soon.`,
   },
   digest: {
     text: (count) => md`${counted(count, 'reminder')} for today`,
@@ -661,7 +714,8 @@ export const en: Messages = {
   },
   errors: {
     generic: 'Something went wrong and nothing was saved. Please try again; if it keeps failing, tell your admin.',
-    unavailable: 'The customer card database is temporarily unavailable and nothing was saved. Please try again in a minute or two.',
+    unavailable:
+      'The customer card database is temporarily unavailable and nothing was saved. Please try again in a minute or two.',
     malformed: 'This request was not in the expected form and was not processed. Close it, reopen and try again.',
     failed: 'Something went wrong and this could not be done. Please try again; if it keeps failing, tell your admin.',
     unavailableNow: 'The customer card database is temporarily unavailable. Please try again in a minute or two.',
@@ -670,7 +724,8 @@ export const en: Messages = {
     lang: 'en',
     appName: 'Customer Cards · 客户卡',
     pageTitle: 'Install Customer Cards',
-    intro: "Customer Cards keeps your sales team's customer cards in Slack: look customers up, log visits, get reminded to follow up. Press the button to add it to your Slack workspace.",
+    intro:
+      "Customer Cards keeps your sales team's customer cards in Slack: look customers up, log visits, get reminded to follow up. Press the button to add it to your Slack workspace.",
     addToSlack: 'Add to Slack',
     installedTitle: 'Customer Cards is installed',
     installed: 'Customer Cards has been added to your workspace. Go back to Slack and type /card help to start.',
@@ -678,7 +733,9 @@ export const en: Messages = {
     cancelled: 'You cancelled the install, so nothing was installed. To install it, open the install page again.',
     title: 'Customer Cards was not installed',
     badState: 'This install link was already used or has expired. Go back to the install page and start again.',
-    purgeUnderWay: "This workspace's data from before it uninstalled the app is being deleted. Please install again in a few minutes.",
-    failed: 'Something went wrong while installing, and nothing was saved. Please try again later; if it keeps failing, contact the app owner.',
+    purgeUnderWay:
+      "This workspace's data from before it uninstalled the app is being deleted. Please install again in a few minutes.",
+    failed:
+      'Something went wrong while installing, and nothing was saved. Please try again later; if it keeps failing, contact the app owner.',
   },
 };

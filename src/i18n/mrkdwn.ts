@@ -71,4 +71,3 @@ export function mention(userId: string | undefined, fallback: string): Mrkdwn {
   if (!userId) return escapeMrkdwn(fallback);
   return isSlackUserId(userId) ? (`<@${userId}>` as Mrkdwn) : escapeMrkdwn(userId);
 }
-

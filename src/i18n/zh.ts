@@ -57,7 +57,8 @@ export const zh = {
     noFollowUp: '未安排。',
     followUpFailed: (error: Mrkdwn) => md`⚠️ 提醒发送失败（${error}），将自动重试。`,
     followUpGaveUp: (error: Mrkdwn) => md`⚠️ 提醒多次发送失败（${error}），请检查提醒频道。`,
-    followUpMoved: (asked: Mrkdwn, due: Mrkdwn) => md`ℹ️ 原定 ${asked}：这位客户今天已经有过一条联系提醒（每位客户每天最多一条），所以顺延到 ${due}。`,
+    followUpMoved: (asked: Mrkdwn, due: Mrkdwn) =>
+      md`ℹ️ 原定 ${asked}：这位客户今天已经有过一条联系提醒（每位客户每天最多一条），所以顺延到 ${due}。`,
     openPromises: '未兑现的承诺',
     noPromises: '没有。',
     lastContact: '最近联系',
@@ -82,13 +83,15 @@ export const zh = {
     moneyHint: '单位：元，最多两位小数',
     phoneHint: '例如 138 0013 8000',
     cardPlaceholder: '输入姓名、拼音、电话或公司查找',
-    saving: (what: string) => `「${what}」正在保存，比平时慢一些。可以关闭这个窗口，保存完后会发消息告诉你结果；请不要再提交一次。`,
+    saving: (what: string) =>
+      `「${what}」正在保存，比平时慢一些。可以关闭这个窗口，保存完后会发消息告诉你结果；请不要再提交一次。`,
     savingTitle: '正在保存',
     savedTitle: '保存结果',
     savedLate: (what: string) => `✅「${what}」已保存。`,
     notSavedLate: (what: string, why: string) => `「${what}」没有保存：${why}`,
     ownerViaReassign: (owner: Mrkdwn) => md`负责人：${owner}。更换负责人请用卡片上的「转交」。`,
-    category: '客户类别由系统按记录计算，不用手填：12 个月内有交易为现有客户（按利润分层），以前买过但 12 个月内没有为非积极客户，联系过或经人推荐为潜在客户，其余为疑虑客户。老客户请保存后在卡片上用「记录交易」补记最近一笔交易。',
+    category:
+      '客户类别由系统按记录计算，不用手填：12 个月内有交易为现有客户（按利润分层），以前买过但 12 个月内没有为非积极客户，联系过或经人推荐为潜在客户，其余为疑虑客户。老客户请保存后在卡片上用「记录交易」补记最近一笔交易。',
     categoryNow: (segment: Mrkdwn) => md`当前客户类别：*${segment}*`,
   },
   groups: {
@@ -243,13 +246,16 @@ export const zh = {
     ownerHint: '不选就是你自己',
     self: '客户不能推荐自己。',
     referrerGone: '推荐人的客户卡不存在或不属于本工作区。',
-    alreadyOpen: (referrer: string) => `这位客户已经有一条进行中的转介绍（推荐人：${referrer}）。请先记录那一条的结果。`,
+    alreadyOpen: (referrer: string) =>
+      `这位客户已经有一条进行中的转介绍（推荐人：${referrer}）。请先记录那一条的结果。`,
     referredBy: (referrer: Mrkdwn, number: Mrkdwn, status: Mrkdwn) => md`*推荐人* ${referrer}（${number}）· ${status}`,
     legacyReferrer: (text: Mrkdwn) => md`*推荐人（旧记录）* ${text}`,
     firstContact: (minutes: number) => md`首次联系用时 ${minutes} 分钟`,
     notContacted: (target: number) => md`⚠️ 还没有联系（目标：${target} 分钟内）`,
-    stats: (count: number, deals: number, value: Mrkdwn) => md`*转介绍* 推荐了 ${count} 位 · 成交 ${deals} 位 · 近 12 个月带来 ${value}`,
-    awaitingRow: (name: Mrkdwn, number: Mrkdwn, outcome: Mrkdwn) => md`• ${name}（${number}）${outcome}，还没有致谢推荐人`,
+    stats: (count: number, deals: number, value: Mrkdwn) =>
+      md`*转介绍* 推荐了 ${count} 位 · 成交 ${deals} 位 · 近 12 个月带来 ${value}`,
+    awaitingRow: (name: Mrkdwn, number: Mrkdwn, outcome: Mrkdwn) =>
+      md`• ${name}（${number}）${outcome}，还没有致谢推荐人`,
     moreAwaiting: (count: number) => md`还有 ${count} 条待致谢，见 \`/card referrals\``,
     suggestAmbassador: (deals: number) => md`💡 这位客户推荐的客户已有 ${deals} 位成交。要把这位客户标为宣传大使吗？`,
     markAmbassador: '标为宣传大使',
@@ -257,10 +263,12 @@ export const zh = {
     noDeal: '未成交',
     noDealTitle: '转介绍未成交',
     noDealReason: '原因',
-    noDealIntro: (referrer: Mrkdwn, name: Mrkdwn) => md`*${referrer}* 推荐的 *${name}* 没有成交。写下原因后，会提醒推荐人的负责人告知结果并致谢。`,
+    noDealIntro: (referrer: Mrkdwn, name: Mrkdwn) =>
+      md`*${referrer}* 推荐的 *${name}* 没有成交。写下原因后，会提醒推荐人的负责人告知结果并致谢。`,
     notOpen: '这条转介绍已经有结果了。',
     contactTitle: '🤝 转介绍：请马上联系',
-    contactText: (name: Mrkdwn, referrer: Mrkdwn, owner: Mrkdwn) => md`${referrer} 推荐了 ${name}，请 ${owner} 马上联系`,
+    contactText: (name: Mrkdwn, referrer: Mrkdwn, owner: Mrkdwn) =>
+      md`${referrer} 推荐了 ${name}，请 ${owner} 马上联系`,
     contactBody: (name: Mrkdwn, number: Mrkdwn, referrer: Mrkdwn, owner: Mrkdwn, minutes: number) =>
       md`*${name}*（${number}）由 *${referrer}* 推荐。转介绍的成交率远高于陌生拜访：请 ${owner} 在 ${minutes} 分钟内联系，越快越好。`,
     reminderTitle: '⏰ 转介绍：还没有联系',
@@ -282,9 +290,12 @@ export const zh = {
     thanked: (user: Mrkdwn, how: Mrkdwn) => md`✅ ${user} 已致谢推荐人（${how}）`,
     alreadyThanked: '推荐人已经被致谢过了。',
     gone: '这条转介绍不存在或不属于本工作区。',
-    listTitle: md`*转介绍*`,
+    listTitle: md`
+_转介绍_
+    `,
     openHeader: (count: number) => md`*进行中*（${count}）`,
-    openRow: (name: Mrkdwn, referrer: Mrkdwn, date: Mrkdwn, contact: Mrkdwn) => md`• ${name} ← ${referrer} · ${date} · ${contact}`,
+    openRow: (name: Mrkdwn, referrer: Mrkdwn, date: Mrkdwn, contact: Mrkdwn) =>
+      md`• ${name} ← ${referrer} · ${date} · ${contact}`,
     awaitingHeader: (count: number) => md`*待致谢*（${count}）`,
     awaitingListRow: (name: Mrkdwn, referrer: Mrkdwn, outcome: Mrkdwn) => md`• ${referrer} 推荐的 ${name}：${outcome}`,
     none: '没有进行中或待致谢的转介绍。',
@@ -298,8 +309,10 @@ export const zh = {
   },
   overdue: {
     title: '💰 逾期催款',
-    text: (name: Mrkdwn, amount: Mrkdwn, days: number, who: Mrkdwn) => md`${name} 的 ${amount} 已逾期 ${days} 天，请 ${who} 跟进`,
-    facts: (number: Mrkdwn, amount: Mrkdwn, days: number, due: Mrkdwn) => md`卡号 ${number} · 未收 ${amount} · 逾期 ${days} 天 · 到期日 ${due}`,
+    text: (name: Mrkdwn, amount: Mrkdwn, days: number, who: Mrkdwn) =>
+      md`${name} 的 ${amount} 已逾期 ${days} 天，请 ${who} 跟进`,
+    facts: (number: Mrkdwn, amount: Mrkdwn, days: number, due: Mrkdwn) =>
+      md`卡号 ${number} · 未收 ${amount} · 逾期 ${days} 天 · 到期日 ${due}`,
     todo: {
       shortSmall: () => '财务：按常规发送催款提醒。',
       shortLarge: () => '负责人：金额较大，请亲自上门拜访收款。',
@@ -320,7 +333,8 @@ export const zh = {
     none: '没有逾期的应收款。',
     listMore: (shown: number) => md`只列出最早到期的 ${shown} 条。`,
     listTitle: (count: number) => md`*逾期应收款*（${count} 笔，按到期日从早到晚）`,
-    row: (amount: Mrkdwn, days: number, due: Mrkdwn, quadrant: Mrkdwn) => md`未收 ${amount} · 逾期 ${days} 天 · 到期日 ${due} · ${quadrant}`,
+    row: (amount: Mrkdwn, days: number, due: Mrkdwn, quadrant: Mrkdwn) =>
+      md`未收 ${amount} · 逾期 ${days} 天 · 到期日 ${due} · ${quadrant}`,
     quadrant: { shortSmall: '短期小额', shortLarge: '短期大额', longSmall: '长期小额', longLarge: '长期大额' },
   },
   ambassador: {
@@ -352,14 +366,16 @@ export const zh = {
     responsible: '责任人',
     saleOption: (date: string, product: string, amount: string) => `${date} ${product} ${amount}`,
     exceedsSale: (remaining: string) => `超过这笔交易还可退赔/折价的 ${remaining}，没有保存。`,
-    adjustmentLine: (kind: Mrkdwn, amount: Mrkdwn, reason: Mrkdwn, who: Mrkdwn) => md`  ↳ ${kind} ${amount}：${reason} · ${who}`,
+    adjustmentLine: (kind: Mrkdwn, amount: Mrkdwn, reason: Mrkdwn, who: Mrkdwn) =>
+      md`  ↳ ${kind} ${amount}：${reason} · ${who}`,
     title: '往来账',
     moneyButton: '往来账',
     salesHeader: '交易记录',
     receivablesHeader: '未结清的应收款',
     paymentsHeader: '收款记录',
     noEntries: '没有。',
-    saleLine: (date: Mrkdwn, product: Mrkdwn, quantity: number, amount: Mrkdwn, who: Mrkdwn) => md`• ${date} ${product} ×${quantity} · ${amount} · ${who}`,
+    saleLine: (date: Mrkdwn, product: Mrkdwn, quantity: number, amount: Mrkdwn, who: Mrkdwn) =>
+      md`• ${date} ${product} ×${quantity} · ${amount} · ${who}`,
     overridden: (who: Mrkdwn) => md`超出信用额度，由 ${who} 决定保存`,
     receivableLine: (due: Mrkdwn, amount: Mrkdwn, open: Mrkdwn) => md`• ${due} 到期 · 原额 ${amount} · 未收 ${open}`,
     paymentLine: (date: Mrkdwn, amount: Mrkdwn, who: Mrkdwn) => md`• ${date} 收款 ${amount} · ${who}`,
@@ -456,7 +472,9 @@ export const zh = {
     material: '📎 索要资料的潜在客户，记得寄送',
     products: (products: Mrkdwn) => md`买了：${products}`,
     contact: '联系',
-    contactKinds: { followUp: '跟进', checkIn: '售后回访', ambassador: '宣传大使联络', cadence: '定期联络' } as Partial<Record<string, string>>,
+    contactKinds: { followUp: '跟进', checkIn: '售后回访', ambassador: '宣传大使联络', cadence: '定期联络' } as Partial<
+      Record<string, string>
+    >,
     needs: (needs: Mrkdwn) => md`需求：${needs}`,
     more: (count: number) => md`还有 ${count} 位未列出。`,
   },
@@ -465,7 +483,8 @@ export const zh = {
     text: (name: Mrkdwn, owner: Mrkdwn) => md`该联系 ${name} 了（负责人 ${owner}）`,
     body: (name: Mrkdwn, number: Mrkdwn, owner: Mrkdwn, level: Mrkdwn, interval: number) =>
       md`*${name}*（${number}）是${level}，每 ${interval} 天至少联系一次，今天该联系了。负责人 ${owner}。`,
-    lastContact: (date: Mrkdwn, days: number, interval: number) => md`上次联络：${date}（${days} 天前，间隔 ${interval} 天）`,
+    lastContact: (date: Mrkdwn, days: number, interval: number) =>
+      md`上次联络：${date}（${days} 天前，间隔 ${interval} 天）`,
   },
   pool: {
     warningTitle: '⏳ 客户快要放入公海了',
@@ -479,7 +498,8 @@ export const zh = {
       md`*${name}*（${number}）提醒后 ${grace} 天仍没有联络记录，已放入团队公海（\`/card 公海\`）。想继续跟进，趁还没人认领时点「认领」。`,
     claim: '认领',
     listTitle: (count: number) => md`*公海*：${count} 张客户卡等待认领，放入最久的在前`,
-    row: (pooled: Mrkdwn, last: Mrkdwn, previous: Mrkdwn) => md`放入公海 ${pooled} · 上次联络 ${last} · 原负责人 ${previous}`,
+    row: (pooled: Mrkdwn, last: Mrkdwn, previous: Mrkdwn) =>
+      md`放入公海 ${pooled} · 上次联络 ${last} · 原负责人 ${previous}`,
     never: '没有记录',
     more: (shown: number) => md`只列出最早的 ${shown} 张。`,
     empty: '公海里没有客户卡。',
@@ -536,12 +556,14 @@ export const zh = {
     unset: '未设置',
     row: (label: Mrkdwn, value: Mrkdwn) => md`${label}：${value}`,
     changes: '*最近修改*',
-    changeRow: (who: Mrkdwn, field: Mrkdwn, from: Mrkdwn, to: Mrkdwn, at: Mrkdwn) => md`${at} ${who} 把「${field}」从 ${from} 改为 ${to}`,
+    changeRow: (who: Mrkdwn, field: Mrkdwn, from: Mrkdwn, to: Mrkdwn, at: Mrkdwn) =>
+      md`${at} ${who} 把「${field}」从 ${from} 改为 ${to}`,
     outOfRange: (min: number, max: number) => `请输入 ${min} 到 ${max} 之间的整数`,
     pickOne: '请选择一项',
     notAdmin: '只有管理员可以修改团队设置，什么都没有改。',
     conflict: '设置刚被另一位管理员改过，你的修改没有保存。请关闭后重新打开再改。',
-    inviteBot: (channel: Mrkdwn) => md`团队设置已保存，但客户卡还不在 ${channel} 里，提醒发不进去。请在 ${channel} 里输入 \`/invite @客户卡\`。`,
+    inviteBot: (channel: Mrkdwn) =>
+      md`团队设置已保存，但客户卡还不在 ${channel} 里，提醒发不进去。请在 ${channel} 里输入 \`/invite @客户卡\`。`,
     myLanguage: '*🌐 我的语言*（只影响你看到的内容；频道提醒用团队语言）',
     languages: { zh: '中文', en: 'English' },
   },
@@ -580,7 +602,11 @@ export const zh = {
     none: '没有符合条件的客户卡，没有生成文件。',
     comment: (cards: number) => `客户卡导出：${cards} 张客户卡。用表格软件打开即可。`,
     failed: '导出失败，没有发送文件。请稍后再试；如果一直出错，请联系管理员。',
-    filename: { cards: (day: string) => `客户卡-${day}.csv`, visits: (day: string) => `拜访记录-${day}.csv`, sales: (day: string) => `交易记录-${day}.csv` },
+    filename: {
+      cards: (day: string) => `客户卡-${day}.csv`,
+      visits: (day: string) => `拜访记录-${day}.csv`,
+      sales: (day: string) => `交易记录-${day}.csv`,
+    },
     columns: {
       customerName: '客户',
       createdAt: '创建时间',
@@ -619,12 +645,18 @@ export const zh = {
     awaitingThanks: (count: number) => md`*🙏 待感谢的转介绍*（${count}）`,
     thanksRow: (referrer: Mrkdwn, referred: Mrkdwn) => md`*${referrer}* 介绍了 ${referred}`,
     brief: '访前简报',
-    pool: (count: number) => (count === 0 ? md`*🌊 公海*：暂无等待认领的客户卡` : md`*🌊 公海*：${count} 张客户卡等待认领（\`/card 公海\`）`),
+    pool: (count: number) =>
+      count === 0
+        ? md`
+_🌊 公海_：暂无等待认领的客户卡
+          `
+        : md`*🌊 公海*：${count} 张客户卡等待认领（\`/card 公海\`）`,
   },
   handover: {
     reassign: '转交',
     reassignTitle: '转交客户卡',
-    reassignIntro: (name: Mrkdwn, number: Mrkdwn, owner: Mrkdwn) => md`*${name}*  \`${number}\`，现在的负责人：${owner}`,
+    reassignIntro: (name: Mrkdwn, number: Mrkdwn, owner: Mrkdwn) =>
+      md`*${name}*  \`${number}\`，现在的负责人：${owner}`,
     to: '交给',
     reason: '原因',
     reasonHint: '例如：调岗、离职、区域调整。会记入客户卡的历史。',
@@ -633,7 +665,8 @@ export const zh = {
     reassignRefused: '只有这张卡的负责人、经理或管理员可以转交它。',
     reassignConflict: '这张卡片刚被别人修改或转交过，没有转交。请关闭后重新打开卡片再试。',
     sameOwner: '这张卡片已经由这位同事负责。',
-    reassignDm: (by: Mrkdwn, name: Mrkdwn, number: Mrkdwn, reason: Mrkdwn) => md`${by} 把客户卡 *${name}*  \`${number}\` 转交给了你。原因：${reason}`,
+    reassignDm: (by: Mrkdwn, name: Mrkdwn, number: Mrkdwn, reason: Mrkdwn) =>
+      md`${by} 把客户卡 *${name}*  \`${number}\` 转交给了你。原因：${reason}`,
     adminOnly: '只有管理员和经理可以交接客户卡。',
     usage: '用法：`/card handover @原负责人 @接替者`（也可写 `交接`）。请用 @ 选择两位不同的同事。',
     preview: (cards: number, reminders: number, promises: number, receivable: Mrkdwn, from: Mrkdwn, to: Mrkdwn) =>
@@ -641,8 +674,12 @@ export const zh = {
     nothing: (from: Mrkdwn) => md`${from} 名下没有客户卡，不需要交接。`,
     confirm: '确认交接',
     busy: '这次交接正在进行中，完成后会更新这条消息。',
-    done: (moved: number, skipped: number) => (skipped > 0 ? `已完成：转交 ${moved} 张客户卡；${skipped} 张在交接时已被改由他人负责，未转交。` : `已完成：转交 ${moved} 张客户卡。`),
-    summaryFrom: (by: Mrkdwn, moved: number, to: Mrkdwn) => md`${by} 把你负责的 ${moved} 张客户卡交接给了 ${to}，相关的提醒和承诺也一并转交。谢谢你！`,
+    done: (moved: number, skipped: number) =>
+      skipped > 0
+        ? `已完成：转交 ${moved} 张客户卡；${skipped} 张在交接时已被改由他人负责，未转交。`
+        : `已完成：转交 ${moved} 张客户卡。`,
+    summaryFrom: (by: Mrkdwn, moved: number, to: Mrkdwn) =>
+      md`${by} 把你负责的 ${moved} 张客户卡交接给了 ${to}，相关的提醒和承诺也一并转交。谢谢你！`,
     start: '交接客户卡',
     modalTitle: '交接客户卡',
     modalIntro: '把一位销售的全部客户卡交给接替者。提交后会私信你一份预览，确认后才执行。',
@@ -651,7 +688,8 @@ export const zh = {
     previewSubmit: '预览',
     pickPerson: '请选择一位同事。',
     samePerson: '原负责人和接替者不能是同一个人。',
-    summaryTo: (by: Mrkdwn, moved: number, from: Mrkdwn) => md`${by} 把 ${from} 负责的 ${moved} 张客户卡交接给了你，相关的提醒、承诺和应收款跟进从现在起由你负责。用 \`/card plan\` 看看近期要联系谁。`,
+    summaryTo: (by: Mrkdwn, moved: number, from: Mrkdwn) =>
+      md`${by} 把 ${from} 负责的 ${moved} 张客户卡交接给了你，相关的提醒、承诺和应收款跟进从现在起由你负责。用 \`/card plan\` 看看近期要联系谁。`,
   },
   digest: {
     text: (count: number) => md`今天有 ${count} 条提醒`,
@@ -669,7 +707,8 @@ export const zh = {
     lang: 'zh',
     appName: '客户卡 · Customer Cards',
     pageTitle: '安装客户卡',
-    intro: '客户卡把销售团队的客户资料卡放进 Slack：查客户、记拜访、按时提醒跟进。点下面的按钮，把它添加到你的 Slack 工作区。',
+    intro:
+      '客户卡把销售团队的客户资料卡放进 Slack：查客户、记拜访、按时提醒跟进。点下面的按钮，把它添加到你的 Slack 工作区。',
     addToSlack: '添加到 Slack',
     installedTitle: '客户卡已安装',
     installed: '客户卡已经添加到你的工作区。回到 Slack，输入 /card help 开始使用。',

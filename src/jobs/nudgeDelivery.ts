@@ -22,7 +22,12 @@ export type PostedCheck =
 /** The port to Slack the pipeline posts through (src/slack/messagePoster.ts is Slack's side of it). */
 export interface MessagePoster {
   /** Posts as the bot of `teamId`'s workspace to `channel`, or as a reply in the thread of its message `threadTs`. */
-  post(teamId: string, channel: string, message: SlackMessage, options: { tag: PostTag; threadTs?: string }): Promise<DeliveryOutcome>;
+  post(
+    teamId: string,
+    channel: string,
+    message: SlackMessage,
+    options: { tag: PostTag; threadTs?: string },
+  ): Promise<DeliveryOutcome>;
   /** Whether nudge `nudgeId` was posted to `channel` (a channel, or a person's DM) since `since`. */
   findPosted(teamId: string, channel: string, nudgeId: string, since: Date): Promise<PostedCheck>;
   /** Replaces a message posted earlier (its buttons, once the nudge it shows was recorded at a newer version). */
@@ -85,20 +90,40 @@ export function createDelivery(deps: DeliveryDeps, teamId: string, settle: Settl
       try {
         return await work();
       } catch (error) {
-        const held = nudge.nextAttemptAt.getTime() - deps.now().getTime() > margin && performance.now() - started < domain.nudges.claimTimeoutMs - margin;
+        const held =
+          nudge.nextAttemptAt.getTime() - deps.now().getTime() > margin &&
+          performance.now() - started < domain.nudges.claimTimeoutMs - margin;
         if (!isDatabaseUnavailable(error) || !held) throw error;
-        if (tries === 1) deps.logger.warn(`${label(nudge)}: could not ${what}, the database is away; trying again while the claim holds`);
+        if (tries === 1)
+          deps.logger.warn(
+            `${label(nudge)}: could not ${what}, the database is away; trying again while the claim holds`,
+          );
         await sleep(domain.nudges.recordRetryMs);
       }
     }
   }
 
-  async function record(nudge: NudgeRecord, posting: Posting, outcome: DeliveryOutcome, options: { charged?: boolean; digestTs?: string } = {}): Promise<Delivered> {
-    const status = await whileHeld(nudge, 'record its delivery', () => deps.nudges.recordDelivery(nudge, outcome, options));
-    if (!outcome.ok && outcome.rateLimited) waitUntil.set(posting.destination, deps.now().getTime() + (outcome.retryAfterMs ?? domain.nudges.rateLimitedWaitMs));
-    if (status === 'sent' && posting.afterPosted) await whileHeld(nudge, 'schedule what follows it', posting.afterPosted);
+  async function record(
+    nudge: NudgeRecord,
+    posting: Posting,
+    outcome: DeliveryOutcome,
+    options: { charged?: boolean; digestTs?: string } = {},
+  ): Promise<Delivered> {
+    const status = await whileHeld(nudge, 'record its delivery', () =>
+      deps.nudges.recordDelivery(nudge, outcome, options),
+    );
+    if (!outcome.ok && outcome.rateLimited)
+      waitUntil.set(
+        posting.destination,
+        deps.now().getTime() + (outcome.retryAfterMs ?? domain.nudges.rateLimitedWaitMs),
+      );
+    if (status === 'sent' && posting.afterPosted)
+      await whileHeld(nudge, 'schedule what follows it', posting.afterPosted);
     if (status === null) deps.logger.warn(`${label(nudge)} changed while it was being posted; the change stands`);
-    else if (!outcome.ok && !outcome.rateLimited) deps.logger.warn(`${label(nudge)} not posted to ${posting.destination}: ${outcome.error}; attempt ${nudge.attempts}, now ${status}`);
+    else if (!outcome.ok && !outcome.rateLimited)
+      deps.logger.warn(
+        `${label(nudge)} not posted to ${posting.destination}: ${outcome.error}; attempt ${nudge.attempts}, now ${status}`,
+      );
     return status;
   }
 
@@ -124,13 +149,24 @@ export function createDelivery(deps: DeliveryDeps, teamId: string, settle: Settl
     if (check.found === 'posted') {
       const status = await record(nudge, posting, { ok: true, channel: check.channel, ts: check.ts });
       const message = status === 'sent' ? posting.render(postedVersion(nudge)) : null;
-      const updated = message && (await deps.poster.update(teamId, check.channel, check.ts, message, { nudge: nudge._id.toString() }));
-      if (updated && !updated.ok) deps.logger.warn(`${label(nudge)} was posted before its claim lapsed; its buttons could not be updated: ${updated.error}`);
+      const updated =
+        message &&
+        (await deps.poster.update(teamId, check.channel, check.ts, message, { nudge: nudge._id.toString() }));
+      if (updated && !updated.ok)
+        deps.logger.warn(
+          `${label(nudge)} was posted before its claim lapsed; its buttons could not be updated: ${updated.error}`,
+        );
       return { done: status };
     }
     if (check.found === 'inDigest') return { threadTs: check.threadTs };
-    if (check.found === 'unknown' && check.retry) return { done: await record(nudge, posting, { ok: false, error: `unverified_${check.error}` }, { charged: false }) };
-    if (check.found === 'unknown') deps.logger.warn(`${label(nudge)}: its claim lapsed mid-post and Slack's history cannot tell whether it went out (${check.error}); posting it`);
+    if (check.found === 'unknown' && check.retry)
+      return {
+        done: await record(nudge, posting, { ok: false, error: `unverified_${check.error}` }, { charged: false }),
+      };
+    if (check.found === 'unknown')
+      deps.logger.warn(
+        `${label(nudge)}: its claim lapsed mid-post and Slack's history cannot tell whether it went out (${check.error}); posting it`,
+      );
     return {};
   }
 
@@ -145,7 +181,10 @@ export function createDelivery(deps: DeliveryDeps, teamId: string, settle: Settl
     if (waiting) return record(nudge, posting, waiting, { ...(threadTs ? { digestTs: threadTs } : {}) });
     const message = posting.render(postedVersion(nudge));
     const outcome: DeliveryOutcome = message
-      ? await deps.poster.post(teamId, posting.destination, message, { tag: { nudge: nudge._id.toString() }, ...(threadTs ? { threadTs } : {}) })
+      ? await deps.poster.post(teamId, posting.destination, message, {
+          tag: { nudge: nudge._id.toString() },
+          ...(threadTs ? { threadTs } : {}),
+        })
       : { ok: false, error: posting.undeliverable ?? 'customer_missing' };
     return record(nudge, posting, outcome, { ...(threadTs ? { digestTs: threadTs } : {}) });
   }
@@ -156,19 +195,33 @@ export function createDelivery(deps: DeliveryDeps, teamId: string, settle: Settl
     settle(posting.nudge, 'done' in reconciled ? reconciled.done : await post(posting, reconciled.threadTs));
   }
 
-  /** Digests of at most digestMaxItems, each listing its nudges, which go in full (buttons and all) as replies in its thread. */
+  /**
+   * Digests of at most digestMaxItems, each listing its nudges, which go in full (buttons and all) as replies in its
+   * thread.
+   */
   async function deliverDigests(t: Messages, listed: { posting: Posting; message: SlackMessage }[]): Promise<void> {
     for (let start = 0; start < listed.length; start += domain.nudges.digestMaxItems) {
       const chunk = listed.slice(start, start + domain.nudges.digestMaxItems);
       const { destination } = chunk[0]!.posting;
       const digest =
         heldOff(destination) ??
-        (await deps.poster.post(teamId, destination, renderDigest(t, chunk.map((l) => l.message)), {
-          tag: { digestOf: chunk.map((l) => l.posting.nudge._id.toString()) },
-        }));
+        (await deps.poster.post(
+          teamId,
+          destination,
+          renderDigest(
+            t,
+            chunk.map((l) => l.message),
+          ),
+          {
+            tag: { digestOf: chunk.map((l) => l.posting.nudge._id.toString()) },
+          },
+        ));
       for (const { posting } of chunk) {
         // A refused digest is not its nudges' own refusal: none of them is charged an attempt for it.
-        settle(posting.nudge, digest.ok ? await post(posting, digest.ts) : await record(posting.nudge, posting, digest, { charged: false }));
+        settle(
+          posting.nudge,
+          digest.ok ? await post(posting, digest.ts) : await record(posting.nudge, posting, digest, { charged: false }),
+        );
       }
     }
   }
@@ -196,7 +249,8 @@ export function createDelivery(deps: DeliveryDeps, teamId: string, settle: Settl
       for (const posting of fresh) settle(posting.nudge, await post(posting));
       return;
     }
-    for (const posting of fresh) if (!listed.some((l) => l.posting === posting)) settle(posting.nudge, await post(posting));
+    for (const posting of fresh)
+      if (!listed.some((l) => l.posting === posting)) settle(posting.nudge, await post(posting));
     await deliverDigests(t, listed);
   }
 

@@ -26,7 +26,10 @@ export interface ScanDeps {
   now: () => Date;
   poster: MessagePoster;
   logger: Logger;
-  /** False for a workspace that uninstalled the app: its nudges wait, unposted, until it reinstalls or its data is deleted. */
+  /**
+   * False for a workspace that uninstalled the app: its nudges wait, unposted, until it reinstalls or its data is
+   * deleted.
+   */
   isServed?: (teamId: string) => Promise<boolean>;
   /** Republishes App Home for those who opened it (see homePublisher.ts); never rejects. */
   refreshHome?: (teamId: string, userIds: string[]) => Promise<void>;
@@ -44,22 +47,43 @@ export interface ScanReport {
   failed: number;
 }
 
-/** The language a message to `destination` is in: a person's DM in theirs, the team's channel (or any channel) in the team's. */
-async function messagesTo(deps: ScanDeps, { settings }: PostingScope, destination: string, team: Messages): Promise<Messages> {
+/**
+ * The language a message to `destination` is in: a person's DM in theirs, the team's channel (or any channel) in the
+ * team's.
+ */
+async function messagesTo(
+  deps: ScanDeps,
+  { settings }: PostingScope,
+  destination: string,
+  team: Messages,
+): Promise<Messages> {
   if (destination === settings.nudgeChannel || !isSlackUserId(destination)) return team;
   const locale = await deps.userLocales.localeOf(settings.teamId, destination);
   return locale ? messagesFor(locale) : team;
 }
 
-/** Where a nudge may go: the team's nudge channel, or a person's DM. A card whose owner is anything else was written before owners were checked. */
-const isDeliverable = (destination: string, { settings }: PostingScope) => destination === settings.nudgeChannel || isSlackUserId(destination);
+/**
+ * Where a nudge may go: the team's nudge channel, or a person's DM. A card whose owner is anything else was written
+ * before owners were checked.
+ */
+const isDeliverable = (destination: string, { settings }: PostingScope) =>
+  destination === settings.nudgeChannel || isSlackUserId(destination);
 
-/** Null when its cause no longer holds; a later day when another contact nudge of the customer goes out today. A person's kind renders from what it loaded; the others, with their customer. */
-async function prepare(deps: ScanDeps, { nudge, lapsedClaimFrom }: Claimed, scope: PostingScope, team: Messages): Promise<Posting | { later: CalendarDate } | null> {
+/**
+ * Null when its cause no longer holds; a later day when another contact nudge of the customer goes out today. A
+ * person's kind renders from what it loaded; the others, with their customer.
+ */
+async function prepare(
+  deps: ScanDeps,
+  { nudge, lapsedClaimFrom }: Claimed,
+  scope: PostingScope,
+  team: Messages,
+): Promise<Posting | { later: CalendarDate } | null> {
   const lapsed = lapsedClaimFrom ? { lapsedClaimFrom } : {};
   const registered = deps.kinds.rules[nudge.kind];
   // A kind no release knows any more (a nudge written by a newer release, rolled back): it waits, never posted wrongly.
-  if (!registered) return { nudge, destination: nudge.ownerId, render: () => null, undeliverable: 'unknown_kind', ...lapsed };
+  if (!registered)
+    return { nudge, destination: nudge.ownerId, render: () => null, undeliverable: 'unknown_kind', ...lapsed };
   if (registered.about === 'person') {
     const kind = registered.rules as PersonKindRules<unknown>;
     const context = await kind.load(nudge, scope);
@@ -78,7 +102,8 @@ async function prepare(deps: ScanDeps, { nudge, lapsedClaimFrom }: Claimed, scop
   const customer = await deps.customers.findCustomer(nudge.teamId, aboutCustomer.customerId.toString());
   const destination = kind.destination(aboutCustomer, scope, context);
   const t = await messagesTo(deps, scope, destination, team);
-  if (!isDeliverable(destination, scope)) return { nudge, destination, render: () => null, undeliverable: 'invalid_destination', ...lapsed };
+  if (!isDeliverable(destination, scope))
+    return { nudge, destination, render: () => null, undeliverable: 'invalid_destination', ...lapsed };
   return {
     nudge,
     destination,
@@ -94,7 +119,12 @@ async function prepare(deps: ScanDeps, { nudge, lapsedClaimFrom }: Claimed, scop
  * deferred. `claimedAny` false: every one went to other instances, which
  * have the rest.
  */
-async function claimBatch(deps: ScanDeps, settings: TeamSettings, t: Messages, settle: Settle): Promise<{ postings: Posting[]; claimedAny: boolean }> {
+async function claimBatch(
+  deps: ScanDeps,
+  settings: TeamSettings,
+  t: Messages,
+  settle: Settle,
+): Promise<{ postings: Posting[]; claimedAny: boolean }> {
   const scope = { settings, today: todayIn(deps.now(), settings.timezone) };
   const postings: Posting[] = [];
   let claimedAny = false;
@@ -127,7 +157,8 @@ export function createNudgeScan(deps: ScanDeps) {
     const report: ScanReport = { sent: 0, retrying: 0, failed: 0 };
     for (const teamId of await deps.settings.teamIds()) {
       if (deps.isServed && !(await deps.isServed(teamId))) continue;
-      // Read past the cache: a reminder must not be posted, or dropped, by rules an admin changed on another instance seconds ago.
+      // Read past the cache: a reminder must not be posted, or dropped, by rules an admin changed on another instance
+      // seconds ago.
       const settings = await deps.settings.settingsFor(teamId, { fresh: true });
       const t = messagesFor(settings.locale);
       await deps.writes.tidyIntents(teamId);
@@ -142,11 +173,15 @@ export function createNudgeScan(deps: ScanDeps) {
       for (;;) {
         const { postings, claimedAny } = await claimBatch(deps, settings, t, settle);
         if (!claimedAny) break;
-        // Only the team's channel gets digests, of the kinds that join them: a person's DMs already come one per reminder, and the wrap-up sums up their day.
-        const toChannel = postings.filter((p) => p.destination === settings.nudgeChannel && KIND_TRAITS[p.nudge.kind]?.digest);
+        // Only the team's channel gets digests, of the kinds that join them: a person's DMs already come one per
+        // reminder, and the wrap-up sums up their day.
+        const toChannel = postings.filter(
+          (p) => p.destination === settings.nudgeChannel && KIND_TRAITS[p.nudge.kind]?.digest,
+        );
         for (const posting of postings) if (!toChannel.includes(posting)) await delivery.deliver(posting);
         await delivery.deliverToChannel(t, toChannel);
-        // Slack asked the channel to wait: what is still due waits for a later scan rather than being claimed only to be put back.
+        // Slack asked the channel to wait: what is still due waits for a later scan rather than being claimed only to
+        // be put back.
         if (settings.nudgeChannel && delivery.isHeldOff(settings.nudgeChannel)) break;
       }
       await deps.refreshHome?.(teamId, [...reminded]);

@@ -32,10 +32,10 @@ const JOBS_COLLECTION = 'agendaJobs';
 /** A scan takes seconds; if its instance dies mid-scan, another may take the job after this long. */
 const SCAN_LOCK_LIFETIME_MS = 2 * 60_000;
 const RETIRED_SCAN_JOB = 'followups.scan';
-export const SEGMENT_REFRESH_JOB = 'segments.refresh';
+const SEGMENT_REFRESH_JOB = 'segments.refresh';
 /** A refresh of a large team takes minutes; the day's claim, not this lock, keeps it to one run. */
 const SEGMENT_LOCK_LIFETIME_MS = 30 * 60_000;
-export const PURGE_JOB = 'installations.purge';
+const PURGE_JOB = 'installations.purge';
 /** Deleting a large team's documents takes minutes; the claim on its installation keeps it to one run. */
 const PURGE_LOCK_LIFETIME_MS = 30 * 60_000;
 
@@ -51,7 +51,8 @@ function trackRuns(agenda: Agenda) {
     if (active === 0) agenda.emit('idle');
   });
   return {
-    finished: () => (active === 0 ? Promise.resolve() : new Promise<void>((resolve) => agenda.once('idle', () => resolve()))),
+    finished: () =>
+      active === 0 ? Promise.resolve() : new Promise<void>((resolve) => agenda.once('idle', () => resolve())),
   };
 }
 
@@ -60,13 +61,27 @@ function trackRuns(agenda: Agenda) {
  * Agenda's lock lets one instance run it at a time, and the claims inside it
  * keep a nudge single even if two scans overlap.
  */
-export async function startScheduler({ db, scanSeconds, scanNudges, refreshSegments, purgeUninstalled, kindJobs, logger }: SchedulerOptions): Promise<Scheduler> {
+export async function startScheduler({
+  db,
+  scanSeconds,
+  scanNudges,
+  refreshSegments,
+  purgeUninstalled,
+  kindJobs,
+  logger,
+}: SchedulerOptions): Promise<Scheduler> {
   // Agenda arms a timer for each job due within one poll; a short poll keeps those timers short-lived.
   const pollMs = Math.min(scanSeconds, MAX_POLL_SECONDS) * 1000;
   const name = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  // The in-memory channel starts a job queued here at once, rather than at the next poll; other instances still find it by polling.
+  // The in-memory channel starts a job queued here at once, rather than at the next poll; other instances still find it
+  // by polling.
   const backend = new MongoBackend({ mongo: db, collection: JOBS_COLLECTION });
-  const agenda = new Agenda({ name, backend, processEvery: pollMs, notificationChannel: new InMemoryNotificationChannel() });
+  const agenda = new Agenda({
+    name,
+    backend,
+    processEvery: pollMs,
+    notificationChannel: new InMemoryNotificationChannel(),
+  });
   const runs = trackRuns(agenda);
   agenda.on('error', (error) => logger.error(`scheduler: ${error.message}`));
   agenda.on(`fail:${NUDGE_SCAN_JOB}`, (error) => logger.error(`nudge scan failed: ${error}`));
@@ -110,7 +125,9 @@ export async function startScheduler({ db, scanSeconds, scanNudges, refreshSegme
       await agenda.stop();
       await runs.finished();
       // A poll already in flight when stop() ran can still lock a job after it; free what is ours.
-      await db.collection(JOBS_COLLECTION).updateMany({ lastModifiedBy: name, lockedAt: { $ne: null } }, { $unset: { lockedAt: '' } });
+      await db
+        .collection(JOBS_COLLECTION)
+        .updateMany({ lastModifiedBy: name, lockedAt: { $ne: null } }, { $unset: { lockedAt: '' } });
     },
   };
 }

@@ -1,7 +1,6 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { ADJUSTMENT_KINDS, type AdjustmentKind } from '../domain/settlement.js';
 
-
 /** 退赔、折价: a correcting entry against a sale, never an edit of it. */
 export interface AdjustmentRecord {
   _id: Types.ObjectId;

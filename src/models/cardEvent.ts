@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 
-export const CARD_EVENT_STATES = ['pending', 'handled'] as const;
+const CARD_EVENT_STATES = ['pending', 'handled'] as const;
 
 /**
  * What happened to a card (or to its team's settings), as its service
@@ -30,7 +30,8 @@ const cardEventSchema = new Schema<CardEventRecord>(
   { collection: 'cardEvents', versionKey: false, minimize: false },
 );
 
-// The scan: a team's events still pending after their writer stopped, oldest first; and the old handled ones it removes.
+// The scan: a team's events still pending after their writer stopped, oldest first; and the old handled ones it
+// removes.
 cardEventSchema.index({ teamId: 1, state: 1, at: 1 });
 
 export type CardEventModel = Model<CardEventRecord>;

@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 
 /** One sequence per team and year; `_id` is `<teamId>:<year>`. */
-export interface CounterRecord {
+interface CounterRecord {
   _id: string;
   seq: number;
 }

@@ -1,6 +1,13 @@
 import { Schema, type Connection, type Model, type SchemaDefinition, type Types } from 'mongoose';
 import { CARD_FIELDS, CUSTOMER_STATUSES, type FieldKind } from '../domain/cardFields.js';
-import { ABC_CLASSES, STORED_SEGMENTS, TIERS, type AbcClass, type StoredSegment, type Tier } from '../domain/segments.js';
+import {
+  ABC_CLASSES,
+  STORED_SEGMENTS,
+  TIERS,
+  type AbcClass,
+  type StoredSegment,
+  type Tier,
+} from '../domain/segments.js';
 import type { CardInput } from '../validation/cardInput.js';
 
 export interface CustomerRecord extends CardInput {
@@ -36,7 +43,10 @@ export interface CustomerRecord extends CardInput {
   pooledAt?: Date;
   /** Who owned it before it went to the pool. */
   previousOwnerId?: string;
-  /** The day it was last claimed from the pool: the pool counts from it, as from a contact, so a claimer is not warned at once. */
+  /**
+   * The day it was last claimed from the pool: the pool counts from it, as from a contact, so a claimer is not warned
+   * at once.
+   */
   claimedOn?: string;
 }
 
@@ -78,9 +88,11 @@ const customerSchema = new Schema<CustomerRecord>(
     pooledAt: Date,
     previousOwnerId: String,
     claimedOn: String,
-    /** The status chosen by hand in earlier versions (CUSTOMER_STATUSES); a referral's prospect is stored as potential. */
+    /**
+     * The status chosen by hand in earlier versions (CUSTOMER_STATUSES); a referral's prospect is stored as potential.
+     */
     status: { type: String, enum: CUSTOMER_STATUSES },
-  } as SchemaDefinition<CustomerRecord>,
+  },
   { collection: 'customers', timestamps: true, versionKey: false, strict: 'throw' },
 );
 

@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 
-export const HANDOVER_STATES = ['running', 'done'] as const;
-export type HandoverState = (typeof HANDOVER_STATES)[number];
+const HANDOVER_STATES = ['running', 'done'] as const;
+type HandoverState = (typeof HANDOVER_STATES)[number];
 
 /**
  * One confirmed `/card handover`: every card of `fromId` moves to `toId`.

@@ -1,7 +1,29 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import type { FieldChange } from '../domain/diff.js';
 
-export const HISTORY_ACTIONS = ['created', 'updated', 'visit', 'followUpSnoozed', 'checkInSnoozed', 'overdueSnoozed', 'sale', 'payment', 'adjustment', 'nudgeAnswered', 'nudgeSnoozed', 'referralRecorded', 'referralOutcome', 'referrerThanked', 'promiseKept', 'promiseRescheduled', 'ambassadorSnoozed', 'tierChanged', 'reassigned', 'released', 'claimed'] as const;
+const HISTORY_ACTIONS = [
+  'created',
+  'updated',
+  'visit',
+  'followUpSnoozed',
+  'checkInSnoozed',
+  'overdueSnoozed',
+  'sale',
+  'payment',
+  'adjustment',
+  'nudgeAnswered',
+  'nudgeSnoozed',
+  'referralRecorded',
+  'referralOutcome',
+  'referrerThanked',
+  'promiseKept',
+  'promiseRescheduled',
+  'ambassadorSnoozed',
+  'tierChanged',
+  'reassigned',
+  'released',
+  'claimed',
+] as const;
 export type HistoryAction = (typeof HISTORY_ACTIONS)[number];
 
 export interface HistoryRecord {

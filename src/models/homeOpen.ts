@@ -5,7 +5,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
  * while, get it republished when their data changes. Publishing for everyone
  * in a team on every change would cost Slack calls for people who never look.
  */
-export interface HomeOpenRecord {
+interface HomeOpenRecord {
   teamId: string;
   userId: string;
   openedAt: Date;

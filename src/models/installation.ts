@@ -20,7 +20,10 @@ export interface InstallationRecord {
   uninstalledAt?: Date;
   /** When the team's data is deleted, unless it reinstalls first. */
   purgeAfter?: Date;
-  /** Set while an instance deletes the team's data: a reinstall waits, and another instance takes over only once this is old. */
+  /**
+   * Set while an instance deletes the team's data: a reinstall waits, and another instance takes over only once this is
+   * old.
+   */
   purgingSince?: Date;
 }
 

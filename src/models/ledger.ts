@@ -49,7 +49,12 @@ const ledgerSchema = new Schema<LedgerRecord>(
     receivables: { type: [receivableSchema], default: [] },
     outstandingFen: { type: Number, required: true },
     applied: { type: [Schema.Types.ObjectId], default: [] },
-    adjusted: { type: [{ _id: false, saleId: { type: Schema.Types.ObjectId, required: true }, fen: { type: Number, required: true } }], default: [] },
+    adjusted: {
+      type: [
+        { _id: false, saleId: { type: Schema.Types.ObjectId, required: true }, fen: { type: Number, required: true } },
+      ],
+      default: [],
+    },
     createdAt: { type: Date, required: true },
   },
   { collection: 'ledgers', versionKey: false, strict: 'throw' },

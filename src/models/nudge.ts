@@ -9,7 +9,7 @@ export type NudgeKind = string;
  * superseded / done close it without a nudge; cancelled, when its cause no
  * longer holds as it is about to be posted.
  */
-export const NUDGE_STATUSES = ['pending', 'sending', 'sent', 'failed', 'superseded', 'done', 'cancelled'] as const;
+const NUDGE_STATUSES = ['pending', 'sending', 'sent', 'failed', 'superseded', 'done', 'cancelled'] as const;
 export type NudgeStatus = (typeof NUDGE_STATUSES)[number];
 export const OPEN_NUDGE_STATUSES: readonly NudgeStatus[] = ['pending', 'sending', 'sent', 'failed'];
 /** Open and not being posted right now: a user may snooze, answer or replace it. */
@@ -46,7 +46,10 @@ export interface NudgeRecord {
   /** Claims ever taken on it, never reset. */
   claims: number;
   lastError?: string;
-  /** Listed in this digest (its ts in the team's channel) but its reply not posted yet: the reply belongs in that thread. */
+  /**
+   * Listed in this digest (its ts in the team's channel) but its reply not posted yet: the reply belongs in that
+   * thread.
+   */
   digestTs?: string;
   channel?: string;
   messageTs?: string;

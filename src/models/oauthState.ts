@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 
 /** An OAuth state handed to one browser at /slack/install; deleting it is what makes it single-use. */
-export interface OAuthStateRecord {
+interface OAuthStateRecord {
   _id: string;
   /** Bolt's install options, carried from the install page to the redirect. */
   installOptions: Record<string, unknown>;
@@ -29,7 +29,7 @@ export function oauthStateModel(connection: Connection): OAuthStateModel {
  * the use single on every server, where FerretDB 1's findOneAndDelete is a
  * read and a separate delete that several callbacks can pass at once.
  */
-export interface OAuthStateUseRecord {
+interface OAuthStateUseRecord {
   _id: string;
   usedAt: Date;
 }

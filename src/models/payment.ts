@@ -18,7 +18,13 @@ const paymentSchema = new Schema<PaymentRecord>(
     customerId: { type: Schema.Types.ObjectId, required: true },
     date: { type: String, required: true },
     amountFen: { type: Number, required: true },
-    allocations: [{ _id: false, receivableId: { type: Schema.Types.ObjectId, required: true }, fen: { type: Number, required: true } }],
+    allocations: [
+      {
+        _id: false,
+        receivableId: { type: Schema.Types.ObjectId, required: true },
+        fen: { type: Number, required: true },
+      },
+    ],
     createdBy: { type: String, required: true },
     createdAt: { type: Date, required: true },
   },

@@ -1,8 +1,8 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 
-export const PROMISE_STATUSES = ['open', 'kept'] as const;
+const PROMISE_STATUSES = ['open', 'kept'] as const;
 
-export type PromiseStatus = (typeof PROMISE_STATUSES)[number];
+type PromiseStatus = (typeof PROMISE_STATUSES)[number];
 
 /** 承诺: something promised to a customer during a visit, due on a day; its owner is nudged then. */
 export interface PromiseRecord {

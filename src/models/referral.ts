@@ -2,10 +2,10 @@ import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { THANKS_WAYS, type ThanksWay } from '../domain/referrals.js';
 
 /** open until the referred customer buys (deal) or someone closes it (noDeal, with a reason). */
-export const REFERRAL_STATUSES = ['open', 'deal', 'noDeal'] as const;
-export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
+const REFERRAL_STATUSES = ['open', 'deal', 'noDeal'] as const;
+type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 
-export interface ReferralThanks {
+interface ReferralThanks {
   by: string;
   at: Date;
   how: ThanksWay;

@@ -5,7 +5,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
  * `<teamId>:<YYYY-MM-DD>`: inserting it is the claim, atomic on FerretDB
  * too, so of several instances exactly one runs the day's refresh.
  */
-export interface SegmentRunRecord {
+interface SegmentRunRecord {
   _id: string;
   teamId: string;
   day: string;

@@ -2,7 +2,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import type { Locale } from '../i18n/index.js';
 
 /** What one person chose for themselves; without a row, the team's settings apply. */
-export interface UserPrefRecord {
+interface UserPrefRecord {
   teamId: string;
   userId: string;
   locale: Locale;

@@ -1,10 +1,10 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 
-export const WRITE_INTENT_STATES = ['pending', 'applied', 'void'] as const;
+const WRITE_INTENT_STATES = ['pending', 'applied', 'void'] as const;
 export type WriteIntentState = (typeof WRITE_INTENT_STATES)[number];
 
 /** A document that must exist exactly when the change happened (a history entry), with its own fixed _id. */
-export interface IntentRecord {
+interface IntentRecord {
   into: string;
   doc: Record<string, unknown> & { _id: Types.ObjectId };
 }

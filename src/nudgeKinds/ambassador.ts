@@ -19,10 +19,25 @@ function ambassadorRules({ nudges }: Pick<KindDeps, 'nudges'>) {
    * `generation` tells apart nudges for the same day when an earlier one was
    * closed (unmarked, then marked again).
    */
-  async function scheduleNext(card: AmbassadorCard, userId: string, { from = card.lastContactDate, generation = '', keeping = [] as Types.ObjectId[] } = {}) {
+  async function scheduleNext(
+    card: AmbassadorCard,
+    userId: string,
+    { from = card.lastContactDate, generation = '', keeping = [] as Types.ObjectId[] } = {},
+  ) {
     const dueDate = nextAmbassadorContact(from, await nudges.firstNudgeDay(card.teamId));
     const _id = idFor(`${card._id.toString()}:ambassador:${dueDate}${generation}`);
-    await nudges.schedule({ _id, teamId: card.teamId, kind: 'ambassador', customerId: card._id, ownerId: card.ownerId ?? userId, dueDate, createdBy: userId }, { replacing: true, keeping });
+    await nudges.schedule(
+      {
+        _id,
+        teamId: card.teamId,
+        kind: 'ambassador',
+        customerId: card._id,
+        ownerId: card.ownerId ?? userId,
+        dueDate,
+        createdBy: userId,
+      },
+      { replacing: true, keeping },
+    );
   }
 
   /**
@@ -72,7 +87,8 @@ export const ambassadorKind = {
         ownerChanged: async (event, { card }) => card && settle(card, event.by),
         released: async (event, { card }) => card && settle(card, event.by),
         // A contact that moved the card's last contact forward restarts the month.
-        contactLogged: async (event, { card }) => (card?.ambassador && event.moved ? scheduleNext(card, event.by) : undefined),
+        contactLogged: async (event, { card }) =>
+          card?.ambassador && event.moved ? scheduleNext(card, event.by) : undefined,
       },
       /** Ambassadors marked before the nudges existed get their contact nudge, if they have none to come. */
       async carryOver(teamIds) {
@@ -86,14 +102,19 @@ export const ambassadorKind = {
       deferTo: (nudge, { today, settings }) => nudges.contactDeferral(nudge, today, settings.timezone),
       async load(nudge, { today }) {
         const { teamId, customerId } = nudge;
-        const card = await models.customers.findOne({ _id: customerId, teamId }, { teamId: 1, ambassador: 1, ownerId: 1, lastContactDate: 1 }).lean();
+        const card = await models.customers
+          .findOne({ _id: customerId, teamId }, { teamId: 1, ambassador: 1, ownerId: 1, lastContactDate: 1 })
+          .lean();
         if (!card?.ambassador) return null;
         const { lastContactDate } = card;
         if (lastContactDate && lastContactDate > addDays(nudge.dueDate, -domain.ambassador.cadenceDays)) {
           await scheduleNext(card, nudge.createdBy, { keeping: [nudge._id] });
           return null;
         }
-        const visit = await models.visits.findOne({ teamId, customerId }, { notes: 1, needs: 1 }).sort({ date: -1, createdAt: -1 }).lean();
+        const visit = await models.visits
+          .findOne({ teamId, customerId }, { notes: 1, needs: 1 })
+          .sort({ date: -1, createdAt: -1 })
+          .lean();
         return {
           ownerId: card.ownerId ?? nudge.ownerId,
           lastContactDate,

@@ -10,7 +10,14 @@ import type { KindDefinition } from './kind.js';
 /** Cards a boot-time carry-over reads per round trip. */
 const ADOPT_BATCH = 1000;
 /** Days per class, as the settings modal asks them; a class's key is `cadenceDays.<class>`. */
-const DEFAULT_DAYS: Record<CadenceClass, number> = { top: 7, large: 14, medium: 30, small: 90, inactive: 60, potential: 14 };
+const DEFAULT_DAYS: Record<CadenceClass, number> = {
+  top: 7,
+  large: 14,
+  medium: 30,
+  small: 90,
+  inactive: 60,
+  potential: 14,
+};
 
 function cadenceRules({ nudges, settings }: Pick<KindDeps, 'nudges' | 'settings'>) {
   /**
@@ -20,7 +27,11 @@ function cadenceRules({ nudges, settings }: Pick<KindDeps, 'nudges' | 'settings'
    * names the card's version, so a replay schedules the same nudge and a
    * later change a new one even for a day used before.
    */
-  async function reschedule(card: CadenceCard, userId: string, { from, keeping = [] }: { from?: CalendarDate; keeping?: Types.ObjectId[] } = {}) {
+  async function reschedule(
+    card: CadenceCard,
+    userId: string,
+    { from, keeping = [] }: { from?: CalendarDate; keeping?: Types.ObjectId[] } = {},
+  ) {
     const { cadenceDays, timezone } = await settings.settingsFor(card.teamId);
     const interval = cadenceOf(card, cadenceDays);
     if (interval === null) return nudges.cancelOpen(card.teamId, card._id, 'cadence', userId);
@@ -28,7 +39,18 @@ function cadenceRules({ nudges, settings }: Pick<KindDeps, 'nudges' | 'settings'
     const first = await nudges.firstNudgeDay(card.teamId);
     const dueDate = cadenced > first ? cadenced : first;
     const _id = idFor(`${card._id.toString()}:cadence:${dueDate}:v${card.version}`);
-    await nudges.schedule({ _id, teamId: card.teamId, kind: 'cadence', customerId: card._id, ownerId: card.ownerId ?? userId, dueDate, createdBy: userId }, { replacing: true, keeping });
+    await nudges.schedule(
+      {
+        _id,
+        teamId: card.teamId,
+        kind: 'cadence',
+        customerId: card._id,
+        ownerId: card.ownerId ?? userId,
+        dueDate,
+        createdBy: userId,
+      },
+      { replacing: true, keeping },
+    );
   }
 
   /**
@@ -64,7 +86,13 @@ export const cadenceKind = {
     ownInstant: false,
     digest: true,
   },
-  settings: (Object.entries(DEFAULT_DAYS) as [CadenceClass, number][]).map(([cls, days]) => ({ key: `cadenceDays.${cls}`, unit: 'days', default: days, min: 1, max: 365 })),
+  settings: (Object.entries(DEFAULT_DAYS) as [CadenceClass, number][]).map(([cls, days]) => ({
+    key: `cadenceDays.${cls}`,
+    unit: 'days',
+    default: days,
+    min: 1,
+    max: 365,
+  })),
   create: ({ models, nudges, settings }) => {
     const { reschedule, settle } = cadenceRules({ nudges, settings });
     const by = (event: { by: string }, card: { ownerId?: string }) => card.ownerId ?? event.by;
@@ -82,10 +110,15 @@ export const cadenceKind = {
       async carryOver(teamIds) {
         for (const teamId of teamIds) {
           const cards = models.customers
-            .find({ teamId, $or: [{ segment: { $exists: true } }, { lastContactDate: { $exists: true } }] }, CADENCE_FIELDS)
+            .find(
+              { teamId, $or: [{ segment: { $exists: true } }, { lastContactDate: { $exists: true } }] },
+              CADENCE_FIELDS,
+            )
             .lean<CadenceCard[]>()
             .cursor({ batchSize: ADOPT_BATCH });
-          for await (const card of cards) if (!(await nudges.hasUpcoming(teamId, card._id, 'cadence'))) await reschedule(card, card.ownerId ?? SYSTEM_USER);
+          for await (const card of cards)
+            if (!(await nudges.hasUpcoming(teamId, card._id, 'cadence')))
+              await reschedule(card, card.ownerId ?? SYSTEM_USER);
         }
       },
       deferTo: (nudge, { today, settings: s }) => nudges.contactDeferral(nudge, today, s.timezone),
@@ -99,7 +132,10 @@ export const cadenceKind = {
           await reschedule(card, nudge.createdBy, { keeping: [nudge._id] });
           return null;
         }
-        const visit = await models.visits.findOne({ teamId, customerId }, { notes: 1, needs: 1 }).sort({ date: -1, createdAt: -1 }).lean();
+        const visit = await models.visits
+          .findOne({ teamId, customerId }, { notes: 1, needs: 1 })
+          .sort({ date: -1, createdAt: -1 })
+          .lean();
         return {
           ownerId: card.ownerId ?? nudge.ownerId,
           cadenceClass: cadenceClassOf(card) as CadenceClass,
@@ -114,7 +150,9 @@ export const cadenceKind = {
       async afterPosted(nudge, { today }) {
         // The next interval counts from today; a contact logged meanwhile moves it. This one stays answerable.
         // Read again: the same scan may have changed the card since it was loaded (released it to the pool).
-        const card = await models.customers.findOne({ _id: nudge.customerId, teamId: nudge.teamId }, CADENCE_FIELDS).lean<CadenceCard>();
+        const card = await models.customers
+          .findOne({ _id: nudge.customerId, teamId: nudge.teamId }, CADENCE_FIELDS)
+          .lean<CadenceCard>();
         if (card) await reschedule(card, nudge.createdBy, { from: today, keeping: [nudge._id] });
       },
     };

@@ -5,7 +5,7 @@ import { renderNudge } from '../views/nudge.js';
 import type { KindDefinition } from './kind.js';
 
 /** The follow-up a visit sets: its id comes from the visit, so logging the same visit twice schedules it once. */
-export const followUpIdOf = (visitId: Types.ObjectId) => idFor(`${visitId.toString()}:followUp`);
+const followUpIdOf = (visitId: Types.ObjectId) => idFor(`${visitId.toString()}:followUp`);
 
 /**
  * 跟进: the day a visit set for the next contact, at the team's nudge hour,
@@ -17,11 +17,19 @@ export const followUpIdOf = (visitId: Types.ObjectId) => idFor(`${visitId.toStri
 export const followUpKind = {
   name: 'followUp',
   about: 'customer',
-  traits: { snooze: { action: 'followUpSnoozed', field: 'nextFollowUpDate' }, answerable: true, contact: true, ownInstant: false, digest: true },
+  traits: {
+    snooze: { action: 'followUpSnoozed', field: 'nextFollowUpDate' },
+    answerable: true,
+    contact: true,
+    ownInstant: false,
+    digest: true,
+  },
   create: ({ models, nudges, settings, now }) => ({
     on: {
       async contactLogged({ teamId, visitId, by }, { card }) {
-        const visit = await models.visits.findOne({ _id: new Types.ObjectId(visitId), teamId }, { nextFollowUpDate: 1, nextFollowUpPlan: 1 }).lean();
+        const visit = await models.visits
+          .findOne({ _id: new Types.ObjectId(visitId), teamId }, { nextFollowUpDate: 1, nextFollowUpPlan: 1 })
+          .lean();
         const asked = visit?.nextFollowUpDate;
         if (!card || !visit || !asked) return;
         const _id = followUpIdOf(visit._id);
@@ -30,7 +38,20 @@ export const followUpKind = {
         const probe = { _id, teamId, customerId: card._id, kind: 'followUp' };
         const dueDate = asked > today ? asked : ((await nudges.contactDeferral(probe, asked, timezone)) ?? asked);
         const plan = visit.nextFollowUpPlan;
-        await nudges.schedule({ _id, teamId, kind: 'followUp', customerId: card._id, sourceId: visit._id, ownerId: card.ownerId ?? by, dueDate, plan, createdBy: by }, { replacing: true });
+        await nudges.schedule(
+          {
+            _id,
+            teamId,
+            kind: 'followUp',
+            customerId: card._id,
+            sourceId: visit._id,
+            ownerId: card.ownerId ?? by,
+            dueDate,
+            plan,
+            createdBy: by,
+          },
+          { replacing: true },
+        );
       },
     },
     // One contact nudge per customer a day: it waits for one posted earlier today.

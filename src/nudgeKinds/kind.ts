@@ -15,8 +15,14 @@ export interface PostingScope {
   today: CalendarDate;
 }
 
-/** One event a kind reacts to, with the card as it is now (null: gone) and, for an owner change, the kinds whose reminders moved with it. */
-export type Reaction<T extends CardEventType> = (event: Extract<CardEvent, { type: T }>, context: ReactionContext) => Promise<unknown>;
+/**
+ * One event a kind reacts to, with the card as it is now (null: gone) and, for an owner change, the kinds whose
+ * reminders moved with it.
+ */
+export type Reaction<T extends CardEventType> = (
+  event: Extract<CardEvent, { type: T }>,
+  context: ReactionContext,
+) => Promise<unknown>;
 
 export interface ReactionContext {
   /** The card the event is about, read once for every kind; null for a team's event, or a card no longer there. */
@@ -37,13 +43,19 @@ export interface KindJob {
 export interface KindRules<Context> {
   /** The card events it reacts to, and what it then schedules, moves or cancels. */
   on?: { [T in CardEventType]?: Reaction<T> };
-  /** Takes up data written before it existed (a boot step run once per database, or at every boot with `carryOverEveryBoot`). */
+  /**
+   * Takes up data written before it existed (a boot step run once per database, or at every boot with
+   * `carryOverEveryBoot`).
+   */
   carryOver?(teamIds: string[]): Promise<void>;
   /** Data an earlier release may still write (during a rolling upgrade): the carry-over runs at every boot. */
   carryOverEveryBoot?: boolean;
   /** Jobs of its own, queued by its reactions. */
   jobs?: KindJob[];
-  /** Asked once its cause holds: a later day to post it on instead (another contact nudge of the customer goes out today), or null. */
+  /**
+   * Asked once its cause holds: a later day to post it on instead (another contact nudge of the customer goes out
+   * today), or null.
+   */
   deferTo?(nudge: NudgeRecord, scope: PostingScope): Promise<CalendarDate | null>;
   /** Null when its cause no longer holds (an invoice paid meanwhile): the nudge is cancelled, not posted. */
   load(nudge: CustomerNudgeRecord, scope: PostingScope): Promise<Context | null>;
@@ -72,5 +84,17 @@ export interface PersonKindRules<Context> {
  * its file, its strings, one line in index.ts and a test.
  */
 export type KindDefinition<Name extends string = string> =
-  | { name: Name; about: 'customer'; traits: KindTraits; settings?: readonly SettingSpec[]; create(deps: KindDeps): KindRules<any> }
-  | { name: Name; about: 'person'; traits: KindTraits; settings?: readonly SettingSpec[]; create(deps: KindDeps): PersonKindRules<any> };
+  | {
+      name: Name;
+      about: 'customer';
+      traits: KindTraits;
+      settings?: readonly SettingSpec[];
+      create(deps: KindDeps): KindRules<any>;
+    }
+  | {
+      name: Name;
+      about: 'person';
+      traits: KindTraits;
+      settings?: readonly SettingSpec[];
+      create(deps: KindDeps): PersonKindRules<any>;
+    };

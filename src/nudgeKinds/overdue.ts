@@ -1,7 +1,12 @@
 import { Types } from 'mongoose';
 import { domain } from '../config/domain.js';
 import { idFor } from '../db/requestIds.js';
-import { collectionQuadrant, daysOverdue, type CollectionQuadrant, type CollectionThresholds } from '../domain/collection.js';
+import {
+  collectionQuadrant,
+  daysOverdue,
+  type CollectionQuadrant,
+  type CollectionThresholds,
+} from '../domain/collection.js';
 import type { NudgeRecord } from '../models/nudge.js';
 import type { TeamSettings } from '../services/teamSettings.js';
 import { addDays } from '../time.js';
@@ -32,7 +37,13 @@ function recipients(quadrant: CollectionQuadrant, nudge: NudgeRecord, settings: 
 export const overdueKind = {
   name: 'overdue',
   about: 'customer',
-  traits: { snooze: { action: 'overdueSnoozed', field: 'overdueReminderDate' }, answerable: true, contact: false, ownInstant: false, digest: true },
+  traits: {
+    snooze: { action: 'overdueSnoozed', field: 'overdueReminderDate' },
+    answerable: true,
+    contact: false,
+    ownInstant: false,
+    digest: true,
+  },
   settings: [
     { key: 'collection.longAfterDays', unit: 'days', default: 30, min: 1, max: 365 },
     // Asked in yuan (¥10,000 by default), stored in fen.
@@ -64,7 +75,14 @@ export const overdueKind = {
       const days = daysOverdue(receivable.dueDate, today);
       if (days <= 0) return null;
       const quadrant = collectionQuadrant(days, outstandingFen, settings.collection);
-      return { dueDate: receivable.dueDate, outstandingFen, days, quadrant, letterLevel: letterLevel(days, settings.collection), recipients: recipients(quadrant, nudge, settings) };
+      return {
+        dueDate: receivable.dueDate,
+        outstandingFen,
+        days,
+        quadrant,
+        letterLevel: letterLevel(days, settings.collection),
+        recipients: recipients(quadrant, nudge, settings),
+      };
     },
     destination: (_nudge, { settings }, facts) => settings.nudgeChannel ?? facts.recipients[0]!,
     render: (t, customer, nudge, facts) => renderOverdueNudge(t, customer, nudge, facts),

@@ -27,10 +27,25 @@ function warningRules({ models, nudges, settings }: Pick<KindDeps, 'models' | 'n
   }
 
   /** Schedules the card's warning on its day. The id names the card's version, as the cadence's does. */
-  async function scheduleWarning(card: PoolCard, userId: string, options: { replacing: boolean; keeping?: Types.ObjectId[] }): Promise<void> {
+  async function scheduleWarning(
+    card: PoolCard,
+    userId: string,
+    options: { replacing: boolean; keeping?: Types.ObjectId[] },
+  ): Promise<void> {
     const dueDate = await warningDay(card);
     const _id = idFor(`${card._id.toString()}:poolWarning:${dueDate}:v${card.version}`);
-    await nudges.schedule({ _id, teamId: card.teamId, kind: 'poolWarning', customerId: card._id, ownerId: card.ownerId!, dueDate, createdBy: userId }, options);
+    await nudges.schedule(
+      {
+        _id,
+        teamId: card.teamId,
+        kind: 'poolWarning',
+        customerId: card._id,
+        ownerId: card.ownerId!,
+        dueDate,
+        createdBy: userId,
+      },
+      options,
+    );
   }
 
   /**
@@ -40,14 +55,20 @@ function warningRules({ models, nudges, settings }: Pick<KindDeps, 'models' | 'n
    */
   async function reschedule(card: PoolCard, userId: string, { keeping = [] as Types.ObjectId[] } = {}): Promise<void> {
     await nudges.cancelOpen(card.teamId, card._id, 'poolRelease', userId);
-    if (!canBePooled(card, await thresholdsOf(card.teamId))) return nudges.cancelOpen(card.teamId, card._id, 'poolWarning', userId);
+    if (!canBePooled(card, await thresholdsOf(card.teamId)))
+      return nudges.cancelOpen(card.teamId, card._id, 'poolWarning', userId);
     await scheduleWarning(card, userId, { replacing: true, keeping });
   }
 
   const hasOpen = async (teamId: string, customerId: Types.ObjectId) =>
-    (await models.nudges.findOne({ teamId, customerId, kind: { $in: POOL_KINDS }, status: { $in: OPEN_NUDGE_STATUSES } }, { _id: 1 }).lean()) !== null;
+    (await models.nudges
+      .findOne({ teamId, customerId, kind: { $in: POOL_KINDS }, status: { $in: OPEN_NUDGE_STATUSES } }, { _id: 1 })
+      .lean()) !== null;
 
-  /** One that can go to the pool and has no warning or release open gets its warning; one that cannot has them cancelled. */
+  /**
+   * One that can go to the pool and has no warning or release open gets its warning; one that cannot has them
+   * cancelled.
+   */
   async function settle(card: PoolCard, userId: string): Promise<void> {
     const open = await hasOpen(card.teamId, card._id);
     if (canBePooled(card, await thresholdsOf(card.teamId)) ? !open : open) await reschedule(card, userId);
@@ -55,13 +76,19 @@ function warningRules({ models, nudges, settings }: Pick<KindDeps, 'models' | 'n
 
   /** One card's part of a replan; a warning already on the right day is left as it is. */
   async function replanCard(card: PoolCard, thresholds: PoolThresholds): Promise<void> {
-    const filter = { teamId: card.teamId, customerId: card._id, kind: { $in: POOL_KINDS }, status: { $in: OPEN_NUDGE_STATUSES } };
+    const filter = {
+      teamId: card.teamId,
+      customerId: card._id,
+      kind: { $in: POOL_KINDS },
+      status: { $in: OPEN_NUDGE_STATUSES },
+    };
     const open = await models.nudges.find(filter, { kind: 1, status: 1, dueDate: 1 }).lean();
     if (!canBePooled(card, thresholds)) {
       if (open.length > 0) await reschedule(card, SYSTEM_USER);
       return;
     }
-    // Warned already (a release under way, or a warning being posted or just posted, whose release follows): it keeps its course.
+    // Warned already (a release under way, or a warning being posted or just posted, whose release follows): it keeps
+    // its course.
     if (open.some((n) => n.kind === 'poolRelease' || n.status === 'sending' || n.status === 'sent')) return;
     const [only, ...others] = open;
     if (only && others.length === 0 && only.status === 'pending' && only.dueDate === (await warningDay(card))) return;
@@ -77,7 +104,10 @@ function warningRules({ models, nudges, settings }: Pick<KindDeps, 'models' | 'n
   async function replan(teamId: string): Promise<void> {
     // Past the cache: this may run on an instance that has not seen the new thresholds yet.
     const { pool: thresholds } = await settings.settingsFor(teamId, { fresh: true });
-    const cards = models.customers.find({ teamId, ownerId: { $exists: true } }, POOL_FIELDS).lean<PoolCard[]>().cursor({ batchSize: BATCH });
+    const cards = models.customers
+      .find({ teamId, ownerId: { $exists: true } }, POOL_FIELDS)
+      .lean<PoolCard[]>()
+      .cursor({ batchSize: BATCH });
     for await (const batch of inBatches(cards, BATCH)) {
       await inPool(batch, domain.pool.replanConcurrency, (card) => replanCard(card, thresholds));
     }
@@ -109,9 +139,14 @@ export const poolWarningKind = {
     const rules = warningRules({ models, nudges, settings });
     return {
       on: {
-        // A new card has nothing open (unless this runs again after a crash): its warning is one insert, nothing to replace.
+        // A new card has nothing open (unless this runs again after a crash): its warning is one insert, nothing to
+        // replace.
         created: async (event, { card }) => {
-          if (card && canBePooled(card, await rules.thresholdsOf(card.teamId)) && !(await rules.hasOpen(card.teamId, card._id))) {
+          if (
+            card &&
+            canBePooled(card, await rules.thresholdsOf(card.teamId)) &&
+            !(await rules.hasOpen(card.teamId, card._id))
+          ) {
             await rules.scheduleWarning(card, event.by, { replacing: false });
           }
         },
@@ -136,12 +171,17 @@ export const poolWarningKind = {
       /** Cards stored before the pool existed, with an owner and no warning open, get one. */
       async carryOver(teamIds) {
         for (const teamId of teamIds) {
-          const cards = models.customers.find({ teamId, ownerId: { $exists: true } }, POOL_FIELDS).lean<PoolCard[]>().cursor({ batchSize: BATCH });
+          const cards = models.customers
+            .find({ teamId, ownerId: { $exists: true } }, POOL_FIELDS)
+            .lean<PoolCard[]>()
+            .cursor({ batchSize: BATCH });
           for await (const card of cards) await rules.settle(card, SYSTEM_USER);
         }
       },
       async load(nudge, { today, settings: s }) {
-        const card = await models.customers.findOne({ _id: nudge.customerId, teamId: nudge.teamId }, POOL_FIELDS).lean<PoolCard>();
+        const card = await models.customers
+          .findOne({ _id: nudge.customerId, teamId: nudge.teamId }, POOL_FIELDS)
+          .lean<PoolCard>();
         if (!card || !canBePooled(card, s.pool)) return null;
         if (!(await pool.isStale(card, today))) {
           await rules.reschedule(card, nudge.createdBy, { keeping: [nudge._id] });
@@ -149,7 +189,13 @@ export const poolWarningKind = {
         }
         const { lastContactDate } = card;
         const { afterDays, graceDays } = s.pool;
-        return { ownerId: card.ownerId!, lastContactDate, daysSinceContact: lastContactDate ? daysBetween(lastContactDate, today) : undefined, afterDays, graceDays };
+        return {
+          ownerId: card.ownerId!,
+          lastContactDate,
+          daysSinceContact: lastContactDate ? daysBetween(lastContactDate, today) : undefined,
+          afterDays,
+          graceDays,
+        };
       },
       destination: (_nudge, _scope, facts) => facts.ownerId,
       render: (t, customer, nudge, facts) => renderPoolWarning(t, customer, nudge, facts),
@@ -194,7 +240,8 @@ export const poolReleaseKind = {
         if (!card) return null;
         // Released on an earlier attempt whose message Slack refused: tell it again.
         const { graceDays } = s.pool;
-        if (card.pooledAt && card.previousOwnerId === nudge.ownerId) return { previousOwnerId: nudge.ownerId, graceDays };
+        if (card.pooledAt && card.previousOwnerId === nudge.ownerId)
+          return { previousOwnerId: nudge.ownerId, graceDays };
         if (canBePooled(card, s.pool) && !(await pool.isStale(card, today))) {
           await rules.reschedule(card, nudge.createdBy);
           return null;

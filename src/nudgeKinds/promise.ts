@@ -34,7 +34,13 @@ function scheduler({ nudges }: Pick<KindDeps, 'nudges'>) {
 export const promiseKind = {
   name: 'promise',
   about: 'customer',
-  traits: { snooze: { action: 'promiseRescheduled', field: 'promiseDue' }, answerable: true, contact: false, ownInstant: false, digest: true },
+  traits: {
+    snooze: { action: 'promiseRescheduled', field: 'promiseDue' },
+    answerable: true,
+    contact: false,
+    ownInstant: false,
+    digest: true,
+  },
   create: ({ models, nudges }) => {
     const schedule = scheduler({ nudges });
     return {
@@ -48,7 +54,11 @@ export const promiseKind = {
           if (!promise) return;
           // Its nudge goes to whoever owns the card now, as a visit's would.
           await schedule(promise, card?.ownerId ?? by, by);
-          await nudges.supersede(teamId, promiseNudgeId({ _id: promise._id, version: previousVersion, dueDate: previousDueDate }), by);
+          await nudges.supersede(
+            teamId,
+            promiseNudgeId({ _id: promise._id, version: previousVersion, dueDate: previousDueDate }),
+            by,
+          );
         },
       },
       /**
@@ -60,17 +70,28 @@ export const promiseKind = {
       carryOverEveryBoot: true,
       async carryOver() {
         for (;;) {
-          const batch = await models.promises.find({ version: { $exists: false } }).limit(ADOPT_BATCH).lean();
+          const batch = await models.promises
+            .find({ version: { $exists: false } })
+            .limit(ADOPT_BATCH)
+            .lean();
           for (const old of batch) {
-            const card = await models.customers.findOne({ _id: old.customerId, teamId: old.teamId }, { ownerId: 1 }).lean();
-            if (old.status === 'open') await schedule({ ...old, version: 1 }, card?.ownerId ?? old.createdBy, old.createdBy);
-            await models.promises.updateOne({ _id: old._id, teamId: old.teamId, version: { $exists: false } }, { $set: { version: 1 } });
+            const card = await models.customers
+              .findOne({ _id: old.customerId, teamId: old.teamId }, { ownerId: 1 })
+              .lean();
+            if (old.status === 'open')
+              await schedule({ ...old, version: 1 }, card?.ownerId ?? old.createdBy, old.createdBy);
+            await models.promises.updateOne(
+              { _id: old._id, teamId: old.teamId, version: { $exists: false } },
+              { $set: { version: 1 } },
+            );
           }
           if (batch.length < ADOPT_BATCH) return;
         }
       },
       async load(nudge) {
-        const promise = nudge.sourceId ? await models.promises.findOne({ _id: nudge.sourceId, teamId: nudge.teamId }).lean() : null;
+        const promise = nudge.sourceId
+          ? await models.promises.findOne({ _id: nudge.sourceId, teamId: nudge.teamId }).lean()
+          : null;
         return promise?.status === 'open' && promiseNudgeId(promise).equals(nudge._id) ? promise : null;
       },
       destination: (nudge) => nudge.ownerId,

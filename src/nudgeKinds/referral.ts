@@ -13,7 +13,13 @@ import type { KindDefinition } from './kind.js';
 export const referralKind = {
   name: 'referral',
   about: 'customer',
-  traits: { snooze: { action: 'nudgeSnoozed', field: 'nudgeDate' }, answerable: true, contact: false, ownInstant: true, digest: true },
+  traits: {
+    snooze: { action: 'nudgeSnoozed', field: 'nudgeDate' },
+    answerable: true,
+    contact: false,
+    ownInstant: true,
+    digest: true,
+  },
   create: ({ models, nudges, referrals, settings }) => ({
     on: {
       async referred({ teamId, referralId }, { card }) {
@@ -21,12 +27,22 @@ export const referralKind = {
         if (!referral || !card) return;
         const { timezone } = await settings.settingsFor(teamId);
         const reminderAt = new Date(referral.createdAt.getTime() + domain.referral.reminderAfterMinutes * 60_000);
-        for (const [round, at] of [[1, referral.createdAt], [2, reminderAt]] as const) {
+        for (const [round, at] of [
+          [1, referral.createdAt],
+          [2, reminderAt],
+        ] as const) {
           // Ids come from the referral: announcing it twice schedules each round once.
           await nudges.schedule(
             {
-              _id: idFor(`${referralId}:contact:${round}`), teamId, kind: 'referral', customerId: card._id, sourceId: referral._id,
-              ownerId: card.ownerId ?? referral.recordedBy, dueDate: todayIn(at, timezone), round, createdBy: referral.recordedBy,
+              _id: idFor(`${referralId}:contact:${round}`),
+              teamId,
+              kind: 'referral',
+              customerId: card._id,
+              sourceId: referral._id,
+              ownerId: card.ownerId ?? referral.recordedBy,
+              dueDate: todayIn(at, timezone),
+              round,
+              createdBy: referral.recordedBy,
             },
             { at },
           );
@@ -40,6 +56,7 @@ export const referralKind = {
     },
     // Whoever owns the prospect as it is posted: a reminder follows a reassignment.
     destination: (nudge, _scope, facts) => facts.referred.ownerId ?? nudge.ownerId,
-    render: (t, _customer, nudge, facts) => renderReferralNudge(t, facts, { ...nudge, ownerId: facts.referred.ownerId ?? nudge.ownerId }),
+    render: (t, _customer, nudge, facts) =>
+      renderReferralNudge(t, facts, { ...nudge, ownerId: facts.referred.ownerId ?? nudge.ownerId }),
   }),
 } as const satisfies KindDefinition<'referral'>;

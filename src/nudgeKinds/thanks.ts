@@ -8,7 +8,13 @@ import type { KindDefinition } from './kind.js';
 export const thanksKind = {
   name: 'thanks',
   about: 'customer',
-  traits: { snooze: { action: 'nudgeSnoozed', field: 'nudgeDate' }, answerable: true, contact: false, ownInstant: true, digest: true },
+  traits: {
+    snooze: { action: 'nudgeSnoozed', field: 'nudgeDate' },
+    answerable: true,
+    contact: false,
+    ownInstant: true,
+    digest: true,
+  },
   create: ({ models, nudges, referrals, settings, now }) => ({
     on: {
       async referralClosed({ teamId, referralId }, { card }) {
@@ -18,8 +24,14 @@ export const thanksKind = {
         const at = referral.outcomeAt ?? now();
         await nudges.schedule(
           {
-            _id: idFor(`${referralId}:thanks`), teamId, kind: 'thanks', customerId: card._id, sourceId: referral._id,
-            ownerId: card.ownerId ?? referral.recordedBy, dueDate: todayIn(at, timezone), createdBy: referral.outcomeBy ?? referral.recordedBy,
+            _id: idFor(`${referralId}:thanks`),
+            teamId,
+            kind: 'thanks',
+            customerId: card._id,
+            sourceId: referral._id,
+            ownerId: card.ownerId ?? referral.recordedBy,
+            dueDate: todayIn(at, timezone),
+            createdBy: referral.outcomeBy ?? referral.recordedBy,
           },
           { at },
         );
@@ -31,6 +43,7 @@ export const thanksKind = {
       return facts;
     },
     destination: (nudge, _scope, facts) => facts.referrer.ownerId ?? nudge.ownerId,
-    render: (t, _customer, nudge, facts) => renderThanksNudge(t, facts, { ...nudge, ownerId: facts.referrer.ownerId ?? nudge.ownerId }),
+    render: (t, _customer, nudge, facts) =>
+      renderThanksNudge(t, facts, { ...nudge, ownerId: facts.referrer.ownerId ?? nudge.ownerId }),
   }),
 } as const satisfies KindDefinition<'thanks'>;

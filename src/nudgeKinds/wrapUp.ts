@@ -18,18 +18,23 @@ export const wrapUpKind = {
   create: ({ models, nudges, wrapUps }) => ({
     on: {
       async saleRecorded({ teamId, saleId }, { card }) {
-        const sale = await models.sales.findOne({ _id: new Types.ObjectId(saleId), teamId }, { date: 1, createdBy: 1 }).lean();
+        const sale = await models.sales
+          .findOne({ _id: new Types.ObjectId(saleId), teamId }, { date: 1, createdBy: 1 })
+          .lean();
         if (sale) await nudges.scheduleWrapUp(teamId, card?.ownerId ?? sale.createdBy, sale.date, sale.createdBy);
       },
       async contactLogged({ teamId, visitId, by }, { card }) {
         // A current customer's request for material is ordinary service; the wrap-up chases prospects.
         if (!card || card.segment === 'current') return;
-        const visit = await models.visits.findOne({ _id: new Types.ObjectId(visitId), teamId }, { date: 1, materialRequested: 1 }).lean();
+        const visit = await models.visits
+          .findOne({ _id: new Types.ObjectId(visitId), teamId }, { date: 1, materialRequested: 1 })
+          .lean();
         if (visit?.materialRequested) await nudges.scheduleWrapUp(teamId, card.ownerId ?? by, visit.date, by);
       },
     },
     carryOver: (teamIds) => nudges.adoptContactWrapUps(teamIds),
-    load: async (nudge, { today }) => (today > nudge.dueDate ? null : wrapUps.dayOf(nudge.teamId, nudge.ownerId, nudge.dueDate)),
+    load: async (nudge, { today }) =>
+      today > nudge.dueDate ? null : wrapUps.dayOf(nudge.teamId, nudge.ownerId, nudge.dueDate),
     destination: (nudge) => nudge.ownerId,
     render: (t, _nudge, facts) => renderWrapUp(t, facts),
   }),

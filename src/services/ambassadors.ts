@@ -10,7 +10,7 @@ interface Deps {
   nudges: NudgeService;
 }
 
-export interface AmbassadorRow {
+interface AmbassadorRow {
   customer: Pick<CustomerRecord, '_id' | 'name' | 'number' | 'ownerId' | 'lastContactDate'>;
   nextDue: CalendarDate;
 }
@@ -23,7 +23,10 @@ export interface AmbassadorList {
 }
 
 /** A cadence after the last contact, but never before the first day a nudge can still go out. */
-export function nextAmbassadorContact(lastContact: CalendarDate | undefined, firstNudgeDay: CalendarDate): CalendarDate {
+export function nextAmbassadorContact(
+  lastContact: CalendarDate | undefined,
+  firstNudgeDay: CalendarDate,
+): CalendarDate {
   const cadenced = lastContact ? addDays(lastContact, domain.ambassador.cadenceDays) : firstNudgeDay;
   return cadenced > firstNudgeDay ? cadenced : firstNudgeDay;
 }
@@ -46,7 +49,10 @@ export function createAmbassadorService({ models, nudges }: Deps) {
       .sort({ nameKey: 1 })
       .lean();
     const upcoming = await models.nudges
-      .find({ teamId, customerId: { $in: cards.map((c) => c._id) }, kind: 'ambassador', status: { $in: UPCOMING } }, { customerId: 1, dueDate: 1 })
+      .find(
+        { teamId, customerId: { $in: cards.map((c) => c._id) }, kind: 'ambassador', status: { $in: UPCOMING } },
+        { customerId: 1, dueDate: 1 },
+      )
       .lean<Pick<CustomerNudgeRecord, 'customerId' | 'dueDate'>[]>();
     const dueBy = new Map<string, CalendarDate>();
     for (const { customerId, dueDate } of upcoming) {

@@ -26,7 +26,8 @@ export interface Brief {
   today: CalendarDate;
 }
 
-const checksStock = (v: VisitRecord) => [v.lastPurchaseDate, v.purchaseQuantity, v.purchaseKinds, v.stockOnHand].some((x) => x != null);
+const checksStock = (v: VisitRecord) =>
+  [v.lastPurchaseDate, v.purchaseQuantity, v.purchaseKinds, v.stockOnHand].some((x) => x != null);
 
 /**
  * The brief is the card's facts seen from the door, so it reads them as the

@@ -5,14 +5,36 @@ import { todayIn, type CalendarDate } from '../time.js';
 /** What the cadence reads of a card to schedule its nudge. */
 export type CadenceCard = Pick<
   CustomerRecord,
-  '_id' | 'teamId' | 'ownerId' | 'lastContactDate' | 'segment' | 'tier' | 'ambassador' | 'version' | 'createdAt' | 'pooledAt'
+  | '_id'
+  | 'teamId'
+  | 'ownerId'
+  | 'lastContactDate'
+  | 'segment'
+  | 'tier'
+  | 'ambassador'
+  | 'version'
+  | 'createdAt'
+  | 'pooledAt'
 >;
 
-export const CADENCE_FIELDS = { teamId: 1, ownerId: 1, lastContactDate: 1, segment: 1, tier: 1, ambassador: 1, version: 1, createdAt: 1, pooledAt: 1 } as const;
+export const CADENCE_FIELDS = {
+  teamId: 1,
+  ownerId: 1,
+  lastContactDate: 1,
+  segment: 1,
+  tier: 1,
+  ambassador: 1,
+  version: 1,
+  createdAt: 1,
+  pooledAt: 1,
+} as const;
 
 /** The card's contact interval; none while it is in the pool (公海): it has no owner to nudge. */
-export const cadenceOf = (card: CadenceCard, days: Record<CadenceClass, number>): number | null => (card.pooledAt ? null : intervalFor(card, days));
+export const cadenceOf = (card: CadenceCard, days: Record<CadenceClass, number>): number | null =>
+  card.pooledAt ? null : intervalFor(card, days);
 
 /** A card never contacted counts from the day it was made, so old cards do not all fall due at once. */
-export const lastContactIn = (card: Pick<CadenceCard, 'lastContactDate' | 'createdAt'>, timezone: string): CalendarDate =>
-  card.lastContactDate ?? todayIn(card.createdAt, timezone);
+export const lastContactIn = (
+  card: Pick<CadenceCard, 'lastContactDate' | 'createdAt'>,
+  timezone: string,
+): CalendarDate => card.lastContactDate ?? todayIn(card.createdAt, timezone);

@@ -5,7 +5,7 @@ import type { CardEventRecord } from '../models/cardEvent.js';
 import type { Models } from '../models/index.js';
 
 /** How a card changed hands. */
-export type OwnerChange = 'reassign' | 'handover' | 'claim';
+type OwnerChange = 'reassign' | 'handover' | 'claim';
 
 interface About {
   teamId: string;
@@ -72,7 +72,10 @@ export function createCardEvents(models: Models, now: () => Date) {
 
   async function react(doc: Pick<CardEventRecord, '_id' | 'teamId' | 'event'>): Promise<void> {
     await handle(doc.event as CardEvent);
-    await models.cardEvents.updateOne({ _id: doc._id, teamId: doc.teamId, state: 'pending' }, { $set: { state: 'handled', handledAt: now() } });
+    await models.cardEvents.updateOne(
+      { _id: doc._id, teamId: doc.teamId, state: 'pending' },
+      { $set: { state: 'handled', handledAt: now() } },
+    );
   }
 
   return {
@@ -98,13 +101,18 @@ export function createCardEvents(models: Models, now: () => Date) {
       return { react: () => react(doc) };
     },
 
-    /** The event as a record of a guarded change (writeIfUnchanged's `records`): it exists exactly when the change does. */
+    /**
+     * The event as a record of a guarded change (writeIfUnchanged's `records`): it exists exactly when the change does.
+     */
     withChange(event: CardEvent, key: string): RecordedEvent {
       const doc = docOf(event, key);
       return { record: { model: models.cardEvents, doc }, react: () => react(doc) };
     },
 
-    /** A change replayed (the same request again): its event, recorded with it, is reacted to again, should the first reaction have stopped. */
+    /**
+     * A change replayed (the same request again): its event, recorded with it, is reacted to again, should the first
+     * reaction have stopped.
+     */
     async again(teamId: string, key: string): Promise<void> {
       const doc = await models.cardEvents.findOne({ _id: idFor(`cardEvent:${key}`), teamId }).lean();
       if (doc) await react(doc);

@@ -46,21 +46,42 @@ export function createCardService({ models, now, settings, customers, nudges, mo
     const { timezone } = await settings.settingsFor(teamId);
     const today = todayIn(now(), timezone);
     const [lastVisits, openPromises, nextFollowUp, account, cardReferrals] = await Promise.all([
-      models.visits.find({ teamId, customerId }).sort({ date: -1, createdAt: -1 }).limit(domain.card.lastVisitsShown).lean(),
-      models.promises.find({ teamId, customerId, status: 'open' }).sort({ dueDate: 1 }).limit(domain.card.openPromisesShown).lean(),
+      models.visits
+        .find({ teamId, customerId })
+        .sort({ date: -1, createdAt: -1 })
+        .limit(domain.card.lastVisitsShown)
+        .lean(),
+      models.promises
+        .find({ teamId, customerId, status: 'open' })
+        .sort({ dueDate: 1 })
+        .limit(domain.card.openPromisesShown)
+        .lean(),
       nudges.openFor(teamId, customerId, 'followUp'),
       money.moneySummary(customer, today),
       referrals.cardReferrals(customer, today),
     ]);
     const followUpAsked = await askedDay(nextFollowUp, lastVisits);
-    return { customer, lastVisits, openPromises, nextFollowUp, money: account, referrals: cardReferrals, today, ...(followUpAsked ? { followUpAsked } : {}) };
+    return {
+      customer,
+      lastVisits,
+      openPromises,
+      nextFollowUp,
+      money: account,
+      referrals: cardReferrals,
+      today,
+      ...(followUpAsked ? { followUpAsked } : {}),
+    };
   }
 
-  /** The day a follow-up's visit asked for, if the rule moved it from there; the visit is usually among those just read. */
+  /**
+   * The day a follow-up's visit asked for, if the rule moved it from there; the visit is usually among those just read.
+   */
   async function askedDay(followUp: NudgeRecord | null, lastVisits: VisitRecord[]): Promise<CalendarDate | undefined> {
     if (!followUp?.sourceId || followUp.closedBy) return undefined;
     const { teamId, sourceId } = followUp;
-    const visit = lastVisits.find((v) => v._id.equals(sourceId)) ?? (await models.visits.findOne({ _id: sourceId, teamId }, { nextFollowUpDate: 1 }).lean());
+    const visit =
+      lastVisits.find((v) => v._id.equals(sourceId)) ??
+      (await models.visits.findOne({ _id: sourceId, teamId }, { nextFollowUpDate: 1 }).lean());
     const asked = visit?.nextFollowUpDate;
     return asked && asked !== followUp.dueDate ? asked : undefined;
   }

@@ -8,7 +8,14 @@ import { CARD_FIELDS } from '../domain/cardFields.js';
 import { cardFingerprint } from '../domain/cardFingerprint.js';
 import { formatCardNumber } from '../domain/cardNumber.js';
 import { diffFields, type FieldChange } from '../domain/diff.js';
-import { isPinyinText, keyPrefix, prefixUpperBound, searchKeyChanges, searchKeys, type SearchLookup } from '../domain/lookup.js';
+import {
+  isPinyinText,
+  keyPrefix,
+  prefixUpperBound,
+  searchKeyChanges,
+  searchKeys,
+  type SearchLookup,
+} from '../domain/lookup.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
 import { yearIn } from '../time.js';
@@ -43,7 +50,8 @@ export type SaveResult =
  * A card made: `react` has the reminder kinds react to it, to be run once the
  * person has been answered (should the instance stop first, the next scan runs it).
  */
-export type CreateResult = { status: 'created'; customer: CustomerRecord; react(): Promise<void> } | { status: 'refused'; refusal: LinkRefusal };
+export type CreateResult =
+  { status: 'created'; customer: CustomerRecord; react(): Promise<void> } | { status: 'refused'; refusal: LinkRefusal };
 
 /** What a referred prospect's referral notes (the Record referral modal). */
 export interface ReferralNotes {
@@ -72,7 +80,9 @@ const referralStep = (customerId: Types.ObjectId, version: number) => `${custome
 
 /** History shows the referrer by name and number, not by id. */
 function describeReferrer(changes: FieldChange[], referrer: CardRef | undefined): FieldChange[] {
-  return changes.map((c) => (c.field === 'referrerId' ? { ...c, from: undefined, to: referrer ? cardLabel(referrer) : undefined } : c));
+  return changes.map((c) =>
+    c.field === 'referrerId' ? { ...c, from: undefined, to: referrer ? cardLabel(referrer) : undefined } : c,
+  );
 }
 
 /** One step of the ranked search: an indexed query read in its index's order, so the limit ends the scan. */
@@ -91,8 +101,10 @@ const inOrderOf = (key: string): Record<string, 1> => ({ [key]: 1, number: 1 });
  * with it, then companies.
  */
 export function searchStages(request: SearchRequest): { exact: SearchStage; looser: SearchStage[] } {
-  if (request.kind === 'number') return { exact: { filter: { number: request.number }, sort: inOrderOf('number') }, looser: [] };
-  if (request.kind === 'phone') return { exact: { filter: { phoneKey: request.phoneKey }, sort: inOrderOf('nameKey') }, looser: [] };
+  if (request.kind === 'number')
+    return { exact: { filter: { number: request.number }, sort: inOrderOf('number') }, looser: [] };
+  if (request.kind === 'phone')
+    return { exact: { filter: { phoneKey: request.phoneKey }, sort: inOrderOf('nameKey') }, looser: [] };
   const name = request.nameKey;
   const prefix = keyPrefix(name);
   const pinyinStages = isPinyinText(name)
@@ -121,14 +133,24 @@ export function createCustomerService({ models, now, settings, history, writes, 
    * only while fewer than maxListed + 1 cards are found, for no more than are
    * missing, never for a card already found or excluded.
    */
-  async function findCustomers(teamId: string, request: SearchRequest, options: FindOptions = {}): Promise<SearchResult> {
+  async function findCustomers(
+    teamId: string,
+    request: SearchRequest,
+    options: FindOptions = {},
+  ): Promise<SearchResult> {
     const excluded = options.excludeId ? [toObjectId(options.excludeId)].filter((id) => id !== null) : [];
     const found: CustomerRecord[] = [];
     const ask = async ({ filter, sort }: SearchStage) => {
       if (found.length >= limit) return;
       const skip = [...excluded, ...found.map((c) => c._id)];
       const query = { teamId, ...filter, ...(skip.length > 0 ? { _id: { $nin: skip } } : {}) };
-      found.push(...(await models.customers.find(query).sort(sort).limit(limit - found.length).lean()));
+      found.push(
+        ...(await models.customers
+          .find(query)
+          .sort(sort)
+          .limit(limit - found.length)
+          .lean()),
+      );
     };
     const { exact, looser } = searchStages(request);
     await ask(exact);
@@ -147,7 +169,8 @@ export function createCustomerService({ models, now, settings, history, writes, 
 
   /** Raises the team's counter to `seq`; a hint where to start probing, never the guarantee. */
   async function advanceCounter(teamId: string, year: number, seq: number): Promise<void> {
-    const advance = () => models.counters.updateOne({ _id: counterId(teamId, year) }, { $max: { seq } }, { upsert: true });
+    const advance = () =>
+      models.counters.updateOne({ _id: counterId(teamId, year) }, { $max: { seq } }, { upsert: true });
     try {
       await advance();
     } catch (error) {
@@ -174,7 +197,17 @@ export function createCustomerService({ models, now, settings, history, writes, 
       const seq = nextCandidate(counterId(teamId, year), taken + 1);
       try {
         const created = await models.customers.create({
-          ...fields, ...searchKeys(fields), _id, teamId, number: formatCardNumber(year, seq), year, version: 1, createdBy: userId, updatedBy: userId, createdAt: at, updatedAt: at,
+          ...fields,
+          ...searchKeys(fields),
+          _id,
+          teamId,
+          number: formatCardNumber(year, seq),
+          year,
+          version: 1,
+          createdBy: userId,
+          updatedBy: userId,
+          createdAt: at,
+          updatedAt: at,
         });
         await advanceCounter(teamId, year, seq);
         return { customer: created.toObject() as CustomerRecord, replayed: false };
@@ -194,7 +227,13 @@ export function createCustomerService({ models, now, settings, history, writes, 
    * kinds make of it waits for the caller's `react`: a person creating a card
    * is answered as soon as it is written.
    */
-  async function createCustomer(teamId: string, userId: string, input: CardInput, requestKey?: string, notes: ReferralNotes = {}): Promise<CreateResult> {
+  async function createCustomer(
+    teamId: string,
+    userId: string,
+    input: CardInput,
+    requestKey?: string,
+    notes: ReferralNotes = {},
+  ): Promise<CreateResult> {
     const at = now();
     const fields = { ...input, ownerId: input.ownerId ?? userId };
     const _id = newIdFor(requestKey, 'card');
@@ -206,14 +245,27 @@ export function createCustomerService({ models, now, settings, history, writes, 
     const filled = diffFields({}, fields, FIELD_KEYS).filter((change) => change.to !== false);
     // Written on a replay too, in case the first delivery stopped between the inserts.
     await history.recordHistory(
-      { teamId, customerId: customer._id, action: 'created', userId: customer.createdBy, at: customer.createdAt, changes: describeReferrer(filled, referrer) },
+      {
+        teamId,
+        customerId: customer._id,
+        action: 'created',
+        userId: customer.createdBy,
+        at: customer.createdAt,
+        changes: describeReferrer(filled, referrer),
+      },
       idFor(`${customer._id.toString()}:created`),
     );
     const about = { teamId, customerId: customer._id.toString(), by: userId };
     const announced = [await events.record({ ...about, type: 'created' }, `${about.customerId}:created`)];
     if (referrer) {
       const step = `${customer._id.toString()}:created`;
-      const records = await referrals.linkRecords({ prospect: customer, referrer, userId: customer.createdBy, step, ...notes });
+      const records = await referrals.linkRecords({
+        prospect: customer,
+        referrer,
+        userId: customer.createdBy,
+        step,
+        ...notes,
+      });
       for (const { model, doc } of records) await writes.insertOnce(model, doc);
       const referralId = idFor(`${step}:referral`).toString();
       announced.push(await events.record({ ...about, type: 'referred', referralId }, `${referralId}:referred`));
@@ -225,7 +277,12 @@ export function createCustomerService({ models, now, settings, history, writes, 
   }
 
   /** An edit as announced with its guarded write: saved, and referred when it linked a referrer. */
-  function editEvents(card: Pick<CustomerRecord, '_id' | 'teamId'>, userId: string, version: number, referralStep?: string): RecordedEvent[] {
+  function editEvents(
+    card: Pick<CustomerRecord, '_id' | 'teamId'>,
+    userId: string,
+    version: number,
+    referralStep?: string,
+  ): RecordedEvent[] {
     const about = { teamId: card.teamId, customerId: card._id.toString(), by: userId };
     const saved: CardEvent = { ...about, type: 'saved' };
     const recorded = [events.withChange(saved, `${about.customerId}:v${version}:saved`)];
@@ -269,9 +326,13 @@ export function createCustomerService({ models, now, settings, history, writes, 
     if (current.version !== expectedVersion) {
       const outcome = await writes.staleOutcome(models.customers, current._id, expectedVersion, requestKey);
       if (outcome === 'replayed') {
-        // The first delivery may have stopped after the save: its events were written with it; react to them again (each reaction is idempotent).
+        // The first delivery may have stopped after the save: its events were written with it; react to them again
+        // (each reaction is idempotent).
         await events.again(teamId, `${current._id.toString()}:v${expectedVersion + 1}:saved`);
-        await events.again(teamId, `${idFor(`${referralStep(current._id, expectedVersion)}:referral`).toString()}:referred`);
+        await events.again(
+          teamId,
+          `${idFor(`${referralStep(current._id, expectedVersion)}:referral`).toString()}:referred`,
+        );
         return { status: 'saved', customer: current };
       }
       // The card already holds exactly this edit (the same save delivered again after landing on top).
@@ -286,8 +347,18 @@ export function createCustomerService({ models, now, settings, history, writes, 
     const link = relinked ? await referrals.checkLink(teamId, current._id, input.referrerId!) : undefined;
     if (link && !link.ok) return { status: 'refused', refusal: link };
     const step = referralStep(current._id, version);
-    const linked = link && !link.linked ? await referrals.linkRecords({ prospect: current, referrer: link.referrer, userId, step }) : [];
-    const entry = { teamId, customerId: current._id, action: 'updated' as const, userId, at: now(), changes: describeReferrer(changes, link?.referrer) };
+    const linked =
+      link && !link.linked
+        ? await referrals.linkRecords({ prospect: current, referrer: link.referrer, userId, step })
+        : [];
+    const entry = {
+      teamId,
+      customerId: current._id,
+      action: 'updated' as const,
+      userId,
+      at: now(),
+      changes: describeReferrer(changes, link?.referrer),
+    };
     const announced = editEvents(current, userId, version + 1, linked.length > 0 ? step : undefined);
     const outcome = await writes.writeIfUnchanged({
       teamId,
@@ -308,16 +379,31 @@ export function createCustomerService({ models, now, settings, history, writes, 
    * Answers the card's suggestion to mark the customer an ambassador: yes
    * marks them, no stops the suggestion. Either is in the card's history.
    */
-  async function answerAmbassadorSuggestion(teamId: string, userId: string, customerId: string, mark: boolean): Promise<CustomerRecord | null> {
+  async function answerAmbassadorSuggestion(
+    teamId: string,
+    userId: string,
+    customerId: string,
+    mark: boolean,
+  ): Promise<CustomerRecord | null> {
     const _id = toObjectId(customerId);
     if (!_id) return null;
     const field = mark ? 'ambassador' : 'ambassadorSuggestionDismissed';
     let announced: RecordedEvent[] = [];
     const written = await writes.updateUntilWritten<CustomerRecord>(models.customers, teamId, _id, (c) => {
       if (c[field]) return null;
-      const entry = { teamId, customerId: _id, action: 'updated' as const, userId, at: now(), changes: [{ field, from: false, to: true }] };
+      const entry = {
+        teamId,
+        customerId: _id,
+        action: 'updated' as const,
+        userId,
+        at: now(),
+        changes: [{ field, from: false, to: true }],
+      };
       announced = editEvents(c, userId, c.version + 1);
-      return { set: { [field]: true, updatedBy: userId }, records: [{ model: models.history, doc: historyDoc(entry) }, ...announced.map((a) => a.record)] };
+      return {
+        set: { [field]: true, updatedBy: userId },
+        records: [{ model: models.history, doc: historyDoc(entry) }, ...announced.map((a) => a.record)],
+      };
     });
     if (written) await reactAll(announced);
     return written ?? findCustomer(teamId, customerId);

@@ -14,7 +14,18 @@ import type { Models } from '../models/index.js';
 import type { SaleRecord } from '../models/sale.js';
 import type { VisitRecord } from '../models/visit.js';
 import { todayIn } from '../time.js';
-import { cardHeader, cardRow, peopleIn, saleHeader, saleRow, visitHeader, visitRow, type CardRef, type CsvRow, type ExportContext } from './exportRows.js';
+import {
+  cardHeader,
+  cardRow,
+  peopleIn,
+  saleHeader,
+  saleRow,
+  visitHeader,
+  visitRow,
+  type CardRef,
+  type CsvRow,
+  type ExportContext,
+} from './exportRows.js';
 import { inBatches } from './batching.js';
 import type { TeamSettingsService } from './teamSettings.js';
 
@@ -52,8 +63,10 @@ interface Writing {
   names: NameLookup;
 }
 
-
-/** Rows through csv-stringify into a UTF-8 file with a BOM (so spreadsheets read it as UTF-8); resolves with the data rows written. */
+/**
+ * Rows through csv-stringify into a UTF-8 file with a BOM (so spreadsheets read it as UTF-8); resolves with the data
+ * rows written.
+ */
 async function writeCsv(path: string, header: CsvRow, rows: AsyncIterable<CsvRow>): Promise<number> {
   let count = 0;
   async function* counted() {
@@ -82,7 +95,11 @@ export function createExportService({ models, settings, now }: Deps) {
     if (filters.region !== undefined) query.region = filters.region;
     if (filters.ownerId) query.ownerId = filters.ownerId;
     if (withYear && filters.year !== undefined) query.year = filters.year;
-    return models.customers.find(query, projection).sort({ number: 1 }).lean<CustomerRecord[]>().cursor({ batchSize: domain.export.batchSize });
+    return models.customers
+      .find(query, projection)
+      .sort({ number: 1 })
+      .lean<CustomerRecord[]>()
+      .cursor({ batchSize: domain.export.batchSize });
   }
 
   async function referrersOf(teamId: string, batch: CustomerRecord[]): Promise<ExportContext['referrers']> {
@@ -92,9 +109,17 @@ export function createExportService({ models, settings, now }: Deps) {
     return new Map(referrers.map((r) => [r._id.toString(), { name: r.name, number: r.number }]));
   }
 
-  async function* cardRows(teamId: string, filters: ExportFilters, { t, timezone, names }: Writing): AsyncGenerator<CsvRow> {
+  async function* cardRows(
+    teamId: string,
+    filters: ExportFilters,
+    { t, timezone, names }: Writing,
+  ): AsyncGenerator<CsvRow> {
     for await (const batch of inBatches(cards(teamId, filters, true), domain.export.batchSize)) {
-      const context = { referrers: await referrersOf(teamId, batch), names: await names(peopleIn(batch.map((c) => c.ownerId))), timezone };
+      const context = {
+        referrers: await referrersOf(teamId, batch),
+        names: await names(peopleIn(batch.map((c) => c.ownerId))),
+        timezone,
+      };
       for (const card of batch) yield cardRow(t, card, context);
     }
   }
@@ -104,7 +129,9 @@ export function createExportService({ models, settings, now }: Deps) {
    * records grouped under their card in card order; `year` picks the
    * records dated in it, whatever year their card was opened.
    */
-  async function* recordRows<R extends { customerId: Types.ObjectId; date: string; createdBy: string; creditOverriddenBy?: string }>(
+  async function* recordRows<
+    R extends { customerId: Types.ObjectId; date: string; createdBy: string; creditOverriddenBy?: string },
+  >(
     teamId: string,
     filters: ExportFilters,
     read: (query: Record<string, unknown>) => Promise<R[]>,
@@ -113,27 +140,42 @@ export function createExportService({ models, settings, now }: Deps) {
   ): AsyncGenerator<CsvRow> {
     const batches = inBatches(cards(teamId, filters, false, { number: 1, name: 1 }), domain.export.batchSize);
     for await (const batch of batches) {
-      const query = { teamId, customerId: { $in: batch.map((c) => c._id) }, ...(filters.year !== undefined ? { date: yearRange(filters.year) } : {}) };
+      const query = {
+        teamId,
+        customerId: { $in: batch.map((c) => c._id) },
+        ...(filters.year !== undefined ? { date: yearRange(filters.year) } : {}),
+      };
       const byCard = new Map<string, R[]>();
       const records = await read(query);
       for (const record of records) {
         const key = record.customerId.toString();
         byCard.set(key, [...(byCard.get(key) ?? []), record]);
       }
-      const context = { referrers: new Map(), names: await names(peopleIn(records.flatMap((r) => [r.createdBy, r.creditOverriddenBy]))), timezone };
+      const context = {
+        referrers: new Map(),
+        names: await names(peopleIn(records.flatMap((r) => [r.createdBy, r.creditOverriddenBy]))),
+        timezone,
+      };
       for (const card of batch) {
         for (const record of byCard.get(card._id.toString()) ?? []) yield row(card, record, context);
       }
     }
   }
 
-  const readVisits = (query: Record<string, unknown>) => models.visits.find(query).sort({ date: 1, createdAt: 1 }).lean<VisitRecord[]>();
-  const readSales = (query: Record<string, unknown>) => models.sales.find(query).sort({ date: 1, createdAt: 1 }).lean<SaleRecord[]>();
+  const readVisits = (query: Record<string, unknown>) =>
+    models.visits.find(query).sort({ date: 1, createdAt: 1 }).lean<VisitRecord[]>();
+  const readSales = (query: Record<string, unknown>) =>
+    models.sales.find(query).sort({ date: 1, createdAt: 1 }).lean<SaleRecord[]>();
 
   /** Each asked-for file, written in turn. */
   async function writeFiles(dir: string, teamId: string, request: ExportRequest, writing: Writing, day: string) {
     const { t } = writing;
-    const file = async (name: string, filename: string, header: CsvRow, rows: AsyncIterable<CsvRow>): Promise<ExportFile> => {
+    const file = async (
+      name: string,
+      filename: string,
+      header: CsvRow,
+      rows: AsyncIterable<CsvRow>,
+    ): Promise<ExportFile> => {
       const path = join(dir, name);
       return { path, filename, rows: await writeCsv(path, header, rows) };
     };
@@ -141,27 +183,46 @@ export function createExportService({ models, settings, now }: Deps) {
     return {
       cards: await file('cards.csv', filename.cards(day), cardHeader(t), cardRows(teamId, request, writing)),
       visits: request.visits
-        ? await file('visits.csv', filename.visits(day), visitHeader(t), recordRows(teamId, request, readVisits, (c, v, x) => visitRow(t, c, v, x), writing))
+        ? await file(
+            'visits.csv',
+            filename.visits(day),
+            visitHeader(t),
+            recordRows(teamId, request, readVisits, (c, v, x) => visitRow(t, c, v, x), writing),
+          )
         : undefined,
       sales: request.sales
-        ? await file('sales.csv', filename.sales(day), saleHeader(t), recordRows(teamId, request, readSales, (c, s, x) => saleRow(t, c, s, x), writing))
+        ? await file(
+            'sales.csv',
+            filename.sales(day),
+            saleHeader(t),
+            recordRows(teamId, request, readSales, (c, s, x) => saleRow(t, c, s, x), writing),
+          )
         : undefined,
     };
   }
 
   /**
    * Writes the export in the team's language and time zone, people named
- * through `names`, and hands it to `deliver`.
+   * through `names`, and hands it to `deliver`.
    * Resolves with what it held; nothing is delivered when no row matched.
    * The temporary files are removed whatever happens.
    */
-  async function exportCards(teamId: string, request: ExportRequest, deliver: Deliver, names: NameLookup = noNames): Promise<ExportSummary> {
+  async function exportCards(
+    teamId: string,
+    request: ExportRequest,
+    deliver: Deliver,
+    names: NameLookup = noNames,
+  ): Promise<ExportSummary> {
     const { locale, timezone } = await settings.settingsFor(teamId);
     const t = messagesFor(locale);
     const dir = await mkdtemp(join(tmpdir(), 'card-export-'));
     try {
       const written = await writeFiles(dir, teamId, request, { t, timezone, names }, todayIn(now(), timezone));
-      const summary: ExportSummary = { cards: written.cards.rows, visits: written.visits?.rows, sales: written.sales?.rows };
+      const summary: ExportSummary = {
+        cards: written.cards.rows,
+        visits: written.visits?.rows,
+        sales: written.sales?.rows,
+      };
       const files = [written.cards, written.visits, written.sales].filter((f): f is ExportFile => f !== undefined);
       if (files.some((f) => f.rows > 0)) await deliver(files, summary, t);
       return summary;

@@ -49,7 +49,14 @@ export interface HandoverPreview {
 }
 
 export type HandoverResult =
-  | { status: 'done'; moved: number; skipped: number; fromId: string; toId: string; /** This call finished it: its summary is this call's to send. */ finished: boolean }
+  | {
+      status: 'done';
+      moved: number;
+      skipped: number;
+      fromId: string;
+      toId: string;
+      /** This call finished it: its summary is this call's to send. */ finished: boolean;
+    }
   | { status: 'refused' }
   | { status: 'busy' };
 
@@ -65,10 +72,27 @@ const reassignedEntry = (teamId: string, customerId: Types.ObjectId, by: string,
  * that stopped half-way.
  */
 export function createHandoverService({ models, now, settings, writes, nudges, events }: Deps) {
-  /** A change of owner as announced with its write: the pipeline moves the card's waiting reminders, the kinds do the rest. */
-  const ownerChanged = (card: Pick<CustomerRecord, '_id' | 'teamId' | 'version' | 'ownerId' | 'pooledAt'>, how: 'reassign' | 'handover', to: string, by: string) =>
+  /**
+   * A change of owner as announced with its write: the pipeline moves the card's waiting reminders, the kinds do the
+   * rest.
+   */
+  const ownerChanged = (
+    card: Pick<CustomerRecord, '_id' | 'teamId' | 'version' | 'ownerId' | 'pooledAt'>,
+    how: 'reassign' | 'handover',
+    to: string,
+    by: string,
+  ) =>
     events.withChange(
-      { type: 'ownerChanged', teamId: card.teamId, customerId: card._id.toString(), by, how, to, fromPool: Boolean(card.pooledAt), ...(card.ownerId ? { from: card.ownerId } : {}) },
+      {
+        type: 'ownerChanged',
+        teamId: card.teamId,
+        customerId: card._id.toString(),
+        by,
+        how,
+        to,
+        fromPool: Boolean(card.pooledAt),
+        ...(card.ownerId ? { from: card.ownerId } : {}),
+      },
       `${card._id.toString()}:v${card.version + 1}:ownerChanged`,
     );
 
@@ -81,14 +105,20 @@ export function createHandoverService({ models, now, settings, writes, nudges, e
     if (current.version !== request.seenVersion) {
       const outcome = await writes.staleOutcome(models.customers, current._id, request.seenVersion, request.requestKey);
       if (outcome !== 'replayed') return { status: 'conflict' };
-      // The same request landed before, its event with it, and may have stopped before the kinds reacted: they react again.
+      // The same request landed before, its event with it, and may have stopped before the kinds reacted: they react
+      // again.
       await events.again(teamId, `${current._id.toString()}:v${request.seenVersion + 1}:ownerChanged`);
       return { status: 'reassigned', customer: current };
     }
     if (current.ownerId === request.to) return { status: 'same' };
-    const changes = [{ field: 'ownerId', from: current.ownerId, to: request.to }, { field: 'reassignReason', from: undefined, to: request.reason }];
+    const changes = [
+      { field: 'ownerId', from: current.ownerId, to: request.to },
+      { field: 'reassignReason', from: undefined, to: request.reason },
+    ];
     // A pooled card given to someone leaves the pool, as a claim takes it: its count starts again today.
-    const fromPool = current.pooledAt ? { claimedOn: todayIn(now(), (await settings.settingsFor(teamId)).timezone) } : undefined;
+    const fromPool = current.pooledAt
+      ? { claimedOn: todayIn(now(), (await settings.settingsFor(teamId)).timezone) }
+      : undefined;
     const announced = ownerChanged(current, 'reassign', request.to, request.by);
     const outcome = await writes.writeIfUnchanged({
       teamId,
@@ -97,13 +127,23 @@ export function createHandoverService({ models, now, settings, writes, nudges, e
       version: current.version,
       set: { ownerId: request.to, updatedBy: request.by, ...fromPool },
       ...(fromPool ? { unset: ['pooledAt'] } : {}),
-      records: [{ model: models.history, doc: reassignedEntry(teamId, current._id, request.by, now(), changes) }, announced.record],
+      records: [
+        { model: models.history, doc: reassignedEntry(teamId, current._id, request.by, now(), changes) },
+        announced.record,
+      ],
       requestKey: request.requestKey,
     });
     if (outcome === 'notFound') return { status: 'notFound' };
     if (outcome === 'conflict') return { status: 'conflict' };
     await announced.react();
-    const customer = { ...current, ownerId: request.to, updatedBy: request.by, ...fromPool, pooledAt: undefined, version: current.version + 1 };
+    const customer = {
+      ...current,
+      ownerId: request.to,
+      updatedBy: request.by,
+      ...fromPool,
+      pooledAt: undefined,
+      version: current.version + 1,
+    };
     return { status: 'reassigned', customer, from: current.ownerId };
   }
 
@@ -112,7 +152,11 @@ export function createHandoverService({ models, now, settings, writes, nudges, e
     let after: Types.ObjectId | undefined;
     for (;;) {
       const filter = { teamId, ownerId, ...(after ? { _id: { $gt: after } } : {}) };
-      const batch = await models.customers.find(filter, { _id: 1 }).sort({ _id: 1 }).limit(domain.handover.batchSize).lean();
+      const batch = await models.customers
+        .find(filter, { _id: 1 })
+        .sort({ _id: 1 })
+        .limit(domain.handover.batchSize)
+        .lean();
       if (batch.length > 0) yield batch.map((c) => c._id);
       if (batch.length < domain.handover.batchSize) return;
       after = batch.at(-1)!._id;
@@ -123,22 +167,39 @@ export function createHandoverService({ models, now, settings, writes, nudges, e
     const result: HandoverPreview = { cards: 0, reminders: 0, promises: 0, receivableFen: 0 };
     for await (const ids of cardIdsOf(teamId, fromId)) {
       result.cards += ids.length;
-      result.reminders += await models.nudges.countDocuments({ teamId, customerId: { $in: ids }, status: { $in: MOVABLE_STATUSES } });
+      result.reminders += await models.nudges.countDocuments({
+        teamId,
+        customerId: { $in: ids },
+        status: { $in: MOVABLE_STATUSES },
+      });
       result.promises += await models.promises.countDocuments({ teamId, customerId: { $in: ids }, status: 'open' });
-      const ledgers = await models.ledgers.find({ teamId, _id: { $in: ids }, outstandingFen: { $gt: 0 } }, { outstandingFen: 1 }).lean();
+      const ledgers = await models.ledgers
+        .find({ teamId, _id: { $in: ids }, outstandingFen: { $gt: 0 } }, { outstandingFen: 1 })
+        .lean();
       result.receivableFen += ledgers.reduce((sum, l) => sum + l.outstandingFen, 0);
     }
     return result;
   }
 
-  /** Moves one card of `fromId` to `toId`, whatever else changed on it meanwhile; false when it is no longer `fromId`'s. */
-  async function handOverCard(teamId: string, id: Types.ObjectId, fromId: string, toId: string, by: string): Promise<boolean> {
+  /**
+   * Moves one card of `fromId` to `toId`, whatever else changed on it meanwhile; false when it is no longer `fromId`'s.
+   */
+  async function handOverCard(
+    teamId: string,
+    id: Types.ObjectId,
+    fromId: string,
+    toId: string,
+    by: string,
+  ): Promise<boolean> {
     let announced: RecordedEvent | undefined;
     const moved = await writes.updateUntilWritten<CustomerRecord>(models.customers, teamId, id, (card) => {
       if (card.ownerId !== fromId) return null;
       announced = ownerChanged(card, 'handover', toId, by);
       const entry = reassignedEntry(teamId, id, by, now(), [{ field: 'ownerId', from: fromId, to: toId }]);
-      return { set: { ownerId: toId, updatedBy: by }, records: [{ model: models.history, doc: entry }, announced.record] };
+      return {
+        set: { ownerId: toId, updatedBy: by },
+        records: [{ model: models.history, doc: entry }, announced.record],
+      };
     });
     if (moved) await announced!.react();
     return moved !== null;
@@ -146,25 +207,53 @@ export function createHandoverService({ models, now, settings, writes, nudges, e
 
   /** Cards moved before a runner died: their nudges still name `fromId`; each goes to its card's owner now. */
   async function finishStrayNudges(teamId: string, fromId: string, by: string): Promise<void> {
-    const stray = await models.nudges.distinct('customerId', { teamId, ownerId: fromId, status: { $in: MOVABLE_STATUSES }, customerId: { $exists: true } });
-    for (const customerId of stray as Types.ObjectId[]) {
+    const stray = await models.nudges.distinct('customerId', {
+      teamId,
+      ownerId: fromId,
+      status: { $in: MOVABLE_STATUSES },
+      customerId: { $exists: true },
+    });
+    for (const customerId of stray) {
       const card = await models.customers.findOne({ _id: customerId, teamId }, { ownerId: 1 }).lean();
       if (card?.ownerId && card.ownerId !== fromId) await nudges.moveTo(teamId, customerId, card.ownerId, by);
     }
   }
 
   /** Takes the handover named by `requestId`: a new one, or one whose runner died; null when it is done or running. */
-  async function claim(teamId: string, _id: Types.ObjectId, fresh: Omit<HandoverRecord, '_id' | 'teamId' | 'state' | 'version' | 'leaseUntil' | 'moved' | 'skipped' | 'createdAt'>) {
+  async function claim(
+    teamId: string,
+    _id: Types.ObjectId,
+    fresh: Omit<
+      HandoverRecord,
+      '_id' | 'teamId' | 'state' | 'version' | 'leaseUntil' | 'moved' | 'skipped' | 'createdAt'
+    >,
+  ) {
     const leaseUntil = new Date(now().getTime() + domain.handover.leaseMs);
     try {
-      const created = await models.handovers.create({ _id, teamId, ...fresh, state: 'running', version: 1, leaseUntil, moved: 0, skipped: 0, createdAt: now() });
+      const created = await models.handovers.create({
+        _id,
+        teamId,
+        ...fresh,
+        state: 'running',
+        version: 1,
+        leaseUntil,
+        moved: 0,
+        skipped: 0,
+        createdAt: now(),
+      });
       return { taken: created.toObject() as HandoverRecord };
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
     const existing = await models.handovers.findOne({ _id, teamId }).lean();
     if (!existing || existing.state === 'done' || existing.leaseUntil > now()) return { existing };
-    const outcome = await writes.writeIfUnchanged({ teamId, model: models.handovers, id: _id, version: existing.version, set: { leaseUntil } });
+    const outcome = await writes.writeIfUnchanged({
+      teamId,
+      model: models.handovers,
+      id: _id,
+      version: existing.version,
+      set: { leaseUntil },
+    });
     return outcome === 'written' ? { taken: { ...existing, leaseUntil, version: existing.version + 1 } } : { existing };
   }
 
@@ -173,13 +262,27 @@ export function createHandoverService({ models, now, settings, writes, nudges, e
    * clicks at once move them once, and a Confirm after a runner died finishes
    * its work. Refused, changing nothing, unless `roles` may hand over.
    */
-  async function handOver(teamId: string, request: { requestId: string; fromId: string; toId: string; by: string; roles: Roles }): Promise<HandoverResult> {
+  async function handOver(
+    teamId: string,
+    request: { requestId: string; fromId: string; toId: string; by: string; roles: Roles },
+  ): Promise<HandoverResult> {
     if (!mayHandOver(request.roles) || request.fromId === request.toId) return { status: 'refused' };
     const _id = idFor(`${teamId}:handover:${request.requestId}`);
-    const { taken, existing } = await claim(teamId, _id, { fromId: request.fromId, toId: request.toId, by: request.by });
+    const { taken, existing } = await claim(teamId, _id, {
+      fromId: request.fromId,
+      toId: request.toId,
+      by: request.by,
+    });
     if (!taken) {
       if (existing?.state !== 'done') return { status: 'busy' };
-      return { status: 'done', moved: existing.moved, skipped: existing.skipped, fromId: existing.fromId, toId: existing.toId, finished: false };
+      return {
+        status: 'done',
+        moved: existing.moved,
+        skipped: existing.skipped,
+        fromId: existing.fromId,
+        toId: existing.toId,
+        finished: false,
+      };
     }
     const { fromId, toId } = taken;
     let moved = 0;
@@ -191,7 +294,13 @@ export function createHandoverService({ models, now, settings, writes, nudges, e
       }
     }
     await finishStrayNudges(teamId, fromId, request.by);
-    const outcome = await writes.writeIfUnchanged({ teamId, model: models.handovers, id: _id, version: taken.version, set: { state: 'done', moved, skipped } });
+    const outcome = await writes.writeIfUnchanged({
+      teamId,
+      model: models.handovers,
+      id: _id,
+      version: taken.version,
+      set: { state: 'done', moved, skipped },
+    });
     return { status: 'done', moved, skipped, fromId, toId, finished: outcome === 'written' };
   }
 

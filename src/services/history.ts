@@ -24,7 +24,9 @@ export interface CardHistory {
 /** The stored form of an entry; a fixed `_id` lets the same entry be written twice without doubling. */
 export function historyDoc(entry: HistoryEntry, _id: Types.ObjectId = new Types.ObjectId()) {
   // An emptied field has no `to`; kept out rather than stored as null when the doc travels inside an intent.
-  const changes = (entry.changes ?? []).map((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)));
+  const changes = (entry.changes ?? []).map((c) =>
+    Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)),
+  );
   return { _id, ...entry, changes };
 }
 

@@ -1,6 +1,11 @@
 import { Types } from 'mongoose';
 import { domain } from '../config/domain.js';
-import { collectionQuadrant, daysOverdue, type CollectionQuadrant, type CollectionThresholds } from '../domain/collection.js';
+import {
+  collectionQuadrant,
+  daysOverdue,
+  type CollectionQuadrant,
+  type CollectionThresholds,
+} from '../domain/collection.js';
 import { TIERS, type Tier } from '../domain/segments.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
@@ -92,9 +97,17 @@ export function createHomeService({ models, now, contactKinds }: Deps) {
   const listedKinds = [...OWN_LISTS, ...dueForContact];
 
   /** The viewer's open reminders of some kinds due by a day (or on it), soonest first. */
-  function firstDue(teamId: string, ownerId: string, kinds: readonly NudgeKind[], dueDate: Record<string, CalendarDate>) {
+  function firstDue(
+    teamId: string,
+    ownerId: string,
+    kinds: readonly NudgeKind[],
+    dueDate: Record<string, CalendarDate>,
+  ) {
     return models.nudges
-      .find({ teamId, ownerId, kind: { $in: kinds }, status: { $in: OPEN_NUDGE_STATUSES }, dueDate }, { customerId: 1, dueDate: 1, plan: 1 })
+      .find(
+        { teamId, ownerId, kind: { $in: kinds }, status: { $in: OPEN_NUDGE_STATUSES }, dueDate },
+        { customerId: 1, dueDate: 1, plan: 1 },
+      )
       .sort({ dueDate: 1 })
       .limit(shown)
       .lean<CustomerNudgeRecord[]>();
@@ -103,10 +116,24 @@ export function createHomeService({ models, now, contactKinds }: Deps) {
   /** How many open reminders each list holds: counted by kind and day, placed in lists here. */
   async function dueCounts(teamId: string, ownerId: string, today: CalendarDate): Promise<Record<DueList, number>> {
     const rows = await models.nudges.aggregate<Counted<{ kind: NudgeKind; dueDate: CalendarDate }>>([
-      { $match: { teamId, ownerId, kind: { $in: listedKinds }, status: { $in: OPEN_NUDGE_STATUSES }, dueDate: { $lte: today } } },
+      {
+        $match: {
+          teamId,
+          ownerId,
+          kind: { $in: listedKinds },
+          status: { $in: OPEN_NUDGE_STATUSES },
+          dueDate: { $lte: today },
+        },
+      },
       { $group: { _id: { kind: '$kind', dueDate: '$dueDate' }, n: { $sum: 1 } } },
     ]);
-    const counts: Record<DueList, number> = { followUpsOverdue: 0, followUpsToday: 0, contactDue: 0, ambassadorsDue: 0, promisesDue: 0 };
+    const counts: Record<DueList, number> = {
+      followUpsOverdue: 0,
+      followUpsToday: 0,
+      contactDue: 0,
+      ambassadorsDue: 0,
+      promisesDue: 0,
+    };
     for (const { _id, n } of rows) counts[listOf(_id.kind, _id.dueDate, today)] += n;
     return counts;
   }
@@ -117,7 +144,9 @@ export function createHomeService({ models, now, contactKinds }: Deps) {
    * (indexed on due date); FerretDB cannot sum by a computed quadrant.
    */
   async function overdue(teamId: string, ownerId: string, today: CalendarDate, thresholds: CollectionThresholds) {
-    const ledgers = await models.ledgers.find({ teamId, 'receivables.dueDate': { $lt: today } }, { receivables: 1 }).lean();
+    const ledgers = await models.ledgers
+      .find({ teamId, 'receivables.dueDate': { $lt: today } }, { receivables: 1 })
+      .lean();
     const byQuadrant = Object.fromEntries(QUADRANTS.map((q) => [q, 0])) as Record<CollectionQuadrant, number>;
     const perCustomer = new Map<string, Omit<OverdueRow, 'customer'>>();
     for (const ledger of ledgers) {
@@ -126,10 +155,18 @@ export function createHomeService({ models, now, contactKinds }: Deps) {
         const days = daysOverdue(r.dueDate, today);
         byQuadrant[collectionQuadrant(days, fen, thresholds)] += fen;
         const sum = perCustomer.get(ledger._id.toString()) ?? { overdueFen: 0, oldestDays: 0 };
-        perCustomer.set(ledger._id.toString(), { overdueFen: sum.overdueFen + fen, oldestDays: Math.max(sum.oldestDays, days) });
+        perCustomer.set(ledger._id.toString(), {
+          overdueFen: sum.overdueFen + fen,
+          oldestDays: Math.max(sum.oldestDays, days),
+        });
       }
     }
-    const mine = perCustomer.size === 0 ? [] : await models.customers.find({ teamId, ownerId, _id: { $in: ledgers.map((l) => l._id) } }, NAME).lean<HomeCustomer[]>();
+    const mine =
+      perCustomer.size === 0
+        ? []
+        : await models.customers
+            .find({ teamId, ownerId, _id: { $in: ledgers.map((l) => l._id) } }, NAME)
+            .lean<HomeCustomer[]>();
     const all = mine
       .map((customer) => ({ customer, ...perCustomer.get(customer._id.toString())! }))
       .sort((a, b) => b.oldestDays - a.oldestDays || b.overdueFen - a.overdueFen);
@@ -137,7 +174,10 @@ export function createHomeService({ models, now, contactKinds }: Deps) {
     return { byQuadrant, mine: { rows: all.slice(0, shown), total: all.length, totalFen } };
   }
 
-  /** The viewer's cards by segment and tier (the index holds both), and those in contact or referred among the unsegmented. */
+  /**
+   * The viewer's cards by segment and tier (the index holds both), and those in contact or referred among the
+   * unsegmented.
+   */
   async function pyramid(teamId: string, ownerId: string): Promise<Record<PyramidBucket, number>> {
     const [rows, potential] = await Promise.all([
       models.customers.aggregate<Counted<{ segment?: string; tier?: Tier }>>([
@@ -145,7 +185,12 @@ export function createHomeService({ models, now, contactKinds }: Deps) {
         { $group: { _id: { segment: '$segment', tier: '$tier' }, n: { $sum: 1 } } },
       ]),
       // 潜在 as segmentOf says: not ranked by a sale, and in contact or referred.
-      models.customers.countDocuments({ teamId, ownerId, segment: { $exists: false }, $or: [{ lastContactDate: { $exists: true } }, { referrerId: { $exists: true } }] }),
+      models.customers.countDocuments({
+        teamId,
+        ownerId,
+        segment: { $exists: false },
+        $or: [{ lastContactDate: { $exists: true } }, { referrerId: { $exists: true } }],
+      }),
     ]);
     const counts = Object.fromEntries(PYRAMID_BUCKETS.map((b) => [b, 0])) as Record<PyramidBucket, number>;
     for (const { _id, n } of rows) {
@@ -183,7 +228,12 @@ export function createHomeService({ models, now, contactKinds }: Deps) {
     return new Map(cards.map((c) => [c._id.toString(), c]));
   }
 
-  async function homeFor(teamId: string, userId: string, today: CalendarDate, thresholds: CollectionThresholds): Promise<HomeData> {
+  async function homeFor(
+    teamId: string,
+    userId: string,
+    today: CalendarDate,
+    thresholds: CollectionThresholds,
+  ): Promise<HomeData> {
     const [firsts, counts, money, mine, tiers, [referrals, thanksTotal], pooled] = await Promise.all([
       Promise.all([
         firstDue(teamId, userId, ['followUp'], { $lt: today }),
@@ -199,7 +249,10 @@ export function createHomeService({ models, now, contactKinds }: Deps) {
       awaitingThanks(teamId),
       models.customers.countDocuments(pooledIn(teamId)),
     ]);
-    const byId = await names(teamId, [...firsts.flat().map((n) => n.customerId), ...referrals.flatMap((r) => [r.referrerId, r.referredId])]);
+    const byId = await names(teamId, [
+      ...firsts.flat().map((n) => n.customerId),
+      ...referrals.flatMap((r) => [r.referrerId, r.referredId]),
+    ]);
     const dueList = (nudges: (typeof firsts)[number], total: number): HomeList<DueRow> => ({
       total,
       rows: nudges.flatMap((n) => {
@@ -214,7 +267,8 @@ export function createHomeService({ models, now, contactKinds }: Deps) {
       return referrer && referred ? [{ referrer, referred }] : [];
     });
     return {
-      userId, today,
+      userId,
+      today,
       followUpsOverdue: dueList(followUpsOverdue, counts.followUpsOverdue),
       followUpsToday: dueList(followUpsToday, counts.followUpsToday),
       contactDue: dueList(contactDue, counts.contactDue),
@@ -222,7 +276,12 @@ export function createHomeService({ models, now, contactKinds }: Deps) {
       promisesDue: dueList(promisesDue, counts.promisesDue),
       overdue: money.mine,
       pyramid: mine,
-      team: { tiers, overdueByQuadrant: money.byQuadrant, awaitingThanks: { rows: thanks, total: thanksTotal }, pooled },
+      team: {
+        tiers,
+        overdueByQuadrant: money.byQuadrant,
+        awaitingThanks: { rows: thanks, total: thanksTotal },
+        pooled,
+      },
     };
   }
 
@@ -235,7 +294,9 @@ export function createHomeService({ models, now, contactKinds }: Deps) {
   async function openedAmong(teamId: string, userIds: string[]): Promise<string[]> {
     if (userIds.length === 0) return [];
     const since = new Date(now().getTime() - domain.home.refreshWithinHours * 3_600_000);
-    const rows = await models.homeOpens.find({ teamId, userId: { $in: userIds }, openedAt: { $gte: since } }, { userId: 1 }).lean();
+    const rows = await models.homeOpens
+      .find({ teamId, userId: { $in: userIds }, openedAt: { $gte: since } }, { userId: 1 })
+      .lean();
     return rows.map((r) => r.userId);
   }
 

@@ -28,8 +28,10 @@ export interface InstalledBot {
   installedBy?: string;
 }
 
-/** AES-256-GCM with a fresh IV per write; the tag makes a tampered value fail to decrypt instead of yielding garbage. */
-export function createTokenCipher(hexKey: string) {
+/**
+ * AES-256-GCM with a fresh IV per write; the tag makes a tampered value fail to decrypt instead of yielding garbage.
+ */
+function createTokenCipher(hexKey: string) {
   const key = Buffer.from(hexKey, 'hex');
   return {
     encrypt(plain: string): string {
@@ -49,7 +51,7 @@ export function createTokenCipher(hexKey: string) {
 
 /** Every collection holding a team's documents, found by its `teamId` field or an `_id` of `<teamId>:…`. */
 async function deleteTeamData(models: Models, teamId: string): Promise<void> {
-  for (const model of Object.values(models) as Models[keyof Models][]) {
+  for (const model of Object.values(models)) {
     if (model.schema.pathType('teamId') === 'real') await model.collection.deleteMany({ teamId }, {});
   }
   // A range, not a regex: ids are compared as data.
@@ -57,7 +59,10 @@ async function deleteTeamData(models: Models, teamId: string): Promise<void> {
   await models.teams.deleteOne({ _id: teamId });
 }
 
-/** A reinstall while the workspace's old data is being deleted: Slack's install page shows it failed, and it can be tried again shortly. */
+/**
+ * A reinstall while the workspace's old data is being deleted: Slack's install page shows it failed, and it can be
+ * tried again shortly.
+ */
 export class PurgeUnderWayError extends Error {
   constructor(teamId: string) {
     super(`the data of workspace ${teamId} is being deleted after its uninstall; install again in a few minutes`);
@@ -69,27 +74,52 @@ export class PurgeUnderWayError extends Error {
  * uninstalls, and the deletion of a departed team's data once its
  * retention period has passed.
  */
-export function createInstallationService({ models, now, encryptionKey, retentionDays }: { models: Models; now: () => Date; encryptionKey: string; retentionDays: number }) {
+export function createInstallationService({
+  models,
+  now,
+  encryptionKey,
+  retentionDays,
+}: {
+  models: Models;
+  now: () => Date;
+  encryptionKey: string;
+  retentionDays: number;
+}) {
   const cipher = createTokenCipher(encryptionKey);
 
   /** A reinstall replaces the token and cancels a pending deletion. */
   async function save(install: NewInstallation): Promise<void> {
     const { id, botToken, ...rest } = install;
-    // Data being deleted right now would take the new install's first cards with it: the install is refused until it is done.
-    if (await models.installations.exists({ _id: id, purgingSince: { $gt: leaseStart() } })) throw new PurgeUnderWayError(id);
+    // Data being deleted right now would take the new install's first cards with it: the install is refused until it is
+    // done.
+    if (await models.installations.exists({ _id: id, purgingSince: { $gt: leaseStart() } }))
+      throw new PurgeUnderWayError(id);
     await models.installations.updateOne(
       { _id: id },
-      { $set: { ...rest, botTokenEncrypted: cipher.encrypt(botToken), installedAt: now() }, $unset: { uninstalledAt: '', purgeAfter: '', purgingSince: '' } },
+      {
+        $set: { ...rest, botTokenEncrypted: cipher.encrypt(botToken), installedAt: now() },
+        $unset: { uninstalledAt: '', purgeAfter: '', purgingSince: '' },
+      },
       { upsert: true },
     );
   }
 
   /** The bot of a workspace that has the app installed; null once it is uninstalled or its token revoked. */
   async function botOf(id: string): Promise<InstalledBot | null> {
-    const record = await models.installations.findOne({ _id: id, uninstalledAt: { $exists: false } }).lean<InstallationRecord>();
+    const record = await models.installations
+      .findOne({ _id: id, uninstalledAt: { $exists: false } })
+      .lean<InstallationRecord>();
     if (!record) return null;
     const { botTokenEncrypted, botId, botUserId, isEnterpriseInstall, enterpriseId, scopes, installedBy } = record;
-    return { token: cipher.decrypt(botTokenEncrypted), botId, botUserId, isEnterpriseInstall, enterpriseId, scopes, installedBy };
+    return {
+      token: cipher.decrypt(botTokenEncrypted),
+      botId,
+      botUserId,
+      isEnterpriseInstall,
+      enterpriseId,
+      scopes,
+      installedBy,
+    };
   }
 
   async function isInstalled(id: string): Promise<boolean> {
@@ -120,7 +150,10 @@ export function createInstallationService({ models, now, encryptionKey, retentio
     for (const { _id } of await models.installations.find({ purgeAfter: { $lte: now() } }, { _id: 1 }).lean()) {
       const purgingSince = now();
       const free = { $or: [{ purgingSince: { $exists: false } }, { purgingSince: { $lte: leaseStart() } }] };
-      const { modifiedCount } = await models.installations.updateOne({ _id, purgeAfter: { $lte: purgingSince }, ...free }, { $set: { purgingSince } });
+      const { modifiedCount } = await models.installations.updateOne(
+        { _id, purgeAfter: { $lte: purgingSince }, ...free },
+        { $set: { purgingSince } },
+      );
       if (modifiedCount === 0) continue;
       await deleteTeamData(models, _id);
       await models.installations.deleteOne({ _id, purgingSince });

@@ -34,7 +34,7 @@ interface Deps {
   segments: SegmentService;
 }
 
-export interface CreditWarning {
+interface CreditWarning {
   outstandingFen: number;
   afterFen: number;
   limitFen: number;
@@ -46,9 +46,7 @@ export type SaleResult =
   | { status: 'notFound' };
 
 export type AdjustmentResult =
-  | { status: 'ok'; customer: CustomerRecord }
-  | { status: 'exceedsSale'; remainingFen: number }
-  | { status: 'notFound' };
+  { status: 'ok'; customer: CustomerRecord } | { status: 'exceedsSale'; remainingFen: number } | { status: 'notFound' };
 
 export type PaymentResult =
   | { status: 'ok'; customer: CustomerRecord }
@@ -87,7 +85,8 @@ const outstandingOf = (r: OpenReceivable) => r.amountFen - r.settledFen;
 
 /** A delivery of the same sale or payment twice, even at once, finds it already on the ledger. */
 const isApplied = (ledger: LedgerRecord, id: Types.ObjectId) => ledger.applied.some((a) => a.equals(id));
-const withApplied = (ledger: LedgerRecord, id: Types.ObjectId) => [...ledger.applied, id].slice(-domain.money.appliedKept);
+const withApplied = (ledger: LedgerRecord, id: Types.ObjectId) =>
+  [...ledger.applied, id].slice(-domain.money.appliedKept);
 
 /**
  * Sales and payments. Each is one versioned step of the customer's ledger
@@ -98,7 +97,15 @@ const withApplied = (ledger: LedgerRecord, id: Types.ObjectId) => [...ledger.app
 export function createMoneyService({ models, now, customers, settings, writes, referrals, segments, events }: Deps) {
   /** A customer's ledger is opened by their first sale or payment. */
   async function openLedger(teamId: string, customerId: Types.ObjectId): Promise<void> {
-    await writes.insertOnce(models.ledgers, { _id: customerId, teamId, version: 1, receivables: [], outstandingFen: 0, applied: [], createdAt: now() });
+    await writes.insertOnce(models.ledgers, {
+      _id: customerId,
+      teamId,
+      version: 1,
+      receivables: [],
+      outstandingFen: 0,
+      applied: [],
+      createdAt: now(),
+    });
   }
 
   async function recordSale(
@@ -121,9 +128,20 @@ export function createMoneyService({ models, now, customers, settings, writes, r
     const unpaidFen = input.paidInFull ? 0 : input.amountFen;
     const dueDate = input.dueDate ?? defaultDueDate(input.date, paymentTermsDays(customer.paymentTerms));
     const sale = {
-      _id: saleId, teamId, customerId: customer._id, date: input.date, product: input.product, model: input.model, style: input.style,
-      quantity: input.quantity, amountFen: input.amountFen, profitFen: input.profitFen, paidInFull: input.paidInFull,
-      ...(unpaidFen > 0 ? { dueDate } : {}), createdBy: userId, createdAt: now(),
+      _id: saleId,
+      teamId,
+      customerId: customer._id,
+      date: input.date,
+      product: input.product,
+      model: input.model,
+      style: input.style,
+      quantity: input.quantity,
+      amountFen: input.amountFen,
+      profitFen: input.profitFen,
+      paidInFull: input.paidInFull,
+      ...(unpaidFen > 0 ? { dueDate } : {}),
+      createdBy: userId,
+      createdAt: now(),
     } satisfies SaleRecord;
     let warning: CreditWarning | undefined;
     let record: typeof sale & { creditOverriddenBy?: string } = sale;
@@ -134,7 +152,11 @@ export function createMoneyService({ models, now, customers, settings, writes, r
         replayed = true;
         return null;
       }
-      const check = creditCheck({ outstandingFen: ledger.outstandingFen, saleUnpaidFen: unpaidFen, creditLimitFen: customer.creditLimitFen });
+      const check = creditCheck({
+        outstandingFen: ledger.outstandingFen,
+        saleUnpaidFen: unpaidFen,
+        creditLimitFen: customer.creditLimitFen,
+      });
       if (check.exceeds && !overrideCredit) {
         warning = { outstandingFen: check.outstandingFen, afterFen: check.afterFen, limitFen: check.limitFen! };
         return null;
@@ -143,7 +165,9 @@ export function createMoneyService({ models, now, customers, settings, writes, r
       const receivable = { _id: saleId, saleId, dueDate, amountFen: unpaidFen, settledFen: 0 };
       const changes = [
         { field: 'sale', from: undefined, to: `${input.product} ×${input.quantity} ${formatFen(input.amountFen)}` },
-        ...(unpaidFen > 0 ? [{ field: 'outstandingFen', from: ledger.outstandingFen, to: ledger.outstandingFen + unpaidFen }] : []),
+        ...(unpaidFen > 0
+          ? [{ field: 'outstandingFen', from: ledger.outstandingFen, to: ledger.outstandingFen + unpaidFen }]
+          : []),
       ];
       const entry = { teamId, customerId: customer._id, action: 'sale' as const, userId, at: now(), changes };
       return {
@@ -152,7 +176,10 @@ export function createMoneyService({ models, now, customers, settings, writes, r
           outstandingFen: ledger.outstandingFen + unpaidFen,
           applied: withApplied(ledger, saleId),
         },
-        records: [{ model: models.sales, doc: stripUndefined(record) }, { model: models.history, doc: historyDoc(entry) }],
+        records: [
+          { model: models.sales, doc: stripUndefined(record) },
+          { model: models.history, doc: historyDoc(entry) },
+        ],
       };
     });
     if (warning) return { status: 'creditExceeded', warning };
@@ -169,11 +196,23 @@ export function createMoneyService({ models, now, customers, settings, writes, r
   async function followSale(customer: CustomerRecord, sale: SaleRecord, userId: string): Promise<void> {
     await segments.markCurrent(customer, sale.date);
     await referrals.recordDeal(customer.teamId, customer._id, sale._id, userId);
-    const event = { type: 'saleRecorded', teamId: customer.teamId, customerId: customer._id.toString(), by: sale.createdBy, saleId: sale._id.toString() } as const;
+    const event = {
+      type: 'saleRecorded',
+      teamId: customer.teamId,
+      customerId: customer._id.toString(),
+      by: sale.createdBy,
+      saleId: sale._id.toString(),
+    } as const;
     await events.announce(event, `${sale._id.toString()}:saleRecorded`);
   }
 
-  async function recordPayment(teamId: string, userId: string, customerId: string, input: PaymentFormInput, requestKey?: string): Promise<PaymentResult> {
+  async function recordPayment(
+    teamId: string,
+    userId: string,
+    customerId: string,
+    input: PaymentFormInput,
+    requestKey?: string,
+  ): Promise<PaymentResult> {
     const customer = await customers.findCustomer(teamId, customerId);
     if (!customer) return { status: 'notFound' };
     const paymentId = newIdFor(requestKey, 'payment');
@@ -182,10 +221,17 @@ export function createMoneyService({ models, now, customers, settings, writes, r
     let refusal: PaymentResult | undefined;
     await writes.updateUntilWritten<LedgerRecord>(models.ledgers, teamId, customer._id, (ledger) => {
       if (isApplied(ledger, paymentId)) return null;
-      const open = ledger.receivables.map((r) => ({ id: r._id.toString(), dueDate: r.dueDate, outstandingFen: outstandingOf(r) }));
+      const open = ledger.receivables.map((r) => ({
+        id: r._id.toString(),
+        dueDate: r.dueDate,
+        outstandingFen: outstandingOf(r),
+      }));
       const allocation = allocatePayment(open, input.amountFen, input.receivableId);
       if (!allocation.ok) {
-        refusal = allocation.reason === 'overpayment' ? { status: 'overpayment', outstandingFen: allocation.outstandingFen } : { status: 'unknownReceivable' };
+        refusal =
+          allocation.reason === 'overpayment'
+            ? { status: 'overpayment', outstandingFen: allocation.outstandingFen }
+            : { status: 'unknownReceivable' };
         return null;
       }
       const paid = new Map(allocation.allocations.map((a) => [a.id, a.fen]));
@@ -193,13 +239,37 @@ export function createMoneyService({ models, now, customers, settings, writes, r
         .map((r) => ({ ...r, settledFen: r.settledFen + (paid.get(r._id.toString()) ?? 0) }))
         .filter((r) => outstandingOf(r) > 0);
       const payment = {
-        _id: paymentId, teamId, customerId: customer._id, date: input.date, amountFen: input.amountFen, createdBy: userId, createdAt: now(),
-        allocations: ledger.receivables.filter((r) => paid.has(r._id.toString())).map((r) => ({ receivableId: r._id, fen: paid.get(r._id.toString())! })),
+        _id: paymentId,
+        teamId,
+        customerId: customer._id,
+        date: input.date,
+        amountFen: input.amountFen,
+        createdBy: userId,
+        createdAt: now(),
+        allocations: ledger.receivables
+          .filter((r) => paid.has(r._id.toString()))
+          .map((r) => ({ receivableId: r._id, fen: paid.get(r._id.toString())! })),
       };
-      const entry = { teamId, customerId: customer._id, action: 'payment' as const, userId, at: now(), changes: [{ field: 'outstandingFen', from: ledger.outstandingFen, to: ledger.outstandingFen - input.amountFen }] };
+      const entry = {
+        teamId,
+        customerId: customer._id,
+        action: 'payment' as const,
+        userId,
+        at: now(),
+        changes: [
+          { field: 'outstandingFen', from: ledger.outstandingFen, to: ledger.outstandingFen - input.amountFen },
+        ],
+      };
       return {
-        set: { receivables, outstandingFen: ledger.outstandingFen - input.amountFen, applied: withApplied(ledger, paymentId) },
-        records: [{ model: models.payments, doc: payment }, { model: models.history, doc: historyDoc(entry) }],
+        set: {
+          receivables,
+          outstandingFen: ledger.outstandingFen - input.amountFen,
+          applied: withApplied(ledger, paymentId),
+        },
+        records: [
+          { model: models.payments, doc: payment },
+          { model: models.history, doc: historyDoc(entry) },
+        ],
       };
     });
     return refusal ?? { status: 'ok', customer };
@@ -210,7 +280,10 @@ export function createMoneyService({ models, now, customers, settings, writes, r
     const [ledger, year, lastSale] = await Promise.all([
       models.ledgers.findOne({ _id: customerId, teamId }).lean(),
       yearTotals(models, now(), teamId, [customerId], today),
-      models.sales.findOne({ teamId, customerId }, { product: 1, quantity: 1, date: 1 }).sort({ date: -1, createdAt: -1 }).lean(),
+      models.sales
+        .findOne({ teamId, customerId }, { product: 1, quantity: 1, date: 1 })
+        .sort({ date: -1, createdAt: -1 })
+        .lean(),
     ]);
     const receivables = ledger?.receivables ?? [];
     const overdue = receivables.filter((r) => daysOverdue(r.dueDate, today) > 0);
@@ -218,7 +291,8 @@ export function createMoneyService({ models, now, customers, settings, writes, r
     return {
       outstandingFen,
       overdueFen: overdue.reduce((sum, r) => sum + outstandingOf(r), 0),
-      oldestOverdueDays: overdue.length > 0 ? Math.max(...overdue.map((r) => daysOverdue(r.dueDate, today))) : undefined,
+      oldestOverdueDays:
+        overdue.length > 0 ? Math.max(...overdue.map((r) => daysOverdue(r.dueDate, today))) : undefined,
       yearSalesFen: year.salesFen,
       yearProfitFen: year.profitFen,
       lastSale: lastSale ?? undefined,
@@ -232,19 +306,31 @@ export function createMoneyService({ models, now, customers, settings, writes, r
   async function overdueList(teamId: string): Promise<OverdueItem[]> {
     const { timezone, collection } = await settings.settingsFor(teamId);
     const today = todayIn(now(), timezone);
-    const ledgers = await models.ledgers.find({ teamId, 'receivables.dueDate': { $lt: today } }, { receivables: 1 }).lean();
+    const ledgers = await models.ledgers
+      .find({ teamId, 'receivables.dueDate': { $lt: today } }, { receivables: 1 })
+      .lean();
     const due = ledgers
       .flatMap((l) => l.receivables.filter((r) => r.dueDate < today).map((r) => ({ customerId: l._id, receivable: r })))
       .sort((a, b) => a.receivable.dueDate.localeCompare(b.receivable.dueDate))
       .slice(0, domain.money.overdueListed);
-    const names = await models.customers.find({ teamId, _id: { $in: due.map((d) => d.customerId) } }, { name: 1, number: 1 }).lean();
+    const names = await models.customers
+      .find({ teamId, _id: { $in: due.map((d) => d.customerId) } }, { name: 1, number: 1 })
+      .lean();
     const byId = new Map(names.map((c) => [c._id.toString(), c]));
     return due.flatMap(({ customerId, receivable }) => {
       const customer = byId.get(customerId.toString());
       if (!customer) return [];
       const outstandingFen = outstandingOf(receivable);
       const days = daysOverdue(receivable.dueDate, today);
-      return [{ customer, dueDate: receivable.dueDate, outstandingFen, days, quadrant: collectionQuadrant(days, outstandingFen, collection) }];
+      return [
+        {
+          customer,
+          dueDate: receivable.dueDate,
+          outstandingFen,
+          days,
+          quadrant: collectionQuadrant(days, outstandingFen, collection),
+        },
+      ];
     });
   }
 
@@ -252,21 +338,42 @@ export function createMoneyService({ models, now, customers, settings, writes, r
   async function account(customer: CustomerRecord): Promise<Account> {
     const { teamId, _id: customerId } = customer;
     const [sales, adjustments, payments, ledger] = await Promise.all([
-      models.sales.find({ teamId, customerId }).sort({ date: -1, createdAt: -1 }).limit(domain.money.entriesShown).lean(),
+      models.sales
+        .find({ teamId, customerId })
+        .sort({ date: -1, createdAt: -1 })
+        .limit(domain.money.entriesShown)
+        .lean(),
       models.adjustments.find({ teamId, customerId }).sort({ createdAt: -1 }).limit(domain.money.entriesShown).lean(),
-      models.payments.find({ teamId, customerId }).sort({ date: -1, createdAt: -1 }).limit(domain.money.entriesShown).lean(),
+      models.payments
+        .find({ teamId, customerId })
+        .sort({ date: -1, createdAt: -1 })
+        .limit(domain.money.entriesShown)
+        .lean(),
       models.ledgers.findOne({ _id: customerId, teamId }).lean(),
     ]);
-    return { sales, adjustments, payments, receivables: [...(ledger?.receivables ?? [])].sort((a, b) => a.dueDate.localeCompare(b.dueDate)) };
+    return {
+      sales,
+      adjustments,
+      payments,
+      receivables: [...(ledger?.receivables ?? [])].sort((a, b) => a.dueDate.localeCompare(b.dueDate)),
+    };
   }
 
   /**
    * 退赔、折价 against a sale: reduces what is still owed on it (the rest is
    * owed back to the customer), never beyond the sale's amount in total.
    */
-  async function recordAdjustment(teamId: string, userId: string, customerId: string, input: AdjustmentFormInput, requestKey?: string): Promise<AdjustmentResult> {
+  async function recordAdjustment(
+    teamId: string,
+    userId: string,
+    customerId: string,
+    input: AdjustmentFormInput,
+    requestKey?: string,
+  ): Promise<AdjustmentResult> {
     const customer = await customers.findCustomer(teamId, customerId);
-    const sale = customer && (await models.sales.findOne({ _id: new Types.ObjectId(input.saleId), teamId, customerId: customer._id }).lean());
+    const sale =
+      customer &&
+      (await models.sales.findOne({ _id: new Types.ObjectId(input.saleId), teamId, customerId: customer._id }).lean());
     if (!customer || !sale) return { status: 'notFound' };
     const adjustmentId = newIdFor(requestKey, 'adjustment');
     await openLedger(teamId, customer._id);
@@ -283,19 +390,41 @@ export function createMoneyService({ models, now, customers, settings, writes, r
       const receivables = ledger.receivables
         .map((r) => (r === open ? { ...r, amountFen: r.amountFen - owedReducedFen } : r))
         .filter((r) => outstandingOf(r) > 0);
-      const adjusted = [...ledger.adjusted.filter((a) => !a.saleId.equals(sale._id)), { saleId: sale._id, fen: before + input.amountFen }];
+      const adjusted = [
+        ...ledger.adjusted.filter((a) => !a.saleId.equals(sale._id)),
+        { saleId: sale._id, fen: before + input.amountFen },
+      ];
       const adjustment = stripUndefined({
-        _id: adjustmentId, teamId, customerId: customer._id, saleId: sale._id, kind: input.kind, amountFen: input.amountFen, owedReducedFen,
-        reason: input.reason, responsibleId: input.responsibleId, createdBy: userId, createdAt: now(),
+        _id: adjustmentId,
+        teamId,
+        customerId: customer._id,
+        saleId: sale._id,
+        kind: input.kind,
+        amountFen: input.amountFen,
+        owedReducedFen,
+        reason: input.reason,
+        responsibleId: input.responsibleId,
+        createdBy: userId,
+        createdAt: now(),
       });
       const changes: FieldChange[] = [
         { field: input.kind, from: undefined, to: `${sale.product} ${formatFen(input.amountFen)}` },
-        ...(owedReducedFen > 0 ? [{ field: 'outstandingFen', from: ledger.outstandingFen, to: ledger.outstandingFen - owedReducedFen }] : []),
+        ...(owedReducedFen > 0
+          ? [{ field: 'outstandingFen', from: ledger.outstandingFen, to: ledger.outstandingFen - owedReducedFen }]
+          : []),
       ];
       const entry = { teamId, customerId: customer._id, action: 'adjustment' as const, userId, at: now(), changes };
       return {
-        set: { receivables, adjusted, outstandingFen: ledger.outstandingFen - owedReducedFen, applied: withApplied(ledger, adjustmentId) },
-        records: [{ model: models.adjustments, doc: adjustment }, { model: models.history, doc: historyDoc(entry) }],
+        set: {
+          receivables,
+          adjusted,
+          outstandingFen: ledger.outstandingFen - owedReducedFen,
+          applied: withApplied(ledger, adjustmentId),
+        },
+        records: [
+          { model: models.adjustments, doc: adjustment },
+          { model: models.history, doc: historyDoc(entry) },
+        ],
       };
     });
     return refusal ?? { status: 'ok', customer };

@@ -5,7 +5,12 @@ import type { GuardedWrites } from '../db/writeIfUnchanged.js';
 import type { HistoryAction } from '../models/history.js';
 import type { Models } from '../models/index.js';
 import {
-  ANSWERABLE_NUDGE_STATUSES, isAboutCustomer, OPEN_NUDGE_STATUSES, type CustomerNudgeRecord, type NudgeKind, type NudgeRecord,
+  ANSWERABLE_NUDGE_STATUSES,
+  isAboutCustomer,
+  OPEN_NUDGE_STATUSES,
+  type CustomerNudgeRecord,
+  type NudgeKind,
+  type NudgeRecord,
   type NudgeStatus,
 } from '../models/nudge.js';
 import { addDays, instantAt, todayIn, type CalendarDate } from '../time.js';
@@ -44,7 +49,10 @@ interface Deps {
 }
 
 /** A reminder to schedule: its id comes from its cause, so scheduling it twice schedules it once. */
-export type NewNudge = Pick<CustomerNudgeRecord, '_id' | 'teamId' | 'kind' | 'customerId' | 'sourceId' | 'ownerId' | 'dueDate' | 'plan' | 'createdBy'> &
+export type NewNudge = Pick<
+  CustomerNudgeRecord,
+  '_id' | 'teamId' | 'kind' | 'customerId' | 'sourceId' | 'ownerId' | 'dueDate' | 'plan' | 'createdBy'
+> &
   Partial<Pick<NudgeRecord, 'round'>>;
 
 /** A reminder about a person's day (PERSON_NUDGE_KINDS): no customer, no cause record. */
@@ -61,7 +69,8 @@ export interface ScheduleOptions {
 
 export type SnoozeLength = keyof typeof domain.nudges.snoozeDays;
 
-export type CloseResult<N extends NudgeRecord = NudgeRecord> = { status: 'ok'; nudge: N } | { status: 'closed' } | { status: 'notFound' };
+export type CloseResult<N extends NudgeRecord = NudgeRecord> =
+  { status: 'ok'; nudge: N } | { status: 'closed' } | { status: 'notFound' };
 
 /** What happened when Slack was asked to post a nudge. */
 export type DeliveryOutcome =
@@ -85,8 +94,10 @@ function toObjectId(id: string): Types.ObjectId | null {
   return isValidObjectId(id) ? new Types.ObjectId(id) : null;
 }
 
-/** Retry delay after `attempts` counted failures: Slack's Retry-After when given, else doubling from the base, capped. */
-export function retryDelayMs(attempts: number, retryAfterMs?: number): number {
+/**
+ * Retry delay after `attempts` counted failures: Slack's Retry-After when given, else doubling from the base, capped.
+ */
+function retryDelayMs(attempts: number, retryAfterMs?: number): number {
   return retryAfterMs ?? Math.min(domain.nudges.retryMaxMs, domain.nudges.retryBaseMs * 2 ** Math.max(0, attempts - 1));
 }
 
@@ -99,7 +110,9 @@ export function retryDelayMs(attempts: number, retryAfterMs?: number): number {
 function refusal(nudge: NudgeRecord, outcome: Extract<DeliveryOutcome, { ok: false }>, charged: boolean, at: Date) {
   const counted = charged && !outcome.rateLimited;
   const attempts = counted ? nudge.attempts : Math.max(0, nudge.attempts - 1);
-  const wait = outcome.rateLimited ? (outcome.retryAfterMs ?? domain.nudges.rateLimitedWaitMs) : retryDelayMs(Math.max(1, attempts), outcome.retryAfterMs);
+  const wait = outcome.rateLimited
+    ? (outcome.retryAfterMs ?? domain.nudges.rateLimitedWaitMs)
+    : retryDelayMs(Math.max(1, attempts), outcome.retryAfterMs);
   const refusedSince = nudge.refusedSince ?? at;
   const giveUp = at.getTime() - refusedSince.getTime() >= domain.nudges.giveUpAfterMs;
   return {
@@ -141,7 +154,10 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
   const contactKinds = Object.keys(traits).filter((kind) => traits[kind]!.contact);
   const ownInstantKinds = Object.keys(traits).filter((kind) => traits[kind]!.ownInstant);
 
-  /** The first day whose nudge hour is still ahead: today before the hour, else tomorrow. Reminders that would fall due in the past are due then. */
+  /**
+   * The first day whose nudge hour is still ahead: today before the hour, else tomorrow. Reminders that would fall due
+   * in the past are due then.
+   */
   async function firstNudgeDay(teamId: string): Promise<CalendarDate> {
     const { nudgeHour, timezone } = await settings.settingsFor(teamId);
     const today = todayIn(now(), timezone);
@@ -160,15 +176,31 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
    */
   async function retime(teamId: string): Promise<void> {
     const { nudgeHour, timezone } = await settings.settingsFor(teamId);
-    const waiting = { teamId, status: 'pending' as const, attempts: 0, refusedSince: { $exists: false }, kind: { $nin: ownInstantKinds } };
+    const waiting = {
+      teamId,
+      status: 'pending' as const,
+      attempts: 0,
+      refusedSince: { $exists: false },
+      kind: { $nin: ownInstantKinds },
+    };
     const days: CalendarDate[] = await models.nudges.distinct('dueDate', waiting);
     for (const day of days) {
-      await models.nudges.updateMany({ ...waiting, dueDate: day }, { $set: { nextAttemptAt: instantAt(day, nudgeHour, timezone) }, $inc: { version: 1 } });
+      await models.nudges.updateMany(
+        { ...waiting, dueDate: day },
+        { $set: { nextAttemptAt: instantAt(day, nudgeHour, timezone) }, $inc: { version: 1 } },
+      );
     }
   }
 
   async function insertPending(nudge: NewNudge | NewPersonNudge, at: Date): Promise<void> {
-    await writes.insertOnce(models.nudges, { ...nudge, status: 'pending', version: 1, attempts: 0, claims: 0, nextAttemptAt: at });
+    await writes.insertOnce(models.nudges, {
+      ...nudge,
+      status: 'pending',
+      version: 1,
+      attempts: 0,
+      claims: 0,
+      nextAttemptAt: at,
+    });
   }
 
   /**
@@ -181,11 +213,27 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
     const { wrapUpHour, timezone } = await settings.settingsFor(teamId);
     const at = instantAt(day, wrapUpHour, timezone);
     if (at <= now()) return;
-    await insertPending({ _id: idFor(`${teamId}:${userId}:wrapUp:${day}`), teamId, kind: 'wrapUp', ownerId: userId, dueDate: day, createdBy }, at);
+    await insertPending(
+      {
+        _id: idFor(`${teamId}:${userId}:wrapUp:${day}`),
+        teamId,
+        kind: 'wrapUp',
+        ownerId: userId,
+        dueDate: day,
+        createdBy,
+      },
+      at,
+    );
   }
 
   /** A contact due on a day is booked the evening before, in its owner's wrap-up. */
-  async function contactScheduled({ kind, teamId, ownerId, dueDate, createdBy }: Pick<NudgeRecord, 'kind' | 'teamId' | 'ownerId' | 'dueDate' | 'createdBy'>): Promise<void> {
+  async function contactScheduled({
+    kind,
+    teamId,
+    ownerId,
+    dueDate,
+    createdBy,
+  }: Pick<NudgeRecord, 'kind' | 'teamId' | 'ownerId' | 'dueDate' | 'createdBy'>): Promise<void> {
     if (traitsOf(kind).contact) await scheduleWrapUp(teamId, ownerId, addDays(dueDate, -1), createdBy);
   }
 
@@ -195,7 +243,9 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
    * Returns the kinds moved.
    */
   async function moveTo(teamId: string, customerId: Types.ObjectId, owner: string, by: string): Promise<NudgeKind[]> {
-    const waiting = await models.nudges.find({ teamId, customerId, status: { $in: MOVABLE_STATUSES }, ownerId: { $ne: owner } }, { _id: 1 }).lean();
+    const waiting = await models.nudges
+      .find({ teamId, customerId, status: { $in: MOVABLE_STATUSES }, ownerId: { $ne: owner } }, { _id: 1 })
+      .lean();
     const kinds: NudgeKind[] = [];
     for (const { _id } of waiting) {
       const moved = await writes.updateUntilWritten<NudgeRecord>(models.nudges, teamId, _id, (n) =>
@@ -213,20 +263,30 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
     for (const teamId of teamIds) {
       const { timezone } = await settings.settingsFor(teamId);
       const fields = { kind: 1, teamId: 1, ownerId: 1, dueDate: 1, createdBy: 1 };
-      const ahead = await models.nudges.find({ teamId, dueDate: { $gt: todayIn(now(), timezone) }, kind: { $in: contactKinds }, status: 'pending' }, fields).lean();
+      const ahead = await models.nudges
+        .find(
+          { teamId, dueDate: { $gt: todayIn(now(), timezone) }, kind: { $in: contactKinds }, status: 'pending' },
+          fields,
+        )
+        .lean();
       for (const nudge of ahead) await contactScheduled(nudge);
     }
   }
 
   /** Closes one nudge, if still open, whatever else happened to it meanwhile. */
-  async function close(teamId: string, _id: Types.ObjectId, change: { status: 'superseded' | 'cancelled'; closedBy: string }): Promise<void> {
+  async function close(
+    teamId: string,
+    _id: Types.ObjectId,
+    change: { status: 'superseded' | 'cancelled'; closedBy: string },
+  ): Promise<void> {
     await writes.updateUntilWritten<NudgeRecord>(models.nudges, teamId, _id, (n) =>
       OPEN_NUDGE_STATUSES.includes(n.status) ? { set: change } : null,
     );
   }
 
   /** Closes one nudge because something replaced it (a promise moved to another day). */
-  const supersede = (teamId: string, _id: Types.ObjectId, closedBy: string) => close(teamId, _id, { status: 'superseded', closedBy });
+  const supersede = (teamId: string, _id: Types.ObjectId, closedBy: string) =>
+    close(teamId, _id, { status: 'superseded', closedBy });
 
   /** Closes the customer's open nudges of a kind, but those named in `keeping`. */
   async function closeOpen(
@@ -246,14 +306,22 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
    * kind, except those in `keeping` (a nudge just posted, whose buttons must
    * still answer it).
    */
-  async function schedule(nudge: NewNudge, { replacing = false, keeping = [], at }: ScheduleOptions = {}): Promise<void> {
+  async function schedule(
+    nudge: NewNudge,
+    { replacing = false, keeping = [], at }: ScheduleOptions = {},
+  ): Promise<void> {
     await insertPending(nudge, at ?? (await dueInstant(nudge.teamId, nudge.dueDate)));
     if (replacing) await closeOpen(nudge, [nudge._id, ...keeping], { status: 'superseded', closedBy: nudge.createdBy });
     await contactScheduled(nudge);
   }
 
   /** Closes the customer's open nudges of a kind whose cause is gone (a card no longer an ambassador). */
-  async function cancelOpen(teamId: string, customerId: Types.ObjectId, kind: NudgeKind, userId: string): Promise<void> {
+  async function cancelOpen(
+    teamId: string,
+    customerId: Types.ObjectId,
+    kind: NudgeKind,
+    userId: string,
+  ): Promise<void> {
     await closeOpen({ teamId, customerId, kind }, [], { status: 'cancelled', closedBy: userId });
   }
 
@@ -262,25 +330,51 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
    * post it now: a contact reminder of the customer it gives way to is due
    * by today, or one went out today already. One customer, one contact reminder a day.
    */
-  async function contactDeferral(nudge: Pick<NudgeRecord, '_id' | 'teamId' | 'customerId' | 'kind'>, today: CalendarDate, timezone: string): Promise<CalendarDate | null> {
+  async function contactDeferral(
+    nudge: Pick<NudgeRecord, '_id' | 'teamId' | 'customerId' | 'kind'>,
+    today: CalendarDate,
+    timezone: string,
+  ): Promise<CalendarDate | null> {
     const { teamId, customerId, _id } = nudge;
     const before = traitsOf(nudge.kind).givesWayTo ?? [];
     const tomorrow = addDays(today, 1);
     if (before.length > 0) {
       const first = await models.nudges
-        .findOne({ teamId, customerId, kind: { $in: before }, status: { $in: TO_BE_POSTED }, dueDate: { $lte: today }, _id: { $ne: _id } }, { _id: 1 })
+        .findOne(
+          {
+            teamId,
+            customerId,
+            kind: { $in: before },
+            status: { $in: TO_BE_POSTED },
+            dueDate: { $lte: today },
+            _id: { $ne: _id },
+          },
+          { _id: 1 },
+        )
         .lean();
       if (first) return tomorrow;
     }
     const postedToday = await models.nudges
-      .findOne({ teamId, customerId, kind: { $in: contactKinds }, sentAt: { $gte: instantAt(today, 0, timezone) }, _id: { $ne: _id } }, { _id: 1 })
+      .findOne(
+        {
+          teamId,
+          customerId,
+          kind: { $in: contactKinds },
+          sentAt: { $gte: instantAt(today, 0, timezone) },
+          _id: { $ne: _id },
+        },
+        { _id: 1 },
+      )
       .lean();
     return postedToday ? tomorrow : null;
   }
 
   /** Whether the customer has a reminder of the kind still to be posted (a posted one stays open until answered). */
   async function hasUpcoming(teamId: string, customerId: Types.ObjectId, kind: NudgeKind): Promise<boolean> {
-    return (await models.nudges.findOne({ teamId, customerId, kind, status: { $in: TO_BE_POSTED } }, { _id: 1 }).lean()) !== null;
+    return (
+      (await models.nudges.findOne({ teamId, customerId, kind, status: { $in: TO_BE_POSTED } }, { _id: 1 }).lean()) !==
+      null
+    );
   }
 
   /** The team's nudges due now, of every kind, oldest first: candidates, not yet claimed. */
@@ -317,7 +411,9 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
     });
     if (outcome !== 'written') return null;
     const nudge = { ...candidate, ...claimed, version: candidate.version + 1 };
-    return lapsed ? { nudge, lapsedClaimFrom: new Date(candidate.nextAttemptAt.getTime() - domain.nudges.claimTimeoutMs) } : { nudge };
+    return lapsed
+      ? { nudge, lapsedClaimFrom: new Date(candidate.nextAttemptAt.getTime() - domain.nudges.claimTimeoutMs) }
+      : { nudge };
   }
 
   /**
@@ -338,7 +434,9 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
       // Asked again after the database went away mid-write, the renewal is recognised as this one.
       requestKey: `renew:${claimed._id.toString()}:${claimed.version}`,
     });
-    return outcome === 'written' || outcome === 'replayed' ? { ...claimed, nextAttemptAt, version: claimed.version + 1 } : null;
+    return outcome === 'written' || outcome === 'replayed'
+      ? { ...claimed, nextAttemptAt, version: claimed.version + 1 }
+      : null;
   }
 
   /** A claimed nudge whose cause no longer holds is closed instead of posted. */
@@ -379,11 +477,21 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
     { charged = true, digestTs }: { charged?: boolean; digestTs?: string } = {},
   ): Promise<NudgeRecord['status'] | null> {
     const change = outcome.ok
-      ? { set: { status: 'sent' as const, channel: outcome.channel, messageTs: outcome.ts, sentAt: now() }, unset: ['lastError', 'refusedSince', 'digestTs'] }
+      ? {
+          set: { status: 'sent' as const, channel: outcome.channel, messageTs: outcome.ts, sentAt: now() },
+          unset: ['lastError', 'refusedSince', 'digestTs'],
+        }
       : { set: { ...refusal(nudge, outcome, charged, now()), ...(digestTs ? { digestTs } : {}) } };
     // Recorded again after the database went away mid-write, the record is recognised as this one (and finished).
     const requestKey = `delivery:${nudge._id.toString()}:${nudge.version}`;
-    const written = await writes.writeIfUnchanged({ teamId: nudge.teamId, model: models.nudges, id: nudge._id, version: nudge.version, ...change, requestKey });
+    const written = await writes.writeIfUnchanged({
+      teamId: nudge.teamId,
+      model: models.nudges,
+      id: nudge._id,
+      version: nudge.version,
+      ...change,
+      requestKey,
+    });
     return written === 'written' || written === 'replayed' ? change.set.status : null;
   }
 
@@ -395,13 +503,27 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
   }
 
   /** The customer's open nudge of a kind (a card shows its next follow-up). */
-  async function openFor(teamId: string, customerId: Types.ObjectId, kind: NudgeKind): Promise<CustomerNudgeRecord | null> {
-    return models.nudges.findOne({ teamId, customerId, kind, status: { $in: OPEN_NUDGE_STATUSES } }).sort({ dueDate: 1 }).lean<CustomerNudgeRecord>();
+  async function openFor(
+    teamId: string,
+    customerId: Types.ObjectId,
+    kind: NudgeKind,
+  ): Promise<CustomerNudgeRecord | null> {
+    return models.nudges
+      .findOne({ teamId, customerId, kind, status: { $in: OPEN_NUDGE_STATUSES } })
+      .sort({ dueDate: 1 })
+      .lean<CustomerNudgeRecord>();
   }
 
   /** The customer's open nudges of a kind caused by one record (a referral's contact reminders). */
-  async function openFrom(teamId: string, customerId: Types.ObjectId, kind: NudgeKind, sourceId: Types.ObjectId): Promise<CustomerNudgeRecord[]> {
-    return models.nudges.find({ teamId, customerId, kind, status: { $in: OPEN_NUDGE_STATUSES }, sourceId }).lean<CustomerNudgeRecord[]>();
+  async function openFrom(
+    teamId: string,
+    customerId: Types.ObjectId,
+    kind: NudgeKind,
+    sourceId: Types.ObjectId,
+  ): Promise<CustomerNudgeRecord[]> {
+    return models.nudges
+      .find({ teamId, customerId, kind, status: { $in: OPEN_NUDGE_STATUSES }, sourceId })
+      .lean<CustomerNudgeRecord[]>();
   }
 
   /**
@@ -409,18 +531,37 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
    * the nudge pressed is still its latest state: a second press, or a press
    * on a nudge already answered, changes nothing.
    */
-  async function snooze(teamId: string, ref: NudgeRef, userId: string, length: SnoozeLength): Promise<CloseResult<CustomerNudgeRecord>> {
+  async function snooze(
+    teamId: string,
+    ref: NudgeRef,
+    userId: string,
+    length: SnoozeLength,
+  ): Promise<CloseResult<CustomerNudgeRecord>> {
     const current = await get(teamId, ref.id);
     if (!current) return { status: 'notFound' };
     const { snooze: history } = traitsOf(current.kind);
-    if (!isAnswerable(current) || !history || (ref.version !== undefined && ref.version !== current.version)) return { status: 'closed' };
+    if (!isAnswerable(current) || !history || (ref.version !== undefined && ref.version !== current.version))
+      return { status: 'closed' };
     const { timezone } = await settings.settingsFor(teamId);
     const dueDate = addDays(todayIn(now(), timezone), domain.nudges.snoozeDays[length]);
-    const set = { status: 'pending' as const, dueDate, attempts: 0, nextAttemptAt: await dueInstant(teamId, dueDate), closedBy: userId };
+    const set = {
+      status: 'pending' as const,
+      dueDate,
+      attempts: 0,
+      nextAttemptAt: await dueInstant(teamId, dueDate),
+      closedBy: userId,
+    };
     // Another day's reminder: a fresh one, whatever became of this day's.
     const unset = ['refusedSince', 'digestTs'];
     const { action, field } = history;
-    const entry = { teamId, customerId: current.customerId, action, userId, at: now(), changes: [{ field, from: current.dueDate, to: dueDate }] };
+    const entry = {
+      teamId,
+      customerId: current.customerId,
+      action,
+      userId,
+      at: now(),
+      changes: [{ field, from: current.dueDate, to: dueDate }],
+    };
     const outcome = await writes.writeIfUnchanged({
       teamId,
       model: models.nudges,
@@ -445,13 +586,46 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
     if (!_id) return { status: 'notFound' };
     const done = await writes.updateUntilWritten<NudgeRecord>(models.nudges, teamId, _id, (n) => {
       if (!isAnswerable(n) || !isAboutCustomer(n) || !traitsOf(n.kind).answerable) return null;
-      const entry = { teamId, customerId: n.customerId, action: 'nudgeAnswered' as const, userId, at: now(), changes: [{ field: n.kind, from: undefined, to: did }] };
-      return { set: { status: 'done', closedBy: userId }, records: did ? [{ model: models.history, doc: historyDoc(entry) }] : [] };
+      const entry = {
+        teamId,
+        customerId: n.customerId,
+        action: 'nudgeAnswered' as const,
+        userId,
+        at: now(),
+        changes: [{ field: n.kind, from: undefined, to: did }],
+      };
+      return {
+        set: { status: 'done', closedBy: userId },
+        records: did ? [{ model: models.history, doc: historyDoc(entry) }] : [],
+      };
     });
     return done ? { status: 'ok', nudge: done } : { status: 'closed' };
   }
 
-  return { contactKinds, contactDeferral, hasUpcoming, schedule, retime, firstNudgeDay, scheduleWrapUp, adoptContactWrapUps, moveTo, supersede, cancelOpen, findDue, claim, keepClaim, cancel, defer, recordDelivery, get, openFor, openFrom, snooze, answer };
+  return {
+    contactKinds,
+    contactDeferral,
+    hasUpcoming,
+    schedule,
+    retime,
+    firstNudgeDay,
+    scheduleWrapUp,
+    adoptContactWrapUps,
+    moveTo,
+    supersede,
+    cancelOpen,
+    findDue,
+    claim,
+    keepClaim,
+    cancel,
+    defer,
+    recordDelivery,
+    get,
+    openFor,
+    openFrom,
+    snooze,
+    answer,
+  };
 }
 
 export type NudgeService = ReturnType<typeof createNudgeService>;

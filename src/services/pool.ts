@@ -20,10 +20,25 @@ interface Deps {
 /** What the pool reads of a card: the cadence's fields and who owned it before the pool. */
 export type PoolCard = CadenceCard & Pick<CustomerRecord, 'previousOwnerId' | 'claimedOn'>;
 
-export const POOL_FIELDS = { teamId: 1, ownerId: 1, lastContactDate: 1, segment: 1, tier: 1, ambassador: 1, version: 1, createdAt: 1, pooledAt: 1, previousOwnerId: 1, claimedOn: 1 } as const;
+export const POOL_FIELDS = {
+  teamId: 1,
+  ownerId: 1,
+  lastContactDate: 1,
+  segment: 1,
+  tier: 1,
+  ambassador: 1,
+  version: 1,
+  createdAt: 1,
+  pooledAt: 1,
+  previousOwnerId: 1,
+  claimedOn: 1,
+} as const;
 
 /** A pooled card as `/card pool` lists it. */
-export type PooledCard = Pick<CustomerRecord, '_id' | 'name' | 'number' | 'company' | 'region' | 'lastContactDate' | 'previousOwnerId'> & { pooledAt: Date };
+export type PooledCard = Pick<
+  CustomerRecord,
+  '_id' | 'name' | 'number' | 'company' | 'region' | 'lastContactDate' | 'previousOwnerId'
+> & { pooledAt: Date };
 
 export interface PoolList {
   rows: PooledCard[];
@@ -42,7 +57,10 @@ export const pooledIn = (teamId: string) => ({ teamId, pooledAt: { $gt: new Date
 /** Who released what the app released by itself. */
 const SYSTEM_USER = 'system';
 
-/** Whether the card can go to the pool: it has an owner, is not there already, and is not of a tier the team keeps with its owner. */
+/**
+ * Whether the card can go to the pool: it has an owner, is not there already, and is not of a tier the team keeps with
+ * its owner.
+ */
 export const canBePooled = (card: PoolCard, { excludeTiers }: Pick<PoolThresholds, 'excludeTiers'>): boolean =>
   Boolean(card.ownerId) && !card.pooledAt && !(card.tier && excludeTiers.includes(card.tier));
 
@@ -53,8 +71,12 @@ export function countedFrom(card: PoolCard, timezone: string): CalendarDate {
 }
 
 /** Whether the card's last contact (or claim) is at least `afterDays` old on `today`. */
-const staleOn = (card: PoolCard, today: CalendarDate, { afterDays }: Pick<PoolThresholds, 'afterDays'>, timezone: string): boolean =>
-  addDays(countedFrom(card, timezone), afterDays) <= today;
+const staleOn = (
+  card: PoolCard,
+  today: CalendarDate,
+  { afterDays }: Pick<PoolThresholds, 'afterDays'>,
+  timezone: string,
+): boolean => addDays(countedFrom(card, timezone), afterDays) <= today;
 
 /**
  * 公海: a card nobody contacted for `afterDays` goes to the team's pool once
@@ -82,8 +104,18 @@ export function createPoolService({ models, now, settings, writes, events }: Dep
     let announced: RecordedEvent | undefined;
     const written = await writes.updateUntilWritten<PoolCard>(models.customers, teamId, customerId, (card) => {
       if (!canBePooled(card, thresholds) || !staleOn(card, today, thresholds, timezone)) return null;
-      const entry = { teamId, customerId, action: 'released' as const, userId: SYSTEM_USER, at, changes: [{ field: 'ownerId', from: card.ownerId, to: undefined }] };
-      announced = events.withChange({ type: 'released', teamId, customerId: customerId.toString(), by: SYSTEM_USER }, `${customerId.toString()}:v${card.version + 1}:released`);
+      const entry = {
+        teamId,
+        customerId,
+        action: 'released' as const,
+        userId: SYSTEM_USER,
+        at,
+        changes: [{ field: 'ownerId', from: card.ownerId, to: undefined }],
+      };
+      announced = events.withChange(
+        { type: 'released', teamId, customerId: customerId.toString(), by: SYSTEM_USER },
+        `${customerId.toString()}:v${card.version + 1}:released`,
+      );
       return {
         set: { pooledAt: at, previousOwnerId: card.ownerId, updatedBy: SYSTEM_USER },
         unset: ['ownerId'],
@@ -99,7 +131,11 @@ export function createPoolService({ models, now, settings, writes, events }: Dep
   async function list(teamId: string): Promise<PoolList> {
     const fields = { name: 1, number: 1, company: 1, region: 1, lastContactDate: 1, previousOwnerId: 1, pooledAt: 1 };
     const [rows, total] = await Promise.all([
-      models.customers.find(pooledIn(teamId), fields).sort({ pooledAt: 1, _id: 1 }).limit(domain.pool.listed).lean<PooledCard[]>(),
+      models.customers
+        .find(pooledIn(teamId), fields)
+        .sort({ pooledAt: 1, _id: 1 })
+        .limit(domain.pool.listed)
+        .lean<PooledCard[]>(),
       models.customers.countDocuments(pooledIn(teamId)),
     ]);
     return { rows, total };
@@ -119,8 +155,23 @@ export function createPoolService({ models, now, settings, writes, events }: Dep
     let announced: RecordedEvent | undefined;
     const claimed = await writes.updateUntilWritten<CustomerRecord>(models.customers, teamId, _id, (c) => {
       if (!c.pooledAt) return null;
-      const entry = { teamId, customerId: _id, action: 'claimed' as const, userId, at: now(), changes: [{ field: 'ownerId', from: undefined, to: userId }] };
-      const event = { type: 'ownerChanged', teamId, customerId, by: userId, how: 'claim', to: userId, fromPool: true } as const;
+      const entry = {
+        teamId,
+        customerId: _id,
+        action: 'claimed' as const,
+        userId,
+        at: now(),
+        changes: [{ field: 'ownerId', from: undefined, to: userId }],
+      };
+      const event = {
+        type: 'ownerChanged',
+        teamId,
+        customerId,
+        by: userId,
+        how: 'claim',
+        to: userId,
+        fromPool: true,
+      } as const;
       announced = events.withChange(event, `${customerId}:v${c.version + 1}:claimed`);
       return {
         set: { ownerId: userId, claimedOn: today, updatedBy: userId },

@@ -107,7 +107,8 @@ const cardLabel = (card: Pick<CardRef, 'name' | 'number'>) => `${card.name} ${ca
  * referral is a guarded write, with its history on both cards.
  */
 export function createReferralService({ models, now, settings, nudges, writes, events }: Deps) {
-  const cardRef = (teamId: string, _id: Types.ObjectId) => models.customers.findOne({ _id, teamId }, CARD_REF).lean<CardRef>();
+  const cardRef = (teamId: string, _id: Types.ObjectId) =>
+    models.customers.findOne({ _id, teamId }, CARD_REF).lean<CardRef>();
 
   const openReferralOf = (teamId: string, referredId: Types.ObjectId) =>
     models.referrals.findOne({ teamId, referredId, status: 'open' }).lean();
@@ -132,19 +133,46 @@ export function createReferralService({ models, now, settings, nudges, writes, e
   }
 
   /** A history entry on one card of the referral; `changes` are new values (a referral's fields are only ever set). */
-  const entry = (card: CardRef, action: HistoryAction, userId: string, changes: Record<string, string | undefined>, step: string) => {
-    const set = Object.entries(changes).flatMap(([field, to]) => (to === undefined ? [] : [{ field, from: undefined, to }]));
-    return { model: models.history, doc: historyDoc({ teamId: card.teamId, customerId: card._id, action, userId, at: now(), changes: set }, idFor(`${step}:${card._id.toString()}`)) };
+  const entry = (
+    card: CardRef,
+    action: HistoryAction,
+    userId: string,
+    changes: Record<string, string | undefined>,
+    step: string,
+  ) => {
+    const set = Object.entries(changes).flatMap(([field, to]) =>
+      to === undefined ? [] : [{ field, from: undefined, to }],
+    );
+    return {
+      model: models.history,
+      doc: historyDoc(
+        { teamId: card.teamId, customerId: card._id, action, userId, at: now(), changes: set },
+        idFor(`${step}:${card._id.toString()}`),
+      ),
+    };
   };
 
-  /** The referral a link makes, with both cards' history: written with the prospect's save, once (their ids come from `step`). */
+  /**
+   * The referral a link makes, with both cards' history: written with the prospect's save, once (their ids come from
+   * `step`).
+   */
   async function linkRecords({ prospect, referrer, userId, step, needs, notes }: NewLink): Promise<GuardedRecord[]> {
     const { timezone } = await settings.settingsFor(prospect.teamId);
     const _id = idFor(`${step}:referral`);
     const referral = {
-      _id, teamId: prospect.teamId, referrerId: referrer._id, referredId: prospect._id, date: todayIn(now(), timezone),
-      ...(needs ? { needs } : {}), ...(notes ? { notes } : {}),
-      recordedBy: userId, status: 'open', awaitingThanks: false, version: 1, createdAt: now(), updatedAt: now(),
+      _id,
+      teamId: prospect.teamId,
+      referrerId: referrer._id,
+      referredId: prospect._id,
+      date: todayIn(now(), timezone),
+      ...(needs ? { needs } : {}),
+      ...(notes ? { notes } : {}),
+      recordedBy: userId,
+      status: 'open',
+      awaitingThanks: false,
+      version: 1,
+      createdAt: now(),
+      updatedAt: now(),
     };
     return [
       { model: models.referrals, doc: referral },
@@ -155,40 +183,77 @@ export function createReferralService({ models, now, settings, nudges, writes, e
 
   /** The first contact logged with a referred customer: how long it took is kept on the referral. */
   async function recordFirstContact(teamId: string, referredId: Types.ObjectId): Promise<void> {
-    const waiting = await models.referrals.findOne({ teamId, referredId, status: 'open', firstContactAt: { $exists: false } }, { _id: 1 }).lean();
+    const waiting = await models.referrals
+      .findOne({ teamId, referredId, status: 'open', firstContactAt: { $exists: false } }, { _id: 1 })
+      .lean();
     if (!waiting) return;
     await writes.updateUntilWritten<ReferralRecord>(models.referrals, teamId, waiting._id, (r) =>
-      r.firstContactAt ? null : { set: { firstContactAt: now(), firstContactMinutes: firstContactMinutes(r.createdAt, now()) } },
+      r.firstContactAt
+        ? null
+        : { set: { firstContactAt: now(), firstContactMinutes: firstContactMinutes(r.createdAt, now()) } },
     );
   }
 
-  async function closeReferral(referral: ReferralRecord, userId: string, outcome: { status: 'deal'; saleId: Types.ObjectId } | { status: 'noDeal'; reason: string }): Promise<ReferralRecord | null> {
+  async function closeReferral(
+    referral: ReferralRecord,
+    userId: string,
+    outcome: { status: 'deal'; saleId: Types.ObjectId } | { status: 'noDeal'; reason: string },
+  ): Promise<ReferralRecord | null> {
     const at = now();
-    const changes = { referralOutcome: outcome.status, noDealReason: outcome.status === 'noDeal' ? outcome.reason : undefined };
+    const changes = {
+      referralOutcome: outcome.status,
+      noDealReason: outcome.status === 'noDeal' ? outcome.reason : undefined,
+    };
     const step = `${referral._id.toString()}:outcome`;
-    const [referrer, referred] = await Promise.all([cardRef(referral.teamId, referral.referrerId), cardRef(referral.teamId, referral.referredId)]);
+    const [referrer, referred] = await Promise.all([
+      cardRef(referral.teamId, referral.referrerId),
+      cardRef(referral.teamId, referral.referredId),
+    ]);
     // The referrer's owner is then asked to tell the referrer how it went, and to thank them (the thanks kind).
     const closed = events.withChange(
-      { type: 'referralClosed', teamId: referral.teamId, customerId: referral.referrerId.toString(), by: userId, referralId: referral._id.toString() },
+      {
+        type: 'referralClosed',
+        teamId: referral.teamId,
+        customerId: referral.referrerId.toString(),
+        by: userId,
+        referralId: referral._id.toString(),
+      },
       `${step}:referralClosed`,
     );
-    const written = await writes.updateUntilWritten<ReferralRecord>(models.referrals, referral.teamId, referral._id, (r) =>
-      r.status !== 'open'
-        ? null
-        : {
-            set: {
-              status: outcome.status, outcomeAt: at, outcomeBy: userId, awaitingThanks: !r.thanks,
-              ...(outcome.status === 'deal' ? { dealSaleId: outcome.saleId } : { noDealReason: outcome.reason }),
+    const written = await writes.updateUntilWritten<ReferralRecord>(
+      models.referrals,
+      referral.teamId,
+      referral._id,
+      (r) =>
+        r.status !== 'open'
+          ? null
+          : {
+              set: {
+                status: outcome.status,
+                outcomeAt: at,
+                outcomeBy: userId,
+                awaitingThanks: !r.thanks,
+                ...(outcome.status === 'deal' ? { dealSaleId: outcome.saleId } : { noDealReason: outcome.reason }),
+              },
+              records: [
+                ...[referrer, referred].flatMap((card) =>
+                  card ? [entry(card, 'referralOutcome', userId, changes, step)] : [],
+                ),
+                closed.record,
+              ],
             },
-            records: [...[referrer, referred].flatMap((card) => (card ? [entry(card, 'referralOutcome', userId, changes, step)] : [])), closed.record],
-          },
     );
     if (written) await closed.react();
     return written;
   }
 
   /** A referred customer's sale while its referral is open: the referral became a deal. */
-  async function recordDeal(teamId: string, referredId: Types.ObjectId, saleId: Types.ObjectId, userId: string): Promise<void> {
+  async function recordDeal(
+    teamId: string,
+    referredId: Types.ObjectId,
+    saleId: Types.ObjectId,
+    userId: string,
+  ): Promise<void> {
     const open = await openReferralOf(teamId, referredId);
     if (open) await closeReferral(open, userId, { status: 'deal', saleId });
   }
@@ -198,7 +263,12 @@ export function createReferralService({ models, now, settings, nudges, writes, e
     return _id ? models.referrals.findOne({ _id, teamId }).lean() : null;
   }
 
-  async function markNoDeal(teamId: string, referralId: string, userId: string, reason: string): Promise<OutcomeResult> {
+  async function markNoDeal(
+    teamId: string,
+    referralId: string,
+    userId: string,
+    reason: string,
+  ): Promise<OutcomeResult> {
     const referral = await getReferral(teamId, referralId);
     if (!referral) return { status: 'notFound' };
     const closed = await closeReferral(referral, userId, { status: 'noDeal', reason });
@@ -206,7 +276,10 @@ export function createReferralService({ models, now, settings, nudges, writes, e
   }
 
   async function factsOf(referral: ReferralRecord): Promise<ReferralFacts | null> {
-    const [referrer, referred] = await Promise.all([cardRef(referral.teamId, referral.referrerId), cardRef(referral.teamId, referral.referredId)]);
+    const [referrer, referred] = await Promise.all([
+      cardRef(referral.teamId, referral.referrerId),
+      cardRef(referral.teamId, referral.referredId),
+    ]);
     return referrer && referred ? { referral, referrer, referred } : null;
   }
 
@@ -219,11 +292,21 @@ export function createReferralService({ models, now, settings, nudges, writes, e
   async function answerThanksNudges(referral: ReferralRecord, userId: string) {
     const open = await nudges.openFrom(referral.teamId, referral.referrerId, 'thanks', referral._id);
     const answered = await Promise.all(open.map((n) => nudges.answer(referral.teamId, n._id.toString(), userId)));
-    return answered.flatMap((a) => (a.status === 'ok' && a.nudge.channel && a.nudge.messageTs ? [{ channel: a.nudge.channel, messageTs: a.nudge.messageTs }] : []));
+    return answered.flatMap((a) =>
+      a.status === 'ok' && a.nudge.channel && a.nudge.messageTs
+        ? [{ channel: a.nudge.channel, messageTs: a.nudge.messageTs }]
+        : [],
+    );
   }
 
   /** Records who thanked the referrer, when and how; of two people thanking at once, one is recorded. */
-  async function thank(teamId: string, referralId: string, userId: string, how: ThanksWay, note?: string): Promise<ThanksResult> {
+  async function thank(
+    teamId: string,
+    referralId: string,
+    userId: string,
+    how: ThanksWay,
+    note?: string,
+  ): Promise<ThanksResult> {
     const found = await facts(teamId, referralId);
     if (!found) return { status: 'notFound' };
     const { referral, referrer, referred } = found;
@@ -235,14 +318,26 @@ export function createReferralService({ models, now, settings, nudges, writes, e
         by = r.thanks.by;
         return null;
       }
-      return { set: { thanks, awaitingThanks: false }, records: [referrer, referred].map((card) => entry(card, 'referrerThanked', userId, { thanks: how, thanksNote: note }, step)) };
+      return {
+        set: { thanks, awaitingThanks: false },
+        records: [referrer, referred].map((card) =>
+          entry(card, 'referrerThanked', userId, { thanks: how, thanksNote: note }, step),
+        ),
+      };
     });
     if (!written) return by ? { status: 'already', by } : { status: 'notFound' };
-    return { status: 'thanked', facts: { referral: written, referrer, referred }, answered: await answerThanksNudges(written, userId) };
+    return {
+      status: 'thanked',
+      facts: { referral: written, referrer, referred },
+      answered: await answerThanksNudges(written, userId),
+    };
   }
 
   async function referredBy(customer: CustomerRecord): Promise<ReferredBy | null> {
-    const referral = await models.referrals.findOne({ teamId: customer.teamId, referredId: customer._id }).sort({ createdAt: -1 }).lean();
+    const referral = await models.referrals
+      .findOne({ teamId: customer.teamId, referredId: customer._id })
+      .sort({ createdAt: -1 })
+      .lean();
     return referral ? { referral, referrer: await cardRef(customer.teamId, referral.referrerId) } : null;
   }
 
@@ -252,12 +347,22 @@ export function createReferralService({ models, now, settings, nudges, writes, e
     const deals = referrals.filter((r) => r.status === 'deal');
     const waiting = referrals.filter((r) => r.awaitingThanks).reverse();
     const shown = waiting.slice(0, domain.referral.shownOnCard);
-    const cards = await models.customers.find({ teamId, _id: { $in: shown.map((r) => r.referredId) } }, CARD_REF).lean<CardRef[]>();
+    const cards = await models.customers
+      .find({ teamId, _id: { $in: shown.map((r) => r.referredId) } }, CARD_REF)
+      .lean<CardRef[]>();
     const byId = new Map(cards.map((c) => [c._id.toString(), c]));
     return {
       count: referrals.length,
       deals: deals.length,
-      valueFen: (await yearTotals(models, now(), teamId, referrals.map((r) => r.referredId), today)).salesFen,
+      valueFen: (
+        await yearTotals(
+          models,
+          now(),
+          teamId,
+          referrals.map((r) => r.referredId),
+          today,
+        )
+      ).salesFen,
       awaiting: shown.flatMap((referral) => {
         const referred = byId.get(referral.referredId.toString());
         return referred ? [{ referral, referred }] : [];
@@ -300,7 +405,9 @@ export function createReferralService({ models, now, settings, nudges, writes, e
 
   /** How many customers each card referred and how many of them bought (the ambassador list). */
   async function countsFor(teamId: string, referrerIds: Types.ObjectId[]): Promise<Map<string, ReferralCount>> {
-    const referrals = await models.referrals.find({ teamId, referrerId: { $in: referrerIds } }, { referrerId: 1, status: 1 }).lean();
+    const referrals = await models.referrals
+      .find({ teamId, referrerId: { $in: referrerIds } }, { referrerId: 1, status: 1 })
+      .lean();
     const counts = new Map<string, ReferralCount>();
     for (const r of referrals) {
       const c = counts.get(r.referrerId.toString()) ?? { count: 0, deals: 0 };
@@ -310,7 +417,16 @@ export function createReferralService({ models, now, settings, nudges, writes, e
   }
 
   return {
-    checkLink, linkRecords, recordFirstContact, recordDeal, markNoDeal, thank, facts, cardReferrals, listReferrals, countsFor,
+    checkLink,
+    linkRecords,
+    recordFirstContact,
+    recordDeal,
+    markNoDeal,
+    thank,
+    facts,
+    cardReferrals,
+    listReferrals,
+    countsFor,
   };
 }
 

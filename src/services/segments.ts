@@ -43,13 +43,12 @@ export interface SegmentReport {
 }
 
 /** History entries the job writes name this user, shown as the system. */
-export const SYSTEM_USER = 'system';
+const SYSTEM_USER = 'system';
 const DAY_MS = 24 * 60 * 60_000;
 const PLACED = ['segment', 'tier', 'abc'] as const;
 
 const samePlacement = (a: Placement, b: Placement) => PLACED.every((k) => a[k] === b[k]);
 const placementOf = (card: Placement): Placement => ({ segment: card.segment, tier: card.tier, abc: card.abc });
-
 
 /**
  * 客户金字塔 and ABC, computed inside the database: each figure is one
@@ -60,23 +59,38 @@ const placementOf = (card: Placement): Placement => ({ segment: card.segment, ti
  * nothing (the edit modal only refuses changes to fields it showed).
  */
 export function createSegmentService({ models, now, settings, writes, events }: Deps) {
-  /** A placement is announced with its write: the contact cadence follows the tier, the pool a tier now kept out of it. */
+  /**
+   * A placement is announced with its write: the contact cadence follows the tier, the pool a tier now kept out of it.
+   */
   const rankedEvent = (card: Pick<CustomerRecord, '_id' | 'teamId' | 'version'>) =>
-    events.withChange({ type: 'ranked', teamId: card.teamId, customerId: card._id.toString(), by: SYSTEM_USER }, `${card._id.toString()}:v${card.version + 1}:ranked`);
+    events.withChange(
+      { type: 'ranked', teamId: card.teamId, customerId: card._id.toString(), by: SYSTEM_USER },
+      `${card._id.toString()}:v${card.version + 1}:ranked`,
+    );
 
   /**
    * Sum of one field per customer. One accumulator per pipeline, and no
    * $cond/$ifNull: FerretDB 1.24 computes only the first $sum of a $group
    * and implements neither operator.
    */
-  async function sumByCustomer(model: Model<any>, match: Record<string, unknown>, field: string): Promise<Map<string, number>> {
-    const pipeline: PipelineStage[] = [{ $match: match }, { $group: { _id: '$customerId', fen: { $sum: `$${field}` } } }];
+  async function sumByCustomer(
+    model: Model<any>,
+    match: Record<string, unknown>,
+    field: string,
+  ): Promise<Map<string, number>> {
+    const pipeline: PipelineStage[] = [
+      { $match: match },
+      { $group: { _id: '$customerId', fen: { $sum: `$${field}` } } },
+    ];
     const rows = await model.aggregate<{ _id: Types.ObjectId; fen: number }>(pipeline);
     return new Map(rows.map((r) => [r._id.toString(), r.fen]));
   }
 
   async function customersWhoBought(match: Record<string, unknown>): Promise<Set<string>> {
-    const rows = await models.sales.aggregate<{ _id: Types.ObjectId }>([{ $match: match }, { $group: { _id: '$customerId' } }]);
+    const rows = await models.sales.aggregate<{ _id: Types.ObjectId }>([
+      { $match: match },
+      { $group: { _id: '$customerId' } },
+    ]);
     return new Set(rows.map((r) => r._id.toString()));
   }
 
@@ -87,7 +101,11 @@ export function createSegmentService({ models, now, settings, writes, events }: 
       sumByCustomer(models.sales, { ...inWindow, profitFen: { $exists: true } }, 'profitFen'),
       sumByCustomer(models.sales, { ...inWindow, profitFen: { $exists: false } }, 'amountFen'),
       sumByCustomer(models.sales, inWindow, 'amountFen'),
-      sumByCustomer(models.adjustments, { teamId, createdAt: { $gt: new Date(now().getTime() - domain.segments.windowDays * DAY_MS) } }, 'amountFen'),
+      sumByCustomer(
+        models.adjustments,
+        { teamId, createdAt: { $gt: new Date(now().getTime() - domain.segments.windowDays * DAY_MS) } },
+        'amountFen',
+      ),
     ]);
     return [...amounts].map(([id, amountFen]) => {
       const back = returned.get(id) ?? 0;
@@ -115,7 +133,11 @@ export function createSegmentService({ models, now, settings, writes, events }: 
     let ranked: RecordedEvent | undefined;
     const written = await writes.updateUntilWritten<CustomerRecord>(models.customers, teamId, id, (card) => {
       if (!samePlacement(placementOf(card), seen)) return null;
-      const changes: FieldChange[] = PLACED.filter((k) => seen[k] !== target[k]).map((k) => ({ field: k, from: seen[k], to: target[k] }));
+      const changes: FieldChange[] = PLACED.filter((k) => seen[k] !== target[k]).map((k) => ({
+        field: k,
+        from: seen[k],
+        to: target[k],
+      }));
       const entry = { teamId, customerId: id, action: 'tierChanged' as const, userId: SYSTEM_USER, at: now(), changes };
       ranked = rankedEvent(card);
       return {
@@ -128,11 +150,15 @@ export function createSegmentService({ models, now, settings, writes, events }: 
     return written !== null;
   }
 
-  /** What a refresh would change, computed without writing: the moves, and how many customers are current and inactive. */
+  /**
+   * What a refresh would change, computed without writing: the moves, and how many customers are current and inactive.
+   */
   async function planRefresh(teamId: string): Promise<{ moves: Move[]; current: number; inactive: number }> {
     const { timezone } = await settings.settingsFor(teamId);
     // Read before the sales, so a card a sale makes current meanwhile differs from what was read and is left alone.
-    const stored = await models.customers.find({ teamId, segment: { $exists: true } }, { segment: 1, tier: 1, abc: 1 }).lean();
+    const stored = await models.customers
+      .find({ teamId, segment: { $exists: true } }, { segment: 1, tier: 1, abc: 1 })
+      .lean();
     const seen = new Map(stored.map((c) => [c._id.toString(), { id: c._id, placement: placementOf(c) }]));
     const placed = await targets(teamId, todayIn(now(), timezone));
     const moves: Move[] = [];
@@ -143,7 +169,8 @@ export function createSegmentService({ models, now, settings, writes, events }: 
     }
     // A card marked current whose sales are all gone from the window and from before it: nothing says it bought.
     for (const [id, before] of seen) {
-      if (!placed.has(id) && before.placement.segment === 'current') moves.push({ id: before.id, seen: before.placement, target: { segment: 'inactive' } });
+      if (!placed.has(id) && before.placement.segment === 'current')
+        moves.push({ id: before.id, seen: before.placement, target: { segment: 'inactive' } });
     }
     const current = [...placed.values()].filter((p) => p.segment === 'current').length;
     return { moves, current, inactive: placed.size - current };
@@ -194,11 +221,16 @@ export function createSegmentService({ models, now, settings, writes, events }: 
     const { timezone } = await settings.settingsFor(customer.teamId);
     if (saleDate <= addDays(todayIn(now(), timezone), -domain.segments.windowDays)) return;
     let ranked: RecordedEvent | undefined;
-    const written = await writes.updateUntilWritten<CustomerRecord>(models.customers, customer.teamId, customer._id, (card) => {
-      if (card.segment === 'current') return null;
-      ranked = rankedEvent(card);
-      return { set: { segment: 'current' }, unset: ['tier', 'abc'], records: [ranked.record] };
-    });
+    const written = await writes.updateUntilWritten<CustomerRecord>(
+      models.customers,
+      customer.teamId,
+      customer._id,
+      (card) => {
+        if (card.segment === 'current') return null;
+        ranked = rankedEvent(card);
+        return { set: { segment: 'current' }, unset: ['tier', 'abc'], records: [ranked.record] };
+      },
+    );
     if (written) await ranked!.react();
   }
 

@@ -18,7 +18,7 @@ export interface PoolThresholds {
 }
 
 /** Contact cadence in days per class (the cadence kind's settings). */
-export type CadenceDays = Record<'top' | 'large' | 'medium' | 'small' | 'inactive' | 'potential', number>;
+type CadenceDays = Record<'top' | 'large' | 'medium' | 'small' | 'inactive' | 'potential', number>;
 
 export interface TeamSettings {
   teamId: string;
@@ -50,11 +50,22 @@ export interface TeamSettings {
 /** The environment's defaults for what is not a kind's. */
 export type TeamDefaults = Pick<
   TeamSettings,
-  'locale' | 'timezone' | 'nudgeHour' | 'nudgeChannel' | 'financeUserIds' | 'managerUserIds' | 'segmentHour' | 'wrapUpHour' | 'adminUserIds'
+  | 'locale'
+  | 'timezone'
+  | 'nudgeHour'
+  | 'nudgeChannel'
+  | 'financeUserIds'
+  | 'managerUserIds'
+  | 'segmentHour'
+  | 'wrapUpHour'
+  | 'adminUserIds'
 >;
 
 /** What the settings modal edits: the team's own settings, and every kind's. */
-export type EditableSettings = Pick<TeamSettings, 'locale' | 'timezone' | 'nudgeHour' | 'nudgeChannel' | 'financeUserIds' | 'managerUserIds' | 'kinds'>;
+export type EditableSettings = Pick<
+  TeamSettings,
+  'locale' | 'timezone' | 'nudgeHour' | 'nudgeChannel' | 'financeUserIds' | 'managerUserIds' | 'kinds'
+>;
 
 /**
  * Short, because with several instances a change made on one must show on
@@ -64,15 +75,23 @@ export type EditableSettings = Pick<TeamSettings, 'locale' | 'timezone' | 'nudge
 const CACHE_MS = 5_000;
 
 type LoggedValue = string | number | readonly string[] | null;
-export type SettingsChange = Pick<SettingsChangeRecord, 'field' | 'userId' | 'at'> & { from: LoggedValue; to: LoggedValue };
-export type SettingsSaveResult = { outcome: Exclude<WriteOutcome, 'replayed'> | 'unchanged'; changes: SettingsChange[] };
+export type SettingsChange = Pick<SettingsChangeRecord, 'field' | 'userId' | 'at'> & {
+  from: LoggedValue;
+  to: LoggedValue;
+};
+export type SettingsSaveResult = {
+  outcome: Exclude<WriteOutcome, 'replayed'> | 'unchanged';
+  changes: SettingsChange[];
+};
 
 const same = (a: LoggedValue, b: LoggedValue) => JSON.stringify(a) === JSON.stringify(b);
 const split = (key: string) => key.split('.') as [string, string];
 
 /** The settings of one group of keys (`pool.afterDays` → `{ afterDays }`), as an object. */
 function groupOf<T>(kinds: Readonly<Record<string, SettingValue>>, group: string): T {
-  return Object.fromEntries(Object.entries(kinds).flatMap(([key, value]) => (split(key)[0] === group ? [[split(key)[1], value]] : []))) as T;
+  return Object.fromEntries(
+    Object.entries(kinds).flatMap(([key, value]) => (split(key)[0] === group ? [[split(key)[1], value]] : [])),
+  ) as T;
 }
 
 /**
@@ -144,7 +163,10 @@ export function createTeamSettings(
     };
   }
 
-  /** The team document's fields that store the changed settings; only what changed is stored, so the rest keeps following the defaults. */
+  /**
+   * The team document's fields that store the changed settings; only what changed is stored, so the rest keeps
+   * following the defaults.
+   */
   function storedChanges(team: TeamRecord, wanted: EditableSettings, changed: Set<string>) {
     const set: Record<string, unknown> = {};
     const unset: string[] = [];
@@ -171,7 +193,12 @@ export function createTeamSettings(
    * saving at once cannot both win and the log never lies. What changed is
    * announced, for the kinds whose reminders follow a setting.
    */
-  async function save(teamId: string, userId: string, seenVersion: number, wanted: EditableSettings): Promise<SettingsSaveResult> {
+  async function save(
+    teamId: string,
+    userId: string,
+    seenVersion: number,
+    wanted: EditableSettings,
+  ): Promise<SettingsSaveResult> {
     // Teams registered before settings were versioned start at 0, and get the teamId guarded writes filter on.
     await models.teams.updateOne({ _id: teamId, version: { $exists: false } }, { $set: { version: 0, teamId } });
     const team = await models.teams.findById(teamId).lean();
@@ -185,9 +212,23 @@ export function createTeamSettings(
       .map((field) => ({ field, userId, at, from: before[field] ?? null, to: after[field]! }));
     if (changes.length === 0) return { outcome: 'unchanged', changes };
     const { set, unset } = storedChanges(team, wanted, new Set(changes.map((c) => c.field)));
-    const records = changes.map((c) => ({ model: models.settingsChanges, doc: { _id: new Types.ObjectId(), teamId, ...c } }));
-    const announced = events.withChange({ type: 'settingsChanged', teamId, by: userId, fields: changes.map((c) => c.field) }, `${teamId}:settings:v${seenVersion + 1}`);
-    const outcome = await writes.writeIfUnchanged({ teamId, model: models.teams, id: teamId, version: seenVersion, set, unset, records: [...records, announced.record] });
+    const records = changes.map((c) => ({
+      model: models.settingsChanges,
+      doc: { _id: new Types.ObjectId(), teamId, ...c },
+    }));
+    const announced = events.withChange(
+      { type: 'settingsChanged', teamId, by: userId, fields: changes.map((c) => c.field) },
+      `${teamId}:settings:v${seenVersion + 1}`,
+    );
+    const outcome = await writes.writeIfUnchanged({
+      teamId,
+      model: models.teams,
+      id: teamId,
+      version: seenVersion,
+      set,
+      unset,
+      records: [...records, announced.record],
+    });
     cache.delete(teamId);
     if (outcome === 'written') await announced.react();
     return { outcome: outcome === 'replayed' ? 'written' : outcome, changes: outcome === 'written' ? changes : [] };
@@ -195,7 +236,11 @@ export function createTeamSettings(
 
   /** The team's latest setting changes, newest first. */
   async function recentChanges(teamId: string): Promise<SettingsChange[]> {
-    return models.settingsChanges.find({ teamId }, { _id: 0, field: 1, userId: 1, at: 1, from: 1, to: 1 }).sort({ at: -1 }).limit(domain.settings.changesShown).lean<SettingsChange[]>();
+    return models.settingsChanges
+      .find({ teamId }, { _id: 0, field: 1, userId: 1, at: 1, from: 1, to: 1 })
+      .sort({ at: -1 })
+      .limit(domain.settings.changesShown)
+      .lean<SettingsChange[]>();
   }
 
   /** Every workspace that has used the app: the scan visits each in turn. */

@@ -13,7 +13,10 @@ interface Deps {
   contactKinds: readonly string[];
 }
 
-export type PlanCustomer = Pick<CustomerRecord, '_id' | 'name' | 'number' | 'region' | 'segment' | 'tier' | 'lastContactDate' | 'ownerId' | 'referrerId'>;
+export type PlanCustomer = Pick<
+  CustomerRecord,
+  '_id' | 'name' | 'number' | 'region' | 'segment' | 'tier' | 'lastContactDate' | 'ownerId' | 'referrerId'
+>;
 
 export interface PlanRow {
   customer: PlanCustomer;
@@ -34,7 +37,16 @@ export interface VisitPlan {
   more: number;
 }
 
-const PLAN_FIELDS = { name: 1, number: 1, region: 1, segment: 1, tier: 1, lastContactDate: 1, ownerId: 1, referrerId: 1 } as const;
+const PLAN_FIELDS = {
+  name: 1,
+  number: 1,
+  region: 1,
+  segment: 1,
+  tier: 1,
+  lastContactDate: 1,
+  ownerId: 1,
+  referrerId: 1,
+} as const;
 
 /** Key customers first: 顶级 … 小 (unranked current as 小), then 非积极, 潜在, the rest. */
 function keyRank(card: PlanCustomer): number {
@@ -43,8 +55,12 @@ function keyRank(card: PlanCustomer): number {
   return TIERS.length + ['inactive', 'potential', 'doubtful'].indexOf(segment);
 }
 
-/** Regions are typed by people: the same after trimming (and folding width and spaces as a query is), case-insensitively for Latin letters. */
-export const regionKey = (region: string | undefined) => (region ?? '').normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
+/**
+ * Regions are typed by people: the same after trimming (and folding width and spaces as a query is), case-insensitively
+ * for Latin letters.
+ */
+export const regionKey = (region: string | undefined) =>
+  (region ?? '').normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
 
 /**
  * 按地区安排拜访: the caller's customers due or nearly due for contact, read
@@ -53,15 +69,26 @@ export const regionKey = (region: string | undefined) => (region ?? '').normaliz
  */
 export function createVisitPlanService({ models, contactKinds }: Deps) {
   /** Each of the owner's customers with a contact due by `horizon`, at its earliest due day. */
-  async function dueCustomers(teamId: string, ownerId: string, horizon: CalendarDate): Promise<Map<string, CustomerNudgeRecord[]>> {
+  async function dueCustomers(
+    teamId: string,
+    ownerId: string,
+    horizon: CalendarDate,
+  ): Promise<Map<string, CustomerNudgeRecord[]>> {
     const nudges = await models.nudges
       .find(
-        { teamId, ownerId, dueDate: { $lte: horizon }, kind: { $in: contactKinds }, status: { $in: OPEN_NUDGE_STATUSES } },
+        {
+          teamId,
+          ownerId,
+          dueDate: { $lte: horizon },
+          kind: { $in: contactKinds },
+          status: { $in: OPEN_NUDGE_STATUSES },
+        },
         { customerId: 1, dueDate: 1, status: 1 },
       )
       .lean<CustomerNudgeRecord[]>();
     const byCustomer = new Map<string, CustomerNudgeRecord[]>();
-    for (const n of nudges) byCustomer.set(n.customerId.toString(), [...(byCustomer.get(n.customerId.toString()) ?? []), n]);
+    for (const n of nudges)
+      byCustomer.set(n.customerId.toString(), [...(byCustomer.get(n.customerId.toString()) ?? []), n]);
     return byCustomer;
   }
 
@@ -79,12 +106,21 @@ export function createVisitPlanService({ models, contactKinds }: Deps) {
     const [ledgers, promises, visits] = await Promise.all([
       models.ledgers.find({ teamId, _id: { $in: ids } }, { receivables: 1 }).lean(),
       models.promises.find({ teamId, customerId: { $in: ids }, status: 'open' }, { customerId: 1 }).lean(),
-      Promise.all(ids.map((customerId) => models.visits.findOne({ teamId, customerId }, { customerId: 1, needs: 1 }).sort({ date: -1, createdAt: -1 }).lean())),
+      Promise.all(
+        ids.map((customerId) =>
+          models.visits
+            .findOne({ teamId, customerId }, { customerId: 1, needs: 1 })
+            .sort({ date: -1, createdAt: -1 })
+            .lean(),
+        ),
+      ),
     ]);
     const owed = new Map(
       ledgers.map((l) => [
         l._id.toString(),
-        l.receivables.filter((r) => daysOverdue(r.dueDate, today) > 0).reduce((sum, r) => sum + r.amountFen - r.settledFen, 0),
+        l.receivables
+          .filter((r) => daysOverdue(r.dueDate, today) > 0)
+          .reduce((sum, r) => sum + r.amountFen - r.settledFen, 0),
       ]),
     );
     const promised = new Map<string, number>();
@@ -98,7 +134,11 @@ export function createVisitPlanService({ models, contactKinds }: Deps) {
    * view groups them). Key customers first, then the most overdue; capped at
    * domain.cadence.planListed.
    */
-  async function planVisits(teamId: string, ownerId: string, { region, today }: { region?: string; today: CalendarDate }): Promise<VisitPlan> {
+  async function planVisits(
+    teamId: string,
+    ownerId: string,
+    { region, today }: { region?: string; today: CalendarDate },
+  ): Promise<VisitPlan> {
     const due = await dueCustomers(teamId, ownerId, addDays(today, domain.cadence.planAheadDays));
     const cards = await models.customers
       .find({ teamId, _id: { $in: [...due.keys()] } }, PLAN_FIELDS)
@@ -111,13 +151,27 @@ export function createVisitPlanService({ models, contactKinds }: Deps) {
       return dueDate && mine && here ? [{ customer, dueDate }] : [];
     });
     candidates.sort(
-      (a, b) => keyRank(a.customer) - keyRank(b.customer) || a.dueDate.localeCompare(b.dueDate) || a.customer.number.localeCompare(b.customer.number),
+      (a, b) =>
+        keyRank(a.customer) - keyRank(b.customer) ||
+        a.dueDate.localeCompare(b.dueDate) ||
+        a.customer.number.localeCompare(b.customer.number),
     );
     const listed = candidates.slice(0, domain.cadence.planListed);
-    const { owed, promised, needs } = await details(teamId, listed.map((c) => c.customer._id), today);
+    const { owed, promised, needs } = await details(
+      teamId,
+      listed.map((c) => c.customer._id),
+      today,
+    );
     const rows = listed.map(({ customer, dueDate }) => {
       const id = customer._id.toString();
-      return { customer, dueDate, overdueDays: daysBetween(dueDate, today), needs: needs.get(id), overdueFen: owed.get(id) ?? 0, openPromises: promised.get(id) ?? 0 };
+      return {
+        customer,
+        dueDate,
+        overdueDays: daysBetween(dueDate, today),
+        needs: needs.get(id),
+        overdueFen: owed.get(id) ?? 0,
+        openPromises: promised.get(id) ?? 0,
+      };
     });
     return { region: region?.trim(), rows, more: candidates.length - listed.length };
   }

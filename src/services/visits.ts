@@ -40,11 +40,23 @@ export interface LogVisitOptions {
 }
 
 function visitFields(input: VisitFormInput) {
-  const { date, kind, notes, needs, materialRequested, attitude, visitWelcome, lastPurchaseDate, purchaseQuantity } = input;
+  const { date, kind, notes, needs, materialRequested, attitude, visitWelcome, lastPurchaseDate, purchaseQuantity } =
+    input;
   const { purchaseKinds, stockOnHand, nextFollowUpDate, nextFollowUpPlan } = input;
   return {
-    date, kind, notes, needs, materialRequested, attitude, visitWelcome, lastPurchaseDate, purchaseQuantity,
-    purchaseKinds, stockOnHand, nextFollowUpDate, nextFollowUpPlan,
+    date,
+    kind,
+    notes,
+    needs,
+    materialRequested,
+    attitude,
+    visitWelcome,
+    lastPurchaseDate,
+    purchaseQuantity,
+    purchaseKinds,
+    stockOnHand,
+    nextFollowUpDate,
+    nextFollowUpPlan,
   };
 }
 
@@ -52,11 +64,24 @@ function visitFields(input: VisitFormInput) {
  * Every step of logging a visit is keyed by the visit's id, so a delivery
  * processed twice, or one finished after a crash, has the effect of one.
  */
-export function createVisitService({ models, now, customers, nudges, history, promises, writes, referrals, events }: Deps) {
+export function createVisitService({
+  models,
+  now,
+  customers,
+  nudges,
+  history,
+  promises,
+  writes,
+  referrals,
+  events,
+}: Deps) {
   /** Moves the card's last contact forward, never backward (visits are logged late too); true when it moved. */
   async function touchLastContact(customer: CustomerRecord, date: string): Promise<boolean> {
-    const moved = await writes.updateUntilWritten<CustomerRecord>(models.customers, customer.teamId, customer._id, (c) =>
-      c.lastContactDate && c.lastContactDate >= date ? null : { set: { lastContactDate: date } },
+    const moved = await writes.updateUntilWritten<CustomerRecord>(
+      models.customers,
+      customer.teamId,
+      customer._id,
+      (c) => (c.lastContactDate && c.lastContactDate >= date ? null : { set: { lastContactDate: date } }),
     );
     return moved !== null;
   }
@@ -69,11 +94,24 @@ export function createVisitService({ models, now, customers, nudges, history, pr
   async function followUpMove(customer: CustomerRecord, visit: VisitRecord): Promise<LoggedVisit['followUpMoved']> {
     if (!visit.nextFollowUpDate) return undefined;
     const [scheduled] = await nudges.openFrom(customer.teamId, customer._id, 'followUp', visit._id);
-    return scheduled && scheduled.dueDate !== visit.nextFollowUpDate ? { asked: visit.nextFollowUpDate, due: scheduled.dueDate } : undefined;
+    return scheduled && scheduled.dueDate !== visit.nextFollowUpDate
+      ? { asked: visit.nextFollowUpDate, due: scheduled.dueDate }
+      : undefined;
   }
 
-  async function insertVisit(_id: Types.ObjectId, customer: CustomerRecord, input: VisitFormInput, userId: string): Promise<VisitRecord> {
-    await writes.insertOnce(models.visits, { ...visitFields(input), _id, teamId: customer.teamId, customerId: customer._id, createdBy: userId });
+  async function insertVisit(
+    _id: Types.ObjectId,
+    customer: CustomerRecord,
+    input: VisitFormInput,
+    userId: string,
+  ): Promise<VisitRecord> {
+    await writes.insertOnce(models.visits, {
+      ...visitFields(input),
+      _id,
+      teamId: customer.teamId,
+      customerId: customer._id,
+      createdBy: userId,
+    });
     return (await models.visits.findOne({ _id, teamId: customer.teamId }).lean())!;
   }
 
@@ -97,7 +135,14 @@ export function createVisitService({ models, now, customers, nudges, history, pr
     if (followUpId) await nudges.answer(teamId, followUpId, userId);
     const moved = await touchLastContact(customer, visit.date);
     await referrals.recordFirstContact(teamId, customer._id);
-    const event = { type: 'contactLogged', teamId, customerId: customer._id.toString(), by: userId, visitId: visit._id.toString(), moved } as const;
+    const event = {
+      type: 'contactLogged',
+      teamId,
+      customerId: customer._id.toString(),
+      by: userId,
+      visitId: visit._id.toString(),
+      moved,
+    } as const;
     await events.announce(event, `${visit._id.toString()}:contactLogged`);
     const followUpMoved = await followUpMove(customer, visit);
     await history.recordHistory(

@@ -69,13 +69,22 @@ function distinct(ids: Types.ObjectId[]): Types.ObjectId[] {
 export function createWrapUpService({ models, contactKinds }: { models: Models; contactKinds: readonly string[] }) {
   /** The person's cards among `ids`, by id. */
   async function ownCards(teamId: string, userId: string, ids: Types.ObjectId[]) {
-    const cards = await models.customers.find({ teamId, ownerId: userId, _id: { $in: distinct(ids) } }, CARD_FIELDS).lean();
+    const cards = await models.customers
+      .find({ teamId, ownerId: userId, _id: { $in: distinct(ids) } }, CARD_FIELDS)
+      .lean();
     return new Map(cards.map((c) => [c._id.toString(), c]));
   }
 
   async function bought(teamId: string, userId: string, day: CalendarDate): Promise<BoughtRow[]> {
-    const sales = await models.sales.find({ teamId, date: day }, { customerId: 1, product: 1 }).sort({ createdAt: 1 }).lean();
-    const cards = await ownCards(teamId, userId, sales.map((s) => s.customerId));
+    const sales = await models.sales
+      .find({ teamId, date: day }, { customerId: 1, product: 1 })
+      .sort({ createdAt: 1 })
+      .lean();
+    const cards = await ownCards(
+      teamId,
+      userId,
+      sales.map((s) => s.customerId),
+    );
     const rows = new Map<string, BoughtRow>();
     for (const { customerId, product } of sales) {
       const customer = cards.get(customerId.toString());
@@ -89,9 +98,16 @@ export function createWrapUpService({ models, contactKinds }: { models: Models; 
 
   async function book(teamId: string, userId: string, tomorrow: CalendarDate): Promise<BookRow[]> {
     const due = await models.nudges
-      .find({ teamId, dueDate: tomorrow, kind: { $in: contactKinds }, status: { $in: OPEN_NUDGE_STATUSES } }, { customerId: 1, kind: 1, plan: 1 })
+      .find(
+        { teamId, dueDate: tomorrow, kind: { $in: contactKinds }, status: { $in: OPEN_NUDGE_STATUSES } },
+        { customerId: 1, kind: 1, plan: 1 },
+      )
       .lean<Pick<CustomerNudgeRecord, 'customerId' | 'kind' | 'plan'>[]>();
-    const cards = await ownCards(teamId, userId, due.map((n) => n.customerId));
+    const cards = await ownCards(
+      teamId,
+      userId,
+      due.map((n) => n.customerId),
+    );
     const rows = new Map<string, BookRow>();
     for (const { customerId, kind, plan } of due) {
       const customer = cards.get(customerId.toString());
@@ -100,12 +116,21 @@ export function createWrapUpService({ models, contactKinds }: { models: Models; 
       row.contacts.push({ kind, plan });
       rows.set(customerId.toString(), row);
     }
-    return [...rows.values()].sort((a, b) => tierRank(a.customer) - tierRank(b.customer) || a.customer.number.localeCompare(b.customer.number));
+    return [...rows.values()].sort(
+      (a, b) => tierRank(a.customer) - tierRank(b.customer) || a.customer.number.localeCompare(b.customer.number),
+    );
   }
 
   async function material(teamId: string, userId: string, day: CalendarDate): Promise<MaterialRow[]> {
-    const visits = await models.visits.find({ teamId, materialRequested: true, date: day }, { customerId: 1, needs: 1 }).sort({ createdAt: 1 }).lean();
-    const cards = await ownCards(teamId, userId, visits.map((v) => v.customerId));
+    const visits = await models.visits
+      .find({ teamId, materialRequested: true, date: day }, { customerId: 1, needs: 1 })
+      .sort({ createdAt: 1 })
+      .lean();
+    const cards = await ownCards(
+      teamId,
+      userId,
+      visits.map((v) => v.customerId),
+    );
     const rows = new Map<string, MaterialRow>();
     for (const { customerId, needs } of visits) {
       const customer = cards.get(customerId.toString());
@@ -118,7 +143,11 @@ export function createWrapUpService({ models, contactKinds }: { models: Models; 
 
   /** The person's wrap-up of `day`, or null when there is nothing in it: nobody is messaged to be told nothing. */
   async function dayOf(teamId: string, userId: string, day: CalendarDate): Promise<WrapUpFacts | null> {
-    const [b, k, m] = await Promise.all([bought(teamId, userId, day), book(teamId, userId, addDays(day, 1)), material(teamId, userId, day)]);
+    const [b, k, m] = await Promise.all([
+      bought(teamId, userId, day),
+      book(teamId, userId, addDays(day, 1)),
+      material(teamId, userId, day),
+    ]);
     if (b.length + k.length + m.length === 0) return null;
     return { day, bought: capped(b), book: capped(k), material: capped(m) };
   }

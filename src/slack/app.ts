@@ -1,4 +1,14 @@
-import { App, HTTPReceiver, LogLevel, type AckFn, type CustomRoute, type ReceiverEvent, type InstallationStore, type Logger, type StateStore } from '@slack/bolt';
+import {
+  App,
+  HTTPReceiver,
+  LogLevel,
+  type AckFn,
+  type CustomRoute,
+  type ReceiverEvent,
+  type InstallationStore,
+  type Logger,
+  type StateStore,
+} from '@slack/bolt';
 import type { Env } from '../config/env.js';
 import { messagesFor } from '../i18n/index.js';
 import type { ListenerDeps } from './deps.js';
@@ -22,10 +32,14 @@ export interface SlackAppOptions {
 const healthRoute = (isHealthy: () => Promise<boolean>): CustomRoute => ({
   path: '/healthz',
   method: ['GET'],
-  handler: async (_req, res) => {
-    const healthy = await isHealthy();
-    res.writeHead(healthy ? 200 : 503, { 'content-type': 'text/plain' });
-    res.end(healthy ? 'ok' : 'database unreachable');
+  // Bolt calls a route and forgets it: the promise is kept here, and a failed check answers 503 rather than nothing.
+  handler: (_req, res) => {
+    void isHealthy()
+      .catch(() => false)
+      .then((healthy) => {
+        res.writeHead(healthy ? 200 : 503, { 'content-type': 'text/plain' });
+        res.end(healthy ? 'ok' : 'database unreachable');
+      });
   },
 });
 
@@ -35,7 +49,16 @@ const INSTALL_PATH = '/slack/install';
 const REDIRECT_PATH = '/slack/oauth_redirect';
 
 /** What the installer asks each workspace for: the bot scopes of manifest.yml. */
-const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'files:write', 'users:read', 'channels:read', 'channels:history', 'im:history'];
+const BOT_SCOPES = [
+  'commands',
+  'chat:write',
+  'im:write',
+  'files:write',
+  'users:read',
+  'channels:read',
+  'channels:history',
+  'im:history',
+];
 
 /** Web API options for every client, the installer's included, so SLACK_API_URL reaches each call. */
 function clientOptions(env: Readonly<Env>) {
@@ -59,7 +82,10 @@ function installer(env: Readonly<Env>, oauth: NonNullable<SlackAppOptions['oauth
       stateVerification: true,
       clientOptions: clientOptions(env),
       renderHtmlForInstallPath: installPage(messagesFor(env.DEFAULT_LOCALE)),
-      callbackOptions: { success: installSuccessPage(messagesFor(env.DEFAULT_LOCALE)), failure: installFailurePage(messagesFor(env.DEFAULT_LOCALE)) },
+      callbackOptions: {
+        success: installSuccessPage(messagesFor(env.DEFAULT_LOCALE)),
+        failure: installFailurePage(messagesFor(env.DEFAULT_LOCALE)),
+      },
     },
   };
 }
@@ -70,8 +96,12 @@ const WRONG_SIGNATURE =
   'A request to /slack/events was refused (HTTP 401): its signature does not match SLACK_SIGNING_SECRET. ' +
   "If Slack's requests are all refused, copy the Signing Secret again (Basic Information → App Credentials) into SLACK_SIGNING_SECRET.";
 
-/** A warning about a refused signature as one line naming the setting to check: every request failing so means SLACK_SIGNING_SECRET is wrong. */
-const aboutSignature = (message: unknown): string => (SIGNATURE_MISMATCH.test(String(message)) ? WRONG_SIGNATURE : String(message));
+/**
+ * A warning about a refused signature as one line naming the setting to check: every request failing so means
+ * SLACK_SIGNING_SECRET is wrong.
+ */
+const aboutSignature = (message: unknown): string =>
+  SIGNATURE_MISMATCH.test(String(message)) ? WRONG_SIGNATURE : String(message);
 
 /** Bolt's logger for the receiver, its refused signatures said as aboutSignature says them. */
 function namingTheSigningSecret(logger: Logger): Logger {
@@ -86,14 +116,32 @@ function namingTheSigningSecret(logger: Logger): Logger {
   };
 }
 
-/** HTTP mode: Bolt's receiver, which verifies every request's signature, behind our checks of its timestamp and shape. */
-function httpReceiver(env: Readonly<Env>, logger: Logger, routes: CustomRoute[], oauth: SlackAppOptions['oauth']): HTTPReceiver {
-  // Installed through OAuth, a refused install (cancelled, a stale link) is one warning line, not an error with a stack.
+/**
+ * HTTP mode: Bolt's receiver, which verifies every request's signature, behind our checks of its timestamp and shape.
+ */
+function httpReceiver(
+  env: Readonly<Env>,
+  logger: Logger,
+  routes: CustomRoute[],
+  oauth: SlackAppOptions['oauth'],
+): HTTPReceiver {
+  // Installed through OAuth, a refused install (cancelled, a stale link) is one warning line, not an error with a
+  // stack.
   const receiverLogger = namingTheSigningSecret(oauth ? quietInstallRefusals(logger) : logger);
-  const receiver = new HTTPReceiver({ signingSecret: env.SLACK_SIGNING_SECRET!, logger: receiverLogger, customRoutes: routes, ...(oauth ? installer(env, oauth) : {}) });
+  const receiver = new HTTPReceiver({
+    signingSecret: env.SLACK_SIGNING_SECRET!,
+    logger: receiverLogger,
+    customRoutes: routes,
+    ...(oauth ? installer(env, oauth) : {}),
+  });
   const others: Record<string, string[]> = Object.fromEntries(routes.map((r) => [r.path, [r.method].flat()]));
   if (oauth) Object.assign(others, { [INSTALL_PATH]: ['GET'], [REDIRECT_PATH]: ['GET'] });
-  receiver.requestListener = guardFrontDoor(receiver.requestListener, env.SLACK_SIGNING_SECRET!, { events: EVENTS_PATH, others }, (m) => logger.warn(aboutSignature(m)));
+  receiver.requestListener = guardFrontDoor(
+    receiver.requestListener,
+    env.SLACK_SIGNING_SECRET!,
+    { events: EVENTS_PATH, others },
+    (m) => logger.warn(aboutSignature(m)),
+  );
   return receiver;
 }
 
@@ -143,6 +191,8 @@ export function createSlackApp({ env, bot, oauth, deps, logger, isHealthy }: Sla
   registerListeners(app, deps);
   answerWhatNoListenerTook(app);
   // Listeners catch their own failures; this logs what fails around them (never the context: it holds the token).
-  app.error(async ({ error, body }: { error: Error & { code?: string }; body: unknown }) => logger.error(`${describeRequest(body)}: ${error.code ?? ''} ${error.message}`));
+  app.error(async ({ error, body }: { error: Error & { code?: string }; body: unknown }) =>
+    logger.error(`${describeRequest(body)}: ${error.code ?? ''} ${error.message}`),
+  );
   return app;
 }

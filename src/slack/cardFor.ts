@@ -19,7 +19,12 @@ export interface CardViewer {
  * it (its owner, the manager, an admin), so nobody is offered a button that
  * would only refuse them. The owner needs no question to Slack.
  */
-export async function renderCardFor(deps: Pick<ListenerDeps, 'roles'>, t: Messages, card: CardData, { client, settings, userId }: CardViewer): Promise<SlackMessage> {
+export async function renderCardFor(
+  deps: Pick<ListenerDeps, 'roles'>,
+  t: Messages,
+  card: CardData,
+  { client, settings, userId }: CardViewer,
+): Promise<SlackMessage> {
   const owner = card.customer.ownerId === userId;
   const allowed = owner || mayReassign(card.customer, userId, await deps.roles.rolesOf(client, settings, userId));
   return renderCard(t, card, { mayReassign: allowed });

@@ -12,7 +12,9 @@ import { ACTION } from '../views/ids.js';
  */
 export interface ClickOrigin extends AnswerTo {
   replace: boolean;
-  /** The message pressed; its blocks when Slack sent them (it does for a posted message, never for an ephemeral one). */
+  /**
+   * The message pressed; its blocks when Slack sent them (it does for a posted message, never for an ephemeral one).
+   */
   posted?: PostedMessage;
 }
 
@@ -28,12 +30,18 @@ const BLOCK_TYPES = new Set(['section', 'context', 'header', 'divider', 'actions
 /** The blocks Slack sent back with the press, the well-formed ones only. */
 function blocksOf(message: ClickBody['message']): types.KnownBlock[] | undefined {
   if (!Array.isArray(message?.blocks)) return undefined;
-  return (message.blocks as Record<string, unknown>[]).filter((b) => b && typeof b === 'object' && BLOCK_TYPES.has(String(b.type))) as unknown as types.KnownBlock[];
+  return (message.blocks as Record<string, unknown>[]).filter(
+    (b) => b && typeof b === 'object' && BLOCK_TYPES.has(String(b.type)),
+  ) as unknown as types.KnownBlock[];
 }
 
-/** A customer card, as renderCard builds it: the one posted message that is the presser's own copy, to refresh in place. */
+/**
+ * A customer card, as renderCard builds it: the one posted message that is the presser's own copy, to refresh in place.
+ */
 function isCard(blocks: types.KnownBlock[] | undefined): boolean {
-  return (blocks ?? []).some((b) => b.type === 'actions' && b.elements.some((e) => 'action_id' in e && e.action_id === ACTION.editCard));
+  return (blocks ?? []).some(
+    (b) => b.type === 'actions' && b.elements.some((e) => 'action_id' in e && e.action_id === ACTION.editCard),
+  );
 }
 
 const isDirectMessage = (channel: string | undefined) => Boolean(channel && /^D[A-Z0-9]+$/.test(channel));

@@ -67,12 +67,19 @@ export async function teamScope(
 ): Promise<TeamScope> {
   const teamId = context.teamId ?? context.enterpriseId;
   if (!teamId) throw new Error('request carries no team id');
-  const [settings, locale] = await Promise.all([deps.settings.settingsFor(teamId), userId ? deps.userLocales.localeOf(teamId, userId) : undefined]);
+  const [settings, locale] = await Promise.all([
+    deps.settings.settingsFor(teamId),
+    userId ? deps.userLocales.localeOf(teamId, userId) : undefined,
+  ]);
   return { teamId, settings, t: messagesFor(locale ?? settings.locale) };
 }
 
 /** The language to write to someone else in (a DM to a colleague): theirs, else the team's. */
-export async function messagesForUser(deps: Pick<ListenerDeps, 'userLocales'>, settings: TeamSettings, userId: string): Promise<Messages> {
+export async function messagesForUser(
+  deps: Pick<ListenerDeps, 'userLocales'>,
+  settings: TeamSettings,
+  userId: string,
+): Promise<Messages> {
   return messagesFor((await deps.userLocales.localeOf(settings.teamId, userId)) ?? settings.locale);
 }
 

@@ -22,7 +22,10 @@ async function streamFile(uploadUrl: string, path: string, length: number): Prom
 
 async function uploadOne(client: webApi.WebClient, file: ExportFile): Promise<{ id: string; title: string }> {
   const { size } = await stat(file.path);
-  const { upload_url: uploadUrl, file_id: id } = await client.files.getUploadURLExternal({ filename: file.filename, length: size });
+  const { upload_url: uploadUrl, file_id: id } = await client.files.getUploadURLExternal({
+    filename: file.filename,
+    length: size,
+  });
   if (!uploadUrl || !id) throw new Error('files.getUploadURLExternal answered without an upload URL');
   await streamFile(uploadUrl, file.path, size);
   return { id, title: file.filename };
@@ -43,6 +46,10 @@ export function deliverToDm(client: webApi.WebClient, userId: string): Deliver {
     if (!channel) throw new Error('conversations.open answered without a channel');
     const [first, ...rest] = await Promise.all(files.map((f) => uploadOne(client, f)));
     if (!first) return;
-    await client.files.completeUploadExternal({ files: [first, ...rest], channel_id: channel, initial_comment: t.exports.comment(summary.cards) });
+    await client.files.completeUploadExternal({
+      files: [first, ...rest],
+      channel_id: channel,
+      initial_comment: t.exports.comment(summary.cards),
+    });
   };
 }

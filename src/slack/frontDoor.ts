@@ -15,7 +15,7 @@ const header = (req: IncomingMessage, name: string) => {
 };
 
 /** A signed timestamp from further in the future than Bolt allows from the past: a replay waiting to happen. */
-export function isFromTheFuture(req: IncomingMessage, nowMs = Date.now()): boolean {
+function isFromTheFuture(req: IncomingMessage, nowMs = Date.now()): boolean {
   const timestamp = Number(header(req, 'x-slack-request-timestamp'));
   return Number.isFinite(timestamp) && timestamp > nowMs / 1000 + MAX_SKEW_SECONDS;
 }
@@ -23,7 +23,12 @@ export function isFromTheFuture(req: IncomingMessage, nowMs = Date.now()): boole
 const fromUser = z.object({ user: z.object({ id: z.string() }) });
 const named = fromUser.extend({ callback_id: z.string() });
 const action = z.object({ action_id: z.string() });
-const commandShape = z.object({ command: z.literal(COMMAND), team_id: z.string(), user_id: z.string(), response_url: z.string() });
+const commandShape = z.object({
+  command: z.literal(COMMAND),
+  team_id: z.string(),
+  user_id: z.string(),
+  response_url: z.string(),
+});
 
 /**
  * The least each kind of request must carry for Bolt to route it. Bolt throws
@@ -60,7 +65,8 @@ function parses(req: BufferedIncomingMessage): boolean {
 }
 
 async function refusal(req: IncomingMessage, signingSecret: string): Promise<Refusal> {
-  if (isFromTheFuture(req)) return { status: 401, reason: 'its signature timestamp is more than 5 minutes in the future' };
+  if (isFromTheFuture(req))
+    return { status: 401, reason: 'its signature timestamp is more than 5 minutes in the future' };
   const buffered = await HTTPModuleFunctions.bufferIncomingMessage(req, defaultBodyLimit);
   if (parses(buffered)) return null;
   const signed = isValidSlackRequest({
@@ -71,7 +77,9 @@ async function refusal(req: IncomingMessage, signingSecret: string): Promise<Ref
       'x-slack-request-timestamp': Number(header(req, 'x-slack-request-timestamp')),
     },
   });
-  return signed ? { status: 400, reason: 'its body is not a Slack request' } : { status: 401, reason: 'its signature is invalid' };
+  return signed
+    ? { status: 400, reason: 'its body is not a Slack request' }
+    : { status: 401, reason: 'its signature is invalid' };
 }
 
 /** What a request that never reaches Bolt is answered: the routes we serve, and the methods each takes. */
@@ -96,7 +104,12 @@ function answer(res: ServerResponse, status: number, headers: Record<string, str
  * Any other path or method is answered 404 or 405 here: Bolt throws for
  * those, and a throw from inside a promise would end the process.
  */
-export function guardFrontDoor(listener: Listener, signingSecret: string, routes: Routes, log: (message: string) => void): Listener {
+export function guardFrontDoor(
+  listener: Listener,
+  signingSecret: string,
+  routes: Routes,
+  log: (message: string) => void,
+): Listener {
   const allowed = (path: string) => (path === routes.events ? ['POST'] : routes.others[path]);
   const pass = (req: IncomingMessage, res: ServerResponse) => {
     try {

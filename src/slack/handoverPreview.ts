@@ -8,7 +8,12 @@ import type { ListenerDeps, TeamScope } from './deps.js';
  * request id: `/card handover` answers with it, Home's modal DMs it. The
  * caller has checked the role; Confirm checks it again.
  */
-export async function handoverPreview(deps: ListenerDeps, { teamId, t }: TeamScope, fromId: string, toId: string): Promise<SlackMessage> {
+export async function handoverPreview(
+  deps: ListenerDeps,
+  { teamId, t }: TeamScope,
+  fromId: string,
+  toId: string,
+): Promise<SlackMessage> {
   const preview = await deps.handover.preview(teamId, fromId);
   return renderHandoverPreview(t, preview, { requestId: randomBytes(16).toString('hex'), fromId, toId });
 }

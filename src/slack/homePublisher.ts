@@ -21,7 +21,12 @@ interface PublishDeps {
  * Reads the user's Home figures for their team's today and publishes the
  * view in the user's language, with the team settings (editable for admins).
  */
-export async function publishHome(deps: PublishDeps, client: webApi.WebClient, { teamId, settings }: TeamScope, userId: string): Promise<void> {
+export async function publishHome(
+  deps: PublishDeps,
+  client: webApi.WebClient,
+  { teamId, settings }: TeamScope,
+  userId: string,
+): Promise<void> {
   const [home, roles, changes, chosen] = await Promise.all([
     deps.home.homeFor(teamId, userId, todayIn(deps.now(), settings.timezone), settings.collection),
     deps.roles.rolesOf(client, settings, userId),
@@ -29,7 +34,17 @@ export async function publishHome(deps: PublishDeps, client: webApi.WebClient, {
     deps.userLocales.localeOf(teamId, userId),
   ]);
   const locale = chosen ?? settings.locale;
-  await client.views.publish({ user_id: userId, view: renderHome(messagesFor(locale), home, { settings, specs: deps.settings.specs, admin: roles.admin, manager: roles.manager, changes, locale }) });
+  await client.views.publish({
+    user_id: userId,
+    view: renderHome(messagesFor(locale), home, {
+      settings,
+      specs: deps.settings.specs,
+      admin: roles.admin,
+      manager: roles.manager,
+      changes,
+      locale,
+    }),
+  });
 }
 
 interface RefreshDeps extends PublishDeps {
@@ -55,7 +70,9 @@ export function createHomeRefresher(deps: RefreshDeps) {
       const scope = { teamId, settings, t: messagesFor(settings.locale) };
       await Promise.all(
         viewers.map((userId) =>
-          publishHome(deps, client, scope, userId).catch((e: Error) => deps.logger.warn(`home of ${userId} (team ${teamId}) not refreshed: ${e.message}`)),
+          publishHome(deps, client, scope, userId).catch((e: Error) =>
+            deps.logger.warn(`home of ${userId} (team ${teamId}) not refreshed: ${e.message}`),
+          ),
         ),
       );
     } catch (error) {

@@ -24,7 +24,7 @@ export type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddleware
  * wrong". Only a save (a modal submission) says nothing was saved; a lookup
  * or a button has nothing to say about saving.
  */
-export function failureNotice(t: Messages, error: unknown, saving = true): string {
+function failureNotice(t: Messages, error: unknown, saving = true): string {
   if (isDatabaseUnavailable(error)) return saving ? t.errors.unavailable : t.errors.unavailableNow;
   return saving ? t.errors.generic : t.errors.failed;
 }
@@ -34,7 +34,8 @@ export function describeRequest(body: unknown): string {
   const b = (body ?? {}) as Record<string, any>;
   const team = b.team?.id ?? b.team_id ?? b.team ?? '?';
   const user = b.user?.id ?? b.user_id ?? '?';
-  const what = b.command ?? b.view?.callback_id ?? b.actions?.[0]?.action_id ?? b.action_id ?? b.event?.type ?? b.type ?? '?';
+  const what =
+    b.command ?? b.view?.callback_id ?? b.actions?.[0]?.action_id ?? b.action_id ?? b.event?.type ?? b.type ?? '?';
   return `team ${String(team)} user ${String(user)} ${String(what)}`;
 }
 
@@ -45,7 +46,10 @@ function logFailure(logger: Logger, body: unknown, error: unknown): void {
 
 interface AckedArgs extends AllMiddlewareArgs {
   ack: () => Promise<void>;
-  /** Absent where Slack gave no response_url (a button on App Home or in a modal); `work` always gets one (see answerer). */
+  /**
+   * Absent where Slack gave no response_url (a button on App Home or in a modal); `work` always gets one (see
+   * answerer).
+   */
   respond?: RespondFn;
   body: unknown;
 }
@@ -73,7 +77,12 @@ function answerer(args: AckedArgs): RespondFn {
   if (args.respond) return args.respond;
   const userId = requesterOf(args.body);
   return async (message) => {
-    const { replace_original: _replace, delete_original: _delete, response_type: _type, ...shown } = typeof message === 'string' ? { text: message } : message;
+    const {
+      replace_original: _replace,
+      delete_original: _delete,
+      response_type: _type,
+      ...shown
+    } = typeof message === 'string' ? { text: message } : message;
     if (userId) await args.client.chat.postMessage({ channel: userId, text: shown.text ?? '', ...shown });
     // What a response_url answers: handlers never read it, but the signature is Bolt's.
     return new Response(null, { status: 200 });
@@ -97,9 +106,11 @@ export function afterAck<A extends AckedArgs>(deps: ListenerDeps, work: (args: A
       await work({ ...args, respond }, scope);
     } catch (error) {
       logFailure(deps.logger, args.body, error);
-      await respond({ response_type: 'ephemeral', replace_original: false, ...renderNotice(failureNotice(t, error, false)) }).catch((e: Error) =>
-        deps.logger.warn(`could not tell the user: ${e.message}`),
-      );
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        ...renderNotice(failureNotice(t, error, false)),
+      }).catch((e: Error) => deps.logger.warn(`could not tell the user: ${e.message}`));
     }
     // A slash command only looks cards up (the admin's segment refresh aside, which Home shows on its next open).
     const isCommand = (args.body as { command?: string }).command !== undefined;
@@ -129,7 +140,12 @@ function titleOf(body: unknown): string {
  * still open) and a DM to the person say how it ended; a success's own
  * follow-up (the card shown again) runs as it would have.
  */
-async function tellLateOutcome(deps: ListenerDeps, args: SubmissionArgs, t: Messages, outcome: { result: SubmissionResult } | { error: unknown }) {
+async function tellLateOutcome(
+  deps: ListenerDeps,
+  args: SubmissionArgs,
+  t: Messages,
+  outcome: { result: SubmissionResult } | { error: unknown },
+) {
   const what = titleOf(args.body);
   let text: string;
   if ('error' in outcome) {
@@ -144,7 +160,8 @@ async function tellLateOutcome(deps: ListenerDeps, args: SubmissionArgs, t: Mess
   const userId = requesterOf(args.body);
   const viewId = (args.body as { view?: { id?: string } }).view?.id;
   // The person may have closed the modal meanwhile: the DM is what always arrives.
-  if (viewId) await args.client.views.update({ view_id: viewId, view: renderSavedModal(t, text) }).catch(() => undefined);
+  if (viewId)
+    await args.client.views.update({ view_id: viewId, view: renderSavedModal(t, text) }).catch(() => undefined);
   if (userId) await args.client.chat.postMessage({ channel: userId, ...renderNotice(text) });
 }
 
@@ -173,13 +190,19 @@ export function onSubmission<A extends SubmissionArgs>(
       (error: unknown) => ({ error }),
     );
     let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, domain.slack.submissionAnswerMs, 'late')));
+    const deadline = new Promise<'late'>(
+      (resolve) => (timer = setTimeout(resolve, domain.slack.submissionAnswerMs, 'late')),
+    );
     const first = await Promise.race([settled, deadline]);
     clearTimeout(timer);
     if (first === 'late') {
-      deps.logger.warn(`${describeRequest(args.body)} took over ${domain.slack.submissionAnswerMs} ms; the modal says it is saving`);
+      deps.logger.warn(
+        `${describeRequest(args.body)} took over ${domain.slack.submissionAnswerMs} ms; the modal says it is saving`,
+      );
       await args.ack({ response_action: 'update', view: renderSavingModal(t, titleOf(args.body)) });
-      await tellLateOutcome(deps, args, t, await settled).catch((error: unknown) => logFailure(deps.logger, args.body, error));
+      await tellLateOutcome(deps, args, t, await settled).catch((error: unknown) =>
+        logFailure(deps.logger, args.body, error),
+      );
     } else if ('error' in first) {
       logFailure(deps.logger, args.body, first.error);
       return args.ack({ response_action: 'errors', errors: { [errorBlock]: failureNotice(t, first.error) } });
@@ -192,7 +215,9 @@ export function onSubmission<A extends SubmissionArgs>(
 }
 
 /** Inline errors on a modal's fields. */
-export const inlineErrors = (errors: Record<string, string>): SubmissionResult => ({ response: { response_action: 'errors', errors } });
+export const inlineErrors = (errors: Record<string, string>): SubmissionResult => ({
+  response: { response_action: 'errors', errors },
+});
 
 interface OptionsArgs extends AllMiddlewareArgs {
   ack: (response: { options: types.PlainTextOption[] }) => Promise<void>;
@@ -205,7 +230,10 @@ interface OptionsArgs extends AllMiddlewareArgs {
  * (and is logged). A failure also answers none, logged with its context: a
  * type-ahead has nowhere to show a notice.
  */
-export function onOptions<A extends OptionsArgs>(deps: ListenerDeps, work: (args: A, scope: TeamScope) => Promise<types.PlainTextOption[]>) {
+export function onOptions<A extends OptionsArgs>(
+  deps: ListenerDeps,
+  work: (args: A, scope: TeamScope) => Promise<types.PlainTextOption[]>,
+) {
   return async (args: A): Promise<void> => {
     const search = teamScope(deps, args.context, requesterOf(args.body))
       .then((scope) => work(args, scope))
@@ -216,7 +244,9 @@ export function onOptions<A extends OptionsArgs>(deps: ListenerDeps, work: (args
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<types.PlainTextOption[]>((resolve) => {
       timer = setTimeout(() => {
-        deps.logger.warn(`${describeRequest(args.body)} answered no options: the search took over ${domain.lookup.optionsDeadlineMs} ms`);
+        deps.logger.warn(
+          `${describeRequest(args.body)} answered no options: the search took over ${domain.lookup.optionsDeadlineMs} ms`,
+        );
         resolve([]);
       }, domain.lookup.optionsDeadlineMs);
     });

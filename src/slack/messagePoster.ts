@@ -20,12 +20,21 @@ interface HistoryMessage {
   metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
 }
 
-const isNudge = (m: HistoryMessage, id: string) => m.metadata?.event_type === NUDGE_EVENT && m.metadata.event_payload?.nudge_id === id;
+const isNudge = (m: HistoryMessage, id: string) =>
+  m.metadata?.event_type === NUDGE_EVENT && m.metadata.event_payload?.nudge_id === id;
 const listsNudge = (m: HistoryMessage, id: string) =>
-  m.metadata?.event_type === DIGEST_EVENT && String(m.metadata.event_payload?.nudge_ids ?? '').split(',').includes(id);
+  m.metadata?.event_type === DIGEST_EVENT &&
+  typeof m.metadata.event_payload?.nudge_ids === 'string' &&
+  m.metadata.event_payload.nudge_ids.split(',').includes(id);
 
 /** Refusals that asking again will not change: the bot cannot read that conversation's history. */
-const NO_HISTORY = new Set(['missing_scope', 'not_in_channel', 'channel_not_found', 'method_not_supported_for_channel_type', 'not_allowed_token_type']);
+const NO_HISTORY = new Set([
+  'missing_scope',
+  'not_in_channel',
+  'channel_not_found',
+  'method_not_supported_for_channel_type',
+  'not_allowed_token_type',
+]);
 
 /** How posts to one channel are spaced; tests pass a `sleep` that moves their clock instead of waiting. */
 export interface Pacing {
@@ -76,7 +85,12 @@ function outcomeOf(error: unknown): Extract<DeliveryOutcome, { ok: false }> {
   const e = error as { code?: string; retryAfter?: number; data?: { error?: string }; message?: string };
   if (e.code === webApi.ErrorCode.RateLimitedError) {
     // Without a Retry-After, the pipeline's own wait decides.
-    return { ok: false, error: 'ratelimited', rateLimited: true, ...(e.retryAfter === undefined ? {} : { retryAfterMs: e.retryAfter * 1000 }) };
+    return {
+      ok: false,
+      error: 'ratelimited',
+      rateLimited: true,
+      ...(e.retryAfter === undefined ? {} : { retryAfterMs: e.retryAfter * 1000 }),
+    };
   }
   if (e.code === webApi.ErrorCode.PlatformError) return { ok: false, error: e.data?.error ?? 'platform_error' };
   return { ok: false, error: e.message ?? String(error) };
@@ -90,14 +104,37 @@ function outcomeOf(error: unknown): Extract<DeliveryOutcome, { ok: false }> {
 export function createMessagePoster(clients: TeamClients, pacing: Pacing): MessagePoster {
   const pacer = createPacer(pacing);
   /** A page of a conversation's messages since `oldest`, or of a thread's replies. */
-  async function page(client: webApi.WebClient, channel: string, oldest: string, cursor: string | undefined, threadTs?: string) {
-    const args = { channel, oldest, limit: domain.nudges.historyPageSize, include_all_metadata: true, ...(cursor ? { cursor } : {}) };
-    const result = threadTs ? await client.conversations.replies({ ...args, ts: threadTs }) : await client.conversations.history(args);
-    return { messages: (result.messages ?? []) as HistoryMessage[], next: result.response_metadata?.next_cursor || undefined };
+  async function page(
+    client: webApi.WebClient,
+    channel: string,
+    oldest: string,
+    cursor: string | undefined,
+    threadTs?: string,
+  ) {
+    const args = {
+      channel,
+      oldest,
+      limit: domain.nudges.historyPageSize,
+      include_all_metadata: true,
+      ...(cursor ? { cursor } : {}),
+    };
+    const result = threadTs
+      ? await client.conversations.replies({ ...args, ts: threadTs })
+      : await client.conversations.history(args);
+    return {
+      messages: (result.messages ?? []) as HistoryMessage[],
+      next: result.response_metadata?.next_cursor || undefined,
+    };
   }
 
   /** Reads history page by page, newest pages first, until `look` finds something or the pages run out. */
-  async function search<T>(client: webApi.WebClient, channel: string, oldest: string, look: (m: HistoryMessage) => T | undefined, threadTs?: string) {
+  async function search<T>(
+    client: webApi.WebClient,
+    channel: string,
+    oldest: string,
+    look: (m: HistoryMessage) => T | undefined,
+    threadTs?: string,
+  ) {
     let cursor: string | undefined;
     for (let pages = 0; pages < domain.nudges.historyMaxPages; pages++) {
       const { messages, next } = await page(client, channel, oldest, cursor, threadTs);
@@ -120,7 +157,12 @@ export function createMessagePoster(clients: TeamClients, pacing: Pacing): Messa
         const client = await clients.clientFor(teamId);
         // The scan skips uninstalled teams; this is one uninstalled mid-scan.
         if (!client) return { ok: false, error: 'not_installed' };
-        const result = await client.chat.postMessage({ channel, ...message, metadata: metadataOf(tag), ...(threadTs ? { thread_ts: threadTs } : {}) });
+        const result = await client.chat.postMessage({
+          channel,
+          ...message,
+          metadata: metadataOf(tag),
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+        });
         return { ok: true, channel: result.channel ?? channel, ts: result.ts ?? '' };
       } catch (error) {
         const outcome = outcomeOf(error);
@@ -145,18 +187,34 @@ export function createMessagePoster(clients: TeamClients, pacing: Pacing): Messa
         const client = await clients.clientFor(teamId);
         if (!client) return { found: 'unknown', error: 'not_installed', retry: true };
         // A DM is posted to by user id; its history is read by the DM's own id.
-        const conversation = isSlackUserId(channel) ? (await client.conversations.open({ users: channel })).channel?.id : channel;
+        const conversation = isSlackUserId(channel)
+          ? (await client.conversations.open({ users: channel })).channel?.id
+          : channel;
         if (!conversation) return { found: 'unknown', error: 'no_dm', retry: true };
         const oldest = (since.getTime() / 1000).toFixed(6);
         const own = await search(client, conversation, oldest, (m) =>
-          m.ts === undefined ? undefined : isNudge(m, nudgeId) ? { own: true, ts: m.ts } : listsNudge(m, nudgeId) ? { own: false, ts: m.ts } : undefined,
+          m.ts === undefined
+            ? undefined
+            : isNudge(m, nudgeId)
+              ? { own: true, ts: m.ts }
+              : listsNudge(m, nudgeId)
+                ? { own: false, ts: m.ts }
+                : undefined,
         );
         if (own.found?.own) return { found: 'posted', channel: conversation, ts: own.found.ts };
         if (own.found) {
           const threadTs = own.found.ts;
-          const reply = await search(client, conversation, oldest, (m) => (isNudge(m, nudgeId) ? m.ts : undefined), threadTs);
+          const reply = await search(
+            client,
+            conversation,
+            oldest,
+            (m) => (isNudge(m, nudgeId) ? m.ts : undefined),
+            threadTs,
+          );
           if (reply.found) return { found: 'posted', channel: conversation, ts: reply.found };
-          return reply.cutShort ? { found: 'unknown', error: 'history_too_long', retry: false } : { found: 'inDigest', threadTs };
+          return reply.cutShort
+            ? { found: 'unknown', error: 'history_too_long', retry: false }
+            : { found: 'inDigest', threadTs };
         }
         return own.cutShort ? { found: 'unknown', error: 'history_too_long', retry: false } : { found: 'nothing' };
       } catch (error) {

@@ -1,6 +1,13 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Installation, InstallationQuery, InstallationStore, InstallURLOptions, Logger, StateStore } from '@slack/bolt';
+import type {
+  Installation,
+  InstallationQuery,
+  InstallationStore,
+  InstallURLOptions,
+  Logger,
+  StateStore,
+} from '@slack/bolt';
 import { domain } from '../config/domain.js';
 import { isDuplicateKey } from '../db/errors.js';
 import type { Messages } from '../i18n/index.js';
@@ -42,10 +49,12 @@ export function createStateStore(models: Models, stateSecret: string, now: () =>
     },
     async verifyStateParam(_wallClock: Date, state: string) {
       const [id = '', signature = ''] = String(state).split('.');
-      if (!signatureMatches(id, signature)) throw new InvalidStateError('the state parameter was not issued by this app');
+      if (!signatureMatches(id, signature))
+        throw new InvalidStateError('the state parameter was not issued by this app');
       const issued = await models.oauthStates.findById(id).lean();
       if (!issued) throw new InvalidStateError('the state parameter was already used or has expired');
-      if (now().getTime() - issued.createdAt.getTime() > STATE_LIFETIME_MS) throw new InvalidStateError('the state parameter has expired');
+      if (now().getTime() - issued.createdAt.getTime() > STATE_LIFETIME_MS)
+        throw new InvalidStateError('the state parameter has expired');
       try {
         await models.oauthStateUses.create({ _id: id, usedAt: now() });
       } catch (error) {
@@ -59,7 +68,11 @@ export function createStateStore(models: Models, stateSecret: string, now: () =>
 }
 
 /** An organisation-wide install is keyed by its enterprise id, any other by its team id, as Bolt queries them. */
-function installationId(query: { isEnterpriseInstall?: boolean; enterpriseId?: string; teamId?: string }): string | undefined {
+function installationId(query: {
+  isEnterpriseInstall?: boolean;
+  enterpriseId?: string;
+  teamId?: string;
+}): string | undefined {
   return query.isEnterpriseInstall ? query.enterpriseId : query.teamId;
 }
 
@@ -69,7 +82,8 @@ export function createInstallationStore(installations: InstallationService): Ins
     async storeInstallation(installation: Installation) {
       const id = installation.isEnterpriseInstall ? installation.enterprise?.id : installation.team?.id;
       const bot = installation.bot;
-      if (!id || !bot?.token) throw new Error('the installation carries no workspace id or bot token; is the bot scope requested?');
+      if (!id || !bot?.token)
+        throw new Error('the installation carries no workspace id or bot token; is the bot scope requested?');
       await installations.save({
         id,
         isEnterpriseInstall: Boolean(installation.isEnterpriseInstall),
@@ -92,7 +106,7 @@ export function createInstallationStore(installations: InstallationService): Ins
         bot: { token: bot.token, id: bot.botId ?? '', userId: bot.botUserId ?? '', scopes: bot.scopes },
         user: { id: bot.installedBy ?? '', token: undefined, scopes: undefined },
         authVersion: 'v2',
-      } as Installation;
+      };
     },
     async deleteInstallation(query: InstallationQuery<boolean>) {
       const id = installationId(query);
@@ -106,7 +120,8 @@ const BAD_LINK_CODES = new Set(['slack_oauth_missing_state', 'slack_oauth_invali
 /** @slack/oauth's code for `?error=access_denied`: the person cancelled on Slack's page. */
 const CANCELLED_CODE = 'slack_oauth_installer_authorization_error';
 
-const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** One small page of the install flow, in the team's default language, naming the app. */
 function page(t: Messages, title: string, body: string): string {
@@ -121,12 +136,21 @@ function page(t: Messages, title: string, body: string): string {
 /** /slack/install: what the app is, and the Add to Slack link (Bolt's own page is in English and names no app). */
 export function installPage(t: Messages) {
   return (url: string): string =>
-    page(t, t.install.pageTitle, `<p>${escapeHtml(t.install.intro)}</p><p><a href="${escapeHtml(url)}" style="font-size: 1.2rem">${escapeHtml(t.install.addToSlack)}</a></p>`);
+    page(
+      t,
+      t.install.pageTitle,
+      `<p>${escapeHtml(t.install.intro)}</p><p><a href="${escapeHtml(url)}" style="font-size: 1.2rem">${escapeHtml(t.install.addToSlack)}</a></p>`,
+    );
 }
 
 /** The page once installed: where to go next. */
 export function installSuccessPage(t: Messages) {
-  return (_installation: Installation, _options: InstallURLOptions, _req: IncomingMessage, res: ServerResponse): void => {
+  return (
+    _installation: Installation,
+    _options: InstallURLOptions,
+    _req: IncomingMessage,
+    res: ServerResponse,
+  ): void => {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
     res.end(page(t, t.install.installedTitle, `<p>${escapeHtml(t.install.installed)}</p>`));
   };
@@ -140,7 +164,12 @@ export function installSuccessPage(t: Messages) {
  * own, never the error's.
  */
 export function installFailurePage(t: Messages) {
-  return (error: Error & { code?: string }, _options: InstallURLOptions, _req: IncomingMessage, res: ServerResponse): void => {
+  return (
+    error: Error & { code?: string },
+    _options: InstallURLOptions,
+    _req: IncomingMessage,
+    res: ServerResponse,
+  ): void => {
     const [status, title, message] =
       error.code === CANCELLED_CODE
         ? [200, t.install.cancelledTitle, t.install.cancelled]
@@ -163,14 +192,16 @@ export function installFailurePage(t: Messages) {
 export function quietInstallRefusals(logger: Logger): Logger {
   const codeOf = (e: unknown) => (e as { code?: unknown } | undefined)?.code;
   const routine = (e: unknown): e is Error & { code?: string } =>
-    e instanceof Error && (e instanceof PurgeUnderWayError || codeOf(e) === CANCELLED_CODE || BAD_LINK_CODES.has(String(codeOf(e))));
+    e instanceof Error &&
+    (e instanceof PurgeUnderWayError || codeOf(e) === CANCELLED_CODE || BAD_LINK_CODES.has(String(codeOf(e))));
   return {
     debug: (...msgs) => logger.debug(...msgs),
     info: (...msgs) => logger.info(...msgs),
     warn: (...msgs) => logger.warn(...msgs),
     error: (...msgs) => {
       const [only] = msgs;
-      if (msgs.length === 1 && routine(only)) return logger.warn(`install refused: ${only.message} (${only.code ?? only.name})`);
+      if (msgs.length === 1 && routine(only))
+        return logger.warn(`install refused: ${only.message} (${only.code ?? only.name})`);
       return logger.error(...msgs);
     },
     setLevel: (level) => logger.setLevel(level),

@@ -12,6 +12,8 @@ interface SubmittedView {
  * field after an inline error changes the values and so the key.
  */
 export function submissionKey(teamId: string, view: SubmittedView): string {
-  const values = createHash('sha256').update(JSON.stringify((view.state as { values?: unknown } | null)?.values ?? null)).digest('hex');
+  const values = createHash('sha256')
+    .update(JSON.stringify((view.state as { values?: unknown } | null)?.values ?? null))
+    .digest('hex');
   return `${teamId}:view:${String(view.id)}:${String(view.hash)}:${values}`;
 }

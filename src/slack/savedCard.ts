@@ -24,4 +24,7 @@ export async function showSavedCard(
 }
 
 /** Whoever submitted a modal, as the viewer of the card it shows. */
-export const submitter = ({ body, client, logger }: ViewArgs, { settings }: TeamScope): CardViewer & { logger: Logger } => ({ client, settings, userId: body.user.id, logger });
+export const submitter = (
+  { body, client, logger }: ViewArgs,
+  { settings }: TeamScope,
+): CardViewer & { logger: Logger } => ({ client, settings, userId: body.user.id, logger });

@@ -16,10 +16,16 @@ export type ClientOptions = Omit<webApi.WebClientOptions, 'logger'>;
  * rate-limit state), so a reinstall's new token gets a new client.
  */
 export function createTeamClients(
-  { botToken, installations, slackApiUrl, logger }: { botToken?: string; installations?: InstallationService; slackApiUrl?: string; logger: Logger },
+  {
+    botToken,
+    installations,
+    slackApiUrl,
+    logger,
+  }: { botToken?: string; installations?: InstallationService; slackApiUrl?: string; logger: Logger },
   options: ClientOptions,
 ): TeamClients {
-  const make = (token: string) => new webApi.WebClient(token, { ...(slackApiUrl ? { slackApiUrl } : {}), logger, ...options });
+  const make = (token: string) =>
+    new webApi.WebClient(token, { ...(slackApiUrl ? { slackApiUrl } : {}), logger, ...options });
   if (botToken) {
     const single = make(botToken);
     return { clientFor: async () => single };

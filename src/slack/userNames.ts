@@ -27,7 +27,7 @@ export function slackNames(client: webApi.WebClient, logger: Logger): NameLookup
         logger.warn(`users.info for ${id} failed (${error.message}); the export shows the id`);
         return undefined;
       });
-      known.set(id, shownName(answer?.user as SlackUser | undefined));
+      known.set(id, shownName(answer?.user));
     }
     return new Map(userIds.flatMap((id) => (known.get(id) ? [[id, known.get(id)!] as const] : [])));
   };

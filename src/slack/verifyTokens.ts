@@ -11,7 +11,10 @@ export interface BotIdentity {
   botUserId?: string;
 }
 
-/** A token Slack refused, or could not be asked about; the message is one line and never holds the token. */
+/**
+ * A token Slack refused, or could not be asked about; the message is one line and never holds the token.
+ * @internal Exported for its own tests; the app uses it here.
+ */
 export class SlackTokenError extends Error {
   override name = 'SlackTokenError';
 }
@@ -43,8 +46,14 @@ function unreachableReason(original: Error): string {
 
 /** Slack's answer in one line, or the error unchanged when it is not Slack's. */
 function explain(error: unknown, name: TokenName, url: string): unknown {
-  const e = error as { code?: string; data?: { error?: string }; original?: Error; statusCode?: number; retryAfter?: number };
-  switch (e.code) {
+  const e = error as {
+    code?: string;
+    data?: { error?: string };
+    original?: Error;
+    statusCode?: number;
+    retryAfter?: number;
+  };
+  switch (e.code ?? '') {
     case webApi.ErrorCode.PlatformError:
       return new SlackTokenError(`Slack refused ${name}: ${e.data?.error ?? 'unknown error'}; ${WHERE_TO_FIX[name]}`);
     case webApi.ErrorCode.RequestError:
@@ -52,7 +61,9 @@ function explain(error: unknown, name: TokenName, url: string): unknown {
         `could not reach Slack at ${url} to check ${name}: ${unreachableReason(e.original!)}; check this machine's network (a proxy or firewall in the way?) or SLACK_API_URL`,
       );
     case webApi.ErrorCode.HTTPError:
-      return new SlackTokenError(`Slack at ${url} answered HTTP ${e.statusCode} when checking ${name}; is SLACK_API_URL right?`);
+      return new SlackTokenError(
+        `Slack at ${url} answered HTTP ${e.statusCode} when checking ${name}; is SLACK_API_URL right?`,
+      );
     case webApi.ErrorCode.RateLimitedError:
       return new SlackTokenError(`Slack is rate-limiting the check of ${name}; start again in ${e.retryAfter} s`);
     default:
@@ -60,7 +71,12 @@ function explain(error: unknown, name: TokenName, url: string): unknown {
   }
 }
 
-async function check<T>(env: Readonly<Env>, name: TokenName, token: string, call: (c: webApi.WebClient) => Promise<T>): Promise<T> {
+async function check<T>(
+  env: Readonly<Env>,
+  name: TokenName,
+  token: string,
+  call: (c: webApi.WebClient) => Promise<T>,
+): Promise<T> {
   const c = client(env, token);
   try {
     return await call(c);

@@ -19,9 +19,13 @@ function readValue(v: Loose): FormValue {
     case 'conversations_select':
       return text(v.selected_conversation);
     case 'multi_users_select':
-      return Array.isArray(v.selected_users) ? v.selected_users.filter((u): u is string => typeof u === 'string') : undefined;
+      return Array.isArray(v.selected_users)
+        ? v.selected_users.filter((u): u is string => typeof u === 'string')
+        : undefined;
     case 'multi_static_select':
-      return Array.isArray(v.selected_options) ? v.selected_options.flatMap((o) => (isObject(o) && typeof o.value === 'string' ? [o.value] : [])) : undefined;
+      return Array.isArray(v.selected_options)
+        ? v.selected_options.flatMap((o) => (isObject(o) && typeof o.value === 'string' ? [o.value] : []))
+        : undefined;
     case 'checkboxes':
       return Array.isArray(v.selected_options) && v.selected_options.length > 0;
     default:

@@ -7,7 +7,16 @@ import {
   maxLengthOf,
   RELATIONSHIP_STAGES,
 } from '../domain/cardFields.js';
-import { optionalChoice, optionalObjectId, optionalDate, optionalMoneyFen, optionalPhone, optionalText, optionalUserId, requiredText } from './fields.js';
+import {
+  optionalChoice,
+  optionalObjectId,
+  optionalDate,
+  optionalMoneyFen,
+  optionalPhone,
+  optionalText,
+  optionalUserId,
+  requiredText,
+} from './fields.js';
 
 /** What the create/edit modal may write to a card. Keys match the modal's block ids. */
 export const CardInputSchema = z.object({

@@ -44,15 +44,18 @@ export const optionalChoice = <T extends readonly [string, ...string[]]>(values:
   z.preprocess(blankToUndefined, z.enum(values, { error: 'invalidChoice' }).optional());
 
 /** A card picked from the type-ahead: its id, which the service then looks up inside the team. */
-export const optionalObjectId = z.preprocess(blankToUndefined, z.string().regex(/^[0-9a-f]{24}$/, 'invalidCard').optional());
+export const optionalObjectId = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .regex(/^[0-9a-f]{24}$/, 'invalidCard')
+    .optional(),
+);
 
 /** A person picked with a users_select: a Slack user id, never any other text. */
 export const optionalUserId = z.preprocess(blankToUndefined, z.string().regex(SLACK_USER_ID, 'invalidUser').optional());
 
-export const optionalDate = z.preprocess(
-  blankToUndefined,
-  z.string().refine(isCalendarDate, 'invalidDate').optional(),
-);
+export const optionalDate = z.preprocess(blankToUndefined, z.string().refine(isCalendarDate, 'invalidDate').optional());
 
 /** Digits with the usual separators, and enough digits to be a number someone can dial. */
 export const optionalPhone = (max: number) =>
@@ -81,7 +84,12 @@ export const optionalMoneyFen = z.preprocess(
 
 export const optionalCount = z.preprocess(
   blankToUndefined,
-  z.coerce.number({ error: 'invalidCount' }).int('invalidCount').min(0, 'invalidCount').max(1e9, 'invalidCount').optional(),
+  z.coerce
+    .number({ error: 'invalidCount' })
+    .int('invalidCount')
+    .min(0, 'invalidCount')
+    .max(1e9, 'invalidCount')
+    .optional(),
 );
 
 const AMOUNT_ERRORS: Record<AmountRefusal, ValidationKey> = {

@@ -8,7 +8,10 @@ export interface HandoverInput {
 }
 
 /** Two different people, or an inline error on each field that is wrong. */
-export function parseHandoverInput(t: Messages, values: Record<string, unknown>): { ok: true; input: HandoverInput } | { ok: false; errors: Record<string, string> } {
+export function parseHandoverInput(
+  t: Messages,
+  values: Record<string, unknown>,
+): { ok: true; input: HandoverInput } | { ok: false; errors: Record<string, string> } {
   const picked = (key: string) => {
     const value = values[key];
     return isSlackUserId(value) ? value : undefined;
@@ -16,7 +19,10 @@ export function parseHandoverInput(t: Messages, values: Record<string, unknown>)
   const fromId = picked('from');
   const toId = picked('to');
   if (!fromId || !toId) {
-    return { ok: false, errors: { ...(fromId ? {} : { from: t.handover.pickPerson }), ...(toId ? {} : { to: t.handover.pickPerson }) } };
+    return {
+      ok: false,
+      errors: { ...(fromId ? {} : { from: t.handover.pickPerson }), ...(toId ? {} : { to: t.handover.pickPerson }) },
+    };
   }
   if (fromId === toId) return { ok: false, errors: { to: t.handover.samePerson } };
   return { ok: true, input: { fromId, toId } };

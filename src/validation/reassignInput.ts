@@ -8,9 +8,11 @@ export interface ReassignInput {
   reason: string;
 }
 
-
 /** The submitted fields, or the inline error of the first one that is wrong. */
-export function parseReassignInput(t: Messages, values: Record<string, unknown>): { ok: true; input: ReassignInput } | { ok: false; errors: Record<string, string> } {
+export function parseReassignInput(
+  t: Messages,
+  values: Record<string, unknown>,
+): { ok: true; input: ReassignInput } | { ok: false; errors: Record<string, string> } {
   const to = typeof values.to === 'string' ? values.to : '';
   const reason = typeof values.reason === 'string' ? values.reason.trim() : '';
   if (!isSlackUserId(to)) return { ok: false, errors: { to: t.errors.malformed } };

@@ -6,7 +6,7 @@ import type { Locale } from '../i18n/index.js';
 import { isValidTimezone } from '../time.js';
 
 /** The settings modal's values, checked: the team's own, and every kind's by key (amounts in fen). */
-export interface SettingsInput {
+interface SettingsInput {
   nudgeChannel?: string;
   financeUserIds: string[];
   managerUserIds: string[];
@@ -19,13 +19,23 @@ export interface SettingsInput {
 /** The hours a nudge may go out at. */
 export const NUDGE_HOURS = { min: 0, max: 23 } as const;
 
-const userIds = z.array(z.string().regex(SLACK_USER_ID)).max(20).optional().transform((ids) => [...new Set(ids ?? [])]);
+const userIds = z
+  .array(z.string().regex(SLACK_USER_ID))
+  .max(20)
+  .optional()
+  .transform((ids) => [...new Set(ids ?? [])]);
 const whole = ({ min, max }: { min: number; max: number }) => z.coerce.number().int().min(min).max(max);
 
 /** How one kind's setting is read from its block: a whole number within its range, or tiers (each known one once). */
 function fieldOf(spec: SettingSpec): z.ZodType<SettingValue> {
-  if (spec.unit === 'tiers') return z.array(z.enum(TIERS)).optional().transform((tiers) => TIERS.filter((t) => tiers?.includes(t)));
-  return whole({ min: spec.min ?? 0, max: spec.max ?? Number.MAX_SAFE_INTEGER }).transform((asked) => storedValue(spec, asked));
+  if (spec.unit === 'tiers')
+    return z
+      .array(z.enum(TIERS))
+      .optional()
+      .transform((tiers) => TIERS.filter((t) => tiers?.includes(t)));
+  return whole({ min: spec.min ?? 0, max: spec.max ?? Number.MAX_SAFE_INTEGER }).transform((asked) =>
+    storedValue(spec, asked),
+  );
 }
 
 export type SettingsParse = { ok: true; value: SettingsInput } | { ok: false; badBlocks: string[] };
@@ -37,7 +47,10 @@ export type SettingsParse = { ok: true; value: SettingsInput } | { ok: false; ba
  */
 export function parseSettingsInput(values: Record<string, unknown>, specs: readonly SettingSpec[]): SettingsParse {
   const schema = z.object({
-    nudgeChannel: z.string().regex(/^[CG][A-Z0-9]+$/).optional(),
+    nudgeChannel: z
+      .string()
+      .regex(/^[CG][A-Z0-9]+$/)
+      .optional(),
     financeUserIds: userIds,
     managerUserIds: userIds,
     nudgeHour: whole(NUDGE_HOURS),
@@ -47,7 +60,8 @@ export function parseSettingsInput(values: Record<string, unknown>, specs: reado
     ...Object.fromEntries(specs.map((spec) => [spec.key, fieldOf(spec)])),
   });
   const parsed = schema.safeParse(values);
-  if (!parsed.success) return { ok: false, badBlocks: [...new Set(parsed.error.issues.map((i) => String(i.path[0] ?? '')))] };
+  if (!parsed.success)
+    return { ok: false, badBlocks: [...new Set(parsed.error.issues.map((i) => String(i.path[0] ?? '')))] };
   const v = parsed.data as Record<string, unknown> & Omit<SettingsInput, 'kinds'>;
   return {
     ok: true,

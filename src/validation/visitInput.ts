@@ -3,9 +3,9 @@ import { domain } from '../config/domain.js';
 import type { CalendarDate } from '../time.js';
 import { checked, optionalChoice, optionalCount, optionalDate, optionalText } from './fields.js';
 
-export const VISIT_KINDS = ['visit', 'phone', 'meeting', 'message'] as const;
-export const ATTITUDES = ['positive', 'neutral', 'negative'] as const;
-export const VISIT_WELCOME = ['yes', 'no', 'unknown'] as const;
+const VISIT_KINDS = ['visit', 'phone', 'meeting', 'message'] as const;
+const ATTITUDES = ['positive', 'neutral', 'negative'] as const;
+const VISIT_WELCOME = ['yes', 'no', 'unknown'] as const;
 
 const MAX = domain.visit.maxLength;
 const PROMISE_SLOTS = Array.from({ length: domain.visit.maxPromises }, (_, i) => i + 1);
@@ -22,7 +22,12 @@ const promiseFields: Record<string, z.ZodType<string | undefined>> = Object.from
 export function visitInputSchema(today: CalendarDate) {
   return z
     .object({
-      date: optionalDate.pipe(z.string({ error: 'required' }).max(10).refine((d) => d <= today, 'dateInFuture')),
+      date: optionalDate.pipe(
+        z
+          .string({ error: 'required' })
+          .max(10)
+          .refine((d) => d <= today, 'dateInFuture'),
+      ),
       kind: optionalChoice(VISIT_KINDS).pipe(z.enum(VISIT_KINDS, { error: 'required' })),
       notes: optionalText(MAX.notes),
       needs: optionalText(MAX.needs),

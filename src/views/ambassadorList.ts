@@ -13,7 +13,11 @@ import { escapeMrkdwn, md, mention } from '../i18n/mrkdwn.js';
  * with a button to its card and how many customers each one referred
  * (`referralCounts`, by card id), and how many of those bought.
  */
-export function renderAmbassadorList(t: Messages, list: AmbassadorList, referralCounts: ReadonlyMap<string, ReferralCount>): SlackMessage {
+export function renderAmbassadorList(
+  t: Messages,
+  list: AmbassadorList,
+  referralCounts: ReadonlyMap<string, ReferralCount>,
+): SlackMessage {
   const a = t.ambassador;
   if (list.rows.length === 0) return message(escapeMrkdwn(a.none), [section(escapeMrkdwn(a.none), LIMITS.sectionText)]);
   const rows: types.KnownBlock[][] = list.rows.map(({ customer, nextDue }): types.KnownBlock[] => {
@@ -22,18 +26,28 @@ export function renderAmbassadorList(t: Messages, list: AmbassadorList, referral
     const { count, deals } = referralCounts.get(id) ?? { count: 0, deals: 0 };
     const referrals = a.referrals(count, deals);
     const owner = mention(customer.ownerId, t.card.noOwner);
-    return [{
-      type: 'section',
-      text: mrkdwn(
-        md`*${escapeMrkdwn(customer.name)}*  \`${escapeMrkdwn(customer.number)}\`  ${owner}\n${a.row(last, escapeMrkdwn(nextDue))}${referrals}`,
-        LIMITS.sectionText,
-      ),
-      accessory: { type: 'button', action_id: ACTION.openCard, text: plain(t.lookup.open, LIMITS.buttonText), value: id },
-    }];
+    return [
+      {
+        type: 'section',
+        text: mrkdwn(
+          md`*${escapeMrkdwn(customer.name)}*  \`${escapeMrkdwn(customer.number)}\`  ${owner}\n${a.row(last, escapeMrkdwn(nextDue))}${referrals}`,
+          LIMITS.sectionText,
+        ),
+        accessory: {
+          type: 'button',
+          action_id: ACTION.openCard,
+          text: plain(t.lookup.open, LIMITS.buttonText),
+          value: id,
+        },
+      },
+    ];
   });
   const intro = a.listTitle(list.total);
   const head = [section(intro, LIMITS.sectionText)];
   const { blocks, shown } = rowsWithin(head, rows);
-  const footer: types.KnownBlock[] = list.more || shown < rows.length ? [{ type: 'context', elements: [mrkdwn(a.more(shown), LIMITS.contextText)] }] : [];
+  const footer: types.KnownBlock[] =
+    list.more || shown < rows.length
+      ? [{ type: 'context', elements: [mrkdwn(a.more(shown), LIMITS.contextText)] }]
+      : [];
   return message(intro, [...head, ...blocks, ...footer]);
 }

@@ -47,7 +47,9 @@ function talkAbout(t: Messages, c: CustomerRecord): Mrkdwn[] {
 }
 
 function purchase(t: Messages, { money, stockVisit: v }: Brief): Mrkdwn[] {
-  const sale = money.lastSale ? [t.brief.lastSale(quote(money.lastSale.product), money.lastSale.quantity, escapeMrkdwn(money.lastSale.date))] : [];
+  const sale = money.lastSale
+    ? [t.brief.lastSale(quote(money.lastSale.product), money.lastSale.quantity, escapeMrkdwn(money.lastSale.date))]
+    : [];
   if (!v) return sale;
   const checked = [
     ...labelled(t.visit.lastPurchaseDate, v.lastPurchaseDate),
@@ -61,7 +63,11 @@ function purchase(t: Messages, { money, stockVisit: v }: Brief): Mrkdwn[] {
 function lastVisit(t: Messages, { lastVisit: v }: Brief): Mrkdwn[] {
   if (!v) return [];
   return [
-    t.visit.line(escapeMrkdwn(v.date), escapeMrkdwn(optionLabel(t, 'visitKind', v.kind) ?? v.kind), mention(v.createdBy, '')),
+    t.visit.line(
+      escapeMrkdwn(v.date),
+      escapeMrkdwn(optionLabel(t, 'visitKind', v.kind) ?? v.kind),
+      mention(v.createdBy, ''),
+    ),
     ...labelled(t.visit.needs, v.needs),
     ...labelled(t.visit.attitude, optionLabel(t, 'attitude', v.attitude)),
     ...labelled(t.visit.visitWelcome, optionLabel(t, 'visitWelcome', v.visitWelcome)),
@@ -82,7 +88,9 @@ function money(t: Messages, c: CustomerRecord, m: MoneySummary): Mrkdwn[] {
     m.outstandingFen > 0
       ? [
           md`*${escapeMrkdwn(t.money.outstanding)}* ${escapeMrkdwn(formatFen(m.outstandingFen))}`,
-          m.overdueFen > 0 ? t.money.overdue(escapeMrkdwn(formatFen(m.overdueFen)), m.oldestOverdueDays ?? 0) : escapeMrkdwn(t.money.noOverdue),
+          m.overdueFen > 0
+            ? t.money.overdue(escapeMrkdwn(formatFen(m.overdueFen)), m.oldestOverdueDays ?? 0)
+            : escapeMrkdwn(t.money.noOverdue),
         ]
       : [escapeMrkdwn(t.brief.noDebt)];
   const credit =
@@ -98,18 +106,27 @@ function money(t: Messages, c: CustomerRecord, m: MoneySummary): Mrkdwn[] {
 
 function thanks(t: Messages, { awaitingThanks, moreAwaitingThanks }: Brief): Mrkdwn[] {
   return [
-    ...awaitingThanks.map(({ referral, referred }) => t.referral.awaitingRow(quote(referred.name), escapeMrkdwn(referred.number), outcomeText(t, referral))),
+    ...awaitingThanks.map(({ referral, referred }) =>
+      t.referral.awaitingRow(quote(referred.name), escapeMrkdwn(referred.number), outcomeText(t, referral)),
+    ),
     ...(moreAwaitingThanks > 0 ? [t.referral.moreAwaiting(moreAwaitingThanks)] : []),
   ];
 }
 
 function tier(t: Messages, c: CustomerRecord): Mrkdwn[] {
   const note = statusNote(t, c);
-  return [escapeMrkdwn(segmentLabel(t, c)), ...(c.ambassador ? [escapeMrkdwn(`⭐ ${t.fields.ambassador}`)] : []), ...(note ? [note] : [])];
+  return [
+    escapeMrkdwn(segmentLabel(t, c)),
+    ...(c.ambassador ? [escapeMrkdwn(`⭐ ${t.fields.ambassador}`)] : []),
+    ...(note ? [note] : []),
+  ];
 }
 
-/** 访前简报, in the order a salesperson reads it walking in: who, what to talk about, what they bought, then what is owed to whom. */
-export function renderBrief(t: Messages, brief: Brief): types.KnownBlock[] {
+/**
+ * 访前简报, in the order a salesperson reads it walking in: who, what to talk about, what they bought, then what is owed to
+ * whom.
+ */
+function renderBrief(t: Messages, brief: Brief): types.KnownBlock[] {
   const c = brief.customer;
   return [
     { type: 'header', text: plain(c.name, LIMITS.headerText) },
@@ -129,13 +146,25 @@ export function renderBriefMessage(t: Messages, brief: Brief): SlackMessage {
   const c = brief.customer;
   const open: types.ActionsBlock = {
     type: 'actions',
-    elements: [{ type: 'button', action_id: ACTION.openCard, text: plain(t.brief.openCard, LIMITS.buttonText), value: c._id.toString() }],
+    elements: [
+      {
+        type: 'button',
+        action_id: ACTION.openCard,
+        text: plain(t.brief.openCard, LIMITS.buttonText),
+        value: c._id.toString(),
+      },
+    ],
   };
   return message(t.brief.fallback(escapeMrkdwn(c.name), escapeMrkdwn(c.number)), [...renderBrief(t, brief), open]);
 }
 
 function modal(t: Messages, blocks: types.KnownBlock[]): types.ModalView {
-  return { type: 'modal', title: plain(t.brief.title, LIMITS.modalTitle), close: plain(t.modal.close, LIMITS.modalTitle), blocks };
+  return {
+    type: 'modal',
+    title: plain(t.brief.title, LIMITS.modalTitle),
+    close: plain(t.modal.close, LIMITS.modalTitle),
+    blocks,
+  };
 }
 
 /** The brief from its button: a modal, as it opens alike from a message, an ephemeral and the Home tab. */
@@ -143,7 +172,9 @@ export function renderBriefModal(t: Messages, brief: Brief): types.ModalView {
   return modal(t, renderBrief(t, brief));
 }
 
-/** A button naming no card of this workspace: the refusal in the same modal, which is the one surface every button has. */
+/**
+ * A button naming no card of this workspace: the refusal in the same modal, which is the one surface every button has.
+ */
 export function renderBriefRefusal(t: Messages): types.ModalView {
   return modal(t, [section(escapeMrkdwn(t.card.gone), LIMITS.sectionText)]);
 }

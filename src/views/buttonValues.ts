@@ -7,7 +7,8 @@ import type { NudgeRef } from '../services/nudges.js';
  */
 
 /** A nudge button's value: `<nudgeId>:<version>`, the version it answers (older messages carry the id alone). */
-export const nudgeButtonValue = (nudge: Pick<NudgeRecord, '_id' | 'version'>): string => `${nudge._id.toString()}:${nudge.version}`;
+export const nudgeButtonValue = (nudge: Pick<NudgeRecord, '_id' | 'version'>): string =>
+  `${nudge._id.toString()}:${nudge.version}`;
 
 const NUDGE_REF = /^([0-9a-f]{24})(?::(\d{1,9}))?$/;
 
@@ -19,8 +20,12 @@ export function parseNudgeRef(raw?: string): NudgeRef | null {
 
 const REFERRAL_BUTTON = /^([0-9a-f]{24})(?::([0-9a-f]{24}))?$/;
 
-/** A referral button's value: `<referralId>`, or `<referralId>:<cardId>` when pressed on that card (the card is shown again). */
-export const referralButtonValue = (referralId: string, cardId?: string): string => (cardId ? `${referralId}:${cardId}` : referralId);
+/**
+ * A referral button's value: `<referralId>`, or `<referralId>:<cardId>` when pressed on that card (the card is shown
+ * again).
+ */
+export const referralButtonValue = (referralId: string, cardId?: string): string =>
+  cardId ? `${referralId}:${cardId}` : referralId;
 
 export function parseReferralButton(raw?: string): { referralId: string; cardId?: string } | null {
   const match = REFERRAL_BUTTON.exec(raw ?? '');
@@ -53,7 +58,8 @@ export interface HandoverRef {
 
 const HANDOVER_REF = /^([0-9a-f]{16,64}):([UW][A-Z0-9]{1,30}):([UW][A-Z0-9]{1,30})$/;
 
-export const handoverButtonValue = ({ requestId, fromId, toId }: HandoverRef): string => `${requestId}:${fromId}:${toId}`;
+export const handoverButtonValue = ({ requestId, fromId, toId }: HandoverRef): string =>
+  `${requestId}:${fromId}:${toId}`;
 
 export function parseHandoverRef(raw?: string): HandoverRef | null {
   const match = HANDOVER_REF.exec(raw ?? '');

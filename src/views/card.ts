@@ -49,7 +49,9 @@ export function statusNote(t: Messages, c: CustomerRecord): Mrkdwn | undefined {
 function summaryLine(t: Messages, c: CustomerRecord): Mrkdwn {
   const parts = [
     md`\`${escapeMrkdwn(c.number)}\``,
-    c.pooledAt ? md`*${escapeMrkdwn(t.pool.badge)}*` : md`${escapeMrkdwn(t.card.owner)} ${mention(c.ownerId, t.card.noOwner)}`,
+    c.pooledAt
+      ? md`*${escapeMrkdwn(t.pool.badge)}*`
+      : md`${escapeMrkdwn(t.card.owner)} ${mention(c.ownerId, t.card.noOwner)}`,
     ...[segmentLabel(t, c), optionLabel(t, 'stage', c.stage), c.ambassador ? `⭐ ${t.fields.ambassador}` : undefined]
       .filter((p): p is string => Boolean(p))
       .map(escapeMrkdwn),
@@ -57,7 +59,8 @@ function summaryLine(t: Messages, c: CustomerRecord): Mrkdwn {
   return joinMrkdwn(parts, ' · ');
 }
 
-const contextIf = (text: Mrkdwn | undefined): types.KnownBlock[] => (text ? [{ type: 'context', elements: [mrkdwn(text, LIMITS.contextText)] }] : []);
+const contextIf = (text: Mrkdwn | undefined): types.KnownBlock[] =>
+  text ? [{ type: 'context', elements: [mrkdwn(text, LIMITS.contextText)] }] : [];
 
 function contactBlock(t: Messages, c: CustomerRecord): types.KnownBlock[] {
   const fields = [
@@ -70,10 +73,14 @@ function contactBlock(t: Messages, c: CustomerRecord): types.KnownBlock[] {
   return fields.length > 0 ? [{ type: 'section', fields }] : [];
 }
 
-/** What is left of the credit limit, or, past it, by how much it is exceeded, with a warning: never a negative "left". */
+/**
+ * What is left of the credit limit, or, past it, by how much it is exceeded, with a warning: never a negative "left".
+ */
 export function creditLeft(t: Messages, limitFen: number, headroomFen: number): Mrkdwn {
   const limit = escapeMrkdwn(formatFen(limitFen));
-  return headroomFen < 0 ? t.money.overLimitBy(limit, escapeMrkdwn(formatFen(-headroomFen))) : t.money.headroom(limit, escapeMrkdwn(formatFen(headroomFen)));
+  return headroomFen < 0
+    ? t.money.overLimitBy(limit, escapeMrkdwn(formatFen(-headroomFen)))
+    : t.money.headroom(limit, escapeMrkdwn(formatFen(headroomFen)));
 }
 
 function creditBlock(t: Messages, c: CustomerRecord, money: MoneySummary): types.KnownBlock[] {
@@ -94,19 +101,32 @@ function creditBlock(t: Messages, c: CustomerRecord, money: MoneySummary): types
 function moneyBlock(t: Messages, m: MoneySummary): types.KnownBlock[] {
   if (m.outstandingFen === 0 && !m.lastSale) return [];
   const overdue =
-    m.overdueFen > 0 ? t.money.overdue(escapeMrkdwn(formatFen(m.overdueFen)), m.oldestOverdueDays ?? 0) : escapeMrkdwn(t.money.noOverdue);
+    m.overdueFen > 0
+      ? t.money.overdue(escapeMrkdwn(formatFen(m.overdueFen)), m.oldestOverdueDays ?? 0)
+      : escapeMrkdwn(t.money.noOverdue);
   const year = `${formatFen(m.yearSalesFen)} · ${t.money.yearProfit} ${formatFen(m.yearProfitFen)}`;
   const fields = [
     ...labelled(t.money.outstanding, formatFen(m.outstandingFen)),
     mrkdwn(overdue, LIMITS.fieldText),
     ...labelled(t.money.yearSales, year),
-    ...(m.lastSale ? [mrkdwn(t.money.lastSale(escapeMrkdwn(m.lastSale.product), m.lastSale.quantity, escapeMrkdwn(m.lastSale.date)), LIMITS.fieldText)] : []),
+    ...(m.lastSale
+      ? [
+          mrkdwn(
+            t.money.lastSale(escapeMrkdwn(m.lastSale.product), m.lastSale.quantity, escapeMrkdwn(m.lastSale.date)),
+            LIMITS.fieldText,
+          ),
+        ]
+      : []),
   ];
   return [{ type: 'section', text: mrkdwn(md`*${escapeMrkdwn(t.money.section)}*`, LIMITS.sectionText), fields }];
 }
 
 function visitLine(t: Messages, v: VisitRecord): Mrkdwn {
-  const head = t.visit.line(escapeMrkdwn(v.date), escapeMrkdwn(optionLabel(t, 'visitKind', v.kind) ?? v.kind), mention(v.createdBy, ''));
+  const head = t.visit.line(
+    escapeMrkdwn(v.date),
+    escapeMrkdwn(optionLabel(t, 'visitKind', v.kind) ?? v.kind),
+    mention(v.createdBy, ''),
+  );
   const body = [v.notes, v.needs].filter(Boolean).map((s) => escapeMrkdwn(truncate(String(s), PREVIEW.cardVisitText)));
   return joinMrkdwn([md`• ${head}`, ...body.map((b) => md`   ${b}`)], '\n');
 }
@@ -148,8 +168,12 @@ function promiseBlocks(t: Messages, promises: PromiseRecord[], today: CalendarDa
 
 function completenessLine(t: Messages, c: CustomerRecord): Mrkdwn {
   const { percent, missing } = completeness(c as unknown as Record<string, unknown>);
-  const top = missing.slice(0, domain.card.missingFieldsShown).map((key) => t.fields[key as keyof Messages['fields']] ?? key);
-  return top.length > 0 ? md`${t.card.completeness(percent)} · ${t.card.missing(escapeMrkdwn(top.join(t.punct.list)))}` : t.card.completeness(percent);
+  const top = missing
+    .slice(0, domain.card.missingFieldsShown)
+    .map((key) => t.fields[key as keyof Messages['fields']] ?? key);
+  return top.length > 0
+    ? md`${t.card.completeness(percent)} · ${t.card.missing(escapeMrkdwn(top.join(t.punct.list)))}`
+    : t.card.completeness(percent);
 }
 
 /** What the person a card is shown to may do with it beyond everyone's buttons. */
@@ -164,7 +188,13 @@ export function renderCard(
   viewer: CardViewerRights = { mayReassign: false },
 ): SlackMessage {
   const id = c._id.toString();
-  const visits = lastVisits.length > 0 ? joinMrkdwn(lastVisits.map((v) => visitLine(t, v)), '\n') : escapeMrkdwn(t.card.noVisits);
+  const visits =
+    lastVisits.length > 0
+      ? joinMrkdwn(
+          lastVisits.map((v) => visitLine(t, v)),
+          '\n',
+        )
+      : escapeMrkdwn(t.card.noVisits);
   const titled = (title: string, body: Mrkdwn) => section(md`*${escapeMrkdwn(title)}*\n${body}`, LIMITS.sectionText);
   const blocks: types.KnownBlock[] = [
     { type: 'header', text: plain(c.name, LIMITS.headerText) },
@@ -186,20 +216,52 @@ export function renderCard(
         ...(c.pooledAt ? [claimButton(t, id)] : []),
         { type: 'button', action_id: ACTION.editCard, text: plain(t.card.edit, LIMITS.buttonText), value: id },
         { type: 'button', action_id: ACTION.cardBrief, text: plain(t.brief.button, LIMITS.buttonText), value: id },
-        { type: 'button', action_id: ACTION.logVisit, style: 'primary', text: plain(t.card.logVisit, LIMITS.buttonText), value: id },
+        {
+          type: 'button',
+          action_id: ACTION.logVisit,
+          style: 'primary',
+          text: plain(t.card.logVisit, LIMITS.buttonText),
+          value: id,
+        },
         { type: 'button', action_id: ACTION.recordSale, text: plain(t.money.recordSale, LIMITS.buttonText), value: id },
         ...(money.outstandingFen > 0
-          ? [{ type: 'button' as const, action_id: ACTION.recordPayment, text: plain(t.money.recordPayment, LIMITS.buttonText), value: id }]
+          ? [
+              {
+                type: 'button' as const,
+                action_id: ACTION.recordPayment,
+                text: plain(t.money.recordPayment, LIMITS.buttonText),
+                value: id,
+              },
+            ]
           : []),
         ...(money.lastSale || money.outstandingFen > 0
           ? [
-              { type: 'button' as const, action_id: ACTION.recordAdjustment, text: plain(t.money.recordAdjustment, LIMITS.buttonText), value: id },
-              { type: 'button' as const, action_id: ACTION.money, text: plain(t.money.moneyButton, LIMITS.buttonText), value: id },
+              {
+                type: 'button' as const,
+                action_id: ACTION.recordAdjustment,
+                text: plain(t.money.recordAdjustment, LIMITS.buttonText),
+                value: id,
+              },
+              {
+                type: 'button' as const,
+                action_id: ACTION.money,
+                text: plain(t.money.moneyButton, LIMITS.buttonText),
+                value: id,
+              },
             ]
           : []),
         ...referralButtons(t, c, referrals),
         { type: 'button', action_id: ACTION.history, text: plain(t.card.history, LIMITS.buttonText), value: id },
-        ...(viewer.mayReassign ? [{ type: 'button' as const, action_id: ACTION.reassign, text: plain(t.handover.reassign, LIMITS.buttonText), value: id }] : []),
+        ...(viewer.mayReassign
+          ? [
+              {
+                type: 'button' as const,
+                action_id: ACTION.reassign,
+                text: plain(t.handover.reassign, LIMITS.buttonText),
+                value: id,
+              },
+            ]
+          : []),
       ],
     },
   ];

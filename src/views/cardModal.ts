@@ -14,7 +14,10 @@ export interface CardModalMetadata extends AnswerTo {
   customerId?: string;
   /** The card version the edit started from: saving fails if it moved on. */
   version?: number;
-  /** The card's editable fields as the edit started (cardFingerprint): unchanged, a later version does not refuse the save. */
+  /**
+   * The card's editable fields as the edit started (cardFingerprint): unchanged, a later version does not refuse the
+   * save.
+   */
   fingerprint?: string;
 }
 
@@ -26,14 +29,25 @@ export interface CardModalInput {
   referrer?: { name: string; number: string };
 }
 
-function fieldInput(t: Messages, spec: FieldSpec, value: unknown, referrer: CardModalInput['referrer']): types.InputBlock {
+function fieldInput(
+  t: Messages,
+  spec: FieldSpec,
+  value: unknown,
+  referrer: CardModalInput['referrer'],
+): types.InputBlock {
   const base = { key: spec.key, label: t.fields[spec.key as keyof Messages['fields']], optional: !spec.required };
   const text = typeof value === 'string' ? value : undefined;
   switch (spec.kind) {
     case 'text':
     case 'multiline': {
       const hint = spec.key === 'phone' ? t.modal.phoneHint : undefined;
-      return textInput({ ...base, hint, maxLength: spec.maxLength ?? 3000, multiline: spec.kind === 'multiline', value: text });
+      return textInput({
+        ...base,
+        hint,
+        maxLength: spec.maxLength ?? 3000,
+        multiline: spec.kind === 'multiline',
+        value: text,
+      });
     }
     case 'date':
       return dateInput({ ...base, value: text });
@@ -62,23 +76,36 @@ function categoryNote(t: Messages, card: SegmentFacts | undefined): types.KnownB
 
 /** The edit modal's owner: shown, with where to change it. */
 function ownerLine(t: Messages, ownerId: string | undefined): types.KnownBlock {
-  return { type: 'context', elements: [mrkdwn(t.modal.ownerViaReassign(mention(ownerId, t.card.noOwner)), LIMITS.contextText)] };
+  return {
+    type: 'context',
+    elements: [mrkdwn(t.modal.ownerViaReassign(mention(ownerId, t.card.noOwner)), LIMITS.contextText)],
+  };
 }
 
 /** A referrer typed as free text before referrers were picked from cards: shown, never lost. */
 function legacyReferrer(t: Messages, values: { referrer?: unknown }): types.KnownBlock[] {
   if (typeof values.referrer !== 'string' || !values.referrer) return [];
-  return [{ type: 'context', elements: [mrkdwn(t.referral.legacyReferrer(escapeMrkdwn(values.referrer)), LIMITS.contextText)] }];
+  return [
+    {
+      type: 'context',
+      elements: [mrkdwn(t.referral.legacyReferrer(escapeMrkdwn(values.referrer)), LIMITS.contextText)],
+    },
+  ];
 }
 
 /** The create / edit modal with every card field, grouped as docs/fields.md lists them. */
 export function renderCardModal(t: Messages, { number, values, metadata, referrer }: CardModalInput): types.ModalView {
   const blocks: types.KnownBlock[] = number
-    ? [{ type: 'context', elements: [mrkdwn(md`${escapeMrkdwn(t.fields.number)}: \`${escapeMrkdwn(number)}\``, LIMITS.contextText)] }]
+    ? [
+        {
+          type: 'context',
+          elements: [mrkdwn(md`${escapeMrkdwn(t.fields.number)}: \`${escapeMrkdwn(number)}\``, LIMITS.contextText)],
+        },
+      ]
     : [];
   for (const { group, fields } of CARD_FIELD_GROUPS) {
     blocks.push(header(t.groups[group]));
-    if (group === 'relationship') blocks.push(categoryNote(t, number ? (values as SegmentFacts) : undefined));
+    if (group === 'relationship') blocks.push(categoryNote(t, number ? values : undefined));
     for (const spec of fields) {
       // A card changes hands through Reassign (with its reminders, a reason and the right to do it), never by an edit.
       if (number && spec.key === 'ownerId') {

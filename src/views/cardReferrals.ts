@@ -11,7 +11,10 @@ import { mrkdwn, plain, section } from './text.js';
 import { escapeMrkdwn, joinMrkdwn, type Mrkdwn } from '../i18n/mrkdwn.js';
 import { referralButtonValue } from './buttonValues.js';
 
-const context = (text: Mrkdwn): types.ContextBlock => ({ type: 'context', elements: [mrkdwn(text, LIMITS.contextText)] });
+const context = (text: Mrkdwn): types.ContextBlock => ({
+  type: 'context',
+  elements: [mrkdwn(text, LIMITS.contextText)],
+});
 
 function button(action_id: string, text: string, value: string, style?: 'primary'): types.Button {
   return { type: 'button', action_id, text: plain(text, LIMITS.buttonText), value, ...(style ? { style } : {}) };
@@ -29,7 +32,11 @@ function referredByLines(t: Messages, customer: CustomerRecord, by: ReferredBy |
         ? t.referral.notContacted(domain.referral.contactWithinMinutes)
         : undefined;
   const needs = referral.needs ? [t.referral.needs(escapeMrkdwn(referral.needs))] : [];
-  return [t.referral.referredBy(escapeMrkdwn(referrer.name), escapeMrkdwn(referrer.number), status), ...(contact ? [contact] : []), ...needs];
+  return [
+    t.referral.referredBy(escapeMrkdwn(referrer.name), escapeMrkdwn(referrer.number), status),
+    ...(contact ? [contact] : []),
+    ...needs,
+  ];
 }
 
 /** The referrer side: what its referrals brought, and each one still waiting for thanks, with a button. */
@@ -37,11 +44,21 @@ function referrerBlocks(t: Messages, summary: ReferrerSummary): types.KnownBlock
   if (summary.count === 0) return [];
   const rows: types.KnownBlock[] = summary.awaiting.map(({ referral, referred }) => ({
     type: 'section',
-    text: mrkdwn(t.referral.awaitingRow(escapeMrkdwn(referred.name), escapeMrkdwn(referred.number), outcomeText(t, referral)), LIMITS.sectionText),
-    accessory: button(ACTION.thankReferrer, t.referral.thank, referralButtonValue(referral._id.toString(), referral.referrerId.toString())),
+    text: mrkdwn(
+      t.referral.awaitingRow(escapeMrkdwn(referred.name), escapeMrkdwn(referred.number), outcomeText(t, referral)),
+      LIMITS.sectionText,
+    ),
+    accessory: button(
+      ACTION.thankReferrer,
+      t.referral.thank,
+      referralButtonValue(referral._id.toString(), referral.referrerId.toString()),
+    ),
   }));
   return [
-    section(t.referral.stats(summary.count, summary.deals, escapeMrkdwn(formatFen(summary.valueFen))), LIMITS.sectionText),
+    section(
+      t.referral.stats(summary.count, summary.deals, escapeMrkdwn(formatFen(summary.valueFen))),
+      LIMITS.sectionText,
+    ),
     ...rows,
     ...(summary.moreAwaiting > 0 ? [context(t.referral.moreAwaiting(summary.moreAwaiting))] : []),
   ];
@@ -63,7 +80,11 @@ function suggestion(t: Messages, customer: CustomerRecord, summary: ReferrerSumm
 }
 
 /** Everything referral-related a card shows, on both sides of the ledger. */
-export function referralBlocks(t: Messages, customer: CustomerRecord, { referredBy, asReferrer }: CardReferrals): types.KnownBlock[] {
+export function referralBlocks(
+  t: Messages,
+  customer: CustomerRecord,
+  { referredBy, asReferrer }: CardReferrals,
+): types.KnownBlock[] {
   const lines = referredByLines(t, customer, referredBy);
   return [
     ...(lines.length > 0 ? [section(joinMrkdwn(lines, '\n'), LIMITS.sectionText)] : []),
@@ -77,6 +98,14 @@ export function referralButtons(t: Messages, customer: CustomerRecord, { referre
   const open = referredBy?.referral.status === 'open' ? referredBy.referral : undefined;
   return [
     button(ACTION.recordReferral, t.referral.record, customer._id.toString()),
-    ...(open ? [button(ACTION.referralNoDeal, t.referral.noDeal, referralButtonValue(open._id.toString(), customer._id.toString()))] : []),
+    ...(open
+      ? [
+          button(
+            ACTION.referralNoDeal,
+            t.referral.noDeal,
+            referralButtonValue(open._id.toString(), customer._id.toString()),
+          ),
+        ]
+      : []),
   ];
 }

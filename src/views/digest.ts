@@ -43,6 +43,7 @@ export function renderDigest(t: Messages, reminders: SlackMessage[]): SlackMessa
     listed += 1;
   }
   flush();
-  if (listed < lines.length) blocks.push({ type: 'context', elements: [mrkdwn(t.digest.more(lines.length - listed), LIMITS.contextText)] });
+  if (listed < lines.length)
+    blocks.push({ type: 'context', elements: [mrkdwn(t.digest.more(lines.length - listed), LIMITS.contextText)] });
   return message(t.digest.text(lines.length), blocks);
 }

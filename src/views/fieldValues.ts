@@ -10,16 +10,23 @@ function isOptionGroup(t: Messages, field: string): field is OptionGroup {
 }
 
 /** A stored field value as a person reads it, ready for mrkdwn. */
-export function displayValue(t: Messages, field: string, value: unknown, maxLength: number = PREVIEW.fieldValue): Mrkdwn {
+export function displayValue(
+  t: Messages,
+  field: string,
+  value: unknown,
+  maxLength: number = PREVIEW.fieldValue,
+): Mrkdwn {
   if (value === undefined || value === null || value === '') return escapeMrkdwn(t.history.blank);
   if (field.endsWith('Fen') && typeof value === 'number') return escapeMrkdwn(formatFen(value));
   if (field === 'ownerId' && typeof value === 'string') return mention(value, t.card.noOwner);
   if (typeof value === 'boolean') return escapeMrkdwn(value ? '✓' : '✗');
+  // What history stores is a string, a number or a list of them; anything else is shown as its JSON.
+  const text = typeof value === 'string' || typeof value === 'number' ? String(value) : JSON.stringify(value);
   if (isOptionGroup(t, field)) {
     const labels = t.options[field] as Record<string, string>;
-    return escapeMrkdwn(labels[String(value)] ?? String(value));
+    return escapeMrkdwn(labels[text] ?? text);
   }
-  return escapeMrkdwn(truncate(String(value), maxLength));
+  return escapeMrkdwn(truncate(text, maxLength));
 }
 
 export function optionLabel(t: Messages, group: OptionGroup, value: string | undefined): string | undefined {

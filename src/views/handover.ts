@@ -20,7 +20,11 @@ export interface ReassignModalMetadata extends AnswerTo {
 }
 
 /** Reassign: a colleague and a reason, both required. */
-export function renderReassignModal(t: Messages, card: Pick<CustomerRecord, 'name' | 'number' | 'ownerId'>, metadata: ReassignModalMetadata): types.ModalView {
+export function renderReassignModal(
+  t: Messages,
+  card: Pick<CustomerRecord, 'name' | 'number' | 'ownerId'>,
+  metadata: ReassignModalMetadata,
+): types.ModalView {
   return {
     type: 'modal',
     callback_id: CALLBACK.reassignModal,
@@ -29,9 +33,23 @@ export function renderReassignModal(t: Messages, card: Pick<CustomerRecord, 'nam
     close: plain(t.modal.cancel, LIMITS.modalTitle),
     private_metadata: JSON.stringify(metadata),
     blocks: [
-      section(t.handover.reassignIntro(escapeMrkdwn(card.name), escapeMrkdwn(card.number), mention(card.ownerId, t.card.noOwner)), LIMITS.sectionText),
+      section(
+        t.handover.reassignIntro(
+          escapeMrkdwn(card.name),
+          escapeMrkdwn(card.number),
+          mention(card.ownerId, t.card.noOwner),
+        ),
+        LIMITS.sectionText,
+      ),
       userInput({ key: 'to', label: t.handover.to, optional: false }),
-      textInput({ key: 'reason', label: t.handover.reason, optional: false, hint: t.handover.reasonHint, maxLength: domain.handover.reasonMaxLength, multiline: true }),
+      textInput({
+        key: 'reason',
+        label: t.handover.reason,
+        optional: false,
+        hint: t.handover.reasonHint,
+        maxLength: domain.handover.reasonMaxLength,
+        multiline: true,
+      }),
     ],
   };
 }
@@ -53,24 +71,51 @@ export function renderHandoverModal(t: Messages): types.ModalView {
 }
 
 /** The new owner's note about a card given to them. */
-export function renderReassignDm(t: Messages, by: string, card: Pick<CustomerRecord, 'name' | 'number'>, reason: string): SlackMessage {
-  const text = t.handover.reassignDm(mention(by, ''), escapeMrkdwn(card.name), escapeMrkdwn(card.number), escapeMrkdwn(reason));
+export function renderReassignDm(
+  t: Messages,
+  by: string,
+  card: Pick<CustomerRecord, 'name' | 'number'>,
+  reason: string,
+): SlackMessage {
+  const text = t.handover.reassignDm(
+    mention(by, ''),
+    escapeMrkdwn(card.name),
+    escapeMrkdwn(card.number),
+    escapeMrkdwn(reason),
+  );
   return message(text, [section(text, LIMITS.sectionText)]);
 }
 
-/** `/card handover` and Home's Hand over: what would move, and Confirm (which carries who to whom and the request id). */
+/**
+ * `/card handover` and Home's Hand over: what would move, and Confirm (which carries who to whom and the request id).
+ */
 export function renderHandoverPreview(t: Messages, preview: HandoverPreview, ref: HandoverRef): SlackMessage {
   const from = mention(ref.fromId, '');
   if (preview.cards === 0) {
     const text = t.handover.nothing(from);
     return message(text, [section(text, LIMITS.sectionText)]);
   }
-  const text = t.handover.preview(preview.cards, preview.reminders, preview.promises, escapeMrkdwn(formatFen(preview.receivableFen)), from, mention(ref.toId, ''));
+  const text = t.handover.preview(
+    preview.cards,
+    preview.reminders,
+    preview.promises,
+    escapeMrkdwn(formatFen(preview.receivableFen)),
+    from,
+    mention(ref.toId, ''),
+  );
   return message(text, [
     section(text, LIMITS.sectionText),
     {
       type: 'actions',
-      elements: [{ type: 'button', action_id: ACTION.handoverConfirm, style: 'danger', text: plain(t.handover.confirm, LIMITS.buttonText), value: handoverButtonValue(ref) }],
+      elements: [
+        {
+          type: 'button',
+          action_id: ACTION.handoverConfirm,
+          style: 'danger',
+          text: plain(t.handover.confirm, LIMITS.buttonText),
+          value: handoverButtonValue(ref),
+        },
+      ],
     },
   ]);
 }
@@ -82,7 +127,16 @@ export function renderHandoverNotice(text: string): SlackMessage {
 }
 
 /** The one summary each of the two people gets. */
-export function renderHandoverSummary(t: Messages, side: 'from' | 'to', by: string, moved: number, other: string): SlackMessage {
-  const text = side === 'from' ? t.handover.summaryFrom(mention(by, ''), moved, mention(other, '')) : t.handover.summaryTo(mention(by, ''), moved, mention(other, ''));
+export function renderHandoverSummary(
+  t: Messages,
+  side: 'from' | 'to',
+  by: string,
+  moved: number,
+  other: string,
+): SlackMessage {
+  const text =
+    side === 'from'
+      ? t.handover.summaryFrom(mention(by, ''), moved, mention(other, ''))
+      : t.handover.summaryTo(mention(by, ''), moved, mention(other, ''));
   return message(text, [section(text, LIMITS.sectionText)]);
 }

@@ -34,7 +34,10 @@ function visitText(t: Messages, v: VisitRecord): Mrkdwn {
   const head = md`*${t.visit.line(escapeMrkdwn(v.date), escapeMrkdwn(optionLabel(t, 'visitKind', v.kind) ?? v.kind), mention(v.createdBy, ''))}*`;
   const lines = (['notes', 'needs', 'purchaseKinds', 'nextFollowUpPlan'] as const)
     .filter((k) => v[k])
-    .map((k) => md`${escapeMrkdwn(t.visit[k])}${escapeMrkdwn(t.punct.colon)}${escapeMrkdwn(truncate(String(v[k]), PREVIEW.historyVisitText))}`);
+    .map(
+      (k) =>
+        md`${escapeMrkdwn(t.visit[k])}${escapeMrkdwn(t.punct.colon)}${escapeMrkdwn(truncate(String(v[k]), PREVIEW.historyVisitText))}`,
+    );
   const material = v.materialRequested ? [escapeMrkdwn(t.visit.materialRequested)] : [];
   return joinMrkdwn([head, ...lines, ...material], '\n');
 }

@@ -2,7 +2,15 @@ import type { types } from '@slack/bolt';
 import { formatFen } from '../domain/money.js';
 import { TIERS } from '../domain/segments.js';
 import type { Messages } from '../i18n/index.js';
-import type { DueRow, HomeCustomer, HomeData, HomeList, OverdueRow, PyramidBucket, ThanksRow } from '../services/home.js';
+import type {
+  DueRow,
+  HomeCustomer,
+  HomeData,
+  HomeList,
+  OverdueRow,
+  PyramidBucket,
+  ThanksRow,
+} from '../services/home.js';
 import { PYRAMID_BUCKETS } from '../services/home.js';
 import { ACTION } from './ids.js';
 import { header } from './inputs.js';
@@ -44,15 +52,22 @@ function list<Row>(
   row: (r: Row) => { text: Mrkdwn; customer: HomeCustomer },
   more: More,
 ): Block[] {
-  const heading = section(total === 0 ? md`${title(0)}  ${escapeMrkdwn(t.home.none)}` : title(total), LIMITS.sectionText);
+  const heading = section(
+    total === 0 ? md`${title(0)}  ${escapeMrkdwn(t.home.none)}` : title(total),
+    LIMITS.sectionText,
+  );
   const blocks: Block[] = [{ ...heading, block_id: `home_${id}` }];
   rows.forEach((r, i) => {
     const { text, customer } = row(r);
-    blocks.push({ ...section(text, LIMITS.sectionText), block_id: `home_${id}_${i}` }, cardButtons(t, customer, `home_${id}_${i}_buttons`));
+    blocks.push(
+      { ...section(text, LIMITS.sectionText), block_id: `home_${id}_${i}` },
+      cardButtons(t, customer, `home_${id}_${i}_buttons`),
+    );
   });
   const rest = total - rows.length;
   if (rest > 0) {
-    const note = more === 'reminders' ? t.home.moreReminders(rest) : t.home.moreIn(rest, md`\`${escapeMrkdwn(more.command)}\``);
+    const note =
+      more === 'reminders' ? t.home.moreReminders(rest) : t.home.moreIn(rest, md`\`${escapeMrkdwn(more.command)}\``);
     blocks.push({ type: 'context', block_id: `home_${id}_more`, elements: [mrkdwn(note, LIMITS.contextText)] });
   }
   return blocks;
@@ -61,7 +76,10 @@ function list<Row>(
 function dueRow(t: Messages) {
   return (r: DueRow) => {
     const plan = r.plan ? md` · ${escapeMrkdwn(truncate(r.plan, PREVIEW.fieldValue))}` : md``;
-    return { customer: r.customer, text: md`${nameAndNumber(r.customer)} · ${t.home.due(escapeMrkdwn(r.dueDate))}${plan}` };
+    return {
+      customer: r.customer,
+      text: md`${nameAndNumber(r.customer)} · ${t.home.due(escapeMrkdwn(r.dueDate))}${plan}`,
+    };
   };
 }
 
@@ -82,7 +100,8 @@ function bucketLabel(t: Messages, bucket: PyramidBucket): string {
 }
 
 /** A title and one line of figures, in one block. */
-const figures = (title: string, parts: Mrkdwn[]): Block => section(md`${appMrkdwn(title)}\n${joinMrkdwn(parts, ' · ')}`, LIMITS.sectionText);
+const figures = (title: string, parts: Mrkdwn[]): Block =>
+  section(md`${appMrkdwn(title)}\n${joinMrkdwn(parts, ' · ')}`, LIMITS.sectionText);
 
 /**
  * The viewer's App Home: their day (follow-ups, contacts, ambassadors,
@@ -99,7 +118,14 @@ export function renderHome(t: Messages, home: HomeData, settings: SettingsSectio
     {
       type: 'actions',
       block_id: 'home_search',
-      elements: [{ type: 'external_select', action_id: ACTION.cardPicker, placeholder: plain(h.searchPlaceholder, LIMITS.placeholder), min_query_length: 1 }],
+      elements: [
+        {
+          type: 'external_select',
+          action_id: ACTION.cardPicker,
+          placeholder: plain(h.searchPlaceholder, LIMITS.placeholder),
+          min_query_length: 1,
+        },
+      ],
     },
     header(h.mine),
     ...list(t, 'followups_overdue', h.followUpsOverdue, home.followUpsOverdue, dueRow(t), reminders),
@@ -107,11 +133,24 @@ export function renderHome(t: Messages, home: HomeData, settings: SettingsSectio
     ...list(t, 'contact', h.contactDue, home.contactDue, dueRow(t), reminders),
     ...list(t, 'ambassadors', h.ambassadorsDue, home.ambassadorsDue, dueRow(t), { command: '/card ambassadors' }),
     ...list(t, 'promises', h.promisesDue, home.promisesDue, dueRow(t), reminders),
-    ...list(t, 'overdue', (n) => h.overdue(n, escapeMrkdwn(formatFen(home.overdue.totalFen))), home.overdue, overdueRow(t), { command: '/card overdue' }),
-    figures(h.pyramid, PYRAMID_BUCKETS.map((b) => h.bucket(escapeMrkdwn(bucketLabel(t, b)), home.pyramid[b]))),
+    ...list(
+      t,
+      'overdue',
+      (n) => h.overdue(n, escapeMrkdwn(formatFen(home.overdue.totalFen))),
+      home.overdue,
+      overdueRow(t),
+      { command: '/card overdue' },
+    ),
+    figures(
+      h.pyramid,
+      PYRAMID_BUCKETS.map((b) => h.bucket(escapeMrkdwn(bucketLabel(t, b)), home.pyramid[b])),
+    ),
     { type: 'divider' },
     header(h.team),
-    figures(h.tiers, TIERS.map((tier) => h.bucket(escapeMrkdwn(t.options.tier[tier]), home.team.tiers[tier]))),
+    figures(
+      h.tiers,
+      TIERS.map((tier) => h.bucket(escapeMrkdwn(t.options.tier[tier]), home.team.tiers[tier])),
+    ),
     figures(
       h.quadrants,
       (Object.keys(t.overdue.quadrant) as (keyof typeof t.overdue.quadrant)[]).map((q) =>

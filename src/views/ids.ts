@@ -33,7 +33,10 @@ export const ACTION = {
   chooseLocale: 'locale_choose',
   /** 转交: on the card; value = the customer's id. */
   reassign: 'card_reassign',
-  /** A handover preview's Confirm (`/card handover`, or the DM Home's Hand over sends); value = `<requestId>:<fromId>:<toId>`. */
+  /**
+   * A handover preview's Confirm (`/card handover`, or the DM Home's Hand over sends); value =
+   * `<requestId>:<fromId>:<toId>`.
+   */
   handoverConfirm: 'handover_confirm',
   /** App Home: an admin or the manager opens the handover modal (the same preview as `/card handover`). */
   handoverStart: 'handover_start',

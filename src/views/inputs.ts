@@ -60,7 +60,12 @@ export function selectInput(o: InputOptions & { options: Record<string, string>;
 export function radioInput(o: InputOptions & { options: Record<string, string>; value?: string }) {
   const options = Object.entries(o.options).map(([value, text]) => ({ text: plain(text, LIMITS.optionText), value }));
   const initial = options.find((opt) => opt.value === o.value);
-  return input(o, { type: 'radio_buttons', action_id: INPUT_ACTION, options, ...(initial ? { initial_option: initial } : {}) });
+  return input(o, {
+    type: 'radio_buttons',
+    action_id: INPUT_ACTION,
+    options,
+    ...(initial ? { initial_option: initial } : {}),
+  });
 }
 
 export function userInput(o: InputOptions & { value?: string }) {
@@ -69,7 +74,9 @@ export function userInput(o: InputOptions & { value?: string }) {
 
 /** A card of the team, found by typing: served by the options handler of ACTION.cardPicker. */
 export function cardInput(o: InputOptions & { placeholder: string; value?: { id: string; label: string } }) {
-  const initial = o.value ? { initial_option: { text: plain(o.value.label, LIMITS.optionText), value: o.value.id } } : {};
+  const initial = o.value
+    ? { initial_option: { text: plain(o.value.label, LIMITS.optionText), value: o.value.id } }
+    : {};
   return input(o, {
     type: 'external_select',
     action_id: ACTION.cardPicker,

@@ -55,7 +55,13 @@ function matchLine(customer: CustomerRecord): Mrkdwn {
 }
 
 /** Each match with a button that opens its card, or its pre-visit brief when that is what was asked for. */
-export function renderMatches(t: Messages, text: string, matches: CustomerRecord[], more: boolean, opens: 'card' | 'brief' = 'card'): SlackMessage {
+export function renderMatches(
+  t: Messages,
+  text: string,
+  matches: CustomerRecord[],
+  more: boolean,
+  opens: 'card' | 'brief' = 'card',
+): SlackMessage {
   const intro = t.lookup.several(matches.length, escapeMrkdwn(text));
   const rows: types.KnownBlock[] = matches.map((customer) => ({
     type: 'section',

@@ -47,7 +47,7 @@ const MIN_KEPT = 40;
  * first (rowsWithin); this keeps the rest (a card of long, escape-heavy
  * notes) inside the limit. Copies; never changes what it was given.
  */
-export function fitText(blocks: types.KnownBlock[], budget: number = LIMITS.messageText): types.KnownBlock[] {
+function fitText(blocks: types.KnownBlock[], budget: number = LIMITS.messageText): types.KnownBlock[] {
   if (textLength(blocks) <= budget) return blocks;
   const copy = structuredClone(blocks);
   const texts = shrinkable(copy);
@@ -55,14 +55,19 @@ export function fitText(blocks: types.KnownBlock[], budget: number = LIMITS.mess
   const lengths = texts.map((t) => t.text.length).sort((a, b) => b - a);
   let cap = lengths[0] ?? 0;
   const fits = (c: number) => fixed + lengths.reduce((sum, l) => sum + Math.min(l, c), 0) <= budget;
-  for (let low = MIN_KEPT, high = cap; low <= high; ) {
+  for (let low = MIN_KEPT, high = cap; low <= high;) {
     const mid = Math.floor((low + high) / 2);
-    if (fits(mid)) (cap = mid), (low = mid + 1);
-    else high = mid - 1;
+    if (fits(mid)) {
+      cap = mid;
+      low = mid + 1;
+    } else {
+      high = mid - 1;
+    }
   }
   cap = fits(cap) ? cap : MIN_KEPT;
   for (const t of texts) {
-    if (t.text.length > cap) t.text = t.type === 'mrkdwn' ? truncateMrkdwn(t.text as Mrkdwn, cap) : truncate(t.text, cap);
+    if (t.text.length > cap)
+      t.text = t.type === 'mrkdwn' ? truncateMrkdwn(t.text as Mrkdwn, cap) : truncate(t.text, cap);
   }
   return copy;
 }
@@ -72,7 +77,11 @@ export function fitText(blocks: types.KnownBlock[], budget: number = LIMITS.mess
  * message's text, in order, `reserve` units kept for what follows (a "N
  * more" line): the list then says how many it left out.
  */
-export function rowsWithin(fixed: types.KnownBlock[], rows: types.KnownBlock[][], reserve = 400): { blocks: types.KnownBlock[]; shown: number } {
+export function rowsWithin(
+  fixed: types.KnownBlock[],
+  rows: types.KnownBlock[][],
+  reserve = 400,
+): { blocks: types.KnownBlock[]; shown: number } {
   let used = textLength(fixed);
   const blocks: types.KnownBlock[] = [];
   let shown = 0;
@@ -107,9 +116,14 @@ export interface PostedMessage {
   blocks?: types.KnownBlock[];
 }
 
-/** Where a modal answers once saved: the response_url of the message pressed, and whether that message may be replaced. */
+/**
+ * Where a modal answers once saved: the response_url of the message pressed, and whether that message may be replaced.
+ */
 export interface AnswerTo {
   responseUrl?: string;
-  /** Only what the presser alone sees (an ephemeral answer, a card in their DM); otherwise the answer is a new ephemeral message. */
+  /**
+   * Only what the presser alone sees (an ephemeral answer, a card in their DM); otherwise the answer is a new ephemeral
+   * message.
+   */
   replace?: boolean;
 }

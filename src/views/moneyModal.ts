@@ -16,18 +16,39 @@ function listOrEmpty(t: Messages, lines: Mrkdwn[]): types.KnownBlock {
 }
 
 /** The Money button: sales, open receivables and payments, newest first, each dated with who recorded it. */
-export function renderMoneyModal(t: Messages, customer: Pick<CustomerRecord, 'name' | 'number'>, { sales, adjustments, payments, receivables }: Account): types.ModalView {
+export function renderMoneyModal(
+  t: Messages,
+  customer: Pick<CustomerRecord, 'name' | 'number'>,
+  { sales, adjustments, payments, receivables }: Account,
+): types.ModalView {
   const m = t.money;
   const saleLines = sales.map((s) => {
-    const line = m.saleLine(escapeMrkdwn(s.date), escapeMrkdwn(s.product), s.quantity, fen(s.amountFen), mention(s.createdBy, ''));
+    const line = m.saleLine(
+      escapeMrkdwn(s.date),
+      escapeMrkdwn(s.product),
+      s.quantity,
+      fen(s.amountFen),
+      mention(s.createdBy, ''),
+    );
     const withOverride = s.creditOverriddenBy ? md`${line} · ${m.overridden(mention(s.creditOverriddenBy, ''))}` : line;
     const against = adjustments
       .filter((a) => a.saleId.equals(s._id))
-      .map((a) => m.adjustmentLine(escapeMrkdwn(m.adjustmentKinds[a.kind]), fen(a.amountFen), escapeMrkdwn(a.reason), mention(a.responsibleId ?? a.createdBy, '')));
+      .map((a) =>
+        m.adjustmentLine(
+          escapeMrkdwn(m.adjustmentKinds[a.kind]),
+          fen(a.amountFen),
+          escapeMrkdwn(a.reason),
+          mention(a.responsibleId ?? a.createdBy, ''),
+        ),
+      );
     return joinMrkdwn([withOverride, ...against], '\n');
   });
-  const receivableLines = receivables.map((r) => m.receivableLine(escapeMrkdwn(r.dueDate), fen(r.amountFen), fen(r.amountFen - r.settledFen)));
-  const paymentLines = payments.map((p) => m.paymentLine(escapeMrkdwn(p.date), fen(p.amountFen), mention(p.createdBy, '')));
+  const receivableLines = receivables.map((r) =>
+    m.receivableLine(escapeMrkdwn(r.dueDate), fen(r.amountFen), fen(r.amountFen - r.settledFen)),
+  );
+  const paymentLines = payments.map((p) =>
+    m.paymentLine(escapeMrkdwn(p.date), fen(p.amountFen), mention(p.createdBy, '')),
+  );
   return {
     type: 'modal',
     callback_id: CALLBACK.moneyModal,

@@ -24,7 +24,14 @@ export interface MoneyModalMetadata extends AnswerTo {
   posted?: PostedMessage;
 }
 
-function modal(t: Messages, callbackId: string, title: string, customer: Pick<CustomerRecord, 'name' | 'number'>, metadata: MoneyModalMetadata, blocks: types.KnownBlock[]): types.ModalView {
+function modal(
+  t: Messages,
+  callbackId: string,
+  title: string,
+  customer: Pick<CustomerRecord, 'name' | 'number'>,
+  metadata: MoneyModalMetadata,
+  blocks: types.KnownBlock[],
+): types.ModalView {
   return {
     type: 'modal',
     callback_id: callbackId,
@@ -33,14 +40,24 @@ function modal(t: Messages, callbackId: string, title: string, customer: Pick<Cu
     close: plain(t.modal.cancel, LIMITS.modalTitle),
     private_metadata: JSON.stringify(metadata),
     blocks: [
-      { type: 'context', elements: [mrkdwn(t.visit.customer(escapeMrkdwn(customer.name), escapeMrkdwn(customer.number)), LIMITS.contextText)] },
+      {
+        type: 'context',
+        elements: [
+          mrkdwn(t.visit.customer(escapeMrkdwn(customer.name), escapeMrkdwn(customer.number)), LIMITS.contextText),
+        ],
+      },
       ...blocks,
     ],
   };
 }
 
 /** 交易记录: what was sold, for how much, and when the unpaid part is due. */
-export function renderSaleModal(t: Messages, customer: Pick<CustomerRecord, 'name' | 'number'>, today: CalendarDate, metadata: MoneyModalMetadata): types.ModalView {
+export function renderSaleModal(
+  t: Messages,
+  customer: Pick<CustomerRecord, 'name' | 'number'>,
+  today: CalendarDate,
+  metadata: MoneyModalMetadata,
+): types.ModalView {
   const m = t.money;
   return modal(t, CALLBACK.saleModal, m.saleTitle, customer, metadata, [
     dateInput({ key: 'date', label: m.date, optional: false, value: today }),
@@ -52,7 +69,12 @@ export function renderSaleModal(t: Messages, customer: Pick<CustomerRecord, 'nam
     textInput({ key: 'profitFen', label: m.profit, maxLength: AMOUNT_LENGTH }),
     dateInput({ key: 'dueDate', label: m.dueDate, hint: m.dueDateHint }),
     checkboxInput({ key: 'paidInFull', label: m.paidInFull, optionText: m.paidInFullOption, checked: false }),
-    checkboxInput({ key: 'overrideCredit', label: m.overrideCredit, optionText: m.overrideCreditOption, checked: false }),
+    checkboxInput({
+      key: 'overrideCredit',
+      label: m.overrideCredit,
+      optionText: m.overrideCreditOption,
+      checked: false,
+    }),
   ]);
 }
 
@@ -67,7 +89,9 @@ export function renderPaymentModal(
   const m = t.money;
   const choices = Object.fromEntries([
     ['oldest', m.oldestFirst],
-    ...receivables.slice(0, LIMITS.selectOptions - 1).map((r) => [r._id.toString(), m.receivableOption(r.dueDate, formatFen(r.amountFen - r.settledFen))]),
+    ...receivables
+      .slice(0, LIMITS.selectOptions - 1)
+      .map((r) => [r._id.toString(), m.receivableOption(r.dueDate, formatFen(r.amountFen - r.settledFen))]),
   ]);
   return modal(t, CALLBACK.paymentModal, m.paymentTitle, customer, metadata, [
     textInput({ key: 'amountFen', label: m.payAmount, optional: false, maxLength: AMOUNT_LENGTH, hint: m.amountHint }),
@@ -77,13 +101,28 @@ export function renderPaymentModal(
 }
 
 /** 退赔、折价: a correcting entry against one of the customer's recent sales. */
-export function renderAdjustmentModal(t: Messages, customer: Pick<CustomerRecord, 'name' | 'number'>, sales: SaleRecord[], metadata: MoneyModalMetadata): types.ModalView {
+export function renderAdjustmentModal(
+  t: Messages,
+  customer: Pick<CustomerRecord, 'name' | 'number'>,
+  sales: SaleRecord[],
+  metadata: MoneyModalMetadata,
+): types.ModalView {
   const m = t.money;
-  const choices = Object.fromEntries(sales.slice(0, LIMITS.selectOptions).map((s) => [s._id.toString(), m.saleOption(s.date, s.product, formatFen(s.amountFen))]));
+  const choices = Object.fromEntries(
+    sales
+      .slice(0, LIMITS.selectOptions)
+      .map((s) => [s._id.toString(), m.saleOption(s.date, s.product, formatFen(s.amountFen))]),
+  );
   return modal(t, CALLBACK.adjustmentModal, m.adjustmentTitle, customer, metadata, [
     selectInput({ key: 'saleId', label: m.sale, optional: false, options: choices, value: sales[0]?._id.toString() }),
     radioInput({ key: 'kind', label: m.adjustmentKind, optional: false, options: m.adjustmentKinds, value: 'return' }),
-    textInput({ key: 'amountFen', label: m.adjustmentAmount, optional: false, maxLength: AMOUNT_LENGTH, hint: m.amountHint }),
+    textInput({
+      key: 'amountFen',
+      label: m.adjustmentAmount,
+      optional: false,
+      maxLength: AMOUNT_LENGTH,
+      hint: m.amountHint,
+    }),
     textInput({ key: 'reason', label: m.reason, optional: false, maxLength: MAX.reason, multiline: true }),
     userInput({ key: 'responsibleId', label: m.responsible }),
   ]);

@@ -21,10 +21,16 @@ function copyOf(t: Messages, customer: NudgeCustomer, nudge: NudgeShown): { text
   const owner = mention(nudge.ownerId, t.card.noOwner);
   if (nudge.kind === 'ambassador') {
     const a = t.ambassador;
-    return { text: a.text(name, owner), body: md`*${escapeMrkdwn(a.title)}*\n${a.body(name, number, owner, domain.ambassador.cadenceDays)}` };
+    return {
+      text: a.text(name, owner),
+      body: md`*${escapeMrkdwn(a.title)}*\n${a.body(name, number, owner, domain.ambassador.cadenceDays)}`,
+    };
   }
   if (nudge.kind === 'cadence') {
-    return { text: t.cadence.text(name, owner), body: md`*${escapeMrkdwn(t.cadence.title)}*\n*${name}*${t.punct.paren(number)} · ${owner}` };
+    return {
+      text: t.cadence.text(name, owner),
+      body: md`*${escapeMrkdwn(t.cadence.title)}*\n*${name}*${t.punct.paren(number)} · ${owner}`,
+    };
   }
   if (nudge.kind === 'poolWarning') {
     const title = escapeMrkdwn(t.pool.warningTitle);
@@ -33,7 +39,10 @@ function copyOf(t: Messages, customer: NudgeCustomer, nudge: NudgeShown): { text
   }
   if (nudge.kind === 'referral') {
     // Shown once the contact is logged from it: the referrer is on the card; the message says who to call.
-    return { text: escapeMrkdwn(t.referral.contactTitle), body: md`*${escapeMrkdwn(t.referral.contactTitle)}*\n*${name}*${t.punct.paren(number)} · ${owner}` };
+    return {
+      text: escapeMrkdwn(t.referral.contactTitle),
+      body: md`*${escapeMrkdwn(t.referral.contactTitle)}*\n*${name}*${t.punct.paren(number)} · ${owner}`,
+    };
   }
   if (nudge.kind === 'checkIn') {
     const product = escapeMrkdwn(nudge.plan ?? '');
@@ -48,10 +57,16 @@ function copyOf(t: Messages, customer: NudgeCustomer, nudge: NudgeShown): { text
     return { text: md`${title} · ${name}`, body: md`*${title}*\n*${name}*${t.punct.paren(number)} · ${owner}` };
   }
   const plan = nudge.plan ? t.nudge.plan(escapeMrkdwn(nudge.plan)) : escapeMrkdwn(t.nudge.noPlan);
-  return { text: t.nudge.text(name, owner), body: md`*${escapeMrkdwn(t.nudge.title)}*\n${t.nudge.body(name, number, owner)}\n${plan}` };
+  return {
+    text: t.nudge.text(name, owner),
+    body: md`*${escapeMrkdwn(t.nudge.title)}*\n${t.nudge.body(name, number, owner)}\n${plan}`,
+  };
 }
 
-/** A posted reminder's buttons; each names the nudge and its version, so a second press (or one after someone else answered) changes nothing. */
+/**
+ * A posted reminder's buttons; each names the nudge and its version, so a second press (or one after someone else
+ * answered) changes nothing.
+ */
 function buttons(nudge: NudgeShown, specs: [action: string, label: string][]): types.ActionsBlock {
   const value = nudgeButtonValue(nudge);
   return {
@@ -90,13 +105,20 @@ export interface AmbassadorFacts {
 }
 
 /** 宣传大使联络: when the last contact was and what it was about, with Log contact and Snooze 1 week. */
-export function renderAmbassadorNudge(t: Messages, customer: NudgeCustomer, nudge: NudgeShown, facts: AmbassadorFacts): SlackMessage {
+export function renderAmbassadorNudge(
+  t: Messages,
+  customer: NudgeCustomer,
+  nudge: NudgeShown,
+  facts: AmbassadorFacts,
+): SlackMessage {
   const a = t.ambassador;
   const { text, body } = copyOf(t, customer, { ...nudge, ownerId: facts.ownerId });
   const last = facts.lastContactDate
     ? a.lastContact(escapeMrkdwn(facts.lastContactDate), facts.daysSinceContact ?? 0)
     : escapeMrkdwn(a.neverContacted);
-  const topic = facts.topic ? a.topic(escapeMrkdwn(truncate(facts.topic, PREVIEW.ambassadorTopic))) : escapeMrkdwn(a.noTopic);
+  const topic = facts.topic
+    ? a.topic(escapeMrkdwn(truncate(facts.topic, PREVIEW.ambassadorTopic)))
+    : escapeMrkdwn(a.noTopic);
   return message(text, [
     section(md`${body}\n${last}\n${topic}`, LIMITS.sectionText),
     buttons(nudge, [
@@ -117,12 +139,17 @@ export interface CadenceFacts {
 }
 
 /** A cadence class as users know it: the tier of a current customer, else the segment. */
-export function cadenceClassLabel(t: Messages, cls: CadenceClass): string {
+function cadenceClassLabel(t: Messages, cls: CadenceClass): string {
   return cls === 'inactive' || cls === 'potential' ? t.options.segment[cls] : t.options.tier[cls];
 }
 
 /** 按层级联络: tier and interval, the last contact and what it was about, with Log contact and Snooze 1 week. */
-export function renderCadenceNudge(t: Messages, customer: NudgeCustomer, nudge: NudgeShown, facts: CadenceFacts): SlackMessage {
+export function renderCadenceNudge(
+  t: Messages,
+  customer: NudgeCustomer,
+  nudge: NudgeShown,
+  facts: CadenceFacts,
+): SlackMessage {
   const a = t.ambassador;
   const owner = mention(facts.ownerId, t.card.noOwner);
   const { text } = copyOf(t, customer, { ...nudge, ownerId: facts.ownerId });
@@ -132,7 +159,9 @@ export function renderCadenceNudge(t: Messages, customer: NudgeCustomer, nudge: 
   const last = facts.lastContactDate
     ? t.cadence.lastContact(escapeMrkdwn(facts.lastContactDate), facts.daysSinceContact ?? 0, facts.interval)
     : escapeMrkdwn(a.neverContacted);
-  const topic = facts.topic ? a.topic(escapeMrkdwn(truncate(facts.topic, PREVIEW.ambassadorTopic))) : escapeMrkdwn(a.noTopic);
+  const topic = facts.topic
+    ? a.topic(escapeMrkdwn(truncate(facts.topic, PREVIEW.ambassadorTopic)))
+    : escapeMrkdwn(a.noTopic);
   return message(text, [
     section(md`${title}\n${body}\n${last}\n${topic}`, LIMITS.sectionText),
     buttons(nudge, [
@@ -159,5 +188,8 @@ export function renderAnswered(posted: types.KnownBlock[], note: Mrkdwn, { keepB
 /** The same reminder once answered: its buttons replaced by what was done. */
 export function renderClosedNudge(t: Messages, customer: NudgeCustomer, nudge: NudgeShown, note: Mrkdwn): SlackMessage {
   const { body } = copyOf(t, customer, nudge);
-  return message(note, [section(body, LIMITS.sectionText), { type: 'context', elements: [mrkdwn(note, LIMITS.contextText)] }]);
+  return message(note, [
+    section(body, LIMITS.sectionText),
+    { type: 'context', elements: [mrkdwn(note, LIMITS.contextText)] },
+  ]);
 }

@@ -12,17 +12,25 @@ import { escapeMrkdwn, md } from '../i18n/mrkdwn.js';
 export function renderOverdueList(t: Messages, items: OverdueItem[]): SlackMessage {
   const o = t.overdue;
   if (items.length === 0) return message(escapeMrkdwn(o.none), [section(escapeMrkdwn(o.none), LIMITS.sectionText)]);
-  const rows: types.KnownBlock[][] = items.map((item): types.KnownBlock[] => [{
-    type: 'section',
-    text: mrkdwn(
-      md`*${escapeMrkdwn(item.customer.name)}*  \`${escapeMrkdwn(item.customer.number)}\`\n${o.row(escapeMrkdwn(formatFen(item.outstandingFen)), item.days, escapeMrkdwn(item.dueDate), escapeMrkdwn(o.quadrant[item.quadrant]))}`,
-      LIMITS.sectionText,
-    ),
-    accessory: { type: 'button', action_id: ACTION.openCard, text: plain(t.lookup.open, LIMITS.buttonText), value: item.customer._id.toString() },
-  }]);
+  const rows: types.KnownBlock[][] = items.map((item): types.KnownBlock[] => [
+    {
+      type: 'section',
+      text: mrkdwn(
+        md`*${escapeMrkdwn(item.customer.name)}*  \`${escapeMrkdwn(item.customer.number)}\`\n${o.row(escapeMrkdwn(formatFen(item.outstandingFen)), item.days, escapeMrkdwn(item.dueDate), escapeMrkdwn(o.quadrant[item.quadrant]))}`,
+        LIMITS.sectionText,
+      ),
+      accessory: {
+        type: 'button',
+        action_id: ACTION.openCard,
+        text: plain(t.lookup.open, LIMITS.buttonText),
+        value: item.customer._id.toString(),
+      },
+    },
+  ]);
   const intro = o.listTitle(items.length);
   const head = [section(intro, LIMITS.sectionText)];
   const { blocks, shown } = rowsWithin(head, rows);
-  const footer: types.KnownBlock[] = shown < rows.length ? [{ type: 'context', elements: [mrkdwn(o.listMore(shown), LIMITS.contextText)] }] : [];
+  const footer: types.KnownBlock[] =
+    shown < rows.length ? [{ type: 'context', elements: [mrkdwn(o.listMore(shown), LIMITS.contextText)] }] : [];
   return message(intro, [...head, ...blocks, ...footer]);
 }

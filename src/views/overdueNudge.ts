@@ -25,16 +25,28 @@ export interface OverdueFacts {
 }
 
 /** 回收账款: customer, amount, days and due date, what to do in this quadrant, and the buttons that answer it. */
-export function renderOverdueNudge(t: Messages, customer: Pick<CustomerRecord, '_id' | 'name' | 'number'>, nudge: Pick<NudgeRecord, '_id' | 'version'>, facts: OverdueFacts): SlackMessage {
+export function renderOverdueNudge(
+  t: Messages,
+  customer: Pick<CustomerRecord, '_id' | 'name' | 'number'>,
+  nudge: Pick<NudgeRecord, '_id' | 'version'>,
+  facts: OverdueFacts,
+): SlackMessage {
   const o = t.overdue;
-  const who = joinMrkdwn(facts.recipients.map((id) => mention(id, '')), ' ');
+  const who = joinMrkdwn(
+    facts.recipients.map((id) => mention(id, '')),
+    ' ',
+  );
   const amount = escapeMrkdwn(formatFen(facts.outstandingFen));
   const headline = o.text(escapeMrkdwn(customer.name), amount, facts.days, who);
   const todo = o.todo[facts.quadrant](facts.letterLevel);
   const factsLine = o.facts(escapeMrkdwn(customer.number), amount, facts.days, escapeMrkdwn(facts.dueDate));
   const ref = nudgeButtonValue(nudge);
   const button = (action_id: string, label: string, value: string, style?: 'primary'): types.Button => ({
-    type: 'button', action_id, text: plain(label, LIMITS.buttonText), value, ...(style ? { style } : {}),
+    type: 'button',
+    action_id,
+    text: plain(label, LIMITS.buttonText),
+    value,
+    ...(style ? { style } : {}),
   });
   const answer =
     facts.quadrant === 'shortLarge'
@@ -44,7 +56,10 @@ export function renderOverdueNudge(t: Messages, customer: Pick<CustomerRecord, '
         : button(ACTION.nudgeDone, o.done[facts.quadrant](facts.letterLevel), ref, 'primary');
   return message(headline, [
     section(md`*${escapeMrkdwn(o.title)}*\n${headline}\n${factsLine}\n${escapeMrkdwn(todo)}`, LIMITS.sectionText),
-    { type: 'actions', elements: [answer, button(ACTION.recordPayment, t.money.recordPayment, customer._id.toString())] },
+    {
+      type: 'actions',
+      elements: [answer, button(ACTION.recordPayment, t.money.recordPayment, customer._id.toString())],
+    },
   ]);
 }
 
@@ -66,6 +81,14 @@ export function renderSpecialHandlingModal(t: Messages, metadata: SpecialHandlin
     submit: plain(t.modal.save, LIMITS.modalTitle),
     close: plain(t.modal.cancel, LIMITS.modalTitle),
     private_metadata: JSON.stringify(metadata),
-    blocks: [textInput({ key: 'plan', label: t.overdue.specialPlan, optional: false, maxLength: domain.money.maxLength.reason, multiline: true })],
+    blocks: [
+      textInput({
+        key: 'plan',
+        label: t.overdue.specialPlan,
+        optional: false,
+        maxLength: domain.money.maxLength.reason,
+        multiline: true,
+      }),
+    ],
   };
 }

@@ -32,11 +32,25 @@ export interface PoolReleasedFacts {
 
 /** Claim: the card's id; the claim itself checks that it is still in the pool. */
 export function claimButton(t: Messages, customerId: string): types.Button {
-  return { type: 'button', action_id: ACTION.poolClaim, style: 'primary', text: plain(t.pool.claim, LIMITS.buttonText), value: customerId };
+  return {
+    type: 'button',
+    action_id: ACTION.poolClaim,
+    style: 'primary',
+    text: plain(t.pool.claim, LIMITS.buttonText),
+    value: customerId,
+  };
 }
 
-/** 公海 warning: no contact for N days; log one within the grace period or the card goes to the pool. No snooze: only a contact keeps it. */
-export function renderPoolWarning(t: Messages, customer: PoolCustomer, nudge: Pick<NudgeRecord, '_id' | 'version'>, facts: PoolWarningFacts): SlackMessage {
+/**
+ * 公海 warning: no contact for N days; log one within the grace period or the card goes to the pool. No snooze: only a
+ * contact keeps it.
+ */
+export function renderPoolWarning(
+  t: Messages,
+  customer: PoolCustomer,
+  nudge: Pick<NudgeRecord, '_id' | 'version'>,
+  facts: PoolWarningFacts,
+): SlackMessage {
   const name = escapeMrkdwn(customer.name);
   const since = facts.lastContactDate
     ? t.pool.lastContact(escapeMrkdwn(facts.lastContactDate), facts.daysSinceContact ?? 0)
@@ -60,24 +74,47 @@ export function renderPoolWarning(t: Messages, customer: PoolCustomer, nudge: Pi
 }
 
 /** Told to the owner a card was released from, with Claim to take it back while it is still in the pool. */
-export function renderPoolReleased(t: Messages, customer: PoolCustomer, { graceDays }: PoolReleasedFacts): SlackMessage {
+export function renderPoolReleased(
+  t: Messages,
+  customer: PoolCustomer,
+  { graceDays }: PoolReleasedFacts,
+): SlackMessage {
   const text = t.pool.released(escapeMrkdwn(customer.name), escapeMrkdwn(customer.number), graceDays);
-  return message(text, [section(text, LIMITS.sectionText), { type: 'actions', elements: [claimButton(t, customer._id.toString())] }]);
+  return message(text, [
+    section(text, LIMITS.sectionText),
+    { type: 'actions', elements: [claimButton(t, customer._id.toString())] },
+  ]);
 }
 
 /** `/card pool`: the team's pooled cards, longest in the pool first, each with Claim and a button to its card. */
 export function renderPoolList(t: Messages, list: PoolList, timezone: string): SlackMessage {
-  if (list.rows.length === 0) return message(escapeMrkdwn(t.pool.empty), [section(escapeMrkdwn(t.pool.empty), LIMITS.sectionText)]);
+  if (list.rows.length === 0)
+    return message(escapeMrkdwn(t.pool.empty), [section(escapeMrkdwn(t.pool.empty), LIMITS.sectionText)]);
   const rows: types.KnownBlock[][] = list.rows.map((c) => {
     const id = c._id.toString();
     const last = escapeMrkdwn(c.lastContactDate ?? t.pool.never);
-    const line = t.pool.row(escapeMrkdwn(todayIn(c.pooledAt, timezone)), last, mention(c.previousOwnerId, t.card.noOwner));
+    const line = t.pool.row(
+      escapeMrkdwn(todayIn(c.pooledAt, timezone)),
+      last,
+      mention(c.previousOwnerId, t.card.noOwner),
+    );
     const where = [c.company, c.region].filter(Boolean).join(' · ');
     return [
-      section(md`*${escapeMrkdwn(c.name)}*  \`${escapeMrkdwn(c.number)}\`${where ? md`  ${escapeMrkdwn(where)}` : md``}\n${line}`, LIMITS.sectionText),
+      section(
+        md`*${escapeMrkdwn(c.name)}*  \`${escapeMrkdwn(c.number)}\`${where ? md`  ${escapeMrkdwn(where)}` : md``}\n${line}`,
+        LIMITS.sectionText,
+      ),
       {
         type: 'actions' as const,
-        elements: [claimButton(t, id), { type: 'button' as const, action_id: ACTION.openCard, text: plain(t.lookup.open, LIMITS.buttonText), value: id }],
+        elements: [
+          claimButton(t, id),
+          {
+            type: 'button' as const,
+            action_id: ACTION.openCard,
+            text: plain(t.lookup.open, LIMITS.buttonText),
+            value: id,
+          },
+        ],
       },
     ];
   });
@@ -85,6 +122,7 @@ export function renderPoolList(t: Messages, list: PoolList, timezone: string): S
   const head = [section(intro, LIMITS.sectionText)];
   // As many as fit one message's text; long names and escapes can make that fewer than listed.
   const { blocks, shown } = rowsWithin(head, rows);
-  const footer: types.KnownBlock[] = list.total > shown ? [{ type: 'context', elements: [mrkdwn(t.pool.more(shown), LIMITS.contextText)] }] : [];
+  const footer: types.KnownBlock[] =
+    list.total > shown ? [{ type: 'context', elements: [mrkdwn(t.pool.more(shown), LIMITS.contextText)] }] : [];
   return message(intro, [...head, ...blocks, ...footer]);
 }

@@ -23,7 +23,11 @@ export function outcomeText(t: Messages, referral: Pick<ReferralRecord, 'status'
 }
 
 /** 马上联系: the prospect's owner, the moment a referral is recorded (round 1) and once more if nobody called (round 2). */
-export function renderReferralNudge(t: Messages, { referral, referrer, referred }: ReferralFacts, nudge: NudgeShown): SlackMessage {
+export function renderReferralNudge(
+  t: Messages,
+  { referral, referrer, referred }: ReferralFacts,
+  nudge: NudgeShown,
+): SlackMessage {
   const owner = mention(nudge.ownerId, t.card.noOwner);
   const [name, number, from] = [label(referred), escapeMrkdwn(referred.number), label(referrer)];
   const reminder = nudge.round === 2;
@@ -51,7 +55,13 @@ export function renderReferralNudge(t: Messages, { referral, referrer, referred 
 
 function thanksBody(t: Messages, { referral, referrer, referred }: ReferralFacts, ownerId: string | undefined): Mrkdwn {
   const owner = mention(ownerId, t.card.noOwner);
-  const body = t.referral.thanksBody(label(referrer), escapeMrkdwn(referrer.number), label(referred), outcomeText(t, referral), owner);
+  const body = t.referral.thanksBody(
+    label(referrer),
+    escapeMrkdwn(referrer.number),
+    label(referred),
+    outcomeText(t, referral),
+    owner,
+  );
   return md`*${escapeMrkdwn(t.referral.thanksTitle)}*\n${body}`;
 }
 

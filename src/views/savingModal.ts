@@ -13,7 +13,9 @@ function notice(t: Messages, title: string, text: string): types.ModalView {
   };
 }
 
-/** A submission still being saved at Slack's deadline: the modal says so, and that the outcome will come as a message. */
+/**
+ * A submission still being saved at Slack's deadline: the modal says so, and that the outcome will come as a message.
+ */
 export function renderSavingModal(t: Messages, what: string): types.ModalView {
   return notice(t, t.modal.savingTitle, t.modal.saving(what));
 }

@@ -43,11 +43,20 @@ function flat(s: EditableSettings): [string, Value][] {
 
 /** A setting's value as people read it: channels and people as mentions, amounts in yuan, tiers by name. */
 function shown(t: Messages, specs: readonly SettingSpec[], field: string, value: Value): Mrkdwn {
-  if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) return escapeMrkdwn(t.settings.unset);
+  if (value === null || value === undefined || (Array.isArray(value) && value.length === 0))
+    return escapeMrkdwn(t.settings.unset);
   const unit = specs.find((spec) => spec.key === field)?.unit;
-  if (field === 'nudgeChannel') return /^[CG][A-Z0-9]+$/.test(String(value)) ? (`<#${String(value)}>` as Mrkdwn) : escapeMrkdwn(String(value));
-  if (unit === 'tiers') return escapeMrkdwn((value as readonly string[]).map((tier) => t.options.tier[tier as Tier] ?? tier).join(t.punct.list));
-  if (Array.isArray(value)) return joinMrkdwn(value.map((u) => mention(u, u)), ', ');
+  if (field === 'nudgeChannel')
+    return /^[CG][A-Z0-9]+$/.test(String(value)) ? (`<#${String(value)}>` as Mrkdwn) : escapeMrkdwn(String(value));
+  if (unit === 'tiers')
+    return escapeMrkdwn(
+      (value as readonly string[]).map((tier) => t.options.tier[tier as Tier] ?? tier).join(t.punct.list),
+    );
+  if (Array.isArray(value))
+    return joinMrkdwn(
+      value.map((u) => mention(u, u)),
+      ', ',
+    );
   if (field === 'nudgeHour') return escapeMrkdwn(t.settings.hour(Number(value)));
   if (field === 'locale') return escapeMrkdwn(t.settings.languages[value as Locale] ?? String(value));
   if (unit === 'yuan') return escapeMrkdwn(formatFen(Number(value)));
@@ -58,8 +67,18 @@ const label = (t: Messages, field: string) => escapeMrkdwn(t.settings.fields[fie
 
 /** Edit settings (admins) and Hand over cards (admins and the manager), in one actions block. */
 function settingsButtons(t: Messages, admin: boolean, manager: boolean): types.Button[] {
-  const edit: types.Button = { type: 'button', action_id: ACTION.editSettings, text: plain(t.settings.edit, LIMITS.buttonText), value: 'edit' };
-  const handover: types.Button = { type: 'button', action_id: ACTION.handoverStart, text: plain(t.handover.start, LIMITS.buttonText), value: 'start' };
+  const edit: types.Button = {
+    type: 'button',
+    action_id: ACTION.editSettings,
+    text: plain(t.settings.edit, LIMITS.buttonText),
+    value: 'edit',
+  };
+  const handover: types.Button = {
+    type: 'button',
+    action_id: ACTION.handoverStart,
+    text: plain(t.handover.start, LIMITS.buttonText),
+    value: 'start',
+  };
   return [...(admin ? [edit] : []), ...(admin || manager ? [handover] : [])];
 }
 
@@ -69,25 +88,58 @@ function settingsButtons(t: Messages, admin: boolean, manager: boolean): types.B
  * viewer's own language. At most 6 blocks (a manager who is not an admin
  * reads the settings and gets the button).
  */
-export function renderSettingsSection(t: Messages, { settings, specs, admin, manager, changes, locale }: SettingsSection): Block[] {
+export function renderSettingsSection(
+  t: Messages,
+  { settings, specs, admin, manager, changes, locale }: SettingsSection,
+): Block[] {
   const rows = flat(settings).map(([field, value]) => t.settings.row(label(t, field), shown(t, specs, field, value)));
-  const blocks: Block[] = [{ ...section(md`${appMrkdwn(t.settings.title)}\n${joinMrkdwn(rows, '\n')}`, LIMITS.sectionText), block_id: 'home_settings' }];
-  if (!admin) blocks.push({ type: 'context', block_id: 'home_settings_readonly', elements: [mrkdwn(escapeMrkdwn(t.settings.readOnly), LIMITS.contextText)] });
+  const blocks: Block[] = [
+    {
+      ...section(md`${appMrkdwn(t.settings.title)}\n${joinMrkdwn(rows, '\n')}`, LIMITS.sectionText),
+      block_id: 'home_settings',
+    },
+  ];
+  if (!admin)
+    blocks.push({
+      type: 'context',
+      block_id: 'home_settings_readonly',
+      elements: [mrkdwn(escapeMrkdwn(t.settings.readOnly), LIMITS.contextText)],
+    });
   const buttons = settingsButtons(t, admin, manager);
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'home_settings_edit', elements: buttons });
   if (changes.length > 0) {
     const lines = changes.map((c) =>
-      t.settings.changeRow(mention(c.userId, c.userId), label(t, c.field), shown(t, specs, c.field, c.from), shown(t, specs, c.field, c.to), escapeMrkdwn(formatInstant(c.at, settings.timezone))),
+      t.settings.changeRow(
+        mention(c.userId, c.userId),
+        label(t, c.field),
+        shown(t, specs, c.field, c.from),
+        shown(t, specs, c.field, c.to),
+        escapeMrkdwn(formatInstant(c.at, settings.timezone)),
+      ),
     );
-    blocks.push({ type: 'context', block_id: 'home_settings_changes', elements: [mrkdwn(md`${appMrkdwn(t.settings.changes)}\n${joinMrkdwn(lines, '\n')}`, LIMITS.contextText)] });
+    blocks.push({
+      type: 'context',
+      block_id: 'home_settings_changes',
+      elements: [mrkdwn(md`${appMrkdwn(t.settings.changes)}\n${joinMrkdwn(lines, '\n')}`, LIMITS.contextText)],
+    });
   }
-  const languages = (Object.keys(t.settings.languages) as Locale[]).map((l) => ({ text: plain(t.settings.languages[l], LIMITS.optionText), value: l }));
+  const languages = (Object.keys(t.settings.languages) as Locale[]).map((l) => ({
+    text: plain(t.settings.languages[l], LIMITS.optionText),
+    value: l,
+  }));
   blocks.push(
     { ...section(appMrkdwn(t.settings.myLanguage), LIMITS.sectionText), block_id: 'home_language' },
     {
       type: 'actions',
       block_id: 'home_language_select',
-      elements: [{ type: 'static_select', action_id: ACTION.chooseLocale, options: languages, initial_option: languages.find((o) => o.value === locale)! }],
+      elements: [
+        {
+          type: 'static_select',
+          action_id: ACTION.chooseLocale,
+          options: languages,
+          initial_option: languages.find((o) => o.value === locale)!,
+        },
+      ],
     },
   );
   return blocks;
@@ -96,13 +148,25 @@ export function renderSettingsSection(t: Messages, { settings, specs, admin, man
 /** One kind's setting as the modal asks it: a whole number within its range, or tiers picked from the list. */
 function kindInput(t: Messages, spec: SettingSpec, value: SettingValue): types.InputBlock {
   if (spec.unit === 'tiers') return tiersInput(t, spec.key, value as readonly string[]);
-  const block = numberInput({ key: spec.key, label: t.settings.fields[spec.key] ?? spec.key, optional: false, value: askedValue(spec, value as number) });
-  const range = { ...(spec.min !== undefined ? { min_value: String(spec.min) } : {}), ...(spec.max !== undefined ? { max_value: String(spec.max) } : {}) };
-  return { ...block, element: { ...block.element, ...range } } as types.InputBlock;
+  const block = numberInput({
+    key: spec.key,
+    label: t.settings.fields[spec.key] ?? spec.key,
+    optional: false,
+    value: askedValue(spec, value as number),
+  });
+  const range = {
+    ...(spec.min !== undefined ? { min_value: String(spec.min) } : {}),
+    ...(spec.max !== undefined ? { max_value: String(spec.max) } : {}),
+  };
+  return { ...block, element: { ...block.element, ...range } };
 }
 
 /** The settings modal, filled with the team's current values; the version it shows travels in private_metadata. */
-export function renderSettingsModal(t: Messages, settings: TeamSettings, specs: readonly SettingSpec[]): types.ModalView {
+export function renderSettingsModal(
+  t: Messages,
+  settings: TeamSettings,
+  specs: readonly SettingSpec[],
+): types.ModalView {
   const f = t.settings.fields;
   const hours = Object.fromEntries(Array.from({ length: 24 }, (_, h) => [String(h), t.settings.hour(h)]));
   const zones = Object.fromEntries([...new Set([settings.timezone, ...domain.settings.timezones])].map((z) => [z, z]));
@@ -111,7 +175,11 @@ export function renderSettingsModal(t: Messages, settings: TeamSettings, specs: 
     block_id: key,
     optional: true,
     label: plain(f[key]!, 2000),
-    element: { type: 'multi_users_select', action_id: INPUT_ACTION, ...(settings[key].length ? { initial_users: [...settings[key]] } : {}) },
+    element: {
+      type: 'multi_users_select',
+      action_id: INPUT_ACTION,
+      ...(settings[key].length ? { initial_users: [...settings[key]] } : {}),
+    },
   });
   return {
     type: 'modal',
@@ -127,7 +195,8 @@ export function renderSettingsModal(t: Messages, settings: TeamSettings, specs: 
         optional: true,
         label: plain(f.nudgeChannel!, 2000),
         hint: plain(t.settings.nudgeChannelHint, 2000),
-        // Public channels only: with channels:read the app can tell whether it is in one, and asks for no groups:read to see private ones.
+        // Public channels only: with channels:read the app can tell whether it is in one, and asks for no groups:read
+        // to see private ones.
         element: {
           type: 'conversations_select',
           action_id: INPUT_ACTION,
@@ -137,9 +206,21 @@ export function renderSettingsModal(t: Messages, settings: TeamSettings, specs: 
       },
       users('financeUserIds'),
       users('managerUserIds'),
-      selectInput({ key: 'nudgeHour', label: f.nudgeHour!, optional: false, options: hours, value: String(settings.nudgeHour) }),
+      selectInput({
+        key: 'nudgeHour',
+        label: f.nudgeHour!,
+        optional: false,
+        options: hours,
+        value: String(settings.nudgeHour),
+      }),
       selectInput({ key: 'timezone', label: f.timezone!, optional: false, options: zones, value: settings.timezone }),
-      selectInput({ key: 'locale', label: f.locale!, optional: false, options: t.settings.languages, value: settings.locale }),
+      selectInput({
+        key: 'locale',
+        label: f.locale!,
+        optional: false,
+        options: t.settings.languages,
+        value: settings.locale,
+      }),
       ...specs.map((spec) => kindInput(t, spec, settings.kinds[spec.key] ?? spec.default)),
     ],
   };
@@ -154,7 +235,12 @@ function tiersInput(t: Messages, key: string, picked: readonly string[]): types.
     block_id: key,
     optional: true,
     label: plain(t.settings.fields[key] ?? key, 2000),
-    element: { type: 'multi_static_select', action_id: INPUT_ACTION, options, ...(initial.length ? { initial_options: initial } : {}) },
+    element: {
+      type: 'multi_static_select',
+      action_id: INPUT_ACTION,
+      options,
+      ...(initial.length ? { initial_options: initial } : {}),
+    },
   };
 }
 

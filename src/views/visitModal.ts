@@ -44,12 +44,20 @@ export function renderVisitModal(
     close: plain(t.modal.cancel, LIMITS.modalTitle),
     private_metadata: JSON.stringify(metadata),
     blocks: [
-      { type: 'context', elements: [mrkdwn(v.customer(escapeMrkdwn(customer.name), escapeMrkdwn(customer.number)), LIMITS.contextText)] },
+      {
+        type: 'context',
+        elements: [mrkdwn(v.customer(escapeMrkdwn(customer.name), escapeMrkdwn(customer.number)), LIMITS.contextText)],
+      },
       dateInput({ key: 'date', label: v.date, optional: false, value: today }),
       selectInput({ key: 'kind', label: v.kind, optional: false, options: t.options.visitKind, value: 'visit' }),
       textInput({ key: 'notes', label: v.notes, maxLength: MAX.notes, multiline: true }),
       textInput({ key: 'needs', label: v.needs, maxLength: MAX.needs, multiline: true }),
-      checkboxInput({ key: 'materialRequested', label: v.materialRequested, optionText: v.materialRequestedOption, checked: false }),
+      checkboxInput({
+        key: 'materialRequested',
+        label: v.materialRequested,
+        optionText: v.materialRequestedOption,
+        checked: false,
+      }),
       radioInput({ key: 'attitude', label: v.attitude, options: t.options.attitude }),
       radioInput({ key: 'visitWelcome', label: v.visitWelcome, options: t.options.visitWelcome }),
       header(v.stockHeader),
@@ -71,7 +79,11 @@ export function renderVisitModal(
  * moved: the modal stays open a moment to say so, rather than closing as if
  * the day asked for held.
  */
-export function renderVisitSaved(t: Messages, customer: Pick<CustomerRecord, 'name'>, moved: { asked: CalendarDate; due: CalendarDate }): types.ModalView {
+export function renderVisitSaved(
+  t: Messages,
+  customer: Pick<CustomerRecord, 'name'>,
+  moved: { asked: CalendarDate; due: CalendarDate },
+): types.ModalView {
   return {
     type: 'modal',
     title: plain(t.modal.visit, LIMITS.modalTitle),

@@ -30,14 +30,22 @@ function rowBlocks(t: Messages, row: PlanRow): types.KnownBlock[] {
     ...(row.overdueFen > 0 ? [t.plan.owed(escapeMrkdwn(formatFen(row.overdueFen)))] : []),
     ...(row.openPromises > 0 ? [t.plan.promises(row.openPromises)] : []),
   ];
-  const needs = row.needs ? t.plan.needs(escapeMrkdwn(truncate(row.needs, PREVIEW.planNeeds))) : escapeMrkdwn(t.plan.noNeeds);
+  const needs = row.needs
+    ? t.plan.needs(escapeMrkdwn(truncate(row.needs, PREVIEW.planNeeds)))
+    : escapeMrkdwn(t.plan.noNeeds);
   const text = md`*${escapeMrkdwn(c.name)}*  \`${escapeMrkdwn(c.number)}\`\n${joinMrkdwn(facts, ' · ')}\n${needs}`;
   return [
     section(text, LIMITS.sectionText),
     {
       type: 'actions',
       elements: [
-        { type: 'button', action_id: ACTION.openCard, text: plain(t.plan.open, LIMITS.buttonText), value: id, style: 'primary' },
+        {
+          type: 'button',
+          action_id: ACTION.openCard,
+          text: plain(t.plan.open, LIMITS.buttonText),
+          value: id,
+          style: 'primary',
+        },
         { type: 'button', action_id: ACTION.cardBrief, text: plain(t.plan.brief, LIMITS.buttonText), value: id },
       ],
     },
@@ -74,7 +82,9 @@ export function renderVisitPlan(t: Messages, plan: VisitPlan): SlackMessage {
     region === undefined
       ? byRegion(plan.rows).flatMap((g) =>
           g.rows.map((row, i) => [
-            ...(i === 0 ? [section(t.plan.region(escapeMrkdwn(g.region || t.plan.noRegion), g.rows.length), LIMITS.sectionText)] : []),
+            ...(i === 0
+              ? [section(t.plan.region(escapeMrkdwn(g.region || t.plan.noRegion), g.rows.length), LIMITS.sectionText)]
+              : []),
             ...rowBlocks(t, row),
           ]),
         )
@@ -82,6 +92,7 @@ export function renderVisitPlan(t: Messages, plan: VisitPlan): SlackMessage {
   const head = [section(title, LIMITS.sectionText)];
   const { blocks, shown } = rowsWithin(head, rows);
   const left = plan.more + rows.length - shown;
-  const more: types.KnownBlock[] = left > 0 ? [{ type: 'context', elements: [mrkdwn(t.plan.more(left), LIMITS.contextText)] }] : [];
+  const more: types.KnownBlock[] =
+    left > 0 ? [{ type: 'context', elements: [mrkdwn(t.plan.more(left), LIMITS.contextText)] }] : [];
   return message(title, [...head, ...blocks, ...more]);
 }

@@ -15,7 +15,12 @@ function row(t: Messages, customer: WrapUpCard, detail: Mrkdwn | undefined): typ
   const head = md`*${escapeMrkdwn(customer.name)}*  \`${escapeMrkdwn(customer.number)}\`${tier}`;
   return {
     ...section(detail ? md`${head}\n${detail}` : head, LIMITS.sectionText),
-    accessory: { type: 'button', action_id: ACTION.openCard, text: plain(t.lookup.open, LIMITS.buttonText), value: customer._id.toString() },
+    accessory: {
+      type: 'button',
+      action_id: ACTION.openCard,
+      text: plain(t.lookup.open, LIMITS.buttonText),
+      value: customer._id.toString(),
+    },
   };
 }
 
@@ -33,9 +38,14 @@ function list<Row extends { customer: WrapUpCard }>(
   if (rows.length === 0) return [];
   const head = [section(md`*${escapeMrkdwn(title)}*`, LIMITS.sectionText)];
   // Room is kept for the lists after this one's title and its "N more".
-  const { blocks, shown } = rowsWithin([...before, ...head], rows.map((r) => [row(t, r.customer, detail(r))]), 1200);
+  const { blocks, shown } = rowsWithin(
+    [...before, ...head],
+    rows.map((r) => [row(t, r.customer, detail(r))]),
+    1200,
+  );
   const left = more + rows.length - shown;
-  const footer: types.KnownBlock[] = left > 0 ? [{ type: 'context', elements: [mrkdwn(t.wrapUp.more(left), LIMITS.contextText)] }] : [];
+  const footer: types.KnownBlock[] =
+    left > 0 ? [{ type: 'context', elements: [mrkdwn(t.wrapUp.more(left), LIMITS.contextText)] }] : [];
   return [...head, ...blocks, ...footer];
 }
 

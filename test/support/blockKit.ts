@@ -8,8 +8,17 @@ type Json = Record<string, any>;
 type Surface = 'message' | 'modal' | 'home';
 
 const ELEMENT_TYPES_IN_INPUT = new Set([
-  'plain_text_input', 'number_input', 'datepicker', 'static_select', 'external_select', 'radio_buttons', 'users_select', 'checkboxes',
-  'multi_users_select', 'multi_static_select', 'conversations_select',
+  'plain_text_input',
+  'number_input',
+  'datepicker',
+  'static_select',
+  'external_select',
+  'radio_buttons',
+  'users_select',
+  'checkboxes',
+  'multi_users_select',
+  'multi_static_select',
+  'conversations_select',
 ]);
 
 class Checker {
@@ -21,9 +30,15 @@ class Checker {
 
   text(obj: Json | undefined, where: string, max: number, kind?: 'plain_text'): void {
     if (!obj) return this.check(false, `${where}: missing text object`);
-    this.check(obj.type === 'plain_text' || (kind === undefined && obj.type === 'mrkdwn'), `${where}: bad text type ${obj.type}`);
+    this.check(
+      obj.type === 'plain_text' || (kind === undefined && obj.type === 'mrkdwn'),
+      `${where}: bad text type ${obj.type}`,
+    );
     this.check(typeof obj.text === 'string' && obj.text.length >= 1, `${where}: text must be a non-empty string`);
-    this.check(typeof obj.text !== 'string' || obj.text.length <= max, `${where}: text longer than ${max} (${obj.text?.length})`);
+    this.check(
+      typeof obj.text !== 'string' || obj.text.length <= max,
+      `${where}: text longer than ${max} (${obj.text?.length})`,
+    );
   }
 
   option(o: Json, where: string): void {
@@ -36,8 +51,10 @@ class Checker {
     this.check(opts.length >= 1 && opts.length <= max, `${where}: needs 1..${max} options`);
     opts.forEach((o, i) => this.option(o, `${where}.options[${i}]`));
     const values = new Set(opts.map((o) => o.value));
-    if (el.initial_option) this.check(values.has(el.initial_option.value), `${where}: initial_option not among options`);
-    for (const o of el.initial_options ?? []) this.check(values.has(o.value), `${where}: initial_options not among options`);
+    if (el.initial_option)
+      this.check(values.has(el.initial_option.value), `${where}: initial_option not among options`);
+    for (const o of el.initial_options ?? [])
+      this.check(values.has(o.value), `${where}: initial_options not among options`);
   }
 
   element(el: Json, where: string): void {
@@ -45,11 +62,17 @@ class Checker {
     switch (el.type) {
       case 'button':
         this.text(el.text, `${where}.text`, 75, 'plain_text');
-        this.check(el.value === undefined || (typeof el.value === 'string' && el.value.length <= 2000), `${where}: value > 2000`);
+        this.check(
+          el.value === undefined || (typeof el.value === 'string' && el.value.length <= 2000),
+          `${where}: value > 2000`,
+        );
         this.check(el.style === undefined || ['primary', 'danger'].includes(el.style), `${where}: bad style`);
         break;
       case 'plain_text_input':
-        this.check(el.max_length === undefined || (el.max_length >= 1 && el.max_length <= 3000), `${where}: max_length must be 1..3000`);
+        this.check(
+          el.max_length === undefined || (el.max_length >= 1 && el.max_length <= 3000),
+          `${where}: max_length must be 1..3000`,
+        );
         this.check(
           el.initial_value === undefined || el.initial_value.length <= (el.max_length ?? 3000),
           `${where}: initial_value longer than max_length`,
@@ -59,34 +82,55 @@ class Checker {
         this.check(typeof el.is_decimal_allowed === 'boolean', `${where}: is_decimal_allowed is required`);
         break;
       case 'datepicker':
-        this.check(el.initial_date === undefined || /^\d{4}-\d{2}-\d{2}$/.test(el.initial_date), `${where}: initial_date not YYYY-MM-DD`);
+        this.check(
+          el.initial_date === undefined || /^\d{4}-\d{2}-\d{2}$/.test(el.initial_date),
+          `${where}: initial_date not YYYY-MM-DD`,
+        );
         break;
       case 'static_select':
         this.options(el, where, 100);
         break;
       case 'multi_static_select':
         this.options(el, where, 100);
-        this.check(el.initial_options === undefined || el.initial_options.length >= 1, `${where}: initial_options must be a non-empty array`);
-        this.check(el.max_selected_items === undefined || el.max_selected_items >= 1, `${where}: max_selected_items must be at least 1`);
+        this.check(
+          el.initial_options === undefined || el.initial_options.length >= 1,
+          `${where}: initial_options must be a non-empty array`,
+        );
+        this.check(
+          el.max_selected_items === undefined || el.max_selected_items >= 1,
+          `${where}: max_selected_items must be at least 1`,
+        );
         break;
       case 'radio_buttons':
       case 'checkboxes':
         this.options(el, where, 10);
         break;
       case 'external_select':
-        this.check(el.min_query_length === undefined || (Number.isInteger(el.min_query_length) && el.min_query_length >= 0), `${where}: bad min_query_length`);
+        this.check(
+          el.min_query_length === undefined || (Number.isInteger(el.min_query_length) && el.min_query_length >= 0),
+          `${where}: bad min_query_length`,
+        );
         if (el.initial_option) {
           this.text(el.initial_option.text, `${where}.initial_option.text`, 75, 'plain_text');
-          this.check(typeof el.initial_option.value === 'string' && el.initial_option.value.length <= 150, `${where}: initial_option.value > 150`);
+          this.check(
+            typeof el.initial_option.value === 'string' && el.initial_option.value.length <= 150,
+            `${where}: initial_option.value > 150`,
+          );
         }
         break;
       case 'users_select':
         break;
       case 'multi_users_select':
-        this.check(el.initial_users === undefined || (Array.isArray(el.initial_users) && el.initial_users.length >= 1), `${where}: initial_users must be a non-empty array`);
+        this.check(
+          el.initial_users === undefined || (Array.isArray(el.initial_users) && el.initial_users.length >= 1),
+          `${where}: initial_users must be a non-empty array`,
+        );
         break;
       case 'conversations_select':
-        this.check(el.initial_conversation === undefined || typeof el.initial_conversation === 'string', `${where}: initial_conversation must be a string`);
+        this.check(
+          el.initial_conversation === undefined || typeof el.initial_conversation === 'string',
+          `${where}: initial_conversation must be a string`,
+        );
         break;
       default:
         this.check(false, `${where}: unknown element type ${el.type}`);
@@ -124,7 +168,10 @@ class Checker {
         this.check(surface !== 'message', `${where}: input blocks belong in modals and Home tabs`);
         this.text(b.label, `${where}.label`, 2000, 'plain_text');
         if (b.hint) this.text(b.hint, `${where}.hint`, 2000, 'plain_text');
-        this.check(ELEMENT_TYPES_IN_INPUT.has(b.element?.type), `${where}: element ${b.element?.type} not allowed in input`);
+        this.check(
+          ELEMENT_TYPES_IN_INPUT.has(b.element?.type),
+          `${where}: element ${b.element?.type} not allowed in input`,
+        );
         if (b.element) this.element(b.element, `${where}.element`);
         break;
       default:
@@ -156,7 +203,10 @@ export function totalText(node: unknown): number {
   return Object.values(obj).reduce((sum: number, v) => sum + totalText(v), 0);
 }
 
-/** A message's blocks may hold this much text in all; more, and chat.postMessage has been seen to answer msg_blocks_too_long. */
+/**
+ * A message's blocks may hold this much text in all; more, and chat.postMessage has been seen to answer
+ * msg_blocks_too_long.
+ */
 const MESSAGE_TEXT_TOTAL = 12_000;
 
 export function validateMessage(payload: Json): string[] {
@@ -166,7 +216,10 @@ export function validateMessage(payload: Json): string[] {
   if (payload.blocks !== undefined) {
     c.blocks(payload.blocks, 'message');
     const total = totalText(payload.blocks);
-    c.check(total <= MESSAGE_TEXT_TOTAL, `msg_blocks_too_long: the blocks hold ${total} characters (UTF-16 units) of text, more than ${MESSAGE_TEXT_TOTAL}`);
+    c.check(
+      total <= MESSAGE_TEXT_TOTAL,
+      `msg_blocks_too_long: the blocks hold ${total} characters (UTF-16 units) of text, more than ${MESSAGE_TEXT_TOTAL}`,
+    );
   }
   return c.errors;
 }

@@ -102,7 +102,18 @@ export class FakeSlack {
   private readonly failures = new Map<string, Failure[]>();
   private readonly unknownChannels = new Set<string>();
   private readonly channelsWithoutBot = new Set<string>();
-  private readonly users = new Map<string, { id: string; team_id: string; is_admin: boolean; is_owner: boolean; name?: string; real_name?: string; profile?: Record<string, string> }>();
+  private readonly users = new Map<
+    string,
+    {
+      id: string;
+      team_id: string;
+      is_admin: boolean;
+      is_owner: boolean;
+      name?: string;
+      real_name?: string;
+      profile?: Record<string, string>;
+    }
+  >();
   private readonly holds = new Map<string, { after: number; resolve: (call: RecordedCall) => void }>();
   private server?: Server;
   private messageSeq = 0;
@@ -111,7 +122,11 @@ export class FakeSlack {
   /** OAuth codes Slack would hand the browser after consent, and the workspace each installs. */
   private readonly grants = new Map<string, { teamId: string; userId: string }>();
   private readonly installsByToken = new Map<string, FakeInstall>();
-  private readonly matchedFailures: { method: string; match: (args: Record<string, any>) => boolean; failure: Failure }[] = [];
+  private readonly matchedFailures: {
+    method: string;
+    match: (args: Record<string, any>) => boolean;
+    failure: Failure;
+  }[] = [];
   private postLimit?: { now: () => number; lastPost: Map<string, number> };
   /** Per channel: chat.postMessage answers 429 (Retry-After 1) until this instant of the fake's clock. */
   private readonly rateLimitedUntil = new Map<string, number>();
@@ -119,7 +134,12 @@ export class FakeSlack {
   private readonly history = new Map<string, StoredMessage[]>();
   /** The clock message timestamps are taken from: the test's, once useClock is called. */
   private clock: () => number = () => Date.now();
-  private readonly answerHolds: { method: string; after: number; release: Promise<void>; held: (call: RecordedCall) => void }[] = [];
+  private readonly answerHolds: {
+    method: string;
+    after: number;
+    release: Promise<void>;
+    held: (call: RecordedCall) => void;
+  }[] = [];
   url = '';
 
   async start(): Promise<void> {
@@ -204,7 +224,9 @@ export class FakeSlack {
     return /^[UW][A-Z0-9]+$/.test(channel) ? this.dmOf(channel) : channel;
   }
 
-  /** Until `untilMs` on the fake's clock (see useClock), every post to `channel` is answered 429 with Retry-After: 1. */
+  /**
+   * Until `untilMs` on the fake's clock (see useClock), every post to `channel` is answered 429 with Retry-After: 1.
+   */
   rateLimitUntil(channel: string, untilMs: number): void {
     this.rateLimitedUntil.set(channel, untilMs);
   }
@@ -240,10 +262,23 @@ export class FakeSlack {
    * admin or owner as given, with the names given (as Slack shows them: the
    * display name, else the full name); unknown users are user_not_found.
    */
-  setUser(userId: string, teamId: string, role: 'member' | 'admin' | 'owner' = 'member', names: { displayName?: string; realName?: string } = {}): void {
+  setUser(
+    userId: string,
+    teamId: string,
+    role: 'member' | 'admin' | 'owner' = 'member',
+    names: { displayName?: string; realName?: string } = {},
+  ): void {
     const { displayName = '', realName = '' } = names;
     const profile = { display_name: displayName, real_name: realName };
-    this.users.set(userId, { id: userId, team_id: teamId, is_admin: role !== 'member', is_owner: role === 'owner', name: userId.toLowerCase(), real_name: realName, profile });
+    this.users.set(userId, {
+      id: userId,
+      team_id: teamId,
+      is_admin: role !== 'member',
+      is_owner: role === 'owner',
+      name: userId.toLowerCase(),
+      real_name: realName,
+      profile,
+    });
   }
 
   private userInfo(userId: string): Record<string, unknown> {
@@ -272,11 +307,23 @@ export class FakeSlack {
     if (!args.client_id || !args.client_secret) return { ok: false, error: 'invalid_client_id' };
     if (!grant) return { ok: false, error: 'invalid_code' };
     this.grants.delete(String(args.code));
-    const install = { teamId: grant.teamId, token: `xoxb-${grant.teamId}-${++this.messageSeq}-secret`, botUserId: `UBOT${grant.teamId}`, botId: `BBOT${grant.teamId}` };
+    const install = {
+      teamId: grant.teamId,
+      token: `xoxb-${grant.teamId}-${++this.messageSeq}-secret`,
+      botUserId: `UBOT${grant.teamId}`,
+      botId: `BBOT${grant.teamId}`,
+    };
     this.installsByToken.set(install.token, install);
     return {
-      ok: true, app_id: 'A1', token_type: 'bot', access_token: install.token, scope: 'commands,chat:write,im:write,files:write,users:read,channels:read,channels:history,im:history',
-      bot_user_id: install.botUserId, team: { id: grant.teamId, name: `Team ${grant.teamId}` }, enterprise: null, is_enterprise_install: false,
+      ok: true,
+      app_id: 'A1',
+      token_type: 'bot',
+      access_token: install.token,
+      scope: 'commands,chat:write,im:write,files:write,users:read,channels:read,channels:history,im:history',
+      bot_user_id: install.botUserId,
+      team: { id: grant.teamId, name: `Team ${grant.teamId}` },
+      enterprise: null,
+      is_enterprise_install: false,
       authed_user: { id: grant.userId },
     };
   }
@@ -284,8 +331,25 @@ export class FakeSlack {
   /** auth.test: a token the fake's OAuth issued answers for its workspace; any other, for the single-workspace T1. */
   private authTest(token: string | undefined): Record<string, unknown> {
     const install = token ? this.installsByToken.get(token) : undefined;
-    if (install) return { ok: true, url: `https://${install.teamId.toLowerCase()}.slack.com/`, team: install.teamId, user: 'cards', team_id: install.teamId, user_id: install.botUserId, bot_id: install.botId };
-    return { ok: true, url: 'https://example.slack.com/', team: 'Example', user: 'cards', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' };
+    if (install)
+      return {
+        ok: true,
+        url: `https://${install.teamId.toLowerCase()}.slack.com/`,
+        team: install.teamId,
+        user: 'cards',
+        team_id: install.teamId,
+        user_id: install.botUserId,
+        bot_id: install.botId,
+      };
+    return {
+      ok: true,
+      url: 'https://example.slack.com/',
+      team: 'Example',
+      user: 'cards',
+      team_id: 'T1',
+      user_id: 'UBOT',
+      bot_id: 'BBOT',
+    };
   }
 
   /** The DM channel conversations.open gives for a user. */
@@ -309,13 +373,22 @@ export class FakeSlack {
   }
 
   /** Resolves with the first accepted call matching, waiting for it to arrive if needed. */
-  waitFor(method: string, match: (call: RecordedCall) => boolean = () => true, after = 0, timeoutMs = 5000): Promise<RecordedCall> {
+  waitFor(
+    method: string,
+    match: (call: RecordedCall) => boolean = () => true,
+    after = 0,
+    timeoutMs = 5000,
+  ): Promise<RecordedCall> {
     const found = this.calls.slice(after).find((c) => c.method === method && !c.error && match(c));
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.events.off('call', listener);
-        reject(new Error(`no ${method} call arrived within ${timeoutMs} ms; calls: ${this.calls.map((c) => c.method).join(', ')}`));
+        reject(
+          new Error(
+            `no ${method} call arrived within ${timeoutMs} ms; calls: ${this.calls.map((c) => c.method).join(', ')}`,
+          ),
+        );
       }, timeoutMs);
       const listener = (call: RecordedCall) => {
         if (call.method === method && !call.error && match(call)) {
@@ -333,7 +406,11 @@ export class FakeSlack {
     const file = this.files.get(id);
     const bytes = await uploadedBytes(req, await readBytes(req));
     const refused = !file || file.bytes !== undefined || bytes.length !== file.length;
-    this.record({ method: 'upload', args: { id, length: bytes.length }, ...(refused ? { error: 'upload_refused' } : {}) });
+    this.record({
+      method: 'upload',
+      args: { id, length: bytes.length },
+      ...(refused ? { error: 'upload_refused' } : {}),
+    });
     if (!refused) file.bytes = bytes;
     res.writeHead(refused ? 400 : 200, { 'content-type': 'text/plain' });
     res.end(refused ? 'refused' : `OK - ${bytes.length}`);
@@ -355,7 +432,8 @@ export class FakeSlack {
       this.record(call);
       return hold.resolve(call);
     }
-    const failure = this.failures.get(method)?.shift() ?? this.takeMatchedFailure(method, args) ?? this.channelLimited(method, args);
+    const failure =
+      this.failures.get(method)?.shift() ?? this.takeMatchedFailure(method, args) ?? this.channelLimited(method, args);
     if (failure && 'status' in failure) {
       this.record({ method, args, token, error: 'ratelimited' });
       res.writeHead(429, { 'retry-after': String(failure.retryAfter), 'content-type': 'application/json' });
@@ -381,7 +459,8 @@ export class FakeSlack {
   }
 
   private channelLimited(method: string, args: Record<string, any>): Failure | undefined {
-    if (method === 'chat.postMessage' && this.clock() < (this.rateLimitedUntil.get(args.channel) ?? 0)) return { status: 429, retryAfter: 1 };
+    if (method === 'chat.postMessage' && this.clock() < (this.rateLimitedUntil.get(args.channel) ?? 0))
+      return { status: 429, retryAfter: 1 };
     if (method !== 'chat.postMessage' || !this.postLimit) return undefined;
     const last = this.postLimit.lastPost.get(args.channel);
     return last !== undefined && this.postLimit.now() - last < 1000 ? { status: 429, retryAfter: 1 } : undefined;
@@ -416,7 +495,10 @@ export class FakeSlack {
     if (method.startsWith('chat.')) return this.chat(method, args);
     if (method === 'conversations.history') return this.readHistory(args, undefined);
     if (method === 'conversations.replies') return this.readHistory(args, String(args.ts ?? ''));
-    if (method === 'conversations.open') return args.users ? { ok: true, channel: { id: this.dmOf(String(args.users)) } } : { ok: false, error: 'invalid_arguments' };
+    if (method === 'conversations.open')
+      return args.users
+        ? { ok: true, channel: { id: this.dmOf(String(args.users)) } }
+        : { ok: false, error: 'invalid_arguments' };
     if (method === 'users.info') return this.userInfo(String(args.user));
     if (method === 'conversations.info') {
       const channel = String(args.channel ?? '');
@@ -440,10 +522,16 @@ export class FakeSlack {
   private completeUploads(args: Record<string, any>): Record<string, unknown> {
     const listed: { id: string; title?: string }[] = Array.isArray(args.files) ? args.files : [];
     const files = listed.map((f) => this.files.get(f.id));
-    if (listed.length === 0 || files.some((f) => !f?.bytes || f.channel !== undefined)) return { ok: false, error: 'file_not_found' };
+    if (listed.length === 0 || files.some((f) => !f?.bytes || f.channel !== undefined))
+      return { ok: false, error: 'file_not_found' };
     if (!args.channel_id || this.unknownChannels.has(args.channel_id)) return { ok: false, error: 'channel_not_found' };
     listed.forEach((f, i) =>
-      Object.assign(files[i]!, { title: f.title ?? files[i]!.filename, channel: args.channel_id, initialComment: args.initial_comment, sharedSeq: ++this.messageSeq }),
+      Object.assign(files[i]!, {
+        title: f.title ?? files[i]!.filename,
+        channel: args.channel_id,
+        initialComment: args.initial_comment,
+        sharedSeq: ++this.messageSeq,
+      }),
     );
     return { ok: true, files: files.map((f) => ({ id: f!.id, name: f!.filename, title: f!.title })) };
   }
@@ -451,7 +539,7 @@ export class FakeSlack {
   /** Home tabs: one per user, replaced by each publish, answered with the view as Slack stores it. */
   private publish(args: Record<string, any>): Record<string, unknown> {
     if (!/^[UW][A-Z0-9]+$/.test(String(args.user_id ?? ''))) return { ok: false, error: 'invalid_arguments' };
-    const id = (this.homeViews.get(args.user_id) ?? `VH${++this.messageSeq}`) as string;
+    const id = this.homeViews.get(args.user_id) ?? `VH${++this.messageSeq}`;
     this.homeViews.set(args.user_id, id);
     return { ok: true, view: { ...args.view, id, type: 'home', hash: `${Date.now()}.${this.messageSeq}` } };
   }
@@ -459,8 +547,17 @@ export class FakeSlack {
   private chat(method: string, args: Record<string, any>): Record<string, unknown> {
     if (!args.channel) return { ok: false, error: 'channel_not_found' };
     if (this.unknownChannels.has(args.channel)) return { ok: false, error: 'channel_not_found' };
-    const ts = method === 'chat.update' ? args.ts : `${Math.floor(this.clock() / 1000)}.${String(++this.messageSeq).padStart(6, '0')}`;
-    const stored: StoredMessage = { ts, text: args.text, blocks: args.blocks, metadata: args.metadata, ...(args.thread_ts ? { thread_ts: String(args.thread_ts) } : {}) };
+    const ts =
+      method === 'chat.update'
+        ? args.ts
+        : `${Math.floor(this.clock() / 1000)}.${String(++this.messageSeq).padStart(6, '0')}`;
+    const stored: StoredMessage = {
+      ts,
+      text: args.text,
+      blocks: args.blocks,
+      metadata: args.metadata,
+      ...(args.thread_ts ? { thread_ts: String(args.thread_ts) } : {}),
+    };
     const conversation = this.conversationOf(args.channel);
     const kept = this.history.get(conversation) ?? [];
     if (method === 'chat.postMessage') this.history.set(conversation, [...kept, stored]);
@@ -480,14 +577,22 @@ export class FakeSlack {
     if (!channel || this.unknownChannels.has(channel)) return { ok: false, error: 'channel_not_found' };
     const all = this.history.get(channel) ?? [];
     const oldest = Number(args.oldest ?? 0);
-    const picked = threadTs === undefined
-      ? all.filter((m) => m.thread_ts === undefined && Number(m.ts) > oldest).reverse()
-      : all.filter((m) => m.ts === threadTs || m.thread_ts === threadTs);
+    const picked =
+      threadTs === undefined
+        ? all.filter((m) => m.thread_ts === undefined && Number(m.ts) > oldest).reverse()
+        : all.filter((m) => m.ts === threadTs || m.thread_ts === threadTs);
     const limit = Math.min(Number(args.limit ?? 100), 999);
     const start = Number(args.cursor ?? 0);
     const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
-    const page = picked.slice(start, start + limit).map(({ metadata, ...m }) => ({ type: 'message', ...m, ...(withMetadata && metadata ? { metadata } : {}) }));
+    const page = picked
+      .slice(start, start + limit)
+      .map(({ metadata, ...m }) => ({ type: 'message', ...m, ...(withMetadata && metadata ? { metadata } : {}) }));
     const more = start + limit < picked.length;
-    return { ok: true, messages: page, has_more: more, response_metadata: { next_cursor: more ? String(start + limit) : '' } };
+    return {
+      ok: true,
+      messages: page,
+      has_more: more,
+      response_metadata: { next_cursor: more ? String(start + limit) : '' },
+    };
   }
 }

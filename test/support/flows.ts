@@ -12,11 +12,16 @@ export interface CreatedCard {
 
 /** Creates a card the way a user does: New card → fill the modal → Save. */
 export async function createCard(h: Harness, actor: Actor, fields: Record<string, unknown>): Promise<CreatedCard> {
-  const { view, responseUrl } = await h.openModal(actor, { action_id: ACTION.newCard, value: JSON.stringify({ name: fields.name }) });
+  const { view, responseUrl } = await h.openModal(actor, {
+    action_id: ACTION.newCard,
+    value: JSON.stringify({ name: fields.name }),
+  });
   const res = await h.submitView(actor, view, fields);
   if (res.status !== 200 || res.body !== '') throw new Error(`create refused: ${res.status} ${res.body}`);
   const shown = await h.fake.waitForResponse(responseUrl);
-  const edit = (shown.args.blocks as Record<string, any>[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id === ACTION.editCard);
+  const edit = (shown.args.blocks as Record<string, any>[])
+    .flatMap((b) => b.elements ?? [])
+    .find((e) => e.action_id === ACTION.editCard);
   const number = /KH-\d{4}-\d{4,}/.exec(JSON.stringify(shown.args.blocks))?.[0] ?? '';
   return { id: edit.value, number, shown };
 }
@@ -25,7 +30,14 @@ export async function createCard(h: Harness, actor: Actor, fields: Record<string
  * Finds the card by `/card <name>`, presses one of its buttons and submits the modal it opens; throws when refused.
  * Resolves with the point in the fake's call log just before the submission.
  */
-export async function submitFromCard(h: Harness, actor: Actor, name: string, action: string, fields: Record<string, unknown>, what: string): Promise<number> {
+async function submitFromCard(
+  h: Harness,
+  actor: Actor,
+  name: string,
+  action: string,
+  fields: Record<string, unknown>,
+  what: string,
+): Promise<number> {
   const card = await h.command(name, actor);
   const { view } = await h.openModal(actor, findButton(card.args.blocks, action), { responseUrl: card.responseUrl });
   const submitted = h.fake.mark();
@@ -36,7 +48,14 @@ export async function submitFromCard(h: Harness, actor: Actor, name: string, act
 
 /** Records a sale from the card: one unit, paid in full, unless `fields` say otherwise. */
 export function recordSale(h: Harness, actor: Actor, name: string, fields: Record<string, unknown>): Promise<number> {
-  return submitFromCard(h, actor, name, ACTION.recordSale, { product: '空调', quantity: 1, profitFen: null, paidInFull: true, ...fields }, 'sale');
+  return submitFromCard(
+    h,
+    actor,
+    name,
+    ACTION.recordSale,
+    { product: '空调', quantity: 1, profitFen: null, paidInFull: true, ...fields },
+    'sale',
+  );
 }
 
 /** Logs a visit, call or other contact from the card. */

@@ -9,7 +9,9 @@ import { MongoClient } from 'mongodb';
  */
 const load = createRequire(import.meta.url);
 const { isDatabaseUnavailable } = load('../../src/db/errors.ts') as typeof import('../../src/db/errors.js');
-const { startMongoMemoryServer } = load('../../src/db/memoryServer.ts') as typeof import('../../src/db/memoryServer.js');
+const { startMongoMemoryServer } = load(
+  '../../src/db/memoryServer.ts',
+) as typeof import('../../src/db/memoryServer.js');
 const messages = load('../../src/db/startupMessages.ts') as typeof import('../../src/db/startupMessages.js');
 const { configuredMongoUri } = load('./mongoUri.ts') as typeof import('./mongoUri.js');
 
@@ -26,13 +28,18 @@ function oneLineError(message: string): Error {
 async function checkDatabase(uri: string): Promise<void> {
   let client: MongoClient | undefined;
   try {
-    client = new MongoClient(uri, { serverSelectionTimeoutMS: REACHABLE_WITHIN_MS, connectTimeoutMS: REACHABLE_WITHIN_MS });
+    client = new MongoClient(uri, {
+      serverSelectionTimeoutMS: REACHABLE_WITHIN_MS,
+      connectTimeoutMS: REACHABLE_WITHIN_MS,
+    });
     await client.connect();
     await client.db().command({ ping: 1 });
   } catch (error) {
     const reason = (error as Error).message;
     throw oneLineError(
-      isDatabaseUnavailable(error) ? messages.databaseUnreachableMessage(uri, reason) : messages.databaseRefusedMessage(uri, reason),
+      isDatabaseUnavailable(error)
+        ? messages.databaseUnreachableMessage(uri, reason)
+        : messages.databaseRefusedMessage(uri, reason),
     );
   } finally {
     await client?.close();

@@ -5,7 +5,15 @@ import { createApplication, type Application } from '../../src/application.js';
 import { parseEnv } from '../../src/config/env.js';
 import { FakeClock } from './fakeClock.js';
 import { FakeSlack, type RecordedCall } from './fakeSlack.js';
-import { payloadBody, postToSlackEndpoint, signatureHeaders, SIGNING_SECRET, slashCommandBody, type Actor, type SlackResponse } from './slackRequests.js';
+import {
+  payloadBody,
+  postToSlackEndpoint,
+  signatureHeaders,
+  SIGNING_SECRET,
+  slashCommandBody,
+  type Actor,
+  type SlackResponse,
+} from './slackRequests.js';
 
 export const TEAM_A: Actor = { teamId: 'T1', userId: 'U1SELLER' };
 export const TEAM_A_COLLEAGUE: Actor = { teamId: 'T1', userId: 'U2COLLEAGUE' };
@@ -42,7 +50,10 @@ export interface HarnessOptions {
   mongoUri?: string;
   /** Installed to any workspace through OAuth (OAUTH_ENV) instead of with one bot token. */
   oauth?: boolean;
-  /** Log through the app's own logger, to the console, as in production (at env.LOG_LEVEL), instead of keeping lines in `logs`. */
+  /**
+   * Log through the app's own logger, to the console, as in production (at env.LOG_LEVEL), instead of keeping lines in
+   * `logs`.
+   */
   appLogger?: boolean;
 }
 
@@ -62,32 +73,44 @@ function stateFor(elementType: string, value: unknown): StateValue {
     case 'multi_users_select':
       return { type: elementType, selected_users: value ?? [] };
     case 'multi_static_select':
-      return { type: elementType, selected_options: ((value as string[] | undefined) ?? []).map((v) => ({ value: v })) };
+      return {
+        type: elementType,
+        selected_options: ((value as string[] | undefined) ?? []).map((v) => ({ value: v })),
+      };
     case 'conversations_select':
       return { type: elementType, selected_conversation: value ?? null };
     case 'checkboxes':
       return { type: elementType, selected_options: value ? [{ value: 'yes' }] : [] };
     default:
-      return { type: elementType, value: value == null ? null : String(value) };
+      return {
+        type: elementType,
+        value: value == null ? null : typeof value === 'string' ? value : JSON.stringify(value),
+      };
   }
 }
 
 function initialValue(element: Record<string, any>): unknown {
   if (element.type === 'multi_static_select') return element.initial_options?.map((o: { value: string }) => o.value);
   return (
-    element.initial_value ?? element.initial_option?.value ?? element.initial_date ?? element.initial_user ??
-    element.initial_users ?? element.initial_conversation ??
+    element.initial_value ??
+    element.initial_option?.value ??
+    element.initial_date ??
+    element.initial_user ??
+    element.initial_users ??
+    element.initial_conversation ??
     (element.initial_options?.length ? true : undefined)
   );
 }
 
 /** A logger keeping warnings and errors for assertions, quiet unless TEST_LOGS=1. */
 function recordingLogger(lines: string[]): Logger {
-  const keep = (level: string) => (...parts: unknown[]) => {
-    const line = `${level} ${parts.map(String).join(' ')}`;
-    lines.push(line);
-    if (process.env.TEST_LOGS) console.error(line);
-  };
+  const keep =
+    (level: string) =>
+    (...parts: unknown[]) => {
+      const line = `${level} ${parts.map(String).join(' ')}`;
+      lines.push(line);
+      if (process.env.TEST_LOGS) console.error(line);
+    };
   return {
     debug: () => undefined,
     info: () => undefined,
@@ -123,7 +146,8 @@ export class Harness {
     fake.useClock(() => clock.now().getTime());
     const dbName = `cards_test_${randomBytes(6).toString('hex')}`;
     const env = parseEnv({
-      // A channel id names one workspace's channel: installed to any workspace, each team picks its own in its settings.
+      // A channel id names one workspace's channel: installed to any workspace, each team picks its own in its
+      // settings.
       ...(options.oauth ? OAUTH_ENV : { SLACK_BOT_TOKEN: 'xoxb-test-token', NUDGE_CHANNEL_ID: NUDGE_CHANNEL }),
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: fake.apiUrl,
@@ -138,7 +162,14 @@ export class Harness {
       const logger = recordingLogger(logs);
       // Posts to one channel a second apart, in the test's time: waiting moves the clock.
       const pacing = { now: () => clock.now().getTime(), sleep: async (ms: number) => clock.advanceMs(ms) };
-      const app = await createApplication({ env, mongoUri, dbName, clock, pacing, ...(options.appLogger ? {} : { logger }) });
+      const app = await createApplication({
+        env,
+        mongoUri,
+        dbName,
+        clock,
+        pacing,
+        ...(options.appLogger ? {} : { logger }),
+      });
       const { port } = await app.start({ port: 0, host: '127.0.0.1' });
       instances.push({ app, url: `http://127.0.0.1:${port}` });
     }
@@ -171,7 +202,10 @@ export class Harness {
     return Promise.all(this.instances.map((i) => i.app.scanNudges()));
   }
 
-  /** Sets the clock, then scans on every instance `rounds` times (more than once proves a second scan posts nothing again). */
+  /**
+   * Sets the clock, then scans on every instance `rounds` times (more than once proves a second scan posts nothing
+   * again).
+   */
   async scanAt(at: string, rounds = 1) {
     this.clock.set(at);
     let reports: Awaited<ReturnType<Harness['scanOnEveryInstance']>> = [];
@@ -201,15 +235,25 @@ export class Harness {
     const page = await res.text();
     // The link as an HTML page writes it: `&` may be escaped as `&amp;`.
     const state = /[?&](?:amp;)?state=([^&"']+)/.exec(page)?.[1] ?? '';
-    const scopes = decodeURIComponent(/[?&](?:amp;)?scope=([^&"']+)/.exec(page)?.[1] ?? '').split(',').filter(Boolean);
+    const scopes = decodeURIComponent(/[?&](?:amp;)?scope=([^&"']+)/.exec(page)?.[1] ?? '')
+      .split(',')
+      .filter(Boolean);
     const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
     return { status: res.status, state: decodeURIComponent(state), cookie, scopes };
   }
 
   /** Slack sends the browser back to /slack/oauth_redirect with the code and state, and the browser its cookie. */
-  async finishInstall(code: string, state: string, cookie: string, instance = 0): Promise<{ status: number; body: string }> {
+  async finishInstall(
+    code: string,
+    state: string,
+    cookie: string,
+    instance = 0,
+  ): Promise<{ status: number; body: string }> {
     const query = new URLSearchParams({ code, state });
-    const res = await fetch(`${this.instances[instance]!.url}/slack/oauth_redirect?${query}`, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+    const res = await fetch(`${this.instances[instance]!.url}/slack/oauth_redirect?${query}`, {
+      redirect: 'manual',
+      headers: cookie ? { cookie } : {},
+    });
     return { status: res.status, body: await res.text() };
   }
 
@@ -232,7 +276,10 @@ export class Harness {
       event_time: Math.floor(Date.now() / 1000),
       authorizations: [{ team_id: actor.teamId, user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
     });
-    return postToSlackEndpoint(this.instances[instance]!.url, body, { ...signatureHeaders(body), 'content-type': 'application/json' });
+    return postToSlackEndpoint(this.instances[instance]!.url, body, {
+      ...signatureHeaders(body),
+      'content-type': 'application/json',
+    });
   }
 
   /** The user opens the app's Home tab; resolves with the view published for them after `after`. */
@@ -247,7 +294,10 @@ export class Harness {
    * Acts on an element of the user's App Home (a button, or an option picked
    * in a select), as Slack sends it: from a view, with no response_url.
    */
-  async homeAction(actor: Actor, action: { action_id: string; type: string; value?: string; block_id?: string; selected_option?: { value: string } }): Promise<SlackResponse> {
+  async homeAction(
+    actor: Actor,
+    action: { action_id: string; type: string; value?: string; block_id?: string; selected_option?: { value: string } },
+  ): Promise<SlackResponse> {
     const payload = {
       type: 'block_actions',
       team: { id: actor.teamId, domain: 'example' },
@@ -255,7 +305,15 @@ export class Harness {
       api_app_id: 'A1',
       trigger_id: `trigger-${++this.responseSeq}`,
       container: { type: 'view', view_id: 'VHOME' },
-      view: { id: 'VHOME', team_id: actor.teamId, type: 'home', callback_id: '', private_metadata: '', state: { values: {} }, hash: 'hash' },
+      view: {
+        id: 'VHOME',
+        team_id: actor.teamId,
+        type: 'home',
+        callback_id: '',
+        private_metadata: '',
+        state: { values: {} },
+        hash: 'hash',
+      },
       actions: [{ block_id: 'b', action_ts: '1700000000.1', ...action }],
     };
     return this.post(payloadBody(payload));
@@ -276,11 +334,27 @@ export class Harness {
       api_app_id: 'A1',
       trigger_id: triggerId,
       response_url: responseUrl,
-      container: { type: 'message', channel_id: where.channel ?? 'CSALES', message_ts: where.messageTs ?? '1700000000.000001', is_ephemeral: !where.messageTs },
+      container: {
+        type: 'message',
+        channel_id: where.channel ?? 'CSALES',
+        message_ts: where.messageTs ?? '1700000000.000001',
+        is_ephemeral: !where.messageTs,
+      },
       channel: { id: where.channel ?? 'CSALES', name: 'sales' },
-      actions: [{ type: 'button', block_id: button.block_id ?? 'b', action_id: button.action_id, text: button.text, value: button.value, action_ts: '1700000000.1' }],
+      actions: [
+        {
+          type: 'button',
+          block_id: button.block_id ?? 'b',
+          action_id: button.action_id,
+          text: button.text,
+          value: button.value,
+          action_ts: '1700000000.1',
+        },
+      ],
       // Slack sends a posted message's content with a press on it (never an ephemeral one's).
-      ...(where.messageTs && where.message ? { message: { type: 'message', ts: where.messageTs, text: where.message.text, blocks: where.message.blocks } } : {}),
+      ...(where.messageTs && where.message
+        ? { message: { type: 'message', ts: where.messageTs, text: where.message.text, blocks: where.message.blocks } }
+        : {}),
     };
     return { ...(await this.post(payloadBody(payload), where.instance)), triggerId, responseUrl };
   }
@@ -298,7 +372,11 @@ export class Harness {
   }
 
   /** Submits a modal the app opened, with `changes` typed over its initial values (null clears). */
-  async submitView(actor: Actor, view: Record<string, any>, changes: Record<string, unknown> = {}): Promise<SlackResponse> {
+  async submitView(
+    actor: Actor,
+    view: Record<string, any>,
+    changes: Record<string, unknown> = {},
+  ): Promise<SlackResponse> {
     const values: Record<string, Record<string, StateValue>> = {};
     for (const block of view.blocks as Record<string, any>[]) {
       if (block.type !== 'input') continue;
@@ -357,11 +435,18 @@ export interface PressedOn {
 
 /** A press on a message the app posted, as recorded by the fake (chat.postMessage's channel, ts and content). */
 export function onPosted(call: RecordedCall): PressedOn {
-  return { channel: call.args.channel, messageTs: String(call.result?.ts), message: { text: call.args.text, blocks: call.args.blocks } };
+  return {
+    channel: call.args.channel,
+    messageTs: String(call.result?.ts),
+    message: { text: call.args.text, blocks: call.args.blocks },
+  };
 }
 
 /** The button with `action_id` in a message or view's blocks. */
-export function findButton(blocks: Record<string, any>[], actionId: string): { action_id: string; value?: string; block_id?: string } {
+export function findButton(
+  blocks: Record<string, any>[],
+  actionId: string,
+): { action_id: string; value?: string; block_id?: string } {
   for (const block of blocks) {
     const elements = block.elements ?? (block.accessory ? [block.accessory] : []);
     const button = elements.find((e: Record<string, any>) => e.action_id === actionId);
@@ -394,7 +479,13 @@ export function visibleText(blocks: Record<string, any>[]): string {
  * whose private_metadata is `privateMetadata`, as Slack asks for its options:
  * a signed block_suggestion. The HTTP answer carries the options.
  */
-export async function suggest(h: Harness, actor: Actor, actionId: string, value: string, privateMetadata = ''): Promise<SlackResponse> {
+export async function suggest(
+  h: Harness,
+  actor: Actor,
+  actionId: string,
+  value: string,
+  privateMetadata = '',
+): Promise<SlackResponse> {
   const payload = {
     type: 'block_suggestion',
     token: 'legacy-verification-token',
@@ -405,7 +496,15 @@ export async function suggest(h: Harness, actor: Actor, actionId: string, value:
     block_id: 'referrer',
     action_id: actionId,
     value,
-    view: { id: 'V1', team_id: actor.teamId, type: 'modal', callback_id: 'card_modal', private_metadata: privateMetadata, state: { values: {} }, hash: 'hash' },
+    view: {
+      id: 'V1',
+      team_id: actor.teamId,
+      type: 'modal',
+      callback_id: 'card_modal',
+      private_metadata: privateMetadata,
+      state: { values: {} },
+      hash: 'hash',
+    },
   };
   return h.post(payloadBody(payload));
 }

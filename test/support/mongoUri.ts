@@ -11,6 +11,7 @@ import { parseEnv } from 'node:util';
  */
 export function configuredMongoUri(projectDir: string, env: NodeJS.ProcessEnv): string | undefined {
   const envFile = join(projectDir, '.env');
-  const uri = env.MONGODB_URI ?? (existsSync(envFile) ? parseEnv(readFileSync(envFile, 'utf8')).MONGODB_URI : undefined);
+  const uri =
+    env.MONGODB_URI ?? (existsSync(envFile) ? parseEnv(readFileSync(envFile, 'utf8')).MONGODB_URI : undefined);
   return uri?.trim() || undefined;
 }

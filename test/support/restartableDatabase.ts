@@ -47,10 +47,19 @@ async function ferretdb(bin: string): Promise<RestartableDatabase> {
   let child: ChildProcess | undefined;
   const start = async () => {
     if (child && child.exitCode === null) return;
-    child = spawn(bin, [
-      '--handler=sqlite', `--sqlite-url=file:${dir}/`, `--listen-addr=127.0.0.1:${port}`, `--state-dir=${dir}`,
-      '--debug-addr=-', '--telemetry=disable', '--log-level=error',
-    ], { stdio: 'ignore' });
+    child = spawn(
+      bin,
+      [
+        '--handler=sqlite',
+        `--sqlite-url=file:${dir}/`,
+        `--listen-addr=127.0.0.1:${port}`,
+        `--state-dir=${dir}`,
+        '--debug-addr=-',
+        '--telemetry=disable',
+        '--log-level=error',
+      ],
+      { stdio: 'ignore' },
+    );
     await waitForPort(port);
   };
   const stop = async () => {
@@ -63,7 +72,15 @@ async function ferretdb(bin: string): Promise<RestartableDatabase> {
     });
   };
   await start();
-  return { uri: `mongodb://127.0.0.1:${port}/`, start, stop, dispose: async () => { await stop(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    uri: `mongodb://127.0.0.1:${port}/`,
+    start,
+    stop,
+    dispose: async () => {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Elsewhere, a mongod of its own from mongodb-memory-server, restarted on the same port and data. */

@@ -17,7 +17,12 @@ const env = parseEnv({
   ...(process.env.DIGEST_ABOVE ? { DIGEST_ABOVE: process.env.DIGEST_ABOVE } : {}),
   LOG_LEVEL: 'error',
 });
-const app = await createApplication({ env, mongoUri: process.env.MONGODB_URI!, dbName: process.env.DB_NAME, clock: new FakeClock(process.env.NOW!) });
+const app = await createApplication({
+  env,
+  mongoUri: process.env.MONGODB_URI!,
+  dbName: process.env.DB_NAME,
+  clock: new FakeClock(process.env.NOW!),
+});
 const report = await app.scanNudges();
 console.log(JSON.stringify(report));
 await app.stop();

@@ -2,13 +2,22 @@ import { Harness, type HarnessOptions } from './harness.js';
 import { startRestartableDatabase, type RestartableDatabase } from './restartableDatabase.js';
 
 export interface HarnessSetup {
-  /** After each test, expect the fake Slack to have refused nothing real Slack would (Block Kit limits included). On unless false. */
+  /**
+   * After each test, expect the fake Slack to have refused nothing real Slack would (Block Kit limits included). On
+   * unless false.
+   */
   checkPayloads?: boolean;
-  /** And that the app logged no warning or error in that test: the lines are taken, so one test's warnings fail that test alone. */
+  /**
+   * And that the app logged no warning or error in that test: the lines are taken, so one test's warnings fail that
+   * test alone.
+   */
   checkLogs?: boolean;
   /** How long starting may take, when longer than a test may. */
   timeout?: number;
-  /** Stops the harness in afterAll; a file that started something for it (a database, a proxy) wraps `stopHarness` with that. */
+  /**
+   * Stops the harness in afterAll; a file that started something for it (a database, a proxy) wraps `stopHarness` with
+   * that.
+   */
   stop?: (stopHarness: () => Promise<void>) => Promise<void>;
 }
 
@@ -19,7 +28,10 @@ export interface HarnessSetup {
  * Returns the harness, to be used inside tests and hooks: until it has
  * started, using it throws.
  */
-export function useHarness(options: HarnessOptions | (() => HarnessOptions | Promise<HarnessOptions>) = {}, setup: HarnessSetup = {}): Harness {
+export function useHarness(
+  options: HarnessOptions | (() => HarnessOptions | Promise<HarnessOptions>) = {},
+  setup: HarnessSetup = {},
+): Harness {
   let started: Harness | undefined;
   const current = (): Harness => {
     if (!started) throw new Error('the harness is used before beforeAll started it');
@@ -56,7 +68,10 @@ export function useHarness(options: HarnessOptions | (() => HarnessOptions | Pro
  * and start again: started before the harness; started again, if a test left
  * it stopped, before the harness drops its data; disposed of after.
  */
-export function useHarnessOnRestartableDatabase(options: HarnessOptions, setup: HarnessSetup = {}): { h: Harness; database: RestartableDatabase } {
+export function useHarnessOnRestartableDatabase(
+  options: HarnessOptions,
+  setup: HarnessSetup = {},
+): { h: Harness; database: RestartableDatabase } {
   let started: RestartableDatabase | undefined;
   const current = (): RestartableDatabase => {
     if (!started) throw new Error('the database is used before beforeAll started it');

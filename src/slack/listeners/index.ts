@@ -24,9 +24,26 @@ import * as visitModal from './submissions/visitModal.js';
 /** Every Slack entry point of the app, in one list. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
   const listeners = [
-    cardCommand, cardActions, moneyActions, nudgeActions, referralActions, promiseActions, poolActions,
-    cardModal, visitModal, moneyModals, referralModals, specialHandling, promiseReschedule, cardPicker, appHome, settingsActions, uninstall,
-    handoverActions, reassignModal, homeHandover,
+    cardCommand,
+    cardActions,
+    moneyActions,
+    nudgeActions,
+    referralActions,
+    promiseActions,
+    poolActions,
+    cardModal,
+    visitModal,
+    moneyModals,
+    referralModals,
+    specialHandling,
+    promiseReschedule,
+    cardPicker,
+    appHome,
+    settingsActions,
+    uninstall,
+    handoverActions,
+    reassignModal,
+    homeHandover,
   ];
   for (const listener of listeners) {
     listener.register(app, deps);

@@ -1,4 +1,11 @@
-import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, ExternalSelectAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type {
+  AllMiddlewareArgs,
+  App,
+  BlockAction,
+  ButtonAction,
+  ExternalSelectAction,
+  SlackActionMiddlewareArgs,
+} from '@slack/bolt';
 import { cardFingerprint } from '../../../domain/cardFingerprint.js';
 import { todayIn } from '../../../time.js';
 import { renderBriefModal, renderBriefRefusal } from '../../../views/brief.js';
@@ -24,9 +31,16 @@ type PickArgs = SlackActionMiddlewareArgs<PickBody> & AllMiddlewareArgs;
  * (a wrap-up or reminder keeps what it lists), or, from App Home or a modal
  * (no message), in their DM with the app, where its buttons work as on any card.
  */
-async function showCard(deps: ListenerDeps, { body, respond, client }: ButtonArgs | PickArgs, { teamId, t, settings }: TeamScope, customerId: string) {
+async function showCard(
+  deps: ListenerDeps,
+  { body, respond, client }: ButtonArgs | PickArgs,
+  { teamId, t, settings }: TeamScope,
+  customerId: string,
+) {
   const card = await deps.cards.getCard(teamId, customerId);
-  const shown = card ? await renderCardFor(deps, t, card, { client, settings, userId: body.user.id }) : renderNotice(t.card.gone);
+  const shown = card
+    ? await renderCardFor(deps, t, card, { client, settings, userId: body.user.id })
+    : renderNotice(t.card.gone);
   if (body.view?.type === 'home' || !respond) await client.chat.postMessage({ channel: body.user.id, ...shown });
   else await respond({ replace_original: clickOrigin(body).replace, response_type: 'ephemeral', ...shown });
 }
@@ -65,9 +79,21 @@ export function register(app: App, deps: ListenerDeps): void {
     afterAck(deps, async (args, scope) => {
       const customer = await cardOfButton(deps, args, scope);
       if (!customer) return;
-      const metadata = { customerId: customer._id.toString(), version: customer.version, fingerprint: cardFingerprint(customer), ...answerTo(clickOrigin(args.body)) };
-      const referrer = customer.referrerId ? await deps.customers.findCustomer(scope.teamId, customer.referrerId) : null;
-      const view = renderCardModal(scope.t, { number: customer.number, values: customer, metadata, referrer: referrer ?? undefined });
+      const metadata = {
+        customerId: customer._id.toString(),
+        version: customer.version,
+        fingerprint: cardFingerprint(customer),
+        ...answerTo(clickOrigin(args.body)),
+      };
+      const referrer = customer.referrerId
+        ? await deps.customers.findCustomer(scope.teamId, customer.referrerId)
+        : null;
+      const view = renderCardModal(scope.t, {
+        number: customer.number,
+        values: customer,
+        metadata,
+        referrer: referrer ?? undefined,
+      });
       await args.client.views.open({ trigger_id: args.body.trigger_id, view });
     }),
   );
@@ -99,7 +125,10 @@ export function register(app: App, deps: ListenerDeps): void {
     ACTION.cardBrief,
     afterAck(deps, async ({ action, body, client }, { teamId, t }) => {
       const brief = await deps.briefs.briefFor(teamId, action.value ?? '');
-      await client.views.open({ trigger_id: body.trigger_id, view: brief ? renderBriefModal(t, brief) : renderBriefRefusal(t) });
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: brief ? renderBriefModal(t, brief) : renderBriefRefusal(t),
+      });
     }),
   );
 }

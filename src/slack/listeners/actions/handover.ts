@@ -17,7 +17,11 @@ export function register(app: App, deps: ListenerDeps): void {
     afterAck(deps, async ({ body, action, client, respond }: ButtonArgs, { teamId, t }: TeamScope) => {
       const customer = await deps.customers.findCustomer(teamId, action.value ?? '');
       if (!customer) return void (await respond({ replace_original: false, ...renderNotice(t.card.gone) }));
-      const metadata = { customerId: customer._id.toString(), version: customer.version, ...answerTo(clickOrigin(body)) };
+      const metadata = {
+        customerId: customer._id.toString(),
+        version: customer.version,
+        ...answerTo(clickOrigin(body)),
+      };
       await client.views.open({ trigger_id: body.trigger_id, view: renderReassignModal(t, customer, metadata) });
     }),
   );
@@ -35,9 +39,18 @@ export function register(app: App, deps: ListenerDeps): void {
       if (result.status === 'busy') return void (await notice(t.handover.busy));
       await respond({ replace_original: true, ...renderHandoverNotice(t.handover.done(result.moved, result.skipped)) });
       if (!result.finished) return;
-      const [tFrom, tTo] = await Promise.all([messagesForUser(deps, settings, result.fromId), messagesForUser(deps, settings, result.toId)]);
-      await client.chat.postMessage({ channel: result.fromId, ...renderHandoverSummary(tFrom, 'from', body.user.id, result.moved, result.toId) });
-      await client.chat.postMessage({ channel: result.toId, ...renderHandoverSummary(tTo, 'to', body.user.id, result.moved, result.fromId) });
+      const [tFrom, tTo] = await Promise.all([
+        messagesForUser(deps, settings, result.fromId),
+        messagesForUser(deps, settings, result.toId),
+      ]);
+      await client.chat.postMessage({
+        channel: result.fromId,
+        ...renderHandoverSummary(tFrom, 'from', body.user.id, result.moved, result.toId),
+      });
+      await client.chat.postMessage({
+        channel: result.toId,
+        ...renderHandoverSummary(tTo, 'to', body.user.id, result.moved, result.fromId),
+      });
       // Their lists changed the most: each sees it on a Home they are looking at.
       await deps.refreshHome(teamId, [result.fromId, result.toId]);
     }),

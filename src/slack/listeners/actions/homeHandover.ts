@@ -1,4 +1,11 @@
-import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type {
+  AllMiddlewareArgs,
+  App,
+  BlockAction,
+  ButtonAction,
+  SlackActionMiddlewareArgs,
+  ViewSubmitAction,
+} from '@slack/bolt';
 import { mayHandOver } from '../../../domain/roles.js';
 import { parseHandoverInput } from '../../../validation/handoverInput.js';
 import { renderHandoverModal } from '../../../views/handover.js';
@@ -32,7 +39,8 @@ export function register(app: App, deps: ListenerDeps): void {
     CALLBACK.handoverModal,
     onSubmission<ViewArgs>(deps, 'from', async ({ body, view, client }, scope) => {
       const userId = body.user.id;
-      if (!mayHandOver(await deps.roles.rolesOf(client, scope.settings, userId))) return inlineErrors({ from: scope.t.handover.adminOnly });
+      if (!mayHandOver(await deps.roles.rolesOf(client, scope.settings, userId)))
+        return inlineErrors({ from: scope.t.handover.adminOnly });
       const parsed = parseHandoverInput(scope.t, readViewState(view.state));
       if (!parsed.ok) return inlineErrors(parsed.errors);
       // Read before the modal closes, so a failure is told on it rather than only logged.

@@ -19,7 +19,10 @@ export function register(app: App, deps: ListenerDeps): void {
       const customer = await deps.customers.findCustomer(teamId, action.value ?? '');
       if (!customer) return void (await respond({ replace_original: false, ...renderNotice(t.card.gone) }));
       const metadata = { customerId: customer._id.toString(), ...answerTo(clickOrigin(body)) };
-      await client.views.open({ trigger_id: body.trigger_id, view: renderSaleModal(t, customer, todayIn(deps.now(), settings.timezone), metadata) });
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: renderSaleModal(t, customer, todayIn(deps.now(), settings.timezone), metadata),
+      });
     }),
   );
 
@@ -30,7 +33,10 @@ export function register(app: App, deps: ListenerDeps): void {
       if (!customer) return void (await respond({ replace_original: false, ...renderNotice(t.card.gone) }));
       const { sales } = await deps.money.account(customer);
       const metadata = { customerId: customer._id.toString(), ...answerTo(clickOrigin(body)) };
-      await client.views.open({ trigger_id: body.trigger_id, view: renderAdjustmentModal(t, customer, sales, metadata) });
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: renderAdjustmentModal(t, customer, sales, metadata),
+      });
     }),
   );
 
@@ -39,7 +45,10 @@ export function register(app: App, deps: ListenerDeps): void {
     afterAck(deps, async ({ body, action, client, respond }: ButtonArgs, { teamId, t }) => {
       const customer = await deps.customers.findCustomer(teamId, action.value ?? '');
       if (!customer) return void (await respond({ replace_original: false, ...renderNotice(t.card.gone) }));
-      await client.views.open({ trigger_id: body.trigger_id, view: renderMoneyModal(t, customer, await deps.money.account(customer)) });
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: renderMoneyModal(t, customer, await deps.money.account(customer)),
+      });
     }),
   );
 
@@ -48,12 +57,20 @@ export function register(app: App, deps: ListenerDeps): void {
     afterAck(deps, async ({ body, action, client, respond }: ButtonArgs, { teamId, t, settings }) => {
       const card = await deps.cards.getCard(teamId, action.value ?? '');
       if (!card) return void (await respond({ replace_original: false, ...renderNotice(t.card.gone) }));
-      if (card.money.receivables.length === 0) return void (await respond({ replace_original: false, ...renderNotice(t.money.noReceivable) }));
+      if (card.money.receivables.length === 0)
+        return void (await respond({ replace_original: false, ...renderNotice(t.money.noReceivable) }));
       // On a collection reminder the payment is answered privately, and the reminder says who recorded what.
       const origin = clickOrigin(body);
-      const metadata = metadataWithPosted({ customerId: card.customer._id.toString(), ...answerTo(origin) }, 'posted', origin.replace ? undefined : origin.posted);
+      const metadata = metadataWithPosted(
+        { customerId: card.customer._id.toString(), ...answerTo(origin) },
+        'posted',
+        origin.replace ? undefined : origin.posted,
+      );
       const today = todayIn(deps.now(), settings.timezone);
-      await client.views.open({ trigger_id: body.trigger_id, view: renderPaymentModal(t, card.customer, card.money.receivables, today, metadata) });
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: renderPaymentModal(t, card.customer, card.money.receivables, today, metadata),
+      });
     }),
   );
 }

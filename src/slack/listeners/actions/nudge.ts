@@ -23,7 +23,8 @@ export function register(app: App, deps: ListenerDeps): void {
       const ref = parseNudgeRef(action.value);
       const followUp = ref && (await deps.nudges.get(teamId, ref.id));
       const customer = followUp && (await deps.customers.findCustomer(teamId, followUp.customerId.toString()));
-      if (!followUp || !customer) return void (await respond({ replace_original: false, ...renderNotice(t.card.gone) }));
+      if (!followUp || !customer)
+        return void (await respond({ replace_original: false, ...renderNotice(t.card.gone) }));
       // The nudge's own words, as posted, are kept when it is closed: each kind states different facts.
       const base = { customerId: customer._id.toString(), followUpId: followUp._id.toString() };
       const metadata = metadataWithPosted(base, 'nudge', clickOrigin(body).posted);
@@ -35,7 +36,9 @@ export function register(app: App, deps: ListenerDeps): void {
   const snooze = (length: SnoozeLength) =>
     afterAck(deps, async ({ body, action, respond }: ButtonArgs, { teamId, t }: TeamScope) => {
       const ref = parseNudgeRef(action.value);
-      const result = ref ? await deps.nudges.snooze(teamId, ref, body.user.id, length) : ({ status: 'notFound' } as const);
+      const result = ref
+        ? await deps.nudges.snooze(teamId, ref, body.user.id, length)
+        : ({ status: 'notFound' } as const);
       if (result.status !== 'ok') {
         const note = result.status === 'closed' ? t.nudge.closed : t.card.gone;
         return void (await respond({ replace_original: false, ...renderNotice(note) }));
@@ -44,7 +47,10 @@ export function register(app: App, deps: ListenerDeps): void {
       if (!customer) return void (await respond({ replace_original: false, ...renderNotice(t.card.gone) }));
       const note = t.nudge.snoozed(mention(body.user.id, ''), escapeMrkdwn(result.nudge.dueDate));
       const posted = clickOrigin(body).posted?.blocks;
-      await respond({ replace_original: true, ...(posted ? renderAnswered(posted, note) : renderClosedNudge(t, customer, result.nudge, note)) });
+      await respond({
+        replace_original: true,
+        ...(posted ? renderAnswered(posted, note) : renderClosedNudge(t, customer, result.nudge, note)),
+      });
     });
 
   app.action<ButtonBody>(
@@ -53,9 +59,14 @@ export function register(app: App, deps: ListenerDeps): void {
       const ref = parseNudgeRef(action.value);
       // The button's own label says what was done (Slack sends it with the press).
       const did = action.text?.text ?? t.overdue.handled;
-      const result = ref ? await deps.nudges.answer(teamId, ref.id, body.user.id, did) : ({ status: 'notFound' } as const);
+      const result = ref
+        ? await deps.nudges.answer(teamId, ref.id, body.user.id, did)
+        : ({ status: 'notFound' } as const);
       if (result.status !== 'ok') {
-        return void (await respond({ replace_original: false, ...renderNotice(result.status === 'closed' ? t.nudge.closed : t.card.gone) }));
+        return void (await respond({
+          replace_original: false,
+          ...renderNotice(result.status === 'closed' ? t.nudge.closed : t.card.gone),
+        }));
       }
       const note = t.overdue.answered(mention(body.user.id, ''), escapeMrkdwn(did));
       const posted = clickOrigin(body).posted?.blocks;
@@ -69,7 +80,14 @@ export function register(app: App, deps: ListenerDeps): void {
     ACTION.specialHandling,
     afterAck(deps, async ({ body, action, client }: ButtonArgs, { t }: TeamScope) => {
       const posted = clickOrigin(body).posted;
-      const view = renderSpecialHandlingModal(t, metadataWithPosted({ nudgeRef: action.value ?? '', channel: posted?.channel, ts: posted?.ts }, 'posted', posted));
+      const view = renderSpecialHandlingModal(
+        t,
+        metadataWithPosted(
+          { nudgeRef: action.value ?? '', channel: posted?.channel, ts: posted?.ts },
+          'posted',
+          posted,
+        ),
+      );
       await client.views.open({ trigger_id: body.trigger_id, view });
     }),
   );

@@ -24,13 +24,20 @@ export function register(app: App, deps: ListenerDeps): void {
     afterAck(deps, async ({ body, action, respond, client }: ButtonArgs, { teamId, t, settings }) => {
       const result = await deps.pool.claim(teamId, body.user.id, action.value ?? '');
       const card = result.status === 'claimed' ? await deps.cards.getCard(teamId, result.card._id.toString()) : null;
-      const shown = card ? await renderCardFor(deps, t, card, { client, settings, userId: body.user.id }) : renderNotice(result.status === 'taken' ? t.pool.taken : t.card.gone);
-      if (body.view?.type === 'home' || !respond) return void (await client.chat.postMessage({ channel: body.user.id, ...shown }));
+      const shown = card
+        ? await renderCardFor(deps, t, card, { client, settings, userId: body.user.id })
+        : renderNotice(result.status === 'taken' ? t.pool.taken : t.card.gone);
+      if (body.view?.type === 'home' || !respond)
+        return void (await client.chat.postMessage({ channel: body.user.id, ...shown }));
       const origin = clickOrigin(body);
       await respond({ replace_original: Boolean(card) && origin.replace, response_type: 'ephemeral', ...shown });
       if (card && !origin.replace && origin.posted?.blocks) {
         const { channel, ts, blocks } = origin.posted;
-        await client.chat.update({ channel, ts, ...renderAnswered(blocks, t.pool.claimedBy(mention(body.user.id, ''))) });
+        await client.chat.update({
+          channel,
+          ts,
+          ...renderAnswered(blocks, t.pool.claimedBy(mention(body.user.id, ''))),
+        });
       }
     }),
   );

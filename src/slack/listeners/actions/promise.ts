@@ -26,12 +26,21 @@ export function register(app: App, deps: ListenerDeps): void {
       const { promise } = result;
       if (ref.from === 'card') {
         const card = await deps.cards.getCard(teamId, promise.customerId.toString());
-        const shown = card ? await renderCardFor(deps, t, card, { client, settings, userId: body.user.id }) : renderNotice(t.card.gone);
-        return void (await respond({ replace_original: clickOrigin(body).replace, response_type: 'ephemeral', ...shown }));
+        const shown = card
+          ? await renderCardFor(deps, t, card, { client, settings, userId: body.user.id })
+          : renderNotice(t.card.gone);
+        return void (await respond({
+          replace_original: clickOrigin(body).replace,
+          response_type: 'ephemeral',
+          ...shown,
+        }));
       }
       const customer = await deps.customers.findCustomer(teamId, promise.customerId.toString());
       if (!customer) return void (await notice(t.card.gone));
-      const note = t.promise.keptBy(mention(body.user.id, ''), escapeMrkdwn(formatInstant(promise.keptAt!, settings.timezone)));
+      const note = t.promise.keptBy(
+        mention(body.user.id, ''),
+        escapeMrkdwn(formatInstant(promise.keptAt!, settings.timezone)),
+      );
       await respond({ replace_original: true, ...renderClosedPromiseNudge(t, customer, promise, note) });
     }),
   );

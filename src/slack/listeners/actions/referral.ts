@@ -24,14 +24,20 @@ async function referralOfButton(deps: ListenerDeps, { action, respond }: ButtonA
   return { facts, cardId: ref.cardId };
 }
 
-/** The buttons of the referral ledger: record one, close it as no deal, thank the referrer, answer the ambassador suggestion. */
+/**
+ * The buttons of the referral ledger: record one, close it as no deal, thank the referrer, answer the ambassador
+ * suggestion.
+ */
 export function register(app: App, deps: ListenerDeps): void {
   app.action<ButtonBody>(
     ACTION.recordReferral,
     afterAck(deps, async ({ body, action, client, respond }: ButtonArgs, { teamId, t }: TeamScope) => {
       const referrer = await deps.customers.findCustomer(teamId, action.value ?? '');
       if (!referrer) return void (await respond(notice(t.card.gone)));
-      const view = renderReferralModal(t, referrer, { referrerId: referrer._id.toString(), ...answerTo(clickOrigin(body)) });
+      const view = renderReferralModal(t, referrer, {
+        referrerId: referrer._id.toString(),
+        ...answerTo(clickOrigin(body)),
+      });
       await client.views.open({ trigger_id: body.trigger_id, view });
     }),
   );
@@ -42,8 +48,15 @@ export function register(app: App, deps: ListenerDeps): void {
       const found = await referralOfButton(deps, args, scope);
       if (!found) return;
       if (found.facts.referral.thanks) return void (await args.respond(notice(scope.t.referral.alreadyThanked)));
-      const metadata = { referralId: found.facts.referral._id.toString(), cardId: found.cardId, ...answerTo(clickOrigin(args.body)) };
-      await args.client.views.open({ trigger_id: args.body.trigger_id, view: renderThanksModal(scope.t, found.facts, metadata) });
+      const metadata = {
+        referralId: found.facts.referral._id.toString(),
+        cardId: found.cardId,
+        ...answerTo(clickOrigin(args.body)),
+      };
+      await args.client.views.open({
+        trigger_id: args.body.trigger_id,
+        view: renderThanksModal(scope.t, found.facts, metadata),
+      });
     }),
   );
 
@@ -53,8 +66,15 @@ export function register(app: App, deps: ListenerDeps): void {
       const found = await referralOfButton(deps, args, scope);
       if (!found) return;
       if (found.facts.referral.status !== 'open') return void (await args.respond(notice(scope.t.referral.notOpen)));
-      const metadata = { referralId: found.facts.referral._id.toString(), cardId: found.cardId, ...answerTo(clickOrigin(args.body)) };
-      await args.client.views.open({ trigger_id: args.body.trigger_id, view: renderNoDealModal(scope.t, found.facts, metadata) });
+      const metadata = {
+        referralId: found.facts.referral._id.toString(),
+        cardId: found.cardId,
+        ...answerTo(clickOrigin(args.body)),
+      };
+      await args.client.views.open({
+        trigger_id: args.body.trigger_id,
+        view: renderNoDealModal(scope.t, found.facts, metadata),
+      });
     }),
   );
 

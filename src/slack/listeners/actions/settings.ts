@@ -1,4 +1,12 @@
-import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs, StaticSelectAction, ViewSubmitAction } from '@slack/bolt';
+import type {
+  AllMiddlewareArgs,
+  App,
+  BlockAction,
+  ButtonAction,
+  SlackActionMiddlewareArgs,
+  StaticSelectAction,
+  ViewSubmitAction,
+} from '@slack/bolt';
 import { NUDGE_HOURS, parseSettingsInput } from '../../../validation/settingsInput.js';
 import { renderNotice } from '../../../views/lookup.js';
 import { parseSettingsMetadata, renderInviteNotice, renderSettingsModal } from '../../../views/settings.js';
@@ -24,8 +32,12 @@ export function register(app: App, deps: ListenerDeps): void {
     afterAck(deps, async ({ body, client }: ButtonArgs, { teamId, t }: TeamScope) => {
       const settings = await deps.settings.settingsFor(teamId, { fresh: true });
       const { admin } = await deps.roles.rolesOf(client, settings, body.user.id);
-      if (!admin) return void (await client.chat.postMessage({ channel: body.user.id, ...renderNotice(t.settings.notAdmin) }));
-      await client.views.open({ trigger_id: body.trigger_id, view: renderSettingsModal(t, settings, deps.settings.specs) });
+      if (!admin)
+        return void (await client.chat.postMessage({ channel: body.user.id, ...renderNotice(t.settings.notAdmin) }));
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: renderSettingsModal(t, settings, deps.settings.specs),
+      });
     }),
   );
 
@@ -50,7 +62,12 @@ export function register(app: App, deps: ListenerDeps): void {
       if (!parsed.ok) {
         const message = (block: string) => {
           const spec = deps.settings.specs.find((s) => s.key === block);
-          const range = block === 'nudgeHour' ? NUDGE_HOURS : spec?.min !== undefined && spec.max !== undefined ? { min: spec.min, max: spec.max } : undefined;
+          const range =
+            block === 'nudgeHour'
+              ? NUDGE_HOURS
+              : spec?.min !== undefined && spec.max !== undefined
+                ? { min: spec.min, max: spec.max }
+                : undefined;
           return range ? t.settings.outOfRange(range.min, range.max) : t.settings.pickOne;
         };
         return inlineErrors(Object.fromEntries(parsed.badBlocks.map((block) => [block, message(block)])));
@@ -58,14 +75,17 @@ export function register(app: App, deps: ListenerDeps): void {
       const result = await deps.settings.save(teamId, userId, version, parsed.value);
       if (result.outcome === 'conflict') return inlineErrors({ [FIRST_BLOCK]: t.settings.conflict });
       if (result.outcome === 'notFound') return inlineErrors({ [FIRST_BLOCK]: t.errors.generic });
-      // Reminders already scheduled follow the new settings too: the change is announced (a new hour moves them, new pool thresholds move the warnings).
+      // Reminders already scheduled follow the new settings too: the change is announced (a new hour moves them, new
+      // pool thresholds move the warnings).
       const channel = result.changes.some((c) => c.field === 'nudgeChannel') ? parsed.value.nudgeChannel : undefined;
       if (!channel) return {};
       return {
         after: async () => {
-          // conversations.info (scope channels:read) says whether the bot is in it; a private channel it is not in answers channel_not_found.
+          // conversations.info (scope channels:read) says whether the bot is in it; a private channel it is not in
+          // answers channel_not_found.
           const info = await client.conversations.info({ channel }).catch(() => null);
-          if (!info?.channel?.is_member) await client.chat.postMessage({ channel: userId, ...renderInviteNotice(t, channel) });
+          if (!info?.channel?.is_member)
+            await client.chat.postMessage({ channel: userId, ...renderInviteNotice(t, channel) });
         },
       };
     }),

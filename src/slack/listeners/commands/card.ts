@@ -4,7 +4,14 @@ import { parseLookup, type LookupRequest, type SearchLookup } from '../../../dom
 import { mayHandOver } from '../../../domain/roles.js';
 import { renderAmbassadorList } from '../../../views/ambassadorList.js';
 import { renderBriefMessage } from '../../../views/brief.js';
-import { renderHelp, renderMatches, renderNotFound, renderNotice, renderSafeNotice, type NewCardPrefill } from '../../../views/lookup.js';
+import {
+  renderHelp,
+  renderMatches,
+  renderNotFound,
+  renderNotice,
+  renderSafeNotice,
+  type NewCardPrefill,
+} from '../../../views/lookup.js';
 import type { SlackMessage } from '../../../views/message.js';
 import { renderOverdueList } from '../../../views/overdueList.js';
 import { escapeMrkdwn } from '../../../i18n/mrkdwn.js';
@@ -31,15 +38,26 @@ interface Caller {
 }
 
 /** `/card segments refresh`: admins only, as it rewrites every card of the team. */
-async function refreshSegments(deps: ListenerDeps, { teamId, settings, t }: TeamScope, caller: Caller): Promise<SlackMessage> {
-  if (!(await deps.roles.rolesOf(caller.client, settings, caller.userId)).admin) return renderNotice(t.segments.adminOnly);
+async function refreshSegments(
+  deps: ListenerDeps,
+  { teamId, settings, t }: TeamScope,
+  caller: Caller,
+): Promise<SlackMessage> {
+  if (!(await deps.roles.rolesOf(caller.client, settings, caller.userId)).admin)
+    return renderNotice(t.segments.adminOnly);
   const report = await deps.segments.refreshTeam(teamId);
   return renderNotice(t.segments.refreshed(report.current, report.inactive, report.changed));
 }
 
 /** `/card handover <@from> <@to>`: admins and the manager only; a preview whose Confirm names this request. */
-async function handoverReply(deps: ListenerDeps, scope: TeamScope, caller: Caller, request: Extract<LookupRequest, { kind: 'handover' }>): Promise<SlackMessage> {
-  if (!mayHandOver(await deps.roles.rolesOf(caller.client, scope.settings, caller.userId))) return renderNotice(scope.t.handover.adminOnly);
+async function handoverReply(
+  deps: ListenerDeps,
+  scope: TeamScope,
+  caller: Caller,
+  request: Extract<LookupRequest, { kind: 'handover' }>,
+): Promise<SlackMessage> {
+  if (!mayHandOver(await deps.roles.rolesOf(caller.client, scope.settings, caller.userId)))
+    return renderNotice(scope.t.handover.adminOnly);
   return handoverPreview(deps, scope, request.fromId, request.toId);
 }
 
@@ -58,12 +76,26 @@ async function briefReply(deps: ListenerDeps, { teamId, t }: TeamScope, request:
  * through the response_url; an instance dying midway leaves the user
  * without the file, to ask again.
  */
-async function runExport(deps: ListenerDeps, { teamId, settings, t }: TeamScope, { command, respond, client, body }: CommandArgs, asked: ExportRequest) {
-  const { request, ownOnly } = exportAllowed(asked, command.user_id, await deps.roles.rolesOf(client, settings, command.user_id));
+async function runExport(
+  deps: ListenerDeps,
+  { teamId, settings, t }: TeamScope,
+  { command, respond, client, body }: CommandArgs,
+  asked: ExportRequest,
+) {
+  const { request, ownOnly } = exportAllowed(
+    asked,
+    command.user_id,
+    await deps.roles.rolesOf(client, settings, command.user_id),
+  );
   const tell = (text: string) => respond({ response_type: 'ephemeral', ...renderNotice(text) });
   await tell(ownOnly ? `${t.exports.started}\n${t.exports.ownOnly}` : t.exports.started);
   try {
-    const summary = await deps.exports.exportCards(teamId, request, deliverToDm(client, command.user_id), slackNames(client, deps.logger));
+    const summary = await deps.exports.exportCards(
+      teamId,
+      request,
+      deliverToDm(client, command.user_id),
+      slackNames(client, deps.logger),
+    );
     if (summary.cards === 0 && !summary.visits && !summary.sales) await tell(t.exports.none);
   } catch (error) {
     deps.logger.error(`${describeRequest(body)} export failed: ${(error as Error).message}`);
@@ -71,7 +103,12 @@ async function runExport(deps: ListenerDeps, { teamId, settings, t }: TeamScope,
   }
 }
 
-async function lookupReply(deps: ListenerDeps, scope: TeamScope, caller: Caller, request: Exclude<LookupRequest, { kind: 'export' }>): Promise<SlackMessage> {
+async function lookupReply(
+  deps: ListenerDeps,
+  scope: TeamScope,
+  caller: Caller,
+  request: Exclude<LookupRequest, { kind: 'export' }>,
+): Promise<SlackMessage> {
   const { teamId, t } = scope;
   if (request.kind === 'help') return renderHelp(t);
   if (request.kind === 'tooLong') return renderNotice(t.lookup.tooLong(request.max));
@@ -83,30 +120,47 @@ async function lookupReply(deps: ListenerDeps, scope: TeamScope, caller: Caller,
   if (request.kind === 'badBrief') return renderNotice(t.brief.usage);
   if (request.kind === 'plan') {
     const today = todayIn(deps.now(), scope.settings.timezone);
-    return renderVisitPlan(t, await deps.visitPlan.planVisits(teamId, caller.userId, { region: request.region, today }));
+    return renderVisitPlan(
+      t,
+      await deps.visitPlan.planVisits(teamId, caller.userId, { region: request.region, today }),
+    );
   }
   if (request.kind === 'badExport') return renderSafeNotice(t.exports.badFilter(escapeMrkdwn(request.word)));
   if (request.kind === 'handover') return handoverReply(deps, scope, caller, request);
   if (request.kind === 'badHandover') return renderNotice(t.handover.usage);
   if (request.kind === 'ambassadors') {
     const list = await deps.ambassadors.list(teamId);
-    return renderAmbassadorList(t, list, await deps.referrals.countsFor(teamId, list.rows.map((r) => r.customer._id)));
+    return renderAmbassadorList(
+      t,
+      list,
+      await deps.referrals.countsFor(
+        teamId,
+        list.rows.map((r) => r.customer._id),
+      ),
+    );
   }
   const { matches, more } = await deps.customers.findCustomers(teamId, request, { exactDecides: true });
   const [only] = matches;
   if (!only) return renderNotFound(t, request.text, prefillFor(request));
-  if (matches.length === 1) return renderCardFor(deps, t, await deps.cards.loadCard(only), { ...caller, settings: scope.settings });
+  if (matches.length === 1)
+    return renderCardFor(deps, t, await deps.cards.loadCard(only), { ...caller, settings: scope.settings });
   return renderMatches(t, request.text, matches, more);
 }
 
-/** `/card <name | phone | card number | brief <name> | overdue | referrals | ambassadors | pool | plan [region] | segments refresh | export … | handover @a @b | help>` */
+/**
+ * `/card <name | phone | card number | brief <name> | overdue | referrals | ambassadors | pool | plan [region] |
+ * segments refresh | export … | handover @a @b | help>`
+ */
 export function register(app: App, deps: ListenerDeps): void {
   app.command(
     COMMAND,
     afterAck<CommandArgs>(deps, async (args, scope) => {
       const request = parseLookup(String(args.command.text ?? ''));
       if (request.kind === 'export') return runExport(deps, scope, args, request.request);
-      await args.respond({ response_type: 'ephemeral', ...(await lookupReply(deps, scope, { userId: args.command.user_id, client: args.client }, request)) });
+      await args.respond({
+        response_type: 'ephemeral',
+        ...(await lookupReply(deps, scope, { userId: args.command.user_id, client: args.client }, request)),
+      });
     }),
   );
 }

@@ -3,7 +3,11 @@ import type { ListenerDeps } from '../../deps.js';
 import { describeRequest } from '../../listen.js';
 
 /** The installation an event is about: an organisation-wide install is keyed by its enterprise. */
-function installationOf(context: { isEnterpriseInstall?: boolean; enterpriseId?: string; teamId?: string }): string | undefined {
+function installationOf(context: {
+  isEnterpriseInstall?: boolean;
+  enterpriseId?: string;
+  teamId?: string;
+}): string | undefined {
   return context.isEnterpriseInstall ? context.enterpriseId : context.teamId;
 }
 

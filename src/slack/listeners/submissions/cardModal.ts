@@ -14,7 +14,9 @@ import { showSavedCard, submitter } from '../../savedCard.js';
 import { readViewState } from '../../viewState.js';
 
 /** Saved: the card, and for a new card what the reminder kinds make of it, to run once the person is answered. */
-type SaveOutcome = { ok: true; customer: CustomerRecord; react?: () => Promise<void> } | { ok: false; field: 'name' | 'referrerId'; error: string };
+type SaveOutcome =
+  | { ok: true; customer: CustomerRecord; react?: () => Promise<void> }
+  | { ok: false; field: 'name' | 'referrerId'; error: string };
 
 interface Save {
   teamId: string;
@@ -24,9 +26,21 @@ interface Save {
   requestKey: string;
 }
 
-async function save(deps: ListenerDeps, t: Messages, { teamId, userId, meta, input, requestKey }: Save): Promise<SaveOutcome> {
+async function save(
+  deps: ListenerDeps,
+  t: Messages,
+  { teamId, userId, meta, input, requestKey }: Save,
+): Promise<SaveOutcome> {
   const result = meta.customerId
-    ? await deps.customers.updateCustomer(teamId, userId, meta.customerId, meta.version ?? 0, input, requestKey, meta.fingerprint)
+    ? await deps.customers.updateCustomer(
+        teamId,
+        userId,
+        meta.customerId,
+        meta.version ?? 0,
+        input,
+        requestKey,
+        meta.fingerprint,
+      )
     : await deps.customers.createCustomer(teamId, userId, input, requestKey);
   if (result.status === 'created') return { ok: true, customer: result.customer, react: result.react };
   if (result.status === 'saved') return { ok: true, customer: result.customer };
@@ -52,7 +66,8 @@ export function register(app: App, deps: ListenerDeps): void {
       return {
         after: async () => {
           await outcome.react?.();
-          if (meta.responseUrl) await showSavedCard(deps, t, outcome.customer._id.toString(), meta, submitter(args, scope));
+          if (meta.responseUrl)
+            await showSavedCard(deps, t, outcome.customer._id.toString(), meta, submitter(args, scope));
         },
       };
     }),

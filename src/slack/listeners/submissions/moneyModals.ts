@@ -22,7 +22,14 @@ import { readViewState } from '../../viewState.js';
  * pressed; a posted message pressed (a collection reminder) keeps its facts
  * and says what was done (`note`), in the team's language when in a channel.
  */
-function showCard(deps: ListenerDeps, scope: TeamScope, customer: CustomerRecord, meta: MoneyModalMetadata, args: ViewArgs, note?: Mrkdwn): SubmissionResult {
+function showCard(
+  deps: ListenerDeps,
+  scope: TeamScope,
+  customer: CustomerRecord,
+  meta: MoneyModalMetadata,
+  args: ViewArgs,
+  note?: Mrkdwn,
+): SubmissionResult {
   const { t } = scope;
   const { client } = args;
   const { posted } = meta;
@@ -30,7 +37,12 @@ function showCard(deps: ListenerDeps, scope: TeamScope, customer: CustomerRecord
   return {
     after: async () => {
       await showSavedCard(deps, t, customer._id.toString(), meta, submitter(args, scope));
-      if (note && posted?.blocks) await client.chat.update({ channel: posted.channel, ts: posted.ts, ...renderAnswered(posted.blocks, note, { keepButtons: true }) });
+      if (note && posted?.blocks)
+        await client.chat.update({
+          channel: posted.channel,
+          ts: posted.ts,
+          ...renderAnswered(posted.blocks, note, { keepButtons: true }),
+        });
     },
   };
 }
@@ -73,7 +85,9 @@ export function register(app: App, deps: ListenerDeps): void {
       if (result.status === 'notFound') return inlineErrors({ amountFen: t.card.gone });
       if (result.status === 'creditExceeded') {
         const { outstandingFen, afterFen, limitFen } = result.warning;
-        return inlineErrors({ amountFen: t.money.creditExceeded(formatFen(outstandingFen), formatFen(afterFen), formatFen(limitFen)) });
+        return inlineErrors({
+          amountFen: t.money.creditExceeded(formatFen(outstandingFen), formatFen(afterFen), formatFen(limitFen)),
+        });
       }
       return showCard(deps, scope, result.customer, meta, args);
     }),
@@ -81,13 +95,18 @@ export function register(app: App, deps: ListenerDeps): void {
 
   app.view<ViewSubmitAction>(
     CALLBACK.adjustmentModal,
-    onMoneySubmission(deps, () => AdjustmentInputSchema, async (args, scope, { meta, input, requestKey }) => {
-      const { teamId, t } = scope;
-      const result = await deps.money.recordAdjustment(teamId, args.body.user.id, meta.customerId, input, requestKey);
-      if (result.status === 'notFound') return inlineErrors({ amountFen: t.card.gone });
-      if (result.status === 'exceedsSale') return inlineErrors({ amountFen: t.money.exceedsSale(formatFen(result.remainingFen)) });
-      return showCard(deps, scope, result.customer, meta, args);
-    }),
+    onMoneySubmission(
+      deps,
+      () => AdjustmentInputSchema,
+      async (args, scope, { meta, input, requestKey }) => {
+        const { teamId, t } = scope;
+        const result = await deps.money.recordAdjustment(teamId, args.body.user.id, meta.customerId, input, requestKey);
+        if (result.status === 'notFound') return inlineErrors({ amountFen: t.card.gone });
+        if (result.status === 'exceedsSale')
+          return inlineErrors({ amountFen: t.money.exceedsSale(formatFen(result.remainingFen)) });
+        return showCard(deps, scope, result.customer, meta, args);
+      },
+    ),
   );
 
   app.view<ViewSubmitAction>(
@@ -96,11 +115,18 @@ export function register(app: App, deps: ListenerDeps): void {
       const { teamId, t, settings } = scope;
       const result = await deps.money.recordPayment(teamId, args.body.user.id, meta.customerId, input, requestKey);
       if (result.status === 'notFound') return inlineErrors({ amountFen: t.card.gone });
-      if (result.status === 'overpayment') return inlineErrors({ amountFen: t.money.overpayment(formatFen(result.outstandingFen)) });
+      if (result.status === 'overpayment')
+        return inlineErrors({ amountFen: t.money.overpayment(formatFen(result.outstandingFen)) });
       if (result.status === 'unknownReceivable') return inlineErrors({ receivableId: t.money.unknownReceivable });
       // A channel's reminder speaks the team's language; a DM, the reader's.
-      const tPosted = meta.posted && !meta.posted.channel.startsWith('D') && !meta.posted.channel.startsWith('U') ? messagesFor(settings.locale) : t;
-      const note = tPosted.money.paymentRecordedBy(mention(args.body.user.id, ''), escapeMrkdwn(formatFen(input.amountFen)));
+      const tPosted =
+        meta.posted && !meta.posted.channel.startsWith('D') && !meta.posted.channel.startsWith('U')
+          ? messagesFor(settings.locale)
+          : t;
+      const note = tPosted.money.paymentRecordedBy(
+        mention(args.body.user.id, ''),
+        escapeMrkdwn(formatFen(input.amountFen)),
+      );
       return showCard(deps, scope, result.customer, meta, args, note);
     }),
   );

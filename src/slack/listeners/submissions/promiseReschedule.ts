@@ -23,7 +23,8 @@ export function register(app: App, deps: ListenerDeps): void {
       if (result.status === 'notFound') return inlineErrors({ dueDate: t.promise.gone });
       if (result.status === 'kept') return inlineErrors({ dueDate: t.promise.alreadyKept });
       const { channel, ts } = meta;
-      const customer = channel && ts ? await deps.customers.findCustomer(teamId, result.promise.customerId.toString()) : null;
+      const customer =
+        channel && ts ? await deps.customers.findCustomer(teamId, result.promise.customerId.toString()) : null;
       if (!channel || !ts || !customer) return {};
       const note = t.promise.rescheduledBy(mention(body.user.id, ''), escapeMrkdwn(result.promise.dueDate));
       const closed = renderClosedPromiseNudge(t, customer, result.previous, note);

@@ -22,7 +22,13 @@ export function register(app: App, deps: ListenerDeps): void {
       if (!parsed.ok) return inlineErrors(parsed.errors);
       const by = body.user.id;
       const roles = await deps.roles.rolesOf(client, settings, by);
-      const request = { ...parsed.input, by, roles, seenVersion: meta.version, requestKey: submissionKey(teamId, view) };
+      const request = {
+        ...parsed.input,
+        by,
+        roles,
+        seenVersion: meta.version,
+        requestKey: submissionKey(teamId, view),
+      };
       const result = await deps.handover.reassign(teamId, meta.customerId, request);
       if (result.status === 'refused') return inlineErrors({ to: t.handover.reassignRefused });
       if (result.status === 'conflict') return inlineErrors({ to: t.handover.reassignConflict });
@@ -35,7 +41,10 @@ export function register(app: App, deps: ListenerDeps): void {
           // Told once: a replayed submission (no `from`) already told them.
           if (from === undefined || parsed.input.to === by) return;
           const tTo = await messagesForUser(deps, settings, parsed.input.to);
-          await client.chat.postMessage({ channel: parsed.input.to, ...renderReassignDm(tTo, by, customer, parsed.input.reason) });
+          await client.chat.postMessage({
+            channel: parsed.input.to,
+            ...renderReassignDm(tTo, by, customer, parsed.input.reason),
+          });
         },
       };
     }),

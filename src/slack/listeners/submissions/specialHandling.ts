@@ -14,7 +14,10 @@ import { readViewState } from '../../viewState.js';
 
 const PlanSchema = z.object({ plan: requiredText(domain.money.maxLength.reason) });
 
-/** 特别处理 submissions: the agreed plan answers the overdue nudge, goes into the card's history, and replaces the nudge's buttons. */
+/**
+ * 特别处理 submissions: the agreed plan answers the overdue nudge, goes into the card's history, and replaces the nudge's
+ * buttons.
+ */
 export function register(app: App, deps: ListenerDeps): void {
   app.view<ViewSubmitAction>(
     CALLBACK.specialHandlingModal,
@@ -26,13 +29,20 @@ export function register(app: App, deps: ListenerDeps): void {
       if (!parsed.success) return inlineErrors(modalErrors(t, parsed.error));
       const did = t.overdue.specialDone(parsed.data.plan);
       const result = await deps.nudges.answer(teamId, ref.id, body.user.id, did);
-      if (result.status !== 'ok') return inlineErrors({ plan: result.status === 'closed' ? t.nudge.closed : t.card.gone });
+      if (result.status !== 'ok')
+        return inlineErrors({ plan: result.status === 'closed' ? t.nudge.closed : t.card.gone });
       const { channel, ts } = meta.posted ?? meta;
       if (!channel || !ts) return {};
       // The reminder keeps its facts as posted (amount, days, due date); else it is read again.
       const note = t.overdue.answered(mention(body.user.id, ''), escapeMrkdwn(did));
-      const customer = meta.posted?.blocks ? null : await deps.customers.findCustomer(teamId, result.nudge.customerId?.toString() ?? '');
-      const answered = meta.posted?.blocks ? renderAnswered(meta.posted.blocks, note) : customer ? renderClosedNudge(t, customer, result.nudge, note) : null;
+      const customer = meta.posted?.blocks
+        ? null
+        : await deps.customers.findCustomer(teamId, result.nudge.customerId?.toString() ?? '');
+      const answered = meta.posted?.blocks
+        ? renderAnswered(meta.posted.blocks, note)
+        : customer
+          ? renderClosedNudge(t, customer, result.nudge, note)
+          : null;
       if (!answered) return {};
       return { after: async () => void (await client.chat.update({ channel, ts, ...answered })) };
     }),

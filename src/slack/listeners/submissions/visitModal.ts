@@ -36,9 +36,19 @@ async function showResult({ deps, t, logged, metadata, viewer }: AfterSave): Pro
   const { nudge } = metadata;
   if (!nudge) return;
   const note = t.nudge.done(mention(userId, ''));
-  if (nudge.blocks) return void (await client.chat.update({ channel: nudge.channel, ts: nudge.ts, ...renderAnswered(nudge.blocks, note) }));
+  if (nudge.blocks)
+    return void (await client.chat.update({
+      channel: nudge.channel,
+      ts: nudge.ts,
+      ...renderAnswered(nudge.blocks, note),
+    }));
   const followUp = metadata.followUpId && (await deps.nudges.get(teamId, metadata.followUpId));
-  if (followUp) await client.chat.update({ channel: nudge.channel, ts: nudge.ts, ...renderClosedNudge(t, logged.customer, followUp, note) });
+  if (followUp)
+    await client.chat.update({
+      channel: nudge.channel,
+      ts: nudge.ts,
+      ...renderClosedNudge(t, logged.customer, followUp, note),
+    });
 }
 
 /** 拜访记录 submissions: validate against the team's today, store, then show the result. */
@@ -58,7 +68,11 @@ export function register(app: App, deps: ListenerDeps): void {
       const after = () => showResult({ deps, t, logged, metadata, viewer: submitter(args, scope) });
       // A follow-up moved to tomorrow is said, not left to be found out.
       const { followUpMoved } = logged;
-      if (followUpMoved) return { response: { response_action: 'update', view: renderVisitSaved(t, logged.customer, followUpMoved) }, after };
+      if (followUpMoved)
+        return {
+          response: { response_action: 'update', view: renderVisitSaved(t, logged.customer, followUpMoved) },
+          after,
+        };
       return { after };
     }),
   );
