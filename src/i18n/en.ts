@@ -117,6 +117,7 @@ export const en: Messages = {
     discount: 'Discount',
     overdueReminderDate: 'Payment reminder date',
     ambassadorContactDate: 'Ambassador contact date',
+    nudgeDate: 'Reminder date',
     name: 'Name',
     company: 'Company',
     title: 'Title',

@@ -114,6 +114,7 @@ export const zh = {
     discount: '折价',
     overdueReminderDate: '催款提醒日期',
     ambassadorContactDate: '大使联络日期',
+    nudgeDate: '提醒日期',
     name: '姓名 / 名称',
     company: '公司',
     title: '职务',
