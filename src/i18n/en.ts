@@ -298,9 +298,7 @@ export const en: Messages = {
     thanked: (user, how) => md`✅ Thanked by ${user} (${how})`,
     alreadyThanked: 'The referrer has already been thanked.',
     gone: 'This referral does not exist or belongs to another workspace.',
-    listTitle: md`
-_Referrals_
-    `,
+    listTitle: md`*Referrals*`,
     openHeader: (count) => md`*In progress* (${count})`,
     openRow: (name, referrer, date, contact) => md`• ${name} ← ${referrer} · ${date} · ${contact}`,
     awaitingHeader: (count) => md`*Waiting for thanks* (${count})`,
@@ -661,9 +659,7 @@ _Referrals_
     brief: 'Brief',
     pool: (count) =>
       count === 0
-        ? md`
-_🌊 Customer pool_: no cards waiting to be claimed
-          `
+        ? md`*🌊 Customer pool*: no cards waiting to be claimed`
         : md`*🌊 Customer pool*: ${counted(count, 'card')} waiting to be claimed (\`/card pool\`)`,
   },
   handover: {

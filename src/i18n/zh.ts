@@ -290,9 +290,7 @@ export const zh = {
     thanked: (user: Mrkdwn, how: Mrkdwn) => md`✅ ${user} 已致谢推荐人（${how}）`,
     alreadyThanked: '推荐人已经被致谢过了。',
     gone: '这条转介绍不存在或不属于本工作区。',
-    listTitle: md`
-_转介绍_
-    `,
+    listTitle: md`*转介绍*`,
     openHeader: (count: number) => md`*进行中*（${count}）`,
     openRow: (name: Mrkdwn, referrer: Mrkdwn, date: Mrkdwn, contact: Mrkdwn) =>
       md`• ${name} ← ${referrer} · ${date} · ${contact}`,
@@ -646,11 +644,7 @@ _转介绍_
     thanksRow: (referrer: Mrkdwn, referred: Mrkdwn) => md`*${referrer}* 介绍了 ${referred}`,
     brief: '访前简报',
     pool: (count: number) =>
-      count === 0
-        ? md`
-_🌊 公海_：暂无等待认领的客户卡
-          `
-        : md`*🌊 公海*：${count} 张客户卡等待认领（\`/card 公海\`）`,
+      count === 0 ? md`*🌊 公海*：暂无等待认领的客户卡` : md`*🌊 公海*：${count} 张客户卡等待认领（\`/card 公海\`）`,
   },
   handover: {
     reassign: '转交',
