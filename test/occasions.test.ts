@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { LunarDay, LunarYear, SolarDay } from 'tyme4ts';
 import { domain } from '../src/config/domain.js';
+import { occasionDateFromPicked, parseOccasionDate } from '../src/domain/occasionInput.js';
 import {
   ageOn,
   dateProblem,
@@ -219,6 +220,77 @@ describe('bad input gets a problem code', () => {
   });
 });
 
+describe('dates as people write them', () => {
+  test.each<[string, OccasionDate]>([
+    ['农历八月十五', { calendar: 'lunar', month: 8, day: 15 }],
+    ['农历1990年腊月初八', { calendar: 'lunar', month: 12, day: 8, year: 1990 }],
+    ['1990年农历腊月初八', { calendar: 'lunar', month: 12, day: 8, year: 1990 }],
+    ['正月初一', { calendar: 'lunar', month: 1, day: 1 }],
+    ['闰四月初五', { calendar: 'lunar', month: 4, day: 5, leapMonth: true }],
+    ['2023年闰二月十一', { calendar: 'lunar', month: 2, day: 11, year: 2023, leapMonth: true }],
+    ['1990-08-15 农历', { calendar: 'lunar', month: 8, day: 15, year: 1990 }],
+    ['1990-08-15（阴历）', { calendar: 'lunar', month: 8, day: 15, year: 1990 }],
+    ['农历 8月15日', { calendar: 'lunar', month: 8, day: 15 }],
+    ['冬月廿三', { calendar: 'lunar', month: 11, day: 23 }],
+    ['十二月三十', { calendar: 'lunar', month: 12, day: 30 }],
+    ['三月初十', { calendar: 'lunar', month: 3, day: 10 }],
+    ['一九九〇年八月十五', { calendar: 'lunar', month: 8, day: 15, year: 1990 }],
+    ['1990-05-20', { calendar: 'solar', month: 5, day: 20, year: 1990 }],
+    ['1990/5/20', { calendar: 'solar', month: 5, day: 20, year: 1990 }],
+    ['1990.05.20', { calendar: 'solar', month: 5, day: 20, year: 1990 }],
+    ['1990年5月20日', { calendar: 'solar', month: 5, day: 20, year: 1990 }],
+    ['19900520', { calendar: 'solar', month: 5, day: 20, year: 1990 }],
+    ['５月２０日', { calendar: 'solar', month: 5, day: 20 }],
+    ['5月20号', { calendar: 'solar', month: 5, day: 20 }],
+    ['05-20', { calendar: 'solar', month: 5, day: 20 }],
+    ['公历 2月29日', { calendar: 'solar', month: 2, day: 29 }],
+    [' 阳历五月二十日 ', { calendar: 'solar', month: 5, day: 20 }],
+  ])('%s', (text, date) => {
+    expect(parseOccasionDate(text)).toEqual({ ok: true, date });
+  });
+
+  test.each<[string, OccasionProblem]>([
+    ['2月30日', 'dayOutOfRange'],
+    ['1990-02-29', 'dayOutOfRange'],
+    ['13月1日', 'monthOutOfRange'],
+    ['农历十三月初一', 'monthOutOfRange'],
+    ['十三月初一', 'monthOutOfRange'],
+    ['农历八月三十一', 'dayOutOfRange'],
+    ['1899-12-31', 'yearTooEarly'],
+    ['2024年闰二月十一', 'noSuchLeapMonth'],
+    ['公历闰四月初五', 'leapOnlyLunar'],
+    ['农历公历5月20日', 'notADate'],
+    ['明天', 'notADate'],
+    ['张三的生日', 'notADate'],
+    ['', 'notADate'],
+    ['5月', 'notADate'],
+    ['1990', 'notADate'],
+  ])('%s is refused: %s', (text, reason) => {
+    expect(parseOccasionDate(text)).toEqual({ ok: false, reason });
+  });
+
+  test('what the modal picks: calendar, month, day and an optional year', () => {
+    expect(occasionDateFromPicked({ calendar: 'lunar', month: '8', day: '15', year: '' })).toEqual({
+      ok: true,
+      date: { calendar: 'lunar', month: 8, day: 15 },
+    });
+    expect(occasionDateFromPicked({ calendar: 'solar', month: '5', day: '20', year: ' １９９０ ' })).toEqual({
+      ok: true,
+      date: { calendar: 'solar', month: 5, day: 20, year: 1990 },
+    });
+    expect(occasionDateFromPicked({ calendar: 'lunar', month: '4', day: '5', year: '2020', leapMonth: true })).toEqual({
+      ok: true,
+      date: { calendar: 'lunar', month: 4, day: 5, year: 2020, leapMonth: true },
+    });
+    expect(occasionDateFromPicked({ calendar: 'solar', month: '2', day: '30' })).toEqual({ ok: false, reason: 'dayOutOfRange' });
+    expect(occasionDateFromPicked({ calendar: 'solar', month: '13', day: '1' })).toEqual({ ok: false, reason: 'monthOutOfRange' });
+    expect(occasionDateFromPicked({ calendar: 'lunar', month: '8', day: '15', year: '九零年' })).toEqual({ ok: false, reason: 'invalidYear' });
+    expect(occasionDateFromPicked({ calendar: 'solar', month: '5', day: '20', year: '1880' })).toEqual({ ok: false, reason: 'yearTooEarly' });
+    expect(occasionDateFromPicked({ calendar: 'solar', month: '5' })).toEqual({ ok: false, reason: 'incomplete' });
+    expect(occasionDateFromPicked({ calendar: 'solar', month: 'May', day: '20' })).toEqual({ ok: false, reason: 'notADate' });
+  });
+});
+
 describe('dates as the app shows them', () => {
   test.each<[OccasionDate, string, string]>([
     [{ calendar: 'lunar', month: 8, day: 15 }, '农历八月十五', '8th lunar month, day 15'],
@@ -373,6 +445,15 @@ describe('properties over the library', () => {
         expect(ageOn(o, addDays(next, -1))).toBe(age === 0 ? null : age - 1);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  test('what the app shows in Chinese reads back as the same date', () => {
+    fc.assert(
+      fc.property(fc.oneof(undated, dated), (date) => {
+        expect(parseOccasionDate(occasionDateText(zh, date))).toEqual({ ok: true, date });
+      }),
+      { numRuns: 500 },
     );
   });
 });
