@@ -183,6 +183,7 @@ describe('bad input gets a problem code', () => {
     ['a year before 1900', solarDate(5, 20, { year: 1899 }), true, 'yearTooEarly'],
     ['a family day far ahead', solarDate(5, 20, { year: 2100 }), false, 'yearTooLate'],
     ['a year past the library', solarDate(5, 20, { year: 10000 }), false, 'yearTooLate'],
+    ['农历9999年腊月廿九, in solar 10000', lunar(12, 29, { year: 9999 }), false, 'yearTooLate'],
     ['1990年2月29日 (1990 is a common year)', solarDate(2, 29, { year: 1990 }), true, 'dayOutOfRange'],
     ['农历2026年二月三十 (that 二月 has 29 days)', lunar(2, 30, { year: 2026 }), false, 'dayOutOfRange'],
     ['农历2026年闰四月 (2026 has no leap month)', lunar(4, 5, { year: 2026, leapMonth: true }), false, 'noSuchLeapMonth'],

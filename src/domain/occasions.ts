@@ -55,8 +55,8 @@ export type OccasionProblem =
 type FestivalRule = (typeof domain.occasions.festivals)[number];
 export type FestivalId = FestivalRule['id'];
 
-/** The library's years; past them tyme4ts throws. */
-const LIBRARY_LAST_YEAR = 9999;
+/** tyme4ts stops at solar 9999, which the end of lunar 9999 passes; a later year would make it throw. */
+const LIBRARY_LAST_YEAR = 9998;
 const LUNAR_DAYS_MAX = 30;
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
