@@ -7,7 +7,9 @@ const counted = (count: number, one: string, many = `${one}s`): Mrkdwn =>
 const days = (count: number) => counted(count, 'day');
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-const ordinal = (n: number) => `${n}${n === 1 ? 'st' : n === 2 ? 'nd' : n === 3 ? 'rd' : 'th'}`;
+const ORDINAL_SUFFIX: Record<number, string> = { 1: 'st', 2: 'nd', 3: 'rd' };
+/** 1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st. */
+const ordinal = (n: number) => `${n}${n % 100 >= 11 && n % 100 <= 13 ? 'th' : (ORDINAL_SUFFIX[n % 10] ?? 'th')}`;
 
 export const en: Messages = {
   punct: {
@@ -129,6 +131,8 @@ export const en: Messages = {
     birthday: 'Birthday',
     education: 'Education',
     family: 'Family (spouse, children)',
+    importantDays: 'Important days',
+    birthdayCalendar: 'Birthday kept by',
     interests: 'Interests and hobbies',
     personality: 'Personality',
     background: 'Abilities and background',
@@ -737,7 +741,6 @@ export const en: Messages = {
     },
     problems: {
       notADate: 'That is not a date we can read. Try 1990-05-20, 20 May as 5月20日, or a lunar date such as 农历八月十五.',
-      incomplete: 'Pick the month and the day.',
       invalidYear: 'Write the year in four digits, e.g. 1990, or leave it empty.',
       monthOutOfRange: 'Months go from 1 to 12.',
       dayOutOfRange: 'That month has no such day.',
@@ -746,8 +749,24 @@ export const en: Messages = {
       yearTooLate: 'That year is too far ahead.',
       birthInFuture: 'A birth date cannot be after today.',
       onceNeedsYear: 'A one-time day needs its year.',
+      calendarConflict: 'The date says one calendar and the choice below says the other; make them agree.',
+      noLabel: 'Say what the day is before its date, e.g. "Wedding anniversary 5-20".',
     },
     yearTooEarly: (earliest: number) => `The year cannot be before ${earliest}.`,
+    labelTooLong: (max: number) => `A label can be at most ${max} characters.`,
+    tooMany: (max: number) => `At most ${max} important days.`,
+    onLine: (line: number, problem: string) => `Line ${line}: ${problem}`,
+    birthdayWhat: '🎂 Birthday',
+    importantWhat: (label: string) => `📅 ${label}`,
+    lunarNote: (lunar: string) => ` (${lunar})`,
+    inDays: (days: number) => (days === 0 ? 'today' : days === 1 ? 'tomorrow' : `in ${days} days`),
+    turns: (years: number) => `turns ${years}`,
+    anniversary: (years: number) => `${ordinal(years)} anniversary`,
+    recurrence: { yearly: 'yearly', once: 'once' },
+    calendars: { solar: 'Solar (公历)', lunar: 'Lunar (农历)' },
+    birthdayHint: 'e.g. 1990-05-20, 05-20, or a lunar date such as 农历八月十五 or "lunar 8-15"; the year is optional.',
+    importantDaysHint:
+      'One per line: label, date, then "yearly" or "once" if you like. E.g. Son\'s exams 2027-06-07; Wedding anniversary 5-20 yearly; Company anniversary lunar 3-8',
   },
   errors: {
     generic: 'Something went wrong and nothing was saved. Please try again; if it keeps failing, tell your admin.',

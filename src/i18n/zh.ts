@@ -1,4 +1,5 @@
-import type { FestivalId, OccasionProblem } from '../domain/occasions.js';
+import type { ImportantDayProblem } from '../domain/occasionInput.js';
+import type { FestivalId } from '../domain/occasions.js';
 import { md, type Mrkdwn } from './mrkdwn.js';
 
 /**
@@ -124,6 +125,8 @@ export const zh = {
     birthday: '生日',
     education: '学历',
     family: '家庭（配偶、子女）',
+    importantDays: '重要日子',
+    birthdayCalendar: '生日按',
     interests: '兴趣爱好',
     personality: '性格',
     background: '能力与经历背景',
@@ -722,7 +725,6 @@ export const zh = {
     } satisfies Record<FestivalId, string>,
     problems: {
       notADate: '没看懂这个日期。可以写 1990-05-20、5月20日，或农历八月十五、腊月初八。',
-      incomplete: '请选择月和日。',
       invalidYear: '年份请写四位数字，例如 1990；不知道可以不填。',
       monthOutOfRange: '月份只有 1 到 12 月（农历正月到腊月）。',
       dayOutOfRange: '这个月没有这一天。',
@@ -731,8 +733,23 @@ export const zh = {
       yearTooLate: '年份太远了。',
       birthInFuture: '出生日期不能晚于今天。',
       onceNeedsYear: '只提醒一次的日子需要填写年份。',
-    } satisfies Record<Exclude<OccasionProblem, 'yearTooEarly'>, string>,
+      calendarConflict: '日期里写的历法和下面选的不一致，请改成一致。',
+      noLabel: '请在日期前写上是什么日子，例如「结婚纪念日 5-20」。',
+    } satisfies Record<Exclude<ImportantDayProblem, 'yearTooEarly' | 'labelTooLong' | 'tooMany'>, string>,
     yearTooEarly: (earliest: number) => `年份不能早于 ${earliest} 年。`,
+    labelTooLong: (max: number) => `名称最多 ${max} 个字。`,
+    tooMany: (max: number) => `最多记 ${max} 个重要日子。`,
+    onLine: (line: number, problem: string) => `第 ${line} 行：${problem}`,
+    birthdayWhat: '🎂 生日',
+    importantWhat: (label: string) => `📅 ${label}`,
+    lunarNote: (lunar: string) => `（${lunar}）`,
+    inDays: (days: number) => (days === 0 ? '今天' : days === 1 ? '明天' : days === 2 ? '后天' : `还有 ${days} 天`),
+    turns: (years: number) => `满 ${years} 岁`,
+    anniversary: (years: number) => `${years} 周年`,
+    recurrence: { yearly: '每年', once: '一次' },
+    calendars: { solar: '公历', lunar: '农历' },
+    birthdayHint: '例如 1990-05-20、5月20日、农历八月十五、腊月初八；年份可以不填。',
+    importantDaysHint: '每行一个：名称 日期 [每年/一次]。例如：儿子高考 2027-06-07；结婚纪念日 5-20 每年；公司周年 农历三月初八',
   },
   errors: {
     generic: '出错了，内容没有保存。请稍后再试；如果一直出错，请联系管理员。',
