@@ -1,6 +1,6 @@
-import type { ComingDay } from '../domain/occasions.js';
+import { ageOn, nextOccurrence, type CardOccasion, type ComingDay } from '../domain/occasions.js';
 import type { Messages } from '../i18n/index.js';
-import { escapeMrkdwn, joinMrkdwn, type Mrkdwn } from '../i18n/mrkdwn.js';
+import { escapeMrkdwn, joinMrkdwn, md, type Mrkdwn } from '../i18n/mrkdwn.js';
 import { occasionDateText } from '../i18n/occasionText.js';
 import { daysBetween, type CalendarDate } from '../time.js';
 
@@ -26,4 +26,16 @@ export function comingDayWhen(t: Messages, day: ComingDay, today: CalendarDate):
       : [day.label === undefined ? o.turns(day.years) : o.anniversary(day.years)];
   const parts = [`${o.solarDate(month, dayOfMonth)}${lunar}`, o.inDays(daysBetween(today, day.date)), ...years];
   return joinMrkdwn(parts.map(escapeMrkdwn), ' · ');
+}
+
+/** One of the card's days as the card lists it: what, its date as kept, and when it next falls. */
+export function cardOccasionLine(t: Messages, o: CardOccasion, today: CalendarDate): Mrkdwn {
+  const date = nextOccurrence(o.occasion, today);
+  const kept = escapeMrkdwn(occasionDateText(t, o.occasion));
+  const once = o.occasion.recurrence === 'once' ? md` · ${escapeMrkdwn(t.occasions.recurrence.once)}` : md``;
+  const when =
+    date === null
+      ? md` · ${escapeMrkdwn(t.occasions.passed)}`
+      : md` → ${comingDayWhen(t, { ...o, date, years: ageOn(o.occasion, date) }, today)}`;
+  return md`*${comingDayWhat(t, o)}* ${kept}${once}${when}`;
 }
