@@ -1,13 +1,7 @@
 import type { Types } from 'mongoose';
 import { domain } from '../config/domain.js';
 import { idFor } from '../db/requestIds.js';
-import {
-  ageOn,
-  nextOccurrence,
-  occasionsOf,
-  type CardOccasion,
-  type CardOccasions,
-} from '../domain/occasions.js';
+import { ageOn, nextOccurrence, occasionsOf, type CardOccasion, type CardOccasions } from '../domain/occasions.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { NudgeStatus } from '../models/nudge.js';
 import { addDays, todayIn, type CalendarDate } from '../time.js';
@@ -18,16 +12,17 @@ import type { KindDefinition } from './kind.js';
 const KIND = 'greeting';
 /** The team setting: days before a birthday or important day that its owner is reminded. */
 const DAYS_AHEAD = 'greeting.daysAhead';
-export const GREETING_REPLAN_JOB = 'greeting.replan';
+const GREETING_REPLAN_JOB = 'greeting.replan';
 /** Cards or nudges a carry-over or replan reads per round trip. */
 const BATCH = 1000;
 
 type GreetingCard = Pick<
   CustomerRecord,
-  '_id' | 'teamId' | 'ownerId' | 'pooledAt' | 'birthday' | 'importantDays' | 'preferences' | 'interests'
+  '_id' | 'teamId' | 'version' | 'ownerId' | 'pooledAt' | 'birthday' | 'importantDays' | 'preferences' | 'interests'
 >;
 const GREETING_FIELDS = {
   teamId: 1,
+  version: 1,
   ownerId: 1,
   pooledAt: 1,
   birthday: 1,
@@ -41,9 +36,14 @@ const STANDING: readonly NudgeStatus[] = ['pending', 'sending', 'sent', 'failed'
 /** Not yet out: an edit that moves the day replaces them. */
 const REPLACEABLE: readonly NudgeStatus[] = ['pending', 'failed'];
 
-/** The greeting of one occurrence of one of the card's days: the same day asked twice is scheduled once. */
-const greetingId = (customerId: Types.ObjectId, key: string, occursOn: CalendarDate) =>
-  idFor(`${customerId.toString()}:${KIND}:${key}:${occursOn}`);
+/**
+ * The greeting of one occurrence of one of the card's days, as the card's
+ * version asks it: the same day asked twice is scheduled once, and asked
+ * again after the card changed (claimed from the pool after its greeting was
+ * cancelled) it is a new greeting, not the closed one found again.
+ */
+const greetingId = (card: Pick<GreetingCard, '_id' | 'version'>, key: string, occursOn: CalendarDate) =>
+  idFor(`${card._id.toString()}:${KIND}:${key}:${occursOn}:v${card.version}`);
 
 /** Where the pipeline stands for one team today. */
 interface Today {
@@ -85,7 +85,7 @@ function greetingRules({ models, nudges, settings, now }: Pick<KindDeps, 'models
     const greeting = greetingFor(o.occasion, from, when);
     if (!greeting || !card.ownerId) return;
     await nudges.schedule({
-      _id: greetingId(card._id, o.key, greeting.occursOn),
+      _id: greetingId(card, o.key, greeting.occursOn),
       teamId: card.teamId,
       kind: KIND,
       customerId: card._id,
@@ -214,6 +214,22 @@ export const greetingKind = {
         // Edited away, handed to the pool, or its day gone by (snoozed past it): nothing late.
         if (!card?.ownerId || card.pooledAt || !day || !occursOn || occursOn < today) return null;
         if (nextOccurrence(day.occasion, occursOn) !== occursOn) return null;
+        // Two edits reacted to at once may each have scheduled this day: the one out or answered, else the first, goes.
+        const twin = await models.nudges
+          .findOne(
+            {
+              teamId,
+              customerId,
+              kind: KIND,
+              plan,
+              occursOn,
+              _id: { $ne: nudge._id },
+              $or: [{ status: { $in: ['sent', 'done'] } }, { status: { $in: STANDING }, _id: { $lt: nudge._id } }],
+            },
+            { _id: 1 },
+          )
+          .lean();
+        if (twin) return null;
         // The next one is scheduled as this one goes out, so a greeting Slack refuses does not end the chain.
         await schedule(card, day, addDays(occursOn, 1), await todayFor(teamId), nudge.createdBy);
         return {
