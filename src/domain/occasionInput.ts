@@ -27,6 +27,7 @@ const parsed = (date: OccasionDate): ParsedOccasionDate => {
 
 const LUNAR_MARK = /农历|阴历|旧历|lunar/i;
 const SOLAR_MARK = /公历|阳历|新历|西历|solar|gregorian/i;
+const LEAP_WORD = /leap/i;
 const ANY_MARK = /农历|阴历|旧历|公历|阳历|新历|西历|lunar|solar|gregorian/gi;
 
 const DIGITS: Record<string, number> = {
@@ -121,7 +122,9 @@ export function parseOccasionDate(input: string, chosen?: OccasionCalendar): Par
   const lunarMarked = LUNAR_MARK.test(text);
   const solarMarked = SOLAR_MARK.test(text);
   if (lunarMarked && solarMarked) return { ok: false, reason: 'notADate' };
-  const fields = readFields(text.replace(ANY_MARK, ''));
+  // `leap` is how an English reader marks a 闰月 written in digits (lunar leap 4-5).
+  const leapWord = LEAP_WORD.test(text);
+  const fields = readFields(text.replace(ANY_MARK, '').replace(LEAP_WORD, ''));
   if (!fields) return { ok: false, reason: 'notADate' };
   const marked: OccasionCalendar | undefined = lunarMarked ? 'lunar' : solarMarked ? 'solar' : undefined;
   if (marked && chosen && marked !== chosen) return { ok: false, reason: 'calendarConflict' };
@@ -131,7 +134,7 @@ export function parseOccasionDate(input: string, chosen?: OccasionCalendar): Par
     month: fields.month,
     day: fields.day,
     ...(fields.year !== undefined ? { year: fields.year } : {}),
-    ...(fields.leapMonth ? { leapMonth: true } : {}),
+    ...(fields.leapMonth || leapWord ? { leapMonth: true } : {}),
   });
 }
 

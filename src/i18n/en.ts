@@ -773,8 +773,7 @@ export const en: Messages = {
       doubleNinth: 'Double Ninth Festival',
     },
     problems: {
-      notADate:
-        'That is not a date we can read. Try 1990-05-20, 20 May as 5月20日, or a lunar date such as 农历八月十五.',
+      notADate: 'That is not a date we can read. Try 1990-05-20 or 05-20, or a lunar date such as "lunar 8-15".',
       invalidYear: 'Write the year in four digits, e.g. 1990, or leave it empty.',
       monthOutOfRange: 'Months go from 1 to 12.',
       dayOutOfRange: 'That month has no such day.',
@@ -787,7 +786,7 @@ export const en: Messages = {
       noLabel: 'Say what the day is before its date, e.g. "Wedding anniversary 5-20".',
     },
     yearTooEarly: (earliest: number) => `The year cannot be before ${earliest}.`,
-    labelTooLong: (max: number) => `A label can be at most ${max} characters.`,
+    labelTooLong: (max: number) => `A label can be at most ${max} ${max === 1 ? 'character' : 'characters'}.`,
     tooMany: (max: number) => `At most ${max} important days.`,
     onLine: (line: number, problem: string) => `Line ${line}: ${problem}`,
     birthdayWhat: '🎂 Birthday',
@@ -799,8 +798,12 @@ export const en: Messages = {
     passed: 'past',
     cardTitle: 'Birthday and important days',
     recurrence: { yearly: 'yearly', once: 'once' },
-    calendars: { solar: 'Solar (公历)', lunar: 'Lunar (农历)' },
-    birthdayHint: 'e.g. 1990-05-20, 05-20, or a lunar date such as 农历八月十五 or "lunar 8-15"; the year is optional.',
+    /** A lunar date as an edit fills it in: digits after `lunar` (lunar leap 1990-04-05). */
+    lunarInput: (month, day, year, leap) =>
+      `lunar ${leap ? 'leap ' : ''}${year === undefined ? '' : `${year}-`}${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
+    calendars: { solar: 'Solar', lunar: 'Lunar (Chinese calendar)' },
+    birthdayHint:
+      'e.g. 1990-05-20 or 05-20, the year optional; for a lunar birthday choose Lunar below or write "lunar 8-15".',
     importantDaysHint:
       'One per line: label, date, then "yearly" or "once" if you like. E.g. Son\'s exams 2027-06-07; Wedding anniversary 5-20 yearly; Company anniversary lunar 3-8',
   },

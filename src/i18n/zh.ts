@@ -6,6 +6,41 @@ import { md, type Mrkdwn } from './mrkdwn.js';
  * Every string a Chinese-speaking user sees. `en.ts` must provide the same keys.
  * Functions whose text Slack parses as mrkdwn take only escaped values (Mrkdwn).
  */
+/** 冬月、腊月 rather than 十一月、十二月: how lunar dates are said, and never mistaken for solar months. */
+const LUNAR_MONTHS = ['正月', '二月', '三月', '四月', '五月', '六月', '七月', '八月', '九月', '十月', '冬月', '腊月'];
+const LUNAR_DAYS = [
+  '初一',
+  '初二',
+  '初三',
+  '初四',
+  '初五',
+  '初六',
+  '初七',
+  '初八',
+  '初九',
+  '初十',
+  '十一',
+  '十二',
+  '十三',
+  '十四',
+  '十五',
+  '十六',
+  '十七',
+  '十八',
+  '十九',
+  '二十',
+  '廿一',
+  '廿二',
+  '廿三',
+  '廿四',
+  '廿五',
+  '廿六',
+  '廿七',
+  '廿八',
+  '廿九',
+  '三十',
+];
+
 export const zh = {
   /** Punctuation the views put between pieces: Chinese full-width, English half-width. */
   punct: {
@@ -711,40 +746,8 @@ export const zh = {
   occasions: {
     solarDate: (month: number, day: number) => `${month}月${day}日`,
     solarDateWithYear: (year: number, month: number, day: number) => `${year}年${month}月${day}日`,
-    /** 冬月、腊月 rather than 十一月、十二月: how lunar birthdays are said, and never mistaken for solar months. */
-    lunarMonths: ['正月', '二月', '三月', '四月', '五月', '六月', '七月', '八月', '九月', '十月', '冬月', '腊月'],
-    lunarDays: [
-      '初一',
-      '初二',
-      '初三',
-      '初四',
-      '初五',
-      '初六',
-      '初七',
-      '初八',
-      '初九',
-      '初十',
-      '十一',
-      '十二',
-      '十三',
-      '十四',
-      '十五',
-      '十六',
-      '十七',
-      '十八',
-      '十九',
-      '二十',
-      '廿一',
-      '廿二',
-      '廿三',
-      '廿四',
-      '廿五',
-      '廿六',
-      '廿七',
-      '廿八',
-      '廿九',
-      '三十',
-    ],
+    lunarMonths: LUNAR_MONTHS,
+    lunarDays: LUNAR_DAYS,
     leapMonth: (month: string) => `闰${month}`,
     lunarDate: (month: string, day: string) => `农历${month}${day}`,
     lunarDateWithYear: (year: number, month: string, day: string) => `农历${year}年${month}${day}`,
@@ -790,6 +793,9 @@ export const zh = {
     passed: '已过',
     cardTitle: '生日与重要日子',
     recurrence: { yearly: '每年', once: '一次' },
+    /** A lunar date as an edit fills it in: written out, as Chinese readers write it (农历1990年闰四月初五). */
+    lunarInput: (month: number, day: number, year: number | undefined, leap: boolean) =>
+      `农历${year === undefined ? '' : `${year}年`}${leap ? '闰' : ''}${LUNAR_MONTHS[month - 1] ?? month}${LUNAR_DAYS[day - 1] ?? day}`,
     calendars: { solar: '公历', lunar: '农历' },
     birthdayHint: '例如 1990-05-20、5月20日、农历八月十五、腊月初八；年份可以不填。',
     importantDaysHint:

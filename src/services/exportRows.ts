@@ -86,7 +86,7 @@ function fieldCells(t: Messages, spec: FieldSpec, card: CustomerRecord, context:
     }
     // As the card modal takes them, so an export imports back: 1990-05-20, 农历1990年腊月初八, one day per line.
     case 'occasion':
-      return [value ? occasionInputText(value as OccasionDate) : ''];
+      return [value ? occasionInputText(t, value as OccasionDate) : ''];
     case 'occasions':
       return [userText(importantDaysInputText(t, value as ImportantDay[] | undefined))];
     case 'text':

@@ -46,7 +46,7 @@ function birthdayInputs(t: Messages, label: string, birthday: OccasionDate | und
       optional: true,
       hint: o.birthdayHint,
       maxLength: BIRTHDAY_TEXT_MAX,
-      value: birthday && occasionInputText(birthday),
+      value: birthday && occasionInputText(t, birthday),
     }),
     radioInput({
       key: 'birthdayCalendar',
