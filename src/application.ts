@@ -251,7 +251,7 @@ export async function createApplication({
   );
   const carryOver = () => carryOverReminders(services.models, services.settings.teamIds, services.kinds.carryOvers);
   await ensureIndexes(services.models);
-  await migrate(services.models);
+  await migrate(services.models, () => clock.now());
   await carryOver();
   const installations = isOAuthMode(env) ? createInstallations(services.models, env, () => clock.now()) : undefined;
   const clientsWith = (options: Parameters<typeof createTeamClients>[1]) =>

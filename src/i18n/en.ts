@@ -6,6 +6,24 @@ const counted = (count: number, one: string, many = `${one}s`): Mrkdwn =>
   appMrkdwn(`${count} ${count === 1 ? one : many}`);
 const days = (count: number) => counted(count, 'day');
 
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+const ORDINAL_SUFFIX: Record<number, string> = { 1: 'st', 2: 'nd', 3: 'rd' };
+/** 1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st. */
+const ordinal = (n: number) => `${n}${n % 100 >= 11 && n % 100 <= 13 ? 'th' : (ORDINAL_SUFFIX[n % 10] ?? 'th')}`;
+
 export const en: Messages = {
   punct: {
     list: ', ',
@@ -118,6 +136,7 @@ export const en: Messages = {
     overdueReminderDate: 'Payment reminder date',
     ambassadorContactDate: 'Ambassador contact date',
     nudgeDate: 'Reminder date',
+    greetingDate: 'Greeting reminder date',
     name: 'Name',
     company: 'Company',
     title: 'Title',
@@ -127,6 +146,8 @@ export const en: Messages = {
     birthday: 'Birthday',
     education: 'Education',
     family: 'Family (spouse, children)',
+    importantDays: 'Important days',
+    birthdayCalendar: 'Birthday kept by',
     interests: 'Interests and hobbies',
     personality: 'Personality',
     background: 'Abilities and background',
@@ -184,7 +205,14 @@ export const en: Messages = {
     style: { analytical: 'Analytical', driver: 'Driver', expressive: 'Expressive', amiable: 'Amiable' },
     loyalty: { loyal: 'Loyal', switcher: 'Brand switcher', nonLoyal: 'No brand loyalty' },
     ambassador: { yes: 'Is an ambassador' },
-    visitKind: { visit: 'Visit', phone: 'Phone', meeting: 'Meeting', message: 'Message' },
+    visitKind: {
+      visit: 'Visit',
+      phone: 'Phone',
+      meeting: 'Meeting',
+      message: 'Message',
+      greeting: 'Greeting',
+      gift: 'Gift',
+    },
     attitude: { positive: 'Positive', neutral: 'Neutral', negative: 'Cold' },
     visitWelcome: { yes: 'Welcome', no: 'Not welcome', unknown: 'Not sure' },
   },
@@ -248,6 +276,17 @@ export const en: Messages = {
     done: (user) => md`✅ ${user} logged the visit.`,
     closed: 'This reminder has already been handled.',
   },
+  greeting: {
+    title: '🎂 Birthdays and important days',
+    text: (name, what, when, owner) => md`${name} · ${what} · ${when} (owner ${owner})`,
+    giftIdeas: (ideas) => md`🎁 Gift ideas: ${ideas}`,
+    noGiftIdeas: '🎁 The card says nothing yet about what they like: listen for it when you greet them, and note it.',
+    logGreeting: 'Log greeting',
+    done: 'Done',
+    modalTitle: 'Log greeting or gift',
+    logged: (user) => md`✅ ${user} logged the greeting.`,
+    notes: 'What you said or gave',
+  },
   referral: {
     record: 'Record referral',
     modalTitle: 'Referred prospect',
@@ -299,9 +338,7 @@ export const en: Messages = {
     thanked: (user, how) => md`✅ Thanked by ${user} (${how})`,
     alreadyThanked: 'The referrer has already been thanked.',
     gone: 'This referral does not exist or belongs to another workspace.',
-    listTitle: md`
-_Referrals_
-    `,
+    listTitle: md`*Referrals*`,
     openHeader: (count) => md`*In progress* (${count})`,
     openRow: (name, referrer, date, contact) => md`• ${name} ← ${referrer} · ${date} · ${contact}`,
     awaitingHeader: (count) => md`*Waiting for thanks* (${count})`,
@@ -565,6 +602,7 @@ _Referrals_
       'cadenceDays.small': 'Contact every (days): small customers',
       'cadenceDays.inactive': 'Contact every (days): inactive customers',
       'cadenceDays.potential': 'Contact every (days): potential customers',
+      'greeting.daysAhead': 'Days before a birthday or important day to remind',
       'pool.afterDays': 'Pool: days without contact before the owner is warned',
       'pool.graceDays': 'Pool: days after the warning before the card goes to the pool',
       'pool.excludeTiers': 'Pool: tiers that never go to the pool',
@@ -667,9 +705,7 @@ _Referrals_
     brief: 'Brief',
     pool: (count) =>
       count === 0
-        ? md`
-_🌊 Customer pool_: no cards waiting to be claimed
-          `
+        ? md`*🌊 Customer pool*: no cards waiting to be claimed`
         : md`*🌊 Customer pool*: ${counted(count, 'card')} waiting to be claimed (\`/card pool\`)`,
   },
   handover: {
@@ -781,6 +817,65 @@ _🌊 Customer pool_: no cards waiting to be claimed
     badKind: 'Give visit, phone, meeting or message.',
     notInstalled:
       'Customer Cards is not installed in this workspace (or was removed), so this step did nothing. Install it, then run the workflow again.',
+  },
+  occasions: {
+    solarDate: (month: number, day: number) => `${day} ${MONTHS[month - 1]}`,
+    solarDateWithYear: (year: number, month: number, day: number) => `${day} ${MONTHS[month - 1]} ${year}`,
+    lunarMonths: Array.from({ length: 12 }, (_, i) => `${ordinal(i + 1)} lunar month`),
+    lunarDays: Array.from({ length: 30 }, (_, i) => String(i + 1)),
+    leapMonth: (month: string) => `leap ${month}`,
+    lunarDate: (month: string, day: string) => `${month}, day ${day}`,
+    lunarDateWithYear: (year: number, month: string, day: string) => `${month}, day ${day}, ${year}`,
+    festivals: {
+      newYear: "New Year's Day",
+      laba: 'Laba Festival',
+      newYearsEve: "Chinese New Year's Eve",
+      springFestival: 'Spring Festival',
+      lantern: 'Lantern Festival',
+      womensDay: "Women's Day",
+      qingming: 'Qingming Festival',
+      labourDay: 'Labour Day',
+      dragonBoat: 'Dragon Boat Festival',
+      qixi: 'Qixi Festival',
+      teachersDay: "Teachers' Day",
+      midAutumn: 'Mid-Autumn Festival',
+      nationalDay: 'National Day',
+      doubleNinth: 'Double Ninth Festival',
+    },
+    problems: {
+      notADate: 'That is not a date we can read. Try 1990-05-20 or 05-20, or a lunar date such as "lunar 8-15".',
+      invalidYear: 'Write the year in four digits, e.g. 1990, or leave it empty.',
+      monthOutOfRange: 'Months go from 1 to 12.',
+      dayOutOfRange: 'That month has no such day.',
+      leapOnlyLunar: 'Only the lunar calendar has leap months.',
+      noSuchLeapMonth: 'That lunar year has no such leap month.',
+      yearTooLate: 'That year is too far ahead.',
+      birthInFuture: 'A birth date cannot be after today.',
+      onceNeedsYear: 'A one-time day needs its year.',
+      calendarConflict: 'The date says one calendar and the choice below says the other; make them agree.',
+      noLabel: 'Say what the day is before its date, e.g. "Wedding anniversary 5-20".',
+    },
+    yearTooEarly: (earliest: number) => `The year cannot be before ${earliest}.`,
+    labelTooLong: (max: number) => `A label can be at most ${max} ${max === 1 ? 'character' : 'characters'}.`,
+    tooMany: (max: number) => `At most ${max} important days.`,
+    onLine: (line: number, problem: string) => `Line ${line}: ${problem}`,
+    birthdayWhat: '🎂 Birthday',
+    importantWhat: (label: string) => `📅 ${label}`,
+    lunarNote: (lunar: string) => ` (${lunar})`,
+    inDays: (days: number) => (days === 0 ? 'today' : days === 1 ? 'tomorrow' : `in ${days} days`),
+    turns: (years: number) => `turns ${years}`,
+    anniversary: (years: number) => `${ordinal(years)} anniversary`,
+    passed: 'past',
+    cardTitle: 'Birthday and important days',
+    recurrence: { yearly: 'yearly', once: 'once' },
+    /** A lunar date as an edit fills it in: digits after `lunar` (lunar leap 1990-04-05). */
+    lunarInput: (month, day, year, leap) =>
+      `lunar ${leap ? 'leap ' : ''}${year === undefined ? '' : `${year}-`}${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
+    calendars: { solar: 'Solar', lunar: 'Lunar (Chinese calendar)' },
+    birthdayHint:
+      'e.g. 1990-05-20 or 05-20, the year optional; for a lunar birthday choose Lunar below or write "lunar 8-15".',
+    importantDaysHint:
+      'One per line: label, date, then "yearly" or "once" if you like. E.g. Son\'s exams 2027-06-07; Wedding anniversary 5-20 yearly; Company anniversary lunar 3-8',
   },
   errors: {
     generic: 'Something went wrong and nothing was saved. Please try again; if it keeps failing, tell your admin.',

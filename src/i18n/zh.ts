@@ -1,9 +1,46 @@
+import type { ImportantDayProblem } from '../domain/occasionInput.js';
+import type { FestivalId } from '../domain/occasions.js';
 import { md, type Mrkdwn } from './mrkdwn.js';
 
 /**
  * Every string a Chinese-speaking user sees. `en.ts` must provide the same keys.
  * Functions whose text Slack parses as mrkdwn take only escaped values (Mrkdwn).
  */
+/** 冬月、腊月 rather than 十一月、十二月: how lunar dates are said, and never mistaken for solar months. */
+const LUNAR_MONTHS = ['正月', '二月', '三月', '四月', '五月', '六月', '七月', '八月', '九月', '十月', '冬月', '腊月'];
+const LUNAR_DAYS = [
+  '初一',
+  '初二',
+  '初三',
+  '初四',
+  '初五',
+  '初六',
+  '初七',
+  '初八',
+  '初九',
+  '初十',
+  '十一',
+  '十二',
+  '十三',
+  '十四',
+  '十五',
+  '十六',
+  '十七',
+  '十八',
+  '十九',
+  '二十',
+  '廿一',
+  '廿二',
+  '廿三',
+  '廿四',
+  '廿五',
+  '廿六',
+  '廿七',
+  '廿八',
+  '廿九',
+  '三十',
+];
+
 export const zh = {
   /** Punctuation the views put between pieces: Chinese full-width, English half-width. */
   punct: {
@@ -115,6 +152,7 @@ export const zh = {
     overdueReminderDate: '催款提醒日期',
     ambassadorContactDate: '大使联络日期',
     nudgeDate: '提醒日期',
+    greetingDate: '问候提醒日期',
     name: '姓名 / 名称',
     company: '公司',
     title: '职务',
@@ -124,6 +162,8 @@ export const zh = {
     birthday: '生日',
     education: '学历',
     family: '家庭（配偶、子女）',
+    importantDays: '重要日子',
+    birthdayCalendar: '生日按',
     interests: '兴趣爱好',
     personality: '性格',
     background: '能力与经历背景',
@@ -176,7 +216,7 @@ export const zh = {
     style: { analytical: '分析型', driver: '进取型', expressive: '表现型', amiable: '亲切型' },
     loyalty: { loyal: '忠诚客户', switcher: '品牌转移客户', nonLoyal: '无品牌忠诚客户' },
     ambassador: { yes: '是宣传大使' },
-    visitKind: { visit: '拜访', phone: '电话', meeting: '会面', message: '消息' },
+    visitKind: { visit: '拜访', phone: '电话', meeting: '会面', message: '消息', greeting: '问候', gift: '送礼' },
     attitude: { positive: '积极', neutral: '一般', negative: '冷淡' },
     visitWelcome: { yes: '欢迎', no: '不欢迎', unknown: '不确定' },
   },
@@ -240,6 +280,18 @@ export const zh = {
     done: (user: Mrkdwn) => md`✅ ${user} 已记录拜访。`,
     closed: '这条提醒已经处理过了。',
   },
+  greeting: {
+    title: '🎂 生日与重要日子',
+    text: (name: Mrkdwn, what: Mrkdwn, when: Mrkdwn, owner: Mrkdwn) =>
+      md`${name} · ${what} · ${when}（负责人 ${owner}）`,
+    giftIdeas: (ideas: Mrkdwn) => md`🎁 送礼参考：${ideas}`,
+    noGiftIdeas: '🎁 卡片上还没写喜好和兴趣：问候时留意一下，记到卡片上。',
+    logGreeting: '记录问候',
+    done: '已处理',
+    modalTitle: '记录问候 / 送礼',
+    logged: (user: Mrkdwn) => md`✅ ${user} 已记录问候。`,
+    notes: '说了什么、送了什么',
+  },
   referral: {
     record: '记录转介绍',
     modalTitle: '转介绍的新客户',
@@ -291,9 +343,7 @@ export const zh = {
     thanked: (user: Mrkdwn, how: Mrkdwn) => md`✅ ${user} 已致谢推荐人（${how}）`,
     alreadyThanked: '推荐人已经被致谢过了。',
     gone: '这条转介绍不存在或不属于本工作区。',
-    listTitle: md`
-_转介绍_
-    `,
+    listTitle: md`*转介绍*`,
     openHeader: (count: number) => md`*进行中*（${count}）`,
     openRow: (name: Mrkdwn, referrer: Mrkdwn, date: Mrkdwn, contact: Mrkdwn) =>
       md`• ${name} ← ${referrer} · ${date} · ${contact}`,
@@ -553,6 +603,7 @@ _转介绍_
       'cadenceDays.small': '联络周期（天）：小客户',
       'cadenceDays.inactive': '联络周期（天）：非积极客户',
       'cadenceDays.potential': '联络周期（天）：潜在客户',
+      'greeting.daysAhead': '生日和重要日子提前几天提醒',
       'pool.afterDays': '公海：多少天没有联络就提醒负责人',
       'pool.graceDays': '公海：提醒后再过多少天放入公海',
       'pool.excludeTiers': '公海：这些层级不放入公海',
@@ -652,11 +703,7 @@ _转介绍_
     thanksRow: (referrer: Mrkdwn, referred: Mrkdwn) => md`*${referrer}* 介绍了 ${referred}`,
     brief: '访前简报',
     pool: (count: number) =>
-      count === 0
-        ? md`
-_🌊 公海_：暂无等待认领的客户卡
-          `
-        : md`*🌊 公海*：${count} 张客户卡等待认领（\`/card 公海\`）`,
+      count === 0 ? md`*🌊 公海*：暂无等待认领的客户卡` : md`*🌊 公海*：${count} 张客户卡等待认领（\`/card 公海\`）`,
   },
   handover: {
     reassign: '转交',
@@ -760,6 +807,64 @@ _🌊 公海_：暂无等待认领的客户卡
     severalCards: (text: string) => `电话是「${text}」的客户卡不止一张，请改用卡号。`,
     badKind: '请填拜访、电话、会面或消息。',
     notInstalled: '客户卡没有安装在这个工作区（或已经卸载），这一步没有执行。请先安装客户卡，再运行工作流。',
+  },
+  occasions: {
+    solarDate: (month: number, day: number) => `${month}月${day}日`,
+    solarDateWithYear: (year: number, month: number, day: number) => `${year}年${month}月${day}日`,
+    lunarMonths: LUNAR_MONTHS,
+    lunarDays: LUNAR_DAYS,
+    leapMonth: (month: string) => `闰${month}`,
+    lunarDate: (month: string, day: string) => `农历${month}${day}`,
+    lunarDateWithYear: (year: number, month: string, day: string) => `农历${year}年${month}${day}`,
+    festivals: {
+      newYear: '元旦',
+      laba: '腊八节',
+      newYearsEve: '除夕',
+      springFestival: '春节',
+      lantern: '元宵节',
+      womensDay: '妇女节',
+      qingming: '清明节',
+      labourDay: '劳动节',
+      dragonBoat: '端午节',
+      qixi: '七夕',
+      teachersDay: '教师节',
+      midAutumn: '中秋节',
+      nationalDay: '国庆节',
+      doubleNinth: '重阳节',
+    } satisfies Record<FestivalId, string>,
+    problems: {
+      notADate: '没看懂这个日期。可以写 1990-05-20、5月20日，或农历八月十五、腊月初八。',
+      invalidYear: '年份请写四位数字，例如 1990；不知道可以不填。',
+      monthOutOfRange: '月份只有 1 到 12 月（农历正月到腊月）。',
+      dayOutOfRange: '这个月没有这一天。',
+      leapOnlyLunar: '只有农历才有闰月。',
+      noSuchLeapMonth: '那一年农历没有这个闰月。',
+      yearTooLate: '年份太远了。',
+      birthInFuture: '出生日期不能晚于今天。',
+      onceNeedsYear: '只提醒一次的日子需要填写年份。',
+      calendarConflict: '日期里写的历法和下面选的不一致，请改成一致。',
+      noLabel: '请在日期前写上是什么日子，例如「结婚纪念日 5-20」。',
+    } satisfies Record<Exclude<ImportantDayProblem, 'yearTooEarly' | 'labelTooLong' | 'tooMany'>, string>,
+    yearTooEarly: (earliest: number) => `年份不能早于 ${earliest} 年。`,
+    labelTooLong: (max: number) => `名称最多 ${max} 个字。`,
+    tooMany: (max: number) => `最多记 ${max} 个重要日子。`,
+    onLine: (line: number, problem: string) => `第 ${line} 行：${problem}`,
+    birthdayWhat: '🎂 生日',
+    importantWhat: (label: string) => `📅 ${label}`,
+    lunarNote: (lunar: string) => `（${lunar}）`,
+    inDays: (days: number) => (days === 0 ? '今天' : days === 1 ? '明天' : days === 2 ? '后天' : `还有 ${days} 天`),
+    turns: (years: number) => `满 ${years} 岁`,
+    anniversary: (years: number) => `${years} 周年`,
+    passed: '已过',
+    cardTitle: '生日与重要日子',
+    recurrence: { yearly: '每年', once: '一次' },
+    /** A lunar date as an edit fills it in: written out, as Chinese readers write it (农历1990年闰四月初五). */
+    lunarInput: (month: number, day: number, year: number | undefined, leap: boolean) =>
+      `农历${year === undefined ? '' : `${year}年`}${leap ? '闰' : ''}${LUNAR_MONTHS[month - 1] ?? month}${LUNAR_DAYS[day - 1] ?? day}`,
+    calendars: { solar: '公历', lunar: '农历' },
+    birthdayHint: '例如 1990-05-20、5月20日、农历八月十五、腊月初八；年份可以不填。',
+    importantDaysHint:
+      '每行一个：名称 日期 [每年/一次]。例如：儿子高考 2027-06-07；结婚纪念日 5-20 每年；公司周年 农历三月初八',
   },
   errors: {
     generic: '出错了，内容没有保存。请稍后再试；如果一直出错，请联系管理员。',

@@ -18,7 +18,8 @@ import {
 } from '../domain/lookup.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
-import { yearIn } from '../time.js';
+import { todayIn, yearIn, type CalendarDate } from '../time.js';
+import { nextOccasionOn } from '../domain/occasions.js';
 import type { CardInput } from '../validation/cardInput.js';
 import type { CardEvent, CardEvents, RecordedEvent } from './cardEvents.js';
 import { historyDoc, type HistoryService } from './history.js';
@@ -196,9 +197,11 @@ export function createCustomerService({ models, now, settings, history, writes, 
       const taken = (await models.counters.findById(counterId(teamId, year)).lean())?.seq ?? 0;
       const seq = nextCandidate(counterId(teamId, year), taken + 1);
       try {
+        const coming = nextOccasionOn(fields, todayIn(at, timezone));
         const created = await models.customers.create({
           ...fields,
           ...searchKeys(fields),
+          ...(coming ? { nextOccasionOn: coming } : {}),
           _id,
           teamId,
           number: formatCardNumber(year, seq),
@@ -297,10 +300,15 @@ export function createCustomerService({ models, now, settings, history, writes, 
     for (const event of recorded) await event.react();
   };
 
-  function updateFields(changes: FieldChange[], input: CardInput, userId: string) {
+  function updateFields(changes: FieldChange[], input: CardInput, userId: string, today: CalendarDate) {
     const keys = searchKeyChanges(input);
-    const set: Record<string, unknown> = { ...keys.set, updatedBy: userId };
-    const unset = [...keys.unset];
+    const coming = nextOccasionOn(input, today);
+    const set: Record<string, unknown> = {
+      ...keys.set,
+      updatedBy: userId,
+      ...(coming ? { nextOccasionOn: coming } : {}),
+    };
+    const unset = [...keys.unset, ...(coming ? [] : ['nextOccasionOn'])];
     for (const { field, to } of changes) {
       if (to === undefined) unset.push(field);
       else set[field] = to;
@@ -365,7 +373,7 @@ export function createCustomerService({ models, now, settings, history, writes, 
       model: models.customers,
       id: current._id,
       version,
-      ...updateFields(changes, input, userId),
+      ...updateFields(changes, input, userId, todayIn(now(), (await settings.settingsFor(teamId)).timezone)),
       records: [{ model: models.history, doc: historyDoc(entry) }, ...linked, ...announced.map((a) => a.record)],
       requestKey,
     });

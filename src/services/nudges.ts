@@ -53,7 +53,7 @@ export type NewNudge = Pick<
   CustomerNudgeRecord,
   '_id' | 'teamId' | 'kind' | 'customerId' | 'sourceId' | 'ownerId' | 'dueDate' | 'plan' | 'createdBy'
 > &
-  Partial<Pick<NudgeRecord, 'round'>>;
+  Partial<Pick<NudgeRecord, 'round' | 'occursOn'>>;
 
 /** A reminder about a person's day (PERSON_NUDGE_KINDS): no customer, no cause record. */
 type NewPersonNudge = Pick<NudgeRecord, '_id' | 'teamId' | 'kind' | 'ownerId' | 'dueDate' | 'createdBy'>;
@@ -271,6 +271,29 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
         .lean();
       for (const nudge of ahead) await contactScheduled(nudge);
     }
+  }
+
+  /**
+   * Moves waiting nudges to new due days (at the team's nudge hour), in one
+   * bulk write: each only if it is still the version read and still waiting,
+   * so one claimed, snoozed or answered meanwhile keeps what happened to it.
+   * For kinds that are not contact reminders: it books nothing in a wrap-up.
+   */
+  async function moveAll(
+    teamId: string,
+    moves: readonly { _id: Types.ObjectId; version: number; dueDate: CalendarDate }[],
+  ): Promise<void> {
+    if (moves.length === 0) return;
+    const { nudgeHour, timezone } = await settings.settingsFor(teamId);
+    await models.nudges.bulkWrite(
+      moves.map(({ _id, version, dueDate }) => ({
+        updateOne: {
+          filter: { _id, teamId, version, status: 'pending' as const },
+          update: { $set: { dueDate, nextAttemptAt: instantAt(dueDate, nudgeHour, timezone) }, $inc: { version: 1 } },
+        },
+      })),
+      { ordered: false },
+    );
   }
 
   /** Closes one nudge, if still open, whatever else happened to it meanwhile. */
@@ -612,6 +635,7 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
     scheduleWrapUp,
     adoptContactWrapUps,
     moveTo,
+    moveAll,
     supersede,
     cancelOpen,
     findDue,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { domain } from '../config/domain.js';
 import type { CalendarDate } from '../time.js';
-import { CardInputSchema, type CardInput } from './cardInput.js';
+import { cardInputSchema, type CardInput } from './cardInput.js';
 import { fieldErrors, type FieldError } from './errors.js';
 import { optionalChoice, optionalObjectId, requiredText } from './fields.js';
 import { visitInputSchema, type VisitFormInput } from './visitInput.js';
@@ -50,9 +50,9 @@ const moved = (errors: FieldError[], to: (field: string) => string) =>
   errors.map((e) => ({ ...e, field: to(e.field) }));
 
 /** The card picked: a card's id, or a new card with the name typed, which must be a card's name. */
-function targetOf(customer: string): { target: CaptureTargetInput } | { errors: FieldError[] } {
+function targetOf(customer: string, today: CalendarDate): { target: CaptureTargetInput } | { errors: FieldError[] } {
   if (customer.startsWith(NEW_CARD_OPTION_PREFIX)) {
-    const card = CardInputSchema.safeParse({ name: customer.slice(NEW_CARD_OPTION_PREFIX.length) });
+    const card = cardInputSchema(today).safeParse({ name: customer.slice(NEW_CARD_OPTION_PREFIX.length) });
     return card.success
       ? { target: { newCard: card.data } }
       : { errors: moved(fieldErrors(card.error), () => 'customer') };
@@ -91,7 +91,7 @@ function recordOf(
 export function parseCaptureInput(form: Record<string, unknown>, today: CalendarDate): CaptureInput {
   const base = FormSchema.safeParse(form);
   if (!base.success) return { ok: false, errors: fieldErrors(base.error) };
-  const target = targetOf(base.data.customer);
+  const target = targetOf(base.data.customer, today);
   const record = recordOf(base.data.what, form, today);
   const errors = [...('errors' in target ? target.errors : []), ...('errors' in record ? record.errors : [])];
   if ('errors' in target || 'errors' in record) return { ok: false, errors };

@@ -11,6 +11,8 @@ export const ACTION = {
   snoozeDay: 'nudge_snooze_day',
   snoozeWeek: 'nudge_snooze_week',
   nudgeDone: 'nudge_done',
+  /** A birthday or important day's greeting: log it (the visit modal, as a greeting); value = the nudge. */
+  logGreeting: 'greeting_log',
   specialHandling: 'nudge_special_handling',
   recordSale: 'sale_open',
   recordPayment: 'payment_open',

@@ -32,6 +32,8 @@ export const PREVIEW = {
   optionName: 40,
   /** What was talked about at an ambassador's last contact, in the contact nudge. */
   ambassadorTopic: 200,
+  /** A greeting's gift ideas: the card's preferences and hobbies, cut to this. */
+  giftIdeas: 300,
   /** A note quoted in the pre-visit brief, so every section of it still fits on the one screen. */
   briefText: 300,
   /** What a wrap-up row quotes: products bought, a follow-up's plan, the needs heard. */

@@ -4,7 +4,7 @@ import { parseTypeAhead } from '../../../domain/lookup.js';
 import { messagesFor, type Messages } from '../../../i18n/index.js';
 import type { CustomerRecord } from '../../../models/customer.js';
 import { todayIn } from '../../../time.js';
-import { CardInputSchema } from '../../../validation/cardInput.js';
+import { cardInputSchema } from '../../../validation/cardInput.js';
 import { fieldErrors } from '../../../validation/errors.js';
 import { optionalUserId } from '../../../validation/fields.js';
 import { visitInputSchema } from '../../../validation/visitInput.js';
@@ -112,7 +112,7 @@ const CARD_INPUTS: Record<string, InputName> = {
  * card created by hand.
  */
 async function createCard(deps: ListenerDeps, args: StepArgs, scope: TeamScope): Promise<StepOutcome> {
-  const { t, teamId } = scope;
+  const { t, teamId, settings } = scope;
   const inputs = args.inputs;
   const referrerText = textOf(inputs, 'referrer')?.trim();
   let referrerId: string | undefined;
@@ -121,7 +121,7 @@ async function createCard(deps: ListenerDeps, args: StepArgs, scope: TeamScope):
     if ('why' in referrer) return badInput(t, 'referrer', referrer.why);
     referrerId = referrer.customer._id.toString();
   }
-  const parsed = CardInputSchema.safeParse({
+  const parsed = cardInputSchema(todayIn(deps.now(), settings.timezone)).safeParse({
     name: textOf(inputs, 'name'),
     phone: textOf(inputs, 'phone'),
     company: textOf(inputs, 'company'),
