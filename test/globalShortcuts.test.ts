@@ -1,5 +1,6 @@
 import { ObjectId } from 'mongodb';
 import { ACTION, CALLBACK, SHORTCUT } from '../src/views/ids.js';
+import { eventually } from './support/eventually.js';
 import { createCard, type CreatedCard } from './support/flows.js';
 import { collectionsOf, TEAM_A, TEAM_B, visibleText } from './support/harness.js';
 import { useHarness } from './support/useHarness.js';
@@ -34,6 +35,42 @@ describe('新建客户卡 / New card', () => {
     await h.fake.waitFor('chat.postMessage', (c) => c.args.channel === SELLER.userId, before);
     const [dm] = cardsInDm(SELLER.userId, before);
     expect(visibleText(dm!.args.blocks)).toContain('孙八');
+  });
+
+  it('reads birthdays and important days as the create modal from /card does, and sets their greetings going', async () => {
+    const view = await h.openGlobal(SELLER, SHORTCUT.newCard);
+    const before = h.fake.mark();
+    expect((await h.submitView(SELLER, view, { name: '周九', birthday: '2月30日' })).json().errors).toEqual({
+      birthday: '这个月没有这一天。',
+    });
+    expect(await customers().countDocuments({ teamId: SELLER.teamId, name: '周九' })).toBe(0);
+    const saved = await h.submitView(SELLER, view, {
+      name: '周九',
+      birthday: '农历十月廿五',
+      importantDays: '结婚纪念日 2012-11-30',
+    });
+    expect(saved.body).toBe('');
+    const card = await customers().findOne({ teamId: SELLER.teamId, name: '周九' });
+    expect(card).toMatchObject({
+      birthday: { calendar: 'lunar', month: 10, day: 25 },
+      importantDays: [{ label: '结婚纪念日', calendar: 'solar', year: 2012, month: 11, day: 30 }],
+      nextOccasionOn: '2026-11-30',
+    });
+    await eventually(async () =>
+      expect(
+        (await nudges().find({ customerId: card!._id, kind: 'greeting' }).sort({ occursOn: 1 }).toArray()).map(
+          (n) => [n.occursOn, n.status, n.ownerId],
+        ),
+      ).toEqual([
+        ['2026-11-30', 'pending', SELLER.userId],
+        ['2026-12-03', 'pending', SELLER.userId],
+      ]),
+    );
+    // The card in the creator's DM shows both days, each with when it next falls.
+    await h.fake.waitFor('chat.postMessage', (c) => c.args.channel === SELLER.userId, before);
+    const shown = visibleText(cardsInDm(SELLER.userId, before)[0]!.args.blocks);
+    expect(shown).toContain('农历十月廿五 → 12月3日');
+    expect(shown).toContain('结婚纪念日* 2012年11月30日 → 11月30日');
   });
 });
 
