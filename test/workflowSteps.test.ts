@@ -77,6 +77,29 @@ describe('create_customer_card', () => {
     expect(visibleText(nudge!.args.blocks)).toContain('转介绍客户');
   });
 
+  it('reads a birthday as the create modal does: the card keeps the date and its owner is set to greet it', async () => {
+    const end = await run(FUNCTION.createCard, {
+      name: '寿星客户',
+      birthday: '1988-12-01',
+      owner: TEAM_A_COLLEAGUE.userId,
+    });
+    expect(end.outcome).toBe('success');
+    const card = await customers().findOne({ teamId: SELLER.teamId, name: '寿星客户' });
+    expect(card).toMatchObject({
+      birthday: { calendar: 'solar', year: 1988, month: 12, day: 1 },
+      nextOccasionOn: '2026-12-01',
+    });
+    // The greeting is set going after the step ends, as for a card saved in a modal.
+    await eventually(async () =>
+      expect(await nudges().findOne({ customerId: card!._id, kind: 'greeting' })).toMatchObject({
+        status: 'pending',
+        ownerId: TEAM_A_COLLEAGUE.userId,
+        occursOn: '2026-12-01',
+        dueDate: '2026-11-28',
+      }),
+    );
+  });
+
   it('creates one card when Slack delivers the same execution twice', async () => {
     const inputs = { name: '重复客户', owner: SELLER.userId };
     await run(FUNCTION.createCard, inputs, SELLER.teamId, 'FxTWICE');
@@ -89,6 +112,8 @@ describe('create_customer_card', () => {
     [{ name: '某', phone: 'call me', owner: SELLER.userId }, '「电话」（`phone`）：电话号码只能包含数字'],
     [{ name: '某', company: '公'.repeat(201), owner: SELLER.userId }, '「公司」（`company`）：太长了：最多'],
     [{ name: '某', owner: 'CNOTAPERSON' }, '「负责人」（`owner`）：请从列表中选择一位同事。'],
+    [{ name: '某', birthday: '2月30日', owner: SELLER.userId }, '「生日」（`birthday`）：这个月没有这一天。'],
+    [{ name: '某', birthday: '2030-01-01', owner: SELLER.userId }, '「生日」（`birthday`）：出生日期不能晚于今天。'],
     [{ name: '某' }, '「负责人」（`owner`）：必填。'],
     [
       { name: '某', referrer: 'KH-2026-9999', owner: SELLER.userId },

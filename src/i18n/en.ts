@@ -801,6 +801,7 @@ export const en: Messages = {
     inputs: {
       name: 'Name',
       phone: 'Phone',
+      birthday: 'Birthday',
       company: 'Company',
       region: 'Region',
       referrer: 'Referred by',

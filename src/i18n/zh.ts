@@ -792,6 +792,7 @@ export const zh = {
     inputs: {
       name: '姓名 / 名称',
       phone: '电话',
+      birthday: '生日',
       company: '公司',
       region: '地区',
       referrer: '推荐人',

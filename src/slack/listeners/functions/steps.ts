@@ -98,6 +98,7 @@ async function sendToOwner(
 const CARD_INPUTS: Record<string, InputName> = {
   name: 'name',
   phone: 'phone',
+  birthday: 'birthday',
   company: 'company',
   region: 'region',
   ownerId: 'owner',
@@ -124,6 +125,7 @@ async function createCard(deps: ListenerDeps, args: StepArgs, scope: TeamScope):
   const parsed = cardInputSchema(todayIn(deps.now(), settings.timezone)).safeParse({
     name: textOf(inputs, 'name'),
     phone: textOf(inputs, 'phone'),
+    birthday: textOf(inputs, 'birthday'),
     company: textOf(inputs, 'company'),
     region: textOf(inputs, 'region'),
     ownerId: textOf(inputs, 'owner'),
