@@ -1,7 +1,15 @@
 import { ObjectId } from 'mongodb';
 import { ACTION, CALLBACK, SHORTCUT } from '../src/views/ids.js';
 import { createCard, type CreatedCard } from './support/flows.js';
-import { collectionsOf, findButton, suggest, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
+import {
+  collectionsOf,
+  findButton,
+  suggest,
+  TEAM_A,
+  TEAM_A_COLLEAGUE,
+  TEAM_B,
+  visibleText,
+} from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
 import { useHarness } from './support/useHarness.js';
 
@@ -175,7 +183,11 @@ describe('saving', () => {
     const ts = post('李总喜欢喝普洱，别送咖啡');
     const { view, responseUrl } = await openSave(ts);
     const before = h.fake.mark();
-    expect((await h.submitView(SELLER, view, { customer: card.id, what: 'note' })).body).toBe('');
+    // Slack delivering the submission twice keeps one note.
+    const changes = { customer: card.id, what: 'note' };
+    const answers = await Promise.all([h.submitView(SELLER, view, changes), h.submitView(SELLER, view, changes)]);
+    expect(answers.map((a) => a.body)).toEqual(['', '']);
+    expect(await history().countDocuments({ customerId: new ObjectId(card.id), action: 'note' })).toBe(1);
     expect(await history().findOne({ customerId: new ObjectId(card.id), action: 'note' })).toMatchObject({
       userId: SELLER.userId,
       note: '李总喜欢喝普洱，别送咖啡',
@@ -240,6 +252,17 @@ describe('bad input', () => {
     expect((await answer({ customer: new ObjectId().toString(), what: 'note' })).errors).toEqual({
       customer: '这张客户卡不存在或不属于本工作区。',
     });
+    // A card of another workspace, its id put in the submission: as if it did not exist.
+    const foreign = await createCard(h, TEAM_B, { name: '乙队张三' });
+    expect((await answer({ customer: foreign.id, what: 'note' })).errors).toEqual({
+      customer: '这张客户卡不存在或不属于本工作区。',
+    });
+    expect((await answer({ customer: foreign.id, what: 'contact' })).errors).toEqual({
+      customer: '这张客户卡不存在或不属于本工作区。',
+    });
+    expect(await history().countDocuments({ customerId: new ObjectId(foreign.id), action: { $ne: 'created' } })).toBe(
+      0,
+    );
     expect(await visits().countDocuments({ 'source.ts': ts })).toBe(0);
   });
 
