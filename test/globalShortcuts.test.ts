@@ -58,9 +58,11 @@ describe('新建客户卡 / New card', () => {
     });
     await eventually(async () =>
       expect(
-        (await nudges().find({ customerId: card!._id, kind: 'greeting' }).sort({ occursOn: 1 }).toArray()).map(
-          (n) => [n.occursOn, n.status, n.ownerId],
-        ),
+        (await nudges().find({ customerId: card!._id, kind: 'greeting' }).sort({ occursOn: 1 }).toArray()).map((n) => [
+          n.occursOn,
+          n.status,
+          n.ownerId,
+        ]),
       ).toEqual([
         ['2026-11-30', 'pending', SELLER.userId],
         ['2026-12-03', 'pending', SELLER.userId],
