@@ -610,6 +610,7 @@ export const en: Messages = {
     changeRow: (who, field, from, to, at) => md`${at} ${who} changed "${field}" from ${from} to ${to}`,
     outOfRange: (min, max) => `Enter a whole number from ${min} to ${max}`,
     pickOne: 'Choose one',
+    pickFromList: 'Pick from the list only.',
     notAdmin: 'Only admins can change the team settings; nothing was changed.',
     conflict:
       'Another admin has just changed the settings, so yours were not saved. Close this and reopen it to try again.',

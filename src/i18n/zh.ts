@@ -576,6 +576,7 @@ export const zh = {
       md`${at} ${who} 把「${field}」从 ${from} 改为 ${to}`,
     outOfRange: (min: number, max: number) => `请输入 ${min} 到 ${max} 之间的整数`,
     pickOne: '请选择一项',
+    pickFromList: '只能从列表里选。',
     notAdmin: '只有管理员可以修改团队设置，什么都没有改。',
     conflict: '设置刚被另一位管理员改过，你的修改没有保存。请关闭后重新打开再改。',
     inviteBot: (channel: Mrkdwn) =>
