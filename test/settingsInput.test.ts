@@ -144,7 +144,7 @@ describe('the settings modal as a crafted payload fills it', () => {
     expect(accepted).toBeGreaterThan(0);
   });
 
-  it('accepts a well-formed form, tiers in their order without repeats', () => {
+  it('accepts a well-formed form, tiers and festivals in their order without repeats', () => {
     const form = (type: string, field: string, value: unknown) => ({ [INPUT_ACTION]: { type, [field]: value } });
     const values = {
       nudgeHour: form('static_select', 'selected_option', { value: '9' }),
@@ -157,6 +157,10 @@ describe('the settings modal as a crafted payload fills it', () => {
         { value: 'small' },
         { value: 'top' },
         { value: 'small' },
+      ]),
+      'festival.festivals': form('multi_static_select', 'selected_options', [
+        { value: 'nationalDay' },
+        { value: 'springFestival' },
       ]),
     };
     const parsed = parseSettingsInput(readViewState({ values }), KIND_SETTINGS);
