@@ -286,6 +286,21 @@ export const en: Messages = {
     logged: (user) => md`✅ ${user} logged the greeting.`,
     notes: 'What you said or gave',
   },
+  festival: {
+    title: (festival, when) => md`*🎁 ${festival} gift list* · ${when}`,
+    intro:
+      'Customers worth a gift, most important first: ambassadors, top and large customers, referrers of the last 12 months, then anyone greeted or given a gift in the last year.',
+    text: (festival, when, count) => md`${festival} (${when}): ${counted(count, 'customer')} worth a gift`,
+    reasons: {
+      ambassador: 'Ambassador',
+      top: 'Top customer',
+      large: 'Large customer',
+      referrer: 'Referrer',
+      greeted: 'Greeted last year',
+    },
+    logGift: 'Log gift',
+    more: (count) => md`${count} more not listed.`,
+  },
   referral: {
     record: 'Record referral',
     modalTitle: 'Referred prospect',
@@ -600,6 +615,8 @@ export const en: Messages = {
       'pool.afterDays': 'Pool: days without contact before the owner is warned',
       'pool.graceDays': 'Pool: days after the warning before the card goes to the pool',
       'pool.excludeTiers': 'Pool: tiers that never go to the pool',
+      'festival.festivals': 'Festival gifts: festivals to remind of',
+      'festival.daysAhead': 'Festival gifts: days ahead to remind',
     },
     nudgeChannelHint:
       'Public channels only, so the app can check it has been invited. None: nudges go to the owner by DM.',
@@ -610,6 +627,7 @@ export const en: Messages = {
     changeRow: (who, field, from, to, at) => md`${at} ${who} changed "${field}" from ${from} to ${to}`,
     outOfRange: (min, max) => `Enter a whole number from ${min} to ${max}`,
     pickOne: 'Choose one',
+    pickFromList: 'Pick from the list only.',
     notAdmin: 'Only admins can change the team settings; nothing was changed.',
     conflict:
       'Another admin has just changed the settings, so yours were not saved. Close this and reopen it to try again.',

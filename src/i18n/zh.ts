@@ -291,6 +291,21 @@ export const zh = {
     logged: (user: Mrkdwn) => md`✅ ${user} 已记录问候。`,
     notes: '说了什么、送了什么',
   },
+  festival: {
+    title: (festival: Mrkdwn, when: Mrkdwn) => md`*🎁 ${festival}送礼清单* · ${when}`,
+    intro:
+      '这些客户值得送份节礼，重要的在前：宣传大使，顶级和大客户，近 12 个月的推荐人，再是一年内问候或送过礼的客户。',
+    text: (festival: Mrkdwn, when: Mrkdwn, count: number) => md`${festival}（${when}）：${count} 位客户值得送份节礼`,
+    reasons: {
+      ambassador: '宣传大使',
+      top: '顶级客户',
+      large: '大客户',
+      referrer: '推荐人',
+      greeted: '去年问候过',
+    },
+    logGift: '记录送礼',
+    more: (count: number) => md`还有 ${count} 位未列出。`,
+  },
   referral: {
     record: '记录转介绍',
     modalTitle: '转介绍的新客户',
@@ -601,6 +616,8 @@ export const zh = {
       'pool.afterDays': '公海：多少天没有联络就提醒负责人',
       'pool.graceDays': '公海：提醒后再过多少天放入公海',
       'pool.excludeTiers': '公海：这些层级不放入公海',
+      'festival.festivals': '节日送礼：提醒哪些节日',
+      'festival.daysAhead': '节日送礼：提前几天提醒',
     } as Record<string, string>,
     nudgeChannelHint: '只能选公开频道，应用才能确认自己已被邀请进去。不选：提醒私信给负责人。',
     hour: (hour: number) => `${hour}:00`,
@@ -611,6 +628,7 @@ export const zh = {
       md`${at} ${who} 把「${field}」从 ${from} 改为 ${to}`,
     outOfRange: (min: number, max: number) => `请输入 ${min} 到 ${max} 之间的整数`,
     pickOne: '请选择一项',
+    pickFromList: '只能从列表里选。',
     notAdmin: '只有管理员可以修改团队设置，什么都没有改。',
     conflict: '设置刚被另一位管理员改过，你的修改没有保存。请关闭后重新打开再改。',
     inviteBot: (channel: Mrkdwn) =>
