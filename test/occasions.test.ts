@@ -16,7 +16,12 @@ import {
 import { en } from '../src/i18n/en.js';
 import { zh } from '../src/i18n/zh.js';
 import { addDays, type CalendarDate } from '../src/time.js';
-import { importantDayProblemText, importantDaysInputText, occasionDateText, occasionInputText } from '../src/i18n/occasionText.js';
+import {
+  importantDayProblemText,
+  importantDaysInputText,
+  occasionDateText,
+  occasionInputText,
+} from '../src/i18n/occasionText.js';
 
 /* The library, used directly: what the app's answers are checked against. */
 
@@ -27,11 +32,14 @@ const solar = (date: CalendarDate) => {
   return SolarDay.fromYmd(y, m, d);
 };
 /** tyme4ts numbers a leap month negatively. */
-const lunarToSolar = (year: number, month: number, day: number): CalendarDate => iso(LunarDay.fromYmd(year, month, day).getSolarDay());
+const lunarToSolar = (year: number, month: number, day: number): CalendarDate =>
+  iso(LunarDay.fromYmd(year, month, day).getSolarDay());
 
 const yearly = (date: OccasionDate): Occasion => ({ ...date, recurrence: 'yearly' });
-const lunar = (month: number, day: number, extra: Partial<OccasionDate> = {}): Occasion => yearly({ calendar: 'lunar', month, day, ...extra });
-const solarDate = (month: number, day: number, extra: Partial<OccasionDate> = {}): Occasion => yearly({ calendar: 'solar', month, day, ...extra });
+const lunar = (month: number, day: number, extra: Partial<OccasionDate> = {}): Occasion =>
+  yearly({ calendar: 'lunar', month, day, ...extra });
+const solarDate = (month: number, day: number, extra: Partial<OccasionDate> = {}): Occasion =>
+  yearly({ calendar: 'solar', month, day, ...extra });
 
 describe('festival dates, checked against published calendars', () => {
   test.each<[FestivalId, CalendarDate, CalendarDate]>([
@@ -179,16 +187,31 @@ describe('bad input gets a problem code', () => {
     ['day 0', solarDate(5, 0), true, 'dayOutOfRange'],
     ['a future birth year', solarDate(5, 20, { year: 2030 }), true, 'birthInFuture'],
     ['a birth date later this year', solarDate(7, 1, { year: 2026 }), true, 'birthInFuture'],
-    ['a lunar birth date later this year (农历2026年八月十五 = 2026-09-25)', lunar(8, 15, { year: 2026 }), true, 'birthInFuture'],
+    [
+      'a lunar birth date later this year (农历2026年八月十五 = 2026-09-25)',
+      lunar(8, 15, { year: 2026 }),
+      true,
+      'birthInFuture',
+    ],
     ['a year before 1900', solarDate(5, 20, { year: 1899 }), true, 'yearTooEarly'],
     ['a family day far ahead', solarDate(5, 20, { year: 2100 }), false, 'yearTooLate'],
     ['a year past the library', solarDate(5, 20, { year: 10000 }), false, 'yearTooLate'],
     ['农历9999年腊月廿九, in solar 10000', lunar(12, 29, { year: 9999 }), false, 'yearTooLate'],
     ['1990年2月29日 (1990 is a common year)', solarDate(2, 29, { year: 1990 }), true, 'dayOutOfRange'],
     ['农历2026年二月三十 (that 二月 has 29 days)', lunar(2, 30, { year: 2026 }), false, 'dayOutOfRange'],
-    ['农历2026年闰四月 (2026 has no leap month)', lunar(4, 5, { year: 2026, leapMonth: true }), false, 'noSuchLeapMonth'],
+    [
+      '农历2026年闰四月 (2026 has no leap month)',
+      lunar(4, 5, { year: 2026, leapMonth: true }),
+      false,
+      'noSuchLeapMonth',
+    ],
     ['a solar leap month', solarDate(4, 5, { leapMonth: true }), false, 'leapOnlyLunar'],
-    ['a once-only day without a year', { calendar: 'solar', month: 6, day: 7, recurrence: 'once' }, false, 'onceNeedsYear'],
+    [
+      'a once-only day without a year',
+      { calendar: 'solar', month: 6, day: 7, recurrence: 'once' },
+      false,
+      'onceNeedsYear',
+    ],
     ['a fractional day', solarDate(5, 1.5), true, 'dayOutOfRange'],
   ])('%s', (_label, occasion, birth, problem) => {
     expect(occasionProblem(occasion, { today, birth })).toBe(problem);
@@ -209,9 +232,20 @@ describe('bad input gets a problem code', () => {
 
   test('each problem has a message in both languages', () => {
     const problems: ImportantDayProblem[] = [
-      'notADate', 'invalidYear', 'monthOutOfRange', 'dayOutOfRange', 'leapOnlyLunar', 'noSuchLeapMonth',
-      'yearTooEarly', 'yearTooLate', 'birthInFuture', 'onceNeedsYear', 'calendarConflict', 'noLabel',
-      'labelTooLong', 'tooMany',
+      'notADate',
+      'invalidYear',
+      'monthOutOfRange',
+      'dayOutOfRange',
+      'leapOnlyLunar',
+      'noSuchLeapMonth',
+      'yearTooEarly',
+      'yearTooLate',
+      'birthInFuture',
+      'onceNeedsYear',
+      'calendarConflict',
+      'noLabel',
+      'labelTooLong',
+      'tooMany',
     ];
     for (const problem of problems) {
       expect(importantDayProblemText(zh, problem)).toMatch(/\S/);
@@ -273,9 +307,18 @@ describe('dates as people write them', () => {
 
   test('the calendar chosen beside the text decides plain digits; text that says the other calendar is refused', () => {
     expect(parseOccasionDate('08-15', 'lunar')).toEqual({ ok: true, date: { calendar: 'lunar', month: 8, day: 15 } });
-    expect(parseOccasionDate('八月十五', 'solar')).toEqual({ ok: true, date: { calendar: 'solar', month: 8, day: 15 } });
-    expect(parseOccasionDate('农历八月十五', 'lunar')).toEqual({ ok: true, date: { calendar: 'lunar', month: 8, day: 15 } });
-    expect(parseOccasionDate('lunar 1990-8-15')).toEqual({ ok: true, date: { calendar: 'lunar', month: 8, day: 15, year: 1990 } });
+    expect(parseOccasionDate('八月十五', 'solar')).toEqual({
+      ok: true,
+      date: { calendar: 'solar', month: 8, day: 15 },
+    });
+    expect(parseOccasionDate('农历八月十五', 'lunar')).toEqual({
+      ok: true,
+      date: { calendar: 'lunar', month: 8, day: 15 },
+    });
+    expect(parseOccasionDate('lunar 1990-8-15')).toEqual({
+      ok: true,
+      date: { calendar: 'lunar', month: 8, day: 15, year: 1990 },
+    });
     expect(parseOccasionDate('农历八月十五', 'solar')).toEqual({ ok: false, reason: 'calendarConflict' });
     expect(parseOccasionDate('公历 5月20日', 'lunar')).toEqual({ ok: false, reason: 'calendarConflict' });
     expect(parseOccasionDate('农历十三月初一', 'lunar')).toEqual({ ok: false, reason: 'monthOutOfRange' });
@@ -295,7 +338,14 @@ describe('important days, one per line', () => {
   const today = '2026-12-06';
 
   test('label, date, and 每年 / 一次 when said; unsaid, a day dated ahead happens once and any other every year', () => {
-    const text = ['儿子高考 2027-06-07', '结婚纪念日 5-20', '公司周年：农历三月初八 每年', '', '3号楼乔迁 2019-09-01', "Mum's retirement 2027-01-15 yearly"].join('\n');
+    const text = [
+      '儿子高考 2027-06-07',
+      '结婚纪念日 5-20',
+      '公司周年：农历三月初八 每年',
+      '',
+      '3号楼乔迁 2019-09-01',
+      "Mum's retirement 2027-01-15 yearly",
+    ].join('\n');
     expect(parseImportantDays(text, today)).toEqual({
       ok: true,
       days: [
@@ -329,7 +379,8 @@ describe('important days, one per line', () => {
       { label: '公司周年', calendar: 'lunar', month: 3, day: 8, recurrence: 'yearly' },
       { label: '孙子满月', calendar: 'lunar', month: 4, day: 5, year: 2020, leapMonth: true, recurrence: 'yearly' },
     ] as const;
-    for (const t of [zh, en]) expect(parseImportantDays(importantDaysInputText(t, days), today)).toEqual({ ok: true, days });
+    for (const t of [zh, en])
+      expect(parseImportantDays(importantDaysInputText(t, days), today)).toEqual({ ok: true, days });
   });
 });
 
@@ -365,22 +416,33 @@ const undated = fc
     leapMonth: fc.boolean(),
   })
   .map(({ calendar, month, day, leapMonth }): OccasionDate =>
-    calendar === 'solar' ? { calendar, month, day } : { calendar, month, day: Math.min(day, 30), ...(leapMonth ? { leapMonth } : {}) },
+    calendar === 'solar'
+      ? { calendar, month, day }
+      : { calendar, month, day: Math.min(day, 30), ...(leapMonth ? { leapMonth } : {}) },
   )
   .filter((date) => dateProblem(date) === undefined);
 
 /** Dated days that happened: a real solar day, kept in either calendar (lunar ones may be in a 闰月). */
-const dated = fc.tuple(day(1900, 2030), fc.constantFrom<'solar' | 'lunar'>('solar', 'lunar')).map(([date, calendar]): OccasionDate => {
-  const d = solar(date);
-  if (calendar === 'solar') return { calendar, year: d.getYear(), month: d.getMonth(), day: d.getDay() };
-  const l = d.getLunarDay();
-  const month = l.getMonth();
-  return { calendar, year: l.getYear(), month: Math.abs(month), day: l.getDay(), ...(month < 0 ? { leapMonth: true } : {}) };
-}).filter((date) => dateProblem(date) === undefined);
+const dated = fc
+  .tuple(day(1900, 2030), fc.constantFrom<'solar' | 'lunar'>('solar', 'lunar'))
+  .map(([date, calendar]): OccasionDate => {
+    const d = solar(date);
+    if (calendar === 'solar') return { calendar, year: d.getYear(), month: d.getMonth(), day: d.getDay() };
+    const l = d.getLunarDay();
+    const month = l.getMonth();
+    return {
+      calendar,
+      year: l.getYear(),
+      month: Math.abs(month),
+      day: l.getDay(),
+      ...(month < 0 ? { leapMonth: true } : {}),
+    };
+  })
+  .filter((date) => dateProblem(date) === undefined);
 
-const occasions = fc.tuple(fc.oneof(undated, dated), fc.constantFrom<'yearly' | 'once'>('yearly', 'yearly', 'once')).map(
-  ([date, recurrence]): Occasion => ({ ...date, recurrence: date.year === undefined ? 'yearly' : recurrence }),
-);
+const occasions = fc
+  .tuple(fc.oneof(undated, dated), fc.constantFrom<'yearly' | 'once'>('yearly', 'yearly', 'once'))
+  .map(([date, recurrence]): Occasion => ({ ...date, recurrence: date.year === undefined ? 'yearly' : recurrence }));
 
 /** The solar day a dated occasion names. */
 function datedDay(date: OccasionDate & { year: number }): CalendarDate {
@@ -396,7 +458,9 @@ function datedDay(date: OccasionDate & { year: number }): CalendarDate {
 const askedAbout: fc.Arbitrary<[Occasion, CalendarDate]> = occasions.chain((o) =>
   o.year === undefined
     ? day(1950, 2100).map((d): [Occasion, CalendarDate] => [o, d])
-    : fc.integer({ min: -400, max: 36_500 }).map((offset): [Occasion, CalendarDate] => [o, addDays(datedDay({ ...o, year: o.year! }), offset)]),
+    : fc
+        .integer({ min: -400, max: 36_500 })
+        .map((offset): [Occasion, CalendarDate] => [o, addDays(datedDay({ ...o, year: o.year! }), offset)]),
 );
 
 /**
@@ -410,7 +474,8 @@ function fallsOn(o: Occasion, date: CalendarDate): boolean {
     const capped = Math.min(o.day, d.getSolarMonth().getDayCount());
     const match = d.getMonth() === o.month && d.getDay() === capped;
     if (o.year === undefined) return match;
-    if (o.recurrence === 'once' || d.getYear() === o.year) return d.getYear() === o.year && d.getMonth() === o.month && d.getDay() === o.day;
+    if (o.recurrence === 'once' || d.getYear() === o.year)
+      return d.getYear() === o.year && d.getMonth() === o.month && d.getDay() === o.day;
     return d.getYear() > o.year && match;
   }
   const l = d.getLunarDay();

@@ -54,7 +54,7 @@ async function readBirthdaysAsDates(models: Models, at: Date): Promise<void> {
     });
     if (writes.length > 0) await cards.bulkWrite(writes, { ordered: false });
     if (batch.length < REKEY_BATCH) return;
-    after = batch.at(-1)!._id as Types.ObjectId;
+    after = batch.at(-1)!._id;
   }
 }
 

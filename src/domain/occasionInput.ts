@@ -29,7 +29,20 @@ const LUNAR_MARK = /农历|阴历|旧历|lunar/i;
 const SOLAR_MARK = /公历|阳历|新历|西历|solar|gregorian/i;
 const ANY_MARK = /农历|阴历|旧历|公历|阳历|新历|西历|lunar|solar|gregorian/gi;
 
-const DIGITS: Record<string, number> = { 〇: 0, 零: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+const DIGITS: Record<string, number> = {
+  〇: 0,
+  零: 0,
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
+};
 const NAMED_MONTHS: Record<string, number> = { 正: 1, 冬: 11, 腊: 12 };
 
 /** 一九九〇 → 1990, digit by digit, as years are read out. */
@@ -70,9 +83,17 @@ interface Fields {
 
 function readFields(text: string): Fields | undefined {
   const numeric = NUMERIC_FULL.exec(text) ?? NUMERIC_COMPACT.exec(text);
-  if (numeric) return { year: Number(numeric[1]), month: Number(numeric[2]), day: Number(numeric[3]), leapMonth: false, lunarByWriting: false };
+  if (numeric)
+    return {
+      year: Number(numeric[1]),
+      month: Number(numeric[2]),
+      day: Number(numeric[3]),
+      leapMonth: false,
+      lunarByWriting: false,
+    };
   const monthDay = NUMERIC_MONTH_DAY.exec(text);
-  if (monthDay) return { month: Number(monthDay[1]), day: Number(monthDay[2]), leapMonth: false, lunarByWriting: false };
+  if (monthDay)
+    return { month: Number(monthDay[1]), day: Number(monthDay[2]), leapMonth: false, lunarByWriting: false };
   const written = WRITTEN.exec(text);
   if (!written) return undefined;
   const [, yearText, leap, monthText = '', dayText = ''] = written;
@@ -118,8 +139,7 @@ export function parseOccasionDate(input: string, chosen?: OccasionCalendar): Par
 export type ImportantDayProblem = OccasionProblem | 'noLabel' | 'labelTooLong' | 'tooMany';
 
 export type ParsedImportantDays =
-  | { ok: true; days: ImportantDay[] }
-  | { ok: false; line: number; problem: ImportantDayProblem };
+  { ok: true; days: ImportantDay[] } | { ok: false; line: number; problem: ImportantDayProblem };
 
 const YEARLY_MARK = /^(?:每年|年年|yearly|every-?year|annually)$/i;
 const ONCE_MARK = /^(?:一次|仅一次|只一次|单次|once|one-?off)$/i;

@@ -117,7 +117,10 @@ export function datedDay(date: OccasionDate & { year: number }): CalendarDate {
  * date): a birth date is never after today; any other day is at most
  * `maxYearsAhead` years ahead; a once-only day needs its year.
  */
-export function occasionProblem(occasion: Occasion, context: { today: CalendarDate; birth: boolean }): OccasionProblem | undefined {
+export function occasionProblem(
+  occasion: Occasion,
+  context: { today: CalendarDate; birth: boolean },
+): OccasionProblem | undefined {
   const problem = dateProblem(occasion);
   if (problem) return problem;
   if (occasion.year === undefined) return occasion.recurrence === 'once' ? 'onceNeedsYear' : undefined;
@@ -134,7 +137,8 @@ export function occasionProblem(occasion: Occasion, context: { today: CalendarDa
  */
 function occurrenceIn(date: OccasionDate, year: number): CalendarDate {
   if (date.year === year) return datedDay({ ...date, year });
-  if (date.calendar === 'solar') return format(SolarDay.fromYmd(year, date.month, Math.min(date.day, solarMonthLength(year, date.month))));
+  if (date.calendar === 'solar')
+    return format(SolarDay.fromYmd(year, date.month, Math.min(date.day, solarMonthLength(year, date.month))));
   const days = LunarMonth.fromYm(year, date.month).getDayCount();
   return format(LunarDay.fromYmd(year, date.month, Math.min(date.day, days)).getSolarDay());
 }
@@ -187,7 +191,10 @@ export function nextFestivalDate(id: FestivalId, onOrAfter: CalendarDate): Calen
   if (!rule) throw new Error(`unknown festival ${id}`);
   if ('solarTerm' in rule) return nextSolarTerm(rule.solarTerm, onOrAfter);
   // A yearly occasion always has a next occurrence.
-  return nextOccurrence({ calendar: rule.calendar, month: rule.month, day: rule.day, recurrence: 'yearly' }, onOrAfter)!;
+  return nextOccurrence(
+    { calendar: rule.calendar, month: rule.month, day: rule.day, recurrence: 'yearly' },
+    onOrAfter,
+  )!;
 }
 
 /** What a card keeps of its customer's days. */

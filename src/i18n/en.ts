@@ -6,7 +6,20 @@ const counted = (count: number, one: string, many = `${one}s`): Mrkdwn =>
   appMrkdwn(`${count} ${count === 1 ? one : many}`);
 const days = (count: number) => counted(count, 'day');
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 const ORDINAL_SUFFIX: Record<number, string> = { 1: 'st', 2: 'nd', 3: 'rd' };
 /** 1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st. */
 const ordinal = (n: number) => `${n}${n % 100 >= 11 && n % 100 <= 13 ? 'th' : (ORDINAL_SUFFIX[n % 10] ?? 'th')}`;
@@ -191,7 +204,14 @@ export const en: Messages = {
     style: { analytical: 'Analytical', driver: 'Driver', expressive: 'Expressive', amiable: 'Amiable' },
     loyalty: { loyal: 'Loyal', switcher: 'Brand switcher', nonLoyal: 'No brand loyalty' },
     ambassador: { yes: 'Is an ambassador' },
-    visitKind: { visit: 'Visit', phone: 'Phone', meeting: 'Meeting', message: 'Message', greeting: 'Greeting', gift: 'Gift' },
+    visitKind: {
+      visit: 'Visit',
+      phone: 'Phone',
+      meeting: 'Meeting',
+      message: 'Message',
+      greeting: 'Greeting',
+      gift: 'Gift',
+    },
     attitude: { positive: 'Positive', neutral: 'Neutral', negative: 'Cold' },
     visitWelcome: { yes: 'Welcome', no: 'Not welcome', unknown: 'Not sure' },
   },
@@ -753,7 +773,8 @@ export const en: Messages = {
       doubleNinth: 'Double Ninth Festival',
     },
     problems: {
-      notADate: 'That is not a date we can read. Try 1990-05-20, 20 May as 5月20日, or a lunar date such as 农历八月十五.',
+      notADate:
+        'That is not a date we can read. Try 1990-05-20, 20 May as 5月20日, or a lunar date such as 农历八月十五.',
       invalidYear: 'Write the year in four digits, e.g. 1990, or leave it empty.',
       monthOutOfRange: 'Months go from 1 to 12.',
       dayOutOfRange: 'That month has no such day.',

@@ -34,9 +34,7 @@ export function occasionInputText(date: OccasionDate): string {
 /** Important days as the modal fills them in: one line each, the label, the date and 每年 / 一次 said. */
 export function importantDaysInputText(t: Messages, days: readonly ImportantDay[] | undefined): string | undefined {
   if (!days?.length) return undefined;
-  return days
-    .map((d) => `${d.label} ${occasionInputText(d)} ${t.occasions.recurrence[d.recurrence]}`)
-    .join('\n');
+  return days.map((d) => `${d.label} ${occasionInputText(d)} ${t.occasions.recurrence[d.recurrence]}`).join('\n');
 }
 
 /** The inline error for a date, or a line of important days, that cannot be kept. */

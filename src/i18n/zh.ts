@@ -246,7 +246,8 @@ export const zh = {
   },
   greeting: {
     title: '🎂 生日与重要日子',
-    text: (name: Mrkdwn, what: Mrkdwn, when: Mrkdwn, owner: Mrkdwn) => md`${name} · ${what} · ${when}（负责人 ${owner}）`,
+    text: (name: Mrkdwn, what: Mrkdwn, when: Mrkdwn, owner: Mrkdwn) =>
+      md`${name} · ${what} · ${when}（负责人 ${owner}）`,
     giftIdeas: (ideas: Mrkdwn) => md`🎁 送礼参考：${ideas}`,
     noGiftIdeas: '🎁 卡片上还没写喜好和兴趣：问候时留意一下，记到卡片上。',
     logGreeting: '记录问候',
@@ -712,6 +713,7 @@ export const zh = {
     solarDateWithYear: (year: number, month: number, day: number) => `${year}年${month}月${day}日`,
     /** 冬月、腊月 rather than 十一月、十二月: how lunar birthdays are said, and never mistaken for solar months. */
     lunarMonths: ['正月', '二月', '三月', '四月', '五月', '六月', '七月', '八月', '九月', '十月', '冬月', '腊月'],
+    // prettier-ignore
     lunarDays: [
       '初一', '初二', '初三', '初四', '初五', '初六', '初七', '初八', '初九', '初十',
       '十一', '十二', '十三', '十四', '十五', '十六', '十七', '十八', '十九', '二十',
@@ -764,7 +766,8 @@ export const zh = {
     recurrence: { yearly: '每年', once: '一次' },
     calendars: { solar: '公历', lunar: '农历' },
     birthdayHint: '例如 1990-05-20、5月20日、农历八月十五、腊月初八；年份可以不填。',
-    importantDaysHint: '每行一个：名称 日期 [每年/一次]。例如：儿子高考 2027-06-07；结婚纪念日 5-20 每年；公司周年 农历三月初八',
+    importantDaysHint:
+      '每行一个：名称 日期 [每年/一次]。例如：儿子高考 2027-06-07；结婚纪念日 5-20 每年；公司周年 农历三月初八',
   },
   errors: {
     generic: '出错了，内容没有保存。请稍后再试；如果一直出错，请联系管理员。',

@@ -1,13 +1,7 @@
 import type { Types } from 'mongoose';
 import { domain } from '../config/domain.js';
 import { idFor } from '../db/requestIds.js';
-import {
-  ageOn,
-  nextOccurrence,
-  occasionsOf,
-  type CardOccasion,
-  type CardOccasions,
-} from '../domain/occasions.js';
+import { ageOn, nextOccurrence, occasionsOf, type CardOccasion, type CardOccasions } from '../domain/occasions.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { NudgeStatus } from '../models/nudge.js';
 import { addDays, todayIn, type CalendarDate } from '../time.js';

@@ -303,7 +303,11 @@ export function createCustomerService({ models, now, settings, history, writes, 
   function updateFields(changes: FieldChange[], input: CardInput, userId: string, today: CalendarDate) {
     const keys = searchKeyChanges(input);
     const coming = nextOccasionOn(input, today);
-    const set: Record<string, unknown> = { ...keys.set, updatedBy: userId, ...(coming ? { nextOccasionOn: coming } : {}) };
+    const set: Record<string, unknown> = {
+      ...keys.set,
+      updatedBy: userId,
+      ...(coming ? { nextOccasionOn: coming } : {}),
+    };
     const unset = [...keys.unset, ...(coming ? [] : ['nextOccasionOn'])];
     for (const { field, to } of changes) {
       if (to === undefined) unset.push(field);

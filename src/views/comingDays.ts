@@ -19,7 +19,8 @@ export function comingDayWhat(t: Messages, day: Pick<ComingDay, 'label'>): Mrkdw
 export function comingDayWhen(t: Messages, day: ComingDay, today: CalendarDate): Mrkdwn {
   const o = t.occasions;
   const [, month, dayOfMonth] = day.date.split('-').map(Number) as [number, number, number];
-  const lunar = day.occasion.calendar === 'lunar' ? o.lunarNote(occasionDateText(t, { ...day.occasion, year: undefined })) : '';
+  const lunar =
+    day.occasion.calendar === 'lunar' ? o.lunarNote(occasionDateText(t, { ...day.occasion, year: undefined })) : '';
   const years =
     day.years === null || day.years === 0
       ? []
