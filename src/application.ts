@@ -170,7 +170,7 @@ export function buildServices(
   const wrapUps = createWrapUpService({ models, contactKinds });
   const exports = createExportService({ models, settings, now });
   const occasions = createOccasionService({ models });
-  const home = createHomeService({ models, now, contactKinds });
+  const home = createHomeService({ models, now, contactKinds, occasions });
   const visitPlan = createVisitPlanService({ models, contactKinds });
   const handover = createHandoverService({ models, now, settings, writes, nudges, events });
   const kinds = createKinds({ models, now, nudges, settings, referrals, ambassadors, pool, wrapUps, queue });

@@ -702,6 +702,7 @@ export const en: Messages = {
     tiers: '*Team customer tiers*',
     quadrants: '*Team overdue total by collection quadrant*',
     quadrant: (label, total) => md`${label} ${total}`,
+    daysThisWeek: (count) => md`*🎂 Birthdays and important days this week* (${count})`,
     awaitingThanks: (count) => md`*🙏 Referrals awaiting thanks* (${count})`,
     thanksRow: (referrer, referred) => md`*${referrer}* referred ${referred}`,
     brief: 'Brief',

@@ -665,6 +665,7 @@ export const zh = {
     tiers: '*团队客户分层*',
     quadrants: '*团队逾期总额（按催收象限）*',
     quadrant: (label: Mrkdwn, total: Mrkdwn) => md`${label} ${total}`,
+    daysThisWeek: (count: number) => md`*🎂 本周的生日与重要日子*（${count}）`,
     awaitingThanks: (count: number) => md`*🙏 待感谢的转介绍*（${count}）`,
     thanksRow: (referrer: Mrkdwn, referred: Mrkdwn) => md`*${referrer}* 介绍了 ${referred}`,
     brief: '访前简报',
