@@ -292,6 +292,8 @@ export const domain = {
     festivalLookbackDays: 365,
     /** `/card birthdays` (生日) lists the caller's customers' days from today to this many days ahead. */
     listDays: 30,
+    /** Days `/card birthdays` lists, soonest first, before a "N more" line: one block each (50 a message). */
+    listed: 30,
     /** The visit brief names a birthday or important day at most this many days ahead. */
     briefDays: 14,
     /** App Home shows the viewer's customers' days of this week: today and the 6 days after. */

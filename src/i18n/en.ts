@@ -43,6 +43,7 @@ export const en: Messages = {
       '*`/card referrals`* lists referrals in progress and referrers waiting for thanks',
       '*`/card ambassadors`* lists the ambassadors: last contact, when the next one is due, how many they referred',
       '*`/card plan East`* lists your customers in that region due or nearly due for contact, key customers first; without a region, grouped by region',
+      "*`/card birthdays`* lists your customers' coming birthdays (solar or lunar) and important days, soonest first",
       '*`/card pool`* lists the team pool: cards nobody contacted for too long, released for anyone to claim (Claim makes them yours)',
       '*`/card segments refresh`* (admins) recomputes the customer tiers (pyramid, ABC) now; they are recomputed nightly anyway',
       '*`/card export`* sends the cards to your DM as a CSV file; add `visits`, `sales` and the filters `tier:top`, `region:Chengdu`, `owner:@someone`, `year:2026`. Admins and the manager export any cards, everyone else only their own',
@@ -589,6 +590,13 @@ export const en: Messages = {
     open: 'Open card',
     brief: 'Brief',
   },
+  birthdays: {
+    title: (within, count) =>
+      md`*🎂 Birthdays and important days in the next ${days(within)}* (${count}, soonest first)`,
+    none: (within) =>
+      `None of your customers has a birthday or important day in the next ${days(within)}. To add them, press Edit on the customer's card and fill in the birthday (solar or lunar) and the family's important days.`,
+    more: (shown, left) => md`Showing the soonest ${shown}; ${left} more not listed.`,
+  },
   settings: {
     title: '*⚙️ Team settings*',
     edit: 'Edit settings',
@@ -712,6 +720,7 @@ export const en: Messages = {
     tiers: '*Team customer tiers*',
     quadrants: '*Team overdue total by collection quadrant*',
     quadrant: (label, total) => md`${label} ${total}`,
+    daysThisWeek: (count) => md`*🎂 Birthdays and important days this week* (${count})`,
     awaitingThanks: (count) => md`*🙏 Referrals awaiting thanks* (${count})`,
     thanksRow: (referrer, referred) => md`*${referrer}* referred ${referred}`,
     brief: 'Brief',
