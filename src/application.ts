@@ -19,6 +19,7 @@ import { createCaptureService } from './services/captures.js';
 import { createCustomerService } from './services/customers.js';
 import { createExportService } from './services/exports.js';
 import { createNudgeService } from './services/nudges.js';
+import { createOccasionService } from './services/occasions.js';
 import { carryOverReminders } from './services/carryOver.js';
 import { createCardEvents } from './services/cardEvents.js';
 import { createReferralService } from './services/referrals.js';
@@ -170,7 +171,8 @@ export function buildServices(
   const captures = createCaptureService({ now, customers, visits, history });
   const wrapUps = createWrapUpService({ models, contactKinds });
   const exports = createExportService({ models, settings, now });
-  const home = createHomeService({ models, now, contactKinds });
+  const occasions = createOccasionService({ models });
+  const home = createHomeService({ models, now, contactKinds, occasions });
   const visitPlan = createVisitPlanService({ models, contactKinds });
   const handover = createHandoverService({ models, now, settings, writes, nudges, events });
   const kinds = createKinds({ models, now, nudges, settings, referrals, ambassadors, pool, wrapUps, queue });
@@ -199,6 +201,7 @@ export function buildServices(
     visitPlan,
     exports,
     home,
+    occasions,
     handover,
   };
 }

@@ -283,8 +283,17 @@ export const domain = {
     festivalDaysAhead: 10,
     /** What an admin may set either of the two above to, in whole days (0: on the day itself). */
     daysAheadRange: { min: 0, max: 30 },
+    /**
+     * A festival's gift list names at most this many customers, most important first, and counts the rest: with its
+     * title and that count it stays inside a message's 50 blocks.
+     */
+    festivalListed: 40,
+    /** A referral recorded, or a greeting or gift logged, this many days back puts a customer on the gift list. */
+    festivalLookbackDays: 365,
     /** `/card birthdays` (生日) lists the caller's customers' days from today to this many days ahead. */
     listDays: 30,
+    /** Days `/card birthdays` lists, soonest first, before a "N more" line: one block each (50 a message). */
+    listed: 30,
     /** The visit brief names a birthday or important day at most this many days ahead. */
     briefDays: 14,
     /** App Home shows the viewer's customers' days of this week: today and the 6 days after. */

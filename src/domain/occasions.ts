@@ -59,6 +59,8 @@ export type OccasionProblem =
 
 type FestivalRule = (typeof domain.occasions.festivals)[number];
 export type FestivalId = FestivalRule['id'];
+/** Every festival a team can pick, in the order they are offered. */
+export const FESTIVAL_IDS: readonly FestivalId[] = domain.occasions.festivals.map((f) => f.id);
 
 /** tyme4ts stops at solar 9999, which the end of lunar 9999 passes; a later year would make it throw. */
 const LIBRARY_LAST_YEAR = 9998;

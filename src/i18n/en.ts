@@ -43,6 +43,7 @@ export const en: Messages = {
       '*`/card referrals`* lists referrals in progress and referrers waiting for thanks',
       '*`/card ambassadors`* lists the ambassadors: last contact, when the next one is due, how many they referred',
       '*`/card plan East`* lists your customers in that region due or nearly due for contact, key customers first; without a region, grouped by region',
+      "*`/card birthdays`* lists your customers' coming birthdays (solar or lunar) and important days, soonest first",
       '*`/card pool`* lists the team pool: cards nobody contacted for too long, released for anyone to claim (Claim makes them yours)',
       '*`/card segments refresh`* (admins) recomputes the customer tiers (pyramid, ABC) now; they are recomputed nightly anyway',
       '*`/card export`* sends the cards to your DM as a CSV file; add `visits`, `sales` and the filters `tier:top`, `region:Chengdu`, `owner:@someone`, `year:2026`. Admins and the manager export any cards, everyone else only their own',
@@ -286,6 +287,21 @@ export const en: Messages = {
     modalTitle: 'Log greeting or gift',
     logged: (user) => md`✅ ${user} logged the greeting.`,
     notes: 'What you said or gave',
+  },
+  festival: {
+    title: (festival, when) => md`*🎁 ${festival} gift list* · ${when}`,
+    intro:
+      'Customers worth a gift, most important first: ambassadors, top and large customers, referrers of the last 12 months, then anyone greeted or given a gift in the last year.',
+    text: (festival, when, count) => md`${festival} (${when}): ${counted(count, 'customer')} worth a gift`,
+    reasons: {
+      ambassador: 'Ambassador',
+      top: 'Top customer',
+      large: 'Large customer',
+      referrer: 'Referrer',
+      greeted: 'Greeted last year',
+    },
+    logGift: 'Log gift',
+    more: (count) => md`${count} more not listed.`,
   },
   referral: {
     record: 'Record referral',
@@ -580,6 +596,13 @@ export const en: Messages = {
     open: 'Open card',
     brief: 'Brief',
   },
+  birthdays: {
+    title: (within, count) =>
+      md`*🎂 Birthdays and important days in the next ${days(within)}* (${count}, soonest first)`,
+    none: (within) =>
+      `None of your customers has a birthday or important day in the next ${days(within)}. To add them, press Edit on the customer's card and fill in the birthday (solar or lunar) and the family's important days.`,
+    more: (shown, left) => md`Showing the soonest ${shown}; ${left} more not listed.`,
+  },
   settings: {
     title: '*⚙️ Team settings*',
     edit: 'Edit settings',
@@ -606,6 +629,8 @@ export const en: Messages = {
       'pool.afterDays': 'Pool: days without contact before the owner is warned',
       'pool.graceDays': 'Pool: days after the warning before the card goes to the pool',
       'pool.excludeTiers': 'Pool: tiers that never go to the pool',
+      'festival.festivals': 'Festival gifts: festivals to remind of',
+      'festival.daysAhead': 'Festival gifts: days ahead to remind',
     },
     nudgeChannelHint:
       'Public channels only, so the app can check it has been invited. None: nudges go to the owner by DM.',
@@ -616,6 +641,7 @@ export const en: Messages = {
     changeRow: (who, field, from, to, at) => md`${at} ${who} changed "${field}" from ${from} to ${to}`,
     outOfRange: (min, max) => `Enter a whole number from ${min} to ${max}`,
     pickOne: 'Choose one',
+    pickFromList: 'Pick from the list only.',
     notAdmin: 'Only admins can change the team settings; nothing was changed.',
     conflict:
       'Another admin has just changed the settings, so yours were not saved. Close this and reopen it to try again.',
@@ -700,6 +726,7 @@ export const en: Messages = {
     tiers: '*Team customer tiers*',
     quadrants: '*Team overdue total by collection quadrant*',
     quadrant: (label, total) => md`${label} ${total}`,
+    daysThisWeek: (count) => md`*🎂 Birthdays and important days this week* (${count})`,
     awaitingThanks: (count) => md`*🙏 Referrals awaiting thanks* (${count})`,
     thanksRow: (referrer, referred) => md`*${referrer}* referred ${referred}`,
     brief: 'Brief',

@@ -61,6 +61,7 @@ export const zh = {
       '*`/card referrals`*（或 `转介绍`）列出进行中的转介绍和待致谢的推荐人',
       '*`/card ambassadors`*（或 `大使`）列出宣传大使：上次联络、下次该联络的日期、推荐了几位',
       '*`/card plan 华东`*（或 `计划`）列出你在该地区到期或即将到期要联系的客户，重点客户在前；不写地区则按地区分组',
+      '*`/card birthdays`*（或 `生日`）列出你的客户近期的生日（公历或农历）和重要日子，最近的在前',
       '*`/card pool`*（或 `公海`）列出团队公海：很久没有联络、已放入公海的客户卡，点「认领」收为自己的客户',
       '*`/card segments refresh`*（管理员）立即重新计算客户分层（金字塔、ABC）；平时每晚自动计算',
       '*`/card export`*（或 `导出`）把客户卡导出为 CSV 文件，发到你的私信；可加 `visits`（拜访记录）、`sales`（交易记录）和筛选 `tier:顶级`、`region:成都`、`owner:@某人`、`year:2026`。管理员和经理可导出全部客户卡，其他人只导出自己负责的',
@@ -291,6 +292,21 @@ export const zh = {
     modalTitle: '记录问候 / 送礼',
     logged: (user: Mrkdwn) => md`✅ ${user} 已记录问候。`,
     notes: '说了什么、送了什么',
+  },
+  festival: {
+    title: (festival: Mrkdwn, when: Mrkdwn) => md`*🎁 ${festival}送礼清单* · ${when}`,
+    intro:
+      '这些客户值得送份节礼，重要的在前：宣传大使，顶级和大客户，近 12 个月的推荐人，再是一年内问候或送过礼的客户。',
+    text: (festival: Mrkdwn, when: Mrkdwn, count: number) => md`${festival}（${when}）：${count} 位客户值得送份节礼`,
+    reasons: {
+      ambassador: '宣传大使',
+      top: '顶级客户',
+      large: '大客户',
+      referrer: '推荐人',
+      greeted: '去年问候过',
+    },
+    logGift: '记录送礼',
+    more: (count: number) => md`还有 ${count} 位未列出。`,
   },
   referral: {
     record: '记录转介绍',
@@ -581,6 +597,12 @@ export const zh = {
     open: '查看卡片',
     brief: '访前简报',
   },
+  birthdays: {
+    title: (days: number, count: number) => md`*🎂 未来 ${days} 天的生日与重要日子*（${count} 个，最近的在前）`,
+    none: (days: number) =>
+      `未来 ${days} 天你的客户没有生日或重要日子。要记下客户的生日（公历或农历）和家人的重要日子，在客户卡上点「编辑」填写。`,
+    more: (shown: number, left: number) => md`只列出最近的 ${shown} 个，还有 ${left} 个没有列出。`,
+  },
   settings: {
     title: '*⚙️ 团队设置*',
     edit: '修改设置',
@@ -607,6 +629,8 @@ export const zh = {
       'pool.afterDays': '公海：多少天没有联络就提醒负责人',
       'pool.graceDays': '公海：提醒后再过多少天放入公海',
       'pool.excludeTiers': '公海：这些层级不放入公海',
+      'festival.festivals': '节日送礼：提醒哪些节日',
+      'festival.daysAhead': '节日送礼：提前几天提醒',
     } as Record<string, string>,
     nudgeChannelHint: '只能选公开频道，应用才能确认自己已被邀请进去。不选：提醒私信给负责人。',
     hour: (hour: number) => `${hour}:00`,
@@ -617,6 +641,7 @@ export const zh = {
       md`${at} ${who} 把「${field}」从 ${from} 改为 ${to}`,
     outOfRange: (min: number, max: number) => `请输入 ${min} 到 ${max} 之间的整数`,
     pickOne: '请选择一项',
+    pickFromList: '只能从列表里选。',
     notAdmin: '只有管理员可以修改团队设置，什么都没有改。',
     conflict: '设置刚被另一位管理员改过，你的修改没有保存。请关闭后重新打开再改。',
     inviteBot: (channel: Mrkdwn) =>
@@ -699,6 +724,7 @@ export const zh = {
     tiers: '*团队客户分层*',
     quadrants: '*团队逾期总额（按催收象限）*',
     quadrant: (label: Mrkdwn, total: Mrkdwn) => md`${label} ${total}`,
+    daysThisWeek: (count: number) => md`*🎂 本周的生日与重要日子*（${count}）`,
     awaitingThanks: (count: number) => md`*🙏 待感谢的转介绍*（${count}）`,
     thanksRow: (referrer: Mrkdwn, referred: Mrkdwn) => md`*${referrer}* 介绍了 ${referred}`,
     brief: '访前简报',

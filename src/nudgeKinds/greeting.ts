@@ -12,7 +12,7 @@ import type { KindDefinition } from './kind.js';
 const KIND = 'greeting';
 /** The team setting: days before a birthday or important day that its owner is reminded. */
 const DAYS_AHEAD = 'greeting.daysAhead';
-const GREETING_REPLAN_JOB = 'greeting.replan';
+export const GREETING_REPLAN_JOB = 'greeting.replan';
 /** Cards or nudges a carry-over or replan reads per round trip. */
 const BATCH = 1000;
 

@@ -7,6 +7,7 @@ import { ambassadorKind } from './ambassador.js';
 import { cadenceKind } from './cadence.js';
 import { checkInKind } from './checkIn.js';
 import type { KindDeps } from './deps.js';
+import { festivalKind } from './festival.js';
 import { followUpKind } from './followUp.js';
 import { greetingKind } from './greeting.js';
 import type { KindDefinition, KindJob, KindRules, PersonKindRules, Reaction, ReactionContext } from './kind.js';
@@ -34,6 +35,7 @@ export const KINDS = [
   poolWarningKind,
   poolReleaseKind,
   greetingKind,
+  festivalKind,
 ] as const satisfies readonly KindDefinition[];
 
 /** How the pipeline treats each kind. */

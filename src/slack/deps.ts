@@ -12,6 +12,7 @@ import type { HomeService } from '../services/home.js';
 import type { InstallationService } from '../services/installations.js';
 import type { MoneyService } from '../services/money.js';
 import type { NudgeService } from '../services/nudges.js';
+import type { OccasionService } from '../services/occasions.js';
 import type { PoolService } from '../services/pool.js';
 import type { ReferralService } from '../services/referrals.js';
 import type { SegmentService } from '../services/segments.js';
@@ -44,6 +45,7 @@ export interface ListenerDeps {
   userLocales: UserLocaleService;
   roles: RolesService;
   home: HomeService;
+  occasions: OccasionService;
   /** Installed through OAuth only: the workspaces' installations, which uninstall events end. */
   installations?: InstallationService;
   /** Republishes App Home for those of these users who have opened it; never rejects. */

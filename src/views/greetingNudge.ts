@@ -20,7 +20,7 @@ export interface GreetingFacts {
 }
 
 /** What the card says they like, as gift ideas; said plainly when it says nothing. */
-function giftIdeas(t: Messages, { preferences, interests }: Pick<GreetingFacts, 'preferences' | 'interests'>) {
+export function giftIdeas(t: Messages, { preferences, interests }: Pick<GreetingFacts, 'preferences' | 'interests'>) {
   const ideas = [preferences, interests].filter((text): text is string => Boolean(text?.trim()));
   return ideas.length > 0
     ? t.greeting.giftIdeas(escapeMrkdwn(truncate(ideas.join(t.punct.list), PREVIEW.giftIdeas)))

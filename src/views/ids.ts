@@ -13,6 +13,8 @@ export const ACTION = {
   nudgeDone: 'nudge_done',
   /** A birthday or important day's greeting: log it (the visit modal, as a greeting); value = the nudge. */
   logGreeting: 'greeting_log',
+  /** A festival's gift list: log a gift to one customer (the visit modal, as a gift); value = the customer's id. */
+  logGift: 'gift_log',
   specialHandling: 'nudge_special_handling',
   recordSale: 'sale_open',
   recordPayment: 'payment_open',

@@ -30,6 +30,8 @@ export const PREVIEW = {
   historyVisitText: 500,
   /** A name in a type-ahead option, so the card number after it always shows. */
   optionName: 40,
+  /** A name in one of Home's one-line rows (this week's birthdays), so the day after it always shows. */
+  homeName: 40,
   /** What was talked about at an ambassador's last contact, in the contact nudge. */
   ambassadorTopic: 200,
   /** A greeting's gift ideas: the card's preferences and hobbies, cut to this. */

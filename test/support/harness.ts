@@ -610,6 +610,30 @@ export function visibleText(blocks: Record<string, any>[]): string {
   return parts.join('\n').replace(/\u200B/g, '');
 }
 
+/** Messages Slack accepted since `mark` whose text names `name` and whose blocks say `says`. */
+export function postsAbout(fake: FakeSlack, name: string, says: string, mark = 0): RecordedCall[] {
+  return fake.calls
+    .slice(mark)
+    .filter(
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        !c.error &&
+        String(c.args.text).includes(name) &&
+        visibleText(c.args.blocks).includes(says),
+    );
+}
+
+/** Every mrkdwn text of some blocks, as Slack would parse it (zero-width spaces kept), where `<!channel>` would ping. */
+export function mrkdwnTexts(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((n) => mrkdwnTexts(n, out));
+  else if (node && typeof node === 'object') {
+    const obj = node as Record<string, unknown>;
+    if (obj.type === 'mrkdwn' && typeof obj.text === 'string') out.push(obj.text);
+    Object.values(obj).forEach((v) => mrkdwnTexts(v, out));
+  }
+  return out;
+}
+
 /**
  * Types `value` into a type-ahead (the external_select `actionId`) on a modal
  * whose private_metadata is `privateMetadata`, as Slack asks for its options:
