@@ -90,6 +90,10 @@ describe('the modal', () => {
     expect(none).toEqual([
       { text: { type: 'plain_text', text: '＋ 新建客户卡：赵六', emoji: true }, value: 'new:赵六' },
     ]);
+    // Typed with runs of spaces (Slack sends what was typed): the name as searched, inside the option's 150 characters.
+    const spaced = `赵${' '.repeat(200)}六  `;
+    const fitted = (await suggest(h, SELLER, ACTION.cardPicker, spaced, '', CALLBACK.saveMessageModal)).json().options;
+    expect(fitted.map((o: { value: string }) => o.value)).toEqual(['new:赵 六']);
     // The referrer picker of the card modal offers no new card.
     expect((await suggest(h, SELLER, ACTION.cardPicker, '赵六')).json().options).toEqual([]);
   });

@@ -23,10 +23,10 @@ export function register(app: App, deps: ListenerDeps): void {
       const editing = parseCardModalMetadata(options.view?.private_metadata)?.customerId;
       const { matches } = await deps.customers.findCustomers(teamId, request, { excludeId: editing });
       const found = renderCardOptions(matches);
-      const typed = options.value.trim();
+      // The name as the search read it (spaces collapsed, full-width folded), so the option stays within its limits.
       const offersNew = options.view?.callback_id === CALLBACK.saveMessageModal && request.kind === 'name';
-      if (!offersNew || matches.some((card) => card.name === typed)) return found;
-      return [...found, renderNewCardOption(t, typed)];
+      if (!offersNew || matches.some((card) => card.name === request.text)) return found;
+      return [...found, renderNewCardOption(t, request.text)];
     }),
   );
 }
