@@ -1509,7 +1509,9 @@ async function measureOccasionSize(
     if (due.length !== 0) throw new Error(`${due.length} nudges due`);
   });
   keep(figures, 'raw due-nudges find', rawDue);
-  console.log(`  (the scan visits ${teams} teams; the raw find reads the nudges index of this one)`);
+  console.log(
+    `  (the scan visits ${teams} team${teams === 1 ? '' : 's'}; the raw find reads the nudges index of this one)`,
+  );
   const samples: { ack: number; delivered: number }[] = [];
   for (let i = 0; i < OCCASION_LISTS + WARMUP; i++) {
     const trip = await listBirthdays(port, slack, i);
