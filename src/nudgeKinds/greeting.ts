@@ -104,22 +104,26 @@ function greetingRules({ models, nudges, settings, now }: Pick<KindDeps, 'models
    * card and its greetings as they are, so a replay, or an edit racing a
    * greeting being posted, leaves one greeting per day.
    */
-  async function settle(card: GreetingCard, by: string): Promise<void> {
-    if (!card.ownerId || card.pooledAt) return nudges.cancelOpen(card.teamId, card._id, KIND, by);
-    const when = await todayFor(card.teamId);
-    const standing = await models.nudges
-      .find(
-        {
-          teamId: card.teamId,
-          customerId: card._id,
-          kind: KIND,
-          status: { $in: STANDING },
-          occursOn: { $gte: when.today },
-        },
-        { _id: 1, plan: 1, occursOn: 1, status: 1 },
-      )
-      .lean();
+  async function settle(card: GreetingCard, by: string, { isNew = false } = {}): Promise<void> {
+    if (!card.ownerId || card.pooledAt) return isNew ? undefined : nudges.cancelOpen(card.teamId, card._id, KIND, by);
     const days = new Map(occasionsOf(card).map((o) => [o.key, o]));
+    // A card just made has no greetings yet: nothing to read (a replay's schedule is a no-op, the ids being fixed).
+    if (isNew && days.size === 0) return;
+    const when = await todayFor(card.teamId);
+    const standing = isNew
+      ? []
+      : await models.nudges
+          .find(
+            {
+              teamId: card.teamId,
+              customerId: card._id,
+              kind: KIND,
+              status: { $in: STANDING },
+              occursOn: { $gte: when.today },
+            },
+            { _id: 1, plan: 1, occursOn: 1, status: 1 },
+          )
+          .lean();
     const kept = new Set<string>();
     for (const n of standing) {
       const day = n.plan === undefined ? undefined : days.get(n.plan);
@@ -189,7 +193,7 @@ export const greetingKind = {
     const by = (event: { by: string }, card: { ownerId?: string }) => card.ownerId ?? event.by;
     return {
       on: {
-        created: async (event, { card }) => card && settle(card, by(event, card)),
+        created: async (event, { card }) => card && settle(card, by(event, card), { isNew: true }),
         saved: async (event, { card }) => card && settle(card, by(event, card)),
         ownerChanged: async (event, { card }) => card && settle(card, event.by),
         released: async (event, { card }) => card && settle(card, event.by),
