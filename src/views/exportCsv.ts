@@ -9,8 +9,13 @@ import type { VisitRecord } from '../models/visit.js';
 /** One CSV line as strings; csv-stringify quotes whatever needs it. */
 export type CsvRow = string[];
 
-/** Starts a spreadsheet reads as a formula (OWASP "CSV injection"), including tab and CR it may strip first. */
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * Starts a spreadsheet reads as a formula (OWASP "CSV injection"), including
+ * tab and CR it may strip first; and the same behind apostrophes, so text
+ * typed as `'=x` is guarded too and `/card import` can take exactly one `'`
+ * off any guarded cell to get back what was typed.
+ */
+const FORMULA_START = /^'*[=+\-@\t\r]/;
 
 /** User-typed text as a cell that a spreadsheet shows and never evaluates. */
 export function userText(value: string | undefined): string {
