@@ -78,22 +78,23 @@ function assertText(text: string, sampleChars: number): void {
 const PARSE_OPTIONS: Options = { relax_column_count: true, relax_quotes: true, skip_empty_lines: false };
 
 /**
- * The delimiter that splits the sample into the most rows of one same width
- * (more than one column): a title line or a stray comma in a note does not
- * sway it. A file of one column is read with commas.
+ * The delimiter that splits the sample into the most cells in rows of one
+ * same width (more than one column): a title line or a stray comma in a note
+ * does not sway it, nor do the extra short rows a wrong delimiter makes of a
+ * quoted note with line breaks. A file of one column is read with commas.
  */
 function detectDelimiter(text: string, sampleChars: number): Delimiter {
   const lastBreak = text.lastIndexOf('\n', sampleChars);
   const sample = text.length <= sampleChars ? text : text.slice(0, lastBreak > 0 ? lastBreak : sampleChars);
   let best: { delimiter: Delimiter; score: number } = { delimiter: ',', score: 0 };
   for (const delimiter of DELIMITERS) {
-    const score = sameWidthRows(sample, delimiter);
+    const score = cellsInSameWidthRows(sample, delimiter);
     if (score > best.score) best = { delimiter, score };
   }
   return best.delimiter;
 }
 
-function sameWidthRows(sample: string, delimiter: Delimiter): number {
+function cellsInSameWidthRows(sample: string, delimiter: Delimiter): number {
   let records: string[][];
   try {
     records = parse(sample, { ...PARSE_OPTIONS, delimiter, skip_records_with_error: true }) as string[][];
@@ -102,7 +103,7 @@ function sameWidthRows(sample: string, delimiter: Delimiter): number {
   }
   const widths = new Map<number, number>();
   for (const record of records) if (record.length > 1) widths.set(record.length, (widths.get(record.length) ?? 0) + 1);
-  return Math.max(0, ...widths.values());
+  return Math.max(0, ...[...widths].map(([width, rows]) => width * rows));
 }
 
 /**
