@@ -177,7 +177,7 @@ function aliasesOf<T extends string>(index: HeaderIndex<T>, header: string): Ali
 }
 
 /** Spreadsheet column letters (0 is `A`, 26 is `AA`): the label of a column without a header. */
-export function columnLetter(column: number): string {
+function columnLetter(column: number): string {
   let n = column + 1;
   let letters = '';
   while (n > 0) {
@@ -238,7 +238,7 @@ export interface ColumnsFound<T extends string> {
 }
 
 /** A requirement: met by a column filling any of the targets. */
-export interface Requirement<T extends string> {
+interface Requirement<T extends string> {
   name: string;
   anyOf: readonly T[];
 }

@@ -194,7 +194,8 @@ function readPhone(cell: Cell, form: Record<string, unknown>, extras: LabelledVa
     return;
   }
   const [first, ...others] = text.split(PHONE_SEPARATORS).map((p) => p.trim()).filter((p) => p !== '');
-  form.phone = first;
+  // A cell of separators only reaches the schema as written, which refuses it rather than lose it.
+  form.phone = first ?? text;
   if (others.length > 0) extras.push({ header: cell.header, value: others.join('、') });
 }
 

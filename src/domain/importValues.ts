@@ -96,10 +96,13 @@ export function readDate(raw: string): DateReading {
   return { ok: false, reason: 'invalidDate' };
 }
 
+/** Years within which any month and day recur: 29 February skips 8 years around 1900 and 2100. */
+const RECURS_WITHIN_YEARS = 8;
+
 /** The latest day with this month and day on or before `today` (a sale from a sheet that left the year out). */
 export function latestOnOrBefore(today: CalendarDate, month: number, day: number): CalendarDate | undefined {
   const year = Number(today.slice(0, 4));
-  for (let y = year; y >= year - 8; y -= 1) {
+  for (let y = year; y >= year - RECURS_WITHIN_YEARS; y -= 1) {
     const date = calendarDate(y, month, day);
     if (date && date <= today) return date;
   }
@@ -109,7 +112,7 @@ export function latestOnOrBefore(today: CalendarDate, month: number, day: number
 /** The earliest day with this month and day on or after `from` (a due date after its sale). */
 export function earliestOnOrAfter(from: CalendarDate, month: number, day: number): CalendarDate | undefined {
   const year = Number(from.slice(0, 4));
-  for (let y = year; y <= year + 8; y += 1) {
+  for (let y = year; y <= year + RECURS_WITHIN_YEARS; y += 1) {
     const date = calendarDate(y, month, day);
     if (date && date >= from) return date;
   }

@@ -15,7 +15,7 @@ export interface ReadLimits {
   sampleBytes: number;
 }
 
-export const DEFAULT_READ_LIMITS: ReadLimits = {
+const DEFAULT_READ_LIMITS: ReadLimits = {
   maxBytes: domain.import.maxBytes,
   maxRows: domain.import.maxRows,
   maxColumns: domain.import.maxColumns,

@@ -39,12 +39,10 @@ export async function readXlsxRows(bytes: Buffer, sheetName: string | undefined,
   const collector = new RowCollector(limits);
   let refusal: ReadRefusal | undefined;
   let chosen: string | undefined;
-  let sheetNames: string[] = [];
+  const visibleSheets = () => (internals.model?.sheets ?? []).filter((s) => s.state === undefined || s.state === 'visible').map((s) => s.name);
   for await (const worksheet of reader) {
-    const sheets = internals.model?.sheets ?? [];
-    sheetNames = sheets.filter((s) => s.state === undefined || s.state === 'visible').map((s) => s.name);
     const name = (worksheet as unknown as { name: string }).name;
-    const wanted = sheetName ?? sheetNames[0] ?? name;
+    const wanted = sheetName ?? visibleSheets()[0] ?? name;
     if (chosen !== undefined || name !== wanted) continue;
     chosen = name;
     const date1904 = internals.properties?.model?.date1904 === true;
@@ -58,6 +56,8 @@ export async function readXlsxRows(bytes: Buffer, sheetName: string | undefined,
       }
     }
   }
+  // Read at the end: a zip may put xl/workbook.xml, which names the sheets, after them.
+  const sheetNames = visibleSheets();
   if (refusal) throw new Refused(refusal);
   if (chosen === undefined) {
     throw new Refused(sheetName === undefined ? { reason: 'empty' } : { reason: 'sheetNotFound', sheetName, sheetNames });
