@@ -385,6 +385,7 @@ describe('import messages', () => {
     { reason: 'sheetNotFound', sheetName: '客户2', sheetNames: ['客户', '销售记录'] },
     { reason: 'tooManyRows', maxRows: 20_000 },
     { reason: 'tooManyColumns', maxColumns: 200 },
+    { reason: 'tooManyCells', maxCells: 1_000_000 },
   ];
 
   it.each(LOCALES)('words every refusal of a file in %s', (locale) => {

@@ -144,7 +144,12 @@ export const domain = {
     maxRows: 20_000,
     /** Columns a row may have: a customer book has a few dozen; a cell far to the right only makes every row that wide. */
     maxColumns: 200,
-    /** An xlsx may inflate to at most this many bytes in all (XML compresses about 10:1; a 10 MB workbook stays well under). */
+    /** Cells kept from a sheet in all (each row counted up to its last non-blank cell): rows times columns at their limits would be four million. */
+    maxCells: 1_000_000,
+    /**
+     * An xlsx may inflate to at most this many bytes, as its zip declares and as the parts read actually
+     * inflate (XML compresses about 10:1, so a 10 MB workbook stays well under)…
+     */
     maxInflatedBytes: 300 * 1024 * 1024,
     /** …and to at most this many times its own size: a zip bomb inflates a thousandfold. */
     maxInflateRatio: 100,

@@ -575,6 +575,7 @@ export const en: Messages = {
       sheetNotFound: (sheet, sheets) => `There is no sheet called “${sheet}”. The sheets in this file: ${sheets}.`,
       tooManyRows: (max) => `Too many rows: at most ${max} per file. Split it and import the parts one by one.`,
       tooManyColumns: (max) => `Too many columns: at most ${max}. Delete the columns you do not need and import it again.`,
+      tooManyCells: (max) => `The sheet is too large: at most ${max} cells (rows times columns). Delete the columns you do not need, or split it and import the parts one by one.`,
       noHeader: 'No header row found. Near the top (under any title) there should be a row of column names, such as “Name”, “Phone”, “Company”.',
       missingColumns: (columns) => `Required columns are missing: ${columns}.`,
     },

@@ -581,6 +581,7 @@ export const zh = {
       sheetNotFound: (sheet: string, sheets: string) => `找不到工作表“${sheet}”。这个文件里的工作表：${sheets}。`,
       tooManyRows: (max: number) => `行数太多了：一个文件最多 ${max} 行。请分成几个文件导入。`,
       tooManyColumns: (max: number) => `列数太多了：最多 ${max} 列。请删掉不需要的列后再导入。`,
+      tooManyCells: (max: number) => `表格太大了：最多 ${max} 个单元格（行数乘以列数）。请删掉不需要的列，或分成几个文件导入。`,
       noHeader: '找不到表头。表格最上面（标题下面）应该有一行列名，例如“姓名”“手机”“公司”。',
       missingColumns: (columns: string) => `缺少必需的列：${columns}。`,
     },

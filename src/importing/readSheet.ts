@@ -2,7 +2,7 @@ import { domain } from '../config/domain.js';
 import { Refused, type ReadRefusal, type SheetRow } from './rows.js';
 import { readTextRows, type Delimiter } from './textRows.js';
 import { readXlsxRows } from './xlsxRows.js';
-import { checkWorkbookZip } from './zipGuard.js';
+import { openWorkbookZip, type WorkbookZip } from './workbookZip.js';
 
 export type { ReadRefusal, SheetRow };
 
@@ -10,6 +10,7 @@ export interface ReadLimits {
   maxBytes: number;
   maxRows: number;
   maxColumns: number;
+  maxCells: number;
   maxInflatedBytes: number;
   maxInflateRatio: number;
   sampleBytes: number;
@@ -19,6 +20,7 @@ const DEFAULT_READ_LIMITS: ReadLimits = {
   maxBytes: domain.import.maxBytes,
   maxRows: domain.import.maxRows,
   maxColumns: domain.import.maxColumns,
+  maxCells: domain.import.maxCells,
   maxInflatedBytes: domain.import.maxInflatedBytes,
   maxInflateRatio: domain.import.maxInflateRatio,
   sampleBytes: domain.import.sampleBytes,
@@ -49,7 +51,7 @@ function compoundFileRefusal(bytes: Buffer): ReadRefusal {
  * user can pick another) or a CSV/TSV text file in any of the encodings
  * Chinese offices produce. What the file is, is told from its bytes, never
  * from its name: a "customers.xls" that is really tab-separated text is read
- * as text. The file is untrusted: its size, rows, columns and inflated size
+ * as text. The file is untrusted: its size, rows, columns, cells and inflated size
  * are bounded, and nothing in it is evaluated (formulas give their cached
  * value, macros are never looked at).
  */
@@ -60,8 +62,8 @@ export async function readSheet(bytes: Buffer, options: { sheetName?: string; li
     if (bytes.length === 0) return { ok: false, reason: 'empty' };
     if (bytes.subarray(0, COMPOUND_FILE.length).equals(COMPOUND_FILE)) return { ok: false, ...compoundFileRefusal(bytes) };
     if (bytes.subarray(0, ZIP.length).equals(ZIP)) {
-      await checkWorkbookZip(bytes, limits);
-      return { ok: true, format: 'xlsx', ...(await readXlsx(bytes, options.sheetName, limits)) };
+      const zip = await openWorkbookZip(bytes, limits);
+      return { ok: true, format: 'xlsx', ...(await readXlsx(zip, options.sheetName, limits)) };
     }
     return { ok: true, format: 'text', ...readTextRows(bytes, limits) };
   } catch (error) {
@@ -71,9 +73,9 @@ export async function readSheet(bytes: Buffer, options: { sheetName?: string; li
 }
 
 /** ExcelJS failing on a zip that passed the guard means a damaged or foreign workbook: the user is told it cannot be read. */
-async function readXlsx(bytes: Buffer, sheetName: string | undefined, limits: ReadLimits) {
+async function readXlsx(zip: WorkbookZip, sheetName: string | undefined, limits: ReadLimits) {
   try {
-    const sheet = await readXlsxRows(bytes, sheetName, limits);
+    const sheet = await readXlsxRows(zip, sheetName, limits);
     if (sheet.rows.length === 0) throw new Refused({ reason: 'empty', sheetNames: sheet.sheetNames });
     return sheet;
   } catch (error) {

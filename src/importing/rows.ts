@@ -16,7 +16,8 @@ export type ReadRefusal =
   | { reason: 'unreadable' }
   | { reason: 'sheetNotFound'; sheetName: string; sheetNames: string[] }
   | { reason: 'tooManyRows'; maxRows: number }
-  | { reason: 'tooManyColumns'; maxColumns: number };
+  | { reason: 'tooManyColumns'; maxColumns: number }
+  | { reason: 'tooManyCells'; maxCells: number };
 
 /** Thrown inside a reader to stop it; readSheet turns it into its refusal. */
 export class Refused extends Error {
@@ -32,15 +33,19 @@ export class Refused extends Error {
  */
 export class RowCollector {
   readonly rows: SheetRow[] = [];
+  private cellCount = 0;
 
-  constructor(private readonly limits: { maxRows: number; maxColumns: number }) {}
+  constructor(private readonly limits: { maxRows: number; maxColumns: number; maxCells: number }) {}
 
   add(rowNumber: number, cells: string[]): void {
     let width = cells.length;
     while (width > 0 && cells[width - 1]!.trim() === '') width -= 1;
     if (width === 0) return;
-    if (width > this.limits.maxColumns) throw new Refused({ reason: 'tooManyColumns', maxColumns: this.limits.maxColumns });
-    if (this.rows.length >= this.limits.maxRows) throw new Refused({ reason: 'tooManyRows', maxRows: this.limits.maxRows });
+    const { maxRows, maxColumns, maxCells } = this.limits;
+    if (width > maxColumns) throw new Refused({ reason: 'tooManyColumns', maxColumns });
+    if (this.rows.length >= maxRows) throw new Refused({ reason: 'tooManyRows', maxRows });
+    this.cellCount += width;
+    if (this.cellCount > maxCells) throw new Refused({ reason: 'tooManyCells', maxCells });
     this.rows.push({ rowNumber, cells: width === cells.length ? cells : cells.slice(0, width) });
   }
 }

@@ -111,7 +111,7 @@ function cellsInSameWidthRows(sample: string, delimiter: Delimiter): number {
  * split. Row numbers count records, as a spreadsheet opening the file
  * numbers its rows, so a note with a line break inside is one row.
  */
-export function readTextRows(bytes: Buffer, limits: { maxRows: number; maxColumns: number; sampleBytes: number }): TextSheet {
+export function readTextRows(bytes: Buffer, limits: { maxRows: number; maxColumns: number; maxCells: number; sampleBytes: number }): TextSheet {
   const { encoding, bomLength } = detectEncoding(bytes, limits.sampleBytes);
   const text = iconv.decode(bytes.subarray(bomLength), encoding, { stripBOM: false });
   assertText(text, limits.sampleBytes);

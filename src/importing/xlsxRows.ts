@@ -1,18 +1,40 @@
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { cellText } from './cellText.js';
-import { Refused, RowCollector, type ReadRefusal, type SheetRow } from './rows.js';
+import { Refused, RowCollector, type SheetRow } from './rows.js';
+import type { WorkbookZip } from './workbookZip.js';
 
 /**
- * What ExcelJS's streaming reader knows once `xl/workbook.xml` is read but
- * leaves out of its typings: the sheets in workbook order (the order the
- * user sees their tabs in, not the order of the files in the zip) and
- * whether the workbook counts days from 1904 (old Mac Excel).
+ * ExcelJS's streaming WorkbookReader, driven part by part. Its own `parse()`
+ * takes the zip in one streaming pass that, on Node 18 and later, can drop
+ * the entries stored last (exceljs#3064, open) — `xl/workbook.xml` in
+ * workbooks ExcelJS writes, the shared strings in many Excel writes — and
+ * spools worksheets to temporary files. So the parts are handed to its own
+ * parsers here, from the zip's directory, in the order they depend on each
+ * other. These are ExcelJS 4.4.0's internals: package.json pins that
+ * version, and the reader tests fail if they change.
  */
 interface ReaderInternals {
-  model?: { sheets?: { name: string; state?: string }[] };
+  workbookRels?: { Id: string; Target: string }[];
+  model?: { sheets?: { name: string; id: number; rId: string; state?: string }[] };
   properties?: { model?: { date1904?: boolean } };
+  _parseRels(entry: Readable): Promise<void>;
+  _parseWorkbook(entry: Readable): Promise<void>;
+  _parseSharedStrings(entry: Readable): AsyncIterable<unknown>;
+  _parseStyles(entry: Readable): Promise<void>;
+  /** Yields one event: the worksheet's reader, which iterates its rows. */
+  _parseWorksheet(entry: Readable, sheetNo: string): Iterator<{ eventType: 'worksheet'; value: AsyncIterable<ExcelJS.Row> }, void>;
 }
+
+const PART = {
+  rels: 'xl/_rels/workbook.xml.rels',
+  workbook: 'xl/workbook.xml',
+  sharedStrings: 'xl/sharedStrings.xml',
+  styles: 'xl/styles.xml',
+};
+
+/** A relationship target as a path in the zip: relative to `xl/`, or absolute from the root. */
+const partPath = (target: string) => (target.startsWith('/') ? target.slice(1) : `xl/${target}`);
 
 export interface XlsxSheet {
   sheetNames: string[];
@@ -21,48 +43,40 @@ export interface XlsxSheet {
 }
 
 /**
- * The rows of one worksheet: `sheetName`, else the first visible one. The
- * reader streams (its memory stays that of one row plus the shared strings);
- * every worksheet is passed over to the end even once the wanted one is read,
- * because ExcelJS removes the temporary file it spools a worksheet to only
- * when asked for the next one.
+ * The rows of one worksheet: `sheetName`, else the first visible one (in
+ * the order the user sees the tabs). Only that worksheet is read, streamed
+ * row by row: memory stays that of the rows kept plus the shared strings.
+ * Styles are read so that date cells are told from numbers.
  */
-export async function readXlsxRows(bytes: Buffer, sheetName: string | undefined, limits: { maxRows: number; maxColumns: number }): Promise<XlsxSheet> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
+export async function readXlsxRows(zip: WorkbookZip, sheetName: string | undefined, limits: { maxRows: number; maxColumns: number; maxCells: number }): Promise<XlsxSheet> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([]), {
     worksheets: 'emit',
     sharedStrings: 'cache',
     styles: 'cache',
     hyperlinks: 'ignore',
     entries: 'ignore',
-  });
-  const internals = reader as unknown as ReaderInternals;
+  }) as unknown as ReaderInternals;
+  if (!zip.has(PART.rels)) throw new Refused({ reason: 'unreadable' });
+  await reader._parseRels(zip.open(PART.rels));
+  await reader._parseWorkbook(zip.open(PART.workbook));
+  if (zip.has(PART.sharedStrings)) for await (const _string of reader._parseSharedStrings(zip.open(PART.sharedStrings)));
+  if (zip.has(PART.styles)) await reader._parseStyles(zip.open(PART.styles));
+
+  const sheets = reader.model?.sheets ?? [];
+  const sheetNames = sheets.filter((s) => s.state === undefined || s.state === 'visible').map((s) => s.name);
+  const sheet = sheetName === undefined ? sheets.find((s) => s.name === sheetNames[0]) : sheets.find((s) => s.name === sheetName);
+  if (!sheet) throw new Refused(sheetName === undefined ? { reason: 'empty', sheetNames } : { reason: 'sheetNotFound', sheetName, sheetNames });
+  const target = reader.workbookRels?.find((r) => r.Id === sheet.rId)?.Target;
+  if (!target || !zip.has(partPath(target))) throw new Refused({ reason: 'unreadable' });
+
+  const emitted = reader._parseWorksheet(zip.open(partPath(target)), String(sheet.id)).next();
+  if (emitted.done) throw new Refused({ reason: 'unreadable' });
+  const worksheet = emitted.value.value;
+  const date1904 = reader.properties?.model?.date1904 === true;
   const collector = new RowCollector(limits);
-  let refusal: ReadRefusal | undefined;
-  let chosen: string | undefined;
-  const visibleSheets = () => (internals.model?.sheets ?? []).filter((s) => s.state === undefined || s.state === 'visible').map((s) => s.name);
-  for await (const worksheet of reader) {
-    const name = (worksheet as unknown as { name: string }).name;
-    const wanted = sheetName ?? visibleSheets()[0] ?? name;
-    if (chosen !== undefined || name !== wanted) continue;
-    chosen = name;
-    const date1904 = internals.properties?.model?.date1904 === true;
-    for await (const row of worksheet) {
-      if (refusal) continue;
-      try {
-        collector.add(row.number, rowCells(row, date1904));
-      } catch (error) {
-        if (!(error instanceof Refused)) throw error;
-        refusal = error.refusal;
-      }
-    }
-  }
-  // Read at the end: a zip may put xl/workbook.xml, which names the sheets, after them.
-  const sheetNames = visibleSheets();
-  if (refusal) throw new Refused(refusal);
-  if (chosen === undefined) {
-    throw new Refused(sheetName === undefined ? { reason: 'empty' } : { reason: 'sheetNotFound', sheetName, sheetNames });
-  }
-  return { sheetNames, sheetName: chosen, rows: collector.rows };
+  // A refusal thrown here ends the loop, and with it the worksheet's stream.
+  for await (const row of worksheet) collector.add(row.number, rowCells(row, date1904));
+  return { sheetNames, sheetName: sheet.name, rows: collector.rows };
 }
 
 function rowCells(row: ExcelJS.Row, date1904: boolean): string[] {

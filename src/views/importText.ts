@@ -39,6 +39,8 @@ export function readRefusalText(t: Messages, refusal: ReadRefusal): string {
       return r.tooManyRows(refusal.maxRows);
     case 'tooManyColumns':
       return r.tooManyColumns(refusal.maxColumns);
+    case 'tooManyCells':
+      return r.tooManyCells(refusal.maxCells);
     default:
       return r[refusal.reason];
   }
