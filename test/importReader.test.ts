@@ -233,6 +233,11 @@ describe('readSheet: xlsx', () => {
     expect(await readSheet(bytes)).toEqual({ ok: true, format: 'xlsx', sheetNames: ['客户'], sheetName: '客户', rows: [{ rowNumber: 2, cells: ['张三'] }] });
   });
 
+  it('refuses a workbook whose cells name shared strings it does not hold, rather than read them as blank', async () => {
+    const bytes = zipFile(workbookParts(sheetXml('<row r="1"><c r="A1" t="s"><v>0</v></c></row>')));
+    expect(await readSheet(bytes)).toEqual({ ok: false, reason: 'unreadable' });
+  });
+
   it('refuses a zip bomb by the sizes its directory declares, before inflating it', async () => {
     const bomb = zipFile(workbookParts(bombSheet));
     expect(bomb.length).toBeLessThan(100_000);

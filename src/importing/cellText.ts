@@ -1,5 +1,6 @@
 import type { CellValue } from 'exceljs';
 import { excelSerialText, utcDateTimeText } from '../domain/importValues.js';
+import { Refused } from './rows.js';
 
 /** Quoted text, backslash escapes and `[...]` sections (colours, locales, conditions) of a number format: none of them format the number. */
 const FORMAT_DECORATION = /"[^"]*"|\\.|\[[^\]]*\]/g;
@@ -43,5 +44,6 @@ export function cellText(value: CellValue, numFmt: string | undefined, date1904:
   if ('formula' in value || 'sharedFormula' in value) return cellText(value.result as CellValue, numFmt, date1904);
   if ('hyperlink' in value) return cellText(value.text as CellValue, numFmt, date1904);
   if ('error' in value) return value.error;
-  return '';
+  // A shape ExcelJS gives only for a broken file (a shared string without the shared strings): never read as blank.
+  throw new Refused({ reason: 'unreadable' });
 }
