@@ -634,6 +634,63 @@ _Referrals_
     yes: 'yes',
     no: 'no',
   },
+  imports: {
+    refusals: {
+      tooLarge: (megabytes) =>
+        `The file is too large: at most ${megabytes} MB. Split it and import the parts one by one.`,
+      empty: 'The file is empty.',
+      notSpreadsheet: 'This is not a spreadsheet. Upload an Excel file (.xlsx) or a CSV file (.csv, .txt).',
+      legacyExcel: 'This is an old Excel file (.xls). Open it in Excel, save it as .xlsx, and import that.',
+      encrypted:
+        'This Excel file is protected by a password, so it cannot be read. Remove the password in Excel (File → Info → Protect Workbook) and import it again.',
+      zipBomb:
+        'This file unpacks to an unusually large size, so for safety it was not read. Save it again in Excel and retry.',
+      unreadable: 'The file is damaged or not in a format we can read. Open it in Excel, save it again and retry.',
+      sheetNotFound: (sheet, sheets) => `There is no sheet called “${sheet}”. The sheets in this file: ${sheets}.`,
+      tooManyRows: (max) => `Too many rows: at most ${max} per file. Split it and import the parts one by one.`,
+      tooManyColumns: (max) =>
+        `Too many columns: at most ${max}. Delete the columns you do not need and import it again.`,
+      tooManyCells: (max) =>
+        `The sheet is too large: at most ${max} cells (rows times columns). Delete the columns you do not need, or split it and import the parts one by one.`,
+      noHeader:
+        'No header row found. Near the top (under any title) there should be a row of column names, such as “Name”, “Phone”, “Company”.',
+      missingColumns: (columns) => `Required columns are missing: ${columns}.`,
+    },
+    issues: {
+      required: (field) => `“${field}” is required, and this cell is empty.`,
+      tooLong: (field, max) => `“${field}” is too long: at most ${max} characters.`,
+      invalidChoice: (field, choices) => `“${field}” must be one of: ${choices}.`,
+      invalidPhone: (field) =>
+        `“${field}” is not a phone number: digits, spaces, +, -, ., / and brackets only, at least 5 digits.`,
+      phoneDigitsLost: (field) =>
+        `Excel turned “${field}” into scientific notation (like 1.38E+10) and its last digits are gone. Format the column as Text, type the numbers again and re-import.`,
+      invalidMoney: (field) => `“${field}” is not an amount, e.g. 50000 or 1234.50.`,
+      invalidDate: (field) => `“${field}” is not a date; write it like 2026-01-05, 2026/1/5 or 2026年1月5日.`,
+      dateInFuture: (field) => `“${field}” is later than today.`,
+      amountFormat: (field) => `“${field}” is not an amount, e.g. 12800, 12,800.50, ¥12800 or 1.28万.`,
+      amountTooManyDecimals: (field) => `“${field}” has more than two decimals (fen).`,
+      amountNotPositive: (field) => `“${field}” must be more than 0.`,
+      amountTooLarge: (field) => `“${field}” is too large: at most ¥100,000,000.`,
+      invalidQuantity: (field) => `“${field}” must be a whole number of at least 1.`,
+      dueBeforeSale: (field) => `“${field}” is before the sale date.`,
+      invalidValue: (field) => `“${field}” does not hold an acceptable value.`,
+      invalidBoolean: (field) => `“${field}” should say yes or no.`,
+      noYearKeptAsNote: (field) =>
+        `“${field}” has no year, so it was not put on the card; it is kept in the notes as written.`,
+      noYearAssumed: (field) =>
+        `“${field}” has no year; the year that fits was assumed (a sale is not in the future, payment falls due after the sale).`,
+      noCustomer: 'No customer given: a customer name, phone or card number is needed.',
+      summaryRow: 'This is a totals row, not a record; it was not imported.',
+      repeatedHeader: 'This row repeats the header; it was not imported.',
+    },
+    row: (rowNumber, text) => `Row ${rowNumber}: ${text}`,
+    listSeparator: ', ',
+    targets: {
+      notes: 'Notes',
+      customer: 'Customer (name, phone or card number)',
+      customerPhone: 'Customer phone',
+    },
+  },
   home: {
     title: 'Customer Cards · My day',
     searchPlaceholder: 'Find a card (name, phone, number)',

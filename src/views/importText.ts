@@ -1,0 +1,106 @@
+import { CARD_FIELDS } from '../domain/cardFields.js';
+import type { CardTarget, MappingRefusal, SaleTarget } from '../domain/importHeaders.js';
+import type { RowIssue } from '../domain/importMapping.js';
+import type { Messages } from '../i18n/index.js';
+import type { ReadRefusal } from '../importing/readSheet.js';
+
+/**
+ * The import's refusals and row issues in the user's language, as plain
+ * text (it names the user's own column headers, so a caller putting it in
+ * mrkdwn escapes it whole). Used by the preview and the refused-rows CSV.
+ */
+
+export type SheetKind = 'cards' | 'sales';
+
+const BYTES_PER_MEGABYTE = 1024 * 1024;
+
+/** A column's target, as the card modal and the export call it. */
+export function targetLabel(t: Messages, sheet: SheetKind, target: CardTarget | SaleTarget | 'customer'): string {
+  const { fields, money: m, exports: e, imports: i } = t;
+  const own: Record<string, string> =
+    sheet === 'cards'
+      ? {
+          ...(fields as Record<string, string>),
+          owner: fields.ownerId,
+          referrer: fields.referrerId,
+          legacyReferrer: fields.referrer,
+          notes: i.targets.notes,
+        }
+      : {
+          customer: i.targets.customer,
+          customerNumber: fields.number,
+          customerName: e.columns.customerName,
+          customerPhone: i.targets.customerPhone,
+          date: m.date,
+          product: m.product,
+          model: m.model,
+          style: m.style,
+          quantity: m.quantity,
+          amount: m.amount,
+          profit: m.profit,
+          dueDate: m.dueDate,
+          paid: m.paidInFull,
+          recordedBy: e.columns.recordedBy,
+          creditOverriddenBy: e.columns.creditOverriddenBy,
+        };
+  return own[target] ?? target;
+}
+
+export function readRefusalText(t: Messages, refusal: ReadRefusal): string {
+  const r = t.imports.refusals;
+  switch (refusal.reason) {
+    case 'tooLarge':
+      return r.tooLarge(Math.round(refusal.maxBytes / BYTES_PER_MEGABYTE));
+    case 'sheetNotFound':
+      return r.sheetNotFound(refusal.sheetName, refusal.sheetNames.join(t.imports.listSeparator));
+    case 'tooManyRows':
+      return r.tooManyRows(refusal.maxRows);
+    case 'tooManyColumns':
+      return r.tooManyColumns(refusal.maxColumns);
+    case 'tooManyCells':
+      return r.tooManyCells(refusal.maxCells);
+    default:
+      return r[refusal.reason];
+  }
+}
+
+export function mappingRefusalText(t: Messages, sheet: SheetKind, refusal: MappingRefusal): string {
+  if (refusal.reason === 'noHeader') return t.imports.refusals.noHeader;
+  return t.imports.refusals.missingColumns(
+    refusal.missing.map((name) => targetLabel(t, sheet, name as CardTarget | SaleTarget)).join(t.imports.listSeparator),
+  );
+}
+
+/** The choices of a card's select field, as its labels. */
+function choicesOf(t: Messages, field: string): string {
+  const spec = CARD_FIELDS.find((f) => f.key === field);
+  const labels = (t.options as Record<string, Record<string, string> | undefined>)[field];
+  return spec?.options && labels ? spec.options.map((o) => labels[o] ?? o).join(t.imports.listSeparator) : '';
+}
+
+/** One issue of one row: the column as the file heads it, else as the card calls it. */
+export function issueText(t: Messages, sheet: SheetKind, issue: RowIssue<CardTarget | SaleTarget>): string {
+  const m = t.imports.issues;
+  const field = issue.header ?? (issue.field ? targetLabel(t, sheet, issue.field) : '');
+  switch (issue.code) {
+    case 'noCustomer':
+    case 'summaryRow':
+    case 'repeatedHeader':
+      return m[issue.code];
+    case 'tooLong':
+      return m.tooLong(field, issue.max ?? 0);
+    case 'invalidChoice':
+      return m.invalidChoice(field, issue.field ? choicesOf(t, issue.field) : '');
+    default:
+      return m[issue.code](field);
+  }
+}
+
+/** A refused row as one line: its number in the file and every reason. */
+export function refusedRowText(
+  t: Messages,
+  sheet: SheetKind,
+  row: { rowNumber: number; issues: RowIssue<CardTarget | SaleTarget>[] },
+): string {
+  return t.imports.row(row.rowNumber, row.issues.map((issue) => issueText(t, sheet, issue)).join(' '));
+}
