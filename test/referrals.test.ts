@@ -240,6 +240,7 @@ describe('outcome and thanks', () => {
   it('`/card referrals` lists open referrals and those waiting for thanks', async () => {
     await recordReferral('王大使', { name: '钱候选' });
     const listed = visibleText((await h.command('转介绍')).args.blocks);
+    expect(listed.startsWith('*转介绍*\n')).toBe(true);
     expect(listed).toContain('*进行中*（2）');
     expect(listed).toContain('赵潜在 ← 冯新荐');
     // Another workspace sees none of them.

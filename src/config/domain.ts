@@ -297,6 +297,45 @@ export const domain = {
     /** A handover's runner is presumed dead after this long: the next Confirm takes it over. */
     leaseMs: 10 * 60_000,
   },
+  /**
+   * 生日、纪念日与节日 (issue 20): birthdays and important family days, solar (公历) or lunar
+   * (农历), and the festivals the team sends gifts for. Lunar dates are converted by tyme4ts.
+   */
+  occasions: {
+    /** Days before a birthday or important day that its owner is reminded. */
+    birthdayDaysAhead: 3,
+    /** Days before a festival that each salesperson gets the gift list (time to buy and send). */
+    festivalDaysAhead: 10,
+    /** What an admin may set either of the two above to, in whole days (0: on the day itself). */
+    daysAheadRange: { min: 0, max: 30 },
+    /** No year before this is accepted (the lunar tables and any living customer's birth year start after it). */
+    earliestYear: 1900,
+    /** A once-only or yearly day may be dated at most this many years after this year (a birth year never after today). */
+    maxYearsAhead: 50,
+    /**
+     * The festivals a team can pick, in the order they are offered. A lunar rule's day 30 falls on the
+     * month's last day, so 除夕 is 腊月三十 (廿九 in a year whose 腊月 has 29 days). 清明 is a solar
+     * term: its date moves between 4 and 6 April.
+     */
+    festivals: [
+      { id: 'newYear', calendar: 'solar', month: 1, day: 1 },
+      { id: 'laba', calendar: 'lunar', month: 12, day: 8 },
+      { id: 'newYearsEve', calendar: 'lunar', month: 12, day: 30 },
+      { id: 'springFestival', calendar: 'lunar', month: 1, day: 1 },
+      { id: 'lantern', calendar: 'lunar', month: 1, day: 15 },
+      { id: 'womensDay', calendar: 'solar', month: 3, day: 8 },
+      { id: 'qingming', solarTerm: '清明' },
+      { id: 'labourDay', calendar: 'solar', month: 5, day: 1 },
+      { id: 'dragonBoat', calendar: 'lunar', month: 5, day: 5 },
+      { id: 'qixi', calendar: 'lunar', month: 7, day: 7 },
+      { id: 'teachersDay', calendar: 'solar', month: 9, day: 10 },
+      { id: 'midAutumn', calendar: 'lunar', month: 8, day: 15 },
+      { id: 'nationalDay', calendar: 'solar', month: 10, day: 1 },
+      { id: 'doubleNinth', calendar: 'lunar', month: 9, day: 9 },
+    ],
+    /** What a team greets until an admin picks otherwise: the four gift seasons of a Chinese sales year. */
+    defaultFestivals: ['springFestival', 'dragonBoat', 'midAutumn', 'nationalDay'],
+  },
   /** Install to any workspace (Slack OAuth). */
   oauth: {
     /** An install started longer ago than this must start again: Slack's consent screen takes seconds. */

@@ -6,6 +6,22 @@ const counted = (count: number, one: string, many = `${one}s`): Mrkdwn =>
   appMrkdwn(`${count} ${count === 1 ? one : many}`);
 const days = (count: number) => counted(count, 'day');
 
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+const ordinal = (n: number) => `${n}${n === 1 ? 'st' : n === 2 ? 'nd' : n === 3 ? 'rd' : 'th'}`;
+
 export const en: Messages = {
   punct: {
     list: ', ',
@@ -298,9 +314,7 @@ export const en: Messages = {
     thanked: (user, how) => md`✅ Thanked by ${user} (${how})`,
     alreadyThanked: 'The referrer has already been thanked.',
     gone: 'This referral does not exist or belongs to another workspace.',
-    listTitle: md`
-_Referrals_
-    `,
+    listTitle: md`*Referrals*`,
     openHeader: (count) => md`*In progress* (${count})`,
     openRow: (name, referrer, date, contact) => md`• ${name} ← ${referrer} · ${date} · ${contact}`,
     awaitingHeader: (count) => md`*Waiting for thanks* (${count})`,
@@ -718,9 +732,7 @@ _Referrals_
     brief: 'Brief',
     pool: (count) =>
       count === 0
-        ? md`
-_🌊 Customer pool_: no cards waiting to be claimed
-          `
+        ? md`*🌊 Customer pool*: no cards waiting to be claimed`
         : md`*🌊 Customer pool*: ${counted(count, 'card')} waiting to be claimed (\`/card pool\`)`,
   },
   handover: {
@@ -768,6 +780,45 @@ _🌊 Customer pool_: no cards waiting to be claimed
     text: (count) => md`${counted(count, 'reminder')} for today`,
     title: (count) => md`*⏰ ${counted(count, 'reminder')} for today*, each in the thread below with its buttons.`,
     more: (count) => md`…and ${count} more in the thread`,
+  },
+  occasions: {
+    solarDate: (month: number, day: number) => `${day} ${MONTHS[month - 1]}`,
+    solarDateWithYear: (year: number, month: number, day: number) => `${day} ${MONTHS[month - 1]} ${year}`,
+    lunarMonths: Array.from({ length: 12 }, (_, i) => `${ordinal(i + 1)} lunar month`),
+    lunarDays: Array.from({ length: 30 }, (_, i) => String(i + 1)),
+    leapMonth: (month: string) => `leap ${month}`,
+    lunarDate: (month: string, day: string) => `${month}, day ${day}`,
+    lunarDateWithYear: (year: number, month: string, day: string) => `${month}, day ${day}, ${year}`,
+    festivals: {
+      newYear: "New Year's Day",
+      laba: 'Laba Festival',
+      newYearsEve: "Chinese New Year's Eve",
+      springFestival: 'Spring Festival',
+      lantern: 'Lantern Festival',
+      womensDay: "Women's Day",
+      qingming: 'Qingming Festival',
+      labourDay: 'Labour Day',
+      dragonBoat: 'Dragon Boat Festival',
+      qixi: 'Qixi Festival',
+      teachersDay: "Teachers' Day",
+      midAutumn: 'Mid-Autumn Festival',
+      nationalDay: 'National Day',
+      doubleNinth: 'Double Ninth Festival',
+    },
+    problems: {
+      notADate:
+        'That is not a date we can read. Try 1990-05-20, 20 May as 5月20日, or a lunar date such as 农历八月十五.',
+      incomplete: 'Pick the month and the day.',
+      invalidYear: 'Write the year in four digits, e.g. 1990, or leave it empty.',
+      monthOutOfRange: 'Months go from 1 to 12.',
+      dayOutOfRange: 'That month has no such day.',
+      leapOnlyLunar: 'Only the lunar calendar has leap months.',
+      noSuchLeapMonth: 'That lunar year has no such leap month.',
+      yearTooLate: 'That year is too far ahead.',
+      birthInFuture: 'A birth date cannot be after today.',
+      onceNeedsYear: 'A one-time day needs its year.',
+    },
+    yearTooEarly: (earliest: number) => `The year cannot be before ${earliest}.`,
   },
   errors: {
     generic: 'Something went wrong and nothing was saved. Please try again; if it keeps failing, tell your admin.',

@@ -1,3 +1,4 @@
+import type { FestivalId, OccasionProblem } from '../domain/occasions.js';
 import { md, type Mrkdwn } from './mrkdwn.js';
 
 /**
@@ -290,9 +291,7 @@ export const zh = {
     thanked: (user: Mrkdwn, how: Mrkdwn) => md`✅ ${user} 已致谢推荐人（${how}）`,
     alreadyThanked: '推荐人已经被致谢过了。',
     gone: '这条转介绍不存在或不属于本工作区。',
-    listTitle: md`
-_转介绍_
-    `,
+    listTitle: md`*转介绍*`,
     openHeader: (count: number) => md`*进行中*（${count}）`,
     openRow: (name: Mrkdwn, referrer: Mrkdwn, date: Mrkdwn, contact: Mrkdwn) =>
       md`• ${name} ← ${referrer} · ${date} · ${contact}`,
@@ -695,11 +694,7 @@ _转介绍_
     thanksRow: (referrer: Mrkdwn, referred: Mrkdwn) => md`*${referrer}* 介绍了 ${referred}`,
     brief: '访前简报',
     pool: (count: number) =>
-      count === 0
-        ? md`
-_🌊 公海_：暂无等待认领的客户卡
-          `
-        : md`*🌊 公海*：${count} 张客户卡等待认领（\`/card 公海\`）`,
+      count === 0 ? md`*🌊 公海*：暂无等待认领的客户卡` : md`*🌊 公海*：${count} 张客户卡等待认领（\`/card 公海\`）`,
   },
   handover: {
     reassign: '转交',
@@ -744,6 +739,76 @@ _🌊 公海_：暂无等待认领的客户卡
     text: (count: number) => md`今天有 ${count} 条提醒`,
     title: (count: number) => md`*⏰ 今天有 ${count} 条提醒*，每条都在下面的消息列中，可直接点按钮处理。`,
     more: (count: number) => md`……另有 ${count} 条，见消息列`,
+  },
+  occasions: {
+    solarDate: (month: number, day: number) => `${month}月${day}日`,
+    solarDateWithYear: (year: number, month: number, day: number) => `${year}年${month}月${day}日`,
+    /** 冬月、腊月 rather than 十一月、十二月: how lunar birthdays are said, and never mistaken for solar months. */
+    lunarMonths: ['正月', '二月', '三月', '四月', '五月', '六月', '七月', '八月', '九月', '十月', '冬月', '腊月'],
+    lunarDays: [
+      '初一',
+      '初二',
+      '初三',
+      '初四',
+      '初五',
+      '初六',
+      '初七',
+      '初八',
+      '初九',
+      '初十',
+      '十一',
+      '十二',
+      '十三',
+      '十四',
+      '十五',
+      '十六',
+      '十七',
+      '十八',
+      '十九',
+      '二十',
+      '廿一',
+      '廿二',
+      '廿三',
+      '廿四',
+      '廿五',
+      '廿六',
+      '廿七',
+      '廿八',
+      '廿九',
+      '三十',
+    ],
+    leapMonth: (month: string) => `闰${month}`,
+    lunarDate: (month: string, day: string) => `农历${month}${day}`,
+    lunarDateWithYear: (year: number, month: string, day: string) => `农历${year}年${month}${day}`,
+    festivals: {
+      newYear: '元旦',
+      laba: '腊八节',
+      newYearsEve: '除夕',
+      springFestival: '春节',
+      lantern: '元宵节',
+      womensDay: '妇女节',
+      qingming: '清明节',
+      labourDay: '劳动节',
+      dragonBoat: '端午节',
+      qixi: '七夕',
+      teachersDay: '教师节',
+      midAutumn: '中秋节',
+      nationalDay: '国庆节',
+      doubleNinth: '重阳节',
+    } satisfies Record<FestivalId, string>,
+    problems: {
+      notADate: '没看懂这个日期。可以写 1990-05-20、5月20日，或农历八月十五、腊月初八。',
+      incomplete: '请选择月和日。',
+      invalidYear: '年份请写四位数字，例如 1990；不知道可以不填。',
+      monthOutOfRange: '月份只有 1 到 12 月（农历正月到腊月）。',
+      dayOutOfRange: '这个月没有这一天。',
+      leapOnlyLunar: '只有农历才有闰月。',
+      noSuchLeapMonth: '那一年农历没有这个闰月。',
+      yearTooLate: '年份太远了。',
+      birthInFuture: '出生日期不能晚于今天。',
+      onceNeedsYear: '只提醒一次的日子需要填写年份。',
+    } satisfies Record<Exclude<OccasionProblem, 'yearTooEarly'>, string>,
+    yearTooEarly: (earliest: number) => `年份不能早于 ${earliest} 年。`,
   },
   errors: {
     generic: '出错了，内容没有保存。请稍后再试；如果一直出错，请联系管理员。',
