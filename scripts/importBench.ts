@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { mapCardRows } from '../src/domain/importMapping.js';
+import { mapCardRows } from '../src/importing/mapping.js';
 import { readSheet } from '../src/importing/readSheet.js';
 
 const HEADER = [

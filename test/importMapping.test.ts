@@ -3,8 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { domain } from '../src/config/domain.js';
-import type { CardTarget, SaleTarget } from '../src/domain/importHeaders.js';
-import { mapCardRows, mapSaleRows, type CardRow, type IssueCode, type SaleRow } from '../src/domain/importMapping.js';
+import type { CardTarget, SaleTarget } from '../src/importing/headers.js';
+import { mapCardRows, mapSaleRows, type CardRow, type IssueCode, type SaleRow } from '../src/importing/mapping.js';
 import {
   earliestOnOrAfter,
   excelSerialText,

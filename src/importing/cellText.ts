@@ -41,8 +41,8 @@ export function cellText(value: CellValue, numFmt: string | undefined, date1904:
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (value instanceof Date) return utcDateTimeText(value);
   if ('richText' in value) return value.richText.map((run) => run.text).join('');
-  if ('formula' in value || 'sharedFormula' in value) return cellText(value.result as CellValue, numFmt, date1904);
-  if ('hyperlink' in value) return cellText(value.text as CellValue, numFmt, date1904);
+  if ('formula' in value || 'sharedFormula' in value) return cellText(value.result, numFmt, date1904);
+  if ('hyperlink' in value) return cellText(value.text, numFmt, date1904);
   if ('error' in value) return value.error;
   // A shape ExcelJS gives only for a broken file (a shared string without the shared strings): never read as blank.
   throw new Refused({ reason: 'unreadable' });

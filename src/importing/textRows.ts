@@ -62,6 +62,7 @@ function utf16WithoutBom(sample: Buffer): string | undefined {
 }
 
 /** Control characters a text file has no use for (tab, LF and CR aside), and U+FFFD where the decoder gave up. */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const UNTEXTLIKE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffd]/g;
 /** A web page or XML (often a "report.xls" from an older system) is no table this reader can take. */
 const MARKUP = /^\s*<(?:!doctype|html|\?xml|table|head|body)/i;
@@ -99,7 +100,8 @@ function detectDelimiter(text: string, sampleChars: number): Delimiter {
 function cellsInSameWidthRows(sample: string, delimiter: Delimiter): number {
   let records: string[][];
   try {
-    records = parse(sample, { ...PARSE_OPTIONS, delimiter, skip_records_with_error: true }) as string[][];
+    const parsed: unknown = parse(sample, { ...PARSE_OPTIONS, delimiter, skip_records_with_error: true });
+    records = parsed as string[][];
   } catch {
     return 0;
   }

@@ -1,6 +1,6 @@
 import { CARD_FIELDS } from '../domain/cardFields.js';
-import type { CardTarget, MappingRefusal, SaleTarget } from '../domain/importHeaders.js';
-import type { RowIssue } from '../domain/importMapping.js';
+import type { CardTarget, MappingRefusal, SaleTarget } from '../importing/headers.js';
+import type { RowIssue } from '../importing/mapping.js';
 import type { Messages } from '../i18n/index.js';
 import type { ReadRefusal } from '../importing/readSheet.js';
 
@@ -59,7 +59,12 @@ export function readRefusalText(t: Messages, refusal: ReadRefusal): string {
       return r.tooManyColumns(refusal.maxColumns);
     case 'tooManyCells':
       return r.tooManyCells(refusal.maxCells);
-    default:
+    case 'empty':
+    case 'notSpreadsheet':
+    case 'legacyExcel':
+    case 'encrypted':
+    case 'zipBomb':
+    case 'unreadable':
       return r[refusal.reason];
   }
 }
@@ -67,7 +72,7 @@ export function readRefusalText(t: Messages, refusal: ReadRefusal): string {
 export function mappingRefusalText(t: Messages, sheet: SheetKind, refusal: MappingRefusal): string {
   if (refusal.reason === 'noHeader') return t.imports.refusals.noHeader;
   return t.imports.refusals.missingColumns(
-    refusal.missing.map((name) => targetLabel(t, sheet, name as CardTarget | SaleTarget)).join(t.imports.listSeparator),
+    refusal.missing.map((name) => targetLabel(t, sheet, name)).join(t.imports.listSeparator),
   );
 }
 
@@ -91,7 +96,22 @@ export function issueText(t: Messages, sheet: SheetKind, issue: RowIssue<CardTar
       return m.tooLong(field, issue.max ?? 0);
     case 'invalidChoice':
       return m.invalidChoice(field, issue.field ? choicesOf(t, issue.field) : '');
-    default:
+    case 'required':
+    case 'invalidPhone':
+    case 'invalidMoney':
+    case 'invalidDate':
+    case 'dateInFuture':
+    case 'amountFormat':
+    case 'amountTooManyDecimals':
+    case 'amountNotPositive':
+    case 'amountTooLarge':
+    case 'invalidQuantity':
+    case 'dueBeforeSale':
+    case 'invalidValue':
+    case 'invalidBoolean':
+    case 'phoneDigitsLost':
+    case 'noYearKeptAsNote':
+    case 'noYearAssumed':
       return m[issue.code](field);
   }
 }

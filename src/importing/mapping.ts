@@ -2,12 +2,12 @@ import type { z } from 'zod';
 import { domain } from '../config/domain.js';
 import { en } from '../i18n/en.js';
 import { zh } from '../i18n/zh.js';
-import type { SheetRow } from '../importing/rows.js';
+import type { SheetRow } from './rows.js';
 import { isCalendarDate, type CalendarDate } from '../time.js';
 import { CardInputSchema, type CardInput } from '../validation/cardInput.js';
 import type { ValidationKey } from '../validation/fields.js';
 import { saleInputSchema, type SaleFormInput } from '../validation/moneyInput.js';
-import { maxLengthOf, type CardFieldKey } from './cardFields.js';
+import { maxLengthOf } from '../domain/cardFields.js';
 import {
   findCardColumns,
   findSaleColumns,
@@ -17,9 +17,9 @@ import {
   type ColumnsFound,
   type MappingRefusal,
   type SaleTarget,
-} from './importHeaders.js';
-import { earliestOnOrAfter, latestOnOrBefore, readDate, readYesNo, unguardCell } from './importValues.js';
-import { fenToYuanInput, parseAmount } from './money.js';
+} from './headers.js';
+import { earliestOnOrAfter, latestOnOrBefore, readDate, readYesNo, unguardCell } from '../domain/importValues.js';
+import { fenToYuanInput, parseAmount } from '../domain/money.js';
 
 /**
  * Rows of an imported sheet turned into what the card and sale forms take,
@@ -293,9 +293,9 @@ function cardRow(row: SheetRow, columns: ColumnMapping<CardTarget>[]): CardRow {
     issues.push(
       ...schemaIssues(
         parsed.error,
-        (key) => key as CardTarget,
+        (key) => key,
         headerOf,
-        (field) => maxLengthOf(field as CardFieldKey),
+        (field) => maxLengthOf(field),
       ),
     );
   }

@@ -1,8 +1,8 @@
 import { domain } from '../config/domain.js';
 import { en } from '../i18n/en.js';
 import { zh, type Messages } from '../i18n/zh.js';
-import type { SheetRow } from '../importing/rows.js';
-import { CARD_FIELDS, type CardFieldKey } from './cardFields.js';
+import type { SheetRow } from './rows.js';
+import { CARD_FIELDS, type CardFieldKey } from '../domain/cardFields.js';
 
 /**
  * Finding the header of an imported sheet and what each column holds, in
@@ -170,7 +170,7 @@ function withoutRemarks(key: string): string {
 function catalogCardNames(t: Messages): [CardTarget | 'ignored', string][] {
   const fields = t.fields as Record<string, string>;
   const own = CARD_FIELDS.map((f): [CardTarget, string] => [
-    f.key === 'ownerId' ? 'owner' : f.key === 'referrerId' ? 'referrer' : (f.key as CardTarget),
+    f.key === 'ownerId' ? 'owner' : f.key === 'referrerId' ? 'referrer' : f.key,
     fields[f.key]!,
   ]);
   return [
