@@ -333,9 +333,9 @@ describe('customer rows', () => {
           creditLimitFen: 50_000_00,
           paymentMethod: '转账',
           ambassador: true,
+          notes: '老客户，每月进货\n微信: zhangsan_wx',
         },
         owner: '王经理',
-        notes: '老客户，每月进货',
         extras: [{ header: '微信', value: 'zhangsan_wx' }],
         warnings: [],
       },
@@ -372,15 +372,20 @@ describe('customer rows', () => {
           creditLimitFen: 8_000_00,
           paymentMethod: '现金',
           ambassador: true,
+          notes: '他说"好"就好\n微信: ww',
         },
-        notes: '他说"好"就好',
         extras: [{ header: '微信', value: 'ww' }],
         warnings: [],
       },
       {
         ok: true,
         rowNumber: 7,
-        card: { name: '赵六', phone: '021-62345678', ambassador: false },
+        card: {
+          name: '赵六',
+          phone: '021-62345678',
+          ambassador: false,
+          notes: '手机(必填): 13600136000\n生日: 1月5日',
+        },
         extras: [
           { header: '手机(必填)', value: '13600136000' },
           { header: '生日', value: '1月5日' },
@@ -404,7 +409,7 @@ describe('customer rows', () => {
 
   it('reads the workbook: merged header, serial birthday, phone from a formula, rich text', async () => {
     const result = mapped(mapCardRows(await sheetRows('customers-and-sales.xlsx')));
-    expect(result.map((r) => r.ok && { ...r.card, owner: r.owner, notes: r.notes, extras: r.extras })).toEqual([
+    expect(result.map((r) => r.ok && { ...r.card, owner: r.owner, extras: r.extras })).toEqual([
       {
         name: '张三',
         company: '华东贸易有限公司',
@@ -413,7 +418,7 @@ describe('customer rows', () => {
         creditLimitFen: 50_000_00,
         ambassador: true,
         owner: 'U0123ABCD',
-        notes: '老客户',
+        notes: '老客户\n座机: 021-62345678',
         extras: [{ header: '座机', value: '021-62345678' }],
       },
       {
@@ -424,7 +429,6 @@ describe('customer rows', () => {
         creditLimitFen: 15_000_00,
         ambassador: false,
         owner: 'wang@example.com',
-        notes: undefined,
         extras: [],
       },
       {
@@ -435,10 +439,9 @@ describe('customer rows', () => {
         creditLimitFen: 8_000_00,
         ambassador: true,
         owner: undefined,
-        notes: undefined,
         extras: [],
       },
-      { name: '赵六', phone: '13600136000', ambassador: false, owner: undefined, notes: undefined, extras: [] },
+      { name: '赵六', phone: '13600136000', ambassador: false, owner: undefined, extras: [] },
     ]);
   });
 
@@ -500,14 +503,27 @@ describe('customer rows', () => {
     });
   });
 
+  it('keeps every unmapped cell as a labelled line of the notes, and refuses the row when they do not fit', () => {
+    expect(oneCard(['姓名', '备注', '微信', 'QQ'], ['张三', '老客户', 'zs', '10001'])).toMatchObject({
+      ok: true,
+      card: { notes: '老客户\n微信: zs\nQQ: 10001' },
+    });
+    const long = 'x'.repeat(2990);
+    expect(oneCard(['姓名', '备注', '微信'], ['张三', long, 'zhangsan_wx'])).toEqual({
+      ok: false,
+      rowNumber: 2,
+      cells: ['张三', long, 'zhangsan_wx'],
+      issues: [{ code: 'notesTooLong', field: 'notes', header: '备注', max: 3000 }],
+    });
+  });
+
   it('undoes the export formula guard on every cell', () => {
     expect(
       oneCard(['姓名', '电话', '备注', '偏好'], ["'=张三", "'+86 138 0013 8000", '\'=HYPERLINK("x")', "''@home"]),
     ).toEqual({
       ok: true,
       rowNumber: 2,
-      card: { name: '=张三', phone: '+86 138 0013 8000', preferences: "'@home", ...ABSENT },
-      notes: '=HYPERLINK("x")',
+      card: { name: '=张三', phone: '+86 138 0013 8000', preferences: "'@home", notes: '=HYPERLINK("x")', ...ABSENT },
       extras: [],
       warnings: [],
     });
@@ -660,6 +676,7 @@ describe('import messages', () => {
     phoneDigitsLost: { sheet: 'cards', field: 'phone' },
     noYearKeptAsNote: { sheet: 'cards', field: 'birthday' },
     noYearAssumed: { sheet: 'sales', field: 'date' },
+    notesTooLong: { sheet: 'cards', field: 'notes' },
     noCustomer: { sheet: 'sales' },
     summaryRow: { sheet: 'cards' },
     repeatedHeader: { sheet: 'sales' },

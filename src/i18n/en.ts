@@ -120,6 +120,7 @@ export const en: Messages = {
     trade: 'Trade status',
     competition: 'Competition',
     relationship: 'Relationship',
+    notes: 'Notes',
   },
   fields: {
     segment: 'Segment',
@@ -176,6 +177,7 @@ export const en: Messages = {
     noDealReason: 'Reason for no deal',
     thanksNote: 'Thanks note',
     ambassador: 'Ambassador',
+    notes: 'Notes',
     sale: 'Sale',
     outstandingFen: 'Owed',
     number: 'Card number',
@@ -691,6 +693,8 @@ export const en: Messages = {
       invalidBoolean: (field) => `“${field}” should say yes or no.`,
       noYearKeptAsNote: (field) =>
         `“${field}” has no year, so it was not put on the card; it is kept in the notes as written.`,
+      notesTooLong: (field, max) =>
+        `“${field}”, with the columns that have no field of their own, comes to more than ${max} characters: shorten it or delete the columns you do not need, then import again.`,
       noYearAssumed: (field) =>
         `“${field}” has no year; the year that fits was assumed (a sale is not in the future, payment falls due after the sale).`,
       noCustomer: 'No customer given: a customer name, phone or card number is needed.',

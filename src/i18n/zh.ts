@@ -102,6 +102,7 @@ export const zh = {
     trade: '交易现状',
     competition: '竞争对手',
     relationship: '客户关系',
+    notes: '备注',
   },
   fields: {
     segment: '客户分层',
@@ -158,6 +159,7 @@ export const zh = {
     noDealReason: '未成交原因',
     thanksNote: '致谢备注',
     ambassador: '宣传大使',
+    notes: '备注',
     sale: '交易',
     outstandingFen: '未收款',
     number: '卡号',
@@ -655,6 +657,8 @@ export const zh = {
       invalidValue: (field: string) => `“${field}”的内容不符合要求。`,
       invalidBoolean: (field: string) => `“${field}”请写“是”或“否”。`,
       noYearKeptAsNote: (field: string) => `“${field}”没有年份，没有填进卡片，原样记在备注里。`,
+      notesTooLong: (field: string, max: number) =>
+        `“${field}”加上没有对应字段的列，超过了 ${max} 个字：请缩短“${field}”，或删掉不需要的列后再导入。`,
       noYearAssumed: (field: string) => `“${field}”没有写年份，按合理的年份补上：交易不晚于今天，付款到期不早于交易。`,
       noCustomer: '没有写是哪位客户：客户名称、电话、卡号至少要写一个。',
       summaryRow: '这是合计行，不是一条记录，没有导入。',

@@ -11,14 +11,13 @@ import { CARD_FIELDS, type CardFieldKey } from '../domain/cardFields.js';
 
 /** What a card sheet's column can fill: a card field, or what only the import knows (matched to people and cards later). */
 export type CardTarget =
-  | Exclude<CardFieldKey, 'ownerId' | 'referrerId' | 'notes'>
+  | Exclude<CardFieldKey, 'ownerId' | 'referrerId'>
   | 'owner'
   | 'ownerSlackId'
   | 'referrer'
   | 'referrerNumber'
   | 'legacyReferrer'
-  | 'number'
-  | 'notes';
+  | 'number';
 
 /** What a sales sheet's column can fill; the customer is named by any of the first three. */
 export type SaleTarget =

@@ -58,6 +58,7 @@ export type IssueCode =
   | 'phoneDigitsLost'
   | 'noYearKeptAsNote'
   | 'noYearAssumed'
+  | 'notesTooLong'
   | 'noCustomer'
   | 'summaryRow'
   | 'repeatedHeader';
@@ -92,7 +93,7 @@ export type CardRow =
       /** The referrer's card number, from the column the export writes beside the referrer's name. */
       referrerNumber?: string;
       legacyReferrer?: string;
-      notes?: string;
+      /** Cells with no field of their own, each also a labelled line of the card's notes: the preview lists them. */
       extras: LabelledValue[];
       warnings: RowIssue<CardTarget>[];
     }
@@ -206,15 +207,7 @@ const CHOICES = new Map(
 );
 
 /** Import-only values, kept as typed. */
-const RAW_CARD_TARGETS = [
-  'number',
-  'owner',
-  'ownerSlackId',
-  'referrer',
-  'referrerNumber',
-  'legacyReferrer',
-  'notes',
-] as const;
+const RAW_CARD_TARGETS = ['number', 'owner', 'ownerSlackId', 'referrer', 'referrerNumber', 'legacyReferrer'] as const;
 type RawCardTarget = (typeof RAW_CARD_TARGETS)[number];
 const isRawCardTarget = (t: CardTarget): t is RawCardTarget => (RAW_CARD_TARGETS as readonly string[]).includes(t);
 
@@ -266,6 +259,31 @@ function creditLimitYuan(cell: Cell): string {
   return parsed.reason === 'notPositive' ? '0' : cell.value;
 }
 
+/** A cell kept in the notes, on a line of its own: `<its column>: <value>`. */
+export const labelledLine = ({ header, value }: LabelledValue) => `${header}: ${value}`;
+
+/**
+ * The card's notes: the notes column as typed, then every cell that has no
+ * field of its own as a labelled line, so nothing in the file is lost. Past
+ * the field's limit the row is refused (saying so), never cut.
+ */
+function composeNotes(
+  notes: Cell | undefined,
+  extras: LabelledValue[],
+  form: Record<string, unknown>,
+  issues: RowIssue<CardTarget>[],
+): void {
+  const lines = [...(notes ? [notes.value] : []), ...extras.map(labelledLine)];
+  if (lines.length === 0) return;
+  const text = lines.join('\n');
+  const max = maxLengthOf('notes');
+  if (extras.length > 0 && text.length > max) {
+    issues.push({ code: 'notesTooLong', field: 'notes', max, ...(notes ? { header: notes.header } : {}) });
+    return;
+  }
+  form.notes = text;
+}
+
 function cardRow(row: SheetRow, columns: ColumnMapping<CardTarget>[]): CardRow {
   const skip = notARecord(row, columns);
   if (skip) return { ok: false, rowNumber: row.rowNumber, cells: row.cells, issues: [{ code: skip }] };
@@ -276,6 +294,7 @@ function cardRow(row: SheetRow, columns: ColumnMapping<CardTarget>[]): CardRow {
   const warnings: RowIssue<CardTarget>[] = [];
   for (const [target, cell] of fields) {
     if (isRawCardTarget(target)) raw[target] = cell.value;
+    else if (target === 'notes') continue;
     else if (target === 'phone') readPhone(cell, form, extras, issues);
     else if (target === 'birthday') readBirthday(cell, form, extras, warnings);
     else if (target === 'creditLimitFen') form.creditLimitFen = creditLimitYuan(cell);
@@ -287,6 +306,7 @@ function cardRow(row: SheetRow, columns: ColumnMapping<CardTarget>[]): CardRow {
       form[target] = CHOICES.get(target as SelectField)!.get(choiceKey(cell.value)) ?? cell.value;
     } else form[target] = cell.value;
   }
+  composeNotes(fields.get('notes'), extras, form, issues);
   const parsed = CardInputSchema.safeParse(form);
   if (!parsed.success) {
     const headerOf = (field: CardTarget) => fields.get(field)?.header;

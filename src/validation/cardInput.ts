@@ -56,6 +56,7 @@ export const CardInputSchema = z.object({
   ownerId: optionalUserId,
   referrerId: optionalObjectId,
   ambassador: z.boolean().default(false),
+  notes: optionalText(maxLengthOf('notes')),
 });
 
 export type CardInput = z.infer<typeof CardInputSchema>;

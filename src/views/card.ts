@@ -202,6 +202,7 @@ export function renderCard(
     ...contextIf(statusNote(t, c)),
     ...contactBlock(t, c),
     ...(c.preferences ? [titled(t.card.preferences, escapeMrkdwn(c.preferences))] : []),
+    ...(c.notes ? [titled(t.fields.notes, escapeMrkdwn(truncate(c.notes, PREVIEW.cardNotes)))] : []),
     ...creditBlock(t, c, money),
     ...moneyBlock(t, money),
     ...referralBlocks(t, c, referrals),

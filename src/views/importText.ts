@@ -94,6 +94,8 @@ export function issueText(t: Messages, sheet: SheetKind, issue: RowIssue<CardTar
       return m[issue.code];
     case 'tooLong':
       return m.tooLong(field, issue.max ?? 0);
+    case 'notesTooLong':
+      return m.notesTooLong(field, issue.max ?? 0);
     case 'invalidChoice':
       return m.invalidChoice(field, issue.field ? choicesOf(t, issue.field) : '');
     case 'required':
