@@ -191,6 +191,20 @@ export const domain = {
     headerSearchRows: 20,
     /** Bytes of a text file the encoding detector and the delimiter guess look at. */
     sampleBytes: 64 * 1024,
+    /** A preview's Import button works this long; then the plan is cleared and the file must be sent again. */
+    previewHours: 24,
+    /** Rows of each list the preview shows (new cards, matches, invalid rows, warnings); it says how many more. */
+    previewListed: 10,
+    /** Rows the job writes per bulk step (and per stored chunk of the plan); a crash redoes at most one step. */
+    chunkRows: 500,
+    /** Values per `$in` when the preview looks up the team's cards (card numbers, phones, names). */
+    lookupBatch: 1000,
+    /** Cards an import changes (a match with something to fill) are guarded writes, this many side by side. */
+    updateConcurrency: 8,
+    /** The progress message is updated after the first step, then at most this often. */
+    progressEveryMs: 3000,
+    /** The job renews its lock after each step; an instance that died lets another take the import after this long. */
+    lockLifetimeMs: 5 * 60_000,
   },
   /**
    * 客户金字塔 and ABC (docs/fields.md "Segments"). Current customers (a sale in

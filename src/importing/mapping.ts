@@ -99,7 +99,7 @@ export type CardRow =
     }
   | { ok: false; rowNumber: number; cells: string[]; issues: RowIssue<CardTarget>[] };
 
-export interface SaleCustomer {
+interface SaleCustomer {
   number?: string;
   name?: string;
   phone?: string;
@@ -360,6 +360,12 @@ function saleDate(
   return cell.value;
 }
 
+/** `0`, `0.00`, `¥0`, `0万`: an amount of nothing, which the amount parser refuses as not positive. */
+function isZeroAmount(text: string): boolean {
+  const parsed = parseAmount(text);
+  return !parsed.ok && parsed.reason === 'notPositive';
+}
+
 /** Many sales books record only the amount: a sale without a quantity is one of it. */
 function quantity(cell: Cell | undefined): string {
   return cell ? cell.value.normalize('NFKC').replace(/[,\s]/g, '') : '1';
@@ -388,6 +394,9 @@ function saleRow(row: SheetRow, columns: ColumnMapping<SaleTarget>[], today: Cal
     issues.push({ code: 'invalidBoolean', field: 'paid', ...(paidCell ? { header: paidCell.header } : {}) });
   const amount = fields.get('amount');
   const profit = fields.get('profit');
+  // A sale at cost brought no profit: 0 is a real figure in a sales history (it ranks the customer by it), though the
+  // sale form asks for a positive one. A loss is still refused.
+  const noProfit = profit !== undefined && isZeroAmount(withUnit(profit));
   const parsed = saleInputSchema(today).safeParse({
     date,
     product: value('product'),
@@ -395,7 +404,7 @@ function saleRow(row: SheetRow, columns: ColumnMapping<SaleTarget>[], today: Cal
     style: value('style'),
     quantity: quantity(fields.get('quantity')),
     amountFen: amount && withUnit(amount),
-    profitFen: profit && withUnit(profit),
+    profitFen: profit && !noProfit ? withUnit(profit) : undefined,
     dueDate: saleDate(fields.get('dueDate'), 'dueDate', (m, d) => earliestOnOrAfter(from, m, d), warnings),
     paidInFull: paid === true,
     overrideCredit: false,
@@ -413,6 +422,7 @@ function saleRow(row: SheetRow, columns: ColumnMapping<SaleTarget>[], today: Cal
   }
   if (issues.length > 0 || !parsed.success) return { ok: false, rowNumber: row.rowNumber, cells: row.cells, issues };
   const { overrideCredit: _notImported, ...sale } = parsed.data;
+  if (noProfit) sale.profitFen = 0;
   return {
     ok: true,
     rowNumber: row.rowNumber,

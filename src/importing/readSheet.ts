@@ -27,7 +27,7 @@ const DEFAULT_READ_LIMITS: ReadLimits = {
 };
 
 /** The sheet read: its non-blank rows, and what the file was, for the preview to say. */
-export type Sheet =
+type Sheet =
   | { format: 'xlsx'; sheetNames: string[]; sheetName: string; rows: SheetRow[] }
   | { format: 'text'; encoding: string; delimiter: Delimiter; rows: SheetRow[] };
 

@@ -23,6 +23,8 @@ const HISTORY_ACTIONS = [
   'reassigned',
   'released',
   'claimed',
+  /** Made or changed by `/card import` (the file and row in its changes), or a sales history imported for it. */
+  'imported',
 ] as const;
 export type HistoryAction = (typeof HISTORY_ACTIONS)[number];
 

@@ -3,6 +3,9 @@ import type { CardTarget, MappingRefusal, SaleTarget } from '../importing/header
 import type { RowIssue } from '../importing/mapping.js';
 import type { Messages } from '../i18n/index.js';
 import type { ReadRefusal } from '../importing/readSheet.js';
+import { userText } from '../services/exportRows.js';
+import type { RowProblem } from '../services/importPlan.js';
+import type { RefusedRow } from '../services/imports.js';
 
 /**
  * The import's refusals and row issues in the user's language, as plain
@@ -125,4 +128,61 @@ export function refusedRowText(
   row: { rowNumber: number; issues: RowIssue<CardTarget | SaleTarget>[] },
 ): string {
   return t.imports.row(row.rowNumber, row.issues.map((issue) => issueText(t, sheet, issue)).join(' '));
+}
+
+/** Why a row is not imported, or what to note about it, whoever found it: the reading of the file or the plan. */
+export function problemText(t: Messages, sheet: SheetKind, problem: RowProblem): string {
+  if (isReadingIssue(problem)) return issueText(t, sheet, problem);
+  const p = t.imports.problems;
+  switch (problem.code) {
+    case 'notYours':
+      return problem.owner === undefined ? p.notYoursCard : p.notYoursOwner(problem.owner);
+    case 'duplicateInFile':
+      return p.duplicateInFile(problem.row);
+    case 'customerNotFound':
+      return p.customerNotFound;
+    case 'customerAmbiguous':
+      return p.customerAmbiguous(problem.numbers.join(t.imports.listSeparator));
+    case 'ownerNotFound':
+      return p.ownerNotFound(problem.owner);
+    case 'ownerAmbiguous':
+      return p.ownerAmbiguous(problem.owner);
+    case 'referrerKeptAsText':
+      return p.referrerKeptAsText(problem.referrer);
+    case 'numberKeptAsNote':
+      return p.numberKeptAsNote(problem.number);
+    case 'ownerUnchanged':
+      return p.ownerUnchanged(problem.owner);
+  }
+}
+
+/** What the plan found, as opposed to what reading the row found (RowIssue). */
+type PlanProblem = Exclude<RowProblem, RowIssue<CardTarget | SaleTarget>>;
+const PLAN_CODES: ReadonlySet<string> = new Set<PlanProblem['code']>([
+  'notYours',
+  'duplicateInFile',
+  'customerNotFound',
+  'customerAmbiguous',
+  'ownerNotFound',
+  'ownerAmbiguous',
+  'referrerKeptAsText',
+  'numberKeptAsNote',
+  'ownerUnchanged',
+]);
+const isReadingIssue = (problem: RowProblem): problem is RowIssue<CardTarget | SaleTarget> =>
+  !PLAN_CODES.has(problem.code);
+
+/** A refused row's reasons, one after another. */
+export const problemsText = (t: Messages, sheet: SheetKind, problems: RowProblem[]): string =>
+  problems.map((p) => problemText(t, sheet, p)).join(' ');
+
+/** The refused rows' file: the row number, the file's own columns, and why each was not imported. */
+export function refusedHeader(t: Messages, headers: string[]): string[] {
+  const { row, reason } = t.imports.refusedColumns;
+  return [row, ...headers.map(userText), reason];
+}
+
+export function refusedRow(t: Messages, sheet: SheetKind, width: number, refused: RefusedRow): string[] {
+  const cells = Array.from({ length: Math.max(width, refused.cells.length) }, (_, i) => userText(refused.cells[i]));
+  return [String(refused.rowNumber), ...cells, userText(problemsText(t, sheet, refused.problems))];
 }

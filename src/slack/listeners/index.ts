@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import type { ListenerDeps } from '../deps.js';
 import * as cardActions from './actions/card.js';
 import * as handoverActions from './actions/handover.js';
+import * as importActions from './actions/import.js';
 import * as homeHandover from './actions/homeHandover.js';
 import * as moneyActions from './actions/money.js';
 import * as nudgeActions from './actions/nudge.js';
@@ -11,9 +12,11 @@ import * as referralActions from './actions/referral.js';
 import * as settingsActions from './actions/settings.js';
 import * as cardCommand from './commands/card.js';
 import * as appHome from './events/appHome.js';
+import * as directMessage from './events/directMessage.js';
 import * as uninstall from './events/uninstall.js';
 import * as cardPicker from './options/cardPicker.js';
 import * as cardModal from './submissions/cardModal.js';
+import * as importModal from './submissions/importModal.js';
 import * as moneyModals from './submissions/moneyModals.js';
 import * as referralModals from './submissions/referralModals.js';
 import * as promiseReschedule from './submissions/promiseReschedule.js';
@@ -44,6 +47,9 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     handoverActions,
     reassignModal,
     homeHandover,
+    importModal,
+    importActions,
+    directMessage,
   ];
   for (const listener of listeners) {
     listener.register(app, deps);
