@@ -809,6 +809,8 @@ export const en: Messages = {
         `The referrer “${referrer}” is not exactly one card, so it is kept as text under “Referrer (old record)”.`,
       numberKeptAsNote: (number) =>
         `“${number}” is not a card number of this workspace: it is kept in the notes, and the card gets a number here.`,
+      numberNotFound: (number) =>
+        `No card here has the number “${number}” (deleted, or another workspace’s): the new card gets a new number.`,
       ownerUnchanged: (owner) =>
         `The owner “${owner}” differs from the card’s: an import never changes owners; use Reassign on the card.`,
     },

@@ -765,6 +765,8 @@ export const zh = {
       referrerKeptAsText: (referrer: string) =>
         `推荐人“${referrer}”对应不到唯一一张客户卡，作为文字记在“推荐人（旧记录）”里。`,
       numberKeptAsNote: (number: string) => `编号“${number}”不是这个工作区的卡号，记在备注里，新卡用这里的编号。`,
+      numberNotFound: (number: string) =>
+        `这里没有卡号“${number}”的客户卡（可能已删除，或是别的工作区的），新卡用新的卡号。`,
       ownerUnchanged: (owner: string) => `负责人“${owner}”和卡片上的不同：导入不会换负责人，请用卡片上的「转交」。`,
     },
   },

@@ -24,7 +24,7 @@ import type { Models } from '../models/index.js';
 /** Why a row is not imported, or (a warning) what the preview points out about one that is. */
 export type RowProblem =
   | RowIssue<CardTarget | SaleTarget>
-  /** A salesperson's row naming another owner, or matching a card someone else owns (or the pool holds). */
+  /** A salesperson's row naming another owner (`owner`, as the file names them), or matching a card someone else owns (or the pool holds). */
   | { code: 'notYours'; owner?: string }
   /** The same customer as an earlier row of the file (same phone, card number, or name and company). */
   | { code: 'duplicateInFile'; row: number }
@@ -39,6 +39,8 @@ export type RowProblem =
   | { code: 'referrerKeptAsText'; referrer: string }
   /** Another system's number: kept in the notes; the card gets the team's own. */
   | { code: 'numberKeptAsNote'; number: string }
+  /** A card number of ours that no card of the team has (a deleted card, another workspace's export): a new one. */
+  | { code: 'numberNotFound'; number: string }
   /** A match naming another owner: the card keeps its own (a card changes hands through Reassign). */
   | { code: 'ownerUnchanged'; owner: string };
 
@@ -249,8 +251,8 @@ function planCardRow(
   const warnings: RowProblem[] = row.warnings.slice();
   const match = matchOf(known, cardId, row);
   if (match) {
-    if (!context.forAnyone && match.ownerId !== context.importer)
-      return refuse([{ code: 'notYours', ...(match.ownerId ? { owner: match.ownerId } : {}) }]);
+    // The card is someone else's (or the pool's), whoever the row names as its owner.
+    if (!context.forAnyone && match.ownerId !== context.importer) return refuse([{ code: 'notYours' }]);
     const named = row.ownerSlackId ?? row.owner;
     const owner = named ? ownerOf(context, row).ownerId : undefined;
     if (owner && owner !== match.ownerId && named) warnings.push({ code: 'ownerUnchanged', owner: named });
@@ -274,6 +276,7 @@ function planCardRow(
   const card = foreign ? withForeignNumber(context, row, incoming) : incoming;
   if (!card) return refuse([{ code: 'notesTooLong', field: 'notes', max: maxLengthOf('notes') }]);
   if (foreign) warnings.push({ code: 'numberKeptAsNote', number: row.number! });
+  else if (row.number) warnings.push({ code: 'numberNotFound', number: cardNumberIn(row.number)! });
   return {
     rowNumber: row.rowNumber,
     action: 'create',
@@ -446,8 +449,7 @@ export async function planSales(
       problems: [problem],
     });
     if (!('_id' in customer)) return refuse(customer);
-    if (!context.forAnyone && customer.ownerId !== context.importer)
-      return refuse({ code: 'notYours', ...(customer.ownerId ? { owner: customer.ownerId } : {}) });
+    if (!context.forAnyone && customer.ownerId !== context.importer) return refuse({ code: 'notYours' });
     const saleId = rowSaleId(teamId, source, row.rowNumber).toString();
     const { sale } = row;
     const unpaid = !sale.paidInFull;

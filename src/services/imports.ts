@@ -120,6 +120,10 @@ function columnsOf(columns: ColumnMapping<string>[]): ImportColumn[] {
   return columns.map((c) => ({ header: c.header, role: c.role, ...(c.role === 'field' ? { target: c.target } : {}) }));
 }
 
+/** A sheet's columns mapped as one kind of import. */
+type MappedAs =
+  { kind: 'cards'; mapped: ReturnType<typeof mapCardRows> } | { kind: 'sales'; mapped: ReturnType<typeof mapSaleRows> };
+
 /** Cells of each data row by its number, as the file has them. */
 function cellsIndex(rows: SheetRow[]): (rowNumber: number) => string[] {
   const byNumber = new Map(rows.map((r) => [r.rowNumber, r.cells]));
@@ -145,22 +149,46 @@ export function createImportService(deps: Deps) {
     await models.imports.deleteMany({ teamId, _id: { $in: ids } });
   }
 
-  async function plan(request: PreviewRequest, rows: SheetRow[], context: PlanContext, today: string) {
-    if (request.kind === 'cards') {
-      const mapped = mapCardRows(rows);
-      if (!mapped.ok) return { refusal: mapped };
+  /**
+   * The sheet's columns mapped as the kind asked for, or as the other kind
+   * when that one fits the header better: a sales history sent as customers
+   * (客户, 日期, 金额…) is a sales history, not customers whose every other
+   * column is a note. Pure: nothing is read from the database.
+   */
+  function mapSheet(kind: ImportKind, rows: SheetRow[], today: string): MappedAs {
+    const as = (k: ImportKind): MappedAs =>
+      k === 'cards' ? { kind: k, mapped: mapCardRows(rows) } : { kind: k, mapped: mapSaleRows(rows, today) };
+    const extras = ({ mapped: m }: MappedAs) => (m.ok ? m.columns.filter((c) => c.role === 'extra').length : Infinity);
+    const asked = as(kind);
+    const other = as(kind === 'cards' ? 'sales' : 'cards');
+    return extras(other) < extras(asked) ? other : asked;
+  }
+
+  async function plan(kind: ImportKind, rows: SheetRow[], context: PlanContext, today: string) {
+    const chosen = mapSheet(kind, rows, today);
+    if (chosen.kind === 'cards') {
+      const { mapped } = chosen;
+      if (!mapped.ok) return { kind: chosen.kind, refusal: mapped };
       const numberHeader = mapped.columns.find((c) => c.role === 'field' && c.target === 'number')?.header;
       const planned = await planCards(models, { ...context, ...(numberHeader ? { numberHeader } : {}) }, mapped.rows);
       const listed = planned.rows
         .filter((r): r is Extract<PlannedCardRow, { action: 'match' }> => r.action === 'match')
         .slice(0, domain.import.previewListed);
       const changes = new Map(listed.map((r) => [r.cardId, matchChanges(planned.matched.get(r.cardId)!, r.card)]));
-      return { refusal: undefined, mapped, rows: planned.rows as PlannedRow[], counts: planned.counts, changes };
+      return {
+        kind: chosen.kind,
+        refusal: undefined,
+        mapped,
+        rows: planned.rows as PlannedRow[],
+        counts: planned.counts,
+        changes,
+      };
     }
-    const mapped = mapSaleRows(rows, today);
-    if (!mapped.ok) return { refusal: mapped };
+    const { mapped } = chosen;
+    if (!mapped.ok) return { kind: chosen.kind, refusal: mapped };
     const planned = await planSales(models, context, mapped.rows);
     return {
+      kind: chosen.kind,
       refusal: undefined,
       mapped,
       rows: planned.rows as PlannedRow[],
@@ -181,27 +209,53 @@ export function createImportService(deps: Deps) {
   }
 
   /**
+   * The sheet asked for (else the first) read and planned (as customers or
+   * sales, see mapSheet). When no sheet was asked for and the first has no
+   * header either kind understands, the workbook's other sheets in order:
+   * the first that maps is planned; else the first refusal stands.
+   */
+  async function readAndPlan(request: PreviewRequest, fileHash: string) {
+    const { teamId, userId, source } = request;
+    const { timezone } = await settings.settingsFor(teamId);
+    const people = peopleIndex(request.people);
+    const today = todayIn(now(), timezone);
+    const attempt = async (sheetName: string | undefined) => {
+      const sheet = await readSheet(source.bytes, sheetName ? { sheetName } : {});
+      if (!sheet.ok) return { sheet };
+      const name = sheet.format === 'xlsx' ? sheet.sheetName : undefined;
+      const context: PlanContext = {
+        teamId,
+        importer: userId,
+        forAnyone: request.forAnyone,
+        people,
+        source: { fileHash, sheet: name ?? '' },
+        cellsOf: cellsIndex(sheet.rows),
+      };
+      return { sheet, name, planned: await plan(request.kind, sheet.rows, context, today) };
+    };
+    const first = await attempt(request.sheetName);
+    if (request.sheetName || !first.sheet.ok || first.sheet.format !== 'xlsx' || !first.planned?.refusal) return first;
+    for (const other of first.sheet.sheetNames.filter((n) => n !== first.name)) {
+      const next = await attempt(other);
+      if (next.sheet.ok && next.planned && !next.planned.refusal) return next;
+    }
+    return first;
+  }
+
+  /**
    * Reads the file, maps its columns, plans every row against the team's
    * cards and stores the plan: nothing of the team's is written. A file that
    * cannot be read, or has no header it understands, is refused with why.
    */
   async function preview(request: PreviewRequest): Promise<PreviewOutcome> {
-    const { teamId, userId, kind, source } = request;
+    const { teamId, userId, source } = request;
     await clearExpired(teamId);
-    const sheet = await readSheet(source.bytes, request.sheetName ? { sheetName: request.sheetName } : {});
-    if (!sheet.ok) return { status: 'unreadable', refusal: sheet };
-    const sheetName = sheet.format === 'xlsx' ? sheet.sheetName : undefined;
     const fileHash = createHash('sha256').update(source.bytes).digest('hex');
-    const context: PlanContext = {
-      teamId,
-      importer: userId,
-      forAnyone: request.forAnyone,
-      people: peopleIndex(request.people),
-      source: { fileHash, sheet: sheetName ?? '' },
-      cellsOf: cellsIndex(sheet.rows),
-    };
-    const { timezone } = await settings.settingsFor(teamId);
-    const planned = await plan(request, sheet.rows, context, todayIn(now(), timezone));
+    const read = await readAndPlan(request, fileHash);
+    const { sheet, name: sheetName } = read;
+    if (!sheet.ok || !read.planned) return { status: 'unreadable', refusal: sheet as ReadRefusal };
+    const { planned } = read;
+    const { kind } = planned;
     if (planned.refusal) return { status: 'unmapped', kind, refusal: planned.refusal };
     const at = now();
     const imp: ImportRecord = {
@@ -485,7 +539,9 @@ export function createImportService(deps: Deps) {
     const startedAt = found.startedAt ?? now();
     let imp = (await advance(found, { state: 'running', startedAt }))!;
     let result = imp.result ?? EMPTY_RESULT;
-    let reported = -Infinity;
+    // The preview becomes the progress at once (started, or how far an import taken up again is).
+    await hooks.progress(imp, Math.min(imp.counts.rows, imp.chunksDone * domain.import.chunkRows), imp.counts.rows);
+    let reported = performance.now();
     for await (const { seq, rows } of chunksOf(imp, imp.chunksDone)) {
       const step =
         imp.kind === 'cards'

@@ -16,8 +16,8 @@ export interface PreviewAsk {
   fileId: string;
   kind: ImportKind;
   sheetName?: string;
-  /** Another sheet of this import's file was picked: its preview message shows the new one. */
-  replacing?: ImportRecord;
+  /** Another sheet of this import's file was picked: its preview message (where it was pressed) shows the new one. */
+  replacing?: { imp: ImportRecord; channel: string; messageTs: string };
 }
 
 function fileRefusalText(t: Messages, refusal: FileRefusal): string {
@@ -56,7 +56,13 @@ export async function previewImport(deps: ListenerDeps, scope: TeamScope, ask: P
   if (outcome.status === 'unmapped') return tell(mappingRefusalText(t, outcome.kind, outcome.refusal));
   const shown = renderImportPreview(t, outcome.preview, settings.timezone);
   const { replacing } = ask;
-  if (replacing?.channel && replacing.messageTs) {
+  if (replacing) {
+    // The preview it replaces goes now; if Import was pressed on it meanwhile, that one stands instead.
+    const dropped = await deps.imports.cancel(teamId, userId, replacing.imp._id.toString());
+    if (dropped.status !== 'cancelled') {
+      await deps.imports.cancel(teamId, userId, outcome.preview.imp._id.toString());
+      return tell(t.imports.underWay);
+    }
     await client.chat.update({ channel: replacing.channel, ts: replacing.messageTs, ...shown });
     return deps.imports.attachMessage(outcome.preview.imp, replacing.channel, replacing.messageTs);
   }

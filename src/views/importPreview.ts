@@ -75,8 +75,7 @@ function columnsLine(t: Messages, imp: ImportRecord): Mrkdwn {
   const sheet = imp.kind;
   const parts = imp.columns.map((c) => {
     const header = escapeMrkdwn(c.header);
-    if (c.role === 'field' && c.target)
-      return p.columnField(header, escapeMrkdwn(targetLabel(t, sheet, c.target)));
+    if (c.role === 'field' && c.target) return p.columnField(header, escapeMrkdwn(targetLabel(t, sheet, c.target)));
     return c.role === 'extra' ? p.columnExtra(header) : p.columnIgnored(header);
   });
   return joinMrkdwn([md`${escapeMrkdwn(p.columnsHeader)}`, joinMrkdwn(parts, ' · ')], '\n');

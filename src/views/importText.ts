@@ -153,6 +153,8 @@ export function problemText(t: Messages, sheet: SheetKind, problem: RowProblem):
       return p.numberKeptAsNote(problem.number);
     case 'ownerUnchanged':
       return p.ownerUnchanged(problem.owner);
+    case 'numberNotFound':
+      return p.numberNotFound(problem.number);
   }
 }
 
@@ -168,6 +170,7 @@ const PLAN_CODES: ReadonlySet<string> = new Set<PlanProblem['code']>([
   'referrerKeptAsText',
   'numberKeptAsNote',
   'ownerUnchanged',
+  'numberNotFound',
 ]);
 const isReadingIssue = (problem: RowProblem): problem is RowIssue<CardTarget | SaleTarget> =>
   !PLAN_CODES.has(problem.code);

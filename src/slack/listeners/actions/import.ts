@@ -30,7 +30,8 @@ function overwriteTicked(body: ButtonBody): boolean {
  * The preview's buttons. Import (or Continue, after a failure) queues the
  * import once, however often it is pressed; its job then turns the preview
  * into progress and the summary. Cancel drops the plan. Picking another
- * sheet reads the file again and shows that sheet's preview instead. Only
+ * sheet reads the file again and, once that sheet is planned, shows its
+ * preview instead (the first is dropped then, not before). Only
  * the importer may use them.
  */
 export function register(app: App, deps: ListenerDeps): void {
@@ -83,7 +84,6 @@ export function register(app: App, deps: ListenerDeps): void {
         return void (await respond({ response_type: 'ephemeral', replace_original: false, ...renderNotice(text) }));
       }
       if (sheetName === own.imp.sheetName) return;
-      await deps.imports.cancel(scope.teamId, body.user.id, picked!.importId);
       await previewImport(deps, scope, {
         client,
         token: context.botToken!,
@@ -91,7 +91,7 @@ export function register(app: App, deps: ListenerDeps): void {
         fileId: own.imp.fileId,
         kind: own.imp.kind,
         sheetName,
-        replacing: own.imp,
+        replacing: { imp: own.imp, channel: body.container.channel_id, messageTs: body.container.message_ts },
       });
     }),
   );
