@@ -83,7 +83,7 @@ function stateFor(elementType: string, value: unknown): StateValue {
       return { type: elementType, selected_options: value ? [{ value: 'yes' }] : [] };
     case 'file_input':
       // The files picked, as Slack gives them: each with its id and name.
-      return { type: elementType, files: (value) ?? [] };
+      return { type: elementType, files: value ?? [] };
     default:
       return {
         type: elementType,
