@@ -30,9 +30,23 @@
  * pacing off, so their figures stay the app's cost and comparable across runs.
  * Then the customer pool: BENCH_POOL_CARDS owned cards with their pending
  * warnings, replanned as saving new pool thresholds does after its ack.
- * Not part of `npm test`.
+ * Then birthdays and important days (issue 20), for each size in
+ * BENCH_OCCASION_CARDS (default 2000,20000; 0 leaves it out), one after the
+ * other in a team of its own: that many cards with birthdays (solar and
+ * lunar) and some with important days, half of them one salesperson's, of
+ * whose BENCH_OCCASION_DUE fall in the next 30 days, each card's greeting
+ * scheduled ahead; then nudge scans with nothing due against the same read
+ * through the driver, and `/card birthdays` for that salesperson through the
+ * front door (ack and list delivered) against the driver's read on
+ * {teamId, ownerId, nextOccasionOn}, and a list whose days have all passed
+ * (the stale ones rolled forward); last, each figure's ratio from the
+ * smallest size to the largest, which should stay near 1 (a size listed
+ * twice, 2000,20000,2000,20000, is timed twice and its best run kept, to see
+ * past a busy machine). BENCH_ONLY=occasions runs this part alone. Not part
+ * of `npm test`.
  *
  *   MONGODB_URI=mongodb://127.0.0.1:27017/ npm run bench
+ *   MONGODB_URI=mongodb://127.0.0.1:27030/ BENCH_ONLY=occasions npm run bench
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, request } from 'node:http';
@@ -42,6 +56,7 @@ import mongoose, { type Types } from 'mongoose';
 import { buildServices, createApplication } from '../src/application.js';
 import { createNudgeScan } from '../src/jobs/nudgeScan.js';
 import { KIND_SETTINGS } from '../src/nudgeKinds/index.js';
+import { GREETING_REPLAN_JOB } from '../src/nudgeKinds/greeting.js';
 import { POOL_REPLAN_JOB } from '../src/nudgeKinds/pool.js';
 import { createLogger } from '../src/logger.js';
 import { createMessagePoster, POSTER_CLIENT_OPTIONS, realPacing } from '../src/slack/messagePoster.js';
@@ -51,6 +66,7 @@ import { parseEnv } from '../src/config/env.js';
 import { CARD_FIELDS } from '../src/domain/cardFields.js';
 import { formatCardNumber } from '../src/domain/cardNumber.js';
 import { isSearchLookup, parseLookup, pinyinKeys, searchKeys } from '../src/domain/lookup.js';
+import { nextOccasionOn, nextOccurrence, occasionsOf, type CardOccasions } from '../src/domain/occasions.js';
 import type { CustomerRecord } from '../src/models/customer.js';
 import { OPEN_NUDGE_STATUSES } from '../src/models/nudge.js';
 import { searchStages, type SearchRequest } from '../src/services/customers.js';
@@ -58,6 +74,7 @@ import { deliverToDm } from '../src/slack/exportDelivery.js';
 import { ACTION } from '../src/views/ids.js';
 import { historyDoc } from '../src/services/history.js';
 import { addDays, instantAt, todayIn } from '../src/time.js';
+import { SolarDay } from 'tyme4ts';
 import type { CardInput } from '../src/validation/cardInput.js';
 type Services = ReturnType<typeof buildServices>;
 
@@ -118,6 +135,26 @@ const DIGEST_NUDGES = Number(process.env.BENCH_DIGEST ?? 200);
 const POOL_CARDS = Number(process.env.BENCH_POOL_CARDS ?? 5_000);
 const POOL_TEAM = 'TPOOL';
 const DIGEST_TEAM = 'TDIGEST';
+/**
+ * Birthdays and important days: the team sizes timed one after the other (the ratio is from the smallest to the largest), the
+ * salesperson's cards with a day in the next 30 days, and `/card birthdays` requests timed per size.
+ */
+const OCCASION_SIZES = (process.env.BENCH_OCCASION_CARDS ?? '2000,20000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
+const OCCASION_DUE = Number(process.env.BENCH_OCCASION_DUE ?? 40);
+const OCCASION_LISTS = Number(process.env.BENCH_OCCASION_LISTS ?? 200);
+/** Nothing-due scans timed per size: more than the other parts' 20, so that a p99 means something. */
+const OCCASION_SCANS = Number(process.env.BENCH_OCCASION_SCANS ?? 100);
+const OCCASION_TEAM = 'TOCCASIONS';
+const OCCASION_SELLER = 'UOCCSELLER';
+/** After the first scans' due days (everything due by then was posted) and before the cadence team is seeded. */
+const OCCASION_NOW = '2026-11-27T10:00:00+08:00';
+/** Days a greeting goes out before its day, as the greeting kind's default. */
+const GREETING_AHEAD = domain.occasions.birthdayDaysAhead;
+/** BENCH_ONLY=occasions: boot on an empty database and time the birthdays part alone. */
+const ONLY = process.env.BENCH_ONLY;
 /** After the cadence scan's day and before any other team's later nudges: only the digest's follow-ups are due. */
 const DIGEST_DAYS = { paced: '2026-12-01', unpaced: '2026-12-02' };
 /** Leading samples of each series left out: connection pools and query plans warming up. */
@@ -1317,6 +1354,260 @@ async function measureHome(db: mongoose.mongo.Db, port: number, slack: Awaited<R
   console.log(`  (${HOME_OPENS} opens by a salesperson owning ${HOME_CARDS} cards, in a team of ${2 * HOME_CARDS})`);
 }
 
+/**
+ * A day the i-th card keeps, as a card saves it: `daysAhead` from today,
+ * written in the lunar calendar every fourth card (its lunar month and day
+ * that year, unless that is a leap month), with a birth year.
+ */
+function occasionOn(today: string, daysAhead: number, i: number) {
+  const [y, m, d] = addDays(today, daysAhead).split('-').map(Number) as [number, number, number];
+  const lunar = SolarDay.fromYmd(y, m, d).getLunarDay();
+  if (i % 4 === 3 && lunar.getMonth() > 0)
+    return { calendar: 'lunar' as const, month: lunar.getMonth(), day: lunar.getDay(), year: 1960 + (i % 40) };
+  return { calendar: 'solar' as const, month: m, day: d, year: 1960 + (i % 40) };
+}
+
+/**
+ * The occasion team's cards, half the salesperson's and half a colleague's:
+ * every one with a birthday, every third with a wedding anniversary too. The
+ * salesperson's first OCCASION_DUE have their birthday 5 to 29 days ahead,
+ * the rest of theirs 40 to 360 days ahead; the colleague's fall anywhere in
+ * the year. Each day has the pending greeting the greeting kind schedules
+ * (due GREETING_AHEAD days before it: none due today), and each card the
+ * next day a save stores.
+ */
+async function seedOccasions(db: mongoose.mongo.Db, size: number, today: string): Promise<number> {
+  const now = clock.now();
+  let greetings = 0;
+  for (let from = 0; from < size; from += 5000) {
+    const cards = [];
+    const nudges = [];
+    for (let i = from; i < Math.min(size, from + 5000); i++) {
+      const mine = i % 2 === 0;
+      const k = Math.floor(i / 2);
+      const ownerId = mine ? OCCASION_SELLER : 'UOCCCOLLEAGUE';
+      // At most 339 days ahead: a lunar date comes round again after 353 days at the soonest, so it falls once.
+      const ahead = mine ? (k < OCCASION_DUE ? 5 + (k % 25) : 40 + (k % 300)) : 5 + (k % 335);
+      const days: CardOccasions = {
+        birthday: occasionOn(today, ahead, i),
+        ...(i % 3 === 0
+          ? {
+              importantDays: [
+                {
+                  ...occasionOn(today, mine ? 40 + ((k * 7) % 300) : 5 + ((k * 7) % 330), 0),
+                  year: 2005,
+                  recurrence: 'yearly' as const,
+                  label: '结婚纪念日',
+                },
+              ],
+            }
+          : {}),
+      };
+      const _id = new mongoose.Types.ObjectId();
+      const name = nameFor(i);
+      cards.push({
+        _id,
+        teamId: OCCASION_TEAM,
+        number: numberFor(i),
+        year: 2026,
+        name,
+        ...searchKeys({ name }),
+        ...days,
+        nextOccasionOn: nextOccasionOn(days, today),
+        ownerId,
+        version: 1,
+        createdBy: ownerId,
+        updatedBy: ownerId,
+        createdAt: now,
+        updatedAt: now,
+      });
+      for (const o of occasionsOf(days)) {
+        const occursOn = nextOccurrence(o.occasion, today)!;
+        const dueDate = addDays(occursOn, -GREETING_AHEAD);
+        nudges.push({
+          teamId: OCCASION_TEAM,
+          kind: 'greeting',
+          customerId: _id,
+          ownerId,
+          dueDate,
+          occursOn,
+          plan: o.key,
+          status: 'pending',
+          version: 1,
+          attempts: 0,
+          claims: 0,
+          nextAttemptAt: instantAt(dueDate, 9, 'Asia/Shanghai'),
+          createdBy: ownerId,
+          createdAt: now,
+          updatedAt: now,
+        });
+      }
+    }
+    await db.collection('customers').insertMany(cards, { ordered: false });
+    await db.collection('nudges').insertMany(nudges, { ordered: false });
+    greetings += nudges.length;
+  }
+  return greetings;
+}
+
+/** `/card birthdays` for the salesperson, signed, through the front door: the ack, and the list reaching the response_url. */
+async function listBirthdays(port: number, slack: Awaited<ReturnType<typeof startSlackStandIn>>, i: number) {
+  const id = randomBytes(6).toString('hex');
+  const body = new URLSearchParams({
+    team_id: OCCASION_TEAM,
+    user_id: OCCASION_SELLER,
+    command: '/card',
+    text: 'birthdays',
+    channel_id: 'CBENCH',
+    api_app_id: 'A1',
+    response_url: `${slack.url}/response/${id}`,
+    trigger_id: `tb${i}`,
+  }).toString();
+  const arrived = slack.expect(id);
+  const t0 = performance.now();
+  const { status } = await postSigned(port, body);
+  const acked = performance.now();
+  const shown = await arrived;
+  if (status !== 200) throw new Error(`/card birthdays answered ${status}`);
+  return { ack: acked - t0, delivered: shown - t0 };
+}
+
+type OccasionFigures = Record<string, { p50: number; p99: number }>;
+
+/** Prints a series and keeps its p50 and p99 for the ratios across sizes. */
+function keep(figures: OccasionFigures, label: string, samples: number[]): void {
+  const sorted = [...samples].sort((a, b) => a - b);
+  figures[label] = { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+  console.log(summary(label, samples));
+}
+
+/** One size of the birthdays part: seeded afresh, then the idle scans, the lists and a list after the days passed. */
+async function measureOccasionSize(
+  db: mongoose.mongo.Db,
+  size: number,
+  scan: Scan,
+  port: number,
+  slack: Awaited<ReturnType<typeof startSlackStandIn>>,
+  services: Services,
+): Promise<OccasionFigures> {
+  const figures: OccasionFigures = {};
+  clockNow = new Date(OCCASION_NOW);
+  const today = todayIn(clock.now(), 'Asia/Shanghai');
+  await db.collection('customers').deleteMany({ teamId: OCCASION_TEAM });
+  await db.collection('nudges').deleteMany({ teamId: OCCASION_TEAM });
+  const seeding = performance.now();
+  const greetings = await seedOccasions(db, size, today);
+  const teams = await db.collection('teams').countDocuments();
+  console.log(
+    `birthdays, ${size} cards: seeded with ${greetings} pending greetings (none due) in ${((performance.now() - seeding) / 1000).toFixed(1)} s; ` +
+      `${size / 2} are ${OCCASION_SELLER}'s, ${OCCASION_DUE} of those with a day in the next ${domain.occasions.listDays} days`,
+  );
+  const idle = await timeEach(Array.from({ length: OCCASION_SCANS + WARMUP }), async () => {
+    const { sent } = await scan();
+    if (sent !== 0) throw new Error(`the nothing-due scan posted ${sent}`);
+  });
+  keep(figures, 'scan, nothing due', idle);
+  const nudges = db.collection('nudges');
+  const rawDue = await timeEach(Array.from({ length: OCCASION_SCANS + WARMUP }), async () => {
+    const due = await nudges
+      .find({ teamId: OCCASION_TEAM, status: { $in: ['pending', 'sending'] }, nextAttemptAt: { $lte: clock.now() } })
+      .sort({ nextAttemptAt: 1 })
+      .limit(domain.nudges.scanBatch)
+      .toArray();
+    if (due.length !== 0) throw new Error(`${due.length} nudges due`);
+  });
+  keep(figures, 'raw due-nudges find', rawDue);
+  console.log(`  (the scan visits ${teams} teams; the raw find reads the nudges index of this one)`);
+  const samples: { ack: number; delivered: number }[] = [];
+  for (let i = 0; i < OCCASION_LISTS + WARMUP; i++) {
+    const trip = await listBirthdays(port, slack, i);
+    if (i >= WARMUP) samples.push(trip);
+  }
+  keep(
+    figures,
+    '/card birthdays ack',
+    samples.map((s) => s.ack),
+  );
+  keep(
+    figures,
+    '/card birthdays delivered',
+    samples.map((s) => s.delivered),
+  );
+  const cards = db.collection('customers');
+  const to = addDays(today, domain.occasions.listDays);
+  const owner = { teamId: OCCASION_TEAM, ownerId: OCCASION_SELLER };
+  const rawList = await timeEach(Array.from({ length: OCCASION_LISTS + WARMUP }), async () => {
+    const stale = await cards.find({ ...owner, nextOccasionOn: { $lt: today } }, { projection: { _id: 1 } }).toArray();
+    const coming = await cards
+      .find(
+        { ...owner, nextOccasionOn: { $gte: today, $lte: to } },
+        { projection: { name: 1, number: 1, birthday: 1, importantDays: 1, nextOccasionOn: 1 } },
+      )
+      .toArray();
+    if (stale.length !== 0 || coming.length !== Math.min(OCCASION_DUE, size / 2))
+      throw new Error(`raw list read ${stale.length} stale and ${coming.length} coming cards`);
+  });
+  keep(figures, 'raw list finds', rawList);
+  // A month on, nobody edited a card: the salesperson's days listed above have all passed, and the first list rolls them.
+  clockNow = new Date(new Date(OCCASION_NOW).getTime() + 31 * 86_400_000);
+  const later = todayIn(clock.now(), 'Asia/Shanghai');
+  const staleBefore = await cards.countDocuments({ ...owner, nextOccasionOn: { $lt: later } });
+  const rolled = await listBirthdays(port, slack, OCCASION_LISTS + WARMUP);
+  const staleAfter = await cards.countDocuments({ ...owner, nextOccasionOn: { $lt: later } });
+  console.log(
+    `  a list after its days passed: ${staleBefore} stale next days rolled forward (${staleAfter} left) in ${rolled.delivered.toFixed(1)} ms`,
+  );
+  // What a new days-ahead costs: every waiting greeting of the team moved, in one guarded bulk write per batch.
+  const replan = performance.now();
+  await services.kinds.jobs.find((job) => job.name === GREETING_REPLAN_JOB)!.run({ teamId: OCCASION_TEAM });
+  console.log(
+    `  greetings replanned (a new days-ahead): ${greetings} waiting, ${((performance.now() - replan) / 1000).toFixed(1)} s`,
+  );
+  return figures;
+}
+
+/**
+ * Birthdays and important days at each size in BENCH_OCCASION_CARDS, then the
+ * ratio of each figure from the first size to the last: the scan with
+ * nothing due and the list of a month's days should stay flat.
+ */
+async function measureOccasions(
+  db: mongoose.mongo.Db,
+  scan: Scan,
+  port: number,
+  slack: Awaited<ReturnType<typeof startSlackStandIn>>,
+  services: Services,
+) {
+  const saved = clockNow;
+  if (!(await db.collection('teams').findOne({ _id: OCCASION_TEAM as never })))
+    await db.collection('teams').insertOne({ _id: OCCASION_TEAM as never, createdAt: clock.now() });
+  // A size given twice is timed twice; each figure keeps its best run, the one a busy machine disturbed least.
+  const bySize = new Map<number, OccasionFigures>();
+  for (const size of OCCASION_SIZES) {
+    const run = await measureOccasionSize(db, size, scan, port, slack, services);
+    const best = bySize.get(size) ?? run;
+    for (const [label, { p50, p99 }] of Object.entries(run))
+      best[label] = { p50: Math.min(p50, best[label]!.p50), p99: Math.min(p99, best[label]!.p99) };
+    bySize.set(size, best);
+  }
+  const smallest = Math.min(...OCCASION_SIZES);
+  const largest = Math.max(...OCCASION_SIZES);
+  if (smallest !== largest) {
+    console.log(`birthdays, ratio ${smallest} → ${largest} cards (1.0 is flat; best run of each size):`);
+    const [a, b] = [bySize.get(smallest)!, bySize.get(largest)!];
+    for (const label of Object.keys(a))
+      console.log(
+        `  ${label.padEnd(26)} p50 ${a[label]!.p50.toFixed(1)} → ${b[label]!.p50.toFixed(1)} ms ×${(b[label]!.p50 / a[label]!.p50).toFixed(2)}   ` +
+          `p99 ${a[label]!.p99.toFixed(1)} → ${b[label]!.p99.toFixed(1)} ms ×${(b[label]!.p99 / a[label]!.p99).toFixed(2)}`,
+      );
+  }
+  // Nothing of it is left for the parts after this one to scan.
+  await db.collection('customers').deleteMany({ teamId: OCCASION_TEAM });
+  await db.collection('nudges').deleteMany({ teamId: OCCASION_TEAM });
+  await db.collection('teams').deleteOne({ _id: OCCASION_TEAM as never });
+  clockNow = saved;
+}
+
 async function main(): Promise<void> {
   if (!MONGODB_URI)
     throw new Error('Set MONGODB_URI to the MongoDB server to benchmark, e.g. mongodb://127.0.0.1:27017/');
@@ -1334,7 +1625,8 @@ async function main(): Promise<void> {
   });
   // Seed first: the app builds its indexes at boot, over the seeded data.
   const seeding = await mongoose.createConnection(MONGODB_URI, { dbName: DB_NAME }).asPromise();
-  await seed(seeding.db as unknown as mongoose.mongo.Db);
+  if (ONLY === 'occasions') await seeding.db!.dropDatabase();
+  else await seed(seeding.db as unknown as mongoose.mongo.Db);
   await seeding.close();
   const booted = performance.now();
   // Pacing off: these scans time the app, not Slack's one message a second (the digest section times both).
@@ -1349,6 +1641,12 @@ async function main(): Promise<void> {
   const { port } = await app.start({ port: 0, host: '127.0.0.1' });
   const db = app.connection.db as unknown as mongoose.mongo.Db;
   const services = buildServices(app.connection, env, clock.now);
+  if (ONLY === 'occasions') {
+    await measureOccasions(db, app.scanNudges, port!, slack, services);
+    await app.stop();
+    await slack.close();
+    process.exit(0);
+  }
   if (LOOKUPS) {
     console.log(`${REQUESTS} lookups (names, phones, card numbers, prefixes, misses) against ${CARDS} cards:`);
     const texts = Array.from({ length: REQUESTS + WARMUP }, (_, i) => queryFor(i));
@@ -1364,6 +1662,7 @@ async function main(): Promise<void> {
   }
   await measureScans(db, app.scanNudges, slack);
   await measureAmbassadorList(services);
+  if (OCCASION_SIZES.length > 0) await measureOccasions(db, app.scanNudges, port!, slack, services);
   if (CADENCE_CARDS > 0) await measureCadence(db, app.scanNudges, slack);
   if (DIGEST_NUDGES > 0) await measureDigest(db, services, env, slack);
   await measureEdits(db, services);

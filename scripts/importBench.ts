@@ -19,6 +19,7 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { mapCardRows } from '../src/importing/mapping.js';
 import { readSheet } from '../src/importing/readSheet.js';
+import { todayIn } from '../src/time.js';
 
 const HEADER = [
   '序号',
@@ -121,7 +122,7 @@ async function measure(path: string): Promise<Measured> {
   const sheet = await readSheet(bytes);
   const read = performance.now();
   if (!sheet.ok) throw new Error(`refused: ${sheet.reason}`);
-  const mapped = mapCardRows(sheet.rows);
+  const mapped = mapCardRows(sheet.rows, todayIn(new Date(), 'Asia/Shanghai'));
   const done = performance.now();
   clearInterval(sampler);
   if (!mapped.ok) throw new Error(`not mapped: ${mapped.reason}`);

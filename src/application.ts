@@ -19,6 +19,7 @@ import { createCardService } from './services/cards.js';
 import { createCustomerService } from './services/customers.js';
 import { createExportService } from './services/exports.js';
 import { createNudgeService } from './services/nudges.js';
+import { createOccasionService } from './services/occasions.js';
 import { carryOverReminders } from './services/carryOver.js';
 import { createCardEvents } from './services/cardEvents.js';
 import { createReferralService } from './services/referrals.js';
@@ -172,7 +173,8 @@ export function buildServices(
   const visits = createVisitService({ models, now, customers, nudges, history, promises, writes, referrals, events });
   const wrapUps = createWrapUpService({ models, contactKinds });
   const exports = createExportService({ models, settings, now });
-  const home = createHomeService({ models, now, contactKinds });
+  const occasions = createOccasionService({ models });
+  const home = createHomeService({ models, now, contactKinds, occasions });
   const visitPlan = createVisitPlanService({ models, contactKinds });
   const handover = createHandoverService({ models, now, settings, writes, nudges, events });
   const imports = createImportService({
@@ -212,6 +214,7 @@ export function buildServices(
     visitPlan,
     exports,
     home,
+    occasions,
     handover,
     imports,
   };
@@ -269,7 +272,7 @@ export async function createApplication({
   );
   const carryOver = () => carryOverReminders(services.models, services.settings.teamIds, services.kinds.carryOvers);
   await ensureIndexes(services.models);
-  await migrate(services.models);
+  await migrate(services.models, () => clock.now());
   await carryOver();
   const installations = isOAuthMode(env) ? createInstallations(services.models, env, () => clock.now()) : undefined;
   const clientsWith = (options: Parameters<typeof createTeamClients>[1]) =>

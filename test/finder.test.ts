@@ -170,7 +170,7 @@ describe('cards keyed before pinyin', () => {
     await customers.insertOne(old);
     expect(await valuesFor(OLD, 'zhaoliu')).toEqual([]);
 
-    await migrate(createModels(h.instances[0]!.app.connection));
+    await migrate(createModels(h.instances[0]!.app.connection), () => h.clock.now());
 
     expect(await customers.findOne({ _id: old._id })).toMatchObject({
       pinyinKey: 'zhaoliu',

@@ -187,7 +187,7 @@ describe('follow-ups saved by an earlier release, in their own outbox', () => {
     };
     await h.db.collection('followups').insertOne(old);
 
-    await Promise.all(h.instances.map((i) => migrate(createModels(i.app.connection))));
+    await Promise.all(h.instances.map((i) => migrate(createModels(i.app.connection), () => h.clock.now())));
 
     expect(await h.db.listCollections({ name: 'followups' }).toArray()).toEqual([]);
     const moved = await followUps().findOne({ _id: old._id });

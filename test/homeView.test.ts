@@ -26,6 +26,28 @@ function list<Row>(row: fc.Arbitrary<Row>): fc.Arbitrary<HomeList<Row>> {
 const due = list(
   fc.record({ customer, dueDate: fc.constant('2026-11-30'), plan: fc.option(hostile, { nil: undefined }) }),
 );
+/** A birthday, or an important day with any label, falling on a day of the week with or without an age. */
+const comingDay = fc.oneof(
+  fc.constant({ key: 'birthday' }),
+  hostile.map((label) => ({ key: `day:${label}`, label })),
+);
+const week = list(
+  fc.record({
+    customer,
+    day: fc
+      .tuple(
+        comingDay,
+        fc.constantFrom('solar' as const, 'lunar' as const),
+        fc.option(fc.nat({ max: 120 }), { nil: null }),
+      )
+      .map(([day, calendar, years]) => ({
+        ...day,
+        occasion: { calendar, month: 12, day: 3, recurrence: 'yearly' as const },
+        date: '2026-12-03',
+        years,
+      })),
+  }),
+);
 const count = fc.nat({ max: 10_000_000 });
 const fen = fc.nat({ max: 100_000_000_00 });
 
@@ -40,6 +62,7 @@ const homeData: fc.Arbitrary<HomeData> = fc.record({
   overdue: fc
     .tuple(list(fc.record({ customer, overdueFen: fen, oldestDays: fc.nat({ max: 5000 }) })), fen)
     .map(([l, totalFen]) => ({ ...l, totalFen })),
+  daysThisWeek: week,
   pyramid: fc.record({
     top: count,
     large: count,
@@ -126,6 +149,18 @@ describe('renderHome', () => {
         total: 5000,
         totalFen: 500_000,
       },
+      daysThisWeek: {
+        rows: rows.map((r) => ({
+          customer: r.customer,
+          day: {
+            key: 'birthday',
+            occasion: { calendar: 'lunar', month: 10, day: 23, recurrence: 'yearly' },
+            date: '2026-12-02',
+            years: 40,
+          },
+        })),
+        total: 5000,
+      },
       team: {
         ...full.team,
         awaitingThanks: { rows: rows.map((r) => ({ referrer: r.customer, referred: r.customer })), total: 5000 },
@@ -135,8 +170,8 @@ describe('renderHome', () => {
     expect(validateHome(view)).toEqual([]);
     expect(view.blocks.length).toBeLessThanOrEqual(100);
     const more = view.blocks.filter((b) => b.type === 'context');
-    // Seven lists' "more" lines, the read-only note and the settings change log.
-    expect(more).toHaveLength(9);
+    // Seven lists' and this week's days' "more" lines, the read-only note and the settings change log.
+    expect(more).toHaveLength(10);
     expect(visibleText(more)).toContain(`还有 ${5000 - shown} 条`);
     const buttons = (view.blocks as Record<string, any>[]).flatMap((b) => (b.type === 'actions' ? b.elements : []));
     expect(buttons.filter((e: Record<string, any>) => e.action_id === ACTION.cardBrief)).toHaveLength(7 * shown);

@@ -41,7 +41,7 @@ function mapped<R>(result: { ok: true; rows: R[] } | { ok: false }): R[] {
   return result.rows;
 }
 
-const cards = (...cells: string[][]) => mapped(mapCardRows(rows(...cells)));
+const cards = (...cells: string[][]) => mapped(mapCardRows(rows(...cells), TODAY));
 const oneCard = (header: string[], cells: string[]) => cards(header, cells)[0]!;
 const sales = (...cells: string[][]) => mapped(mapSaleRows(rows(...cells), TODAY));
 
@@ -172,7 +172,7 @@ describe('import values', () => {
 
 describe('finding the header', () => {
   it('skips a title row, ignores the row counter, maps the Chinese headers and keeps unknown columns as notes', async () => {
-    const result = mapCardRows(await sheetRows('customers-gbk.csv'));
+    const result = mapCardRows(await sheetRows('customers-gbk.csv'), TODAY);
     expect(result).toMatchObject({ ok: true, headerRows: [2], titleRows: [1] });
     if (!result.ok) return;
     expect(
@@ -197,7 +197,7 @@ describe('finding the header', () => {
   });
 
   it('merges a two-row header under a merged title: a group heading yields to the names below it', async () => {
-    const result = mapCardRows(await sheetRows('customers-and-sales.xlsx'));
+    const result = mapCardRows(await sheetRows('customers-and-sales.xlsx'), TODAY);
     expect(result).toMatchObject({ ok: true, headerRows: [2, 3], titleRows: [1] });
     if (!result.ok) return;
     expect(result.columns.map((c) => (c.role === 'field' ? c.target : `${c.header}:${c.role}`))).toEqual([
@@ -219,6 +219,7 @@ describe('finding the header', () => {
         header,
         header.map(() => ''),
       ),
+      TODAY,
     );
     if (!result.ok) throw new Error(result.reason);
     return result.columns.map((c) => (c.role === 'field' ? c.target : c.role));
@@ -285,20 +286,23 @@ describe('finding the header', () => {
   });
 
   it('labels a data column without a header by its letter', () => {
-    const result = mapCardRows(rows(['姓名', '手机'], ['张三', '13800138000', '', '微信 zs']));
+    const result = mapCardRows(rows(['姓名', '手机'], ['张三', '13800138000', '', '微信 zs']), TODAY);
     expect(result.ok && result.columns.map((c) => c.header)).toEqual(['姓名', '手机', 'C', 'D']);
     expect(result.ok && result.rows[0]).toMatchObject({ ok: true, extras: [{ header: 'D', value: '微信 zs' }] });
   });
 
   it('refuses a sheet without a header, or without a name column, or a header further down than it looks', () => {
-    expect(mapCardRows(rows(['张三', '13800138000']))).toEqual({ ok: false, reason: 'noHeader' });
-    expect(mapCardRows(rows(['手机', '公司'], ['13800138000', '华东']))).toEqual({
+    expect(mapCardRows(rows(['张三', '13800138000']), TODAY)).toEqual({ ok: false, reason: 'noHeader' });
+    expect(mapCardRows(rows(['手机', '公司'], ['13800138000', '华东']), TODAY)).toEqual({
       ok: false,
       reason: 'missingColumns',
       missing: ['name'],
     });
     const notes = Array.from({ length: domain.import.headerSearchRows }, (_, i) => [`说明 ${i + 1}`]);
-    expect(mapCardRows(rows(...notes, ['姓名', '手机'], ['张三', '138']))).toEqual({ ok: false, reason: 'noHeader' });
+    expect(mapCardRows(rows(...notes, ['姓名', '手机'], ['张三', '138']), TODAY)).toEqual({
+      ok: false,
+      reason: 'noHeader',
+    });
   });
 
   it('refuses a sales sheet missing what a sale needs', () => {
@@ -317,7 +321,7 @@ describe('finding the header', () => {
 
 describe('customer rows', () => {
   it('turns the GBK customer book into card inputs, refusing what cannot be read and keeping what has no field', async () => {
-    const result = mapped(mapCardRows(await sheetRows('customers-gbk.csv')));
+    const result = mapped(mapCardRows(await sheetRows('customers-gbk.csv'), TODAY));
     expect(result).toEqual<CardRow[]>([
       {
         ok: true,
@@ -328,7 +332,7 @@ describe('customer rows', () => {
           title: '总经理',
           phone: '13800138000',
           region: '上海',
-          birthday: '1980-05-06',
+          birthday: { calendar: 'solar', year: 1980, month: 5, day: 6 },
           interests: '高尔夫',
           creditLimitFen: 50_000_00,
           paymentMethod: '转账',
@@ -348,7 +352,7 @@ describe('customer rows', () => {
           title: '采购',
           phone: '+86 139 0013 9000',
           region: '成都',
-          birthday: '1975-03-15',
+          birthday: { calendar: 'solar', year: 1975, month: 3, day: 15 },
           interests: '喝茶, 钓鱼\n周末爬山',
           creditLimitFen: 15_000_00,
           paymentMethod: '月结',
@@ -368,7 +372,7 @@ describe('customer rows', () => {
           title: '经理',
           phone: '13700137000',
           region: '广州',
-          birthday: '1968-11-02',
+          birthday: { calendar: 'solar', year: 1968, month: 11, day: 2 },
           creditLimitFen: 8_000_00,
           paymentMethod: '现金',
           ambassador: true,
@@ -383,14 +387,13 @@ describe('customer rows', () => {
         card: {
           name: '赵六',
           phone: '021-62345678',
+          // A birthday without its year is a birthday all the same: greeted every year, no age said.
+          birthday: { calendar: 'solar', month: 1, day: 5 },
           ambassador: false,
-          notes: '手机(必填): 13600136000\n生日: 1月5日',
+          notes: '手机(必填): 13600136000',
         },
-        extras: [
-          { header: '手机(必填)', value: '13600136000' },
-          { header: '生日', value: '1月5日' },
-        ],
-        warnings: [{ code: 'noYearKeptAsNote', field: 'birthday', header: '生日' }],
+        extras: [{ header: '手机(必填)', value: '13600136000' }],
+        warnings: [],
       },
       {
         ok: false,
@@ -407,14 +410,62 @@ describe('customer rows', () => {
     ]);
   });
 
+  it('reads birthdays as people write them into dates, solar or lunar, and important days one per line', () => {
+    const read = (birthday: string) => oneCard(['姓名', '生日'], ['张三', birthday]);
+    expect(read('1990-05-20')).toMatchObject({
+      ok: true,
+      card: { birthday: { calendar: 'solar', year: 1990, month: 5, day: 20 } },
+    });
+    expect(read('1990/5/20')).toMatchObject({
+      ok: true,
+      card: { birthday: { calendar: 'solar', year: 1990, month: 5, day: 20 } },
+    });
+    // An Excel serial, as a CSV saved from a sheet whose column had no date format holds it.
+    expect(read('32983')).toMatchObject({
+      ok: true,
+      card: { birthday: { calendar: 'solar', year: 1990, month: 4, day: 20 } },
+    });
+    expect(read('5月20日')).toMatchObject({ ok: true, card: { birthday: { calendar: 'solar', month: 5, day: 20 } } });
+    expect(read('农历八月十五')).toMatchObject({
+      ok: true,
+      card: { birthday: { calendar: 'lunar', month: 8, day: 15 } },
+    });
+    expect(read('腊月初八')).toMatchObject({ ok: true, card: { birthday: { calendar: 'lunar', month: 12, day: 8 } } });
+    expect(read('下个月')).toMatchObject({
+      ok: false,
+      issues: [{ code: 'invalidOccasion', field: 'birthday', header: '生日', problem: 'notADate' }],
+    });
+    expect(read('2030-01-01')).toMatchObject({
+      ok: false,
+      issues: [{ code: 'invalidOccasion', field: 'birthday', problem: 'birthInFuture' }],
+    });
+    expect(read('1'.repeat(41))).toMatchObject({
+      ok: false,
+      issues: [{ code: 'tooLong', field: 'birthday', max: 40 }],
+    });
+    expect(oneCard(['姓名', '纪念日'], ['张三', '结婚纪念日 5-20\n公司周年：农历三月初八'])).toMatchObject({
+      ok: true,
+      card: {
+        importantDays: [
+          { label: '结婚纪念日', calendar: 'solar', month: 5, day: 20, recurrence: 'yearly' },
+          { label: '公司周年', calendar: 'lunar', month: 3, day: 8, recurrence: 'yearly' },
+        ],
+      },
+    });
+    expect(oneCard(['姓名', '纪念日'], ['张三', '结婚纪念日 5-20\n生日'])).toMatchObject({
+      ok: false,
+      issues: [{ code: 'invalidOccasion', field: 'importantDays', header: '纪念日', line: 2 }],
+    });
+  });
+
   it('reads the workbook: merged header, serial birthday, phone from a formula, rich text', async () => {
-    const result = mapped(mapCardRows(await sheetRows('customers-and-sales.xlsx')));
+    const result = mapped(mapCardRows(await sheetRows('customers-and-sales.xlsx'), TODAY));
     expect(result.map((r) => r.ok && { ...r.card, owner: r.owner, extras: r.extras })).toEqual([
       {
         name: '张三',
         company: '华东贸易有限公司',
         phone: '13800138000',
-        birthday: '1980-05-06',
+        birthday: { calendar: 'solar', year: 1980, month: 5, day: 6 },
         creditLimitFen: 50_000_00,
         ambassador: true,
         owner: 'U0123ABCD',
@@ -425,7 +476,7 @@ describe('customer rows', () => {
         name: '李四',
         company: '成都川味食品厂',
         phone: '13900139000',
-        birthday: '1975-03-15',
+        birthday: { calendar: 'solar', year: 1975, month: 3, day: 15 },
         creditLimitFen: 15_000_00,
         ambassador: false,
         owner: 'wang@example.com',
@@ -435,7 +486,7 @@ describe('customer rows', () => {
         name: '王五',
         company: 'ＡＢＣ贸易',
         phone: '137 0013 7000',
-        birthday: '1968-11-02',
+        birthday: { calendar: 'solar', year: 1968, month: 11, day: 2 },
         creditLimitFen: 8_000_00,
         ambassador: true,
         owner: undefined,
@@ -489,8 +540,8 @@ describe('customer rows', () => {
         { code: 'required', field: 'name' },
         { code: 'tooLong', field: 'company', header: '公司', max: 100 },
         { code: 'invalidPhone', field: 'phone', header: '手机' },
-        { code: 'invalidDate', field: 'birthday', header: '生日' },
         { code: 'invalidChoice', field: 'creditRating', header: '信用度' },
+        { code: 'invalidOccasion', field: 'birthday', header: '生日', problem: 'notADate' },
       ],
     });
   });
@@ -547,7 +598,7 @@ describe('customer rows', () => {
 });
 
 describe('sales rows', () => {
-  it('turns the sales sheet into sale inputs: fen, dates, paid; a zero profit and the totals row refused', async () => {
+  it('turns the sales sheet into sale inputs: fen, dates, paid, a profit of 0 kept; the totals row refused', async () => {
     const result = mapped(mapSaleRows(await sheetRows('customers-and-sales.xlsx', '销售记录'), TODAY));
     expect(result).toEqual<SaleRow[]>([
       {
@@ -574,11 +625,14 @@ describe('sales rows', () => {
         extras: [],
         warnings: [],
       },
+      // A sale at cost: its profit is 0, kept as 0 (not refused, not taken as unknown).
       {
-        ok: false,
+        ok: true,
         rowNumber: 4,
-        cells: ['王五', '', '46031', '茶具', '', '3', '600', '0', '是'],
-        issues: [{ code: 'amountNotPositive', field: 'profit', header: '利润' }],
+        customer: { name: '王五' },
+        sale: { date: '2026-01-09', product: '茶具', quantity: 3, amountFen: 600_00, profitFen: 0, paidInFull: true },
+        extras: [],
+        warnings: [],
       },
       { ok: false, rowNumber: 5, cells: ['合计', '', '', '', '', '6', '13880'], issues: [{ code: 'summaryRow' }] },
     ]);
@@ -674,7 +728,7 @@ describe('import messages', () => {
     invalidValue: { sheet: 'cards', field: 'region' },
     invalidBoolean: { sheet: 'cards', field: 'ambassador' },
     phoneDigitsLost: { sheet: 'cards', field: 'phone' },
-    noYearKeptAsNote: { sheet: 'cards', field: 'birthday' },
+    invalidOccasion: { sheet: 'cards', field: 'birthday' },
     noYearAssumed: { sheet: 'sales', field: 'date' },
     notesTooLong: { sheet: 'cards', field: 'notes' },
     noCustomer: { sheet: 'sales' },

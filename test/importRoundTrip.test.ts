@@ -4,6 +4,7 @@ import { Types } from 'mongoose';
 import { CARD_FIELDS, type CardFieldKey } from '../src/domain/cardFields.js';
 import { mapCardRows, mapSaleRows } from '../src/importing/mapping.js';
 import { phoneKey } from '../src/domain/lookup.js';
+import { dateProblem, occasionProblem, type ImportantDay, type OccasionDate } from '../src/domain/occasions.js';
 import { ABC_CLASSES, STORED_SEGMENTS, TIERS } from '../src/domain/segments.js';
 import { messagesFor, type Locale } from '../src/i18n/index.js';
 import { readSheet } from '../src/importing/readSheet.js';
@@ -69,9 +70,47 @@ const phone = fc
   .map((v) => v.trim())
   .filter((v) => v.length <= 30 && phoneKey(v).length >= 5);
 
-const calendarDate = fc
-  .date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2100-12-31T00:00:00Z'), noInvalidDate: true })
-  .map((d) => d.toISOString().slice(0, 10));
+/** The team's day the import reads the file on: a birth is never after it. */
+const TODAY = '2026-03-02';
+
+/** A day as a customer gives it: solar or lunar (闰月 too), with or without its year. */
+const occasionDate: fc.Arbitrary<OccasionDate> = fc
+  .record({
+    calendar: fc.constantFrom<'solar' | 'lunar'>('solar', 'lunar'),
+    year: fc.option(fc.integer({ min: 1900, max: 2070 }), { nil: undefined }),
+    month: fc.integer({ min: 1, max: 12 }),
+    day: fc.integer({ min: 1, max: 31 }),
+    leapMonth: fc.boolean(),
+  })
+  .map(({ calendar, year, month, day, leapMonth }): OccasionDate => ({
+    calendar,
+    month,
+    day,
+    ...(year === undefined ? {} : { year }),
+    ...(calendar === 'lunar' && leapMonth ? { leapMonth } : {}),
+  }))
+  .filter((date) => dateProblem(date) === undefined);
+
+const birthday = occasionDate.filter(
+  (date) => occasionProblem({ ...date, recurrence: 'yearly' }, { today: TODAY, birth: true }) === undefined,
+);
+
+/** Important days as the modal keeps them: a label (digits of its own too), a day, every year or once. */
+const importantDays = fc.array(
+  fc
+    .tuple(
+      fc.constantFrom('结婚纪念日', '儿子高考', '公司周年', '3号楼乔迁', 'wedding anniversary', "Mum's day"),
+      occasionDate,
+      fc.constantFrom<'yearly' | 'once'>('yearly', 'once'),
+    )
+    .map(([label, date, recurrence]): ImportantDay => ({
+      ...date,
+      label,
+      recurrence: date.year === undefined ? 'yearly' : recurrence,
+    }))
+    .filter((day) => occasionProblem(day, { today: TODAY, birth: false }) === undefined),
+  { maxLength: 3 },
+);
 
 function fieldArbitrary(key: CardFieldKey): fc.Arbitrary<unknown> {
   const spec = CARD_FIELDS.find((f) => f.key === key)!;
@@ -80,8 +119,13 @@ function fieldArbitrary(key: CardFieldKey): fc.Arbitrary<unknown> {
       return fc.option(fc.constantFrom(...spec.options!), { nil: undefined });
     case 'money':
       return fc.option(fc.integer({ min: 0, max: 999_999_999_999_99 }), { nil: undefined });
-    case 'date':
-      return fc.option(calendarDate, { nil: undefined });
+    case 'occasion':
+      return fc.option(birthday, { nil: undefined });
+    case 'occasions':
+      return fc.option(
+        importantDays.filter((days) => days.length > 0),
+        { nil: undefined },
+      );
     case 'checkbox':
       return fc.boolean();
     case 'user':
@@ -169,7 +213,7 @@ describe('import reads back what /card export writes', () => {
 
           const sheet = await readSheet(bytes);
           if (!sheet.ok) throw new Error(`refused: ${sheet.reason}`);
-          const mapped = mapCardRows(sheet.rows);
+          const mapped = mapCardRows(sheet.rows, TODAY);
           if (!mapped.ok) throw new Error(`not mapped: ${mapped.reason}`);
           expect(mapped.columns.filter((c) => c.role === 'extra')).toEqual([]);
           expect(mapped.rows).toHaveLength(records.length);

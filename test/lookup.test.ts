@@ -292,7 +292,7 @@ describe('re-keying cards saved by earlier releases', () => {
     await customers.insertMany([noVersion, versionOne]);
     expect(visibleText((await h.command('李四')).args.blocks)).toContain('没有找到「李四」的客户卡');
 
-    await migrate(createModels(h.instances[0]!.app.connection));
+    await migrate(createModels(h.instances[0]!.app.connection), () => h.clock.now());
 
     expect(visibleText((await h.command('李四')).args.blocks)).toContain('KH-2026-0900');
     expect(visibleText((await h.command('13700005555')).args.blocks)).toContain('KH-2026-0900');

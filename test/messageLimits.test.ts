@@ -92,6 +92,8 @@ describe('emoji, two UTF-16 units each', () => {
             b.element.type === 'plain_text_input' &&
             b.block_id !== 'creditLimitFen' &&
             b.block_id !== 'phone' &&
+            b.block_id !== 'birthday' &&
+            b.block_id !== 'importantDays' &&
             b.block_id !== 'name',
         )
         .map((b) => [b.block_id, emoji(Math.floor((b.element.max_length ?? 100) / 2))]),

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { LunarDay, LunarYear, SolarDay } from 'tyme4ts';
 import { domain } from '../src/config/domain.js';
-import { occasionDateFromPicked, parseOccasionDate } from '../src/domain/occasionInput.js';
+import { parseImportantDays, parseOccasionDate, type ImportantDayProblem } from '../src/domain/occasionInput.js';
 import {
   ageOn,
   dateProblem,
@@ -16,7 +16,12 @@ import {
 import { en } from '../src/i18n/en.js';
 import { zh } from '../src/i18n/zh.js';
 import { addDays, type CalendarDate } from '../src/time.js';
-import { occasionDateText, occasionProblemText } from '../src/views/occasionText.js';
+import {
+  importantDayProblemText,
+  importantDaysInputText,
+  occasionDateText,
+  occasionInputText,
+} from '../src/i18n/occasionText.js';
 
 /* The library, used directly: what the app's answers are checked against. */
 
@@ -226,9 +231,8 @@ describe('bad input gets a problem code', () => {
   });
 
   test('each problem has a message in both languages', () => {
-    const problems: OccasionProblem[] = [
+    const problems: ImportantDayProblem[] = [
       'notADate',
-      'incomplete',
       'invalidYear',
       'monthOutOfRange',
       'dayOutOfRange',
@@ -238,13 +242,17 @@ describe('bad input gets a problem code', () => {
       'yearTooLate',
       'birthInFuture',
       'onceNeedsYear',
+      'calendarConflict',
+      'noLabel',
+      'labelTooLong',
+      'tooMany',
     ];
     for (const problem of problems) {
-      expect(occasionProblemText(zh, problem)).toMatch(/\S/);
-      expect(occasionProblemText(en, problem)).toMatch(/\S/);
+      expect(importantDayProblemText(zh, problem)).toMatch(/\S/);
+      expect(importantDayProblemText(en, problem)).toMatch(/\S/);
     }
-    expect(occasionProblemText(zh, 'yearTooEarly')).toBe('年份不能早于 1900 年。');
-    expect(occasionProblemText(en, 'yearTooEarly')).toBe('The year cannot be before 1900.');
+    expect(importantDayProblemText(zh, 'yearTooEarly')).toBe('年份不能早于 1900 年。');
+    expect(importantDayProblemText(en, 'yearTooEarly')).toBe('The year cannot be before 1900.');
   });
 });
 
@@ -297,40 +305,83 @@ describe('dates as people write them', () => {
     expect(parseOccasionDate(text)).toEqual({ ok: false, reason });
   });
 
-  test('what the modal picks: calendar, month, day and an optional year', () => {
-    expect(occasionDateFromPicked({ calendar: 'lunar', month: '8', day: '15', year: '' })).toEqual({
+  test('the calendar chosen beside the text decides plain digits; text that says the other calendar is refused', () => {
+    expect(parseOccasionDate('08-15', 'lunar')).toEqual({ ok: true, date: { calendar: 'lunar', month: 8, day: 15 } });
+    expect(parseOccasionDate('八月十五', 'solar')).toEqual({
+      ok: true,
+      date: { calendar: 'solar', month: 8, day: 15 },
+    });
+    expect(parseOccasionDate('农历八月十五', 'lunar')).toEqual({
       ok: true,
       date: { calendar: 'lunar', month: 8, day: 15 },
     });
-    expect(occasionDateFromPicked({ calendar: 'solar', month: '5', day: '20', year: ' １９９０ ' })).toEqual({
+    expect(parseOccasionDate('lunar 1990-8-15')).toEqual({
       ok: true,
-      date: { calendar: 'solar', month: 5, day: 20, year: 1990 },
+      date: { calendar: 'lunar', month: 8, day: 15, year: 1990 },
     });
-    expect(occasionDateFromPicked({ calendar: 'lunar', month: '4', day: '5', year: '2020', leapMonth: true })).toEqual({
+    expect(parseOccasionDate('农历八月十五', 'solar')).toEqual({ ok: false, reason: 'calendarConflict' });
+    expect(parseOccasionDate('公历 5月20日', 'lunar')).toEqual({ ok: false, reason: 'calendarConflict' });
+    expect(parseOccasionDate('农历十三月初一', 'lunar')).toEqual({ ok: false, reason: 'monthOutOfRange' });
+  });
+
+  test('what an edit fills in reads back as the same date, whichever calendar is chosen beside it', () => {
+    fc.assert(
+      fc.property(fc.oneof(undated, dated), (date) => {
+        for (const t of [zh, en])
+          expect(parseOccasionDate(occasionInputText(t, date), date.calendar)).toEqual({ ok: true, date });
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('important days, one per line', () => {
+  const today = '2026-12-06';
+
+  test('label, date, and 每年 / 一次 when said; unsaid, a day dated ahead happens once and any other every year', () => {
+    const text = [
+      '儿子高考 2027-06-07',
+      '结婚纪念日 5-20',
+      '公司周年：农历三月初八 每年',
+      '',
+      '3号楼乔迁 2019-09-01',
+      "Mum's retirement 2027-01-15 yearly",
+    ].join('\n');
+    expect(parseImportantDays(text, today)).toEqual({
       ok: true,
-      date: { calendar: 'lunar', month: 4, day: 5, year: 2020, leapMonth: true },
+      days: [
+        { label: '儿子高考', calendar: 'solar', month: 6, day: 7, year: 2027, recurrence: 'once' },
+        { label: '结婚纪念日', calendar: 'solar', month: 5, day: 20, recurrence: 'yearly' },
+        { label: '公司周年', calendar: 'lunar', month: 3, day: 8, recurrence: 'yearly' },
+        { label: '3号楼乔迁', calendar: 'solar', month: 9, day: 1, year: 2019, recurrence: 'yearly' },
+        { label: "Mum's retirement", calendar: 'solar', month: 1, day: 15, year: 2027, recurrence: 'yearly' },
+      ],
     });
-    expect(occasionDateFromPicked({ calendar: 'solar', month: '2', day: '30' })).toEqual({
-      ok: false,
-      reason: 'dayOutOfRange',
-    });
-    expect(occasionDateFromPicked({ calendar: 'solar', month: '13', day: '1' })).toEqual({
-      ok: false,
-      reason: 'monthOutOfRange',
-    });
-    expect(occasionDateFromPicked({ calendar: 'lunar', month: '8', day: '15', year: '九零年' })).toEqual({
-      ok: false,
-      reason: 'invalidYear',
-    });
-    expect(occasionDateFromPicked({ calendar: 'solar', month: '5', day: '20', year: '1880' })).toEqual({
-      ok: false,
-      reason: 'yearTooEarly',
-    });
-    expect(occasionDateFromPicked({ calendar: 'solar', month: '5' })).toEqual({ ok: false, reason: 'incomplete' });
-    expect(occasionDateFromPicked({ calendar: 'solar', month: 'May', day: '20' })).toEqual({
-      ok: false,
-      reason: 'notADate',
-    });
+  });
+
+  test.each<[string, number, ImportantDayProblem]>([
+    ['结婚纪念日 2月30日', 1, 'dayOutOfRange'],
+    ['好日子 5-20\n开业 13月1日', 2, 'monthOutOfRange'],
+    ['祭祖 农历十三月初一', 1, 'monthOutOfRange'],
+    ['5-20', 1, 'noLabel'],
+    ['某个日子 明天', 1, 'notADate'],
+    ['搬家 5-20 一次', 1, 'onceNeedsYear'],
+    ['退休 2099-01-01', 1, 'yearTooLate'],
+    [`${'很'.repeat(31)} 5-20`, 1, 'labelTooLong'],
+    [Array.from({ length: 11 }, (_, i) => `日子${i} 5-${i + 1}`).join('\n'), 11, 'tooMany'],
+    ['创业 1899-05-01', 1, 'yearTooEarly'],
+  ])('%j: line %i refused, %s', (text, line, problem) => {
+    expect(parseImportantDays(text, today)).toEqual({ ok: false, line, problem });
+  });
+
+  test('what an edit fills in reads back as the same days, in either language', () => {
+    const days = [
+      { label: '儿子高考', calendar: 'solar', month: 6, day: 7, year: 2027, recurrence: 'once' },
+      { label: '公司周年', calendar: 'lunar', month: 3, day: 8, recurrence: 'yearly' },
+      { label: '孙子满月', calendar: 'lunar', month: 4, day: 5, year: 2020, leapMonth: true, recurrence: 'yearly' },
+    ] as const;
+    for (const t of [zh, en])
+      expect(parseImportantDays(importantDaysInputText(t, days), today)).toEqual({ ok: true, days });
   });
 });
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { TIERS } from '../src/domain/segments.js';
+import { CHOICES, isChoice } from '../src/domain/settings.js';
 import { messagesFor } from '../src/i18n/index.js';
 import { INPUT_ACTION } from '../src/views/ids.js';
 import { readViewState } from '../src/slack/viewState.js';
@@ -8,13 +8,24 @@ import { KIND_SETTINGS } from '../src/nudgeKinds/index.js';
 import { parseSettingsInput } from '../src/validation/settingsInput.js';
 
 /** The kinds' settings the app's modal asks, as the kinds declare them. */
-const NUMBERS = KIND_SETTINGS.filter((spec) => spec.unit !== 'tiers');
-const TIER_LISTS = KIND_SETTINGS.filter((spec) => spec.unit === 'tiers').map((spec) => spec.key);
+const NUMBERS = KIND_SETTINGS.filter((spec) => !isChoice(spec.unit));
+/** The settings picked from a list (tiers, festivals), with what their list offers. */
+const LISTS: Record<string, readonly string[]> = Object.fromEntries(
+  KIND_SETTINGS.flatMap((spec) => (isChoice(spec.unit) ? [[spec.key, CHOICES[spec.unit]]] : [])),
+);
+const OFFERED = Object.values(CHOICES).flat();
 const RANGES = Object.fromEntries(
   NUMBERS.map((spec) => [spec.key, { min: spec.min!, max: spec.max!, yuan: spec.unit === 'yuan' }]),
 );
 const SELECTS = ['nudgeHour', 'timezone', 'locale'];
-const BLOCKS = ['nudgeChannel', 'financeUserIds', 'managerUserIds', ...SELECTS, ...Object.keys(RANGES), ...TIER_LISTS];
+const BLOCKS = [
+  'nudgeChannel',
+  'financeUserIds',
+  'managerUserIds',
+  ...SELECTS,
+  ...Object.keys(RANGES),
+  ...Object.keys(LISTS),
+];
 
 const junk: fc.Arbitrary<unknown> = fc.oneof(
   fc.string({ maxLength: 12 }),
@@ -39,7 +50,7 @@ const junk: fc.Arbitrary<unknown> = fc.oneof(
   ),
   fc.integer(),
   fc.constant(null),
-  fc.array(fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom(...TIERS, 'U0123', 'W9')), { maxLength: 6 }),
+  fc.array(fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom(...OFFERED, 'U0123', 'W9')), { maxLength: 6 }),
   fc.object({ maxDepth: 1 }),
 );
 
@@ -84,10 +95,11 @@ function plausible(block: string): fc.Arbitrary<Record<string, unknown>> {
     return fc
       .constantFrom('CNUDGES', 'G123', 'C9', 'D1')
       .map((c) => ({ type: 'conversations_select', selected_conversation: c }));
-  if (TIER_LISTS.includes(block)) {
+  const offered = LISTS[block];
+  if (offered) {
     return fc
-      .array(fc.constantFrom(...TIERS, 'huge'), { maxLength: 5 })
-      .map((tiers) => ({ type: 'multi_static_select', selected_options: tiers.map((value) => ({ value })) }));
+      .array(fc.constantFrom(...offered, 'huge'), { maxLength: 5 })
+      .map((picked) => ({ type: 'multi_static_select', selected_options: picked.map((value) => ({ value })) }));
   }
   return fc
     .array(fc.constantFrom('U0123', 'W9', 'U77'), { maxLength: 4 })
@@ -119,10 +131,10 @@ describe('the settings modal as a crafted payload fills it', () => {
           const asked = (v.kinds[key] as number) / (yuan ? 100 : 1);
           expect(Number.isInteger(asked) && asked >= min && asked <= max).toBe(true);
         }
-        for (const key of TIER_LISTS) {
-          const tiers = v.kinds[key] as readonly string[];
-          expect(tiers.every((tier) => (TIERS as readonly string[]).includes(tier))).toBe(true);
-          expect(new Set(tiers).size).toBe(tiers.length);
+        for (const [key, offered] of Object.entries(LISTS)) {
+          const picked = v.kinds[key] as readonly string[];
+          expect(picked.every((value) => offered.includes(value))).toBe(true);
+          expect(new Set(picked).size).toBe(picked.length);
         }
         for (const id of [...v.financeUserIds, ...v.managerUserIds]) expect(id).toMatch(/^[UW][A-Z0-9]+$/);
       }),
@@ -132,7 +144,7 @@ describe('the settings modal as a crafted payload fills it', () => {
     expect(accepted).toBeGreaterThan(0);
   });
 
-  it('accepts a well-formed form, tiers in their order without repeats', () => {
+  it('accepts a well-formed form, tiers and festivals in their order without repeats', () => {
     const form = (type: string, field: string, value: unknown) => ({ [INPUT_ACTION]: { type, [field]: value } });
     const values = {
       nudgeHour: form('static_select', 'selected_option', { value: '9' }),
@@ -146,14 +158,19 @@ describe('the settings modal as a crafted payload fills it', () => {
         { value: 'top' },
         { value: 'small' },
       ]),
+      'festival.festivals': form('multi_static_select', 'selected_options', [
+        { value: 'nationalDay' },
+        { value: 'springFestival' },
+      ]),
     };
     const parsed = parseSettingsInput(readViewState({ values }), KIND_SETTINGS);
     const kinds = parsed.ok ? parsed.value.kinds : {};
-    expect([kinds['pool.afterDays'], kinds['pool.graceDays'], kinds['pool.excludeTiers']]).toEqual([
-      14,
-      1,
-      ['top', 'small'],
-    ]);
+    expect([
+      kinds['pool.afterDays'],
+      kinds['pool.graceDays'],
+      kinds['pool.excludeTiers'],
+      kinds['festival.festivals'],
+    ]).toEqual([14, 1, ['top', 'small'], ['springFestival', 'nationalDay']]);
     expect(kinds['collection.largeFromFen']).toBe(100);
   });
 });

@@ -322,6 +322,24 @@ export const domain = {
     festivalDaysAhead: 10,
     /** What an admin may set either of the two above to, in whole days (0: on the day itself). */
     daysAheadRange: { min: 0, max: 30 },
+    /**
+     * A festival's gift list names at most this many customers, most important first, and counts the rest: with its
+     * title and that count it stays inside a message's 50 blocks.
+     */
+    festivalListed: 40,
+    /** A referral recorded, or a greeting or gift logged, this many days back puts a customer on the gift list. */
+    festivalLookbackDays: 365,
+    /** `/card birthdays` (生日) lists the caller's customers' days from today to this many days ahead. */
+    listDays: 30,
+    /** Days `/card birthdays` lists, soonest first, before a "N more" line: one block each (50 a message). */
+    listed: 30,
+    /** The visit brief names a birthday or important day at most this many days ahead. */
+    briefDays: 14,
+    /** App Home shows the viewer's customers' days of this week: today and the 6 days after. */
+    homeDays: 6,
+    /** The family section's important days: at most this many per card, each label this long. */
+    maxImportantDays: 10,
+    labelMaxLength: 30,
     /** No year before this is accepted (the lunar tables and any living customer's birth year start after it). */
     earliestYear: 1900,
     /** A once-only or yearly day may be dated at most this many years after this year (a birth year never after today). */

@@ -1,6 +1,10 @@
 import type { Types } from 'mongoose';
 import { SEARCH_KEYS_VERSION, searchKeyChanges } from '../domain/lookup.js';
 import type { Models } from '../models/index.js';
+import { parseOccasionDate } from '../domain/occasionInput.js';
+import { nextOccasionOn } from '../domain/occasions.js';
+import { addDays, todayIn } from '../time.js';
+import { onceForDatabase } from './bootSteps.js';
 import { insertOnce } from './writeIfUnchanged.js';
 
 const REKEY_BATCH = 500;
@@ -10,10 +14,48 @@ const REKEY_BATCH = 500;
  * step only touches documents that lack what it adds, so running it on every
  * boot, from several instances at once, is harmless.
  */
-export async function migrate(models: Models): Promise<void> {
+export async function migrate(models: Models, now: () => Date): Promise<void> {
   await moveFollowUpsIntoNudges(models);
   await rekeyCards(models);
   await moveSettingsUnderKinds(models);
+  await onceForDatabase(models.customers.db.db!, ['birthdaysAsDates'], () => readBirthdaysAsDates(models, now()));
+}
+
+/**
+ * Birthdays were a full solar date typed as text (1975-04-01); a card now
+ * keeps the date's parts and its calendar, and when its next day falls. Read
+ * in `_id` order a batch at a time and written in one bulk request per batch,
+ * each only if the card still holds the text read (an edit since wrote the
+ * new form itself). A year the rules refuse (before 1900) is dropped, the
+ * month and day kept.
+ */
+async function readBirthdaysAsDates(models: Models, at: Date): Promise<void> {
+  const cards = models.customers.collection;
+  // A day early: the lower bound of every team's today, whatever its time zone (lists roll it forward).
+  const today = addDays(todayIn(at, 'UTC'), -1);
+  const typed = { birthday: { $type: 'string' } };
+  let after: Types.ObjectId | undefined;
+  for (;;) {
+    const batch = await cards
+      .find(after ? { ...typed, _id: { $gt: after } } : typed, {
+        projection: { _id: 1, birthday: 1, importantDays: 1 },
+      })
+      .sort({ _id: 1 })
+      .limit(REKEY_BATCH)
+      .toArray();
+    const writes = batch.flatMap(({ _id, birthday: text, importantDays }) => {
+      const read = parseOccasionDate(String(text));
+      const withoutYear = read.ok ? read : parseOccasionDate(String(text).slice(5));
+      if (!withoutYear.ok) return [];
+      const birthday = withoutYear.date;
+      const coming = nextOccasionOn({ birthday, importantDays }, today);
+      const filter = { _id, birthday: text };
+      return [{ updateOne: { filter, update: { $set: { birthday, ...(coming ? { nextOccasionOn: coming } : {}) } } } }];
+    });
+    if (writes.length > 0) await cards.bulkWrite(writes, { ordered: false });
+    if (batch.length < REKEY_BATCH) return;
+    after = batch.at(-1)!._id;
+  }
 }
 
 /**

@@ -12,8 +12,13 @@ export const COMMUNICATION_STYLES = ['analytical', 'driver', 'expressive', 'amia
 export const LOYALTY_ATTITUDES = ['loyal', 'switcher', 'nonLoyal'] as const;
 export const CREDIT_RATINGS = ['high', 'medium', 'low'] as const;
 
-/** `card`: another card of the team, picked with the type-ahead. */
-export type FieldKind = 'text' | 'multiline' | 'date' | 'select' | 'money' | 'user' | 'checkbox' | 'card';
+/**
+ * `card`: another card of the team, picked with the type-ahead. `occasion`: a
+ * birthday, solar or lunar (typed, with a 公历/农历 choice beside it);
+ * `occasions`: labelled important days, one per line.
+ */
+export type FieldKind =
+  'text' | 'multiline' | 'select' | 'money' | 'user' | 'checkbox' | 'card' | 'occasion' | 'occasions';
 
 export interface FieldSpec {
   key: string;
@@ -42,9 +47,10 @@ export const CARD_FIELD_GROUPS = [
       text('phone', 30),
       text('address', 200),
       text('region', 50),
-      { key: 'birthday', kind: 'date' },
+      { key: 'birthday', kind: 'occasion' },
       text('education', 50),
       multiline('family', 500),
+      { key: 'importantDays', kind: 'occasions' },
       multiline('interests', 500),
       text('personality', 200),
       multiline('background', 1000),

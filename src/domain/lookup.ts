@@ -11,6 +11,8 @@ export type LookupRequest =
   | { kind: 'ambassadors' }
   | { kind: 'segmentsRefresh' }
   | { kind: 'pool' }
+  /** The caller's customers' birthdays and important days coming up. */
+  | { kind: 'birthdays' }
   | { kind: 'brief'; search: SearchLookup }
   /** `/card brief` with nothing after it: who is not said. */
   | { kind: 'badBrief' }
@@ -41,6 +43,7 @@ const OVERDUE_WORDS = new Set(['overdue', '逾期', '催款']);
 const REFERRAL_WORDS = new Set(['referrals', 'referral', '转介绍', '推荐']);
 const AMBASSADOR_WORDS = new Set(['ambassadors', 'ambassador', '大使', '宣传大使']);
 const POOL_WORDS = new Set(['pool', '公海']);
+const BIRTHDAY_WORDS = new Set(['birthdays', 'birthday', '生日', '生日提醒']);
 const SEGMENTS_REFRESH_WORDS = new Set(['segments refresh', '刷新分层', '分层 刷新']);
 /** `/card brief 张三`: the word, a space, then what `/card 张三` would search for. */
 const BRIEF_WORDS = new Set(['brief', '简报', '访前']);
@@ -244,6 +247,7 @@ export function parseLookup(raw: string): LookupRequest {
   if (AMBASSADOR_WORDS.has(text.toLowerCase())) return { kind: 'ambassadors' };
   if (SEGMENTS_REFRESH_WORDS.has(text.toLowerCase())) return { kind: 'segmentsRefresh' };
   if (POOL_WORDS.has(text.toLowerCase())) return { kind: 'pool' };
+  if (BIRTHDAY_WORDS.has(text.toLowerCase())) return { kind: 'birthdays' };
   const [word = '', ...rest] = text.split(' ');
   if (rest.length === 0 && BRIEF_WORDS.has(word.toLowerCase())) return { kind: 'badBrief' };
   if (rest.length > 0 && BRIEF_WORDS.has(word.toLowerCase())) {

@@ -38,10 +38,14 @@ export interface Occasion extends OccasionDate {
   recurrence: Recurrence;
 }
 
+/** A dated, labelled day in the family section: 儿子高考, 结婚纪念日, 公司周年. */
+export interface ImportantDay extends Occasion {
+  label: string;
+}
+
 /** Why a date cannot be kept; each has a message in `messages.occasions.problems`. */
 export type OccasionProblem =
   | 'notADate'
-  | 'incomplete'
   | 'invalidYear'
   | 'monthOutOfRange'
   | 'dayOutOfRange'
@@ -50,10 +54,13 @@ export type OccasionProblem =
   | 'yearTooEarly'
   | 'yearTooLate'
   | 'birthInFuture'
-  | 'onceNeedsYear';
+  | 'onceNeedsYear'
+  | 'calendarConflict';
 
 type FestivalRule = (typeof domain.occasions.festivals)[number];
 export type FestivalId = FestivalRule['id'];
+/** Every festival a team can pick, in the order they are offered. */
+export const FESTIVAL_IDS: readonly FestivalId[] = domain.occasions.festivals.map((f) => f.id);
 
 /** tyme4ts stops at solar 9999, which the end of lunar 9999 passes; a later year would make it throw. */
 const LIBRARY_LAST_YEAR = 9998;
@@ -102,7 +109,7 @@ export function dateProblem(date: OccasionDate): OccasionProblem | undefined {
 }
 
 /** The dated day itself (leap month included), as a solar date. Needs a year. */
-function datedDay(date: OccasionDate & { year: number }): CalendarDate {
+export function datedDay(date: OccasionDate & { year: number }): CalendarDate {
   if (date.calendar === 'solar') return format(SolarDay.fromYmd(date.year, date.month, date.day));
   return format(LunarDay.fromYmd(date.year, lunarMonthNumber(date.month, date.leapMonth), date.day).getSolarDay());
 }
@@ -190,4 +197,57 @@ export function nextFestivalDate(id: FestivalId, onOrAfter: CalendarDate): Calen
     { calendar: rule.calendar, month: rule.month, day: rule.day, recurrence: 'yearly' },
     onOrAfter,
   )!;
+}
+
+/** What a card keeps of its customer's days. */
+export interface CardOccasions {
+  birthday?: OccasionDate;
+  importantDays?: readonly ImportantDay[];
+}
+
+/** One of a card's days: the birthday, or an important day with its label. */
+export interface CardOccasion {
+  /**
+   * Names the day among the card's others across edits: `birthday`, or an important day's date and recurrence (a
+   * relabelled day is the same day; a redated one is a new one).
+   */
+  key: string;
+  occasion: Occasion;
+  /** An important day's label; none for the birthday. */
+  label?: string;
+}
+
+/** When one of a card's days falls. */
+export interface ComingDay extends CardOccasion {
+  date: CalendarDate;
+  /** Years since its dated year on that day: the age a birthday turns, an anniversary's count; null when not known. */
+  years: number | null;
+}
+
+const importantDayKey = (d: ImportantDay) =>
+  `day:${d.calendar}:${d.leapMonth ? 'leap-' : ''}${d.month}-${d.day}:${d.year ?? ''}:${d.recurrence}`;
+
+/** The card's birthday and important days, each with its key. */
+export function occasionsOf(card: CardOccasions): CardOccasion[] {
+  const birthday: CardOccasion[] = card.birthday
+    ? [{ key: 'birthday', occasion: { ...card.birthday, recurrence: 'yearly' } }]
+    : [];
+  const days = (card.importantDays ?? []).map((d) => ({ key: importantDayKey(d), occasion: d, label: d.label }));
+  return [...birthday, ...days];
+}
+
+/** The card's days falling from `from` to `to` (both included), soonest first. */
+export function daysComing(card: CardOccasions, from: CalendarDate, to: CalendarDate): ComingDay[] {
+  return occasionsOf(card)
+    .flatMap((o) => {
+      const date = nextOccurrence(o.occasion, from);
+      return date !== null && date <= to ? [{ ...o, date, years: ageOn(o.occasion, date) }] : [];
+    })
+    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+}
+
+/** The first day on or after `from` when one of the card's days falls; undefined when none ever will. */
+export function nextOccasionOn(card: CardOccasions, from: CalendarDate): CalendarDate | undefined {
+  const dates = occasionsOf(card).flatMap((o) => nextOccurrence(o.occasion, from) ?? []);
+  return dates.length > 0 ? dates.reduce((a, b) => (a < b ? a : b)) : undefined;
 }

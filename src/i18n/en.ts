@@ -20,7 +20,9 @@ const MONTHS = [
   'November',
   'December',
 ];
-const ordinal = (n: number) => `${n}${n === 1 ? 'st' : n === 2 ? 'nd' : n === 3 ? 'rd' : 'th'}`;
+const ORDINAL_SUFFIX: Record<number, string> = { 1: 'st', 2: 'nd', 3: 'rd' };
+/** 1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st. */
+const ordinal = (n: number) => `${n}${n % 100 >= 11 && n % 100 <= 13 ? 'th' : (ORDINAL_SUFFIX[n % 10] ?? 'th')}`;
 
 export const en: Messages = {
   punct: {
@@ -41,6 +43,7 @@ export const en: Messages = {
       '*`/card referrals`* lists referrals in progress and referrers waiting for thanks',
       '*`/card ambassadors`* lists the ambassadors: last contact, when the next one is due, how many they referred',
       '*`/card plan East`* lists your customers in that region due or nearly due for contact, key customers first; without a region, grouped by region',
+      "*`/card birthdays`* lists your customers' coming birthdays (solar or lunar) and important days, soonest first",
       '*`/card pool`* lists the team pool: cards nobody contacted for too long, released for anyone to claim (Claim makes them yours)',
       '*`/card segments refresh`* (admins) recomputes the customer tiers (pyramid, ABC) now; they are recomputed nightly anyway',
       '*`/card export`* sends the cards to your DM as a CSV file; add `visits`, `sales` and the filters `tier:top`, `region:Chengdu`, `owner:@someone`, `year:2026`. Admins and the manager export any cards, everyone else only their own',
@@ -135,6 +138,7 @@ export const en: Messages = {
     discount: 'Discount',
     overdueReminderDate: 'Payment reminder date',
     ambassadorContactDate: 'Ambassador contact date',
+    greetingDate: 'Greeting reminder date',
     name: 'Name',
     company: 'Company',
     title: 'Title',
@@ -144,6 +148,8 @@ export const en: Messages = {
     birthday: 'Birthday',
     education: 'Education',
     family: 'Family (spouse, children)',
+    importantDays: 'Important days',
+    birthdayCalendar: 'Birthday kept by',
     interests: 'Interests and hobbies',
     personality: 'Personality',
     background: 'Abilities and background',
@@ -205,7 +211,14 @@ export const en: Messages = {
     style: { analytical: 'Analytical', driver: 'Driver', expressive: 'Expressive', amiable: 'Amiable' },
     loyalty: { loyal: 'Loyal', switcher: 'Brand switcher', nonLoyal: 'No brand loyalty' },
     ambassador: { yes: 'Is an ambassador' },
-    visitKind: { visit: 'Visit', phone: 'Phone', meeting: 'Meeting', message: 'Message' },
+    visitKind: {
+      visit: 'Visit',
+      phone: 'Phone',
+      meeting: 'Meeting',
+      message: 'Message',
+      greeting: 'Greeting',
+      gift: 'Gift',
+    },
     attitude: { positive: 'Positive', neutral: 'Neutral', negative: 'Cold' },
     visitWelcome: { yes: 'Welcome', no: 'Not welcome', unknown: 'Not sure' },
   },
@@ -268,6 +281,32 @@ export const en: Messages = {
     snoozed: (user, date) => md`${user} snoozed this reminder to ${date}.`,
     done: (user) => md`✅ ${user} logged the visit.`,
     closed: 'This reminder has already been handled.',
+  },
+  greeting: {
+    title: '🎂 Birthdays and important days',
+    text: (name, what, when, owner) => md`${name} · ${what} · ${when} (owner ${owner})`,
+    giftIdeas: (ideas) => md`🎁 Gift ideas: ${ideas}`,
+    noGiftIdeas: '🎁 The card says nothing yet about what they like: listen for it when you greet them, and note it.',
+    logGreeting: 'Log greeting',
+    done: 'Done',
+    modalTitle: 'Log greeting or gift',
+    logged: (user) => md`✅ ${user} logged the greeting.`,
+    notes: 'What you said or gave',
+  },
+  festival: {
+    title: (festival, when) => md`*🎁 ${festival} gift list* · ${when}`,
+    intro:
+      'Customers worth a gift, most important first: ambassadors, top and large customers, referrers of the last 12 months, then anyone greeted or given a gift in the last year.',
+    text: (festival, when, count) => md`${festival} (${when}): ${counted(count, 'customer')} worth a gift`,
+    reasons: {
+      ambassador: 'Ambassador',
+      top: 'Top customer',
+      large: 'Large customer',
+      referrer: 'Referrer',
+      greeted: 'Greeted last year',
+    },
+    logGift: 'Log gift',
+    more: (count) => md`${count} more not listed.`,
   },
   referral: {
     record: 'Record referral',
@@ -558,6 +597,13 @@ export const en: Messages = {
     open: 'Open card',
     brief: 'Brief',
   },
+  birthdays: {
+    title: (within, count) =>
+      md`*🎂 Birthdays and important days in the next ${days(within)}* (${count}, soonest first)`,
+    none: (within) =>
+      `None of your customers has a birthday or important day in the next ${days(within)}. To add them, press Edit on the customer's card and fill in the birthday (solar or lunar) and the family's important days.`,
+    more: (shown, left) => md`Showing the soonest ${shown}; ${left} more not listed.`,
+  },
   settings: {
     title: '*⚙️ Team settings*',
     edit: 'Edit settings',
@@ -580,9 +626,12 @@ export const en: Messages = {
       'cadenceDays.small': 'Contact every (days): small customers',
       'cadenceDays.inactive': 'Contact every (days): inactive customers',
       'cadenceDays.potential': 'Contact every (days): potential customers',
+      'greeting.daysAhead': 'Days before a birthday or important day to remind',
       'pool.afterDays': 'Pool: days without contact before the owner is warned',
       'pool.graceDays': 'Pool: days after the warning before the card goes to the pool',
       'pool.excludeTiers': 'Pool: tiers that never go to the pool',
+      'festival.festivals': 'Festival gifts: festivals to remind of',
+      'festival.daysAhead': 'Festival gifts: days ahead to remind',
     },
     nudgeChannelHint:
       'Public channels only, so the app can check it has been invited. None: nudges go to the owner by DM.',
@@ -593,6 +642,7 @@ export const en: Messages = {
     changeRow: (who, field, from, to, at) => md`${at} ${who} changed "${field}" from ${from} to ${to}`,
     outOfRange: (min, max) => `Enter a whole number from ${min} to ${max}`,
     pickOne: 'Choose one',
+    pickFromList: 'Pick from the list only.',
     notAdmin: 'Only admins can change the team settings; nothing was changed.',
     conflict:
       'Another admin has just changed the settings, so yours were not saved. Close this and reopen it to try again.',
@@ -696,8 +746,8 @@ export const en: Messages = {
       dueBeforeSale: (field) => `“${field}” is before the sale date.`,
       invalidValue: (field) => `“${field}” does not hold an acceptable value.`,
       invalidBoolean: (field) => `“${field}” should say yes or no.`,
-      noYearKeptAsNote: (field) =>
-        `“${field}” has no year, so it was not put on the card; it is kept in the notes as written.`,
+      invalidOccasion: (field, problem, line) =>
+        `The date in “${field}”${line ? ` (line ${line})` : ''} cannot be used: ${problem}`,
       notesTooLong: (field, max) =>
         `“${field}”, with the columns that have no field of their own, comes to more than ${max} characters: shorten it or delete the columns you do not need, then import again.`,
       noYearAssumed: (field) =>
@@ -837,6 +887,7 @@ export const en: Messages = {
     tiers: '*Team customer tiers*',
     quadrants: '*Team overdue total by collection quadrant*',
     quadrant: (label, total) => md`${label} ${total}`,
+    daysThisWeek: (count) => md`*🎂 Birthdays and important days this week* (${count})`,
     awaitingThanks: (count) => md`*🙏 Referrals awaiting thanks* (${count})`,
     thanksRow: (referrer, referred) => md`*${referrer}* referred ${referred}`,
     brief: 'Brief',
@@ -916,9 +967,7 @@ export const en: Messages = {
       doubleNinth: 'Double Ninth Festival',
     },
     problems: {
-      notADate:
-        'That is not a date we can read. Try 1990-05-20, 20 May as 5月20日, or a lunar date such as 农历八月十五.',
-      incomplete: 'Pick the month and the day.',
+      notADate: 'That is not a date we can read. Try 1990-05-20 or 05-20, or a lunar date such as "lunar 8-15".',
       invalidYear: 'Write the year in four digits, e.g. 1990, or leave it empty.',
       monthOutOfRange: 'Months go from 1 to 12.',
       dayOutOfRange: 'That month has no such day.',
@@ -927,8 +976,30 @@ export const en: Messages = {
       yearTooLate: 'That year is too far ahead.',
       birthInFuture: 'A birth date cannot be after today.',
       onceNeedsYear: 'A one-time day needs its year.',
+      calendarConflict: 'The date says one calendar and the choice below says the other; make them agree.',
+      noLabel: 'Say what the day is before its date, e.g. "Wedding anniversary 5-20".',
     },
     yearTooEarly: (earliest: number) => `The year cannot be before ${earliest}.`,
+    labelTooLong: (max: number) => `A label can be at most ${max} ${max === 1 ? 'character' : 'characters'}.`,
+    tooMany: (max: number) => `At most ${max} important days.`,
+    onLine: (line: number, problem: string) => `Line ${line}: ${problem}`,
+    birthdayWhat: '🎂 Birthday',
+    importantWhat: (label: string) => `📅 ${label}`,
+    lunarNote: (lunar: string) => ` (${lunar})`,
+    inDays: (days: number) => (days === 0 ? 'today' : days === 1 ? 'tomorrow' : `in ${days} days`),
+    turns: (years: number) => `turns ${years}`,
+    anniversary: (years: number) => `${ordinal(years)} anniversary`,
+    passed: 'past',
+    cardTitle: 'Birthday and important days',
+    recurrence: { yearly: 'yearly', once: 'once' },
+    /** A lunar date as an edit fills it in: digits after `lunar` (lunar leap 1990-04-05). */
+    lunarInput: (month, day, year, leap) =>
+      `lunar ${leap ? 'leap ' : ''}${year === undefined ? '' : `${year}-`}${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
+    calendars: { solar: 'Solar', lunar: 'Lunar (Chinese calendar)' },
+    birthdayHint:
+      'e.g. 1990-05-20 or 05-20, the year optional; for a lunar birthday choose Lunar below or write "lunar 8-15".',
+    importantDaysHint:
+      'One per line: label, date, then "yearly" or "once" if you like. E.g. Son\'s exams 2027-06-07; Wedding anniversary 5-20 yearly; Company anniversary lunar 3-8',
   },
   errors: {
     generic: 'Something went wrong and nothing was saved. Please try again; if it keeps failing, tell your admin.',

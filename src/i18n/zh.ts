@@ -1,10 +1,46 @@
-import type { FestivalId, OccasionProblem } from '../domain/occasions.js';
+import type { ImportantDayProblem } from '../domain/occasionInput.js';
+import type { FestivalId } from '../domain/occasions.js';
 import { md, type Mrkdwn } from './mrkdwn.js';
 
 /**
  * Every string a Chinese-speaking user sees. `en.ts` must provide the same keys.
  * Functions whose text Slack parses as mrkdwn take only escaped values (Mrkdwn).
  */
+/** 冬月、腊月 rather than 十一月、十二月: how lunar dates are said, and never mistaken for solar months. */
+const LUNAR_MONTHS = ['正月', '二月', '三月', '四月', '五月', '六月', '七月', '八月', '九月', '十月', '冬月', '腊月'];
+const LUNAR_DAYS = [
+  '初一',
+  '初二',
+  '初三',
+  '初四',
+  '初五',
+  '初六',
+  '初七',
+  '初八',
+  '初九',
+  '初十',
+  '十一',
+  '十二',
+  '十三',
+  '十四',
+  '十五',
+  '十六',
+  '十七',
+  '十八',
+  '十九',
+  '二十',
+  '廿一',
+  '廿二',
+  '廿三',
+  '廿四',
+  '廿五',
+  '廿六',
+  '廿七',
+  '廿八',
+  '廿九',
+  '三十',
+];
+
 export const zh = {
   /** Punctuation the views put between pieces: Chinese full-width, English half-width. */
   punct: {
@@ -25,6 +61,7 @@ export const zh = {
       '*`/card referrals`*（或 `转介绍`）列出进行中的转介绍和待致谢的推荐人',
       '*`/card ambassadors`*（或 `大使`）列出宣传大使：上次联络、下次该联络的日期、推荐了几位',
       '*`/card plan 华东`*（或 `计划`）列出你在该地区到期或即将到期要联系的客户，重点客户在前；不写地区则按地区分组',
+      '*`/card birthdays`*（或 `生日`）列出你的客户近期的生日（公历或农历）和重要日子，最近的在前',
       '*`/card pool`*（或 `公海`）列出团队公海：很久没有联络、已放入公海的客户卡，点「认领」收为自己的客户',
       '*`/card segments refresh`*（管理员）立即重新计算客户分层（金字塔、ABC）；平时每晚自动计算',
       '*`/card export`*（或 `导出`）把客户卡导出为 CSV 文件，发到你的私信；可加 `visits`（拜访记录）、`sales`（交易记录）和筛选 `tier:顶级`、`region:成都`、`owner:@某人`、`year:2026`。管理员和经理可导出全部客户卡，其他人只导出自己负责的',
@@ -117,6 +154,7 @@ export const zh = {
     discount: '折价',
     overdueReminderDate: '催款提醒日期',
     ambassadorContactDate: '大使联络日期',
+    greetingDate: '问候提醒日期',
     name: '姓名 / 名称',
     company: '公司',
     title: '职务',
@@ -126,6 +164,8 @@ export const zh = {
     birthday: '生日',
     education: '学历',
     family: '家庭（配偶、子女）',
+    importantDays: '重要日子',
+    birthdayCalendar: '生日按',
     interests: '兴趣爱好',
     personality: '性格',
     background: '能力与经历背景',
@@ -182,7 +222,7 @@ export const zh = {
     style: { analytical: '分析型', driver: '进取型', expressive: '表现型', amiable: '亲切型' },
     loyalty: { loyal: '忠诚客户', switcher: '品牌转移客户', nonLoyal: '无品牌忠诚客户' },
     ambassador: { yes: '是宣传大使' },
-    visitKind: { visit: '拜访', phone: '电话', meeting: '会面', message: '消息' },
+    visitKind: { visit: '拜访', phone: '电话', meeting: '会面', message: '消息', greeting: '问候', gift: '送礼' },
     attitude: { positive: '积极', neutral: '一般', negative: '冷淡' },
     visitWelcome: { yes: '欢迎', no: '不欢迎', unknown: '不确定' },
   },
@@ -245,6 +285,33 @@ export const zh = {
     snoozed: (user: Mrkdwn, date: Mrkdwn) => md`${user} 已将提醒推迟到 ${date}。`,
     done: (user: Mrkdwn) => md`✅ ${user} 已记录拜访。`,
     closed: '这条提醒已经处理过了。',
+  },
+  greeting: {
+    title: '🎂 生日与重要日子',
+    text: (name: Mrkdwn, what: Mrkdwn, when: Mrkdwn, owner: Mrkdwn) =>
+      md`${name} · ${what} · ${when}（负责人 ${owner}）`,
+    giftIdeas: (ideas: Mrkdwn) => md`🎁 送礼参考：${ideas}`,
+    noGiftIdeas: '🎁 卡片上还没写喜好和兴趣：问候时留意一下，记到卡片上。',
+    logGreeting: '记录问候',
+    done: '已处理',
+    modalTitle: '记录问候 / 送礼',
+    logged: (user: Mrkdwn) => md`✅ ${user} 已记录问候。`,
+    notes: '说了什么、送了什么',
+  },
+  festival: {
+    title: (festival: Mrkdwn, when: Mrkdwn) => md`*🎁 ${festival}送礼清单* · ${when}`,
+    intro:
+      '这些客户值得送份节礼，重要的在前：宣传大使，顶级和大客户，近 12 个月的推荐人，再是一年内问候或送过礼的客户。',
+    text: (festival: Mrkdwn, when: Mrkdwn, count: number) => md`${festival}（${when}）：${count} 位客户值得送份节礼`,
+    reasons: {
+      ambassador: '宣传大使',
+      top: '顶级客户',
+      large: '大客户',
+      referrer: '推荐人',
+      greeted: '去年问候过',
+    },
+    logGift: '记录送礼',
+    more: (count: number) => md`还有 ${count} 位未列出。`,
   },
   referral: {
     record: '记录转介绍',
@@ -531,6 +598,12 @@ export const zh = {
     open: '查看卡片',
     brief: '访前简报',
   },
+  birthdays: {
+    title: (days: number, count: number) => md`*🎂 未来 ${days} 天的生日与重要日子*（${count} 个，最近的在前）`,
+    none: (days: number) =>
+      `未来 ${days} 天你的客户没有生日或重要日子。要记下客户的生日（公历或农历）和家人的重要日子，在客户卡上点「编辑」填写。`,
+    more: (shown: number, left: number) => md`只列出最近的 ${shown} 个，还有 ${left} 个没有列出。`,
+  },
   settings: {
     title: '*⚙️ 团队设置*',
     edit: '修改设置',
@@ -553,9 +626,12 @@ export const zh = {
       'cadenceDays.small': '联络周期（天）：小客户',
       'cadenceDays.inactive': '联络周期（天）：非积极客户',
       'cadenceDays.potential': '联络周期（天）：潜在客户',
+      'greeting.daysAhead': '生日和重要日子提前几天提醒',
       'pool.afterDays': '公海：多少天没有联络就提醒负责人',
       'pool.graceDays': '公海：提醒后再过多少天放入公海',
       'pool.excludeTiers': '公海：这些层级不放入公海',
+      'festival.festivals': '节日送礼：提醒哪些节日',
+      'festival.daysAhead': '节日送礼：提前几天提醒',
     } as Record<string, string>,
     nudgeChannelHint: '只能选公开频道，应用才能确认自己已被邀请进去。不选：提醒私信给负责人。',
     hour: (hour: number) => `${hour}:00`,
@@ -566,6 +642,7 @@ export const zh = {
       md`${at} ${who} 把「${field}」从 ${from} 改为 ${to}`,
     outOfRange: (min: number, max: number) => `请输入 ${min} 到 ${max} 之间的整数`,
     pickOne: '请选择一项',
+    pickFromList: '只能从列表里选。',
     notAdmin: '只有管理员可以修改团队设置，什么都没有改。',
     conflict: '设置刚被另一位管理员改过，你的修改没有保存。请关闭后重新打开再改。',
     inviteBot: (channel: Mrkdwn) =>
@@ -661,7 +738,8 @@ export const zh = {
       dueBeforeSale: (field: string) => `“${field}”早于交易日期。`,
       invalidValue: (field: string) => `“${field}”的内容不符合要求。`,
       invalidBoolean: (field: string) => `“${field}”请写“是”或“否”。`,
-      noYearKeptAsNote: (field: string) => `“${field}”没有年份，没有填进卡片，原样记在备注里。`,
+      invalidOccasion: (field: string, problem: string, line?: number) =>
+        `“${field}”${line ? `第 ${line} 行` : ''}的日期不能用：${problem}`,
       notesTooLong: (field: string, max: number) =>
         `“${field}”加上没有对应字段的列，超过了 ${max} 个字：请缩短“${field}”，或删掉不需要的列后再导入。`,
       noYearAssumed: (field: string) => `“${field}”没有写年份，按合理的年份补上：交易不晚于今天，付款到期不早于交易。`,
@@ -792,6 +870,7 @@ export const zh = {
     tiers: '*团队客户分层*',
     quadrants: '*团队逾期总额（按催收象限）*',
     quadrant: (label: Mrkdwn, total: Mrkdwn) => md`${label} ${total}`,
+    daysThisWeek: (count: number) => md`*🎂 本周的生日与重要日子*（${count}）`,
     awaitingThanks: (count: number) => md`*🙏 待感谢的转介绍*（${count}）`,
     thanksRow: (referrer: Mrkdwn, referred: Mrkdwn) => md`*${referrer}* 介绍了 ${referred}`,
     brief: '访前简报',
@@ -845,40 +924,8 @@ export const zh = {
   occasions: {
     solarDate: (month: number, day: number) => `${month}月${day}日`,
     solarDateWithYear: (year: number, month: number, day: number) => `${year}年${month}月${day}日`,
-    /** 冬月、腊月 rather than 十一月、十二月: how lunar birthdays are said, and never mistaken for solar months. */
-    lunarMonths: ['正月', '二月', '三月', '四月', '五月', '六月', '七月', '八月', '九月', '十月', '冬月', '腊月'],
-    lunarDays: [
-      '初一',
-      '初二',
-      '初三',
-      '初四',
-      '初五',
-      '初六',
-      '初七',
-      '初八',
-      '初九',
-      '初十',
-      '十一',
-      '十二',
-      '十三',
-      '十四',
-      '十五',
-      '十六',
-      '十七',
-      '十八',
-      '十九',
-      '二十',
-      '廿一',
-      '廿二',
-      '廿三',
-      '廿四',
-      '廿五',
-      '廿六',
-      '廿七',
-      '廿八',
-      '廿九',
-      '三十',
-    ],
+    lunarMonths: LUNAR_MONTHS,
+    lunarDays: LUNAR_DAYS,
     leapMonth: (month: string) => `闰${month}`,
     lunarDate: (month: string, day: string) => `农历${month}${day}`,
     lunarDateWithYear: (year: number, month: string, day: string) => `农历${year}年${month}${day}`,
@@ -900,7 +947,6 @@ export const zh = {
     } satisfies Record<FestivalId, string>,
     problems: {
       notADate: '没看懂这个日期。可以写 1990-05-20、5月20日，或农历八月十五、腊月初八。',
-      incomplete: '请选择月和日。',
       invalidYear: '年份请写四位数字，例如 1990；不知道可以不填。',
       monthOutOfRange: '月份只有 1 到 12 月（农历正月到腊月）。',
       dayOutOfRange: '这个月没有这一天。',
@@ -909,8 +955,29 @@ export const zh = {
       yearTooLate: '年份太远了。',
       birthInFuture: '出生日期不能晚于今天。',
       onceNeedsYear: '只提醒一次的日子需要填写年份。',
-    } satisfies Record<Exclude<OccasionProblem, 'yearTooEarly'>, string>,
+      calendarConflict: '日期里写的历法和下面选的不一致，请改成一致。',
+      noLabel: '请在日期前写上是什么日子，例如「结婚纪念日 5-20」。',
+    } satisfies Record<Exclude<ImportantDayProblem, 'yearTooEarly' | 'labelTooLong' | 'tooMany'>, string>,
     yearTooEarly: (earliest: number) => `年份不能早于 ${earliest} 年。`,
+    labelTooLong: (max: number) => `名称最多 ${max} 个字。`,
+    tooMany: (max: number) => `最多记 ${max} 个重要日子。`,
+    onLine: (line: number, problem: string) => `第 ${line} 行：${problem}`,
+    birthdayWhat: '🎂 生日',
+    importantWhat: (label: string) => `📅 ${label}`,
+    lunarNote: (lunar: string) => `（${lunar}）`,
+    inDays: (days: number) => (days === 0 ? '今天' : days === 1 ? '明天' : days === 2 ? '后天' : `还有 ${days} 天`),
+    turns: (years: number) => `满 ${years} 岁`,
+    anniversary: (years: number) => `${years} 周年`,
+    passed: '已过',
+    cardTitle: '生日与重要日子',
+    recurrence: { yearly: '每年', once: '一次' },
+    /** A lunar date as an edit fills it in: written out, as Chinese readers write it (农历1990年闰四月初五). */
+    lunarInput: (month: number, day: number, year: number | undefined, leap: boolean) =>
+      `农历${year === undefined ? '' : `${year}年`}${leap ? '闰' : ''}${LUNAR_MONTHS[month - 1] ?? month}${LUNAR_DAYS[day - 1] ?? day}`,
+    calendars: { solar: '公历', lunar: '农历' },
+    birthdayHint: '例如 1990-05-20、5月20日、农历八月十五、腊月初八；年份可以不填。',
+    importantDaysHint:
+      '每行一个：名称 日期 [每年/一次]。例如：儿子高考 2027-06-07；结婚纪念日 5-20 每年；公司周年 农历三月初八',
   },
   errors: {
     generic: '出错了，内容没有保存。请稍后再试；如果一直出错，请联系管理员。',

@@ -77,6 +77,11 @@ const CARD_ALIASES: AliasTable<CardTarget> = [
   { target: 'address', rank: 0, names: ['地址', '联系地址', '详细地址', '通讯地址', 'address'] },
   { target: 'region', rank: 0, names: ['地区', '区域', '城市', '所在地区', '片区', 'region', 'area', 'city'] },
   { target: 'birthday', rank: 0, names: ['生日', '出生日期', '出生年月日', 'birthday', 'date of birth', 'dob'] },
+  {
+    target: 'importantDays',
+    rank: 0,
+    names: ['重要日子', '重要的日子', '纪念日', '重要纪念日', 'important days', 'anniversaries'],
+  },
   { target: 'education', rank: 0, names: ['学历', 'education'] },
   { target: 'family', rank: 0, names: ['家庭', '家庭情况', 'family'] },
   { target: 'interests', rank: 0, names: ['爱好', '兴趣爱好', '兴趣', 'hobbies', 'interests'] },

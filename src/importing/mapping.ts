@@ -1,10 +1,16 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { domain } from '../config/domain.js';
 import { en } from '../i18n/en.js';
 import { zh } from '../i18n/zh.js';
 import type { SheetRow } from './rows.js';
 import { isCalendarDate, type CalendarDate } from '../time.js';
-import { CardInputSchema, type CardInput } from '../validation/cardInput.js';
+import {
+  BIRTHDAY_TEXT_MAX,
+  cardInputSchema,
+  IMPORTANT_DAYS_TEXT_MAX,
+  type CardInput,
+} from '../validation/cardInput.js';
+import type { ImportantDayProblem } from '../domain/occasionInput.js';
 import type { ValidationKey } from '../validation/fields.js';
 import { saleInputSchema, type SaleFormInput } from '../validation/moneyInput.js';
 import { maxLengthOf } from '../domain/cardFields.js';
@@ -50,25 +56,32 @@ const SCHEMA_CODES = [
  * Why a row was refused, or (`noYear…`) what the preview should point out
  * about a row it takes. `invalidValue` stands for a schema rule added later
  * that this list does not know yet, so a row is never refused in silence.
+ *
+ * @internal Exported for the test that words every issue in both languages; the app uses it here.
  */
 export type IssueCode =
   | (typeof SCHEMA_CODES)[number]
   | 'invalidValue'
   | 'invalidBoolean'
   | 'phoneDigitsLost'
-  | 'noYearKeptAsNote'
+  | 'invalidOccasion'
   | 'noYearAssumed'
   | 'notesTooLong'
   | 'noCustomer'
   | 'summaryRow'
   | 'repeatedHeader';
 
-/** `header`: the column as the file names it; `max`: the field's length limit, for `tooLong`. */
+/**
+ * `header`: the column as the file names it; `max`: the field's length limit, for `tooLong`;
+ * `problem` (and for important days the `line` of the cell): why a birthday or important day cannot be kept.
+ */
 export interface RowIssue<T extends string> {
   code: IssueCode;
   field?: T;
   header?: string;
   max?: number;
+  problem?: ImportantDayProblem;
+  line?: number;
 }
 
 /** A cell kept as a labelled note: a column that maps to nothing, or what did not fit its field's form (a second phone number, a birthday without a year). */
@@ -178,6 +191,17 @@ function schemaIssues<T extends string>(
   return once.map((issue) => {
     const field = fieldOf(String(issue.path[0]));
     const header = headerOf(field);
+    // A birthday or important day the card schema cannot keep: `occasion:<problem>`, the line of important days.
+    if (issue.message.startsWith('occasion:')) {
+      const line = (issue as { params?: { line?: number } }).params?.line;
+      return {
+        code: 'invalidOccasion' as const,
+        field,
+        ...(header ? { header } : {}),
+        problem: issue.message.slice('occasion:'.length) as ImportantDayProblem,
+        ...(line ? { line } : {}),
+      };
+    }
     const max = issue.message === 'tooLong' ? maxOf(field) : undefined;
     const code = (SCHEMA_CODES as readonly string[]).includes(issue.message)
       ? (issue.message as IssueCode)
@@ -232,19 +256,15 @@ function readPhone(
   if (others.length > 0) extras.push({ header: cell.header, value: others.join('、') });
 }
 
-/** A birthday without a year is no date the card can hold; it is kept as a note rather than given an invented year. */
-function readBirthday(
-  cell: Cell,
-  form: Record<string, unknown>,
-  extras: LabelledValue[],
-  warnings: RowIssue<CardTarget>[],
-): void {
+/**
+ * A birthday as the card schema reads it (parseOccasionDate: 1990-05-20,
+ * 5月20日, 农历八月十五, 腊月初八…). A date cell of a workbook, or an Excel
+ * serial in a text file, is a solar date with its year, written as such;
+ * anything else goes as written, and the schema refuses what it cannot read.
+ */
+function readBirthday(cell: Cell, form: Record<string, unknown>): void {
   const reading = readDate(cell.value);
-  if (reading.ok) form.birthday = reading.date;
-  else if (reading.reason === 'noYear') {
-    extras.push({ header: cell.header, value: cell.value });
-    warnings.push({ code: 'noYearKeptAsNote', field: 'birthday', header: cell.header });
-  } else form.birthday = cell.value;
+  form.birthday = reading.ok ? reading.date : cell.value;
 }
 
 /**
@@ -284,7 +304,11 @@ function composeNotes(
   form.notes = text;
 }
 
-function cardRow(row: SheetRow, columns: ColumnMapping<CardTarget>[]): CardRow {
+function cardRow(
+  row: SheetRow,
+  columns: ColumnMapping<CardTarget>[],
+  schema: ReturnType<typeof cardInputSchema>,
+): CardRow {
   const skip = notARecord(row, columns);
   if (skip) return { ok: false, rowNumber: row.rowNumber, cells: row.cells, issues: [{ code: skip }] };
   const { fields, extras } = cellsOf(row, columns);
@@ -296,7 +320,7 @@ function cardRow(row: SheetRow, columns: ColumnMapping<CardTarget>[]): CardRow {
     if (isRawCardTarget(target)) raw[target] = cell.value;
     else if (target === 'notes') continue;
     else if (target === 'phone') readPhone(cell, form, extras, issues);
-    else if (target === 'birthday') readBirthday(cell, form, extras, warnings);
+    else if (target === 'birthday') readBirthday(cell, form);
     else if (target === 'creditLimitFen') form.creditLimitFen = creditLimitYuan(cell);
     else if (target === 'ambassador') {
       const yes = readYesNo(cell.value);
@@ -307,15 +331,15 @@ function cardRow(row: SheetRow, columns: ColumnMapping<CardTarget>[]): CardRow {
     } else form[target] = cell.value;
   }
   composeNotes(fields.get('notes'), extras, form, issues);
-  const parsed = CardInputSchema.safeParse(form);
+  const parsed = schema.safeParse(form);
   if (!parsed.success) {
     const headerOf = (field: CardTarget) => fields.get(field)?.header;
     issues.push(
       ...schemaIssues(
-        parsed.error,
+        occasionsToo(schema, form, parsed.error),
         (key) => key,
         headerOf,
-        (field) => maxLengthOf(field),
+        (field) => MAX_LENGTH[field] ?? maxLengthOf(field),
       ),
     );
   }
@@ -323,12 +347,43 @@ function cardRow(row: SheetRow, columns: ColumnMapping<CardTarget>[]): CardRow {
   return { ok: true, rowNumber: row.rowNumber, card: parsed.data, ...raw, extras, warnings };
 }
 
-/** A customer sheet: its header found, each data row a card input or a refusal. */
-export function mapCardRows(rows: SheetRow[]): MappedSheet<CardTarget, CardRow> | MappingRefusal {
+/**
+ * The schema reads the birthday and important days only once every other
+ * field passed (a zod transform); a row refused for another reason is read
+ * again for them alone, by the same schema, so it is refused with every
+ * reason it has.
+ */
+function occasionsToo(
+  schema: ReturnType<typeof cardInputSchema>,
+  form: Record<string, unknown>,
+  error: z.ZodError,
+): z.ZodError {
+  const occasions = Object.fromEntries(
+    Object.entries(form).filter(([key]) => ['birthday', 'birthdayCalendar', 'importantDays'].includes(key)),
+  );
+  const read = Object.keys(occasions).length > 0 ? schema.safeParse({ name: '-', ...occasions }) : undefined;
+  if (!read || read.success) return error;
+  const known = new Set(error.issues.map((i) => String(i.path[0])));
+  const more = read.error.issues.filter((i) => !known.has(String(i.path[0])));
+  return more.length === 0 ? error : new z.ZodError([...error.issues, ...more]);
+}
+
+/** The text a birthday or important days cell may hold (the card keeps dates, not text: they have no length of their own). */
+const MAX_LENGTH: Partial<Record<CardTarget, number>> = {
+  birthday: BIRTHDAY_TEXT_MAX,
+  importantDays: IMPORTANT_DAYS_TEXT_MAX,
+};
+
+/**
+ * A customer sheet: its header found, each data row a card input or a
+ * refusal; `today` is the team's local date (a birth cannot be later).
+ */
+export function mapCardRows(rows: SheetRow[], today: CalendarDate): MappedSheet<CardTarget, CardRow> | MappingRefusal {
   const found = findCardColumns(rows);
   if (!found.ok) return found;
   const { dataRows, ...mapping } = found;
-  return { ...mapping, rows: dataRows.map((row) => cardRow(row, found.columns)) };
+  const schema = cardInputSchema(today);
+  return { ...mapping, rows: dataRows.map((row) => cardRow(row, found.columns, schema)) };
 }
 
 // ---------------------------------------------------------------- sales

@@ -1,5 +1,5 @@
 import { CARD_FIELDS, maxLengthOf } from '../domain/cardFields.js';
-import type { FieldChange } from '../domain/diff.js';
+import { sameValue, type FieldChange } from '../domain/diff.js';
 import type { CardInput } from '../validation/cardInput.js';
 
 /** What an imported row may write to a card of the team it matched: every field an edit writes, and the legacy referrer. */
@@ -11,8 +11,13 @@ export type CurrentCard = Partial<IncomingCard>;
 /** The owner changes only through Reassign (with its reminders); an import never moves a card. */
 const MERGED_FIELDS = [...CARD_FIELDS.map((f) => f.key).filter((key) => key !== 'ownerId'), 'referrer'];
 
-/** Blank as an import sees it: no value, empty text, or an unticked box (a blank ambassador cell says nothing). */
-const isBlank = (value: unknown) => value === undefined || value === null || value === '' || value === false;
+/** Blank as an import sees it: no value, empty text, no important days, or an unticked box (a blank ambassador cell says nothing). */
+const isBlank = (value: unknown) =>
+  value === undefined ||
+  value === null ||
+  value === '' ||
+  value === false ||
+  (Array.isArray(value) && value.length === 0);
 
 /** The lines of the file's notes the card does not hold yet, added under what it holds; undefined if none or too long. */
 function appendedNotes(current: string, incoming: string): string | undefined {
@@ -37,7 +42,8 @@ export function mergeCard(current: CurrentCard, incoming: IncomingCard, overwrit
   for (const field of MERGED_FIELDS) {
     const to = file[field];
     const from = isBlank(was[field]) ? undefined : was[field];
-    if (isBlank(to) || to === from) continue;
+    // A birthday or important days are compared by what they hold.
+    if (isBlank(to) || sameValue(to, from)) continue;
     if (from === undefined) changes.push({ field, from, to });
     else if (field === 'notes' && !overwrite) {
       const merged = appendedNotes(from as string, to as string);

@@ -48,12 +48,32 @@ export interface CustomerRecord extends CardInput {
    * at once.
    */
   claimedOn?: string;
+  /**
+   * The first day on or after the day it was worked out on when one of the card's birthday or important days falls:
+   * lists of days coming up read only cards whose value is close (see services/occasions.ts).
+   */
+  nextOccasionOn?: string;
 }
+
+/** A birthday or important day's date: month and day, the year when known, 公历 or 农历. */
+const occasionDate = {
+  calendar: { type: String, enum: ['solar', 'lunar'], required: true },
+  month: { type: Number, required: true },
+  day: { type: Number, required: true },
+  year: Number,
+  leapMonth: Boolean,
+};
+const birthdaySchema = new Schema(occasionDate, { _id: false });
+const importantDaySchema = new Schema(
+  { ...occasionDate, recurrence: { type: String, enum: ['yearly', 'once'], required: true }, label: String },
+  { _id: false },
+);
 
 const SCHEMA_TYPES: Record<FieldKind, SchemaDefinition[string]> = {
   text: String,
   multiline: String,
-  date: String,
+  occasion: { type: birthdaySchema, default: undefined },
+  occasions: { type: [importantDaySchema], default: undefined },
   select: String,
   user: String,
   money: { type: Number, validate: { validator: Number.isInteger, message: 'money must be integer fen' } },
@@ -88,6 +108,7 @@ const customerSchema = new Schema<CustomerRecord>(
     pooledAt: Date,
     previousOwnerId: String,
     claimedOn: String,
+    nextOccasionOn: String,
     /**
      * The status chosen by hand in earlier versions (CUSTOMER_STATUSES); a referral's prospect is stored as potential.
      */
@@ -114,6 +135,8 @@ customerSchema.index({ teamId: 1, ownerId: 1, segment: 1, tier: 1 });
 customerSchema.index({ teamId: 1, ownerId: 1, _id: 1 });
 // `/card pool`: a team's pooled cards, oldest first, without reading the others.
 customerSchema.index({ teamId: 1, pooledAt: 1 });
+// Birthdays and important days coming up: one owner's, soonest first.
+customerSchema.index({ teamId: 1, ownerId: 1, nextOccasionOn: 1 });
 // The boot-time re-keying asks for outdated keys across teams; indexed, a boot with nothing to do reads nothing.
 customerSchema.index({ searchKeysVersion: 1 });
 

@@ -28,6 +28,8 @@ export interface NudgeRecord {
   dueDate: string;
   /** What it is about, in the words it was scheduled with (a follow-up's plan, a check-in's product). */
   plan?: string;
+  /** The day it is about, when that is not the day it is due (a birthday greeted days ahead). */
+  occursOn?: string;
   /** Which reminder of its cause this is, for kinds that follow up once (1, then 2). */
   round?: number;
   status: NudgeStatus;
@@ -74,6 +76,7 @@ const nudgeSchema = new Schema<NudgeRecord>(
     ownerId: { type: String, required: true },
     dueDate: { type: String, required: true },
     plan: String,
+    occursOn: String,
     round: Number,
     status: { type: String, enum: NUDGE_STATUSES, required: true },
     version: { type: Number, required: true },

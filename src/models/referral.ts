@@ -68,6 +68,9 @@ referralSchema.index({ teamId: 1, referredId: 1, status: 1 });
 referralSchema.index({ teamId: 1, referrerId: 1, createdAt: -1 });
 referralSchema.index({ teamId: 1, status: 1, createdAt: -1 });
 referralSchema.index({ teamId: 1, awaitingThanks: 1, outcomeAt: 1 });
+// A festival's gift list: the team's referrers of the last 12 months, from index entries alone (no other index starts
+// with the day a referral was recorded).
+referralSchema.index({ teamId: 1, date: 1, referrerId: 1 });
 
 export type ReferralModel = Model<ReferralRecord>;
 

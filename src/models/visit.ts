@@ -48,6 +48,9 @@ const visitSchema = new Schema<VisitRecord>(
 visitSchema.index({ teamId: 1, customerId: 1, date: -1, createdAt: -1 });
 // The wrap-up: a team's visits of a day that asked for material.
 visitSchema.index({ teamId: 1, materialRequested: 1, date: 1 });
+// A festival's gift list: the customers greeted or given a gift in the last 12 months, from index entries alone
+// (the card's index above is per customer).
+visitSchema.index({ teamId: 1, kind: 1, date: 1, customerId: 1 });
 
 export type VisitModel = Model<VisitRecord>;
 

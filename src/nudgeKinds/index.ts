@@ -7,7 +7,9 @@ import { ambassadorKind } from './ambassador.js';
 import { cadenceKind } from './cadence.js';
 import { checkInKind } from './checkIn.js';
 import type { KindDeps } from './deps.js';
+import { festivalKind } from './festival.js';
 import { followUpKind } from './followUp.js';
+import { greetingKind } from './greeting.js';
 import type { KindDefinition, KindJob, KindRules, PersonKindRules, Reaction, ReactionContext } from './kind.js';
 import { overdueKind } from './overdue.js';
 import { poolReleaseKind, poolWarningKind } from './pool.js';
@@ -32,6 +34,8 @@ export const KINDS = [
   wrapUpKind,
   poolWarningKind,
   poolReleaseKind,
+  greetingKind,
+  festivalKind,
 ] as const satisfies readonly KindDefinition[];
 
 /** How the pipeline treats each kind. */

@@ -1,8 +1,5 @@
-import { isDuplicateKey } from '../db/errors.js';
+import { onceForDatabase } from '../db/bootSteps.js';
 import type { Models } from '../models/index.js';
-
-/** Boot steps done once per database, by name. */
-const DONE = 'bootSteps';
 
 /** Steps an earlier release recorded under the name of its own service: done once, they are not run again. */
 const EARLIER_NAMES: Readonly<Record<string, string>> = {
@@ -25,20 +22,10 @@ export async function carryOverReminders(
   teamIds: () => Promise<string[]>,
   steps: { name: string; everyBoot: boolean; run(teamIds: string[]): Promise<void> }[],
 ): Promise<void> {
-  const done = models.customers.db.db!.collection<{ _id: string }>(DONE);
+  const db = models.customers.db.db!;
   for (const { name, everyBoot, run } of steps) {
-    if (everyBoot) {
-      await run(await teamIds());
-      continue;
-    }
-    const earlier = EARLIER_NAMES[name];
-    if (await done.findOne({ _id: { $in: [name, ...(earlier ? [earlier] : [])] } })) continue;
-    await run(await teamIds());
-    try {
-      await done.insertOne({ _id: name });
-    } catch (error) {
-      // Another instance, booting at the same time, finished it too.
-      if (!isDuplicateKey(error)) throw error;
-    }
+    const runNow = async () => run(await teamIds());
+    if (everyBoot) await runNow();
+    else await onceForDatabase(db, [name, ...(EARLIER_NAMES[name] ? [EARLIER_NAMES[name]] : [])], runNow);
   }
 }

@@ -19,7 +19,8 @@ import {
 } from '../domain/lookup.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
-import { yearIn } from '../time.js';
+import { todayIn, yearIn, type CalendarDate } from '../time.js';
+import { nextOccasionOn, type CardOccasions } from '../domain/occasions.js';
 import { mergeCard, type IncomingCard } from '../importing/merge.js';
 import type { CardInput } from '../validation/cardInput.js';
 import type { CardEvent, CardEvents, RecordedEvent } from './cardEvents.js';
@@ -208,9 +209,11 @@ export function createCustomerService({ models, now, settings, history, writes, 
       const taken = (await models.counters.findById(counterId(teamId, year)).lean())?.seq ?? 0;
       const seq = nextCandidate(counterId(teamId, year), taken + 1);
       try {
+        const coming = nextOccasionOn(fields, todayIn(at, timezone));
         const created = await models.customers.create({
           ...fields,
           ...searchKeys(fields),
+          ...(coming ? { nextOccasionOn: coming } : {}),
           _id,
           teamId,
           number: formatCardNumber(year, seq),
@@ -239,7 +242,8 @@ export function createCustomerService({ models, now, settings, history, writes, 
    * unique (team, number) index stays the guarantee; a card refused because
    * its `_id` is taken exists already (the same file imported at once by
    * someone else) and is left out. The counter is advanced to the last number
-   * used. Resolves with the ids this call inserted.
+   * used. Each card's next birthday or important day is stored with it, as a
+   * card created one by one has it. Resolves with the ids this call inserted.
    */
   async function insertNumberedMany(
     teamId: string,
@@ -249,8 +253,12 @@ export function createCustomerService({ models, now, settings, history, writes, 
     const { timezone } = await settings.settingsFor(teamId);
     const year = yearIn(at, timezone);
     const key = counterId(teamId, year);
+    const today = todayIn(at, timezone);
     const inserted: Types.ObjectId[] = [];
-    let pending = docs;
+    let pending = docs.map((doc) => {
+      const coming = nextOccasionOn(doc as CardOccasions, today);
+      return coming ? { ...doc, nextOccasionOn: coming } : doc;
+    });
     for (let probe = 0; pending.length > 0; probe++) {
       if (probe >= domain.numbering.maxProbes)
         throw new Error(`no free card numbers for team ${teamId} after ${domain.numbering.maxProbes} tries`);
@@ -347,10 +355,15 @@ export function createCustomerService({ models, now, settings, history, writes, 
     for (const event of recorded) await event.react();
   };
 
-  function updateFields(changes: FieldChange[], input: CardInput, userId: string) {
+  function updateFields(changes: FieldChange[], input: CardInput, userId: string, today: CalendarDate) {
     const keys = searchKeyChanges(input);
-    const set: Record<string, unknown> = { ...keys.set, updatedBy: userId };
-    const unset = [...keys.unset];
+    const coming = nextOccasionOn(input, today);
+    const set: Record<string, unknown> = {
+      ...keys.set,
+      updatedBy: userId,
+      ...(coming ? { nextOccasionOn: coming } : {}),
+    };
+    const unset = [...keys.unset, ...(coming ? [] : ['nextOccasionOn'])];
     for (const { field, to } of changes) {
       if (to === undefined) unset.push(field);
       else set[field] = to;
@@ -415,7 +428,7 @@ export function createCustomerService({ models, now, settings, history, writes, 
       model: models.customers,
       id: current._id,
       version,
-      ...updateFields(changes, input, userId),
+      ...updateFields(changes, input, userId, todayIn(now(), (await settings.settingsFor(teamId)).timezone)),
       records: [{ model: models.history, doc: historyDoc(entry) }, ...linked, ...announced.map((a) => a.record)],
       requestKey,
     });
@@ -444,6 +457,7 @@ export function createCustomerService({ models, now, settings, history, writes, 
     for (let attempt = 0; attempt < domain.writes.maxRetries; attempt++) {
       const card = await models.customers.findOne({ _id: customerId, teamId }).lean();
       if (!card) return false;
+      const today = todayIn(now(), (await settings.settingsFor(teamId)).timezone);
       let changes = mergeCard(card, incoming, overwrite);
       const relink = changes.find((c) => c.field === 'referrerId');
       const link = relink ? await referrals.checkLink(teamId, card._id, String(relink.to)) : undefined;
@@ -468,7 +482,7 @@ export function createCustomerService({ models, now, settings, history, writes, 
         model: models.customers,
         id: card._id,
         version: card.version,
-        ...updateFields(changes, merged, userId),
+        ...updateFields(changes, merged, userId, today),
         records: [{ model: models.history, doc: historyDoc(entry, historyId) }, ...linked, saved!.record],
         requestKey,
       });

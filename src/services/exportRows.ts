@@ -2,6 +2,8 @@ import { CARD_FIELDS, type FieldSpec } from '../domain/cardFields.js';
 import { fenToYuan } from '../domain/money.js';
 import { segmentOf } from '../domain/segments.js';
 import type { Messages } from '../i18n/index.js';
+import { importantDaysInputText, occasionInputText } from '../i18n/occasionText.js';
+import type { ImportantDay, OccasionDate } from '../domain/occasions.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { SaleRecord } from '../models/sale.js';
 import type { VisitRecord } from '../models/visit.js';
@@ -88,9 +90,13 @@ function fieldCells(t: Messages, spec: FieldSpec, card: CustomerRecord, context:
       const referrer = typeof value === 'string' ? context.referrers.get(value) : undefined;
       return referrer ? [userText(referrer.name), referrer.number] : ['', ''];
     }
+    // As the card modal takes them, so an export imports back: 1990-05-20, 农历1990年腊月初八, one day per line.
+    case 'occasion':
+      return [value ? occasionInputText(t, value as OccasionDate) : ''];
+    case 'occasions':
+      return [userText(importantDaysInputText(t, value as ImportantDay[] | undefined))];
     case 'text':
     case 'multiline':
-    case 'date':
       return [userText(value as string | undefined)];
   }
 }

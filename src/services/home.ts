@@ -10,7 +10,8 @@ import { TIERS, type Tier } from '../domain/segments.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
 import { OPEN_NUDGE_STATUSES, type CustomerNudgeRecord, type NudgeKind } from '../models/nudge.js';
-import type { CalendarDate } from '../time.js';
+import { addDays, type CalendarDate } from '../time.js';
+import type { ComingRow, OccasionService } from './occasions.js';
 import { pooledIn } from './pool.js';
 
 interface Deps {
@@ -18,6 +19,7 @@ interface Deps {
   now: () => Date;
   /** The kinds that ask for a contact (their trait): those without a list of their own are Home's "due for contact". */
   contactKinds: readonly NudgeKind[];
+  occasions: OccasionService;
 }
 
 export type HomeCustomer = Pick<CustomerRecord, '_id' | 'name' | 'number'>;
@@ -59,6 +61,8 @@ export interface HomeData {
   ambassadorsDue: HomeList<DueRow>;
   promisesDue: HomeList<DueRow>;
   overdue: HomeList<OverdueRow> & { totalFen: number };
+  /** Birthdays and important days of the viewer's customers this week (today and domain.occasions.homeDays after). */
+  daysThisWeek: HomeList<ComingRow>;
   pyramid: Record<PyramidBucket, number>;
   team: {
     tiers: Record<Tier, number>;
@@ -91,7 +95,7 @@ type Counted<Key> = { _id: Key; n: number };
  * its size counted by one $group (FerretDB computes a $group's first
  * accumulator only, so each pipeline has one $sum), then one read of names.
  */
-export function createHomeService({ models, now, contactKinds }: Deps) {
+export function createHomeService({ models, now, contactKinds, occasions }: Deps) {
   const shown = domain.home.rowsShown;
   const dueForContact = contactKinds.filter((k) => !OWN_LISTS.includes(k));
   const listedKinds = [...OWN_LISTS, ...dueForContact];
@@ -234,7 +238,7 @@ export function createHomeService({ models, now, contactKinds }: Deps) {
     today: CalendarDate,
     thresholds: CollectionThresholds,
   ): Promise<HomeData> {
-    const [firsts, counts, money, mine, tiers, [referrals, thanksTotal], pooled] = await Promise.all([
+    const [firsts, counts, money, mine, tiers, [referrals, thanksTotal], pooled, week] = await Promise.all([
       Promise.all([
         firstDue(teamId, userId, ['followUp'], { $lt: today }),
         firstDue(teamId, userId, ['followUp'], { $eq: today }),
@@ -248,6 +252,7 @@ export function createHomeService({ models, now, contactKinds }: Deps) {
       teamTiers(teamId),
       awaitingThanks(teamId),
       models.customers.countDocuments(pooledIn(teamId)),
+      occasions.coming(teamId, userId, today, addDays(today, domain.occasions.homeDays), shown),
     ]);
     const byId = await names(teamId, [
       ...firsts.flat().map((n) => n.customerId),
@@ -275,6 +280,7 @@ export function createHomeService({ models, now, contactKinds }: Deps) {
       ambassadorsDue: dueList(ambassadorsDue, counts.ambassadorsDue),
       promisesDue: dueList(promisesDue, counts.promisesDue),
       overdue: money.mine,
+      daysThisWeek: week,
       pyramid: mine,
       team: {
         tiers,

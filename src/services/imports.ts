@@ -157,7 +157,7 @@ export function createImportService(deps: Deps) {
    */
   function mapSheet(kind: ImportKind, rows: SheetRow[], today: string): MappedAs {
     const as = (k: ImportKind): MappedAs =>
-      k === 'cards' ? { kind: k, mapped: mapCardRows(rows) } : { kind: k, mapped: mapSaleRows(rows, today) };
+      k === 'cards' ? { kind: k, mapped: mapCardRows(rows, today) } : { kind: k, mapped: mapSaleRows(rows, today) };
     const extras = ({ mapped: m }: MappedAs) => (m.ok ? m.columns.filter((c) => c.role === 'extra').length : Infinity);
     const asked = as(kind);
     const other = as(kind === 'cards' ? 'sales' : 'cards');

@@ -54,10 +54,11 @@ export type NewNudge = Pick<
   CustomerNudgeRecord,
   '_id' | 'teamId' | 'kind' | 'customerId' | 'sourceId' | 'ownerId' | 'dueDate' | 'plan' | 'createdBy'
 > &
-  Partial<Pick<NudgeRecord, 'round'>>;
+  Partial<Pick<NudgeRecord, 'round' | 'occursOn'>>;
 
 /** A reminder about a person's day (PERSON_NUDGE_KINDS): no customer, no cause record. */
-type NewPersonNudge = Pick<NudgeRecord, '_id' | 'teamId' | 'kind' | 'ownerId' | 'dueDate' | 'createdBy'>;
+type NewPersonNudge = Pick<NudgeRecord, '_id' | 'teamId' | 'kind' | 'ownerId' | 'dueDate' | 'createdBy'> &
+  Partial<Pick<NudgeRecord, 'plan' | 'occursOn'>>;
 
 export interface ScheduleOptions {
   /** Closes the customer's other open nudges of the kind: the new one replaces them. */
@@ -140,6 +141,9 @@ export const MOVABLE_STATUSES: readonly NudgeStatus[] = ['pending', 'failed'];
 
 /** Not yet posted: it will still go out. */
 const TO_BE_POSTED: readonly NudgeStatus[] = ['pending', 'sending'];
+
+/** Closed before it was posted: its cause went (a festival no longer greeted), and may come back. */
+const CLOSED_UNPOSTED: readonly NudgeStatus[] = ['cancelled', 'superseded'];
 
 /**
  * The one nudge pipeline: every kind of reminder is scheduled, found due,
@@ -227,6 +231,30 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
     );
   }
 
+  /**
+   * Schedules a reminder about a person's day (a festival's gift list) at the
+   * team's nudge hour of its due day. Its id names what it is about, so one
+   * closed before it was posted (its festival dropped, then picked again) is
+   * opened again, due then, rather than left closed. Returns the status it has
+   * now: pending, or the one it had gone on to (sending, sent…).
+   */
+  async function schedulePersonal(nudge: NewPersonNudge): Promise<NudgeStatus> {
+    const { _id, teamId, dueDate, createdBy } = nudge;
+    const nextAttemptAt = await dueInstant(teamId, dueDate);
+    await insertPending(nudge, nextAttemptAt);
+    const stored = await models.nudges.findOne({ _id, teamId }, { status: 1 }).lean();
+    if (!stored || !CLOSED_UNPOSTED.includes(stored.status)) return stored?.status ?? 'pending';
+    const reopened = await writes.updateUntilWritten<NudgeRecord>(models.nudges, teamId, _id, (n) =>
+      CLOSED_UNPOSTED.includes(n.status)
+        ? {
+            set: { status: 'pending', dueDate, nextAttemptAt, attempts: 0, createdBy },
+            unset: ['closedBy', 'refusedSince', 'lastError', 'digestTs'],
+          }
+        : null,
+    );
+    return reopened ? 'pending' : stored.status;
+  }
+
   /** A contact due on a day is booked the evening before, in its owner's wrap-up. */
   async function contactScheduled({
     kind,
@@ -274,6 +302,29 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
     }
   }
 
+  /**
+   * Moves waiting nudges to new due days (at the team's nudge hour), in one
+   * bulk write: each only if it is still the version read and still waiting,
+   * so one claimed, snoozed or answered meanwhile keeps what happened to it.
+   * For kinds that are not contact reminders: it books nothing in a wrap-up.
+   */
+  async function moveAll(
+    teamId: string,
+    moves: readonly { _id: Types.ObjectId; version: number; dueDate: CalendarDate }[],
+  ): Promise<void> {
+    if (moves.length === 0) return;
+    const { nudgeHour, timezone } = await settings.settingsFor(teamId);
+    await models.nudges.bulkWrite(
+      moves.map(({ _id, version, dueDate }) => ({
+        updateOne: {
+          filter: { _id, teamId, version, status: 'pending' as const },
+          update: { $set: { dueDate, nextAttemptAt: instantAt(dueDate, nudgeHour, timezone) }, $inc: { version: 1 } },
+        },
+      })),
+      { ordered: false },
+    );
+  }
+
   /** Closes one nudge, if still open, whatever else happened to it meanwhile. */
   async function close(
     teamId: string,
@@ -282,6 +333,16 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
   ): Promise<void> {
     await writes.updateUntilWritten<NudgeRecord>(models.nudges, teamId, _id, (n) =>
       OPEN_NUDGE_STATUSES.includes(n.status) ? { set: change } : null,
+    );
+  }
+
+  /**
+   * Cancels one nudge still waiting to be posted (pending, or given up) whose cause went: a festival the team no longer
+   * greets. One being posted right now, or posted, keeps its course.
+   */
+  async function cancelWaiting(teamId: string, _id: Types.ObjectId, closedBy: string): Promise<void> {
+    await writes.updateUntilWritten<NudgeRecord>(models.nudges, teamId, _id, (n) =>
+      MOVABLE_STATUSES.includes(n.status) ? { set: { status: 'cancelled', closedBy } } : null,
     );
   }
 
@@ -639,9 +700,12 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
     retime,
     firstNudgeDay,
     scheduleWrapUp,
+    schedulePersonal,
     adoptContactWrapUps,
     moveTo,
+    moveAll,
     supersede,
+    cancelWaiting,
     cancelOpen,
     findDue,
     claim,

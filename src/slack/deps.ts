@@ -12,6 +12,7 @@ import type { ImportService } from '../services/imports.js';
 import type { InstallationService } from '../services/installations.js';
 import type { MoneyService } from '../services/money.js';
 import type { NudgeService } from '../services/nudges.js';
+import type { OccasionService } from '../services/occasions.js';
 import type { PoolService } from '../services/pool.js';
 import type { ReferralService } from '../services/referrals.js';
 import type { SegmentService } from '../services/segments.js';
@@ -46,6 +47,7 @@ export interface ListenerDeps {
   imports: ImportService;
   /** SLACK_API_URL, when set: the one host besides Slack's own that a file may be downloaded from with the bot token. */
   slackApiUrl?: string;
+  occasions: OccasionService;
   /** Installed through OAuth only: the workspaces' installations, which uninstall events end. */
   installations?: InstallationService;
   /** Republishes App Home for those of these users who have opened it; never rejects. */

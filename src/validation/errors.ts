@@ -3,8 +3,11 @@ import type { ValidationKey } from './fields.js';
 
 export interface FieldError {
   field: string;
-  key: ValidationKey;
+  /** A key of `messages.validation`, or `occasion:<problem>` for a date the occasion rules refuse. */
+  key: ValidationKey | `occasion:${string}`;
   max?: number;
+  /** For text read line by line (important days): the line refused, from 1. */
+  line?: number;
 }
 
 /** One error per field (the first), keyed for translation. */
@@ -15,9 +18,10 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
     const field = String(issue.path[0] ?? '');
     if (seen.has(field)) continue;
     seen.add(field);
-    const key = (issue.message as ValidationKey) ?? 'required';
+    const key = (issue.message as FieldError['key']) ?? 'required';
     const max = issue.code === 'too_big' ? Number(issue.maximum) : undefined;
-    errors.push(max === undefined ? { field, key } : { field, key, max });
+    const line = issue.code === 'custom' ? (issue.params as { line?: number } | undefined)?.line : undefined;
+    errors.push({ field, key, ...(max === undefined ? {} : { max }), ...(line === undefined ? {} : { line }) });
   }
   return errors;
 }

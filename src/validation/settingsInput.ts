@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { TIERS } from '../domain/segments.js';
-import { storedValue, type SettingSpec, type SettingValue } from '../domain/settings.js';
+import { CHOICES, isChoice, storedValue, type SettingSpec, type SettingValue } from '../domain/settings.js';
 import { SLACK_USER_ID } from '../domain/slackIds.js';
 import type { Locale } from '../i18n/index.js';
 import { isValidTimezone } from '../time.js';
@@ -26,13 +25,18 @@ const userIds = z
   .transform((ids) => [...new Set(ids ?? [])]);
 const whole = ({ min, max }: { min: number; max: number }) => z.coerce.number().int().min(min).max(max);
 
-/** How one kind's setting is read from its block: a whole number within its range, or tiers (each known one once). */
+/**
+ * How one kind's setting is read from its block: a whole number within its range, or values of its list (each known
+ * one once, in the list's order; none is a choice too).
+ */
 function fieldOf(spec: SettingSpec): z.ZodType<SettingValue> {
-  if (spec.unit === 'tiers')
+  if (isChoice(spec.unit)) {
+    const offered: readonly string[] = CHOICES[spec.unit];
     return z
-      .array(z.enum(TIERS))
+      .array(z.string().refine((value) => offered.includes(value)))
       .optional()
-      .transform((tiers) => TIERS.filter((t) => tiers?.includes(t)));
+      .transform((picked) => offered.filter((value) => picked?.includes(value)));
+  }
   return whole({ min: spec.min ?? 0, max: spec.max ?? Number.MAX_SAFE_INTEGER }).transform((asked) =>
     storedValue(spec, asked),
   );

@@ -3,7 +3,8 @@ import { domain } from '../config/domain.js';
 import type { CalendarDate } from '../time.js';
 import { checked, optionalChoice, optionalCount, optionalDate, optionalText } from './fields.js';
 
-const VISIT_KINDS = ['visit', 'phone', 'meeting', 'message'] as const;
+/** How a contact was made; a greeting or gift (a birthday, a festival) is a contact too. */
+const VISIT_KINDS = ['visit', 'phone', 'meeting', 'message', 'greeting', 'gift'] as const;
 const ATTITUDES = ['positive', 'neutral', 'negative'] as const;
 const VISIT_WELCOME = ['yes', 'no', 'unknown'] as const;
 

@@ -1,5 +1,10 @@
 import type { types } from '@slack/bolt';
+import { domain } from '../config/domain.js';
 import { formatFen } from '../domain/money.js';
+import { daysComing } from '../domain/occasions.js';
+import { occasionDateText } from '../i18n/occasionText.js';
+import { addDays } from '../time.js';
+import { comingDayWhat, comingDayWhen } from './comingDays.js';
 import type { Messages } from '../i18n/index.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { Brief } from '../services/briefs.js';
@@ -42,8 +47,15 @@ function talkAbout(t: Messages, c: CustomerRecord): Mrkdwn[] {
     ...labelled(t.card.preferences, c.preferences),
     ...labelled(t.fields.family, c.family),
     ...labelled(t.fields.interests, c.interests),
-    ...labelled(t.fields.birthday, c.birthday),
+    ...labelled(t.fields.birthday, c.birthday && occasionDateText(t, c.birthday)),
   ];
+}
+
+/** A birthday or important day within domain.occasions.briefDays: something to mention, or to bring. */
+function comingDays(t: Messages, { customer, today }: Brief): Mrkdwn[] {
+  return daysComing(customer, today, addDays(today, domain.occasions.briefDays)).map(
+    (day) => md`*${comingDayWhat(t, day)}* ${comingDayWhen(t, day, today)}`,
+  );
 }
 
 function purchase(t: Messages, { money, stockVisit: v }: Brief): Mrkdwn[] {
@@ -131,7 +143,7 @@ function renderBrief(t: Messages, brief: Brief): types.KnownBlock[] {
   return [
     { type: 'header', text: plain(c.name, LIMITS.headerText) },
     { type: 'context', elements: [mrkdwn(whoLine(t, c), LIMITS.contextText)] },
-    titled(t.brief.talkAbout, talkAbout(t, c), t.brief.noTopics),
+    titled(t.brief.talkAbout, [...comingDays(t, brief), ...talkAbout(t, c)], t.brief.noTopics),
     titled(t.brief.purchase, purchase(t, brief), t.brief.noPurchase),
     titled(t.brief.lastVisit, lastVisit(t, brief), t.brief.noVisit),
     titled(t.card.openPromises, promises(t, brief), t.card.noPromises),

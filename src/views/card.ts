@@ -2,6 +2,7 @@ import type { types } from '@slack/bolt';
 import { domain } from '../config/domain.js';
 import { completeness } from '../domain/completeness.js';
 import { segmentOf } from '../domain/segments.js';
+import { occasionsOf } from '../domain/occasions.js';
 import { formatFen } from '../domain/money.js';
 import type { Messages } from '../i18n/index.js';
 import type { CustomerRecord } from '../models/customer.js';
@@ -16,6 +17,7 @@ import { referralBlocks, referralButtons } from './cardReferrals.js';
 import { promiseButtonValue } from './buttonValues.js';
 import { optionLabel } from './fieldValues.js';
 import { claimButton } from './pool.js';
+import { cardOccasionLine } from './comingDays.js';
 import { LIMITS, PREVIEW } from './limits.js';
 import { message, type SlackMessage } from './message.js';
 import { mrkdwn, plain, section } from './text.js';
@@ -95,6 +97,17 @@ function creditBlock(t: Messages, c: CustomerRecord, money: MoneySummary): types
     fields.push(mrkdwn(creditLeft(t, money.creditLimitFen, money.headroomFen), LIMITS.fieldText));
   }
   return fields.length > 0 ? [{ type: 'section', fields }] : [];
+}
+
+/** 生日与重要日子: each of the customer's days, and when it next falls. */
+function occasionsBlock(
+  t: Messages,
+  c: CustomerRecord,
+  today: CalendarDate,
+  titled: (title: string, body: Mrkdwn) => types.KnownBlock,
+): types.KnownBlock[] {
+  const lines = occasionsOf(c).map((o) => cardOccasionLine(t, o, today));
+  return lines.length > 0 ? [titled(t.occasions.cardTitle, joinMrkdwn(lines, '\n'))] : [];
 }
 
 /** 往来账: what the customer owes, how late, what they bought this year and last. */
@@ -202,6 +215,7 @@ export function renderCard(
     ...contextIf(statusNote(t, c)),
     ...contactBlock(t, c),
     ...(c.preferences ? [titled(t.card.preferences, escapeMrkdwn(c.preferences))] : []),
+    ...occasionsBlock(t, c, today, titled),
     ...(c.notes ? [titled(t.fields.notes, escapeMrkdwn(truncate(c.notes, PREVIEW.cardNotes)))] : []),
     ...creditBlock(t, c, money),
     ...moneyBlock(t, money),

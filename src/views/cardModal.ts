@@ -4,7 +4,10 @@ import { fenToYuanInput } from '../domain/money.js';
 import { segmentOf, type SegmentFacts } from '../domain/segments.js';
 import type { Messages } from '../i18n/index.js';
 import { CALLBACK } from './ids.js';
-import { cardInput, checkboxInput, dateInput, header, selectInput, textInput, userInput } from './inputs.js';
+import { cardInput, checkboxInput, header, radioInput, selectInput, textInput, userInput } from './inputs.js';
+import type { ImportantDay, OccasionDate } from '../domain/occasions.js';
+import { importantDaysInputText, occasionInputText } from '../i18n/occasionText.js';
+import { BIRTHDAY_TEXT_MAX, IMPORTANT_DAYS_TEXT_MAX } from '../validation/cardInput.js';
 import { LIMITS } from './limits.js';
 import type { AnswerTo } from './message.js';
 import { mrkdwn, plain } from './text.js';
@@ -29,41 +32,67 @@ export interface CardModalInput {
   referrer?: { name: string; number: string };
 }
 
-function fieldInput(
+/**
+ * The birthday, typed as people write dates, and the calendar it is kept by
+ * beside it. A new card leaves the choice open: the text's own words
+ * (农历, or 八月十五 in Chinese numerals) then decide.
+ */
+function birthdayInputs(t: Messages, label: string, birthday: OccasionDate | undefined): types.InputBlock[] {
+  const o = t.occasions;
+  return [
+    textInput({
+      key: 'birthday',
+      label,
+      optional: true,
+      hint: o.birthdayHint,
+      maxLength: BIRTHDAY_TEXT_MAX,
+      value: birthday && occasionInputText(t, birthday),
+    }),
+    radioInput({
+      key: 'birthdayCalendar',
+      label: t.fields.birthdayCalendar,
+      optional: true,
+      options: o.calendars,
+      value: birthday?.calendar,
+    }),
+  ];
+}
+
+function fieldInputs(
   t: Messages,
   spec: FieldSpec,
   value: unknown,
   referrer: CardModalInput['referrer'],
-): types.InputBlock {
+): types.InputBlock[] {
   const base = { key: spec.key, label: t.fields[spec.key as keyof Messages['fields']], optional: !spec.required };
   const text = typeof value === 'string' ? value : undefined;
   switch (spec.kind) {
     case 'text':
     case 'multiline': {
       const hint = spec.key === 'phone' ? t.modal.phoneHint : undefined;
-      return textInput({
-        ...base,
-        hint,
-        maxLength: spec.maxLength ?? 3000,
-        multiline: spec.kind === 'multiline',
-        value: text,
-      });
+      const maxLength = spec.maxLength ?? 3000;
+      return [textInput({ ...base, hint, maxLength, multiline: spec.kind === 'multiline', value: text })];
     }
-    case 'date':
-      return dateInput({ ...base, value: text });
+    case 'occasion':
+      return birthdayInputs(t, base.label, value as OccasionDate | undefined);
+    case 'occasions': {
+      const lines = importantDaysInputText(t, value as ImportantDay[] | undefined);
+      const hint = t.occasions.importantDaysHint;
+      return [textInput({ ...base, hint, maxLength: IMPORTANT_DAYS_TEXT_MAX, multiline: true, value: lines })];
+    }
     case 'select':
-      return selectInput({ ...base, options: t.options[spec.key as 'stage'], value: text });
+      return [selectInput({ ...base, options: t.options[spec.key as 'stage'], value: text })];
     case 'money': {
       const yuan = typeof value === 'number' ? fenToYuanInput(value) : undefined;
-      return textInput({ ...base, hint: t.modal.moneyHint, maxLength: 20, value: yuan });
+      return [textInput({ ...base, hint: t.modal.moneyHint, maxLength: 20, value: yuan })];
     }
     case 'user':
-      return userInput({ ...base, value: text });
+      return [userInput({ ...base, value: text })];
     case 'checkbox':
-      return checkboxInput({ ...base, optionText: t.options.ambassador.yes, checked: value === true });
+      return [checkboxInput({ ...base, optionText: t.options.ambassador.yes, checked: value === true })];
     case 'card': {
       const current = text && referrer ? { id: text, label: `${referrer.name} · ${referrer.number}` } : undefined;
-      return cardInput({ ...base, placeholder: t.modal.cardPlaceholder, value: current });
+      return [cardInput({ ...base, placeholder: t.modal.cardPlaceholder, value: current })];
     }
   }
 }
@@ -112,7 +141,7 @@ export function renderCardModal(t: Messages, { number, values, metadata, referre
         blocks.push(ownerLine(t, (values as { ownerId?: string }).ownerId));
         continue;
       }
-      blocks.push(fieldInput(t, spec, (values as Record<string, unknown>)[spec.key], referrer));
+      blocks.push(...fieldInputs(t, spec, (values as Record<string, unknown>)[spec.key], referrer));
       if (spec.kind === 'card') blocks.push(...legacyReferrer(t, values));
     }
   }

@@ -12,6 +12,7 @@ import type {
   ThanksRow,
 } from '../services/home.js';
 import { PYRAMID_BUCKETS } from '../services/home.js';
+import { comingDayLine } from './birthdays.js';
 import { ACTION } from './ids.js';
 import { header } from './inputs.js';
 import { renderSettingsSection, type SettingsSection } from './settings.js';
@@ -93,6 +94,26 @@ const thanksRow = (t: Messages) => (r: ThanksRow) => ({
   text: t.home.thanksRow(escapeMrkdwn(r.referrer.name), escapeMrkdwn(r.referred.name)),
 });
 
+/**
+ * This week's birthdays and important days of the viewer's customers: one
+ * line each under the title, in one block, then how many more there are and
+ * the command that lists them. At most 2 blocks.
+ */
+function daysThisWeek(t: Messages, home: HomeData): Block[] {
+  const { rows, total } = home.daysThisWeek;
+  const title = total === 0 ? md`${t.home.daysThisWeek(0)}  ${escapeMrkdwn(t.home.none)}` : t.home.daysThisWeek(total);
+  const lines = rows.map((row) => md`• ${comingDayLine(t, row, home.today)}`);
+  const blocks: Block[] = [
+    { ...section(joinMrkdwn([title, ...lines], '\n'), LIMITS.sectionText), block_id: 'home_days' },
+  ];
+  const rest = total - rows.length;
+  if (rest > 0) {
+    const note = t.home.moreIn(rest, md`\`${escapeMrkdwn('/card birthdays')}\``);
+    blocks.push({ type: 'context', block_id: 'home_days_more', elements: [mrkdwn(note, LIMITS.contextText)] });
+  }
+  return blocks;
+}
+
 function bucketLabel(t: Messages, bucket: PyramidBucket): string {
   if (bucket === 'unranked') return t.home.unranked;
   if (bucket === 'inactive' || bucket === 'potential' || bucket === 'doubtful') return t.options.segment[bucket];
@@ -105,7 +126,7 @@ const figures = (title: string, parts: Mrkdwn[]): Block =>
 
 /**
  * The viewer's App Home: their day (follow-ups, contacts, ambassadors,
- * promises, overdue money, pyramid), a card search, and the team's figures
+ * promises, this week's birthdays, overdue money, pyramid), a card search, and the team's figures
  * (tiers, overdue money, the pool, referrers to thank).
  * Every list shows domain.home.rowsShown rows at most, so the view stays
  * under Block Kit's 100 blocks whatever the data.
@@ -133,6 +154,7 @@ export function renderHome(t: Messages, home: HomeData, settings: SettingsSectio
     ...list(t, 'contact', h.contactDue, home.contactDue, dueRow(t), reminders),
     ...list(t, 'ambassadors', h.ambassadorsDue, home.ambassadorsDue, dueRow(t), { command: '/card ambassadors' }),
     ...list(t, 'promises', h.promisesDue, home.promisesDue, dueRow(t), reminders),
+    ...daysThisWeek(t, home),
     ...list(
       t,
       'overdue',

@@ -11,6 +11,10 @@ export const ACTION = {
   snoozeDay: 'nudge_snooze_day',
   snoozeWeek: 'nudge_snooze_week',
   nudgeDone: 'nudge_done',
+  /** A birthday or important day's greeting: log it (the visit modal, as a greeting); value = the nudge. */
+  logGreeting: 'greeting_log',
+  /** A festival's gift list: log a gift to one customer (the visit modal, as a gift); value = the customer's id. */
+  logGift: 'gift_log',
   specialHandling: 'nudge_special_handling',
   recordSale: 'sale_open',
   recordPayment: 'payment_open',

@@ -1,3 +1,4 @@
+import { importantDayProblemText } from '../i18n/occasionText.js';
 import { CARD_FIELDS } from '../domain/cardFields.js';
 import type { CardTarget, MappingRefusal, SaleTarget } from '../importing/headers.js';
 import type { RowIssue } from '../importing/mapping.js';
@@ -86,7 +87,11 @@ function choicesOf(t: Messages, field: string): string {
   return spec?.options && labels ? spec.options.map((o) => labels[o] ?? o).join(t.imports.listSeparator) : '';
 }
 
-/** One issue of one row: the column as the file heads it, else as the card calls it. */
+/**
+ * One issue of one row: the column as the file heads it, else as the card calls it.
+ *
+ * @internal Exported for the test that words every issue in both languages; the app uses it here.
+ */
 export function issueText(t: Messages, sheet: SheetKind, issue: RowIssue<CardTarget | SaleTarget>): string {
   const m = t.imports.issues;
   const field = issue.header ?? (issue.field ? targetLabel(t, sheet, issue.field) : '');
@@ -101,6 +106,8 @@ export function issueText(t: Messages, sheet: SheetKind, issue: RowIssue<CardTar
       return m.notesTooLong(field, issue.max ?? 0);
     case 'invalidChoice':
       return m.invalidChoice(field, issue.field ? choicesOf(t, issue.field) : '');
+    case 'invalidOccasion':
+      return m.invalidOccasion(field, importantDayProblemText(t, issue.problem ?? 'notADate'), issue.line);
     case 'required':
     case 'invalidPhone':
     case 'invalidMoney':
@@ -115,13 +122,16 @@ export function issueText(t: Messages, sheet: SheetKind, issue: RowIssue<CardTar
     case 'invalidValue':
     case 'invalidBoolean':
     case 'phoneDigitsLost':
-    case 'noYearKeptAsNote':
     case 'noYearAssumed':
       return m[issue.code](field);
   }
 }
 
-/** A refused row as one line: its number in the file and every reason. */
+/**
+ * A refused row as one line: its number in the file and every reason.
+ *
+ * @internal Exported for its own test; the app uses it here.
+ */
 export function refusedRowText(
   t: Messages,
   sheet: SheetKind,

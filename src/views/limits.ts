@@ -32,8 +32,12 @@ export const PREVIEW = {
   historyVisitText: 500,
   /** A name in a type-ahead option, so the card number after it always shows. */
   optionName: 40,
+  /** A name in one of Home's one-line rows (this week's birthdays), so the day after it always shows. */
+  homeName: 40,
   /** What was talked about at an ambassador's last contact, in the contact nudge. */
   ambassadorTopic: 200,
+  /** A greeting's gift ideas: the card's preferences and hobbies, cut to this. */
+  giftIdeas: 300,
   /** A note quoted in the pre-visit brief, so every section of it still fits on the one screen. */
   briefText: 300,
   /** What a wrap-up row quotes: products bought, a follow-up's plan, the needs heard. */

@@ -11,8 +11,8 @@ import { mrkdwn, plain, section } from './text.js';
 import { escapeMrkdwn, md, mention, truncate, type Mrkdwn } from '../i18n/mrkdwn.js';
 import { nudgeButtonValue } from './buttonValues.js';
 
-type NudgeShown = Pick<NudgeRecord, '_id' | 'kind' | 'ownerId' | 'plan' | 'dueDate' | 'version'>;
-type NudgeCustomer = Pick<CustomerRecord, 'name' | 'number'>;
+export type NudgeShown = Pick<NudgeRecord, '_id' | 'kind' | 'ownerId' | 'plan' | 'dueDate' | 'version'>;
+export type NudgeCustomer = Pick<CustomerRecord, 'name' | 'number'>;
 
 /** What each kind says: the notification text and the message body. */
 function copyOf(t: Messages, customer: NudgeCustomer, nudge: NudgeShown): { text: Mrkdwn; body: Mrkdwn } {
@@ -51,6 +51,11 @@ function copyOf(t: Messages, customer: NudgeCustomer, nudge: NudgeShown): { text
       body: md`*${escapeMrkdwn(t.checkIn.title)}*\n${t.checkIn.body(name, number, owner, product)}`,
     };
   }
+  if (nudge.kind === 'greeting') {
+    // Shown once answered without the message as posted: whose day it was is on the card.
+    const title = escapeMrkdwn(t.greeting.title);
+    return { text: md`${title} · ${name}`, body: md`*${title}*\n*${name}*${t.punct.paren(number)} · ${owner}` };
+  }
   if (nudge.kind === 'overdue') {
     // Shown only when the message as posted (amount, days, due date) did not come with the press.
     const title = escapeMrkdwn(t.overdue.title);
@@ -67,7 +72,7 @@ function copyOf(t: Messages, customer: NudgeCustomer, nudge: NudgeShown): { text
  * A posted reminder's buttons; each names the nudge and its version, so a second press (or one after someone else
  * answered) changes nothing.
  */
-function buttons(nudge: NudgeShown, specs: [action: string, label: string][]): types.ActionsBlock {
+export function nudgeButtons(nudge: NudgeShown, specs: [action: string, label: string][]): types.ActionsBlock {
   const value = nudgeButtonValue(nudge);
   return {
     type: 'actions',
@@ -86,7 +91,7 @@ export function renderNudge(t: Messages, customer: NudgeCustomer, nudge: NudgeSh
   const { text, body } = copyOf(t, customer, nudge);
   return message(text, [
     section(body, LIMITS.sectionText),
-    buttons(nudge, [
+    nudgeButtons(nudge, [
       [ACTION.nudgeLogVisit, t.nudge.logVisit],
       [ACTION.snoozeDay, t.nudge.snoozeDay],
       [ACTION.snoozeWeek, t.nudge.snoozeWeek],
@@ -121,7 +126,7 @@ export function renderAmbassadorNudge(
     : escapeMrkdwn(a.noTopic);
   return message(text, [
     section(md`${body}\n${last}\n${topic}`, LIMITS.sectionText),
-    buttons(nudge, [
+    nudgeButtons(nudge, [
       [ACTION.nudgeLogVisit, a.logContact],
       [ACTION.snoozeWeek, t.nudge.snoozeWeek],
     ]),
@@ -164,7 +169,7 @@ export function renderCadenceNudge(
     : escapeMrkdwn(a.noTopic);
   return message(text, [
     section(md`${title}\n${body}\n${last}\n${topic}`, LIMITS.sectionText),
-    buttons(nudge, [
+    nudgeButtons(nudge, [
       [ACTION.nudgeLogVisit, a.logContact],
       [ACTION.snoozeWeek, t.nudge.snoozeWeek],
     ]),

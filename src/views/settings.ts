@@ -1,9 +1,15 @@
 import type { types } from '@slack/bolt';
 import { domain } from '../config/domain.js';
 import { formatFen } from '../domain/money.js';
-import { TIERS, type Tier } from '../domain/segments.js';
 import type { Locale, Messages } from '../i18n/index.js';
-import { askedValue, type SettingSpec, type SettingValue } from '../domain/settings.js';
+import {
+  askedValue,
+  CHOICES,
+  isChoice,
+  type ChoiceUnit,
+  type SettingSpec,
+  type SettingValue,
+} from '../domain/settings.js';
 import type { EditableSettings, SettingsChange, TeamSettings } from '../services/teamSettings.js';
 import { ACTION, CALLBACK, INPUT_ACTION } from './ids.js';
 import { formatInstant } from '../time.js';
@@ -41,17 +47,23 @@ function flat(s: EditableSettings): [string, Value][] {
   ];
 }
 
-/** A setting's value as people read it: channels and people as mentions, amounts in yuan, tiers by name. */
+/** What each list's values are called: tiers and festivals by name. */
+const CHOICE_LABELS: Record<ChoiceUnit, (t: Messages) => Readonly<Record<string, string>>> = {
+  tiers: (t) => t.options.tier,
+  festivals: (t) => t.occasions.festivals,
+};
+
+/** A setting's value as people read it: channels and people as mentions, amounts in yuan, list values by name. */
 function shown(t: Messages, specs: readonly SettingSpec[], field: string, value: Value): Mrkdwn {
   if (value === null || value === undefined || (Array.isArray(value) && value.length === 0))
     return escapeMrkdwn(t.settings.unset);
   const unit = specs.find((spec) => spec.key === field)?.unit;
   if (field === 'nudgeChannel')
     return /^[CG][A-Z0-9]+$/.test(String(value)) ? (`<#${String(value)}>` as Mrkdwn) : escapeMrkdwn(String(value));
-  if (unit === 'tiers')
-    return escapeMrkdwn(
-      (value as readonly string[]).map((tier) => t.options.tier[tier as Tier] ?? tier).join(t.punct.list),
-    );
+  if (unit && isChoice(unit)) {
+    const labels = CHOICE_LABELS[unit](t);
+    return escapeMrkdwn((value as readonly string[]).map((v) => labels[v] ?? v).join(t.punct.list));
+  }
   if (Array.isArray(value))
     return joinMrkdwn(
       value.map((u) => mention(u, u)),
@@ -145,9 +157,9 @@ export function renderSettingsSection(
   return blocks;
 }
 
-/** One kind's setting as the modal asks it: a whole number within its range, or tiers picked from the list. */
+/** One kind's setting as the modal asks it: a whole number within its range, or values picked from its list. */
 function kindInput(t: Messages, spec: SettingSpec, value: SettingValue): types.InputBlock {
-  if (spec.unit === 'tiers') return tiersInput(t, spec.key, value as readonly string[]);
+  if (isChoice(spec.unit)) return choicesInput(t, spec.key, spec.unit, value as readonly string[]);
   const block = numberInput({
     key: spec.key,
     label: t.settings.fields[spec.key] ?? spec.key,
@@ -226,9 +238,10 @@ export function renderSettingsModal(
   };
 }
 
-/** Tiers picked from the list (those kept out of the pool): any of them, or none. */
-function tiersInput(t: Messages, key: string, picked: readonly string[]): types.InputBlock {
-  const options = TIERS.map((tier) => ({ text: plain(t.options.tier[tier], LIMITS.optionText), value: tier }));
+/** Values picked from a list (the tiers kept out of the pool, the festivals greeted): any of them, or none. */
+function choicesInput(t: Messages, key: string, unit: ChoiceUnit, picked: readonly string[]): types.InputBlock {
+  const labels = CHOICE_LABELS[unit](t);
+  const options = CHOICES[unit].map((value) => ({ text: plain(labels[value] ?? value, LIMITS.optionText), value }));
   const initial = options.filter((o) => picked.includes(o.value));
   return {
     type: 'input',

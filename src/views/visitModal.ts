@@ -28,13 +28,50 @@ function promiseInputs(t: Messages): types.KnownBlock[] {
   ]);
 }
 
-/** 拜访记录: the visit or call, the stock check, the next follow-up and promises made. */
+/**
+ * 记录问候 / 送礼: the same contact, of kind greeting or gift, with only what
+ * a greeting needs (the day and what was said or given). Saved as any visit.
+ */
+function greetingModal(
+  t: Messages,
+  customer: Pick<CustomerRecord, 'name' | 'number'>,
+  today: CalendarDate,
+  metadata: VisitModalMetadata,
+  kind: 'greeting' | 'gift',
+): types.ModalView {
+  const v = t.visit;
+  const kinds = { greeting: t.options.visitKind.greeting, gift: t.options.visitKind.gift };
+  return {
+    type: 'modal',
+    callback_id: CALLBACK.visitModal,
+    title: plain(t.greeting.modalTitle, LIMITS.modalTitle),
+    submit: plain(t.modal.save, LIMITS.modalTitle),
+    close: plain(t.modal.cancel, LIMITS.modalTitle),
+    private_metadata: JSON.stringify(metadata),
+    blocks: [
+      {
+        type: 'context',
+        elements: [mrkdwn(v.customer(escapeMrkdwn(customer.name), escapeMrkdwn(customer.number)), LIMITS.contextText)],
+      },
+      dateInput({ key: 'date', label: v.date, optional: false, value: today }),
+      radioInput({ key: 'kind', label: v.kind, optional: false, options: kinds, value: kind }),
+      textInput({ key: 'notes', label: t.greeting.notes, maxLength: MAX.notes, multiline: true }),
+    ],
+  };
+}
+
+/**
+ * 拜访记录: the visit or call, the stock check, the next follow-up and
+ * promises made; `greeting` opens it as a greeting or gift instead.
+ */
 export function renderVisitModal(
   t: Messages,
   customer: Pick<CustomerRecord, 'name' | 'number'>,
   today: CalendarDate,
   metadata: VisitModalMetadata,
+  greeting?: 'greeting' | 'gift',
 ): types.ModalView {
+  if (greeting) return greetingModal(t, customer, today, metadata, greeting);
   const v = t.visit;
   return {
     type: 'modal',

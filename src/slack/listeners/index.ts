@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { ListenerDeps } from '../deps.js';
 import * as cardActions from './actions/card.js';
+import * as festivalActions from './actions/festival.js';
 import * as handoverActions from './actions/handover.js';
 import * as importActions from './actions/import.js';
 import * as homeHandover from './actions/homeHandover.js';
@@ -31,6 +32,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     cardActions,
     moneyActions,
     nudgeActions,
+    festivalActions,
     referralActions,
     promiseActions,
     poolActions,

@@ -17,9 +17,9 @@ type ButtonArgs = SlackActionMiddlewareArgs<ButtonBody> & AllMiddlewareArgs;
 
 /** The buttons on a follow-up nudge: log the visit, or snooze it. */
 export function register(app: App, deps: ListenerDeps): void {
-  app.action<ButtonBody>(
-    ACTION.nudgeLogVisit,
-    afterAck(deps, async ({ body, action, client, respond }, { teamId, t, settings }) => {
+  /** Opens the visit modal to answer the nudge: a visit or call, or for a greeting, the greeting. */
+  const logFromNudge = (greeting?: 'greeting') =>
+    afterAck(deps, async ({ body, action, client, respond }: ButtonArgs, { teamId, t, settings }: TeamScope) => {
       const ref = parseNudgeRef(action.value);
       const followUp = ref && (await deps.nudges.get(teamId, ref.id));
       const customer = followUp && (await deps.customers.findCustomer(teamId, followUp.customerId.toString()));
@@ -28,10 +28,11 @@ export function register(app: App, deps: ListenerDeps): void {
       // The nudge's own words, as posted, are kept when it is closed: each kind states different facts.
       const base = { customerId: customer._id.toString(), followUpId: followUp._id.toString() };
       const metadata = metadataWithPosted(base, 'nudge', clickOrigin(body).posted);
-      const view = renderVisitModal(t, customer, todayIn(deps.now(), settings.timezone), metadata);
+      const view = renderVisitModal(t, customer, todayIn(deps.now(), settings.timezone), metadata, greeting);
       await client.views.open({ trigger_id: body.trigger_id, view });
-    }),
-  );
+    });
+  app.action<ButtonBody>(ACTION.nudgeLogVisit, logFromNudge());
+  app.action<ButtonBody>(ACTION.logGreeting, logFromNudge('greeting'));
 
   const snooze = (length: SnoozeLength) =>
     afterAck(deps, async ({ body, action, respond }: ButtonArgs, { teamId, t }: TeamScope) => {

@@ -7,6 +7,7 @@ import type {
   StaticSelectAction,
   ViewSubmitAction,
 } from '@slack/bolt';
+import { isChoice } from '../../../domain/settings.js';
 import { NUDGE_HOURS, parseSettingsInput } from '../../../validation/settingsInput.js';
 import { renderNotice } from '../../../views/lookup.js';
 import { parseSettingsMetadata, renderInviteNotice, renderSettingsModal } from '../../../views/settings.js';
@@ -68,7 +69,8 @@ export function register(app: App, deps: ListenerDeps): void {
               : spec?.min !== undefined && spec.max !== undefined
                 ? { min: spec.min, max: spec.max }
                 : undefined;
-          return range ? t.settings.outOfRange(range.min, range.max) : t.settings.pickOne;
+          if (range) return t.settings.outOfRange(range.min, range.max);
+          return spec && isChoice(spec.unit) ? t.settings.pickFromList : t.settings.pickOne;
         };
         return inlineErrors(Object.fromEntries(parsed.badBlocks.map((block) => [block, message(block)])));
       }

@@ -3,6 +3,7 @@ import { exportAllowed, type ExportRequest } from '../../../domain/exportRequest
 import { parseLookup, type LookupRequest, type SearchLookup } from '../../../domain/lookup.js';
 import { mayHandOver } from '../../../domain/roles.js';
 import { renderAmbassadorList } from '../../../views/ambassadorList.js';
+import { renderBirthdayList } from '../../../views/birthdays.js';
 import { renderBriefMessage } from '../../../views/brief.js';
 import {
   renderHelp,
@@ -19,7 +20,8 @@ import { escapeMrkdwn } from '../../../i18n/mrkdwn.js';
 import { renderPoolList } from '../../../views/pool.js';
 import { renderReferralList } from '../../../views/referralList.js';
 import { renderVisitPlan } from '../../../views/visitPlan.js';
-import { todayIn } from '../../../time.js';
+import { addDays, todayIn } from '../../../time.js';
+import { domain } from '../../../config/domain.js';
 import { renderCardFor } from '../../cardFor.js';
 import type { ListenerDeps, TeamScope } from '../../deps.js';
 import { deliverToDm } from '../../exportDelivery.js';
@@ -60,6 +62,14 @@ async function handoverReply(
   if (!mayHandOver(await deps.roles.rolesOf(caller.client, scope.settings, caller.userId)))
     return renderNotice(scope.t.handover.adminOnly);
   return handoverPreview(deps, scope, request.fromId, request.toId);
+}
+
+/** `/card birthdays` (生日): the caller's customers' days from today (the team's) to domain.occasions.listDays ahead. */
+async function birthdaysReply(deps: ListenerDeps, { teamId, settings, t }: TeamScope, caller: Caller) {
+  const today = todayIn(deps.now(), settings.timezone);
+  const days = domain.occasions.listDays;
+  const list = await deps.occasions.coming(teamId, caller.userId, today, addDays(today, days));
+  return renderBirthdayList(t, list, today, days);
 }
 
 /** `/card brief <name | phone | card number>`: found as `/card <name>` finds, one match answered with its brief. */
@@ -117,6 +127,7 @@ async function lookupReply(
   if (request.kind === 'referrals') return renderReferralList(t, await deps.referrals.listReferrals(teamId));
   if (request.kind === 'segmentsRefresh') return refreshSegments(deps, scope, caller);
   if (request.kind === 'pool') return renderPoolList(t, await deps.pool.list(teamId), scope.settings.timezone);
+  if (request.kind === 'birthdays') return birthdaysReply(deps, scope, caller);
   if (request.kind === 'brief') return briefReply(deps, scope, request.search);
   if (request.kind === 'badBrief') return renderNotice(t.brief.usage);
   if (request.kind === 'plan') {
@@ -150,7 +161,7 @@ async function lookupReply(
 }
 
 /**
- * `/card <name | phone | card number | brief <name> | overdue | referrals | ambassadors | pool | plan [region] |
+ * `/card <name | phone | card number | brief <name> | overdue | referrals | ambassadors | pool | birthdays | plan [region] |
  * segments refresh | export … | handover @a @b | import [sales] | help>`
  */
 export function register(app: App, deps: ListenerDeps): void {

@@ -1,7 +1,8 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import type { Messages } from '../../../i18n/index.js';
 import type { CustomerRecord } from '../../../models/customer.js';
-import { CardInputSchema, type CardInput } from '../../../validation/cardInput.js';
+import { todayIn } from '../../../time.js';
+import { cardInputSchema, type CardInput } from '../../../validation/cardInput.js';
 import type { CardModalMetadata } from '../../../views/cardModal.js';
 import type { ListenerDeps } from '../../deps.js';
 import { modalErrors } from '../../fieldErrors.js';
@@ -54,10 +55,11 @@ export function register(app: App, deps: ListenerDeps): void {
     CALLBACK.cardModal,
     onSubmission<ViewArgs>(deps, 'name', async (args, scope) => {
       const { body, view } = args;
-      const { teamId, t } = scope;
+      const { teamId, t, settings } = scope;
       const meta = parseCardModalMetadata(view.private_metadata);
       if (!meta) return inlineErrors({ name: t.errors.malformed });
-      const parsed = CardInputSchema.safeParse(readViewState(view.state));
+      const today = todayIn(deps.now(), settings.timezone);
+      const parsed = cardInputSchema(today).safeParse(readViewState(view.state));
       if (!parsed.success) return inlineErrors(modalErrors(t, parsed.error));
       const requestKey = submissionKey(teamId, view);
       const outcome = await save(deps, t, { teamId, userId: body.user.id, meta, input: parsed.data, requestKey });

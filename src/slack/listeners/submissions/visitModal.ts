@@ -35,7 +35,8 @@ async function showResult({ deps, t, logged, metadata, viewer }: AfterSave): Pro
   await showSavedCard(deps, t, _id.toString(), metadata, viewer);
   const { nudge } = metadata;
   if (!nudge) return;
-  const note = t.nudge.done(mention(userId, ''));
+  const greeted = logged.visit.kind === 'greeting' || logged.visit.kind === 'gift';
+  const note = (greeted ? t.greeting.logged : t.nudge.done)(mention(userId, ''));
   if (nudge.blocks)
     return void (await client.chat.update({
       channel: nudge.channel,
