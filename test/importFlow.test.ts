@@ -77,7 +77,6 @@ describe('a GBK CSV from Excel on Chinese Windows', () => {
     expect(text).toMatch(/第 3 行 张三 · 华东贸易有限公司 · 13800138000 · 负责人 <@U7WANG>/);
     expect(text).toContain('第 8 行：“手机(必填)”被 Excel 写成了科学计数法');
     expect(text).toContain('第 9 行：“职务”太长了：最多 50 个字。');
-    expect(text).toContain('第 7 行：“生日”没有年份');
     expect(JSON.stringify(preview.args.blocks)).toContain(ACTION.importConfirm);
     expect(await customers().countDocuments()).toBe(0);
   });
@@ -106,13 +105,20 @@ describe('a GBK CSV from Excel on Chinese Windows', () => {
       phone: '13800138000',
       phoneKey: '13800138000',
       pinyinKey: 'zhangsan',
-      birthday: '1980-05-06',
+      birthday: { calendar: 'solar', year: 1980, month: 5, day: 6 },
+      nextOccasionOn: '2026-05-06',
       creditLimitFen: 50_000_00,
       ambassador: true,
       notes: '老客户，每月进货\n微信: zhangsan_wx',
       createdBy: ADMIN.userId,
     });
-    expect(cards[3]!.notes).toBe('手机(必填): 13600136000\n生日: 1月5日');
+    // 1月5日: a birthday without its year, kept as one (greeted each year, no age said).
+    expect(cards[3]).toMatchObject({
+      notes: '手机(必填): 13600136000',
+      birthday: { calendar: 'solar', month: 1, day: 5 },
+      nextOccasionOn: '2027-01-05',
+    });
+    expect(cards[3]!.birthday.year).toBeUndefined();
     // 李四 names 张三 as referrer: linked in the referral ledger.
     expect(cards[1]!.referrerId).toBe(zhang._id.toString());
     expect(await referrals().findOne({ referredId: cards[1]!._id })).toMatchObject({
@@ -136,6 +142,22 @@ describe('a GBK CSV from Excel on Chinese Windows', () => {
       dueDate: '2026-03-16',
       ownerId: 'U7WANG',
     });
+    // Every birthday greeted by its card's owner, 3 days ahead (the team's default), as for a card typed in.
+    expect(
+      kinds
+        .filter((n) => n.kind === 'greeting')
+        .map((n) => [cards.findIndex((c) => c._id.equals(n.customerId)), n.occursOn, n.dueDate, n.ownerId])
+        .sort(),
+    ).toEqual([
+      [0, '2026-05-06', '2026-05-03', 'U7WANG'],
+      [1, '2026-03-15', '2026-03-12', 'U7WANG'],
+      [2, '2026-11-02', '2026-10-30', ADMIN.userId],
+      [3, '2027-01-05', '2027-01-02', ADMIN.userId],
+    ]);
+    // The two owners now have customers: each gets the festival gift lists.
+    expect(new Set(kinds.filter((n) => n.kind === 'festival').map((n) => n.ownerId))).toEqual(
+      new Set(['U7WANG', ADMIN.userId]),
+    );
     // Found as any card is.
     expect(visibleText((await h.command('zhangsan', ADMIN)).args.blocks)).toContain('KH-2026-0001');
     // The refused rows come back as a file with a reason column.
@@ -273,12 +295,19 @@ describe('a workbook: merged title and header, dates, phones stored as numbers, 
     await importFromPreview(h, ADMIN, preview);
     expect(await byName('张三')).toMatchObject({
       phone: '13800138000',
-      birthday: '1980-05-06',
+      birthday: { calendar: 'solar', year: 1980, month: 5, day: 6 },
       creditLimitFen: 50_000_00,
       notes: '老客户\n座机: 021-62345678',
     });
-    expect(await byName('李四')).toMatchObject({ phone: '13900139000', birthday: '1975-03-15', ownerId: 'U7WANG' });
-    expect(await byName('王五')).toMatchObject({ birthday: '1968-11-02', phone: '137 0013 7000' });
+    expect(await byName('李四')).toMatchObject({
+      phone: '13900139000',
+      birthday: { calendar: 'solar', year: 1975, month: 3, day: 15 },
+      ownerId: 'U7WANG',
+    });
+    expect(await byName('王五')).toMatchObject({
+      birthday: { calendar: 'solar', year: 1968, month: 11, day: 2 },
+      phone: '137 0013 7000',
+    });
   });
 
   it('picking the other sheet shows that sheet’s preview in place of the first', async () => {
@@ -312,5 +341,46 @@ describe('owners and referrers', () => {
     await importFromPreview(h, ADMIN, preview);
     expect(await byName('甲')).toMatchObject({ referrer: '同名' });
     expect((await byName('甲')).referrerId).toBeUndefined();
+  });
+});
+
+describe('birthdays and important days, as people write them', () => {
+  it('reads 农历 and undated days into the card, refuses an unreadable one naming it, and greets what it imports', async () => {
+    const typed = await createCard(h, ADMIN, { name: '老客户', phone: '13900000001' });
+    const csv = [
+      '姓名,手机,生日,纪念日',
+      '甲,,农历八月十五,结婚纪念日 5-20',
+      '乙,,下个月,',
+      '老客户,13900000001,1970-03-10,',
+    ].join('\n');
+    const preview = await previewFile(h, ADMIN, 'days.csv', Buffer.from(csv));
+    const text = shownText(preview.args.blocks);
+    expect(text).toContain('新建 1 张客户卡，与已有客户卡相同 1 行，无效 1 行');
+    expect(text).toMatch(/第 3 行：“生日”的日期不能用：/);
+    expect(text).toMatch(/补上：[^\n]*生日/);
+    await importFromPreview(h, ADMIN, preview);
+
+    const jia = await byName('甲');
+    expect(jia).toMatchObject({
+      birthday: { calendar: 'lunar', month: 8, day: 15 },
+      importantDays: [{ label: '结婚纪念日', calendar: 'solar', month: 5, day: 20, recurrence: 'yearly' }],
+      // 中秋 2026 falls on 25 September, after 20 May.
+      nextOccasionOn: '2026-05-20',
+    });
+    // The matched card had no birthday: the import fills it, and its next day and greeting come with it.
+    expect(await customers().findOne({ number: typed.number })).toMatchObject({
+      birthday: { calendar: 'solar', year: 1970, month: 3, day: 10 },
+      nextOccasionOn: '2026-03-10',
+    });
+    const greetings = await nudges().find({ kind: 'greeting', status: 'pending' }).toArray();
+    expect(greetings.map((n) => [n.customerId.toString(), n.plan, n.occursOn])).toHaveLength(3);
+    expect(greetings.map((n) => [n.customerId.toString(), n.plan, n.occursOn])).toEqual(
+      expect.arrayContaining([
+        [jia._id.toString(), 'birthday', '2026-09-25'],
+        [jia._id.toString(), 'day:solar:5-20::yearly', '2026-05-20'],
+        [typed.id, 'birthday', '2026-03-10'],
+      ]),
+    );
+    expect(await byName('乙')).toBeNull();
   });
 });
