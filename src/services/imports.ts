@@ -361,6 +361,7 @@ export function createImportService(deps: Deps) {
       ...searchKeys(row.card),
       _id: oid(row.cardId),
       teamId: imp.teamId,
+      importId: imp._id,
       version: 1,
       createdBy: imp.userId,
       updatedBy: imp.userId,
@@ -379,10 +380,12 @@ export function createImportService(deps: Deps) {
   async function writeCardStep(imp: ImportRecord, startedAt: Date, seq: number, rows: PlannedCardRow[]) {
     const { teamId, userId } = imp;
     const creates = rows.filter((r) => r.action === 'create');
+    // Cards of this step already there: made by this import before it stopped (ours to finish: history, events), or
+    // by a colleague importing the same file (theirs: skipped here).
     const there = await models.customers
-      .find({ teamId, _id: { $in: creates.map((r) => oid(r.cardId)) } }, { createdAt: 1 })
+      .find({ teamId, _id: { $in: creates.map((r) => oid(r.cardId)) } }, { importId: 1 })
       .lean();
-    const made = new Map(there.map((c) => [c._id.toString(), c.createdAt.getTime() === startedAt.getTime()]));
+    const made = new Map(there.map((c) => [c._id.toString(), c.importId?.equals(imp._id) === true]));
     const inserted = await customers.insertNumberedMany(
       teamId,
       creates.filter((r) => !made.has(r.cardId)).map((r) => cardDoc(imp, r, startedAt)),
@@ -496,7 +499,7 @@ export function createImportService(deps: Deps) {
    * referral ledger (a card named as referrer may come in a later step). No
    * contact nudge: these referrals are history.
    */
-  async function linkReferrals(imp: ImportRecord, startedAt: Date): Promise<void> {
+  async function linkReferrals(imp: ImportRecord): Promise<void> {
     const { teamId, userId } = imp;
     for await (const { rows } of chunksOf(imp)) {
       const named = (rows as PlannedCardRow[]).filter(
@@ -504,7 +507,7 @@ export function createImportService(deps: Deps) {
       );
       if (named.length === 0) continue;
       const cards = await models.customers
-        .find({ teamId, _id: { $in: named.map((r) => oid(r.cardId)) }, createdAt: startedAt })
+        .find({ teamId, _id: { $in: named.map((r) => oid(r.cardId)) }, importId: imp._id })
         .lean();
       const records: { model: Models[keyof Models]; doc: Record<string, unknown> }[] = [];
       for (const card of cards) {
@@ -555,7 +558,7 @@ export function createImportService(deps: Deps) {
         await hooks.progress(imp, Math.min(imp.counts.rows, (seq + 1) * domain.import.chunkRows), imp.counts.rows);
       }
     }
-    if (imp.kind === 'cards') await linkReferrals(imp, startedAt);
+    if (imp.kind === 'cards') await linkReferrals(imp);
     await segments.refreshTeam(teamId);
     return imp;
   }
