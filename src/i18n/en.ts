@@ -729,16 +729,16 @@ export const en: Messages = {
     },
     issues: {
       required: (field) => `“${field}” is required, and this cell is empty.`,
-      tooLong: (field, max) => `“${field}” is too long: at most ${max} characters.`,
+      tooLong: (field, max) => `“${field}” is too long: at most ${max} ${max === 1 ? 'character' : 'characters'}.`,
       invalidChoice: (field, choices) => `“${field}” must be one of: ${choices}.`,
       invalidPhone: (field) =>
         `“${field}” is not a phone number: digits, spaces, +, -, ., / and brackets only, at least 5 digits.`,
       phoneDigitsLost: (field) =>
         `Excel turned “${field}” into scientific notation (like 1.38E+10) and its last digits are gone. Format the column as Text, type the numbers again and re-import.`,
       invalidMoney: (field) => `“${field}” is not an amount, e.g. 50000 or 1234.50.`,
-      invalidDate: (field) => `“${field}” is not a date; write it like 2026-01-05, 2026/1/5 or 2026年1月5日.`,
+      invalidDate: (field) => `“${field}” is not a date; write it like 2026-01-05 or 2026/1/5.`,
       dateInFuture: (field) => `“${field}” is later than today.`,
-      amountFormat: (field) => `“${field}” is not an amount, e.g. 12800, 12,800.50, ¥12800 or 1.28万.`,
+      amountFormat: (field) => `“${field}” is not an amount, e.g. 12800, 12,800.50 or ¥12800.`,
       amountTooManyDecimals: (field) => `“${field}” has more than two decimals (fen).`,
       amountNotPositive: (field) => `“${field}” must be more than 0.`,
       amountTooLarge: (field) => `“${field}” is too large: at most ¥100,000,000.`,
@@ -749,7 +749,7 @@ export const en: Messages = {
       invalidOccasion: (field, problem, line) =>
         `The date in “${field}”${line ? ` (line ${line})` : ''} cannot be used: ${problem}`,
       notesTooLong: (field, max) =>
-        `“${field}”, with the columns that have no field of their own, comes to more than ${max} characters: shorten it or delete the columns you do not need, then import again.`,
+        `“${field}”, with the columns that have no field of their own, comes to more than ${max} ${max === 1 ? 'character' : 'characters'}: shorten it or delete the columns you do not need, then import again.`,
       noYearAssumed: (field) =>
         `“${field}” has no year; the year that fits was assumed (a sale is not in the future, payment falls due after the sale).`,
       noCustomer: 'No customer given: a customer name, phone or card number is needed.',
