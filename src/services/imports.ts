@@ -164,8 +164,8 @@ export function createImportService(deps: Deps) {
     return extras(other) < extras(asked) ? other : asked;
   }
 
-  async function plan(kind: ImportKind, rows: SheetRow[], context: PlanContext, today: string) {
-    const chosen = mapSheet(kind, rows, today);
+  /** A mapped sheet planned against the team's cards (and, for sales, the sales they have). */
+  async function plan(chosen: MappedAs, context: PlanContext) {
     if (chosen.kind === 'cards') {
       const { mapped } = chosen;
       if (!mapped.ok) return { kind: chosen.kind, refusal: mapped };
@@ -201,7 +201,11 @@ export function createImportService(deps: Deps) {
   async function store(imp: ImportRecord, rows: PlannedRow[]): Promise<void> {
     const chunks = [];
     for (let seq = 0; seq * domain.import.chunkRows < rows.length; seq++) {
-      const part = rows.slice(seq * domain.import.chunkRows, (seq + 1) * domain.import.chunkRows);
+      // As JSON holds them: a field left undefined (a paid sale's due date, a blank style) is left out, not stored as
+      // null for the job to write onto the sale or card.
+      const part = JSON.parse(
+        JSON.stringify(rows.slice(seq * domain.import.chunkRows, (seq + 1) * domain.import.chunkRows)),
+      ) as PlannedRow[];
       chunks.push({ _id: chunkId(imp._id, seq), teamId: imp.teamId, importId: imp._id, seq, rows: part });
     }
     await insertManyOnce(models.importRows, chunks);
@@ -209,37 +213,45 @@ export function createImportService(deps: Deps) {
   }
 
   /**
-   * The sheet asked for (else the first) read and planned (as customers or
-   * sales, see mapSheet). When no sheet was asked for and the first has no
-   * header either kind understands, the workbook's other sheets in order:
-   * the first that maps is planned; else the first refusal stands.
+   * The sheet asked for (else the first) read, mapped as customers or sales
+   * (see mapSheet), and planned. When no sheet was asked for and the first
+   * is not of the kind asked for, the workbook's first other sheet that is
+   * (a workbook of customers, then sales, sent as sales) is taken instead;
+   * else the first sheet as it is, or its refusal.
    */
   async function readAndPlan(request: PreviewRequest, fileHash: string) {
     const { teamId, userId, source } = request;
     const { timezone } = await settings.settingsFor(teamId);
-    const people = peopleIndex(request.people);
     const today = todayIn(now(), timezone);
-    const attempt = async (sheetName: string | undefined) => {
+    const read = async (sheetName: string | undefined) => {
       const sheet = await readSheet(source.bytes, sheetName ? { sheetName } : {});
       if (!sheet.ok) return { sheet };
-      const name = sheet.format === 'xlsx' ? sheet.sheetName : undefined;
-      const context: PlanContext = {
-        teamId,
-        importer: userId,
-        forAnyone: request.forAnyone,
-        people,
-        source: { fileHash, sheet: name ?? '' },
-        cellsOf: cellsIndex(sheet.rows),
-      };
-      return { sheet, name, planned: await plan(request.kind, sheet.rows, context, today) };
+      return { sheet, chosen: mapSheet(request.kind, sheet.rows, today) };
     };
-    const first = await attempt(request.sheetName);
-    if (request.sheetName || !first.sheet.ok || first.sheet.format !== 'xlsx' || !first.planned?.refusal) return first;
-    for (const other of first.sheet.sheetNames.filter((n) => n !== first.name)) {
-      const next = await attempt(other);
-      if (next.sheet.ok && next.planned && !next.planned.refusal) return next;
+    const wanted = (r: Awaited<ReturnType<typeof read>>) => r.chosen?.mapped.ok && r.chosen.kind === request.kind;
+    let found = await read(request.sheetName);
+    if (!request.sheetName && found.sheet.ok && found.sheet.format === 'xlsx' && !wanted(found)) {
+      const first = found.sheet.sheetName;
+      for (const other of found.sheet.sheetNames.filter((n) => n !== first)) {
+        const next = await read(other);
+        if (wanted(next)) {
+          found = next;
+          break;
+        }
+      }
     }
-    return first;
+    const { sheet, chosen } = found;
+    if (!sheet.ok || !chosen) return { sheet };
+    const name = sheet.format === 'xlsx' ? sheet.sheetName : undefined;
+    const context: PlanContext = {
+      teamId,
+      importer: userId,
+      forAnyone: request.forAnyone,
+      people: peopleIndex(request.people),
+      source: { fileHash, sheet: name ?? '' },
+      cellsOf: cellsIndex(sheet.rows),
+    };
+    return { sheet, name, planned: await plan(chosen, context) };
   }
 
   /**
