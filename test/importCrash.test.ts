@@ -60,7 +60,7 @@ async function childInstance(): Promise<{ child: ChildProcess; url: string }> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
+    createInterface({ input: child.stdout }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`the child instance exited (${code}) before it served`)));
   });
   const { port } = JSON.parse(line) as { port: number };
@@ -122,8 +122,8 @@ describe('the same file imported by two people at once', () => {
       await previewFile(h, ADMIN, '同一个文件.csv', bytes),
       await previewFile(h, OTHER_ADMIN, '同一个文件.csv', bytes),
     ];
-    expect(shownText(second!.args.blocks)).toContain(`新建 ${rows} 张客户卡`);
-    const [a, b] = await Promise.all([importFromPreview(h, ADMIN, first!), importFromPreview(h, OTHER_ADMIN, second!)]);
+    expect(shownText(second.args.blocks)).toContain(`新建 ${rows} 张客户卡`);
+    const [a, b] = await Promise.all([importFromPreview(h, ADMIN, first), importFromPreview(h, OTHER_ADMIN, second)]);
     // Each card is counted by the import that made it; the other finds it made and skips it.
     const [made, skipped] = [/新建 (\d+) 张/, /不用改 (\d+) 张/].map((count) =>
       [a, b].reduce((sum, s) => sum + Number(count.exec(shownText(s.args.blocks))![1]), 0),

@@ -102,7 +102,7 @@ describe('round trip: what /card export writes, /card import reads back to the s
     const done = await h.fake.waitFor('files.completeUploadExternal', () => true, mark, 20_000);
     const ids = (done.args.files as { id: string }[]).map((f) => f.id);
     const exported = h.fake.sharedFiles().filter((f) => ids.includes(f.id) && /客户/.test(f.filename))[0]!;
-    const rows = parse(exported.bytes!.toString('utf8').replace(/^\uFEFF/, '')) as string[][];
+    const rows: string[][] = parse(exported.bytes!.toString('utf8').replace(/^\uFEFF/, ''));
     expect(rows).toHaveLength(before.length + 1);
 
     const preview = await previewFile(h, ADMIN, exported.filename, exported.bytes!);
