@@ -5,18 +5,30 @@
  * (what Excel on Chinese Windows saves), then the same at the size limits
  * (19,999 rows and the header, with long notes: about 10 MB each); each file is then read
  * (readSheet) and mapped (mapCardRows) in a fresh Node process, so each peak
- * RSS is that file's alone. No database is needed.
+ * RSS is that file's alone. No database is needed for that part.
+ *
+ * With MONGODB_URI set (and in `npm run bench`), the 10,000-row files are
+ * also imported into a fresh database on that server, each in a fresh
+ * process: the preview (read, map, plan against the team's cards, store the
+ * plan), then the import's job (bulk steps, the kinds' reminders, referrals,
+ * segments), then, for scale, the raw driver's insertMany of the very
+ * documents the job wrote (cards alone, and everything) into empty
+ * collections with the same indexes; with the process's peak RSS.
  *
  *   npm run bench:import
+ *   MONGODB_URI=mongodb://127.0.0.1:27030/ npm run bench:import
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import mongoose from 'mongoose';
+import { buildServices } from '../src/application.js';
+import { parseEnv } from '../src/config/env.js';
 import { mapCardRows } from '../src/importing/mapping.js';
 import { readSheet } from '../src/importing/readSheet.js';
 import { todayIn } from '../src/time.js';
@@ -137,18 +149,135 @@ async function measure(path: string): Promise<Measured> {
   };
 }
 
-function inChild(path: string): Promise<Measured> {
+interface Imported {
+  rows: number;
+  previewMs: number;
+  importMs: number;
+  created: number;
+  /** The raw driver's insertMany of the cards the job wrote, and of every document it wrote, into empty collections. */
+  rawCardsMs: number;
+  rawAllMs: number;
+  written: number;
+  peakRssMb: number;
+}
+
+const BENCH_TEAM = 'TBENCHIMPORT';
+const BENCH_USER = 'UBENCHADMIN';
+/** What the preview stores and the job only reads: not among the documents the import writes. */
+const PLAN_COLLECTIONS = new Set(['imports', 'importRows', 'agendaJobs']);
+
+/** In the child: preview and import one file into a fresh database, then the raw driver's insertMany of what it wrote. */
+async function measureImport(path: string, uri: string): Promise<Imported> {
+  const dbName = `import-bench-${process.pid}`;
+  const env = parseEnv({
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: 'bench-signing-secret',
+    LOG_LEVEL: 'error',
+  });
+  const open = async (name: string) => {
+    const connection = await mongoose.createConnection(uri, { dbName: name, autoIndex: false }).asPromise();
+    await connection.db!.dropDatabase();
+    const services = buildServices(
+      connection,
+      env,
+      () => new Date(),
+      async () => undefined,
+      async () => undefined,
+    );
+    // Every index built before anything is timed, as on a running server.
+    for (const model of Object.values(services.models)) await model.createIndexes();
+    return { connection, services };
+  };
+  const { connection, services } = await open(dbName);
+  const bytes = await readFile(path);
+  const started = performance.now();
+  const outcome = await services.imports.preview({
+    teamId: BENCH_TEAM,
+    userId: BENCH_USER,
+    kind: 'cards',
+    source: { fileId: 'FBENCH', fileName: basename(path), bytes },
+    forAnyone: true,
+    people: [],
+  });
+  const previewed = performance.now();
+  if (outcome.status !== 'previewed') throw new Error(`not previewed: ${JSON.stringify(outcome)}`);
+  const importId = outcome.preview.imp._id.toString();
+  const queued = await services.imports.start(BENCH_TEAM, BENCH_USER, importId, false);
+  if (queued.status !== 'queued') throw new Error(`not queued: ${queued.status}`);
+  const running = performance.now();
+  const done = await services.imports.run(BENCH_TEAM, importId, {
+    touch: async () => undefined,
+    progress: async () => undefined,
+  });
+  const imported = performance.now();
+  if (!done) throw new Error('nothing imported');
+
+  // The same documents, as the job left them, inserted by the raw driver into empty collections with the same indexes.
+  const raw = await open(`${dbName}-raw`);
+  const written = new Map<string, Record<string, unknown>[]>();
+  for (const { name } of await connection.db!.listCollections().toArray()) {
+    if (PLAN_COLLECTIONS.has(name)) continue;
+    const docs = await connection.db!.collection(name).find().toArray();
+    if (docs.length > 0) written.set(name, docs);
+  }
+  const insertAll = async (names: string[]) => {
+    const at = performance.now();
+    for (const name of names)
+      await raw.connection.db!.collection(name).insertMany(written.get(name)!, { ordered: false });
+    return performance.now() - at;
+  };
+  const rawCardsMs = await insertAll(['customers']);
+  await raw.connection.db!.collection('customers').deleteMany({});
+  const rawAllMs = await insertAll([...written.keys()]);
+  const maxRss = process.resourceUsage().maxRSS * 1024;
+  await raw.connection.db!.dropDatabase();
+  await connection.db!.dropDatabase();
+  await raw.connection.close();
+  await connection.close();
+  return {
+    rows: outcome.preview.imp.counts.rows,
+    previewMs: Math.round(previewed - started),
+    importMs: Math.round(imported - running),
+    created: done.result?.created ?? 0,
+    rawCardsMs: Math.round(rawCardsMs),
+    rawAllMs: Math.round(rawAllMs),
+    written: [...written.values()].reduce((n, docs) => n + docs.length, 0),
+    peakRssMb: Math.round(maxRss / 1024 / 1024),
+  };
+}
+
+function inChild<T = Measured>(path: string, mode = 'measure'): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), 'measure', path], {
+    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), mode, path], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('error', reject);
     child.on('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out) as Measured) : reject(new Error(`measuring ${path} exited with ${code}`)),
+      code === 0 ? resolve(JSON.parse(out) as T) : reject(new Error(`measuring ${path} exited with ${code}`)),
     );
   });
+}
+
+/** The 10,000-row files imported into MONGODB_URI's server, each in a fresh process (`npm run bench` calls this too). */
+export async function benchImport(uri: string, dir: string): Promise<void> {
+  const files: [string, string][] = [
+    ['xlsx', join(dir, 'import-10000.xlsx')],
+    ['GBK CSV', join(dir, 'import-10000.csv')],
+  ];
+  await writeXlsx(files[0]![1], customerRows(10_000, 20));
+  await writeGbkCsv(files[1]![1], customerRows(10_000, 20));
+  console.log(`import into ${uri.replace(/\/\/[^@/]*@/, '//')}`);
+  for (const [format, path] of files) {
+    const m = await inChild<Imported>(path, 'import');
+    console.log(
+      `10,000 rows ${format.padEnd(8)} preview ${String(m.previewMs).padStart(6)} ms  import ${String(m.importMs).padStart(6)} ms ` +
+        `(${m.created} cards, ${m.written} documents)  raw insertMany: cards ${m.rawCardsMs} ms, all ${m.rawAllMs} ms  ` +
+        `ratio import/raw: ${(m.importMs / m.rawAllMs).toFixed(2)} (all), ${(m.importMs / m.rawCardsMs).toFixed(2)} (cards)  ` +
+        `peak RSS ${m.peakRssMb} MB`,
+    );
+  }
 }
 
 async function main(): Promise<void> {
@@ -175,6 +304,7 @@ async function main(): Promise<void> {
         );
       }
     }
+    if (process.env.MONGODB_URI) await benchImport(process.env.MONGODB_URI, dir);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -182,6 +312,9 @@ async function main(): Promise<void> {
 
 if (process.argv[2] === 'measure') {
   process.stdout.write(JSON.stringify(await measure(process.argv[3]!)));
-} else {
+} else if (process.argv[2] === 'import') {
+  process.stdout.write(JSON.stringify(await measureImport(process.argv[3]!, process.env.MONGODB_URI!)));
+  process.exit(0);
+} else if (import.meta.url === pathToFileURL(process.argv[1]!).href) {
   await main();
 }
