@@ -522,30 +522,40 @@ function queryFor(i: number): string {
   }
 }
 
+/** `/card <text>` signed, through the front door: the ack, and the answer reaching the response_url, in ms. */
+async function timeCommand(
+  port: number,
+  slack: Awaited<ReturnType<typeof startSlackStandIn>>,
+  { team, user, text, i }: { team: string; user: string; text: string; i: number },
+) {
+  const id = randomBytes(6).toString('hex');
+  const body = new URLSearchParams({
+    team_id: team,
+    user_id: user,
+    command: '/card',
+    text,
+    channel_id: 'CBENCH',
+    api_app_id: 'A1',
+    response_url: `${slack.url}/response/${id}`,
+    trigger_id: `t${i}`,
+  }).toString();
+  const arrived = slack.expect(id);
+  const t0 = performance.now();
+  const { status } = await postSigned(port, body);
+  const acked = performance.now();
+  const shown = await arrived;
+  if (status !== 200) throw new Error(`/card ${text} answered ${status}`);
+  return { ack: acked - t0, delivered: shown - t0 };
+}
+
 async function measureLookups(port: number, slack: Awaited<ReturnType<typeof startSlackStandIn>>, texts: string[]) {
   const acks: number[] = [];
   const cards: number[] = [];
   for (let i = 0; i < texts.length; i++) {
-    const id = randomBytes(6).toString('hex');
-    const body = new URLSearchParams({
-      team_id: TEAM,
-      user_id: 'UBENCH',
-      command: '/card',
-      text: texts[i]!,
-      channel_id: 'CBENCH',
-      api_app_id: 'A1',
-      response_url: `${slack.url}/response/${id}`,
-      trigger_id: `t${i}`,
-    }).toString();
-    const arrived = slack.expect(id);
-    const t0 = performance.now();
-    const { status } = await postSigned(port, body);
-    const acked = performance.now();
-    const shown = await arrived;
-    if (status !== 200) throw new Error(`/card answered ${status}`);
+    const { ack, delivered } = await timeCommand(port, slack, { team: TEAM, user: 'UBENCH', text: texts[i]!, i });
     if (i >= WARMUP) {
-      acks.push(acked - t0);
-      cards.push(shown - t0);
+      acks.push(ack);
+      cards.push(delivered);
     }
   }
   console.log(summary('/card ack', acks));
@@ -1456,26 +1466,8 @@ async function seedOccasions(db: mongoose.mongo.Db, size: number, today: string)
 }
 
 /** `/card birthdays` for the salesperson, signed, through the front door: the ack, and the list reaching the response_url. */
-async function listBirthdays(port: number, slack: Awaited<ReturnType<typeof startSlackStandIn>>, i: number) {
-  const id = randomBytes(6).toString('hex');
-  const body = new URLSearchParams({
-    team_id: OCCASION_TEAM,
-    user_id: OCCASION_SELLER,
-    command: '/card',
-    text: 'birthdays',
-    channel_id: 'CBENCH',
-    api_app_id: 'A1',
-    response_url: `${slack.url}/response/${id}`,
-    trigger_id: `tb${i}`,
-  }).toString();
-  const arrived = slack.expect(id);
-  const t0 = performance.now();
-  const { status } = await postSigned(port, body);
-  const acked = performance.now();
-  const shown = await arrived;
-  if (status !== 200) throw new Error(`/card birthdays answered ${status}`);
-  return { ack: acked - t0, delivered: shown - t0 };
-}
+const listBirthdays = (port: number, slack: Awaited<ReturnType<typeof startSlackStandIn>>, i: number) =>
+  timeCommand(port, slack, { team: OCCASION_TEAM, user: OCCASION_SELLER, text: 'birthdays', i });
 
 type OccasionFigures = Record<string, { p50: number; p99: number }>;
 
@@ -1522,7 +1514,9 @@ async function measureOccasionSize(
     if (due.length !== 0) throw new Error(`${due.length} nudges due`);
   });
   keep(figures, 'raw due-nudges find', rawDue);
-  console.log(`  (the scan visits ${teams} teams; the raw find reads the nudges index of this one)`);
+  console.log(
+    `  (the scan visits ${teams} team${teams === 1 ? '' : 's'}; the raw find reads the nudges index of this one)`,
+  );
   const samples: { ack: number; delivered: number }[] = [];
   for (let i = 0; i < OCCASION_LISTS + WARMUP; i++) {
     const trip = await listBirthdays(port, slack, i);

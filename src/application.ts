@@ -16,6 +16,7 @@ import { createAmbassadorService } from './services/ambassadors.js';
 import { createBriefService } from './services/briefs.js';
 import { createPoolService } from './services/pool.js';
 import { createCardService } from './services/cards.js';
+import { createCaptureService } from './services/captures.js';
 import { createCustomerService } from './services/customers.js';
 import { createExportService } from './services/exports.js';
 import { createNudgeService } from './services/nudges.js';
@@ -171,6 +172,7 @@ export function buildServices(
   const briefs = createBriefService({ cards });
   const promises = createPromiseService({ models, now, nudges, writes, events });
   const visits = createVisitService({ models, now, customers, nudges, history, promises, writes, referrals, events });
+  const captures = createCaptureService({ now, customers, visits, history });
   const wrapUps = createWrapUpService({ models, contactKinds });
   const exports = createExportService({ models, settings, now });
   const occasions = createOccasionService({ models });
@@ -206,6 +208,7 @@ export function buildServices(
     nudges,
     promises,
     visits,
+    captures,
     referrals,
     ambassadors,
     pool,

@@ -6,7 +6,7 @@ import { renderBirthdayList } from '../src/views/birthdays.js';
 import { ACTION } from '../src/views/ids.js';
 import { validateMessage } from './support/blockKit.js';
 import { createCard } from './support/flows.js';
-import { findButton, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
+import { findButton, mrkdwnTexts, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
 import { useHarness } from './support/useHarness.js';
 
@@ -32,17 +32,6 @@ const cards = () => h.db.collection('customers');
 
 // Saved on 2026-12-20 and never edited since: its stored next day passes on 2026-12-22.
 beforeAll(() => createCard(h, LATER, { name: '去年客户', birthday: '12-22' }));
-
-/** Every mrkdwn text of some blocks, as Slack would parse it (zero-width spaces kept). */
-function mrkdwnTexts(node: unknown, out: string[] = []): string[] {
-  if (Array.isArray(node)) node.forEach((n) => mrkdwnTexts(n, out));
-  else if (node && typeof node === 'object') {
-    const obj = node as Record<string, unknown>;
-    if (obj.type === 'mrkdwn' && typeof obj.text === 'string') out.push(obj.text);
-    Object.values(obj).forEach((v) => mrkdwnTexts(v, out));
-  }
-  return out;
-}
 
 /** `text` is found in `shown`, each of `inOrder` after the one before. */
 function expectInOrder(shown: string, inOrder: string[]): void {

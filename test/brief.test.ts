@@ -12,23 +12,12 @@ import { ACTION } from '../src/views/ids.js';
 import { renderBriefMessage, renderBriefModal } from '../src/views/brief.js';
 import { validateMessage, validateModal } from './support/blockKit.js';
 import { createCard, logContact, recordReferral, recordSale } from './support/flows.js';
-import { findButton, TEAM_A, TEAM_B, visibleText } from './support/harness.js';
+import { findButton, mrkdwnTexts, TEAM_A, TEAM_B, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
 import { useHarness } from './support/useHarness.js';
 
 const ADMIN: Actor = { teamId: TEAM_A.teamId, userId: 'U9ADMIN' };
 const h = useHarness({ now: '2026-11-23T10:00:00+08:00', env: { ADMIN_USER_IDS: ADMIN.userId, SEGMENT_HOUR: '2' } });
-
-/** Every text Slack parses as mrkdwn, where `<!channel>` would ping a channel. */
-function mrkdwnTexts(node: unknown, out: string[] = []): string[] {
-  if (Array.isArray(node)) node.forEach((n) => mrkdwnTexts(n, out));
-  else if (node && typeof node === 'object') {
-    const obj = node as Record<string, unknown>;
-    if (obj.type === 'mrkdwn' && typeof obj.text === 'string') out.push(obj.text);
-    Object.values(obj).forEach((v) => mrkdwnTexts(v, out));
-  }
-  return out;
-}
 
 /** A sale of one air conditioner; paid or not as `fields` say. */
 const sell = (actor: Actor, name: string, fields: Record<string, unknown>) =>

@@ -5,7 +5,7 @@ import { createModels } from '../src/models/index.js';
 import { ACTION } from '../src/views/ids.js';
 import { eventually } from './support/eventually.js';
 import { createCard, editCard, logContact } from './support/flows.js';
-import { findButton, NUDGE_CHANNEL, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
+import { findButton, NUDGE_CHANNEL, postsAbout, TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
 import { useHarness } from './support/useHarness.js';
 
@@ -33,17 +33,7 @@ async function greetingsOf(name: string, statuses = ['pending', 'sending', 'sent
 }
 
 /** Greetings Slack accepted about a customer since `mark`. */
-function greeted(name: string, mark = 0) {
-  return h.fake.calls
-    .slice(mark)
-    .filter(
-      (c) =>
-        c.method === 'chat.postMessage' &&
-        !c.error &&
-        String(c.args.text).includes(name) &&
-        visibleText(c.args.blocks).includes(TITLE),
-    );
-}
+const greeted = (name: string, mark = 0) => postsAbout(h.fake, name, TITLE, mark);
 
 const lunarToSolar = (year: number, month: number, day: number) => {
   const d = LunarDay.fromYmd(year, month, day).getSolarDay();

@@ -1,7 +1,7 @@
 import { en } from '../src/i18n/en.js';
 import { messagesFor } from '../src/i18n/index.js';
 import { zh } from '../src/i18n/zh.js';
-import { ACTION } from '../src/views/ids.js';
+import { ACTION, CALLBACK, FUNCTION, SHORTCUT } from '../src/views/ids.js';
 import { createCard, logContact, recordSale } from './support/flows.js';
 import { findButton, NUDGE_CHANNEL, onPosted, suggest, TEAM_A, TEAM_A_COLLEAGUE } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
@@ -137,6 +137,10 @@ const DATA = {
     special: 'Three instalments, agreed',
     nobody: 'nobody at all',
     badFilter: 'export tier:gold',
+    said: 'Ann wants a quote for the blue model by Friday',
+    noteSaid: 'Ann prefers calls after lunch',
+    file: 'Price list',
+    newName: 'Hal Ford',
   },
   zh: {
     ann: '张三',
@@ -165,6 +169,10 @@ const DATA = {
     special: '分三期付清，经理同意',
     nobody: '查无此人',
     badFilter: '导出 层级:金牌',
+    said: '张总要蓝色款的报价，周五前给',
+    noteSaid: '张总午饭后方便接电话',
+    file: '价目表',
+    newName: '郑十一',
   },
 } as const;
 
@@ -406,6 +414,49 @@ describe.each(['en', 'zh'] as const)('everything the app shows a %s team', (loca
     const released = dmsTo(SELLER.userId, ACTION.poolClaim).at(-1);
     if (released) await h.clickButton(SELLER, findButton(released.args.blocks, ACTION.poolClaim), onPosted(released));
     await h.openHome(SELLER);
+
+    // Capture from anywhere: a message saved to a card (a need, a note on a new card), the History that shows them, a
+    // message too long and one the bot cannot read, the ⚡ shortcuts, and the Workflow Builder steps.
+    const annId = findButton((await cardOf(d.ann)).args.blocks, ACTION.editCard).value!;
+    const heard = h.fake.postUserMessage(SELLER.teamId, 'CSALES', {
+      user: COLLEAGUE.userId,
+      text: d.said,
+      files: [{ name: d.file }],
+    });
+    const save = await h.openFromMessage(SELLER, SHORTCUT.saveMessage, { channel: 'CSALES', ts: heard });
+    const picks = await suggest(h, SELLER, ACTION.cardPicker, d.newName, '', CALLBACK.saveMessageModal);
+    answers.push({ where: 'save-to-card options', body: picks.json() });
+    await submit(SELLER, save.view, { customer: annId, what: 'promise' });
+    await submit(SELLER, save.view, { customer: annId, what: 'need' });
+    const noted = h.fake.postUserMessage(SELLER.teamId, 'CSALES', { user: COLLEAGUE.userId, text: d.noteSaid });
+    const note = await h.openFromMessage(SELLER, SHORTCUT.saveMessage, { channel: 'CSALES', ts: noted });
+    await submit(SELLER, note.view, { customer: `new:${d.newName}`, what: 'note' });
+    await submit(SELLER, note.view, { customer: annId, what: 'note' });
+    card = await cardOf(d.ann);
+    await openFrom(SELLER, card.args.blocks, ACTION.history);
+    const long = h.fake.postUserMessage(SELLER.teamId, 'CSALES', { user: COLLEAGUE.userId, text: d.said.repeat(300) });
+    await h.openFromMessage(SELLER, SHORTCUT.saveMessage, { channel: 'CSALES', ts: long });
+    h.fake.botNotIn('CNOBOT');
+    const unread = h.fake.postUserMessage(SELLER.teamId, 'CNOBOT', { user: COLLEAGUE.userId, text: d.said });
+    await h.openFromMessage(SELLER, SHORTCUT.saveMessage, { channel: 'CNOBOT', ts: unread });
+    await submit(SELLER, await h.openGlobal(SELLER, SHORTCUT.newCard), { name: `${d.newName}2` });
+    const pick = await h.openGlobal(SELLER, SHORTCUT.logVisit);
+    await submit(SELLER, pick, {});
+    const next = (await submit(SELLER, pick, { customer: annId })).json();
+    await submit(SELLER, next.view, { notes: d.notes });
+    await submit(SELLER, await h.openGlobal(SELLER, SHORTCUT.findCustomer), { customer: annId });
+    const annNumber = /KH-\d{4}-\d{4}/.exec(JSON.stringify(card.args.blocks))![0];
+    for (const [step, inputs] of [
+      [FUNCTION.createCard, { name: `${d.newName}3`, owner: SELLER.userId, referrer: annNumber }],
+      [FUNCTION.createCard, { owner: SELLER.userId }],
+      [FUNCTION.createCard, { name: d.prospect, referrer: d.nobody, owner: SELLER.userId }],
+      [FUNCTION.logVisit, { customer: annNumber, note: d.notes, logged_by: SELLER.userId }],
+      [FUNCTION.logVisit, { customer: annNumber, logged_by: SELLER.userId, next_follow_up_date: '2020-01-01' }],
+      [FUNCTION.logVisit, { customer: '139 9999 9999', logged_by: SELLER.userId, kind: 'fax' }],
+    ] as const) {
+      const end = await h.stepEnd((await h.executeStep(SELLER.teamId, step, inputs)).executionId);
+      if (end.error) answers.push({ where: `step ${step}`, body: { text: end.error } });
+    }
   }, 180_000);
 
   it('shows nothing in the wrong language', () => {

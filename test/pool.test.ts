@@ -2,7 +2,7 @@ import type { ObjectId } from 'mongodb';
 import { ACTION } from '../src/views/ids.js';
 import { eventually } from './support/eventually.js';
 import { createCard, logContact as logContactFrom, recordSale } from './support/flows.js';
-import { findButton, visibleText } from './support/harness.js';
+import { findButton, postsAbout, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
 import { useHarness } from './support/useHarness.js';
 
@@ -38,17 +38,7 @@ async function nudgesOf(name: string, kind: string, statuses = OPEN) {
 }
 
 /** What Slack accepted about a customer since `mark` that says `says`. */
-function posted(name: string, says: string, mark = 0) {
-  return h.fake.calls
-    .slice(mark)
-    .filter(
-      (c) =>
-        c.method === 'chat.postMessage' &&
-        !c.error &&
-        String(c.args.text).includes(name) &&
-        visibleText(c.args.blocks).includes(says),
-    );
-}
+const posted = (name: string, says: string, mark = 0) => postsAbout(h.fake, name, says, mark);
 
 const WARNED = '快要放入公海';
 const RELEASED = '已放入团队公海';

@@ -71,3 +71,16 @@ export function mention(userId: string | undefined, fallback: string): Mrkdwn {
   if (!userId) return escapeMrkdwn(fallback);
   return isSlackUserId(userId) ? (`<@${userId}>` as Mrkdwn) : escapeMrkdwn(userId);
 }
+
+/** An https address Slack gave (a permalink, a file's link): nothing in it can end or split a `<…|…>` link. */
+const SAFE_URL = /^https:\/\/[^\s<>|]+$/;
+
+/** A link with escaped text; an address that is not a plain https one is left out, the text shown alone. */
+export function link(url: string | undefined, label: string): Mrkdwn {
+  return url && SAFE_URL.test(url) ? (`<${url}|${escapeMrkdwn(label)}>` as Mrkdwn) : escapeMrkdwn(label);
+}
+
+/** A channel by id, which Slack shows by its name; anything that is not a channel id is shown as escaped text. */
+export function channelRef(channelId: string): Mrkdwn {
+  return /^[CG][A-Z0-9]{2,30}$/.test(channelId) ? (`<#${channelId}>` as Mrkdwn) : escapeMrkdwn(channelId);
+}

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import type { FieldChange } from '../domain/diff.js';
+import { messageSourceSchema, type MessageSource } from './messageSource.js';
 
 const HISTORY_ACTIONS = [
   'created',
@@ -25,6 +26,8 @@ const HISTORY_ACTIONS = [
   'claimed',
   /** Made or changed by `/card import` (the file and row in its changes), or a sales history imported for it. */
   'imported',
+  /** 备注: a note saved to the card from a Slack message (保存到客户卡 as a plain note). */
+  'note',
 ] as const;
 export type HistoryAction = (typeof HISTORY_ACTIONS)[number];
 
@@ -37,6 +40,10 @@ export interface HistoryRecord {
   at: Date;
   changes: FieldChange[];
   visitId?: Types.ObjectId;
+  /** A note's text (action `note`). */
+  note?: string;
+  /** The Slack message a note was saved from. */
+  source?: MessageSource;
 }
 
 const historySchema = new Schema<HistoryRecord>(
@@ -48,6 +55,8 @@ const historySchema = new Schema<HistoryRecord>(
     at: { type: Date, required: true },
     changes: [{ _id: false, field: String, from: Schema.Types.Mixed, to: Schema.Types.Mixed }],
     visitId: Schema.Types.ObjectId,
+    note: String,
+    source: messageSourceSchema,
   },
   { collection: 'history', versionKey: false, strict: 'throw' },
 );

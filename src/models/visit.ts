@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { messageSourceSchema, type MessageSource } from './messageSource.js';
 
 export interface VisitRecord {
   _id: Types.ObjectId;
@@ -18,6 +19,8 @@ export interface VisitRecord {
   stockOnHand?: number;
   nextFollowUpDate?: string;
   nextFollowUpPlan?: string;
+  /** Saved from a Slack message (保存到客户卡): the message, its link, who wrote it, its files. */
+  source?: MessageSource;
   createdBy: string;
   createdAt: Date;
 }
@@ -39,6 +42,7 @@ const visitSchema = new Schema<VisitRecord>(
     stockOnHand: Number,
     nextFollowUpDate: String,
     nextFollowUpPlan: String,
+    source: messageSourceSchema,
     createdBy: { type: String, required: true },
   },
   { collection: 'visits', timestamps: { createdAt: true, updatedAt: false }, versionKey: false, strict: 'throw' },

@@ -3,6 +3,7 @@ import { domain } from '../config/domain.js';
 import { isDuplicateKey } from '../db/errors.js';
 import type { FieldChange } from '../domain/diff.js';
 import type { HistoryAction, HistoryRecord } from '../models/history.js';
+import type { MessageSource } from '../models/messageSource.js';
 import type { Models } from '../models/index.js';
 import type { VisitRecord } from '../models/visit.js';
 
@@ -14,6 +15,9 @@ export interface HistoryEntry {
   at: Date;
   changes?: FieldChange[];
   visitId?: Types.ObjectId;
+  /** A note's text, and the Slack message it was saved from (action `note`). */
+  note?: string;
+  source?: MessageSource;
 }
 
 export interface CardHistory {

@@ -2,6 +2,7 @@ import type { Types } from 'mongoose';
 import { idFor, newIdFor } from '../db/requestIds.js';
 import type { GuardedWrites } from '../db/writeIfUnchanged.js';
 import type { CustomerRecord } from '../models/customer.js';
+import type { MessageSource } from '../models/messageSource.js';
 import type { Models } from '../models/index.js';
 import type { VisitRecord } from '../models/visit.js';
 import type { CalendarDate } from '../time.js';
@@ -37,6 +38,8 @@ export interface LogVisitOptions {
   followUpId?: string;
   /** The submission that logged it: the same submission again logs nothing new. */
   requestKey?: string;
+  /** The Slack message it was saved from (保存到客户卡). */
+  source?: MessageSource;
 }
 
 function visitFields(input: VisitFormInput) {
@@ -104,9 +107,11 @@ export function createVisitService({
     customer: CustomerRecord,
     input: VisitFormInput,
     userId: string,
+    source: MessageSource | undefined,
   ): Promise<VisitRecord> {
     await writes.insertOnce(models.visits, {
       ...visitFields(input),
+      ...(source ? { source } : {}),
       _id,
       teamId: customer.teamId,
       customerId: customer._id,
@@ -125,11 +130,11 @@ export function createVisitService({
     userId: string,
     customerId: string,
     input: VisitFormInput,
-    { followUpId, requestKey }: LogVisitOptions = {},
+    { followUpId, requestKey, source }: LogVisitOptions = {},
   ): Promise<LoggedVisit | null> {
     const customer = await customers.findCustomer(teamId, customerId);
     if (!customer) return null;
-    const visit = await insertVisit(newIdFor(requestKey, 'visit'), customer, input, userId);
+    const visit = await insertVisit(newIdFor(requestKey, 'visit'), customer, input, userId, source);
     await promises.record(visit, promisesOf(input), userId);
     // A visit logged from a reminder answers it.
     if (followUpId) await nudges.answer(teamId, followUpId, userId);

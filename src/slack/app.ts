@@ -1,7 +1,9 @@
 import {
   App,
+  ErrorCode,
   HTTPReceiver,
   LogLevel,
+  webApi,
   type AckFn,
   type CustomRoute,
   type ReceiverEvent,
@@ -168,6 +170,28 @@ function answerWhatNoListenerTook(app: App): void {
   };
 }
 
+interface StepExecution {
+  event?: { type?: unknown; function_execution_id?: unknown; bot_access_token?: unknown };
+}
+
+/**
+ * A workflow step executed in a workspace that has not installed the app
+ * (or uninstalled it) reaches no listener: Bolt finds no token for it. It is
+ * failed with a reason, through the token Slack issued for that one
+ * execution, never with another workspace's, and nothing else runs.
+ */
+async function failUnservedStep(env: Readonly<Env>, logger: Logger, body: unknown): Promise<boolean> {
+  const event = (body as StepExecution).event;
+  if (event?.type !== 'function_executed') return false;
+  const { function_execution_id: executionId, bot_access_token: token } = event;
+  if (typeof executionId !== 'string' || typeof token !== 'string') return false;
+  logger.warn(`${describeRequest(body)}: a workflow step of a workspace the app does not serve was failed`);
+  await new webApi.WebClient(token, clientOptions(env)).functions
+    .completeError({ function_execution_id: executionId, error: messagesFor(env.DEFAULT_LOCALE).steps.notInstalled })
+    .catch((error: Error) => logger.warn(`could not fail the step: ${error.message}`));
+  return true;
+}
+
 /**
  * The Bolt app: Socket Mode when an app token is configured, otherwise HTTP
  * on /slack/events. Without a bot token, Bolt's installer serves the OAuth
@@ -193,8 +217,9 @@ export function createSlackApp({ env, bot, oauth, deps, logger, isHealthy }: Sla
   registerListeners(app, deps);
   answerWhatNoListenerTook(app);
   // Listeners catch their own failures; this logs what fails around them (never the context: it holds the token).
-  app.error(async ({ error, body }: { error: Error & { code?: string }; body: unknown }) =>
-    logger.error(`${describeRequest(body)}: ${error.code ?? ''} ${error.message}`),
-  );
+  app.error(async ({ error, body }: { error: Error & { code?: string }; body: unknown }) => {
+    if (error.code === ErrorCode.AuthorizationError && (await failUnservedStep(env, logger, body))) return;
+    logger.error(`${describeRequest(body)}: ${error.code ?? ''} ${error.message}`);
+  });
   return app;
 }

@@ -2,6 +2,7 @@ import type { Logger } from '@slack/bolt';
 import { messagesFor, type Locale, type Messages } from '../i18n/index.js';
 import type { AmbassadorService } from '../services/ambassadors.js';
 import type { BriefService } from '../services/briefs.js';
+import type { CaptureService } from '../services/captures.js';
 import type { CardService } from '../services/cards.js';
 import type { CustomerService } from '../services/customers.js';
 import type { ExportService } from '../services/exports.js';
@@ -31,6 +32,7 @@ export interface ListenerDeps {
   money: MoneyService;
   ambassadors: AmbassadorService;
   visits: VisitService;
+  captures: CaptureService;
   nudges: NudgeService;
   referrals: ReferralService;
   promises: PromiseService;

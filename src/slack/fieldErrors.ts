@@ -15,7 +15,12 @@ function messageOf(t: Messages, { key, max, line }: FieldError): string {
   return typeof message === 'function' ? message(max ?? 0) : message;
 }
 
+/** Field errors as Slack's `response_action: "errors"` map, in the user's language. */
+export function errorMessages(t: Messages, errors: FieldError[]): Record<string, string> {
+  return Object.fromEntries(errors.map((e) => [e.field, messageOf(t, e)]));
+}
+
 /** zod's issues as Slack's `response_action: "errors"` map, in the user's language. */
 export function modalErrors(t: Messages, error: z.ZodError): Record<string, string> {
-  return Object.fromEntries(fieldErrors(error).map((e) => [e.field, messageOf(t, e)]));
+  return errorMessages(t, fieldErrors(error));
 }

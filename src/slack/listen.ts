@@ -35,7 +35,16 @@ export function describeRequest(body: unknown): string {
   const team = b.team?.id ?? b.team_id ?? b.team ?? '?';
   const user = b.user?.id ?? b.user_id ?? '?';
   const what =
-    b.command ?? b.view?.callback_id ?? b.actions?.[0]?.action_id ?? b.action_id ?? b.event?.type ?? b.type ?? '?';
+    b.command ??
+    b.view?.callback_id ??
+    b.actions?.[0]?.action_id ??
+    b.action_id ??
+    // A workflow step by its own id, a shortcut by its callback id: each names what failed better than its type.
+    b.event?.function?.callback_id ??
+    b.event?.type ??
+    b.callback_id ??
+    b.type ??
+    '?';
   return `team ${String(team)} user ${String(user)} ${String(what)}`;
 }
 

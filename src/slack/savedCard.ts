@@ -8,8 +8,9 @@ import { answerVia } from './responseUrl.js';
 
 /**
  * The card once a modal about it is saved, shown to whoever saved it where
- * they pressed (AnswerTo). Read again after the save and everything it set
- * going (last contact, segment, follow-up, money), so it is never a step behind.
+ * they pressed (AnswerTo), or in their DM with the app when the modal came
+ * from a ⚡ shortcut. Read again after the save and everything it set going
+ * (last contact, segment, follow-up, money), so it is never a step behind.
  */
 export async function showSavedCard(
   deps: Pick<ListenerDeps, 'cards' | 'roles'>,
@@ -18,9 +19,12 @@ export async function showSavedCard(
   to: AnswerTo,
   viewer: CardViewer & { logger: Logger },
 ): Promise<void> {
-  if (!to.responseUrl) return;
+  if (!to.responseUrl && !to.dm) return;
   const card = await deps.cards.getCard(viewer.settings.teamId, customerId);
-  if (card) await answerVia(to, await renderCardFor(deps, t, card, viewer), viewer.logger);
+  if (!card) return;
+  const shown = await renderCardFor(deps, t, card, viewer);
+  if (to.responseUrl) await answerVia(to, shown, viewer.logger);
+  else await viewer.client.chat.postMessage({ channel: viewer.userId, ...shown });
 }
 
 /** Whoever submitted a modal, as the viewer of the card it shows. */

@@ -8,7 +8,7 @@ interface SlackUser {
 }
 
 /** The name Slack shows for a person: their display name, else their full name, else their handle. */
-function shownName(user: SlackUser | undefined): string | undefined {
+export function shownName(user: SlackUser | undefined): string | undefined {
   const candidates = [user?.profile?.display_name, user?.profile?.real_name, user?.real_name, user?.name];
   return candidates.map((n) => n?.trim()).find((n): n is string => Boolean(n));
 }

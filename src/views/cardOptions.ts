@@ -1,5 +1,7 @@
 import type { types } from '@slack/bolt';
+import type { Messages } from '../i18n/index.js';
 import type { CustomerRecord } from '../models/customer.js';
+import { NEW_CARD_OPTION_PREFIX } from '../validation/captureInput.js';
 import { LIMITS, PREVIEW } from './limits.js';
 import { plain } from './text.js';
 import { truncate } from '../i18n/mrkdwn.js';
@@ -13,4 +15,9 @@ export function renderCardOptions(matches: CustomerRecord[]): types.PlainTextOpt
     ),
     value: card._id.toString(),
   }));
+}
+
+/** The save-to-card picker's last option: a new card with the name typed. */
+export function renderNewCardOption(t: Messages, name: string): types.PlainTextOption {
+  return { text: plain(t.capture.newCardOption(name), LIMITS.optionText), value: `${NEW_CARD_OPTION_PREFIX}${name}` };
 }

@@ -9,6 +9,7 @@ import { formatInstant } from '../time.js';
 import { displayValue, optionLabel } from './fieldValues.js';
 import { header } from './inputs.js';
 import { LIMITS, PREVIEW } from './limits.js';
+import { historySourceLines } from './messageSource.js';
 import { plain, section } from './text.js';
 import { escapeMrkdwn, joinMrkdwn, md, mention, truncate, type Mrkdwn } from '../i18n/mrkdwn.js';
 
@@ -27,7 +28,9 @@ function entryText(t: Messages, entry: HistoryRecord, timezone: string): Mrkdwn 
       displayValue(t, c.field, c.to, PREVIEW.historyChange),
     ),
   );
-  return joinMrkdwn([headline, ...changes], '\n');
+  const note = entry.note ? [escapeMrkdwn(truncate(entry.note, PREVIEW.historyVisitText))] : [];
+  const source = entry.source ? historySourceLines(t, entry.source) : [];
+  return joinMrkdwn([headline, ...changes, ...note, ...source], '\n');
 }
 
 function visitText(t: Messages, v: VisitRecord): Mrkdwn {
@@ -39,7 +42,8 @@ function visitText(t: Messages, v: VisitRecord): Mrkdwn {
         md`${escapeMrkdwn(t.visit[k])}${escapeMrkdwn(t.punct.colon)}${escapeMrkdwn(truncate(String(v[k]), PREVIEW.historyVisitText))}`,
     );
   const material = v.materialRequested ? [escapeMrkdwn(t.visit.materialRequested)] : [];
-  return joinMrkdwn([head, ...lines, ...material], '\n');
+  const source = v.source ? historySourceLines(t, v.source) : [];
+  return joinMrkdwn([head, ...lines, ...material, ...source], '\n');
 }
 
 /** Latest changes and visits of a card, newest first. */

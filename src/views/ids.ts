@@ -56,6 +56,22 @@ export const ACTION = {
   importOverwrite: 'import_overwrite',
 } as const;
 
+/** Shortcuts, as manifest.yml declares them under features.shortcuts (a test checks the two agree). */
+export const SHORTCUT = {
+  /** A message shortcut: 保存到客户卡 / Save to card. */
+  saveMessage: 'save_message_to_card',
+  /** Global shortcuts (the ⚡ menu). */
+  newCard: 'new_customer_card',
+  logVisit: 'log_customer_visit_shortcut',
+  findCustomer: 'find_customer',
+} as const;
+
+/** Workflow Builder steps, as manifest.yml declares them under functions (a test checks the two agree). */
+export const FUNCTION = {
+  createCard: 'create_customer_card',
+  logVisit: 'log_customer_visit',
+} as const;
+
 export const CALLBACK = {
   cardModal: 'card_modal',
   visitModal: 'visit_modal',
@@ -72,6 +88,12 @@ export const CALLBACK = {
   settingsModal: 'settings_modal',
   reassignModal: 'reassign_modal',
   handoverModal: 'handover_modal',
+  /** 保存到客户卡: the message shortcut's modal. */
+  saveMessageModal: 'save_message_modal',
+  /** The ⚡ Log visit shortcut: pick the customer, then the visit modal. */
+  pickForVisitModal: 'pick_for_visit_modal',
+  /** The ⚡ Find a customer shortcut: pick the customer, then the card in a DM. */
+  findCustomerModal: 'find_customer_modal',
   importModal: 'import_modal',
 } as const;
 

@@ -126,4 +126,9 @@ export interface AnswerTo {
    * message.
    */
   replace?: boolean;
+  /**
+   * Opened where Slack gives no response_url (a ⚡ shortcut): the answer goes to the person's DM with the app, as a
+   * card from App Home does.
+   */
+  dm?: true;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CaptureModalMetadata } from './captureModal.js';
 import type { CardModalMetadata } from './cardModal.js';
 import type { MoneyModalMetadata } from './moneyModals.js';
 import type { SpecialHandlingMetadata } from './overdueNudge.js';
@@ -13,7 +14,11 @@ const objectId = z.string().regex(/^[0-9a-f]{24}$/);
 /**
  * Where a modal answers once saved (AnswerTo): the response_url of the message pressed, and whether it may be replaced.
  */
-const answerTo = { responseUrl: z.url().optional(), replace: z.boolean().optional() };
+const answerTo = {
+  responseUrl: z.url().optional(),
+  replace: z.boolean().optional(),
+  dm: z.literal(true).optional(),
+};
 
 /** A posted message a modal came from (PostedMessage): its blocks are the app's own, as Slack sent them back. */
 const PostedMessageSchema = z.object({
@@ -96,3 +101,16 @@ const ReassignModalMetadataSchema = z.object({
 });
 export const parseReassignModalMetadata = (raw?: string): ReassignModalMetadata | null =>
   parseJson(ReassignModalMetadataSchema, raw);
+
+/** A Slack message's place: a channel id and a message timestamp, as Slack writes them. */
+const CHANNEL_ID = z.string().regex(/^[CGD][A-Z0-9]{2,30}$/);
+const MESSAGE_TS = z.string().regex(/^\d{1,12}\.\d{1,9}$/);
+
+const CaptureModalMetadataSchema = z.object({
+  channel: CHANNEL_ID,
+  ts: MESSAGE_TS,
+  threadTs: MESSAGE_TS.optional(),
+  ...answerTo,
+});
+export const parseCaptureModalMetadata = (raw?: string): CaptureModalMetadata | null =>
+  parseJson(CaptureModalMetadataSchema, raw);

@@ -28,41 +28,38 @@ function promiseInputs(t: Messages): types.KnownBlock[] {
   ]);
 }
 
-/**
- * 记录问候 / 送礼: the same contact, of kind greeting or gift, with only what
- * a greeting needs (the day and what was said or given). Saved as any visit.
- */
-function greetingModal(
+/** The visit modal around its inputs: titled, saving to the visit callback, naming the customer first. */
+function visitModalShell(
   t: Messages,
+  title: string,
   customer: Pick<CustomerRecord, 'name' | 'number'>,
-  today: CalendarDate,
   metadata: VisitModalMetadata,
-  kind: 'greeting' | 'gift',
+  inputs: types.KnownBlock[],
 ): types.ModalView {
-  const v = t.visit;
-  const kinds = { greeting: t.options.visitKind.greeting, gift: t.options.visitKind.gift };
   return {
     type: 'modal',
     callback_id: CALLBACK.visitModal,
-    title: plain(t.greeting.modalTitle, LIMITS.modalTitle),
+    title: plain(title, LIMITS.modalTitle),
     submit: plain(t.modal.save, LIMITS.modalTitle),
     close: plain(t.modal.cancel, LIMITS.modalTitle),
     private_metadata: JSON.stringify(metadata),
     blocks: [
       {
         type: 'context',
-        elements: [mrkdwn(v.customer(escapeMrkdwn(customer.name), escapeMrkdwn(customer.number)), LIMITS.contextText)],
+        elements: [
+          mrkdwn(t.visit.customer(escapeMrkdwn(customer.name), escapeMrkdwn(customer.number)), LIMITS.contextText),
+        ],
       },
-      dateInput({ key: 'date', label: v.date, optional: false, value: today }),
-      radioInput({ key: 'kind', label: v.kind, optional: false, options: kinds, value: kind }),
-      textInput({ key: 'notes', label: t.greeting.notes, maxLength: MAX.notes, multiline: true }),
+      ...inputs,
     ],
   };
 }
 
 /**
  * 拜访记录: the visit or call, the stock check, the next follow-up and
- * promises made; `greeting` opens it as a greeting or gift instead.
+ * promises made; `greeting` opens it as a greeting or gift instead: the same
+ * contact, of kind greeting or gift, with only what a greeting needs (the day
+ * and what was said or given), saved as any visit.
  */
 export function renderVisitModal(
   t: Messages,
@@ -71,44 +68,39 @@ export function renderVisitModal(
   metadata: VisitModalMetadata,
   greeting?: 'greeting' | 'gift',
 ): types.ModalView {
-  if (greeting) return greetingModal(t, customer, today, metadata, greeting);
   const v = t.visit;
-  return {
-    type: 'modal',
-    callback_id: CALLBACK.visitModal,
-    title: plain(t.modal.visit, LIMITS.modalTitle),
-    submit: plain(t.modal.save, LIMITS.modalTitle),
-    close: plain(t.modal.cancel, LIMITS.modalTitle),
-    private_metadata: JSON.stringify(metadata),
-    blocks: [
-      {
-        type: 'context',
-        elements: [mrkdwn(v.customer(escapeMrkdwn(customer.name), escapeMrkdwn(customer.number)), LIMITS.contextText)],
-      },
+  if (greeting) {
+    const kinds = { greeting: t.options.visitKind.greeting, gift: t.options.visitKind.gift };
+    return visitModalShell(t, t.greeting.modalTitle, customer, metadata, [
       dateInput({ key: 'date', label: v.date, optional: false, value: today }),
-      selectInput({ key: 'kind', label: v.kind, optional: false, options: t.options.visitKind, value: 'visit' }),
-      textInput({ key: 'notes', label: v.notes, maxLength: MAX.notes, multiline: true }),
-      textInput({ key: 'needs', label: v.needs, maxLength: MAX.needs, multiline: true }),
-      checkboxInput({
-        key: 'materialRequested',
-        label: v.materialRequested,
-        optionText: v.materialRequestedOption,
-        checked: false,
-      }),
-      radioInput({ key: 'attitude', label: v.attitude, options: t.options.attitude }),
-      radioInput({ key: 'visitWelcome', label: v.visitWelcome, options: t.options.visitWelcome }),
-      header(v.stockHeader),
-      dateInput({ key: 'lastPurchaseDate', label: v.lastPurchaseDate }),
-      numberInput({ key: 'purchaseQuantity', label: v.purchaseQuantity }),
-      textInput({ key: 'purchaseKinds', label: v.purchaseKinds, maxLength: MAX.purchaseKinds }),
-      numberInput({ key: 'stockOnHand', label: v.stockOnHand }),
-      header(v.followUpHeader),
-      dateInput({ key: 'nextFollowUpDate', label: v.nextFollowUpDate }),
-      textInput({ key: 'nextFollowUpPlan', label: v.nextFollowUpPlan, maxLength: MAX.nextFollowUpPlan }),
-      header(v.promisesHeader),
-      ...promiseInputs(t),
-    ],
-  };
+      radioInput({ key: 'kind', label: v.kind, optional: false, options: kinds, value: greeting }),
+      textInput({ key: 'notes', label: t.greeting.notes, maxLength: MAX.notes, multiline: true }),
+    ]);
+  }
+  return visitModalShell(t, t.modal.visit, customer, metadata, [
+    dateInput({ key: 'date', label: v.date, optional: false, value: today }),
+    selectInput({ key: 'kind', label: v.kind, optional: false, options: t.options.visitKind, value: 'visit' }),
+    textInput({ key: 'notes', label: v.notes, maxLength: MAX.notes, multiline: true }),
+    textInput({ key: 'needs', label: v.needs, maxLength: MAX.needs, multiline: true }),
+    checkboxInput({
+      key: 'materialRequested',
+      label: v.materialRequested,
+      optionText: v.materialRequestedOption,
+      checked: false,
+    }),
+    radioInput({ key: 'attitude', label: v.attitude, options: t.options.attitude }),
+    radioInput({ key: 'visitWelcome', label: v.visitWelcome, options: t.options.visitWelcome }),
+    header(v.stockHeader),
+    dateInput({ key: 'lastPurchaseDate', label: v.lastPurchaseDate }),
+    numberInput({ key: 'purchaseQuantity', label: v.purchaseQuantity }),
+    textInput({ key: 'purchaseKinds', label: v.purchaseKinds, maxLength: MAX.purchaseKinds }),
+    numberInput({ key: 'stockOnHand', label: v.stockOnHand }),
+    header(v.followUpHeader),
+    dateInput({ key: 'nextFollowUpDate', label: v.nextFollowUpDate }),
+    textInput({ key: 'nextFollowUpPlan', label: v.nextFollowUpPlan, maxLength: MAX.nextFollowUpPlan }),
+    header(v.promisesHeader),
+    ...promiseInputs(t),
+  ]);
 }
 
 /**

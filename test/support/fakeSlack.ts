@@ -63,6 +63,28 @@ interface StoredMessage {
   blocks?: unknown[];
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
   thread_ts?: string;
+  /** Who wrote it, for a message a person posted (postUserMessage). */
+  user?: string;
+  /** Files on it, as Slack lists them on a message. */
+  files?: { id: string; name: string; title?: string; permalink: string }[];
+}
+
+/** A message a person posts in a conversation (postUserMessage). */
+export interface UserMessage {
+  user: string;
+  text: string;
+  files?: { name: string; title?: string }[];
+  /** Posted as a reply in this thread. */
+  threadTs?: string;
+}
+
+/** A step's end as Slack took it: functions.completeSuccess or functions.completeError. */
+export interface StepEnd {
+  executionId: string;
+  outcome: 'success' | 'error';
+  outputs?: Record<string, unknown>;
+  error?: string;
+  token?: string;
 }
 const VIEW_METHODS = new Set(['views.open', 'views.update', 'views.push']);
 
@@ -116,6 +138,14 @@ export class FakeSlack {
   private readonly failures = new Map<string, Failure[]>();
   private readonly unknownChannels = new Set<string>();
   private readonly channelsWithoutBot = new Set<string>();
+  /** Private channels the bot cannot read (no groups:history): reading them answers channel_not_found. */
+  private readonly privateChannels = new Set<string>();
+  /** The workspace each conversation a person posted in belongs to: another workspace's token cannot read it. */
+  private readonly channelTeams = new Map<string, string>();
+  /** Members of a channel, for conversations.members. */
+  private readonly channelMembers = new Map<string, string[]>();
+  /** Tokens Slack issued for one workflow step execution (an event's bot_access_token), and their workspace. */
+  private readonly functionTokens = new Map<string, string>();
   private readonly users = new Map<
     string,
     {
@@ -123,6 +153,7 @@ export class FakeSlack {
       team_id: string;
       is_admin: boolean;
       is_owner: boolean;
+      is_restricted?: boolean;
       name?: string;
       real_name?: string;
       profile?: Record<string, string>;
@@ -256,6 +287,79 @@ export class FakeSlack {
     this.channelsWithoutBot.add(channel);
   }
 
+  /** A private channel: the bot, without groups:history, cannot read it (channel_not_found, as Slack answers). */
+  privateChannel(channel: string): void {
+    this.privateChannels.add(channel);
+  }
+
+  /** conversations.members answers these for the channel. */
+  setMembers(channel: string, users: string[]): void {
+    this.channelMembers.set(channel, users);
+  }
+
+  /**
+   * A person posts a message in a conversation of `teamId`, as Slack keeps it (with their id and files); the
+   * message's ts. Another workspace's token cannot read the conversation from then on.
+   */
+  postUserMessage(teamId: string, channel: string, message: UserMessage): string {
+    const ts = `${Math.floor(this.clock() / 1000)}.${String(++this.messageSeq).padStart(6, '0')}`;
+    const files = (message.files ?? []).map((f) => {
+      const id = `F${++this.messageSeq}`;
+      return {
+        id,
+        name: f.name,
+        ...(f.title ? { title: f.title } : {}),
+        permalink: `https://example.slack.com/files/${message.user}/${id}/${encodeURIComponent(f.name)}`,
+      };
+    });
+    const stored: StoredMessage = {
+      ts,
+      text: message.text,
+      user: message.user,
+      ...(files.length > 0 ? { files } : {}),
+      ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+    };
+    const conversation = this.conversationOf(channel);
+    this.history.set(conversation, [...(this.history.get(conversation) ?? []), stored]);
+    this.channelTeams.set(conversation, teamId);
+    return ts;
+  }
+
+  /** The message is deleted: reading it finds nothing from then on. */
+  deleteMessage(channel: string, ts: string): void {
+    const conversation = this.conversationOf(channel);
+    this.history.set(
+      conversation,
+      (this.history.get(conversation) ?? []).filter((m) => m.ts !== ts),
+    );
+  }
+
+  /** The token Slack gives one execution of a workflow step in `teamId` (its event's bot_access_token). */
+  functionToken(teamId: string): string {
+    const token = `xwfp-${teamId}-${++this.messageSeq}`;
+    this.functionTokens.set(token, teamId);
+    return token;
+  }
+
+  /** How workflow step executions ended (functions.completeSuccess / completeError), oldest first. */
+  stepEnds(): StepEnd[] {
+    return this.calls
+      .filter((c) => !c.error && (c.method === 'functions.completeSuccess' || c.method === 'functions.completeError'))
+      .map((c) => ({
+        executionId: String(c.args.function_execution_id),
+        outcome: c.method === 'functions.completeSuccess' ? ('success' as const) : ('error' as const),
+        ...(c.args.outputs ? { outputs: c.args.outputs } : {}),
+        ...(c.args.error ? { error: String(c.args.error) } : {}),
+        ...(c.token ? { token: c.token } : {}),
+      }));
+  }
+
+  /** The workspace a token is of, when it names one (an OAuth install's, a step execution's); the single-workspace token names none. */
+  private teamOfToken(token: string | undefined): string | undefined {
+    if (!token) return undefined;
+    return this.installsByToken.get(token)?.teamId ?? this.functionTokens.get(token);
+  }
+
   restoreChannel(channel: string): void {
     this.unknownChannels.delete(channel);
   }
@@ -280,7 +384,7 @@ export class FakeSlack {
   setUser(
     userId: string,
     teamId: string,
-    role: 'member' | 'admin' | 'owner' = 'member',
+    role: 'member' | 'admin' | 'owner' | 'guest' = 'member',
     names: { displayName?: string; realName?: string; email?: string } = {},
   ): void {
     const { displayName = '', realName = '', email } = names;
@@ -288,8 +392,9 @@ export class FakeSlack {
     this.users.set(userId, {
       id: userId,
       team_id: teamId,
-      is_admin: role !== 'member',
+      is_admin: role === 'admin' || role === 'owner',
       is_owner: role === 'owner',
+      is_restricted: role === 'guest',
       name: userId.toLowerCase(),
       real_name: realName,
       profile,
@@ -314,15 +419,16 @@ export class FakeSlack {
     if (file) file.deleted = true;
   }
 
-  /** The workspace a token is for: one the fake's OAuth issued, else the single-workspace T1. */
-  private teamOfToken(token: string | undefined): string {
-    return (token ? this.installsByToken.get(token)?.teamId : undefined) ?? 'T1';
+  /** The workspace a token is for: the one it names, else the single-workspace T1. */
+  private workspaceOfToken(token: string | undefined): string {
+    return this.teamOfToken(token) ?? 'T1';
   }
 
   /** files.info: a file of another workspace, or deleted, is `file_not_found` to this token. */
   private fileInfo(args: Record<string, any>, token: string | undefined): Record<string, unknown> {
     const file = this.hosted.get(String(args.file ?? ''));
-    if (!file || file.deleted || file.teamId !== this.teamOfToken(token)) return { ok: false, error: 'file_not_found' };
+    if (!file || file.deleted || file.teamId !== this.workspaceOfToken(token))
+      return { ok: false, error: 'file_not_found' };
     const url = `${this.url}/files-pri/${file.teamId}-${file.id}/${encodeURIComponent(file.name)}`;
     const filetype = file.name.split('.').pop() ?? 'text';
     return {
@@ -349,7 +455,7 @@ export class FakeSlack {
     const match = /^\/files-pri\/([^-/]+)-([^/]+)\//.exec(path);
     const file = match ? this.hosted.get(match[2]!) : undefined;
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const allowed = file && !file.deleted && token && this.teamOfToken(token) === file.teamId;
+    const allowed = file && !file.deleted && token && this.workspaceOfToken(token) === file.teamId;
     this.record({
       method: 'files.download',
       args: { id: match?.[2] },
@@ -366,7 +472,7 @@ export class FakeSlack {
 
   /** users.list: the members of the token's workspace, `limit` a page, with a cursor, as Slack pages it. */
   private usersList(args: Record<string, any>, token: string | undefined): Record<string, unknown> {
-    const team = this.teamOfToken(token);
+    const team = this.workspaceOfToken(token);
     const members = [...this.users.values()].filter((u) => u.team_id === team);
     const limit = Math.min(Number(args.limit ?? 100), 1000);
     const start = Number(args.cursor || 0);
@@ -588,9 +694,13 @@ export class FakeSlack {
       if (method === 'views.open' && args.view) args.view.id = `V${++this.messageSeq}`;
       return { ok: true, view: { id: args.view?.id ?? `V${++this.messageSeq}`, ...args.view } };
     }
+    if (method === 'chat.getPermalink') return this.permalink(args);
     if (method.startsWith('chat.')) return this.chat(method, args);
-    if (method === 'conversations.history') return this.readHistory(args, undefined);
-    if (method === 'conversations.replies') return this.readHistory(args, String(args.ts ?? ''));
+    if (method === 'conversations.history') return this.readHistory(args, undefined, token);
+    if (method === 'conversations.replies') return this.readHistory(args, String(args.ts ?? ''), token);
+    if (method === 'conversations.members') return this.members(args);
+    if (method === 'functions.completeSuccess' || method === 'functions.completeError')
+      return args.function_execution_id ? { ok: true } : { ok: false, error: 'invalid_arguments' };
     if (method === 'conversations.open')
       return args.users
         ? { ok: true, channel: { id: this.dmOf(String(args.users)) } }
@@ -601,7 +711,14 @@ export class FakeSlack {
     if (method === 'conversations.info') {
       const channel = String(args.channel ?? '');
       if (!channel || this.unknownChannels.has(channel)) return { ok: false, error: 'channel_not_found' };
-      return { ok: true, channel: { id: channel, is_member: !this.channelsWithoutBot.has(channel) } };
+      return {
+        ok: true,
+        channel: {
+          id: channel,
+          name: `channel-${channel.toLowerCase()}`,
+          is_member: !this.channelsWithoutBot.has(channel),
+        },
+      };
     }
     if (method === 'files.getUploadURLExternal') return this.uploadUrl(args);
     if (method === 'files.completeUploadExternal') return this.completeUploads(args);
@@ -665,20 +782,55 @@ export class FakeSlack {
     return { ok: true, channel: args.channel, ts, message: { text: args.text, blocks: args.blocks } };
   }
 
-  /**
-   * conversations.history (newest first, top-level messages after `oldest`)
-   * and conversations.replies (the parent, then its replies), a page of
-   * `limit` at a time, with message metadata only when asked for, as Slack.
-   */
-  private readHistory(args: Record<string, any>, threadTs: string | undefined): Record<string, unknown> {
+  /** A message's link, as chat.getPermalink gives it (a thread reply's carries its thread). */
+  private permalink(args: Record<string, any>): Record<string, unknown> {
+    const channel = this.conversationOf(String(args.channel ?? ''));
+    const found = (this.history.get(channel) ?? []).find((m) => m.ts === String(args.message_ts ?? ''));
+    if (!found) return { ok: false, error: 'message_not_found' };
+    const thread = found.thread_ts ? `?thread_ts=${found.thread_ts}&cid=${channel}` : '';
+    return {
+      ok: true,
+      channel,
+      permalink: `https://example.slack.com/archives/${channel}/p${found.ts.replace('.', '')}${thread}`,
+    };
+  }
+
+  private members(args: Record<string, any>): Record<string, unknown> {
     const channel = String(args.channel ?? '');
     if (!channel || this.unknownChannels.has(channel)) return { ok: false, error: 'channel_not_found' };
+    return { ok: true, members: this.channelMembers.get(channel) ?? [], response_metadata: { next_cursor: '' } };
+  }
+
+  /**
+   * conversations.history (newest first, top-level messages after `oldest`,
+   * up to `latest`, both ends included with `inclusive`) and
+   * conversations.replies (the parent, then its replies, within the same
+   * bounds), a page of `limit` at a time, with message metadata only when
+   * asked for, as Slack. A channel the bot is not in answers not_in_channel;
+   * a private one, or another workspace's, channel_not_found.
+   */
+  private readHistory(
+    args: Record<string, any>,
+    threadTs: string | undefined,
+    token?: string,
+  ): Record<string, unknown> {
+    const channel = String(args.channel ?? '');
+    if (!channel || this.unknownChannels.has(channel)) return { ok: false, error: 'channel_not_found' };
+    const tokenTeam = this.teamOfToken(token);
+    const channelTeam = this.channelTeams.get(channel);
+    if (this.privateChannels.has(channel) || (tokenTeam && channelTeam && tokenTeam !== channelTeam))
+      return { ok: false, error: 'channel_not_found' };
+    if (this.channelsWithoutBot.has(channel)) return { ok: false, error: 'not_in_channel' };
     const all = this.history.get(channel) ?? [];
     const oldest = Number(args.oldest ?? 0);
+    const latest = args.latest === undefined ? Infinity : Number(args.latest);
+    const inclusive = args.inclusive === true || args.inclusive === 'true';
+    const within = (m: StoredMessage) =>
+      inclusive ? Number(m.ts) >= oldest && Number(m.ts) <= latest : Number(m.ts) > oldest && Number(m.ts) < latest;
     const picked =
       threadTs === undefined
-        ? all.filter((m) => m.thread_ts === undefined && Number(m.ts) > oldest).reverse()
-        : all.filter((m) => m.ts === threadTs || m.thread_ts === threadTs);
+        ? all.filter((m) => m.thread_ts === undefined && within(m)).reverse()
+        : all.filter((m) => m.ts === threadTs || (m.thread_ts === threadTs && within(m)));
     const limit = Math.min(Number(args.limit ?? 100), 999);
     const start = Number(args.cursor ?? 0);
     const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';

@@ -3,8 +3,9 @@ import { LogLevel, type Logger } from '@slack/bolt';
 import { MongoClient, type Db } from 'mongodb';
 import { createApplication, type Application } from '../../src/application.js';
 import { parseEnv } from '../../src/config/env.js';
+import { eventually } from './eventually.js';
 import { FakeClock } from './fakeClock.js';
-import { FakeSlack, type RecordedCall } from './fakeSlack.js';
+import { FakeSlack, type RecordedCall, type StepEnd } from './fakeSlack.js';
 import {
   payloadBody,
   postToSlackEndpoint,
@@ -285,6 +286,141 @@ export class Harness {
     });
   }
 
+  /**
+   * Runs a message shortcut (callback `callbackId`) on the message at `channel`/`ts`, as Slack sends it: a signed
+   * message_action naming the message, carrying what the client showed of it (`text`, which the app must not trust).
+   */
+  async messageShortcut(
+    actor: Actor,
+    callbackId: string,
+    message: { channel: string; ts: string; text?: string; user?: string; threadTs?: string; teamId?: string },
+  ): Promise<SlackResponse & { triggerId: string; responseUrl: string }> {
+    const triggerId = `trigger-${++this.responseSeq}`;
+    const responseUrl = this.nextResponseUrl();
+    const payload = {
+      type: 'message_action',
+      token: 'legacy-verification-token',
+      action_ts: '1700000000.1',
+      team: { id: actor.teamId, domain: 'example' },
+      user: { id: actor.userId, name: 'seller', username: 'seller', team_id: actor.teamId },
+      channel: { id: message.channel, name: 'sales' },
+      is_enterprise_install: false,
+      enterprise: null,
+      callback_id: callbackId,
+      trigger_id: triggerId,
+      response_url: responseUrl,
+      message_ts: message.ts,
+      message: {
+        type: 'message',
+        ts: message.ts,
+        text: message.text ?? '',
+        user: message.user ?? actor.userId,
+        team: message.teamId ?? actor.teamId,
+        ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+      },
+    };
+    return { ...(await this.post(payloadBody(payload))), triggerId, responseUrl };
+  }
+
+  /**
+   * A message shortcut that opens a modal at once and then fills it in (views.open, then views.update): the modal as
+   * it ends up, with the id Slack gave it, and the shortcut's response_url.
+   */
+  async openFromMessage(
+    actor: Actor,
+    callbackId: string,
+    message: Parameters<Harness['messageShortcut']>[2],
+  ): Promise<{ view: Record<string, any>; responseUrl: string }> {
+    const before = this.fake.mark();
+    const shortcut = await this.messageShortcut(actor, callbackId, message);
+    if (shortcut.status !== 200) throw new Error(`message shortcut answered HTTP ${shortcut.status}`);
+    const opened = await this.fake.waitFor('views.open', (c) => c.args.trigger_id === shortcut.triggerId, before);
+    const id = (opened.result?.view as { id?: string } | undefined)?.id;
+    const updated = await this.fake.waitFor('views.update', (c) => c.args.view_id === id, before);
+    return { view: { ...updated.args.view, id }, responseUrl: shortcut.responseUrl };
+  }
+
+  /** Runs a global shortcut from the ⚡ menu, as Slack sends it (no channel, no response_url). */
+  async globalShortcut(actor: Actor, callbackId: string): Promise<SlackResponse & { triggerId: string }> {
+    const triggerId = `trigger-${++this.responseSeq}`;
+    const payload = {
+      type: 'shortcut',
+      token: 'legacy-verification-token',
+      action_ts: '1700000000.1',
+      team: { id: actor.teamId, domain: 'example' },
+      user: { id: actor.userId, username: 'seller', team_id: actor.teamId },
+      is_enterprise_install: false,
+      enterprise: null,
+      callback_id: callbackId,
+      trigger_id: triggerId,
+    };
+    return { ...(await this.post(payloadBody(payload))), triggerId };
+  }
+
+  /** A global shortcut that opens a modal: the modal as Slack received it. */
+  async openGlobal(actor: Actor, callbackId: string): Promise<Record<string, any>> {
+    const shortcut = await this.globalShortcut(actor, callbackId);
+    if (shortcut.status !== 200) throw new Error(`shortcut answered HTTP ${shortcut.status}`);
+    return (await this.fake.waitFor('views.open', (c) => c.args.trigger_id === shortcut.triggerId)).args.view;
+  }
+
+  /**
+   * Workflow Builder runs one of the app's steps in `teamId`: a signed function_executed event, with the token Slack
+   * issues for that one execution. Resolves with the execution's id and token once the request is answered.
+   */
+  async executeStep(
+    teamId: string,
+    callbackId: string,
+    inputs: Record<string, unknown>,
+    options: { executionId?: string; token?: string; instance?: number } = {},
+  ): Promise<SlackResponse & { executionId: string; token: string }> {
+    const executionId = options.executionId ?? `Fx${++this.responseSeq}`;
+    const token = options.token ?? this.fake.functionToken(teamId);
+    const body = JSON.stringify({
+      token: 'legacy-verification-token',
+      team_id: teamId,
+      api_app_id: 'A1',
+      event: {
+        type: 'function_executed',
+        function: {
+          id: `Fn${callbackId}`,
+          callback_id: callbackId,
+          title: callbackId,
+          type: 'app',
+          input_parameters: [],
+          output_parameters: [],
+          app_id: 'A1',
+          date_created: 1700000000,
+          date_updated: 1700000000,
+          date_deleted: 0,
+        },
+        inputs,
+        function_execution_id: executionId,
+        workflow_execution_id: `Wx${executionId}`,
+        event_ts: '1700000000.000100',
+        bot_access_token: token,
+      },
+      type: 'event_callback',
+      event_id: `Ev${++this.responseSeq}`,
+      event_time: Math.floor(Date.now() / 1000),
+      authorizations: [{ team_id: teamId, user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
+    });
+    const res = await postToSlackEndpoint(this.instances[options.instance ?? 0]!.url, body, {
+      ...signatureHeaders(body),
+      'content-type': 'application/json',
+    });
+    return { ...res, executionId, token };
+  }
+
+  /** How a step execution ended, once the app has told Slack (functions.completeSuccess or completeError). */
+  async stepEnd(executionId: string): Promise<StepEnd> {
+    return eventually(async () => {
+      const end = this.fake.stepEnds().find((e) => e.executionId === executionId);
+      if (!end) throw new Error(`step ${executionId} never ended`);
+      return end;
+    });
+  }
+
   /** The user opens the app's Home tab; resolves with the view published for them after `after`. */
   async openHome(actor: Actor = TEAM_A): Promise<Record<string, any>> {
     const after = this.fake.mark();
@@ -481,6 +617,30 @@ export function visibleText(blocks: Record<string, any>[]): string {
   return parts.join('\n').replace(/\u200B/g, '');
 }
 
+/** Messages Slack accepted since `mark` whose text names `name` and whose blocks say `says`. */
+export function postsAbout(fake: FakeSlack, name: string, says: string, mark = 0): RecordedCall[] {
+  return fake.calls
+    .slice(mark)
+    .filter(
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        !c.error &&
+        String(c.args.text).includes(name) &&
+        visibleText(c.args.blocks).includes(says),
+    );
+}
+
+/** Every mrkdwn text of some blocks, as Slack would parse it (zero-width spaces kept), where `<!channel>` would ping. */
+export function mrkdwnTexts(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((n) => mrkdwnTexts(n, out));
+  else if (node && typeof node === 'object') {
+    const obj = node as Record<string, unknown>;
+    if (obj.type === 'mrkdwn' && typeof obj.text === 'string') out.push(obj.text);
+    Object.values(obj).forEach((v) => mrkdwnTexts(v, out));
+  }
+  return out;
+}
+
 /**
  * Types `value` into a type-ahead (the external_select `actionId`) on a modal
  * whose private_metadata is `privateMetadata`, as Slack asks for its options:
@@ -492,6 +652,7 @@ export async function suggest(
   actionId: string,
   value: string,
   privateMetadata = '',
+  callbackId = 'card_modal',
 ): Promise<SlackResponse> {
   const payload = {
     type: 'block_suggestion',
@@ -507,7 +668,7 @@ export async function suggest(
       id: 'V1',
       team_id: actor.teamId,
       type: 'modal',
-      callback_id: 'card_modal',
+      callback_id: callbackId,
       private_metadata: privateMetadata,
       state: { values: {} },
       hash: 'hash',

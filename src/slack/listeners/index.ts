@@ -12,10 +12,12 @@ import * as promiseActions from './actions/promise.js';
 import * as referralActions from './actions/referral.js';
 import * as settingsActions from './actions/settings.js';
 import * as cardCommand from './commands/card.js';
+import * as steps from './functions/steps.js';
 import * as appHome from './events/appHome.js';
 import * as directMessage from './events/directMessage.js';
 import * as uninstall from './events/uninstall.js';
 import * as cardPicker from './options/cardPicker.js';
+import * as captureModal from './submissions/captureModal.js';
 import * as cardModal from './submissions/cardModal.js';
 import * as importModal from './submissions/importModal.js';
 import * as moneyModals from './submissions/moneyModals.js';
@@ -23,7 +25,10 @@ import * as referralModals from './submissions/referralModals.js';
 import * as promiseReschedule from './submissions/promiseReschedule.js';
 import * as reassignModal from './submissions/reassignModal.js';
 import * as specialHandling from './submissions/specialHandling.js';
+import * as pickCustomer from './submissions/pickCustomer.js';
 import * as visitModal from './submissions/visitModal.js';
+import * as globalShortcuts from './shortcuts/global.js';
+import * as saveMessage from './shortcuts/saveMessage.js';
 
 /** Every Slack entry point of the app, in one list. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
@@ -52,6 +57,11 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     importModal,
     importActions,
     directMessage,
+    saveMessage,
+    captureModal,
+    globalShortcuts,
+    pickCustomer,
+    steps,
   ];
   for (const listener of listeners) {
     listener.register(app, deps);

@@ -68,7 +68,7 @@ export function register(app: App, deps: ListenerDeps): void {
       return {
         after: async () => {
           await outcome.react?.();
-          if (meta.responseUrl)
+          if (meta.responseUrl || meta.dm)
             await showSavedCard(deps, t, outcome.customer._id.toString(), meta, submitter(args, scope));
         },
       };
