@@ -42,15 +42,19 @@
  * (the stale ones rolled forward); last, each figure's ratio from the
  * smallest size to the largest, which should stay near 1 (a size listed
  * twice, 2000,20000,2000,20000, is timed twice and its best run kept, to see
- * past a busy machine). BENCH_ONLY=occasions runs this part alone. Not part
+ * past a busy machine). BENCH_ONLY=occasions runs this part alone; BENCH_ONLY=import, the import's. Not part
  * of `npm test`.
  *
  *   MONGODB_URI=mongodb://127.0.0.1:27017/ npm run bench
  *   MONGODB_URI=mongodb://127.0.0.1:27030/ BENCH_ONLY=occasions npm run bench
+ *   MONGODB_URI=mongodb://127.0.0.1:27030/ BENCH_ONLY=import npm run bench
  */
 import { createHmac, randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { webApi } from '@slack/bolt';
 import mongoose, { type Types } from 'mongoose';
 import { buildServices, createApplication } from '../src/application.js';
@@ -76,6 +80,7 @@ import { historyDoc } from '../src/services/history.js';
 import { addDays, instantAt, todayIn } from '../src/time.js';
 import { SolarDay } from 'tyme4ts';
 import type { CardInput } from '../src/validation/cardInput.js';
+import { benchImport } from './importBench.js';
 type Services = ReturnType<typeof buildServices>;
 
 const CARDS = Number(process.env.BENCH_CARDS ?? 100_000);
@@ -1602,9 +1607,26 @@ async function measureOccasions(
   clockNow = saved;
 }
 
+/**
+ * `/card import` of a 10,000-row workbook and GBK CSV (scripts/importBench.ts): preview, import, the raw driver's
+ * insertMany of what it wrote, peak RSS; each file in a fresh process and database on the same server.
+ */
+async function measureImport(uri: string): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'import-bench-'));
+  try {
+    await benchImport(uri, dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   if (!MONGODB_URI)
     throw new Error('Set MONGODB_URI to the MongoDB server to benchmark, e.g. mongodb://127.0.0.1:27017/');
+  if (ONLY === 'import') {
+    await measureImport(MONGODB_URI);
+    process.exit(0);
+  }
   const slack = await startSlackStandIn();
   const env = parseEnv({
     SLACK_BOT_TOKEN: 'xoxb-bench',
@@ -1664,6 +1686,7 @@ async function main(): Promise<void> {
   if (POOL_CARDS > 0) await measurePoolReplan(db, services);
   if (SEGMENT_CARDS > 0) await measureSegments(db, services);
   if (HOME_OPENS > 0) await measureHome(db, port!, slack);
+  await measureImport(MONGODB_URI);
   await app.stop();
   await slack.close();
   process.exit(0);

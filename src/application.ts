@@ -3,6 +3,7 @@ import { domain } from './config/domain.js';
 import mongoose, { type Connection } from 'mongoose';
 import { systemClock, type Clock } from './clock.js';
 import { isOAuthMode, secretsOf, type Env } from './config/env.js';
+import { createImportJob, IMPORT_JOB, type ImportJobData } from './jobs/importJob.js';
 import { createNudgeScan, type ScanReport } from './jobs/nudgeScan.js';
 import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import { migrate } from './db/migrations.js';
@@ -26,6 +27,7 @@ import { createReferralService } from './services/referrals.js';
 import { createSegmentService, type SegmentReport } from './services/segments.js';
 import { createHistoryService } from './services/history.js';
 import { createHomeService } from './services/home.js';
+import { createImportService } from './services/imports.js';
 import { createInstallationService, type InstallationService } from './services/installations.js';
 import { createMoneyService } from './services/money.js';
 import { createPromiseService } from './services/promises.js';
@@ -37,6 +39,7 @@ import { createVisitService } from './services/visits.js';
 import { createWrapUpService } from './services/wrapUps.js';
 import { createSlackApp } from './slack/app.js';
 import { createHomeRefresher } from './slack/homePublisher.js';
+import { createImportReporter } from './slack/importReporter.js';
 import { createMessagePoster, POSTER_CLIENT_OPTIONS, realPacing, type Pacing } from './slack/messagePoster.js';
 import { createInstallationStore, createStateStore } from './slack/oauth.js';
 import { createRoles } from './slack/roles.js';
@@ -137,6 +140,7 @@ export function buildServices(
   env: Readonly<Env>,
   now: () => Date,
   queue: KindDeps['queue'] = notQueued,
+  queueImport: (data: ImportJobData) => Promise<void> = (data) => notQueued(`${IMPORT_JOB} ${data.importId}`),
 ) {
   const models = createModels(connection);
   const writes = createGuardedWrites(models, now);
@@ -175,6 +179,18 @@ export function buildServices(
   const home = createHomeService({ models, now, contactKinds, occasions });
   const visitPlan = createVisitPlanService({ models, contactKinds });
   const handover = createHandoverService({ models, now, settings, writes, nudges, events });
+  const imports = createImportService({
+    models,
+    now,
+    settings,
+    writes,
+    events,
+    customers,
+    money,
+    referrals,
+    segments,
+    queueImport,
+  });
   const kinds = createKinds({ models, now, nudges, settings, referrals, ambassadors, pool, wrapUps, queue });
   events.subscribe(kinds.react);
   return {
@@ -203,6 +219,7 @@ export function buildServices(
     home,
     occasions,
     handover,
+    imports,
   };
 }
 
@@ -245,12 +262,16 @@ export async function createApplication({
   }
   const connection = await connect(mongoUri, dbName);
   // Kinds queue their jobs through the scheduler, which starts once the services exist.
-  const jobs: Pick<Scheduler, 'queue'> = { queue: notQueued };
+  const jobs: Pick<Scheduler, 'queue' | 'queueImport'> = {
+    queue: notQueued,
+    queueImport: (data) => notQueued(`${IMPORT_JOB} ${data.importId}`),
+  };
   const services = buildServices(
     connection,
     env,
     () => clock.now(),
     (job, data) => jobs.queue(job, data),
+    (data) => jobs.queueImport(data),
   );
   const carryOver = () => carryOverReminders(services.models, services.settings.teamIds, services.kinds.carryOvers);
   await ensureIndexes(services.models);
@@ -285,6 +306,11 @@ export async function createApplication({
     digestAbove: env.DIGEST_ABOVE ?? domain.nudges.digestAbove,
   });
   const purgeUninstalled = async () => (installations ? installations.purgeDue() : []);
+  const runImport = createImportJob({
+    imports: services.imports,
+    reporter: createImportReporter({ ...services, clients: clientsWith({ retryConfig: { retries: 2 } }), logger }),
+    logger,
+  });
   const scheduler = await startScheduler({
     db: connection.db!,
     scanSeconds: env.FOLLOWUP_SCAN_SECONDS,
@@ -292,9 +318,11 @@ export async function createApplication({
     refreshSegments: services.segments.refreshDue,
     purgeUninstalled,
     kindJobs: services.kinds.jobs,
+    runImport,
     logger,
   });
   jobs.queue = (job, data) => scheduler.queue(job, data);
+  jobs.queueImport = (data) => scheduler.queueImport(data);
   const oauth = installations && {
     installationStore: createInstallationStore(installations),
     stateStore: createStateStore(services.models, env.SLACK_STATE_SECRET!, () => clock.now()),
@@ -313,6 +341,7 @@ export async function createApplication({
       now: () => clock.now(),
       logger,
       defaultLocale: env.DEFAULT_LOCALE,
+      ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
     },
   });
 

@@ -33,8 +33,8 @@ const CJK_ALLOWED = /中文|客户卡/g;
 /** A count of one with a plural noun, or "a" before a vowel: the slips of templates filled with numbers and labels. */
 const ENGLISH_SLIPS =
   /\b1 (?:days|cards|customers|reminders|minutes|characters|promises|times|hours|ambassadors|referrals)\b|\ba (?=[AEIOaeio])/g;
-/** Latin words Chinese may show: product names, file types, ids, the name of English in the language picker. */
-const LATIN_ALLOWED = /\b(?:Slack|Customer Cards|CSV|ABC|ID|KH|English)\b/g;
+/** Latin words Chinese may show: product names, file types, ids, units, the name of English in the language picker. */
+const LATIN_ALLOWED = /\b(?:Slack|Excel|Customer Cards|CSV|xlsx|xls|csv|txt|MB|ABC|ID|KH|English)\b/g;
 
 /** Mentions, channels and links as the app writes them, inline code and command words: not prose in either language. */
 function prose(text: string): string {

@@ -168,6 +168,45 @@ export const domain = {
     batchSize: 500,
   },
   /**
+   * `/card import`: a file a user uploads is untrusted, so every way it can grow is bounded
+   * before it is read, and a refused file names the limit it broke.
+   */
+  import: {
+    /** Largest file accepted, in bytes (10 MB). */
+    maxBytes: 10 * 1024 * 1024,
+    /** Non-blank rows in the sheet read, title and header rows included. */
+    maxRows: 20_000,
+    /** Columns a row may have: a customer book has a few dozen; a cell far to the right only makes every row that wide. */
+    maxColumns: 200,
+    /** Cells kept from a sheet in all (each row counted up to its last non-blank cell): rows times columns at their limits would be four million. */
+    maxCells: 1_000_000,
+    /**
+     * An xlsx may inflate to at most this many bytes, as its zip declares and as the parts read actually
+     * inflate (XML compresses about 10:1, so a 10 MB workbook stays well under)…
+     */
+    maxInflatedBytes: 300 * 1024 * 1024,
+    /** …and to at most this many times its own size: a zip bomb inflates a thousandfold. */
+    maxInflateRatio: 100,
+    /** The header is looked for in this many non-blank rows from the top (titles, notes, a two-row header). */
+    headerSearchRows: 20,
+    /** Bytes of a text file the encoding detector and the delimiter guess look at. */
+    sampleBytes: 64 * 1024,
+    /** A preview's Import button works this long; then the plan is cleared and the file must be sent again. */
+    previewHours: 24,
+    /** Rows of each list the preview shows (new cards, matches, invalid rows, warnings); it says how many more. */
+    previewListed: 10,
+    /** Rows the job writes per bulk step (and per stored chunk of the plan); a crash redoes at most one step. */
+    chunkRows: 500,
+    /** Values per `$in` when the preview looks up the team's cards (card numbers, phones, names). */
+    lookupBatch: 1000,
+    /** Cards an import changes (a match with something to fill) are guarded writes, this many side by side. */
+    updateConcurrency: 8,
+    /** The progress message is updated after the first step, then at most this often. */
+    progressEveryMs: 3000,
+    /** The job renews its lock after each step; an instance that died lets another take the import after this long. */
+    lockLifetimeMs: 5 * 60_000,
+  },
+  /**
    * 客户金字塔 and ABC (docs/fields.md "Segments"). Current customers (a sale in
    * the last windowDays) are ranked by profit (amount where a sale has none);
    * each tier takes customers up to its cumulative share, rounded up.

@@ -89,6 +89,8 @@ export const CARD_FIELD_GROUPS = [
       { key: 'ambassador', kind: 'checkbox' },
     ],
   },
+  // 备注: anything else worth keeping; an import puts here the columns it has no field for, each on a labelled line.
+  { group: 'notes', fields: [multiline('notes', 3000)] },
 ] as const satisfies readonly { group: string; fields: readonly FieldSpec[] }[];
 
 export type CardFieldKey = (typeof CARD_FIELD_GROUPS)[number]['fields'][number]['key'];

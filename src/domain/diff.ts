@@ -18,6 +18,9 @@ function comparable(value: unknown): unknown {
   );
 }
 
+/** Whether two values of a field are the same (objects by what they hold). */
+export const sameValue = (a: unknown, b: unknown): boolean => comparable(normalize(a)) === comparable(normalize(b));
+
 /** Which of `fields` differ between two versions of a card, with their old and new values. */
 export function diffFields(before: object, after: object, fields: readonly string[]): FieldChange[] {
   const was = before as Readonly<Record<string, unknown>>;

@@ -23,6 +23,9 @@ export type LookupRequest =
   /** `/card handover <@from> <@to>`: two different people, by Slack user id. */
   | { kind: 'handover'; fromId: string; toId: string }
   | { kind: 'badHandover' }
+  /** `/card import [sales]`: the import modal, for customers or a sales history. */
+  | { kind: 'import'; what: 'cards' | 'sales' }
+  | { kind: 'badImport' }
   | { kind: 'tooLong'; max: number }
   | { kind: 'number'; number: string; text: string }
   | { kind: 'phone'; phoneKey: string; text: string }
@@ -46,6 +49,8 @@ const SEGMENTS_REFRESH_WORDS = new Set(['segments refresh', '刷新分层', '分
 const BRIEF_WORDS = new Set(['brief', '简报', '访前']);
 const PLAN_WORDS = new Set(['plan', '计划']);
 const HANDOVER_WORDS = new Set(['handover', '交接']);
+const IMPORT_WORDS = new Set(['import', '导入']);
+const IMPORT_SALES_WORDS = new Set(['sales', '销售', '交易']);
 /** Two mentions as Slack sends them (`<@U123|name>` or `<@U123>`), nothing else. */
 const TWO_MENTIONS = /^<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>\s*<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>$/;
 /** `KH-2026-0001`, `kh 2026 1`, `kh2026-1`: the year must be set apart from the sequence to be told from it. */
@@ -252,6 +257,12 @@ export function parseLookup(raw: string): LookupRequest {
       : { kind: 'brief', search: searchOf(wanted) };
   }
   if (HANDOVER_WORDS.has(word.toLowerCase())) return handoverOf(rest);
+  if (IMPORT_WORDS.has(word.toLowerCase())) {
+    if (rest.length === 0) return { kind: 'import', what: 'cards' };
+    return rest.length === 1 && IMPORT_SALES_WORDS.has(rest[0]!.toLowerCase())
+      ? { kind: 'import', what: 'sales' }
+      : { kind: 'badImport' };
+  }
   if (EXPORT_WORDS.has(word.toLowerCase())) {
     const parsed = parseExportWords(rest);
     return parsed.ok ? { kind: 'export', request: parsed.request } : { kind: 'badExport', word: parsed.word };

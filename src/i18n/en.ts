@@ -48,6 +48,7 @@ export const en: Messages = {
       '*`/card segments refresh`* (admins) recomputes the customer tiers (pyramid, ABC) now; they are recomputed nightly anyway',
       '*`/card export`* sends the cards to your DM as a CSV file; add `visits`, `sales` and the filters `tier:top`, `region:Chengdu`, `owner:@someone`, `year:2026`. Admins and the manager export any cards, everyone else only their own',
       '*`/card handover @from @to`* (admins and the manager) hands every card of a salesperson, with their open reminders, promises and receivables, to a colleague: a preview first, then Confirm (or Hand over cards on the app’s Home tab); one card at a time with Reassign on the card',
+      '*`/card import`* imports customers from an Excel or CSV file (add `sales` for a sales history): a preview first, nothing saved until you confirm; or send the file to your DM with the app. Admins and the manager import for anyone, everyone else only the customers they own',
       '*`/card help`* shows this help',
       '',
       'When nothing matches you can create the card right away. From a card you can read its pre-visit brief, edit it, log a visit, record sales and payments, record a referral and see its history.',
@@ -123,6 +124,7 @@ export const en: Messages = {
     trade: 'Trade status',
     competition: 'Competition',
     relationship: 'Relationship',
+    notes: 'Notes',
   },
   fields: {
     segment: 'Segment',
@@ -183,6 +185,10 @@ export const en: Messages = {
     noDealReason: 'Reason for no deal',
     thanksNote: 'Thanks note',
     ambassador: 'Ambassador',
+    notes: 'Notes',
+    importFile: 'Imported file',
+    importRow: 'Row in the file',
+    sales: 'Sales',
     sale: 'Sale',
     outstandingFen: 'Owed',
     number: 'Card number',
@@ -506,6 +512,7 @@ export const en: Messages = {
     reassigned: (who, at) => md`*${at}* ${who} reassigned this card`,
     released: (_who, at) => md`*${at}* the system released the card to the pool (no contact for too long)`,
     claimed: (who, at) => md`*${at}* ${who} claimed the card from the pool`,
+    imported: (who, at) => md`*${at}* ${who} imported from a file`,
     note: (who, at) => md`*${at}* ${who} saved a note`,
     source: (author, link) => md`From a Slack message by ${author} · ${link}`,
     sourceByApp: (link) => md`From a Slack message · ${link}`,
@@ -703,6 +710,166 @@ export const en: Messages = {
     },
     yes: 'yes',
     no: 'no',
+  },
+  imports: {
+    refusals: {
+      tooLarge: (megabytes) =>
+        `The file is too large: at most ${megabytes} MB. Split it and import the parts one by one.`,
+      empty: 'The file is empty.',
+      notSpreadsheet: 'This is not a spreadsheet. Upload an Excel file (.xlsx) or a CSV file (.csv, .txt).',
+      legacyExcel: 'This is an old Excel file (.xls). Open it in Excel, save it as .xlsx, and import that.',
+      encrypted:
+        'This Excel file is protected by a password, so it cannot be read. Remove the password in Excel (File → Info → Protect Workbook) and import it again.',
+      zipBomb:
+        'This file unpacks to an unusually large size, so for safety it was not read. Save it again in Excel and retry.',
+      unreadable: 'The file is damaged or not in a format we can read. Open it in Excel, save it again and retry.',
+      sheetNotFound: (sheet, sheets) => `There is no sheet called “${sheet}”. The sheets in this file: ${sheets}.`,
+      tooManyRows: (max) => `Too many rows: at most ${max} per file. Split it and import the parts one by one.`,
+      tooManyColumns: (max) =>
+        `Too many columns: at most ${max}. Delete the columns you do not need and import it again.`,
+      tooManyCells: (max) =>
+        `The sheet is too large: at most ${max} cells (rows times columns). Delete the columns you do not need, or split it and import the parts one by one.`,
+      noHeader:
+        'No header row found. Near the top (under any title) there should be a row of column names, such as “Name”, “Phone”, “Company”.',
+      missingColumns: (columns) => `Required columns are missing: ${columns}.`,
+    },
+    issues: {
+      required: (field) => `“${field}” is required, and this cell is empty.`,
+      tooLong: (field, max) => `“${field}” is too long: at most ${max} ${max === 1 ? 'character' : 'characters'}.`,
+      invalidChoice: (field, choices) => `“${field}” must be one of: ${choices}.`,
+      invalidPhone: (field) =>
+        `“${field}” is not a phone number: digits, spaces, +, -, ., / and brackets only, at least 5 digits.`,
+      phoneDigitsLost: (field) =>
+        `Excel turned “${field}” into scientific notation (like 1.38E+10) and its last digits are gone. Format the column as Text, type the numbers again and re-import.`,
+      invalidMoney: (field) => `“${field}” is not an amount, e.g. 50000 or 1234.50.`,
+      invalidDate: (field) => `“${field}” is not a date; write it like 2026-01-05 or 2026/1/5.`,
+      dateInFuture: (field) => `“${field}” is later than today.`,
+      amountFormat: (field) => `“${field}” is not an amount, e.g. 12800, 12,800.50 or ¥12800.`,
+      amountTooManyDecimals: (field) => `“${field}” has more than two decimals (fen).`,
+      amountNotPositive: (field) => `“${field}” must be more than 0.`,
+      amountTooLarge: (field) => `“${field}” is too large: at most ¥100,000,000.`,
+      invalidQuantity: (field) => `“${field}” must be a whole number of at least 1.`,
+      dueBeforeSale: (field) => `“${field}” is before the sale date.`,
+      invalidValue: (field) => `“${field}” does not hold an acceptable value.`,
+      invalidBoolean: (field) => `“${field}” should say yes or no.`,
+      invalidOccasion: (field, problem, line) =>
+        `The date in “${field}”${line ? ` (line ${line})` : ''} cannot be used: ${problem}`,
+      notesTooLong: (field, max) =>
+        `“${field}”, with the columns that have no field of their own, comes to more than ${max} ${max === 1 ? 'character' : 'characters'}: shorten it or delete the columns you do not need, then import again.`,
+      noYearAssumed: (field) =>
+        `“${field}” has no year; the year that fits was assumed (a sale is not in the future, payment falls due after the sale).`,
+      noCustomer: 'No customer given: a customer name, phone or card number is needed.',
+      summaryRow: 'This is a totals row, not a record; it was not imported.',
+      repeatedHeader: 'This row repeats the header; it was not imported.',
+    },
+    row: (rowNumber, text) => `Row ${rowNumber}: ${text}`,
+    listSeparator: ', ',
+    targets: {
+      notes: 'Notes',
+      customer: 'Customer (name, phone or card number)',
+      customerPhone: 'Customer phone',
+    },
+    modal: {
+      title: 'Import customers',
+      file: 'Spreadsheet (.xlsx, .csv, .txt)',
+      kind: 'The file holds',
+      kinds: { cards: 'Customers (one per row)', sales: 'Sales history (one sale per row)' },
+      hint: 'You see a preview first; nothing is saved until you confirm. You can also send the file to your DM with Customer Cards.',
+      submit: 'Preview',
+      reading: 'Reading the file; the preview will arrive in your DM with Customer Cards in a moment.',
+      noFile: 'Choose a file.',
+    },
+    usage:
+      'Usage: `/card import` (customers) or `/card import sales` (a sales history); `/card 导入` and `/card 导入 销售` work too.',
+    dmHint:
+      'Send an Excel or CSV file here to import customers; say “sales” with it to import a sales history. To look a customer up, use /card.',
+    oneFile: (name) => `One file at a time: importing “${name}”. Send the others separately.`,
+    fileGone:
+      'That file cannot be found: it may have been deleted or expired, or it belongs to another workspace. Upload it again.',
+    otherWorkspace: 'That file comes from another workspace and cannot be imported.',
+    downloadFailed: 'The file could not be downloaded from Slack. Try again in a moment.',
+    preview: {
+      title: '📥 Import preview',
+      fallback: (file) => md`Import preview: ${file}`,
+      file: (file) => md`*File*: ${file}`,
+      sheet: (sheet) => md`*Sheet*: ${sheet}`,
+      cardCounts: (rows, create, match, invalid) =>
+        md`Read *${rows}* rows: *${create}* new cards, *${match}* rows matching existing cards, *${invalid}* invalid.`,
+      saleCounts: (rows, create, match, invalid) =>
+        md`Read *${rows}* rows: *${create}* sales to record, *${match}* already recorded, *${invalid}* invalid.`,
+      columnsHeader: '*How the columns are read*',
+      columnField: (header, label) => md`${header} → ${label}`,
+      columnExtra: (header) => md`${header} → Notes (no field for it)`,
+      columnIgnored: (header) => md`${header} → not imported`,
+      titleRows: (rows) => `Row ${rows} is above the header (a title or notes) and is not imported.`,
+      newHeader: (count) => md`*New cards* (${count})`,
+      newRow: (row, name, details) => md`• Row ${row} *${name}*${details}`,
+      owner: (owner) => md`owner ${owner}`,
+      matchHeader: (count) => md`*Existing cards* (${count}): only blank fields are filled unless you tick Overwrite`,
+      matchRow: (row, name, number) => md`• Row ${row} → *${name}* \`${number}\``,
+      fills: (changes) => md`fills in: ${changes}`,
+      replaces: (changes) => md`replaced only with Overwrite: ${changes}`,
+      unchanged: 'the card already has all of it',
+      fill: (field, to) => md`${field} “${to}”`,
+      replace: (field, from, to) => md`${field} “${from}” → “${to}”`,
+      saleHeader: (count) => md`*Sales to record* (${count})`,
+      saleRow: (row, name, number, details) => md`• Row ${row} *${name}* \`${number}\` · ${details}`,
+      paid: 'paid',
+      unpaid: (due) => `unpaid, due ${due}`,
+      invalidHeader: (count) => md`*Invalid rows* (${count}): not imported`,
+      problemRow: (row, why) => md`• Row ${row}: ${why}`,
+      warningsHeader: (count) => md`*Worth a look* (${count})`,
+      more: (count) => md`…and ${count} more`,
+      ownOnly:
+        'You are not an admin or the manager: you import only customers you own; rows naming another owner are not imported.',
+      sheetPick: 'This file has several sheets. Which one?',
+      sheetPlaceholder: 'Choose a sheet',
+      overwrite: 'Overwrite what the cards hold',
+      overwriteHint: 'Unticked: blank fields only. A blank cell never erases.',
+      importButton: 'Import',
+      cancelButton: 'Cancel',
+      expires: (at) => `This preview works until ${at}.`,
+      nothingToImport: 'There is nothing in this file to import.',
+    },
+    started: (file, total) => md`⏳ Importing ${file} (${total} rows)…`,
+    progress: (file, done, total) => md`⏳ Importing ${file}: ${done} of ${total} rows done…`,
+    cardSummary: (file, created, updated, skipped, invalid) =>
+      md`✅ ${file} imported: *${created}* cards created, *${updated}* updated, *${skipped}* unchanged, *${invalid}* rows invalid.`,
+    saleSummary: (file, created, skipped, invalid) =>
+      md`✅ ${file} imported: *${created}* sales recorded, *${skipped}* already there, *${invalid}* rows invalid.`,
+    refusedComment: (count) =>
+      `The ${count} rows not imported are in this file, with the reason in the last column; fix them and import just those.`,
+    refusedFilename: (file) => `rows-not-imported-${file}.csv`,
+    refusedColumns: { row: 'Row', reason: 'Reason' },
+    failed: (file) =>
+      md`❌ The import of ${file} stopped on an error half-way. Nothing written so far will be written twice; press Continue to finish it.`,
+    continueButton: 'Continue',
+    cancelled: 'Cancelled. Nothing was saved.',
+    expired: 'This preview has expired. Send the file again.',
+    underWay: 'This import has already started.',
+    alreadyDone: 'This file has already been imported.',
+    notYours: 'This is someone else’s import preview; only the person importing can use it.',
+    gone: 'This import preview cannot be found; it may have expired.',
+    problems: {
+      notYoursOwner: (owner) =>
+        `The owner “${owner}” is not you: a salesperson imports only their own customers (ask an admin or the manager to import this row, or clear its owner).`,
+      notYoursCard:
+        'Someone else owns this card (or it is in the pool): a salesperson imports only their own customers.',
+      duplicateInFile: (row) =>
+        `The same customer as row ${row} (same phone, card number, or name and company); only the first is imported.`,
+      customerNotFound: 'No card of this customer (by card number, phone or name): import the customers first.',
+      customerAmbiguous: (numbers) => `Several cards have this name (${numbers}): add the card number or phone.`,
+      ownerNotFound: (owner) => `The owner “${owner}” is not in Slack, so you own the card for now.`,
+      ownerAmbiguous: (owner) => `More than one person in Slack is called “${owner}”, so you own the card for now.`,
+      referrerKeptAsText: (referrer) =>
+        `The referrer “${referrer}” is not exactly one card, so it is kept as text under “Referrer (old record)”.`,
+      numberKeptAsNote: (number) =>
+        `“${number}” is not a card number of this workspace: it is kept in the notes, and the card gets a number here.`,
+      numberNotFound: (number) =>
+        `No card here has the number “${number}” (deleted, or another workspace’s): the new card gets a new number.`,
+      ownerUnchanged: (owner) =>
+        `The owner “${owner}” differs from the card’s: an import never changes owners; use Reassign on the card.`,
+    },
   },
   home: {
     title: 'Customer Cards · My day',

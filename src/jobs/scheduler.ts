@@ -6,6 +6,7 @@ import { Agenda, InMemoryNotificationChannel } from 'agenda';
 import type { Db } from 'mongodb';
 import { domain } from '../config/domain.js';
 import type { KindJob } from '../nudgeKinds/kind.js';
+import { IMPORT_JOB, type ImportJobData } from './importJob.js';
 import { NUDGE_SCAN_JOB } from './nudgeScan.js';
 
 export interface SchedulerOptions {
@@ -17,12 +18,16 @@ export interface SchedulerOptions {
   purgeUninstalled: () => Promise<unknown>;
   /** The reminder kinds' own jobs (a replan of the pool's warnings…), each queued by its kind for one team. */
   kindJobs: readonly KindJob[];
+  /** Writes one import (`/card import`); `touch` renews the job's lock between its steps. */
+  runImport: (data: ImportJobData, touch: () => Promise<void>) => Promise<unknown>;
   logger: Logger;
 }
 
 export interface Scheduler {
   /** Queues a kind's job for a team: started at once here, finished by another instance if this one dies. */
   queue(job: string, data: { teamId: string }): Promise<void>;
+  /** Queues an import's job, likewise. */
+  queueImport(data: ImportJobData): Promise<void>;
   /** Stops taking jobs, frees the ones this instance had queued, and waits for a running scan. */
   stop(): Promise<void>;
 }
@@ -68,6 +73,7 @@ export async function startScheduler({
   refreshSegments,
   purgeUninstalled,
   kindJobs,
+  runImport,
   logger,
 }: SchedulerOptions): Promise<Scheduler> {
   // Agenda arms a timer for each job due within one poll; a short poll keeps those timers short-lived.
@@ -110,6 +116,14 @@ export async function startScheduler({
       removeOnComplete: true,
     });
   }
+  // An import is not a reminder kind's: the scheduler defines its job. Two may run at once on an instance; the lock,
+  // renewed after each step, lets another instance take one whose instance died.
+  agenda.on(`fail:${IMPORT_JOB}`, (error) => logger.error(`import failed: ${error}`));
+  agenda.define<ImportJobData>(IMPORT_JOB, async (job) => void (await runImport(job.attrs.data, () => job.touch())), {
+    concurrency: 2,
+    lockLifetime: domain.import.lockLifetimeMs,
+    removeOnComplete: true,
+  });
   await agenda.start();
   // The follow-up scan of earlier releases is now the nudge scan.
   await agenda.cancel({ name: RETIRED_SCAN_JOB });
@@ -119,6 +133,9 @@ export async function startScheduler({
   return {
     async queue(job, data) {
       await agenda.now(job, data);
+    },
+    async queueImport(data) {
+      await agenda.now(IMPORT_JOB, data);
     },
     async stop() {
       // Agenda's drain() would keep queued jobs locked for their whole lock lifetime; stop() frees them.

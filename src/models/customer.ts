@@ -53,6 +53,11 @@ export interface CustomerRecord extends CardInput {
    * lists of days coming up read only cards whose value is close (see services/occasions.ts).
    */
   nextOccasionOn?: string;
+  /**
+   * The import (`/card import`) that made the card: a step redone after a crash tells the cards it made from those a
+   * colleague's import of the same file made at the same moment.
+   */
+  importId?: Types.ObjectId;
 }
 
 /** A birthday or important day's date: month and day, the year when known, 公历 or 农历. */
@@ -109,6 +114,7 @@ const customerSchema = new Schema<CustomerRecord>(
     previousOwnerId: String,
     claimedOn: String,
     nextOccasionOn: String,
+    importId: Schema.Types.ObjectId,
     /**
      * The status chosen by hand in earlier versions (CUSTOMER_STATUSES); a referral's prospect is stored as potential.
      */

@@ -24,6 +24,8 @@ const HISTORY_ACTIONS = [
   'reassigned',
   'released',
   'claimed',
+  /** Made or changed by `/card import` (the file and row in its changes), or a sales history imported for it. */
+  'imported',
   /** 备注: a note saved to the card from a Slack message (保存到客户卡 as a plain note). */
   'note',
 ] as const;

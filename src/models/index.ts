@@ -8,6 +8,7 @@ import { paymentModel } from './payment.js';
 import { handoverModel } from './handover.js';
 import { historyModel } from './history.js';
 import { homeOpenModel } from './homeOpen.js';
+import { importModel, importRowsModel } from './import.js';
 import { installationModel } from './installation.js';
 import { ledgerModel } from './ledger.js';
 import { oauthStateModel, oauthStateUseModel } from './oauthState.js';
@@ -46,6 +47,8 @@ export function createModels(connection: Connection) {
     installations: installationModel(connection),
     oauthStates: oauthStateModel(connection),
     oauthStateUses: oauthStateUseModel(connection),
+    imports: importModel(connection),
+    importRows: importRowsModel(connection),
   };
 }
 

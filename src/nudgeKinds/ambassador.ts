@@ -1,4 +1,4 @@
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { domain } from '../config/domain.js';
 import { idFor } from '../db/requestIds.js';
 import type { CustomerRecord } from '../models/customer.js';
@@ -56,7 +56,25 @@ function ambassadorRules({ nudges }: Pick<KindDeps, 'nudges'>) {
     if (!active && open) await nudges.cancelOpen(card.teamId, card._id, 'ambassador', userId);
   }
 
-  return { scheduleNext, settle };
+  /** Ambassadors an import made (none has a contact nudge yet): each gets its next contact, in one bulk insert. */
+  async function scheduleImported(teamId: string, cards: (AmbassadorCard & Pick<CustomerRecord, 'version'>)[]) {
+    const first = await nudges.firstNudgeDay(teamId);
+    const many = cards.map((card) => {
+      const dueDate = nextAmbassadorContact(card.lastContactDate, first);
+      return {
+        _id: idFor(`${card._id.toString()}:ambassador:${dueDate}:v${card.version}`),
+        teamId,
+        kind: 'ambassador',
+        customerId: card._id,
+        ownerId: card.ownerId ?? SYSTEM_USER,
+        dueDate,
+        createdBy: card.ownerId ?? SYSTEM_USER,
+      };
+    });
+    await nudges.scheduleMany(teamId, many);
+  }
+
+  return { scheduleNext, settle, scheduleImported };
 }
 
 /**
@@ -79,7 +97,7 @@ export const ambassadorKind = {
     digest: true,
   },
   create: ({ models, nudges }) => {
-    const { scheduleNext, settle } = ambassadorRules({ nudges });
+    const { scheduleNext, settle, scheduleImported } = ambassadorRules({ nudges });
     return {
       on: {
         created: async (event, { card }) => card && settle(card, card.ownerId ?? event.by),
@@ -89,6 +107,21 @@ export const ambassadorKind = {
         // A contact that moved the card's last contact forward restarts the month.
         contactLogged: async (event, { card }) =>
           card?.ambassador && event.moved ? scheduleNext(card, event.by) : undefined,
+        imported: async ({ teamId, customerIds }) =>
+          scheduleImported(
+            teamId,
+            await models.customers
+              .find(
+                {
+                  teamId,
+                  _id: { $in: customerIds.map((id) => new Types.ObjectId(id)) },
+                  ambassador: true,
+                  pooledAt: { $exists: false },
+                },
+                { teamId: 1, ambassador: 1, ownerId: 1, lastContactDate: 1, version: 1 },
+              )
+              .lean(),
+          ),
       },
       /** Ambassadors marked before the nudges existed get their contact nudge, if they have none to come. */
       async carryOver(teamIds) {

@@ -1,4 +1,4 @@
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { idFor } from '../db/requestIds.js';
 import { cadenceClassOf, type CadenceClass } from '../domain/cadence.js';
 import { CADENCE_FIELDS, cadenceOf, lastContactIn, type CadenceCard } from '../services/cadence.js';
@@ -65,7 +65,34 @@ function cadenceRules({ nudges, settings }: Pick<KindDeps, 'nudges' | 'settings'
     if (!cadenced && upcoming) await nudges.cancelOpen(card.teamId, card._id, 'cadence', userId);
   }
 
-  return { reschedule, settle };
+  /**
+   * Cards an import made (none has a cadence nudge yet): each with a cadence gets its nudge, as `reschedule` would
+   * give it, all in one bulk insert.
+   */
+  async function scheduleImported(teamId: string, cards: CadenceCard[], userId: string) {
+    const { cadenceDays, timezone } = await settings.settingsFor(teamId);
+    const first = await nudges.firstNudgeDay(teamId);
+    const many = cards.flatMap((card) => {
+      const interval = cadenceOf(card, cadenceDays);
+      if (interval === null) return [];
+      const cadenced = addDays(lastContactIn(card, timezone), interval);
+      const dueDate = cadenced > first ? cadenced : first;
+      return [
+        {
+          _id: idFor(`${card._id.toString()}:cadence:${dueDate}:v${card.version}`),
+          teamId,
+          kind: 'cadence',
+          customerId: card._id,
+          ownerId: card.ownerId ?? userId,
+          dueDate,
+          createdBy: userId,
+        },
+      ];
+    });
+    await nudges.scheduleMany(teamId, many);
+  }
+
+  return { reschedule, settle, scheduleImported };
 }
 
 /**
@@ -94,7 +121,7 @@ export const cadenceKind = {
     max: 365,
   })),
   create: ({ models, nudges, settings }) => {
-    const { reschedule, settle } = cadenceRules({ nudges, settings });
+    const { reschedule, settle, scheduleImported } = cadenceRules({ nudges, settings });
     const by = (event: { by: string }, card: { ownerId?: string }) => card.ownerId ?? event.by;
     return {
       on: {
@@ -105,6 +132,14 @@ export const cadenceKind = {
         ranked: async (event, { card }) => card && reschedule(card, event.by),
         released: async (event, { card }) => card && reschedule(card, event.by),
         contactLogged: async (event, { card }) => (card && event.moved ? reschedule(card, event.by) : undefined),
+        imported: async ({ teamId, customerIds, by }) =>
+          scheduleImported(
+            teamId,
+            await models.customers
+              .find({ teamId, _id: { $in: customerIds.map((id) => new Types.ObjectId(id)) } }, CADENCE_FIELDS)
+              .lean<CadenceCard[]>(),
+            by,
+          ),
       },
       /** Cards stored before cadence nudges existed, with a segment or a contact and none to come, get one. */
       async carryOver(teamIds) {

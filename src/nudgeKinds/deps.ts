@@ -1,3 +1,4 @@
+import type { Types } from 'mongoose';
 import type { Models } from '../models/index.js';
 import type { AmbassadorService } from '../services/ambassadors.js';
 import type { NudgeService } from '../services/nudges.js';
@@ -22,3 +23,15 @@ export interface KindDeps {
 
 /** Who scheduled what the app scheduled by itself. */
 export const SYSTEM_USER = 'system';
+
+/** The owners of the cards some sales belong to, by card id (a card in the pool has none). */
+export async function ownersOf(
+  models: Models,
+  teamId: string,
+  sales: { customerId: Types.ObjectId }[],
+): Promise<Map<string, string>> {
+  const cards = await models.customers
+    .find({ teamId, _id: { $in: [...new Set(sales.map((s) => s.customerId))] } }, { ownerId: 1 })
+    .lean();
+  return new Map(cards.flatMap((c) => (c.ownerId ? [[c._id.toString(), c.ownerId] as const] : [])));
+}

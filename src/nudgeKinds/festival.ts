@@ -1,4 +1,4 @@
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { domain } from '../config/domain.js';
 import { idFor } from '../db/requestIds.js';
 import { nextFestivalDate, type FestivalId } from '../domain/occasions.js';
@@ -215,6 +215,16 @@ export const festivalKind = {
       on: {
         created: async (event, { card }) =>
           card?.ownerId && !card.pooledAt ? rules.ensure(event.teamId, card.ownerId) : undefined,
+        // Cards an import made: their owners (a few people, however many cards) have customers now.
+        imported: async ({ teamId, customerIds }) => {
+          const owners: unknown[] = await models.customers.distinct('ownerId', {
+            teamId,
+            _id: { $in: customerIds.map((id) => new Types.ObjectId(id)) },
+            pooledAt: { $exists: false },
+          });
+          const plan = await rules.planFor(teamId);
+          for (const ownerId of owners) if (typeof ownerId === 'string') await rules.ensure(teamId, ownerId, plan);
+        },
         // A claim from the pool, a reassignment or a handover: the new owner has customers now.
         ownerChanged: async (event) => rules.ensure(event.teamId, event.to),
         settingsChanged: async (event) =>

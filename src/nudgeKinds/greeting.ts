@@ -1,4 +1,4 @@
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { domain } from '../config/domain.js';
 import { idFor } from '../db/requestIds.js';
 import { ageOn, nextOccurrence, occasionsOf, type CardOccasion, type CardOccasions } from '../domain/occasions.js';
@@ -134,6 +134,37 @@ function greetingRules({ models, nudges, settings, now }: Pick<KindDeps, 'models
     for (const o of days.values()) if (!kept.has(o.key)) await schedule(card, o, when.today, when, by);
   }
 
+  /**
+   * Cards an import made (none has a greeting yet): each of their days gets
+   * its coming greeting, as `settle` would give it, all in one bulk insert
+   * (ids from the card's version, so a batch announced again schedules nothing twice).
+   */
+  async function scheduleImported(teamId: string, cards: GreetingCard[]): Promise<void> {
+    const when = await todayFor(teamId);
+    const many = cards.flatMap((card) => {
+      const { ownerId } = card;
+      if (!ownerId || card.pooledAt) return [];
+      return occasionsOf(card).flatMap((o) => {
+        const greeting = greetingFor(o.occasion, when.today, when);
+        if (!greeting) return [];
+        return [
+          {
+            _id: greetingId(card, o.key, greeting.occursOn),
+            teamId,
+            kind: KIND,
+            customerId: card._id,
+            ownerId,
+            dueDate: greeting.dueDate,
+            occursOn: greeting.occursOn,
+            plan: o.key,
+            createdBy: ownerId,
+          },
+        ];
+      });
+    });
+    await nudges.scheduleMany(teamId, many);
+  }
+
   /** After the team changed how many days ahead it greets: every greeting not yet tried moves to its new day. */
   async function replan(teamId: string): Promise<void> {
     const when = await todayFor(teamId);
@@ -157,7 +188,7 @@ function greetingRules({ models, nudges, settings, now }: Pick<KindDeps, 'models
     }
   }
 
-  return { settle, replan, schedule, todayFor };
+  return { settle, replan, schedule, todayFor, scheduleImported };
 }
 
 /**
@@ -189,12 +220,27 @@ export const greetingKind = {
     },
   ],
   create: ({ models, nudges, settings, now, queue }) => {
-    const { settle, replan, schedule, todayFor } = greetingRules({ models, nudges, settings, now });
+    const { settle, replan, schedule, todayFor, scheduleImported } = greetingRules({ models, nudges, settings, now });
     const by = (event: { by: string }, card: { ownerId?: string }) => card.ownerId ?? event.by;
     return {
       on: {
         created: async (event, { card }) => card && settle(card, by(event, card), { isNew: true }),
         saved: async (event, { card }) => card && settle(card, by(event, card)),
+        // Cards an import made: those with a birthday or important day (a next day stored) get their greetings.
+        imported: async ({ teamId, customerIds }) =>
+          scheduleImported(
+            teamId,
+            await models.customers
+              .find(
+                {
+                  teamId,
+                  _id: { $in: customerIds.map((id) => new Types.ObjectId(id)) },
+                  nextOccasionOn: { $exists: true },
+                },
+                GREETING_FIELDS,
+              )
+              .lean<GreetingCard[]>(),
+          ),
         ownerChanged: async (event, { card }) => card && settle(card, event.by),
         released: async (event, { card }) => card && settle(card, event.by),
         settingsChanged: async (event) =>

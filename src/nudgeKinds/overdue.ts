@@ -11,6 +11,7 @@ import type { NudgeRecord } from '../models/nudge.js';
 import type { TeamSettings } from '../services/teamSettings.js';
 import { addDays } from '../time.js';
 import { renderOverdueNudge } from '../views/overdueNudge.js';
+import { ownersOf } from './deps.js';
 import type { KindDefinition } from './kind.js';
 
 /** Reminder letters get firmer every repeat while a small debt stays long overdue: 1, 2, 3. */
@@ -65,6 +66,32 @@ export const overdueKind = {
           dueDate: addDays(sale.dueDate, 1),
           createdBy: sale.createdBy,
         });
+      },
+      /**
+       * A sales history brought in: each sale left unpaid is chased from the day after it falls due, as a recorded one
+       * is (one already overdue at the next nudge hour), all in one bulk insert.
+       */
+      async salesImported({ teamId, saleIds }) {
+        const sales = await models.sales
+          .find(
+            { teamId, _id: { $in: saleIds.map((id) => new Types.ObjectId(id)) }, dueDate: { $exists: true } },
+            { customerId: 1, dueDate: 1, createdBy: 1 },
+          )
+          .lean();
+        const owners = await ownersOf(models, teamId, sales);
+        await nudges.scheduleMany(
+          teamId,
+          sales.map((sale) => ({
+            _id: idFor(`${sale._id.toString()}:overdue:first`),
+            teamId,
+            kind: 'overdue',
+            customerId: sale.customerId,
+            sourceId: sale._id,
+            ownerId: owners.get(sale.customerId.toString()) ?? sale.createdBy,
+            dueDate: addDays(sale.dueDate!, 1),
+            createdBy: sale.createdBy,
+          })),
+        );
       },
     },
     async load(nudge, { settings, today }) {

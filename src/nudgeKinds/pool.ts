@@ -1,4 +1,4 @@
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { domain } from '../config/domain.js';
 import { idFor } from '../db/requestIds.js';
 import { OPEN_NUDGE_STATUSES, type CustomerNudgeRecord } from '../models/nudge.js';
@@ -113,7 +113,29 @@ function warningRules({ models, nudges, settings }: Pick<KindDeps, 'models' | 'n
     }
   }
 
-  return { reschedule, scheduleWarning, settle, replan, thresholdsOf, hasOpen };
+  /** Cards an import made (none has a warning yet): each that can go to the pool is warned on its day, one bulk insert. */
+  async function warnImported(teamId: string, cards: PoolCard[], userId: string): Promise<void> {
+    const { pool: thresholds, timezone } = await settings.settingsFor(teamId);
+    const first = await nudges.firstNudgeDay(teamId);
+    const many = cards
+      .filter((card) => canBePooled(card, thresholds))
+      .map((card) => {
+        const due = addDays(countedFrom(card, timezone), thresholds.afterDays);
+        const dueDate = due > first ? due : first;
+        return {
+          _id: idFor(`${card._id.toString()}:poolWarning:${dueDate}:v${card.version}`),
+          teamId,
+          kind: 'poolWarning',
+          customerId: card._id,
+          ownerId: card.ownerId!,
+          dueDate,
+          createdBy: userId,
+        };
+      });
+    await nudges.scheduleMany(teamId, many);
+  }
+
+  return { reschedule, scheduleWarning, settle, replan, thresholdsOf, hasOpen, warnImported };
 }
 
 /**
@@ -166,6 +188,14 @@ export const poolWarningKind = {
         settingsChanged: async (event) => {
           if (event.fields.some((f) => f.startsWith('pool.'))) await queue(POOL_REPLAN_JOB, { teamId: event.teamId });
         },
+        imported: async ({ teamId, customerIds, by }) =>
+          rules.warnImported(
+            teamId,
+            await models.customers
+              .find({ teamId, _id: { $in: customerIds.map((id) => new Types.ObjectId(id)) } }, POOL_FIELDS)
+              .lean<PoolCard[]>(),
+            by,
+          ),
       },
       jobs: [{ name: POOL_REPLAN_JOB, lockLifetimeMs: 60 * 60_000, run: ({ teamId }) => rules.replan(teamId) }],
       /** Cards stored before the pool existed, with an owner and no warning open, get one. */

@@ -10,6 +10,7 @@ export type CadenceCard = Pick<
   | 'ownerId'
   | 'lastContactDate'
   | 'segment'
+  | 'referrerId'
   | 'tier'
   | 'ambassador'
   | 'version'
@@ -22,6 +23,8 @@ export const CADENCE_FIELDS = {
   ownerId: 1,
   lastContactDate: 1,
   segment: 1,
+  // A referred card not yet segmented is a potential customer: it has a cadence (segmentOf).
+  referrerId: 1,
   tier: 1,
   ambassador: 1,
   version: 1,

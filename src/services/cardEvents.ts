@@ -40,7 +40,15 @@ export type CardEvent =
   /** A promise made to it moved to another day. */
   | (About & { type: 'promiseMoved'; promiseId: string; previousVersion: number; previousDueDate: string })
   /** Not one card: an admin changed team settings (`fields`, as the change log names them). */
-  | { type: 'settingsChanged'; teamId: string; by: string; fields: string[] };
+  | { type: 'settingsChanged'; teamId: string; by: string; fields: string[] }
+  /**
+   * Many cards at once: new cards `/card import` wrote, a batch at a time. A kind that cares schedules for all of
+   * them in one go (NudgeService.scheduleMany); a kind that does not, ignores it. Cards an import changed are
+   * announced one by one as `saved`, as an edit is.
+   */
+  | { type: 'imported'; teamId: string; by: string; customerIds: string[] }
+  /** Many sales at once: a sales history `/card import` recorded, a batch at a time (past sales: no thanks, no deal). */
+  | { type: 'salesImported'; teamId: string; by: string; saleIds: string[] };
 
 export type CardEventType = CardEvent['type'];
 

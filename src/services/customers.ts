@@ -1,5 +1,6 @@
 import { isValidObjectId, Types } from 'mongoose';
 import { domain } from '../config/domain.js';
+import { insertMany } from '../db/bulk.js';
 import { isDuplicateKey, isTransientWriteError } from '../db/errors.js';
 import { idFor, newIdFor } from '../db/requestIds.js';
 import { createSequenceCandidates } from '../db/sequenceCandidates.js';
@@ -19,7 +20,8 @@ import {
 import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
 import { todayIn, yearIn, type CalendarDate } from '../time.js';
-import { nextOccasionOn } from '../domain/occasions.js';
+import { nextOccasionOn, type CardOccasions } from '../domain/occasions.js';
+import { mergeCard, type IncomingCard } from '../importing/merge.js';
 import type { CardInput } from '../validation/cardInput.js';
 import type { CardEvent, CardEvents, RecordedEvent } from './cardEvents.js';
 import { historyDoc, type HistoryService } from './history.js';
@@ -53,6 +55,16 @@ export type SaveResult =
  */
 export type CreateResult =
   { status: 'created'; customer: CustomerRecord; react(): Promise<void> } | { status: 'refused'; refusal: LinkRefusal };
+
+/** How an import's row is merged into the card it matched. */
+export interface ImportedMerge {
+  overwrite: boolean;
+  /** Names the import's row: a replay of it (after a crash) is recognised, and its referral made once. */
+  requestKey: string;
+  historyId: Types.ObjectId;
+  /** The history entry's first lines: which file and row. */
+  source: FieldChange[];
+}
 
 /** What a referred prospect's referral notes (the Record referral modal). */
 export interface ReferralNotes {
@@ -224,6 +236,49 @@ export function createCustomerService({ models, now, settings, history, writes, 
   }
 
   /**
+   * Inserts many new cards at once (`/card import`), numbered from the team's
+   * sequence: one unordered bulk insert with the next free numbers, then the
+   * cards it refused tried again with the numbers after the counter. The
+   * unique (team, number) index stays the guarantee; a card refused because
+   * its `_id` is taken exists already (the same file imported at once by
+   * someone else) and is left out. The counter is advanced to the last number
+   * used. Each card's next birthday or important day is stored with it, as a
+   * card created one by one has it. Resolves with the ids this call inserted.
+   */
+  async function insertNumberedMany(
+    teamId: string,
+    docs: (Record<string, unknown> & { _id: Types.ObjectId })[],
+    at: Date,
+  ): Promise<Types.ObjectId[]> {
+    const { timezone } = await settings.settingsFor(teamId);
+    const year = yearIn(at, timezone);
+    const key = counterId(teamId, year);
+    const today = todayIn(at, timezone);
+    const inserted: Types.ObjectId[] = [];
+    let pending = docs.map((doc) => {
+      const coming = nextOccasionOn(doc as CardOccasions, today);
+      return coming ? { ...doc, nextOccasionOn: coming } : doc;
+    });
+    for (let probe = 0; pending.length > 0; probe++) {
+      if (probe >= domain.numbering.maxProbes)
+        throw new Error(`no free card numbers for team ${teamId} after ${domain.numbering.maxProbes} tries`);
+      const taken = (await models.counters.findById(key).lean())?.seq ?? 0;
+      const seqs = pending.map(() => nextCandidate(key, taken + 1));
+      const numbered = pending.map((doc, i) => ({ ...doc, year, number: formatCardNumber(year, seqs[i]!) }));
+      const refused = new Set(await insertMany(models.customers, numbered));
+      const took = seqs.filter((_, i) => !refused.has(i));
+      inserted.push(...pending.filter((_, i) => !refused.has(i)).map((d) => d._id));
+      if (took.length > 0) await advanceCounter(teamId, year, Math.max(...took));
+      if (refused.size === 0) break;
+      const again = pending.filter((_, i) => refused.has(i));
+      const there = await models.customers.find({ teamId, _id: { $in: again.map((d) => d._id) } }, { _id: 1 }).lean();
+      const made = new Set(there.map((c) => c._id.toString()));
+      pending = again.filter((d) => !made.has(d._id.toString()));
+    }
+    return inserted;
+  }
+
+  /**
    * Creates a card; one that names a referrer is linked to it in the referral
    * ledger (its owner is then nudged at once). A referrer that is not a card
    * of the team refuses the whole card, before anything is written. What the
@@ -384,6 +439,63 @@ export function createCustomerService({ models, now, settings, history, writes, 
   }
 
   /**
+   * What an import's row writes to the card it matched (see mergeCard: it
+   * fills what is blank, or with `overwrite` replaces what differs), as one
+   * guarded step like an edit: its history entry (`imported`, naming the
+   * file's row, under `historyId`) and its `saved` event land with it, and a
+   * referrer it fills in is linked in the referral ledger (no contact nudge:
+   * the referral is history). Tried again on a fresh read when someone saved
+   * the card meanwhile. Resolves with whether it changed the card.
+   */
+  async function mergeImported(
+    teamId: string,
+    userId: string,
+    customerId: Types.ObjectId,
+    incoming: IncomingCard,
+    { overwrite, requestKey, historyId, source }: ImportedMerge,
+  ): Promise<boolean> {
+    for (let attempt = 0; attempt < domain.writes.maxRetries; attempt++) {
+      const card = await models.customers.findOne({ _id: customerId, teamId }).lean();
+      if (!card) return false;
+      const today = todayIn(now(), (await settings.settingsFor(teamId)).timezone);
+      let changes = mergeCard(card, incoming, overwrite);
+      const relink = changes.find((c) => c.field === 'referrerId');
+      const link = relink ? await referrals.checkLink(teamId, card._id, String(relink.to)) : undefined;
+      if (link && !link.ok) changes = changes.filter((c) => c !== relink);
+      if (changes.length === 0) return false;
+      const linked =
+        link?.ok && !link.linked
+          ? await referrals.linkRecords({ prospect: card, referrer: link.referrer, userId, step: requestKey })
+          : [];
+      const merged = { ...card, ...Object.fromEntries(changes.map((c) => [c.field, c.to])) } as CardInput;
+      const entry = {
+        teamId,
+        customerId: card._id,
+        action: 'imported' as const,
+        userId,
+        at: now(),
+        changes: [...source, ...describeReferrer(changes, link?.ok ? link.referrer : undefined)],
+      };
+      const [saved] = editEvents(card, userId, card.version + 1);
+      const outcome = await writes.writeIfUnchanged({
+        teamId,
+        model: models.customers,
+        id: card._id,
+        version: card.version,
+        ...updateFields(changes, merged, userId, today),
+        records: [{ model: models.history, doc: historyDoc(entry, historyId) }, ...linked, saved!.record],
+        requestKey,
+      });
+      if (outcome === 'written' || outcome === 'replayed') {
+        await saved!.react();
+        return true;
+      }
+      if (outcome === 'notFound') return false;
+    }
+    throw new Error(`card ${customerId.toString()} kept changing; its import gave up`);
+  }
+
+  /**
    * Answers the card's suggestion to mark the customer an ambassador: yes
    * marks them, no stops the suggestion. Either is in the card's history.
    */
@@ -417,7 +529,15 @@ export function createCustomerService({ models, now, settings, history, writes, 
     return written ?? findCustomer(teamId, customerId);
   }
 
-  return { findCustomers, findCustomer, createCustomer, updateCustomer, answerAmbassadorSuggestion };
+  return {
+    findCustomers,
+    findCustomer,
+    createCustomer,
+    insertNumberedMany,
+    mergeImported,
+    updateCustomer,
+    answerAmbassadorSuggestion,
+  };
 }
 
 export type CustomerService = ReturnType<typeof createCustomerService>;

@@ -12,14 +12,20 @@ import { formatInstant } from '../time.js';
 /** One CSV line as strings; csv-stringify quotes whatever needs it. */
 export type CsvRow = string[];
 
-/** Starts a spreadsheet reads as a formula (OWASP "CSV injection"), including tab and CR it may strip first. */
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * Starts a spreadsheet reads as a formula (OWASP "CSV injection"), including tab and CR it may strip first; and the
+ * same behind apostrophes, so text typed as `'=x` is guarded too and `/card import` can take exactly one `'` off any
+ * guarded cell to get back what was typed.
+ */
+const FORMULA_START = /^'*[=+\-@\t\r]/;
 
 /**
  * Text not written by the app (typed by users, or a name from Slack) as a cell that a spreadsheet shows and never
  * evaluates.
+ *
+ * @internal Exported for the import's test that it undoes exactly this guard; the app uses it here.
  */
-function userText(value: string | undefined): string {
+export function userText(value: string | undefined): string {
   if (value === undefined) return '';
   return FORMULA_START.test(value) ? `'${value}` : value;
 }

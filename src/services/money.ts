@@ -206,6 +206,60 @@ export function createMoneyService({ models, now, customers, settings, writes, r
     await events.announce(event, `${sale._id.toString()}:saleRecorded`);
   }
 
+  /**
+   * One customer's part of a sales history an import brought in: the sales
+   * themselves are already written (one bulk insert for the batch); their
+   * unpaid parts join the customer's receivables in one guarded step of the
+   * ledger, with one history entry naming the file. No credit check: these
+   * sales happened. `step` names the step, so a batch redone after a crash is
+   * applied once.
+   */
+  async function recordImportedSales(
+    teamId: string,
+    userId: string,
+    customerId: Types.ObjectId,
+    sales: SaleRecord[],
+    { step, source }: { step: Types.ObjectId; source: FieldChange[] },
+  ): Promise<void> {
+    const entry = (changes: FieldChange[]) =>
+      historyDoc(
+        {
+          teamId,
+          customerId,
+          action: 'imported',
+          userId,
+          at: now(),
+          changes: [...source, { field: 'sales', from: undefined, to: sales.length }, ...changes],
+        },
+        step,
+      );
+    const unpaid = sales.filter((s) => !s.paidInFull && s.dueDate);
+    if (unpaid.length === 0) return writes.insertOnce(models.history, entry([]));
+    await openLedger(teamId, customerId);
+    await writes.updateUntilWritten<LedgerRecord>(models.ledgers, teamId, customerId, (ledger) => {
+      if (isApplied(ledger, step)) return null;
+      const open = new Set(ledger.receivables.map((r) => r._id.toString()));
+      const adding = unpaid
+        .filter((s) => !open.has(s._id.toString()))
+        .map((s) => ({ _id: s._id, saleId: s._id, dueDate: s.dueDate!, amountFen: s.amountFen, settledFen: 0 }));
+      const addedFen = adding.reduce((sum, r) => sum + r.amountFen, 0);
+      const owed = ledger.outstandingFen + addedFen;
+      return {
+        set: {
+          receivables: [...ledger.receivables, ...adding],
+          outstandingFen: owed,
+          applied: withApplied(ledger, step),
+        },
+        records: [
+          {
+            model: models.history,
+            doc: entry(addedFen > 0 ? [{ field: 'outstandingFen', from: ledger.outstandingFen, to: owed }] : []),
+          },
+        ],
+      };
+    });
+  }
+
   async function recordPayment(
     teamId: string,
     userId: string,
@@ -430,7 +484,7 @@ export function createMoneyService({ models, now, customers, settings, writes, r
     return refusal ?? { status: 'ok', customer };
   }
 
-  return { recordSale, recordPayment, recordAdjustment, moneySummary, overdueList, account };
+  return { recordSale, recordImportedSales, recordPayment, recordAdjustment, moneySummary, overdueList, account };
 }
 
 function stripUndefined<T extends object>(doc: T): T {

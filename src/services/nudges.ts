@@ -1,5 +1,6 @@
 import { isValidObjectId, Types } from 'mongoose';
 import { domain } from '../config/domain.js';
+import { insertManyOnce } from '../db/bulk.js';
 import { idFor } from '../db/requestIds.js';
 import type { GuardedWrites } from '../db/writeIfUnchanged.js';
 import type { HistoryAction } from '../models/history.js';
@@ -376,6 +377,33 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
     await contactScheduled(nudge);
   }
 
+  /**
+   * Schedules many new nudges at once, each for its due day at the team's
+   * nudge hour: one bulk insert, a nudge already there (the same batch
+   * scheduled again after a crash) left as it is, and each contact booked in
+   * its owner's wrap-up. For cards that have none of the kind open (made by an
+   * import): nothing is replaced.
+   */
+  async function scheduleMany(teamId: string, many: NewNudge[]): Promise<void> {
+    if (many.length === 0) return;
+    const { nudgeHour, timezone } = await settings.settingsFor(teamId);
+    const at = now();
+    const docs = many.map((nudge) => ({
+      ...Object.fromEntries(Object.entries(nudge).filter(([, v]) => v !== undefined)),
+      status: 'pending',
+      version: 1,
+      attempts: 0,
+      claims: 0,
+      nextAttemptAt: instantAt(nudge.dueDate, nudgeHour, timezone),
+      createdAt: at,
+      updatedAt: at,
+    }));
+    await insertManyOnce(models.nudges, docs);
+    const wrapUps = new Map<string, NewNudge>();
+    for (const nudge of many) if (traitsOf(nudge.kind).contact) wrapUps.set(`${nudge.ownerId}:${nudge.dueDate}`, nudge);
+    for (const nudge of wrapUps.values()) await contactScheduled(nudge);
+  }
+
   /** Closes the customer's open nudges of a kind whose cause is gone (a card no longer an ambassador). */
   async function cancelOpen(
     teamId: string,
@@ -668,6 +696,7 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
     contactDeferral,
     hasUpcoming,
     schedule,
+    scheduleMany,
     retime,
     firstNudgeDay,
     scheduleWrapUp,

@@ -57,6 +57,8 @@ const BOT_SCOPES = [
   'im:write',
   'files:write',
   'users:read',
+  'users:read.email',
+  'files:read',
   'channels:read',
   'channels:history',
   'im:history',

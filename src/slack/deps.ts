@@ -9,6 +9,7 @@ import type { ExportService } from '../services/exports.js';
 import type { HandoverService } from '../services/handover.js';
 import type { HistoryService } from '../services/history.js';
 import type { HomeService } from '../services/home.js';
+import type { ImportService } from '../services/imports.js';
 import type { InstallationService } from '../services/installations.js';
 import type { MoneyService } from '../services/money.js';
 import type { NudgeService } from '../services/nudges.js';
@@ -45,6 +46,9 @@ export interface ListenerDeps {
   userLocales: UserLocaleService;
   roles: RolesService;
   home: HomeService;
+  imports: ImportService;
+  /** SLACK_API_URL, when set: the one host besides Slack's own that a file may be downloaded from with the bot token. */
+  slackApiUrl?: string;
   occasions: OccasionService;
   /** Installed through OAuth only: the workspaces' installations, which uninstall events end. */
   installations?: InstallationService;

@@ -40,16 +40,20 @@ async function uploadOne(client: webApi.WebClient, file: ExportFile): Promise<{ 
  * length comes from the disk and the bytes are streamed.
  */
 export function deliverToDm(client: webApi.WebClient, userId: string): Deliver {
-  return async (files, summary, t) => {
-    const dm = await client.conversations.open({ users: userId });
-    const channel = dm.channel?.id;
-    if (!channel) throw new Error('conversations.open answered without a channel');
-    const [first, ...rest] = await Promise.all(files.map((f) => uploadOne(client, f)));
-    if (!first) return;
-    await client.files.completeUploadExternal({
-      files: [first, ...rest],
-      channel_id: channel,
-      initial_comment: t.exports.comment(summary.cards),
-    });
-  };
+  return (files, summary, t) => shareInDm(client, userId, files, t.exports.comment(summary.cards));
+}
+
+/** Shares files (written on disk) in the user's DM with the app, as one message with `comment`. */
+export async function shareInDm(
+  client: webApi.WebClient,
+  userId: string,
+  files: ExportFile[],
+  comment: string,
+): Promise<void> {
+  const dm = await client.conversations.open({ users: userId });
+  const channel = dm.channel?.id;
+  if (!channel) throw new Error('conversations.open answered without a channel');
+  const [first, ...rest] = await Promise.all(files.map((f) => uploadOne(client, f)));
+  if (!first) return;
+  await client.files.completeUploadExternal({ files: [first, ...rest], channel_id: channel, initial_comment: comment });
 }

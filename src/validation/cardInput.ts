@@ -65,6 +65,7 @@ const cardForm = z.object({
   ownerId: optionalUserId,
   referrerId: optionalObjectId,
   ambassador: z.boolean().default(false),
+  notes: optionalText(maxLengthOf('notes')),
 });
 
 /**

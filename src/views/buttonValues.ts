@@ -65,3 +65,20 @@ export function parseHandoverRef(raw?: string): HandoverRef | null {
   const match = HANDOVER_REF.exec(raw ?? '');
   return match ? { requestId: match[1]!, fromId: match[2]!, toId: match[3]! } : null;
 }
+
+const OBJECT_ID = /^[0-9a-f]{24}$/;
+
+/** An import's Import, Continue and Cancel buttons: the import's id. */
+export const importButtonValue = (importId: string): string => importId;
+
+export const parseImportRef = (raw?: string): string | null => (OBJECT_ID.test(raw ?? '') ? raw! : null);
+
+/** An option of an import preview's sheet picker: `<importId>:<index of the sheet in the workbook>`. */
+export const importSheetValue = (importId: string, index: number): string => `${importId}:${index}`;
+
+const IMPORT_SHEET = /^([0-9a-f]{24}):(\d{1,3})$/;
+
+export function parseImportSheet(raw?: string): { importId: string; index: number } | null {
+  const match = IMPORT_SHEET.exec(raw ?? '');
+  return match ? { importId: match[1]!, index: Number(match[2]) } : null;
+}

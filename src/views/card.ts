@@ -216,6 +216,7 @@ export function renderCard(
     ...contactBlock(t, c),
     ...(c.preferences ? [titled(t.card.preferences, escapeMrkdwn(c.preferences))] : []),
     ...occasionsBlock(t, c, today, titled),
+    ...(c.notes ? [titled(t.fields.notes, escapeMrkdwn(truncate(c.notes, PREVIEW.cardNotes)))] : []),
     ...creditBlock(t, c, money),
     ...moneyBlock(t, money),
     ...referralBlocks(t, c, referrals),

@@ -46,6 +46,14 @@ export const ACTION = {
   handoverStart: 'handover_start',
   /** 公海: take a pooled card; value = the customer's id. */
   poolClaim: 'pool_claim',
+  /** An import preview's Import (or, after a failure, Continue); value = the import's id. */
+  importConfirm: 'import_confirm',
+  /** An import preview's Cancel; value = the import's id. */
+  importCancel: 'import_cancel',
+  /** An import preview's sheet picker (a workbook of several sheets); each option = `<importId>:<sheet index>`. */
+  importSheet: 'import_sheet',
+  /** An import preview's "overwrite" box, read from the message's state when Import is pressed. */
+  importOverwrite: 'import_overwrite',
 } as const;
 
 /** Shortcuts, as manifest.yml declares them under features.shortcuts (a test checks the two agree). */
@@ -86,6 +94,14 @@ export const CALLBACK = {
   pickForVisitModal: 'pick_for_visit_modal',
   /** The ⚡ Find a customer shortcut: pick the customer, then the card in a DM. */
   findCustomerModal: 'find_customer_modal',
+  importModal: 'import_modal',
+} as const;
+
+/** Blocks of the import modal and preview whose values are read back. */
+export const IMPORT_BLOCK = {
+  file: 'import_file',
+  kind: 'import_kind',
+  overwrite: 'import_overwrite',
 } as const;
 
 /** Input blocks use the field's key as block id and this as action id. */

@@ -25,6 +25,8 @@ export const LIMITS = {
 /** How much of a long text a view quotes, so a few long entries cannot crowd out the rest. */
 export const PREVIEW = {
   cardVisitText: 200,
+  /** The card's notes as the card quotes them (the edit modal and the export hold them whole). */
+  cardNotes: 500,
   fieldValue: 200,
   historyChange: 80,
   historyVisitText: 500,

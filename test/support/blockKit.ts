@@ -19,6 +19,7 @@ const ELEMENT_TYPES_IN_INPUT = new Set([
   'multi_users_select',
   'multi_static_select',
   'conversations_select',
+  'file_input',
 ]);
 
 class Checker {
@@ -43,6 +44,7 @@ class Checker {
 
   option(o: Json, where: string): void {
     this.text(o.text, `${where}.text`, 75, 'plain_text');
+    if (o.description) this.text(o.description, `${where}.description`, 75, 'plain_text');
     this.check(typeof o.value === 'string' && o.value.length <= 150, `${where}: option value missing or > 150`);
   }
 
@@ -119,6 +121,17 @@ class Checker {
         }
         break;
       case 'users_select':
+        break;
+      case 'file_input':
+        this.check(
+          el.max_files === undefined || (Number.isInteger(el.max_files) && el.max_files >= 1 && el.max_files <= 10),
+          `${where}: max_files must be 1..10`,
+        );
+        this.check(
+          el.filetypes === undefined ||
+            (Array.isArray(el.filetypes) && el.filetypes.every((f: unknown) => typeof f === 'string')),
+          `${where}: filetypes must be a list of strings`,
+        );
         break;
       case 'multi_users_select':
         this.check(

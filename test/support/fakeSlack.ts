@@ -40,6 +40,20 @@ export interface SharedFile {
   sharedSeq?: number;
 }
 
+/**
+ * A file a user gave the app (a modal's file input, or dropped into its DM),
+ * as Slack keeps it: its bytes, the workspace it is in, and the workspace of
+ * whoever shared it (another one's, through Slack Connect).
+ */
+interface HostedFile {
+  id: string;
+  name: string;
+  teamId: string;
+  userTeam: string;
+  bytes: Buffer;
+  deleted: boolean;
+}
+
 const MESSAGE_METHODS = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'response_url']);
 
 /** A message as the fake keeps it, for conversations.history and conversations.replies. */
@@ -149,6 +163,7 @@ export class FakeSlack {
   private server?: Server;
   private messageSeq = 0;
   private readonly files = new Map<string, SharedFile>();
+  private readonly hosted = new Map<string, HostedFile>();
   private readonly homeViews = new Map<string, string>();
   /** OAuth codes Slack would hand the browser after consent, and the workspace each installs. */
   private readonly grants = new Map<string, { teamId: string; userId: string }>();
@@ -370,10 +385,10 @@ export class FakeSlack {
     userId: string,
     teamId: string,
     role: 'member' | 'admin' | 'owner' | 'guest' = 'member',
-    names: { displayName?: string; realName?: string } = {},
+    names: { displayName?: string; realName?: string; email?: string } = {},
   ): void {
-    const { displayName = '', realName = '' } = names;
-    const profile = { display_name: displayName, real_name: realName };
+    const { displayName = '', realName = '', email } = names;
+    const profile = { display_name: displayName, real_name: realName, ...(email ? { email } : {}) };
     this.users.set(userId, {
       id: userId,
       team_id: teamId,
@@ -384,6 +399,86 @@ export class FakeSlack {
       real_name: realName,
       profile,
     });
+  }
+
+  /**
+   * A user of `teamId` shares a file with the app: files.info answers for it
+   * to that workspace's token only, and its private URL serves the bytes to
+   * that token only, as Slack does. `sharedFrom`: the workspace of whoever
+   * shared it, when another (Slack Connect). Returns the file's id.
+   */
+  hostFile(teamId: string, name: string, bytes: Buffer, sharedFrom = teamId): string {
+    const id = `F${teamId}${++this.messageSeq}`;
+    this.hosted.set(id, { id, name, teamId, userTeam: sharedFrom, bytes, deleted: false });
+    return id;
+  }
+
+  /** The file is deleted (or its retention expired): Slack knows it no more. */
+  deleteFile(id: string): void {
+    const file = this.hosted.get(id);
+    if (file) file.deleted = true;
+  }
+
+  /** The workspace a token is for: the one it names, else the single-workspace T1. */
+  private workspaceOfToken(token: string | undefined): string {
+    return this.teamOfToken(token) ?? 'T1';
+  }
+
+  /** files.info: a file of another workspace, or deleted, is `file_not_found` to this token. */
+  private fileInfo(args: Record<string, any>, token: string | undefined): Record<string, unknown> {
+    const file = this.hosted.get(String(args.file ?? ''));
+    if (!file || file.deleted || file.teamId !== this.workspaceOfToken(token))
+      return { ok: false, error: 'file_not_found' };
+    const url = `${this.url}/files-pri/${file.teamId}-${file.id}/${encodeURIComponent(file.name)}`;
+    const filetype = file.name.split('.').pop() ?? 'text';
+    return {
+      ok: true,
+      file: {
+        id: file.id,
+        name: file.name,
+        title: file.name,
+        filetype,
+        size: file.bytes.length,
+        user_team: file.userTeam,
+        url_private: url,
+        url_private_download: `${url}?download=1`,
+      },
+    };
+  }
+
+  /**
+   * A private file URL, fetched with a token in the Authorization header:
+   * the bytes for a token of the file's workspace; anything else is sent to
+   * the sign-in page, as Slack does.
+   */
+  private download(req: IncomingMessage, res: ServerResponse, path: string): void {
+    const match = /^\/files-pri\/([^-/]+)-([^/]+)\//.exec(path);
+    const file = match ? this.hosted.get(match[2]!) : undefined;
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const allowed = file && !file.deleted && token && this.workspaceOfToken(token) === file.teamId;
+    this.record({
+      method: 'files.download',
+      args: { id: match?.[2] },
+      token,
+      ...(allowed ? {} : { error: 'refused' }),
+    });
+    if (!allowed) {
+      res.writeHead(302, { location: `${this.url}/signin` });
+      return void res.end();
+    }
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.bytes.length });
+    res.end(file.bytes);
+  }
+
+  /** users.list: the members of the token's workspace, `limit` a page, with a cursor, as Slack pages it. */
+  private usersList(args: Record<string, any>, token: string | undefined): Record<string, unknown> {
+    const team = this.workspaceOfToken(token);
+    const members = [...this.users.values()].filter((u) => u.team_id === team);
+    const limit = Math.min(Number(args.limit ?? 100), 1000);
+    const start = Number(args.cursor || 0);
+    const page = members.slice(start, start + limit);
+    const more = start + limit < members.length;
+    return { ok: true, members: page, response_metadata: { next_cursor: more ? String(start + limit) : '' } };
   }
 
   private userInfo(userId: string): Record<string, unknown> {
@@ -424,7 +519,8 @@ export class FakeSlack {
       app_id: 'A1',
       token_type: 'bot',
       access_token: install.token,
-      scope: 'commands,chat:write,im:write,files:write,users:read,channels:read,channels:history,im:history',
+      scope:
+        'commands,chat:write,im:write,files:write,users:read,users:read.email,files:read,channels:read,channels:history,im:history',
       bot_user_id: install.botUserId,
       team: { id: grant.teamId, name: `Team ${grant.teamId}` },
       enterprise: null,
@@ -524,6 +620,7 @@ export class FakeSlack {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = req.url ?? '';
     if (path.startsWith('/upload/')) return this.upload(req, res, path.slice('/upload/'.length));
+    if (path.startsWith('/files-pri/')) return this.download(req, res, path);
     const body = await readBody(req);
     const method = path.startsWith('/response/') ? 'response_url' : path.replace(/^\/api\//, '').split('?')[0]!;
     const args = parseArgs(req, body);
@@ -609,6 +706,8 @@ export class FakeSlack {
         ? { ok: true, channel: { id: this.dmOf(String(args.users)) } }
         : { ok: false, error: 'invalid_arguments' };
     if (method === 'users.info') return this.userInfo(String(args.user));
+    if (method === 'users.list') return this.usersList(args, token);
+    if (method === 'files.info') return this.fileInfo(args, token);
     if (method === 'conversations.info') {
       const channel = String(args.channel ?? '');
       if (!channel || this.unknownChannels.has(channel)) return { ok: false, error: 'channel_not_found' };

@@ -82,6 +82,9 @@ function stateFor(elementType: string, value: unknown): StateValue {
       return { type: elementType, selected_conversation: value ?? null };
     case 'checkboxes':
       return { type: elementType, selected_options: value ? [{ value: 'yes' }] : [] };
+    case 'file_input':
+      // The files picked, as Slack gives them: each with its id and name.
+      return { type: elementType, files: value ?? [] };
     default:
       return {
         type: elementType,
@@ -491,6 +494,8 @@ export class Harness {
       ...(where.messageTs && where.message
         ? { message: { type: 'message', ts: where.messageTs, text: where.message.text, blocks: where.message.blocks } }
         : {}),
+      // And the state of the inputs in the message (a checkbox ticked beside the button).
+      ...(where.state ? { state: { values: where.state } } : {}),
     };
     return { ...(await this.post(payloadBody(payload), where.instance)), triggerId, responseUrl };
   }
@@ -567,6 +572,8 @@ export interface PressedOn {
   channel?: string;
   messageTs?: string;
   message?: { text?: string; blocks: Record<string, any>[] };
+  /** The message's inputs as the presser left them: block id → action id → element state. */
+  state?: Record<string, Record<string, unknown>>;
 }
 
 /** A press on a message the app posted, as recorded by the fake (chat.postMessage's channel, ts and content). */

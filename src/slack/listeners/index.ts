@@ -3,6 +3,7 @@ import type { ListenerDeps } from '../deps.js';
 import * as cardActions from './actions/card.js';
 import * as festivalActions from './actions/festival.js';
 import * as handoverActions from './actions/handover.js';
+import * as importActions from './actions/import.js';
 import * as homeHandover from './actions/homeHandover.js';
 import * as moneyActions from './actions/money.js';
 import * as nudgeActions from './actions/nudge.js';
@@ -13,10 +14,12 @@ import * as settingsActions from './actions/settings.js';
 import * as cardCommand from './commands/card.js';
 import * as steps from './functions/steps.js';
 import * as appHome from './events/appHome.js';
+import * as directMessage from './events/directMessage.js';
 import * as uninstall from './events/uninstall.js';
 import * as cardPicker from './options/cardPicker.js';
 import * as captureModal from './submissions/captureModal.js';
 import * as cardModal from './submissions/cardModal.js';
+import * as importModal from './submissions/importModal.js';
 import * as moneyModals from './submissions/moneyModals.js';
 import * as referralModals from './submissions/referralModals.js';
 import * as promiseReschedule from './submissions/promiseReschedule.js';
@@ -51,6 +54,9 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     handoverActions,
     reassignModal,
     homeHandover,
+    importModal,
+    importActions,
+    directMessage,
     saveMessage,
     captureModal,
     globalShortcuts,

@@ -14,6 +14,7 @@ import {
   type NewCardPrefill,
 } from '../../../views/lookup.js';
 import type { SlackMessage } from '../../../views/message.js';
+import { renderImportModal } from '../../../views/importPreview.js';
 import { renderOverdueList } from '../../../views/overdueList.js';
 import { escapeMrkdwn } from '../../../i18n/mrkdwn.js';
 import { renderPoolList } from '../../../views/pool.js';
@@ -117,7 +118,7 @@ async function lookupReply(
   deps: ListenerDeps,
   scope: TeamScope,
   caller: Caller,
-  request: Exclude<LookupRequest, { kind: 'export' }>,
+  request: Exclude<LookupRequest, { kind: 'export' | 'import' }>,
 ): Promise<SlackMessage> {
   const { teamId, t } = scope;
   if (request.kind === 'help') return renderHelp(t);
@@ -139,6 +140,7 @@ async function lookupReply(
   if (request.kind === 'badExport') return renderSafeNotice(t.exports.badFilter(escapeMrkdwn(request.word)));
   if (request.kind === 'handover') return handoverReply(deps, scope, caller, request);
   if (request.kind === 'badHandover') return renderNotice(t.handover.usage);
+  if (request.kind === 'badImport') return renderNotice(t.imports.usage);
   if (request.kind === 'ambassadors') {
     const list = await deps.ambassadors.list(teamId);
     return renderAmbassadorList(
@@ -160,7 +162,7 @@ async function lookupReply(
 
 /**
  * `/card <name | phone | card number | brief <name> | overdue | referrals | ambassadors | pool | birthdays | plan [region] |
- * segments refresh | export … | handover @a @b | help>`
+ * segments refresh | export … | handover @a @b | import [sales] | help>`
  */
 export function register(app: App, deps: ListenerDeps): void {
   app.command(
@@ -168,6 +170,12 @@ export function register(app: App, deps: ListenerDeps): void {
     afterAck<CommandArgs>(deps, async (args, scope) => {
       const request = parseLookup(String(args.command.text ?? ''));
       if (request.kind === 'export') return runExport(deps, scope, args, request.request);
+      // The import modal opens on the command's trigger (valid 3 s): Slack's file input, then a preview in the DM.
+      if (request.kind === 'import')
+        return void (await args.client.views.open({
+          trigger_id: args.command.trigger_id,
+          view: renderImportModal(scope.t, request.what),
+        }));
       await args.respond({
         response_type: 'ephemeral',
         ...(await lookupReply(deps, scope, { userId: args.command.user_id, client: args.client }, request)),
