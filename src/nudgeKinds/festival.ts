@@ -53,34 +53,44 @@ function festivalRules({ models, nudges, settings }: Pick<KindDeps, 'models' | '
     };
   }
 
+  /** The person's list for the festival's first occurrence on or after `from`. */
+  function listFor(teamId: string, ownerId: string, festival: FestivalId, from: CalendarDate, plan: Plan) {
+    const occursOn = nextFestivalDate(festival, from > plan.first ? from : plan.first);
+    return {
+      _id: listId(teamId, ownerId, festival, occursOn),
+      teamId,
+      kind: KIND,
+      ownerId,
+      dueDate: dueFor(occursOn, plan),
+      plan: festival,
+      occursOn,
+      createdBy: SYSTEM_USER,
+    };
+  }
+
   /**
-   * Schedules the person's list for the festival's first occurrence on or
-   * after `from` whose nudge hour is still to come; when that one is out
-   * already (the festival dropped after it went, then picked again), the next.
+   * Schedules the person's lists for these festivals' first occurrences on
+   * or after `from` whose nudge hour is still to come, in one bulk write;
+   * where that one is out already (the festival dropped after it went, then
+   * picked again), the next.
    */
-  async function schedule(teamId: string, ownerId: string, festival: FestivalId, from: CalendarDate, plan: Plan) {
-    let day = from > plan.first ? from : plan.first;
-    for (let round = 0; round < 2; round++) {
-      const occursOn = nextFestivalDate(festival, day);
-      const status = await nudges.schedulePersonal({
-        _id: listId(teamId, ownerId, festival, occursOn),
-        teamId,
-        kind: KIND,
-        ownerId,
-        dueDate: dueFor(occursOn, plan),
-        plan: festival,
-        occursOn,
-        createdBy: SYSTEM_USER,
-      });
-      if (!OUT.includes(status)) return;
-      day = addDays(occursOn, 1);
-    }
+  async function schedule(
+    teamId: string,
+    ownerId: string,
+    festivals: readonly FestivalId[],
+    from: CalendarDate,
+    plan: Plan,
+  ) {
+    const lists = festivals.map((festival) => listFor(teamId, ownerId, festival, from, plan));
+    const statuses = await nudges.schedulePersonal(lists);
+    const out = lists.filter((l) => OUT.includes(statuses.get(l._id.toString()) ?? 'pending'));
+    await nudges.schedulePersonal(out.map((l) => listFor(teamId, ownerId, l.plan, addDays(l.occursOn, 1), plan)));
   }
 
   /**
    * The person has each picked festival's coming list. One indexed read when
-   * they have (a card made or handed over costs that); only a missing one is
-   * scheduled.
+   * they have (a card made or handed over costs that); the missing ones are
+   * scheduled together.
    */
   async function ensure(teamId: string, ownerId: string, known?: Plan): Promise<void> {
     // Owners written before they were checked cannot be sent a DM.
@@ -91,8 +101,13 @@ function festivalRules({ models, nudges, settings }: Pick<KindDeps, 'models' | '
       .find({ teamId, ownerId, kind: KIND, status: { $in: UPCOMING } }, { _id: 0, plan: 1 })
       .lean();
     const scheduled = new Set(open.map((n) => n.plan));
-    for (const festival of plan.picked)
-      if (!scheduled.has(festival)) await schedule(teamId, ownerId, festival, plan.first, plan);
+    await schedule(
+      teamId,
+      ownerId,
+      plan.picked.filter((festival) => !scheduled.has(festival)),
+      plan.first,
+      plan,
+    );
   }
 
   /** Every person who owns a card (a pooled card has no owner): the distinct values of an indexed field. */
@@ -249,7 +264,7 @@ export const festivalKind = {
         // Someone who owns no card any more neither: a card of theirs again starts it afresh.
         if (!(await models.customers.findOne({ teamId, ownerId }, { _id: 1 }).lean())) return null;
         // The next one is scheduled as this one goes out, so a list Slack refuses does not end the chain.
-        await rules.schedule(teamId, ownerId, festival, addDays(occursOn, 1), plan);
+        await rules.schedule(teamId, ownerId, [festival], addDays(occursOn, 1), plan);
         // Its festival gone by (the app was down on its day): nothing late.
         if (occursOn < today) return null;
         const { rows, more } = await rules.giftList(teamId, ownerId, today);

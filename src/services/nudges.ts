@@ -232,27 +232,49 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
   }
 
   /**
-   * Schedules a reminder about a person's day (a festival's gift list) at the
-   * team's nudge hour of its due day. Its id names what it is about, so one
-   * closed before it was posted (its festival dropped, then picked again) is
-   * opened again, due then, rather than left closed. Returns the status it has
-   * now: pending, or the one it had gone on to (sending, sent…).
+   * Schedules reminders about a person's days (a festival's gift lists) at
+   * the team's nudge hour of each due day, in one bulk insert. Each id names
+   * what it is about, so one closed before it was posted (its festival
+   * dropped, then picked again) is opened again, due then, rather than left
+   * closed. Returns, by id, the status each has now: pending, or the one it
+   * had gone on to (sending, sent…).
    */
-  async function schedulePersonal(nudge: NewPersonNudge): Promise<NudgeStatus> {
-    const { _id, teamId, dueDate, createdBy } = nudge;
-    const nextAttemptAt = await dueInstant(teamId, dueDate);
-    await insertPending(nudge, nextAttemptAt);
-    const stored = await models.nudges.findOne({ _id, teamId }, { status: 1 }).lean();
-    if (!stored || !CLOSED_UNPOSTED.includes(stored.status)) return stored?.status ?? 'pending';
-    const reopened = await writes.updateUntilWritten<NudgeRecord>(models.nudges, teamId, _id, (n) =>
-      CLOSED_UNPOSTED.includes(n.status)
-        ? {
-            set: { status: 'pending', dueDate, nextAttemptAt, attempts: 0, createdBy },
-            unset: ['closedBy', 'refusedSince', 'lastError', 'digestTs'],
-          }
-        : null,
+  async function schedulePersonal(many: NewPersonNudge[]): Promise<Map<string, NudgeStatus>> {
+    if (many.length === 0) return new Map();
+    const { teamId } = many[0]!;
+    const { nudgeHour, timezone } = await settings.settingsFor(teamId);
+    const at = now();
+    await insertManyOnce(
+      models.nudges,
+      many.map((nudge) => ({
+        ...Object.fromEntries(Object.entries(nudge).filter(([, v]) => v !== undefined)),
+        status: 'pending',
+        version: 1,
+        attempts: 0,
+        claims: 0,
+        nextAttemptAt: instantAt(nudge.dueDate, nudgeHour, timezone),
+        createdAt: at,
+        updatedAt: at,
+      })),
     );
-    return reopened ? 'pending' : stored.status;
+    const stored = await models.nudges
+      .find({ teamId, _id: { $in: many.map((n) => n._id) } }, { status: 1 })
+      .lean<Pick<NudgeRecord, '_id' | 'status'>[]>();
+    const statuses = new Map(stored.map((n) => [n._id.toString(), n.status]));
+    for (const { _id, dueDate, createdBy } of many) {
+      if (!CLOSED_UNPOSTED.includes(statuses.get(_id.toString()) ?? 'pending')) continue;
+      const nextAttemptAt = instantAt(dueDate, nudgeHour, timezone);
+      const reopened = await writes.updateUntilWritten<NudgeRecord>(models.nudges, teamId, _id, (n) =>
+        CLOSED_UNPOSTED.includes(n.status)
+          ? {
+              set: { status: 'pending', dueDate, nextAttemptAt, attempts: 0, createdBy },
+              unset: ['closedBy', 'refusedSince', 'lastError', 'digestTs'],
+            }
+          : null,
+      );
+      if (reopened) statuses.set(_id.toString(), 'pending');
+    }
+    return statuses;
   }
 
   /** A contact due on a day is booked the evening before, in its owner's wrap-up. */
