@@ -24,6 +24,12 @@ export const domain = {
      * running by then turns the modal to "saving…" and tells its outcome later.
      */
     submissionAnswerMs: 2500,
+    /**
+     * Saves answered, how many of their follow-ups (reminders scheduled, the
+     * card shown again, Homes refreshed) run at once in one process: a burst
+     * of saves is answered before its follow-ups crowd the database.
+     */
+    followUpsAtOnce: 4,
   },
   card: {
     numberPrefix: 'KH',

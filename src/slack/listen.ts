@@ -174,6 +174,30 @@ async function tellLateOutcome(
   if (userId) await args.client.chat.postMessage({ channel: userId, ...renderNotice(text) });
 }
 
+/** Runs work a few at a time, in the order it came; the rest wait their turn. */
+function limiter(max: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (work: () => Promise<void>): Promise<void> => {
+    if (running >= max) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      await work();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+/** One queue of follow-ups per app (tests run several in one process). */
+const followUpQueues = new WeakMap<ListenerDeps, ReturnType<typeof limiter>>();
+function followUps(deps: ListenerDeps) {
+  let queue = followUpQueues.get(deps);
+  if (!queue) followUpQueues.set(deps, (queue = limiter(domain.slack.followUpsAtOnce)));
+  return queue;
+}
+
 /**
  * Modal submissions: the answer (close, or inline errors) must go back within
  * 3 s and may depend on the save, so the work decides it. Whatever fails
@@ -217,9 +241,12 @@ export function onSubmission<A extends SubmissionArgs>(
       return args.ack({ response_action: 'errors', errors: { [errorBlock]: failureNotice(t, first.error) } });
     } else {
       await args.ack(first.result.response);
-      await first.result.after?.().catch((error: unknown) => logFailure(deps.logger, args.body, error));
+      const { after } = first.result;
+      if (after)
+        await followUps(deps)(() => after().catch((error: unknown) => logFailure(deps.logger, args.body, error)));
     }
-    if (scope) await refreshHomesAfter(deps, scope.teamId, args.body);
+    const teamId = scope?.teamId;
+    if (teamId) await followUps(deps)(() => refreshHomesAfter(deps, teamId, args.body));
   };
 }
 
