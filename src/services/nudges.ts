@@ -208,6 +208,25 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
     });
   }
 
+  /** Pending nudges due at the team's nudge hour of their days, in one bulk insert; one already there is left as it is. */
+  async function insertPendingMany(teamId: string, many: (NewNudge | NewPersonNudge)[]): Promise<void> {
+    const { nudgeHour, timezone } = await settings.settingsFor(teamId);
+    const at = now();
+    await insertManyOnce(
+      models.nudges,
+      many.map((nudge) => ({
+        ...Object.fromEntries(Object.entries(nudge).filter(([, v]) => v !== undefined)),
+        status: 'pending',
+        version: 1,
+        attempts: 0,
+        claims: 0,
+        nextAttemptAt: instantAt(nudge.dueDate, nudgeHour, timezone),
+        createdAt: at,
+        updatedAt: at,
+      })),
+    );
+  }
+
   /**
    * The person's wrap-up of `day` (one per person and day, so asking twice
    * asks once), due at the team's wrap-up hour; not when that hour has passed:
@@ -242,21 +261,8 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
   async function schedulePersonal(many: NewPersonNudge[]): Promise<Map<string, NudgeStatus>> {
     if (many.length === 0) return new Map();
     const { teamId } = many[0]!;
+    await insertPendingMany(teamId, many);
     const { nudgeHour, timezone } = await settings.settingsFor(teamId);
-    const at = now();
-    await insertManyOnce(
-      models.nudges,
-      many.map((nudge) => ({
-        ...Object.fromEntries(Object.entries(nudge).filter(([, v]) => v !== undefined)),
-        status: 'pending',
-        version: 1,
-        attempts: 0,
-        claims: 0,
-        nextAttemptAt: instantAt(nudge.dueDate, nudgeHour, timezone),
-        createdAt: at,
-        updatedAt: at,
-      })),
-    );
     const stored = await models.nudges
       .find({ teamId, _id: { $in: many.map((n) => n._id) } }, { status: 1 })
       .lean<Pick<NudgeRecord, '_id' | 'status'>[]>();
@@ -408,19 +414,7 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
    */
   async function scheduleMany(teamId: string, many: NewNudge[]): Promise<void> {
     if (many.length === 0) return;
-    const { nudgeHour, timezone } = await settings.settingsFor(teamId);
-    const at = now();
-    const docs = many.map((nudge) => ({
-      ...Object.fromEntries(Object.entries(nudge).filter(([, v]) => v !== undefined)),
-      status: 'pending',
-      version: 1,
-      attempts: 0,
-      claims: 0,
-      nextAttemptAt: instantAt(nudge.dueDate, nudgeHour, timezone),
-      createdAt: at,
-      updatedAt: at,
-    }));
-    await insertManyOnce(models.nudges, docs);
+    await insertPendingMany(teamId, many);
     const wrapUps = new Map<string, NewNudge>();
     for (const nudge of many) if (traitsOf(nudge.kind).contact) wrapUps.set(`${nudge.ownerId}:${nudge.dueDate}`, nudge);
     for (const nudge of wrapUps.values()) await contactScheduled(nudge);
