@@ -13,6 +13,7 @@ import { mergeCard, type IncomingCard } from '../importing/merge.js';
 import type { CustomerRecord } from '../models/customer.js';
 import type { ImportCounts } from '../models/import.js';
 import type { Models } from '../models/index.js';
+import type { SaleRecord } from '../models/sale.js';
 
 /**
  * The plan of an import, made before anything is written: each row of the
@@ -72,17 +73,10 @@ export type PlannedSaleRow =
   | { rowNumber: number; action: 'invalid'; cells: string[]; problems: RowProblem[] };
 
 /** A sale as the job writes it: the form's fields, its due date settled (the customer's payment terms). */
-interface PlannedSale {
-  date: string;
-  product: string;
-  model?: string;
-  style?: string;
-  quantity: number;
-  amountFen: number;
-  profitFen?: number;
-  dueDate?: string;
-  paidInFull: boolean;
-}
+type PlannedSale = Pick<
+  SaleRecord,
+  'date' | 'product' | 'model' | 'style' | 'quantity' | 'amountFen' | 'profitFen' | 'dueDate' | 'paidInFull'
+>;
 
 export type PlannedRow = PlannedCardRow | PlannedSaleRow;
 
