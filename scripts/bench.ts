@@ -1,59 +1,48 @@
 /**
- * `npm run bench`: seeds N cards (BENCH_CARDS, default 100,000) into the
- * configured MongoDB, then measures `/card` through the HTTP front door,
- * signed as Slack signs it: the ack, and the card reaching a local stand-in
- * for Slack's response_url; and the card type-ahead's options request, whose
- * answer is the HTTP response itself (Slack waits for it at most 3 s). The same lookups are then timed through the
- * app's service and as raw driver queries, to show what each layer adds;
- * then nudge scans (nothing due, follow-ups due, overdue receivables due,
- * ambassadors due: the scan should cost O(nudges due), not O(cards), so
- * compare the nothing-due figure across BENCH_CARDS), `/card ambassadors`
- * through its service, and a card edit through the app's guarded
- * write against a raw version-filtered updateOne; then the segmentation
- * of a team of its own (BENCH_SEGMENT_CARDS customers, BENCH_SEGMENT_SALES
- * sales over two years): the aggregation and ranking with the process's
- * peak RSS, and the cost per card written; then the contact-cadence scan
- * over a team of its own (BENCH_CADENCE_CARDS cards each with a pending
- * cadence nudge, BENCH_CADENCE_DUE of them due): one scan posting the due
- * ones and nothing-due scans, which must not grow with the cards; then
- * `/card export` of a team of its own (BENCH_EXPORT_CARDS cards with every
- * text field filled): through the export service to CSV and streamed to
- * the stand-in's upload URL, with its time and the process's peak RSS; then
- * App Home: BENCH_HOME_OPENS signed app_home_opened events for a salesperson
- * owning BENCH_HOME_CARDS cards (a mix of tiers, due reminders, overdue money
- * and referrals), timed from the event to views.publish reaching the stand-in.
- * Then a digest (right after the cadence scan, before anything else schedules
- * nudges): BENCH_DIGEST follow-ups due at once in the nudge channel of a team
- * of its own, one scan posting them as one digest and its thread replies,
- * timed with Slack's one message per second per channel paced for real, and
- * again with the pacing off (the app's own cost). The other scans run with the
- * pacing off, so their figures stay the app's cost and comparable across runs.
- * Then the customer pool: BENCH_POOL_CARDS owned cards with their pending
- * warnings, replanned as saving new pool thresholds does after its ack.
- * Then birthdays and important days (issue 20), for each size in
- * BENCH_OCCASION_CARDS (default 2000,20000; 0 leaves it out), one after the
- * other in a team of its own: that many cards with birthdays (solar and
- * lunar) and some with important days, half of them one salesperson's, of
- * whose BENCH_OCCASION_DUE fall in the next 30 days, each card's greeting
- * scheduled ahead; then nudge scans with nothing due against the same read
- * through the driver, and `/card birthdays` for that salesperson through the
- * front door (ack and list delivered) against the driver's read on
- * {teamId, ownerId, nextOccasionOn}, and a list whose days have all passed
- * (the stale ones rolled forward); last, each figure's ratio from the
- * smallest size to the largest, which should stay near 1 (a size listed
- * twice, 2000,20000,2000,20000, is timed twice and its best run kept, to see
- * past a busy machine). BENCH_ONLY=occasions runs this part alone; BENCH_ONLY=import, the import's. Not part
- * of `npm test`.
+ * `npm run bench`: the quick profile (a few minutes), for each team size in
+ * BENCH_SIZES (default 2000,20000), each timed in a process of its own on a
+ * fresh database: `/card` lookups through the HTTP front door, signed as
+ * Slack signs them (the ack, and the card reaching a local stand-in for
+ * Slack's response_url), the card type-ahead's options request, and the same
+ * lookups through the app's service and as the raw driver doing the same
+ * reads; nudge scans (nothing due, and per nudge posted of each kind); the
+ * lists (`/card ambassadors`, referrals, pool, overdue, plan) against the raw
+ * driver's reads; a card edit through the app against the guarded write it
+ * wraps; App Home for a salesperson owning a quarter of the team's cards (at
+ * most 5,000). Then a table of each figure at every size, its ratio to the
+ * raw driver doing the same work, and its ratio from the smallest size to the
+ * largest (near 1 when a path does not grow with the team).
+ *
+ * BENCH_PROFILE=full (tens of minutes) times one team of BENCH_CARDS (default
+ * 100,000) cards as above and then the bulk work: the segmentation of a team
+ * of its own (BENCH_SEGMENT_CARDS customers, BENCH_SEGMENT_SALES sales over
+ * two years: the aggregation and placements, with the process's peak RSS);
+ * the contact-cadence scan over BENCH_CADENCE_CARDS cards each with a pending
+ * cadence nudge (BENCH_CADENCE_DUE of them due); `/card export` of
+ * BENCH_EXPORT_CARDS cards to CSV streamed to the stand-in's upload URL (time
+ * and peak RSS); a digest of BENCH_DIGEST follow-ups due at once in one
+ * channel, with Slack's one message per second per channel paced for real and
+ * again with the pacing off (the other scans run with it off, so their
+ * figures stay the app's cost); the customer pool's replan of
+ * BENCH_POOL_CARDS owned cards after new thresholds; birthdays and important
+ * days at each size in BENCH_OCCASION_CARDS (default 2000,20000: nothing-due
+ * scans and `/card birthdays` against the driver's read, and their ratio from
+ * the smallest size to the largest); and the import's bench.
+ * BENCH_ONLY=occasions runs the birthdays part alone; BENCH_ONLY=import, the
+ * import's. Not part of `npm test`.
  *
  *   MONGODB_URI=mongodb://127.0.0.1:27017/ npm run bench
+ *   MONGODB_URI=mongodb://127.0.0.1:27017/ BENCH_PROFILE=full npm run bench
  *   MONGODB_URI=mongodb://127.0.0.1:27030/ BENCH_ONLY=occasions npm run bench
- *   MONGODB_URI=mongodb://127.0.0.1:27030/ BENCH_ONLY=import npm run bench
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector';
+import { spawn } from 'node:child_process';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { webApi } from '@slack/bolt';
 import mongoose, { type Types } from 'mongoose';
@@ -83,18 +72,32 @@ import type { CardInput } from '../src/validation/cardInput.js';
 import { benchImport } from './importBench.js';
 type Services = ReturnType<typeof buildServices>;
 
-const CARDS = Number(process.env.BENCH_CARDS ?? 100_000);
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
-const PENDING_FOLLOW_UPS = Number(process.env.BENCH_FOLLOW_UPS ?? 10_000);
+/** The whole bench, bulk work included (tens of minutes), rather than the quick profile. */
+const FULL = process.env.BENCH_PROFILE === 'full';
+/** The quick profile's team sizes, each timed in a process of its own on a fresh database. */
+const QUICK_SIZES = (process.env.BENCH_SIZES ?? '2000,20000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
+/** Set in the process the quick profile starts for one size: it prints its figures for the parent's table. */
+const QUICK_CHILD = process.env.BENCH_QUICK_CHILD === '1';
+const FIGURES_LINE = 'bench figures: ';
+const CARDS = Number(process.env.BENCH_CARDS ?? (FULL ? 100_000 : 2_000));
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? (FULL ? 400 : 300));
+const PENDING_FOLLOW_UPS = Math.min(CARDS / 2, Number(process.env.BENCH_FOLLOW_UPS ?? 10_000));
 const DUE_NUDGES = Number(process.env.BENCH_DUE ?? 200);
 /** Cards (the first N) with one open receivable on their ledger, and a pending overdue nudge for it. */
-const RECEIVABLES = Number(process.env.BENCH_RECEIVABLES ?? 10_000);
+const RECEIVABLES = Math.min(CARDS / 4, Number(process.env.BENCH_RECEIVABLES ?? 10_000));
 const DUE_OVERDUE = Number(process.env.BENCH_DUE_OVERDUE ?? 100);
 /** Cards (the last N) marked ambassador, each with a logged visit and its pending contact nudge. */
-const AMBASSADORS = Number(process.env.BENCH_AMBASSADORS ?? 1_000);
+const AMBASSADORS = Math.min(CARDS / 2, Number(process.env.BENCH_AMBASSADORS ?? 1_000));
 const DUE_AMBASSADORS = Number(process.env.BENCH_AMBASSADORS_DUE ?? 50);
-/** `/card ambassadors` lists timed. */
-const AMBASSADOR_LISTS = 20;
+/** Referrals seeded for `/card referrals`: open ones, and ones with an outcome awaiting thanks. */
+const REFERRALS = { open: 60, awaiting: 40 };
+/** Cards seeded in the team pool for `/card pool`. */
+const POOLED = 100;
+/** Each list timed this many times (after the warm-up). */
+const LISTS = 30;
 /** Nothing-due scans timed; each is short, so one is noise. */
 const IDLE_SCANS = 20;
 const EDITS = Number(process.env.BENCH_EDITS ?? 200);
@@ -127,7 +130,7 @@ const CADENCE_SCAN = {
   later: '2027-01-15',
 };
 /** App Home's salesperson: cards they own (a colleague owns as many more in the same team), and Home opens timed. */
-const HOME_CARDS = Number(process.env.BENCH_HOME_CARDS ?? 5_000);
+const HOME_CARDS = Number(process.env.BENCH_HOME_CARDS ?? (FULL ? 5_000 : Math.min(5_000, CARDS / 4)));
 const HOME_OPENS = Number(process.env.BENCH_HOME_OPENS ?? 200);
 const HOME_TEAM = 'THOME';
 const HOME_USER = 'UHOMESELLER';
@@ -219,14 +222,21 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** Each figure printed, by its label: the quick profile's table compares them across sizes. */
+interface Figure {
+  p50: number;
+  p99: number;
+}
+const figures = new Map<string, Figure>();
+
 function summary(label: string, samples: number[]): string {
   const s = [...samples].sort((a, b) => a - b);
+  figures.set(label, { p50: percentile(s, 50), p99: percentile(s, 99) });
   const f = (n: number) => n.toFixed(1).padStart(7);
   return `${label.padEnd(26)} p50 ${f(percentile(s, 50))} ms   p95 ${f(percentile(s, 95))} ms   p99 ${f(percentile(s, 99))} ms   max ${f(s.at(-1)!)} ms`;
 }
 
 async function seed(db: mongoose.mongo.Db): Promise<void> {
-  await db.dropDatabase();
   const started = performance.now();
   const now = clock.now();
   for (let from = 0; from < CARDS; from += 5000) {
@@ -281,6 +291,7 @@ async function seed(db: mongoose.mongo.Db): Promise<void> {
   if (followUps.length > 0) await db.collection('nudges').insertMany(followUps, { ordered: false });
   const receivables = await seedReceivables(db, now);
   const ambassadors = await seedAmbassadors(db, now);
+  await seedListed(db, now);
   await db.collection('teams').insertOne({ _id: TEAM as never, createdAt: now });
   console.log(
     `seeded ${CARDS} cards, ${followUps.length} follow-ups, ${receivables} open receivables (sale, ledger, overdue nudge), ` +
@@ -417,6 +428,46 @@ async function seedAmbassadors(db: mongoose.mongo.Db, now: Date): Promise<number
 }
 
 /**
+ * What `/card referrals` and `/card pool` list: referrals between cards in the middle of the team, open and awaiting
+ * thanks; pooled cards just before them.
+ */
+async function seedListed(db: mongoose.mongo.Db, now: Date): Promise<void> {
+  const middle = Math.floor(CARDS / 2) - POOLED - 2 * (REFERRALS.open + REFERRALS.awaiting);
+  const cards = await db
+    .collection('customers')
+    .find({ teamId: TEAM }, { projection: { _id: 1 } })
+    .sort({ _id: 1 })
+    .skip(middle)
+    .limit(POOLED + 2 * (REFERRALS.open + REFERRALS.awaiting))
+    .toArray();
+  const pooled = cards.slice(0, POOLED).map((c) => c._id);
+  await db
+    .collection('customers')
+    .updateMany(
+      { teamId: TEAM, _id: { $in: pooled } },
+      { $set: { pooledAt: now, previousOwnerId: 'UOWNER' }, $unset: { ownerId: '' } },
+    );
+  const pairs = cards.slice(POOLED);
+  const referrals = Array.from({ length: REFERRALS.open + REFERRALS.awaiting }, (_, j) => {
+    const awaiting = j >= REFERRALS.open;
+    return {
+      teamId: TEAM,
+      referrerId: pairs[2 * j]!._id,
+      referredId: pairs[2 * j + 1]!._id,
+      date: '2026-11-20',
+      recordedBy: 'UOWNER',
+      status: awaiting ? 'deal' : 'open',
+      awaitingThanks: awaiting,
+      ...(awaiting ? { outcomeAt: now, outcomeBy: 'UOWNER' } : {}),
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+  });
+  await db.collection('referrals').insertMany(referrals, { ordered: false });
+}
+
+/**
  * A stand-in for Slack: records when each response_url post, chat.postMessage
  * and views.publish (by user) arrives; takes file uploads, counting their bytes.
  */
@@ -548,6 +599,31 @@ async function timeCommand(
   return { ack: acked - t0, delivered: shown - t0 };
 }
 
+/**
+ * BENCH_CPU_PROF=<file>: a CPU profile of the process while `/card` lookups run (app and bench share it; the bench's
+ * part is the HTTP client and the stand-in), for Chrome DevTools or `node scripts/...`. Where the time goes, not a guess.
+ */
+const CPU_PROFILE = process.env.BENCH_CPU_PROF;
+
+async function profiled<T>(run: () => Promise<T>): Promise<T> {
+  if (!CPU_PROFILE) return run();
+  const session = new Session();
+  session.connect();
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  try {
+    return await run();
+  } finally {
+    const { profile } = (await post('Profiler.stop')) as { profile: object };
+    await writeFile(`${CPU_PROFILE}.${CARDS}.cpuprofile`, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
 async function measureLookups(port: number, slack: Awaited<ReturnType<typeof startSlackStandIn>>, texts: string[]) {
   const acks: number[] = [];
   const cards: number[] = [];
@@ -663,9 +739,15 @@ async function rawFind(db: mongoose.mongo.Db, request: SearchRequest) {
   return found;
 }
 
-/** `loadCard`'s reads of visits, promises and the next follow-up, through the driver (the account adds three more). */
+/**
+ * `loadCard`'s reads through the driver, all at once as the app sends them: visits, open promises, the next
+ * follow-up, the ledger, the year's sales and returns, the last sale, and the referrals either way (the bench's cards
+ * have none, so nothing more is read).
+ */
 function rawCardReads(db: mongoose.mongo.Db, customerId: unknown) {
   const filter = { teamId: TEAM, customerId };
+  const now = clock.now();
+  const yearAgo = addDays(todayIn(now, 'Asia/Shanghai'), -domain.money.summaryDays);
   return Promise.all([
     db.collection('visits').find(filter).sort({ date: -1, createdAt: -1 }).limit(domain.card.lastVisitsShown).toArray(),
     db
@@ -677,6 +759,23 @@ function rawCardReads(db: mongoose.mongo.Db, customerId: unknown) {
     db
       .collection('nudges')
       .findOne({ ...filter, kind: 'followUp', status: { $in: [...OPEN_NUDGE_STATUSES] } }, { sort: { dueDate: 1 } }),
+    db.collection('ledgers').findOne({ _id: customerId as never, teamId: TEAM }),
+    db
+      .collection('sales')
+      .find({ ...filter, date: { $gt: yearAgo } }, { projection: { amountFen: 1, profitFen: 1 } })
+      .toArray(),
+    db
+      .collection('adjustments')
+      .find(
+        { ...filter, createdAt: { $gt: new Date(now.getTime() - domain.money.summaryDays * 86_400_000) } },
+        { projection: { amountFen: 1 } },
+      )
+      .toArray(),
+    db
+      .collection('sales')
+      .findOne(filter, { projection: { product: 1, quantity: 1, date: 1 }, sort: { date: -1, createdAt: -1 } }),
+    db.collection('referrals').findOne({ teamId: TEAM, referredId: customerId }, { sort: { createdAt: -1 } }),
+    db.collection('referrals').find({ teamId: TEAM, referrerId: customerId }).sort({ createdAt: -1 }).toArray(),
   ]);
 }
 
@@ -796,6 +895,8 @@ async function timeDueScan(
   const t0 = performance.now();
   const report = await scan();
   const ms = performance.now() - t0;
+  const perNudge = ms / Math.max(1, report.sent);
+  figures.set(`${label.replace(/ \(.*\)$/, '')} per nudge`, { p50: perNudge, p99: perNudge });
   console.log(
     `${label}, ${report.sent} due (posted ${slack.posts() - postsBefore}): ${ms.toFixed(1)} ms (${(ms / Math.max(1, report.sent)).toFixed(2)} ms per nudge)`,
   );
@@ -822,13 +923,40 @@ async function measureScans(db: mongoose.mongo.Db, scan: Scan, slack: Awaited<Re
   await timeDueScan(`ambassador scan (of ${ambassadors})`, SCAN_TIMES.ambassadors, scan, slack);
 }
 
-/** `/card ambassadors` through its service: reads the team's ambassadors and their open nudges, O(ambassadors). */
-async function measureAmbassadorList({ ambassadors }: Services) {
-  const lists = await timeEach(Array.from({ length: AMBASSADOR_LISTS + WARMUP }), () => ambassadors.list(TEAM));
-  console.log(summary(`ambassador list (${AMBASSADORS})`, lists));
+/** The lists `/card` answers with, by the words that ask for them. */
+const LIST_COMMANDS = ['ambassadors', 'referrals', 'pool', 'overdue', 'plan'] as const;
+
+/** Queries the app sends through mongoose while `run` runs (the bench's own go straight through the driver). */
+async function countingQueries<T>(run: () => Promise<T>): Promise<{ result: T; queries: number }> {
+  let queries = 0;
+  mongoose.set('debug', () => void (queries += 1));
+  try {
+    return { result: await run(), queries };
+  } finally {
+    mongoose.set('debug', false);
+  }
 }
 
-/** A deterministic spread: sale i goes to a customer, a day in the last two years, and has a profit 3 times in 4. */
+/**
+ * Each list through the front door, `/card <list>` until it reaches the response_url, with the queries it sent: a
+ * list must cost a constant number of them whatever its length.
+ */
+async function measureLists(port: number, slack: Awaited<ReturnType<typeof startSlackStandIn>>) {
+  console.log(
+    `lists through /card (${AMBASSADORS} ambassadors, ${REFERRALS.open} open referrals and ${REFERRALS.awaiting} awaiting thanks, ${POOLED} pooled cards, ${RECEIVABLES} receivables):`,
+  );
+  for (const text of LIST_COMMANDS) {
+    const { queries } = await countingQueries(() =>
+      timeCommand(port, slack, { team: TEAM, user: 'UOWNER', text, i: 0 }),
+    );
+    const trips = await timeEach(Array.from({ length: LISTS + WARMUP }), async (_, i) => {
+      await timeCommand(port, slack, { team: TEAM, user: 'UOWNER', text, i }).then(({ delivered }) => delivered);
+    });
+    console.log(`${summary(`/card ${text}`, trips)}   ${queries} queries`);
+    figures.set(`/card ${text} queries`, { p50: queries, p99: queries });
+  }
+}
+
 function segmentSale(i: number, customers: Types.ObjectId[], now: Date) {
   const customerId = customers[(i * 7919) % customers.length]!;
   const amountFen = 100_00 + ((i * 104_729) % 5_000_00);
@@ -1620,11 +1748,82 @@ async function measureImport(uri: string): Promise<void> {
   }
 }
 
+/** Figures set against the raw driver doing the same work, or against the path they should cost no more than. */
+const VERSUS: { app: string; against: string; as: string }[] = [
+  { app: '/card card delivered', against: 'raw driver find + card', as: '/card delivered ÷ raw find + card' },
+  { app: 'service find + loadCard', against: 'raw driver find + card', as: 'service ÷ raw find + card' },
+  { app: 'edit updateCustomer', against: 'edit writeIfUnchanged', as: 'edit ÷ the guarded write' },
+  {
+    app: 'ambassador scan per nudge',
+    against: 'follow-up scan per nudge',
+    as: 'ambassador nudge ÷ follow-up nudge',
+  },
+];
+
+const times = (a: number, b: number) => `×${(a / b).toFixed(2)}`;
+
+/** Every figure at every size, its growth from the smallest size to the largest, and the app against the driver. */
+function printTable(bySize: Map<string, Figure>[]): void {
+  const cell = (f: Figure | undefined, digits = 1) =>
+    (f ? `${f.p50.toFixed(digits)} / ${f.p99.toFixed(digits)}` : '–').padStart(17);
+  const first = bySize[0]!;
+  const last = bySize.at(-1)!;
+  console.log(
+    `\n${'figure (p50 / p99 ms)'.padEnd(40)}${QUICK_SIZES.map((n) => `${n} cards`.padStart(17)).join('')}   largest ÷ smallest (p50, p99)`,
+  );
+  for (const [label, small] of first) {
+    const large = last.get(label);
+    const growth = large ? `${times(large.p50, small.p50)}, ${times(large.p99, small.p99)}` : '';
+    const digits = label.endsWith('queries') ? 0 : 1;
+    console.log(`${label.padEnd(40)}${bySize.map((f) => cell(f.get(label), digits)).join('')}   ${growth}`);
+  }
+  console.log(`\n${'ratio (p50, p99)'.padEnd(40)}${QUICK_SIZES.map((n) => `${n} cards`.padStart(17)).join('')}`);
+  for (const { app, against, as } of VERSUS) {
+    const cells = bySize.map((f) => {
+      const [a, b] = [f.get(app), f.get(against)];
+      return (a && b ? `${times(a.p50, b.p50)}, ${times(a.p99, b.p99)}` : '–').padStart(17);
+    });
+    console.log(`${as.padEnd(40)}${cells.join('')}`);
+  }
+}
+
+/** One size of the quick profile, in a process of its own: what it prints, passed on; its figures, returned. */
+function timeSize(size: number): Promise<Map<string, Figure>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!], {
+      env: { ...process.env, BENCH_QUICK_CHILD: '1', BENCH_CARDS: String(size) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let found = new Map<string, Figure>();
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (line.startsWith(FIGURES_LINE))
+        found = new Map(Object.entries(JSON.parse(line.slice(FIGURES_LINE.length)) as Record<string, Figure>));
+      else console.log(line);
+    });
+    child.on('close', (code) =>
+      code === 0 ? resolve(found) : reject(new Error(`the ${size}-card run exited with ${code}`)),
+    );
+  });
+}
+
+async function quickProfile(): Promise<void> {
+  const bySize: Map<string, Figure>[] = [];
+  for (const size of QUICK_SIZES) {
+    console.log(`\n=== ${size} cards ===`);
+    bySize.push(await timeSize(size));
+  }
+  printTable(bySize);
+}
+
 async function main(): Promise<void> {
   if (!MONGODB_URI)
     throw new Error('Set MONGODB_URI to the MongoDB server to benchmark, e.g. mongodb://127.0.0.1:27017/');
   if (ONLY === 'import') {
     await measureImport(MONGODB_URI);
+    process.exit(0);
+  }
+  if (!FULL && !QUICK_CHILD && ONLY === undefined) {
+    await quickProfile();
     process.exit(0);
   }
   const slack = await startSlackStandIn();
@@ -1639,11 +1838,11 @@ async function main(): Promise<void> {
     // timing.
     SEGMENT_HOUR: '23',
   });
-  // Seed first: the app builds its indexes at boot, over the seeded data.
-  const seeding = await mongoose.createConnection(MONGODB_URI, { dbName: DB_NAME }).asPromise();
-  if (ONLY === 'occasions') await seeding.db!.dropDatabase();
-  else await seed(seeding.db as unknown as mongoose.mongo.Db);
-  await seeding.close();
+  // The app builds its indexes at boot on an empty database, then the data goes in: building a unique index over
+  // existing cards is slow on some servers (DocumentDB), and a team's cards arrive one by one anyway.
+  const emptying = await mongoose.createConnection(MONGODB_URI, { dbName: DB_NAME }).asPromise();
+  await emptying.db!.dropDatabase();
+  await emptying.close();
   const booted = performance.now();
   // Pacing off: these scans time the app, not Slack's one message a second (the digest section times both).
   const app = await createApplication({
@@ -1663,10 +1862,11 @@ async function main(): Promise<void> {
     await slack.close();
     process.exit(0);
   }
+  await seed(db);
   if (LOOKUPS) {
     console.log(`${REQUESTS} lookups (names, phones, card numbers, prefixes, misses) against ${CARDS} cards:`);
     const texts = Array.from({ length: REQUESTS + WARMUP }, (_, i) => queryFor(i));
-    await measureLookups(port!, slack, texts);
+    await profiled(() => measureLookups(port!, slack, texts));
     console.log(
       `${REQUESTS} type-ahead options requests (pinyin, initials, name starts, companies, misses) against ${CARDS} cards:`,
     );
@@ -1677,16 +1877,21 @@ async function main(): Promise<void> {
     await measureQueryLayers(db, services, texts);
   }
   await measureScans(db, app.scanNudges, slack);
-  await measureAmbassadorList(services);
-  if (OCCASION_SIZES.length > 0) await measureOccasions(db, app.scanNudges, port!, slack, services);
-  if (CADENCE_CARDS > 0) await measureCadence(db, app.scanNudges, slack);
-  if (DIGEST_NUDGES > 0) await measureDigest(db, services, env, slack);
+  await measureLists(port!, slack);
+  if (FULL) {
+    if (OCCASION_SIZES.length > 0) await measureOccasions(db, app.scanNudges, port!, slack, services);
+    if (CADENCE_CARDS > 0) await measureCadence(db, app.scanNudges, slack);
+    if (DIGEST_NUDGES > 0) await measureDigest(db, services, env, slack);
+  }
   await measureEdits(db, services);
-  if (EXPORT_CARDS > 0) await measureExport(env, slack);
-  if (POOL_CARDS > 0) await measurePoolReplan(db, services);
-  if (SEGMENT_CARDS > 0) await measureSegments(db, services);
+  if (FULL) {
+    if (EXPORT_CARDS > 0) await measureExport(env, slack);
+    if (POOL_CARDS > 0) await measurePoolReplan(db, services);
+    if (SEGMENT_CARDS > 0) await measureSegments(db, services);
+  }
   if (HOME_OPENS > 0) await measureHome(db, port!, slack);
-  await measureImport(MONGODB_URI);
+  if (FULL) await measureImport(MONGODB_URI);
+  if (QUICK_CHILD) console.log(`${FIGURES_LINE}${JSON.stringify(Object.fromEntries(figures))}`);
   await app.stop();
   await slack.close();
   process.exit(0);
