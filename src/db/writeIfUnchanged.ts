@@ -85,7 +85,8 @@ export function createGuardedWrites(models: Models, now: () => Date) {
         return current ? 'conflict' : 'notFound';
       }
     }
-    for (const record of intent.records ?? []) await insertOnce(modelOf(record.into), record.doc);
+    // Each record is its own document with its own _id: they go in together, not one round trip after another.
+    await Promise.all((intent.records ?? []).map((record) => insertOnce(modelOf(record.into), record.doc)));
     await settle(intent, 'applied');
     return 'written';
   }

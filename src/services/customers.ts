@@ -43,8 +43,12 @@ export interface FindOptions {
   exactDecides?: boolean;
 }
 
+/**
+ * An edit's outcome. Saved: the card as written, and `react`, the reminder kinds' reaction to the edit, to be run once
+ * the person has been answered (should the instance stop first, the next scan runs it).
+ */
 export type SaveResult =
-  | { status: 'saved'; customer: CustomerRecord }
+  | { status: 'saved'; customer: CustomerRecord; react(): Promise<void> }
   | { status: 'conflict' }
   | { status: 'notFound' }
   | { status: 'refused'; refusal: LinkRefusal };
@@ -351,6 +355,7 @@ export function createCustomerService({ models, now, settings, history, writes, 
     return recorded;
   }
 
+  const none = async () => undefined;
   const reactAll = async (recorded: RecordedEvent[]) => {
     for (const event of recorded) await event.react();
   };
@@ -391,21 +396,27 @@ export function createCustomerService({ models, now, settings, history, writes, 
       if (outcome === 'replayed') {
         // The first delivery may have stopped after the save: its events were written with it; react to them again
         // (each reaction is idempotent).
-        await events.again(teamId, `${current._id.toString()}:v${expectedVersion + 1}:saved`);
-        await events.again(
-          teamId,
-          `${idFor(`${referralStep(current._id, expectedVersion)}:referral`).toString()}:referred`,
-        );
-        return { status: 'saved', customer: current };
+        return {
+          status: 'saved',
+          customer: current,
+          react: async () => {
+            await events.again(teamId, `${current._id.toString()}:v${expectedVersion + 1}:saved`);
+            await events.again(
+              teamId,
+              `${idFor(`${referralStep(current._id, expectedVersion)}:referral`).toString()}:referred`,
+            );
+          },
+        };
       }
       // The card already holds exactly this edit (the same save delivered again after landing on top).
-      if (diffFields(current, input, EDIT_KEYS).length === 0) return { status: 'saved', customer: current };
+      if (diffFields(current, input, EDIT_KEYS).length === 0)
+        return { status: 'saved', customer: current, react: none };
       // Only what the editor could not see changed since (a contact logged): the edit applies on top of it.
       if (!fingerprint || fingerprint !== cardFingerprint(current)) return { status: 'conflict' };
       version = current.version;
     }
     const changes = diffFields(current, input, EDIT_KEYS);
-    if (changes.length === 0) return { status: 'saved', customer: current };
+    if (changes.length === 0) return { status: 'saved', customer: current, react: none };
     const relinked = input.referrerId && input.referrerId !== current.referrerId;
     const link = relinked ? await referrals.checkLink(teamId, current._id, input.referrerId!) : undefined;
     if (link && !link.ok) return { status: 'refused', refusal: link };
@@ -423,19 +434,23 @@ export function createCustomerService({ models, now, settings, history, writes, 
       changes: describeReferrer(changes, link?.referrer),
     };
     const announced = editEvents(current, userId, version + 1, linked.length > 0 ? step : undefined);
+    const fields = updateFields(changes, input, userId, todayIn(now(), (await settings.settingsFor(teamId)).timezone));
     const outcome = await writes.writeIfUnchanged({
       teamId,
       model: models.customers,
       id: current._id,
       version,
-      ...updateFields(changes, input, userId, todayIn(now(), (await settings.settingsFor(teamId)).timezone)),
+      ...fields,
       records: [{ model: models.history, doc: historyDoc(entry) }, ...linked, ...announced.map((a) => a.record)],
       requestKey,
     });
     const status = SAVE_RESULTS[outcome];
     if (status !== 'saved') return { status };
-    await reactAll(announced);
-    return { status, customer: (await findCustomer(teamId, customerId)) ?? current };
+    // The card as written, without reading it back: the person is answered with it, the kinds react afterwards.
+    const written: Record<string, unknown> = { ...current, ...fields.set, version: version + 1 };
+    for (const field of fields.unset) delete written[field];
+    const customer = written as unknown as CustomerRecord;
+    return { status, customer, react: () => reactAll(announced) };
   }
 
   /**

@@ -347,22 +347,24 @@ export function createReferralService({ models, now, settings, nudges, writes, e
     const deals = referrals.filter((r) => r.status === 'deal');
     const waiting = referrals.filter((r) => r.awaitingThanks).reverse();
     const shown = waiting.slice(0, domain.referral.shownOnCard);
-    const cards = await models.customers
-      .find({ teamId, _id: { $in: shown.map((r) => r.referredId) } }, CARD_REF)
-      .lean<CardRef[]>();
+    // Most cards referred nobody: nothing more to read; the others' two reads go together.
+    const [cards, year] = await Promise.all([
+      shown.length === 0
+        ? []
+        : models.customers.find({ teamId, _id: { $in: shown.map((r) => r.referredId) } }, CARD_REF).lean<CardRef[]>(),
+      yearTotals(
+        models,
+        now(),
+        teamId,
+        referrals.map((r) => r.referredId),
+        today,
+      ),
+    ]);
     const byId = new Map(cards.map((c) => [c._id.toString(), c]));
     return {
       count: referrals.length,
       deals: deals.length,
-      valueFen: (
-        await yearTotals(
-          models,
-          now(),
-          teamId,
-          referrals.map((r) => r.referredId),
-          today,
-        )
-      ).salesFen,
+      valueFen: year.salesFen,
       awaiting: shown.flatMap((referral) => {
         const referred = byId.get(referral.referredId.toString());
         return referred ? [{ referral, referred }] : [];

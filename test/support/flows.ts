@@ -28,7 +28,7 @@ export async function createCard(h: Harness, actor: Actor, fields: Record<string
 
 /**
  * Finds the card by `/card <name>`, presses one of its buttons and submits the modal it opens; throws when refused.
- * Resolves with the point in the fake's call log just before the submission.
+ * Resolves with the point in the fake's call log just before the submission, and where the card was shown.
  */
 async function submitFromCard(
   h: Harness,
@@ -37,18 +37,23 @@ async function submitFromCard(
   action: string,
   fields: Record<string, unknown>,
   what: string,
-): Promise<number> {
+): Promise<{ submitted: number; responseUrl: string }> {
   const card = await h.command(name, actor);
   const { view } = await h.openModal(actor, findButton(card.args.blocks, action), { responseUrl: card.responseUrl });
   const submitted = h.fake.mark();
   const res = await h.submitView(actor, view, fields);
   if (res.body !== '') throw new Error(`${what} refused: ${res.body}`);
-  return submitted;
+  return { submitted, responseUrl: card.responseUrl };
 }
 
 /** Records a sale from the card: one unit, paid in full, unless `fields` say otherwise. */
-export function recordSale(h: Harness, actor: Actor, name: string, fields: Record<string, unknown>): Promise<number> {
-  return submitFromCard(
+export async function recordSale(
+  h: Harness,
+  actor: Actor,
+  name: string,
+  fields: Record<string, unknown>,
+): Promise<number> {
+  const { submitted } = await submitFromCard(
     h,
     actor,
     name,
@@ -56,16 +61,32 @@ export function recordSale(h: Harness, actor: Actor, name: string, fields: Recor
     { product: '空调', quantity: 1, profitFen: null, paidInFull: true, ...fields },
     'sale',
   );
+  return submitted;
 }
 
 /** Logs a visit, call or other contact from the card. */
-export function logContact(h: Harness, actor: Actor, name: string, fields: Record<string, unknown>): Promise<number> {
-  return submitFromCard(h, actor, name, ACTION.logVisit, fields, 'contact');
+export async function logContact(
+  h: Harness,
+  actor: Actor,
+  name: string,
+  fields: Record<string, unknown>,
+): Promise<number> {
+  return (await submitFromCard(h, actor, name, ACTION.logVisit, fields, 'contact')).submitted;
 }
 
-/** Edits the card: Edit on the card, `fields` typed over what the form shows, Save. */
-export function editCard(h: Harness, actor: Actor, name: string, fields: Record<string, unknown>): Promise<number> {
-  return submitFromCard(h, actor, name, ACTION.editCard, fields, 'edit');
+/**
+ * Edits the card: Edit on the card, `fields` typed over what the form shows, Save; resolves once the saved card is
+ * shown again (the reminders it moves are moved by then: the app does that after answering, before showing it).
+ */
+export async function editCard(
+  h: Harness,
+  actor: Actor,
+  name: string,
+  fields: Record<string, unknown>,
+): Promise<number> {
+  const { submitted, responseUrl } = await submitFromCard(h, actor, name, ACTION.editCard, fields, 'edit');
+  await h.fake.waitForResponse(responseUrl, submitted);
+  return submitted;
 }
 
 /** Records from the referrer's card that they referred `prospect`, which makes the prospect's card. */

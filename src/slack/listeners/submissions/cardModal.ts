@@ -14,9 +14,9 @@ import { referralRefusal } from '../../referralRefusal.js';
 import { showSavedCard, submitter } from '../../savedCard.js';
 import { readViewState } from '../../viewState.js';
 
-/** Saved: the card, and for a new card what the reminder kinds make of it, to run once the person is answered. */
+/** Saved: the card, and what the reminder kinds make of the save, to run once the person is answered. */
 type SaveOutcome =
-  | { ok: true; customer: CustomerRecord; react?: () => Promise<void> }
+  | { ok: true; customer: CustomerRecord; react: () => Promise<void> }
   | { ok: false; field: 'name' | 'referrerId'; error: string };
 
 interface Save {
@@ -44,7 +44,7 @@ async function save(
       )
     : await deps.customers.createCustomer(teamId, userId, input, requestKey);
   if (result.status === 'created') return { ok: true, customer: result.customer, react: result.react };
-  if (result.status === 'saved') return { ok: true, customer: result.customer };
+  if (result.status === 'saved') return { ok: true, customer: result.customer, react: result.react };
   if (result.status === 'refused') return { ok: false, field: 'referrerId', error: referralRefusal(t, result.refusal) };
   return { ok: false, field: 'name', error: result.status === 'conflict' ? t.modal.conflict : t.card.gone };
 }
@@ -64,10 +64,10 @@ export function register(app: App, deps: ListenerDeps): void {
       const requestKey = submissionKey(teamId, view);
       const outcome = await save(deps, t, { teamId, userId: body.user.id, meta, input: parsed.data, requestKey });
       if (!outcome.ok) return inlineErrors({ [outcome.field]: outcome.error });
-      // A new card is answered as soon as it is written; its reminders are scheduled after the answer.
+      // A card is answered as soon as it is written; its reminders are scheduled after the answer.
       return {
         after: async () => {
-          await outcome.react?.();
+          await outcome.react();
           if (meta.responseUrl || meta.dm)
             await showSavedCard(deps, t, outcome.customer._id.toString(), meta, submitter(args, scope));
         },
