@@ -1,3 +1,4 @@
+import { eventually } from './support/eventually.js';
 import { ACTION } from '../src/views/ids.js';
 import { createCard, logContact, recordReferral, recordSale } from './support/flows.js';
 import { findButton, TEAM_A, TEAM_A_COLLEAGUE, TEAM_B, visibleText } from './support/harness.js';
@@ -177,6 +178,30 @@ describe('App Home', () => {
       h.fake.calls.slice(after).filter((c) => c.method === 'views.publish' && c.args.user_id === newcomer.userId),
     ).toEqual([]);
     expect(await h.db.collection('homeOpens').countDocuments({ userId: newcomer.userId })).toBe(0);
+  });
+
+  it('remembers an opening once in ten minutes: flicking back to Home publishes it but writes nothing more', async () => {
+    const flicker = { teamId: TEAM_A.teamId, userId: 'U5FLICKER' };
+    const openedAt = async () => (await h.db.collection('homeOpens').findOne({ userId: flicker.userId }))?.openedAt;
+    try {
+      h.clock.set('2026-11-30T10:00:00+08:00');
+      await h.openHome(flicker);
+      await eventually(async () => expect(await openedAt()).toEqual(new Date('2026-11-30T10:00:00+08:00')));
+      h.clock.set('2026-11-30T10:09:00+08:00');
+      const again = h.fake.mark();
+      await h.openHome(flicker);
+      // A Home opened after it is published: by then the opening's own write, had there been one, was long done.
+      await h.openHome({ teamId: TEAM_A.teamId, userId: 'U4LATER' });
+      expect(
+        h.fake.calls.slice(again).some((c) => c.method === 'views.publish' && c.args.user_id === flicker.userId),
+      ).toBe(true);
+      expect(await openedAt()).toEqual(new Date('2026-11-30T10:00:00+08:00'));
+      h.clock.set('2026-11-30T10:11:00+08:00');
+      await h.openHome(flicker);
+      await eventually(async () => expect(await openedAt()).toEqual(new Date('2026-11-30T10:11:00+08:00')));
+    } finally {
+      h.clock.set('2026-11-30T10:00:00+08:00');
+    }
   });
 });
 

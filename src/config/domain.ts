@@ -307,6 +307,8 @@ export const domain = {
      * published afresh whenever it is opened, so a refresh only helps someone still looking at it.
      */
     refreshWithinHours: 12,
+    /** An opening is written again only this long after the last write (an opening every few seconds costs nothing). */
+    reopenedAfterMinutes: 10,
   },
   /** 交接: a card reassigned, or every card of a departing salesperson handed over. */
   handover: {

@@ -291,9 +291,21 @@ export function createHomeService({ models, now, contactKinds, occasions }: Deps
     };
   }
 
-  /** Remembers that someone looks at their Home, so changes republish it for them. */
+  /** When this instance last wrote each person's opening, by `teamId:userId`. */
+  const openingsWritten = new Map<string, number>();
+
+  /**
+   * Remembers that someone looks at their Home, so changes republish it for them. People flick back to Home all day:
+   * an opening is written again only once the last one this instance wrote is domain.home.reopenedAfterMinutes old,
+   * which the refresh window (hours) does not feel.
+   */
   async function opened(teamId: string, userId: string): Promise<void> {
-    await models.homeOpens.updateOne({ teamId, userId }, { $set: { openedAt: now() } }, { upsert: true });
+    const key = `${teamId}:${userId}`;
+    const at = now();
+    const written = openingsWritten.get(key);
+    if (written !== undefined && at.getTime() - written < domain.home.reopenedAfterMinutes * 60_000) return;
+    await models.homeOpens.updateOne({ teamId, userId }, { $set: { openedAt: at } }, { upsert: true });
+    openingsWritten.set(key, at.getTime());
   }
 
   /** Which of these people opened their Home recently enough to be looking at it still. */
