@@ -9,6 +9,7 @@ import type { Models } from '../models/index.js';
 import type { SettingsChangeRecord } from '../models/settingsChange.js';
 import type { TeamRecord } from '../models/team.js';
 import type { CardEvents } from './cardEvents.js';
+import { refreshingCache } from './refreshingCache.js';
 
 /** 公海's thresholds (the pool kinds' settings). */
 export interface PoolThresholds {
@@ -69,7 +70,8 @@ export type EditableSettings = Pick<
 
 /**
  * Short, because with several instances a change made on one must show on
- * the others soon: a read by _id every few seconds costs far less than the
+ * the others soon (within twice this: see refreshingCache): a read by _id
+ * every few seconds, which no request waits for, costs far less than the
  * version check each request would. The instance that saved forgets at once.
  */
 const CACHE_MS = 5_000;
@@ -104,7 +106,9 @@ export function createTeamSettings(
   defaults: TeamDefaults,
   specs: readonly SettingSpec[],
 ) {
-  const cache = new Map<string, { settings: TeamSettings; expires: number }>();
+  const cache = refreshingCache(CACHE_MS, async (teamId) =>
+    resolve(teamId, (await models.teams.findById(teamId).lean()) ?? (await register(teamId))),
+  );
 
   /** A workspace's first requests may arrive together: whichever insert loses just reads the winner's. */
   async function register(teamId: string): Promise<TeamRecord | null> {
@@ -142,12 +146,8 @@ export function createTeamSettings(
 
   /** `fresh`: read past the cache, for a settings modal whose version must be the stored one. */
   async function settingsFor(teamId: string, { fresh = false } = {}): Promise<TeamSettings> {
-    const cached = cache.get(teamId);
-    if (!fresh && cached && cached.expires > performance.now()) return cached.settings;
-    const team = (await models.teams.findById(teamId).lean()) ?? (await register(teamId));
-    const settings = resolve(teamId, team);
-    cache.set(teamId, { settings, expires: performance.now() + CACHE_MS });
-    return settings;
+    if (fresh) cache.forget(teamId);
+    return cache.get(teamId);
   }
 
   /** Every setting the modal edits, flat, as the change log names them. */
@@ -229,7 +229,7 @@ export function createTeamSettings(
       unset,
       records: [...records, announced.record],
     });
-    cache.delete(teamId);
+    cache.forget(teamId);
     if (outcome === 'written') await announced.react();
     return { outcome: outcome === 'replayed' ? 'written' : outcome, changes: outcome === 'written' ? changes : [] };
   }

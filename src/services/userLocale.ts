@@ -1,25 +1,24 @@
 import type { Locale } from '../i18n/index.js';
 import type { Models } from '../models/index.js';
+import { refreshingCache } from './refreshingCache.js';
 
 /** As short as the team settings' cache, for the same reason: another instance's choice shows within seconds. */
 const CACHE_MS = 5_000;
 
 /** Each person's language for what the app shows them; without a choice, the team's. */
 export function createUserLocales(models: Models) {
-  const cache = new Map<string, { locale: Locale | undefined; expires: number }>();
+  const chosen = refreshingCache(CACHE_MS, async (key) => {
+    const [teamId, userId] = key.split(':') as [string, string];
+    return (await models.userPrefs.findOne({ teamId, userId }, { locale: 1 }).lean())?.locale;
+  });
 
-  async function localeOf(teamId: string, userId: string): Promise<Locale | undefined> {
-    const key = `${teamId}:${userId}`;
-    const cached = cache.get(key);
-    if (cached && cached.expires > performance.now()) return cached.locale;
-    const pref = await models.userPrefs.findOne({ teamId, userId }, { locale: 1 }).lean();
-    cache.set(key, { locale: pref?.locale, expires: performance.now() + CACHE_MS });
-    return pref?.locale;
+  function localeOf(teamId: string, userId: string): Promise<Locale | undefined> {
+    return chosen.get(`${teamId}:${userId}`);
   }
 
   async function choose(teamId: string, userId: string, locale: Locale): Promise<void> {
     await models.userPrefs.updateOne({ teamId, userId }, { $set: { locale } }, { upsert: true });
-    cache.set(`${teamId}:${userId}`, { locale, expires: performance.now() + CACHE_MS });
+    chosen.set(`${teamId}:${userId}`, locale);
   }
 
   return { localeOf, choose };
