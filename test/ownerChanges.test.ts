@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { ObjectId } from 'mongodb';
 import { KINDS } from '../src/nudgeKinds/index.js';
 import { ACTION } from '../src/views/ids.js';
-import { createCard } from './support/flows.js';
+import { eventually } from './support/eventually.js';
+import { createCard, recordSale } from './support/flows.js';
 import { collectionsOf, findButton, TEAM_A, visibleText } from './support/harness.js';
 import type { Actor } from './support/slackRequests.js';
 import { useHarness } from './support/useHarness.js';
@@ -119,4 +120,36 @@ describe('a card changing hands', () => {
       { numRuns: 40 },
     );
   }, 600_000);
+});
+
+describe("a card's overdue money changing hands", () => {
+  /** The customers on someone's Home list of overdue money. */
+  const overdueOnHome = async (userId: string) =>
+    ((await h.openHome({ teamId: T, userId })).blocks as Record<string, any>[])
+      .filter((b) => /^home_overdue_\d+$/.test(b.block_id ?? ''))
+      .map((b) => visibleText([b]));
+
+  it("is on the new owner's Home and off the previous owner's, whichever way the card changes hands", async () => {
+    for (const how of CHANGES) {
+      const card = await cardWaiting('followUp', 'pending');
+      await recordSale(h, SELLER, card.name, {
+        product: '空调',
+        amountFen: '5000',
+        paidInFull: false,
+        date: '2026-10-01',
+        dueDate: '2026-10-15',
+      });
+      await eventually(async () =>
+        expect(await overdueOnHome(SELLER.userId)).toContainEqual(expect.stringContaining(card.name)),
+      );
+      const to = await changeHands(how, card);
+      await eventually(async () =>
+        expect({ how, listed: await overdueOnHome(to) }).toEqual({
+          how,
+          listed: [expect.stringContaining(card.name)],
+        }),
+      );
+      expect(await overdueOnHome(SELLER.userId)).not.toContainEqual(expect.stringContaining(card.name));
+    }
+  }, 120_000);
 });

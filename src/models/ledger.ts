@@ -20,6 +20,12 @@ export interface LedgerRecord {
   /** The customer's id. */
   _id: Types.ObjectId;
   teamId: string;
+  /**
+   * The card's owner, none while it is in the pool: App Home lists each person's overdue customers from the one read
+   * of the team's overdue ledgers. Copied when the ledger opens and moved with the card (the overdue kind reacts to
+   * every change of owner); never versioned, like any field derived from the card.
+   */
+  ownerId?: string;
   version: number;
   receivables: OpenReceivable[];
   outstandingFen: number;
@@ -45,6 +51,7 @@ const ledgerSchema = new Schema<LedgerRecord>(
   {
     _id: { type: Schema.Types.ObjectId, required: true },
     teamId: { type: String, required: true },
+    ownerId: { type: String },
     version: { type: Number, required: true },
     receivables: { type: [receivableSchema], default: [] },
     outstandingFen: { type: Number, required: true },

@@ -7,11 +7,13 @@ import {
   type CollectionQuadrant,
   type CollectionThresholds,
 } from '../domain/collection.js';
+import type { CustomerRecord } from '../models/customer.js';
 import type { NudgeRecord } from '../models/nudge.js';
+import { inBatches } from '../services/batching.js';
 import type { TeamSettings } from '../services/teamSettings.js';
 import { addDays } from '../time.js';
 import { renderOverdueNudge } from '../views/overdueNudge.js';
-import { ownersOf } from './deps.js';
+import { ownersOf, type KindDeps } from './deps.js';
 import type { KindDefinition } from './kind.js';
 
 /** Reminder letters get firmer every repeat while a small debt stays long overdue: 1, 2, 3. */
@@ -26,6 +28,28 @@ function recipients(quadrant: CollectionQuadrant, nudge: NudgeRecord, settings: 
   if (quadrant === 'shortSmall' || quadrant === 'longSmall') return [finance];
   if (quadrant === 'shortLarge') return [nudge.ownerId];
   return [...new Set([nudge.ownerId, settings.managerUserIds[0] ?? nudge.ownerId])];
+}
+
+/** Ledgers whose owner is copied per bulk write (the carry-over reads their cards as many at a time). */
+const OWNER_BATCH = 500;
+
+/**
+ * Each card's ledger named after its owner now (none in the pool), in one bulk write; a card without a ledger matches
+ * nothing. A write lands only on a ledger not already saying so, so running it again changes nothing.
+ */
+async function followOwner(
+  models: KindDeps['models'],
+  cards: Pick<CustomerRecord, '_id' | 'teamId' | 'ownerId'>[],
+): Promise<void> {
+  if (cards.length === 0) return;
+  await models.ledgers.collection.bulkWrite(
+    cards.map(({ _id, teamId, ownerId }) => ({
+      updateOne: ownerId
+        ? { filter: { _id, teamId, ownerId: { $ne: ownerId } }, update: { $set: { ownerId } } }
+        : { filter: { _id, teamId, ownerId: { $exists: true } }, update: { $unset: { ownerId: '' } } },
+    })),
+    { ordered: false },
+  );
 }
 
 /**
@@ -53,6 +77,9 @@ export const overdueKind = {
   ],
   create: ({ models, nudges }) => ({
     on: {
+      // The debt follows the card: Home lists a person's overdue customers by the ledger's owner.
+      ownerChanged: async (_event, { card }) => card && followOwner(models, [card]),
+      released: async (_event, { card }) => card && followOwner(models, [card]),
       async saleRecorded({ teamId, saleId }, { card }) {
         const sale = await models.sales.findOne({ _id: new Types.ObjectId(saleId), teamId }).lean();
         if (!card || !sale?.dueDate) return;
@@ -93,6 +120,21 @@ export const overdueKind = {
           })),
         );
       },
+    },
+    /** Ledgers opened before they named the card's owner are given it, a batch of cards at a time. */
+    async carryOver(teamIds) {
+      for (const teamId of teamIds) {
+        const ledgers = models.ledgers
+          .find({ teamId, ownerId: { $exists: false } }, { _id: 1 })
+          .lean()
+          .cursor({ batchSize: OWNER_BATCH });
+        for await (const batch of inBatches(ledgers, OWNER_BATCH)) {
+          const cards = await models.customers
+            .find({ teamId, _id: { $in: batch.map((l) => l._id) } }, { teamId: 1, ownerId: 1 })
+            .lean();
+          await followOwner(models, cards);
+        }
+      }
     },
     async load(nudge, { settings, today }) {
       const ledger = await models.ledgers.findOne({ _id: nudge.customerId, teamId: nudge.teamId }).lean();

@@ -145,37 +145,29 @@ export function createHomeService({ models, now, contactKinds, occasions }: Deps
   /**
    * Overdue receivables: the team's by collection quadrant, and the viewer's
    * customers' oldest first. One read of the team's overdue ledgers serves both
-   * (indexed on due date); FerretDB cannot sum by a computed quadrant.
+   * (indexed on due date; each ledger names its card's owner); FerretDB cannot
+   * sum by a computed quadrant.
    */
   async function overdue(teamId: string, ownerId: string, today: CalendarDate, thresholds: CollectionThresholds) {
     const ledgers = await models.ledgers
-      .find({ teamId, 'receivables.dueDate': { $lt: today } }, { receivables: 1 })
+      .find({ teamId, 'receivables.dueDate': { $lt: today } }, { receivables: 1, ownerId: 1 })
       .lean();
     const byQuadrant = Object.fromEntries(QUADRANTS.map((q) => [q, 0])) as Record<CollectionQuadrant, number>;
-    const perCustomer = new Map<string, Omit<OverdueRow, 'customer'>>();
+    const mine: (Omit<OverdueRow, 'customer'> & { customerId: Types.ObjectId })[] = [];
     for (const ledger of ledgers) {
+      const row = { customerId: ledger._id, overdueFen: 0, oldestDays: 0 };
       for (const r of ledger.receivables.filter((r) => r.dueDate < today)) {
         const fen = r.amountFen - r.settledFen;
         const days = daysOverdue(r.dueDate, today);
         byQuadrant[collectionQuadrant(days, fen, thresholds)] += fen;
-        const sum = perCustomer.get(ledger._id.toString()) ?? { overdueFen: 0, oldestDays: 0 };
-        perCustomer.set(ledger._id.toString(), {
-          overdueFen: sum.overdueFen + fen,
-          oldestDays: Math.max(sum.oldestDays, days),
-        });
+        row.overdueFen += fen;
+        row.oldestDays = Math.max(row.oldestDays, days);
       }
+      if (ledger.ownerId === ownerId) mine.push(row);
     }
-    const mine =
-      perCustomer.size === 0
-        ? []
-        : await models.customers
-            .find({ teamId, ownerId, _id: { $in: ledgers.map((l) => l._id) } }, NAME)
-            .lean<HomeCustomer[]>();
-    const all = mine
-      .map((customer) => ({ customer, ...perCustomer.get(customer._id.toString())! }))
-      .sort((a, b) => b.oldestDays - a.oldestDays || b.overdueFen - a.overdueFen);
-    const totalFen = all.reduce((sum, row) => sum + row.overdueFen, 0);
-    return { byQuadrant, mine: { rows: all.slice(0, shown), total: all.length, totalFen } };
+    mine.sort((a, b) => b.oldestDays - a.oldestDays || b.overdueFen - a.overdueFen);
+    const totalFen = mine.reduce((sum, row) => sum + row.overdueFen, 0);
+    return { byQuadrant, mine: { rows: mine.slice(0, shown), total: mine.length, totalFen } };
   }
 
   /**
@@ -257,6 +249,7 @@ export function createHomeService({ models, now, contactKinds, occasions }: Deps
     const byId = await names(teamId, [
       ...firsts.flat().map((n) => n.customerId),
       ...referrals.flatMap((r) => [r.referrerId, r.referredId]),
+      ...money.mine.rows.map((r) => r.customerId),
     ]);
     const dueList = (nudges: (typeof firsts)[number], total: number): HomeList<DueRow> => ({
       total,
@@ -279,7 +272,13 @@ export function createHomeService({ models, now, contactKinds, occasions }: Deps
       contactDue: dueList(contactDue, counts.contactDue),
       ambassadorsDue: dueList(ambassadorsDue, counts.ambassadorsDue),
       promisesDue: dueList(promisesDue, counts.promisesDue),
-      overdue: money.mine,
+      overdue: {
+        ...money.mine,
+        rows: money.mine.rows.flatMap(({ customerId, ...row }) => {
+          const customer = byId.get(customerId.toString());
+          return customer ? [{ customer, ...row }] : [];
+        }),
+      },
       daysThisWeek: week,
       pyramid: mine,
       team: {

@@ -95,11 +95,12 @@ const withApplied = (ledger: LedgerRecord, id: Types.ObjectId) =>
  * arrive at once, and a replayed submission records nothing twice.
  */
 export function createMoneyService({ models, now, customers, settings, writes, referrals, segments, events }: Deps) {
-  /** A customer's ledger is opened by their first sale or payment. */
-  async function openLedger(teamId: string, customerId: Types.ObjectId): Promise<void> {
+  /** A customer's ledger is opened by their first sale or payment, in the name of the card's owner. */
+  async function openLedger(customer: Pick<CustomerRecord, '_id' | 'teamId' | 'ownerId'>): Promise<void> {
     await writes.insertOnce(models.ledgers, {
-      _id: customerId,
-      teamId,
+      _id: customer._id,
+      teamId: customer.teamId,
+      ...(customer.ownerId ? { ownerId: customer.ownerId } : {}),
       version: 1,
       receivables: [],
       outstandingFen: 0,
@@ -124,7 +125,7 @@ export function createMoneyService({ models, now, customers, settings, writes, r
       await followSale(customer, existing, userId);
       return { status: 'ok', customer, sale: existing };
     }
-    await openLedger(teamId, customer._id);
+    await openLedger(customer);
     const unpaidFen = input.paidInFull ? 0 : input.amountFen;
     const dueDate = input.dueDate ?? defaultDueDate(input.date, paymentTermsDays(customer.paymentTerms));
     const sale = {
@@ -235,7 +236,8 @@ export function createMoneyService({ models, now, customers, settings, writes, r
       );
     const unpaid = sales.filter((s) => !s.paidInFull && s.dueDate);
     if (unpaid.length === 0) return writes.insertOnce(models.history, entry([]));
-    await openLedger(teamId, customerId);
+    const card = await models.customers.findOne({ _id: customerId, teamId }, { ownerId: 1 }).lean();
+    await openLedger({ _id: customerId, teamId, ownerId: card?.ownerId });
     await writes.updateUntilWritten<LedgerRecord>(models.ledgers, teamId, customerId, (ledger) => {
       if (isApplied(ledger, step)) return null;
       const open = new Set(ledger.receivables.map((r) => r._id.toString()));
@@ -271,7 +273,7 @@ export function createMoneyService({ models, now, customers, settings, writes, r
     if (!customer) return { status: 'notFound' };
     const paymentId = newIdFor(requestKey, 'payment');
     if (await models.payments.exists({ _id: paymentId, teamId })) return { status: 'ok', customer };
-    await openLedger(teamId, customer._id);
+    await openLedger(customer);
     let refusal: PaymentResult | undefined;
     await writes.updateUntilWritten<LedgerRecord>(models.ledgers, teamId, customer._id, (ledger) => {
       if (isApplied(ledger, paymentId)) return null;
@@ -430,7 +432,7 @@ export function createMoneyService({ models, now, customers, settings, writes, r
       (await models.sales.findOne({ _id: new Types.ObjectId(input.saleId), teamId, customerId: customer._id }).lean());
     if (!customer || !sale) return { status: 'notFound' };
     const adjustmentId = newIdFor(requestKey, 'adjustment');
-    await openLedger(teamId, customer._id);
+    await openLedger(customer);
     let refusal: AdjustmentResult | undefined;
     await writes.updateUntilWritten<LedgerRecord>(models.ledgers, teamId, customer._id, (ledger) => {
       if (isApplied(ledger, adjustmentId)) return null;
