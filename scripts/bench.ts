@@ -336,6 +336,7 @@ async function seedReceivables(db: mongoose.mongo.Db, now: Date): Promise<number
       ledgers.push({
         _id: c._id,
         teamId: TEAM,
+        ownerId: c.ownerId,
         version: 1,
         receivables: [{ _id: saleId, saleId, dueDate, amountFen, settledFen: 0 }],
         outstandingFen: amountFen,
@@ -1439,6 +1440,7 @@ async function seedHome(db: mongoose.mongo.Db): Promise<void> {
       return {
         _id: c._id,
         teamId: HOME_TEAM,
+        ownerId: c.ownerId,
         version: 1,
         receivables: [{ _id: saleId, saleId, dueDate, amountFen, settledFen: 0 }],
         outstandingFen: amountFen,
