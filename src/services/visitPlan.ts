@@ -106,14 +106,11 @@ export function createVisitPlanService({ models, contactKinds }: Deps) {
     const [ledgers, promises, visits] = await Promise.all([
       models.ledgers.find({ teamId, _id: { $in: ids } }, { receivables: 1 }).lean(),
       models.promises.find({ teamId, customerId: { $in: ids }, status: 'open' }, { customerId: 1 }).lean(),
-      Promise.all(
-        ids.map((customerId) =>
-          models.visits
-            .findOne({ teamId, customerId }, { customerId: 1, needs: 1 })
-            .sort({ date: -1, createdAt: -1 })
-            .lean(),
-        ),
-      ),
+      // One read for every listed customer, not one each: newest first per customer, in the index's order.
+      models.visits
+        .find({ teamId, customerId: { $in: ids } }, { customerId: 1, needs: 1 })
+        .sort({ customerId: 1, date: -1, createdAt: -1 })
+        .lean(),
     ]);
     const owed = new Map(
       ledgers.map((l) => [
@@ -125,7 +122,9 @@ export function createVisitPlanService({ models, contactKinds }: Deps) {
     );
     const promised = new Map<string, number>();
     for (const p of promises) promised.set(p.customerId.toString(), (promised.get(p.customerId.toString()) ?? 0) + 1);
-    const needs = new Map(visits.flatMap((v) => (v?.needs ? [[v.customerId.toString(), v.needs] as const] : [])));
+    const latest = new Map<string, string | undefined>();
+    for (const v of visits) if (!latest.has(v.customerId.toString())) latest.set(v.customerId.toString(), v.needs);
+    const needs = new Map([...latest].flatMap(([id, said]) => (said ? [[id, said] as const] : [])));
     return { owed, promised, needs };
   }
 
