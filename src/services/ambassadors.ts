@@ -51,9 +51,11 @@ export function createAmbassadorService({ models, nudges }: Deps) {
       models.customers
         .find({ teamId, ambassador: true }, { name: 1, number: 1, ownerId: 1, lastContactDate: 1 })
         .sort({ nameKey: 1 })
+        .batchSize(domain.lists.readAtOnce)
         .lean(),
       models.nudges
         .find({ teamId, kind: 'ambassador', status: { $in: UPCOMING } }, { customerId: 1, dueDate: 1 })
+        .batchSize(domain.lists.readAtOnce)
         .lean<Pick<CustomerNudgeRecord, 'customerId' | 'dueDate'>[]>(),
       nudges.firstNudgeDay(teamId),
     ]);

@@ -407,6 +407,7 @@ export function createReferralService({ models, now, settings, nudges, writes, e
   async function countsFor(teamId: string, referrerIds: Types.ObjectId[]): Promise<Map<string, ReferralCount>> {
     const referrals = await models.referrals
       .find({ teamId, referrerId: { $in: referrerIds } }, { referrerId: 1, status: 1 })
+      .batchSize(domain.lists.readAtOnce)
       .lean();
     const counts = new Map<string, ReferralCount>();
     for (const r of referrals) {

@@ -85,6 +85,7 @@ export function createVisitPlanService({ models, contactKinds }: Deps) {
         },
         { customerId: 1, dueDate: 1, status: 1 },
       )
+      .batchSize(domain.lists.readAtOnce)
       .lean<CustomerNudgeRecord[]>();
     const byCustomer = new Map<string, CustomerNudgeRecord[]>();
     for (const n of nudges)
@@ -105,11 +106,15 @@ export function createVisitPlanService({ models, contactKinds }: Deps) {
   async function details(teamId: string, ids: Types.ObjectId[], today: CalendarDate) {
     const [ledgers, promises, visits] = await Promise.all([
       models.ledgers.find({ teamId, _id: { $in: ids } }, { receivables: 1 }).lean(),
-      models.promises.find({ teamId, customerId: { $in: ids }, status: 'open' }, { customerId: 1 }).lean(),
+      models.promises
+        .find({ teamId, customerId: { $in: ids }, status: 'open' }, { customerId: 1 })
+        .batchSize(domain.lists.readAtOnce)
+        .lean(),
       // One read for every listed customer, not one each: newest first per customer, in the index's order.
       models.visits
         .find({ teamId, customerId: { $in: ids } }, { customerId: 1, needs: 1 })
         .sort({ customerId: 1, date: -1, createdAt: -1 })
+        .batchSize(domain.lists.readAtOnce)
         .lean(),
     ]);
     const owed = new Map(
@@ -141,6 +146,7 @@ export function createVisitPlanService({ models, contactKinds }: Deps) {
     const due = await dueCustomers(teamId, ownerId, addDays(today, domain.cadence.planAheadDays));
     const cards = await models.customers
       .find({ teamId, _id: { $in: [...due.keys()] } }, PLAN_FIELDS)
+      .batchSize(domain.lists.readAtOnce)
       .lean<PlanCustomer[]>();
     const wanted = region === undefined ? undefined : regionKey(region);
     const candidates = cards.flatMap((customer) => {
