@@ -400,7 +400,8 @@ export function createReferralService({ models, now, settings, nudges, writes, e
     ]);
     const more = open.length === limit || awaiting.length === limit;
     const cut = (list: ReferralRecord[]) => withCards(list.slice(0, domain.referral.listed));
-    return { open: await cut(open), awaiting: await cut(awaiting), more };
+    const [openFacts, awaitingFacts] = await Promise.all([cut(open), cut(awaiting)]);
+    return { open: openFacts, awaiting: awaitingFacts, more };
   }
 
   /** How many customers each card referred and how many of them bought (the ambassador list). */
