@@ -169,6 +169,13 @@ export const domain = {
     /** Days after a sale when the salesperson checks in with the customer. */
     afterDays: 7,
   },
+  lists: {
+    /**
+     * Documents a list reads in one round trip when it must read all it ranks (the ambassadors, a plan's due
+     * customers): a cursor's first batch is otherwise 101, and every 101 more cost a getMore.
+     */
+    readAtOnce: 100_000,
+  },
   export: {
     /** Cards read per round trip; each round also fetches those cards' visits or sales, so it bounds memory too. */
     batchSize: 500,

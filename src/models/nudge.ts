@@ -98,6 +98,8 @@ const nudgeSchema = new Schema<NudgeRecord>(
 // The scan: due nudges of a team, whatever their kind. The card: a customer's open nudges of a kind.
 nudgeSchema.index({ teamId: 1, status: 1, nextAttemptAt: 1 });
 nudgeSchema.index({ teamId: 1, customerId: 1, kind: 1, status: 1 });
+// `/card ambassadors`: a team's open nudges of one kind, without reading the other kinds'.
+nudgeSchema.index({ teamId: 1, kind: 1, status: 1, dueDate: 1 });
 // The wrap-up: a team's contact nudges due tomorrow.
 nudgeSchema.index({ teamId: 1, dueDate: 1, kind: 1 });
 // App Home and `/card plan`: one owner's open nudges of some kinds, due by a day, soonest first.

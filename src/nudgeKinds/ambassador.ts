@@ -133,21 +133,22 @@ export const ambassadorKind = {
       },
       // A follow-up or check-in due the same day asks for the contact already.
       deferTo: (nudge, { today, settings }) => nudges.contactDeferral(nudge, today, settings.timezone),
-      async load(nudge, { today }) {
+      async load(nudge, { today }, reading) {
         const { teamId, customerId } = nudge;
-        const card = await models.customers
-          .findOne({ _id: customerId, teamId }, { teamId: 1, ambassador: 1, ownerId: 1, lastContactDate: 1 })
-          .lean();
+        // The card the pipeline reads anyway, and its last visit beside it: no read of its own, no round trip more.
+        const [card, visit] = await Promise.all([
+          reading,
+          models.visits
+            .findOne({ teamId, customerId }, { notes: 1, needs: 1 })
+            .sort({ date: -1, createdAt: -1 })
+            .lean(),
+        ]);
         if (!card?.ambassador) return null;
         const { lastContactDate } = card;
         if (lastContactDate && lastContactDate > addDays(nudge.dueDate, -domain.ambassador.cadenceDays)) {
           await scheduleNext(card, nudge.createdBy, { keeping: [nudge._id] });
           return null;
         }
-        const visit = await models.visits
-          .findOne({ teamId, customerId }, { notes: 1, needs: 1 })
-          .sort({ date: -1, createdAt: -1 })
-          .lean();
         return {
           ownerId: card.ownerId ?? nudge.ownerId,
           lastContactDate,

@@ -157,9 +157,16 @@ export const cadenceKind = {
         }
       },
       deferTo: (nudge, { today, settings: s }) => nudges.contactDeferral(nudge, today, s.timezone),
-      async load(nudge, { today, settings: s }) {
+      async load(nudge, { today, settings: s }, reading) {
         const { teamId, customerId } = nudge;
-        const card = await models.customers.findOne({ _id: customerId, teamId }, CADENCE_FIELDS).lean<CadenceCard>();
+        // The card the pipeline reads anyway, and its last visit beside it: no read of its own, no round trip more.
+        const [card, visit] = await Promise.all([
+          reading,
+          models.visits
+            .findOne({ teamId, customerId }, { notes: 1, needs: 1 })
+            .sort({ date: -1, createdAt: -1 })
+            .lean(),
+        ]);
         const interval = card && cadenceOf(card, s.cadenceDays);
         if (!card || interval === null) return null;
         const { lastContactDate } = card;
@@ -167,10 +174,6 @@ export const cadenceKind = {
           await reschedule(card, nudge.createdBy, { keeping: [nudge._id] });
           return null;
         }
-        const visit = await models.visits
-          .findOne({ teamId, customerId }, { notes: 1, needs: 1 })
-          .sort({ date: -1, createdAt: -1 })
-          .lean();
         return {
           ownerId: card.ownerId ?? nudge.ownerId,
           cadenceClass: cadenceClassOf(card) as CadenceClass,

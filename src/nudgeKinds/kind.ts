@@ -53,12 +53,16 @@ export interface KindRules<Context> {
   /** Jobs of its own, queued by its reactions. */
   jobs?: KindJob[];
   /**
-   * Asked once its cause holds: a later day to post it on instead (another contact nudge of the customer goes out
-   * today), or null.
+   * A later day to post it on instead (another contact nudge of the customer goes out today), or null; asked with
+   * `load`, and heeded only when its cause holds.
    */
   deferTo?(nudge: NudgeRecord, scope: PostingScope): Promise<CalendarDate | null>;
-  /** Null when its cause no longer holds (an invoice paid meanwhile): the nudge is cancelled, not posted. */
-  load(nudge: CustomerNudgeRecord, scope: PostingScope): Promise<Context | null>;
+  /**
+   * Null when its cause no longer holds (an invoice paid meanwhile): the nudge is cancelled, not posted. `card` is the
+   * customer as the pipeline is reading it for the message (null: gone): a kind that needs it awaits it rather than
+   * reading it again.
+   */
+  load(nudge: CustomerNudgeRecord, scope: PostingScope, card: Promise<CustomerRecord | null>): Promise<Context | null>;
   destination(nudge: CustomerNudgeRecord, scope: PostingScope, context: Context): string;
   /** `nudge.version` is the version its buttons answer (the one it has once recorded as sent). */
   render(t: Messages, customer: CustomerRecord, nudge: CustomerNudgeRecord, context: Context): SlackMessage;

@@ -44,23 +44,27 @@ export function createAmbassadorService({ models, nudges }: Deps) {
    * or when it has none (yet), the day one would be due.
    */
   async function list(teamId: string): Promise<AmbassadorList> {
-    const cards = await models.customers
-      .find({ teamId, ambassador: true }, { name: 1, number: 1, ownerId: 1, lastContactDate: 1 })
-      .sort({ nameKey: 1 })
-      .lean();
-    const upcoming = await models.nudges
-      .find(
-        { teamId, customerId: { $in: cards.map((c) => c._id) }, kind: 'ambassador', status: { $in: UPCOMING } },
-        { customerId: 1, dueDate: 1 },
-      )
-      .lean<Pick<CustomerNudgeRecord, 'customerId' | 'dueDate'>[]>();
+    // The team's open ambassador nudges by kind, not by an $in of every ambassador's id: that list of ids grew with
+    // the ambassadors and cost a second at 20,000 cards on DocumentDB. A nudge of a card no longer an ambassador is
+    // left out below.
+    const [cards, upcoming, first] = await Promise.all([
+      models.customers
+        .find({ teamId, ambassador: true }, { name: 1, number: 1, ownerId: 1, lastContactDate: 1 })
+        .sort({ nameKey: 1 })
+        .batchSize(domain.lists.readAtOnce)
+        .lean(),
+      models.nudges
+        .find({ teamId, kind: 'ambassador', status: { $in: UPCOMING } }, { customerId: 1, dueDate: 1 })
+        .batchSize(domain.lists.readAtOnce)
+        .lean<Pick<CustomerNudgeRecord, 'customerId' | 'dueDate'>[]>(),
+      nudges.firstNudgeDay(teamId),
+    ]);
     const dueBy = new Map<string, CalendarDate>();
     for (const { customerId, dueDate } of upcoming) {
       const key = customerId.toString();
       const known = dueBy.get(key);
       if (!known || dueDate < known) dueBy.set(key, dueDate);
     }
-    const first = await nudges.firstNudgeDay(teamId);
     const rows: AmbassadorRow[] = cards.map((customer) => ({
       customer,
       nextDue: dueBy.get(customer._id.toString()) ?? nextAmbassadorContact(customer.lastContactDate, first),

@@ -362,8 +362,12 @@ export function createMoneyService({ models, now, customers, settings, writes, r
   async function overdueList(teamId: string): Promise<OverdueItem[]> {
     const { timezone, collection } = await settings.settingsFor(teamId);
     const today = todayIn(now(), timezone);
+    // Ascending on an array sorts by its earliest day, overdue in every ledger read: the first overdueListed ledgers
+    // hold the first overdueListed overdue receivables, so the team's other ledgers are never read.
     const ledgers = await models.ledgers
       .find({ teamId, 'receivables.dueDate': { $lt: today } }, { receivables: 1 })
+      .sort({ 'receivables.dueDate': 1 })
+      .limit(domain.money.overdueListed)
       .lean();
     const due = ledgers
       .flatMap((l) => l.receivables.filter((r) => r.dueDate < today).map((r) => ({ customerId: l._id, receivable: r })))

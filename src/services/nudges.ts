@@ -378,16 +378,22 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
   const supersede = (teamId: string, _id: Types.ObjectId, closedBy: string) =>
     close(teamId, _id, { status: 'superseded', closedBy });
 
+  /** The customer's open nudges of a kind, but those named in `keeping`. */
+  const openOf = (
+    { teamId, customerId, kind }: Pick<CustomerNudgeRecord, 'teamId' | 'customerId' | 'kind'>,
+    keeping: Types.ObjectId[],
+  ) =>
+    models.nudges
+      .find({ teamId, customerId, kind, status: { $in: OPEN_NUDGE_STATUSES }, _id: { $nin: keeping } }, { _id: 1 })
+      .lean();
+
   /** Closes the customer's open nudges of a kind, but those named in `keeping`. */
   async function closeOpen(
-    { teamId, customerId, kind }: Pick<CustomerNudgeRecord, 'teamId' | 'customerId' | 'kind'>,
+    nudge: Pick<CustomerNudgeRecord, 'teamId' | 'customerId' | 'kind'>,
     keeping: Types.ObjectId[],
     change: { status: 'superseded' | 'cancelled'; closedBy: string },
   ): Promise<void> {
-    const open = await models.nudges
-      .find({ teamId, customerId, kind, status: { $in: OPEN_NUDGE_STATUSES }, _id: { $nin: keeping } }, { _id: 1 })
-      .lean();
-    for (const { _id } of open) await close(teamId, _id, change);
+    for (const { _id } of await openOf(nudge, keeping)) await close(nudge.teamId, _id, change);
   }
 
   /**
@@ -400,9 +406,14 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
     nudge: NewNudge,
     { replacing = false, keeping = [], at }: ScheduleOptions = {},
   ): Promise<void> {
-    await insertPending(nudge, at ?? (await dueInstant(nudge.teamId, nudge.dueDate)));
-    if (replacing) await closeOpen(nudge, [nudge._id, ...keeping], { status: 'superseded', closedBy: nudge.createdBy });
-    await contactScheduled(nudge);
+    // The insert, the wrap-up's booking and the read of what it replaces go out at once (one round trip, not three);
+    // what it replaces is closed only once it is in.
+    const [, replaced] = await Promise.all([
+      insertPending(nudge, at ?? (await dueInstant(nudge.teamId, nudge.dueDate))),
+      replacing ? openOf(nudge, [nudge._id, ...keeping]) : [],
+      contactScheduled(nudge),
+    ]);
+    for (const { _id } of replaced) await close(nudge.teamId, _id, { status: 'superseded', closedBy: nudge.createdBy });
   }
 
   /**
@@ -442,36 +453,16 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
   ): Promise<CalendarDate | null> {
     const { teamId, customerId, _id } = nudge;
     const before = traitsOf(nudge.kind).givesWayTo ?? [];
-    const tomorrow = addDays(today, 1);
-    if (before.length > 0) {
-      const first = await models.nudges
-        .findOne(
-          {
-            teamId,
-            customerId,
-            kind: { $in: before },
-            status: { $in: TO_BE_POSTED },
-            dueDate: { $lte: today },
-            _id: { $ne: _id },
-          },
-          { _id: 1 },
-        )
-        .lean();
-      if (first) return tomorrow;
-    }
-    const postedToday = await models.nudges
-      .findOne(
-        {
-          teamId,
-          customerId,
-          kind: { $in: contactKinds },
-          sentAt: { $gte: instantAt(today, 0, timezone) },
-          _id: { $ne: _id },
-        },
-        { _id: 1 },
-      )
+    // Either reason is enough, so one read asks both (served by { teamId, customerId, … }).
+    const reasons: Record<string, unknown>[] = [
+      { kind: { $in: contactKinds }, sentAt: { $gte: instantAt(today, 0, timezone) } },
+    ];
+    if (before.length > 0)
+      reasons.push({ kind: { $in: before }, status: { $in: TO_BE_POSTED }, dueDate: { $lte: today } });
+    const waitFor = await models.nudges
+      .findOne({ teamId, customerId, _id: { $ne: _id }, $or: reasons }, { _id: 1 })
       .lean();
-    return postedToday ? tomorrow : null;
+    return waitFor ? addDays(today, 1) : null;
   }
 
   /** Whether the customer has a reminder of the kind still to be posted (a posted one stays open until answered). */

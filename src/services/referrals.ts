@@ -402,13 +402,15 @@ export function createReferralService({ models, now, settings, nudges, writes, e
     ]);
     const more = open.length === limit || awaiting.length === limit;
     const cut = (list: ReferralRecord[]) => withCards(list.slice(0, domain.referral.listed));
-    return { open: await cut(open), awaiting: await cut(awaiting), more };
+    const [openFacts, awaitingFacts] = await Promise.all([cut(open), cut(awaiting)]);
+    return { open: openFacts, awaiting: awaitingFacts, more };
   }
 
   /** How many customers each card referred and how many of them bought (the ambassador list). */
   async function countsFor(teamId: string, referrerIds: Types.ObjectId[]): Promise<Map<string, ReferralCount>> {
     const referrals = await models.referrals
       .find({ teamId, referrerId: { $in: referrerIds } }, { referrerId: 1, status: 1 })
+      .batchSize(domain.lists.readAtOnce)
       .lean();
     const counts = new Map<string, ReferralCount>();
     for (const r of referrals) {

@@ -85,6 +85,7 @@ export function createVisitPlanService({ models, contactKinds }: Deps) {
         },
         { customerId: 1, dueDate: 1, status: 1 },
       )
+      .batchSize(domain.lists.readAtOnce)
       .lean<CustomerNudgeRecord[]>();
     const byCustomer = new Map<string, CustomerNudgeRecord[]>();
     for (const n of nudges)
@@ -105,15 +106,16 @@ export function createVisitPlanService({ models, contactKinds }: Deps) {
   async function details(teamId: string, ids: Types.ObjectId[], today: CalendarDate) {
     const [ledgers, promises, visits] = await Promise.all([
       models.ledgers.find({ teamId, _id: { $in: ids } }, { receivables: 1 }).lean(),
-      models.promises.find({ teamId, customerId: { $in: ids }, status: 'open' }, { customerId: 1 }).lean(),
-      Promise.all(
-        ids.map((customerId) =>
-          models.visits
-            .findOne({ teamId, customerId }, { customerId: 1, needs: 1 })
-            .sort({ date: -1, createdAt: -1 })
-            .lean(),
-        ),
-      ),
+      models.promises
+        .find({ teamId, customerId: { $in: ids }, status: 'open' }, { customerId: 1 })
+        .batchSize(domain.lists.readAtOnce)
+        .lean(),
+      // One read for every listed customer, not one each: newest first per customer, in the index's order.
+      models.visits
+        .find({ teamId, customerId: { $in: ids } }, { customerId: 1, needs: 1 })
+        .sort({ customerId: 1, date: -1, createdAt: -1 })
+        .batchSize(domain.lists.readAtOnce)
+        .lean(),
     ]);
     const owed = new Map(
       ledgers.map((l) => [
@@ -125,7 +127,9 @@ export function createVisitPlanService({ models, contactKinds }: Deps) {
     );
     const promised = new Map<string, number>();
     for (const p of promises) promised.set(p.customerId.toString(), (promised.get(p.customerId.toString()) ?? 0) + 1);
-    const needs = new Map(visits.flatMap((v) => (v?.needs ? [[v.customerId.toString(), v.needs] as const] : [])));
+    const latest = new Map<string, string | undefined>();
+    for (const v of visits) if (!latest.has(v.customerId.toString())) latest.set(v.customerId.toString(), v.needs);
+    const needs = new Map([...latest].flatMap(([id, said]) => (said ? [[id, said] as const] : [])));
     return { owed, promised, needs };
   }
 
@@ -142,6 +146,7 @@ export function createVisitPlanService({ models, contactKinds }: Deps) {
     const due = await dueCustomers(teamId, ownerId, addDays(today, domain.cadence.planAheadDays));
     const cards = await models.customers
       .find({ teamId, _id: { $in: [...due.keys()] } }, PLAN_FIELDS)
+      .batchSize(domain.lists.readAtOnce)
       .lean<PlanCustomer[]>();
     const wanted = region === undefined ? undefined : regionKey(region);
     const candidates = cards.flatMap((customer) => {
