@@ -151,6 +151,7 @@ export function createHomeService({ models, now, contactKinds, occasions }: Deps
   async function overdue(teamId: string, ownerId: string, today: CalendarDate, thresholds: CollectionThresholds) {
     const ledgers = await models.ledgers
       .find({ teamId, 'receivables.dueDate': { $lt: today } }, { receivables: 1, ownerId: 1 })
+      .batchSize(domain.lists.readAtOnce)
       .lean();
     const byQuadrant = Object.fromEntries(QUADRANTS.map((q) => [q, 0])) as Record<CollectionQuadrant, number>;
     const mine: (Omit<OverdueRow, 'customer'> & { customerId: Types.ObjectId })[] = [];
