@@ -5,7 +5,7 @@ import type { CustomerRecord } from '../models/customer.js';
 import { nextAmbassadorContact } from '../services/ambassadors.js';
 import { addDays, daysBetween, type CalendarDate } from '../time.js';
 import { renderAmbassadorNudge } from '../views/nudge.js';
-import { SYSTEM_USER, type KindDeps } from './deps.js';
+import { cardAndLastVisit, SYSTEM_USER, type KindDeps } from './deps.js';
 import type { KindDefinition } from './kind.js';
 
 type AmbassadorCard = Pick<CustomerRecord, '_id' | 'teamId' | 'ambassador' | 'ownerId' | 'lastContactDate'>;
@@ -134,15 +134,7 @@ export const ambassadorKind = {
       // A follow-up or check-in due the same day asks for the contact already.
       deferTo: (nudge, { today, settings }) => nudges.contactDeferral(nudge, today, settings.timezone),
       async load(nudge, { today }, reading) {
-        const { teamId, customerId } = nudge;
-        // The card the pipeline reads anyway, and its last visit beside it: no read of its own, no round trip more.
-        const [card, visit] = await Promise.all([
-          reading,
-          models.visits
-            .findOne({ teamId, customerId }, { notes: 1, needs: 1 })
-            .sort({ date: -1, createdAt: -1 })
-            .lean(),
-        ]);
+        const [card, visit] = await cardAndLastVisit(models, nudge, reading);
         if (!card?.ambassador) return null;
         const { lastContactDate } = card;
         if (lastContactDate && lastContactDate > addDays(nudge.dueDate, -domain.ambassador.cadenceDays)) {

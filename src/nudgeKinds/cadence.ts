@@ -4,7 +4,7 @@ import { cadenceClassOf, type CadenceClass } from '../domain/cadence.js';
 import { CADENCE_FIELDS, cadenceOf, lastContactIn, type CadenceCard } from '../services/cadence.js';
 import { addDays, daysBetween, type CalendarDate } from '../time.js';
 import { renderCadenceNudge } from '../views/nudge.js';
-import { SYSTEM_USER, type KindDeps } from './deps.js';
+import { cardAndLastVisit, SYSTEM_USER, type KindDeps } from './deps.js';
 import type { KindDefinition } from './kind.js';
 
 /** Cards a boot-time carry-over reads per round trip. */
@@ -158,15 +158,7 @@ export const cadenceKind = {
       },
       deferTo: (nudge, { today, settings: s }) => nudges.contactDeferral(nudge, today, s.timezone),
       async load(nudge, { today, settings: s }, reading) {
-        const { teamId, customerId } = nudge;
-        // The card the pipeline reads anyway, and its last visit beside it: no read of its own, no round trip more.
-        const [card, visit] = await Promise.all([
-          reading,
-          models.visits
-            .findOne({ teamId, customerId }, { notes: 1, needs: 1 })
-            .sort({ date: -1, createdAt: -1 })
-            .lean(),
-        ]);
+        const [card, visit] = await cardAndLastVisit(models, nudge, reading);
         const interval = card && cadenceOf(card, s.cadenceDays);
         if (!card || interval === null) return null;
         const { lastContactDate } = card;

@@ -1,4 +1,5 @@
 import type { Types } from 'mongoose';
+import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
 import type { AmbassadorService } from '../services/ambassadors.js';
 import type { NudgeService } from '../services/nudges.js';
@@ -34,4 +35,19 @@ export async function ownersOf(
     .find({ teamId, _id: { $in: [...new Set(sales.map((s) => s.customerId))] } }, { ownerId: 1 })
     .lean();
   return new Map(cards.flatMap((c) => (c.ownerId ? [[c._id.toString(), c.ownerId] as const] : [])));
+}
+
+/**
+ * A customer nudge's card, as the pipeline is reading it for the message, and the card's last logged contact beside
+ * it: what a contact reminder shows, without a read or a round trip more.
+ */
+export function cardAndLastVisit(
+  models: Models,
+  { teamId, customerId }: { teamId: string; customerId: Types.ObjectId },
+  reading: Promise<CustomerRecord | null>,
+) {
+  return Promise.all([
+    reading,
+    models.visits.findOne({ teamId, customerId }, { notes: 1, needs: 1 }).sort({ date: -1, createdAt: -1 }).lean(),
+  ]);
 }
