@@ -1,5 +1,4 @@
 import { ObjectId } from 'mongodb';
-import type { Connection } from 'mongoose';
 import { buildServices } from '../src/application.js';
 import { domain } from '../src/config/domain.js';
 import { parseEnv } from '../src/config/env.js';
@@ -19,7 +18,7 @@ const { customers, history, nudges } = collectionsOf(h);
 /** The app's services on the harness's database and clock, as the bench drives them. */
 const services = () =>
   buildServices(
-    h.instances[0]!.app.connection as unknown as Connection,
+    h.instances[0]!.app.connection,
     parseEnv({ SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: 'unused', LOG_LEVEL: 'error' }),
     () => h.clock.now(),
   );

@@ -102,7 +102,7 @@ export function createKinds(deps: KindDeps): Kinds {
     for (const { rules } of made) {
       const batch = ('onBatch' in rules ? rules.onBatch?.[type] : undefined) as BatchReaction<typeof type> | undefined;
       const reaction = rules.on?.[type] as Reaction<typeof type> | undefined;
-      if (batch) await batch(events as Extract<CardEvent, { type: typeof type }>[], cards);
+      if (batch) await batch(events, cards);
       else if (reaction) for (const [i, event] of events.entries()) await reaction(event, contexts[i]!);
     }
   }

@@ -33,7 +33,7 @@ export type BatchReaction<T extends CardEventType> = (
   cards: ReadonlyMap<string, CustomerRecord>,
 ) => Promise<unknown>;
 
-export interface ReactionContext {
+interface ReactionContext {
   /** The card the event is about, read once for every kind; null for a team's event, or a card no longer there. */
   card: CustomerRecord | null;
   /** For `ownerChanged`: the kinds of the waiting reminders the pipeline moved to the new owner. */
