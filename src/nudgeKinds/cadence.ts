@@ -76,16 +76,13 @@ function cadenceRules({ nudges, settings }: Pick<KindDeps, 'nudges' | 'settings'
   async function rescheduleAll(teamId: string, cards: CadenceCard[], userId: string, { replacing = false } = {}) {
     const { cadenceDays, timezone } = await settings.settingsFor(teamId);
     const first = await nudges.firstNudgeDay(teamId);
-    const intervals = cards.map((card) => cadenceOf(card, cadenceDays));
     if (replacing) {
-      const without = cards.filter((_, i) => intervals[i] === null).map((card) => card._id);
+      const without = cards.filter((card) => cadenceOf(card, cadenceDays) === null).map((card) => card._id);
       await nudges.cancelOpenAll(teamId, without, ['cadence'], userId);
     }
-    const many = cards.flatMap((card, i) => {
-      const interval = intervals[i];
-      return interval === null || interval === undefined
-        ? []
-        : [cadenceNudge(card, lastContactIn(card, timezone), interval, first, userId)];
+    const many = cards.flatMap((card) => {
+      const interval = cadenceOf(card, cadenceDays);
+      return interval === null ? [] : [cadenceNudge(card, lastContactIn(card, timezone), interval, first, userId)];
     });
     await nudges.scheduleMany(teamId, many, { replacing });
   }

@@ -103,7 +103,7 @@ function warningRules({ models, nudges, settings }: Pick<KindDeps, 'models' | 'n
   }
 
   /**
-   * Many cards' `reschedule` (cards a refresh ranked, a replan's batch), in bulk
+   * Many cards' `reschedule` (cards a refresh ranked), in bulk
    * writes: those that can go to the pool are warned afresh, replacing their
    * warning; the others have their warning and release cancelled.
    */
