@@ -1050,8 +1050,9 @@ async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; ms: 
 
 /**
  * The in-database part and the ranking (no writes), with peak RSS; then the
- * first SEGMENT_WRITES of the first run's card writes, one guarded step each,
- * to give the cost per changed card (a later run writes only the changes).
+ * first run's card writes, in bulk batches: the first SEGMENT_WRITES of them
+ * on their own (the cost per card of a small run), then the rest (the whole
+ * first placement, with peak RSS); then a run with nothing to change.
  */
 async function measureSegments(db: mongoose.mongo.Db, { segments }: Services) {
   const seeding = performance.now();
@@ -1071,7 +1072,16 @@ async function measureSegments(db: mongoose.mongo.Db, { segments }: Services) {
   const written = await segments.applyMoves(SEGMENT_TEAM, sample);
   const perCard = (performance.now() - started) / Math.max(1, written);
   console.log(
-    `segmentation, card writes         ${written} written, ${perCard.toFixed(1)} ms per card (guarded step + history; ${SEGMENT_WRITES} of the first run's ${plan.moves.length})`,
+    `segmentation, card writes         ${written} written, ${perCard.toFixed(1)} ms per card (bulk guarded steps + history + reactions; ${SEGMENT_WRITES} of the first run's ${plan.moves.length})`,
+  );
+  const rest = await withPeakRss(() => segments.applyMoves(SEGMENT_TEAM, plan.moves.slice(SEGMENT_WRITES)));
+  console.log(
+    `segmentation, first placement     ${((ms + rest.ms) / 1000).toFixed(1)} s with the plan, peak RSS ${Math.max(peakMb, rest.peakMb).toFixed(0)} MB, ` +
+      `${(rest.ms / Math.max(1, rest.result)).toFixed(2)} ms per card (${rest.result} written)`,
+  );
+  const idle = await withPeakRss(() => segments.refreshTeam(SEGMENT_TEAM));
+  console.log(
+    `segmentation, run again           ${(idle.ms / 1000).toFixed(1)} s, peak RSS ${idle.peakMb.toFixed(0)} MB, ${idle.result.changed} cards changed`,
   );
 }
 
@@ -1216,17 +1226,24 @@ async function seedPool(db: mongoose.mongo.Db): Promise<void> {
   });
 }
 
-/** What saving new pool thresholds costs after the ack: every owned card's warning moved, cancelled or scheduled. */
+/**
+ * What saving new pool thresholds costs after the ack: every owned card's warning moved, cancelled or scheduled; then
+ * how many cards were left with more than one open warning (none should be).
+ */
 async function measurePoolReplan(db: mongoose.mongo.Db, { kinds }: Services) {
   await seedPool(db);
-  const started = performance.now();
-  await kinds.jobs.find((job) => job.name === POOL_REPLAN_JOB)!.run({ teamId: POOL_TEAM });
-  const ms = performance.now() - started;
+  const { ms, peakMb } = await withPeakRss(() =>
+    kinds.jobs.find((job) => job.name === POOL_REPLAN_JOB)!.run({ teamId: POOL_TEAM }),
+  );
+  const open = { teamId: POOL_TEAM, kind: 'poolWarning', status: { $in: OPEN_NUDGE_STATUSES } };
   const pending = await db
     .collection('nudges')
     .countDocuments({ teamId: POOL_TEAM, kind: 'poolWarning', status: 'pending' });
+  const twice =
+    (await db.collection('nudges').countDocuments(open)) -
+    (await db.collection('nudges').distinct('customerId', open)).length;
   console.log(
-    `pool thresholds changed, ${POOL_CARDS} owned cards replanned   ${(ms / 1000).toFixed(1)} s, ${(ms / POOL_CARDS).toFixed(1)} ms per card (${pending} warnings pending after)`,
+    `pool thresholds changed, ${POOL_CARDS} owned cards replanned   ${(ms / 1000).toFixed(1)} s, ${(ms / POOL_CARDS).toFixed(2)} ms per card, peak RSS ${peakMb.toFixed(0)} MB (${pending} warnings pending after, ${twice} extra open warnings)`,
   );
 }
 

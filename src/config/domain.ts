@@ -239,8 +239,8 @@ export const domain = {
     abc: { A: 80, B: 95 },
     /** How often the job looks for teams whose segmentation hour has come. */
     checkEveryMinutes: 60,
-    /** Cards written at once by a refresh: each write is a guarded step of its own. */
-    writeConcurrency: 8,
+    /** Cards a refresh moves per bulk write (a guarded step each, their history and events inserted together). */
+    writeBatch: 1000,
   },
   /** 宣传大使: customers who speak for us get a contact nudge when they have not been contacted for a while. */
   ambassador: {
@@ -301,8 +301,6 @@ export const domain = {
   pool: {
     /** Pooled cards `/card pool` lists, oldest first; each takes two blocks (50 a message). */
     listed: 20,
-    /** Cards whose warnings a change of thresholds moves side by side, as the segmentation writes. */
-    replanConcurrency: 8,
   },
   /**
    * App Home: each list shows its first rows and counts the rest, so the tab fits Block Kit's 100 blocks at any size.

@@ -1,5 +1,6 @@
 import type { Model, Types } from 'mongoose';
 import { domain } from '../config/domain.js';
+import { insertMany, insertManyOnce } from './bulk.js';
 import type { Models } from '../models/index.js';
 import type { WriteIntentRecord, WriteIntentState } from '../models/writeIntent.js';
 import { isDuplicateKey } from './errors.js';
@@ -20,6 +21,9 @@ export interface GuardedChange {
   requestKey?: string;
 }
 
+/** One record's change in a bulk guarded write, whose records all share one team and one model. */
+export type BatchedChange = Omit<GuardedChange, 'teamId' | 'model'>;
+
 /** written: this call changed it; replayed: the same request already did; conflict: someone else did. */
 export type WriteOutcome = 'written' | 'replayed' | 'conflict' | 'notFound';
 
@@ -34,6 +38,46 @@ export async function insertOnce(model: Model<any>, doc: Record<string, unknown>
 
 const intentId = (collection: string, id: Types.ObjectId | string, version: number) =>
   `${collection}:${id.toString()}:${version}`;
+
+/** The claim on the step from the version the writer saw to the next, carrying the whole change. */
+function intentOf(change: GuardedChange, at: Date): WriteIntentRecord {
+  const collection = change.model.collection.collectionName;
+  return {
+    _id: intentId(collection, change.id, change.version + 1),
+    teamId: change.teamId,
+    targetCollection: collection,
+    targetId: change.id,
+    version: change.version + 1,
+    state: 'pending',
+    ...(change.requestKey ? { requestKey: change.requestKey } : {}),
+    set: change.set ?? {},
+    unset: change.unset ?? [],
+    records: (change.records ?? []).map((r) => ({ into: r.model.collection.collectionName, doc: r.doc })),
+    createdAt: at,
+  };
+}
+
+/** The intent's change as an update that lands only on the version its writer saw. */
+function stepOf(intent: WriteIntentRecord) {
+  const unset = Object.fromEntries((intent.unset ?? []).map((field) => [field, '']));
+  return {
+    filter: { _id: intent.targetId, teamId: intent.teamId, version: intent.version - 1 },
+    // `version` is set, not incremented, so applying twice lands on the same document.
+    update: { $set: { ...intent.set, version: intent.version }, ...(intent.unset?.length ? { $unset: unset } : {}) },
+  };
+}
+
+/**
+ * Whether a claimed intent's change is on its record, as read back right after a bulk update that did not land them
+ * all. Past its step: the step was ours to take, so it was taken (as recovery reads it). At its step: some records
+ * (nudges) are also moved a step by a plain `$inc`, so it is ours only if what it sets that can be compared is there.
+ */
+function landedOn(intent: WriteIntentRecord, current: Record<string, unknown> & { version: number }): boolean {
+  if (current.version !== intent.version) return current.version > intent.version;
+  return Object.entries(intent.set ?? {}).every(
+    ([field, value]) => (typeof value === 'object' && value !== null) || current[field] === value,
+  );
+}
 
 /**
  * The one way to write "only if it is still as I saw it", atomic on MongoDB
@@ -56,12 +100,15 @@ export function createGuardedWrites(models: Models, now: () => Date) {
     return model;
   }
 
-  async function settle(intent: WriteIntentRecord, state: WriteIntentState): Promise<void> {
-    await models.writeIntents.updateOne(
-      { _id: intent._id, teamId: intent.teamId, state: 'pending' },
+  async function settleAll(teamId: string, ids: string[], state: WriteIntentState): Promise<void> {
+    if (ids.length === 0) return;
+    await models.writeIntents.updateMany(
+      { _id: { $in: ids }, teamId, state: 'pending' },
       { $set: { state, settledAt: now() }, $unset: { set: '', unset: '', records: '' } },
     );
   }
+
+  const settle = (intent: WriteIntentRecord, state: WriteIntentState) => settleAll(intent.teamId, [intent._id], state);
 
   /**
    * Applies an intent; safe to run again or by another instance (every step is
@@ -71,13 +118,8 @@ export function createGuardedWrites(models: Models, now: () => Date) {
   async function applyIntent(intent: WriteIntentRecord, fresh = false): Promise<WriteOutcome> {
     const target = modelOf(intent.targetCollection);
     const filter = { _id: intent.targetId, teamId: intent.teamId };
-    const unset = Object.fromEntries((intent.unset ?? []).map((field) => [field, '']));
-    // `version` is set, not incremented, so applying twice lands on the same document.
-    const update = {
-      $set: { ...intent.set, version: intent.version },
-      ...(intent.unset?.length ? { $unset: unset } : {}),
-    };
-    const { matchedCount } = await target.updateOne({ ...filter, version: intent.version - 1 }, update);
+    const step = stepOf(intent);
+    const { matchedCount } = await target.updateOne(step.filter, step.update);
     if (matchedCount === 0) {
       const current = await target.findOne(filter, { version: 1 }).lean<{ version: number }>();
       if (!current || fresh || current.version < intent.version) {
@@ -110,20 +152,7 @@ export function createGuardedWrites(models: Models, now: () => Date) {
   }
 
   async function writeIfUnchanged(change: GuardedChange): Promise<WriteOutcome> {
-    const collection = change.model.collection.collectionName;
-    const intent: WriteIntentRecord = {
-      _id: intentId(collection, change.id, change.version + 1),
-      teamId: change.teamId,
-      targetCollection: collection,
-      targetId: change.id,
-      version: change.version + 1,
-      state: 'pending',
-      ...(change.requestKey ? { requestKey: change.requestKey } : {}),
-      set: change.set ?? {},
-      unset: change.unset ?? [],
-      records: (change.records ?? []).map((r) => ({ into: r.model.collection.collectionName, doc: r.doc })),
-      createdAt: now(),
-    };
+    const intent = intentOf(change, now());
     try {
       await models.writeIntents.create(intent);
     } catch (error) {
@@ -131,6 +160,79 @@ export function createGuardedWrites(models: Models, now: () => Date) {
       return collision(intent._id, change.requestKey);
     }
     return applyIntent(intent, true);
+  }
+
+  /**
+   * Of claimed intents whose bulk update landed fewer than all, those that did
+   * not, read back (rare: something moved a record between its read and the
+   * update), each settled void with what it means for its writer.
+   */
+  async function missedOf(model: Model<any>, teamId: string, claimed: WriteIntentRecord[]) {
+    const fields = Object.fromEntries(
+      [...new Set(claimed.flatMap((i) => Object.keys(i.set ?? {})))].map((f) => [f, 1]),
+    );
+    const current = await model
+      .find({ teamId, _id: { $in: claimed.map((i) => i.targetId) } }, { ...fields, version: 1 })
+      .lean<(Record<string, unknown> & { _id: Types.ObjectId | string; version: number })[]>();
+    const byId = new Map(current.map((c) => [c._id.toString(), c]));
+    const missed = new Map<string, WriteOutcome>();
+    for (const intent of claimed) {
+      const record = byId.get(intent.targetId.toString());
+      if (!record) missed.set(intent._id, 'notFound');
+      else if (!landedOn(intent, record)) missed.set(intent._id, 'conflict');
+    }
+    await settleAll(teamId, [...missed.keys()], 'void');
+    return missed;
+  }
+
+  /** Inserts every landed change's records, a bulk insert per collection; those already there are left as they are. */
+  async function insertRecords(intents: WriteIntentRecord[]): Promise<void> {
+    const byCollection = new Map<string, Record<string, unknown>[]>();
+    for (const { into, doc } of intents.flatMap((i) => i.records ?? [])) {
+      if (!byCollection.has(into)) byCollection.set(into, []);
+      byCollection.get(into)!.push(doc);
+    }
+    for (const [into, docs] of byCollection) await insertManyOnce(modelOf(into), docs);
+  }
+
+  /**
+   * Many records' guarded writes in a few round trips, with the one write's
+   * guarantees for each: the intents are claimed in one unordered bulk insert
+   * (a step someone else holds is theirs: that record is theirs too, told
+   * apart as `writeIfUnchanged` does); the claimed changes land in one bulk of
+   * version-filtered updates; their records are inserted, and their intents
+   * settled, in one bulk each. A writer dying half-way leaves pending intents
+   * that recovery finishes, as it finishes one. Returns each change's outcome, in order.
+   */
+  async function writeManyIfUnchanged(
+    model: Model<any>,
+    teamId: string,
+    changes: readonly BatchedChange[],
+  ): Promise<WriteOutcome[]> {
+    const intents = changes.map((change) => intentOf({ ...change, teamId, model }, now()));
+    const outcomes: WriteOutcome[] = intents.map(() => 'written');
+    const taken = new Set(await insertMany(models.writeIntents, intents as unknown as Record<string, unknown>[]));
+    for (const index of taken) outcomes[index] = await collision(intents[index]!._id, changes[index]!.requestKey);
+    const claimed = intents.filter((_, index) => !taken.has(index));
+    if (claimed.length === 0) return outcomes;
+    const { matchedCount } = await model.bulkWrite(
+      claimed.map((intent) => ({ updateOne: stepOf(intent) })),
+      { ordered: false },
+    );
+    const missed =
+      matchedCount === claimed.length ? new Map<string, WriteOutcome>() : await missedOf(model, teamId, claimed);
+    const landed = claimed.filter((intent) => !missed.has(intent._id));
+    await insertRecords(landed);
+    await settleAll(
+      teamId,
+      landed.map((i) => i._id),
+      'applied',
+    );
+    intents.forEach((intent, index) => {
+      const outcome = missed.get(intent._id);
+      if (outcome) outcomes[index] = outcome;
+    });
+    return outcomes;
   }
 
   /**
@@ -188,7 +290,7 @@ export function createGuardedWrites(models: Models, now: () => Date) {
     return stale.length;
   }
 
-  return { writeIfUnchanged, staleOutcome, updateUntilWritten, tidyIntents, insertOnce };
+  return { writeIfUnchanged, writeManyIfUnchanged, staleOutcome, updateUntilWritten, tidyIntents, insertOnce };
 }
 
 export type GuardedWrites = ReturnType<typeof createGuardedWrites>;

@@ -21,11 +21,27 @@ const DEFAULT_DAYS: Record<CadenceClass, number> = {
 
 function cadenceRules({ nudges, settings }: Pick<KindDeps, 'nudges' | 'settings'>) {
   /**
+   * The card's cadence nudge due its interval after `from`, never before the next nudge hour. The id names the card's
+   * version, so a replay schedules the same nudge and a later change a new one even for a day used before.
+   */
+  function cadenceNudge(card: CadenceCard, from: CalendarDate, interval: number, first: CalendarDate, userId: string) {
+    const cadenced = addDays(from, interval);
+    const dueDate = cadenced > first ? cadenced : first;
+    return {
+      _id: idFor(`${card._id.toString()}:cadence:${dueDate}:v${card.version}`),
+      teamId: card.teamId,
+      kind: 'cadence',
+      customerId: card._id,
+      ownerId: card.ownerId ?? userId,
+      dueDate,
+      createdBy: userId,
+    };
+  }
+
+  /**
    * Replaces the card's open cadence nudge (but those in `keeping`) with one
-   * its interval after `from` (the last contact by default), never before the
-   * next nudge hour; a card without a cadence has its nudge cancelled. The id
-   * names the card's version, so a replay schedules the same nudge and a
-   * later change a new one even for a day used before.
+   * its interval after `from` (the last contact by default); a card without a
+   * cadence has its nudge cancelled.
    */
   async function reschedule(
     card: CadenceCard,
@@ -35,22 +51,9 @@ function cadenceRules({ nudges, settings }: Pick<KindDeps, 'nudges' | 'settings'
     const { cadenceDays, timezone } = await settings.settingsFor(card.teamId);
     const interval = cadenceOf(card, cadenceDays);
     if (interval === null) return nudges.cancelOpen(card.teamId, card._id, 'cadence', userId);
-    const cadenced = addDays(from ?? lastContactIn(card, timezone), interval);
     const first = await nudges.firstNudgeDay(card.teamId);
-    const dueDate = cadenced > first ? cadenced : first;
-    const _id = idFor(`${card._id.toString()}:cadence:${dueDate}:v${card.version}`);
-    await nudges.schedule(
-      {
-        _id,
-        teamId: card.teamId,
-        kind: 'cadence',
-        customerId: card._id,
-        ownerId: card.ownerId ?? userId,
-        dueDate,
-        createdBy: userId,
-      },
-      { replacing: true, keeping },
-    );
+    const nudge = cadenceNudge(card, from ?? lastContactIn(card, timezone), interval, first, userId);
+    await nudges.schedule(nudge, { replacing: true, keeping });
   }
 
   /**
@@ -66,33 +69,25 @@ function cadenceRules({ nudges, settings }: Pick<KindDeps, 'nudges' | 'settings'
   }
 
   /**
-   * Cards an import made (none has a cadence nudge yet): each with a cadence gets its nudge, as `reschedule` would
-   * give it, all in one bulk insert.
+   * Many cards' `reschedule` from their last contact, in bulk writes: cards an import made (none has a cadence nudge
+   * yet: nothing to replace), or a batch a refresh ranked (`replacing`: each card's other cadence nudges close, and
+   * those left without a cadence have theirs cancelled).
    */
-  async function scheduleImported(teamId: string, cards: CadenceCard[], userId: string) {
+  async function rescheduleAll(teamId: string, cards: CadenceCard[], userId: string, { replacing = false } = {}) {
     const { cadenceDays, timezone } = await settings.settingsFor(teamId);
     const first = await nudges.firstNudgeDay(teamId);
+    if (replacing) {
+      const without = cards.filter((card) => cadenceOf(card, cadenceDays) === null).map((card) => card._id);
+      await nudges.cancelOpenAll(teamId, without, ['cadence'], userId);
+    }
     const many = cards.flatMap((card) => {
       const interval = cadenceOf(card, cadenceDays);
-      if (interval === null) return [];
-      const cadenced = addDays(lastContactIn(card, timezone), interval);
-      const dueDate = cadenced > first ? cadenced : first;
-      return [
-        {
-          _id: idFor(`${card._id.toString()}:cadence:${dueDate}:v${card.version}`),
-          teamId,
-          kind: 'cadence',
-          customerId: card._id,
-          ownerId: card.ownerId ?? userId,
-          dueDate,
-          createdBy: userId,
-        },
-      ];
+      return interval === null ? [] : [cadenceNudge(card, lastContactIn(card, timezone), interval, first, userId)];
     });
-    await nudges.scheduleMany(teamId, many);
+    await nudges.scheduleMany(teamId, many, { replacing });
   }
 
-  return { reschedule, settle, scheduleImported };
+  return { reschedule, settle, rescheduleAll };
 }
 
 /**
@@ -121,24 +116,33 @@ export const cadenceKind = {
     max: 365,
   })),
   create: ({ models, nudges, settings }) => {
-    const { reschedule, settle, scheduleImported } = cadenceRules({ nudges, settings });
+    const { reschedule, settle, rescheduleAll } = cadenceRules({ nudges, settings });
     const by = (event: { by: string }, card: { ownerId?: string }) => card.ownerId ?? event.by;
     return {
       on: {
         created: async (event, { card }) => card && settle(card, by(event, card)),
         saved: async (event, { card }) => card && settle(card, by(event, card)),
         ownerChanged: async (event, { card }) => card && settle(card, by(event, card)),
-        // A new tier is a new interval; the pool takes the owner, and the nudge with it.
-        ranked: async (event, { card }) => card && reschedule(card, event.by),
+        // The pool takes the owner, and the nudge with it.
         released: async (event, { card }) => card && reschedule(card, event.by),
         contactLogged: async (event, { card }) => (card && event.moved ? reschedule(card, event.by) : undefined),
         imported: async ({ teamId, customerIds, by }) =>
-          scheduleImported(
+          rescheduleAll(
             teamId,
             await models.customers
               .find({ teamId, _id: { $in: customerIds.map((id) => new Types.ObjectId(id)) } }, CADENCE_FIELDS)
               .lean<CadenceCard[]>(),
             by,
+          ),
+      },
+      onBatch: {
+        // A new tier is a new interval.
+        ranked: async (events, cards) =>
+          rescheduleAll(
+            events[0]!.teamId,
+            events.flatMap((e) => cards.get(e.customerId) ?? []),
+            events[0]!.by,
+            { replacing: true },
           ),
       },
       /** Cards stored before cadence nudges existed, with a segment or a contact and none to come, get one. */

@@ -10,7 +10,7 @@ import type { KindDeps } from './deps.js';
 import { festivalKind } from './festival.js';
 import { followUpKind } from './followUp.js';
 import { greetingKind } from './greeting.js';
-import type { KindDefinition, KindJob, KindRules, PersonKindRules, Reaction, ReactionContext } from './kind.js';
+import type { BatchReaction, KindDefinition, KindJob, KindRules, PersonKindRules, Reaction } from './kind.js';
 import { overdueKind } from './overdue.js';
 import { poolReleaseKind, poolWarningKind } from './pool.js';
 import { promiseKind } from './promise.js';
@@ -52,10 +52,10 @@ export interface Kinds {
   /** Each kind's rules, by name: the scan posts through them. */
   rules: Readonly<Record<string, { about: 'customer' | 'person'; rules: AnyRules }>>;
   /**
-   * The one subscriber to card events: the pipeline's own part first (moving reminders to a new owner, retiming), then
-   * each kind's.
+   * The one subscriber to card events (of one type, team and author): the pipeline's own part first (moving reminders
+   * to a new owner, retiming), then each kind's.
    */
-  react(event: CardEvent): Promise<void>;
+  react(events: readonly CardEvent[]): Promise<void>;
   /** Every kind's take-up of data written before it existed, each run once per database (or every boot). */
   carryOvers: { name: string; everyBoot: boolean; run(teamIds: string[]): Promise<void> }[];
   jobs: KindJob[];
@@ -69,11 +69,14 @@ export function createKinds(deps: KindDeps): Kinds {
     rules: kind.create(deps),
   }));
 
-  async function cardOf(event: CardEvent): Promise<CustomerRecord | null> {
-    if (!('customerId' in event)) return null;
-    return deps.models.customers
-      .findOne({ _id: new Types.ObjectId(event.customerId), teamId: event.teamId })
-      .lean<CustomerRecord>();
+  /** The cards the events are about, read at once. */
+  async function cardsOf(events: readonly CardEvent[]): Promise<Map<string, CustomerRecord>> {
+    const ids = events.flatMap((event) => ('customerId' in event ? [new Types.ObjectId(event.customerId)] : []));
+    if (ids.length === 0) return new Map();
+    const cards = await deps.models.customers
+      .find({ _id: { $in: ids }, teamId: events[0]!.teamId })
+      .lean<CustomerRecord[]>();
+    return new Map(cards.map((card) => [card._id.toString(), card]));
   }
 
   /**
@@ -87,12 +90,20 @@ export function createKinds(deps: KindDeps): Kinds {
     return [];
   }
 
-  async function react(event: CardEvent): Promise<void> {
-    const card = await cardOf(event);
-    const context: ReactionContext = { card, moved: await pipeline(event, card) };
+  async function react(events: readonly CardEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const cards = await cardsOf(events);
+    const contexts = [];
+    for (const event of events) {
+      const card = ('customerId' in event && cards.get(event.customerId)) || null;
+      contexts.push({ card, moved: await pipeline(event, card) });
+    }
+    const { type } = events[0]!;
     for (const { rules } of made) {
-      const reaction = rules.on?.[event.type] as Reaction<typeof event.type> | undefined;
-      if (reaction) await reaction(event, context);
+      const batch = ('onBatch' in rules ? rules.onBatch?.[type] : undefined) as BatchReaction<typeof type> | undefined;
+      const reaction = rules.on?.[type] as Reaction<typeof type> | undefined;
+      if (batch) await batch(events, cards);
+      else if (reaction) for (const [i, event] of events.entries()) await reaction(event, contexts[i]!);
     }
   }
 

@@ -24,7 +24,16 @@ export type Reaction<T extends CardEventType> = (
   context: ReactionContext,
 ) => Promise<unknown>;
 
-export interface ReactionContext {
+/**
+ * Events of one type, team and author reacted to together (a refresh ranks cards by the thousand), with their cards as
+ * they are now, read at once, by id (a card no longer there is absent).
+ */
+export type BatchReaction<T extends CardEventType> = (
+  events: readonly Extract<CardEvent, { type: T }>[],
+  cards: ReadonlyMap<string, CustomerRecord>,
+) => Promise<unknown>;
+
+interface ReactionContext {
   /** The card the event is about, read once for every kind; null for a team's event, or a card no longer there. */
   card: CustomerRecord | null;
   /** For `ownerChanged`: the kinds of the waiting reminders the pipeline moved to the new owner. */
@@ -43,6 +52,8 @@ export interface KindJob {
 export interface KindRules<Context> {
   /** The card events it reacts to, and what it then schedules, moves or cancels. */
   on?: { [T in CardEventType]?: Reaction<T> };
+  /** Instead of `on`, for events that come by the thousand: reactions to many at once, a bulk write each. */
+  onBatch?: { [T in CardEventType]?: BatchReaction<T> };
   /**
    * Takes up data written before it existed (a boot step run once per database, or at every boot with
    * `carryOverEveryBoot`).

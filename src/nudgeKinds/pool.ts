@@ -1,8 +1,7 @@
 import { Types } from 'mongoose';
-import { domain } from '../config/domain.js';
 import { idFor } from '../db/requestIds.js';
 import { OPEN_NUDGE_STATUSES, type CustomerNudgeRecord } from '../models/nudge.js';
-import { inBatches, inPool } from '../services/batching.js';
+import { inBatches } from '../services/batching.js';
 import { canBePooled, countedFrom, POOL_FIELDS, type PoolCard } from '../services/pool.js';
 import type { PoolThresholds } from '../services/teamSettings.js';
 import { addDays, daysBetween, type CalendarDate } from '../time.js';
@@ -18,34 +17,41 @@ export const POOL_REPLAN_JOB = 'pool.replan';
 function warningRules({ models, nudges, settings }: Pick<KindDeps, 'models' | 'nudges' | 'settings'>) {
   const thresholdsOf = async (teamId: string) => (await settings.settingsFor(teamId)).pool;
 
-  /** The day the card's warning falls due: `afterDays` after it is counted from, never before the next nudge hour. */
-  async function warningDay(card: PoolCard): Promise<CalendarDate> {
-    const { pool: thresholds, timezone } = await settings.settingsFor(card.teamId);
-    const due = addDays(countedFrom(card, timezone), thresholds.afterDays);
-    const first = await nudges.firstNudgeDay(card.teamId);
-    return due > first ? due : first;
+  /** The card's warning, due `afterDays` after it is counted from, never before the next nudge hour (`first`). */
+  function warningOf(
+    card: PoolCard,
+    { afterDays }: PoolThresholds,
+    timezone: string,
+    first: CalendarDate,
+    userId: string,
+  ) {
+    const due = addDays(countedFrom(card, timezone), afterDays);
+    const dueDate = due > first ? due : first;
+    // The id names the card's version, as the cadence's does.
+    return {
+      _id: idFor(`${card._id.toString()}:poolWarning:${dueDate}:v${card.version}`),
+      teamId: card.teamId,
+      kind: 'poolWarning',
+      customerId: card._id,
+      ownerId: card.ownerId!,
+      dueDate,
+      createdBy: userId,
+    };
   }
 
-  /** Schedules the card's warning on its day. The id names the card's version, as the cadence's does. */
+  /** The card's warning now, as `warningOf` makes it. */
+  async function warningFor(card: PoolCard, userId: string) {
+    const { pool: thresholds, timezone } = await settings.settingsFor(card.teamId);
+    return warningOf(card, thresholds, timezone, await nudges.firstNudgeDay(card.teamId), userId);
+  }
+
+  /** Schedules the card's warning on its day. */
   async function scheduleWarning(
     card: PoolCard,
     userId: string,
     options: { replacing: boolean; keeping?: Types.ObjectId[] },
   ): Promise<void> {
-    const dueDate = await warningDay(card);
-    const _id = idFor(`${card._id.toString()}:poolWarning:${dueDate}:v${card.version}`);
-    await nudges.schedule(
-      {
-        _id,
-        teamId: card.teamId,
-        kind: 'poolWarning',
-        customerId: card._id,
-        ownerId: card.ownerId!,
-        dueDate,
-        createdBy: userId,
-      },
-      options,
-    );
+    await nudges.schedule(await warningFor(card, userId), options);
   }
 
   /**
@@ -74,32 +80,98 @@ function warningRules({ models, nudges, settings }: Pick<KindDeps, 'models' | 'n
     if (canBePooled(card, await thresholdsOf(card.teamId)) ? !open : open) await reschedule(card, userId);
   }
 
-  /** One card's part of a replan; a warning already on the right day is left as it is. */
-  async function replanCard(card: PoolCard, thresholds: PoolThresholds): Promise<void> {
-    const filter = {
-      teamId: card.teamId,
-      customerId: card._id,
-      kind: { $in: POOL_KINDS },
-      status: { $in: OPEN_NUDGE_STATUSES },
-    };
-    const open = await models.nudges.find(filter, { kind: 1, status: 1, dueDate: 1 }).lean();
-    if (!canBePooled(card, thresholds)) {
-      if (open.length > 0) await reschedule(card, SYSTEM_USER);
-      return;
+  /** The open pool nudges of many cards, by card. */
+  async function openByCard(teamId: string, cards: PoolCard[]) {
+    const open = await models.nudges
+      .find(
+        {
+          teamId,
+          customerId: { $in: cards.map((c) => c._id) },
+          kind: { $in: POOL_KINDS },
+          status: { $in: OPEN_NUDGE_STATUSES },
+        },
+        { customerId: 1, kind: 1, status: 1, dueDate: 1 },
+      )
+      .lean();
+    const byCard = new Map<string, typeof open>();
+    for (const nudge of open) {
+      const id = nudge.customerId!.toString();
+      if (!byCard.has(id)) byCard.set(id, []);
+      byCard.get(id)!.push(nudge);
     }
-    // Warned already (a release under way, or a warning being posted or just posted, whose release follows): it keeps
-    // its course.
-    if (open.some((n) => n.kind === 'poolRelease' || n.status === 'sending' || n.status === 'sent')) return;
-    const [only, ...others] = open;
-    if (only && others.length === 0 && only.status === 'pending' && only.dueDate === (await warningDay(card))) return;
+    return byCard;
+  }
+
+  /**
+   * Many cards' `reschedule` (cards a refresh ranked), in bulk
+   * writes: those that can go to the pool are warned afresh, replacing their
+   * warning; the others have their warning and release cancelled.
+   */
+  async function rescheduleAll(teamId: string, cards: PoolCard[], userId: string): Promise<void> {
+    const thresholds = await thresholdsOf(teamId);
+    const kept = cards.filter((card) => !canBePooled(card, thresholds));
+    await nudges.cancelOpenAll(
+      teamId,
+      cards.map((c) => c._id),
+      ['poolRelease'],
+      userId,
+    );
+    await nudges.cancelOpenAll(
+      teamId,
+      kept.map((c) => c._id),
+      ['poolWarning'],
+      userId,
+    );
+    await warnAll(
+      teamId,
+      cards.filter((card) => canBePooled(card, thresholds)),
+      userId,
+      { replacing: true },
+    );
+  }
+
+  /** Many cards' `settle`, in bulk writes. */
+  async function settleAll(teamId: string, cards: PoolCard[], userId: string): Promise<void> {
+    const thresholds = await thresholdsOf(teamId);
+    const open = await openByCard(teamId, cards);
+    const unsettled = cards.filter((card) => canBePooled(card, thresholds) !== open.has(card._id.toString()));
+    await rescheduleAll(teamId, unsettled, userId);
+  }
+
+  /**
+   * One batch of a replan: each card's warning moved to its day; a warning
+   * already on the right day is left as it is, and a card already warned
+   * (a release under way, or a warning being posted or just posted, whose
+   * release follows) keeps its course.
+   */
+  async function replanAll(teamId: string, cards: PoolCard[], thresholds: PoolThresholds): Promise<void> {
+    const { timezone } = await settings.settingsFor(teamId);
+    const first = await nudges.firstNudgeDay(teamId);
+    const open = await openByCard(teamId, cards);
+    const kept: Types.ObjectId[] = [];
+    const warnings = [];
+    for (const card of cards) {
+      const mine = open.get(card._id.toString()) ?? [];
+      if (!canBePooled(card, thresholds)) {
+        if (mine.length > 0) kept.push(card._id);
+        continue;
+      }
+      if (mine.some((n) => n.kind === 'poolRelease' || n.status === 'sending' || n.status === 'sent')) continue;
+      const warning = warningOf(card, thresholds, timezone, first, SYSTEM_USER);
+      const [only, ...others] = mine;
+      if (!(only && others.length === 0 && only.status === 'pending' && only.dueDate === warning.dueDate))
+        warnings.push(warning);
+    }
+    await nudges.cancelOpenAll(teamId, kept, POOL_KINDS, SYSTEM_USER);
     // Replacing reads what is open again: two replans at once (two saves in a row) leave one warning, not two.
-    await scheduleWarning(card, SYSTEM_USER, { replacing: true });
+    await nudges.scheduleMany(teamId, warnings, { replacing: true });
   }
 
   /**
    * After an admin changes the team's pool thresholds: every owned card's
    * warning is moved to the new day, a newly kept tier's cancelled and a
-   * newly pooled tier's scheduled. A card already warned keeps its release.
+   * newly pooled tier's scheduled, a batch at a time in bulk writes. A card
+   * already warned keeps its release.
    */
   async function replan(teamId: string): Promise<void> {
     // Past the cache: this may run on an instance that has not seen the new thresholds yet.
@@ -108,34 +180,20 @@ function warningRules({ models, nudges, settings }: Pick<KindDeps, 'models' | 'n
       .find({ teamId, ownerId: { $exists: true } }, POOL_FIELDS)
       .lean<PoolCard[]>()
       .cursor({ batchSize: BATCH });
-    for await (const batch of inBatches(cards, BATCH)) {
-      await inPool(batch, domain.pool.replanConcurrency, (card) => replanCard(card, thresholds));
-    }
+    for await (const batch of inBatches(cards, BATCH)) await replanAll(teamId, batch, thresholds);
   }
 
-  /** Cards an import made (none has a warning yet): each that can go to the pool is warned on its day, one bulk insert. */
-  async function warnImported(teamId: string, cards: PoolCard[], userId: string): Promise<void> {
+  /** Cards that can go to the pool warned on their days, one bulk insert; `replacing`, as `scheduleWarning`'s. */
+  async function warnAll(teamId: string, cards: PoolCard[], userId: string, { replacing = false } = {}) {
     const { pool: thresholds, timezone } = await settings.settingsFor(teamId);
     const first = await nudges.firstNudgeDay(teamId);
     const many = cards
       .filter((card) => canBePooled(card, thresholds))
-      .map((card) => {
-        const due = addDays(countedFrom(card, timezone), thresholds.afterDays);
-        const dueDate = due > first ? due : first;
-        return {
-          _id: idFor(`${card._id.toString()}:poolWarning:${dueDate}:v${card.version}`),
-          teamId,
-          kind: 'poolWarning',
-          customerId: card._id,
-          ownerId: card.ownerId!,
-          dueDate,
-          createdBy: userId,
-        };
-      });
-    await nudges.scheduleMany(teamId, many);
+      .map((card) => warningOf(card, thresholds, timezone, first, userId));
+    await nudges.scheduleMany(teamId, many, { replacing });
   }
 
-  return { reschedule, scheduleWarning, settle, replan, thresholdsOf, hasOpen, warnImported };
+  return { reschedule, scheduleWarning, settle, settleAll, replan, thresholdsOf, hasOpen, warnAll };
 }
 
 /**
@@ -173,8 +231,6 @@ export const poolWarningKind = {
           }
         },
         saved: async (event, { card }) => card && rules.settle(card, event.by),
-        // A new placement only stops a warning, for a tier now kept out of the pool; only a contact restarts the count.
-        ranked: async (event, { card }) => card && rules.settle(card, event.by),
         contactLogged: async (event, { card }) => (card && event.moved ? rules.reschedule(card, event.by) : undefined),
         released: async (event, { card }) => card && nudges.cancelOpen(card.teamId, card._id, 'poolWarning', event.by),
         /**
@@ -189,12 +245,21 @@ export const poolWarningKind = {
           if (event.fields.some((f) => f.startsWith('pool.'))) await queue(POOL_REPLAN_JOB, { teamId: event.teamId });
         },
         imported: async ({ teamId, customerIds, by }) =>
-          rules.warnImported(
+          rules.warnAll(
             teamId,
             await models.customers
               .find({ teamId, _id: { $in: customerIds.map((id) => new Types.ObjectId(id)) } }, POOL_FIELDS)
               .lean<PoolCard[]>(),
             by,
+          ),
+      },
+      onBatch: {
+        // A new placement only stops a warning, for a tier now kept out of the pool; only a contact restarts the count.
+        ranked: async (events, cards) =>
+          rules.settleAll(
+            events[0]!.teamId,
+            events.flatMap((e) => cards.get(e.customerId) ?? []),
+            events[0]!.by,
           ),
       },
       jobs: [{ name: POOL_REPLAN_JOB, lockLifetimeMs: 60 * 60_000, run: ({ teamId }) => rules.replan(teamId) }],

@@ -52,8 +52,14 @@ export type CardEvent =
 
 export type CardEventType = CardEvent['type'];
 
-/** Reacts to one event; must be idempotent (an event is handled at least once). */
-export type CardEventHandler = (event: CardEvent) => Promise<void>;
+/** Events a kind may handle together: one team's, of one type, by one author. */
+const sameKind = (a: CardEvent, b: CardEvent) => a.teamId === b.teamId && a.type === b.type && a.by === b.by;
+
+/**
+ * Reacts to events of one team, type and author, one or a batch of them (a refresh's ranked cards); must be idempotent
+ * (an event is handled at least once).
+ */
+export type CardEventHandler = (events: readonly CardEvent[]) => Promise<void>;
 
 /** An event to write with a guarded change, and the reaction to run once that change landed. */
 export interface RecordedEvent {
@@ -78,12 +84,18 @@ export function createCardEvents(models: Models, now: () => Date) {
     at: now(),
   });
 
-  async function react(doc: Pick<CardEventRecord, '_id' | 'teamId' | 'event'>): Promise<void> {
-    await handle(doc.event as CardEvent);
-    await models.cardEvents.updateOne(
-      { _id: doc._id, teamId: doc.teamId, state: 'pending' },
-      { $set: { state: 'handled', handledAt: now() } },
-    );
+  /** Handles events in order, those next to each other of one team, type and author in one go. */
+  async function react(docs: readonly Pick<CardEventRecord, '_id' | 'teamId' | 'event'>[]): Promise<void> {
+    const eventOf = (index: number) => docs[index]!.event as CardEvent;
+    for (let from = 0, to = 1; from < docs.length; from = to, to = from + 1) {
+      while (to < docs.length && sameKind(eventOf(to), eventOf(from))) to += 1;
+      const batch = docs.slice(from, to);
+      await handle(batch.map((doc) => doc.event as CardEvent));
+      await models.cardEvents.updateMany(
+        { _id: { $in: batch.map((doc) => doc._id) }, teamId: batch[0]!.teamId, state: 'pending' },
+        { $set: { state: 'handled', handledAt: now() } },
+      );
+    }
   }
 
   return {
@@ -96,7 +108,7 @@ export function createCardEvents(models: Models, now: () => Date) {
     async announce(event: CardEvent, key: string): Promise<void> {
       const doc = docOf(event, key);
       await insertOnce(models.cardEvents, doc);
-      await react(doc);
+      await react([doc]);
     },
 
     /**
@@ -106,7 +118,7 @@ export function createCardEvents(models: Models, now: () => Date) {
     async record(event: CardEvent, key: string): Promise<{ react(): Promise<void> }> {
       const doc = docOf(event, key);
       await insertOnce(models.cardEvents, doc);
-      return { react: () => react(doc) };
+      return { react: () => react([doc]) };
     },
 
     /**
@@ -114,7 +126,12 @@ export function createCardEvents(models: Models, now: () => Date) {
      */
     withChange(event: CardEvent, key: string): RecordedEvent {
       const doc = docOf(event, key);
-      return { record: { model: models.cardEvents, doc }, react: () => react(doc) };
+      return { record: { model: models.cardEvents, doc }, react: () => react([doc]) };
+    },
+
+    /** Events recorded with many changes (writeManyIfUnchanged), reacted to in batches rather than one by one. */
+    async reactAll(recorded: readonly RecordedEvent[]): Promise<void> {
+      await react(recorded.map((r) => r.record.doc));
     },
 
     /**
@@ -123,7 +140,7 @@ export function createCardEvents(models: Models, now: () => Date) {
      */
     async again(teamId: string, key: string): Promise<void> {
       const doc = await models.cardEvents.findOne({ _id: idFor(`cardEvent:${key}`), teamId }).lean();
-      if (doc) await react(doc);
+      if (doc) await react([doc]);
     },
 
     /**
@@ -139,7 +156,7 @@ export function createCardEvents(models: Models, now: () => Date) {
         .sort({ at: 1 })
         .limit(batch)
         .lean();
-      for (const doc of left) await react(doc);
+      await react(left);
       return left.length;
     },
   };

@@ -86,6 +86,12 @@ export interface Claimed {
   lapsedClaimFrom?: Date;
 }
 
+/** An open nudge, read with its version, and how to close it. */
+interface Closing {
+  nudge: Pick<NudgeRecord, '_id' | 'version'>;
+  change: { status: 'superseded' | 'cancelled'; closedBy: string };
+}
+
 /** A posted nudge's buttons name the nudge and the version it has once recorded as sent. */
 export interface NudgeRef {
   id: string;
@@ -417,18 +423,76 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
   }
 
   /**
-   * Schedules many new nudges at once, each for its due day at the team's
+   * Closes many open nudges read with their versions, in one bulk guarded
+   * write; one that changed since it was read is closed on its own, as
+   * `close` does, if it is still open.
+   */
+  async function closeAll(teamId: string, closing: readonly Closing[]): Promise<void> {
+    if (closing.length === 0) return;
+    const outcomes = await writes.writeManyIfUnchanged(
+      models.nudges,
+      teamId,
+      closing.map(({ nudge, change }) => ({ id: nudge._id, version: nudge.version, set: change })),
+    );
+    for (const [index, outcome] of outcomes.entries())
+      if (outcome === 'conflict') await close(teamId, closing[index]!.nudge._id, closing[index]!.change);
+  }
+
+  /** The open nudges of some kinds of many customers, with what closing them needs. */
+  const openOf = (teamId: string, customerIds: readonly Types.ObjectId[], kinds: readonly NudgeKind[]) =>
+    models.nudges
+      .find(
+        { teamId, customerId: { $in: customerIds }, kind: { $in: kinds }, status: { $in: OPEN_NUDGE_STATUSES } },
+        { _id: 1, version: 1, customerId: 1, kind: 1 },
+      )
+      .lean<Pick<CustomerNudgeRecord, '_id' | 'version' | 'customerId' | 'kind'>[]>();
+
+  /**
+   * Schedules many nudges at once, each for its due day at the team's
    * nudge hour: one bulk insert, a nudge already there (the same batch
    * scheduled again after a crash) left as it is, and each contact booked in
-   * its owner's wrap-up. For cards that have none of the kind open (made by an
-   * import): nothing is replaced.
+   * its owner's wrap-up. `replacing`, as `schedule`'s: the customers' other
+   * open nudges of the kind are closed, read again after the insert.
    */
-  async function scheduleMany(teamId: string, many: NewNudge[]): Promise<void> {
+  async function scheduleMany(teamId: string, many: NewNudge[], { replacing = false } = {}): Promise<void> {
     if (many.length === 0) return;
     await insertPendingMany(teamId, many);
+    if (replacing) {
+      const key = (n: Pick<CustomerNudgeRecord, 'customerId' | 'kind'>) => `${n.customerId.toString()}:${n.kind}`;
+      const replacement = new Map(many.map((n) => [key(n), n]));
+      const open = await openOf(
+        teamId,
+        many.map((n) => n.customerId),
+        [...new Set(many.map((n) => n.kind))],
+      );
+      await closeAll(
+        teamId,
+        open.flatMap((nudge) => {
+          const by = replacement.get(key(nudge));
+          return by && !by._id.equals(nudge._id)
+            ? [{ nudge, change: { status: 'superseded' as const, closedBy: by.createdBy } }]
+            : [];
+        }),
+      );
+    }
     const wrapUps = new Map<string, NewNudge>();
     for (const nudge of many) if (traitsOf(nudge.kind).contact) wrapUps.set(`${nudge.ownerId}:${nudge.dueDate}`, nudge);
     for (const nudge of wrapUps.values()) await contactScheduled(nudge);
+  }
+
+  /** Many customers' open nudges of some kinds whose cause is gone (cards ranked into a tier kept out of the pool). */
+  async function cancelOpenAll(
+    teamId: string,
+    customerIds: readonly Types.ObjectId[],
+    kinds: readonly NudgeKind[],
+    userId: string,
+  ): Promise<void> {
+    if (customerIds.length === 0) return;
+    const open = await openOf(teamId, customerIds, kinds);
+    await closeAll(
+      teamId,
+      open.map((nudge) => ({ nudge, change: { status: 'cancelled' as const, closedBy: userId } })),
+    );
   }
 
   /** Closes the customer's open nudges of a kind whose cause is gone (a card no longer an ambassador). */
@@ -704,6 +768,7 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
     hasUpcoming,
     schedule,
     scheduleMany,
+    cancelOpenAll,
     retime,
     firstNudgeDay,
     scheduleWrapUp,

@@ -7,7 +7,6 @@ import { rankCustomers, type AbcClass, type Standing, type StoredSegment, type T
 import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
 import { addDays, localNow, todayIn, type CalendarDate } from '../time.js';
-import { inPool } from './batching.js';
 import { historyDoc } from './history.js';
 import type { CardEvents, RecordedEvent } from './cardEvents.js';
 import type { TeamSettingsService } from './teamSettings.js';
@@ -46,6 +45,10 @@ export interface SegmentReport {
 const SYSTEM_USER = 'system';
 const DAY_MS = 24 * 60 * 60_000;
 const PLACED = ['segment', 'tier', 'abc'] as const;
+const PLACED_FIELDS = { segment: 1, tier: 1, abc: 1 } as const;
+
+/** Rows an aggregation or a read hands back per round trip. */
+const READ_BATCH = 5000;
 
 const samePlacement = (a: Placement, b: Placement) => PLACED.every((k) => a[k] === b[k]);
 const placementOf = (card: Placement): Placement => ({ segment: card.segment, tier: card.tier, abc: card.abc });
@@ -69,9 +72,10 @@ export function createSegmentService({ models, now, settings, writes, events }: 
     );
 
   /**
-   * Sum of one field per customer. One accumulator per pipeline, and no
-   * $cond/$ifNull: FerretDB 1.24 computes only the first $sum of a $group
-   * and implements neither operator.
+   * Sum of one field per customer, read a batch at a time: a team's rows are
+   * kept once, in the map, never also as an array of all of them. One
+   * accumulator per pipeline, and no $cond/$ifNull: FerretDB 1.24 computes
+   * only the first $sum of a $group and implements neither operator.
    */
   async function sumByCustomer(
     model: Model<any>,
@@ -82,16 +86,19 @@ export function createSegmentService({ models, now, settings, writes, events }: 
       { $match: match },
       { $group: { _id: '$customerId', fen: { $sum: `$${field}` } } },
     ];
-    const rows = await model.aggregate<{ _id: Types.ObjectId; fen: number }>(pipeline);
-    return new Map(rows.map((r) => [r._id.toString(), r.fen]));
+    const sums = new Map<string, number>();
+    const rows = model.aggregate<{ _id: Types.ObjectId; fen: number }>(pipeline).cursor({ batchSize: READ_BATCH });
+    for await (const row of rows) sums.set(row._id.toString(), row.fen);
+    return sums;
   }
 
   async function customersWhoBought(match: Record<string, unknown>): Promise<Set<string>> {
-    const rows = await models.sales.aggregate<{ _id: Types.ObjectId }>([
-      { $match: match },
-      { $group: { _id: '$customerId' } },
-    ]);
-    return new Set(rows.map((r) => r._id.toString()));
+    const bought = new Set<string>();
+    const rows = models.sales
+      .aggregate<{ _id: Types.ObjectId }>([{ $match: match }, { $group: { _id: '$customerId' } }])
+      .cursor({ batchSize: READ_BATCH });
+    for await (const row of rows) bought.add(row._id.toString());
+    return bought;
   }
 
   /** Each current customer's 12-month value and amount, net of returns and discounts (as the card's totals are). */
@@ -124,6 +131,26 @@ export function createSegmentService({ models, now, settings, writes, events }: 
     return placed;
   }
 
+  /** The guarded change moving a card, as read, from `seen` to `target`: its history entry and event go with it. */
+  function placing(card: Pick<CustomerRecord, '_id' | 'teamId' | 'version'>, seen: Placement, target: Placement) {
+    const changes: FieldChange[] = PLACED.filter((k) => seen[k] !== target[k]).map((k) => ({
+      field: k,
+      from: seen[k],
+      to: target[k],
+    }));
+    const { teamId, _id: customerId } = card;
+    const entry = { teamId, customerId, action: 'tierChanged' as const, userId: SYSTEM_USER, at: now(), changes };
+    const ranked = rankedEvent(card);
+    return {
+      ranked,
+      change: {
+        set: Object.fromEntries(PLACED.filter((k) => target[k] !== undefined).map((k) => [k, target[k]])),
+        unset: PLACED.filter((k) => target[k] === undefined && seen[k] !== undefined),
+        records: [{ model: models.history, doc: historyDoc(entry) }, ranked.record],
+      },
+    };
+  }
+
   /**
    * Moves one card from `seen` to `target`, unless something else (a first
    * sale, another refresh) moved it since it was read: that newer placement
@@ -133,21 +160,44 @@ export function createSegmentService({ models, now, settings, writes, events }: 
     let ranked: RecordedEvent | undefined;
     const written = await writes.updateUntilWritten<CustomerRecord>(models.customers, teamId, id, (card) => {
       if (!samePlacement(placementOf(card), seen)) return null;
-      const changes: FieldChange[] = PLACED.filter((k) => seen[k] !== target[k]).map((k) => ({
-        field: k,
-        from: seen[k],
-        to: target[k],
-      }));
-      const entry = { teamId, customerId: id, action: 'tierChanged' as const, userId: SYSTEM_USER, at: now(), changes };
-      ranked = rankedEvent(card);
-      return {
-        set: Object.fromEntries(PLACED.filter((k) => target[k] !== undefined).map((k) => [k, target[k]])),
-        unset: PLACED.filter((k) => target[k] === undefined && seen[k] !== undefined),
-        records: [{ model: models.history, doc: historyDoc(entry) }, ranked.record],
-      };
+      const placed = placing(card, seen, target);
+      ranked = placed.ranked;
+      return placed.change;
     });
     if (written) await ranked!.react();
     return written !== null;
+  }
+
+  /**
+   * Moves a batch of cards as `place` moves one, in bulk writes: each card is
+   * read again and moved only if still where the plan saw it, from the
+   * version read; one changed between that read and the write is placed on
+   * its own. The kinds react to the batch at once. Returns how many moved.
+   */
+  async function placeAll(teamId: string, moves: Move[]): Promise<number> {
+    const cards = await models.customers
+      .find({ teamId, _id: { $in: moves.map((m) => m.id) } }, { teamId: 1, version: 1, ...PLACED_FIELDS })
+      .lean<(Placement & Pick<CustomerRecord, '_id' | 'teamId' | 'version'>)[]>();
+    const byId = new Map(cards.map((card) => [card._id.toString(), card]));
+    const planned = moves.flatMap((move) => {
+      const card = byId.get(move.id.toString());
+      return card && samePlacement(placementOf(card), move.seen)
+        ? [{ move, card, ...placing(card, move.seen, move.target) }]
+        : [];
+    });
+    const outcomes = await writes.writeManyIfUnchanged(
+      models.customers,
+      teamId,
+      planned.map(({ card, change }) => ({ id: card._id, version: card.version, ...change })),
+    );
+    const written = planned.filter((_, i) => outcomes[i] === 'written');
+    let moved = written.length;
+    for (const [i, outcome] of outcomes.entries()) {
+      const { move } = planned[i]!;
+      if (outcome === 'conflict' && (await place(teamId, move.id, move.seen, move.target))) moved += 1;
+    }
+    await events.reactAll(written.map((p) => p.ranked));
+    return moved;
   }
 
   /**
@@ -156,10 +206,12 @@ export function createSegmentService({ models, now, settings, writes, events }: 
   async function planRefresh(teamId: string): Promise<{ moves: Move[]; current: number; inactive: number }> {
     const { timezone } = await settings.settingsFor(teamId);
     // Read before the sales, so a card a sale makes current meanwhile differs from what was read and is left alone.
-    const stored = await models.customers
-      .find({ teamId, segment: { $exists: true } }, { segment: 1, tier: 1, abc: 1 })
-      .lean();
-    const seen = new Map(stored.map((c) => [c._id.toString(), { id: c._id, placement: placementOf(c) }]));
+    const seen = new Map<string, { id: Types.ObjectId; placement: Placement }>();
+    const stored = models.customers
+      .find({ teamId, segment: { $exists: true } }, PLACED_FIELDS)
+      .lean<(Placement & { _id: Types.ObjectId })[]>()
+      .cursor({ batchSize: READ_BATCH });
+    for await (const c of stored) seen.set(c._id.toString(), { id: c._id, placement: placementOf(c) });
     const placed = await targets(teamId, todayIn(now(), timezone));
     const moves: Move[] = [];
     for (const [id, target] of placed) {
@@ -176,12 +228,11 @@ export function createSegmentService({ models, now, settings, writes, events }: 
     return { moves, current, inactive: placed.size - current };
   }
 
-  /** Writes the moves; returns how many cards changed. */
+  /** Writes the moves, a batch at a time; returns how many cards changed. */
   async function applyMoves(teamId: string, moves: Move[]): Promise<number> {
     let changed = 0;
-    await inPool(moves, domain.segments.writeConcurrency, async (m) => {
-      if (await place(teamId, m.id, m.seen, m.target)) changed += 1;
-    });
+    for (let from = 0; from < moves.length; from += domain.segments.writeBatch)
+      changed += await placeAll(teamId, moves.slice(from, from + domain.segments.writeBatch));
     return changed;
   }
 
