@@ -439,7 +439,7 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
   }
 
   /** The open nudges of some kinds of many customers, with what closing them needs. */
-  const openOf = (teamId: string, customerIds: readonly Types.ObjectId[], kinds: readonly NudgeKind[]) =>
+  const openOfMany = (teamId: string, customerIds: readonly Types.ObjectId[], kinds: readonly NudgeKind[]) =>
     models.nudges
       .find(
         { teamId, customerId: { $in: customerIds }, kind: { $in: kinds }, status: { $in: OPEN_NUDGE_STATUSES } },
@@ -460,7 +460,7 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
     if (replacing) {
       const key = (n: Pick<CustomerNudgeRecord, 'customerId' | 'kind'>) => `${n.customerId.toString()}:${n.kind}`;
       const replacement = new Map(many.map((n) => [key(n), n]));
-      const open = await openOf(
+      const open = await openOfMany(
         teamId,
         many.map((n) => n.customerId),
         [...new Set(many.map((n) => n.kind))],
@@ -488,7 +488,7 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
     userId: string,
   ): Promise<void> {
     if (customerIds.length === 0) return;
-    const open = await openOf(teamId, customerIds, kinds);
+    const open = await openOfMany(teamId, customerIds, kinds);
     await closeAll(
       teamId,
       open.map((nudge) => ({ nudge, change: { status: 'cancelled' as const, closedBy: userId } })),
