@@ -113,7 +113,7 @@ const SEGMENT_TEAM = 'TSEGMENTS';
 /** `/card export`'s own team; 0 leaves it out. */
 const EXPORT_CARDS = Number(process.env.BENCH_EXPORT_CARDS ?? 100_000);
 const EXPORT_TEAM = 'TEXPORT';
-/** Card writes of the first run timed: on FerretDB each costs a scan of the team's cards, so all 100,000 take hours. */
+/** The first run's card writes timed first on their own, for their cost per card; then the rest, with peak RSS. */
 const SEGMENT_WRITES = Number(process.env.BENCH_SEGMENT_WRITES ?? 200);
 /**
  * Contact cadence's own team: cards each with a pending cadence nudge, the first BENCH_CADENCE_DUE due; 0 leaves it
