@@ -5,7 +5,7 @@ import type { CustomerRecord } from '../models/customer.js';
 import { nextAmbassadorContact } from '../services/ambassadors.js';
 import { addDays, daysBetween, type CalendarDate } from '../time.js';
 import { renderAmbassadorNudge } from '../views/nudge.js';
-import { cardAndLastVisit, SYSTEM_USER, type KindDeps } from './deps.js';
+import { importedCards, cardAndLastVisit, SYSTEM_USER, type KindDeps } from './deps.js';
 import type { KindDefinition } from './kind.js';
 
 type AmbassadorCard = Pick<CustomerRecord, '_id' | 'teamId' | 'ambassador' | 'ownerId' | 'lastContactDate'>;
@@ -107,14 +107,13 @@ export const ambassadorKind = {
         // A contact that moved the card's last contact forward restarts the month.
         contactLogged: async (event, { card }) =>
           card?.ambassador && event.moved ? scheduleNext(card, event.by) : undefined,
-        imported: async ({ teamId, customerIds }) =>
+        imported: async (event) =>
           scheduleImported(
-            teamId,
+            event.teamId,
             await models.customers
               .find(
                 {
-                  teamId,
-                  _id: { $in: customerIds.map((id) => new Types.ObjectId(id)) },
+                  ...importedCards(event),
                   ambassador: true,
                   pooledAt: { $exists: false },
                 },

@@ -4,7 +4,7 @@ import { cadenceClassOf, type CadenceClass } from '../domain/cadence.js';
 import { CADENCE_FIELDS, cadenceOf, lastContactIn, type CadenceCard } from '../services/cadence.js';
 import { addDays, daysBetween, type CalendarDate } from '../time.js';
 import { renderCadenceNudge } from '../views/nudge.js';
-import { cardAndLastVisit, SYSTEM_USER, type KindDeps } from './deps.js';
+import { importedCards, cardAndLastVisit, SYSTEM_USER, type KindDeps } from './deps.js';
 import type { KindDefinition } from './kind.js';
 
 /** Cards a boot-time carry-over reads per round trip. */
@@ -126,13 +126,11 @@ export const cadenceKind = {
         // The pool takes the owner, and the nudge with it.
         released: async (event, { card }) => card && reschedule(card, event.by),
         contactLogged: async (event, { card }) => (card && event.moved ? reschedule(card, event.by) : undefined),
-        imported: async ({ teamId, customerIds, by }) =>
+        imported: async (event) =>
           rescheduleAll(
-            teamId,
-            await models.customers
-              .find({ teamId, _id: { $in: customerIds.map((id) => new Types.ObjectId(id)) } }, CADENCE_FIELDS)
-              .lean<CadenceCard[]>(),
-            by,
+            event.teamId,
+            await models.customers.find(importedCards(event), CADENCE_FIELDS).lean<CadenceCard[]>(),
+            event.by,
           ),
       },
       onBatch: {

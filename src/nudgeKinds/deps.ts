@@ -1,4 +1,4 @@
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import type { CustomerRecord } from '../models/customer.js';
 import type { Models } from '../models/index.js';
 import type { AmbassadorService } from '../services/ambassadors.js';
@@ -51,3 +51,9 @@ export function cardAndLastVisit(
     models.visits.findOne({ teamId, customerId }, { notes: 1, needs: 1 }).sort({ date: -1, createdAt: -1 }).lean(),
   ]);
 }
+
+/** The cards an `imported` event names, as a query filter (each kind adds what it cares about). */
+export const importedCards = ({ teamId, customerIds }: { teamId: string; customerIds: readonly string[] }) => ({
+  teamId,
+  _id: { $in: customerIds.map((id) => new Types.ObjectId(id)) },
+});

@@ -7,7 +7,7 @@ import type { NudgeStatus } from '../models/nudge.js';
 import type { TeamSettings } from '../services/teamSettings.js';
 import { addDays, type CalendarDate } from '../time.js';
 import { renderFestivalNudge, type FestivalGiftList, type GiftReason, type GiftRow } from '../views/festivalNudge.js';
-import { SYSTEM_USER, type KindDeps } from './deps.js';
+import { importedCards, SYSTEM_USER, type KindDeps } from './deps.js';
 import type { KindDefinition } from './kind.js';
 
 const KIND = 'festival';
@@ -231,14 +231,14 @@ export const festivalKind = {
         created: async (event, { card }) =>
           card?.ownerId && !card.pooledAt ? rules.ensure(event.teamId, card.ownerId) : undefined,
         // Cards an import made: their owners (a few people, however many cards) have customers now.
-        imported: async ({ teamId, customerIds }) => {
+        imported: async (event) => {
           const owners: unknown[] = await models.customers.distinct('ownerId', {
-            teamId,
-            _id: { $in: customerIds.map((id) => new Types.ObjectId(id)) },
+            ...importedCards(event),
             pooledAt: { $exists: false },
           });
-          const plan = await rules.planFor(teamId);
-          for (const ownerId of owners) if (typeof ownerId === 'string') await rules.ensure(teamId, ownerId, plan);
+          const plan = await rules.planFor(event.teamId);
+          for (const ownerId of owners)
+            if (typeof ownerId === 'string') await rules.ensure(event.teamId, ownerId, plan);
         },
         // A claim from the pool, a reassignment or a handover: the new owner has customers now.
         ownerChanged: async (event) => rules.ensure(event.teamId, event.to),

@@ -6,7 +6,7 @@ import type { CustomerRecord } from '../models/customer.js';
 import type { NudgeStatus } from '../models/nudge.js';
 import { addDays, todayIn, type CalendarDate } from '../time.js';
 import { renderGreetingNudge } from '../views/greetingNudge.js';
-import { SYSTEM_USER, type KindDeps } from './deps.js';
+import { importedCards, SYSTEM_USER, type KindDeps } from './deps.js';
 import type { KindDefinition } from './kind.js';
 
 const KIND = 'greeting';
@@ -227,14 +227,13 @@ export const greetingKind = {
         created: async (event, { card }) => card && settle(card, by(event, card), { isNew: true }),
         saved: async (event, { card }) => card && settle(card, by(event, card)),
         // Cards an import made: those with a birthday or important day (a next day stored) get their greetings.
-        imported: async ({ teamId, customerIds }) =>
+        imported: async (event) =>
           scheduleImported(
-            teamId,
+            event.teamId,
             await models.customers
               .find(
                 {
-                  teamId,
-                  _id: { $in: customerIds.map((id) => new Types.ObjectId(id)) },
+                  ...importedCards(event),
                   nextOccasionOn: { $exists: true },
                 },
                 GREETING_FIELDS,

@@ -6,7 +6,7 @@ import { canBePooled, countedFrom, POOL_FIELDS, type PoolCard } from '../service
 import type { PoolThresholds } from '../services/teamSettings.js';
 import { addDays, daysBetween, type CalendarDate } from '../time.js';
 import { renderPoolReleased, renderPoolWarning } from '../views/pool.js';
-import { SYSTEM_USER, type KindDeps } from './deps.js';
+import { importedCards, SYSTEM_USER, type KindDeps } from './deps.js';
 import type { KindDefinition } from './kind.js';
 
 const POOL_KINDS = ['poolWarning', 'poolRelease'];
@@ -244,13 +244,11 @@ export const poolWarningKind = {
         settingsChanged: async (event) => {
           if (event.fields.some((f) => f.startsWith('pool.'))) await queue(POOL_REPLAN_JOB, { teamId: event.teamId });
         },
-        imported: async ({ teamId, customerIds, by }) =>
+        imported: async (event) =>
           rules.warnAll(
-            teamId,
-            await models.customers
-              .find({ teamId, _id: { $in: customerIds.map((id) => new Types.ObjectId(id)) } }, POOL_FIELDS)
-              .lean<PoolCard[]>(),
-            by,
+            event.teamId,
+            await models.customers.find(importedCards(event), POOL_FIELDS).lean<PoolCard[]>(),
+            event.by,
           ),
       },
       onBatch: {
