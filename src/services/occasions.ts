@@ -1,4 +1,3 @@
-import type { Types } from 'mongoose';
 import { domain } from '../config/domain.js';
 import { daysComing, nextOccasionOn, type CardOccasions, type ComingDay } from '../domain/occasions.js';
 import type { CustomerRecord } from '../models/customer.js';
@@ -27,7 +26,7 @@ export interface ComingList {
 type OccasionCard = ComingCustomer & CardOccasions & Pick<CustomerRecord, 'nextOccasionOn'>;
 const OCCASION_FIELDS = { name: 1, number: 1, birthday: 1, importantDays: 1, nextOccasionOn: 1 } as const;
 
-/** Stale cards read, and written in one bulk request, per round. */
+/** Stale cards written in one bulk request. */
 const ROLL_BATCH = 500;
 
 const byDate = (a: ComingRow, b: ComingRow) => (a.day.date < b.day.date ? -1 : a.day.date > b.day.date ? 1 : 0);
@@ -42,21 +41,15 @@ const byNumber = (a: OccasionCard, b: OccasionCard) => (a.number < b.number ? -1
 export function createOccasionService({ models }: Deps) {
   /**
    * `nextOccasionOn` is worked out when a card is saved and goes stale once
-   * its day has passed: it is a lower bound. The owner's stale cards are
-   * worked out again from `from`, a batch at a time, in one bulk write per
-   * batch. Each write lands only if the card still holds the value read, so
-   * an edit saved meanwhile (which works it out itself) wins. No version is
-   * bumped: like the search keys, it is derived from the card, never edited.
+   * its day has passed: it is a lower bound. Stale cards a list read are
+   * worked out again from `from`, in one bulk write per ROLL_BATCH. Each write
+   * lands only if the card still holds the value read, so an edit saved
+   * meanwhile (which works it out itself) wins. No version is bumped: like the
+   * search keys, it is derived from the card, never edited.
    */
-  async function rollForward(teamId: string, ownerId: string, from: CalendarDate): Promise<void> {
-    const stale = { teamId, ownerId, nextOccasionOn: { $lt: from } };
-    for (;;) {
-      const batch = await models.customers
-        .find(stale, { birthday: 1, importantDays: 1, nextOccasionOn: 1 })
-        .limit(ROLL_BATCH)
-        .lean<(CardOccasions & { _id: Types.ObjectId; nextOccasionOn: string })[]>();
-      if (batch.length === 0) return;
-      const writes = batch.map((card) => {
+  async function rollForward(teamId: string, stale: OccasionCard[], from: CalendarDate): Promise<void> {
+    for (let start = 0; start < stale.length; start += ROLL_BATCH) {
+      const writes = stale.slice(start, start + ROLL_BATCH).map((card) => {
         const next = nextOccasionOn(card, from);
         return {
           updateOne: {
@@ -66,15 +59,15 @@ export function createOccasionService({ models }: Deps) {
           },
         };
       });
-      const { matchedCount } = await models.customers.collection.bulkWrite(writes, { ordered: false });
-      // A batch every card of which changed under us: what is left is the editors' to work out.
-      if (batch.length < ROLL_BATCH || matchedCount === 0) return;
+      await models.customers.collection.bulkWrite(writes, { ordered: false });
     }
   }
 
   /**
    * The owner's customers' days from `from` to `to` (both included), soonest
-   * first, at most `limit` of them, and how many there are in all.
+   * first, at most `limit` of them, and how many there are in all. One read:
+   * the stale cards come with the rest, their days worked out from the card
+   * itself, and are rolled forward so the next list skips them.
    */
   async function coming(
     teamId: string,
@@ -83,10 +76,14 @@ export function createOccasionService({ models }: Deps) {
     to: CalendarDate,
     limit: number = domain.occasions.listed,
   ): Promise<ComingList> {
-    await rollForward(teamId, ownerId, from);
     const cards = await models.customers
-      .find({ teamId, ownerId, nextOccasionOn: { $gte: from, $lte: to } }, OCCASION_FIELDS)
+      .find({ teamId, ownerId, nextOccasionOn: { $lte: to } }, OCCASION_FIELDS)
       .lean<OccasionCard[]>();
+    await rollForward(
+      teamId,
+      cards.filter((card) => card.nextOccasionOn !== undefined && card.nextOccasionOn < from),
+      from,
+    );
     // In card-number order first, so days falling together always list alike.
     const days = cards
       .sort(byNumber)
