@@ -192,7 +192,11 @@ export function buildServices(
     queueImport,
   });
   const kinds = createKinds({ models, now, nudges, settings, referrals, ambassadors, pool, wrapUps, queue });
-  events.subscribe(kinds.react);
+  // Every change to a card is announced here once: the kinds react, and Home's counts start again from it.
+  events.subscribe(async (announced) => {
+    for (const teamId of new Set(announced.map((event) => event.teamId))) home.changed(teamId);
+    await kinds.react(announced);
+  });
   return {
     models,
     settings,

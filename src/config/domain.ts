@@ -314,6 +314,11 @@ export const domain = {
     refreshWithinHours: 12,
     /** An opening is written again only this long after the last write (an opening every few seconds costs nothing). */
     reopenedAfterMinutes: 10,
+    /**
+     * Home's counts (the pyramid, the team's tiers, overdue quadrants, pool and thanks) are read again at most this
+     * often per instance, shared by everyone opening Home; a change made on the instance counts afresh at once.
+     */
+    countsFreshSeconds: 30,
   },
   /** 交接: a card reassigned, or every card of a departing salesperson handed over. */
   handover: {

@@ -69,6 +69,8 @@ const ledgerSchema = new Schema<LedgerRecord>(
 
 // The team's open receivables by due date: overdue lists and collection nudges.
 ledgerSchema.index({ teamId: 1, 'receivables.dueDate': 1 });
+// Home's overdue list: a salesperson's customers with something past due.
+ledgerSchema.index({ teamId: 1, ownerId: 1, 'receivables.dueDate': 1 });
 
 export type LedgerModel = Model<LedgerRecord>;
 

@@ -8,11 +8,13 @@ import {
 } from '../domain/collection.js';
 import { TIERS, type Tier } from '../domain/segments.js';
 import type { CustomerRecord } from '../models/customer.js';
+import type { LedgerRecord } from '../models/ledger.js';
 import type { Models } from '../models/index.js';
 import { OPEN_NUDGE_STATUSES, type CustomerNudgeRecord, type NudgeKind } from '../models/nudge.js';
 import { addDays, type CalendarDate } from '../time.js';
 import type { ComingRow, OccasionService } from './occasions.js';
 import { pooledIn } from './pool.js';
+import { refreshingCache } from './refreshingCache.js';
 
 interface Deps {
   models: Models;
@@ -90,10 +92,12 @@ function listOf(kind: NudgeKind, dueDate: CalendarDate, today: CalendarDate): Du
 type Counted<Key> = { _id: Key; n: number };
 
 /**
- * App Home's figures in a dozen queries run at once, whatever the viewer
+ * App Home's figures in a few queries run at once, whatever the viewer
  * owns: each list's first domain.home.rowsShown rows read through an index,
  * its size counted by one $group (FerretDB computes a $group's first
  * accumulator only, so each pipeline has one $sum), then one read of names.
+ * The counts that need every card (pyramid, tiers, pool) are shared between
+ * openings (`changed` says when to count again).
  */
 export function createHomeService({ models, now, contactKinds, occasions }: Deps) {
   const shown = domain.home.rowsShown;
@@ -142,33 +146,50 @@ export function createHomeService({ models, now, contactKinds, occasions }: Deps
     return counts;
   }
 
-  /**
-   * Overdue receivables: the team's by collection quadrant, and the viewer's
-   * customers' oldest first. One read of the team's overdue ledgers serves both
-   * (indexed on due date; each ledger names its card's owner); FerretDB cannot
-   * sum by a computed quadrant.
-   */
-  async function overdue(teamId: string, ownerId: string, today: CalendarDate, thresholds: CollectionThresholds) {
+  /** What a ledger owes past its due days: in all, by collection quadrant, and its oldest day's age. */
+  function overdueOf(ledger: Pick<LedgerRecord, 'receivables'>, today: CalendarDate, thresholds: CollectionThresholds) {
+    const owed = { overdueFen: 0, oldestDays: 0, byQuadrant: new Map<CollectionQuadrant, number>() };
+    for (const r of ledger.receivables.filter((r) => r.dueDate < today)) {
+      const fen = r.amountFen - r.settledFen;
+      const days = daysOverdue(r.dueDate, today);
+      const quadrant = collectionQuadrant(days, fen, thresholds);
+      owed.byQuadrant.set(quadrant, (owed.byQuadrant.get(quadrant) ?? 0) + fen);
+      owed.overdueFen += fen;
+      owed.oldestDays = Math.max(owed.oldestDays, days);
+    }
+    return owed;
+  }
+
+  /** The team's overdue receivables by collection quadrant (indexed on due date; FerretDB cannot sum by a computed quadrant). */
+  async function overdueByQuadrant(teamId: string, today: CalendarDate, thresholds: CollectionThresholds) {
+    const ledgers = models.ledgers
+      .find({ teamId, 'receivables.dueDate': { $lt: today } }, { receivables: 1 })
+      .lean()
+      .cursor({ batchSize: domain.lists.readAtOnce });
+    const byQuadrant = Object.fromEntries(QUADRANTS.map((q) => [q, 0])) as Record<CollectionQuadrant, number>;
+    for await (const ledger of ledgers)
+      for (const [quadrant, fen] of overdueOf(ledger, today, thresholds).byQuadrant) byQuadrant[quadrant] += fen;
+    return byQuadrant;
+  }
+
+  /** The viewer's customers with something overdue, oldest first (each ledger names its card's owner). */
+  async function overdueOfOwner(
+    teamId: string,
+    ownerId: string,
+    today: CalendarDate,
+    thresholds: CollectionThresholds,
+  ) {
     const ledgers = await models.ledgers
-      .find({ teamId, 'receivables.dueDate': { $lt: today } }, { receivables: 1, ownerId: 1 })
+      .find({ teamId, ownerId, 'receivables.dueDate': { $lt: today } }, { receivables: 1 })
       .batchSize(domain.lists.readAtOnce)
       .lean();
-    const byQuadrant = Object.fromEntries(QUADRANTS.map((q) => [q, 0])) as Record<CollectionQuadrant, number>;
-    const mine: (Omit<OverdueRow, 'customer'> & { customerId: Types.ObjectId })[] = [];
-    for (const ledger of ledgers) {
-      const row = { customerId: ledger._id, overdueFen: 0, oldestDays: 0 };
-      for (const r of ledger.receivables.filter((r) => r.dueDate < today)) {
-        const fen = r.amountFen - r.settledFen;
-        const days = daysOverdue(r.dueDate, today);
-        byQuadrant[collectionQuadrant(days, fen, thresholds)] += fen;
-        row.overdueFen += fen;
-        row.oldestDays = Math.max(row.oldestDays, days);
-      }
-      if (ledger.ownerId === ownerId) mine.push(row);
-    }
+    const mine = ledgers.map((ledger) => {
+      const { overdueFen, oldestDays } = overdueOf(ledger, today, thresholds);
+      return { customerId: ledger._id, overdueFen, oldestDays };
+    });
     mine.sort((a, b) => b.oldestDays - a.oldestDays || b.overdueFen - a.overdueFen);
     const totalFen = mine.reduce((sum, row) => sum + row.overdueFen, 0);
-    return { byQuadrant, mine: { rows: mine.slice(0, shown), total: mine.length, totalFen } };
+    return { rows: mine.slice(0, shown), total: mine.length, totalFen };
   }
 
   /**
@@ -225,13 +246,66 @@ export function createHomeService({ models, now, contactKinds, occasions }: Deps
     return new Map(cards.map((c) => [c._id.toString(), c]));
   }
 
+  /** What Home shows the whole team, whoever looks; `asOf` says for which day and collection matrix. */
+  async function teamFigures(teamId: string, today: CalendarDate, thresholds: CollectionThresholds) {
+    const [tiers, byQuadrant, [referrals, thanksTotal], pooled] = await Promise.all([
+      teamTiers(teamId),
+      overdueByQuadrant(teamId, today, thresholds),
+      awaitingThanks(teamId),
+      models.customers.countDocuments(pooledIn(teamId)),
+    ]);
+    return { asOf: `${today}|${JSON.stringify(thresholds)}`, tiers, byQuadrant, referrals, thanksTotal, pooled };
+  }
+
+  /**
+   * Home's counts (the team's, and each person's pyramid) are read at most
+   * once per domain.home.countsFreshSeconds on this instance, the way the
+   * team settings are: everyone opening Home shares one count, and a change
+   * made here forgets it at once (`changed`). A change on another instance
+   * shows within twice that. The lists are read at every opening.
+   */
+  const freshMs = domain.home.countsFreshSeconds * 1000;
+  /** The day and matrix the latest opening asked for, by team, for the count it starts. */
+  const asked = new Map<string, { today: CalendarDate; thresholds: CollectionThresholds }>();
+  const teamCounts = refreshingCache(freshMs, (teamId) => {
+    const { today, thresholds } = asked.get(teamId)!;
+    return teamFigures(teamId, today, thresholds);
+  });
+  const pyramids = refreshingCache(freshMs, (key) => {
+    const [teamId, ownerId] = key.split(':') as [string, string];
+    return pyramid(teamId, ownerId);
+  });
+  /** The pyramids counted here, by team, to forget with the team's counts. */
+  const pyramidKeys = new Map<string, Set<string>>();
+
+  async function teamCountsFor(teamId: string, today: CalendarDate, thresholds: CollectionThresholds) {
+    asked.set(teamId, { today, thresholds });
+    const counts = await teamCounts.get(teamId);
+    if (counts.asOf === `${today}|${JSON.stringify(thresholds)}`) return counts;
+    // A new day, or a matrix changed on another instance: overdue days and quadrants count afresh.
+    teamCounts.forget(teamId);
+    return teamCounts.get(teamId);
+  }
+
+  function pyramidOf(teamId: string, ownerId: string) {
+    const key = `${teamId}:${ownerId}`;
+    pyramidKeys.set(teamId, (pyramidKeys.get(teamId) ?? new Set()).add(key));
+    return pyramids.get(key);
+  }
+
+  /** Something in the team changed on this instance: its next Home counts afresh. */
+  function changed(teamId: string): void {
+    teamCounts.forget(teamId);
+    for (const key of pyramidKeys.get(teamId) ?? []) pyramids.forget(key);
+  }
+
   async function homeFor(
     teamId: string,
     userId: string,
     today: CalendarDate,
     thresholds: CollectionThresholds,
   ): Promise<HomeData> {
-    const [firsts, counts, money, mine, tiers, [referrals, thanksTotal], pooled, week] = await Promise.all([
+    const [firsts, counts, overdue, mine, team, week] = await Promise.all([
       Promise.all([
         firstDue(teamId, userId, ['followUp'], { $lt: today }),
         firstDue(teamId, userId, ['followUp'], { $eq: today }),
@@ -240,17 +314,15 @@ export function createHomeService({ models, now, contactKinds, occasions }: Deps
         firstDue(teamId, userId, ['promise'], { $lte: today }),
       ]),
       dueCounts(teamId, userId, today),
-      overdue(teamId, userId, today, thresholds),
-      pyramid(teamId, userId),
-      teamTiers(teamId),
-      awaitingThanks(teamId),
-      models.customers.countDocuments(pooledIn(teamId)),
+      overdueOfOwner(teamId, userId, today, thresholds),
+      pyramidOf(teamId, userId),
+      teamCountsFor(teamId, today, thresholds),
       occasions.coming(teamId, userId, today, addDays(today, domain.occasions.homeDays), shown),
     ]);
     const byId = await names(teamId, [
       ...firsts.flat().map((n) => n.customerId),
-      ...referrals.flatMap((r) => [r.referrerId, r.referredId]),
-      ...money.mine.rows.map((r) => r.customerId),
+      ...team.referrals.flatMap((r) => [r.referrerId, r.referredId]),
+      ...overdue.rows.map((r) => r.customerId),
     ]);
     const dueList = (nudges: (typeof firsts)[number], total: number): HomeList<DueRow> => ({
       total,
@@ -260,7 +332,7 @@ export function createHomeService({ models, now, contactKinds, occasions }: Deps
       }),
     });
     const [followUpsOverdue, followUpsToday, contactDue, ambassadorsDue, promisesDue] = firsts;
-    const thanks = referrals.flatMap((r) => {
+    const thanks = team.referrals.flatMap((r) => {
       const referrer = byId.get(r.referrerId.toString());
       const referred = byId.get(r.referredId.toString());
       return referrer && referred ? [{ referrer, referred }] : [];
@@ -274,8 +346,8 @@ export function createHomeService({ models, now, contactKinds, occasions }: Deps
       ambassadorsDue: dueList(ambassadorsDue, counts.ambassadorsDue),
       promisesDue: dueList(promisesDue, counts.promisesDue),
       overdue: {
-        ...money.mine,
-        rows: money.mine.rows.flatMap(({ customerId, ...row }) => {
+        ...overdue,
+        rows: overdue.rows.flatMap(({ customerId, ...row }) => {
           const customer = byId.get(customerId.toString());
           return customer ? [{ customer, ...row }] : [];
         }),
@@ -283,10 +355,10 @@ export function createHomeService({ models, now, contactKinds, occasions }: Deps
       daysThisWeek: week,
       pyramid: mine,
       team: {
-        tiers,
-        overdueByQuadrant: money.byQuadrant,
-        awaitingThanks: { rows: thanks, total: thanksTotal },
-        pooled,
+        tiers: team.tiers,
+        overdueByQuadrant: team.byQuadrant,
+        awaitingThanks: { rows: thanks, total: team.thanksTotal },
+        pooled: team.pooled,
       },
     };
   }
@@ -324,7 +396,7 @@ export function createHomeService({ models, now, contactKinds, occasions }: Deps
     return card?.ownerId;
   }
 
-  return { homeFor, opened, openedAmong, ownerOf };
+  return { homeFor, changed, opened, openedAmong, ownerOf };
 }
 
 export type HomeService = ReturnType<typeof createHomeService>;

@@ -60,6 +60,8 @@ interface RefreshDeps extends PublishDeps {
  */
 export function createHomeRefresher(deps: RefreshDeps) {
   return async function refreshHome(teamId: string, userIds: (string | undefined)[]): Promise<void> {
+    // What called for a refresh may have changed what Home counts, and not every change is a card's.
+    deps.home.changed(teamId);
     try {
       const wanted = [...new Set(userIds.filter((u): u is string => Boolean(u)))];
       const viewers = await deps.home.openedAmong(teamId, wanted);
