@@ -1,4 +1,6 @@
-import { cardDoc, counted, monitoredUri, shape } from './support/commandCounts.js';
+import { domain } from '../src/config/domain.js';
+import { addDays } from '../src/time.js';
+import { cardDoc, counted, monitoredUri, nudgeDoc, shape } from './support/commandCounts.js';
 import { createCard } from './support/flows.js';
 import { TEAM_A, TEAM_A_COLLEAGUE, visibleText } from './support/harness.js';
 import { useHarness } from './support/useHarness.js';
@@ -42,5 +44,43 @@ describe("App Home's counts", () => {
     expect(pyramidLine(await h.openHome(TEAM_A))).toMatch(/小客户 3 .* 疑虑客户 2$/);
     await createCard(h, TEAM_A, { name: '新客户' });
     expect(pyramidLine(await h.openHome(TEAM_A))).toMatch(/小客户 3 .* 疑虑客户 3$/);
+  });
+});
+
+describe('App Home for a salesperson with more reminders due than one read takes', () => {
+  const BACKLOG = { teamId: TEAM_A.teamId, userId: 'U7BACKLOG' };
+  const overdue = domain.home.dueReadAtOnce + 20;
+
+  beforeAll(async () => {
+    const cards = Array.from({ length: overdue + 5 }, () => cardDoc(BACKLOG.teamId, BACKLOG.userId));
+    await h.db.collection('customers').insertMany(cards);
+    // Posted already (sent, still open), so no scan posts them meanwhile; the oldest are the last written.
+    const sent = { status: 'sent' };
+    await h.db
+      .collection('nudges')
+      .insertMany([
+        ...cards
+          .slice(0, overdue)
+          .map((card, i) =>
+            nudgeDoc(card, 'followUp', addDays('2026-11-02', -(i % 20)), { plan: `计划${i}`, ...sent }),
+          ),
+        ...cards.slice(overdue, overdue + 2).map((card) => nudgeDoc(card, 'followUp', '2026-11-23', sent)),
+        ...cards.slice(overdue + 2).map((card) => nudgeDoc(card, 'promise', '2026-11-20', sent)),
+      ]);
+  });
+
+  it('lists the soonest of each list and counts them all', async () => {
+    const view = await h.openHome(BACKLOG);
+    const rows = (list: string) =>
+      (view.blocks as Record<string, any>[])
+        .filter((b) => new RegExp(`^home_${list}_\\d+$`).test(b.block_id ?? ''))
+        .map((b) => visibleText([b]));
+    const more = (list: string) =>
+      visibleText((view.blocks as Record<string, any>[]).filter((b) => b.block_id === `home_${list}_more`));
+    expect(rows('followups_overdue')).toHaveLength(domain.home.rowsShown);
+    for (const row of rows('followups_overdue')) expect(row).toContain('到期 2026-10-14');
+    expect(more('followups_overdue')).toBe(`还有 ${overdue - domain.home.rowsShown} 条，会陆续提醒你`);
+    expect(rows('followups_today')).toHaveLength(2);
+    expect(rows('promises')).toHaveLength(3);
   });
 });

@@ -319,6 +319,8 @@ export const domain = {
      * often per instance, shared by everyone opening Home; a change made on the instance counts afresh at once.
      */
     countsFreshSeconds: 30,
+    /** A salesperson's due reminders read in one go, unsorted, for every list at once; more are read list by list. */
+    dueReadAtOnce: 500,
   },
   /** 交接: a card reassigned, or every card of a departing salesperson handed over. */
   handover: {

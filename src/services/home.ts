@@ -80,7 +80,9 @@ const OWN_LISTS: readonly NudgeKind[] = ['followUp', 'ambassador', 'promise'];
 const QUADRANTS: CollectionQuadrant[] = ['shortSmall', 'shortLarge', 'longSmall', 'longLarge'];
 const NAME = { name: 1, number: 1 } as const;
 
-type DueList = 'followUpsOverdue' | 'followUpsToday' | 'contactDue' | 'ambassadorsDue' | 'promisesDue';
+/** Home's lists of due reminders, in the order firstDue reads them. */
+const DUE_LISTS = ['followUpsOverdue', 'followUpsToday', 'contactDue', 'ambassadorsDue', 'promisesDue'] as const;
+type DueList = (typeof DUE_LISTS)[number];
 
 /** Which Home list an open reminder of a kind, due on a day, belongs to. */
 function listOf(kind: NudgeKind, dueDate: CalendarDate, today: CalendarDate): DueList {
@@ -103,6 +105,14 @@ export function createHomeService({ models, now, contactKinds, occasions }: Deps
   const shown = domain.home.rowsShown;
   const dueForContact = contactKinds.filter((k) => !OWN_LISTS.includes(k));
   const listedKinds = [...OWN_LISTS, ...dueForContact];
+  /** The viewer's open reminders of the kinds Home lists, due by today. */
+  const dueBy = (teamId: string, ownerId: string, today: CalendarDate) => ({
+    teamId,
+    ownerId,
+    kind: { $in: listedKinds },
+    status: { $in: OPEN_NUDGE_STATUSES },
+    dueDate: { $lte: today },
+  });
 
   /** The viewer's open reminders of some kinds due by a day (or on it), soonest first. */
   function firstDue(
@@ -124,26 +134,56 @@ export function createHomeService({ models, now, contactKinds, occasions }: Deps
   /** How many open reminders each list holds: counted by kind and day, placed in lists here. */
   async function dueCounts(teamId: string, ownerId: string, today: CalendarDate): Promise<Record<DueList, number>> {
     const rows = await models.nudges.aggregate<Counted<{ kind: NudgeKind; dueDate: CalendarDate }>>([
-      {
-        $match: {
-          teamId,
-          ownerId,
-          kind: { $in: listedKinds },
-          status: { $in: OPEN_NUDGE_STATUSES },
-          dueDate: { $lte: today },
-        },
-      },
+      { $match: dueBy(teamId, ownerId, today) },
       { $group: { _id: { kind: '$kind', dueDate: '$dueDate' }, n: { $sum: 1 } } },
     ]);
-    const counts: Record<DueList, number> = {
-      followUpsOverdue: 0,
-      followUpsToday: 0,
-      contactDue: 0,
-      ambassadorsDue: 0,
-      promisesDue: 0,
-    };
+    const counts = Object.fromEntries(DUE_LISTS.map((list) => [list, 0])) as Record<DueList, number>;
     for (const { _id, n } of rows) counts[listOf(_id.kind, _id.dueDate, today)] += n;
     return counts;
+  }
+
+  /**
+   * The viewer's due reminders, list by list: each list's first rows and how
+   * many it holds. Most people have at most domain.home.dueReadAtOnce due, and
+   * one unsorted read of them all serves every list (on some servers each
+   * ordered read costs a sort of its own). Past that, each list's first rows
+   * are read in order and the lists counted by one $group.
+   */
+  async function dueLists(
+    teamId: string,
+    ownerId: string,
+    today: CalendarDate,
+  ): Promise<Record<DueList, HomeList<CustomerNudgeRecord>>> {
+    const due = await models.nudges
+      .find(dueBy(teamId, ownerId, today), { kind: 1, customerId: 1, dueDate: 1, plan: 1 })
+      .limit(domain.home.dueReadAtOnce + 1)
+      .lean<CustomerNudgeRecord[]>();
+    if (due.length <= domain.home.dueReadAtOnce) {
+      const lists = Object.fromEntries(DUE_LISTS.map((list) => [list, [] as CustomerNudgeRecord[]]));
+      for (const nudge of due) lists[listOf(nudge.kind, nudge.dueDate, today)]!.push(nudge);
+      const soonest = (a: CustomerNudgeRecord, b: CustomerNudgeRecord) =>
+        a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0;
+      return Object.fromEntries(
+        Object.entries(lists).map(([list, rows]) => [
+          list,
+          { rows: rows.sort(soonest).slice(0, shown), total: rows.length },
+        ]),
+      ) as Record<DueList, HomeList<CustomerNudgeRecord>>;
+    }
+    const [firsts, counts] = await Promise.all([
+      Promise.all([
+        firstDue(teamId, ownerId, ['followUp'], { $lt: today }),
+        firstDue(teamId, ownerId, ['followUp'], { $eq: today }),
+        firstDue(teamId, ownerId, dueForContact, { $lte: today }),
+        firstDue(teamId, ownerId, ['ambassador'], { $lte: today }),
+        firstDue(teamId, ownerId, ['promise'], { $lte: today }),
+      ]),
+      dueCounts(teamId, ownerId, today),
+    ]);
+    return Object.fromEntries(DUE_LISTS.map((list, i) => [list, { rows: firsts[i]!, total: counts[list] }])) as Record<
+      DueList,
+      HomeList<CustomerNudgeRecord>
+    >;
   }
 
   /** What a ledger owes past its due days: in all, by collection quadrant, and its oldest day's age. */
@@ -305,33 +345,25 @@ export function createHomeService({ models, now, contactKinds, occasions }: Deps
     today: CalendarDate,
     thresholds: CollectionThresholds,
   ): Promise<HomeData> {
-    const [firsts, counts, overdue, mine, team, week] = await Promise.all([
-      Promise.all([
-        firstDue(teamId, userId, ['followUp'], { $lt: today }),
-        firstDue(teamId, userId, ['followUp'], { $eq: today }),
-        firstDue(teamId, userId, dueForContact, { $lte: today }),
-        firstDue(teamId, userId, ['ambassador'], { $lte: today }),
-        firstDue(teamId, userId, ['promise'], { $lte: today }),
-      ]),
-      dueCounts(teamId, userId, today),
+    const [due, overdue, mine, team, week] = await Promise.all([
+      dueLists(teamId, userId, today),
       overdueOfOwner(teamId, userId, today, thresholds),
       pyramidOf(teamId, userId),
       teamCountsFor(teamId, today, thresholds),
       occasions.coming(teamId, userId, today, addDays(today, domain.occasions.homeDays), shown),
     ]);
     const byId = await names(teamId, [
-      ...firsts.flat().map((n) => n.customerId),
+      ...DUE_LISTS.flatMap((list) => due[list].rows.map((n) => n.customerId)),
       ...team.referrals.flatMap((r) => [r.referrerId, r.referredId]),
       ...overdue.rows.map((r) => r.customerId),
     ]);
-    const dueList = (nudges: (typeof firsts)[number], total: number): HomeList<DueRow> => ({
-      total,
-      rows: nudges.flatMap((n) => {
+    const dueList = (list: DueList): HomeList<DueRow> => ({
+      total: due[list].total,
+      rows: due[list].rows.flatMap((n) => {
         const customer = byId.get(n.customerId.toString());
         return customer ? [{ customer, dueDate: n.dueDate, ...(n.plan ? { plan: n.plan } : {}) }] : [];
       }),
     });
-    const [followUpsOverdue, followUpsToday, contactDue, ambassadorsDue, promisesDue] = firsts;
     const thanks = team.referrals.flatMap((r) => {
       const referrer = byId.get(r.referrerId.toString());
       const referred = byId.get(r.referredId.toString());
@@ -340,11 +372,11 @@ export function createHomeService({ models, now, contactKinds, occasions }: Deps
     return {
       userId,
       today,
-      followUpsOverdue: dueList(followUpsOverdue, counts.followUpsOverdue),
-      followUpsToday: dueList(followUpsToday, counts.followUpsToday),
-      contactDue: dueList(contactDue, counts.contactDue),
-      ambassadorsDue: dueList(ambassadorsDue, counts.ambassadorsDue),
-      promisesDue: dueList(promisesDue, counts.promisesDue),
+      followUpsOverdue: dueList('followUpsOverdue'),
+      followUpsToday: dueList('followUpsToday'),
+      contactDue: dueList('contactDue'),
+      ambassadorsDue: dueList('ambassadorsDue'),
+      promisesDue: dueList('promisesDue'),
       overdue: {
         ...overdue,
         rows: overdue.rows.flatMap(({ customerId, ...row }) => {
