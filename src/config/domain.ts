@@ -320,7 +320,7 @@ export const domain = {
      */
     countsFreshSeconds: 30,
     /** A salesperson's due reminders read in one go, unsorted, for every list at once; more are read list by list. */
-    dueReadAtOnce: 500,
+    dueReadAtOnce: 1_000,
   },
   /** 交接: a card reassigned, or every card of a departing salesperson handed over. */
   handover: {

@@ -157,6 +157,7 @@ export function createHomeService({ models, now, contactKinds, occasions }: Deps
     const due = await models.nudges
       .find(dueBy(teamId, ownerId, today), { kind: 1, customerId: 1, dueDate: 1, plan: 1 })
       .limit(domain.home.dueReadAtOnce + 1)
+      .batchSize(domain.home.dueReadAtOnce + 1)
       .lean<CustomerNudgeRecord[]>();
     if (due.length <= domain.home.dueReadAtOnce) {
       const lists = Object.fromEntries(DUE_LISTS.map((list) => [list, [] as CustomerNudgeRecord[]]));
