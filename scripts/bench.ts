@@ -1515,8 +1515,16 @@ async function seedHome(db: mongoose.mongo.Db): Promise<void> {
   );
 }
 
-/** Signed app_home_opened events through the front door, each timed until its views.publish reaches the stand-in. */
-async function measureHome(db: mongoose.mongo.Db, port: number, slack: Awaited<ReturnType<typeof startSlackStandIn>>) {
+/**
+ * Signed app_home_opened events through the front door, each timed until its views.publish reaches the stand-in;
+ * then the Home service alone, counting afresh after a change at every opening, and sharing its counts.
+ */
+async function measureHome(
+  db: mongoose.mongo.Db,
+  port: number,
+  slack: Awaited<ReturnType<typeof startSlackStandIn>>,
+  services: ReturnType<typeof buildServices>,
+) {
   await seedHome(db);
   clockNow = new Date(`${HOME_TODAY}T10:00:00+08:00`);
   const trips = await timeEach(Array.from({ length: HOME_OPENS + WARMUP }), async (_, i) => {
@@ -1543,6 +1551,17 @@ async function measureHome(db: mongoose.mongo.Db, port: number, slack: Awaited<R
   });
   console.log(summary(`app_home_opened → publish`, trips));
   console.log(`  (${HOME_OPENS} opens by a salesperson owning ${HOME_CARDS} cards, in a team of ${2 * HOME_CARDS})`);
+  // Openings share Home's counts until a change: after one, the next opening counts every card again.
+  const { collection } = await services.settings.settingsFor(HOME_TEAM);
+  const afresh = await timeEach(Array.from({ length: HOME_OPENS + WARMUP }), async () => {
+    services.home.changed(HOME_TEAM);
+    await services.home.homeFor(HOME_TEAM, HOME_USER, HOME_TODAY, collection);
+  });
+  console.log(summary('Home after a change (service)', afresh));
+  const shared = await timeEach(Array.from({ length: HOME_OPENS + WARMUP }), () =>
+    services.home.homeFor(HOME_TEAM, HOME_USER, HOME_TODAY, collection),
+  );
+  console.log(summary('Home, counts shared (service)', shared));
 }
 
 /**
@@ -1936,7 +1955,7 @@ async function main(): Promise<void> {
     if (POOL_CARDS > 0) await measurePoolReplan(db, services);
     if (SEGMENT_CARDS > 0) await measureSegments(db, services);
   }
-  if (HOME_OPENS > 0) await measureHome(db, port!, slack);
+  if (HOME_OPENS > 0) await measureHome(db, port!, slack, services);
   if (FULL) await measureImport(MONGODB_URI);
   if (QUICK_CHILD) console.log(`${FIGURES_LINE}${JSON.stringify(Object.fromEntries(figures))}`);
   await app.stop();
