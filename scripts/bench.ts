@@ -110,6 +110,8 @@ const LOOKUPS = process.env.BENCH_LOOKUPS !== '0';
 const SEGMENT_CARDS = Number(process.env.BENCH_SEGMENT_CARDS ?? 100_000);
 const SEGMENT_SALES = Number(process.env.BENCH_SEGMENT_SALES ?? SEGMENT_CARDS * 3);
 const SEGMENT_TEAM = 'TSEGMENTS';
+/** Set in the process measureSegments starts to time the segmentation on the team it seeded. */
+const SEGMENT_CHILD = process.env.BENCH_SEGMENT_CHILD === '1';
 /** `/card export`'s own team; 0 leaves it out. */
 const EXPORT_CARDS = Number(process.env.BENCH_EXPORT_CARDS ?? 100_000);
 const EXPORT_TEAM = 'TEXPORT';
@@ -1049,17 +1051,47 @@ async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; ms: 
 }
 
 /**
- * The in-database part and the ranking (no writes), with peak RSS; then the
- * first run's card writes, in bulk batches: the first SEGMENT_WRITES of them
- * on their own (the cost per card of a small run), then the rest (the whole
- * first placement, with peak RSS); then a run with nothing to change.
+ * Seeds the segmentation's team, then times it in a process of its own, so
+ * its RSS is the job's and not also this process's seeding, lookups and
+ * caches.
  */
-async function measureSegments(db: mongoose.mongo.Db, { segments }: Services) {
+async function measureSegments(db: mongoose.mongo.Db) {
   const seeding = performance.now();
   await seedSegments(db);
   console.log(
     `segmentation: seeded ${SEGMENT_CARDS} customers, ${SEGMENT_SALES} sales in ${((performance.now() - seeding) / 1000).toFixed(1)} s`,
   );
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!], {
+      env: { ...process.env, BENCH_SEGMENT_CHILD: '1' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`the segmentation's run exited with ${code}`)),
+    );
+  });
+}
+
+/**
+ * In the process measureSegments starts, on the team it seeded: the
+ * in-database part and the ranking (no writes), with peak RSS; then the
+ * first run's card writes, in bulk batches: the first SEGMENT_WRITES of them
+ * on their own (the cost per card of a small run), then the rest (the whole
+ * first placement, with peak RSS); then a run with nothing to change. Each
+ * peak is given with the RSS before it (the app's modules and connection).
+ */
+async function timeSegments() {
+  const connection = await mongoose.createConnection(MONGODB_URI!, { dbName: DB_NAME, autoIndex: false }).asPromise();
+  const env = parseEnv({
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: SECRET,
+    // Nothing here posts; were it to, it would reach no one rather than Slack.
+    SLACK_API_URL: 'http://127.0.0.1:1/api/',
+    NUDGE_CHANNEL_ID: 'CBENCH',
+    LOG_LEVEL: 'error',
+    SEGMENT_HOUR: '23',
+  });
+  const { segments } = buildServices(connection, env, clock.now);
   clockNow = new Date('2026-11-23T10:00:00+08:00');
   const baseMb = process.memoryUsage.rss() / 2 ** 20;
   const { result: plan, ms, peakMb } = await withPeakRss(() => segments.planRefresh(SEGMENT_TEAM));
@@ -1074,15 +1106,18 @@ async function measureSegments(db: mongoose.mongo.Db, { segments }: Services) {
   console.log(
     `segmentation, card writes         ${written} written, ${perCard.toFixed(1)} ms per card (bulk guarded steps + history + reactions; ${SEGMENT_WRITES} of the first run's ${plan.moves.length})`,
   );
+  const restBaseMb = process.memoryUsage.rss() / 2 ** 20;
   const rest = await withPeakRss(() => segments.applyMoves(SEGMENT_TEAM, plan.moves.slice(SEGMENT_WRITES)));
   console.log(
-    `segmentation, first placement     ${((ms + rest.ms) / 1000).toFixed(1)} s with the plan, peak RSS ${Math.max(peakMb, rest.peakMb).toFixed(0)} MB, ` +
+    `segmentation, first placement     ${((ms + rest.ms) / 1000).toFixed(1)} s with the plan, peak RSS ${Math.max(peakMb, rest.peakMb).toFixed(0)} MB (writes from ${restBaseMb.toFixed(0)} MB), ` +
       `${(rest.ms / Math.max(1, rest.result)).toFixed(2)} ms per card (${rest.result} written)`,
   );
+  const idleBaseMb = process.memoryUsage.rss() / 2 ** 20;
   const idle = await withPeakRss(() => segments.refreshTeam(SEGMENT_TEAM));
   console.log(
-    `segmentation, run again           ${(idle.ms / 1000).toFixed(1)} s, peak RSS ${idle.peakMb.toFixed(0)} MB, ${idle.result.changed} cards changed`,
+    `segmentation, run again           ${(idle.ms / 1000).toFixed(1)} s, peak RSS ${idle.peakMb.toFixed(0)} MB (from ${idleBaseMb.toFixed(0)} MB), ${idle.result.changed} cards changed`,
   );
+  await connection.close();
 }
 
 /** Ranked cards as the segmentation job leaves them, each with the pending cadence nudge a contact scheduled. */
@@ -1889,6 +1924,10 @@ async function main(): Promise<void> {
     await measureImport(MONGODB_URI);
     process.exit(0);
   }
+  if (SEGMENT_CHILD) {
+    await timeSegments();
+    process.exit(0);
+  }
   if (!FULL && !QUICK_CHILD && ONLY === undefined) {
     await quickProfile();
     process.exit(0);
@@ -1953,7 +1992,7 @@ async function main(): Promise<void> {
   if (FULL) {
     if (EXPORT_CARDS > 0) await measureExport(env, slack);
     if (POOL_CARDS > 0) await measurePoolReplan(db, services);
-    if (SEGMENT_CARDS > 0) await measureSegments(db, services);
+    if (SEGMENT_CARDS > 0) await measureSegments(db);
   }
   if (HOME_OPENS > 0) await measureHome(db, port!, slack, services);
   if (FULL) await measureImport(MONGODB_URI);

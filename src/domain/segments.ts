@@ -11,9 +11,9 @@ export type StoredSegment = (typeof STORED_SEGMENTS)[number];
 /** 现有, 非积极, 潜在, 疑虑: the last two follow from the card alone, so they are never stored. */
 export type Segment = StoredSegment | 'potential' | 'doubtful';
 
-/** One current customer's 12-month figures, as the aggregation sums them. */
-export interface Standing {
-  id: string;
+/** One current customer's 12-month figures, as the aggregation sums them; `id` is whatever names the customer. */
+export interface Standing<Id = string> {
+  id: Id;
   /** Profit, or amount for sales without a profit, less returns and discounts. */
   valueFen: number;
   /** Amount less returns and discounts. */
@@ -88,7 +88,7 @@ function amountsBefore(amounts: number[]): Map<number, number> {
 }
 
 /** Tier and class of every current customer of a team. */
-export function rankCustomers(standings: Standing[]): Map<string, Ranked> {
+export function rankCustomers<Id>(standings: Standing<Id>[]): Map<Id, Ranked> {
   const cutoffs = tierCutoffs(standings.length);
   const place = places(standings.map((s) => s.valueFen));
   const amounts = standings.map((s) => Math.max(0, s.amountFen));

@@ -1,4 +1,4 @@
-import { Types, type Model, type PipelineStage } from 'mongoose';
+import { Types, type Model } from 'mongoose';
 import { domain } from '../config/domain.js';
 import { isDuplicateKey } from '../db/errors.js';
 import type { GuardedWrites } from '../db/writeIfUnchanged.js';
@@ -47,11 +47,68 @@ const DAY_MS = 24 * 60 * 60_000;
 const PLACED = ['segment', 'tier', 'abc'] as const;
 const PLACED_FIELDS = { segment: 1, tier: 1, abc: 1 } as const;
 
-/** Rows an aggregation or a read hands back per round trip. */
-const READ_BATCH = 5000;
+/** Where a customer who bought only before the window goes. */
+const INACTIVE: Placement = { segment: 'inactive' };
+const NOT_PLACED: Placement = {};
 
 const samePlacement = (a: Placement, b: Placement) => PLACED.every((k) => a[k] === b[k]);
 const placementOf = (card: Placement): Placement => ({ segment: card.segment, tier: card.tier, abc: card.abc });
+
+/**
+ * The rows of a pipeline, a batch at a time, through the driver: mongoose's cursor adds its own objects to each row,
+ * and the ranking reads hundreds of thousands. The pipeline's $match scopes it to the team.
+ */
+const rowsOf = <Row extends object>(model: Model<any>, pipeline: object[]) =>
+  model.collection.aggregate<Row>(pipeline, { batchSize: domain.segments.readBatch });
+
+/**
+ * The customers one refresh meets, each numbered once, what it knows of them kept in columns by number, so a team's
+ * ids are held once however many figures it reads. Keyed by the id's base64 form: bson 7 builds toHexString() from
+ * twelve pieces, a rope of some 250 bytes a key as a Map keeps it, against one flat string here (a Map of 100,000
+ * keys: 25 MB against 7 MB).
+ */
+class Customers {
+  private readonly numbers = new Map<string, number>();
+  /** By number: the id's key; the ObjectId is made again only for a card that moves. */
+  private readonly keys: string[] = [];
+  private readonly columns: number[][] = [];
+  private readonly placements = new Map<string, Placement>();
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  idOf(n: number): Types.ObjectId {
+    return new Types.ObjectId(Buffer.from(this.keys[n]!, 'base64'));
+  }
+
+  numberOf(id: Types.ObjectId): number {
+    const key = id.toString('base64');
+    let n = this.numbers.get(key);
+    if (n === undefined) {
+      n = this.keys.push(key) - 1;
+      this.numbers.set(key, n);
+      for (const column of this.columns) column.push(0);
+    }
+    return n;
+  }
+
+  /** A figure for every customer, 0 until set; it grows as customers are numbered. */
+  column(): number[] {
+    const column = new Array<number>(this.size).fill(0);
+    this.columns.push(column);
+    return column;
+  }
+
+  /** The one object every customer with this placement shares: a team has a few dozen distinct ones. */
+  placement(placement: Placement): Placement {
+    // An absent field as [], apart from a null one.
+    const key = JSON.stringify(PLACED.map((k) => (placement[k] === undefined ? [] : [placement[k]])));
+    let shared = this.placements.get(key);
+    if (!shared) this.placements.set(key, (shared = placementOf(placement)));
+    return shared;
+  }
+}
 
 /**
  * 客户金字塔 and ABC, computed inside the database: each figure is one
@@ -72,62 +129,75 @@ export function createSegmentService({ models, now, settings, writes, events }: 
     );
 
   /**
-   * Sum of one field per customer, read a batch at a time: a team's rows are
-   * kept once, in the map, never also as an array of all of them. One
-   * accumulator per pipeline, and no $cond/$ifNull: FerretDB 1.24 computes
-   * only the first $sum of a $group and implements neither operator.
+   * Sum of one field per customer, read a batch at a time into `sums` by the customer's number: a team's rows are
+   * kept once, never also as an array of all of them. One accumulator per pipeline, and no $cond/$ifNull: FerretDB
+   * 1.24 computes only the first $sum of a $group and implements neither operator. Returns the numbers in the order
+   * the rows came.
    */
   async function sumByCustomer(
+    known: Customers,
+    sums: number[],
     model: Model<any>,
     match: Record<string, unknown>,
     field: string,
-  ): Promise<Map<string, number>> {
-    const pipeline: PipelineStage[] = [
-      { $match: match },
-      { $group: { _id: '$customerId', fen: { $sum: `$${field}` } } },
-    ];
-    const sums = new Map<string, number>();
-    const rows = model.aggregate<{ _id: Types.ObjectId; fen: number }>(pipeline).cursor({ batchSize: READ_BATCH });
-    for await (const row of rows) sums.set(row._id.toString(), row.fen);
-    return sums;
+  ): Promise<number[]> {
+    const pipeline = [{ $match: match }, { $group: { _id: '$customerId', fen: { $sum: `$${field}` } } }];
+    const order: number[] = [];
+    for await (const row of rowsOf<{ _id: Types.ObjectId; fen: number }>(model, pipeline)) {
+      const n = known.numberOf(row._id);
+      sums[n] = row.fen;
+      order.push(n);
+    }
+    return order;
   }
 
-  async function customersWhoBought(match: Record<string, unknown>): Promise<Set<string>> {
-    const bought = new Set<string>();
-    const rows = models.sales
-      .aggregate<{ _id: Types.ObjectId }>([{ $match: match }, { $group: { _id: '$customerId' } }])
-      .cursor({ batchSize: READ_BATCH });
-    for await (const row of rows) bought.add(row._id.toString());
+  async function customersWhoBought(known: Customers, match: Record<string, unknown>): Promise<number[]> {
+    const bought: number[] = [];
+    const rows = rowsOf<{ _id: Types.ObjectId }>(models.sales, [{ $match: match }, { $group: { _id: '$customerId' } }]);
+    for await (const row of rows) bought.push(known.numberOf(row._id));
     return bought;
   }
 
-  /** Each current customer's 12-month value and amount, net of returns and discounts (as the card's totals are). */
-  async function standings(teamId: string, today: CalendarDate): Promise<Standing[]> {
+  /**
+   * Each current customer's 12-month value and amount, net of returns and discounts (as the card's totals are), in
+   * the order the amounts came. The sums are read one after another: each running cursor holds a batch of rows, and
+   * the fewer live at once, the fewer reach the old generation.
+   */
+  async function standings(known: Customers, teamId: string, today: CalendarDate): Promise<Standing<number>[]> {
     const inWindow = { teamId, date: { $gt: addDays(today, -domain.segments.windowDays) } };
-    const [profits, unprofited, amounts, returned] = await Promise.all([
-      sumByCustomer(models.sales, { ...inWindow, profitFen: { $exists: true } }, 'profitFen'),
-      sumByCustomer(models.sales, { ...inWindow, profitFen: { $exists: false } }, 'amountFen'),
-      sumByCustomer(models.sales, inWindow, 'amountFen'),
-      sumByCustomer(
-        models.adjustments,
-        { teamId, createdAt: { $gt: new Date(now().getTime() - domain.segments.windowDays * DAY_MS) } },
-        'amountFen',
-      ),
-    ]);
-    return [...amounts].map(([id, amountFen]) => {
-      const back = returned.get(id) ?? 0;
-      return { id, valueFen: (profits.get(id) ?? 0) + (unprofited.get(id) ?? 0) - back, amountFen: amountFen - back };
+    const [profits, unprofited, amounts, returned] = [known.column(), known.column(), known.column(), known.column()];
+    await sumByCustomer(known, profits, models.sales, { ...inWindow, profitFen: { $exists: true } }, 'profitFen');
+    await sumByCustomer(known, unprofited, models.sales, { ...inWindow, profitFen: { $exists: false } }, 'amountFen');
+    const current = await sumByCustomer(known, amounts, models.sales, inWindow, 'amountFen');
+    const since = new Date(now().getTime() - domain.segments.windowDays * DAY_MS);
+    await sumByCustomer(known, returned, models.adjustments, { teamId, createdAt: { $gt: since } }, 'amountFen');
+    return current.map((n) => {
+      const back = returned[n]!;
+      return { id: n, valueFen: profits[n]! + unprofited[n]! - back, amountFen: amounts[n]! - back };
     });
   }
 
-  /** Where every customer who ever bought belongs now; those who never bought are left to their cards. */
-  async function targets(teamId: string, today: CalendarDate): Promise<Map<string, Placement>> {
-    const [current, earlier] = await Promise.all([
-      standings(teamId, today),
-      customersWhoBought({ teamId, date: { $lte: addDays(today, -domain.segments.windowDays) } }),
-    ]);
-    const placed = new Map<string, Placement>([...earlier].map((id) => [id, { segment: 'inactive' }]));
-    for (const [id, { tier, abc }] of rankCustomers(current)) placed.set(id, { segment: 'current', tier, abc });
+  /**
+   * Where every customer who ever bought belongs now, by number, in the order the customers were first placed
+   * (those who bought before the window, then the rest of those who bought in it); those who never bought are left to
+   * their cards.
+   */
+  async function targets(known: Customers, teamId: string, today: CalendarDate): Promise<[number, Placement][]> {
+    const current = await standings(known, teamId, today);
+    const earlier = await customersWhoBought(known, {
+      teamId,
+      date: { $lte: addDays(today, -domain.segments.windowDays) },
+    });
+    const ranked = rankCustomers(current);
+    const placed: [number, Placement][] = [];
+    const done = new Uint8Array(known.size);
+    const place = (n: number) => {
+      const rank = ranked.get(n);
+      placed.push([n, rank ? known.placement({ segment: 'current', ...rank }) : INACTIVE]);
+      done[n] = 1;
+    };
+    for (const n of earlier) place(n);
+    for (const { id } of current) if (!done[id]) place(id);
     return placed;
   }
 
@@ -206,26 +276,31 @@ export function createSegmentService({ models, now, settings, writes, events }: 
   async function planRefresh(teamId: string): Promise<{ moves: Move[]; current: number; inactive: number }> {
     const { timezone } = await settings.settingsFor(teamId);
     // Read before the sales, so a card a sale makes current meanwhile differs from what was read and is left alone.
-    const seen = new Map<string, { id: Types.ObjectId; placement: Placement }>();
-    const stored = models.customers
-      .find({ teamId, segment: { $exists: true } }, PLACED_FIELDS)
-      .lean<(Placement & { _id: Types.ObjectId })[]>()
-      .cursor({ batchSize: READ_BATCH });
-    for await (const c of stored) seen.set(c._id.toString(), { id: c._id, placement: placementOf(c) });
-    const placed = await targets(teamId, todayIn(now(), timezone));
+    // The cards read are the first numbered, in the order read.
+    const known = new Customers();
+    const seen: Placement[] = [];
+    const stored = models.customers.collection.find<Placement & { _id: Types.ObjectId }>(
+      { teamId, segment: { $exists: true } },
+      { projection: PLACED_FIELDS, batchSize: domain.segments.readBatch },
+    );
+    for await (const c of stored) seen[known.numberOf(c._id)] = known.placement(c);
+    const placed = await targets(known, teamId, todayIn(now(), timezone));
     const moves: Move[] = [];
-    for (const [id, target] of placed) {
-      const before = seen.get(id);
-      if (!before) moves.push({ id: new Types.ObjectId(id), seen: {}, target });
-      else if (!samePlacement(before.placement, target)) moves.push({ id: before.id, seen: before.placement, target });
+    const isPlaced = new Uint8Array(known.size);
+    let current = 0;
+    for (const [n, target] of placed) {
+      isPlaced[n] = 1;
+      if (target.segment === 'current') current += 1;
+      const before = seen[n];
+      if (!before) moves.push({ id: known.idOf(n), seen: NOT_PLACED, target });
+      else if (!samePlacement(before, target)) moves.push({ id: known.idOf(n), seen: before, target });
     }
     // A card marked current whose sales are all gone from the window and from before it: nothing says it bought.
-    for (const [id, before] of seen) {
-      if (!placed.has(id) && before.placement.segment === 'current')
-        moves.push({ id: before.id, seen: before.placement, target: { segment: 'inactive' } });
+    for (const [n, before] of seen.entries()) {
+      if (!isPlaced[n] && before.segment === 'current')
+        moves.push({ id: known.idOf(n), seen: before, target: INACTIVE });
     }
-    const current = [...placed.values()].filter((p) => p.segment === 'current').length;
-    return { moves, current, inactive: placed.size - current };
+    return { moves, current, inactive: placed.length - current };
   }
 
   /** Writes the moves, a batch at a time; returns how many cards changed. */
