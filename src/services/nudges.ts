@@ -517,14 +517,14 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
   ): Promise<CalendarDate | null> {
     const { teamId, customerId, _id } = nudge;
     const before = traitsOf(nudge.kind).givesWayTo ?? [];
-    // Either reason is enough, so one read asks both (served by { teamId, customerId, … }).
-    const reasons: Record<string, unknown>[] = [
-      { kind: { $in: contactKinds }, sentAt: { $gte: instantAt(today, 0, timezone) } },
-    ];
+    // Either reason is enough, so one read asks both. Both are about contact kinds (givesWayTo names only those): asked
+    // outside the $or, the kinds bound the index scan ({ teamId, customerId, kind, … }) as a one-reason read's do;
+    // inside it, DocumentDB took an ambassador's two-reason read at twice a follow-up's in the bench's scans.
+    const reasons: Record<string, unknown>[] = [{ sentAt: { $gte: instantAt(today, 0, timezone) } }];
     if (before.length > 0)
       reasons.push({ kind: { $in: before }, status: { $in: TO_BE_POSTED }, dueDate: { $lte: today } });
     const waitFor = await models.nudges
-      .findOne({ teamId, customerId, _id: { $ne: _id }, $or: reasons }, { _id: 1 })
+      .findOne({ teamId, customerId, kind: { $in: contactKinds }, _id: { $ne: _id }, $or: reasons }, { _id: 1 })
       .lean();
     return waitFor ? addDays(today, 1) : null;
   }
