@@ -2,7 +2,8 @@ import { Types } from 'mongoose';
 import { idFor } from '../db/requestIds.js';
 import { OPEN_NUDGE_STATUSES, type CustomerNudgeRecord } from '../models/nudge.js';
 import type { OpenNudge } from '../services/nudges.js';
-import { inBatches } from '../services/batching.js';
+import { domain } from '../config/domain.js';
+import { eachBatchInFlight, inBatches } from '../services/batching.js';
 import { canBePooled, countedFrom, POOL_FIELDS, type PoolCard } from '../services/pool.js';
 import type { PoolThresholds } from '../services/teamSettings.js';
 import { addDays, daysBetween, type CalendarDate } from '../time.js';
@@ -176,7 +177,10 @@ function warningRules({ models, nudges, settings }: Pick<KindDeps, 'models' | 'n
       .find({ teamId, ownerId: { $exists: true } }, POOL_FIELDS)
       .lean<PoolCard[]>()
       .cursor({ batchSize: BATCH });
-    for await (const batch of inBatches(cards, BATCH)) await replanAll(teamId, batch, thresholds);
+    // Batches are of different cards: their writes never meet.
+    await eachBatchInFlight(inBatches(cards, BATCH), domain.pool.replanInFlight, (batch) =>
+      replanAll(teamId, batch, thresholds),
+    );
   }
 
   /** Cards that can go to the pool warned on their days, one bulk insert; `replacing`, as `scheduleWarning`'s. */
