@@ -190,6 +190,40 @@ describe('the pool replan in bulk', () => {
       expect(open[0]!.dueDate).not.toBe(before[0]!.dueDate);
     }
   });
+  it("closes a warning another replan opened after this one read what was open, so the card keeps one: this one's", async () => {
+    const TEAM = 'TBULKPOOLLATE';
+    await team(TEAM);
+    const { nudges: service } = services();
+    const warned = await card(TEAM, '甲');
+    const seen = await service.openOfMany(TEAM, [warned._id], ['poolWarning', 'poolRelease']);
+    expect(seen).toHaveLength(1);
+    const warning = (dueDate: string, createdBy: string) => ({
+      _id: new ObjectId(),
+      teamId: TEAM,
+      kind: 'poolWarning' as const,
+      customerId: warned._id,
+      ownerId: warned.ownerId as string,
+      dueDate,
+      createdBy,
+    });
+    // The other replan, on thresholds saved a moment before, moves the warning between this one's read and its insert.
+    const theirs = warning('2027-01-05', 'UOTHER');
+    await service.scheduleMany(TEAM, [theirs], { replacing: true });
+    const ours = warning('2027-01-12', 'UOURS');
+    await service.scheduleMany(TEAM, [ours], { replacing: true, seen });
+
+    const open = await nudges()
+      .find({
+        teamId: TEAM,
+        customerId: warned._id,
+        kind: 'poolWarning',
+        status: { $in: ['pending', 'sending', 'sent', 'failed'] },
+      })
+      .toArray();
+    expect(open.map((n) => n._id.toString())).toEqual([ours._id.toString()]);
+    expect(await nudges().findOne({ _id: theirs._id })).toMatchObject({ status: 'superseded', closedBy: 'UOURS' });
+    expect(await nudges().findOne({ _id: seen[0]!._id })).toMatchObject({ status: 'superseded', closedBy: 'UOTHER' });
+  });
 });
 
 describe('bulk guarded writes', () => {

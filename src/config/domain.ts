@@ -307,6 +307,12 @@ export const domain = {
   pool: {
     /** Pooled cards `/card pool` lists, oldest first; each takes two blocks (50 a message). */
     listed: 20,
+    /**
+     * Batches of cards a replan writes at once. DocumentDB serves each connection with one PostgreSQL backend: one
+     * batch at a time leaves the server's other core idle (20,000 cards on 2 cores: 52-62 s at one, 32-38 s at two,
+     * 34 s at three).
+     */
+    replanInFlight: 2,
   },
   /**
    * App Home: each list shows its first rows and counts the rest, so the tab fits Block Kit's 100 blocks at any size.

@@ -1,7 +1,9 @@
 import { Types } from 'mongoose';
 import { idFor } from '../db/requestIds.js';
 import { OPEN_NUDGE_STATUSES, type CustomerNudgeRecord } from '../models/nudge.js';
-import { inBatches } from '../services/batching.js';
+import type { OpenNudge } from '../services/nudges.js';
+import { domain } from '../config/domain.js';
+import { eachBatchInFlight, inBatches } from '../services/batching.js';
 import { canBePooled, countedFrom, POOL_FIELDS, type PoolCard } from '../services/pool.js';
 import type { PoolThresholds } from '../services/teamSettings.js';
 import { addDays, daysBetween, type CalendarDate } from '../time.js';
@@ -80,26 +82,20 @@ function warningRules({ models, nudges, settings }: Pick<KindDeps, 'models' | 'n
     if (canBePooled(card, await thresholdsOf(card.teamId)) ? !open : open) await reschedule(card, userId);
   }
 
-  /** The open pool nudges of many cards, by card. */
+  /** The open pool nudges of many cards, by card, and all of them. */
   async function openByCard(teamId: string, cards: PoolCard[]) {
-    const open = await models.nudges
-      .find(
-        {
-          teamId,
-          customerId: { $in: cards.map((c) => c._id) },
-          kind: { $in: POOL_KINDS },
-          status: { $in: OPEN_NUDGE_STATUSES },
-        },
-        { customerId: 1, kind: 1, status: 1, dueDate: 1 },
-      )
-      .lean();
-    const byCard = new Map<string, typeof open>();
+    const open = await nudges.openOfMany(
+      teamId,
+      cards.map((c) => c._id),
+      POOL_KINDS,
+    );
+    const byCard = new Map<string, OpenNudge[]>();
     for (const nudge of open) {
-      const id = nudge.customerId!.toString();
+      const id = nudge.customerId.toString();
       if (!byCard.has(id)) byCard.set(id, []);
       byCard.get(id)!.push(nudge);
     }
-    return byCard;
+    return { byCard, open };
   }
 
   /**
@@ -133,8 +129,8 @@ function warningRules({ models, nudges, settings }: Pick<KindDeps, 'models' | 'n
   /** Many cards' `settle`, in bulk writes. */
   async function settleAll(teamId: string, cards: PoolCard[], userId: string): Promise<void> {
     const thresholds = await thresholdsOf(teamId);
-    const open = await openByCard(teamId, cards);
-    const unsettled = cards.filter((card) => canBePooled(card, thresholds) !== open.has(card._id.toString()));
+    const { byCard } = await openByCard(teamId, cards);
+    const unsettled = cards.filter((card) => canBePooled(card, thresholds) !== byCard.has(card._id.toString()));
     await rescheduleAll(teamId, unsettled, userId);
   }
 
@@ -147,11 +143,11 @@ function warningRules({ models, nudges, settings }: Pick<KindDeps, 'models' | 'n
   async function replanAll(teamId: string, cards: PoolCard[], thresholds: PoolThresholds): Promise<void> {
     const { timezone } = await settings.settingsFor(teamId);
     const first = await nudges.firstNudgeDay(teamId);
-    const open = await openByCard(teamId, cards);
+    const { byCard, open } = await openByCard(teamId, cards);
     const kept: Types.ObjectId[] = [];
     const warnings = [];
     for (const card of cards) {
-      const mine = open.get(card._id.toString()) ?? [];
+      const mine = byCard.get(card._id.toString()) ?? [];
       if (!canBePooled(card, thresholds)) {
         if (mine.length > 0) kept.push(card._id);
         continue;
@@ -163,8 +159,9 @@ function warningRules({ models, nudges, settings }: Pick<KindDeps, 'models' | 'n
         warnings.push(warning);
     }
     await nudges.cancelOpenAll(teamId, kept, POOL_KINDS, SYSTEM_USER);
-    // Replacing reads what is open again: two replans at once (two saves in a row) leave one warning, not two.
-    await nudges.scheduleMany(teamId, warnings, { replacing: true });
+    // Replacing reads again what opened since this read: two replans at once (two saves in a row) leave one warning,
+    // not two.
+    await nudges.scheduleMany(teamId, warnings, { replacing: true, seen: open });
   }
 
   /**
@@ -180,7 +177,10 @@ function warningRules({ models, nudges, settings }: Pick<KindDeps, 'models' | 'n
       .find({ teamId, ownerId: { $exists: true } }, POOL_FIELDS)
       .lean<PoolCard[]>()
       .cursor({ batchSize: BATCH });
-    for await (const batch of inBatches(cards, BATCH)) await replanAll(teamId, batch, thresholds);
+    // Batches are of different cards: their writes never meet.
+    await eachBatchInFlight(inBatches(cards, BATCH), domain.pool.replanInFlight, (batch) =>
+      replanAll(teamId, batch, thresholds),
+    );
   }
 
   /** Cards that can go to the pool warned on their days, one bulk insert; `replacing`, as `scheduleWarning`'s. */

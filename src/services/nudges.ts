@@ -92,6 +92,9 @@ interface Closing {
   change: { status: 'superseded' | 'cancelled'; closedBy: string };
 }
 
+/** An open nudge as `openOfMany` reads it. */
+export type OpenNudge = Pick<CustomerNudgeRecord, '_id' | 'version' | 'customerId' | 'kind' | 'status' | 'dueDate'>;
+
 /** A posted nudge's buttons name the nudge and the version it has once recorded as sent. */
 export interface NudgeRef {
   id: string;
@@ -438,36 +441,63 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
       if (outcome === 'conflict') await close(teamId, closing[index]!.nudge._id, closing[index]!.change);
   }
 
-  /** The open nudges of some kinds of many customers, with what closing them needs. */
-  const openOfMany = (teamId: string, customerIds: readonly Types.ObjectId[], kinds: readonly NudgeKind[]) =>
+  /**
+   * The open nudges of some kinds of many customers, with what closing them
+   * needs and what deciding about them reads; but those in `known`. Served
+   * by { teamId, customerId, kind, status }, in one round trip: about one
+   * open nudge per customer and kind, so the first batch holds them all
+   * rather than 101 and a getMore for the rest.
+   */
+  const openOfMany = (
+    teamId: string,
+    customerIds: readonly Types.ObjectId[],
+    kinds: readonly NudgeKind[],
+    known: readonly Types.ObjectId[] = [],
+  ) =>
     models.nudges
       .find(
-        { teamId, customerId: { $in: customerIds }, kind: { $in: kinds }, status: { $in: OPEN_NUDGE_STATUSES } },
-        { _id: 1, version: 1, customerId: 1, kind: 1 },
+        {
+          teamId,
+          customerId: { $in: customerIds },
+          kind: { $in: kinds },
+          status: { $in: OPEN_NUDGE_STATUSES },
+          ...(known.length > 0 ? { _id: { $nin: known } } : {}),
+        },
+        { _id: 1, version: 1, customerId: 1, kind: 1, status: 1, dueDate: 1 },
       )
-      .lean<Pick<CustomerNudgeRecord, '_id' | 'version' | 'customerId' | 'kind'>[]>();
+      .batchSize(Math.max(1, customerIds.length * kinds.length))
+      .lean<OpenNudge[]>();
 
   /**
    * Schedules many nudges at once, each for its due day at the team's
    * nudge hour: one bulk insert, a nudge already there (the same batch
    * scheduled again after a crash) left as it is, and each contact booked in
    * its owner's wrap-up. `replacing`, as `schedule`'s: the customers' other
-   * open nudges of the kind are closed, read again after the insert.
+   * open nudges of the kind are closed, read again after the insert, so one
+   * opened meanwhile (another replan's) is closed too. `seen`: those the
+   * caller read to decide (`openOfMany`, before the insert); only the others
+   * are read again, a read that finds nothing but a race's, and the seen
+   * are closed from the versions read (one changed since is closed as `close` does).
    */
-  async function scheduleMany(teamId: string, many: NewNudge[], { replacing = false } = {}): Promise<void> {
+  async function scheduleMany(
+    teamId: string,
+    many: NewNudge[],
+    { replacing = false, seen }: { replacing?: boolean; seen?: readonly OpenNudge[] } = {},
+  ): Promise<void> {
     if (many.length === 0) return;
     await insertPendingMany(teamId, many);
     if (replacing) {
       const key = (n: Pick<CustomerNudgeRecord, 'customerId' | 'kind'>) => `${n.customerId.toString()}:${n.kind}`;
       const replacement = new Map(many.map((n) => [key(n), n]));
-      const open = await openOfMany(
+      const opened = await openOfMany(
         teamId,
         many.map((n) => n.customerId),
         [...new Set(many.map((n) => n.kind))],
+        seen && [...seen, ...many].map((n) => n._id),
       );
       await closeAll(
         teamId,
-        open.flatMap((nudge) => {
+        [...(seen ?? []), ...opened].flatMap((nudge) => {
           const by = replacement.get(key(nudge));
           return by && !by._id.equals(nudge._id)
             ? [{ nudge, change: { status: 'superseded' as const, closedBy: by.createdBy } }]
@@ -768,6 +798,7 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
     hasUpcoming,
     schedule,
     scheduleMany,
+    openOfMany,
     cancelOpenAll,
     retime,
     firstNudgeDay,
