@@ -1,8 +1,8 @@
 import { Types } from 'mongoose';
+import { domain } from '../config/domain.js';
 import { idFor } from '../db/requestIds.js';
 import { OPEN_NUDGE_STATUSES, type CustomerNudgeRecord } from '../models/nudge.js';
 import type { OpenNudge } from '../services/nudges.js';
-import { domain } from '../config/domain.js';
 import { eachBatchInFlight, inBatches } from '../services/batching.js';
 import { canBePooled, countedFrom, POOL_FIELDS, type PoolCard } from '../services/pool.js';
 import type { PoolThresholds } from '../services/teamSettings.js';
