@@ -93,6 +93,9 @@ function listOf(kind: NudgeKind, dueDate: CalendarDate, today: CalendarDate): Du
 
 type Counted<Key> = { _id: Key; n: number };
 
+/** The day and collection matrix the team's counts were made for: overdue days and quadrants depend on both. */
+const countedAsOf = (today: CalendarDate, thresholds: CollectionThresholds) => `${today}|${JSON.stringify(thresholds)}`;
+
 /**
  * App Home's figures in a few queries run at once, whatever the viewer
  * owns: each list's first domain.home.rowsShown rows read through an index,
@@ -295,7 +298,7 @@ export function createHomeService({ models, now, contactKinds, occasions }: Deps
       awaitingThanks(teamId),
       models.customers.countDocuments(pooledIn(teamId)),
     ]);
-    return { asOf: `${today}|${JSON.stringify(thresholds)}`, tiers, byQuadrant, referrals, thanksTotal, pooled };
+    return { asOf: countedAsOf(today, thresholds), tiers, byQuadrant, referrals, thanksTotal, pooled };
   }
 
   /**
@@ -322,7 +325,7 @@ export function createHomeService({ models, now, contactKinds, occasions }: Deps
   async function teamCountsFor(teamId: string, today: CalendarDate, thresholds: CollectionThresholds) {
     asked.set(teamId, { today, thresholds });
     const counts = await teamCounts.get(teamId);
-    if (counts.asOf === `${today}|${JSON.stringify(thresholds)}`) return counts;
+    if (counts.asOf === countedAsOf(today, thresholds)) return counts;
     // A new day, or a matrix changed on another instance: overdue days and quadrants count afresh.
     teamCounts.forget(teamId);
     return teamCounts.get(teamId);
