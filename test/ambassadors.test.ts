@@ -221,6 +221,30 @@ describe('ambassador contact nudges', () => {
     expect(contactNudges('大使甲')).toHaveLength(3);
   });
 
+  it('Slack refusing the DM: the nudge is retried, and the month after it is waiting already, once', async () => {
+    await cardWithContact('大使戊', { date: '2027-01-26', kind: 'message' });
+    await setAmbassador('大使戊', true);
+    await h.scanAt('2027-02-20T08:00:00+08:00');
+    h.fake.failMatching('chat.postMessage', (args) => String(args.text).includes('大使戊'), {
+      error: 'channel_not_found',
+    });
+    await h.scanAt('2027-02-25T09:00:00+08:00');
+    expect(contactNudges('大使戊')).toHaveLength(0);
+    const state = async () =>
+      (await openAmbassadorNudges('大使戊')).map((n) => [n.dueDate, n.status, n.attempts]).sort();
+    expect(await state()).toEqual([
+      ['2027-02-25', 'pending', 1],
+      ['2027-03-27', 'pending', 0],
+    ]);
+
+    await h.scanAt('2027-02-25T10:00:00+08:00');
+    expect(contactNudges('大使戊')).toHaveLength(1);
+    expect(await state()).toEqual([
+      ['2027-02-25', 'sent', 2],
+      ['2027-03-27', 'pending', 0],
+    ]);
+  });
+
   it('never posts to the nudge channel', () => {
     expect(
       h.fake

@@ -2,7 +2,7 @@ import type { Logger } from '@slack/bolt';
 import type { GuardedWrites } from '../db/writeIfUnchanged.js';
 import { isSlackUserId } from '../domain/slackIds.js';
 import { messagesFor, type Messages } from '../i18n/index.js';
-import { isAboutCustomer } from '../models/nudge.js';
+import { isAboutCustomer, type CustomerNudgeRecord } from '../models/nudge.js';
 import { KIND_TRAITS, type Kinds } from '../nudgeKinds/index.js';
 import type { KindRules, PersonKindRules, PostingScope } from '../nudgeKinds/kind.js';
 import type { CustomerService } from '../services/customers.js';
@@ -69,6 +69,13 @@ async function messagesTo(
 const isDeliverable = (destination: string, { settings }: PostingScope) =>
   destination === settings.nudgeChannel || isSlackUserId(destination);
 
+/** A claimed nudge whose kind schedules what follows it before it is posted, with what its kind loaded. */
+interface Ahead {
+  rules: KindRules<unknown>;
+  nudge: CustomerNudgeRecord;
+  context: unknown;
+}
+
 /**
  * Null when its cause no longer holds; a later day when another contact nudge of the customer goes out today. A
  * person's kind renders from what it loaded; the others, with their customer.
@@ -78,7 +85,7 @@ async function prepare(
   { nudge, lapsedClaimFrom }: Claimed,
   scope: PostingScope,
   team: Messages,
-): Promise<Posting | { later: CalendarDate } | null> {
+): Promise<(Posting & { ahead?: Ahead }) | { later: CalendarDate } | null> {
   const lapsed = lapsedClaimFrom ? { lapsedClaimFrom } : {};
   const registered = deps.kinds.rules[nudge.kind];
   // A kind no release knows any more (a nudge written by a newer release, rolled back): it waits, never posted wrongly.
@@ -114,6 +121,7 @@ async function prepare(
     destination,
     render: (version) => customer && kind.render(t, customer, { ...aboutCustomer, version }, context),
     afterPosted: async () => kind.afterPosted?.(aboutCustomer, scope, context),
+    ...(kind.scheduleAhead ? { ahead: { rules: kind, nudge: aboutCustomer, context } } : {}),
     ...lapsed,
   };
 }
@@ -121,8 +129,9 @@ async function prepare(
 /**
  * Claims one batch of the team's nudges due now and readies each; those
  * whose cause is gone are closed, those giving way to another today
- * deferred. `claimedAny` false: every one went to other instances, which
- * have the rest.
+ * deferred; what follows those to be posted is scheduled ahead, a kind's
+ * batch at once. `claimedAny` false: every one went to other instances,
+ * which have the rest.
  */
 async function claimBatch(
   deps: ScanDeps,
@@ -132,6 +141,7 @@ async function claimBatch(
 ): Promise<{ postings: Posting[]; claimedAny: boolean }> {
   const scope = { settings, today: todayIn(deps.now(), settings.timezone) };
   const postings: Posting[] = [];
+  const ahead = new Map<KindRules<unknown>, Ahead[]>();
   let claimedAny = false;
   for (const candidate of await deps.nudges.findDue(settings.teamId)) {
     const claimed = await deps.nudges.claim(candidate);
@@ -141,8 +151,16 @@ async function claimBatch(
     const posting = await prepare(deps, claimed, scope, t);
     if (posting === null) settle(nudge, (await deps.nudges.cancel(nudge)) ? 'cancelled' : null);
     else if ('later' in posting) settle(nudge, (await deps.nudges.defer(nudge, posting.later)) ? 'deferred' : null);
-    else postings.push(posting);
+    else {
+      postings.push(posting);
+      if (posting.ahead) {
+        const ofKind = ahead.get(posting.ahead.rules) ?? [];
+        ahead.set(posting.ahead.rules, ofKind);
+        ofKind.push(posting.ahead);
+      }
+    }
   }
+  for (const [rules, claimed] of ahead) await rules.scheduleAhead!(claimed, scope);
   return { postings, claimedAny };
 }
 

@@ -48,7 +48,7 @@ function ambassadorRules({ nudges }: Pick<KindDeps, 'nudges'>) {
    */
   async function settle(card: AmbassadorCard & Pick<CustomerRecord, 'version' | 'pooledAt'>, userId: string) {
     const open = await nudges.openFor(card.teamId, card._id, 'ambassador');
-    // Only one still to be posted counts: after a failed one, or a crash right after posting, the month starts again.
+    // Only one still to be posted counts: one posted or refused is behind the card, and a month must still come.
     const next = await nudges.hasUpcoming(card.teamId, card._id, 'ambassador');
     // Nobody owns an ambassador in the pool: its monthly contact would go to the owner who lost it.
     const active = card.ambassador && !card.pooledAt;
@@ -56,25 +56,39 @@ function ambassadorRules({ nudges }: Pick<KindDeps, 'nudges'>) {
     if (!active && open) await nudges.cancelOpen(card.teamId, card._id, 'ambassador', userId);
   }
 
-  /** Ambassadors an import made (none has a contact nudge yet): each gets its next contact, in one bulk insert. */
-  async function scheduleImported(teamId: string, cards: (AmbassadorCard & Pick<CustomerRecord, 'version'>)[]) {
+  /**
+   * Many cards' next contact nudges, as scheduleNext schedules one, in one bulk insert: `from` each card's last
+   * contact unless given, `keeping` as scheduleNext's.
+   */
+  async function scheduleAll(
+    teamId: string,
+    next: { card: AmbassadorCard; by: string; from?: CalendarDate; generation?: string }[],
+    keeping?: readonly Types.ObjectId[],
+  ) {
     const first = await nudges.firstNudgeDay(teamId);
-    const many = cards.map((card) => {
-      const dueDate = nextAmbassadorContact(card.lastContactDate, first);
+    const many = next.map(({ card, by, from = card.lastContactDate, generation = '' }) => {
+      const dueDate = nextAmbassadorContact(from, first);
       return {
-        _id: idFor(`${card._id.toString()}:ambassador:${dueDate}:v${card.version}`),
+        _id: idFor(`${card._id.toString()}:ambassador:${dueDate}${generation}`),
         teamId,
         kind: 'ambassador',
         customerId: card._id,
-        ownerId: card.ownerId ?? SYSTEM_USER,
+        ownerId: card.ownerId ?? by,
         dueDate,
-        createdBy: card.ownerId ?? SYSTEM_USER,
+        createdBy: by,
       };
     });
-    await nudges.scheduleMany(teamId, many);
+    await nudges.scheduleMany(teamId, many, keeping ? { replacing: true, keeping } : {});
   }
 
-  return { scheduleNext, settle, scheduleImported };
+  /** Ambassadors an import made (none has a contact nudge yet): each gets its next contact. */
+  const scheduleImported = (teamId: string, cards: (AmbassadorCard & Pick<CustomerRecord, 'version'>)[]) =>
+    scheduleAll(
+      teamId,
+      cards.map((card) => ({ card, by: card.ownerId ?? SYSTEM_USER, generation: `:v${card.version}` })),
+    );
+
+  return { scheduleNext, settle, scheduleAll, scheduleImported };
 }
 
 /**
@@ -97,7 +111,7 @@ export const ambassadorKind = {
     digest: true,
   },
   create: ({ models, nudges }) => {
-    const { scheduleNext, settle, scheduleImported } = ambassadorRules({ nudges });
+    const { scheduleNext, settle, scheduleAll, scheduleImported } = ambassadorRules({ nudges });
     return {
       on: {
         created: async (event, { card }) => card && settle(card, card.ownerId ?? event.by),
@@ -149,10 +163,20 @@ export const ambassadorKind = {
       },
       destination: (_nudge, _scope, facts) => facts.ownerId,
       render: (t, customer, nudge, facts) => renderAmbassadorNudge(t, customer, nudge, facts),
-      async afterPosted(nudge, { today }: { today: CalendarDate }, facts) {
-        // The next month counts from today; a contact logged meanwhile moves it. This one stays answerable.
-        const card = { _id: nudge.customerId, teamId: nudge.teamId, ambassador: true, ownerId: facts.ownerId };
-        await scheduleNext(card, nudge.createdBy, { from: today, keeping: [nudge._id] });
+      // The next month counts from the day it is posted, whether Slack takes it or not (one refused all day is shown on
+      // the card; the month after still comes); a contact logged meanwhile moves it. Those being posted stay answerable.
+      async scheduleAhead(claimed, { today }) {
+        const teamId = claimed[0]!.nudge.teamId;
+        const next = claimed.map(({ nudge, context }) => ({
+          card: { _id: nudge.customerId, teamId, ambassador: true, ownerId: context.ownerId },
+          by: nudge.createdBy,
+          from: today,
+        }));
+        await scheduleAll(
+          teamId,
+          next,
+          claimed.map(({ nudge }) => nudge._id),
+        );
       },
     };
   },

@@ -79,6 +79,15 @@ export interface KindRules<Context> {
   render(t: Messages, customer: CustomerRecord, nudge: CustomerNudgeRecord, context: Context): SlackMessage;
   /** Once posted: schedules what follows it, if anything. */
   afterPosted?(nudge: CustomerNudgeRecord, scope: PostingScope, context: Context): Promise<void>;
+  /**
+   * Instead of `afterPosted`, for what follows a nudge whether or not Slack takes it: scheduled for a claimed batch at
+   * once, before any of it is posted, so a crash between a post and its record loses nothing. A claim that lapsed runs
+   * it again, so it must schedule the same twice.
+   */
+  scheduleAhead?(
+    claimed: readonly { nudge: CustomerNudgeRecord; context: Context }[],
+    scope: PostingScope,
+  ): Promise<void>;
 }
 
 /** A kind about a person's day rather than one customer: no customer; `load` gathers everything it shows. */

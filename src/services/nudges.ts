@@ -477,29 +477,35 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
    * opened meanwhile (another replan's) is closed too. `seen`: those the
    * caller read to decide (`openOfMany`, before the insert); only the others
    * are read again, a read that finds nothing but a race's, and the seen
-   * are closed from the versions read (one changed since is closed as `close` does).
+   * are closed from the versions read (one changed since is closed as `close` does). `keeping`, as `schedule`'s:
+   * open nudges `replacing` leaves open.
    */
   async function scheduleMany(
     teamId: string,
     many: NewNudge[],
-    { replacing = false, seen }: { replacing?: boolean; seen?: readonly OpenNudge[] } = {},
+    {
+      replacing = false,
+      seen,
+      keeping = [],
+    }: { replacing?: boolean; seen?: readonly OpenNudge[]; keeping?: readonly Types.ObjectId[] } = {},
   ): Promise<void> {
     if (many.length === 0) return;
     await insertPendingMany(teamId, many);
     if (replacing) {
       const key = (n: Pick<CustomerNudgeRecord, 'customerId' | 'kind'>) => `${n.customerId.toString()}:${n.kind}`;
       const replacement = new Map(many.map((n) => [key(n), n]));
+      const known = [...(seen ?? []), ...(seen ? many : [])].map((n) => n._id);
       const opened = await openOfMany(
         teamId,
         many.map((n) => n.customerId),
         [...new Set(many.map((n) => n.kind))],
-        seen && [...seen, ...many].map((n) => n._id),
+        [...known, ...keeping],
       );
       await closeAll(
         teamId,
         [...(seen ?? []), ...opened].flatMap((nudge) => {
           const by = replacement.get(key(nudge));
-          return by && !by._id.equals(nudge._id)
+          return by && !by._id.equals(nudge._id) && !keeping.some((id) => id.equals(nudge._id))
             ? [{ nudge, change: { status: 'superseded' as const, closedBy: by.createdBy } }]
             : [];
         }),
