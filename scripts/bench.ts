@@ -100,7 +100,7 @@ const POOLED = 100;
 const LISTS = 20;
 /** Nothing-due scans timed; each is short, so one is noise. */
 const IDLE_SCANS = 20;
-const EDITS = Number(process.env.BENCH_EDITS ?? (FULL ? 200 : 100));
+const EDITS = Number(process.env.BENCH_EDITS ?? (FULL ? 400 : 200));
 /**
  * BENCH_LOOKUPS=0 leaves out the lookups (slow on FerretDB over SQLite) to time the scans, the list and the edits
  * alone.
@@ -768,6 +768,24 @@ async function timeEach<T>(items: T[], run: (item: T, i: number) => Promise<unkn
   return samples;
 }
 
+/**
+ * Ways of doing the same work `n` times, taken in turns (the first way's first, the second's first, …), so that a slow
+ * moment of the machine falls on each alike: their ratios are then not the noise of when each ran. Samples per way.
+ */
+async function timeInTurns<const Ways extends readonly ((i: number) => Promise<unknown>)[]>(
+  n: number,
+  ways: Ways,
+): Promise<{ [K in keyof Ways]: number[] }> {
+  const samples = ways.map(() => [] as number[]) as { [K in keyof Ways]: number[] };
+  for (let i = 0; i < n; i++)
+    for (const [k, way] of ways.entries()) {
+      const t0 = performance.now();
+      await way(i);
+      if (i >= WARMUP) samples[k]!.push(performance.now() - t0);
+    }
+  return samples;
+}
+
 /** The queries `findCustomers` sends for `/card`, straight through the driver: no mongoose, no Bolt, no rendering. */
 async function rawFind(db: mongoose.mongo.Db, request: SearchRequest) {
   const customers = db.collection('customers');
@@ -840,7 +858,7 @@ function editedInput(card: CustomerRecord, preferences: string): CardInput {
 }
 
 /**
- * One edit of a seeded card (all at version 1), four ways: a raw
+ * One edit of a seeded card (all at version 1), four ways taken in turns: a raw
  * version-filtered updateOne; that plus a raw history insert (what a single
  * MongoDB would need); the app's guarded write (intent claim, update,
  * history, settle); and the app's whole save (read, diff, guarded write, re-read).
@@ -879,33 +897,38 @@ async function measureEdits(db: mongoose.mongo.Db, { models, writes, customers }
       );
     if (matchedCount !== 1) throw new Error(`raw edit of ${_id.toString()} matched ${matchedCount}`);
   };
-  const raw = await timeEach(rawIds, rawUpdate);
-  const rawWithHistory = await timeEach(rawHistoryIds, async (_id, i) => {
-    await rawUpdate(_id, i);
-    await db.collection('history').insertOne(history(_id, i));
-  });
-  const guarded = await timeEach(guardedIds, async (id, i) => {
-    const outcome = await writes.writeIfUnchanged({
-      teamId: TEAM,
-      model: models.customers,
-      id,
-      version: 1,
-      set: { preferences: `edit-${i}`, updatedBy: 'UBENCH' },
-      records: [{ model: models.history, doc: history(id, i) }],
-    });
-    if (outcome !== 'written') throw new Error(`guarded edit of ${id.toString()}: ${outcome}`);
-  });
   const cards = await models.customers.find({ _id: { $in: serviceIds }, teamId: TEAM }).lean();
-  const service = await timeEach(cards, async (card, i) => {
-    const saved = await customers.updateCustomer(
-      TEAM,
-      'UBENCH',
-      card._id.toString(),
-      1,
-      editedInput(card, `edit-${i}`),
-    );
-    if (saved.status !== 'saved') throw new Error(`service edit of ${card._id.toString()}: ${saved.status}`);
-  });
+  const byId = new Map(cards.map((card) => [card._id.toString(), card]));
+  const [raw, rawWithHistory, guarded, service] = await timeInTurns(n, [
+    (i) => rawUpdate(rawIds[i]!, i),
+    async (i) => {
+      await rawUpdate(rawHistoryIds[i]!, i);
+      await db.collection('history').insertOne(history(rawHistoryIds[i]!, i));
+    },
+    async (i) => {
+      const id = guardedIds[i]!;
+      const outcome = await writes.writeIfUnchanged({
+        teamId: TEAM,
+        model: models.customers,
+        id,
+        version: 1,
+        set: { preferences: `edit-${i}`, updatedBy: 'UBENCH' },
+        records: [{ model: models.history, doc: history(id, i) }],
+      });
+      if (outcome !== 'written') throw new Error(`guarded edit of ${id.toString()}: ${outcome}`);
+    },
+    async (i) => {
+      const card = byId.get(serviceIds[i]!.toString())!;
+      const saved = await customers.updateCustomer(
+        TEAM,
+        'UBENCH',
+        card._id.toString(),
+        1,
+        editedInput(card, `edit-${i}`),
+      );
+      if (saved.status !== 'saved') throw new Error(`service edit of ${card._id.toString()}: ${saved.status}`);
+    },
+  ]);
   console.log(`${EDITS} card edits (one field, from version 1):`);
   console.log(summary('edit raw updateOne', raw));
   console.log(summary('edit raw update + history', rawWithHistory));
