@@ -494,7 +494,8 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
     if (replacing) {
       const key = (n: Pick<CustomerNudgeRecord, 'customerId' | 'kind'>) => `${n.customerId.toString()}:${n.kind}`;
       const replacement = new Map(many.map((n) => [key(n), n]));
-      const known = [...(seen ?? []), ...(seen ? many : [])].map((n) => n._id);
+      const known = seen ? [...seen, ...many].map((n) => n._id) : [];
+      const kept = new Set(keeping.map((id) => id.toString()));
       const opened = await openOfMany(
         teamId,
         many.map((n) => n.customerId),
@@ -505,7 +506,7 @@ export function createNudgeService({ models, now, settings, writes, traits }: De
         teamId,
         [...(seen ?? []), ...opened].flatMap((nudge) => {
           const by = replacement.get(key(nudge));
-          return by && !by._id.equals(nudge._id) && !keeping.some((id) => id.equals(nudge._id))
+          return by && !by._id.equals(nudge._id) && !kept.has(nudge._id.toString())
             ? [{ nudge, change: { status: 'superseded' as const, closedBy: by.createdBy } }]
             : [];
         }),
