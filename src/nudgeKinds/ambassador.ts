@@ -10,34 +10,43 @@ import type { KindDefinition } from './kind.js';
 
 type AmbassadorCard = Pick<CustomerRecord, '_id' | 'teamId' | 'ambassador' | 'ownerId' | 'lastContactDate'>;
 
+/**
+ * The card's contact nudge a cadence after `from`, or at `first` (the next nudge day) when that is later. `generation`
+ * tells apart nudges for the same day when an earlier one was closed (unmarked, then marked again).
+ */
+function contactNudge(
+  card: AmbassadorCard,
+  by: string,
+  from: CalendarDate | undefined,
+  first: CalendarDate,
+  generation: string,
+) {
+  const dueDate = nextAmbassadorContact(from, first);
+  return {
+    _id: idFor(`${card._id.toString()}:ambassador:${dueDate}${generation}`),
+    teamId: card.teamId,
+    kind: 'ambassador',
+    customerId: card._id,
+    ownerId: card.ownerId ?? by,
+    dueDate,
+    createdBy: by,
+  };
+}
+
 function ambassadorRules({ nudges }: Pick<KindDeps, 'nudges'>) {
   /**
    * Schedules the card's next contact nudge a cadence after `from` (its last
    * contact by default), replacing its open one but those in `keeping`. One
    * long overdue, or never contacted, comes at the next nudge hour rather than
    * at once (a card marked in the evening is nudged the next morning).
-   * `generation` tells apart nudges for the same day when an earlier one was
-   * closed (unmarked, then marked again).
    */
   async function scheduleNext(
     card: AmbassadorCard,
     userId: string,
     { from = card.lastContactDate, generation = '', keeping = [] as Types.ObjectId[] } = {},
   ) {
-    const dueDate = nextAmbassadorContact(from, await nudges.firstNudgeDay(card.teamId));
-    const _id = idFor(`${card._id.toString()}:ambassador:${dueDate}${generation}`);
-    await nudges.schedule(
-      {
-        _id,
-        teamId: card.teamId,
-        kind: 'ambassador',
-        customerId: card._id,
-        ownerId: card.ownerId ?? userId,
-        dueDate,
-        createdBy: userId,
-      },
-      { replacing: true, keeping },
-    );
+    const first = await nudges.firstNudgeDay(card.teamId);
+    await nudges.schedule(contactNudge(card, userId, from, first, generation), { replacing: true, keeping });
   }
 
   /**
@@ -66,18 +75,9 @@ function ambassadorRules({ nudges }: Pick<KindDeps, 'nudges'>) {
     keeping?: readonly Types.ObjectId[],
   ) {
     const first = await nudges.firstNudgeDay(teamId);
-    const many = next.map(({ card, by, from = card.lastContactDate, generation = '' }) => {
-      const dueDate = nextAmbassadorContact(from, first);
-      return {
-        _id: idFor(`${card._id.toString()}:ambassador:${dueDate}${generation}`),
-        teamId,
-        kind: 'ambassador',
-        customerId: card._id,
-        ownerId: card.ownerId ?? by,
-        dueDate,
-        createdBy: by,
-      };
-    });
+    const many = next.map(({ card, by, from = card.lastContactDate, generation = '' }) =>
+      contactNudge(card, by, from, first, generation),
+    );
     await nudges.scheduleMany(teamId, many, keeping ? { replacing: true, keeping } : {});
   }
 
