@@ -569,8 +569,8 @@ export class FakeSlack {
   }
 
   /** What the app showed through one response_url (after `after`), once it arrives. */
-  waitForResponse(responseUrl: string, after = 0): Promise<RecordedCall> {
-    return this.waitFor('response_url', (c) => c.responseUrl === responseUrl, after);
+  waitForResponse(responseUrl: string, after = 0, timeoutMs?: number): Promise<RecordedCall> {
+    return this.waitFor('response_url', (c) => c.responseUrl === responseUrl, after, timeoutMs);
   }
 
   /** Resolves with the first accepted call matching, waiting for it to arrive if needed. */
